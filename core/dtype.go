@@ -1,0 +1,263 @@
+package core
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// DTypeName renders an Arrow type with the Polars-style name alopex shows to
+// users (in schemas, explain output and error messages).
+func DTypeName(t arrow.DataType) string {
+	switch t := t.(type) {
+	case *arrow.NullType:
+		return "Null"
+	case *arrow.BooleanType:
+		return "Boolean"
+	case *arrow.Int8Type:
+		return "Int8"
+	case *arrow.Int16Type:
+		return "Int16"
+	case *arrow.Int32Type:
+		return "Int32"
+	case *arrow.Int64Type:
+		return "Int64"
+	case *arrow.Uint8Type:
+		return "UInt8"
+	case *arrow.Uint16Type:
+		return "UInt16"
+	case *arrow.Uint32Type:
+		return "UInt32"
+	case *arrow.Uint64Type:
+		return "UInt64"
+	case *arrow.Float16Type:
+		return "Float16"
+	case *arrow.Float32Type:
+		return "Float32"
+	case *arrow.Float64Type:
+		return "Float64"
+	case *arrow.StringType, *arrow.LargeStringType, *arrow.StringViewType:
+		return "String"
+	case *arrow.BinaryType, *arrow.LargeBinaryType, *arrow.BinaryViewType:
+		return "Binary"
+	case *arrow.Date32Type, *arrow.Date64Type:
+		return "Date"
+	case *arrow.TimestampType:
+		if t.TimeZone != "" {
+			return fmt.Sprintf("Datetime(time_unit='%s', time_zone='%s')", t.Unit, t.TimeZone)
+		}
+		return fmt.Sprintf("Datetime(time_unit='%s')", t.Unit)
+	case *arrow.DurationType:
+		return fmt.Sprintf("Duration(time_unit='%s')", t.Unit)
+	case *arrow.Decimal128Type:
+		return fmt.Sprintf("Decimal(precision=%d, scale=%d)", t.Precision, t.Scale)
+	case *arrow.FixedSizeListType:
+		return fmt.Sprintf("Array(%s, shape=%d)", DTypeName(t.Elem()), t.Len())
+	case *arrow.ListType:
+		return fmt.Sprintf("List(%s)", DTypeName(t.Elem()))
+	case *arrow.LargeListType:
+		return fmt.Sprintf("List(%s)", DTypeName(t.Elem()))
+	case *arrow.StructType:
+		return "Struct"
+	}
+	return t.String()
+}
+
+// ParseDType parses a Polars-style type name as produced by the Python
+// package ("Int64", "Float32", "String", "Datetime(us)", ...).
+func ParseDType(s string) (arrow.DataType, error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "Null":
+		return arrow.Null, nil
+	case "Boolean":
+		return arrow.FixedWidthTypes.Boolean, nil
+	case "Int8":
+		return arrow.PrimitiveTypes.Int8, nil
+	case "Int16":
+		return arrow.PrimitiveTypes.Int16, nil
+	case "Int32":
+		return arrow.PrimitiveTypes.Int32, nil
+	case "Int64":
+		return arrow.PrimitiveTypes.Int64, nil
+	case "UInt8":
+		return arrow.PrimitiveTypes.Uint8, nil
+	case "UInt16":
+		return arrow.PrimitiveTypes.Uint16, nil
+	case "UInt32":
+		return arrow.PrimitiveTypes.Uint32, nil
+	case "UInt64":
+		return arrow.PrimitiveTypes.Uint64, nil
+	case "Float32":
+		return arrow.PrimitiveTypes.Float32, nil
+	case "Float64":
+		return arrow.PrimitiveTypes.Float64, nil
+	case "String", "Utf8":
+		return arrow.BinaryTypes.String, nil
+	case "Binary":
+		return arrow.BinaryTypes.Binary, nil
+	case "Date":
+		return arrow.FixedWidthTypes.Date32, nil
+	}
+	if inner, ok := cutCall(s, "Datetime"); ok {
+		return &arrow.TimestampType{Unit: parseUnit(inner)}, nil
+	}
+	if inner, ok := cutCall(s, "Duration"); ok {
+		return &arrow.DurationType{Unit: parseUnit(inner)}, nil
+	}
+	if inner, ok := cutCall(s, "Decimal"); ok {
+		parts := strings.Split(inner, ",")
+		if len(parts) == 2 {
+			p, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
+			sc, err2 := strconv.Atoi(strings.TrimSpace(parts[1]))
+			if err1 == nil && err2 == nil {
+				return &arrow.Decimal128Type{Precision: int32(p), Scale: int32(sc)}, nil
+			}
+		}
+	}
+	return nil, Errorf(KindInvalidInput, "unknown data type %q", s)
+}
+
+func cutCall(s, name string) (string, bool) {
+	if s == name {
+		return "", true
+	}
+	if strings.HasPrefix(s, name+"(") && strings.HasSuffix(s, ")") {
+		return s[len(name)+1 : len(s)-1], true
+	}
+	return "", false
+}
+
+func parseUnit(s string) arrow.TimeUnit {
+	switch strings.Trim(strings.TrimSpace(s), "'\"") {
+	case "ns":
+		return arrow.Nanosecond
+	case "ms":
+		return arrow.Millisecond
+	case "s":
+		return arrow.Second
+	}
+	return arrow.Microsecond
+}
+
+// IsInteger reports whether t is a signed or unsigned integer type.
+func IsInteger(t arrow.DataType) bool { return IsSigned(t) || IsUnsigned(t) }
+
+// IsSigned reports whether t is a signed integer type.
+func IsSigned(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+		return true
+	}
+	return false
+}
+
+// IsUnsigned reports whether t is an unsigned integer type.
+func IsUnsigned(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		return true
+	}
+	return false
+}
+
+// IsFloat reports whether t is a floating point type.
+func IsFloat(t arrow.DataType) bool {
+	return t.ID() == arrow.FLOAT32 || t.ID() == arrow.FLOAT64
+}
+
+// IsNumeric reports whether t is an integer or floating point type.
+func IsNumeric(t arrow.DataType) bool { return IsInteger(t) || IsFloat(t) }
+
+// IsString reports whether t is one of Arrow's UTF-8 string layouts.
+func IsString(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
+		return true
+	}
+	return false
+}
+
+func bitWidth(t arrow.DataType) int {
+	if fw, ok := t.(arrow.FixedWidthDataType); ok {
+		return fw.BitWidth()
+	}
+	return 0
+}
+
+func signedOfWidth(bits int) arrow.DataType {
+	switch {
+	case bits <= 8:
+		return arrow.PrimitiveTypes.Int8
+	case bits <= 16:
+		return arrow.PrimitiveTypes.Int16
+	case bits <= 32:
+		return arrow.PrimitiveTypes.Int32
+	}
+	return arrow.PrimitiveTypes.Int64
+}
+
+// Supertype returns the type both a and b are cast to before a binary
+// operation, following Polars' rules, and false when there is none.
+//
+//   - equal types: that type (all string layouts are String);
+//   - Null with anything: the other type;
+//   - two signed or two unsigned integers: the wider;
+//   - signed with unsigned: the next signed type wide enough for both
+//     (Int64 with UInt64 gives Float64, as in Polars);
+//   - an integer with a float: Float32 when the float is Float32 and the
+//     integer has at most 16 bits, else Float64;
+//   - Boolean with a number: the number's type.
+func Supertype(a, b arrow.DataType) (arrow.DataType, bool) {
+	if arrow.TypeEqual(a, b) {
+		return a, true
+	}
+	if a.ID() == arrow.NULL {
+		return b, true
+	}
+	if b.ID() == arrow.NULL {
+		return a, true
+	}
+	if IsString(a) && IsString(b) {
+		return arrow.BinaryTypes.String, true
+	}
+	switch {
+	case IsFloat(a) && IsFloat(b):
+		return arrow.PrimitiveTypes.Float64, true
+	case IsFloat(a) && IsInteger(b):
+		return floatWithInt(a, b), true
+	case IsInteger(a) && IsFloat(b):
+		return floatWithInt(b, a), true
+	case IsSigned(a) && IsSigned(b), IsUnsigned(a) && IsUnsigned(b):
+		if bitWidth(a) >= bitWidth(b) {
+			return a, true
+		}
+		return b, true
+	case IsSigned(a) && IsUnsigned(b):
+		return mixedSign(a, b), true
+	case IsUnsigned(a) && IsSigned(b):
+		return mixedSign(b, a), true
+	case a.ID() == arrow.BOOL && IsNumeric(b):
+		return b, true
+	case b.ID() == arrow.BOOL && IsNumeric(a):
+		return a, true
+	}
+	return nil, false
+}
+
+func floatWithInt(f, i arrow.DataType) arrow.DataType {
+	if f.ID() == arrow.FLOAT32 && bitWidth(i) <= 16 {
+		return f
+	}
+	return arrow.PrimitiveTypes.Float64
+}
+
+func mixedSign(s, u arrow.DataType) arrow.DataType {
+	need := max(bitWidth(s), 2*bitWidth(u))
+	if need > 64 {
+		return arrow.PrimitiveTypes.Float64
+	}
+	return signedOfWidth(need)
+}

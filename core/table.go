@@ -1,0 +1,63 @@
+package core
+
+import (
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Table is an immutable, materialized set of record batches sharing one
+// schema. It is reference counted: NewTable takes over the caller's
+// references to the batches, and the last Release releases them.
+type Table struct {
+	schema  *arrow.Schema
+	batches []arrow.RecordBatch
+	rows    int64
+	refs    atomic.Int64
+}
+
+// NewTable builds a Table from batches, taking over their references.
+func NewTable(schema *arrow.Schema, batches []arrow.RecordBatch) *Table {
+	t := &Table{schema: schema, batches: batches}
+	for _, b := range batches {
+		t.rows += b.NumRows()
+	}
+	t.refs.Store(1)
+	return t
+}
+
+// Name is how explain output shows an in-memory table.
+func (t *Table) Name() string {
+	names := make([]string, t.schema.NumFields())
+	for i, f := range t.schema.Fields() {
+		names[i] = f.Name
+	}
+	const shown = 8
+	if len(names) > shown {
+		names = append(names[:shown], "…")
+	}
+	return "DF [" + strings.Join(names, ", ") + "]"
+}
+
+// Schema returns the table's schema.
+func (t *Table) Schema() *arrow.Schema { return t.schema }
+
+// NumRows returns the total number of rows.
+func (t *Table) NumRows() int64 { return t.rows }
+
+// Batches returns the table's batches; they stay owned by the table.
+func (t *Table) Batches() []arrow.RecordBatch { return t.batches }
+
+// Retain adds a reference.
+func (t *Table) Retain() { t.refs.Add(1) }
+
+// Release drops a reference; the last one releases the batches.
+func (t *Table) Release() {
+	if t.refs.Add(-1) == 0 {
+		for _, b := range t.batches {
+			b.Release()
+		}
+		t.batches = nil
+	}
+}

@@ -1,0 +1,252 @@
+package lazy
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// PlanVersion is the version of the serialized plan format this package
+// decodes (docs/plan-format.md). The Python package writes it in every plan.
+const PlanVersion = 1
+
+type jsonPlan struct {
+	Version int             `json:"version"`
+	Root    json.RawMessage `json:"plan"`
+}
+
+type jsonNode struct {
+	Kind      string            `json:"kind"`
+	Source    *int              `json:"source"`
+	Input     json.RawMessage   `json:"input"`
+	Predicate json.RawMessage   `json:"predicate"`
+	Exprs     []json.RawMessage `json:"exprs"`
+	Offset    int64             `json:"offset"`
+	Length    *int64            `json:"length"`
+}
+
+type jsonExpr struct {
+	Kind   string          `json:"kind"`
+	Name   string          `json:"name"`
+	Value  json.RawMessage `json:"value"`
+	DType  string          `json:"dtype"`
+	Op     string          `json:"op"`
+	Left   json.RawMessage `json:"left"`
+	Right  json.RawMessage `json:"right"`
+	Expr   json.RawMessage `json:"expr"`
+	Strict *bool           `json:"strict"`
+}
+
+// Decode builds a resolved plan from its JSON form. sources are the frames
+// the plan's scans refer to by index.
+func Decode(data []byte, sources []Source) (Plan, error) {
+	var jp jsonPlan
+	if err := json.Unmarshal(data, &jp); err != nil {
+		return nil, core.Errorf(core.KindInvalidInput, "malformed plan: %v", err)
+	}
+	if jp.Version != PlanVersion {
+		return nil, core.Errorf(core.KindInvalidInput,
+			"plan format version %d is not supported by this engine (it reads version %d); "+
+				"the Python package and libalopex come from different builds", jp.Version, PlanVersion)
+	}
+	d := decoder{sources: sources}
+	return d.node(jp.Root)
+}
+
+type decoder struct {
+	sources []Source
+}
+
+func malformed(format string, args ...any) error {
+	return core.Errorf(core.KindInvalidInput, "malformed plan: "+format, args...)
+}
+
+func (d *decoder) node(raw json.RawMessage) (Plan, error) {
+	if len(raw) == 0 {
+		return nil, malformed("missing plan node")
+	}
+	var n jsonNode
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return nil, malformed("%v", err)
+	}
+	if n.Kind == "scan" {
+		if n.Source == nil || *n.Source < 0 || *n.Source >= len(d.sources) {
+			return nil, malformed("scan refers to source %v of %d", n.Source, len(d.sources))
+		}
+		return NewScan(d.sources[*n.Source]), nil
+	}
+	input, err := d.node(n.Input)
+	if err != nil {
+		return nil, err
+	}
+	switch n.Kind {
+	case "filter":
+		pred, err := d.expr(n.Predicate)
+		if err != nil {
+			return nil, err
+		}
+		return NewFilter(input, pred)
+	case "select", "with_columns":
+		exprs := make([]Expr, len(n.Exprs))
+		for i, r := range n.Exprs {
+			if exprs[i], err = d.expr(r); err != nil {
+				return nil, err
+			}
+		}
+		if n.Kind == "select" {
+			return NewProject(input, exprs)
+		}
+		return NewWithColumns(input, exprs)
+	case "slice":
+		length := int64(-1)
+		if n.Length != nil {
+			length = *n.Length
+		}
+		if n.Offset < 0 || length < -1 {
+			return nil, core.Errorf(core.KindInvalidInput, "slice offset and length must not be negative (got %d, %d)", n.Offset, length)
+		}
+		return &Slice{Input: input, Offset: n.Offset, Length: length}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "plan node %q is not supported by this engine", n.Kind)
+}
+
+func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
+	if len(raw) == 0 {
+		return nil, malformed("missing expression")
+	}
+	var e jsonExpr
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&e); err != nil {
+		return nil, malformed("%v", err)
+	}
+	switch e.Kind {
+	case "col":
+		return &Column{Name: e.Name}, nil
+	case "lit":
+		return decodeLiteral(e)
+	case "alias":
+		x, err := d.expr(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return &Alias{X: x, Name: e.Name}, nil
+	case "cast":
+		x, err := d.expr(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		to, err := core.ParseDType(e.DType)
+		if err != nil {
+			return nil, err
+		}
+		strict := e.Strict == nil || *e.Strict
+		return &Cast{X: x, To: to, Strict: strict}, nil
+	case "unary":
+		x, err := d.expr(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return &Unary{Op: UnaryOp(e.Op), X: x}, nil
+	case "binary":
+		l, err := d.expr(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := d.expr(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		op := BinaryOp(e.Op)
+		if _, ok := binarySymbols[op]; !ok {
+			return nil, core.Errorf(core.KindNotSupported, "binary operator %q is not supported", e.Op)
+		}
+		return &Binary{Op: op, Left: l, Right: r}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "expression kind %q is not supported by this engine", e.Kind)
+}
+
+// decodeLiteral reads {"kind":"lit","value":V,"dtype":T}. Without dtype the
+// literal is dynamic (typed by context). Floats that JSON cannot carry come as
+// the strings "nan", "inf" and "-inf".
+func decodeLiteral(e jsonExpr) (Expr, error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(e.Value))
+	dec.UseNumber()
+	if len(e.Value) > 0 {
+		if err := dec.Decode(&v); err != nil {
+			return nil, malformed("literal: %v", err)
+		}
+	}
+	switch e.DType {
+	case "":
+		switch x := v.(type) {
+		case nil:
+			return &Literal{Value: nil}, nil
+		case bool, string:
+			return &Literal{Value: x}, nil
+		case json.Number:
+			if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+				return &Literal{Value: i, Dynamic: true}, nil
+			}
+			f, err := strconv.ParseFloat(string(x), 64)
+			if err != nil {
+				return nil, malformed("literal %s", x)
+			}
+			return &Literal{Value: f, Dynamic: true}, nil
+		}
+		return nil, malformed("literal of unexpected JSON type %T", v)
+	case "Float64", "Float32":
+		f, err := jsonFloat(v)
+		if err != nil {
+			return nil, err
+		}
+		t, _ := core.ParseDType(e.DType)
+		return &Literal{Value: f, Type: t, Dynamic: e.DType == "Float64"}, nil
+	}
+	t, err := core.ParseDType(e.DType)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return &Literal{Value: nil, Type: t}, nil
+	}
+	lit := &Literal{Value: v}
+	if n, ok := v.(json.Number); ok {
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			lit.Value = i
+		} else if u, err := strconv.ParseUint(string(n), 10, 64); err == nil {
+			lit.Value = u
+		} else if f, err := strconv.ParseFloat(string(n), 64); err == nil {
+			lit.Value = f
+		}
+	}
+	lit.Type = literalType(lit.Value)
+	folded := foldCast(&Cast{X: lit, To: t, Strict: true})
+	if _, ok := folded.(*Literal); !ok {
+		return nil, core.Errorf(core.KindInvalidInput, "literal %v does not fit in %s", v, e.DType)
+	}
+	return folded, nil
+}
+
+func jsonFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case json.Number:
+		return strconv.ParseFloat(string(x), 64)
+	case string:
+		switch x {
+		case "nan":
+			return math.NaN(), nil
+		case "inf":
+			return math.Inf(1), nil
+		case "-inf":
+			return math.Inf(-1), nil
+		}
+	case nil:
+		return 0, malformed("float literal without a value")
+	}
+	return 0, malformed("float literal %v", v)
+}

@@ -1,0 +1,200 @@
+package exec
+
+import (
+	"context"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// builder turns a logical plan into operators. Row-wise nodes (filter,
+// projection) over a morsel source become steps of one parallel pipeline.
+type builder struct {
+	mem memory.Allocator
+}
+
+func (b *builder) build(p lazy.Plan) (Operator, error) {
+	switch n := p.(type) {
+	case *lazy.Scan:
+		return b.scan(n)
+	case *lazy.Filter:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.attach(in, b.filterFn(n.Predicate), n.Schema()), nil
+	case *lazy.Project:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return b.attach(in, b.projectFn(n.Exprs, n.Schema()), n.Schema()), nil
+	case *lazy.Slice:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &sliceOp{input: in, offset: n.Offset, length: n.Length}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "plan node %T cannot be executed yet", p)
+}
+
+// attach adds a row-wise step to in: inside its pipeline when in is one
+// without a limit, else as a sequential map.
+func (b *builder) attach(in Operator, fn batchFn, schema *arrow.Schema) Operator {
+	if pl, ok := in.(*pipeline); ok && pl.limit < 0 {
+		pl.then(fn, schema)
+		return pl
+	}
+	if m, ok := in.(*mapOp); ok {
+		m.fns = append(m.fns, fn)
+		m.schema = schema
+		return m
+	}
+	return &mapOp{input: in, fns: []batchFn{fn}, schema: schema}
+}
+
+func (b *builder) scan(s *lazy.Scan) (Operator, error) {
+	src, ok := s.Source.(lazy.MemorySource)
+	if !ok {
+		return nil, core.Errorf(core.KindNotSupported, "scanning %s is not supported yet", s.Source.Name())
+	}
+	var morsels []arrow.RecordBatch
+	for _, rb := range src.Batches() {
+		n := rb.NumRows()
+		if n <= int64(MorselRows) {
+			rb.Retain()
+			morsels = append(morsels, rb)
+			continue
+		}
+		for off := int64(0); off < n; off += int64(MorselRows) {
+			morsels = append(morsels, rb.NewSlice(off, min(off+int64(MorselRows), n)))
+		}
+	}
+	p := newPipeline(src.Schema(), morsels, -1)
+	if s.Predicate != nil {
+		p.then(b.filterFn(s.Predicate), src.Schema())
+	}
+	if s.Columns != nil {
+		p.then(selectColumns(s.Columns, s.Schema()), s.Schema())
+	}
+	p.limit = s.Limit
+	return p, nil
+}
+
+func selectColumns(names []string, schema *arrow.Schema) batchFn {
+	return func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+		defer rb.Release()
+		cols := make([]arrow.Array, len(names))
+		for i, name := range names {
+			cols[i] = rb.Column(rb.Schema().FieldIndices(name)[0])
+		}
+		return array.NewRecordBatch(schema, cols, rb.NumRows()), nil
+	}
+}
+
+func (b *builder) filterFn(pred lazy.Expr) batchFn {
+	mem := b.mem
+	return func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+		defer rb.Release()
+		n := int(rb.NumRows())
+		v, err := evalExpr(mem, pred, rb)
+		if err != nil {
+			return nil, err
+		}
+		mask, kept := kernels.SelectionMask(mem, v, n)
+		v.Release()
+		defer mask.Release()
+		if kept == 0 {
+			return nil, nil
+		}
+		cols := make([]arrow.Array, rb.NumCols())
+		defer func() {
+			for _, c := range cols {
+				if c != nil {
+					c.Release()
+				}
+			}
+		}()
+		for i := range cols {
+			if cols[i], err = kernels.Filter(mem, rb.Column(i), mask.Bytes(), kept); err != nil {
+				return nil, err
+			}
+		}
+		return array.NewRecordBatch(rb.Schema(), cols, int64(kept)), nil
+	}
+}
+
+func (b *builder) projectFn(exprs []lazy.Expr, schema *arrow.Schema) batchFn {
+	mem := b.mem
+	return func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+		defer rb.Release()
+		n := int(rb.NumRows())
+		cols := make([]arrow.Array, len(exprs))
+		defer func() {
+			for _, c := range cols {
+				if c != nil {
+					c.Release()
+				}
+			}
+		}()
+		for i, e := range exprs {
+			v, err := evalExpr(mem, e, rb)
+			if err != nil {
+				return nil, err
+			}
+			cols[i], err = v.Materialize(mem, n)
+			v.Release()
+			if err != nil {
+				return nil, err
+			}
+		}
+		return array.NewRecordBatch(schema, cols, int64(n)), nil
+	}
+}
+
+// Run optimizes nothing: it executes an already optimized plan and returns
+// its result as one table. When the result spans several batches they are
+// concatenated into one, so that a column of the result is contiguous
+// (to_numpy() can then share its memory).
+func Run(ctx context.Context, mem memory.Allocator, p lazy.Plan) (tbl *core.Table, err error) {
+	defer recoverAsError(&err)
+	b := &builder{mem: mem}
+	op, err := b.build(p)
+	if err != nil {
+		return nil, err
+	}
+	defer op.Close()
+	var batches []arrow.RecordBatch
+	release := func() {
+		for _, rb := range batches {
+			rb.Release()
+		}
+	}
+	for {
+		rb, err := op.Next(ctx)
+		if err != nil {
+			release()
+			return nil, err
+		}
+		if rb == nil {
+			break
+		}
+		batches = append(batches, rb)
+	}
+	if err := ctx.Err(); err != nil {
+		release()
+		return nil, err
+	}
+	schema := p.Schema()
+	out, err := coalesce(mem, schema, batches)
+	release()
+	if err != nil {
+		return nil, err
+	}
+	return core.NewTable(schema, []arrow.RecordBatch{out}), nil
+}

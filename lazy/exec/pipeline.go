@@ -1,0 +1,248 @@
+package exec
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// MorselRows is the number of rows in the unit of parallel work.
+var MorselRows = 64 * 1024
+
+// pipeline runs a chain of row-wise steps over morsels on all cores and
+// hands the results out in morsel order, so that parallelism never changes
+// the order of rows. Workers run at most a window of morsels ahead of the
+// consumer, which bounds the memory held by finished but unread results.
+// With a limit, the pipeline stops scheduling morsels once the consumer has
+// seen that many rows.
+type pipeline struct {
+	schema  *arrow.Schema
+	morsels []arrow.RecordBatch // owned; released as they are consumed
+	fns     []batchFn
+	limit   int64 // -1: none
+
+	started bool
+	cancel  context.CancelFunc
+	slots   []slot
+	next    int   // next slot the consumer reads
+	emitted int64 // rows handed to the consumer
+	tokens  chan struct{}
+	wg      sync.WaitGroup
+}
+
+type slot struct {
+	done chan struct{}
+	rb   arrow.RecordBatch
+	err  error
+}
+
+func newPipeline(schema *arrow.Schema, morsels []arrow.RecordBatch, limit int64) *pipeline {
+	return &pipeline{schema: schema, morsels: morsels, limit: limit}
+}
+
+func (p *pipeline) Schema() *arrow.Schema { return p.schema }
+
+// then appends a row-wise step.
+func (p *pipeline) then(fn batchFn, schema *arrow.Schema) {
+	p.fns = append(p.fns, fn)
+	p.schema = schema
+}
+
+func (p *pipeline) run(rb arrow.RecordBatch) (out arrow.RecordBatch, err error) {
+	defer recoverAsError(&err)
+	out = rb
+	for _, fn := range p.fns {
+		if out, err = fn(out); err != nil || out == nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (p *pipeline) start(ctx context.Context) {
+	p.started = true
+	n := len(p.morsels)
+	p.slots = make([]slot, n)
+	for i := range p.slots {
+		p.slots[i].done = make(chan struct{})
+	}
+	workers := min(runtime.GOMAXPROCS(0), n)
+	// With a single morsel or a cheap pipeline there is nothing to overlap.
+	if n <= 1 {
+		workers = min(workers, 1)
+	}
+	window := 4 * max(workers, 1)
+	p.tokens = make(chan struct{}, window)
+	for range min(window, n) {
+		p.tokens <- struct{}{}
+	}
+	ctx, p.cancel = context.WithCancel(ctx)
+	var claimed atomic.Int64
+	for range workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case _, ok := <-p.tokens:
+					if !ok {
+						return
+					}
+				}
+				i := int(claimed.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				s := &p.slots[i]
+				if err := ctx.Err(); err != nil {
+					s.err = err
+				} else {
+					m := p.morsels[i]
+					p.morsels[i] = nil
+					s.rb, s.err = p.run(m)
+				}
+				close(s.done)
+			}
+		}()
+	}
+}
+
+func (p *pipeline) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if !p.started {
+		p.start(ctx)
+	}
+	for {
+		if p.next >= len(p.slots) || (p.limit >= 0 && p.emitted >= p.limit) {
+			return nil, nil
+		}
+		s := &p.slots[p.next]
+		select {
+		case <-s.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		p.next++
+		select {
+		case p.tokens <- struct{}{}:
+		default:
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		rb := s.rb
+		s.rb = nil
+		if rb == nil || rb.NumRows() == 0 {
+			if rb != nil {
+				rb.Release()
+			}
+			continue
+		}
+		if p.limit >= 0 && p.emitted+rb.NumRows() > p.limit {
+			cut := rb.NewSlice(0, p.limit-p.emitted)
+			rb.Release()
+			rb = cut
+		}
+		p.emitted += rb.NumRows()
+		return rb, nil
+	}
+}
+
+func (p *pipeline) Close() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+	if p.tokens != nil {
+		close(p.tokens)
+	}
+	p.wg.Wait()
+	for i := range p.slots {
+		if p.slots[i].rb != nil {
+			p.slots[i].rb.Release()
+		}
+	}
+	for _, m := range p.morsels {
+		if m != nil {
+			m.Release()
+		}
+	}
+	p.morsels = nil
+}
+
+// mapOp applies row-wise steps to another operator's batches, in order, on
+// the calling goroutine (used above operators that are not morsel sources).
+type mapOp struct {
+	input  Operator
+	fns    []batchFn
+	schema *arrow.Schema
+}
+
+func (m *mapOp) Schema() *arrow.Schema { return m.schema }
+
+func (m *mapOp) Next(ctx context.Context) (out arrow.RecordBatch, err error) {
+	defer recoverAsError(&err)
+	for {
+		rb, err := m.input.Next(ctx)
+		if err != nil || rb == nil {
+			return nil, err
+		}
+		for _, fn := range m.fns {
+			if rb, err = fn(rb); err != nil || rb == nil {
+				break
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rb != nil {
+			return rb, nil
+		}
+	}
+}
+
+func (m *mapOp) Close() { m.input.Close() }
+
+// sliceOp skips offset rows and then passes at most length rows (-1: all).
+type sliceOp struct {
+	input          Operator
+	offset, length int64
+	seen, emitted  int64
+}
+
+func (s *sliceOp) Schema() *arrow.Schema { return s.input.Schema() }
+
+func (s *sliceOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	for {
+		if s.length >= 0 && s.emitted >= s.length {
+			return nil, nil
+		}
+		rb, err := s.input.Next(ctx)
+		if err != nil || rb == nil {
+			return nil, err
+		}
+		n := rb.NumRows()
+		start := max(s.offset-s.seen, 0)
+		s.seen += n
+		if start >= n {
+			rb.Release()
+			continue
+		}
+		end := n
+		if s.length >= 0 {
+			end = min(n, start+s.length-s.emitted)
+		}
+		out := rb
+		if start != 0 || end != n {
+			out = rb.NewSlice(start, end)
+			rb.Release()
+		}
+		s.emitted += out.NumRows()
+		return out, nil
+	}
+}
+
+func (s *sliceOp) Close() { s.input.Close() }

@@ -1,0 +1,61 @@
+package lazy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Explain renders a plan as an indented tree, root first. DataFrame
+// explain() and SQL EXPLAIN both print this text.
+func Explain(p Plan) string {
+	var b strings.Builder
+	explainNode(&b, p, 0)
+	return b.String()
+}
+
+func explainNode(b *strings.Builder, p Plan, depth int) {
+	b.WriteString(strings.Repeat("  ", depth))
+	b.WriteString(describe(p))
+	b.WriteByte('\n')
+	for _, c := range p.Children() {
+		explainNode(b, c, depth+1)
+	}
+}
+
+func exprList(es []Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func describe(p Plan) string {
+	switch p := p.(type) {
+	case *Scan:
+		total := p.Source.Schema().NumFields()
+		s := fmt.Sprintf("SCAN %s", p.Source.Name())
+		if p.Columns != nil {
+			s += fmt.Sprintf(" PROJECT %d/%d COLUMNS [%s]", len(p.Columns), total, strings.Join(p.Columns, ", "))
+		} else {
+			s += fmt.Sprintf(" PROJECT */%d COLUMNS", total)
+		}
+		if p.Predicate != nil {
+			s += " SELECTION " + p.Predicate.String()
+		}
+		if p.Limit >= 0 {
+			s += fmt.Sprintf(" LIMIT %d", p.Limit)
+		}
+		return s
+	case *Filter:
+		return "FILTER " + p.Predicate.String()
+	case *Project:
+		return "SELECT " + exprList(p.Exprs)
+	case *Slice:
+		if p.Length < 0 {
+			return fmt.Sprintf("SLICE offset=%d", p.Offset)
+		}
+		return fmt.Sprintf("SLICE offset=%d len=%d", p.Offset, p.Length)
+	}
+	return fmt.Sprintf("%T", p)
+}

@@ -1,0 +1,77 @@
+package lazy
+
+// predicatePushdown moves filters as close to the data as they can go:
+// through projections whose columns they read unchanged, and into scans,
+// where rows are dropped before other columns are materialized. Conjunctions
+// are split so that each part travels as far as it can on its own.
+type predicatePushdown struct{}
+
+func (predicatePushdown) Name() string { return "predicate_pushdown" }
+
+func (r predicatePushdown) Apply(p Plan) Plan { return r.push(p, nil) }
+
+func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
+	switch n := p.(type) {
+	case *Filter:
+		return r.push(n.Input, append(preds, splitConjunction(n.Predicate)...))
+	case *Project:
+		// A predicate can go below the projection when every column it reads
+		// is a plain (possibly renamed) input column there.
+		source := map[string]string{}
+		for _, e := range n.Exprs {
+			if c, ok := StripAlias(e).(*Column); ok {
+				source[OutputName(e)] = c.Name
+			}
+		}
+		var down, stay []Expr
+		for _, pr := range preds {
+			ok := true
+			for _, c := range ColumnsUsed(pr) {
+				if _, found := source[c]; !found {
+					ok = false
+				}
+			}
+			if ok {
+				down = append(down, renameColumns(pr, source))
+			} else {
+				stay = append(stay, pr)
+			}
+		}
+		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
+	case *Scan:
+		if n.Limit >= 0 {
+			return wrapFilter(n, preds)
+		}
+		all := preds
+		if n.Predicate != nil {
+			all = append(splitConjunction(n.Predicate), preds...)
+		}
+		if len(all) == 0 {
+			return n
+		}
+		return n.WithPushdown(n.Columns, conjoin(all), n.Limit)
+	default:
+		ch := p.Children()
+		next := make([]Plan, len(ch))
+		for i, c := range ch {
+			next[i] = r.push(c, nil)
+		}
+		return wrapFilter(p.WithChildren(next), preds)
+	}
+}
+
+func wrapFilter(p Plan, preds []Expr) Plan {
+	if len(preds) == 0 {
+		return p
+	}
+	return &Filter{Input: p, Predicate: conjoin(preds)}
+}
+
+func renameColumns(e Expr, names map[string]string) Expr {
+	return Transform(e, func(x Expr) Expr {
+		if c, ok := x.(*Column); ok {
+			return &Column{Name: names[c.Name], Type: c.Type}
+		}
+		return x
+	})
+}

@@ -1,0 +1,94 @@
+package lazy
+
+// projectionPushdown drops columns nobody reads: projected expressions whose
+// output is unused, and scan columns outside the needed set, so that only the
+// columns a query uses are read. Projections left as the identity are removed.
+type projectionPushdown struct{}
+
+func (projectionPushdown) Name() string { return "projection_pushdown" }
+
+func (r projectionPushdown) Apply(p Plan) Plan { return r.prune(p, nil) }
+
+// colSet is the set of columns needed from a node's output; nil means all.
+type colSet map[string]bool
+
+func (s colSet) addAll(names []string) {
+	for _, n := range names {
+		s[n] = true
+	}
+}
+
+func (r projectionPushdown) prune(p Plan, need colSet) Plan {
+	switch n := p.(type) {
+	case *Project:
+		kept := n.Exprs
+		if need != nil {
+			kept = nil
+			for _, e := range n.Exprs {
+				if need[OutputName(e)] {
+					kept = append(kept, e)
+				}
+			}
+		}
+		inNeed := colSet{}
+		for _, e := range kept {
+			inNeed.addAll(ColumnsUsed(e))
+		}
+		input := r.prune(n.Input, inNeed)
+		np := &Project{Input: n.Input, Exprs: kept}
+		np = np.WithExprs(kept)
+		np.Input = input
+		if isIdentity(np) {
+			return input
+		}
+		return np
+	case *Filter:
+		var inNeed colSet
+		if need != nil {
+			inNeed = colSet{}
+			for k := range need {
+				inNeed[k] = true
+			}
+			inNeed.addAll(ColumnsUsed(n.Predicate))
+		}
+		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
+	case *Slice:
+		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *Scan:
+		if need == nil {
+			return n
+		}
+		cols := []string{}
+		for _, f := range n.Source.Schema().Fields() {
+			if need[f.Name] {
+				cols = append(cols, f.Name)
+			}
+		}
+		if len(cols) == n.Source.Schema().NumFields() {
+			cols = nil
+		}
+		return n.WithPushdown(cols, n.Predicate, n.Limit)
+	default:
+		ch := p.Children()
+		next := make([]Plan, len(ch))
+		for i, c := range ch {
+			next[i] = r.prune(c, nil)
+		}
+		return p.WithChildren(next)
+	}
+}
+
+// isIdentity reports whether p outputs exactly its input's columns, in order, unchanged.
+func isIdentity(p *Project) bool {
+	in := p.Input.Schema()
+	if len(p.Exprs) != in.NumFields() {
+		return false
+	}
+	for i, e := range p.Exprs {
+		c, ok := e.(*Column)
+		if !ok || c.Name != in.Field(i).Name {
+			return false
+		}
+	}
+	return true
+}

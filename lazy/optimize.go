@@ -1,0 +1,45 @@
+package lazy
+
+// Rule is one optimizer pass: a plan in, an equivalent plan out.
+type Rule interface {
+	Name() string
+	Apply(p Plan) Plan
+}
+
+// DefaultRules is the fixed order of optimizer passes. Predicates go down
+// first so that projection pushdown sees the columns they need where they
+// land; slices go down last, into scans that already carry their predicates.
+var DefaultRules = []Rule{
+	predicatePushdown{},
+	projectionPushdown{},
+	slicePushdown{},
+}
+
+// Optimize runs DefaultRules over p.
+func Optimize(p Plan) Plan {
+	for _, r := range DefaultRules {
+		p = r.Apply(p)
+	}
+	return p
+}
+
+// splitConjunction returns the operands of a chain of ANDs.
+func splitConjunction(e Expr) []Expr {
+	if b, ok := e.(*Binary); ok && b.Op == OpAnd {
+		return append(splitConjunction(b.Left), splitConjunction(b.Right)...)
+	}
+	return []Expr{e}
+}
+
+// conjoin joins predicates with AND; nil for none.
+func conjoin(preds []Expr) Expr {
+	var out Expr
+	for _, p := range preds {
+		if out == nil {
+			out = p
+		} else {
+			out = &Binary{Op: OpAnd, Left: out, Right: p, Type: p.DataType()}
+		}
+	}
+	return out
+}

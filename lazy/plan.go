@@ -1,0 +1,229 @@
+package lazy
+
+import (
+	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Plan is a logical plan node. Nodes are immutable trees: WithChildren returns
+// a copy with new inputs. Every node knows its output schema; column names in
+// a schema are unique.
+type Plan interface {
+	Schema() *arrow.Schema
+	Children() []Plan
+	WithChildren(children []Plan) Plan
+}
+
+// Source is data a Scan reads. Implementations are safe for concurrent reads.
+type Source interface {
+	// Name identifies the source in explain output.
+	Name() string
+	Schema() *arrow.Schema
+	NumRows() int64
+}
+
+// MemorySource is a Source held in memory as record batches; the executor
+// splits it into morsels.
+type MemorySource interface {
+	Source
+	Batches() []arrow.RecordBatch
+}
+
+// Scan reads a Source. The optimizer pushes work into it: Columns restricts
+// the columns read (nil reads all), Predicate filters rows as they are read
+// (nil keeps all), and Limit stops after that many rows (-1: no limit; applied
+// after Predicate).
+type Scan struct {
+	Source    Source
+	Columns   []string
+	Predicate Expr
+	Limit     int64
+	schema    *arrow.Schema
+}
+
+// NewScan scans all columns of src.
+func NewScan(src Source) *Scan {
+	return &Scan{Source: src, Limit: -1, schema: src.Schema()}
+}
+
+// WithPushdown returns a copy of s with new pushed-down columns, predicate and limit.
+func (s *Scan) WithPushdown(columns []string, predicate Expr, limit int64) *Scan {
+	c := *s
+	c.Columns, c.Predicate, c.Limit = columns, predicate, limit
+	c.schema = projectSchema(s.Source.Schema(), columns)
+	return &c
+}
+
+func projectSchema(s *arrow.Schema, columns []string) *arrow.Schema {
+	if columns == nil {
+		return s
+	}
+	fields := make([]arrow.Field, 0, len(columns))
+	for _, c := range columns {
+		fields = append(fields, s.Field(s.FieldIndices(c)[0]))
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+func (s *Scan) Schema() *arrow.Schema      { return s.schema }
+func (s *Scan) Children() []Plan           { return nil }
+func (s *Scan) WithChildren(_ []Plan) Plan { c := *s; return &c }
+
+// Filter keeps the rows for which Predicate is true (null counts as false).
+type Filter struct {
+	Input     Plan
+	Predicate Expr
+}
+
+// NewFilter resolves predicate against input and checks that it is Boolean.
+func NewFilter(input Plan, predicate Expr) (*Filter, error) {
+	p, err := Resolve(predicate, input.Schema())
+	if err != nil {
+		return nil, err
+	}
+	if t := p.DataType(); t.ID() != arrow.BOOL && t.ID() != arrow.NULL {
+		return nil, core.Errorf(core.KindCompute,
+			"filter predicate must be Boolean, got %s from expression %s", dtypeName(t), predicate)
+	}
+	return &Filter{Input: input, Predicate: p}, nil
+}
+
+func (f *Filter) Schema() *arrow.Schema { return f.Input.Schema() }
+func (f *Filter) Children() []Plan      { return []Plan{f.Input} }
+func (f *Filter) WithChildren(ch []Plan) Plan {
+	c := *f
+	c.Input = ch[0]
+	return &c
+}
+
+// Project computes one output column per expression, named by OutputName.
+type Project struct {
+	Input  Plan
+	Exprs  []Expr
+	schema *arrow.Schema
+}
+
+// NewProject resolves exprs against input (a select).
+func NewProject(input Plan, exprs []Expr) (*Project, error) {
+	resolved := make([]Expr, len(exprs))
+	for i, e := range exprs {
+		r, err := Resolve(e, input.Schema())
+		if err != nil {
+			return nil, err
+		}
+		resolved[i] = r
+	}
+	return newProjectResolved(input, resolved)
+}
+
+func newProjectResolved(input Plan, exprs []Expr) (*Project, error) {
+	fields := make([]arrow.Field, len(exprs))
+	seen := make(map[string]int, len(exprs))
+	for i, e := range exprs {
+		name := OutputName(e)
+		if j, dup := seen[name]; dup {
+			return nil, core.Errorf(core.KindSchema,
+				"the name '%s' is produced twice (by %s and %s); use .alias() to give one a new name",
+				name, exprs[j], e).With("column", name)
+		}
+		seen[name] = i
+		t := e.DataType()
+		fields[i] = arrow.Field{Name: name, Type: t, Nullable: true}
+	}
+	return &Project{Input: input, Exprs: exprs, schema: arrow.NewSchema(fields, nil)}, nil
+}
+
+// NewWithColumns resolves exprs against input and returns a Project that keeps
+// every input column, replacing those with the same name in place and
+// appending new ones (Polars' with_columns).
+func NewWithColumns(input Plan, exprs []Expr) (*Project, error) {
+	in := input.Schema()
+	out := make([]Expr, in.NumFields())
+	for i, f := range in.Fields() {
+		out[i] = &Column{Name: f.Name, Type: f.Type}
+	}
+	seen := map[string]bool{}
+	for _, e := range exprs {
+		r, err := Resolve(e, in)
+		if err != nil {
+			return nil, err
+		}
+		name := OutputName(r)
+		if seen[name] {
+			return nil, core.Errorf(core.KindSchema,
+				"with_columns sets '%s' twice; use .alias() to give one a new name", name).With("column", name)
+		}
+		seen[name] = true
+		if _, isCol := r.(*Column); !isCol {
+			if _, isAlias := r.(*Alias); !isAlias && OutputName(r) != name {
+				r = &Alias{X: r, Name: name}
+			}
+		}
+		if idx := in.FieldIndices(name); len(idx) > 0 {
+			out[idx[0]] = r
+		} else {
+			out = append(out, r)
+		}
+	}
+	return newProjectResolved(input, out)
+}
+
+// WithExprs returns a copy of p computing exprs (already resolved against
+// the input) instead.
+func (p *Project) WithExprs(exprs []Expr) *Project {
+	np, err := newProjectResolved(p.Input, exprs)
+	if err != nil {
+		panic(err) // callers only drop or reorder expressions of a valid Project
+	}
+	return np
+}
+
+func (p *Project) Schema() *arrow.Schema { return p.schema }
+func (p *Project) Children() []Plan      { return []Plan{p.Input} }
+func (p *Project) WithChildren(ch []Plan) Plan {
+	c := *p
+	c.Input = ch[0]
+	return &c
+}
+
+// IsPassThrough reports whether every expression is a plain column reference
+// (possibly renamed): such a projection moves no data.
+func (p *Project) IsPassThrough() bool {
+	for _, e := range p.Exprs {
+		if _, ok := StripAlias(e).(*Column); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// Slice keeps Length rows starting at Offset (Length -1: to the end).
+type Slice struct {
+	Input  Plan
+	Offset int64
+	Length int64
+}
+
+func (s *Slice) Schema() *arrow.Schema { return s.Input.Schema() }
+func (s *Slice) Children() []Plan      { return []Plan{s.Input} }
+func (s *Slice) WithChildren(ch []Plan) Plan {
+	c := *s
+	c.Input = ch[0]
+	return &c
+}
+
+// Sources lists the sources scanned anywhere in p.
+func Sources(p Plan) []Source {
+	var out []Source
+	var walk func(Plan)
+	walk = func(p Plan) {
+		if s, ok := p.(*Scan); ok {
+			out = append(out, s.Source)
+		}
+		for _, c := range p.Children() {
+			walk(c)
+		}
+	}
+	walk(p)
+	return out
+}

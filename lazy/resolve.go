@@ -1,0 +1,327 @@
+package lazy
+
+import (
+	"math"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+func dtypeName(t arrow.DataType) string { return core.DTypeName(t) }
+
+// Resolve binds e to schema: it checks that every column exists, computes
+// each node's type, and makes implicit conversions explicit as casts
+// (literal casts are folded). Errors are *core.Error: ColumnNotFound for
+// unknown names, Compute for type errors, showing the expression.
+func Resolve(e Expr, schema *arrow.Schema) (Expr, error) {
+	r := resolver{schema: schema}
+	return r.resolve(e)
+}
+
+type resolver struct {
+	schema *arrow.Schema
+}
+
+func schemaNames(s *arrow.Schema) []string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
+	}
+	return names
+}
+
+func (r *resolver) resolve(e Expr) (Expr, error) {
+	switch e := e.(type) {
+	case *Column:
+		idx := r.schema.FieldIndices(e.Name)
+		if len(idx) == 0 {
+			return nil, core.ColumnNotFound(e.Name, schemaNames(r.schema))
+		}
+		return &Column{Name: e.Name, Type: r.schema.Field(idx[0]).Type}, nil
+	case *Literal:
+		if e.Type != nil {
+			return e, nil
+		}
+		return &Literal{Value: e.Value, Type: literalType(e.Value), Dynamic: e.Dynamic}, nil
+	case *Alias:
+		x, err := r.resolve(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return &Alias{X: x, Name: e.Name}, nil
+	case *Cast:
+		x, err := r.resolve(e.X)
+		if err != nil {
+			return nil, err
+		}
+		if !canCast(x.DataType(), e.To) {
+			return nil, core.Errorf(core.KindCompute, "cannot cast %s to %s in expression %s",
+				dtypeName(x.DataType()), dtypeName(e.To), e)
+		}
+		return foldCast(&Cast{X: x, To: e.To, Strict: e.Strict}), nil
+	case *Unary:
+		x, err := r.resolve(e.X)
+		if err != nil {
+			return nil, err
+		}
+		return r.unary(e, x)
+	case *Binary:
+		l, err := r.resolve(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		rr, err := r.resolve(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		return r.binary(e, l, rr)
+	}
+	return nil, core.Errorf(core.KindNotSupported, "expression %s is not supported", e)
+}
+
+func literalType(v any) arrow.DataType {
+	switch v.(type) {
+	case nil:
+		return arrow.Null
+	case bool:
+		return arrow.FixedWidthTypes.Boolean
+	case int64:
+		return arrow.PrimitiveTypes.Int64
+	case uint64:
+		return arrow.PrimitiveTypes.Uint64
+	case float64:
+		return arrow.PrimitiveTypes.Float64
+	case string:
+		return arrow.BinaryTypes.String
+	}
+	return arrow.Null
+}
+
+func (r *resolver) unary(orig *Unary, x Expr) (Expr, error) {
+	t := x.DataType()
+	switch orig.Op {
+	case OpIsNull, OpIsNotNull:
+		return &Unary{Op: orig.Op, X: x, Type: arrow.FixedWidthTypes.Boolean}, nil
+	case OpNot:
+		if t.ID() == arrow.NULL {
+			return &Unary{Op: OpNot, X: x, Type: arrow.FixedWidthTypes.Boolean}, nil
+		}
+		if t.ID() != arrow.BOOL {
+			return nil, core.Errorf(core.KindCompute,
+				"cannot apply ~ (not) to a %s value in expression %s; it takes Boolean",
+				dtypeName(t), orig)
+		}
+		return &Unary{Op: OpNot, X: x, Type: t}, nil
+	case OpNeg:
+		if !core.IsNumeric(t) {
+			return nil, core.Errorf(core.KindCompute, "cannot negate a %s value in expression %s", dtypeName(t), orig)
+		}
+		if lit, ok := x.(*Literal); ok {
+			return foldNeg(lit), nil
+		}
+		return &Unary{Op: OpNeg, X: x, Type: t}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "unary operator %q is not supported", orig.Op)
+}
+
+func foldNeg(l *Literal) Expr {
+	switch v := l.Value.(type) {
+	case int64:
+		return &Literal{Value: -v, Type: l.Type, Dynamic: l.Dynamic}
+	case float64:
+		return &Literal{Value: -v, Type: l.Type, Dynamic: l.Dynamic}
+	}
+	return &Unary{Op: OpNeg, X: l, Type: l.Type}
+}
+
+// operandTypes picks the common type of a binary operation's operands. A
+// dynamic literal adopts the other side's type when its value fits.
+func operandTypes(l, r Expr) (arrow.DataType, bool) {
+	lt, rt := l.DataType(), r.DataType()
+	if ll, ok := l.(*Literal); ok && ll.Dynamic {
+		if t, ok := dynamicFit(ll, rt); ok {
+			return t, true
+		}
+	}
+	if rl, ok := r.(*Literal); ok && rl.Dynamic {
+		if t, ok := dynamicFit(rl, lt); ok {
+			return t, true
+		}
+	}
+	return core.Supertype(lt, rt)
+}
+
+// dynamicFit reports the type a dynamic literal takes beside a value of type other.
+func dynamicFit(l *Literal, other arrow.DataType) (arrow.DataType, bool) {
+	switch v := l.Value.(type) {
+	case int64:
+		if core.IsFloat(other) {
+			return other, true
+		}
+		if core.IsInteger(other) && intFits(v, other) {
+			return other, true
+		}
+	case float64:
+		if core.IsFloat(other) {
+			return other, true
+		}
+		if core.IsInteger(other) {
+			return arrow.PrimitiveTypes.Float64, true
+		}
+	}
+	return nil, false
+}
+
+func intFits(v int64, t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8:
+		return v >= math.MinInt8 && v <= math.MaxInt8
+	case arrow.INT16:
+		return v >= math.MinInt16 && v <= math.MaxInt16
+	case arrow.INT32:
+		return v >= math.MinInt32 && v <= math.MaxInt32
+	case arrow.INT64:
+		return true
+	case arrow.UINT8:
+		return v >= 0 && v <= math.MaxUint8
+	case arrow.UINT16:
+		return v >= 0 && v <= math.MaxUint16
+	case arrow.UINT32:
+		return v >= 0 && v <= math.MaxUint32
+	case arrow.UINT64:
+		return v >= 0
+	}
+	return false
+}
+
+func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
+	lt, rt := l.DataType(), rr.DataType()
+	typeErr := func(what string) error {
+		return core.Errorf(core.KindCompute, "cannot %s %s and %s in expression %s",
+			what, dtypeName(lt), dtypeName(rt), orig).With("expression", orig.String())
+	}
+	switch {
+	case orig.Op.IsLogical():
+		for _, t := range []arrow.DataType{lt, rt} {
+			if t.ID() != arrow.BOOL && t.ID() != arrow.NULL {
+				if core.IsInteger(t) {
+					return nil, core.Errorf(core.KindNotSupported,
+						"bitwise %s on integers is not supported yet in expression %s", orig.Op, orig)
+				}
+				return nil, typeErr("combine with " + binarySymbols[orig.Op])
+			}
+		}
+		b := arrow.FixedWidthTypes.Boolean
+		return &Binary{Op: orig.Op, Left: castTo(l, b), Right: castTo(rr, b), Type: b}, nil
+	case orig.Op.IsComparison():
+		if lt.ID() == arrow.NULL || rt.ID() == arrow.NULL {
+			// Comparing with null yields null for every row.
+			t := lt
+			if t.ID() == arrow.NULL {
+				t = rt
+			}
+			return &Binary{Op: orig.Op, Left: castTo(l, t), Right: castTo(rr, t), Type: arrow.FixedWidthTypes.Boolean}, nil
+		}
+		st, ok := operandTypes(l, rr)
+		if !ok || !comparable(st) {
+			return nil, typeErr("compare")
+		}
+		return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: arrow.FixedWidthTypes.Boolean}, nil
+	case orig.Op.IsArithmetic():
+		if orig.Op == OpAdd && core.IsString(lt) && core.IsString(rt) {
+			s := arrow.BinaryTypes.String
+			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
+		}
+		numericOrNull := func(t arrow.DataType) bool { return core.IsNumeric(t) || t.ID() == arrow.NULL }
+		if !numericOrNull(lt) || !numericOrNull(rt) {
+			return nil, typeErr("apply " + binarySymbols[orig.Op] + " to")
+		}
+		st, ok := operandTypes(l, rr)
+		if !ok {
+			return nil, typeErr("apply " + binarySymbols[orig.Op] + " to")
+		}
+		if st.ID() == arrow.NULL {
+			st = arrow.PrimitiveTypes.Int64
+		}
+		if orig.Op == OpTrueDiv && !core.IsFloat(st) {
+			st = arrow.PrimitiveTypes.Float64
+		}
+		return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: st}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "binary operator %q is not supported", orig.Op)
+}
+
+func comparable(t arrow.DataType) bool {
+	return core.IsNumeric(t) || core.IsString(t) || t.ID() == arrow.BOOL ||
+		t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP || t.ID() == arrow.DURATION
+}
+
+// castTo wraps e in a cast to t unless it already has that type; casts of
+// literals are folded.
+func castTo(e Expr, t arrow.DataType) Expr {
+	if arrow.TypeEqual(e.DataType(), t) || (core.IsString(e.DataType()) && core.IsString(t)) {
+		return e
+	}
+	return foldCast(&Cast{X: e, To: t, Strict: true})
+}
+
+func canCast(from, to arrow.DataType) bool {
+	switch {
+	case arrow.TypeEqual(from, to), from.ID() == arrow.NULL:
+		return true
+	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
+		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
+	case core.IsString(from):
+		return core.IsNumeric(to) || core.IsString(to) || to.ID() == arrow.BOOL
+	}
+	return false
+}
+
+// foldCast evaluates a cast of a literal at plan time when the value is
+// representable in the target type; otherwise it leaves the cast in place.
+func foldCast(c *Cast) Expr {
+	lit, ok := c.X.(*Literal)
+	if !ok {
+		return c
+	}
+	if lit.Value == nil {
+		return &Literal{Value: nil, Type: c.To}
+	}
+	to := c.To
+	switch v := lit.Value.(type) {
+	case int64:
+		switch {
+		case core.IsSigned(to) && intFits(v, to):
+			return &Literal{Value: v, Type: to, Dynamic: lit.Dynamic}
+		case core.IsUnsigned(to) && v >= 0 && intFits(v, to):
+			return &Literal{Value: uint64(v), Type: to, Dynamic: lit.Dynamic}
+		case core.IsFloat(to):
+			return &Literal{Value: float64(v), Type: to, Dynamic: lit.Dynamic}
+		}
+	case uint64:
+		switch {
+		case core.IsUnsigned(to):
+			return &Literal{Value: v, Type: to}
+		case core.IsFloat(to):
+			return &Literal{Value: float64(v), Type: to}
+		case core.IsSigned(to) && v <= math.MaxInt64 && intFits(int64(v), to):
+			return &Literal{Value: int64(v), Type: to}
+		}
+	case float64:
+		if core.IsFloat(to) {
+			if to.ID() == arrow.FLOAT32 {
+				v = float64(float32(v))
+			}
+			return &Literal{Value: v, Type: to, Dynamic: lit.Dynamic}
+		}
+	case bool:
+		if to.ID() == arrow.BOOL {
+			return &Literal{Value: v, Type: to}
+		}
+	case string:
+		if core.IsString(to) {
+			return &Literal{Value: v, Type: to}
+		}
+	}
+	return c
+}

@@ -1,0 +1,58 @@
+"""alopex: lazy DataFrames, SQL, durable tables and vector search, over a Go core.
+
+>>> import alopex as ax
+>>> df = ax.DataFrame({"cat": ["a", "b", "a"], "v": [1.0, 2.0, 3.0]})
+>>> df.lazy().filter(ax.col("v") > 1.5).select("cat", (ax.col("v") * 2).alias("v2")).collect().shape
+(2, 2)
+"""
+
+from __future__ import annotations
+
+from . import _ffi
+from .datatypes import (
+    Binary,
+    Boolean,
+    DataType,
+    Date,
+    Float32,
+    Float64,
+    Int8,
+    Int16,
+    Int32,
+    Int64,
+    Null,
+    String,
+    UInt8,
+    UInt16,
+    UInt32,
+    UInt64,
+    Utf8,
+)
+from .exceptions import (
+    AlopexError,
+    ColumnNotFoundError,
+    ComputeError,
+    InternalError,
+    InvalidInputError,
+    NotSupportedError,
+    SchemaError,
+    SQLSyntaxError,
+    TableNotFoundError,
+    TransactionConflictError,
+)
+from .expr import Expr, col, lit
+from .frame import DataFrame, Series, from_arrow, from_dict, from_dicts, from_numpy, from_pandas
+from .lazyframe import LazyFrame
+
+__version__ = "0.1.0"
+__engine_version__ = _ffi.engine_version()
+
+__all__ = [
+    "DataFrame", "LazyFrame", "Series", "Expr", "col", "lit",
+    "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
+    "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
+    "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",
+    "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
+    "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
+    "TransactionConflictError",
+]

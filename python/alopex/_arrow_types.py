@@ -1,0 +1,22 @@
+"""Mapping alopex type names to pyarrow types."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+_SIMPLE = {
+    "Null": pa.null(), "Boolean": pa.bool_(),
+    "Int8": pa.int8(), "Int16": pa.int16(), "Int32": pa.int32(), "Int64": pa.int64(),
+    "UInt8": pa.uint8(), "UInt16": pa.uint16(), "UInt32": pa.uint32(), "UInt64": pa.uint64(),
+    "Float32": pa.float32(), "Float64": pa.float64(), "String": pa.string(),
+    "Binary": pa.binary(), "Date": pa.date32(),
+}
+
+
+def to_arrow(name: str) -> pa.DataType:
+    try:
+        return _SIMPLE[name]
+    except KeyError:
+        from .exceptions import NotSupportedError
+
+        raise NotSupportedError(f"data type {name} cannot be used here yet") from None

@@ -1,0 +1,19 @@
+"""C declarations of libalopex, as cgo writes them in libalopex.h.
+
+A test compares these lines with the generated header, so they cannot drift.
+"""
+
+CDEF = """
+void alopex_free(void* p);
+int alopex_version(char** out);
+int alopex_debug_panic(int where, char** errOut);
+int alopex_query_start(char* plan, size_t planLen, uint64_t* sources, size_t nSources, uint64_t* jobOut, char** errOut);
+int alopex_job_wait(uint64_t h, int timeoutMs, int* done, uint64_t* table, char** errOut);
+void alopex_job_cancel(uint64_t h);
+void alopex_job_release(uint64_t h);
+int alopex_plan_describe(char* plan, size_t planLen, uint64_t* sources, size_t nSources, int what, char** out, char** errOut);
+int alopex_table_import(void* stream, uint64_t* out, char** errOut);
+int alopex_table_export(uint64_t h, void* stream, char** errOut);
+int alopex_table_num_rows(uint64_t h, int64_t* out, char** errOut);
+void alopex_table_release(uint64_t h);
+"""

@@ -1,0 +1,172 @@
+"""Turning what users hand us into a pyarrow Table, copying as little as possible.
+
+NumPy arrays of numbers and booleans without masks become Arrow arrays that
+share their memory; pyarrow tables and batches are used as they are; objects
+with ``__arrow_c_stream__`` (Polars, DuckDB results, ...) are read through the
+Arrow PyCapsule interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from .exceptions import InvalidInputError
+
+
+def _column_array(name: str, values: Any) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values
+    if hasattr(values, "_series_arrow"):  # ax.Series
+        return values._series_arrow()
+    if isinstance(values, np.ndarray):
+        if values.ndim == 2 and values.dtype == np.float32:
+            # A matrix column: each row is a fixed-size vector.
+            flat = pa.array(np.ascontiguousarray(values).reshape(-1))
+            return pa.FixedSizeListArray.from_arrays(flat, values.shape[1])
+        if values.ndim != 1:
+            raise InvalidInputError(
+                f"column '{name}' has shape {values.shape}; columns must be 1-dimensional"
+            )
+        if values.dtype.kind in "US":
+            return pa.array(values.astype(object) if values.dtype.kind == "S" else values, type=pa.string())
+        try:
+            return pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+            raise InvalidInputError(f"column '{name}': {e}") from e
+    if hasattr(values, "__arrow_c_array__") or hasattr(values, "__arrow_c_stream__"):
+        return pa.chunked_array(values) if hasattr(values, "__arrow_c_stream__") else pa.array(values)
+    try:
+        import pandas as pd
+
+        if isinstance(values, pd.Series):
+            return pa.Array.from_pandas(values)
+    except ImportError:
+        pass
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise InvalidInputError(
+            f"column '{name}' must be a sequence of values, got {type(values).__name__}"
+        )
+    try:
+        return pa.array(list(values) if not isinstance(values, list) else values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise InvalidInputError(
+            f"column '{name}' mixes values that do not share a type ({e}); "
+            "convert them to one type first"
+        ) from e
+
+
+def from_mapping(data: Mapping[str, Any]) -> pa.Table:
+    names = list(data.keys())
+    for n in names:
+        if not isinstance(n, str):
+            raise InvalidInputError(f"column names must be str, got {n!r}")
+    arrays = [_column_array(n, data[n]) for n in names]
+    lengths = {n: len(a) for n, a in zip(names, arrays)}
+    if len(set(lengths.values())) > 1:
+        raise InvalidInputError(
+            "columns have different lengths: "
+            + ", ".join(f"'{n}': {ln}" for n, ln in lengths.items())
+        )
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def from_dicts(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    try:
+        return pa.Table.from_pylist(list(rows))
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise InvalidInputError(f"cannot build a frame from these rows: {e}") from e
+
+
+def from_numpy(arr: np.ndarray, columns: Sequence[str] | None = None) -> pa.Table:
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.ndim != 2:
+        raise InvalidInputError(f"expected a 1- or 2-dimensional array, got shape {arr.shape}")
+    ncols = arr.shape[1]
+    names = list(columns) if columns is not None else [f"column_{i}" for i in range(ncols)]
+    if len(names) != ncols:
+        raise InvalidInputError(f"{len(names)} column names given for {ncols} columns")
+    # Columns of a Fortran-ordered array are contiguous and stay shared.
+    return pa.Table.from_arrays([pa.array(arr[:, i]) for i in range(ncols)], names=names)
+
+
+def to_table(data: Any, schema: Any = None) -> pa.Table:
+    """Convert anything frame-like into a pyarrow Table."""
+    if data is None:
+        return pa.table({})
+    if isinstance(data, pa.Table):
+        table = data
+    elif isinstance(data, pa.RecordBatch):
+        table = pa.Table.from_batches([data])
+    elif isinstance(data, pa.RecordBatchReader):
+        table = data.read_all()
+    elif isinstance(data, Mapping):
+        table = from_mapping(data)
+    elif isinstance(data, np.ndarray):
+        table = from_numpy(data, schema if isinstance(schema, (list, tuple)) else None)
+        schema = None
+    elif _is_pandas(data):
+        table = pa.Table.from_pandas(data, preserve_index=False)
+    elif hasattr(data, "__arrow_c_stream__"):
+        table = pa.table(data)
+    elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
+        if len(data) == 0:
+            table = pa.table({})
+        elif all(isinstance(r, Mapping) for r in data):
+            table = from_dicts(data)
+        else:
+            raise InvalidInputError(
+                "a list passed to DataFrame must hold dicts (one per row); "
+                "for columns pass a dict of lists"
+            )
+    else:
+        raise InvalidInputError(
+            f"cannot build a DataFrame from {type(data).__name__}; pass a dict of columns, a list "
+            "of dicts, a NumPy array, a pandas or pyarrow table, or an object with __arrow_c_stream__"
+        )
+    if schema is not None:
+        table = _apply_schema(table, schema)
+    _check_names(table)
+    return table
+
+
+def _apply_schema(table: pa.Table, schema: Any) -> pa.Table:
+    from .datatypes import dtype_name
+
+    if isinstance(schema, Mapping):
+        from . import _arrow_types
+
+        names = list(schema.keys())
+        if table.num_columns == 0:
+            return pa.table({n: pa.array([], type=_arrow_types.to_arrow(dtype_name(t))) for n, t in schema.items()})
+        if len(names) != table.num_columns:
+            raise InvalidInputError(f"schema names {len(names)} columns, data has {table.num_columns}")
+        table = table.rename_columns(names)
+        cols = []
+        for name, t in schema.items():
+            target = _arrow_types.to_arrow(dtype_name(t))
+            c = table.column(name)
+            cols.append(c if c.type == target else c.cast(target))
+        return pa.Table.from_arrays(cols, names=names)
+    names = list(schema)
+    if len(names) != table.num_columns:
+        raise InvalidInputError(f"{len(names)} column names given for {table.num_columns} columns")
+    return table.rename_columns(names)
+
+
+def _check_names(table: pa.Table) -> None:
+    seen: set[str] = set()
+    for n in table.column_names:
+        if n in seen:
+            from .exceptions import SchemaError
+
+            raise SchemaError(f"column name '{n}' appears more than once; column names must be unique")
+        seen.add(n)
+
+
+def _is_pandas(x: Any) -> bool:
+    mod = type(x).__module__
+    return mod.startswith("pandas") and type(x).__name__ == "DataFrame"

@@ -1,0 +1,200 @@
+"""The binding to libalopex: cffi in ABI mode, error mapping, handles.
+
+Every call into Go goes through :func:`check`, which turns a failed status
+into the exception of :mod:`alopex.exceptions`. cffi releases the GIL during
+calls, so queries from several Python threads run in parallel in Go.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from pathlib import Path
+from typing import Any, Callable
+
+import cffi
+
+from . import exceptions
+from ._cdef import CDEF
+
+ffi = cffi.FFI()
+ffi.cdef(CDEF)
+
+_LIB_NAME = "libalopex.so"
+
+
+def _library_path() -> str:
+    override = os.environ.get("ALOPEX_LIBRARY")
+    if override:
+        return override
+    path = Path(__file__).with_name(_LIB_NAME)
+    if not path.exists():
+        raise ImportError(
+            f"alopex's engine library {_LIB_NAME} is missing from {path.parent}. "
+            "Install the package with `pip install .` (which builds it with Go), "
+            "or run `make dev` for an editable install."
+        )
+    return str(path)
+
+
+lib = ffi.dlopen(_library_path())
+
+_pid = os.getpid()
+_forked = False
+
+
+def _after_fork_in_child() -> None:
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def ensure_usable() -> None:
+    """Raise instead of hanging when used in a child forked after loading."""
+    if _forked or os.getpid() != _pid:
+        raise exceptions.AlopexError(
+            "alopex cannot be used in a process forked after alopex was imported: the Go "
+            "runtime inside it does not survive fork(). Use multiprocessing with the "
+            "'spawn' or 'forkserver' start method (multiprocessing.get_context('spawn')), "
+            "or import alopex only inside the child process."
+        )
+
+
+def take_string(p: Any) -> str:
+    """Read and free a malloc'd C string from Go."""
+    try:
+        return ffi.string(p).decode("utf-8", errors="replace")
+    finally:
+        lib.alopex_free(p)
+
+
+def check(fn: Callable[..., int], *args: Any) -> None:
+    """Call an export taking a trailing ``char** err``; raise on failure."""
+    ensure_usable()
+    err = ffi.new("char**")
+    status = fn(*args, err)
+    if status != 0:
+        raise error_from(status, err)
+
+
+def error_from(status: int, err: Any) -> Exception:
+    if err[0] == ffi.NULL:
+        return exceptions.InternalError(f"engine call failed with status {status} and no message")
+    payload = take_string(err[0])
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        data = {"kind": status, "message": payload}
+    return exceptions.from_engine(int(data.get("kind", status)), data.get("message", ""), data.get("details"))
+
+
+def engine_version() -> str:
+    out = ffi.new("char**")
+    lib.alopex_version(out)
+    return take_string(out[0])
+
+
+class TableHandle:
+    """Owns one reference to a Go table; released when collected or closed."""
+
+    __slots__ = ("value", "_finalizer", "__weakref__")
+
+    def __init__(self, value: int):
+        self.value = value
+        self._finalizer = weakref.finalize(self, _release_table, value)
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def num_rows(self) -> int:
+        out = ffi.new("int64_t*")
+        check(lib.alopex_table_num_rows, self.value, out)
+        return int(out[0])
+
+
+def _release_table(value: int) -> None:
+    if not _forked:
+        lib.alopex_table_release(value)
+
+
+def import_stream(stream_export: Callable[[int], None]) -> TableHandle:
+    """Hand an Arrow stream to Go without copying its buffers.
+
+    ``stream_export`` writes an ArrowArrayStream to the address it is given
+    (for example ``RecordBatchReader._export_to_c``).
+    """
+    ensure_usable()
+    stream = ffi.new("char[]", 64)  # sizeof(struct ArrowArrayStream) is 40
+    stream_export(int(ffi.cast("uintptr_t", stream)))
+    out = ffi.new("uint64_t*")
+    check(lib.alopex_table_import, stream, out)
+    return TableHandle(int(out[0]))
+
+
+def export_table(handle: TableHandle):
+    """Read a Go table into a pyarrow Table sharing Go's buffers."""
+    import pyarrow as pa
+
+    stream = ffi.new("char[]", 64)
+    check(lib.alopex_table_export, handle.value, stream)
+    reader = pa.RecordBatchReader._import_from_c(int(ffi.cast("uintptr_t", stream)))
+    return reader.read_all()
+
+
+_WAIT_MS = 50
+
+
+def run_query(plan: bytes, sources: list[TableHandle]) -> TableHandle:
+    """Run a serialized plan; Ctrl-C cancels the Go work and re-raises.
+
+    The query runs on a Go goroutine; this thread waits for it in short
+    slices so that KeyboardInterrupt is delivered between them.
+    """
+    ensure_usable()
+    handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
+    job = ffi.new("uint64_t*")
+    check(lib.alopex_query_start, plan, len(plan), handles, len(sources), job)
+    job_id = int(job[0])
+    done = ffi.new("int*")
+    table = ffi.new("uint64_t*")
+    err = ffi.new("char**")
+    try:
+        while True:
+            status = lib.alopex_job_wait(job_id, _WAIT_MS, done, table, err)
+            if status != 0:
+                raise error_from(status, err)
+            if done[0]:
+                return TableHandle(int(table[0]))
+    except KeyboardInterrupt:
+        lib.alopex_job_cancel(job_id)
+        # The engine checks for cancellation between morsels; wait for it to
+        # stop so that no work outlives the interrupt.
+        while True:
+            status = lib.alopex_job_wait(job_id, _WAIT_MS, done, table, err)
+            if status != 0:
+                if err[0] != ffi.NULL:
+                    lib.alopex_free(err[0])
+                break
+            if done[0]:
+                lib.alopex_table_release(int(table[0]))
+                break
+        raise
+    finally:
+        lib.alopex_job_release(job_id)
+
+
+def describe_plan(plan: bytes, sources: list[TableHandle], what: int) -> str:
+    handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
+    out = ffi.new("char**")
+    check(lib.alopex_plan_describe, plan, len(plan), handles, len(sources), what, out)
+    return take_string(out[0])
+
+
+def debug_panic(where: int) -> None:
+    """Ask the engine to panic (0: in the call, 1: on a worker goroutine)."""
+    check(lib.alopex_debug_panic, where)
+
+

@@ -1,0 +1,127 @@
+"""Data types, named as in Polars (``ax.Int64``, ``ax.String``, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+
+class DataType:
+    """A column type. Compares equal to its name and to the same type."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DataType):
+            return self.name == other.name
+        if isinstance(other, str):
+            return self.name == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def is_numeric(self) -> bool:
+        return self.name in _NUMERIC
+
+    def is_integer(self) -> bool:
+        return self.name in _INTEGER
+
+    def is_float(self) -> bool:
+        return self.name in ("Float32", "Float64")
+
+
+Null = DataType("Null")
+Boolean = DataType("Boolean")
+Int8 = DataType("Int8")
+Int16 = DataType("Int16")
+Int32 = DataType("Int32")
+Int64 = DataType("Int64")
+UInt8 = DataType("UInt8")
+UInt16 = DataType("UInt16")
+UInt32 = DataType("UInt32")
+UInt64 = DataType("UInt64")
+Float32 = DataType("Float32")
+Float64 = DataType("Float64")
+String = DataType("String")
+Utf8 = String
+Binary = DataType("Binary")
+Date = DataType("Date")
+
+_INTEGER = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
+_NUMERIC = _INTEGER | {"Float32", "Float64"}
+
+_BY_NAME = {
+    t.name: t
+    for t in (Null, Boolean, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64,
+              Float32, Float64, String, Binary, Date)
+}
+
+_PYTHON_TYPES = {int: Int64, float: Float64, str: String, bool: Boolean}
+
+
+def from_name(name: str) -> DataType:
+    """The DataType for an engine type name (unknown names keep their text)."""
+    return _BY_NAME.get(name) or DataType(name)
+
+
+def dtype_name(dtype: Any) -> str:
+    """Normalize what a user passes as a type (ax.Int64, "Int64", int, a pyarrow type)."""
+    if isinstance(dtype, DataType):
+        return dtype.name
+    if isinstance(dtype, str):
+        return from_name(dtype).name
+    if dtype in _PYTHON_TYPES:
+        return _PYTHON_TYPES[dtype].name
+    if isinstance(dtype, pa.DataType):
+        return from_arrow(dtype).name
+    raise TypeError(f"cannot interpret {dtype!r} as an alopex data type; use e.g. ax.Int64 or ax.Float32")
+
+
+def from_arrow(t: pa.DataType) -> DataType:
+    """The alopex DataType of a pyarrow type."""
+    if pa.types.is_null(t):
+        return Null
+    if pa.types.is_boolean(t):
+        return Boolean
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        name = {
+            "int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64",
+            "uint8": "UInt8", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64",
+            "halffloat": "Float16", "float": "Float32", "double": "Float64",
+        }[str(t)]
+        return from_name(name)
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return String
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_binary_view(t):
+        return Binary
+    if pa.types.is_date(t):
+        return Date
+    if pa.types.is_timestamp(t):
+        tz = f", time_zone='{t.tz}'" if t.tz else ""
+        return DataType(f"Datetime(time_unit='{t.unit}'{tz})")
+    if pa.types.is_duration(t):
+        return DataType(f"Duration(time_unit='{t.unit}')")
+    if pa.types.is_decimal(t):
+        return DataType(f"Decimal(precision={t.precision}, scale={t.scale})")
+    if pa.types.is_fixed_size_list(t):
+        return DataType(f"Array({from_arrow(t.value_type)}, shape={t.list_size})")
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return DataType(f"List({from_arrow(t.value_type)})")
+    return DataType(str(t))
+
+
+# Short names used in table headers, as Polars prints them.
+SHORT = {
+    "Int8": "i8", "Int16": "i16", "Int32": "i32", "Int64": "i64",
+    "UInt8": "u8", "UInt16": "u16", "UInt32": "u32", "UInt64": "u64",
+    "Float32": "f32", "Float64": "f64", "String": "str", "Boolean": "bool",
+    "Date": "date", "Null": "null", "Binary": "binary",
+}

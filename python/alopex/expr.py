@@ -1,0 +1,211 @@
+"""Expressions: what to compute, described in Python and evaluated in Go.
+
+An :class:`Expr` is a small tree serialized into the plan (see
+docs/plan-format.md); Python never evaluates one itself.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable
+
+from .datatypes import dtype_name
+
+
+def _node(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"kind": kind, **fields}
+
+
+def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
+    try:
+        import numpy as np
+
+        if isinstance(value, np.generic):
+            value = value.item()
+    except ImportError:  # pragma: no cover - numpy is a dependency
+        pass
+    if dtype is not None:
+        name = dtype_name(dtype)
+        if isinstance(value, float) and not math.isfinite(value):
+            value = "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+        return _node("lit", value=value, dtype=name)
+    if value is None or isinstance(value, (bool, str)):
+        return _node("lit", value=value)
+    if isinstance(value, int):
+        if -(2**63) <= value < 2**63:
+            return _node("lit", value=value)
+        if 0 <= value < 2**64:
+            return _node("lit", value=value, dtype="UInt64")
+        raise OverflowError(f"integer literal {value} does not fit in 64 bits")
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return _node("lit", value=value, dtype="Float64")
+        return _node("lit", value="nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"), dtype="Float64")
+    raise TypeError(
+        f"cannot use {type(value).__name__} value {value!r} as a literal; "
+        "use a bool, int, float, str or None"
+    )
+
+
+def _to_node(x: Any, *, str_as_col: bool = False) -> dict[str, Any]:
+    if isinstance(x, Expr):
+        return x._node
+    if str_as_col and isinstance(x, str):
+        return _node("col", name=x)
+    return _lit_node(x)
+
+
+class Expr:
+    """A column expression. Build one with :func:`col` or :func:`lit`.
+
+    >>> import alopex as ax
+    >>> e = (ax.col("price") * ax.col("qty")).alias("total")
+    """
+
+    __slots__ = ("_node",)
+
+    def __init__(self, node: dict[str, Any]):
+        self._node = node
+
+    def __repr__(self) -> str:
+        return f"<Expr {_render(self._node)}>"
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "the truth value of an Expr is ambiguous; use & and | instead of 'and' and 'or', "
+            "and ~ instead of 'not'"
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # == builds an expression
+
+    # --- operators -------------------------------------------------------
+    def _bin(self, op: str, other: Any, reverse: bool = False) -> Expr:
+        a, b = self._node, _to_node(other)
+        if reverse:
+            a, b = b, a
+        return Expr(_node("binary", op=op, left=a, right=b))
+
+    def __add__(self, o: Any) -> Expr: return self._bin("add", o)
+    def __radd__(self, o: Any) -> Expr: return self._bin("add", o, True)
+    def __sub__(self, o: Any) -> Expr: return self._bin("sub", o)
+    def __rsub__(self, o: Any) -> Expr: return self._bin("sub", o, True)
+    def __mul__(self, o: Any) -> Expr: return self._bin("mul", o)
+    def __rmul__(self, o: Any) -> Expr: return self._bin("mul", o, True)
+    def __truediv__(self, o: Any) -> Expr: return self._bin("truediv", o)
+    def __rtruediv__(self, o: Any) -> Expr: return self._bin("truediv", o, True)
+    def __floordiv__(self, o: Any) -> Expr: return self._bin("floordiv", o)
+    def __rfloordiv__(self, o: Any) -> Expr: return self._bin("floordiv", o, True)
+    def __mod__(self, o: Any) -> Expr: return self._bin("mod", o)
+    def __rmod__(self, o: Any) -> Expr: return self._bin("mod", o, True)
+    def __eq__(self, o: Any) -> Expr: return self._bin("eq", o)  # type: ignore[override]
+    def __ne__(self, o: Any) -> Expr: return self._bin("neq", o)  # type: ignore[override]
+    def __lt__(self, o: Any) -> Expr: return self._bin("lt", o)
+    def __le__(self, o: Any) -> Expr: return self._bin("le", o)
+    def __gt__(self, o: Any) -> Expr: return self._bin("gt", o)
+    def __ge__(self, o: Any) -> Expr: return self._bin("ge", o)
+    def __and__(self, o: Any) -> Expr: return self._bin("and", o)
+    def __rand__(self, o: Any) -> Expr: return self._bin("and", o, True)
+    def __or__(self, o: Any) -> Expr: return self._bin("or", o)
+    def __ror__(self, o: Any) -> Expr: return self._bin("or", o, True)
+    def __xor__(self, o: Any) -> Expr: return self._bin("xor", o)
+    def __rxor__(self, o: Any) -> Expr: return self._bin("xor", o, True)
+    def __invert__(self) -> Expr: return Expr(_node("unary", op="not", expr=self._node))
+    def __neg__(self) -> Expr: return Expr(_node("unary", op="neg", expr=self._node))
+    def __pos__(self) -> Expr: return self
+
+    # --- named methods (Polars names) -------------------------------------
+    def eq(self, other: Any) -> Expr: return self._bin("eq", other)
+    def ne(self, other: Any) -> Expr: return self._bin("neq", other)
+    def lt(self, other: Any) -> Expr: return self._bin("lt", other)
+    def le(self, other: Any) -> Expr: return self._bin("le", other)
+    def gt(self, other: Any) -> Expr: return self._bin("gt", other)
+    def ge(self, other: Any) -> Expr: return self._bin("ge", other)
+    def add(self, other: Any) -> Expr: return self._bin("add", other)
+    def sub(self, other: Any) -> Expr: return self._bin("sub", other)
+    def mul(self, other: Any) -> Expr: return self._bin("mul", other)
+    def truediv(self, other: Any) -> Expr: return self._bin("truediv", other)
+    def floordiv(self, other: Any) -> Expr: return self._bin("floordiv", other)
+    def mod(self, other: Any) -> Expr: return self._bin("mod", other)
+    def and_(self, *others: Any) -> Expr:
+        out = self
+        for o in others:
+            out = out._bin("and", o)
+        return out
+    def or_(self, *others: Any) -> Expr:
+        out = self
+        for o in others:
+            out = out._bin("or", o)
+        return out
+    def xor(self, other: Any) -> Expr: return self._bin("xor", other)
+    def not_(self) -> Expr: return ~self
+
+    def neg(self) -> Expr:
+        return -self
+
+    def alias(self, name: str) -> Expr:
+        """Name the output column."""
+        if not isinstance(name, str):
+            raise TypeError(f"alias takes a str, got {type(name).__name__}")
+        return Expr(_node("alias", name=name, expr=self._node))
+
+    def cast(self, dtype: Any, *, strict: bool = True) -> Expr:
+        """Convert to ``dtype``; with ``strict=False`` values that do not fit become null."""
+        return Expr(_node("cast", dtype=dtype_name(dtype), strict=bool(strict), expr=self._node))
+
+    def is_null(self) -> Expr:
+        return Expr(_node("unary", op="is_null", expr=self._node))
+
+    def is_not_null(self) -> Expr:
+        return Expr(_node("unary", op="is_not_null", expr=self._node))
+
+
+def col(name: str | Iterable[str], *more: str) -> Expr | list[Expr]:
+    """Refer to a column by name: ``ax.col("a")``."""
+    if isinstance(name, str) and not more:
+        return Expr(_node("col", name=name))
+    names = [name] if isinstance(name, str) else list(name)
+    names += list(more)
+    return [Expr(_node("col", name=n)) for n in names]
+
+
+def lit(value: Any, dtype: Any = None) -> Expr:
+    """A constant. Untyped ints and floats adapt to the column they meet, as in Polars."""
+    return Expr(_lit_node(value, dtype))
+
+
+_SYMBOLS = {
+    "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
+    "eq": "==", "neq": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+    "and": "&", "or": "|", "xor": "^",
+}
+
+
+def _render(n: dict[str, Any]) -> str:
+    k = n["kind"]
+    if k == "col":
+        return f'col("{n["name"]}")'
+    if k == "lit":
+        return repr(n.get("value"))
+    if k == "binary":
+        return f"({_render(n['left'])} {_SYMBOLS.get(n['op'], n['op'])} {_render(n['right'])})"
+    if k == "unary":
+        return {"not": "~", "neg": "-"}.get(n["op"], "") + _render(n["expr"]) + (
+            f".{n['op']}()" if n["op"] not in ("not", "neg") else "")
+    if k == "alias":
+        return f'{_render(n["expr"])}.alias("{n["name"]}")'
+    if k == "cast":
+        return f"{_render(n['expr'])}.cast({n['dtype']})"
+    return str(n)
+
+
+def to_exprs(items: Iterable[Any], named: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Normalize select/with_columns arguments: strs are columns, lists are flattened."""
+    out: list[dict[str, Any]] = []
+    for x in items:
+        if isinstance(x, (list, tuple)):
+            out.extend(to_exprs(x))
+        else:
+            out.append(_to_node(x, str_as_col=True))
+    for name, x in (named or {}).items():
+        out.append(_node("alias", name=name, expr=_to_node(x, str_as_col=False)))
+    return out

@@ -1,0 +1,386 @@
+"""DataFrame and Series: materialized data, held as Arrow memory.
+
+A DataFrame wraps a pyarrow Table. Results of queries are Tables whose
+buffers were allocated by the Go engine and exported through the Arrow C
+stream interface: nothing is copied on the way out, and ``to_numpy()`` of a
+primitive column without nulls is a view of that memory. Eager methods are
+the lazy plan plus ``collect()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from . import _display, _ffi
+from ._convert import to_table
+from .datatypes import DataType, from_arrow
+from .exceptions import ColumnNotFoundError, InvalidInputError
+from .lazyframe import LazyFrame
+
+
+class DataFrame:
+    """A table of named, typed columns.
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"id": [1, 2, 3], "v": [1.0, 2.0, 3.0]})
+    >>> df.filter(ax.col("v") > 1.5).shape
+    (2, 2)
+    """
+
+    __slots__ = ("_table", "_handle", "__weakref__")
+
+    def __init__(self, data: Any = None, schema: Any = None):
+        if isinstance(data, DataFrame):
+            self._table = data._table
+            self._handle = data._handle
+            return
+        self._table = to_table(data, schema)
+        self._handle: _ffi.TableHandle | None = None
+
+    @classmethod
+    def _from_arrow_table(cls, table: pa.Table) -> "DataFrame":
+        df = cls.__new__(cls)
+        df._table = table
+        df._handle = None
+        return df
+
+    @classmethod
+    def _from_handle(cls, handle: _ffi.TableHandle) -> "DataFrame":
+        df = cls.__new__(cls)
+        df._table = _ffi.export_table(handle)
+        # Keep the engine's table too: using this result in another query
+        # then costs nothing.
+        df._handle = handle
+        return df
+
+    def _engine_handle(self) -> _ffi.TableHandle:
+        if self._handle is None:
+            table = self._table
+            reader = pa.RecordBatchReader.from_batches(table.schema, table.to_batches())
+            self._handle = _ffi.import_stream(reader._export_to_c)
+        return self._handle
+
+    # --- shape and schema --------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self._table.num_rows, self._table.num_columns)
+
+    @property
+    def height(self) -> int:
+        return self._table.num_rows
+
+    @property
+    def width(self) -> int:
+        return self._table.num_columns
+
+    def __len__(self) -> int:
+        return self._table.num_rows
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._table.column_names)
+
+    @property
+    def dtypes(self) -> list[DataType]:
+        return [from_arrow(f.type) for f in self._table.schema]
+
+    @property
+    def schema(self) -> dict[str, DataType]:
+        return {f.name: from_arrow(f.type) for f in self._table.schema}
+
+    def is_empty(self) -> bool:
+        return self._table.num_rows == 0
+
+    # --- lazy and eager queries ---------------------------------------------
+    def lazy(self) -> LazyFrame:
+        """Start a lazy query over this frame."""
+        return LazyFrame._scan(self)
+
+    def select(self, *exprs: Any, **named: Any) -> "DataFrame":
+        return self.lazy().select(*exprs, **named).collect()
+
+    def with_columns(self, *exprs: Any, **named: Any) -> "DataFrame":
+        return self.lazy().with_columns(*exprs, **named).collect()
+
+    def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
+        return self.lazy().filter(*predicates, **constraints).collect()
+
+    def head(self, n: int = 5) -> "DataFrame":
+        return self.lazy().head(n).collect()
+
+    def limit(self, n: int = 5) -> "DataFrame":
+        return self.head(n)
+
+    def slice(self, offset: int, length: int | None = None) -> "DataFrame":
+        return self.lazy().slice(offset, length).collect()
+
+    def pipe(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    def explain(self) -> str:
+        return self.lazy().explain()
+
+    # --- access --------------------------------------------------------------
+    def get_column(self, name: str) -> "Series":
+        try:
+            return Series._from_arrow(name, self._table.column(name))
+        except KeyError:
+            from .lazyframe import LazyFrame as _LF  # noqa: F401
+
+            raise _missing(name, self.columns) from None
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            if key not in self._table.column_names:
+                raise _missing(key, self.columns)
+            return self.get_column(key)
+        if isinstance(key, (list, tuple)) and all(isinstance(k, str) for k in key):
+            for k in key:
+                if k not in self._table.column_names:
+                    raise _missing(k, self.columns)
+            return DataFrame._from_arrow_table(self._table.select(list(key)))
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.height)
+            if step != 1:
+                raise InvalidInputError("slicing a DataFrame with a step is not supported")
+            return self.slice(start, max(stop - start, 0))
+        raise TypeError(f"cannot index a DataFrame with {type(key).__name__}")
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._table.column_names
+
+    def __iter__(self) -> Iterator["Series"]:
+        return (self.get_column(n) for n in self.columns)
+
+    def get_columns(self) -> list["Series"]:
+        return list(self)
+
+    # --- conversion ------------------------------------------------------------
+    def to_arrow(self) -> pa.Table:
+        """The data as a pyarrow Table (no copy)."""
+        return self._table
+
+    def to_pandas(self, **kwargs: Any) -> Any:
+        return self._table.to_pandas(**kwargs)
+
+    def to_dict(self, *, as_series: bool = True) -> dict[str, Any]:
+        if as_series:
+            return {n: self.get_column(n) for n in self.columns}
+        return {n: self._table.column(n).to_pylist() for n in self.columns}
+
+    def to_numpy(self) -> np.ndarray:
+        """A 2-D array (rows × columns).
+
+        A single primitive column without nulls, or columns that lie side by
+        side in one block of memory (as from a Fortran-ordered array), come
+        back as a view without copying; anything else is copied.
+        """
+        cols = [Series._from_arrow(n, self._table.column(n)).to_numpy() for n in self.columns]
+        if len(cols) == 1:
+            return cols[0].reshape(-1, 1)
+        if not cols:
+            return np.empty((self.height, 0))
+        view = _adjacent_columns_view(cols, self._table)
+        if view is not None:
+            return view
+        return np.column_stack(cols)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow PyCapsule interface: pyarrow, Polars and DuckDB read this frame without copies."""
+        return self._table.__arrow_c_stream__(requested_schema)
+
+    def __dataframe__(self, nan_as_null: bool = False, allow_copy: bool = True) -> Any:
+        return self._table.__dataframe__(nan_as_null, allow_copy)
+
+    # --- display ---------------------------------------------------------------
+    def __repr__(self) -> str:
+        return _display.render_text(self._table)
+
+    def _repr_html_(self) -> str:
+        return _display.render_html(self._table)
+
+    def equals(self, other: "DataFrame") -> bool:
+        return isinstance(other, DataFrame) and self._table.equals(other._table)
+
+
+def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
+    import difflib
+
+    sugg = difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
+    msg = f"column '{name}' not found"
+    if sugg:
+        msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
+    msg += " Available columns: " + ", ".join(f"'{c}'" for c in columns[:20])
+    return ColumnNotFoundError(msg, {"column": name, "suggestions": sugg})
+
+
+def _adjacent_columns_view(cols: list[np.ndarray], owner: Any) -> np.ndarray | None:
+    """A Fortran-ordered 2-D view when the columns are consecutive in one buffer."""
+    first = cols[0]
+    if first.ndim != 1 or any(c.dtype != first.dtype or c.shape != first.shape for c in cols):
+        return None
+    n, size = first.shape[0], first.dtype.itemsize
+    base = first.__array_interface__["data"][0]
+    for i, c in enumerate(cols):
+        if c.__array_interface__["data"][0] != base + i * n * size or c.strides != (size,):
+            return None
+    holder = _Holder(owner, {
+        "shape": (n, len(cols)), "typestr": first.dtype.str, "data": (base, True),
+        "strides": (size, n * size), "version": 3,
+    })
+    return np.asarray(holder)
+
+
+class _Holder:
+    """Exposes memory through __array_interface__ while keeping its owner alive."""
+
+    def __init__(self, owner: Any, interface: dict[str, Any]):
+        self._owner = owner
+        self.__array_interface__ = interface
+
+
+class Series:
+    """One named column.
+
+    >>> import alopex as ax
+    >>> ax.DataFrame({"x": [1.0, 2.0]})["x"].to_numpy()
+    array([1., 2.])
+    """
+
+    __slots__ = ("_name", "_data")
+
+    def __init__(self, name: str = "", values: Any = None, dtype: Any = None):
+        if isinstance(name, (list, tuple, np.ndarray)) and values is None:
+            name, values = "", name
+        table = to_table({name: values if values is not None else []})
+        data = table.column(0)
+        if dtype is not None:
+            from ._arrow_types import to_arrow
+            from .datatypes import dtype_name
+
+            data = data.cast(to_arrow(dtype_name(dtype)))
+        self._name = name
+        self._data = data
+
+    @classmethod
+    def _from_arrow(cls, name: str, data: pa.ChunkedArray) -> "Series":
+        s = cls.__new__(cls)
+        s._name = name
+        s._data = data
+        return s
+
+    def _series_arrow(self) -> pa.ChunkedArray:
+        return self._data
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dtype(self) -> DataType:
+        return from_arrow(self._data.type)
+
+    @property
+    def shape(self) -> tuple[int]:
+        return (len(self._data),)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def len(self) -> int:
+        return len(self._data)
+
+    def null_count(self) -> int:
+        return self._data.null_count
+
+    def alias(self, name: str) -> "Series":
+        return Series._from_arrow(name, self._data)
+
+    def rename(self, name: str) -> "Series":
+        return self.alias(name)
+
+    def to_arrow(self) -> pa.Array:
+        if self._data.num_chunks == 1:
+            return self._data.chunk(0)
+        return self._data.combine_chunks()
+
+    def to_list(self) -> list[Any]:
+        return self._data.to_pylist()
+
+    def to_numpy(self) -> np.ndarray:
+        """The values as a NumPy array.
+
+        A primitive column without nulls held in one piece is returned as a
+        view of the engine's memory, whatever its size; nulls become NaN for
+        floats (and force a float copy for integers), as in Polars.
+        """
+        data = self._data
+        if data.num_chunks == 1:
+            arr = data.chunk(0)
+            t = arr.type
+            primitive = pa.types.is_integer(t) or pa.types.is_floating(t)
+            if primitive and arr.null_count == 0:
+                return arr.to_numpy(zero_copy_only=True)
+            if pa.types.is_integer(t) and arr.null_count > 0:
+                return arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+            return arr.to_numpy(zero_copy_only=False)
+        if data.num_chunks == 0:
+            return np.array([], dtype=data.type.to_pandas_dtype())
+        return data.to_numpy()
+
+    def to_pandas(self) -> Any:
+        return self._data.to_pandas().rename(self._name)
+
+    def to_frame(self) -> DataFrame:
+        return DataFrame._from_arrow_table(pa.table({self._name: self._data}))
+
+    def __getitem__(self, i: int) -> Any:
+        if isinstance(i, int):
+            n = len(self._data)
+            if i < 0:
+                i += n
+            if not 0 <= i < n:
+                raise IndexError(f"index {i} is out of bounds for a Series of length {n}")
+            return self._data[i].as_py()
+        raise TypeError(f"cannot index a Series with {type(i).__name__}")
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data.to_pylist())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.to_numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._data.__arrow_c_stream__(requested_schema)
+
+    def __repr__(self) -> str:
+        return _display.render_series(self._name, self._data)
+
+    def equals(self, other: "Series") -> bool:
+        return isinstance(other, Series) and self._name == other._name and self._data.equals(other._data)
+
+
+def from_arrow(data: pa.Table | pa.RecordBatch | Any) -> DataFrame:
+    return DataFrame(data)
+
+
+def from_pandas(df: Any) -> DataFrame:
+    return DataFrame._from_arrow_table(pa.Table.from_pandas(df, preserve_index=False))
+
+
+def from_numpy(data: np.ndarray, schema: Sequence[str] | None = None) -> DataFrame:
+    from ._convert import from_numpy as _fn
+
+    return DataFrame._from_arrow_table(_fn(data, schema))
+
+
+def from_dict(data: dict[str, Any], schema: Any = None) -> DataFrame:
+    return DataFrame(data, schema)
+
+
+def from_dicts(data: Sequence[dict[str, Any]], schema: Any = None) -> DataFrame:
+    return DataFrame(list(data), schema)

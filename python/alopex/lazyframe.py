@@ -1,0 +1,160 @@
+"""LazyFrame: a query plan built in Python and run by the Go engine.
+
+Each method returns a new LazyFrame wrapping a bigger plan; nothing runs
+until :meth:`LazyFrame.collect`. The plan is serialized (docs/plan-format.md)
+and sent to Go once per collect, where it is resolved, optimized and
+executed in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Callable
+
+from . import _ffi
+from .datatypes import DataType, from_name
+from .expr import Expr, to_exprs
+
+if TYPE_CHECKING:
+    from .frame import DataFrame
+
+PLAN_VERSION = 1
+
+
+class LazyFrame:
+    """A lazy query. Build it with :meth:`DataFrame.lazy` and run it with :meth:`collect`.
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"a": [1, 2, 3], "b": [0.5, 1.5, 2.5]})
+    >>> df.lazy().filter(ax.col("a") > 1).select("b").collect().to_dict(as_series=False)
+    {'b': [1.5, 2.5]}
+    """
+
+    __slots__ = ("_plan",)
+
+    def __init__(self, plan: dict[str, Any]):
+        self._plan = plan
+
+    @classmethod
+    def _scan(cls, frame: "DataFrame") -> "LazyFrame":
+        return cls({"kind": "scan", "source": frame})
+
+    def _with(self, kind: str, **fields: Any) -> "LazyFrame":
+        return LazyFrame({"kind": kind, "input": self._plan, **fields})
+
+    # --- building ------------------------------------------------------------
+    def filter(self, *predicates: Any, **constraints: Any) -> "LazyFrame":
+        """Keep the rows where every predicate is true (null counts as false)."""
+        preds: list[Any] = []
+        for p in predicates:
+            preds.extend(p if isinstance(p, (list, tuple)) else [p])
+        from .expr import col, lit
+
+        for name, value in constraints.items():
+            preds.append(col(name) == lit(value))
+        if not preds:
+            raise TypeError("filter() needs at least one predicate")
+        combined = None
+        for p in preds:
+            if isinstance(p, str):
+                from .expr import col as _col
+
+                p = _col(p)
+            if not isinstance(p, Expr):
+                raise TypeError(f"filter predicates must be expressions, got {type(p).__name__}")
+            combined = p if combined is None else (combined & p)
+        return self._with("filter", predicate=combined._node)
+
+    def select(self, *exprs: Any, **named: Any) -> "LazyFrame":
+        """Compute these columns (strs name columns)."""
+        return self._with("select", exprs=to_exprs(exprs, named))
+
+    def with_columns(self, *exprs: Any, **named: Any) -> "LazyFrame":
+        """Add columns, replacing those with the same name."""
+        return self._with("with_columns", exprs=to_exprs(exprs, named))
+
+    def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
+        if offset < 0:
+            from .exceptions import NotSupportedError
+
+            raise NotSupportedError("slice with a negative offset is not supported yet")
+        return self._with("slice", offset=int(offset), length=None if length is None else int(length))
+
+    def head(self, n: int = 5) -> "LazyFrame":
+        """The first ``n`` rows."""
+        return self.slice(0, max(int(n), 0))
+
+    def limit(self, n: int = 5) -> "LazyFrame":
+        return self.head(n)
+
+    def pipe(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    def lazy(self) -> "LazyFrame":
+        return self
+
+    # --- running -------------------------------------------------------------
+    def _serialize(self) -> tuple[bytes, list[Any]]:
+        sources: list[Any] = []
+        index: dict[int, int] = {}
+
+        def enc(node: Any) -> Any:
+            if isinstance(node, dict):
+                if node.get("kind") == "scan" and not isinstance(node.get("source"), int):
+                    frame = node["source"]
+                    i = index.setdefault(id(frame), len(sources))
+                    if i == len(sources):
+                        sources.append(frame)
+                    return {"kind": "scan", "source": i}
+                return {k: enc(v) for k, v in node.items()}
+            if isinstance(node, list):
+                return [enc(v) for v in node]
+            return node
+
+        body = {"version": PLAN_VERSION, "plan": enc(self._plan)}
+        return json.dumps(body, allow_nan=False).encode(), sources
+
+    def collect(self) -> "DataFrame":
+        """Run the plan and return the result as a DataFrame.
+
+        Ctrl-C (KeyboardInterrupt) cancels the query promptly.
+        """
+        from .frame import DataFrame
+
+        plan, sources = self._serialize()
+        handle = _ffi.run_query(plan, [s._engine_handle() for s in sources])
+        return DataFrame._from_handle(handle)
+
+    def explain(self, *, optimized: bool = True) -> str:
+        """The plan as text, after optimization unless ``optimized=False``."""
+        plan, sources = self._serialize()
+        return _ffi.describe_plan(plan, [s._engine_handle() for s in sources], 0 if optimized else 1)
+
+    def collect_schema(self) -> dict[str, DataType]:
+        plan, sources = self._serialize()
+        fields = json.loads(_ffi.describe_plan(plan, [s._engine_handle() for s in sources], 2))
+        return {name: from_name(t) for name, t in fields}
+
+    @property
+    def schema(self) -> dict[str, DataType]:
+        return self.collect_schema()
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.collect_schema().keys())
+
+    @property
+    def dtypes(self) -> list[DataType]:
+        return list(self.collect_schema().values())
+
+    @property
+    def width(self) -> int:
+        return len(self.collect_schema())
+
+    def __repr__(self) -> str:
+        return "<LazyFrame>\n" + self.explain(optimized=False)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return "<i>LazyFrame</i> (call .collect() to run)<pre>" + html.escape(self.explain(optimized=False)) + "</pre>"

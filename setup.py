@@ -1,0 +1,74 @@
+"""Builds the Go core into libalopex.so as part of `pip install`.
+
+The engine is a Go c-shared library loaded with cffi in ABI mode, so the
+wheel holds no Python extension module: it is tagged py3-none-<platform>
+and installs on any CPython >= 3.10 of that platform without Go.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+from setuptools.dist import Distribution
+
+ROOT = Path(__file__).resolve().parent
+LIB = "libalopex.so"
+HEADER = "libalopex.h"
+
+
+def build_library(out_dir: Path) -> None:
+    """Compile ./capi with go build -buildmode=c-shared into out_dir."""
+    prebuilt = os.environ.get("ALOPEX_PREBUILT_LIB")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if prebuilt:
+        shutil.copy(prebuilt, out_dir / LIB)
+        shutil.copy(Path(prebuilt).with_suffix(".h"), out_dir / HEADER)
+        return
+    go = shutil.which("go")
+    if go is None:
+        sys.exit("building alopex from source needs Go (https://go.dev/dl); or install a prebuilt wheel")
+    env = dict(os.environ, CGO_ENABLED="1")
+    cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-o", str(out_dir / LIB), "./capi"]
+    print("building the engine:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+
+
+class BuildPyWithGo(build_py):
+    def run(self):
+        super().run()
+        if getattr(self, "editable_mode", False):
+            build_library(ROOT / "python" / "alopex")
+        else:
+            build_library(Path(self.build_lib) / "alopex")
+
+
+class BinaryDistribution(Distribution):
+    """Marks the wheel as platform specific (it carries a native library)."""
+
+    def has_ext_modules(self):
+        return True
+
+
+cmdclass = {"build_py": BuildPyWithGo}
+
+try:
+    from wheel.bdist_wheel import bdist_wheel
+
+    class BdistWheel(bdist_wheel):
+        def finalize_options(self):
+            super().finalize_options()
+            self.root_is_pure = False
+
+        def get_tag(self):
+            _, _, plat = super().get_tag()
+            return "py3", "none", plat
+
+    cmdclass["bdist_wheel"] = BdistWheel
+except ImportError:  # wheel not installed: sdist/install still work
+    pass
+
+setup(cmdclass=cmdclass, distclass=BinaryDistribution)
