@@ -62,7 +62,37 @@ func Filter(mem memory.Allocator, a arrow.Array, mask []byte, kept int) (arrow.A
 		}
 	}
 	releaseAll(validity)
-	return nil, typeErr("filtering", a.DataType())
+	return filterByRuns(mem, a, mask, n)
+}
+
+// filterByRuns handles every other type (string views, nested, decimals):
+// it cuts a into runs of kept rows and concatenates them.
+func filterByRuns(mem memory.Allocator, a arrow.Array, mask []byte, n int) (arrow.Array, error) {
+	var parts []arrow.Array
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	start := -1
+	for i := 0; i <= n; i++ {
+		set := i < n && bitutil.BitIsSet(mask, i)
+		switch {
+		case set && start < 0:
+			start = i
+		case !set && start >= 0:
+			parts = append(parts, array.NewSlice(a, int64(start), int64(i)))
+			start = -1
+		}
+	}
+	if len(parts) == 0 {
+		return array.NewSlice(a, 0, 0), nil
+	}
+	out, err := array.Concatenate(parts, mem)
+	if err != nil {
+		return nil, typeErr("filtering", a.DataType())
+	}
+	return out, nil
 }
 
 // forEachSet calls fn with the index of every set bit among the first n.

@@ -16,7 +16,8 @@ import pyarrow as pa
 
 from . import _display, _ffi
 from ._convert import to_table
-from .datatypes import DataType, from_arrow
+from .datatypes import DataType
+from .datatypes import from_arrow as dtype_from_arrow
 from .exceptions import ColumnNotFoundError, InvalidInputError
 from .lazyframe import LazyFrame
 
@@ -85,11 +86,11 @@ class DataFrame:
 
     @property
     def dtypes(self) -> list[DataType]:
-        return [from_arrow(f.type) for f in self._table.schema]
+        return [dtype_from_arrow(f.type) for f in self._table.schema]
 
     @property
     def schema(self) -> dict[str, DataType]:
-        return {f.name: from_arrow(f.type) for f in self._table.schema}
+        return {f.name: dtype_from_arrow(f.type) for f in self._table.schema}
 
     def is_empty(self) -> bool:
         return self._table.num_rows == 0
@@ -281,7 +282,7 @@ class Series:
 
     @property
     def dtype(self) -> DataType:
-        return from_arrow(self._data.type)
+        return dtype_from_arrow(self._data.type)
 
     @property
     def shape(self) -> tuple[int]:
