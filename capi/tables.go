@@ -13,12 +13,11 @@ import (
 	"github.com/alopexdb/alopex/dataframe"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/cdata"
-	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 )
 
 // mem allocates every buffer the engine hands to Python: C memory, so that
 // exported Arrow arrays never point into the Go heap.
-var mem = mallocator.NewMallocator()
+var mem = core.NewCAllocator(1 << 30)
 
 func tableOf(h C.uint64_t) (*core.Table, error) {
 	if h == 0 {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,8 +66,11 @@ func DTypeName(t arrow.DataType) string {
 	return t.String()
 }
 
-// ParseDType parses a Polars-style type name as produced by the Python
-// package ("Int64", "Float32", "String", "Datetime(us)", ...).
+// ParseDType parses a Polars-style type name: the names DTypeName produces
+// ("Int64", "Datetime(time_unit='ns', time_zone='UTC')",
+// "Decimal(precision=10, scale=2)", ...) and the short spellings the Python
+// package accepts ("Utf8", "Datetime(ns)", "Decimal(10, 2)"). Parameters may
+// be given by position or by keyword; a time unit defaults to microseconds.
 func ParseDType(s string) (arrow.DataType, error) {
 	s = strings.TrimSpace(s)
 	switch s {
@@ -90,6 +94,8 @@ func ParseDType(s string) (arrow.DataType, error) {
 		return arrow.PrimitiveTypes.Uint32, nil
 	case "UInt64":
 		return arrow.PrimitiveTypes.Uint64, nil
+	case "Float16":
+		return arrow.FixedWidthTypes.Float16, nil
 	case "Float32":
 		return arrow.PrimitiveTypes.Float32, nil
 	case "Float64":
@@ -101,23 +107,32 @@ func ParseDType(s string) (arrow.DataType, error) {
 	case "Date":
 		return arrow.FixedWidthTypes.Date32, nil
 	}
+	unknown := Errorf(KindInvalidInput, "unknown data type %q", s)
 	if inner, ok := cutCall(s, "Datetime"); ok {
-		return &arrow.TimestampType{Unit: parseUnit(inner)}, nil
+		args, ok := callArgs(inner, "time_unit", "time_zone")
+		unit, unitOK := parseUnit(args["time_unit"])
+		if !ok || !unitOK {
+			return nil, unknown
+		}
+		return &arrow.TimestampType{Unit: unit, TimeZone: args["time_zone"]}, nil
 	}
 	if inner, ok := cutCall(s, "Duration"); ok {
-		return &arrow.DurationType{Unit: parseUnit(inner)}, nil
+		args, ok := callArgs(inner, "time_unit")
+		unit, unitOK := parseUnit(args["time_unit"])
+		if !ok || !unitOK {
+			return nil, unknown
+		}
+		return &arrow.DurationType{Unit: unit}, nil
 	}
 	if inner, ok := cutCall(s, "Decimal"); ok {
-		parts := strings.Split(inner, ",")
-		if len(parts) == 2 {
-			p, err1 := strconv.Atoi(strings.TrimSpace(parts[0]))
-			sc, err2 := strconv.Atoi(strings.TrimSpace(parts[1]))
-			if err1 == nil && err2 == nil {
-				return &arrow.Decimal128Type{Precision: int32(p), Scale: int32(sc)}, nil
-			}
+		args, ok := callArgs(inner, "precision", "scale")
+		p, err1 := strconv.Atoi(args["precision"])
+		sc, err2 := strconv.Atoi(args["scale"])
+		if ok && err1 == nil && err2 == nil {
+			return &arrow.Decimal128Type{Precision: int32(p), Scale: int32(sc)}, nil
 		}
 	}
-	return nil, Errorf(KindInvalidInput, "unknown data type %q", s)
+	return nil, unknown
 }
 
 func cutCall(s, name string) (string, bool) {
@@ -130,16 +145,45 @@ func cutCall(s, name string) (string, bool) {
 	return "", false
 }
 
-func parseUnit(s string) arrow.TimeUnit {
-	switch strings.Trim(strings.TrimSpace(s), "'\"") {
-	case "ns":
-		return arrow.Nanosecond
-	case "ms":
-		return arrow.Millisecond
-	case "s":
-		return arrow.Second
+// callArgs splits the arguments of a type's parameter list, given by position
+// (in the order of names) or as name=value, into unquoted values by name. It
+// reports false for more arguments than names or an unknown name.
+func callArgs(inner string, names ...string) (map[string]string, bool) {
+	args := map[string]string{}
+	if strings.TrimSpace(inner) == "" {
+		return args, true
 	}
-	return arrow.Microsecond
+	parts := strings.Split(inner, ",")
+	if len(parts) > len(names) {
+		return nil, false
+	}
+	for i, part := range parts {
+		name := names[i]
+		if k, v, ok := strings.Cut(part, "="); ok {
+			name = strings.TrimSpace(k)
+			if !slices.Contains(names, name) {
+				return nil, false
+			}
+			part = v
+		}
+		args[name] = strings.Trim(strings.TrimSpace(part), `'"`)
+	}
+	return args, true
+}
+
+// parseUnit reads a time unit; empty means microseconds, Polars' default.
+func parseUnit(s string) (arrow.TimeUnit, bool) {
+	switch s {
+	case "ns":
+		return arrow.Nanosecond, true
+	case "us", "":
+		return arrow.Microsecond, true
+	case "ms":
+		return arrow.Millisecond, true
+	case "s":
+		return arrow.Second, true
+	}
+	return 0, false
 }
 
 // IsInteger reports whether t is a signed or unsigned integer type.

@@ -112,6 +112,12 @@ func (b *builder) filterFn(pred lazy.Expr) batchFn {
 		if kept == 0 {
 			return nil, nil
 		}
+		if kept == n {
+			rb.Retain()
+			return rb, nil
+		}
+		sel := kernels.NewSelection(mask.Bytes(), n)
+		defer sel.Release()
 		cols := make([]arrow.Array, rb.NumCols())
 		defer func() {
 			for _, c := range cols {
@@ -121,7 +127,7 @@ func (b *builder) filterFn(pred lazy.Expr) batchFn {
 			}
 		}()
 		for i := range cols {
-			if cols[i], err = kernels.Filter(mem, rb.Column(i), mask.Bytes(), kept); err != nil {
+			if cols[i], err = kernels.Take(mem, rb.Column(i), sel); err != nil {
 				return nil, err
 			}
 		}
@@ -157,28 +163,31 @@ func (b *builder) projectFn(exprs []lazy.Expr, schema *arrow.Schema) batchFn {
 	}
 }
 
-// Run optimizes nothing: it executes an already optimized plan and returns
-// its result as one table. When the result spans several batches they are
-// concatenated into one, so that a column of the result is contiguous
-// (to_numpy() can then share its memory).
-func Run(ctx context.Context, mem memory.Allocator, p lazy.Plan) (tbl *core.Table, err error) {
+// workMem allocates the executor's intermediate results: Go memory, which
+// the Go heap recycles without page faults. Only finalize's output, which
+// crosses the C boundary, is allocated with the caller's allocator.
+var workMem memory.Allocator = memory.NewGoAllocator()
+
+// Run executes an already optimized plan and returns its result as a table
+// of one batch, allocated with out (or shared with the sources). A single
+// contiguous batch lets to_numpy() of a result column share its memory.
+func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Table, err error) {
 	defer recoverAsError(&err)
-	b := &builder{mem: mem}
+	b := &builder{mem: workMem}
 	op, err := b.build(p)
 	if err != nil {
 		return nil, err
 	}
 	defer op.Close()
 	var batches []arrow.RecordBatch
-	release := func() {
+	defer func() {
 		for _, rb := range batches {
 			rb.Release()
 		}
-	}
+	}()
 	for {
 		rb, err := op.Next(ctx)
 		if err != nil {
-			release()
 			return nil, err
 		}
 		if rb == nil {
@@ -187,14 +196,12 @@ func Run(ctx context.Context, mem memory.Allocator, p lazy.Plan) (tbl *core.Tabl
 		batches = append(batches, rb)
 	}
 	if err := ctx.Err(); err != nil {
-		release()
 		return nil, err
 	}
 	schema := p.Schema()
-	out, err := coalesce(mem, schema, batches)
-	release()
+	rb, err := finalize(out, schema, batches, sourceBuffers(p))
 	if err != nil {
 		return nil, err
 	}
-	return core.NewTable(schema, []arrow.RecordBatch{out}), nil
+	return core.NewTable(schema, []arrow.RecordBatch{rb}), nil
 }

@@ -3,63 +3,66 @@ package exec
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// coalesce returns one batch holding the rows of batches (whose references
-// the caller keeps). Columns are concatenated in parallel.
-func coalesce(mem memory.Allocator, schema *arrow.Schema, batches []arrow.RecordBatch) (out arrow.RecordBatch, err error) {
-	switch len(batches) {
-	case 0:
-		cols := make([]arrow.Array, schema.NumFields())
-		for i, f := range schema.Fields() {
-			bld := array.NewBuilder(mem, f.Type)
-			cols[i] = bld.NewArray()
-			bld.Release()
+// bufferSet holds the base addresses of the buffers of a plan's source
+// tables: memory that may be handed out again without a copy.
+type bufferSet map[uintptr]bool
+
+func sourceBuffers(p lazy.Plan) bufferSet {
+	set := bufferSet{}
+	var add func(d arrow.ArrayData)
+	add = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil && b.Len() > 0 {
+				set[uintptr(unsafe.Pointer(&b.Bytes()[0]))] = true
+			}
 		}
-		rb := array.NewRecordBatch(schema, cols, 0)
-		for _, c := range cols {
-			c.Release()
+		for _, c := range d.Children() {
+			add(c)
 		}
-		return rb, nil
-	case 1:
-		rb := batches[0]
-		if rb.Schema().Equal(schema) {
-			rb.Retain()
-			return rb, nil
-		}
-		return array.NewRecordBatch(schema, rb.Columns(), rb.NumRows()), nil
 	}
-	var rows int64
-	for _, rb := range batches {
-		rows += rb.NumRows()
+	for _, s := range lazy.Sources(p) {
+		if ms, ok := s.(lazy.MemorySource); ok {
+			for _, rb := range ms.Batches() {
+				for _, c := range rb.Columns() {
+					add(c.Data())
+				}
+			}
+		}
 	}
+	return set
+}
+
+func (s bufferSet) owns(d arrow.ArrayData) bool {
+	for _, b := range d.Buffers() {
+		if b != nil && b.Len() > 0 && !s[uintptr(unsafe.Pointer(&b.Bytes()[0]))] {
+			return false
+		}
+	}
+	for _, c := range d.Children() {
+		if !s.owns(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// finalize assembles a query's result batches (whose references the caller
+// keeps) into one batch whose memory all comes from out or from the sources.
+// Columns passed through from a source untouched are handed out without a
+// copy; computed columns are copied into out, in parallel, so that every
+// column of the result is contiguous and lives outside the Go heap.
+func finalize(out memory.Allocator, schema *arrow.Schema, batches []arrow.RecordBatch, src bufferSet) (arrow.RecordBatch, error) {
 	cols := make([]arrow.Array, schema.NumFields())
-	errs := make([]error, len(cols))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range cols {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			defer recoverAsError(&errs[i])
-			parts := make([]arrow.Array, len(batches))
-			for j, rb := range batches {
-				parts[j] = rb.Column(i)
-			}
-			if whole := rejoinSlices(parts); whole != nil {
-				cols[i] = whole
-				return
-			}
-			cols[i], errs[i] = array.Concatenate(parts, mem)
-		}()
-	}
-	wg.Wait()
 	defer func() {
 		for _, c := range cols {
 			if c != nil {
@@ -67,12 +70,103 @@ func coalesce(mem memory.Allocator, schema *arrow.Schema, batches []arrow.Record
 			}
 		}
 	}()
-	for _, e := range errs {
-		if e != nil {
-			return nil, e
+	var rows int64
+	for _, rb := range batches {
+		rows += rb.NumRows()
+	}
+	for i, f := range schema.Fields() {
+		parts := make([]arrow.Array, 0, len(batches))
+		for _, rb := range batches {
+			parts = append(parts, rb.Column(i))
+		}
+		var err error
+		if cols[i], err = assemble(out, f.Type, parts, src); err != nil {
+			return nil, err
 		}
 	}
 	return array.NewRecordBatch(schema, cols, rows), nil
+}
+
+func assemble(out memory.Allocator, t arrow.DataType, parts []arrow.Array, src bufferSet) (arrow.Array, error) {
+	if len(parts) == 0 {
+		b := array.NewBuilder(out, t)
+		defer b.Release()
+		return b.NewArray(), nil
+	}
+	if whole := rejoinSlices(parts); whole != nil {
+		if src.owns(whole.Data()) {
+			return whole, nil
+		}
+		whole.Release()
+	}
+	if fw, ok := t.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && len(parts[0].Data().Children()) == 0 {
+		return concatFixed(out, t, fw.BitWidth()/8, parts), nil
+	}
+	return array.Concatenate(parts, out)
+}
+
+// concatFixed concatenates fixed-width arrays, copying the values of the
+// parts in parallel.
+func concatFixed(out memory.Allocator, t arrow.DataType, width int, parts []arrow.Array) arrow.Array {
+	total := 0
+	starts := make([]int, len(parts))
+	nulls := 0
+	for i, p := range parts {
+		starts[i] = total
+		total += p.Len()
+		nulls += p.NullN()
+	}
+	data := core.AllocateUninit(out, total*width)
+	dst := data.Bytes()
+	copyPart := func(i int) {
+		p := parts[i]
+		if p.Len() == 0 {
+			return
+		}
+		d := p.Data()
+		srcBytes := d.Buffers()[1].Bytes()[d.Offset()*width : (d.Offset()+d.Len())*width]
+		copy(dst[starts[i]*width:], srcBytes)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(parts))
+	if total*width < 1<<20 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, len(parts))
+	for i := range parts {
+		next <- i
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				copyPart(i)
+			}
+		}()
+	}
+	var validity *memory.Buffer
+	if nulls > 0 {
+		validity = memory.NewResizableBuffer(out)
+		validity.Resize(int(bitutil.BytesForBits(int64(total))))
+		vb := validity.Bytes()
+		for i, p := range parts {
+			if p.NullN() == 0 {
+				bitutil.SetBitsTo(vb, int64(starts[i]), int64(p.Len()), true)
+				continue
+			}
+			bitutil.CopyBitmap(p.NullBitmapBytes(), p.Data().Offset(), p.Len(), vb, starts[i])
+		}
+	}
+	wg.Wait()
+	arrData := array.NewData(t, total, []*memory.Buffer{validity, data}, nil, nulls, 0)
+	data.Release()
+	if validity != nil {
+		validity.Release()
+	}
+	defer arrData.Release()
+	return array.MakeFromData(arrData)
 }
 
 // rejoinSlices returns the array that parts were cut from when they are

@@ -77,9 +77,8 @@ func values[T Num](a arrow.Array) []T {
 
 // allocValues allocates a buffer for n values of T; the caller owns the buffer.
 func allocValues[T Num](mem memory.Allocator, n int) (*memory.Buffer, []T) {
-	buf := memory.NewResizableBuffer(mem)
 	size := n * int(unsafe.Sizeof(*new(T)))
-	buf.Resize(size)
+	buf := core.AllocateUninit(mem, size)
 	if n == 0 {
 		return buf, nil
 	}

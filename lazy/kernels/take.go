@@ -1,0 +1,148 @@
+package kernels
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Selection is the list of row positions a filter keeps, in increasing
+// order. It is computed once per batch and applied to every column.
+type Selection struct {
+	Idx []int32
+	// N is the number of rows of the batch the selection was made over.
+	N int
+}
+
+// All reports whether every row is kept.
+func (s *Selection) All() bool { return len(s.Idx) == s.N }
+
+var selectionPool = sync.Pool{New: func() any { return &Selection{} }}
+
+// NewSelection returns the positions of the set bits among the first n of
+// mask. Release it with Selection.Release when done.
+func NewSelection(mask []byte, n int) *Selection {
+	s := selectionPool.Get().(*Selection)
+	s.N = n
+	idx := s.Idx[:0]
+	if cap(idx) < n {
+		idx = make([]int32, 0, n)
+	}
+	full := n / 8
+	for bi := 0; bi < full; bi++ {
+		b := mask[bi]
+		base := int32(bi * 8)
+		switch b {
+		case 0:
+			continue
+		case 0xFF:
+			idx = append(idx, base, base+1, base+2, base+3, base+4, base+5, base+6, base+7)
+			continue
+		}
+		for b != 0 {
+			idx = append(idx, base+int32(bitsTrailingZeros(b)))
+			b &= b - 1
+		}
+	}
+	for i := full * 8; i < n; i++ {
+		if bitutil.BitIsSet(mask, i) {
+			idx = append(idx, int32(i))
+		}
+	}
+	s.Idx = idx
+	return s
+}
+
+// Release returns the selection to the pool.
+func (s *Selection) Release() { selectionPool.Put(s) }
+
+// Take returns the rows of a at the selection's positions. When every row is
+// kept, a is returned with one more reference.
+func Take(mem memory.Allocator, a arrow.Array, sel *Selection) (arrow.Array, error) {
+	if sel.All() {
+		a.Retain()
+		return a, nil
+	}
+	kept := len(sel.Idx)
+	var validity *memory.Buffer
+	if a.NullN() > 0 && a.DataType().ID() != arrow.NULL {
+		validity = allocBitmap(mem, kept)
+		src, off, dst := a.NullBitmapBytes(), a.Data().Offset(), validity.Bytes()
+		for j, i := range sel.Idx {
+			if bitutil.BitIsSet(src, off+int(i)) {
+				bitutil.SetBit(dst, j)
+			}
+		}
+	}
+	switch a.DataType().ID() {
+	case arrow.NULL:
+		return array.NewNull(kept), nil
+	case arrow.BOOL:
+		out := allocBitmap(mem, kept)
+		src, off, dst := a.Data().Buffers()[1].Bytes(), a.Data().Offset(), out.Bytes()
+		for j, i := range sel.Idx {
+			if bitutil.BitIsSet(src, off+int(i)) {
+				bitutil.SetBit(dst, j)
+			}
+		}
+		return makeArray(a.DataType(), kept, validity, out), nil
+	case arrow.STRING:
+		return takeStrings[int32](mem, a.(*array.String).ValueOffsets(), rawData(a), a.DataType(), sel.Idx, validity), nil
+	case arrow.LARGE_STRING:
+		return takeStrings[int64](mem, a.(*array.LargeString).ValueOffsets(), rawData(a), a.DataType(), sel.Idx, validity), nil
+	}
+	if fw, ok := a.DataType().(arrow.FixedWidthDataType); ok {
+		switch fw.BitWidth() {
+		case 8:
+			return takeFixed[uint8](mem, a, sel.Idx, validity), nil
+		case 16:
+			return takeFixed[uint16](mem, a, sel.Idx, validity), nil
+		case 32:
+			return takeFixed[uint32](mem, a, sel.Idx, validity), nil
+		case 64:
+			return takeFixed[uint64](mem, a, sel.Idx, validity), nil
+		}
+	}
+	releaseAll(validity)
+	mask := make([]byte, bitutil.BytesForBits(int64(sel.N)))
+	for _, i := range sel.Idx {
+		bitutil.SetBit(mask, int(i))
+	}
+	return filterByRuns(mem, a, mask, sel.N)
+}
+
+func takeFixed[T Num](mem memory.Allocator, a arrow.Array, idx []int32, validity *memory.Buffer) arrow.Array {
+	src := values[T](a)
+	buf, out := allocValues[T](mem, len(idx))
+	for j, i := range idx {
+		out[j] = src[i]
+	}
+	return makeArray(a.DataType(), len(idx), validity, buf)
+}
+
+func takeStrings[O int32 | int64](mem memory.Allocator, offsets []O, data []byte, t arrow.DataType,
+	idx []int32, validity *memory.Buffer) arrow.Array {
+	kept := len(idx)
+	size := 0
+	for _, i := range idx {
+		size += int(offsets[i+1] - offsets[i])
+	}
+	offBuf := memory.NewResizableBuffer(mem)
+	offBuf.Resize((kept + 1) * int(unsafe.Sizeof(O(0))))
+	ob := offBuf.Bytes()
+	outOff := unsafe.Slice((*O)(unsafe.Pointer(&ob[0])), kept+1)
+	dataBuf := memory.NewResizableBuffer(mem)
+	dataBuf.Resize(size)
+	db := dataBuf.Bytes()
+	pos := 0
+	outOff[0] = 0
+	for j, i := range idx {
+		pos += copy(db[pos:], data[offsets[i]:offsets[i+1]])
+		outOff[j+1] = O(pos)
+	}
+	return makeArray(t, kept, validity, offBuf, dataBuf)
+}
