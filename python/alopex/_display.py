@@ -32,8 +32,7 @@ def _fmt(v: Any) -> str:
         s = repr(v)
         return s if ("e" in s or "." in s) else s + ".0"
     if isinstance(v, str):
-        s = '"' + v + '"' if False else v
-        s = s.replace("\n", "\\n")
+        s = v.replace("\n", "\\n")
         return s if len(s) <= MAX_WIDTH else s[: MAX_WIDTH - 1] + "…"
     s = str(v)
     return s if len(s) <= MAX_WIDTH else s[: MAX_WIDTH - 1] + "…"
@@ -118,7 +117,6 @@ def render_html(table: pa.Table) -> str:
 
 
 def render_series(name: str, data: pa.ChunkedArray) -> str:
-    table = pa.table({name or " ": data})
-    text = render_text(table)
-    return text.replace("shape: (", "shape: (", 1).split("\n", 1)[0].replace(
-        f", 1)", ",)") + "\n" + text.split("\n", 1)[1]
+    text = render_text(pa.table({name or " ": data}))
+    _, body = text.split("\n", 1)
+    return f"shape: ({len(data):_},)\n{body}"

@@ -7,6 +7,7 @@ tests (``sys.executable``), with the notebooks folder as working directory.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def test_notebook_runs(path: Path) -> None:
         client.execute()
     except nbclient.exceptions.CellExecutionError as e:
         # The message holds the failing cell's source and its traceback.
-        pytest.fail(f"{path.name} failed:\n{e}", pytrace=False)
+        message = re.sub(r"\x1b\[[0-9;]*m", "", str(e))  # drop the traceback's terminal colours
+        pytest.fail(f"{path.name} failed:\n{message}", pytrace=False)
 
 
 def test_notebooks_exist() -> None:
