@@ -72,9 +72,15 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 	if err := json.Unmarshal(raw, &n); err != nil {
 		return nil, malformed("%v", err)
 	}
+	if n.Kind == "" {
+		return nil, malformed("plan node without a kind")
+	}
 	if n.Kind == "scan" {
-		if n.Source == nil || *n.Source < 0 || *n.Source >= len(d.sources) {
-			return nil, malformed("scan refers to source %v of %d", n.Source, len(d.sources))
+		if n.Source == nil {
+			return nil, malformed("scan without a source")
+		}
+		if *n.Source < 0 || *n.Source >= len(d.sources) {
+			return nil, malformed("scan refers to source %d of %d", *n.Source, len(d.sources))
 		}
 		return NewScan(d.sources[*n.Source]), nil
 	}
@@ -122,6 +128,9 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 	dec.UseNumber()
 	if err := dec.Decode(&e); err != nil {
 		return nil, malformed("%v", err)
+	}
+	if e.Kind == "" {
+		return nil, malformed("expression without a kind")
 	}
 	switch e.Kind {
 	case "col":

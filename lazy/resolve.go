@@ -135,7 +135,8 @@ func foldNeg(l *Literal) Expr {
 }
 
 // operandTypes picks the common type of a binary operation's operands. A
-// dynamic literal adopts the other side's type when its value fits.
+// dynamic literal adopts the other side's type when its value fits; see
+// dynamicFit for one that does not.
 func operandTypes(l, r Expr) (arrow.DataType, bool) {
 	lt, rt := l.DataType(), r.DataType()
 	if ll, ok := l.(*Literal); ok && ll.Dynamic {
@@ -151,15 +152,27 @@ func operandTypes(l, r Expr) (arrow.DataType, bool) {
 	return core.Supertype(lt, rt)
 }
 
-// dynamicFit reports the type a dynamic literal takes beside a value of type other.
+// dynamicFit reports the type a dynamic literal takes beside a value of type
+// other. An integer literal that does not fit an integer type takes, as in
+// Polars, the smallest integer type holding it (unsigned beside an unsigned
+// type when it is not negative) and then the supertype of the two, except
+// that UInt64 with a negative literal gives Int64 rather than a float:
+// Int8 * 200 is Int16, UInt8 + 300 is UInt16, UInt8 + -1 is Int16.
 func dynamicFit(l *Literal, other arrow.DataType) (arrow.DataType, bool) {
 	switch v := l.Value.(type) {
 	case int64:
 		if core.IsFloat(other) {
 			return other, true
 		}
-		if core.IsInteger(other) && intFits(v, other) {
-			return other, true
+		if core.IsInteger(other) {
+			if intFits(v, other) {
+				return other, true
+			}
+			holds := smallestIntHolding(v, core.IsUnsigned(other))
+			if other.ID() == arrow.UINT64 && core.IsSigned(holds) {
+				return arrow.PrimitiveTypes.Int64, true
+			}
+			return core.Supertype(other, holds)
 		}
 	case float64:
 		if core.IsFloat(other) {
@@ -170,6 +183,23 @@ func dynamicFit(l *Literal, other arrow.DataType) (arrow.DataType, bool) {
 		}
 	}
 	return nil, false
+}
+
+// smallestIntHolding returns the narrowest integer type that holds v: an
+// unsigned one when unsigned is set and v is not negative, else a signed one.
+func smallestIntHolding(v int64, unsigned bool) arrow.DataType {
+	candidates := []arrow.DataType{arrow.PrimitiveTypes.Int8, arrow.PrimitiveTypes.Int16,
+		arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Int64}
+	if unsigned && v >= 0 {
+		candidates = []arrow.DataType{arrow.PrimitiveTypes.Uint8, arrow.PrimitiveTypes.Uint16,
+			arrow.PrimitiveTypes.Uint32, arrow.PrimitiveTypes.Uint64}
+	}
+	for _, t := range candidates {
+		if intFits(v, t) {
+			return t
+		}
+	}
+	return arrow.PrimitiveTypes.Int64
 }
 
 func intFits(v int64, t arrow.DataType) bool {

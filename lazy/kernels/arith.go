@@ -195,7 +195,12 @@ func pyModFloat[T Float](x, y T) T {
 		return T(math.NaN())
 	}
 	r := T(math.Mod(float64(x), float64(y)))
-	if r != 0 && (r < 0) != (y < 0) {
+	if r == 0 {
+		// math.Mod keeps the dividend's sign (-2 % 2 is -0.0); Python's
+		// zero remainder takes the divisor's, like any other remainder.
+		return T(math.Copysign(0, float64(y)))
+	}
+	if (r < 0) != (y < 0) {
 		r += y
 	}
 	return r

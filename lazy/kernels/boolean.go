@@ -37,8 +37,10 @@ func bitsOf(mem memory.Allocator, v Value, n int) (vals, valid *memory.Buffer) {
 	if v.Array.DataType().ID() == arrow.NULL {
 		return vals, allocBitmap(mem, n)
 	}
-	d := v.Array.Data()
-	bitutil.CopyBitmap(d.Buffers()[1].Bytes(), d.Offset(), n, vals.Bytes(), 0)
+	// An empty array may come without a value buffer.
+	if d := v.Array.Data(); d.Buffers()[1] != nil {
+		bitutil.CopyBitmap(d.Buffers()[1].Bytes(), d.Offset(), n, vals.Bytes(), 0)
+	}
 	return vals, validityOf(mem, v.Array)
 }
 

@@ -1,9 +1,11 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -143,15 +145,17 @@ func castNum[S, D Num](c *caster, lo, hi float64) (arrow.Array, error) {
 		}
 		var ok bool
 		if fromFloat {
-			f := float64(x)
-			ok = f >= lo && f < hi+1 && !math.IsNaN(f)
+			// The fraction is dropped first, as in Polars: -0.5 fits UInt8
+			// as 0. NaN fails both comparisons.
+			f := math.Trunc(float64(x))
+			ok = f >= lo && f < hi+1
 		} else {
 			var zs S
 			var zd D
 			ok = S(d) == x && (x < zs) == (d < zd)
 		}
 		if !ok && !(hasNulls && c.src.IsNull(i)) {
-			if err := c.reject(i, strconv.FormatFloat(float64(x), 'g', -1, 64)); err != nil {
+			if err := c.reject(i, formatNum(x, fromFloat)); err != nil {
 				buf.Release()
 				releaseAll(c.validity)
 				return nil, err
@@ -160,6 +164,15 @@ func castNum[S, D Num](c *caster, lo, hi float64) (arrow.Array, error) {
 		}
 	}
 	return makeArray(c.to, len(src), c.outValidity(), buf), nil
+}
+
+// formatNum shows a value in an error message: integers exactly, floats as
+// a cast to String prints them.
+func formatNum[S Num](x S, isFloat bool) string {
+	if isFloat {
+		return FormatFloat(float64(x), int(unsafe.Sizeof(x))*8)
+	}
+	return fmt.Sprint(x)
 }
 
 func (c *caster) fromBool() (arrow.Array, error) {
@@ -238,8 +251,12 @@ func formatter(a arrow.Array) func(int) string {
 	return nil
 }
 
-// FormatFloat renders a float the way Polars prints it: integral values keep
-// a ".0", NaN is "NaN", infinities are "inf" and "-inf".
+// FormatFloat renders a float the way Polars prints it in a cast to String:
+// the shortest digits that read back to the same float of that many bits,
+// in positional notation with a ".0" on integral values while the decimal
+// point falls within 16 digits (13 for Float32) and after at most 5 leading
+// zeros (6), in scientific notation otherwise ("1e+16", "1.5e-7"); NaN is
+// "NaN" and infinities are "inf" and "-inf".
 func FormatFloat(v float64, bits int) string {
 	switch {
 	case math.IsNaN(v):
@@ -249,18 +266,37 @@ func FormatFloat(v float64, bits int) string {
 	case math.IsInf(v, -1):
 		return "-inf"
 	}
-	s := strconv.FormatFloat(v, 'g', -1, bits)
-	if strings.ContainsAny(s, "e") {
-		mant, exp, _ := strings.Cut(s, "e")
-		if !strings.Contains(mant, ".") {
-			mant += ".0"
-		}
-		return mant + "e" + exp
+	maxPoint, minPoint := 16, -5
+	if bits == 32 {
+		maxPoint, minPoint = 13, -6
 	}
-	if !strings.Contains(s, ".") {
-		s += ".0"
+	// The shortest digits d1d2…dn and the position of the decimal point
+	// after them: v = 0.d1d2…dn × 10^point.
+	sci := strconv.FormatFloat(v, 'e', -1, bits)
+	sign := ""
+	if sci[0] == '-' {
+		sign, sci = "-", sci[1:]
 	}
-	return s
+	mant, exp, _ := strings.Cut(sci, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	e, _ := strconv.Atoi(exp)
+	point := e + 1
+	switch {
+	case len(digits) <= point && point <= maxPoint:
+		return sign + digits + strings.Repeat("0", point-len(digits)) + ".0"
+	case 0 < point && point <= maxPoint:
+		return sign + digits[:point] + "." + digits[point:]
+	case minPoint < point && point <= 0:
+		return sign + "0." + strings.Repeat("0", -point) + digits
+	}
+	s := sign + digits[:1]
+	if len(digits) > 1 {
+		s += "." + digits[1:]
+	}
+	if e < 0 {
+		return s + "e-" + strconv.Itoa(-e)
+	}
+	return s + "e+" + strconv.Itoa(e)
 }
 
 func signedAt(a arrow.Array, i int) int64 {

@@ -41,6 +41,10 @@ func (op CmpOp) flip() CmpOp {
 // Compare compares two operands of the same type over n rows, giving a
 // Boolean array that is null where either side is null.
 func Compare(mem memory.Allocator, op CmpOp, a, b Value, n int) (arrow.Array, error) {
+	if a.Type.ID() == arrow.NULL || b.Type.ID() == arrow.NULL {
+		// Every row of a Null operand is null, and so is every comparison.
+		return Broadcast(mem, nil, arrow.FixedWidthTypes.Boolean, n)
+	}
 	if a.IsScalar() && b.IsScalar() {
 		arr, err := a.Materialize(mem, n)
 		if err != nil {
@@ -214,6 +218,9 @@ func compareStrings(op CmpOp, a, b Value, bits []byte) {
 }
 
 func compareBools(op CmpOp, a, b Value, bits []byte, n int) {
+	if n == 0 {
+		return // an empty array may come without a value buffer
+	}
 	ab, aoff := a.Array.Data().Buffers()[1].Bytes(), a.Array.Data().Offset()
 	get := func(v Value, i int) bool {
 		if v.IsScalar() {

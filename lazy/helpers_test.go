@@ -1,0 +1,84 @@
+package lazy_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Expression builders, as the front ends produce them: untyped, with
+// dynamic literals for Python ints and floats.
+
+func col(name string) lazy.Expr { return &lazy.Column{Name: name} }
+
+func dyn(v any) lazy.Expr { return &lazy.Literal{Value: v, Dynamic: true} }
+
+func lit(v any) lazy.Expr { return &lazy.Literal{Value: v} }
+
+func typedLit(v any, t arrow.DataType) lazy.Expr { return &lazy.Literal{Value: v, Type: t} }
+
+func bin(op lazy.BinaryOp, l, r lazy.Expr) lazy.Expr { return &lazy.Binary{Op: op, Left: l, Right: r} }
+
+func un(op lazy.UnaryOp, x lazy.Expr) lazy.Expr { return &lazy.Unary{Op: op, X: x} }
+
+func alias(x lazy.Expr, name string) lazy.Expr { return &lazy.Alias{X: x, Name: name} }
+
+func cast(x lazy.Expr, to arrow.DataType, strict bool) lazy.Expr {
+	return &lazy.Cast{X: x, To: to, Strict: strict}
+}
+
+// fakeSource is an in-memory Source with a schema and no rows: enough to
+// plan, resolve, optimize and explain.
+type fakeSource struct {
+	name   string
+	schema *arrow.Schema
+}
+
+func (s fakeSource) Name() string          { return s.name }
+func (s fakeSource) Schema() *arrow.Schema { return s.schema }
+func (s fakeSource) NumRows() int64        { return 0 }
+
+func fields(fs ...any) *arrow.Schema {
+	out := make([]arrow.Field, 0, len(fs)/2)
+	for i := 0; i < len(fs); i += 2 {
+		out = append(out, arrow.Field{Name: fs[i].(string), Type: fs[i+1].(arrow.DataType), Nullable: true})
+	}
+	return arrow.NewSchema(out, nil)
+}
+
+// testSources are the sources the JSON plans of the tests and of
+// testdata/optimizer refer to by index. lazy/exec's tests build tables with
+// the same schemas (see optimizerSources there): keep them in step.
+var testSources = []lazy.Source{
+	fakeSource{name: "t", schema: fields(
+		"a", arrow.PrimitiveTypes.Int64,
+		"b", arrow.PrimitiveTypes.Float64,
+		"c", arrow.BinaryTypes.String,
+		"d", arrow.FixedWidthTypes.Boolean,
+		"e", arrow.PrimitiveTypes.Int8,
+	)},
+	fakeSource{name: "u", schema: fields(
+		"x", arrow.PrimitiveTypes.Uint8,
+		"y", arrow.PrimitiveTypes.Float32,
+		"z", arrow.PrimitiveTypes.Int32,
+	)},
+}
+
+// wantKind fails the test unless err is a *core.Error of kind want.
+func wantKind(t *testing.T, err error, want core.Kind) *core.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got no error, want %s", want)
+	}
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v (%T) is not a *core.Error", err, err)
+	}
+	if ce.Kind != want {
+		t.Fatalf("error kind %s, want %s: %v", ce.Kind, want, err)
+	}
+	return ce
+}
