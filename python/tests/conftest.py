@@ -90,11 +90,11 @@ def random_array(rng: np.random.Generator, tag: str, n: int, *, null_frac: float
         vals[integral] = np.round(vals[integral])
         if special:
             kinds = rng.random(n)
-            vals[kinds < 0.03] = np.nan
-            vals[(kinds >= 0.03) & (kinds < 0.05)] = np.inf
-            vals[(kinds >= 0.05) & (kinds < 0.07)] = -np.inf
-            vals[(kinds >= 0.07) & (kinds < 0.09)] = 0.0
-            vals[(kinds >= 0.09) & (kinds < 0.10)] = -0.0
+            vals[kinds < 0.04] = np.nan
+            vals[(kinds >= 0.04) & (kinds < 0.08)] = np.inf
+            vals[(kinds >= 0.08) & (kinds < 0.12)] = -np.inf
+            vals[(kinds >= 0.12) & (kinds < 0.15)] = 0.0
+            vals[(kinds >= 0.15) & (kinds < 0.17)] = -0.0
     return pa.array(vals, mask=mask)
 
 
@@ -180,16 +180,15 @@ def assert_arrays_match(a: Any, p: Any, name: str = "", *, rtol: float = 0.0) ->
 def assert_frames_match(ax_df: Any, pl_df: Any, *, check_dtypes: bool = True, rtol: float = 0.0) -> None:
     """Compare an alopex result with the Polars result: names, order, dtypes, rows, values."""
     at = _to_table(ax_df)
-    pt = _to_table(pl_df)
-    assert at.column_names == pt.column_names, (
-        f"column names differ: alopex {at.column_names} polars {pt.column_names}")
+    if isinstance(pl_df, pa.Table):
+        pnames, pdt = pl_df.column_names, [arrow_dtype_name(t) for t in pl_df.schema.types]
+    else:
+        pnames, pdt = list(pl_df.columns), [polars_dtype_name(t) for t in pl_df.schema.values()]
+    assert at.column_names == pnames, f"column names differ: alopex {at.column_names} polars {pnames}"
     if check_dtypes:
         adt = [arrow_dtype_name(t) for t in at.schema.types]
-        if hasattr(pl_df, "schema") and not isinstance(pl_df, pa.Table):
-            pdt = [polars_dtype_name(t) for t in pl_df.schema.values()]
-        else:
-            pdt = [arrow_dtype_name(t) for t in pt.schema.types]
         assert adt == pdt, f"dtypes differ: alopex {adt} polars {pdt}"
+    pt = _to_table(pl_df)
     assert at.num_rows == pt.num_rows, f"row counts differ: alopex {at.num_rows} polars {pt.num_rows}"
     for name in at.column_names:
         assert_arrays_match(at.column(name), pt.column(name), name, rtol=rtol)
