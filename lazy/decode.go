@@ -259,3 +259,9 @@ func jsonFloat(v any) (float64, error) {
 	}
 	return 0, malformed("float literal %v", v)
 }
+
+// DecodeExpr decodes one expression of the plan format, unresolved.
+func DecodeExpr(data []byte) (Expr, error) {
+	var d decoder
+	return d.expr(data)
+}

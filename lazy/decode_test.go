@@ -13,11 +13,15 @@ import (
 
 func decodeExpr(t *testing.T, expr string) lazy.Expr {
 	t.Helper()
-	p, err := decodeNode(`{"kind": "select", "input": {"kind": "scan", "source": 0}, "exprs": [` + expr + `]}`)
+	e, err := lazy.DecodeExpr([]byte(expr))
 	if err != nil {
 		t.Fatalf("decoding %s: %v", expr, err)
 	}
-	return p.(*lazy.Project).Exprs[0]
+	r, err := lazy.Resolve(e, testSources[0].Schema())
+	if err != nil {
+		t.Fatalf("resolving %s: %v", expr, err)
+	}
+	return r
 }
 
 func TestDecodeNodes(t *testing.T) {

@@ -207,7 +207,8 @@ func (e *Cast) String() string {
 }
 
 // OutputName is the name a column computed by e gets: the alias if any, else
-// the name of the leftmost column it reads, else "literal" (Polars' rule).
+// the name of its leftmost leaf: a column's name, or "literal" (Polars' rule:
+// col("x") + 1 is "x", 1 - col("x") is "literal").
 func OutputName(e Expr) string {
 	switch e := e.(type) {
 	case *Alias:
@@ -217,10 +218,8 @@ func OutputName(e Expr) string {
 	case *Literal:
 		return "literal"
 	}
-	for _, c := range e.Children() {
-		if n := OutputName(c); n != "literal" {
-			return n
-		}
+	if ch := e.Children(); len(ch) > 0 {
+		return OutputName(ch[0])
 	}
 	return "literal"
 }

@@ -25,6 +25,9 @@ func (r slicePushdown) Apply(p Plan) Plan {
 func (r slicePushdown) pushSlice(s *Slice) Plan {
 	switch in := s.Input.(type) {
 	case *Project:
+		if in.IsScalar() {
+			return s // one row whatever the input: the slice applies to that row
+		}
 		// Projections are row-wise: slicing before or after is the same.
 		return in.WithChildren([]Plan{r.pushSlice(&Slice{Input: in.Input, Offset: s.Offset, Length: s.Length})})
 	case *Slice:

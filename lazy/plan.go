@@ -116,7 +116,26 @@ func NewProject(input Plan, exprs []Expr) (*Project, error) {
 	return newProjectResolved(input, resolved)
 }
 
+// settleLiteral gives a projected dynamic literal its final type: an
+// integer that fits is Int32, as in Polars' select(lit(1)).
+func settleLiteral(e Expr) Expr {
+	if a, ok := e.(*Alias); ok {
+		return &Alias{X: settleLiteral(a.X), Name: a.Name}
+	}
+	if l, ok := e.(*Literal); ok && l.Dynamic {
+		if v, ok := l.Value.(int64); ok && intFits(v, arrow.PrimitiveTypes.Int32) {
+			return &Literal{Value: v, Type: arrow.PrimitiveTypes.Int32}
+		}
+		return &Literal{Value: l.Value, Type: l.Type}
+	}
+	return e
+}
+
 func newProjectResolved(input Plan, exprs []Expr) (*Project, error) {
+	exprs = append([]Expr(nil), exprs...)
+	for i, e := range exprs {
+		exprs[i] = settleLiteral(e)
+	}
 	fields := make([]arrow.Field, len(exprs))
 	seen := make(map[string]int, len(exprs))
 	for i, e := range exprs {
@@ -184,6 +203,20 @@ func (p *Project) WithChildren(ch []Plan) Plan {
 	c := *p
 	c.Input = ch[0]
 	return &c
+}
+
+// IsScalar reports whether p computes only values that read no column (such
+// as literals): as in Polars, such a select gives one row whatever its input.
+func (p *Project) IsScalar() bool {
+	if len(p.Exprs) == 0 {
+		return false
+	}
+	for _, e := range p.Exprs {
+		if len(ColumnsUsed(e)) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // IsPassThrough reports whether every expression is a plain column reference

@@ -17,7 +17,7 @@ func TestNewWithColumnsReplacesInPlaceAndAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := schemaString(p.Schema()); got != "a: Int64, b: Float64, c: Int64, d: Boolean, e: Int16, one: Int64" {
+	if got := schemaString(p.Schema()); got != "a: Int64, b: Float64, c: Int64, d: Boolean, e: Int16, one: Int32" {
 		t.Errorf("schema %s", got)
 	}
 	if p.IsPassThrough() {

@@ -56,7 +56,7 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 		}
 		if !canCast(x.DataType(), e.To) {
 			return nil, core.Errorf(core.KindCompute, "cannot cast %s to %s in expression %s",
-				dtypeName(x.DataType()), dtypeName(e.To), e)
+				dtypeName(x.DataType()), dtypeName(e.To), e).With("expression", e.String())
 		}
 		return foldCast(&Cast{X: x, To: e.To, Strict: e.Strict}), nil
 	case *Unary:
@@ -106,6 +106,9 @@ func (r *resolver) unary(orig *Unary, x Expr) (Expr, error) {
 		if t.ID() == arrow.NULL {
 			return &Unary{Op: OpNot, X: x, Type: arrow.FixedWidthTypes.Boolean}, nil
 		}
+		if core.IsInteger(t) { // bitwise not
+			return &Unary{Op: OpNot, X: x, Type: t}, nil
+		}
 		if t.ID() != arrow.BOOL {
 			return nil, core.Errorf(core.KindCompute,
 				"cannot apply ~ (not) to a %s value in expression %s; it takes Boolean",
@@ -113,8 +116,9 @@ func (r *resolver) unary(orig *Unary, x Expr) (Expr, error) {
 		}
 		return &Unary{Op: OpNot, X: x, Type: t}, nil
 	case OpNeg:
-		if !core.IsNumeric(t) {
-			return nil, core.Errorf(core.KindCompute, "cannot negate a %s value in expression %s", dtypeName(t), orig)
+		if !core.IsNumeric(t) || core.IsUnsigned(t) {
+			return nil, core.Errorf(core.KindCompute, "cannot negate a %s value in expression %s", dtypeName(t), orig).
+				With("expression", orig.String())
 		}
 		if lit, ok := x.(*Literal); ok {
 			return foldNeg(lit), nil
@@ -139,6 +143,14 @@ func foldNeg(l *Literal) Expr {
 // dynamicFit for one that does not.
 func operandTypes(l, r Expr) (arrow.DataType, bool) {
 	lt, rt := l.DataType(), r.DataType()
+	if lt.ID() == arrow.NULL || rt.ID() == arrow.NULL {
+		// A dynamic literal beside null settles as in a select: Int32 for ints.
+		for _, e := range []Expr{l, r} {
+			if lit, ok := e.(*Literal); ok && lit.Dynamic {
+				return settleLiteral(lit).DataType(), true
+			}
+		}
+	}
 	if ll, ok := l.(*Literal); ok && ll.Dynamic {
 		if t, ok := dynamicFit(ll, rt); ok {
 			return t, true
@@ -232,12 +244,20 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 	}
 	switch {
 	case orig.Op.IsLogical():
+		intOrNull := func(t arrow.DataType) bool { return core.IsInteger(t) || t.ID() == arrow.NULL }
+		if intOrNull(lt) && intOrNull(rt) && (core.IsInteger(lt) || core.IsInteger(rt)) {
+			// Bitwise logic on integers, as in Polars.
+			if wide64Mixed(l, rr) {
+				return nil, mixedSignErr(orig, lt, rt)
+			}
+			st, ok := operandTypes(l, rr)
+			if !ok || !core.IsInteger(st) {
+				return nil, typeErr("combine with " + binarySymbols[orig.Op])
+			}
+			return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: st}, nil
+		}
 		for _, t := range []arrow.DataType{lt, rt} {
 			if t.ID() != arrow.BOOL && t.ID() != arrow.NULL {
-				if core.IsInteger(t) {
-					return nil, core.Errorf(core.KindNotSupported,
-						"bitwise %s on integers is not supported yet in expression %s", orig.Op, orig)
-				}
 				return nil, typeErr("combine with " + binarySymbols[orig.Op])
 			}
 		}
@@ -251,6 +271,12 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 				t = rt
 			}
 			return &Binary{Op: orig.Op, Left: castTo(l, t), Right: castTo(rr, t), Type: arrow.FixedWidthTypes.Boolean}, nil
+		}
+		if wide64Mixed(l, rr) {
+			// No 64-bit type holds both Int64 and UInt64 values: compare them
+			// as they are (the kernel handles the mixed pair exactly).
+			return &Binary{Op: orig.Op, Left: castTo(l, signedOrUnsigned64(lt)), Right: castTo(rr, signedOrUnsigned64(rt)),
+				Type: arrow.FixedWidthTypes.Boolean}, nil
 		}
 		st, ok := operandTypes(l, rr)
 		if !ok || !comparable(st) {
@@ -266,6 +292,9 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 		if !numericOrNull(lt) || !numericOrNull(rt) {
 			return nil, typeErr("apply " + binarySymbols[orig.Op] + " to")
 		}
+		if wide64Mixed(l, rr) {
+			return nil, mixedSignErr(orig, lt, rt)
+		}
 		st, ok := operandTypes(l, rr)
 		if !ok {
 			return nil, typeErr("apply " + binarySymbols[orig.Op] + " to")
@@ -279,6 +308,33 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 		return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: st}, nil
 	}
 	return nil, core.Errorf(core.KindNotSupported, "binary operator %q is not supported", orig.Op)
+}
+
+// wide64Mixed reports whether a and b are a signed integer and UInt64 (in
+// either order) that are not literals fitting the other side: no 64-bit type
+// holds both, and Polars' answer (Int128) is not available.
+func wide64Mixed(l, r Expr) bool {
+	for _, e := range []Expr{l, r} {
+		if lit, ok := e.(*Literal); ok && lit.Dynamic {
+			return false
+		}
+	}
+	a, b := l.DataType(), r.DataType()
+	return (core.IsSigned(a) && b.ID() == arrow.UINT64) || (a.ID() == arrow.UINT64 && core.IsSigned(b))
+}
+
+func signedOrUnsigned64(t arrow.DataType) arrow.DataType {
+	if core.IsSigned(t) {
+		return arrow.PrimitiveTypes.Int64
+	}
+	return arrow.PrimitiveTypes.Uint64
+}
+
+func mixedSignErr(e *Binary, a, b arrow.DataType) error {
+	return core.Errorf(core.KindNotSupported,
+		"%s of %s and %s needs a 128-bit integer result, which alopex does not support yet, in expression %s; "+
+			"cast one side first (e.g. .cast(Int64) or .cast(Float64))", e.Op, dtypeName(a), dtypeName(b), e).
+		With("expression", e.String())
 }
 
 func comparable(t arrow.DataType) bool {
@@ -302,7 +358,8 @@ func canCast(from, to arrow.DataType) bool {
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
 	case core.IsString(from):
-		return core.IsNumeric(to) || core.IsString(to) || to.ID() == arrow.BOOL
+		// String to Boolean is not a cast in Polars either.
+		return core.IsNumeric(to) || core.IsString(to)
 	}
 	return false
 }

@@ -28,6 +28,9 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		}
 		return b.attach(in, b.filterFn(n.Predicate), n.Schema()), nil
 	case *lazy.Project:
+		if n.IsScalar() {
+			return b.scalarProject(n)
+		}
 		in, err := b.build(n.Input)
 		if err != nil {
 			return nil, err
@@ -84,6 +87,15 @@ func (b *builder) scan(s *lazy.Scan) (Operator, error) {
 	}
 	p.limit = s.Limit
 	return p, nil
+}
+
+// scalarProject evaluates a select of values that read no column once,
+// giving one row (the input is not read).
+func (b *builder) scalarProject(p *lazy.Project) (Operator, error) {
+	one := array.NewRecordBatch(arrow.NewSchema(nil, nil), nil, 1)
+	pl := newPipeline(one.Schema(), []arrow.RecordBatch{one}, -1)
+	pl.then(b.projectFn(p.Exprs, p.Schema()), p.Schema())
+	return pl, nil
 }
 
 func selectColumns(names []string, schema *arrow.Schema) batchFn {

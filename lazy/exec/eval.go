@@ -59,7 +59,11 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 		var out arrow.Array
 		switch e.Op {
 		case lazy.OpNot:
-			out, err = kernels.Not(mem, arr)
+			if core.IsInteger(arr.DataType()) {
+				out, err = kernels.BitNot(mem, arr)
+			} else {
+				out, err = kernels.Not(mem, arr)
+			}
 		case lazy.OpNeg:
 			out, err = kernels.Negate(mem, arr)
 		case lazy.OpIsNull:
@@ -112,9 +116,15 @@ func evalBinary(mem memory.Allocator, op lazy.BinaryOp, l, r kernels.Value, n in
 		return kernels.Arith(mem, k, l, r, n)
 	}
 	if k, ok := cmpOps[op]; ok {
+		if l.Type.ID() != r.Type.ID() && core.IsInteger(l.Type) && core.IsInteger(r.Type) {
+			return kernels.CompareMixed(mem, k, l, r, n)
+		}
 		return kernels.Compare(mem, k, l, r, n)
 	}
 	if k, ok := logicOps[op]; ok {
+		if core.IsInteger(l.Type) || core.IsInteger(r.Type) {
+			return kernels.Bitwise(mem, k, l, r, n)
+		}
 		return kernels.Logic(mem, k, l, r, n)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "binary operator %q", op)

@@ -190,20 +190,10 @@ func arithFloat[T Float](mem memory.Allocator, op ArithOp, a, b Value, n int) (a
 	return makeArray(a.Type, n, validity, buf), nil
 }
 
+// pyModFloat is Polars' float remainder, x - y*floor(x/y): it takes the
+// divisor's sign, and is NaN for a zero or infinite divisor.
 func pyModFloat[T Float](x, y T) T {
-	if y == 0 {
-		return T(math.NaN())
-	}
-	r := T(math.Mod(float64(x), float64(y)))
-	if r == 0 {
-		// math.Mod keeps the dividend's sign (-2 % 2 is -0.0); Python's
-		// zero remainder takes the divisor's, like any other remainder.
-		return T(math.Copysign(0, float64(y)))
-	}
-	if (r < 0) != (y < 0) {
-		r += y
-	}
-	return r
+	return x - y*T(math.Floor(float64(x/y)))
 }
 
 func arithInt[T Int](mem memory.Allocator, op ArithOp, a, b Value, n int) (arrow.Array, error) {

@@ -51,14 +51,24 @@ type caster struct {
 	strict bool
 	// validity is the output validity, created on the first value that does not fit.
 	validity *memory.Buffer
+	// from names the source type in errors when src is an intermediate
+	// (String parsed into Int64 before narrowing); empty means src's type.
+	from string
+}
+
+func (c *caster) fromName() string {
+	if c.from != "" {
+		return c.from
+	}
+	return core.DTypeName(c.src.DataType())
 }
 
 // reject records that row i does not fit: an error for a strict cast, a null otherwise.
 func (c *caster) reject(i int, shown string) error {
 	if c.strict {
 		return core.Errorf(core.KindCompute,
-			"strict cast from %s to %s failed for value %s (row %d); use cast(..., strict=False) to turn such values into nulls",
-			core.DTypeName(c.src.DataType()), core.DTypeName(c.to), shown, i)
+			"strict cast from %s to %s failed for value %s; use cast(..., strict=False) to turn such values into nulls",
+			c.fromName(), core.DTypeName(c.to), shown)
 	}
 	if c.validity == nil {
 		c.validity = validityOf(c.mem, c.src)
@@ -339,8 +349,6 @@ func (c *caster) fromString() (arrow.Array, error) {
 		b = array.NewInt64Builder(c.mem)
 	case core.IsUnsigned(to):
 		b = array.NewUint64Builder(c.mem)
-	case to.ID() == arrow.BOOL:
-		b = array.NewBooleanBuilder(c.mem)
 	default:
 		return nil, core.Errorf(core.KindNotSupported, "casting String to %s is not supported", core.DTypeName(to))
 	}
@@ -350,40 +358,53 @@ func (c *caster) fromString() (arrow.Array, error) {
 			b.AppendNull()
 			continue
 		}
-		s := strings.TrimSpace(at(i))
+		// As Polars: no surrounding spaces, no digit separators.
+		s := at(i)
 		var err error
+		if strings.ContainsAny(s, "_ \t\n") {
+			err = strconv.ErrSyntax
+		}
 		switch bb := b.(type) {
 		case *array.Float64Builder:
 			var v float64
-			if v, err = strconv.ParseFloat(s, 64); err == nil {
+			if err == nil {
+				v, err = strconv.ParseFloat(s, 64)
+			}
+			if err == nil {
 				bb.Append(v)
 			}
 		case *array.Int64Builder:
 			var v int64
-			if v, err = strconv.ParseInt(s, 10, 64); err == nil {
+			if err == nil {
+				v, err = strconv.ParseInt(s, 10, 64)
+			}
+			if err == nil {
 				bb.Append(v)
 			}
 		case *array.Uint64Builder:
 			var v uint64
-			if v, err = strconv.ParseUint(s, 10, 64); err == nil {
-				bb.Append(v)
+			if err == nil {
+				v, err = strconv.ParseUint(strings.TrimPrefix(s, "+"), 10, 64)
 			}
-		case *array.BooleanBuilder:
-			var v bool
-			if v, err = strconv.ParseBool(strings.ToLower(s)); err == nil {
+			if err == nil {
 				bb.Append(v)
 			}
 		}
 		if err != nil {
 			if c.strict {
 				return nil, core.Errorf(core.KindCompute,
-					"strict cast from String to %s failed for value %q (row %d); use cast(..., strict=False) to turn such values into nulls",
-					core.DTypeName(to), at(i), i)
+					"strict cast from String to %s failed for value %q; use cast(..., strict=False) to turn such values into nulls",
+					core.DTypeName(to), at(i))
 			}
 			b.AppendNull()
 		}
 	}
 	wide := b.NewArray()
 	defer wide.Release()
-	return Cast(c.mem, wide, to, c.strict)
+	if arrow.TypeEqual(wide.DataType(), to) {
+		wide.Retain()
+		return wide, nil
+	}
+	narrow := caster{mem: c.mem, src: wide, to: to, strict: c.strict, from: "String"}
+	return narrow.numeric()
 }

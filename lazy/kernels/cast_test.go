@@ -159,9 +159,19 @@ func TestCastStringsToNumbers(t *testing.T) {
 		anys[any](int64(12), nil, nil)})
 }
 
-func TestCastStringsToBoolean(t *testing.T) {
-	runCast(t, castCase{str, anys[any]("true", "false", "True", "FALSE", nil, "yes"), boo,
-		anys[any](true, false, true, false, nil, nil)})
+// Polars has no String to Boolean cast; neither do we.
+func TestCastStringsToBooleanIsNotSupported(t *testing.T) {
+	mem := newMem()
+	defer mem.AssertSize(t, 0)
+	b := array.NewStringBuilder(mem)
+	b.Append("true")
+	a := b.NewArray()
+	b.Release()
+	defer a.Release()
+	_, err := kernels.Cast(mem, a, arrow.FixedWidthTypes.Boolean, false)
+	if core.KindOf(err) != core.KindNotSupported {
+		t.Fatalf("got %v, want NotSupportedError", err)
+	}
 }
 
 func TestCastToString(t *testing.T) {

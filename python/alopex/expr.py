@@ -207,5 +207,5 @@ def to_exprs(items: Iterable[Any], named: dict[str, Any] | None = None) -> list[
         else:
             out.append(_to_node(x, str_as_col=True))
     for name, x in (named or {}).items():
-        out.append(_node("alias", name=name, expr=_to_node(x, str_as_col=False)))
+        out.append(_node("alias", name=name, expr=_to_node(x, str_as_col=True)))
     return out

@@ -18,7 +18,7 @@ from . import _display, _ffi
 from ._convert import to_table
 from .datatypes import DataType
 from .datatypes import from_arrow as dtype_from_arrow
-from .exceptions import ColumnNotFoundError, InvalidInputError
+from .exceptions import ColumnNotFoundError, NotSupportedError
 from .lazyframe import LazyFrame
 
 
@@ -110,12 +110,24 @@ class DataFrame:
         return self.lazy().filter(*predicates, **constraints).collect()
 
     def head(self, n: int = 5) -> "DataFrame":
+        """The first ``n`` rows; a negative ``n`` keeps all but the last ``-n``."""
+        if n < 0:
+            n = max(self.height + n, 0)
         return self.lazy().head(n).collect()
+
+    def tail(self, n: int = 5) -> "DataFrame":
+        """The last ``n`` rows; a negative ``n`` keeps all but the first ``-n``."""
+        if n < 0:
+            return self.slice(-n)
+        return self.slice(max(self.height - n, 0))
 
     def limit(self, n: int = 5) -> "DataFrame":
         return self.head(n)
 
     def slice(self, offset: int, length: int | None = None) -> "DataFrame":
+        """Rows from ``offset`` (negative: from the end), ``length`` of them (None: to
+        the end; negative: stop that many rows before the end), as in Polars."""
+        offset, length = _resolve_slice(self.height, offset, length)
         return self.lazy().slice(offset, length).collect()
 
     def pipe(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -146,7 +158,7 @@ class DataFrame:
         if isinstance(key, slice):
             start, stop, step = key.indices(self.height)
             if step != 1:
-                raise InvalidInputError("slicing a DataFrame with a step is not supported")
+                raise NotSupportedError("slicing a DataFrame with a step is not supported yet; use filter or gather")
             return self.slice(start, max(stop - start, 0))
         raise TypeError(f"cannot index a DataFrame with {type(key).__name__}")
 
@@ -207,10 +219,20 @@ class DataFrame:
         return isinstance(other, DataFrame) and self._table.equals(other._table)
 
 
-def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
-    import difflib
+def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, int | None]:
+    offset = int(offset)
+    if offset < 0:
+        offset = max(height + offset, 0)
+    offset = min(offset, height)
+    if length is not None and length < 0:
+        length = max(height + int(length) - offset, 0)
+    return offset, length
 
-    sugg = difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
+
+def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
+    from ._suggest import suggest
+
+    sugg = suggest(name, columns)
     msg = f"column '{name}' not found"
     if sugg:
         msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
@@ -326,11 +348,13 @@ class Series:
             if primitive and arr.null_count == 0:
                 return arr.to_numpy(zero_copy_only=True)
             if pa.types.is_integer(t) and arr.null_count > 0:
-                return arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+                # As Polars: nulls become NaN, in float32 for integers of up to 16 bits.
+                target = pa.float32() if t.bit_width <= 16 else pa.float64()
+                return arr.cast(target, safe=False).to_numpy(zero_copy_only=False)
             return arr.to_numpy(zero_copy_only=False)
         if data.num_chunks == 0:
             return np.array([], dtype=data.type.to_pandas_dtype())
-        return data.to_numpy()
+        return Series._from_arrow(self._name, pa.chunked_array([data.combine_chunks()])).to_numpy()
 
     def to_pandas(self) -> Any:
         return self._data.to_pandas().rename(self._name)

@@ -74,15 +74,23 @@ class LazyFrame:
         return self._with("with_columns", exprs=to_exprs(exprs, named))
 
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
-        if offset < 0:
+        """Rows from ``offset``, ``length`` of them (None: to the end)."""
+        if offset < 0 or (length is not None and length < 0):
             from .exceptions import NotSupportedError
 
-            raise NotSupportedError("slice with a negative offset is not supported yet")
+            raise NotSupportedError(
+                "LazyFrame.slice with a negative offset or length is not supported yet; "
+                "collect() first and use DataFrame.slice, which supports both"
+            )
         return self._with("slice", offset=int(offset), length=None if length is None else int(length))
 
     def head(self, n: int = 5) -> "LazyFrame":
         """The first ``n`` rows."""
-        return self.slice(0, max(int(n), 0))
+        if n < 0:
+            from .exceptions import NotSupportedError
+
+            raise NotSupportedError("LazyFrame.head with a negative n is not supported yet; use DataFrame.head")
+        return self.slice(0, int(n))
 
     def limit(self, n: int = 5) -> "LazyFrame":
         return self.head(n)
