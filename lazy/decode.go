@@ -26,6 +26,8 @@ type jsonNode struct {
 	Exprs     []json.RawMessage `json:"exprs"`
 	Offset    int64             `json:"offset"`
 	Length    *int64            `json:"length"`
+	Keys      []json.RawMessage `json:"keys"`
+	Aggs      []json.RawMessage `json:"aggs"`
 }
 
 type jsonExpr struct {
@@ -38,6 +40,9 @@ type jsonExpr struct {
 	Right  json.RawMessage `json:"right"`
 	Expr   json.RawMessage `json:"expr"`
 	Strict *bool           `json:"strict"`
+	Func   string          `json:"func"`
+	Param  *float64        `json:"param"`
+	Interp string          `json:"interp"`
 }
 
 // Decode builds a resolved plan from its JSON form. sources are the frames
@@ -96,16 +101,24 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		}
 		return NewFilter(input, pred)
 	case "select", "with_columns":
-		exprs := make([]Expr, len(n.Exprs))
-		for i, r := range n.Exprs {
-			if exprs[i], err = d.expr(r); err != nil {
-				return nil, err
-			}
+		exprs, err := d.exprs(n.Exprs)
+		if err != nil {
+			return nil, err
 		}
 		if n.Kind == "select" {
-			return NewProject(input, exprs)
+			return NewSelect(input, exprs)
 		}
 		return NewWithColumns(input, exprs)
+	case "group_by":
+		keys, err := d.exprs(n.Keys)
+		if err != nil {
+			return nil, err
+		}
+		aggs, err := d.exprs(n.Aggs)
+		if err != nil {
+			return nil, err
+		}
+		return NewGroupBy(input, keys, aggs)
 	case "slice":
 		length := int64(-1)
 		if n.Length != nil {
@@ -117,6 +130,18 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		return &Slice{Input: input, Offset: n.Offset, Length: length}, nil
 	}
 	return nil, core.Errorf(core.KindNotSupported, "plan node %q is not supported by this engine", n.Kind)
+}
+
+func (d *decoder) exprs(raws []json.RawMessage) ([]Expr, error) {
+	out := make([]Expr, len(raws))
+	for i, r := range raws {
+		e, err := d.expr(r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
 }
 
 func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
@@ -154,6 +179,21 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 		}
 		strict := e.Strict == nil || *e.Strict
 		return &Cast{X: x, To: to, Strict: strict}, nil
+	case "agg":
+		a := &Agg{Func: AggFunc(e.Func), Interp: e.Interp}
+		if e.Param != nil {
+			a.Param = *e.Param
+		} else if a.Func == AggStd || a.Func == AggVar {
+			a.Param = 1
+		}
+		if len(e.Expr) > 0 && string(e.Expr) != "null" {
+			x, err := d.expr(e.Expr)
+			if err != nil {
+				return nil, err
+			}
+			a.X = x
+		}
+		return a, nil
 	case "unary":
 		x, err := d.expr(e.Expr)
 		if err != nil {

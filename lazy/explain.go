@@ -51,6 +51,11 @@ func describe(p Plan) string {
 		return "FILTER " + p.Predicate.String()
 	case *Project:
 		return "SELECT " + exprList(p.Exprs)
+	case *Aggregate:
+		if len(p.Keys) == 0 {
+			return "AGGREGATE " + exprList(p.Aggregates)
+		}
+		return "AGGREGATE " + exprList(p.Aggregates) + " BY " + exprList(p.Keys)
 	case *Slice:
 		if p.Length < 0 {
 			return fmt.Sprintf("SLICE offset=%d", p.Offset)

@@ -217,6 +217,10 @@ func OutputName(e Expr) string {
 		return e.Name
 	case *Literal:
 		return "literal"
+	case *Agg:
+		if e.X == nil {
+			return string(e.Func)
+		}
 	}
 	if ch := e.Children(); len(ch) > 0 {
 		return OutputName(ch[0])

@@ -54,6 +54,24 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *Slice:
 		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *Aggregate:
+		// Keys define the groups and stay; unused aggregates go.
+		aggs := n.Aggregates
+		if need != nil {
+			aggs = nil
+			for _, a := range n.Aggregates {
+				if need[OutputName(a)] {
+					aggs = append(aggs, a)
+				}
+			}
+		}
+		inNeed := colSet{}
+		for _, e := range append(append([]Expr{}, n.Keys...), aggs...) {
+			inNeed.addAll(ColumnsUsed(e))
+		}
+		na := n.WithExprs(n.Keys, aggs)
+		na.Input = r.prune(n.Input, inNeed)
+		return na
 	case *Scan:
 		if need == nil {
 			return n

@@ -103,6 +103,30 @@ type Project struct {
 	schema *arrow.Schema
 }
 
+// NewSelect plans a select: a projection, or, when the expressions
+// aggregate, a global aggregation (one row).
+func NewSelect(input Plan, exprs []Expr) (Plan, error) {
+	anyAgg := false
+	for _, e := range exprs {
+		if containsAggUnresolved(e) {
+			anyAgg = true
+		}
+	}
+	if !anyAgg {
+		return NewProject(input, exprs)
+	}
+	for _, e := range exprs {
+		if !containsAggUnresolved(e) && len(ColumnsUsed(e)) > 0 {
+			return nil, core.Errorf(core.KindNotSupported,
+				"select mixes aggregates with the column expression %s; broadcasting an aggregate over rows "+
+					"is not supported yet: compute the aggregate in its own select or use group_by", e)
+		}
+	}
+	return NewGroupBy(input, nil, exprs)
+}
+
+func containsAggUnresolved(e Expr) bool { return ContainsAgg(e) }
+
 // NewProject resolves exprs against input (a select).
 func NewProject(input Plan, exprs []Expr) (*Project, error) {
 	resolved := make([]Expr, len(exprs))

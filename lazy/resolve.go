@@ -65,6 +65,8 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 			return nil, err
 		}
 		return r.unary(e, x)
+	case *Agg:
+		return r.agg(e)
 	case *Binary:
 		l, err := r.resolve(e.Left)
 		if err != nil {

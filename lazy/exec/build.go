@@ -36,6 +36,12 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 			return nil, err
 		}
 		return b.attach(in, b.projectFn(n.Exprs, n.Schema()), n.Schema()), nil
+	case *lazy.Aggregate:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return newHashAgg(b.mem, in, n)
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {

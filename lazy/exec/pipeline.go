@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -246,3 +247,78 @@ func (s *sliceOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 }
 
 func (s *sliceOp) Close() { s.input.Close() }
+
+// drain runs every morsel through the pipeline on all cores and hands each
+// result to sink, in no particular order: worker is the index of the
+// calling worker (so sinks can keep per-worker state without locks) and seq
+// the morsel's index (its position in the input). Sink takes over rb.
+func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
+	n := len(p.morsels)
+	var claimed atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverAsError(&errs[w])
+			for {
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				i := int(claimed.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				m := p.morsels[i]
+				p.morsels[i] = nil
+				rb, err := p.run(m)
+				if err == nil && rb != nil {
+					err = sink(w, i, rb)
+				}
+				if err != nil {
+					errs[w] = err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// consume hands every batch of op to sink, on all cores when op is a
+// parallel pipeline, else in order on this goroutine (worker 0). It returns
+// the number of workers used.
+func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
+	if pl, ok := op.(*pipeline); ok && pl.limit < 0 && !pl.started {
+		workers := max(1, min(runtime.GOMAXPROCS(0), len(pl.morsels)))
+		return workers, pl.drain(ctx, workers, sink)
+	}
+	for seq := 0; ; seq++ {
+		rb, err := op.Next(ctx)
+		if err != nil {
+			return 1, err
+		}
+		if rb == nil {
+			return 1, nil
+		}
+		if err := sink(0, seq, rb); err != nil {
+			return 1, err
+		}
+	}
+}

@@ -67,12 +67,29 @@ func Take(mem memory.Allocator, a arrow.Array, sel *Selection) (arrow.Array, err
 		a.Retain()
 		return a, nil
 	}
-	kept := len(sel.Idx)
+	return Gather(mem, a, sel.Idx)
+}
+
+// Gather returns the rows of a at the positions idx, in that order
+// (positions may repeat and come in any order; -1 gives a null row).
+func Gather(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, error) {
+	sel := &Selection{Idx: idx, N: a.Len()}
+	kept := len(idx)
+	hasMissing := false
+	for _, i := range idx {
+		if i < 0 {
+			hasMissing = true
+			break
+		}
+	}
+	if hasMissing {
+		return gatherWithMissing(mem, a, idx)
+	}
 	var validity *memory.Buffer
 	if a.NullN() > 0 && a.DataType().ID() != arrow.NULL {
 		validity = allocBitmap(mem, kept)
 		src, off, dst := a.NullBitmapBytes(), a.Data().Offset(), validity.Bytes()
-		for j, i := range sel.Idx {
+		for j, i := range idx {
 			if bitutil.BitIsSet(src, off+int(i)) {
 				bitutil.SetBit(dst, j)
 			}
@@ -108,11 +125,74 @@ func Take(mem memory.Allocator, a arrow.Array, sel *Selection) (arrow.Array, err
 		}
 	}
 	releaseAll(validity)
-	mask := make([]byte, bitutil.BytesForBits(int64(sel.N)))
-	for _, i := range sel.Idx {
-		bitutil.SetBit(mask, int(i))
+	return gatherByRuns(mem, a, sel.Idx)
+}
+
+// gatherByRuns handles every other type: it cuts a into runs of consecutive
+// positions and concatenates them.
+func gatherByRuns(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, error) {
+	var parts []arrow.Array
+	defer func() {
+		for _, p := range parts {
+			p.Release()
+		}
+	}()
+	for start := 0; start < len(idx); {
+		end := start + 1
+		for end < len(idx) && idx[end] == idx[end-1]+1 {
+			end++
+		}
+		parts = append(parts, array.NewSlice(a, int64(idx[start]), int64(idx[end-1])+1))
+		start = end
 	}
-	return filterByRuns(mem, a, mask, sel.N)
+	if len(parts) == 0 {
+		return array.NewSlice(a, 0, 0), nil
+	}
+	out, err := array.Concatenate(parts, mem)
+	if err != nil {
+		return nil, typeErr("gathering", a.DataType())
+	}
+	return out, nil
+}
+
+// gatherWithMissing gathers with -1 positions as nulls: it gathers from a
+// with -1 replaced by 0 and then clears the validity of those rows.
+func gatherWithMissing(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, error) {
+	fixed := make([]int32, len(idx))
+	for j, i := range idx {
+		fixed[j] = max(i, 0)
+	}
+	if a.Len() == 0 {
+		return Broadcast(mem, nil, a.DataType(), len(idx))
+	}
+	g, err := Gather(mem, a, fixed)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Release()
+	d := g.Data()
+	n := len(idx)
+	validity := allocBitmap(mem, n)
+	vb := validity.Bytes()
+	if g.NullN() == 0 {
+		bitutil.SetBitsTo(vb, 0, int64(n), true)
+	} else {
+		bitutil.CopyBitmap(g.NullBitmapBytes(), d.Offset(), n, vb, 0)
+	}
+	for j, i := range idx {
+		if i < 0 {
+			bitutil.ClearBit(vb, j)
+		}
+	}
+	if d.Offset() != 0 {
+		releaseAll(validity)
+		return nil, typeErr("gathering with nulls (offset result)", a.DataType())
+	}
+	bufs := append([]*memory.Buffer{validity}, d.Buffers()[1:]...)
+	nd := array.NewData(d.DataType(), n, bufs, d.Children(), array.UnknownNullCount, 0)
+	validity.Release()
+	defer nd.Release()
+	return array.MakeFromData(nd), nil
 }
 
 func takeFixed[T Num](mem memory.Allocator, a arrow.Array, idx []int32, validity *memory.Buffer) arrow.Array {

@@ -63,6 +63,10 @@ type Int interface {
 // Float is the set of floating point Go types.
 type Float interface{ ~float32 | ~float64 }
 
+// Values returns the typed values of a fixed-width primitive array (T must
+// match its layout), honouring its offset. The slice aliases a's buffer.
+func Values[T Num](a arrow.Array) []T { return values[T](a) }
+
 // values returns the typed values of a fixed-width primitive array, honouring its offset.
 func values[T Num](a arrow.Array) []T {
 	d := a.Data()

@@ -40,7 +40,23 @@ from .exceptions import (
     TableNotFoundError,
     TransactionConflictError,
 )
-from .expr import Expr, col, lit
+from .expr import (
+    Expr,
+    col,
+    count,
+    first,
+    last,
+    len,
+    lit,
+    max,
+    mean,
+    median,
+    min,
+    n_unique,
+    std,
+    sum,
+    var,
+)
 from .frame import DataFrame, Series, from_arrow, from_dict, from_dicts, from_numpy, from_pandas
 from .lazyframe import LazyFrame
 
@@ -48,7 +64,8 @@ __version__ = "0.1.0"
 __engine_version__ = _ffi.engine_version()
 
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "Expr", "col", "lit",
+    "DataFrame", "LazyFrame", "Series", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "median", "n_unique", "first", "last", "std", "var",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",

@@ -152,6 +152,60 @@ class Expr:
         """Convert to ``dtype``; with ``strict=False`` values that do not fit become null."""
         return Expr(_node("cast", dtype=dtype_name(dtype), strict=bool(strict), expr=self._node))
 
+    # --- aggregates ---------------------------------------------------------------
+    def _agg(self, func: str, **fields: Any) -> Expr:
+        return Expr(_node("agg", func=func, expr=self._node, **fields))
+
+    def sum(self) -> Expr:
+        """Sum of non-null values (0 for none); small integers sum as Int64, booleans count trues."""
+        return self._agg("sum")
+
+    def mean(self) -> Expr:
+        return self._agg("mean")
+
+    def min(self) -> Expr:
+        """Smallest non-null value (NaN is skipped unless there is nothing else)."""
+        return self._agg("min")
+
+    def max(self) -> Expr:
+        return self._agg("max")
+
+    def count(self) -> Expr:
+        """Number of non-null values."""
+        return self._agg("count")
+
+    def len(self) -> Expr:
+        """Number of values, nulls included."""
+        return self._agg("len")
+
+    def n_unique(self) -> Expr:
+        """Number of distinct values (null counts as one)."""
+        return self._agg("n_unique")
+
+    def std(self, ddof: int = 1) -> Expr:
+        return self._agg("std", param=float(ddof))
+
+    def var(self, ddof: int = 1) -> Expr:
+        return self._agg("var", param=float(ddof))
+
+    def median(self) -> Expr:
+        return self._agg("median")
+
+    def quantile(self, quantile: float, interpolation: str = "nearest") -> Expr:
+        return self._agg("quantile", param=float(quantile), interp=interpolation)
+
+    def first(self) -> Expr:
+        return self._agg("first")
+
+    def last(self) -> Expr:
+        return self._agg("last")
+
+    def any(self) -> Expr:
+        return self._agg("any")
+
+    def all(self) -> Expr:
+        return self._agg("all")
+
     def is_null(self) -> Expr:
         return Expr(_node("unary", op="is_null", expr=self._node))
 
@@ -171,6 +225,35 @@ def col(name: str | Iterable[str], *more: str) -> Expr | list[Expr]:
 def lit(value: Any, dtype: Any = None) -> Expr:
     """A constant. Untyped ints and floats adapt to the column they meet, as in Polars."""
     return Expr(_lit_node(value, dtype))
+
+
+def len() -> Expr:  # noqa: A001 - Polars' name
+    """Number of rows (of the group, in an aggregation): ``ax.len()``."""
+    return Expr(_node("agg", func="len", expr=None))
+
+
+def _agg_fn(func: str):
+    def fn(*names: str | Expr) -> Expr | list[Expr]:
+        cols = [col(n) if isinstance(n, str) else n for n in names]
+        out = [getattr(c, func)() for c in cols]
+        return out[0] if len(out) == 1 else out
+
+    fn.__name__ = func
+    fn.__doc__ = f"``ax.{func}('a')`` is ``ax.col('a').{func}()``."
+    return fn
+
+
+sum = _agg_fn("sum")  # noqa: A001
+mean = _agg_fn("mean")
+min = _agg_fn("min")  # noqa: A001
+max = _agg_fn("max")  # noqa: A001
+count = _agg_fn("count")
+median = _agg_fn("median")
+n_unique = _agg_fn("n_unique")
+first = _agg_fn("first")
+last = _agg_fn("last")
+std = _agg_fn("std")
+var = _agg_fn("var")
 
 
 _SYMBOLS = {
@@ -195,6 +278,9 @@ def _render(n: dict[str, Any]) -> str:
         return f'{_render(n["expr"])}.alias("{n["name"]}")'
     if k == "cast":
         return f"{_render(n['expr'])}.cast({n['dtype']})"
+    if k == "agg":
+        inner = _render(n["expr"]) + "." if n.get("expr") else ""
+        return f"{inner}{n['func']}()"
     return str(n)
 
 

@@ -109,6 +109,10 @@ class DataFrame:
     def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
         return self.lazy().filter(*predicates, **constraints).collect()
 
+    def group_by(self, *by: Any, maintain_order: bool = False, **named_by: Any) -> "GroupBy":
+        """Group by columns or expressions; finish with ``.agg(...)``."""
+        return GroupBy(self.lazy().group_by(*by, maintain_order=maintain_order, **named_by))
+
     def head(self, n: int = 5) -> "DataFrame":
         """The first ``n`` rows; a negative ``n`` keeps all but the last ``-n``."""
         if n < 0:
@@ -409,3 +413,17 @@ def from_dict(data: dict[str, Any], schema: Any = None) -> DataFrame:
 
 def from_dicts(data: Sequence[dict[str, Any]], schema: Any = None) -> DataFrame:
     return DataFrame(list(data), schema)
+
+
+class GroupBy:
+    """Eager group-by: the lazy one, collected."""
+
+    def __init__(self, lazy_group_by: Any):
+        self._g = lazy_group_by
+
+    def agg(self, *aggs: Any, **named: Any) -> DataFrame:
+        return self._g.agg(*aggs, **named).collect()
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._g, name)
+        return lambda *a, **k: method(*a, **k).collect()

@@ -73,6 +73,17 @@ class LazyFrame:
         """Add columns, replacing those with the same name."""
         return self._with("with_columns", exprs=to_exprs(exprs, named))
 
+    def group_by(self, *by: Any, maintain_order: bool = False, **named_by: Any) -> "LazyGroupBy":
+        """Group by columns or expressions; finish with ``.agg(...)``.
+
+        Groups come out in order of first appearance whether or not
+        ``maintain_order`` is set (Polars leaves the order undefined without it).
+        """
+        keys = to_exprs(by, named_by)
+        if not keys:
+            raise TypeError("group_by() needs at least one key")
+        return LazyGroupBy(self, keys, maintain_order)
+
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
         if offset < 0 or (length is not None and length < 0):
@@ -166,3 +177,38 @@ class LazyFrame:
         import html
 
         return "<i>LazyFrame</i> (call .collect() to run)<pre>" + html.escape(self.explain(optimized=False)) + "</pre>"
+
+
+class LazyGroupBy:
+    """The result of :meth:`LazyFrame.group_by`; call :meth:`agg`."""
+
+    def __init__(self, lf: LazyFrame, keys: list[dict[str, Any]], maintain_order: bool):
+        self._lf = lf
+        self._keys = keys
+        self._maintain_order = maintain_order
+
+    def agg(self, *aggs: Any, **named: Any) -> LazyFrame:
+        """One row per group: the keys, then each aggregate."""
+        return self._lf._with("group_by", keys=self._keys, aggs=to_exprs(aggs, named))
+
+    def len(self, name: str = "len") -> LazyFrame:
+        from .expr import len as _len
+
+        return self.agg(_len().alias(name))
+
+    def _all(self, func: str) -> LazyFrame:
+        from .expr import col
+
+        key_names = {k.get("name") for k in self._keys if k.get("kind") == "col"}
+        cols = [c for c in self._lf.collect_schema() if c not in key_names]
+        return self.agg(*[getattr(col(c), func)() for c in cols])
+
+    def sum(self) -> LazyFrame: return self._all("sum")
+    def mean(self) -> LazyFrame: return self._all("mean")
+    def min(self) -> LazyFrame: return self._all("min")
+    def max(self) -> LazyFrame: return self._all("max")
+    def count(self) -> LazyFrame: return self._all("count")
+    def first(self) -> LazyFrame: return self._all("first")
+    def last(self) -> LazyFrame: return self._all("last")
+    def median(self) -> LazyFrame: return self._all("median")
+    def n_unique(self) -> LazyFrame: return self._all("n_unique")

@@ -1,0 +1,478 @@
+package exec
+
+import (
+	"context"
+	"hash/maphash"
+	"runtime"
+	"slices"
+	"sync"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// hashAggOp is a hash aggregation. Workers aggregate their morsels into
+// private hash tables (no locks); the tables are then merged partition by
+// partition in parallel (a group's partition is a hash of its key, so every
+// partition is merged by one goroutine). Groups come out in order of first
+// appearance in the input, which makes the output deterministic.
+type hashAggOp struct {
+	mem    memory.Allocator
+	input  Operator
+	node   *lazy.Aggregate
+	aggs   []*lazy.Agg
+	done   bool
+	schema *arrow.Schema
+}
+
+func newHashAgg(mem memory.Allocator, input Operator, n *lazy.Aggregate) (*hashAggOp, error) {
+	op := &hashAggOp{mem: mem, input: input, node: n, schema: n.Schema()}
+	for _, e := range n.Aggregates {
+		a, ok := lazy.StripAlias(e).(*lazy.Agg)
+		if !ok {
+			return nil, core.Errorf(core.KindInternal, "aggregate node holds a non-aggregate %s", e)
+		}
+		op.aggs = append(op.aggs, a)
+	}
+	return op, nil
+}
+
+func (op *hashAggOp) Schema() *arrow.Schema { return op.schema }
+func (op *hashAggOp) Close()                { op.input.Close() }
+
+// groupTable maps keys to dense group ids and remembers, per group, its key
+// and the position of its first row.
+type groupTable struct {
+	intMode   bool
+	ints      map[int64]int32
+	nullGroup int32
+	strs      map[string]int32
+	intKeys   []int64
+	keyNull   []bool
+	strKeys   []string
+	first     []int64
+}
+
+func newGroupTable(intMode bool) *groupTable {
+	t := &groupTable{intMode: intMode, nullGroup: -1}
+	if intMode {
+		t.ints = map[int64]int32{}
+	} else {
+		t.strs = map[string]int32{}
+	}
+	return t
+}
+
+func (t *groupTable) size() int { return len(t.first) }
+
+func (t *groupTable) internInt(k int64, pos int64) int32 {
+	if g, ok := t.ints[k]; ok {
+		return g
+	}
+	g := int32(len(t.first))
+	t.ints[k] = g
+	t.intKeys = append(t.intKeys, k)
+	t.keyNull = append(t.keyNull, false)
+	t.first = append(t.first, pos)
+	return g
+}
+
+func (t *groupTable) internNull(pos int64) int32 {
+	if t.nullGroup >= 0 {
+		return t.nullGroup
+	}
+	g := int32(len(t.first))
+	t.nullGroup = g
+	t.intKeys = append(t.intKeys, 0)
+	t.keyNull = append(t.keyNull, true)
+	t.first = append(t.first, pos)
+	return g
+}
+
+func (t *groupTable) internBytes(k []byte, pos int64) int32 {
+	if g, ok := t.strs[unsafe.String(unsafe.SliceData(k), len(k))]; ok {
+		return g
+	}
+	g := int32(len(t.first))
+	s := string(k)
+	t.strs[s] = g
+	t.strKeys = append(t.strKeys, s)
+	t.first = append(t.first, pos)
+	return g
+}
+
+// aggWorker is one worker's private table and aggregate states.
+type aggWorker struct {
+	table  *groupTable
+	states []aggState
+	gids   []int32
+	ikeys  []int64
+	buf    []byte
+}
+
+func (op *hashAggOp) newStates() ([]aggState, error) {
+	states := make([]aggState, len(op.aggs))
+	for i, a := range op.aggs {
+		s, err := newAggState(a)
+		if err != nil {
+			return nil, err
+		}
+		states[i] = s
+	}
+	return states, nil
+}
+
+func (op *hashAggOp) intMode() bool {
+	return len(op.node.Keys) == 1 && intKeyable(op.node.Keys[0].DataType())
+}
+
+func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
+	defer rb.Release()
+	n := int(rb.NumRows())
+	keys := make([]arrow.Array, len(op.node.Keys))
+	inputs := make([]arrow.Array, len(op.aggs))
+	defer func() {
+		for _, a := range append(keys, inputs...) {
+			if a != nil {
+				a.Release()
+			}
+		}
+	}()
+	for i, k := range op.node.Keys {
+		a, err := evalArray(op.mem, k, rb)
+		if err != nil {
+			return err
+		}
+		keys[i] = a
+	}
+	for i, a := range op.aggs {
+		if a.X == nil {
+			continue
+		}
+		arr, err := evalArray(op.mem, a.X, rb)
+		if err != nil {
+			return err
+		}
+		inputs[i] = arr
+	}
+	w.gids = slices.Grow(w.gids[:0], n)[:n]
+	t := w.table
+	switch {
+	case len(keys) == 0:
+		if t.size() == 0 {
+			t.first = append(t.first, base)
+		}
+		clear(w.gids)
+	case t.intMode:
+		w.ikeys = intKeys(keys[0], w.ikeys)
+		if keys[0].NullN() == 0 {
+			for i, k := range w.ikeys {
+				w.gids[i] = t.internInt(k, base+int64(i))
+			}
+		} else {
+			for i, k := range w.ikeys {
+				if keys[0].IsNull(i) {
+					w.gids[i] = t.internNull(base + int64(i))
+				} else {
+					w.gids[i] = t.internInt(k, base+int64(i))
+				}
+			}
+		}
+	default:
+		enc, err := newRowEncoder(keys)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			w.buf = enc.encode(w.buf[:0], i)
+			w.gids[i] = t.internBytes(w.buf, base+int64(i))
+		}
+	}
+	groups := t.size()
+	for i, s := range w.states {
+		s.grow(groups)
+		s.update(w.gids, inputs[i], base)
+	}
+	return nil
+}
+
+// evalArray evaluates an expression to a materialized array.
+func evalArray(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (arrow.Array, error) {
+	v, err := evalExpr(mem, e, rb)
+	if err != nil {
+		return nil, err
+	}
+	defer v.Release()
+	return v.Materialize(mem, int(rb.NumRows()))
+}
+
+func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if op.done {
+		return nil, nil
+	}
+	op.done = true
+	workers := make([]*aggWorker, runtime.GOMAXPROCS(0))
+	var initErr error
+	var mu sync.Mutex
+	used, err := consume(ctx, op.input, func(wid, seq int, rb arrow.RecordBatch) error {
+		w := workers[wid]
+		if w == nil {
+			states, err := op.newStates()
+			if err != nil {
+				mu.Lock()
+				initErr = err
+				mu.Unlock()
+				rb.Release()
+				return err
+			}
+			w = &aggWorker{table: newGroupTable(op.intMode()), states: states}
+			workers[wid] = w
+		}
+		return op.consume(w, rb, int64(seq)<<32)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if initErr != nil {
+		return nil, initErr
+	}
+	var live []*aggWorker
+	for _, w := range workers[:max(used, 1)] {
+		if w != nil {
+			live = append(live, w)
+		}
+	}
+	if len(live) == 0 {
+		states, err := op.newStates()
+		if err != nil {
+			return nil, err
+		}
+		live = append(live, &aggWorker{table: newGroupTable(op.intMode()), states: states})
+	}
+	if len(op.node.Keys) == 0 && live[0].table.size() == 0 {
+		// A global aggregate of no rows still gives one row.
+		live[0].table.first = append(live[0].table.first, 0)
+	}
+	final, err := op.merge(ctx, live)
+	if err != nil {
+		return nil, err
+	}
+	return op.output(final)
+}
+
+// partial is one merged partition: its table and states.
+type partial struct {
+	table  *groupTable
+	states []aggState
+}
+
+func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial, error) {
+	if len(workers) == 1 || len(op.node.Keys) == 0 && len(workers) == 1 {
+		return []partial{{workers[0].table, workers[0].states}}, nil
+	}
+	if len(op.node.Keys) == 0 {
+		// One group everywhere: fold every worker into the first.
+		dst := partial{workers[0].table, workers[0].states}
+		zero := []int32{0}
+		for _, w := range workers[1:] {
+			if w.table.size() == 0 {
+				continue
+			}
+			if dst.table.size() == 0 {
+				dst.table.first = append(dst.table.first, w.table.first[0])
+			}
+			for i, s := range dst.states {
+				s.grow(1)
+				s.merge(w.states[i], zero, zero)
+			}
+		}
+		return []partial{dst}, nil
+	}
+	parts := 1
+	total := 0
+	for _, w := range workers {
+		total += w.table.size()
+	}
+	if total > 4096 {
+		parts = 2 * runtime.GOMAXPROCS(0)
+	}
+	// Assign each worker's groups to partitions.
+	lists := make([][][]int32, len(workers)) // worker -> partition -> groups
+	intMode := workers[0].table.intMode
+	for wi, w := range workers {
+		lists[wi] = make([][]int32, parts)
+		for g := range w.table.size() {
+			var h uint64
+			switch {
+			case parts == 1:
+			case intMode && w.table.keyNull[g]:
+				h = 0
+			case intMode:
+				h = hashInt(w.table.intKeys[g])
+			default:
+				h = maphash.String(keySeed, w.table.strKeys[g])
+			}
+			p := int(h % uint64(parts))
+			lists[wi][p] = append(lists[wi][p], int32(g))
+		}
+	}
+	out := make([]partial, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for p := range parts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer recoverAsError(&errs[p])
+			if err := ctx.Err(); err != nil {
+				errs[p] = err
+				return
+			}
+			t := newGroupTable(intMode)
+			states, err := op.newStates()
+			if err != nil {
+				errs[p] = err
+				return
+			}
+			for wi, w := range workers {
+				src := lists[wi][p]
+				dst := make([]int32, len(src))
+				for i, g := range src {
+					pos := w.table.first[g]
+					switch {
+					case intMode && w.table.keyNull[g]:
+						dst[i] = t.internNull(pos)
+					case intMode:
+						dst[i] = t.internInt(w.table.intKeys[g], pos)
+					default:
+						dst[i] = t.internBytes([]byte(w.table.strKeys[g]), pos)
+					}
+					if pos < t.first[dst[i]] {
+						t.first[dst[i]] = pos
+					}
+				}
+				for j, s := range states {
+					s.grow(t.size())
+					s.merge(w.states[j], src, dst)
+				}
+			}
+			out[p] = partial{t, states}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// output builds the result batch: every partition's keys and aggregates,
+// concatenated, then put in order of first appearance.
+func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
+	mem := op.mem
+	ncols := len(op.node.Keys) + len(op.aggs)
+	cols := make([][]arrow.Array, ncols)
+	var firsts []int64
+	release := func(xs []arrow.Array) {
+		for _, x := range xs {
+			if x != nil {
+				x.Release()
+			}
+		}
+	}
+	defer func() {
+		for _, c := range cols {
+			release(c)
+		}
+	}()
+	keyTypes := make([]arrow.DataType, len(op.node.Keys))
+	for i, k := range op.node.Keys {
+		keyTypes[i] = k.DataType()
+	}
+	for _, p := range parts {
+		t := p.table
+		firsts = append(firsts, t.first...)
+		switch {
+		case len(keyTypes) == 0:
+		case t.intMode:
+			arr, err := numArray(mem, keyTypes[0], t.intKeys, notNull(t.keyNull))
+			if err != nil {
+				return nil, err
+			}
+			cols[0] = append(cols[0], arr)
+		default:
+			arrs, err := decodeKeys(mem, keyTypes, t.strKeys)
+			if err != nil {
+				return nil, err
+			}
+			for i, a := range arrs {
+				cols[i] = append(cols[i], a)
+			}
+		}
+		for j, s := range p.states {
+			s.grow(t.size())
+			arr, err := s.finish(mem)
+			if err != nil {
+				return nil, err
+			}
+			cols[len(keyTypes)+j] = append(cols[len(keyTypes)+j], arr)
+		}
+	}
+	order := make([]int32, len(firsts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		switch {
+		case firsts[a] < firsts[b]:
+			return -1
+		case firsts[a] > firsts[b]:
+			return 1
+		}
+		return 0
+	})
+	sorted := slices.IsSorted(firsts)
+	final := make([]arrow.Array, ncols)
+	defer release(final)
+	for i, parts := range cols {
+		var whole arrow.Array
+		if len(parts) == 1 {
+			whole = parts[0]
+			whole.Retain()
+		} else {
+			var err error
+			if whole, err = array.Concatenate(parts, mem); err != nil {
+				return nil, err
+			}
+		}
+		if sorted {
+			final[i] = whole
+			continue
+		}
+		g, err := kernels.Gather(mem, whole, order)
+		whole.Release()
+		if err != nil {
+			return nil, err
+		}
+		final[i] = g
+	}
+	return array.NewRecordBatch(op.schema, final, int64(len(firsts))), nil
+}
+
+func notNull(isNull []bool) []bool {
+	out := make([]bool, len(isNull))
+	for i, n := range isNull {
+		out[i] = !n
+	}
+	return out
+}

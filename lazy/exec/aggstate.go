@@ -1,0 +1,855 @@
+package exec
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// aggState accumulates one aggregate for many groups, indexed by group id.
+// update folds a batch in (gids[i] is the group of row i; arr is nil for
+// len; base is the position of the batch's first row, for first and last);
+// merge folds other states' groups srcG into this state's groups dstG;
+// finish builds the result column in group id order.
+type aggState interface {
+	grow(n int)
+	update(gids []int32, arr arrow.Array, base int64)
+	merge(src aggState, srcG, dstG []int32)
+	finish(mem memory.Allocator) (arrow.Array, error)
+}
+
+func growTo[T any](s []T, n int) []T {
+	if len(s) >= n {
+		return s
+	}
+	return append(s, make([]T, n-len(s))...)
+}
+
+// newAggState returns the state for one resolved aggregate.
+func newAggState(a *lazy.Agg) (aggState, error) {
+	var in arrow.DataType
+	if a.X != nil {
+		in = a.X.DataType()
+	}
+	switch a.Func {
+	case lazy.AggLen:
+		return &countState{all: true}, nil
+	case lazy.AggCount:
+		return &countState{}, nil
+	case lazy.AggSum:
+		return newSumState(in, a.Type)
+	case lazy.AggMean:
+		return &meanState{out: a.Type}, nil
+	case lazy.AggStd, lazy.AggVar:
+		return &varState{out: a.Type, ddof: a.Param, std: a.Func == lazy.AggStd}, nil
+	case lazy.AggMin, lazy.AggMax:
+		return newMinMax(in, a.Func == lazy.AggMax)
+	case lazy.AggFirst, lazy.AggLast:
+		return &firstLastState{last: a.Func == lazy.AggLast, vals: newStore(in)}, nil
+	case lazy.AggAny, lazy.AggAll:
+		return &anyAllState{all: a.Func == lazy.AggAll}, nil
+	case lazy.AggMedian:
+		return &quantileState{out: a.Type, q: 0.5, interp: "linear"}, nil
+	case lazy.AggQuantile:
+		return &quantileState{out: a.Type, q: a.Param, interp: a.Interp}, nil
+	case lazy.AggNUnique:
+		return &nUniqueState{}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "aggregate %s is not supported", a.Func)
+}
+
+// numericAsFloat reads a numeric or boolean array as float64 values.
+func numericAsFloat(arr arrow.Array) func(int) float64 {
+	switch a := arr.(type) {
+	case *array.Float64:
+		v := a.Float64Values()
+		return func(i int) float64 { return v[i] }
+	case *array.Float32:
+		v := a.Float32Values()
+		return func(i int) float64 { return float64(v[i]) }
+	case *array.Boolean:
+		return func(i int) float64 {
+			if a.Value(i) {
+				return 1
+			}
+			return 0
+		}
+	}
+	if arr.DataType().ID() == arrow.UINT64 {
+		v := kernels.Values[uint64](arr)
+		return func(i int) float64 { return float64(v[i]) }
+	}
+	if core.IsInteger(arr.DataType()) {
+		v := intKeys(arr, nil)
+		return func(i int) float64 { return float64(v[i]) }
+	}
+	return func(int) float64 { return math.NaN() }
+}
+
+// intAt reads row i of an integer-like fixed-width array as an int64.
+func intAt(a arrow.Array, i int) int64 {
+	unsigned := core.IsUnsigned(a.DataType())
+	switch a.DataType().(arrow.FixedWidthDataType).BitWidth() {
+	case 8:
+		if unsigned {
+			return int64(kernels.Values[uint8](a)[i])
+		}
+		return int64(kernels.Values[int8](a)[i])
+	case 16:
+		if unsigned {
+			return int64(kernels.Values[uint16](a)[i])
+		}
+		return int64(kernels.Values[int16](a)[i])
+	case 32:
+		if unsigned {
+			return int64(kernels.Values[uint32](a)[i])
+		}
+		return int64(kernels.Values[int32](a)[i])
+	}
+	return kernels.Values[int64](a)[i]
+}
+
+// --- count / len -------------------------------------------------------------
+
+type countState struct {
+	all bool // len: count nulls too
+	n   []int64
+}
+
+func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
+func (s *countState) update(gids []int32, arr arrow.Array, _ int64) {
+	if s.all || arr == nil || arr.NullN() == 0 {
+		for _, g := range gids {
+			s.n[g]++
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			s.n[g]++
+		}
+	}
+}
+func (s *countState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*countState)
+	for i, g := range srcG {
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *countState) finish(mem memory.Allocator) (arrow.Array, error) {
+	b := array.NewUint32Builder(mem)
+	defer b.Release()
+	b.Reserve(len(s.n))
+	for _, v := range s.n {
+		b.UnsafeAppend(uint32(v))
+	}
+	return b.NewArray(), nil
+}
+
+// --- sum -----------------------------------------------------------------------
+
+// sumState adds values of type T into accumulators of type A (the result
+// type, or float64 for floats), skipping nulls; empty groups sum to 0.
+type sumState[T, A kernels.Num] struct {
+	acc []A
+	out arrow.DataType
+}
+
+func newSumState(in, out arrow.DataType) (aggState, error) {
+	switch in.ID() {
+	case arrow.NULL:
+		return &sumState[int64, int64]{out: out}, nil
+	case arrow.BOOL:
+		return &boolSumState{}, nil
+	case arrow.INT8:
+		return &sumState[int8, int64]{out: out}, nil
+	case arrow.INT16:
+		return &sumState[int16, int64]{out: out}, nil
+	case arrow.INT32:
+		return &sumState[int32, int32]{out: out}, nil
+	case arrow.INT64:
+		return &sumState[int64, int64]{out: out}, nil
+	case arrow.UINT8:
+		return &sumState[uint8, int64]{out: out}, nil
+	case arrow.UINT16:
+		return &sumState[uint16, int64]{out: out}, nil
+	case arrow.UINT32:
+		return &sumState[uint32, uint32]{out: out}, nil
+	case arrow.UINT64:
+		return &sumState[uint64, uint64]{out: out}, nil
+	case arrow.FLOAT32:
+		return &sumState[float32, float64]{out: out}, nil
+	case arrow.FLOAT64:
+		return &sumState[float64, float64]{out: out}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "sum of %s", core.DTypeName(in))
+}
+
+func (s *sumState[T, A]) grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *sumState[T, A]) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	v := kernels.Values[T](arr)
+	acc := s.acc
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			acc[g] += A(v[i])
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			acc[g] += A(v[i])
+		}
+	}
+}
+func (s *sumState[T, A]) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*sumState[T, A])
+	for i, g := range srcG {
+		s.acc[dstG[i]] += o.acc[g]
+	}
+}
+func (s *sumState[T, A]) finish(mem memory.Allocator) (arrow.Array, error) {
+	return numArray(mem, s.out, s.acc, nil)
+}
+
+// numArray builds an array of type out from accumulators (valid nil: all valid).
+func numArray[A kernels.Num](mem memory.Allocator, out arrow.DataType, acc []A, valid []bool) (arrow.Array, error) {
+	b := array.NewBuilder(mem, out)
+	defer b.Release()
+	b.Reserve(len(acc))
+	for i, v := range acc {
+		if valid != nil && !valid[i] {
+			b.AppendNull()
+			continue
+		}
+		switch bb := b.(type) {
+		case *array.Int8Builder:
+			bb.UnsafeAppend(int8(v))
+		case *array.Int16Builder:
+			bb.UnsafeAppend(int16(v))
+		case *array.Int32Builder:
+			bb.UnsafeAppend(int32(v))
+		case *array.Int64Builder:
+			bb.UnsafeAppend(int64(v))
+		case *array.Uint8Builder:
+			bb.UnsafeAppend(uint8(v))
+		case *array.Uint16Builder:
+			bb.UnsafeAppend(uint16(v))
+		case *array.Uint32Builder:
+			bb.UnsafeAppend(uint32(v))
+		case *array.Uint64Builder:
+			bb.UnsafeAppend(uint64(v))
+		case *array.Float32Builder:
+			bb.UnsafeAppend(float32(v))
+		case *array.Float64Builder:
+			bb.UnsafeAppend(float64(v))
+		case *array.Date32Builder:
+			bb.UnsafeAppend(arrow.Date32(v))
+		case *array.TimestampBuilder:
+			bb.UnsafeAppend(arrow.Timestamp(v))
+		case *array.DurationBuilder:
+			bb.UnsafeAppend(arrow.Duration(v))
+		default:
+			return nil, core.Errorf(core.KindNotSupported, "aggregate result of type %s", core.DTypeName(out))
+		}
+	}
+	return b.NewArray(), nil
+}
+
+type boolSumState struct{ n []int64 }
+
+func (s *boolSumState) grow(n int) { s.n = growTo(s.n, n) }
+func (s *boolSumState) update(gids []int32, arr arrow.Array, _ int64) {
+	b := arr.(*array.Boolean)
+	for i, g := range gids {
+		if b.IsValid(i) && b.Value(i) {
+			s.n[g]++
+		}
+	}
+}
+func (s *boolSumState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*boolSumState)
+	for i, g := range srcG {
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *boolSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+	return numArray(mem, arrow.PrimitiveTypes.Uint32, s.n, nil)
+}
+
+// --- mean and variance ---------------------------------------------------------------
+
+type meanState struct {
+	sum []float64
+	n   []int64
+	out arrow.DataType
+}
+
+func (s *meanState) grow(n int) { s.sum, s.n = growTo(s.sum, n), growTo(s.n, n) }
+func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	if f, ok := arr.(*array.Float64); ok && arr.NullN() == 0 {
+		v := f.Float64Values()
+		for i, g := range gids {
+			s.sum[g] += v[i]
+			s.n[g]++
+		}
+		return
+	}
+	get := numericAsFloat(arr)
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			s.sum[g] += get(i)
+			s.n[g]++
+		}
+	}
+}
+func (s *meanState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*meanState)
+	for i, g := range srcG {
+		s.sum[dstG[i]] += o.sum[g]
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *meanState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.sum))
+	valid := make([]bool, len(s.sum))
+	for i := range out {
+		if s.n[i] > 0 {
+			out[i] = s.sum[i] / float64(s.n[i])
+			valid[i] = true
+		}
+	}
+	return numArray(mem, s.out, out, valid)
+}
+
+// varState keeps count, mean and the sum of squared deviations (Welford),
+// merged with Chan's formula.
+type varState struct {
+	n, mean, m2 []float64
+	ddof        float64
+	std         bool
+	out         arrow.DataType
+}
+
+func (s *varState) grow(n int) {
+	s.n, s.mean, s.m2 = growTo(s.n, n), growTo(s.mean, n), growTo(s.m2, n)
+}
+func (s *varState) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	get := numericAsFloat(arr)
+	for i, g := range gids {
+		if !arr.IsValid(i) {
+			continue
+		}
+		x := get(i)
+		s.n[g]++
+		d := x - s.mean[g]
+		s.mean[g] += d / s.n[g]
+		s.m2[g] += d * (x - s.mean[g])
+	}
+}
+func (s *varState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*varState)
+	for i, g := range srcG {
+		d := dstG[i]
+		if o.n[g] == 0 {
+			continue
+		}
+		n := s.n[d] + o.n[g]
+		delta := o.mean[g] - s.mean[d]
+		s.m2[d] += o.m2[g] + delta*delta*s.n[d]*o.n[g]/n
+		s.mean[d] += delta * o.n[g] / n
+		s.n[d] = n
+	}
+}
+func (s *varState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.n))
+	valid := make([]bool, len(s.n))
+	for i := range out {
+		if s.n[i]-s.ddof > 0 {
+			v := s.m2[i] / (s.n[i] - s.ddof)
+			if s.std {
+				v = math.Sqrt(v)
+			}
+			out[i], valid[i] = v, true
+		}
+	}
+	return numArray(mem, s.out, out, valid)
+}
+
+// --- min and max ---------------------------------------------------------------
+
+func newMinMax(in arrow.DataType, isMax bool) (aggState, error) {
+	switch in.ID() {
+	case arrow.INT8:
+		return &minMaxState[int8]{max: isMax, t: in}, nil
+	case arrow.INT16:
+		return &minMaxState[int16]{max: isMax, t: in}, nil
+	case arrow.INT32, arrow.DATE32, arrow.TIME32:
+		return &minMaxState[int32]{max: isMax, t: in}, nil
+	case arrow.INT64, arrow.DATE64, arrow.TIMESTAMP, arrow.DURATION, arrow.TIME64:
+		return &minMaxState[int64]{max: isMax, t: in}, nil
+	case arrow.UINT8:
+		return &minMaxState[uint8]{max: isMax, t: in}, nil
+	case arrow.UINT16:
+		return &minMaxState[uint16]{max: isMax, t: in}, nil
+	case arrow.UINT32:
+		return &minMaxState[uint32]{max: isMax, t: in}, nil
+	case arrow.UINT64:
+		return &minMaxState[uint64]{max: isMax, t: in}, nil
+	case arrow.FLOAT32:
+		return &minMaxState[float32]{max: isMax, t: in}, nil
+	case arrow.FLOAT64:
+		return &minMaxState[float64]{max: isMax, t: in}, nil
+	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
+		return &strMinMaxState{max: isMax, t: in}, nil
+	case arrow.BOOL:
+		return &anyAllState{all: !isMax, minMax: true}, nil
+	case arrow.NULL:
+		return &nullState{}, nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "min/max of %s", core.DTypeName(in))
+}
+
+// minMaxState skips nulls and NaN; a group of only NaN gives NaN.
+type minMaxState[T kernels.Num] struct {
+	v   []T
+	has []bool
+	nan []bool
+	max bool
+	t   arrow.DataType
+}
+
+func (s *minMaxState[T]) grow(n int) {
+	s.v, s.has, s.nan = growTo(s.v, n), growTo(s.has, n), growTo(s.nan, n)
+}
+func (s *minMaxState[T]) put(g int32, x T) {
+	if x != x {
+		s.nan[g] = true
+		return
+	}
+	if !s.has[g] || (s.max && x > s.v[g]) || (!s.max && x < s.v[g]) {
+		s.v[g], s.has[g] = x, true
+	}
+}
+func (s *minMaxState[T]) update(gids []int32, arr arrow.Array, _ int64) {
+	v := kernels.Values[T](arr)
+	nulls := arr.NullN() > 0
+	for i, g := range gids {
+		if nulls && arr.IsNull(i) {
+			continue
+		}
+		s.put(g, v[i])
+	}
+}
+func (s *minMaxState[T]) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*minMaxState[T])
+	for i, g := range srcG {
+		if o.has[g] {
+			s.put(dstG[i], o.v[g])
+		}
+		if o.nan[g] {
+			s.nan[dstG[i]] = true
+		}
+	}
+}
+func (s *minMaxState[T]) finish(mem memory.Allocator) (arrow.Array, error) {
+	valid := make([]bool, len(s.v))
+	for i := range valid {
+		valid[i] = s.has[i]
+		if !s.has[i] && s.nan[i] {
+			var z T
+			s.v[i] = z / z // NaN, only reachable for float types
+			valid[i] = true
+		}
+	}
+	return numArray(mem, s.t, s.v, valid)
+}
+
+type strMinMaxState struct {
+	v   []string
+	has []bool
+	max bool
+	t   arrow.DataType
+}
+
+func (s *strMinMaxState) grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
+func (s *strMinMaxState) put(g int32, x string) {
+	if !s.has[g] || (s.max && x > s.v[g]) || (!s.max && x < s.v[g]) {
+		s.v[g], s.has[g] = strings.Clone(x), true
+	}
+}
+func (s *strMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
+	at := kernels.StringAt(arr)
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			if x := at(i); !s.has[g] || (s.max && x > s.v[g]) || (!s.max && x < s.v[g]) {
+				s.put(g, x)
+			}
+		}
+	}
+}
+func (s *strMinMaxState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*strMinMaxState)
+	for i, g := range srcG {
+		if o.has[g] {
+			s.put(dstG[i], o.v[g])
+		}
+	}
+}
+func (s *strMinMaxState) finish(mem memory.Allocator) (arrow.Array, error) {
+	return stringArray(mem, s.t, s.v, s.has)
+}
+
+func stringArray(mem memory.Allocator, t arrow.DataType, v []string, valid []bool) (arrow.Array, error) {
+	b := array.NewBuilder(mem, t)
+	defer b.Release()
+	b.Reserve(len(v))
+	for i, x := range v {
+		if !valid[i] {
+			b.AppendNull()
+			continue
+		}
+		switch bb := b.(type) {
+		case *array.StringBuilder:
+			bb.Append(x)
+		case *array.LargeStringBuilder:
+			bb.Append(x)
+		case *array.StringViewBuilder:
+			bb.Append(x)
+		case *array.BinaryBuilder:
+			bb.Append([]byte(x))
+		}
+	}
+	return b.NewArray(), nil
+}
+
+type nullState struct{ n int }
+
+func (s *nullState) grow(n int)                                       { s.n = max(s.n, n) }
+func (s *nullState) update([]int32, arrow.Array, int64)               {}
+func (s *nullState) merge(aggState, []int32, []int32)                 {}
+func (s *nullState) finish(mem memory.Allocator) (arrow.Array, error) { return array.NewNull(s.n), nil }
+
+// --- any / all (also min/max of booleans) -------------------------------------------
+
+type anyAllState struct {
+	all    bool
+	minMax bool // min/max of Boolean: null when the group has no value
+	v      []bool
+	seen   []bool
+}
+
+func (s *anyAllState) grow(n int) {
+	old := len(s.v)
+	s.v, s.seen = growTo(s.v, n), growTo(s.seen, n)
+	if s.all {
+		for i := old; i < n; i++ {
+			s.v[i] = true
+		}
+	}
+}
+func (s *anyAllState) put(g int32, x bool) {
+	s.seen[g] = true
+	if s.all {
+		s.v[g] = s.v[g] && x
+	} else {
+		s.v[g] = s.v[g] || x
+	}
+}
+func (s *anyAllState) update(gids []int32, arr arrow.Array, _ int64) {
+	b, ok := arr.(*array.Boolean)
+	if !ok {
+		return
+	}
+	for i, g := range gids {
+		if b.IsValid(i) {
+			s.put(g, b.Value(i))
+		}
+	}
+}
+func (s *anyAllState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*anyAllState)
+	for i, g := range srcG {
+		if o.seen[g] {
+			s.put(dstG[i], o.v[g])
+		}
+	}
+}
+func (s *anyAllState) finish(mem memory.Allocator) (arrow.Array, error) {
+	b := array.NewBooleanBuilder(mem)
+	defer b.Release()
+	for i, x := range s.v {
+		if s.minMax && !s.seen[i] {
+			b.AppendNull()
+		} else {
+			b.Append(x)
+		}
+	}
+	return b.NewArray(), nil
+}
+
+// --- first / last -------------------------------------------------------------------
+
+// firstLastState keeps, per group, the value at the smallest (first) or
+// largest (last) row position; nulls count as values, as in Polars.
+type firstLastState struct {
+	last bool
+	pos  []int64
+	set  []bool
+	vals *store
+}
+
+func (s *firstLastState) grow(n int) {
+	s.pos, s.set = growTo(s.pos, n), growTo(s.set, n)
+	s.vals.grow(n)
+}
+func (s *firstLastState) better(g int32, p int64) bool {
+	return !s.set[g] || (s.last && p > s.pos[g]) || (!s.last && p < s.pos[g])
+}
+func (s *firstLastState) update(gids []int32, arr arrow.Array, base int64) {
+	for i, g := range gids {
+		if p := base + int64(i); s.better(g, p) {
+			s.pos[g], s.set[g] = p, true
+			s.vals.set(g, arr, i)
+		}
+	}
+}
+func (s *firstLastState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*firstLastState)
+	for i, g := range srcG {
+		d := dstG[i]
+		if o.set[g] && s.better(d, o.pos[g]) {
+			s.pos[d], s.set[d] = o.pos[g], true
+			s.vals.copyFrom(o.vals, g, d)
+		}
+	}
+}
+func (s *firstLastState) finish(mem memory.Allocator) (arrow.Array, error) { return s.vals.build(mem) }
+
+// store holds one value per group of any scalar type: numbers as their
+// int64/float64 form, strings as strings; valid marks non-null values.
+type store struct {
+	t     arrow.DataType
+	ints  []int64
+	flts  []float64
+	strs  []string
+	valid []bool
+}
+
+func newStore(t arrow.DataType) *store { return &store{t: t} }
+
+func (s *store) grow(n int) {
+	s.valid = growTo(s.valid, n)
+	switch {
+	case core.IsFloat(s.t):
+		s.flts = growTo(s.flts, n)
+	case core.IsString(s.t) || s.t.ID() == arrow.BINARY:
+		s.strs = growTo(s.strs, n)
+	default:
+		s.ints = growTo(s.ints, n)
+	}
+}
+
+func (s *store) set(g int32, arr arrow.Array, i int) {
+	if arr.IsNull(i) {
+		s.valid[g] = false
+		return
+	}
+	s.valid[g] = true
+	switch a := arr.(type) {
+	case *array.Float64:
+		s.flts[g] = a.Value(i)
+	case *array.Float32:
+		s.flts[g] = float64(a.Value(i))
+	case *array.Boolean:
+		s.ints[g] = int64(b2i(a.Value(i)))
+	default:
+		switch {
+		case core.IsString(s.t):
+			s.strs[g] = strings.Clone(kernels.StringAt(arr)(i))
+		case s.t.ID() == arrow.UINT64:
+			s.ints[g] = int64(kernels.Values[uint64](arr)[i])
+		case s.t.ID() == arrow.NULL:
+			s.valid[g] = false
+		default:
+			s.ints[g] = intAt(arr, i)
+		}
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (s *store) copyFrom(o *store, src, dst int32) {
+	s.valid[dst] = o.valid[src]
+	switch {
+	case s.flts != nil:
+		s.flts[dst] = o.flts[src]
+	case s.strs != nil:
+		s.strs[dst] = o.strs[src]
+	case s.ints != nil:
+		s.ints[dst] = o.ints[src]
+	}
+}
+
+func (s *store) build(mem memory.Allocator) (arrow.Array, error) {
+	switch {
+	case s.t.ID() == arrow.NULL:
+		return array.NewNull(len(s.valid)), nil
+	case s.t.ID() == arrow.BOOL:
+		b := array.NewBooleanBuilder(mem)
+		defer b.Release()
+		for i, v := range s.ints {
+			if s.valid[i] {
+				b.Append(v != 0)
+			} else {
+				b.AppendNull()
+			}
+		}
+		return b.NewArray(), nil
+	case core.IsFloat(s.t):
+		return numArray(mem, s.t, s.flts, s.valid)
+	case core.IsString(s.t):
+		return stringArray(mem, s.t, s.strs, s.valid)
+	case s.t.ID() == arrow.UINT64:
+		u := make([]uint64, len(s.ints))
+		for i, v := range s.ints {
+			u[i] = uint64(v)
+		}
+		return numArray(mem, s.t, u, s.valid)
+	}
+	return numArray(mem, s.t, s.ints, s.valid)
+}
+
+// --- median and quantiles -----------------------------------------------------------
+
+type quantileState struct {
+	vals   [][]float64
+	q      float64
+	interp string
+	out    arrow.DataType
+}
+
+func (s *quantileState) grow(n int) { s.vals = growTo(s.vals, n) }
+func (s *quantileState) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	get := numericAsFloat(arr)
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			s.vals[g] = append(s.vals[g], get(i))
+		}
+	}
+}
+func (s *quantileState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*quantileState)
+	for i, g := range srcG {
+		s.vals[dstG[i]] = append(s.vals[dstG[i]], o.vals[g]...)
+	}
+}
+func (s *quantileState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.vals))
+	valid := make([]bool, len(s.vals))
+	for g, v := range s.vals {
+		if len(v) == 0 {
+			continue
+		}
+		slices.SortFunc(v, func(a, b float64) int { // NaN last, as Polars sorts
+			switch {
+			case a != a:
+				return b2i(b == b)
+			case b != b:
+				return -1
+			case a < b:
+				return -1
+			case a > b:
+				return 1
+			}
+			return 0
+		})
+		out[g], valid[g] = quantileOf(v, s.q, s.interp), true
+	}
+	return numArray(mem, s.out, out, valid)
+}
+
+// quantileOf is the q-quantile of sorted values with Polars' interpolations.
+func quantileOf(v []float64, q float64, interp string) float64 {
+	n := len(v)
+	pos := q * float64(n-1)
+	lo := int(math.Floor(pos))
+	hi := int(math.Ceil(pos))
+	switch interp {
+	case "lower":
+		return v[lo]
+	case "higher":
+		return v[hi]
+	case "midpoint":
+		return (v[lo] + v[hi]) / 2
+	case "linear":
+		return v[lo] + (v[hi]-v[lo])*(pos-float64(lo))
+	}
+	// nearest: round half to even, as Polars does
+	return v[int(math.RoundToEven(pos))]
+}
+
+// --- n_unique ------------------------------------------------------------------------
+
+// nUniqueState counts distinct values per group; null is a value of its own.
+type nUniqueState struct {
+	sets []map[string]struct{}
+}
+
+func (s *nUniqueState) grow(n int) { s.sets = growTo(s.sets, n) }
+func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
+	enc, err := newRowEncoder([]arrow.Array{arr})
+	if err != nil {
+		return
+	}
+	var buf []byte
+	for i, g := range gids {
+		buf = enc.encode(buf[:0], i)
+		if s.sets[g] == nil {
+			s.sets[g] = map[string]struct{}{}
+		}
+		s.sets[g][string(buf)] = struct{}{}
+	}
+}
+func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*nUniqueState)
+	for i, g := range srcG {
+		d := dstG[i]
+		if s.sets[d] == nil {
+			s.sets[d] = map[string]struct{}{}
+		}
+		for k := range o.sets[g] {
+			s.sets[d][k] = struct{}{}
+		}
+	}
+}
+func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
+	n := make([]int64, len(s.sets))
+	for i, m := range s.sets {
+		n[i] = int64(len(m))
+	}
+	return numArray(mem, arrow.PrimitiveTypes.Uint32, n, nil)
+}

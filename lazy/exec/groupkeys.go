@@ -1,0 +1,265 @@
+package exec
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// A group key is either one integer column (the common case: ids, dates,
+// codes), kept as an int64 in a map[int64], or a row encoding of all key
+// columns as bytes, kept as a string in a map[string]. Go's maps are Swiss
+// tables; lookups with a []byte converted in place do not allocate.
+
+var keySeed = maphash.MakeSeed()
+
+// intKeyable reports whether a single key of type t can use the int64 path.
+func intKeyable(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
+		arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.DURATION, arrow.TIME32, arrow.TIME64:
+		return true
+	}
+	return false // UInt64 (beyond int64) and everything else use the byte encoding
+}
+
+// intKeys widens the values of an integer-like array to int64 (reusing dst).
+func intKeys(a arrow.Array, dst []int64) []int64 {
+	n := a.Len()
+	if cap(dst) < n {
+		dst = make([]int64, n)
+	}
+	dst = dst[:n]
+	switch fw := a.DataType().(arrow.FixedWidthDataType); fw.BitWidth() {
+	case 8:
+		if core.IsUnsigned(a.DataType()) {
+			for i, v := range kernels.Values[uint8](a) {
+				dst[i] = int64(v)
+			}
+		} else {
+			for i, v := range kernels.Values[int8](a) {
+				dst[i] = int64(v)
+			}
+		}
+	case 16:
+		if core.IsUnsigned(a.DataType()) {
+			for i, v := range kernels.Values[uint16](a) {
+				dst[i] = int64(v)
+			}
+		} else {
+			for i, v := range kernels.Values[int16](a) {
+				dst[i] = int64(v)
+			}
+		}
+	case 32:
+		if core.IsUnsigned(a.DataType()) {
+			for i, v := range kernels.Values[uint32](a) {
+				dst[i] = int64(v)
+			}
+		} else {
+			for i, v := range kernels.Values[int32](a) {
+				dst[i] = int64(v)
+			}
+		}
+	default:
+		copy(dst, kernels.Values[int64](a))
+	}
+	return dst
+}
+
+func hashInt(v int64) uint64 {
+	h := uint64(v) * 0x9E3779B97F4A7C15
+	return h ^ (h >> 29)
+}
+
+// rowEncoder appends the encoding of one row of the key columns to a buffer:
+// per column a tag byte (0 null, 1 value) and then the value: fixed-width
+// values as their little-endian bytes (floats canonicalized so that all NaNs
+// and both zeros group together), strings as a length and their bytes.
+type rowEncoder struct {
+	cols []arrow.Array
+	at   []func(int) string
+}
+
+func newRowEncoder(cols []arrow.Array) (*rowEncoder, error) {
+	e := &rowEncoder{cols: cols, at: make([]func(int) string, len(cols))}
+	for i, c := range cols {
+		t := c.DataType()
+		switch {
+		case core.IsString(t):
+			e.at[i] = kernels.StringAt(c)
+		case t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
+			e.at[i] = binaryAt(c)
+		case t.ID() == arrow.BOOL || t.ID() == arrow.NULL:
+		default:
+			if _, ok := t.(arrow.FixedWidthDataType); !ok || len(c.Data().Children()) > 0 {
+				return nil, core.Errorf(core.KindNotSupported, "grouping or joining by a %s column is not supported", core.DTypeName(t))
+			}
+		}
+	}
+	return e, nil
+}
+
+func binaryAt(a arrow.Array) func(int) string {
+	switch b := a.(type) {
+	case *array.Binary:
+		return func(i int) string { v := b.Value(i); return unsafe.String(unsafe.SliceData(v), len(v)) }
+	case *array.LargeBinary:
+		return func(i int) string { v := b.Value(i); return unsafe.String(unsafe.SliceData(v), len(v)) }
+	}
+	return func(int) string { return "" }
+}
+
+func (e *rowEncoder) encode(buf []byte, row int) []byte {
+	for i, c := range e.cols {
+		if c.IsNull(row) {
+			buf = append(buf, 0)
+			continue
+		}
+		buf = append(buf, 1)
+		if e.at[i] != nil {
+			s := e.at[i](row)
+			buf = binary.AppendUvarint(buf, uint64(len(s)))
+			buf = append(buf, s...)
+			continue
+		}
+		switch c.DataType().ID() {
+		case arrow.BOOL:
+			if c.(*array.Boolean).Value(row) {
+				buf = append(buf, 1)
+			} else {
+				buf = append(buf, 0)
+			}
+		case arrow.NULL:
+		case arrow.FLOAT64:
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(canonFloat(kernels.Values[float64](c)[row])))
+		case arrow.FLOAT32:
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(canonFloat(float64(kernels.Values[float32](c)[row]))))
+		default:
+			w := c.DataType().(arrow.FixedWidthDataType).BitWidth() / 8
+			d := c.Data()
+			b := d.Buffers()[1].Bytes()
+			off := (d.Offset() + row) * w
+			buf = append(buf, b[off:off+w]...)
+		}
+	}
+	return buf
+}
+
+func canonFloat(f float64) float64 {
+	if f != f {
+		return math.NaN()
+	}
+	if f == 0 {
+		return 0
+	}
+	return f
+}
+
+// decodeKeys rebuilds key columns from encoded keys (in the given order).
+func decodeKeys(mem memory.Allocator, types []arrow.DataType, keys []string) ([]arrow.Array, error) {
+	builders := make([]array.Builder, len(types))
+	for i, t := range types {
+		builders[i] = array.NewBuilder(mem, t)
+		builders[i].Reserve(len(keys))
+	}
+	defer func() {
+		for _, b := range builders {
+			b.Release()
+		}
+	}()
+	for _, k := range keys {
+		p := 0
+		for i, t := range types {
+			if k[p] == 0 {
+				builders[i].AppendNull()
+				p++
+				continue
+			}
+			p++
+			switch {
+			case core.IsString(t) || t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
+				n, w := binary.Uvarint([]byte(k[p:min(len(k), p+binary.MaxVarintLen64)]))
+				p += w
+				s := k[p : p+int(n)]
+				p += int(n)
+				switch b := builders[i].(type) {
+				case *array.StringBuilder:
+					b.Append(s)
+				case *array.LargeStringBuilder:
+					b.Append(s)
+				case *array.StringViewBuilder:
+					b.Append(s)
+				case *array.BinaryBuilder:
+					b.Append([]byte(s))
+				}
+			case t.ID() == arrow.BOOL:
+				builders[i].(*array.BooleanBuilder).Append(k[p] == 1)
+				p++
+			case t.ID() == arrow.NULL:
+				builders[i].AppendNull()
+			case t.ID() == arrow.FLOAT64:
+				builders[i].(*array.Float64Builder).Append(math.Float64frombits(binary.LittleEndian.Uint64([]byte(k[p : p+8]))))
+				p += 8
+			case t.ID() == arrow.FLOAT32:
+				builders[i].(*array.Float32Builder).Append(float32(math.Float64frombits(binary.LittleEndian.Uint64([]byte(k[p : p+8])))))
+				p += 8
+			default:
+				w := t.(arrow.FixedWidthDataType).BitWidth() / 8
+				if err := appendFixedBytes(builders[i], []byte(k[p:p+w])); err != nil {
+					return nil, err
+				}
+				p += w
+			}
+		}
+	}
+	out := make([]arrow.Array, len(types))
+	for i, b := range builders {
+		out[i] = b.NewArray()
+	}
+	return out, nil
+}
+
+// appendFixedBytes appends a little-endian fixed-width value to a builder.
+func appendFixedBytes(b array.Builder, v []byte) error {
+	switch bb := b.(type) {
+	case *array.Int8Builder:
+		bb.Append(int8(v[0]))
+	case *array.Uint8Builder:
+		bb.Append(v[0])
+	case *array.Int16Builder:
+		bb.Append(int16(binary.LittleEndian.Uint16(v)))
+	case *array.Uint16Builder:
+		bb.Append(binary.LittleEndian.Uint16(v))
+	case *array.Int32Builder:
+		bb.Append(int32(binary.LittleEndian.Uint32(v)))
+	case *array.Uint32Builder:
+		bb.Append(binary.LittleEndian.Uint32(v))
+	case *array.Int64Builder:
+		bb.Append(int64(binary.LittleEndian.Uint64(v)))
+	case *array.Uint64Builder:
+		bb.Append(binary.LittleEndian.Uint64(v))
+	case *array.Date32Builder:
+		bb.Append(arrow.Date32(int32(binary.LittleEndian.Uint32(v))))
+	case *array.Date64Builder:
+		bb.Append(arrow.Date64(int64(binary.LittleEndian.Uint64(v))))
+	case *array.TimestampBuilder:
+		bb.Append(arrow.Timestamp(int64(binary.LittleEndian.Uint64(v))))
+	case *array.DurationBuilder:
+		bb.Append(arrow.Duration(int64(binary.LittleEndian.Uint64(v))))
+	case *array.Decimal128Builder:
+		lo := binary.LittleEndian.Uint64(v[:8])
+		hi := int64(binary.LittleEndian.Uint64(v[8:16]))
+		bb.Append(decimal128(hi, lo))
+	default:
+		return core.Errorf(core.KindNotSupported, "key type %T", b)
+	}
+	return nil
+}
