@@ -27,7 +27,14 @@ type jsonNode struct {
 	Offset    int64             `json:"offset"`
 	Length    *int64            `json:"length"`
 	Keys      []json.RawMessage `json:"keys"`
+	By        []jsonSortKey     `json:"by"`
 	Aggs      []json.RawMessage `json:"aggs"`
+}
+
+type jsonSortKey struct {
+	Expr       json.RawMessage `json:"expr"`
+	Descending bool            `json:"descending"`
+	NullsLast  bool            `json:"nulls_last"`
 }
 
 type jsonExpr struct {
@@ -119,6 +126,16 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 			return nil, err
 		}
 		return NewGroupBy(input, keys, aggs)
+	case "sort":
+		keys := make([]SortKey, len(n.By))
+		for i, k := range n.By {
+			e, err := d.expr(k.Expr)
+			if err != nil {
+				return nil, err
+			}
+			keys[i] = SortKey{Expr: e, Descending: k.Descending, NullsLast: k.NullsLast}
+		}
+		return NewSort(input, keys)
 	case "slice":
 		length := int64(-1)
 		if n.Length != nil {

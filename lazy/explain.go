@@ -56,6 +56,14 @@ func describe(p Plan) string {
 			return "AGGREGATE " + exprList(p.Aggregates)
 		}
 		return "AGGREGATE " + exprList(p.Aggregates) + " BY " + exprList(p.Keys)
+	case *Sort:
+		keys := make([]string, len(p.Keys))
+		for i, k := range p.Keys {
+			keys[i] = k.String()
+		}
+		return "SORT BY [" + strings.Join(keys, ", ") + "]"
+	case *Join:
+		return p.describe()
 	case *Slice:
 		if p.Length < 0 {
 			return fmt.Sprintf("SLICE offset=%d", p.Offset)

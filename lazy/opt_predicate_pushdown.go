@@ -38,6 +38,43 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 			}
 		}
 		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
+	case *Join:
+		// A predicate over one side's columns filters that side first when
+		// the join keeps that side's rows only where they match or as they are.
+		side := map[string]JoinColumn{}
+		for _, c := range n.Columns {
+			side[c.Name] = c
+		}
+		leftOK := n.Type == JoinInner || n.Type == JoinLeft || n.Type == JoinSemi || n.Type == JoinAnti || n.Type == JoinCross
+		rightOK := n.Type == JoinInner || n.Type == JoinRight || n.Type == JoinCross
+		var toLeft, toRight, stay []Expr
+		for _, pr := range preds {
+			used := ColumnsUsed(pr)
+			onlyLeft, onlyRight := len(used) > 0, len(used) > 0
+			names := map[string]string{}
+			for _, u := range used {
+				c, ok := side[u]
+				if !ok {
+					onlyLeft, onlyRight = false, false
+					break
+				}
+				names[u] = c.Source
+				onlyLeft = onlyLeft && c.Side == LeftSide
+				onlyRight = onlyRight && c.Side == RightSide
+			}
+			switch {
+			case onlyLeft && leftOK:
+				toLeft = append(toLeft, renameColumns(pr, names))
+			case onlyRight && rightOK:
+				toRight = append(toRight, renameColumns(pr, names))
+			default:
+				stay = append(stay, pr)
+			}
+		}
+		return wrapFilter(n.WithInputs(r.push(n.Left, toLeft), r.push(n.Right, toRight)), stay)
+	case *Sort:
+		// Filtering commutes with a stable sort, and shrinks what it sorts.
+		return n.WithChildren([]Plan{r.push(n.Input, preds)})
 	case *Scan:
 		if n.Limit >= 0 {
 			return wrapFilter(n, preds)

@@ -54,6 +54,36 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *Slice:
 		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *Join:
+		left, right := colSet{}, colSet{}
+		for _, c := range n.Columns {
+			if need == nil || need[c.Name] {
+				if c.Side == LeftSide {
+					left[c.Source] = true
+				} else {
+					right[c.Source] = true
+				}
+			}
+		}
+		for _, k := range n.LeftOn {
+			left.addAll(ColumnsUsed(k))
+		}
+		for _, k := range n.RightOn {
+			right.addAll(ColumnsUsed(k))
+		}
+		return n.WithInputs(r.prune(n.Left, left), r.prune(n.Right, right))
+	case *Sort:
+		var inNeed colSet
+		if need != nil {
+			inNeed = colSet{}
+			for k := range need {
+				inNeed[k] = true
+			}
+			for _, k := range n.Keys {
+				inNeed.addAll(ColumnsUsed(k.Expr))
+			}
+		}
+		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *Aggregate:
 		// Keys define the groups and stay; unused aggregates go.
 		aggs := n.Aggregates

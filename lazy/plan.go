@@ -81,7 +81,7 @@ func NewFilter(input Plan, predicate Expr) (*Filter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t := p.DataType(); t.ID() != arrow.BOOL && t.ID() != arrow.NULL {
+	if t := p.DataType(); t.ID() != arrow.BOOL {
 		return nil, core.Errorf(core.KindCompute,
 			"filter predicate must be Boolean, got %s from expression %s", dtypeName(t), predicate)
 	}

@@ -274,7 +274,7 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			}
 			return &Binary{Op: orig.Op, Left: castTo(l, t), Right: castTo(rr, t), Type: arrow.FixedWidthTypes.Boolean}, nil
 		}
-		if wide64Mixed(l, rr) {
+		if wide64Mixed(l, rr) || negativeBesideUint64(l, rr) {
 			// No 64-bit type holds both Int64 and UInt64 values: compare them
 			// as they are (the kernel handles the mixed pair exactly).
 			return &Binary{Op: orig.Op, Left: castTo(l, signedOrUnsigned64(lt)), Right: castTo(rr, signedOrUnsigned64(rt)),
@@ -294,7 +294,7 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 		if !numericOrNull(lt) || !numericOrNull(rt) {
 			return nil, typeErr("apply " + binarySymbols[orig.Op] + " to")
 		}
-		if wide64Mixed(l, rr) {
+		if wide64Mixed(l, rr) && orig.Op != OpTrueDiv {
 			return nil, mixedSignErr(orig, lt, rt)
 		}
 		st, ok := operandTypes(l, rr)
@@ -305,6 +305,11 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			st = arrow.PrimitiveTypes.Int64
 		}
 		if orig.Op == OpTrueDiv && !core.IsFloat(st) {
+			// Integers meet in their common type first (where a UInt64 beside
+			// a negative literal becomes a nullable Int64, as in Polars).
+			if core.IsSigned(st) && (lt.ID() == arrow.UINT64 || rt.ID() == arrow.UINT64) {
+				l, rr = castTo(l, st), castTo(rr, st)
+			}
 			st = arrow.PrimitiveTypes.Float64
 		}
 		return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: st}, nil
@@ -323,6 +328,20 @@ func wide64Mixed(l, r Expr) bool {
 	}
 	a, b := l.DataType(), r.DataType()
 	return (core.IsSigned(a) && b.ID() == arrow.UINT64) || (a.ID() == arrow.UINT64 && core.IsSigned(b))
+}
+
+// negativeBesideUint64 reports a UInt64 operand compared with a negative
+// dynamic integer literal, which no common 64-bit type holds exactly.
+func negativeBesideUint64(l, r Expr) bool {
+	check := func(a, b Expr) bool {
+		lit, ok := b.(*Literal)
+		if !ok || !lit.Dynamic {
+			return false
+		}
+		v, isInt := lit.Value.(int64)
+		return isInt && v < 0 && a.DataType().ID() == arrow.UINT64
+	}
+	return check(l, r) || check(r, l)
 }
 
 func signedOrUnsigned64(t arrow.DataType) arrow.DataType {
@@ -350,7 +369,9 @@ func castTo(e Expr, t arrow.DataType) Expr {
 	if arrow.TypeEqual(e.DataType(), t) || (core.IsString(e.DataType()) && core.IsString(t)) {
 		return e
 	}
-	return foldCast(&Cast{X: e, To: t, Strict: true})
+	// Implicit casts are not strict: as in Polars, a value that does not fit
+	// the common type (a UInt64 above the Int64 range) becomes null.
+	return foldCast(&Cast{X: e, To: t, Strict: false})
 }
 
 func canCast(from, to arrow.DataType) bool {
@@ -381,11 +402,11 @@ func foldCast(c *Cast) Expr {
 	case int64:
 		switch {
 		case core.IsSigned(to) && intFits(v, to):
-			return &Literal{Value: v, Type: to, Dynamic: lit.Dynamic}
+			return &Literal{Value: v, Type: to}
 		case core.IsUnsigned(to) && v >= 0 && intFits(v, to):
-			return &Literal{Value: uint64(v), Type: to, Dynamic: lit.Dynamic}
+			return &Literal{Value: uint64(v), Type: to}
 		case core.IsFloat(to):
-			return &Literal{Value: float64(v), Type: to, Dynamic: lit.Dynamic}
+			return &Literal{Value: float64(v), Type: to}
 		}
 	case uint64:
 		switch {
@@ -401,7 +422,7 @@ func foldCast(c *Cast) Expr {
 			if to.ID() == arrow.FLOAT32 {
 				v = float64(float32(v))
 			}
-			return &Literal{Value: v, Type: to, Dynamic: lit.Dynamic}
+			return &Literal{Value: v, Type: to}
 		}
 	case bool:
 		if to.ID() == arrow.BOOL {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -49,6 +50,7 @@ func (op *hashAggOp) Close()                { op.input.Close() }
 // and the position of its first row.
 type groupTable struct {
 	intMode   bool
+	strMode   bool // one string key: the value itself is the map key
 	ints      map[int64]int32
 	nullGroup int32
 	strs      map[string]int32
@@ -58,14 +60,48 @@ type groupTable struct {
 	first     []int64
 }
 
-func newGroupTable(intMode bool) *groupTable {
-	t := &groupTable{intMode: intMode, nullGroup: -1}
-	if intMode {
+// Key modes of a group table.
+const (
+	keysBytes = iota // row-encoded keys (any types, any number)
+	keysInt          // one integer-like key
+	keysString       // one string key
+)
+
+func newGroupTable(mode int) *groupTable {
+	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
+	if t.intMode {
 		t.ints = map[int64]int32{}
 	} else {
 		t.strs = map[string]int32{}
 	}
 	return t
+}
+
+// internString finds or adds the group of a string key; s may point into
+// an Arrow buffer: it is copied only when a new group is made.
+func (t *groupTable) internString(s string, pos int64) int32 {
+	if g, ok := t.strs[s]; ok {
+		return g
+	}
+	g := int32(len(t.first))
+	s = strings.Clone(s)
+	t.strs[s] = g
+	t.strKeys = append(t.strKeys, s)
+	t.keyNull = append(t.keyNull, false)
+	t.first = append(t.first, pos)
+	return g
+}
+
+func (t *groupTable) internStringNull(pos int64) int32 {
+	if t.nullGroup >= 0 {
+		return t.nullGroup
+	}
+	g := int32(len(t.first))
+	t.nullGroup = g
+	t.strKeys = append(t.strKeys, "")
+	t.keyNull = append(t.keyNull, true)
+	t.first = append(t.first, pos)
+	return g
 }
 
 func (t *groupTable) size() int { return len(t.first) }
@@ -127,8 +163,14 @@ func (op *hashAggOp) newStates() ([]aggState, error) {
 	return states, nil
 }
 
-func (op *hashAggOp) intMode() bool {
-	return len(op.node.Keys) == 1 && intKeyable(op.node.Keys[0].DataType())
+func (op *hashAggOp) keyMode() int {
+	switch {
+	case len(op.node.Keys) == 1 && intKeyable(op.node.Keys[0].DataType()):
+		return keysInt
+	case len(op.node.Keys) == 1 && core.IsString(op.node.Keys[0].DataType()):
+		return keysString
+	}
+	return keysBytes
 }
 
 func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
@@ -183,6 +225,16 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 				}
 			}
 		}
+	case t.strMode:
+		at := kernels.StringAt(keys[0])
+		nulls := keys[0].NullN() > 0
+		for i := range n {
+			if nulls && keys[0].IsNull(i) {
+				w.gids[i] = t.internStringNull(base + int64(i))
+			} else {
+				w.gids[i] = t.internString(at(i), base+int64(i))
+			}
+		}
 	default:
 		enc, err := newRowEncoder(keys)
 		if err != nil {
@@ -230,7 +282,7 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				rb.Release()
 				return err
 			}
-			w = &aggWorker{table: newGroupTable(op.intMode()), states: states}
+			w = &aggWorker{table: newGroupTable(op.keyMode()), states: states}
 			workers[wid] = w
 		}
 		return op.consume(w, rb, int64(seq)<<32)
@@ -252,7 +304,7 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		live = append(live, &aggWorker{table: newGroupTable(op.intMode()), states: states})
+		live = append(live, &aggWorker{table: newGroupTable(op.keyMode()), states: states})
 	}
 	if len(op.node.Keys) == 0 && live[0].table.size() == 0 {
 		// A global aggregate of no rows still gives one row.
@@ -304,13 +356,14 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 	// Assign each worker's groups to partitions.
 	lists := make([][][]int32, len(workers)) // worker -> partition -> groups
 	intMode := workers[0].table.intMode
+	mode := op.keyMode()
 	for wi, w := range workers {
 		lists[wi] = make([][]int32, parts)
 		for g := range w.table.size() {
 			var h uint64
 			switch {
 			case parts == 1:
-			case intMode && w.table.keyNull[g]:
+			case (intMode || w.table.strMode) && w.table.keyNull[g]:
 				h = 0
 			case intMode:
 				h = hashInt(w.table.intKeys[g])
@@ -336,7 +389,7 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				errs[p] = err
 				return
 			}
-			t := newGroupTable(intMode)
+			t := newGroupTable(mode)
 			states, err := op.newStates()
 			if err != nil {
 				errs[p] = err
@@ -352,6 +405,10 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 						dst[i] = t.internNull(pos)
 					case intMode:
 						dst[i] = t.internInt(w.table.intKeys[g], pos)
+					case t.strMode && w.table.keyNull[g]:
+						dst[i] = t.internStringNull(pos)
+					case t.strMode:
+						dst[i] = t.internString(w.table.strKeys[g], pos)
 					default:
 						dst[i] = t.internBytes([]byte(w.table.strKeys[g]), pos)
 					}
@@ -406,6 +463,12 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		case len(keyTypes) == 0:
 		case t.intMode:
 			arr, err := numArray(mem, keyTypes[0], t.intKeys, notNull(t.keyNull))
+			if err != nil {
+				return nil, err
+			}
+			cols[0] = append(cols[0], arr)
+		case t.strMode:
+			arr, err := stringArray(mem, keyTypes[0], t.strKeys, notNull(t.keyNull))
 			if err != nil {
 				return nil, err
 			}

@@ -296,15 +296,20 @@ type meanState struct {
 
 func (s *meanState) grow(n int) { s.sum, s.n = growTo(s.sum, n), growTo(s.n, n) }
 func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
-	if arr.DataType().ID() == arrow.NULL {
+	switch arr.DataType().ID() {
+	case arrow.NULL:
 		return
-	}
-	if f, ok := arr.(*array.Float64); ok && arr.NullN() == 0 {
-		v := f.Float64Values()
-		for i, g := range gids {
-			s.sum[g] += v[i]
-			s.n[g]++
-		}
+	case arrow.FLOAT64:
+		meanUpdate[float64](s, gids, arr)
+		return
+	case arrow.FLOAT32:
+		meanUpdate[float32](s, gids, arr)
+		return
+	case arrow.INT64:
+		meanUpdate[int64](s, gids, arr)
+		return
+	case arrow.INT32:
+		meanUpdate[int32](s, gids, arr)
 		return
 	}
 	get := numericAsFloat(arr)
@@ -315,6 +320,24 @@ func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
+func meanUpdate[T kernels.Num](s *meanState, gids []int32, arr arrow.Array) {
+	v := kernels.Values[T](arr)
+	sum, n := s.sum, s.n
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			sum[g] += float64(v[i])
+			n[g]++
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			sum[g] += float64(v[i])
+			n[g]++
+		}
+	}
+}
+
 func (s *meanState) merge(src aggState, srcG, dstG []int32) {
 	o := src.(*meanState)
 	for i, g := range srcG {

@@ -42,6 +42,12 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 			return nil, err
 		}
 		return newHashAgg(b.mem, in, n)
+	case *lazy.Sort:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &sortOp{mem: b.mem, input: in, keys: n.Keys, schema: n.Schema()}, nil
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {

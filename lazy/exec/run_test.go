@@ -112,7 +112,6 @@ func TestRunFilter(t *testing.T) {
 			bin(lazy.OpGt, col("v"), dyn(int64(2)))), []int{5, 9, 13}},
 		{"true", lit(true), seq(0, 20)},
 		{"false", lit(false), nil},
-		{"null", lit(nil), nil},
 		{"v == null", bin(lazy.OpEq, col("v"), lit(nil)), nil},
 	}
 	for _, c := range cases {

@@ -49,8 +49,17 @@ def _column_array(name: str, values: Any) -> pa.Array | pa.ChunkedArray:
         raise InvalidInputError(
             f"column '{name}' must be a sequence of values, got {type(values).__name__}"
         )
+    items = list(values) if not isinstance(values, list) else values
     try:
-        return pa.array(list(values) if not isinstance(values, list) else values)
+        return pa.array(items)
+    except OverflowError:
+        # Python ints beyond Int64: UInt64 when they all fit, as Polars does.
+        try:
+            return pa.array(items, type=pa.uint64())
+        except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError) as e:
+            raise InvalidInputError(
+                f"column '{name}' holds integers that fit neither Int64 nor UInt64 ({e})"
+            ) from e
     except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
         raise InvalidInputError(
             f"column '{name}' mixes values that do not share a type ({e}); "

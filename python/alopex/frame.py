@@ -109,6 +109,17 @@ class DataFrame:
     def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
         return self.lazy().filter(*predicates, **constraints).collect()
 
+    def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,
+             nulls_last: bool | list[bool] = False, maintain_order: bool = False) -> "DataFrame":
+        return self.lazy().sort(by, *more_by, descending=descending, nulls_last=nulls_last,
+                                maintain_order=maintain_order).collect()
+
+    def top_k(self, k: int, *, by: Any, reverse: bool | list[bool] = False) -> "DataFrame":
+        return self.lazy().top_k(k, by=by, reverse=reverse).collect()
+
+    def bottom_k(self, k: int, *, by: Any, reverse: bool | list[bool] = False) -> "DataFrame":
+        return self.lazy().bottom_k(k, by=by, reverse=reverse).collect()
+
     def group_by(self, *by: Any, maintain_order: bool = False, **named_by: Any) -> "GroupBy":
         """Group by columns or expressions; finish with ``.agg(...)``."""
         return GroupBy(self.lazy().group_by(*by, maintain_order=maintain_order, **named_by))
@@ -224,13 +235,16 @@ class DataFrame:
 
 
 def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, int | None]:
-    offset = int(offset)
-    if offset < 0:
-        offset = max(height + offset, 0)
-    offset = min(offset, height)
-    if length is not None and length < 0:
-        length = max(height + int(length) - offset, 0)
-    return offset, length
+    """A Polars slice as a window [start, stop) clipped to the frame."""
+    start = int(offset) + height if offset < 0 else int(offset)
+    if length is None:
+        stop = height
+    elif length < 0:
+        stop = height + int(length)
+    else:
+        stop = start + int(length)
+    start, stop = min(max(start, 0), height), min(max(stop, 0), height)
+    return start, max(stop - start, 0)
 
 
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:

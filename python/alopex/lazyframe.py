@@ -84,6 +84,30 @@ class LazyFrame:
             raise TypeError("group_by() needs at least one key")
         return LazyGroupBy(self, keys, maintain_order)
 
+    def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,
+             nulls_last: bool | list[bool] = False, maintain_order: bool = False) -> "LazyFrame":
+        """Sort by columns or expressions. The sort is always stable; nulls come
+        first unless ``nulls_last``; NaN sorts above every number."""
+        items = list(by) if isinstance(by, (list, tuple)) else [by]
+        items += list(more_by)
+        exprs = to_exprs(items)
+        desc = _per_key(descending, len(exprs), "descending")
+        nl = _per_key(nulls_last, len(exprs), "nulls_last")
+        keys = [{"expr": e, "descending": d, "nulls_last": n} for e, d, n in zip(exprs, desc, nl)]
+        return self._with("sort", by=keys)
+
+    def top_k(self, k: int, *, by: Any, reverse: bool | list[bool] = False) -> "LazyFrame":
+        """The ``k`` rows with the largest ``by`` values (smallest with ``reverse``)."""
+        n = len(by) if isinstance(by, (list, tuple)) else 1
+        rev = _per_key(reverse, n, "reverse")
+        return self.sort(by, descending=[not r for r in rev], nulls_last=True).head(k)
+
+    def bottom_k(self, k: int, *, by: Any, reverse: bool | list[bool] = False) -> "LazyFrame":
+        """The ``k`` rows with the smallest ``by`` values (largest with ``reverse``)."""
+        n = len(by) if isinstance(by, (list, tuple)) else 1
+        rev = _per_key(reverse, n, "reverse")
+        return self.sort(by, descending=list(rev), nulls_last=True).head(k)
+
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
         if offset < 0 or (length is not None and length < 0):
@@ -177,6 +201,14 @@ class LazyFrame:
         import html
 
         return "<i>LazyFrame</i> (call .collect() to run)<pre>" + html.escape(self.explain(optimized=False)) + "</pre>"
+
+
+def _per_key(value: bool | list[bool], n: int, name: str) -> list[bool]:
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{name} has {len(value)} entries for {n} sort keys")
+        return [bool(v) for v in value]
+    return [bool(value)] * n
 
 
 class LazyGroupBy:

@@ -1,0 +1,382 @@
+package exec
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// hashJoin is a hash join. The build side is read whole into one batch and
+// indexed by key (head row per key, rows of equal keys chained in input
+// order); the probe side streams through as a row-wise step of its
+// pipeline, so probing runs on all cores. The build happens on first use.
+type hashJoin struct {
+	mem   memory.Allocator
+	ctx   context.Context
+	node  *lazy.Join
+	build Operator
+	// probeLeft says the left input is probed (all joins but right).
+	probeLeft bool
+	probeKeys []lazy.Expr
+	buildKeys []lazy.Expr
+
+	once    sync.Once
+	err     error
+	rows    arrow.RecordBatch // the build side, materialized
+	table   *joinTable
+	matched []uint32 // full joins: build rows that found a partner (atomic)
+}
+
+// joinTable maps keys to the first build row holding them; next chains the
+// other rows with the same key, in order.
+type joinTable struct {
+	mode int
+	ints map[int64]int32
+	strs map[string]int32
+	next []int32
+}
+
+func (t *joinTable) lookupInt(k int64) int32 {
+	if h, ok := t.ints[k]; ok {
+		return h
+	}
+	return -1
+}
+
+func (t *joinTable) lookupString(s string) int32 {
+	if h, ok := t.strs[s]; ok {
+		return h
+	}
+	return -1
+}
+
+func joinKeyMode(keys []lazy.Expr) int {
+	if len(keys) == 1 && intKeyable(keys[0].DataType()) {
+		return keysInt
+	}
+	if len(keys) == 1 && core.IsString(keys[0].DataType()) {
+		return keysString
+	}
+	return keysBytes
+}
+
+func anyNull(keys []arrow.Array, i int) bool {
+	for _, k := range keys {
+		if k.IsNull(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepare materializes and indexes the build side, once.
+func (j *hashJoin) prepare() error {
+	j.once.Do(func() {
+		defer recoverAsError(&j.err)
+		rows, err := collectAll(j.ctx, j.mem, j.build, j.build.Schema())
+		if err != nil {
+			j.err = err
+			return
+		}
+		j.rows = rows
+		n := int(rows.NumRows())
+		if j.node.Type == lazy.JoinFull {
+			j.matched = make([]uint32, n)
+		}
+		if j.node.Type == lazy.JoinCross {
+			return
+		}
+		keys := make([]arrow.Array, len(j.buildKeys))
+		defer func() {
+			for _, k := range keys {
+				if k != nil {
+					k.Release()
+				}
+			}
+		}()
+		for i, e := range j.buildKeys {
+			if keys[i], err = evalArray(j.mem, e, rows); err != nil {
+				j.err = err
+				return
+			}
+		}
+		t := &joinTable{mode: joinKeyMode(j.buildKeys), next: make([]int32, n)}
+		// Walk backwards and push on the front: chains come out in input order.
+		switch t.mode {
+		case keysInt:
+			t.ints = make(map[int64]int32, n)
+			vals := intKeys(keys[0], nil)
+			for i := n - 1; i >= 0; i-- {
+				if keys[0].IsNull(i) {
+					t.next[i] = -1
+					continue
+				}
+				h, ok := t.ints[vals[i]]
+				if !ok {
+					h = -1
+				}
+				t.next[i] = h
+				t.ints[vals[i]] = int32(i)
+			}
+		case keysString:
+			t.strs = make(map[string]int32, n)
+			at := kernels.StringAt(keys[0])
+			for i := n - 1; i >= 0; i-- {
+				if keys[0].IsNull(i) {
+					t.next[i] = -1
+					continue
+				}
+				s := at(i) // points into the build batch, which outlives the table
+				h, ok := t.strs[s]
+				if !ok {
+					h = -1
+				}
+				t.next[i] = h
+				t.strs[s] = int32(i)
+			}
+		default:
+			t.strs = make(map[string]int32, n)
+			enc, err := newRowEncoder(keys)
+			if err != nil {
+				j.err = err
+				return
+			}
+			var buf []byte
+			for i := n - 1; i >= 0; i-- {
+				if anyNull(keys, i) {
+					t.next[i] = -1
+					continue
+				}
+				buf = enc.encode(buf[:0], i)
+				h, ok := t.strs[unsafe.String(unsafe.SliceData(buf), len(buf))]
+				if !ok {
+					h = -1
+				}
+				t.next[i] = h
+				if !ok {
+					t.strs[string(buf)] = int32(i)
+				} else {
+					t.strs[unsafe.String(unsafe.SliceData(buf), len(buf))] = int32(i)
+				}
+			}
+		}
+		j.table = t
+	})
+	return j.err
+}
+
+// heads returns, for each probe row, the first matching build row or -1.
+func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
+	out := make([]int32, n)
+	t := j.table
+	switch t.mode {
+	case keysInt:
+		vals := intKeys(keys[0], nil)
+		nulls := keys[0].NullN() > 0
+		for i, v := range vals {
+			if nulls && keys[0].IsNull(i) {
+				out[i] = -1
+			} else {
+				out[i] = t.lookupInt(v)
+			}
+		}
+	case keysString:
+		at := kernels.StringAt(keys[0])
+		for i := range n {
+			if keys[0].IsNull(i) {
+				out[i] = -1
+			} else {
+				out[i] = t.lookupString(at(i))
+			}
+		}
+	default:
+		enc, err := newRowEncoder(keys)
+		if err != nil {
+			return nil, err
+		}
+		var buf []byte
+		for i := range n {
+			if anyNull(keys, i) {
+				out[i] = -1
+				continue
+			}
+			buf = enc.encode(buf[:0], i)
+			out[i] = t.lookupString(unsafe.String(unsafe.SliceData(buf), len(buf)))
+		}
+	}
+	return out, nil
+}
+
+// probe is the row-wise step applied to each probe batch.
+func (j *hashJoin) probe(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer rb.Release()
+	if err := j.prepare(); err != nil {
+		return nil, err
+	}
+	n := int(rb.NumRows())
+	var pIdx, bIdx []int32
+	switch j.node.Type {
+	case lazy.JoinCross:
+		m := int32(j.rows.NumRows())
+		pIdx = make([]int32, 0, n*int(m))
+		bIdx = make([]int32, 0, n*int(m))
+		for i := range n {
+			for b := range m {
+				pIdx = append(pIdx, int32(i))
+				bIdx = append(bIdx, b)
+			}
+		}
+	default:
+		keys := make([]arrow.Array, len(j.probeKeys))
+		defer func() {
+			for _, k := range keys {
+				if k != nil {
+					k.Release()
+				}
+			}
+		}()
+		for i, e := range j.probeKeys {
+			k, err := evalArray(j.mem, e, rb)
+			if err != nil {
+				return nil, err
+			}
+			keys[i] = k
+		}
+		heads, err := j.heads(keys, n)
+		if err != nil {
+			return nil, err
+		}
+		switch j.node.Type {
+		case lazy.JoinSemi, lazy.JoinAnti:
+			keep := j.node.Type == lazy.JoinSemi
+			for i, h := range heads {
+				if (h >= 0) == keep {
+					pIdx = append(pIdx, int32(i))
+				}
+			}
+		default:
+			outer := j.node.Type != lazy.JoinInner
+			pIdx = make([]int32, 0, n)
+			bIdx = make([]int32, 0, n)
+			for i, h := range heads {
+				if h < 0 {
+					if outer {
+						pIdx = append(pIdx, int32(i))
+						bIdx = append(bIdx, -1)
+					}
+					continue
+				}
+				for b := h; b >= 0; b = j.table.next[b] {
+					pIdx = append(pIdx, int32(i))
+					bIdx = append(bIdx, b)
+					if j.matched != nil {
+						atomic.StoreUint32(&j.matched[b], 1)
+					}
+				}
+			}
+		}
+	}
+	return j.assemble(rb, pIdx, bIdx)
+}
+
+// assemble gathers the output columns: probe rows pIdx beside build rows
+// bIdx (-1: nulls; nil pIdx: all nulls on the probe side).
+func (j *hashJoin) assemble(probe arrow.RecordBatch, pIdx, bIdx []int32) (arrow.RecordBatch, error) {
+	rows := len(bIdx)
+	if pIdx != nil {
+		rows = len(pIdx)
+	}
+	cols := make([]arrow.Array, len(j.node.Columns))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	probeSide := lazy.LeftSide
+	if !j.probeLeft {
+		probeSide = lazy.RightSide
+	}
+	for i, c := range j.node.Columns {
+		var err error
+		if c.Side == probeSide {
+			src := probe.Column(probe.Schema().FieldIndices(c.Source)[0])
+			if pIdx == nil {
+				cols[i], err = kernels.Broadcast(j.mem, nil, src.DataType(), rows)
+			} else {
+				cols[i], err = kernels.Gather(j.mem, src, pIdx)
+			}
+		} else {
+			src := j.rows.Column(j.rows.Schema().FieldIndices(c.Source)[0])
+			if bIdx == nil {
+				cols[i], err = kernels.Broadcast(j.mem, nil, src.DataType(), rows)
+			} else {
+				cols[i], err = kernels.Gather(j.mem, src, bIdx)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return array.NewRecordBatch(j.node.Schema(), cols, int64(rows)), nil
+}
+
+// fullJoinTail passes the probed rows through and then emits the build rows
+// no probe row matched, with nulls on the probe side.
+type fullJoinTail struct {
+	input Operator
+	join  *hashJoin
+	done  bool
+}
+
+func (f *fullJoinTail) Schema() *arrow.Schema { return f.join.node.Schema() }
+func (f *fullJoinTail) Close()                { f.input.Close() }
+
+func (f *fullJoinTail) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if f.done {
+		return nil, nil
+	}
+	rb, err := f.input.Next(ctx)
+	if err != nil || rb != nil {
+		return rb, err
+	}
+	f.done = true
+	if err := f.join.prepare(); err != nil {
+		return nil, err
+	}
+	var unmatched []int32
+	for i, m := range f.join.matched {
+		if atomic.LoadUint32(&m) == 0 {
+			unmatched = append(unmatched, int32(i))
+		}
+	}
+	if len(unmatched) == 0 {
+		return nil, nil
+	}
+	empty := array.NewRecordBatch(f.join.probeSchema(), nil, 0)
+	defer empty.Release()
+	return f.join.assemble(empty, nil, unmatched)
+}
+
+func (j *hashJoin) probeSchema() *arrow.Schema {
+	if j.probeLeft {
+		return j.node.Left.Schema()
+	}
+	return j.node.Right.Schema()
+}
+
+func (j *hashJoin) close() {
+	j.build.Close()
+	if j.rows != nil {
+		j.rows.Release()
+	}
+}

@@ -1,0 +1,216 @@
+package lazy
+
+import (
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// JoinType is how a join keeps rows.
+type JoinType string
+
+// The join types, with Polars' meaning.
+const (
+	JoinInner JoinType = "inner"
+	JoinLeft  JoinType = "left"
+	JoinRight JoinType = "right"
+	JoinFull  JoinType = "full"
+	JoinSemi  JoinType = "semi"
+	JoinAnti  JoinType = "anti"
+	JoinCross JoinType = "cross"
+)
+
+// JoinSide says which input an output column of a join comes from.
+type JoinSide int
+
+// The sides of a join.
+const (
+	LeftSide JoinSide = iota
+	RightSide
+)
+
+// JoinColumn is one output column of a join: a column of one input, under
+// its output name.
+type JoinColumn struct {
+	Side   JoinSide
+	Source string
+	Name   string
+}
+
+// Join combines two inputs on equal keys (null keys never match). Output
+// columns follow Polars: for inner and left joins the left columns, then the
+// right ones without the right keys; for right joins the left columns
+// without the left keys, then the right ones; for full joins every column
+// of both; for semi and anti joins only the left columns. A right column
+// whose name is taken gets Suffix. Rows come in the order of the left input
+// (right input for right joins), matches of one row in the other input's
+// order; a full join appends the unmatched right rows.
+type Join struct {
+	Left, Right     Plan
+	Type            JoinType
+	LeftOn, RightOn []Expr
+	Suffix          string
+	Columns         []JoinColumn
+	schema          *arrow.Schema
+}
+
+// NewJoin resolves the key expressions against each side, casts key pairs
+// of different types to their supertype, and works out the output columns.
+func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix string) (*Join, error) {
+	switch how {
+	case JoinInner, JoinLeft, JoinRight, JoinFull, JoinSemi, JoinAnti, JoinCross:
+	default:
+		return nil, core.Errorf(core.KindInvalidInput,
+			"unknown join type %q; use inner, left, right, full, semi, anti or cross", how)
+	}
+	if how == JoinCross {
+		if len(leftOn) > 0 || len(rightOn) > 0 {
+			return nil, core.Errorf(core.KindInvalidInput, "a cross join takes no join keys")
+		}
+	} else {
+		if len(leftOn) == 0 {
+			return nil, core.Errorf(core.KindInvalidInput, "a %s join needs join keys: on=, or left_on= and right_on=", how)
+		}
+		if len(leftOn) != len(rightOn) {
+			return nil, core.Errorf(core.KindInvalidInput,
+				"left_on has %d keys and right_on has %d; they must pair up", len(leftOn), len(rightOn))
+		}
+	}
+	if suffix == "" {
+		suffix = "_right"
+	}
+	lk := make([]Expr, len(leftOn))
+	rk := make([]Expr, len(rightOn))
+	for i := range leftOn {
+		l, err := Resolve(leftOn[i], left.Schema())
+		if err != nil {
+			return nil, err
+		}
+		r, err := Resolve(rightOn[i], right.Schema())
+		if err != nil {
+			return nil, err
+		}
+		lt, rt := l.DataType(), r.DataType()
+		if !arrow.TypeEqual(lt, rt) && !(core.IsString(lt) && core.IsString(rt)) {
+			st, ok := core.Supertype(lt, rt)
+			if !ok {
+				return nil, core.Errorf(core.KindSchema,
+					"join keys %s (%s) and %s (%s) have types that cannot be compared",
+					l, dtypeName(lt), r, dtypeName(rt))
+			}
+			l, r = castTo(l, st), castTo(r, st)
+		}
+		lk[i], rk[i] = l, r
+	}
+	j := &Join{Left: left, Right: right, Type: how, LeftOn: lk, RightOn: rk, Suffix: suffix}
+	if err := j.layout(); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// plainKeyNames lists the key expressions that are bare columns.
+func plainKeyNames(keys []Expr) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range keys {
+		if c, ok := k.(*Column); ok {
+			out[c.Name] = true
+		}
+	}
+	return out
+}
+
+func (j *Join) layout() error {
+	ls, rs := j.Left.Schema(), j.Right.Schema()
+	var cols []JoinColumn
+	taken := map[string]bool{}
+	add := func(side JoinSide, f arrow.Field) error {
+		name := f.Name
+		if taken[name] {
+			if side == LeftSide {
+				return core.Errorf(core.KindSchema, "join output has column '%s' twice", name)
+			}
+			name += j.Suffix
+			if taken[name] {
+				return core.Errorf(core.KindSchema,
+					"join output would have column '%s' twice; choose another suffix or rename a column first", name)
+			}
+		}
+		taken[name] = true
+		cols = append(cols, JoinColumn{Side: side, Source: f.Name, Name: name})
+		return nil
+	}
+	leftKeys, rightKeys := plainKeyNames(j.LeftOn), plainKeyNames(j.RightOn)
+	for _, f := range ls.Fields() {
+		if j.Type == JoinRight && leftKeys[f.Name] {
+			continue
+		}
+		if err := add(LeftSide, f); err != nil {
+			return err
+		}
+	}
+	if j.Type != JoinSemi && j.Type != JoinAnti {
+		for _, f := range rs.Fields() {
+			if (j.Type == JoinInner || j.Type == JoinLeft) && rightKeys[f.Name] {
+				continue
+			}
+			if err := add(RightSide, f); err != nil {
+				return err
+			}
+		}
+	}
+	j.Columns = cols
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		s := ls
+		if c.Side == RightSide {
+			s = rs
+		}
+		f := s.Field(s.FieldIndices(c.Source)[0])
+		fields[i] = arrow.Field{Name: c.Name, Type: f.Type, Nullable: true}
+	}
+	j.schema = arrow.NewSchema(fields, nil)
+	return nil
+}
+
+// WithInputs returns a copy of j over new inputs. Output names stay as they
+// were (a column keeps its suffix even if the column it clashed with was
+// pruned away); columns whose source is gone from an input are dropped.
+func (j *Join) WithInputs(left, right Plan) *Join {
+	c := *j
+	c.Left, c.Right = left, right
+	c.Columns = nil
+	var fields []arrow.Field
+	for _, col := range j.Columns {
+		s := left.Schema()
+		if col.Side == RightSide {
+			s = right.Schema()
+		}
+		idx := s.FieldIndices(col.Source)
+		if len(idx) == 0 {
+			continue
+		}
+		c.Columns = append(c.Columns, col)
+		fields = append(fields, arrow.Field{Name: col.Name, Type: s.Field(idx[0]).Type, Nullable: true})
+	}
+	c.schema = arrow.NewSchema(fields, nil)
+	return &c
+}
+
+func (j *Join) Schema() *arrow.Schema { return j.schema }
+func (j *Join) Children() []Plan      { return []Plan{j.Left, j.Right} }
+func (j *Join) WithChildren(ch []Plan) Plan {
+	return j.WithInputs(ch[0], ch[1])
+}
+
+func (j *Join) describe() string {
+	if j.Type == JoinCross {
+		return "CROSS JOIN"
+	}
+	pairs := make([]string, len(j.LeftOn))
+	for i := range j.LeftOn {
+		pairs[i] = j.LeftOn[i].String() + " = " + j.RightOn[i].String()
+	}
+	return strings.ToUpper(string(j.Type)) + " JOIN ON " + strings.Join(pairs, ", ")
+}
