@@ -27,6 +27,11 @@ type jsonNode struct {
 	Offset    int64             `json:"offset"`
 	Length    *int64            `json:"length"`
 	Keys      []json.RawMessage `json:"keys"`
+	Right     json.RawMessage   `json:"right"`
+	How       string            `json:"how"`
+	LeftOn    []json.RawMessage `json:"left_on"`
+	RightOn   []json.RawMessage `json:"right_on"`
+	Suffix    string            `json:"suffix"`
 	By        []jsonSortKey     `json:"by"`
 	Aggs      []json.RawMessage `json:"aggs"`
 }
@@ -126,6 +131,20 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 			return nil, err
 		}
 		return NewGroupBy(input, keys, aggs)
+	case "join":
+		right, err := d.node(n.Right)
+		if err != nil {
+			return nil, err
+		}
+		lk, err := d.exprs(n.LeftOn)
+		if err != nil {
+			return nil, err
+		}
+		rk, err := d.exprs(n.RightOn)
+		if err != nil {
+			return nil, err
+		}
+		return NewJoin(input, right, JoinType(n.How), lk, rk, n.Suffix)
 	case "sort":
 		keys := make([]SortKey, len(n.By))
 		for i, k := range n.By {

@@ -15,6 +15,10 @@ import (
 // projection) over a morsel source become steps of one parallel pipeline.
 type builder struct {
 	mem memory.Allocator
+	ctx context.Context
+	// closers release what operators outside the operator tree hold (the
+	// build sides of joins); Run calls them when the query ends.
+	closers []func()
 }
 
 func (b *builder) build(p lazy.Plan) (Operator, error) {
@@ -48,6 +52,8 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 			return nil, err
 		}
 		return &sortOp{mem: b.mem, input: in, keys: n.Keys, schema: n.Schema()}, nil
+	case *lazy.Join:
+		return b.join(n)
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {
@@ -197,7 +203,12 @@ var workMem memory.Allocator = memory.NewGoAllocator()
 // contiguous batch lets to_numpy() of a result column share its memory.
 func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Table, err error) {
 	defer recoverAsError(&err)
-	b := &builder{mem: workMem}
+	b := &builder{mem: workMem, ctx: ctx}
+	defer func() {
+		for _, c := range b.closers {
+			c()
+		}
+	}()
 	op, err := b.build(p)
 	if err != nil {
 		return nil, err
@@ -228,4 +239,32 @@ func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Tabl
 		return nil, err
 	}
 	return core.NewTable(schema, []arrow.RecordBatch{rb}), nil
+}
+
+// join builds a hash join: the build side becomes an operator read on first
+// probe; the probe side gets the probe as a row-wise step.
+func (b *builder) join(n *lazy.Join) (Operator, error) {
+	probePlan, buildPlan := n.Left, n.Right
+	probeKeys, buildKeys := n.LeftOn, n.RightOn
+	probeLeft := n.Type != lazy.JoinRight
+	if !probeLeft {
+		probePlan, buildPlan = n.Right, n.Left
+		probeKeys, buildKeys = n.RightOn, n.LeftOn
+	}
+	buildOp, err := b.build(buildPlan)
+	if err != nil {
+		return nil, err
+	}
+	j := &hashJoin{mem: b.mem, ctx: b.ctx, node: n, build: buildOp, probeLeft: probeLeft,
+		probeKeys: probeKeys, buildKeys: buildKeys}
+	b.closers = append(b.closers, j.close)
+	probeOp, err := b.build(probePlan)
+	if err != nil {
+		return nil, err
+	}
+	op := b.attach(probeOp, j.probe, n.Schema())
+	if n.Type == lazy.JoinFull {
+		return &fullJoinTail{input: op, join: j}, nil
+	}
+	return op, nil
 }

@@ -309,10 +309,10 @@ func (j *hashJoin) assemble(probe arrow.RecordBatch, pIdx, bIdx []int32) (arrow.
 	for i, c := range j.node.Columns {
 		var err error
 		if c.Side == probeSide {
-			src := probe.Column(probe.Schema().FieldIndices(c.Source)[0])
 			if pIdx == nil {
-				cols[i], err = kernels.Broadcast(j.mem, nil, src.DataType(), rows)
+				cols[i], err = kernels.Broadcast(j.mem, nil, j.node.Schema().Field(i).Type, rows)
 			} else {
+				src := probe.Column(probe.Schema().FieldIndices(c.Source)[0])
 				cols[i], err = kernels.Gather(j.mem, src, pIdx)
 			}
 		} else {

@@ -109,6 +109,9 @@ class DataFrame:
     def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
         return self.lazy().filter(*predicates, **constraints).collect()
 
+    def join(self, other: Any, on: Any = None, how: str = "inner", **kwargs: Any) -> "DataFrame":
+        return self.lazy().join(other, on, how, **kwargs).collect()
+
     def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,
              nulls_last: bool | list[bool] = False, maintain_order: bool = False) -> "DataFrame":
         return self.lazy().sort(by, *more_by, descending=descending, nulls_last=nulls_last,

@@ -84,6 +84,41 @@ class LazyFrame:
             raise TypeError("group_by() needs at least one key")
         return LazyGroupBy(self, keys, maintain_order)
 
+    def join(self, other: Any, on: Any = None, how: str = "inner", *, left_on: Any = None,
+             right_on: Any = None, suffix: str = "_right", validate: str = "m:m",
+             coalesce: bool | None = None, maintain_order: str | None = None) -> "LazyFrame":
+        """Join with another frame on equal keys (null keys never match).
+
+        ``how`` is inner, left, right, full, semi, anti or cross. Columns and
+        names follow Polars: the right join keys are dropped for inner and left
+        joins, kept (suffixed on a clash) for full joins; other clashing right
+        columns get ``suffix``.
+        """
+        other_lf = other.lazy() if hasattr(other, "lazy") else other
+        if not isinstance(other_lf, LazyFrame):
+            raise TypeError(f"join needs a DataFrame or LazyFrame, got {type(other).__name__}")
+        if how == "outer":
+            how = "full"
+        if coalesce:
+            from .exceptions import NotSupportedError
+
+            raise NotSupportedError("join(coalesce=True) is not supported yet; select the key you want after the join")
+        if how == "cross":
+            if on is not None or left_on is not None or right_on is not None:
+                raise ValueError("a cross join takes no join keys")
+            lk, rk = [], []
+        else:
+            if on is not None:
+                if left_on is not None or right_on is not None:
+                    raise ValueError("pass either on= or left_on= and right_on=, not both")
+                left_on = right_on = on
+            if left_on is None or right_on is None:
+                raise ValueError(f"a {how} join needs on= or both left_on= and right_on=")
+            lk = to_exprs(left_on if isinstance(left_on, (list, tuple)) else [left_on])
+            rk = to_exprs(right_on if isinstance(right_on, (list, tuple)) else [right_on])
+        return LazyFrame({"kind": "join", "input": self._plan, "right": other_lf._plan, "how": how,
+                          "left_on": lk, "right_on": rk, "suffix": suffix})
+
     def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,
              nulls_last: bool | list[bool] = False, maintain_order: bool = False) -> "LazyFrame":
         """Sort by columns or expressions. The sort is always stable; nulls come
