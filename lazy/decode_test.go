@@ -195,7 +195,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"float literal without value", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "lit", "dtype": "Float32"}], "input": {"kind": "scan", "source": 0}}}`, core.KindInvalidInput, "float literal without a value"},
 		{"float literal from a word", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "lit", "value": "many", "dtype": "Float64"}], "input": {"kind": "scan", "source": 0}}}`, core.KindInvalidInput, "float literal"},
 		{"literal list", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "lit", "value": [1, 2]}], "input": {"kind": "scan", "source": 0}}}`, core.KindInvalidInput, "literal of unexpected JSON type"},
-		{"unknown node", `{"version": 1, "plan": {"kind": "join", "input": {"kind": "scan", "source": 0}}}`, core.KindNotSupported, `plan node "join"`},
+		{"unknown node", `{"version": 1, "plan": {"kind": "pivot", "input": {"kind": "scan", "source": 0}}}`, core.KindNotSupported, `plan node "pivot"`},
 		{"unknown expression", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "window"}], "input": {"kind": "scan", "source": 0}}}`, core.KindNotSupported, `expression kind "window"`},
 		{"unknown binary op", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "binary", "op": "pow", "left": {"kind": "col", "name": "a"}, "right": {"kind": "col", "name": "a"}}], "input": {"kind": "scan", "source": 0}}}`, core.KindNotSupported, `binary operator "pow"`},
 		{"unknown unary op", `{"version": 1, "plan": {"kind": "select", "exprs": [{"kind": "unary", "op": "abs", "expr": {"kind": "col", "name": "a"}}], "input": {"kind": "scan", "source": 0}}}`, core.KindNotSupported, `unary operator "abs"`},
