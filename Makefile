@@ -35,6 +35,7 @@ build/cgocheck2/libalopex.so: $(shell find . -name '*.go' -not -path './.venv/*'
 	GOEXPERIMENT=cgocheck2 $(GO) build -buildmode=c-shared -o $@ ./capi
 
 test: install
+	$(MAKE) lint
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(PY) -m pytest -q python/tests
@@ -63,7 +64,7 @@ bench: venv
 	$(PY) bench/run.py
 
 lint: venv
-	gofmt -l . | grep -v '^.venv' | (! grep .)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(PY) -m ruff check python bench examples
 
 clean:

@@ -125,6 +125,9 @@ type countState struct {
 
 func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
 func (s *countState) update(gids []int32, arr arrow.Array, _ int64) {
+	if !s.all && arr != nil && arr.DataType().ID() == arrow.NULL {
+		return // a Null column has no values to count
+	}
 	if s.all || arr == nil || arr.NullN() == 0 {
 		for _, g := range gids {
 			s.n[g]++
