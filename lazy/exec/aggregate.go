@@ -62,9 +62,9 @@ type groupTable struct {
 
 // Key modes of a group table.
 const (
-	keysBytes = iota // row-encoded keys (any types, any number)
-	keysInt          // one integer-like key
-	keysString       // one string key
+	keysBytes  = iota // row-encoded keys (any types, any number)
+	keysInt           // one integer-like key
+	keysString        // one string key
 )
 
 func newGroupTable(mode int) *groupTable {
