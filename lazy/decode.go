@@ -43,18 +43,20 @@ type jsonSortKey struct {
 }
 
 type jsonExpr struct {
-	Kind   string          `json:"kind"`
-	Name   string          `json:"name"`
-	Value  json.RawMessage `json:"value"`
-	DType  string          `json:"dtype"`
-	Op     string          `json:"op"`
-	Left   json.RawMessage `json:"left"`
-	Right  json.RawMessage `json:"right"`
-	Expr   json.RawMessage `json:"expr"`
-	Strict *bool           `json:"strict"`
-	Func   string          `json:"func"`
-	Param  *float64        `json:"param"`
-	Interp string          `json:"interp"`
+	Kind   string            `json:"kind"`
+	Name   string            `json:"name"`
+	Value  json.RawMessage   `json:"value"`
+	DType  string            `json:"dtype"`
+	Op     string            `json:"op"`
+	Left   json.RawMessage   `json:"left"`
+	Right  json.RawMessage   `json:"right"`
+	Expr   json.RawMessage   `json:"expr"`
+	Strict *bool             `json:"strict"`
+	Func   string            `json:"func"`
+	Args   []json.RawMessage `json:"args"`
+	Opts   map[string]any    `json:"opts"`
+	Param  *float64          `json:"param"`
+	Interp string            `json:"interp"`
 }
 
 // Decode builds a resolved plan from its JSON form. sources are the frames
@@ -215,6 +217,16 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 		}
 		strict := e.Strict == nil || *e.Strict
 		return &Cast{X: x, To: to, Strict: strict}, nil
+	case "call":
+		args, err := d.exprs(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		opts := map[string]any{}
+		for k, v := range e.Opts {
+			opts[k] = jsonOpt(v)
+		}
+		return &Call{Name: e.Name, Args: args, Opts: opts}, nil
 	case "agg":
 		a := &Agg{Func: AggFunc(e.Func), Interp: e.Interp}
 		if e.Param != nil {
@@ -340,4 +352,24 @@ func jsonFloat(v any) (float64, error) {
 func DecodeExpr(data []byte) (Expr, error) {
 	var d decoder
 	return d.expr(data)
+}
+
+// jsonOpt turns a decoded option (json.Number under UseNumber) into int64,
+// float64, bool, string, nil or []any of those.
+func jsonOpt(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(string(x), 64)
+		return f
+	case []any:
+		out := make([]any, len(x))
+		for i, y := range x {
+			out[i] = jsonOpt(y)
+		}
+		return out
+	}
+	return v
 }

@@ -67,6 +67,8 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 		return r.unary(e, x)
 	case *Agg:
 		return r.agg(e)
+	case *Call:
+		return r.call(e)
 	case *Binary:
 		l, err := r.resolve(e.Left)
 		if err != nil {

@@ -77,6 +77,8 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 			return kernels.Value{}, withExpr(err, e)
 		}
 		return kernels.ArrayValue(out), nil
+	case *lazy.Call:
+		return evalCall(mem, e, rb)
 	case *lazy.Binary:
 		l, err := evalExpr(mem, e.Left, rb)
 		if err != nil {

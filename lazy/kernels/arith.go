@@ -64,6 +64,9 @@ func Arith(mem memory.Allocator, op ArithOp, a, b Value, n int) (arrow.Array, er
 	return nil, typeErr("arithmetic", t)
 }
 
+// ScalarAs converts a scalar (int64, uint64, float64 or bool) to T.
+func ScalarAs[T Num](v any) T { return scalarAs[T](v) }
+
 // scalarAs converts a scalar (int64, uint64 or float64) to T.
 func scalarAs[T Num](v any) T {
 	switch x := v.(type) {

@@ -42,6 +42,7 @@ from .exceptions import (
 )
 from .expr import (
     Expr,
+    coalesce,
     col,
     count,
     first,
@@ -56,6 +57,7 @@ from .expr import (
     std,
     sum,
     var,
+    when,
 )
 from .frame import DataFrame, Series, from_arrow, from_dict, from_dicts, from_numpy, from_pandas
 from .lazyframe import LazyFrame
@@ -65,7 +67,7 @@ __engine_version__ = _ffi.engine_version()
 
 __all__ = [
     "DataFrame", "LazyFrame", "Series", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
-    "median", "n_unique", "first", "last", "std", "var",
+    "median", "n_unique", "first", "last", "std", "var", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",

@@ -152,6 +152,103 @@ class Expr:
         """Convert to ``dtype``; with ``strict=False`` values that do not fit become null."""
         return Expr(_node("cast", dtype=dtype_name(dtype), strict=bool(strict), expr=self._node))
 
+    # --- functions -----------------------------------------------------------------
+    def _call(self, name: str, *args: Any, **opts: Any) -> Expr:
+        """Apply the engine function ``name`` with this expression as the first argument."""
+        return Expr(_node("call", name=name, args=[self._node] + [_to_node(a) for a in args], opts=opts))
+
+    # math
+    def abs(self) -> Expr: return self._call("abs")
+    def __abs__(self) -> Expr: return self._call("abs")
+    def sign(self) -> Expr: return self._call("sign")
+    def sqrt(self) -> Expr: return self._call("sqrt")
+    def exp(self) -> Expr: return self._call("exp")
+    def log10(self) -> Expr: return self._call("log10")
+    def log1p(self) -> Expr: return self._call("log1p")
+    def sin(self) -> Expr: return self._call("sin")
+    def cos(self) -> Expr: return self._call("cos")
+    def tan(self) -> Expr: return self._call("tan")
+    def floor(self) -> Expr: return self._call("floor")
+    def ceil(self) -> Expr: return self._call("ceil")
+
+    def log(self, base: float = math.e) -> Expr:
+        out = self._call("log")
+        return out if base == math.e else out / math.log(base)
+
+    def pow(self, exponent: Any) -> Expr: return self._call("pow", exponent)
+    def __pow__(self, exponent: Any) -> Expr: return self._call("pow", exponent)
+    def __rpow__(self, base: Any) -> Expr: return Expr(_lit_node(base))._call("pow", self)
+
+    def round(self, decimals: int = 0, mode: str = "half_to_even") -> Expr:
+        """Round to ``decimals`` places; halves go to the even neighbour unless
+        ``mode="half_away_from_zero"`` (Polars' default and option)."""
+        return self._call("round", decimals=int(decimals), mode=mode)
+
+    def clip(self, lower_bound: Any = None, upper_bound: Any = None) -> Expr:
+        """Limit values to [lower_bound, upper_bound] (None: no bound)."""
+        return self._call("clip", lower_bound, upper_bound)
+
+    def is_nan(self) -> Expr: return self._call("is_nan")
+    def is_not_nan(self) -> Expr: return self._call("is_not_nan")
+    def is_finite(self) -> Expr: return self._call("is_finite")
+    def is_infinite(self) -> Expr: return self._call("is_infinite")
+
+    def fill_null(self, value: Any = None, strategy: str | None = None) -> Expr:
+        """Replace nulls with ``value`` (an expression or a literal)."""
+        if strategy is not None:
+            if strategy in ("zero", "one"):
+                value = 0 if strategy == "zero" else 1
+            else:
+                from .exceptions import NotSupportedError
+
+                raise NotSupportedError(f"fill_null(strategy={strategy!r}) is not supported yet; pass a value")
+        return self._call("fill_null", value)
+
+    def fill_nan(self, value: Any) -> Expr:
+        """Replace NaN with ``value`` (nulls stay null)."""
+        return self._call("fill_nan", value)
+
+    def is_in(self, other: Any) -> Expr:
+        """Whether each value is in ``other`` (a list, set, tuple, NumPy array or Series)."""
+        if isinstance(other, Expr):
+            from .exceptions import NotSupportedError
+
+            raise NotSupportedError("is_in with an expression is not supported yet; pass a list of values")
+        if hasattr(other, "to_list"):
+            other = other.to_list()
+        elif hasattr(other, "tolist"):
+            other = other.tolist()
+        values = []
+        for v in other:
+            if hasattr(v, "item"):
+                v = v.item()
+            if isinstance(v, float) and not math.isfinite(v):
+                continue
+            values.append(v)
+        return self._call("is_in", values=values)
+
+    def is_between(self, lower_bound: Any, upper_bound: Any, closed: str = "both") -> Expr:
+        """``lower_bound <= x <= upper_bound``; ``closed`` is both, left, right or none."""
+        if closed not in ("both", "left", "right", "none"):
+            raise ValueError("closed must be 'both', 'left', 'right' or 'none'")
+        lo = self >= lower_bound if closed in ("both", "left") else self > lower_bound
+        hi = self <= upper_bound if closed in ("both", "right") else self < upper_bound
+        return lo & hi
+
+    @property
+    def str(self) -> Any:
+        """String functions: ``ax.col("name").str.to_uppercase()``."""
+        from .expr_str import ExprStringNameSpace
+
+        return ExprStringNameSpace(self)
+
+    @property
+    def dt(self) -> Any:
+        """Date and time functions: ``ax.col("when").dt.year()``."""
+        from .expr_dt import ExprDateTimeNameSpace
+
+        return ExprDateTimeNameSpace(self)
+
     # --- aggregates ---------------------------------------------------------------
     def _agg(self, func: str, **fields: Any) -> Expr:
         return Expr(_node("agg", func=func, expr=self._node, **fields))
@@ -232,6 +329,59 @@ def len() -> Expr:  # noqa: A001 - Polars' name
     return Expr(_node("agg", func="len", expr=None))
 
 
+class When:
+    """``ax.when(cond).then(value)``: continue with ``.when`` or ``.otherwise``."""
+
+    def __init__(self, branches: list[tuple[dict[str, Any], dict[str, Any]]], cond: dict[str, Any]):
+        self._branches = branches
+        self._cond = cond
+
+    def then(self, value: Any) -> "Then":
+        return Then(self._branches + [(self._cond, _to_node(value, str_as_col=True))])
+
+
+class Then(Expr):
+    """A when/then chain; it is an expression (null where no branch applies)."""
+
+    __slots__ = ("_branches",)
+
+    def __init__(self, branches: list[tuple[dict[str, Any], dict[str, Any]]]):
+        self._branches = branches
+        super().__init__(self._build(_node("lit", value=None)))
+
+    def _build(self, otherwise: dict[str, Any]) -> dict[str, Any]:
+        args = [x for pair in self._branches for x in pair] + [otherwise]
+        return _node("call", name="when", args=args, opts={})
+
+    def when(self, *predicates: Any) -> When:
+        return When(self._branches, _combine(predicates))
+
+    def otherwise(self, value: Any) -> Expr:
+        return Expr(self._build(_to_node(value, str_as_col=True)))
+
+
+def _combine(predicates: tuple[Any, ...]) -> dict[str, Any]:
+    out = None
+    for p in predicates:
+        e = col(p) if isinstance(p, str) else p
+        out = e if out is None else out & e
+    if out is None:
+        raise TypeError("when() needs a condition")
+    return out._node
+
+
+def when(*predicates: Any) -> When:
+    """Start a conditional: ``ax.when(c1).then(v1).when(c2).then(v2).otherwise(v3)``."""
+    return When([], _combine(predicates))
+
+
+def coalesce(*exprs: Any) -> Expr:
+    """The first non-null of the expressions (strs are column names)."""
+    items = [x for e in exprs for x in (e if isinstance(e, (list, tuple)) else [e])]
+    nodes = [_to_node(e, str_as_col=True) for e in items]
+    return Expr(_node("call", name="coalesce", args=nodes, opts={}))
+
+
 def _agg_fn(func: str):
     def fn(*names: str | Expr) -> Expr | list[Expr]:
         cols = [col(n) if isinstance(n, str) else n for n in names]
@@ -278,6 +428,10 @@ def _render(n: dict[str, Any]) -> str:
         return f'{_render(n["expr"])}.alias("{n["name"]}")'
     if k == "cast":
         return f"{_render(n['expr'])}.cast({n['dtype']})"
+    if k == "call":
+        args = n.get("args") or []
+        head = _render(args[0]) + "." if args else ""
+        return f"{head}{n['name']}(" + ", ".join(_render(a) for a in args[1:]) + ")"
     if k == "agg":
         inner = _render(n["expr"]) + "." if n.get("expr") else ""
         return f"{inner}{n['func']}()"

@@ -1,0 +1,197 @@
+package lazy
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Call applies a named scalar function (from the function registry) to its
+// arguments, row by row. Opts carries non-expression options (a regex
+// flag, a rounding mode); values are JSON-like (bool, float64, string,
+// []any). After resolution Type is the result type and Args are cast as the
+// function wants them.
+type Call struct {
+	Name string
+	Args []Expr
+	Opts map[string]any
+	Type arrow.DataType
+}
+
+func (e *Call) DataType() arrow.DataType { return e.Type }
+func (e *Call) Children() []Expr         { return e.Args }
+func (e *Call) WithChildren(ch []Expr) Expr {
+	c := *e
+	c.Args = ch
+	return &c
+}
+
+func (e *Call) String() string {
+	var b strings.Builder
+	args := e.Args
+	if len(args) > 0 {
+		b.WriteString(args[0].String())
+		b.WriteString(".")
+		args = args[1:]
+	}
+	b.WriteString(e.Name)
+	b.WriteString("(")
+	parts := make([]string, 0, len(args)+len(e.Opts))
+	for _, a := range args {
+		parts = append(parts, a.String())
+	}
+	keys := make([]string, 0, len(e.Opts))
+	for k := range e.Opts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, k+"="+formatOpt(e.Opts[k]))
+	}
+	b.WriteString(strings.Join(parts, ", "))
+	b.WriteString(")")
+	return b.String()
+}
+
+func formatOpt(v any) string {
+	switch x := v.(type) {
+	case string:
+		return `"` + x + `"`
+	case nil:
+		return "null"
+	}
+	return (&Literal{Value: normalizeOpt(v)}).String()
+}
+
+func normalizeOpt(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case float64:
+		if x == float64(int64(x)) {
+			return int64(x)
+		}
+	}
+	return v
+}
+
+// Function describes a scalar function to the planner: Resolve receives the
+// resolved arguments and options and returns the result type and the
+// arguments as the kernel wants them (with casts inserted), or an error
+// naming the problem. Execution is registered separately, in lazy/exec.
+type Function struct {
+	Name    string
+	Resolve func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error)
+}
+
+var functions = map[string]*Function{}
+
+// RegisterFunction makes a function known to the planner. It is called from
+// init functions of the files defining the functions.
+func RegisterFunction(f *Function) {
+	if _, dup := functions[f.Name]; dup {
+		panic("alopex: function registered twice: " + f.Name)
+	}
+	functions[f.Name] = f
+}
+
+// LookupFunction returns a registered function.
+func LookupFunction(name string) (*Function, bool) {
+	f, ok := functions[name]
+	return f, ok
+}
+
+func (r *resolver) call(e *Call) (Expr, error) {
+	f, ok := functions[e.Name]
+	if !ok {
+		return nil, core.Errorf(core.KindNotSupported, "function %q is not supported", e.Name)
+	}
+	args := make([]Expr, len(e.Args))
+	for i, a := range e.Args {
+		x, err := r.resolve(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = x
+	}
+	t, args, err := f.Resolve(args, e.Opts)
+	if err != nil {
+		if ce, ok := err.(*core.Error); ok && ce.Details["expression"] == nil {
+			return nil, core.Errorf(ce.Kind, "%s (in expression %s)", ce.Message, e).With("expression", e.String())
+		}
+		return nil, err
+	}
+	return &Call{Name: e.Name, Args: args, Opts: e.Opts, Type: t}, nil
+}
+
+// Helpers for function resolvers.
+
+// ArgCount checks the number of arguments of a call.
+func ArgCount(name string, args []Expr, min, max int) error {
+	if len(args) < min || (max >= 0 && len(args) > max) {
+		return core.Errorf(core.KindInvalidInput, "%s takes %d to %d arguments, got %d", name, min, max, len(args))
+	}
+	return nil
+}
+
+// CastArg casts an argument to t (a literal is converted at plan time).
+func CastArg(e Expr, t arrow.DataType) Expr { return castTo(e, t) }
+
+// CommonType returns the supertype of the arguments (dynamic literals adapt).
+func CommonType(args []Expr) (arrow.DataType, bool) {
+	var t arrow.DataType
+	var typed Expr
+	for _, a := range args {
+		if a.DataType().ID() == arrow.NULL {
+			continue
+		}
+		if t == nil {
+			t, typed = a.DataType(), a
+			continue
+		}
+		st, ok := operandTypes(typed, a)
+		if !ok {
+			return nil, false
+		}
+		t = st
+		typed = &Column{Type: t}
+	}
+	if t == nil {
+		return arrow.Null, true
+	}
+	if l, ok := typed.(*Literal); ok && l.Dynamic {
+		t = settleLiteral(l).DataType()
+	}
+	return t, true
+}
+
+// OptString reads a string option.
+func OptString(opts map[string]any, key, def string) string {
+	if v, ok := opts[key].(string); ok {
+		return v
+	}
+	return def
+}
+
+// OptBool reads a boolean option.
+func OptBool(opts map[string]any, key string, def bool) bool {
+	if v, ok := opts[key].(bool); ok {
+		return v
+	}
+	return def
+}
+
+// OptFloat reads a numeric option.
+func OptFloat(opts map[string]any, key string, def float64) float64 {
+	switch v := opts[key].(type) {
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	case int:
+		return float64(v)
+	}
+	return def
+}

@@ -1,0 +1,56 @@
+package exec
+
+import (
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// scalarFn evaluates a registered function over n rows. args are the
+// evaluated arguments (arrays or broadcast scalars; the evaluator does not
+// release them); out is the resolved result type. The result is owned by
+// the caller.
+type scalarFn func(mem memory.Allocator, call *lazy.Call, args []kernels.Value, n int) (arrow.Array, error)
+
+var evaluators = map[string]scalarFn{}
+
+// registerEval makes a function executable. Each function's planner side is
+// registered with lazy.RegisterFunction under the same name.
+func registerEval(name string, fn scalarFn) {
+	if _, dup := evaluators[name]; dup {
+		panic("alopex: evaluator registered twice: " + name)
+	}
+	evaluators[name] = fn
+}
+
+func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels.Value, error) {
+	fn, ok := evaluators[e.Name]
+	if !ok {
+		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)
+	}
+	args := make([]kernels.Value, len(e.Args))
+	defer func() {
+		for _, a := range args {
+			a.Release()
+		}
+	}()
+	for i, a := range e.Args {
+		v, err := evalExpr(mem, a, rb)
+		if err != nil {
+			return kernels.Value{}, err
+		}
+		args[i] = v
+	}
+	out, err := fn(mem, e, args, int(rb.NumRows()))
+	if err != nil {
+		return kernels.Value{}, withExpr(err, e)
+	}
+	return kernels.ArrayValue(out), nil
+}
+
+// materialize returns v as an array of n rows; release it after use.
+func materialize(mem memory.Allocator, v kernels.Value, n int) (arrow.Array, error) {
+	return v.Materialize(mem, n)
+}
