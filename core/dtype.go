@@ -283,6 +283,18 @@ func Supertype(a, b arrow.DataType) (arrow.DataType, bool) {
 		return mixedSign(a, b), true
 	case IsUnsigned(a) && IsSigned(b):
 		return mixedSign(b, a), true
+	case a.ID() == arrow.DATE32 && b.ID() == arrow.TIMESTAMP:
+		return b, true
+	case a.ID() == arrow.TIMESTAMP && b.ID() == arrow.DATE32:
+		return a, true
+	case a.ID() == arrow.TIMESTAMP && b.ID() == arrow.TIMESTAMP && a.(*arrow.TimestampType).TimeZone == b.(*arrow.TimestampType).TimeZone,
+		a.ID() == arrow.DURATION && b.ID() == arrow.DURATION:
+		// The finer unit; datetimes only within one time zone.
+		ua, ub := unitOf(a), unitOf(b)
+		if ua >= ub {
+			return a, true
+		}
+		return b, true
 	case a.ID() == arrow.BOOL && IsNumeric(b):
 		return b, true
 	case b.ID() == arrow.BOOL && IsNumeric(a):
@@ -304,4 +316,14 @@ func mixedSign(s, u arrow.DataType) arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	}
 	return signedOfWidth(need)
+}
+
+func unitOf(t arrow.DataType) arrow.TimeUnit {
+	switch t := t.(type) {
+	case *arrow.TimestampType:
+		return t.Unit
+	case *arrow.DurationType:
+		return t.Unit
+	}
+	return arrow.Second
 }

@@ -112,9 +112,11 @@ func TestSupertypeOtherTypes(t *testing.T) {
 		// Null gives way to anything.
 		{arrow.Null, arrow.FixedWidthTypes.Date32, arrow.FixedWidthTypes.Date32},
 		{arrow.FixedWidthTypes.Timestamp_ms, arrow.Null, arrow.FixedWidthTypes.Timestamp_ms},
-		// Nothing joins temporal types with numbers or different units.
+		// Nothing joins temporal types with numbers; datetimes meet in the
+		// finer unit, dates and datetimes as datetimes.
 		{arrow.FixedWidthTypes.Date32, arrow.PrimitiveTypes.Int32, nil},
-		{arrow.FixedWidthTypes.Timestamp_ms, arrow.FixedWidthTypes.Timestamp_us, nil},
+		{arrow.FixedWidthTypes.Timestamp_ms, arrow.FixedWidthTypes.Timestamp_us, arrow.FixedWidthTypes.Timestamp_us},
+		{arrow.FixedWidthTypes.Date32, arrow.FixedWidthTypes.Timestamp_us, arrow.FixedWidthTypes.Timestamp_us},
 		{arrow.BinaryTypes.Binary, arrow.BinaryTypes.String, nil},
 	}
 	for _, c := range cases {

@@ -2,6 +2,7 @@ package lazy
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -114,6 +115,14 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 			flat = append(flat, &Alias{X: a, Name: tmp})
 			return &Column{Name: tmp, Type: a.Type}
 		})
+		for _, c := range ColumnsUsed(rewritten) {
+			if !strings.HasPrefix(c, "__agg") {
+				return nil, core.Errorf(core.KindNotSupported,
+					"%s uses column '%s' outside an aggregate: per-row values beside an aggregate "+
+						"(a broadcast, or a list per group) are not supported yet; aggregate it too, e.g. col(%q).first()",
+					e, c, c).With("expression", r.String())
+			}
+		}
 		if OutputName(rewritten) != name {
 			rewritten = &Alias{X: rewritten, Name: name}
 		}

@@ -158,6 +158,9 @@ func (e *Cast) WithChildren(ch []Expr) Expr  { c := *e; c.X = ch[0]; return &c }
 func (e *Column) String() string { return "col(" + strconv.Quote(e.Name) + ")" }
 
 func (e *Literal) String() string {
+	if v, ok := e.Value.(int64); ok && e.Type != nil && IsTemporal(e.Type) {
+		return dtypeName(e.Type) + "(" + describeTemporal(v, e.Type) + ")"
+	}
 	switch v := e.Value.(type) {
 	case nil:
 		return "null"

@@ -288,6 +288,12 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 		}
 		return &Binary{Op: orig.Op, Left: castTo(l, st), Right: castTo(rr, st), Type: arrow.FixedWidthTypes.Boolean}, nil
 	case orig.Op.IsArithmetic():
+		if call, ok, err := temporalArith(orig, l, rr); ok {
+			if err != nil {
+				return nil, err
+			}
+			return call, nil
+		}
 		if orig.Op == OpAdd && core.IsString(lt) && core.IsString(rt) {
 			s := arrow.BinaryTypes.String
 			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
@@ -380,6 +386,8 @@ func canCast(from, to arrow.DataType) bool {
 	switch {
 	case arrow.TypeEqual(from, to), from.ID() == arrow.NULL:
 		return true
+	case IsTemporal(from) || IsTemporal(to):
+		return temporalCastable(from, to)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
 	case core.IsString(from):
@@ -400,6 +408,9 @@ func foldCast(c *Cast) Expr {
 		return &Literal{Value: nil, Type: c.To}
 	}
 	to := c.To
+	if IsTemporal(lit.Type) || IsTemporal(to) {
+		return foldTemporalCast(c, lit)
+	}
 	switch v := lit.Value.(type) {
 	case int64:
 		switch {

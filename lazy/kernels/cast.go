@@ -28,6 +28,9 @@ func Cast(mem memory.Allocator, a arrow.Array, to arrow.DataType, strict bool) (
 		return Broadcast(mem, nil, to, n)
 	}
 	c := caster{mem: mem, src: a, to: to, strict: strict}
+	if isTemporal(from) || isTemporal(to) {
+		return c.temporal()
+	}
 	switch {
 	case core.IsNumeric(from) && core.IsNumeric(to):
 		return c.numeric()

@@ -186,6 +186,10 @@ func Broadcast(mem memory.Allocator, v any, t arrow.DataType, n int) (arrow.Arra
 		return fillNum(mem, t, uint32(v.(uint64)), n), nil
 	case arrow.UINT64:
 		return fillNum(mem, t, v.(uint64), n), nil
+	case arrow.DATE32, arrow.TIME32:
+		return fillNum(mem, t, int32(scalarAs[int64](v)), n), nil
+	case arrow.TIMESTAMP, arrow.DURATION, arrow.DATE64, arrow.TIME64:
+		return fillNum(mem, t, scalarAs[int64](v), n), nil
 	case arrow.FLOAT32:
 		return fillNum(mem, t, float32(v.(float64)), n), nil
 	case arrow.FLOAT64:

@@ -14,6 +14,12 @@ _SIMPLE = {
 
 
 def to_arrow(name: str) -> pa.DataType:
+    import re
+
+    m = re.fullmatch(r"(Datetime|Duration)\(time_unit='(\w+)'(?:, time_zone='([^']*)')?\)", name)
+    if m:
+        family, unit, tz = m.groups()
+        return pa.timestamp(unit, tz) if family == "Datetime" else pa.duration(unit)
     try:
         return _SIMPLE[name]
     except KeyError:

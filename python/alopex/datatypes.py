@@ -55,6 +55,28 @@ Utf8 = String
 Binary = DataType("Binary")
 Date = DataType("Date")
 
+class _Parametric(DataType):
+    """A type family that is also its default member: ``ax.Datetime`` is
+    Datetime in microseconds, ``ax.Datetime("ns")`` in nanoseconds."""
+
+    __slots__ = ("_family", "_default_unit")
+
+    def __init__(self, family: str, default_unit: str = "us"):
+        self._family = family
+        self._default_unit = default_unit
+        super().__init__(f"{family}(time_unit='{default_unit}')")
+
+    def __call__(self, time_unit: str = "us", time_zone: str | None = None) -> DataType:
+        if time_unit not in ("ns", "us", "ms", "s") or (time_unit == "s" and self._family == "Datetime"):
+            raise ValueError(f"time_unit must be 'ns', 'us' or 'ms', got {time_unit!r}")
+        if time_zone:
+            return DataType(f"{self._family}(time_unit='{time_unit}', time_zone='{time_zone}')")
+        return DataType(f"{self._family}(time_unit='{time_unit}')")
+
+
+Datetime = _Parametric("Datetime")
+Duration = _Parametric("Duration")
+
 _INTEGER = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
 _NUMERIC = _INTEGER | {"Float32", "Float64"}
 
@@ -64,11 +86,18 @@ _BY_NAME = {
               Float32, Float64, String, Binary, Date)
 }
 
-_PYTHON_TYPES = {int: Int64, float: Float64, str: String, bool: Boolean}
+import datetime as _dt  # noqa: E402
+
+_PYTHON_TYPES = {int: Int64, float: Float64, str: String, bool: Boolean, _dt.date: Date,
+                 _dt.datetime: Datetime, _dt.timedelta: Duration}
 
 
 def from_name(name: str) -> DataType:
     """The DataType for an engine type name (unknown names keep their text)."""
+    if name == Datetime.name:
+        return Datetime
+    if name == Duration.name:
+        return Duration
     return _BY_NAME.get(name) or DataType(name)
 
 
@@ -76,6 +105,8 @@ def dtype_name(dtype: Any) -> str:
     """Normalize what a user passes as a type (ax.Int64, "Int64", int, a pyarrow type)."""
     if isinstance(dtype, DataType):
         return dtype.name
+    if dtype in (_dt.date, _dt.datetime, _dt.timedelta):
+        return _PYTHON_TYPES[dtype].name
     if isinstance(dtype, str):
         return from_name(dtype).name
     if dtype in _PYTHON_TYPES:
@@ -106,9 +137,9 @@ def from_arrow(t: pa.DataType) -> DataType:
         return Date
     if pa.types.is_timestamp(t):
         tz = f", time_zone='{t.tz}'" if t.tz else ""
-        return DataType(f"Datetime(time_unit='{t.unit}'{tz})")
+        return from_name(f"Datetime(time_unit='{t.unit}'{tz})")
     if pa.types.is_duration(t):
-        return DataType(f"Duration(time_unit='{t.unit}')")
+        return from_name(f"Duration(time_unit='{t.unit}')")
     if pa.types.is_decimal(t):
         return DataType(f"Decimal(precision={t.precision}, scale={t.scale})")
     if pa.types.is_fixed_size_list(t):
@@ -124,4 +155,7 @@ SHORT = {
     "UInt8": "u8", "UInt16": "u16", "UInt32": "u32", "UInt64": "u64",
     "Float32": "f32", "Float64": "f64", "String": "str", "Boolean": "bool",
     "Date": "date", "Null": "null", "Binary": "binary",
+    "Datetime(time_unit='us')": "datetime[μs]", "Datetime(time_unit='ns')": "datetime[ns]",
+    "Datetime(time_unit='ms')": "datetime[ms]", "Duration(time_unit='us')": "duration[μs]",
+    "Duration(time_unit='ns')": "duration[ns]", "Duration(time_unit='ms')": "duration[ms]",
 }

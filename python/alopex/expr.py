@@ -6,6 +6,7 @@ docs/plan-format.md); Python never evaluates one itself.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 from typing import Any, Iterable
 
@@ -16,14 +17,43 @@ def _node(kind: str, **fields: Any) -> dict[str, Any]:
     return {"kind": kind, **fields}
 
 
+_EPOCH_DATE = _dt.date(1970, 1, 1)
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def _temporal_node(value: Any) -> dict[str, Any] | None:
+    """Literal nodes for Python dates, datetimes and timedeltas (microseconds)."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        delta = value - _EPOCH
+        micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return _node("lit", value=micros, dtype="Datetime(time_unit='us')")
+    if isinstance(value, _dt.date):
+        return _node("lit", value=(value - _EPOCH_DATE).days, dtype="Date")
+    if isinstance(value, _dt.timedelta):
+        micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+        return _node("lit", value=micros, dtype="Duration(time_unit='us')")
+    return None
+
+
 def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
     try:
         import numpy as np
 
-        if isinstance(value, np.generic):
+        if isinstance(value, np.datetime64):
+            value = value.astype("datetime64[us]").item()
+        elif isinstance(value, np.timedelta64):
+            value = value.astype("timedelta64[us]").item()
+        elif isinstance(value, np.generic):
             value = value.item()
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
+    temporal = _temporal_node(value)
+    if temporal is not None:
+        if dtype is not None:
+            return _node("cast", dtype=dtype_name(dtype), strict=True, expr=temporal)
+        return temporal
     if dtype is not None:
         name = dtype_name(dtype)
         if isinstance(value, float) and not math.isfinite(value):
