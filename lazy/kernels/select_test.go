@@ -345,7 +345,14 @@ func TestBroadcast(t *testing.T) {
 		t.Errorf("Broadcast(nil, Null, 4) = %s of %d rows", a.DataType(), a.Len())
 	}
 	a.Release()
-	_, err = kernels.Broadcast(mem, int64(1), arrow.FixedWidthTypes.Date32, 2)
+	d, err := kernels.Broadcast(mem, int64(3), arrow.FixedWidthTypes.Date32, 2)
+	if err != nil || d.Len() != 2 || d.(*array.Date32).Value(1) != 3 {
+		t.Errorf("Broadcast of a date: %v", err)
+	}
+	if d != nil {
+		d.Release()
+	}
+	_, err = kernels.Broadcast(mem, "x", arrow.BinaryTypes.Binary, 2)
 	wantKind(t, err, core.KindNotSupported)
 }
 
