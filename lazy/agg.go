@@ -98,7 +98,13 @@ func ContainsAgg(e Expr) bool {
 func aggType(f AggFunc, t arrow.DataType) (arrow.DataType, bool) {
 	u32 := arrow.PrimitiveTypes.Uint32
 	switch f {
-	case AggLen, AggCount, AggNUnique:
+	case AggNUnique:
+		switch t.(type) {
+		case arrow.NestedType:
+			return nil, false
+		}
+		return u32, true
+	case AggLen, AggCount:
 		return u32, true
 	case AggAny, AggAll:
 		return arrow.FixedWidthTypes.Boolean, t.ID() == arrow.BOOL || t.ID() == arrow.NULL
@@ -138,6 +144,14 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 	if ContainsAgg(x) {
 		return nil, core.Errorf(core.KindCompute, "aggregate %s of an aggregate is not allowed in expression %s", e.Func, e).
 			With("expression", e.String())
+	}
+	switch e.Func {
+	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile, AggMin, AggMax:
+		x = floatIfDecimal(x)
+	}
+	if _, nested := x.DataType().(arrow.NestedType); nested && e.Func != AggLen && e.Func != AggCount {
+		return nil, core.Errorf(core.KindNotSupported, "%s of %s values is not supported yet (in %s)",
+			e.Func, dtypeName(x.DataType()), e).With("expression", e.String())
 	}
 	t, ok := aggType(e.Func, x.DataType())
 	if !ok {

@@ -2,7 +2,6 @@ package lazy
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -73,6 +72,29 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 	var flat []Expr // the aggregates the Aggregate node computes
 	var post []Expr // output expressions over keys and flat aggregates
 	direct := true
+	// Temporary names for aggregates inside arithmetic: unused by the input
+	// and by every output.
+	tmp := map[string]bool{}
+	taken := func(name string) bool {
+		if len(in.FieldIndices(name)) > 0 || tmp[name] {
+			return true
+		}
+		for _, e := range aggs {
+			if n, ok := e.(*Alias); ok && n.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	newTmp := func() string {
+		for i := len(tmp); ; i++ {
+			name := fmt.Sprintf("__agg%d", i)
+			if !taken(name) {
+				tmp[name] = true
+				return name
+			}
+		}
+	}
 	for _, e := range aggs {
 		r, err := Resolve(e, in)
 		if err != nil {
@@ -111,12 +133,12 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 			if !ok {
 				return x
 			}
-			tmp := fmt.Sprintf("__agg%d", len(flat))
-			flat = append(flat, &Alias{X: a, Name: tmp})
-			return &Column{Name: tmp, Type: a.Type}
+			name := newTmp()
+			flat = append(flat, &Alias{X: a, Name: name})
+			return &Column{Name: name, Type: a.Type}
 		})
 		for _, c := range ColumnsUsed(rewritten) {
-			if !strings.HasPrefix(c, "__agg") {
+			if !tmp[c] {
 				return nil, core.Errorf(core.KindNotSupported,
 					"%s uses column '%s' outside an aggregate: per-row values beside an aggregate "+
 						"(a broadcast, or a list per group) are not supported yet; aggregate it too, e.g. col(%q).first()",

@@ -116,6 +116,11 @@ func (r *resolver) call(e *Call) (Expr, error) {
 		}
 		args[i] = x
 	}
+	if !strings.HasPrefix(e.Name, "str.") {
+		for i, a := range args {
+			args[i] = floatIfDecimal(a)
+		}
+	}
 	t, args, err := f.Resolve(args, e.Opts)
 	if err != nil {
 		if ce, ok := err.(*core.Error); ok && ce.Details["expression"] == nil {

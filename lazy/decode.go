@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/alopexdb/alopex/core"
 )
@@ -32,6 +33,8 @@ type jsonNode struct {
 	LeftOn    []json.RawMessage `json:"left_on"`
 	RightOn   []json.RawMessage `json:"right_on"`
 	Suffix    string            `json:"suffix"`
+	Path      string            `json:"path"`
+	Options   map[string]any    `json:"options"`
 	By        []jsonSortKey     `json:"by"`
 	Aggs      []json.RawMessage `json:"aggs"`
 }
@@ -60,8 +63,9 @@ type jsonExpr struct {
 }
 
 // Decode builds a resolved plan from its JSON form. sources are the frames
-// the plan's scans refer to by index.
-func Decode(data []byte, sources []Source) (Plan, error) {
+// the plan's scans refer to by index; opener opens the files of file scans
+// (nil: file scans are not supported).
+func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
 	var jp jsonPlan
 	if err := json.Unmarshal(data, &jp); err != nil {
 		return nil, core.Errorf(core.KindInvalidInput, "malformed plan: %v", err)
@@ -72,11 +76,15 @@ func Decode(data []byte, sources []Source) (Plan, error) {
 				"the Python package and libalopex come from different builds", jp.Version, PlanVersion)
 	}
 	d := decoder{sources: sources}
+	if len(opener) > 0 {
+		d.opener = opener[0]
+	}
 	return d.node(jp.Root)
 }
 
 type decoder struct {
 	sources []Source
+	opener  Opener
 }
 
 func malformed(format string, args ...any) error {
@@ -93,6 +101,20 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 	}
 	if n.Kind == "" {
 		return nil, malformed("plan node without a kind")
+	}
+	if n.Kind == "scan_parquet" || n.Kind == "scan_csv" {
+		if d.opener == nil {
+			return nil, core.Errorf(core.KindNotSupported, "file scans are not available here")
+		}
+		opts := map[string]any{}
+		for k, v := range n.Options {
+			opts[k] = jsonOpt(v)
+		}
+		src, err := d.opener.Open(strings.TrimPrefix(n.Kind, "scan_"), n.Path, opts)
+		if err != nil {
+			return nil, err
+		}
+		return NewScan(src), nil
 	}
 	if n.Kind == "scan" {
 		if n.Source == nil {

@@ -46,6 +46,9 @@ func describe(p Plan) string {
 		if p.Limit >= 0 {
 			s += fmt.Sprintf(" LIMIT %d", p.Limit)
 		}
+		if ps, ok := p.Source.(PartitionedSource); ok {
+			s += fmt.Sprintf(" ROW GROUPS %d/%d", len(PiecesToRead(ps, p.Predicate)), ps.NumPieces())
+		}
 		return s
 	case *Filter:
 		return "FILTER " + p.Predicate.String()

@@ -102,6 +102,9 @@ func literalType(v any) arrow.DataType {
 }
 
 func (r *resolver) unary(orig *Unary, x Expr) (Expr, error) {
+	if orig.Op == OpNeg {
+		x = floatIfDecimal(x)
+	}
 	t := x.DataType()
 	switch orig.Op {
 	case OpIsNull, OpIsNotNull:
@@ -240,7 +243,20 @@ func intFits(v int64, t arrow.DataType) bool {
 	return false
 }
 
+// floatIfDecimal computes with decimals as Float64 (exact decimal
+// arithmetic is not implemented yet; results of arithmetic on decimals are
+// Float64).
+func floatIfDecimal(e Expr) Expr {
+	if e.DataType().ID() == arrow.DECIMAL128 || e.DataType().ID() == arrow.DECIMAL256 {
+		return castTo(e, arrow.PrimitiveTypes.Float64)
+	}
+	return e
+}
+
 func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
+	if !orig.Op.IsLogical() {
+		l, rr = floatIfDecimal(l), floatIfDecimal(rr)
+	}
 	lt, rt := l.DataType(), rr.DataType()
 	typeErr := func(what string) error {
 		return core.Errorf(core.KindCompute, "cannot %s %s and %s in expression %s",
@@ -388,6 +404,8 @@ func canCast(from, to arrow.DataType) bool {
 		return true
 	case IsTemporal(from) || IsTemporal(to):
 		return temporalCastable(from, to)
+	case from.ID() == arrow.DECIMAL128:
+		return core.IsFloat(to) || core.IsString(to)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
 	case core.IsString(from):

@@ -257,6 +257,8 @@ func numArray[A kernels.Num](mem memory.Allocator, out arrow.DataType, acc []A, 
 			bb.UnsafeAppend(float64(v))
 		case *array.Date32Builder:
 			bb.UnsafeAppend(arrow.Date32(v))
+		case *array.Date64Builder:
+			bb.UnsafeAppend(arrow.Date64(v))
 		case *array.TimestampBuilder:
 			bb.UnsafeAppend(arrow.Timestamp(v))
 		case *array.DurationBuilder:
@@ -684,7 +686,7 @@ func (s *store) grow(n int) {
 	switch {
 	case core.IsFloat(s.t):
 		s.flts = growTo(s.flts, n)
-	case core.IsString(s.t) || s.t.ID() == arrow.BINARY:
+	case core.IsString(s.t) || s.t.ID() == arrow.BINARY || s.t.ID() == arrow.LARGE_BINARY:
 		s.strs = growTo(s.strs, n)
 	default:
 		s.ints = growTo(s.ints, n)
@@ -704,6 +706,10 @@ func (s *store) set(g int32, arr arrow.Array, i int) {
 		s.flts[g] = float64(a.Value(i))
 	case *array.Boolean:
 		s.ints[g] = int64(b2i(a.Value(i)))
+	case *array.Binary:
+		s.strs[g] = string(a.Value(i))
+	case *array.LargeBinary:
+		s.strs[g] = string(a.Value(i))
 	default:
 		switch {
 		case core.IsString(s.t):
@@ -754,7 +760,7 @@ func (s *store) build(mem memory.Allocator) (arrow.Array, error) {
 		return b.NewArray(), nil
 	case core.IsFloat(s.t):
 		return numArray(mem, s.t, s.flts, s.valid)
-	case core.IsString(s.t):
+	case core.IsString(s.t) || s.t.ID() == arrow.BINARY || s.t.ID() == arrow.LARGE_BINARY:
 		return stringArray(mem, s.t, s.strs, s.valid)
 	case s.t.ID() == arrow.UINT64:
 		u := make([]uint64, len(s.ints))
@@ -824,6 +830,9 @@ func quantileOf(v []float64, q float64, interp string) float64 {
 	pos := q * float64(n-1)
 	lo := int(math.Floor(pos))
 	hi := int(math.Ceil(pos))
+	if v[lo] == v[hi] && interp != "nearest" {
+		return v[lo] // also keeps ±inf from becoming NaN in the interpolation
+	}
 	switch interp {
 	case "lower":
 		return v[lo]
@@ -834,8 +843,8 @@ func quantileOf(v []float64, q float64, interp string) float64 {
 	case "linear":
 		return v[lo] + (v[hi]-v[lo])*(pos-float64(lo))
 	}
-	// nearest: round half to even, as Polars does
-	return v[int(math.RoundToEven(pos))]
+	// nearest: halves round away from zero, as in Polars
+	return v[int(math.Round(pos))]
 }
 
 // --- n_unique ------------------------------------------------------------------------

@@ -79,7 +79,64 @@ func (b *builder) attach(in Operator, fn batchFn, schema *arrow.Schema) Operator
 	return &mapOp{input: in, fns: []batchFn{fn}, schema: schema}
 }
 
+// scanColumns lists the columns a scan reads: its output columns and those
+// its predicate needs, in source order.
+func scanColumns(s *lazy.Scan) []string {
+	need := map[string]bool{}
+	for _, c := range s.Schema().Fields() {
+		need[c.Name] = true
+	}
+	if s.Predicate != nil {
+		for _, c := range lazy.ColumnsUsed(s.Predicate) {
+			need[c] = true
+		}
+	}
+	var cols []string
+	for _, f := range s.Source.Schema().Fields() {
+		if need[f.Name] {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
+}
+
+// partitionedScan reads the pieces a scan needs on demand, in parallel.
+func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource) (Operator, error) {
+	pieces := lazy.PiecesToRead(src, s.Predicate)
+	cols := scanColumns(s)
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = src.Schema().Field(src.Schema().FieldIndices(c)[0])
+	}
+	readSchema := arrow.NewSchema(fields, nil)
+	mem := b.mem
+	p := newPipeline(readSchema, nil, -1)
+	p.count = len(pieces)
+	p.load = func(ctx context.Context, i int) (arrow.RecordBatch, error) {
+		return src.ReadPiece(ctx, mem, pieces[i], cols)
+	}
+	if s.Predicate != nil {
+		p.then(b.filterFn(s.Predicate), readSchema)
+	}
+	if len(cols) != s.Schema().NumFields() {
+		p.then(selectColumns(columnNames(s.Schema()), s.Schema()), s.Schema())
+	}
+	p.limit = s.Limit
+	return p, nil
+}
+
+func columnNames(s *arrow.Schema) []string {
+	out := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		out[i] = f.Name
+	}
+	return out
+}
+
 func (b *builder) scan(s *lazy.Scan) (Operator, error) {
+	if ps, ok := s.Source.(lazy.PartitionedSource); ok {
+		return b.partitionedScan(s, ps)
+	}
 	src, ok := s.Source.(lazy.MemorySource)
 	if !ok {
 		return nil, core.Errorf(core.KindNotSupported, "scanning %s is not supported yet", s.Source.Name())

@@ -22,7 +22,11 @@ var MorselRows = 64 * 1024
 type pipeline struct {
 	schema  *arrow.Schema
 	morsels []arrow.RecordBatch // owned; released as they are consumed
-	fns     []batchFn
+	// load, when set, produces morsel i on demand (a row group of a file)
+	// instead of morsels; count is then the number of morsels.
+	load  func(ctx context.Context, i int) (arrow.RecordBatch, error)
+	count int
+	fns   []batchFn
 	limit   int64 // -1: none
 
 	started bool
@@ -46,6 +50,33 @@ func newPipeline(schema *arrow.Schema, morsels []arrow.RecordBatch, limit int64)
 
 func (p *pipeline) Schema() *arrow.Schema { return p.schema }
 
+func (p *pipeline) numMorsels() int {
+	if p.load != nil {
+		return p.count
+	}
+	return len(p.morsels)
+}
+
+// take hands over morsel i (loading it if the pipeline reads on demand).
+func (p *pipeline) take(ctx context.Context, i int) (arrow.RecordBatch, error) {
+	if p.load != nil {
+		return p.load(ctx, i)
+	}
+	m := p.morsels[i]
+	p.morsels[i] = nil
+	return m, nil
+}
+
+// process takes morsel i and runs the steps over it.
+func (p *pipeline) process(ctx context.Context, i int) (rb arrow.RecordBatch, err error) {
+	defer recoverAsError(&err)
+	m, err := p.take(ctx, i)
+	if err != nil || m == nil {
+		return nil, err
+	}
+	return p.run(m)
+}
+
 // then appends a row-wise step.
 func (p *pipeline) then(fn batchFn, schema *arrow.Schema) {
 	p.fns = append(p.fns, fn)
@@ -65,7 +96,7 @@ func (p *pipeline) run(rb arrow.RecordBatch) (out arrow.RecordBatch, err error) 
 
 func (p *pipeline) start(ctx context.Context) {
 	p.started = true
-	n := len(p.morsels)
+	n := p.numMorsels()
 	p.slots = make([]slot, n)
 	for i := range p.slots {
 		p.slots[i].done = make(chan struct{})
@@ -103,9 +134,7 @@ func (p *pipeline) start(ctx context.Context) {
 				if err := ctx.Err(); err != nil {
 					s.err = err
 				} else {
-					m := p.morsels[i]
-					p.morsels[i] = nil
-					s.rb, s.err = p.run(m)
+					s.rb, s.err = p.process(ctx, i)
 				}
 				close(s.done)
 			}
@@ -253,7 +282,7 @@ func (s *sliceOp) Close() { s.input.Close() }
 // calling worker (so sinks can keep per-worker state without locks) and seq
 // the morsel's index (its position in the input). Sink takes over rb.
 func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
-	n := len(p.morsels)
+	n := p.numMorsels()
 	var claimed atomic.Int64
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -273,9 +302,7 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 				if i >= n {
 					return
 				}
-				m := p.morsels[i]
-				p.morsels[i] = nil
-				rb, err := p.run(m)
+				rb, err := p.process(ctx, i)
 				if err == nil && rb != nil {
 					err = sink(w, i, rb)
 				}
@@ -306,7 +333,7 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 // the number of workers used.
 func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
 	if pl, ok := op.(*pipeline); ok && pl.limit < 0 && !pl.started {
-		workers := max(1, min(runtime.GOMAXPROCS(0), len(pl.morsels)))
+		workers := max(1, min(runtime.GOMAXPROCS(0), pl.numMorsels()))
 		return workers, pl.drain(ctx, workers, sink)
 	}
 	for seq := 0; ; seq++ {

@@ -31,6 +31,9 @@ func Cast(mem memory.Allocator, a arrow.Array, to arrow.DataType, strict bool) (
 	if isTemporal(from) || isTemporal(to) {
 		return c.temporal()
 	}
+	if from.ID() == arrow.DECIMAL128 {
+		return c.fromDecimal()
+	}
 	switch {
 	case core.IsNumeric(from) && core.IsNumeric(to):
 		return c.numeric()
@@ -410,4 +413,33 @@ func (c *caster) fromString() (arrow.Array, error) {
 	}
 	narrow := caster{mem: c.mem, src: wide, to: to, strict: c.strict, from: "String"}
 	return narrow.numeric()
+}
+
+// fromDecimal converts Decimal128 values to floats (or their text).
+func (c *caster) fromDecimal() (arrow.Array, error) {
+	d := c.src.(*array.Decimal128)
+	scale := d.DataType().(*arrow.Decimal128Type).Scale
+	n := d.Len()
+	if core.IsString(c.to) {
+		b := array.NewStringBuilder(c.mem)
+		defer b.Release()
+		for i := range n {
+			if d.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(d.Value(i).ToString(scale))
+			}
+		}
+		return b.NewArray(), nil
+	}
+	buf, out := allocValues[float64](c.mem, n)
+	for i := range n {
+		out[i] = d.Value(i).ToFloat64(scale)
+	}
+	f := makeArray(arrow.PrimitiveTypes.Float64, n, validityOf(c.mem, c.src), buf)
+	if c.to.ID() == arrow.FLOAT64 {
+		return f, nil
+	}
+	defer f.Release()
+	return Cast(c.mem, f, c.to, c.strict)
 }

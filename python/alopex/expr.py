@@ -6,6 +6,7 @@ docs/plan-format.md); Python never evaluates one itself.
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import math
 from typing import Any, Iterable
@@ -416,7 +417,7 @@ def _agg_fn(func: str):
     def fn(*names: str | Expr) -> Expr | list[Expr]:
         cols = [col(n) if isinstance(n, str) else n for n in names]
         out = [getattr(c, func)() for c in cols]
-        return out[0] if len(out) == 1 else out
+        return out[0] if builtins.len(out) == 1 else out
 
     fn.__name__ = func
     fn.__doc__ = f"``ax.{func}('a')`` is ``ax.col('a').{func}()``."
