@@ -15,6 +15,7 @@ import (
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/dataframe"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/exec"
 )
@@ -42,7 +43,7 @@ func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.
 		}
 		srcs[i] = t
 	}
-	return lazy.Decode(data, srcs)
+	return lazy.Decode(data, srcs, dataframe.Opener{})
 }
 
 // alopex_query_start decodes and resolves a serialized plan (schema errors

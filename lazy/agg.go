@@ -146,7 +146,7 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 			With("expression", e.String())
 	}
 	switch e.Func {
-	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile, AggMin, AggMax:
+	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile:
 		x = floatIfDecimal(x)
 	}
 	if _, nested := x.DataType().(arrow.NestedType); nested && e.Func != AggLen && e.Func != AggCount {

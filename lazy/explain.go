@@ -36,7 +36,11 @@ func describe(p Plan) string {
 		total := p.Source.Schema().NumFields()
 		s := fmt.Sprintf("SCAN %s", p.Source.Name())
 		if p.Columns != nil {
-			s += fmt.Sprintf(" PROJECT %d/%d COLUMNS [%s]", len(p.Columns), total, strings.Join(p.Columns, ", "))
+			read := p.Columns
+			if p.Predicate != nil {
+				read = ReadColumns(p)
+			}
+			s += fmt.Sprintf(" PROJECT %d/%d COLUMNS [%s]", len(read), total, strings.Join(read, ", "))
 		} else {
 			s += fmt.Sprintf(" PROJECT */%d COLUMNS", total)
 		}

@@ -34,23 +34,25 @@ type strArg struct {
 }
 
 var (
-	patternArg = strArg{what: "pattern"}
-	lengthArg  = strArg{what: "length", integer: true}
+	strPatternArg = strArg{what: "pattern"}
+	strLengthArg  = strArg{what: "length", integer: true}
 )
 
 func init() {
 	boolean, u32, str := arrow.FixedWidthTypes.Boolean, arrow.PrimitiveTypes.Uint32, arrow.BinaryTypes.String
 	regexFn := func(name string, out arrow.DataType, hasStrict bool, args ...strArg) {
 		RegisterFunction(strFunction(name, out, args, func(args []Expr, opts map[string]any) error {
-			return checkPattern(args[1], opts, hasStrict)
+			return checkStrPattern(args[1], opts, hasStrict)
 		}))
 	}
-	regexFn("str.contains", boolean, true, patternArg)
-	regexFn("str.find", u32, true, patternArg)
-	regexFn("str.count_matches", u32, false, patternArg)
-	replaceArgs := []strArg{{what: "pattern", noColumn: true, notNull: true}, {what: "value"}}
-	regexFn("str.replace", str, false, replaceArgs...)
-	regexFn("str.replace_all", str, false, replaceArgs...)
+	regexFn("str.contains", boolean, true, strPatternArg)
+	regexFn("str.find", u32, true, strPatternArg)
+	regexFn("str.count_matches", u32, false, strPatternArg)
+	// As Polars, a null replacement keeps the string in str.replace and is
+	// an error in str.replace_all.
+	pattern := strArg{what: "pattern", noColumn: true, notNull: true}
+	regexFn("str.replace", str, false, pattern, strArg{what: "value"})
+	regexFn("str.replace_all", str, false, pattern, strArg{what: "value", notNull: true})
 
 	plain := func(name string, out arrow.DataType, args ...strArg) {
 		RegisterFunction(strFunction(name, out, args, nil))
@@ -62,15 +64,15 @@ func init() {
 	plain("str.reverse", str)
 	plain("str.len_chars", u32)
 	plain("str.len_bytes", u32)
-	plain("str.slice", str, strArg{what: "offset", integer: true}, lengthArg)
+	plain("str.slice", str, strArg{what: "offset", integer: true}, strLengthArg)
 	plain("str.head", str, strArg{what: "n", integer: true})
 	plain("str.tail", str, strArg{what: "n", integer: true})
-	plain("str.zfill", str, lengthArg)
+	plain("str.zfill", str, strLengthArg)
 	for _, name := range []string{"str.strip_chars", "str.strip_chars_start", "str.strip_chars_end"} {
 		plain(name, str, strArg{what: "characters"})
 	}
 	for _, name := range []string{"str.pad_start", "str.pad_end"} {
-		RegisterFunction(strFunction(name, str, []strArg{lengthArg}, func(_ []Expr, opts map[string]any) error {
+		RegisterFunction(strFunction(name, str, []strArg{strLengthArg}, func(_ []Expr, opts map[string]any) error {
 			if fill := OptString(opts, "fill_char", " "); len([]rune(fill)) != 1 {
 				return core.Errorf(core.KindInvalidInput, "%s fill_char must be a single character, got %q", name, fill)
 			}
@@ -78,12 +80,12 @@ func init() {
 		}))
 	}
 
-	RegisterFunction(&Function{Name: "str.to_integer", Resolve: resolveToInteger})
+	RegisterFunction(&Function{Name: "str.to_integer", Resolve: resolveStrToInteger})
 	RegisterFunction(&Function{Name: "str.to_date", Resolve: func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
-		return resolveToTemporal("str.to_date", args, opts, false)
+		return resolveStrToTemporal("str.to_date", args, opts, false)
 	}})
 	RegisterFunction(&Function{Name: "str.to_datetime", Resolve: func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
-		return resolveToTemporal("str.to_datetime", args, opts, true)
+		return resolveStrToTemporal("str.to_datetime", args, opts, true)
 	}})
 	RegisterFunction(&Function{Name: "str.split", Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
 		return nil, nil, core.Errorf(core.KindNotSupported,
@@ -100,7 +102,7 @@ func strFunction(name string, out arrow.DataType, spec []strArg,
 		if err := ArgCount(name, args, 1+len(spec), 1+len(spec)); err != nil {
 			return nil, nil, err
 		}
-		if err := stringInput(name, args[0]); err != nil {
+		if err := checkStringInput(name, args[0]); err != nil {
 			return nil, nil, err
 		}
 		resolved := append([]Expr{args[0]}, make([]Expr, len(spec))...)
@@ -120,7 +122,7 @@ func strFunction(name string, out arrow.DataType, spec []strArg,
 	}}
 }
 
-func stringInput(name string, x Expr) error {
+func checkStringInput(name string, x Expr) error {
 	if t := x.DataType(); !core.IsString(t) {
 		return core.Errorf(core.KindCompute, "%s needs a String input, got %s", name, dtypeName(t))
 	}
@@ -152,9 +154,9 @@ func (s strArg) resolve(name string, e Expr) (Expr, error) {
 	return e, nil
 }
 
-// checkPattern compiles a literal regular expression pattern at plan time
+// checkStrPattern compiles a literal regular expression pattern at plan time
 // (a non-strict function turns an invalid one into nulls instead).
-func checkPattern(pattern Expr, opts map[string]any, hasStrict bool) error {
+func checkStrPattern(pattern Expr, opts map[string]any, hasStrict bool) error {
 	lit, ok := pattern.(*Literal)
 	if !ok || CheckRegex == nil || OptBool(opts, "literal", false) {
 		return nil
@@ -166,12 +168,12 @@ func checkPattern(pattern Expr, opts map[string]any, hasStrict bool) error {
 	return CheckRegex(src)
 }
 
-func resolveToInteger(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
+func resolveStrToInteger(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
 	const name = "str.to_integer"
 	if err := ArgCount(name, args, 2, 2); err != nil {
 		return nil, nil, err
 	}
-	if err := stringInput(name, args[0]); err != nil {
+	if err := checkStringInput(name, args[0]); err != nil {
 		return nil, nil, err
 	}
 	base, ok := args[1].(*Literal)
@@ -191,15 +193,15 @@ func resolveToInteger(args []Expr, opts map[string]any) (arrow.DataType, []Expr,
 	return to, []Expr{args[0], &Literal{Value: b, Type: arrow.PrimitiveTypes.Int64}}, nil
 }
 
-// resolveToTemporal types str.to_date (Date) and str.to_datetime
+// resolveStrToTemporal types str.to_date (Date) and str.to_datetime
 // (Datetime in the time unit asked for, else ns for formats with 9
 // fraction digits, ms for 3, us otherwise, as Polars; UTC when the format
 // reads an offset or time_zone="UTC").
-func resolveToTemporal(name string, args []Expr, opts map[string]any, datetime bool) (arrow.DataType, []Expr, error) {
+func resolveStrToTemporal(name string, args []Expr, opts map[string]any, datetime bool) (arrow.DataType, []Expr, error) {
 	if err := ArgCount(name, args, 1, 1); err != nil {
 		return nil, nil, err
 	}
-	if err := stringInput(name, args[0]); err != nil {
+	if err := checkStringInput(name, args[0]); err != nil {
 		return nil, nil, err
 	}
 	if !OptBool(opts, "exact", true) {

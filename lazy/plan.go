@@ -284,3 +284,24 @@ func Sources(p Plan) []Source {
 	walk(p)
 	return out
 }
+
+// ReadColumns lists the columns a scan reads from its source: its output
+// columns and those its predicate needs, in source order.
+func ReadColumns(s *Scan) []string {
+	need := map[string]bool{}
+	for _, c := range s.Schema().Fields() {
+		need[c.Name] = true
+	}
+	if s.Predicate != nil {
+		for _, c := range ColumnsUsed(s.Predicate) {
+			need[c] = true
+		}
+	}
+	var cols []string
+	for _, f := range s.Source.Schema().Fields() {
+		if need[f.Name] {
+			cols = append(cols, f.Name)
+		}
+	}
+	return cols
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -188,11 +189,87 @@ func newSumState(in, out arrow.DataType) (aggState, error) {
 	case arrow.UINT64:
 		return &sumState[uint64, uint64]{out: out}, nil
 	case arrow.FLOAT32:
-		return &sumState[float32, float64]{out: out}, nil
+		return &floatSumState{out: out}, nil
 	case arrow.FLOAT64:
-		return &sumState[float64, float64]{out: out}, nil
+		return &floatSumState{out: out}, nil
 	}
 	return nil, core.Errorf(core.KindNotSupported, "sum of %s", core.DTypeName(in))
+}
+
+// neumaier is a compensated running sum: the result is (almost always)
+// the exactly rounded sum, whatever the order of additions, so float sums
+// do not depend on how morsels were split among workers.
+type neumaier struct{ sum, c float64 }
+
+func (k *neumaier) add(x float64) {
+	t := k.sum + x
+	if math.IsInf(t, 0) || math.IsNaN(t) {
+		k.sum = t
+		return
+	}
+	if math.Abs(k.sum) >= math.Abs(x) {
+		k.c += (k.sum - t) + x
+	} else {
+		k.c += (x - t) + k.sum
+	}
+	k.sum = t
+}
+
+func (k *neumaier) merge(o neumaier) {
+	k.add(o.sum)
+	k.add(o.c)
+}
+
+func (k neumaier) value() float64 {
+	if math.IsInf(k.sum, 0) || math.IsNaN(k.sum) {
+		return k.sum
+	}
+	return k.sum + k.c
+}
+
+// floatSumState sums floats with compensation.
+type floatSumState struct {
+	acc []neumaier
+	out arrow.DataType
+}
+
+func (s *floatSumState) grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *floatSumState) update(gids []int32, arr arrow.Array, _ int64) {
+	switch arr.DataType().ID() {
+	case arrow.FLOAT64:
+		floatSumUpdate[float64](s.acc, gids, arr)
+	case arrow.FLOAT32:
+		floatSumUpdate[float32](s.acc, gids, arr)
+	}
+}
+
+func floatSumUpdate[T kernels.Float](acc []neumaier, gids []int32, arr arrow.Array) {
+	v := kernels.Values[T](arr)
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			acc[g].add(float64(v[i]))
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			acc[g].add(float64(v[i]))
+		}
+	}
+}
+
+func (s *floatSumState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*floatSumState)
+	for i, g := range srcG {
+		s.acc[dstG[i]].merge(o.acc[g])
+	}
+}
+func (s *floatSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.acc))
+	for i, a := range s.acc {
+		out[i] = a.value()
+	}
+	return numArray(mem, s.out, out, nil)
 }
 
 func (s *sumState[T, A]) grow(n int) { s.acc = growTo(s.acc, n) }
@@ -294,7 +371,7 @@ func (s *boolSumState) finish(mem memory.Allocator) (arrow.Array, error) {
 // --- mean and variance ---------------------------------------------------------------
 
 type meanState struct {
-	sum []float64
+	sum []neumaier
 	n   []int64
 	out arrow.DataType
 }
@@ -320,7 +397,7 @@ func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
 	get := numericAsFloat(arr)
 	for i, g := range gids {
 		if arr.IsValid(i) {
-			s.sum[g] += get(i)
+			s.sum[g].add(get(i))
 			s.n[g]++
 		}
 	}
@@ -330,14 +407,14 @@ func meanUpdate[T kernels.Num](s *meanState, gids []int32, arr arrow.Array) {
 	sum, n := s.sum, s.n
 	if arr.NullN() == 0 {
 		for i, g := range gids {
-			sum[g] += float64(v[i])
+			sum[g].add(float64(v[i]))
 			n[g]++
 		}
 		return
 	}
 	for i, g := range gids {
 		if arr.IsValid(i) {
-			sum[g] += float64(v[i])
+			sum[g].add(float64(v[i]))
 			n[g]++
 		}
 	}
@@ -346,7 +423,7 @@ func meanUpdate[T kernels.Num](s *meanState, gids []int32, arr arrow.Array) {
 func (s *meanState) merge(src aggState, srcG, dstG []int32) {
 	o := src.(*meanState)
 	for i, g := range srcG {
-		s.sum[dstG[i]] += o.sum[g]
+		s.sum[dstG[i]].merge(o.sum[g])
 		s.n[dstG[i]] += o.n[g]
 	}
 }
@@ -355,7 +432,7 @@ func (s *meanState) finish(mem memory.Allocator) (arrow.Array, error) {
 	valid := make([]bool, len(s.sum))
 	for i := range out {
 		if s.n[i] > 0 {
-			out[i] = s.sum[i] / float64(s.n[i])
+			out[i] = s.sum[i].value() / float64(s.n[i])
 			valid[i] = true
 		}
 	}
@@ -449,8 +526,58 @@ func newMinMax(in arrow.DataType, isMax bool) (aggState, error) {
 		return &anyAllState{all: !isMax, minMax: true}, nil
 	case arrow.NULL:
 		return &nullState{}, nil
+	case arrow.DECIMAL128:
+		return &decMinMaxState{max: isMax, t: in}, nil
 	}
 	return nil, core.Errorf(core.KindNotSupported, "min/max of %s", core.DTypeName(in))
+}
+
+// decMinMaxState is min/max of Decimal128 values (the type is kept).
+type decMinMaxState struct {
+	v   []decimal128.Num
+	has []bool
+	max bool
+	t   arrow.DataType
+}
+
+func (s *decMinMaxState) grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
+func (s *decMinMaxState) put(g int32, x decimal128.Num) {
+	if c := x.Cmp(s.v[g]); !s.has[g] || (s.max && c > 0) || (!s.max && c < 0) {
+		s.v[g], s.has[g] = x, true
+	}
+}
+func (s *decMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
+	d := arr.(*array.Decimal128)
+	for i, g := range gids {
+		if d.IsValid(i) {
+			s.put(g, d.Value(i))
+		}
+	}
+}
+func (s *decMinMaxState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*decMinMaxState)
+	for i, g := range srcG {
+		if o.has[g] {
+			s.put(dstG[i], o.v[g])
+		}
+	}
+}
+func (s *decMinMaxState) finish(mem memory.Allocator) (arrow.Array, error) {
+	return decimalArray(mem, s.t, s.v, s.has), nil
+}
+
+func decimalArray(mem memory.Allocator, t arrow.DataType, v []decimal128.Num, valid []bool) arrow.Array {
+	b := array.NewDecimal128Builder(mem, t.(*arrow.Decimal128Type))
+	defer b.Release()
+	b.Reserve(len(v))
+	for i, x := range v {
+		if valid[i] {
+			b.UnsafeAppend(x)
+		} else {
+			b.AppendNull()
+		}
+	}
+	return b.NewArray()
 }
 
 // minMaxState skips nulls and NaN; a group of only NaN gives NaN.
@@ -673,6 +800,7 @@ func (s *firstLastState) finish(mem memory.Allocator) (arrow.Array, error) { ret
 // int64/float64 form, strings as strings; valid marks non-null values.
 type store struct {
 	t     arrow.DataType
+	decs  []decimal128.Num
 	ints  []int64
 	flts  []float64
 	strs  []string
@@ -684,6 +812,8 @@ func newStore(t arrow.DataType) *store { return &store{t: t} }
 func (s *store) grow(n int) {
 	s.valid = growTo(s.valid, n)
 	switch {
+	case s.t.ID() == arrow.DECIMAL128:
+		s.decs = growTo(s.decs, n)
 	case core.IsFloat(s.t):
 		s.flts = growTo(s.flts, n)
 	case core.IsString(s.t) || s.t.ID() == arrow.BINARY || s.t.ID() == arrow.LARGE_BINARY:
@@ -706,6 +836,8 @@ func (s *store) set(g int32, arr arrow.Array, i int) {
 		s.flts[g] = float64(a.Value(i))
 	case *array.Boolean:
 		s.ints[g] = int64(b2i(a.Value(i)))
+	case *array.Decimal128:
+		s.decs[g] = a.Value(i)
 	case *array.Binary:
 		s.strs[g] = string(a.Value(i))
 	case *array.LargeBinary:
@@ -734,6 +866,8 @@ func b2i(b bool) int {
 func (s *store) copyFrom(o *store, src, dst int32) {
 	s.valid[dst] = o.valid[src]
 	switch {
+	case s.decs != nil:
+		s.decs[dst] = o.decs[src]
 	case s.flts != nil:
 		s.flts[dst] = o.flts[src]
 	case s.strs != nil:
@@ -747,6 +881,8 @@ func (s *store) build(mem memory.Allocator) (arrow.Array, error) {
 	switch {
 	case s.t.ID() == arrow.NULL:
 		return array.NewNull(len(s.valid)), nil
+	case s.t.ID() == arrow.DECIMAL128:
+		return decimalArray(mem, s.t, s.decs, s.valid), nil
 	case s.t.ID() == arrow.BOOL:
 		b := array.NewBooleanBuilder(mem)
 		defer b.Release()

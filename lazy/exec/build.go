@@ -79,31 +79,10 @@ func (b *builder) attach(in Operator, fn batchFn, schema *arrow.Schema) Operator
 	return &mapOp{input: in, fns: []batchFn{fn}, schema: schema}
 }
 
-// scanColumns lists the columns a scan reads: its output columns and those
-// its predicate needs, in source order.
-func scanColumns(s *lazy.Scan) []string {
-	need := map[string]bool{}
-	for _, c := range s.Schema().Fields() {
-		need[c.Name] = true
-	}
-	if s.Predicate != nil {
-		for _, c := range lazy.ColumnsUsed(s.Predicate) {
-			need[c] = true
-		}
-	}
-	var cols []string
-	for _, f := range s.Source.Schema().Fields() {
-		if need[f.Name] {
-			cols = append(cols, f.Name)
-		}
-	}
-	return cols
-}
-
 // partitionedScan reads the pieces a scan needs on demand, in parallel.
 func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
-	cols := scanColumns(s)
+	cols := lazy.ReadColumns(s)
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = src.Schema().Field(src.Schema().FieldIndices(c)[0])

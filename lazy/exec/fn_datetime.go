@@ -342,4 +342,3 @@ func combineTicks(mem memory.Allocator, out arrow.DataType, a, b kernels.Value, 
 	}
 	return numArray(mem, out, res, valid)
 }
-

@@ -20,16 +20,22 @@ func init() {
 	}
 	lazy.CheckTimeFormat = kernels.CheckTimeFormat
 
-	unary := func(name string, f func(mem memory.Allocator, a arrow.Array) arrow.Array) {
+	unary := func(name string, f func(mem memory.Allocator, a arrow.Array) (arrow.Array, error)) {
 		registerString(name, func(mem memory.Allocator, _ *lazy.Call, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
-			return f(mem, a), nil
+			return f(mem, a)
 		})
 	}
-	unary("str.len_bytes", kernels.StrLenBytes)
-	unary("str.len_chars", kernels.StrLenChars)
+	unary("str.len_bytes", func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+		return kernels.StrLenBytes(mem, a), nil
+	})
+	unary("str.len_chars", func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+		return kernels.StrLenChars(mem, a), nil
+	})
 	unary("str.reverse", kernels.StrReverse)
-	unary("str.to_uppercase", func(mem memory.Allocator, a arrow.Array) arrow.Array { return kernels.StrToCase(mem, a, true) })
-	unary("str.to_lowercase", func(mem memory.Allocator, a arrow.Array) arrow.Array { return kernels.StrToCase(mem, a, false) })
+	unary("str.to_uppercase", func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) { return kernels.StrToCase(mem, a, true) })
+	unary("str.to_lowercase", func(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
+		return kernels.StrToCase(mem, a, false)
+	})
 
 	registerString("str.contains", func(mem memory.Allocator, c *lazy.Call, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
 		return kernels.StrContains(mem, a, args[0], literal(c), lazy.OptBool(c.Opts, "strict", true))
@@ -59,7 +65,7 @@ func init() {
 	})
 	headTail := func(name string, tail bool) {
 		registerString(name, func(mem memory.Allocator, _ *lazy.Call, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
-			return kernels.StrHead(mem, a, args[0], tail), nil
+			return kernels.StrHead(mem, a, args[0], tail)
 		})
 	}
 	headTail("str.head", false)
@@ -78,7 +84,7 @@ func init() {
 	pad("str.pad_end", false)
 	strip := func(name string, start, end bool) {
 		registerString(name, func(mem memory.Allocator, _ *lazy.Call, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
-			return kernels.StrStrip(mem, a, args[0], start, end), nil
+			return kernels.StrStrip(mem, a, args[0], start, end)
 		})
 	}
 	strip("str.strip_chars", true, true)

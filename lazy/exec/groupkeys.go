@@ -257,7 +257,7 @@ func appendFixedBytes(b array.Builder, v []byte) error {
 	case *array.Decimal128Builder:
 		lo := binary.LittleEndian.Uint64(v[:8])
 		hi := int64(binary.LittleEndian.Uint64(v[8:16]))
-		bb.Append(decimal128(hi, lo))
+		bb.Append(newDecimal128(hi, lo))
 	default:
 		return core.Errorf(core.KindNotSupported, "key type %T", b)
 	}

@@ -42,6 +42,11 @@ type joinTable struct {
 	ints map[int64]int32
 	strs map[string]int32
 	next []int32
+	// Row-encoded keys map to a slot of heads: a key is stored once, as its
+	// own copy, and later rows only update heads (writing an existing key
+	// again would make the map keep the new, reused buffer as the key).
+	slots map[string]int32
+	heads []int32
 }
 
 func (t *joinTable) lookupInt(k int64) int32 {
@@ -143,7 +148,7 @@ func (j *hashJoin) prepare() error {
 				t.strs[s] = int32(i)
 			}
 		default:
-			t.strs = make(map[string]int32, n)
+			t.slots = make(map[string]int32, n)
 			enc, err := newRowEncoder(keys)
 			if err != nil {
 				j.err = err
@@ -156,16 +161,14 @@ func (j *hashJoin) prepare() error {
 					continue
 				}
 				buf = enc.encode(buf[:0], i)
-				h, ok := t.strs[unsafe.String(unsafe.SliceData(buf), len(buf))]
+				slot, ok := t.slots[unsafe.String(unsafe.SliceData(buf), len(buf))]
 				if !ok {
-					h = -1
+					slot = int32(len(t.heads))
+					t.slots[string(buf)] = slot
+					t.heads = append(t.heads, -1)
 				}
-				t.next[i] = h
-				if !ok {
-					t.strs[string(buf)] = int32(i)
-				} else {
-					t.strs[unsafe.String(unsafe.SliceData(buf), len(buf))] = int32(i)
-				}
+				t.next[i] = t.heads[slot]
+				t.heads[slot] = int32(i)
 			}
 		}
 		j.table = t
@@ -209,7 +212,11 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 				continue
 			}
 			buf = enc.encode(buf[:0], i)
-			out[i] = t.lookupString(unsafe.String(unsafe.SliceData(buf), len(buf)))
+			if slot, ok := t.slots[unsafe.String(unsafe.SliceData(buf), len(buf))]; ok {
+				out[i] = t.heads[slot]
+			} else {
+				out[i] = -1
+			}
 		}
 	}
 	return out, nil

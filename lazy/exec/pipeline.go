@@ -27,7 +27,7 @@ type pipeline struct {
 	load  func(ctx context.Context, i int) (arrow.RecordBatch, error)
 	count int
 	fns   []batchFn
-	limit   int64 // -1: none
+	limit int64 // -1: none
 
 	started bool
 	cancel  context.CancelFunc

@@ -7,13 +7,15 @@ package kernels
 // (an all-ASCII buffer is case-mapped in one pass, a literal substring is
 // searched across rows with one strings.Index scan) and otherwise reuse one
 // scratch buffer per call, so no kernel allocates per row except around
-// regular expressions, whose Go API returns fresh slices.
+// regular expressions, whose Go API returns fresh slices (and in rare cases:
+// a replacement of the empty string, a new pattern in a pattern column).
 
 import (
 	"math"
 	"math/bits"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,53 +109,113 @@ func (c *strCol) dataLen() int {
 	return total
 }
 
-// strWriter builds a utf8 array row by row.
-type strWriter struct{ b *array.StringBuilder }
+// strOut writes a utf8 array straight into allocator buffers: offsets,
+// data grown by doubling, and a validity bitmap made at the first null. (An
+// array.StringBuilder's per-row bookkeeping costs more than the simple
+// kernels' own work.) Rows are appended in order, exactly n of them.
+type strOut struct {
+	mem     memory.Allocator
+	n, i    int
+	offBuf  *memory.Buffer
+	offs    []int32
+	dataBuf *memory.Buffer
+	data    []byte // all of dataBuf's capacity; size bytes are used
+	size    int
+	valid   *memory.Buffer
+	vbits   []byte
+	err     error
+	scratch []byte // for kernels that build a row before appending it
+}
 
-func newStrWriter(mem memory.Allocator, n, dataHint int) strWriter {
-	b := array.NewStringBuilder(mem)
-	b.Reserve(n)
-	if dataHint > 0 {
-		b.ReserveData(dataHint)
+func newStrOut(mem memory.Allocator, n, dataHint int) *strOut {
+	w := &strOut{mem: mem, n: n}
+	w.offBuf, w.offs = allocValues[int32](mem, n+1)
+	w.offs[0] = 0
+	w.dataBuf = core.AllocateUninit(mem, max(dataHint, 64))
+	w.data = w.dataBuf.Buf()
+	return w
+}
+
+func (w *strOut) room(end int) bool {
+	if end <= len(w.data) {
+		return true
 	}
-	return strWriter{b}
+	if end > math.MaxInt32 {
+		if w.err == nil {
+			w.err = core.Errorf(core.KindCompute, "a string result exceeds 2 GiB in one batch")
+		}
+		return false
+	}
+	w.dataBuf.Reserve(min(max(end, 2*len(w.data)), math.MaxInt32))
+	w.data = w.dataBuf.Buf()
+	return true
 }
 
-// str appends s without converting it to a fresh []byte.
-func (w strWriter) str(s string) {
-	w.b.BinaryBuilder.Append(unsafe.Slice(unsafe.StringData(s), len(s)))
+// str appends a row (copying s).
+func (w *strOut) str(s string) {
+	end := w.size + len(s)
+	if !w.room(end) {
+		return
+	}
+	copy(w.data[w.size:end], s)
+	w.size = end
+	w.i++
+	w.offs[w.i] = int32(end)
 }
-func (w strWriter) bytes(p []byte) { w.b.BinaryBuilder.Append(p) }
-func (w strWriter) null()          { w.b.AppendNull() }
 
-func (w strWriter) finish() arrow.Array {
-	defer w.b.Release()
-	return w.b.NewArray()
+// bytes appends a row (copying p).
+func (w *strOut) bytes(p []byte) { w.str(unsafe.String(unsafe.SliceData(p), len(p))) }
+
+// null appends a null row.
+func (w *strOut) null() {
+	if w.vbits == nil {
+		w.valid = allocBitmap(w.mem, w.n)
+		w.vbits = w.valid.Bytes()
+		bitutil.SetBitsTo(w.vbits, 0, int64(w.n), true)
+	}
+	bitutil.ClearBit(w.vbits, w.i)
+	w.i++
+	w.offs[w.i] = int32(w.size)
 }
 
-// mapStrings applies f to every valid row of a, writing utf8. f appends its
-// result to dst (a scratch buffer reused across rows) or, returning
-// keep=true, asks for the input row unchanged; ok=false makes the row null.
-func mapStrings(mem memory.Allocator, a arrow.Array, dataHint int,
-	f func(i int, s string, dst []byte) (out []byte, keep, ok bool)) arrow.Array {
+func (w *strOut) release() {
+	w.offBuf.Release()
+	w.dataBuf.Release()
+	if w.valid != nil {
+		w.valid.Release()
+	}
+}
+
+// finish returns the array, or the first error.
+func (w *strOut) finish() (arrow.Array, error) {
+	if w.err == nil && w.i != w.n {
+		w.err = core.Errorf(core.KindInternal, "string kernel wrote %d of %d rows", w.i, w.n)
+	}
+	if w.err != nil {
+		w.release()
+		return nil, w.err
+	}
+	w.dataBuf.ResizeNoShrink(w.size)
+	return makeArray(arrow.BinaryTypes.String, w.n, w.valid, w.offBuf, w.dataBuf), nil
+}
+
+// mapStrings calls f on every valid row of a, which appends exactly one row
+// to w (w.scratch is free for it to build the row in) or returns an error;
+// null rows stay null. dataHint sizes the first data buffer.
+func mapStrings(mem memory.Allocator, a arrow.Array, dataHint int, f func(i int, s string, w *strOut) error) (arrow.Array, error) {
 	c := newStrCol(a)
-	w := newStrWriter(mem, c.n, dataHint)
-	var scratch []byte
+	w := newStrOut(mem, c.n, dataHint)
 	for i := range c.n {
 		if a.IsNull(i) {
 			w.null()
 			continue
 		}
-		s := c.at(i)
-		out, keep, ok := f(i, s, scratch[:0])
-		switch {
-		case !ok:
-			w.null()
-		case keep:
-			w.str(s)
-		default:
-			w.bytes(out)
-			scratch = out
+		if err := f(i, c.at(i), w); err != nil {
+			w.release()
+			return nil, err
+		}
+		if w.err != nil {
+			break
 		}
 	}
 	return w.finish()
@@ -234,11 +296,22 @@ func (g *intArg) at(i int) (int64, bool) {
 
 const hiBits = 0x8080808080808080
 
-// isASCII reports whether s holds only ASCII bytes, eight at a time.
+// isASCII reports whether s holds only ASCII bytes, eight at a time (and
+// stops at the first block of 64 holding another byte).
 func isASCII(s string) bool {
 	i := 0
 	if len(s) >= 8 {
 		p := unsafe.Pointer(unsafe.StringData(s))
+		for i+64 <= len(s) {
+			var acc uint64
+			for k := 0; k < 64; k += 8 {
+				acc |= *(*uint64)(unsafe.Add(p, i+k))
+			}
+			if acc&hiBits != 0 {
+				return false
+			}
+			i += 64
+		}
 		var acc uint64
 		for ; i+8 <= len(s); i += 8 {
 			acc |= *(*uint64)(unsafe.Add(p, i))
@@ -350,19 +423,19 @@ func StrLenChars(mem memory.Allocator, a arrow.Array) arrow.Array {
 // mappings Rust's str::to_uppercase / to_lowercase use (as Polars): the
 // one-to-many mappings of SpecialCasing.txt ("ß" → "SS", "ﬁ" → "FI",
 // "İ" → "i̇") and the final-sigma rule ("ΟΔΟΣ" → "οδος").
-func StrToCase(mem memory.Allocator, a arrow.Array, upper bool) arrow.Array {
+func StrToCase(mem memory.Allocator, a arrow.Array, upper bool) (arrow.Array, error) {
 	c := newStrCol(a)
-	if c.allASCII() && c.n > 0 {
-		return asciiCaseWhole(mem, a, &c, upper)
+	if span, ok := c.span(); ok && c.n > 0 && len(span) <= math.MaxInt32 && isASCII(span) {
+		return asciiCaseWhole(mem, a, &c, span, upper), nil
 	}
-	return mapStrings(mem, a, c.dataLen()+c.dataLen()/8, func(_ int, s string, dst []byte) ([]byte, bool, bool) {
-		if isASCII(s) {
-			return asciiCase(dst, s, upper), false, true
-		}
+	return mapStrings(mem, a, c.dataLen()+c.dataLen()/4, func(_ int, s string, w *strOut) error {
 		if upper {
-			return appendUpper(dst, s), false, true
+			w.scratch = appendUpper(w.scratch[:0], s)
+		} else {
+			w.scratch = appendLower(w.scratch[:0], s)
 		}
-		return appendLower(dst, s), false, true
+		w.bytes(w.scratch)
+		return nil
 	})
 }
 
@@ -378,26 +451,9 @@ func init() {
 	}
 }
 
-func asciiCase(dst []byte, s string, upper bool) []byte {
-	table := &asciiLower
-	if upper {
-		table = &asciiUpper
-	}
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, table[s[i]])
-	}
-	return dst
-}
-
 // asciiCaseWhole maps an all-ASCII offset-layout array in one pass: the
 // output has the input's offsets (rebased to 0) and mapped bytes.
-func asciiCaseWhole(mem memory.Allocator, a arrow.Array, c *strCol, upper bool) arrow.Array {
-	span, _ := c.span()
-	if len(span) > math.MaxInt32 {
-		return mapStrings(mem, a, len(span), func(_ int, s string, dst []byte) ([]byte, bool, bool) {
-			return asciiCase(dst, s, upper), false, true
-		})
-	}
+func asciiCaseWhole(mem memory.Allocator, a arrow.Array, c *strCol, span string, upper bool) arrow.Array {
 	offBuf, offs := allocValues[int32](mem, c.n+1)
 	if c.off32 != nil {
 		base := c.off32[0]
@@ -422,25 +478,61 @@ func asciiCaseWhole(mem memory.Allocator, a arrow.Array, c *strCol, upper bool) 
 	return makeArray(arrow.BinaryTypes.String, c.n, validityOf(mem, a), offBuf, dataBuf)
 }
 
+// bmpUpper and bmpLower cache the simple case mappings of the Basic
+// Multilingual Plane (which stay in it), built on first use: a lookup
+// instead of unicode's binary search per character.
+var (
+	bmpOnce            sync.Once
+	bmpUpper, bmpLower *[0x10000]uint16
+)
+
+func bmpTables() {
+	bmpUpper, bmpLower = new([0x10000]uint16), new([0x10000]uint16)
+	for r := range rune(0x10000) {
+		bmpUpper[r], bmpLower[r] = uint16(r), uint16(r)
+		if u := toUpper(r); u < 0x10000 {
+			bmpUpper[r] = uint16(u)
+		}
+		if l := toLower(r); l < 0x10000 {
+			bmpLower[r] = uint16(l)
+		}
+	}
+}
+
 func appendUpper(dst []byte, s string) []byte {
-	for _, r := range s {
+	bmpOnce.Do(bmpTables)
+	dst = slices.Grow(dst, len(s))
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i, dst = asciiRun(dst, s, i, &asciiUpper)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r < utf8.RuneSelf:
-			dst = append(dst, asciiUpper[r])
 		case r >= 0xDF && r <= 0xFB17 && specialUpper[r] != "":
 			dst = append(dst, specialUpper[r]...)
+		case r < 0x10000:
+			dst = utf8.AppendRune(dst, rune(bmpUpper[r]))
+		case r >= noCaseAbove:
+			dst = append(dst, s[i:i+size]...)
 		default:
-			dst = utf8.AppendRune(dst, unicode.ToUpper(r))
+			dst = utf8.AppendRune(dst, toUpper(r))
 		}
+		i += size
 	}
 	return dst
 }
 
 func appendLower(dst []byte, s string) []byte {
-	for i, r := range s {
+	bmpOnce.Do(bmpTables)
+	dst = slices.Grow(dst, len(s))
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i, dst = asciiRun(dst, s, i, &asciiLower)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r < utf8.RuneSelf:
-			dst = append(dst, asciiLower[r])
 		case r == 'Σ':
 			if finalSigma(s, i) {
 				dst = append(dst, "ς"...)
@@ -449,11 +541,80 @@ func appendLower(dst []byte, s string) []byte {
 			}
 		case r == 'İ':
 			dst = append(dst, "i\u0307"...)
+		case r < 0x10000:
+			dst = utf8.AppendRune(dst, rune(bmpLower[r]))
+		case r >= noCaseAbove:
+			dst = append(dst, s[i:i+size]...)
 		default:
-			dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			dst = utf8.AppendRune(dst, toLower(r))
 		}
+		i += size
 	}
 	return dst
+}
+
+// noCaseAbove: no character from here on (after Adlam) has a case mapping.
+const noCaseAbove = 0x1E950
+
+// asciiRun maps the run of ASCII bytes of s starting at i through table.
+func asciiRun(dst []byte, s string, i int, table *[256]byte) (int, []byte) {
+	j := i
+	for j < len(s) && s[j] < utf8.RuneSelf {
+		j++
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, j-i)[:n+j-i]
+	out := dst[n:]
+	for k := range out {
+		out[k] = table[s[i+k]]
+	}
+	return j, dst
+}
+
+// toUpper and toLower are the simple case mappings of Go's unicode tables
+// (Unicode 15) completed with the case pairs of Unicode 16 and 17, which
+// Polars' Rust already has.
+func toUpper(r rune) rune {
+	if u := unicode.ToUpper(r); u != r {
+		return u
+	}
+	switch {
+	case r >= 0x10D70 && r <= 0x10D85: // Garay
+		return r - 0x20
+	case r >= 0x16EBB && r <= 0x16ED3: // Beria Erfe
+		return r - 0x1B
+	case r == 0x19B || r == 0x264 || r == 0x1C8A || r >= 0xA7CD && r <= 0xA7DB:
+		for up, low := range newerLower {
+			if low == r {
+				return up
+			}
+		}
+	}
+	return r
+}
+
+func toLower(r rune) rune {
+	if l := unicode.ToLower(r); l != r {
+		return l
+	}
+	switch {
+	case r >= 0x10D50 && r <= 0x10D65:
+		return r + 0x20
+	case r >= 0x16EA0 && r <= 0x16EB8:
+		return r + 0x1B
+	case r == 0x1C89 || r >= 0xA7CB && r <= 0xA7DC:
+		if l, ok := newerLower[r]; ok {
+			return l
+		}
+	}
+	return r
+}
+
+// newerLower maps the single upper-case letters of Unicode 16 outside the
+// Garay and Beria Erfe blocks to their lower case.
+var newerLower = map[rune]rune{
+	0x1C89: 0x1C8A, 0xA7CB: 0x264, 0xA7CC: 0xA7CD, 0xA7CE: 0xA7CF, 0xA7D2: 0xA7D3, 0xA7D4: 0xA7D5,
+	0xA7DA: 0xA7DB, 0xA7DC: 0x19B,
 }
 
 // finalSigma applies Unicode's Final_Sigma condition to the Σ at byte i: a
@@ -535,10 +696,12 @@ var specialUpper = map[rune]string{
 
 // StrReverse reverses every string by extended grapheme clusters (as Polars
 // does), so combining marks, emoji sequences and flags stay intact.
-func StrReverse(mem memory.Allocator, a arrow.Array) arrow.Array {
+func StrReverse(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {
 	c := newStrCol(a)
 	var bounds []int
-	return mapStrings(mem, a, c.dataLen(), func(_ int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(_ int, s string, w *strOut) error {
+		dst := w.scratch[:0]
+		defer func() { w.scratch = dst }()
 		if isASCII(s) { // every character is a cluster, except CR LF
 			for i := len(s) - 1; i >= 0; i-- {
 				if s[i] == '\n' && i > 0 && s[i-1] == '\r' {
@@ -548,13 +711,15 @@ func StrReverse(mem memory.Allocator, a arrow.Array) arrow.Array {
 				}
 				dst = append(dst, s[i])
 			}
-			return dst, false, true
+			w.bytes(dst)
+			return nil
 		}
 		bounds = graphemeBounds(s, bounds[:0])
 		for k := len(bounds) - 1; k > 0; k-- {
 			dst = append(dst, s[bounds[k-1]:bounds[k]]...)
 		}
-		return dst, false, true
+		w.bytes(dst)
+		return nil
 	})
 }
 
@@ -569,25 +734,20 @@ func StrSlice(mem memory.Allocator, a arrow.Array, offset, length Value) (arrow.
 	c := newStrCol(a)
 	ascii := c.allASCII()
 	offs, lens := newIntArg(offset), newIntArg(length)
-	var err error
-	out := mapStrings(mem, a, c.dataLen(), func(i int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(i int, s string, w *strOut) error {
 		off, ok := offs.at(i)
-		if !ok || err != nil {
-			return nil, false, false
+		if !ok {
+			w.null()
+			return nil
 		}
 		ln, hasLen := lens.at(i)
 		if hasLen && ln < 0 {
-			err = core.Errorf(core.KindInvalidInput, "str.slice length must not be negative, got %d", ln)
-			return nil, false, false
+			return core.Errorf(core.KindInvalidInput, "str.slice length must not be negative, got %d", ln)
 		}
 		lo, hi := sliceBytes(s, off, ln, hasLen, ascii)
-		return append(dst, s[lo:hi]...), false, true
+		w.str(s[lo:hi])
+		return nil
 	})
-	if err != nil {
-		out.Release()
-		return nil, err
-	}
-	return out, nil
 }
 
 // sliceBytes returns the byte range of characters [off, off+ln) of s.
@@ -632,15 +792,17 @@ func sliceBytes(s string, off, ln int64, hasLen, ascii bool) (int, int) {
 
 // StrHead keeps the first n characters of every string (all but the last
 // -n when n is negative); with tail, the last n (all but the first -n).
-func StrHead(mem memory.Allocator, a arrow.Array, n Value, tail bool) arrow.Array {
+func StrHead(mem memory.Allocator, a arrow.Array, n Value, tail bool) (arrow.Array, error) {
 	c := newStrCol(a)
 	ascii := c.allASCII()
 	ns := newIntArg(n)
-	return mapStrings(mem, a, c.dataLen(), func(i int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(i int, s string, w *strOut) error {
 		k, ok := ns.at(i)
 		if !ok {
-			return nil, false, false
+			w.null()
+			return nil
 		}
+		k = max(min(k, int64(len(s))), -int64(len(s))) // no character count exceeds the byte count
 		var lo, hi int
 		switch {
 		case ascii:
@@ -664,7 +826,8 @@ func StrHead(mem memory.Allocator, a arrow.Array, n Value, tail bool) arrow.Arra
 		default:
 			lo, hi = charStart(s, -k), len(s)
 		}
-		return append(dst, s[lo:hi]...), false, true
+		w.str(s[lo:hi])
+		return nil
 	})
 }
 
@@ -710,38 +873,35 @@ func pad(mem memory.Allocator, a arrow.Array, length Value, name string,
 	c := newStrCol(a)
 	ascii := c.allASCII()
 	ls := newIntArg(length)
-	var err error
-	out := mapStrings(mem, a, c.dataLen(), func(i int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(i int, s string, w *strOut) error {
 		l, ok := ls.at(i)
-		if !ok || err != nil {
-			return nil, false, false
+		if !ok {
+			w.null()
+			return nil
 		}
 		if l < 0 || l > maxPad {
-			err = core.Errorf(core.KindInvalidInput, "%s length must be between 0 and %d, got %d", name, maxPad, l)
-			return nil, false, false
+			return core.Errorf(core.KindInvalidInput, "%s length must be between 0 and %d, got %d", name, maxPad, l)
 		}
 		nchars := len(s)
 		if !ascii {
 			nchars = runeCount(s)
 		}
 		if int64(nchars) >= l {
-			return nil, true, true
+			w.str(s)
+			return nil
 		}
-		return write(dst, s, int(l)-nchars), false, true
+		w.scratch = write(w.scratch[:0], s, int(l)-nchars)
+		w.bytes(w.scratch)
+		return nil
 	})
-	if err != nil {
-		out.Release()
-		return nil, err
-	}
-	return out, nil
 }
 
 // StrStrip removes the characters of chars (whitespace when chars is null)
 // from the start and/or the end of every string.
-func StrStrip(mem memory.Allocator, a arrow.Array, chars Value, start, end bool) arrow.Array {
+func StrStrip(mem memory.Allocator, a arrow.Array, chars Value, start, end bool) (arrow.Array, error) {
 	c := newStrCol(a)
 	cs := newArgAt(chars)
-	return mapStrings(mem, a, c.dataLen(), func(i int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(i int, s string, w *strOut) error {
 		set, ok := cs.at(i)
 		switch {
 		case !ok && start && end:
@@ -757,7 +917,8 @@ func StrStrip(mem memory.Allocator, a arrow.Array, chars Value, start, end bool)
 		default:
 			s = strings.TrimRight(s, set)
 		}
-		return append(dst, s...), false, true
+		w.str(s)
+		return nil
 	})
 }
 
@@ -793,9 +954,30 @@ func StrStartsWith(mem memory.Allocator, a arrow.Array, affix Value, end bool) a
 // Rust and rejects what RE2 would read differently. A regular expression
 // that is a plain literal is searched as one.
 type Pattern struct {
+	src   string
 	lit   string
 	isLit bool
 	re    *regexp.Regexp // nil for a literal pattern
+	// wordBoundary marks a \b or \B, which RE2 evaluates with ASCII word
+	// characters where Rust uses Unicode ones: rows with other word
+	// characters are refused (see check) rather than answered differently.
+	wordBoundary bool
+}
+
+// check refuses a row that the pattern would match differently from Polars.
+func (p *Pattern) check(s string) error {
+	if !p.wordBoundary || isASCII(s) {
+		return nil
+	}
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (unicode.In(r, unicode.L, unicode.M, unicode.Nd, unicode.Nl, unicode.Pc) || r == 0x200C || r == 0x200D) {
+			return core.Errorf(core.KindNotSupported,
+				"regular expression %q uses \\b or \\B, whose word characters are ASCII-only in alopex "+
+					"(Unicode in Polars), and the value %q has other word characters; "+
+					"write the boundary out, e.g. (?:^|[^\\w])word(?:[^\\w]|$)", p.src, s).With("pattern", p.src)
+		}
+	}
+	return nil
 }
 
 const maxCachedPatterns = 4096
@@ -820,7 +1002,7 @@ func CompilePattern(src string, literal bool) (*Pattern, error) {
 	if ok {
 		return p, nil
 	}
-	expr, err := translateRegex(src)
+	expr, boundary, err := translateRegex(src)
 	if err != nil {
 		return nil, err
 	}
@@ -832,7 +1014,7 @@ func CompilePattern(src string, literal bool) (*Pattern, error) {
 		}
 		return nil, core.Errorf(core.KindCompute, "invalid regular expression %q: %s", src, msg).With("pattern", src)
 	}
-	p = &Pattern{re: re}
+	p = &Pattern{src: strings.Clone(src), re: re, wordBoundary: boundary}
 	if parsed, err := syntax.Parse(expr, syntax.Perl); err == nil {
 		switch {
 		case parsed.Op == syntax.OpLiteral && parsed.Flags&syntax.FoldCase == 0:
@@ -886,11 +1068,11 @@ const (
 )
 
 // translateRegex rewrites a Rust-regex pattern for Go's regexp: \d, \w and
-// \s (and their negations) become their Unicode classes, "{,n}" becomes
-// "{0,n}". Nested classes and class set operations ([a[b]], &&, --, ~~),
+// \s (and their negations) become their Unicode classes. Nested classes and class set operations ([a[b]], &&, --, ~~),
 // which RE2 would read as literal characters, and \W or \S inside a class
-// are rejected as not supported rather than matched differently.
-func translateRegex(src string) (string, error) {
+// are rejected as not supported rather than matched differently, and a '{'
+// that starts no repetition is an error as in Rust (RE2 takes it literally).
+func translateRegex(src string) (expr string, wordBoundary bool, err error) {
 	unsupported := func(what string) error {
 		return core.Errorf(core.KindNotSupported,
 			"regular expression %q uses %s, which alopex's regex engine does not support", src, what).With("pattern", src)
@@ -921,8 +1103,20 @@ func translateRegex(src string) (string, error) {
 				b.WriteString(`[` + spaceClassIn + `]`)
 			case d == 'S' && !inClass:
 				b.WriteString(`[^` + spaceClassIn + `]`)
+			case (d == 'b' || d == 'B') && !inClass:
+				wordBoundary = true
+				b.WriteByte(c)
+				b.WriteByte(d)
 			case d == 'W' || d == 'S':
-				return "", unsupported(`\` + string(d) + " inside a character class")
+				return "", false, unsupported(`\` + string(d) + " inside a character class")
+			case (d == 'p' || d == 'P' || d == 'x') && i+1 < len(src) && src[i+1] == '{':
+				end := strings.IndexByte(src[i:], '}')
+				if end < 0 {
+					end = len(src) - i - 1
+				}
+				b.WriteByte(c)
+				b.WriteString(src[i : i+end+1]) // \p{Greek}, \x{1F600}: the braces are no repetition
+				i += end
 			default:
 				b.WriteByte(c)
 				b.WriteByte(d)
@@ -933,9 +1127,9 @@ func translateRegex(src string) (string, error) {
 				i += end + 1
 				continue
 			}
-			return "", unsupported("a nested character class")
+			return "", false, unsupported("a nested character class")
 		case inClass && (c == '&' || c == '-' || c == '~') && i+1 < len(src) && src[i+1] == c:
-			return "", unsupported("a character class set operation (" + src[i:i+2] + ")")
+			return "", false, unsupported("a character class set operation (" + src[i:i+2] + ")")
 		case inClass && c == ']':
 			inClass = false
 			b.WriteByte(c)
@@ -950,13 +1144,31 @@ func translateRegex(src string) (string, error) {
 				b.WriteByte(']')
 				i++
 			}
-		case !inClass && c == '{' && i+1 < len(src) && src[i+1] == ',':
-			b.WriteString("{0")
+		case !inClass && c == '{':
+			// RE2 reads a '{' that starts no repetition as a literal; Rust rejects it.
+			if !isRepetition(src[i:]) {
+				return "", false, core.Errorf(core.KindCompute,
+					`invalid regular expression %q: '{' must start a repetition {n}, {n,} or {n,m} (write \{ for the character)`,
+					src).With("pattern", src)
+			}
+			b.WriteByte(c)
 		default:
 			b.WriteByte(c)
 		}
 	}
-	return b.String(), nil
+	return b.String(), wordBoundary, nil
+}
+
+// isRepetition reports whether s starts with {n}, {n,} or {n,m}.
+func isRepetition(s string) bool {
+	_, rest, ok := scanDigits(s[1:], 10)
+	if !ok {
+		return false
+	}
+	if rest != "" && rest[0] == ',' {
+		_, rest, _ = scanDigits(rest[1:], 10)
+	}
+	return rest != "" && rest[0] == '}'
 }
 
 // patternArg supplies the pattern of each row: one compiled pattern for a
@@ -1062,10 +1274,17 @@ func StrContains(mem memory.Allocator, a arrow.Array, pat Value, literal, strict
 			valid.Release()
 			return nil, err
 		}
-		switch {
-		case p == nil:
+		if p == nil {
 			bitutil.ClearBit(vb, i)
-		case p.contains(c.at(i)):
+			continue
+		}
+		s := c.at(i)
+		if err := p.check(s); err != nil {
+			buf.Release()
+			valid.Release()
+			return nil, err
+		}
+		if p.contains(s) {
 			bitutil.SetBit(out, i)
 		}
 	}
@@ -1147,7 +1366,13 @@ func matchCount(mem memory.Allocator, a arrow.Array, pat Value, literal, strict 
 			bitutil.ClearBit(vb, i)
 			continue
 		}
-		v, ok := f(p, c.at(i))
+		s := c.at(i)
+		if err := p.check(s); err != nil {
+			buf.Release()
+			valid.Release()
+			return nil, err
+		}
+		v, ok := f(p, s)
 		if !ok {
 			bitutil.ClearBit(vb, i)
 			continue
@@ -1160,7 +1385,8 @@ func matchCount(mem memory.Allocator, a arrow.Array, pat Value, literal, strict 
 // StrReplace replaces the first n matches of pat (every match when n < 0)
 // in every string by val. With a regular expression val may refer to
 // groups as $1, ${name} ($$ for a dollar); with literal it is inserted as
-// it is. pat must be a scalar; val may be a column; a null val gives null.
+// it is. pat must be a scalar; val may be a column; where val is null the
+// string is kept as it is (as Polars).
 func StrReplace(mem memory.Allocator, a arrow.Array, pat, val Value, literal bool, n int) (arrow.Array, error) {
 	if !pat.IsScalar() {
 		return nil, core.Errorf(core.KindNotSupported, "str.replace with a pattern that differs per row is not supported")
@@ -1175,18 +1401,25 @@ func StrReplace(mem memory.Allocator, a arrow.Array, pat, val Value, literal boo
 	}
 	c := newStrCol(a)
 	vals := newArgAt(val)
-	return mapStrings(mem, a, c.dataLen(), func(i int, s string, dst []byte) ([]byte, bool, bool) {
+	return mapStrings(mem, a, c.dataLen(), func(i int, s string, w *strOut) error {
 		v, ok := vals.at(i)
-		if !ok {
-			return nil, false, false
+		if !ok || n == 0 { // as Polars: a null replacement leaves the string as it is
+			w.str(s)
+			return nil
 		}
-		if p.isLit && (literal || strings.IndexByte(v, '$') < 0) {
-			if p.lit == "" {
-				return append(dst, strings.Replace(s, "", v, n)...), false, true
-			}
+		if err := p.check(s); err != nil {
+			return err
+		}
+		expand := !literal && strings.IndexByte(v, '$') >= 0
+		dst := w.scratch[:0]
+		switch {
+		case p.isLit && !expand && p.lit == "":
+			dst = append(dst, strings.Replace(s, "", v, n)...)
+		case p.isLit && !expand:
 			k := strings.Index(s, p.lit)
-			if k < 0 || n == 0 {
-				return nil, true, true
+			if k < 0 {
+				w.str(s)
+				return nil
 			}
 			for done := 0; k >= 0 && (n < 0 || done < n); done++ {
 				dst = append(dst, s[:k]...)
@@ -1194,20 +1427,38 @@ func StrReplace(mem memory.Allocator, a arrow.Array, pat, val Value, literal boo
 				s = s[k+len(p.lit):]
 				k = strings.Index(s, p.lit)
 			}
-			return append(dst, s...), false, true
+			dst = append(dst, s...)
+		case !expand: // no group references: plain match positions are cheaper
+			ms := p.re.FindAllStringIndex(s, n)
+			if len(ms) == 0 {
+				w.str(s)
+				return nil
+			}
+			last := 0
+			for _, m := range ms {
+				dst = append(dst, s[last:m[0]]...)
+				dst = append(dst, v...)
+				last = m[1]
+			}
+			dst = append(dst, s[last:]...)
+		default:
+			ms := p.re.FindAllStringSubmatchIndex(s, n)
+			if len(ms) == 0 {
+				w.str(s)
+				return nil
+			}
+			last := 0
+			for _, m := range ms {
+				dst = append(dst, s[last:m[0]]...)
+				dst = p.re.ExpandString(dst, v, s, m)
+				last = m[1]
+			}
+			dst = append(dst, s[last:]...)
 		}
-		ms := p.re.FindAllStringSubmatchIndex(s, n)
-		if len(ms) == 0 {
-			return nil, true, true
-		}
-		last := 0
-		for _, m := range ms {
-			dst = append(dst, s[last:m[0]]...)
-			dst = p.re.ExpandString(dst, v, s, m)
-			last = m[1]
-		}
-		return append(dst, s[last:]...), false, true
-	}), nil
+		w.scratch = dst
+		w.bytes(dst)
+		return nil
+	})
 }
 
 // --- parsing numbers -------------------------------------------------------------------
@@ -1263,11 +1514,11 @@ func parseInts[T Int](mem memory.Allocator, a arrow.Array, base int, to arrow.Da
 			out[i] = T(v)
 		} else {
 			var v uint64
-			digits := s
-			if len(digits) > 1 && digits[0] == '+' {
-				digits = digits[1:]
+			scanDigits := s
+			if len(scanDigits) > 1 && scanDigits[0] == '+' {
+				scanDigits = scanDigits[1:]
 			}
-			v, err = strconv.ParseUint(digits, base, size)
+			v, err = strconv.ParseUint(scanDigits, base, size)
 			out[i] = T(v)
 		}
 		if err != nil {
@@ -1310,6 +1561,54 @@ const (
 	gcLV
 	gcLVT
 )
+
+// graphemeProps packs, for one character, its graphemeClass (low four
+// bits) and whether it is Extended_Pictographic, an Indic conjunct consonant
+// or linker (the flags below).
+type graphemeProps uint8
+
+const (
+	gpClass     graphemeProps = 0x0F
+	gpPict      graphemeProps = 0x10
+	gpConsonant graphemeProps = 0x20
+	gpLinker    graphemeProps = 0x40
+)
+
+var (
+	bmpGraphemeOnce sync.Once
+	bmpGrapheme     *[0x10000]graphemeProps
+)
+
+// graphemePropsOf looks r up: the Basic Multilingual Plane in a table built
+// on first use (the unicode range tables cost a binary search each), the
+// rest directly.
+func graphemePropsOf(r rune) graphemeProps {
+	if r < 0x10000 {
+		bmpGraphemeOnce.Do(func() {
+			t := new([0x10000]graphemeProps)
+			for c := range rune(0x10000) {
+				t[c] = computeGraphemeProps(c)
+			}
+			bmpGrapheme = t
+		})
+		return bmpGrapheme[r]
+	}
+	return computeGraphemeProps(r)
+}
+
+func computeGraphemeProps(r rune) graphemeProps {
+	p := graphemeProps(graphemeOf(r))
+	if isExtPict(r) {
+		p |= gpPict
+	}
+	if incbConsonant(r) {
+		p |= gpConsonant
+	}
+	if incbLinker(r) {
+		p |= gpLinker
+	}
+	return p
+}
 
 // graphemeOf classifies r. The Go standard library has no
 // Grapheme_Cluster_Break table, so it is derived from general categories
@@ -1454,12 +1753,13 @@ func graphemeBounds(s string, bounds []int) []int {
 	pict := 0     // 1: after ExtPict Extend*, 2: after ExtPict Extend* ZWJ
 	conjunct := 0 // 1: after an Indic consonant [Extend|Linker]*, 2: with a linker among them
 	for i, r := range s {
-		c := graphemeOf(r)
-		if i > 0 && graphemeBreak(prev, c, r, riRun, pict, conjunct) {
+		p := graphemePropsOf(r)
+		c := graphemeClass(p & gpClass)
+		if i > 0 && graphemeBreak(prev, c, p, riRun, pict, conjunct) {
 			bounds = append(bounds, i)
 		}
 		switch {
-		case isExtPict(r):
+		case p&gpPict != 0:
 			pict = 1
 		case c == gcExtend && pict == 1:
 		case c == gcZWJ && pict == 1:
@@ -1473,9 +1773,9 @@ func graphemeBounds(s string, bounds []int) []int {
 			riRun = 0
 		}
 		switch {
-		case incbConsonant(r):
+		case p&gpConsonant != 0:
 			conjunct = 1
-		case incbLinker(r) && conjunct > 0:
+		case p&gpLinker != 0 && conjunct > 0:
 			conjunct = 2
 		case (c == gcExtend || c == gcZWJ) && conjunct > 0:
 		default:
@@ -1486,7 +1786,7 @@ func graphemeBounds(s string, bounds []int) []int {
 	return append(bounds, len(s))
 }
 
-func graphemeBreak(prev, c graphemeClass, r rune, riRun, pict, conjunct int) bool {
+func graphemeBreak(prev, c graphemeClass, p graphemeProps, riRun, pict, conjunct int) bool {
 	switch {
 	case prev == gcCR && c == gcLF:
 		return false
@@ -1498,9 +1798,9 @@ func graphemeBreak(prev, c graphemeClass, r rune, riRun, pict, conjunct int) boo
 		return false
 	case c == gcExtend || c == gcZWJ || c == gcSpacingMark || prev == gcPrepend:
 		return false
-	case conjunct == 2 && incbConsonant(r):
+	case conjunct == 2 && p&gpConsonant != 0:
 		return false
-	case prev == gcZWJ && pict == 2 && isExtPict(r):
+	case prev == gcZWJ && pict == 2 && p&gpPict != 0:
 		return false
 	case prev == gcRegional && c == gcRegional:
 		return riRun%2 == 0
@@ -1529,8 +1829,8 @@ const (
 	fmtFrac      // %.f: an optional '.' and fraction digits
 	fmtFracDot   // %.3f, %.6f, %.9f: an optional '.' and exactly width digits
 	fmtFracFixed // %3f, %6f, %9f: exactly width digits
-	fmtMonthName // %b (long: %B)
-	fmtWeekday   // %a (long: %A)
+	fmtMonthName // %b, %h: a short month name; %B (long): a short or a long one
+	fmtWeekday   // %a: a short weekday name; %A (long): a short or a long one
 	fmtAmPm      // %p, %P
 	fmtUTCOffset // %z, %:z (long: %#z, which also takes "Z" and no minutes)
 )
@@ -1721,8 +2021,9 @@ var monthNames = [...]string{"january", "february", "march", "april", "may", "ju
 	"august", "september", "october", "november", "december"}
 var weekdayNames = [...]string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
-// name matches a month or weekday name: its first three letters, and with
-// long the rest of the full name when it follows (case-insensitively).
+// matchName matches a month or weekday name, case-insensitively: its first
+// three letters and, with long, the rest of the full name when it follows
+// (as chrono).
 func matchName(s string, names []string, long bool) (int, string, bool) {
 	if len(s) < 3 {
 		return 0, s, false
@@ -1740,8 +2041,8 @@ func matchName(s string, names []string, long bool) (int, string, bool) {
 	return 0, s, false
 }
 
-// digits reads 1 to max ASCII digits.
-func digits(s string, max int) (int64, string, bool) {
+// scanDigits reads 1 to max ASCII digits.
+func scanDigits(s string, max int) (int64, string, bool) {
 	var v int64
 	i := 0
 	for i < len(s) && i < max && s[i] >= '0' && s[i] <= '9' {
@@ -1771,7 +2072,7 @@ func (f *TimeFormat) parse(s string, p *parsedTime) bool {
 				neg, s, width = s[0] == '-', s[1:], 18
 			}
 			var v int64
-			if v, s, ok = digits(s, width); !ok {
+			if v, s, ok = scanDigits(s, width); !ok {
 				return false
 			}
 			if neg {
@@ -1784,7 +2085,7 @@ func (f *TimeFormat) parse(s string, p *parsedTime) bool {
 			}
 			var v int64
 			start := s[1:]
-			if v, s, ok = digits(start, 9); !ok {
+			if v, s, ok = scanDigits(start, 9); !ok {
 				return false
 			}
 			for k := len(start) - len(s); k < 9; k++ {
@@ -1801,7 +2102,7 @@ func (f *TimeFormat) parse(s string, p *parsedTime) bool {
 			}
 			var v int64
 			rest := s
-			if v, s, ok = digits(s, it.width); !ok || len(rest)-len(s) != it.width {
+			if v, s, ok = scanDigits(s, it.width); !ok || len(rest)-len(s) != it.width {
 				return false
 			}
 			for k := it.width; k < 9; k++ {
@@ -1846,14 +2147,14 @@ func (f *TimeFormat) parse(s string, p *parsedTime) bool {
 				sign = -1
 			}
 			var h, m int64
-			if len(s) < 3 || !isDigits(s[1:3]) {
+			if len(s) < 3 || !allDigits(s[1:3]) {
 				return false
 			}
 			h, s = int64(s[1]-'0')*10+int64(s[2]-'0'), s[3:]
 			if s != "" && (s[0] == ':' || s[0] == ' ') {
 				s = s[1:]
 			}
-			if len(s) >= 2 && isDigits(s[:2]) {
+			if len(s) >= 2 && allDigits(s[:2]) {
 				m, s = int64(s[0]-'0')*10+int64(s[1]-'0'), s[2:]
 			} else if !it.long {
 				return false
@@ -1867,7 +2168,7 @@ func (f *TimeFormat) parse(s string, p *parsedTime) bool {
 	return s == ""
 }
 
-func isDigits(s string) bool {
+func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -1876,10 +2177,10 @@ func isDigits(s string) bool {
 	return true
 }
 
-const maxYear = 262142 // chrono's range
+const maxParsedYear = 262142 // chrono's range
 
-// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian date.
-func daysFromCivil(y, m, d int64) int64 {
+// civilToDays returns the days since 1970-01-01 of a proleptic Gregorian date.
+func civilToDays(y, m, d int64) int64 {
 	if m <= 2 {
 		y--
 	}
@@ -1893,12 +2194,12 @@ func daysFromCivil(y, m, d int64) int64 {
 	return era*146097 + doe - 719468
 }
 
-func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
+func isLeapYear(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
 
-func daysIn(y, m int64) int64 {
+func monthLength(y, m int64) int64 {
 	switch m {
 	case 2:
-		if isLeap(y) {
+		if isLeapYear(y) {
 			return 29
 		}
 		return 28
@@ -1932,19 +2233,19 @@ func (p *parsedTime) resolve() (days, secs, nanos int64, ok bool) {
 	default:
 		return 0, 0, 0, false
 	}
-	if y < -maxYear || y > maxYear {
+	if y < -maxParsedYear || y > maxParsedYear {
 		return 0, 0, 0, false
 	}
 	if p.has[tfOrdinal] {
 		o := p.v[tfOrdinal]
 		n := int64(365)
-		if isLeap(y) {
+		if isLeapYear(y) {
 			n = 366
 		}
 		if o < 1 || o > n {
 			return 0, 0, 0, false
 		}
-		days = daysFromCivil(y, 1, 1) + o - 1
+		days = civilToDays(y, 1, 1) + o - 1
 	} else {
 		m, d := int64(1), int64(1)
 		if p.has[tfMonth] {
@@ -1953,10 +2254,10 @@ func (p *parsedTime) resolve() (days, secs, nanos int64, ok bool) {
 		if p.has[tfDay] {
 			d = p.v[tfDay]
 		}
-		if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		if m < 1 || m > 12 || d < 1 || d > monthLength(y, m) {
 			return 0, 0, 0, false
 		}
-		days = daysFromCivil(y, m, d)
+		days = civilToDays(y, m, d)
 	}
 	if p.weekday != 0 && int8(((days+3)%7+7)%7+1) != p.weekday {
 		return 0, 0, 0, false

@@ -162,8 +162,8 @@ class ExprStringNameSpace:
         return self._call("pad_end", length, fill_char=_one_char(fill_char))
 
     # --- parsing --------------------------------------------------------------------------
-    def to_integer(self, *, base: int = 10, dtype: Any = "Int64", strict: bool = True) -> Expr:
-        """Parse each string as an integer in ``base`` (2 to 36) of type ``dtype``.
+    def to_integer(self, *, base: int | Expr = 10, dtype: Any = "Int64", strict: bool = True) -> Expr:
+        """Parse each string as an integer in ``base`` (2 to 36; a literal) of type ``dtype``.
 
         Values that do not parse raise :class:`~alopex.ComputeError`, or give null with
         ``strict=False``.
@@ -173,7 +173,7 @@ class ExprStringNameSpace:
         >>> df.select(ax.col("s").str.to_integer(base=16, strict=False))["s"].to_list()
         [255, -16, None]
         """
-        return self._call("to_integer", int(base), dtype=dtype_name(dtype), strict=bool(strict))
+        return self._call("to_integer", base, dtype=dtype_name(dtype), strict=bool(strict))
 
     def to_date(self, format: str | None = None, *, strict: bool = True, exact: bool = True,  # noqa: A002
                 cache: bool = True) -> Expr:
