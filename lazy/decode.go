@@ -34,6 +34,10 @@ type jsonNode struct {
 	RightOn   []json.RawMessage `json:"right_on"`
 	Suffix    string            `json:"suffix"`
 	Path      string            `json:"path"`
+	Inputs    []json.RawMessage `json:"inputs"`
+	How2      string            `json:"concat"`
+	Name      string            `json:"name"`
+	N         int64             `json:"n"`
 	Options   map[string]any    `json:"options"`
 	By        []jsonSortKey     `json:"by"`
 	Aggs      []json.RawMessage `json:"aggs"`
@@ -116,6 +120,17 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		}
 		return NewScan(src), nil
 	}
+	if n.Kind == "concat" {
+		inputs := make([]Plan, len(n.Inputs))
+		for i, raw := range n.Inputs {
+			p, err := d.node(raw)
+			if err != nil {
+				return nil, err
+			}
+			inputs[i] = p
+		}
+		return NewUnion(inputs, n.How2 == "vertical_relaxed")
+	}
 	if n.Kind == "scan" {
 		if n.Source == nil {
 			return nil, malformed("scan without a source")
@@ -169,6 +184,13 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 			return nil, err
 		}
 		return NewJoin(input, right, JoinType(n.How), lk, rk, n.Suffix)
+	case "with_row_index":
+		return NewRowIndex(input, n.Name, n.Offset)
+	case "tail":
+		if n.N < 0 {
+			return nil, core.Errorf(core.KindInvalidInput, "tail needs a non-negative count, got %d", n.N)
+		}
+		return &Tail{Input: input, N: n.N}, nil
 	case "sort":
 		keys := make([]SortKey, len(n.By))
 		for i, k := range n.By {

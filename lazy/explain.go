@@ -71,6 +71,12 @@ func describe(p Plan) string {
 		return "SORT BY [" + strings.Join(keys, ", ") + "]"
 	case *Join:
 		return p.describe()
+	case *Union:
+		return fmt.Sprintf("UNION %d INPUTS", len(p.Inputs))
+	case *RowIndex:
+		return fmt.Sprintf("WITH ROW INDEX %q offset=%d", p.Name, p.Offset)
+	case *Tail:
+		return fmt.Sprintf("TAIL %d", p.N)
 	case *Slice:
 		if p.Length < 0 {
 			return fmt.Sprintf("SLICE offset=%d", p.Offset)

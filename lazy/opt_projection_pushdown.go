@@ -54,6 +54,19 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *Slice:
 		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *Tail:
+		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *RowIndex:
+		var inNeed colSet
+		if need != nil {
+			inNeed = colSet{}
+			for k := range need {
+				if k != n.Name {
+					inNeed[k] = true
+				}
+			}
+		}
+		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *Join:
 		left, right := colSet{}, colSet{}
 		for _, c := range n.Columns {

@@ -54,6 +54,31 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		return &sortOp{mem: b.mem, input: in, keys: n.Keys, schema: n.Schema()}, nil
 	case *lazy.Join:
 		return b.join(n)
+	case *lazy.Union:
+		ops := make([]Operator, len(n.Inputs))
+		for i, in := range n.Inputs {
+			op, err := b.build(in)
+			if err != nil {
+				for _, o := range ops[:i] {
+					o.Close()
+				}
+				return nil, err
+			}
+			ops[i] = op
+		}
+		return &unionOp{inputs: ops, schema: n.Schema()}, nil
+	case *lazy.RowIndex:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &rowIndexOp{mem: b.mem, input: in, next: n.Offset, schema: n.Schema()}, nil
+	case *lazy.Tail:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &tailOp{mem: b.mem, input: in, n: n.N}, nil
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {

@@ -123,6 +123,100 @@ class DataFrame:
     def bottom_k(self, k: int, *, by: Any, reverse: bool | list[bool] = False) -> "DataFrame":
         return self.lazy().bottom_k(k, by=by, reverse=reverse).collect()
 
+    def drop(self, *columns: Any, strict: bool = True) -> "DataFrame":
+        return self.lazy().drop(*columns, strict=strict).collect()
+
+    def rename(self, mapping: Any, *, strict: bool = True) -> "DataFrame":
+        return self.lazy().rename(mapping, strict=strict).collect()
+
+    def with_row_index(self, name: str = "index", offset: int = 0) -> "DataFrame":
+        return self.lazy().with_row_index(name, offset).collect()
+
+    def unique(self, subset: Any = None, *, keep: str = "any", maintain_order: bool = False) -> "DataFrame":
+        return self.lazy().unique(subset, keep=keep, maintain_order=maintain_order).collect()
+
+    def null_count(self) -> "DataFrame":
+        return self.lazy().null_count().collect()
+
+    def describe(self, percentiles: Sequence[float] = (0.25, 0.5, 0.75)) -> "DataFrame":
+        """Summary statistics per column (count, null_count, mean, std, min,
+        percentiles, max), computed by the engine in one query."""
+        from .expr import col
+        from .expr import len as _len
+
+        stats = ["count", "null_count", "mean", "std", "min"] + [f"{p:.0%}" for p in percentiles] + ["max"]
+        exprs = []
+        slots: dict[tuple[str, str], str] = {}  # (column, statistic) -> result column
+
+        def add(name: str, stat: str, e: Any) -> None:
+            slots[(name, stat)] = f"s{len(slots)}"
+            exprs.append(e.alias(slots[(name, stat)]))
+
+        numeric = {}
+        for name, dtype in self.schema.items():
+            is_num = dtype.is_numeric()
+            numeric[name] = is_num
+            c = col(name)
+            add(name, "count", c.count())
+            add(name, "null_count", _len() - c.count())
+            if is_num:
+                add(name, "mean", c.mean())
+                add(name, "std", c.std())
+                for p in percentiles:
+                    add(name, f"{p:.0%}", c.quantile(p, "nearest"))
+            if is_num or dtype.name in ("String", "Date", "Boolean") or dtype.name.startswith("Datetime"):
+                add(name, "min", c.min())
+                add(name, "max", c.max())
+        row = self.lazy().select(exprs).collect().to_dicts()[0] if exprs else {}
+        out: dict[str, list[Any]] = {"statistic": stats}
+        for name in self.columns:
+            vals = [row.get(slots[(name, st)]) if (name, st) in slots else None for st in stats]
+            if numeric[name]:
+                vals = [None if v is None else float(v) for v in vals]
+            else:
+                vals = [None if v is None else str(v) for v in vals]
+            out[name] = vals
+        return DataFrame(out)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The rows as dicts (column name → value)."""
+        return self._table.to_pylist()
+
+    def rows(self, *, named: bool = False) -> list[Any]:
+        """The rows as tuples (dicts with ``named=True``)."""
+        if named:
+            return self.to_dicts()
+        cols = [c.to_pylist() for c in self._table.columns]
+        return list(zip(*cols)) if cols else []
+
+    def iter_rows(self, *, named: bool = False, buffer_size: int = 512) -> Iterator[Any]:
+        """Iterate over rows, converting ``buffer_size`` rows at a time."""
+        for start in range(0, self.height, buffer_size):
+            part = DataFrame._from_arrow_table(self._table.slice(start, buffer_size))
+            yield from part.rows(named=named)
+
+    def row(self, index: int, *, named: bool = False) -> Any:
+        n = self.height
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(f"row {index} is out of bounds for a frame of {n} rows")
+        part = DataFrame._from_arrow_table(self._table.slice(i, 1))
+        return part.rows(named=named)[0]
+
+    def item(self, row: int | None = None, column: int | str | None = None) -> Any:
+        """The single value of a 1×1 frame, or the value at (row, column)."""
+        if row is None and column is None:
+            if self.shape != (1, 1):
+                from .exceptions import InvalidInputError
+
+                raise InvalidInputError(
+                    f"item() without arguments needs a 1x1 frame, this one is {self.shape}; pass row and column")
+            return self._table.column(0)[0].as_py()
+        if row is None or column is None:
+            raise ValueError("pass both row and column, or neither")
+        name = self.columns[column] if isinstance(column, int) else column
+        return self.get_column(name)[row]
+
     def group_by(self, *by: Any, maintain_order: bool = False, **named_by: Any) -> "GroupBy":
         """Group by columns or expressions; finish with ``.agg(...)``."""
         return GroupBy(self.lazy().group_by(*by, maintain_order=maintain_order, **named_by))
@@ -444,3 +538,20 @@ class GroupBy:
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._g, name)
         return lambda *a, **k: method(*a, **k).collect()
+
+
+def concat(items: Sequence[Any], *, how: str = "vertical", rechunk: bool = False) -> Any:
+    """Stack frames vertically (all DataFrames → DataFrame, else LazyFrame).
+
+    ``how="vertical_relaxed"`` casts columns to a common type.
+    """
+    items = list(items)
+    if not items:
+        raise ValueError("concat needs at least one frame")
+    if how not in ("vertical", "vertical_relaxed"):
+        raise NotSupportedError(f"concat(how={how!r}) is not supported yet; use 'vertical' or 'vertical_relaxed'")
+    lazy = [x.lazy() for x in items]
+    lf = LazyFrame({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
+    if all(isinstance(x, DataFrame) for x in items):
+        return lf.collect()
+    return lf

@@ -143,6 +143,83 @@ class LazyFrame:
         rev = _per_key(reverse, n, "reverse")
         return self.sort(by, descending=list(rev), nulls_last=True).head(k)
 
+    def drop(self, *columns: Any, strict: bool = True) -> "LazyFrame":
+        """All columns but these."""
+        names = [c for x in columns for c in (x if isinstance(x, (list, tuple)) else [x])]
+        schema = self.collect_schema()
+        if strict:
+            from .frame import _missing
+
+            for n in names:
+                if n not in schema:
+                    raise _missing(n, list(schema))
+        from .expr import col
+
+        return self.select([col(c) for c in schema if c not in set(names)])
+
+    def rename(self, mapping: dict[str, str] | Any, *, strict: bool = True) -> "LazyFrame":
+        """Rename columns: a dict old → new, or a function of the old name."""
+        schema = self.collect_schema()
+        if callable(mapping):
+            mapping = {c: mapping(c) for c in schema}
+        if strict:
+            from .frame import _missing
+
+            for old in mapping:
+                if old not in schema:
+                    raise _missing(old, list(schema))
+        from .expr import col
+
+        return self.select([col(c).alias(mapping.get(c, c)) for c in schema])
+
+    def with_row_index(self, name: str = "index", offset: int = 0) -> "LazyFrame":
+        """Prepend a UInt32 column numbering the rows from ``offset``."""
+        return self._with("with_row_index", name=name, offset=int(offset))
+
+    def unique(self, subset: Any = None, *, keep: str = "any", maintain_order: bool = False) -> "LazyFrame":
+        """Drop duplicate rows (considering ``subset`` columns when given).
+
+        ``keep`` is "first", "last", "any" (as first) or "none" (drop every
+        duplicated row). Rows come out in order of first appearance.
+        """
+        from .expr import col
+        from .expr import len as _len
+
+        schema = list(self.collect_schema())
+        keys = schema if subset is None else ([subset] if isinstance(subset, str) else list(subset))
+        rest = [c for c in schema if c not in set(keys)]
+        if keep in ("any", "first"):
+            aggs = [col(c).first() for c in rest]
+        elif keep == "last":
+            # Kept rows come in the order of their (last) positions, as Polars does.
+            idx = "__unique_row"
+            return (self.with_row_index(idx).group_by(keys, maintain_order=True)
+                    .agg(*[col(c).last() for c in rest], col(idx).max())
+                    .sort(idx).select(schema))
+        elif keep == "none":
+            aggs = [col(c).first() for c in rest] + [_len().alias("__unique_count")]
+        else:
+            raise ValueError("keep must be 'first', 'last', 'any' or 'none'")
+        out = self.group_by(keys, maintain_order=True).agg(*aggs)
+        if keep == "none":
+            out = out.filter(col("__unique_count") == 1)
+        return out.select(schema)
+
+    def tail(self, n: int = 5) -> "LazyFrame":
+        """The last ``n`` rows."""
+        if n < 0:
+            from .exceptions import NotSupportedError
+
+            raise NotSupportedError("LazyFrame.tail with a negative n is not supported yet; use DataFrame.tail")
+        return self._with("tail", n=int(n))
+
+    def null_count(self) -> "LazyFrame":
+        """One row: the number of nulls in each column (UInt32)."""
+        from .expr import col
+        from .expr import len as _len
+
+        return self.select([(_len() - col(c).count()).alias(c) for c in self.collect_schema()])
+
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
         if offset < 0 or (length is not None and length < 0):
