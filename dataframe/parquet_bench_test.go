@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -35,6 +37,24 @@ var lineitemColumnSets = []struct {
 	{"strings", []int{8, 9, 13, 14, 15}}, // flags, instructions, modes, comments
 }
 
+// cpuTime is the CPU time (user + system) the process used so far. The
+// benchmarks report it per op beside the wall time: on a shared machine it
+// is the steadier figure.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU wraps a benchmark loop to report CPU milliseconds per op.
+func reportCPU(b *testing.B, loop func()) {
+	start := cpuTime()
+	loop()
+	if b.N > 0 {
+		b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	}
+}
+
 func lineitem(b *testing.B) {
 	if _, err := os.Stat(lineitemSF1); err != nil {
 		b.Skipf("%s is absent; generate it with: /work/main/.venv/bin/tpchgen-cli parquet -s 1 --output-dir=/tmp/tpch1", lineitemSF1)
@@ -47,20 +67,22 @@ func BenchmarkLineitemAlopex(b *testing.B) {
 		b.Run(set.name, func(b *testing.B) {
 			mem := memory.DefaultAllocator
 			b.ReportAllocs()
-			for b.Loop() {
-				f, err := OpenParquet(lineitemSF1)
-				if err != nil {
-					b.Fatal(err)
+			reportCPU(b, func() {
+				for b.Loop() {
+					f, err := OpenParquet(lineitemSF1)
+					if err != nil {
+						b.Fatal(err)
+					}
+					batches, err := f.ReadRowGroups(context.Background(), mem, nil, set.columns)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, rb := range batches {
+						rb.Release()
+					}
+					f.Close()
 				}
-				batches, err := f.ReadRowGroups(context.Background(), mem, nil, set.columns)
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, rb := range batches {
-					rb.Release()
-				}
-				f.Close()
-			}
+			})
 		})
 	}
 }
@@ -71,20 +93,22 @@ func BenchmarkLineitemAlopexCAllocator(b *testing.B) {
 	lineitem(b)
 	mem := core.NewCAllocator(4 << 30)
 	b.ReportAllocs()
-	for b.Loop() {
-		f, err := OpenParquet(lineitemSF1)
-		if err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			f, err := OpenParquet(lineitemSF1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			batches, err := f.ReadRowGroups(context.Background(), mem, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, rb := range batches {
+				rb.Release()
+			}
+			f.Close()
 		}
-		batches, err := f.ReadRowGroups(context.Background(), mem, nil, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, rb := range batches {
-			rb.Release()
-		}
-		f.Close()
-	}
+	})
 }
 
 func BenchmarkLineitemPqarrow(b *testing.B) {
@@ -93,31 +117,33 @@ func BenchmarkLineitemPqarrow(b *testing.B) {
 		b.Run(set.name, func(b *testing.B) {
 			mem := memory.DefaultAllocator
 			b.ReportAllocs()
-			for b.Loop() {
-				rdr, err := file.OpenParquetFile(lineitemSF1, false)
-				if err != nil {
-					b.Fatal(err)
-				}
-				fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{Parallel: true, BatchSize: 131072}, mem)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var tbl interface{ Release() }
-				if set.columns == nil {
-					tbl, err = fr.ReadTable(context.Background())
-				} else {
-					rowGroups := make([]int, rdr.NumRowGroups())
-					for i := range rowGroups {
-						rowGroups[i] = i
+			reportCPU(b, func() {
+				for b.Loop() {
+					rdr, err := file.OpenParquetFile(lineitemSF1, false)
+					if err != nil {
+						b.Fatal(err)
 					}
-					tbl, err = fr.ReadRowGroups(context.Background(), set.columns, rowGroups)
+					fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{Parallel: true, BatchSize: 131072}, mem)
+					if err != nil {
+						b.Fatal(err)
+					}
+					var tbl interface{ Release() }
+					if set.columns == nil {
+						tbl, err = fr.ReadTable(context.Background())
+					} else {
+						rowGroups := make([]int, rdr.NumRowGroups())
+						for i := range rowGroups {
+							rowGroups[i] = i
+						}
+						tbl, err = fr.ReadRowGroups(context.Background(), set.columns, rowGroups)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					tbl.Release()
+					rdr.Close()
 				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				tbl.Release()
-				rdr.Close()
-			}
+			})
 		})
 	}
 }
@@ -142,11 +168,13 @@ func BenchmarkLineitemWrite(b *testing.B) {
 	}()
 	path := filepath.Join(b.TempDir(), "lineitem.parquet")
 	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteParquet(path, batches[0].Schema(), batches, ParquetWriteOptions{}); err != nil {
-			b.Fatal(err)
+	reportCPU(b, func() {
+		for b.Loop() {
+			if err := WriteParquet(path, batches[0].Schema(), batches, ParquetWriteOptions{}); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 	if st, err := os.Stat(path); err == nil {
 		b.ReportMetric(float64(st.Size())/(1<<20), "MiB")
 	}

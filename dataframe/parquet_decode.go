@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -316,13 +317,14 @@ func copyPlain[T uint32 | uint64](dst []T, v *encoding.Values) error {
 // len(dst) plain values of a page or a dictionary into T.
 type fixedDecoder[T any] struct {
 	colState
-	buf      *memory.Buffer
-	out      []T
-	convert  func(dst []T, v *encoding.Values) error
-	dict     parquet.Dictionary
-	dictVals []T // the dictionary converted once per column chunk
-	scratch  []T
-	idx      []int32
+	buf       *memory.Buffer
+	out       []T
+	convert   func(dst []T, v *encoding.Values) error
+	dict      parquet.Dictionary
+	dictVals  []T // the dictionary converted once per column chunk
+	dictBuf   scratch[T]
+	spreadBuf scratch[T]
+	idx       []int32
 }
 
 func newFixedDecoder[T any](st colState, convert func([]T, *encoding.Values) error) *fixedDecoder[T] {
@@ -343,7 +345,7 @@ func (d *fixedDecoder[T]) decodePage(p parquet.Page) error {
 	if dict := p.Dictionary(); dict != nil {
 		if dict != d.dict {
 			dv := dict.Page().Data()
-			d.dictVals = resize(d.dictVals, dict.Len())
+			d.dictVals = d.dictBuf.get(dict.Len())
 			if err := d.convert(d.dictVals, &dv); err != nil {
 				return err
 			}
@@ -363,17 +365,18 @@ func (d *fixedDecoder[T]) decodePage(p parquet.Page) error {
 			return err
 		}
 	} else {
-		d.scratch = resize(d.scratch, valid)
-		if err := d.convert(d.scratch, &values); err != nil {
+		dense := d.spreadBuf.get(valid)
+		if err := d.convert(dense, &values); err != nil {
 			return err
 		}
-		spread(dst, d.scratch, levels, d.maxDef)
+		spread(dst, dense, levels, d.maxDef)
 	}
 	d.pos += rows
 	return nil
 }
 
 func (d *fixedDecoder[T]) finish() (arrow.Array, error) {
+	d.putScratch()
 	if err := d.checkComplete(); err != nil {
 		return nil, err
 	}
@@ -382,7 +385,14 @@ func (d *fixedDecoder[T]) finish() (arrow.Array, error) {
 	return d.makeArray(buf), nil
 }
 
+func (d *fixedDecoder[T]) putScratch() {
+	d.dictVals, d.dict = nil, nil
+	d.dictBuf.put()
+	d.spreadBuf.put()
+}
+
 func (d *fixedDecoder[T]) release() {
+	d.putScratch()
 	d.releaseValidity()
 	if d.buf != nil {
 		d.buf.Release()
@@ -395,6 +405,40 @@ func resize[T any](s []T, n int) []T {
 		return make([]T, n)
 	}
 	return s[:n]
+}
+
+// scratchBuffers recycles the decoders' scratch memory (converted
+// dictionaries, values before spreading), which every column chunk needs
+// anew: allocating it each time costs zeroing and garbage collection.
+var scratchBuffers sync.Pool // of *[]byte
+
+// scratch is a slice of T backed by a pooled buffer, returned by put.
+type scratch[T any] struct {
+	buf *[]byte
+}
+
+// get returns n values (uninitialized) that stay valid until put.
+func (x *scratch[T]) get(n int) []T {
+	var zero T
+	size := n * int(unsafe.Sizeof(zero))
+	if x.buf == nil {
+		if b, ok := scratchBuffers.Get().(*[]byte); ok {
+			x.buf = b
+		} else {
+			x.buf = new([]byte)
+		}
+	}
+	if cap(*x.buf) < size {
+		*x.buf = make([]byte, size+size/4)
+	}
+	return viewAs[T]((*x.buf)[:size])[:n:n]
+}
+
+func (x *scratch[T]) put() {
+	if x.buf != nil {
+		scratchBuffers.Put(x.buf)
+		x.buf = nil
+	}
 }
 
 func gather[T any](dst, dict []T, idx []int32) {
@@ -536,10 +580,10 @@ type bytesDecoder struct {
 	pages []bytesPage
 	total int // bytes of string data in the kept pages
 
-	dict     parquet.Dictionary // the dictionary dictLens and dictData describe
-	dictLens []int32
-	dictData []byte // the dictionary's values, followed by 16 bytes of slack
-	dictOffs []uint32
+	dict     parquet.Dictionary // the dictionary dictData and dictOffs describe
+	dictData []byte             // a copy of its values, followed by shortCopy bytes of slack
+	dictOffs []uint32           // its n+1 value offsets (parquet-go's, garbage-collected memory)
+	dictBuf  scratch[byte]
 	idx      []int32
 }
 
@@ -552,7 +596,7 @@ type bytesPage struct {
 	levels []byte // definition levels when the page holds nulls
 }
 
-// useDict prepares the lengths and a padded copy of a dictionary's values.
+// useDict checks a dictionary and makes it the current one.
 func (d *bytesDecoder) useDict(dict parquet.Dictionary) error {
 	if dict == d.dict {
 		return nil
@@ -563,14 +607,18 @@ func (d *bytesDecoder) useDict(dict parquet.Dictionary) error {
 	if len(doffs) < n+1 || int(doffs[n]) > len(draw) {
 		return corruptf("a dictionary holds %d values, says %d", max(len(doffs)-1, 0), n)
 	}
-	d.dictLens = resize(d.dictLens, n)
-	for i := range d.dictLens {
-		d.dictLens[i] = int32(doffs[i+1] - doffs[i])
+	for i := range n {
+		if doffs[i+1] < doffs[i] {
+			return corruptf("a dictionary's value offsets decrease")
+		}
 	}
-	// The slack lets short values be copied with fixed-size moves.
-	d.dictData = append(append(d.dictData[:0], draw[:doffs[n]]...), make([]byte, shortCopy)...)
-	d.dictOffs = append(d.dictOffs[:0], doffs[:n+1]...)
-	d.dict = dict
+	// The copy has slack so that copyShort can move every short value
+	// with fixed-size moves, even in a dictionary of a few bytes.
+	size := int(doffs[n])
+	d.dictData = d.dictBuf.get(size + shortCopy)
+	copy(d.dictData, draw[:size])
+	clear(d.dictData[size:])
+	d.dict, d.dictOffs = dict, doffs[:n+1]
 	return nil
 }
 
@@ -590,9 +638,9 @@ func (d *bytesDecoder) decodePage(p parquet.Page) error {
 		if err != nil {
 			return err
 		}
-		lens := d.dictLens
+		offs := d.dictOffs
 		for _, k := range idx {
-			size += int(lens[k])
+			size += int(offs[k+1] - offs[k])
 		}
 	} else {
 		raw, offs := values.Data()
@@ -600,8 +648,17 @@ func (d *bytesDecoder) decodePage(p parquet.Page) error {
 			return corruptf("a page holds %d values, its levels say %d", max(len(offs)-1, 0), valid)
 		}
 		first, last := offs[0], offs[valid]
-		if last < first || int(last) > len(raw) {
+		if int(last) > len(raw) {
 			return corruptf("a page's value offsets run past its data")
+		}
+		// Arrow offsets must not decrease; parquet-go's decoders build them
+		// from lengths, but a corrupt page must not become a corrupt array.
+		prev := first
+		for _, o := range offs[1 : valid+1] {
+			if o < prev {
+				return corruptf("a page's value offsets decrease")
+			}
+			prev = o
 		}
 		size = int(last - first)
 	}
@@ -635,6 +692,8 @@ func (d *bytesDecoder) finish() (arrow.Array, error) {
 		bp.page = nil
 	}
 	d.pages = d.pages[:0]
+	d.dict, d.dictData, d.dictOffs = nil, nil, nil
+	d.dictBuf.put()
 	if err != nil {
 		offsetsBuf.Release()
 		dataBuf.Release()
@@ -656,13 +715,14 @@ func (d *bytesDecoder) copyPage(bp *bytesPage, out []int32, data []byte, cur int
 		if err != nil {
 			return cur, err
 		}
-		lens, offs, dd := d.dictLens, d.dictOffs, d.dictData
+		offs, dd := d.dictOffs, d.dictData
 		wide := int32(len(data)) - shortCopy
+		srcWide := uint32(len(dd) - shortCopy)
 		if levels == nil {
 			for i, k := range idx {
-				n, start := lens[k], offs[k]
-				copyShort(data, cur, dd, start, n, wide)
-				cur += n
+				start, end := offs[k], offs[k+1]
+				copyShort(data, cur, wide, dd, start, end, srcWide)
+				cur += int32(end - start)
 				out[i+1] = cur
 			}
 		} else {
@@ -671,9 +731,9 @@ func (d *bytesDecoder) copyPage(bp *bytesPage, out []int32, data []byte, cur int
 				if l == maxDef {
 					k := idx[j]
 					j++
-					n, start := lens[k], offs[k]
-					copyShort(data, cur, dd, start, n, wide)
-					cur += n
+					start, end := offs[k], offs[k+1]
+					copyShort(data, cur, wide, dd, start, end, srcWide)
+					cur += int32(end - start)
 				}
 				out[i+1] = cur
 			}
@@ -705,23 +765,26 @@ func (d *bytesDecoder) copyPage(bp *bytesPage, out []int32, data []byte, cur int
 // shortCopy is the longest value copyShort moves with fixed-size moves.
 const shortCopy = 48
 
-// copyShort copies src[start:start+n] to dst[cur:]. Values of at most
+// copyShort copies src[start:end] to dst[cur:]. Values of at most
 // shortCopy bytes are moved 16 or 48 bytes at a time, past their end, when
-// dst has room (cur <= wide); src must have shortCopy bytes of slack. Most
-// strings are short, and a fixed-size move costs far less than a call to
-// memmove.
-func copyShort(dst []byte, cur int32, src []byte, start uint32, n int32, wide int32) {
+// both sides have room (cur <= dstWide, start <= srcWide); later values
+// overwrite the excess. Most strings are short, and a fixed-size move costs
+// far less than a call to memmove.
+func copyShort(dst []byte, cur, dstWide int32, src []byte, start, end, srcWide uint32) {
+	n := end - start
 	switch {
-	case n <= 16 && cur <= wide:
+	case n <= 16 && cur <= dstWide && start <= srcWide:
 		*(*[16]byte)(unsafe.Pointer(&dst[cur])) = *(*[16]byte)(unsafe.Pointer(&src[start]))
-	case n <= shortCopy && cur <= wide:
+	case n <= shortCopy && cur <= dstWide && start <= srcWide:
 		*(*[shortCopy]byte)(unsafe.Pointer(&dst[cur])) = *(*[shortCopy]byte)(unsafe.Pointer(&src[start]))
 	default:
-		copy(dst[cur:cur+n], src[start:])
+		copy(dst[cur:], src[start:end])
 	}
 }
 
 func (d *bytesDecoder) release() {
+	d.dict, d.dictData, d.dictOffs = nil, nil, nil
+	d.dictBuf.put()
 	d.releaseValidity()
 	for _, bp := range d.pages {
 		if bp.page != nil {

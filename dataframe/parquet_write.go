@@ -27,8 +27,8 @@ const (
 	// the fastest to decode of those parquet-go offers (klauspost/compress,
 	// with assembly on amd64 and arm64).
 	ParquetSnappy ParquetCompression = iota
-	// ParquetZstd makes files about a third smaller than snappy for about
-	// twice the decoding time (pure Go zstd).
+	// ParquetZstd makes files about a third smaller than snappy; reading
+	// them takes about 1.5 times the CPU (TPC-H lineitem: 156 vs 243 MiB).
 	ParquetZstd
 	ParquetGzip
 	ParquetBrotli
@@ -77,8 +77,8 @@ type ParquetWriteOptions struct {
 }
 
 // WriteParquet writes batches, which must all have the given schema, to a
-// new Parquet file at path (replacing any file there). Columns are encoded
-// in parallel within each row group.
+// new Parquet file at path (replacing any file there; on error no file is
+// left). The columns of several row groups are encoded in parallel.
 //
 // Arrow types map to Parquet as follows:
 //
@@ -90,7 +90,7 @@ type ParquetWriteOptions struct {
 //	String, LargeString, StringView     BYTE_ARRAY with STRING
 //	Binary, LargeBinary, BinaryView     BYTE_ARRAY
 //	FixedSizeBinary(n)                  FIXED_LEN_BYTE_ARRAY(n)
-//	Date32, Date64                      INT32 with DATE (Date64 is truncated to days)
+//	Date32, Date64                      INT32 with DATE (Date64 is floored to days)
 //	Time32(s, ms)                       INT32 with TIME(MILLIS)
 //	Time64(us, ns)                      INT64 with TIME(MICROS, NANOS)
 //	Timestamp(unit, tz)                 INT64 with TIMESTAMP(MILLIS for s and ms, MICROS, NANOS);
@@ -116,7 +116,7 @@ func WriteParquet(path string, schema *arrow.Schema, batches []arrow.RecordBatch
 		return err
 	}
 	for i, b := range batches {
-		if !b.Schema().Equal(schema) {
+		if !sameFieldTypes(b.Schema(), schema) {
 			return core.Errorf(core.KindSchema, "batch %d has schema %s, want %s", i, b.Schema(), schema)
 		}
 	}
@@ -161,6 +161,20 @@ func WriteParquet(path string, schema *arrow.Schema, batches []arrow.RecordBatch
 		return core.Errorf(core.KindInvalidInput, "writing %s: %v", path, err).With("path", path)
 	}
 	return nil
+}
+
+// sameFieldTypes reports whether two schemas have the same field names and
+// types (metadata and nullability aside: nulls are checked row by row).
+func sameFieldTypes(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.NumFields() {
+		if a.Field(i).Name != b.Field(i).Name || !arrow.TypeEqual(a.Field(i).Type, b.Field(i).Type) {
+			return false
+		}
+	}
+	return true
 }
 
 // writeParquet runs parquet-go's writer, which panics on some misuse rather
