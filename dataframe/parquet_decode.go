@@ -429,7 +429,9 @@ func (x *scratch[T]) get(n int) []T {
 		}
 	}
 	if cap(*x.buf) < size {
-		*x.buf = make([]byte, size+size/4)
+		// At least 64 bytes: small allocations may come from Go's tiny
+		// allocator, which does not align them for T.
+		*x.buf = make([]byte, max(64, (size+size/4+7)&^7))
 	}
 	return viewAs[T]((*x.buf)[:size])[:n:n]
 }
