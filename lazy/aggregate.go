@@ -100,6 +100,10 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if containsWindow(r) {
+			return nil, core.Errorf(core.KindNotSupported,
+				"window functions inside agg() are not supported yet (%s)", r).With("expression", r.String())
+		}
 		name := OutputName(r)
 		if prev, dup := seen[name]; dup {
 			return nil, core.Errorf(core.KindSchema,

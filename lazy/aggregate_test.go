@@ -175,10 +175,13 @@ func TestNewSelectAggregates(t *testing.T) {
 	if got := schemaString(p.Schema()); got != "tag: String, e: Float64" {
 		t.Errorf("schema %s", got)
 	}
-	_, err = lazy.NewSelect(scan, []lazy.Expr{col("a"), agg(lazy.AggSum, col("b"))})
-	ce := wantKind(t, err, core.KindNotSupported)
-	if !strings.Contains(ce.Message, `col("a")`) {
-		t.Errorf("message %q does not name the column expression", ce.Message)
+	// A column beside an aggregate: the aggregate is broadcast (a window).
+	p, err = lazy.NewSelect(scan, []lazy.Expr{col("a"), agg(lazy.AggSum, col("b"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := schemaString(p.Schema()); got != "a: Int64, b: Float64" {
+		t.Errorf("broadcast schema %s", got)
 	}
 	// Without aggregates, a select is a projection.
 	p, err = lazy.NewSelect(scan, []lazy.Expr{col("a")})
@@ -338,8 +341,10 @@ func TestNewGroupByColumnBesideAggregate(t *testing.T) {
 	if !strings.Contains(ce.Message, "'a'") || ce.Details["expression"] == nil {
 		t.Errorf("message %q, details %v", ce.Message, ce.Details)
 	}
-	_, err = lazy.NewSelect(scan, []lazy.Expr{mixed})
-	wantKind(t, err, core.KindNotSupported)
+	// In select it is a broadcast, planned as a window.
+	if _, err = lazy.NewSelect(scan, []lazy.Expr{mixed}); err != nil {
+		t.Errorf("select of a column minus its mean: %v", err)
+	}
 	// A key beside an aggregate is a column of the Aggregate's output: allowed.
 	p, err := lazy.NewGroupBy(scan, []lazy.Expr{col("a")}, []lazy.Expr{alias(bin(lazy.OpAdd, col("a"), agg(lazy.AggSum, col("e"))), "r")})
 	if err != nil {

@@ -50,20 +50,21 @@ type jsonSortKey struct {
 }
 
 type jsonExpr struct {
-	Kind   string            `json:"kind"`
-	Name   string            `json:"name"`
-	Value  json.RawMessage   `json:"value"`
-	DType  string            `json:"dtype"`
-	Op     string            `json:"op"`
-	Left   json.RawMessage   `json:"left"`
-	Right  json.RawMessage   `json:"right"`
-	Expr   json.RawMessage   `json:"expr"`
-	Strict *bool             `json:"strict"`
-	Func   string            `json:"func"`
-	Args   []json.RawMessage `json:"args"`
-	Opts   map[string]any    `json:"opts"`
-	Param  *float64          `json:"param"`
-	Interp string            `json:"interp"`
+	Kind    string            `json:"kind"`
+	Name    string            `json:"name"`
+	Value   json.RawMessage   `json:"value"`
+	DType   string            `json:"dtype"`
+	Op      string            `json:"op"`
+	Left    json.RawMessage   `json:"left"`
+	Right   json.RawMessage   `json:"right"`
+	Expr    json.RawMessage   `json:"expr"`
+	Strict  *bool             `json:"strict"`
+	Func    string            `json:"func"`
+	Args    []json.RawMessage `json:"args"`
+	Opts    map[string]any    `json:"opts"`
+	OrderBy []jsonSortKey     `json:"order_by"`
+	Param   *float64          `json:"param"`
+	Interp  string            `json:"interp"`
 }
 
 // Decode builds a resolved plan from its JSON form. sources are the frames
@@ -150,7 +151,7 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		return NewFilter(input, pred)
+		return NewFilterPlan(input, pred)
 	case "select", "with_columns":
 		exprs, err := d.exprs(n.Exprs)
 		if err != nil {
@@ -261,6 +262,24 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 		}
 		strict := e.Strict == nil || *e.Strict
 		return &Cast{X: x, To: to, Strict: strict}, nil
+	case "over":
+		x, err := d.expr(e.Expr)
+		if err != nil {
+			return nil, err
+		}
+		part, err := d.exprs(e.Args)
+		if err != nil {
+			return nil, err
+		}
+		w := &Window{X: x, PartitionBy: part}
+		for _, k := range e.OrderBy {
+			oe, err := d.expr(k.Expr)
+			if err != nil {
+				return nil, err
+			}
+			w.OrderBy = append(w.OrderBy, SortKey{Expr: oe, Descending: k.Descending, NullsLast: k.NullsLast})
+		}
+		return w, nil
 	case "call":
 		args, err := d.exprs(e.Args)
 		if err != nil {

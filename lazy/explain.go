@@ -71,6 +71,8 @@ func describe(p Plan) string {
 		return "SORT BY [" + strings.Join(keys, ", ") + "]"
 	case *Join:
 		return p.describe()
+	case *WindowNode:
+		return p.describe()
 	case *Union:
 		return fmt.Sprintf("UNION %d INPUTS", len(p.Inputs))
 	case *RowIndex:

@@ -56,6 +56,22 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 		return n.WithChildren([]Plan{r.prune(n.Input, need)})
 	case *Tail:
 		return n.WithChildren([]Plan{r.prune(n.Input, need)})
+	case *WindowNode:
+		var inNeed colSet
+		if need != nil {
+			inNeed = colSet{}
+			computed := map[string]bool{}
+			for _, c := range n.Columns {
+				computed[c.Name] = true
+				inNeed.addAll(ColumnsUsed(c.W))
+			}
+			for k := range need {
+				if !computed[k] {
+					inNeed[k] = true
+				}
+			}
+		}
+		return n.WithChildren([]Plan{r.prune(n.Input, inNeed)})
 	case *RowIndex:
 		var inNeed colSet
 		if need != nil {

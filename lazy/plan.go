@@ -88,6 +88,30 @@ func NewFilter(input Plan, predicate Expr) (*Filter, error) {
 	return &Filter{Input: input, Predicate: p}, nil
 }
 
+// NewFilterPlan is NewFilter, except that a predicate with windows or
+// aggregates (filter(col("x") > col("x").mean())) is computed over a
+// WindowNode and the helper columns are dropped again.
+func NewFilterPlan(input Plan, predicate Expr) (Plan, error) {
+	p, err := Resolve(predicate, input.Schema())
+	if err != nil {
+		return nil, err
+	}
+	if !needsWindow(p, true) {
+		return NewFilter(input, predicate)
+	}
+	wn, rew := extractWindows(input, []Expr{p}, true)
+	if t := rew[0].DataType(); t.ID() != arrow.BOOL {
+		return nil, core.Errorf(core.KindCompute,
+			"filter predicate must be Boolean, got %s from expression %s", dtypeName(t), predicate)
+	}
+	f := &Filter{Input: wn, Predicate: rew[0]}
+	keep := make([]Expr, input.Schema().NumFields())
+	for i, fld := range input.Schema().Fields() {
+		keep[i] = &Column{Name: fld.Name, Type: fld.Type}
+	}
+	return newProjectResolved(f, keep)
+}
+
 func (f *Filter) Schema() *arrow.Schema { return f.Input.Schema() }
 func (f *Filter) Children() []Plan      { return []Plan{f.Input} }
 func (f *Filter) WithChildren(ch []Plan) Plan {
@@ -106,26 +130,55 @@ type Project struct {
 // NewSelect plans a select: a projection, or, when the expressions
 // aggregate, a global aggregation (one row).
 func NewSelect(input Plan, exprs []Expr) (Plan, error) {
-	anyAgg := false
-	for _, e := range exprs {
-		if containsAggUnresolved(e) {
+	resolved := make([]Expr, len(exprs))
+	anyAgg, anyWindow, allScalar := false, false, true
+	for i, e := range exprs {
+		r, err := Resolve(e, input.Schema())
+		if err != nil {
+			return nil, err
+		}
+		resolved[i] = r
+		switch {
+		case containsWindow(r):
+			anyWindow, allScalar = true, false
+		case ContainsAgg(r):
 			anyAgg = true
+			if len(columnsOutsideAggs(r)) > 0 {
+				allScalar = false
+			}
+		case len(ColumnsUsed(r)) > 0:
+			allScalar = false
 		}
 	}
-	if !anyAgg {
+	if anyAgg && allScalar {
+		return NewGroupBy(input, nil, exprs) // one row: a global aggregation
+	}
+	if !anyAgg && !anyWindow {
 		return NewProject(input, exprs)
 	}
-	for _, e := range exprs {
-		if !containsAggUnresolved(e) && len(ColumnsUsed(e)) > 0 {
-			return nil, core.Errorf(core.KindNotSupported,
-				"select mixes aggregates with the column expression %s; broadcasting an aggregate over rows "+
-					"is not supported yet: compute the aggregate in its own select or use group_by", e)
-		}
-	}
-	return NewGroupBy(input, nil, exprs)
+	// Aggregates beside row-wise columns broadcast, as in Polars.
+	wn, rew := extractWindows(input, resolved, true)
+	return newProjectResolved(wn, keepNames(resolved, rew))
 }
 
-func containsAggUnresolved(e Expr) bool { return ContainsAgg(e) }
+// columnsOutsideAggs lists the columns e reads outside any aggregate.
+func columnsOutsideAggs(e Expr) []string {
+	var out []string
+	var walk func(Expr)
+	walk = func(x Expr) {
+		switch n := x.(type) {
+		case *Agg:
+			return
+		case *Column:
+			out = append(out, n.Name)
+		}
+		for _, c := range x.Children() {
+			walk(c)
+		}
+	}
+	walk(e)
+	return out
+}
 
 // NewProject resolves exprs against input (a select).
 func NewProject(input Plan, exprs []Expr) (*Project, error) {
@@ -207,6 +260,9 @@ func NewWithColumns(input Plan, exprs []Expr) (*Project, error) {
 		} else {
 			out = append(out, r)
 		}
+	}
+	if wn, rew := extractWindows(input, out, true); wn != nil {
+		return newProjectResolved(wn, keepNames(out, rew))
 	}
 	return newProjectResolved(input, out)
 }

@@ -69,6 +69,8 @@ func (r *resolver) resolve(e Expr) (Expr, error) {
 		return r.agg(e)
 	case *Call:
 		return r.call(e)
+	case *Window:
+		return r.window(e)
 	case *Binary:
 		l, err := r.resolve(e.Left)
 		if err != nil {

@@ -202,6 +202,20 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 		}
 		inputs[i] = arr
 	}
+	if err := op.assignGroups(w, keys, n, base); err != nil {
+		return err
+	}
+	groups := w.table.size()
+	for i, s := range w.states {
+		s.grow(groups)
+		s.update(w.gids, inputs[i], base)
+	}
+	return nil
+}
+
+// assignGroups sets w.gids to the group of each of the n rows of keys,
+// creating groups as needed; base is the position of the first row.
+func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base int64) error {
 	w.gids = slices.Grow(w.gids[:0], n)[:n]
 	t := w.table
 	switch {
@@ -244,11 +258,6 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 			w.buf = enc.encode(w.buf[:0], i)
 			w.gids[i] = t.internBytes(w.buf, base+int64(i))
 		}
-	}
-	groups := t.size()
-	for i, s := range w.states {
-		s.grow(groups)
-		s.update(w.gids, inputs[i], base)
 	}
 	return nil
 }

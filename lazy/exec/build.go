@@ -54,6 +54,12 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		return &sortOp{mem: b.mem, input: in, keys: n.Keys, schema: n.Schema()}, nil
 	case *lazy.Join:
 		return b.join(n)
+	case *lazy.WindowNode:
+		in, err := b.build(n.Input)
+		if err != nil {
+			return nil, err
+		}
+		return &windowOp{mem: b.mem, input: in, node: n}, nil
 	case *lazy.Union:
 		ops := make([]Operator, len(n.Inputs))
 		for i, in := range n.Inputs {

@@ -26,6 +26,9 @@ func registerEval(name string, fn scalarFn) {
 }
 
 func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels.Value, error) {
+	if lazy.IsWindowFunction(e.Name) {
+		return kernels.Value{}, core.Errorf(core.KindInternal, "%s must be computed as a window", e.Name)
+	}
 	fn, ok := evaluators[e.Name]
 	if !ok {
 		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)

@@ -280,6 +280,57 @@ class Expr:
 
         return ExprDateTimeNameSpace(self)
 
+    # --- windows -------------------------------------------------------------------
+    def over(self, partition_by: Any = None, *more_by: Any, order_by: Any = None,
+             descending: bool = False, nulls_last: bool = False) -> Expr:
+        """Evaluate over groups of rows: aggregates give each row its group's
+        value, cum_sum/shift/diff/rank run along each group (in ``order_by``
+        order when given). Rows keep their order."""
+        parts: list[Any] = []
+        if partition_by is not None:
+            parts = list(partition_by) if isinstance(partition_by, (list, tuple)) else [partition_by]
+        parts += list(more_by)
+        node: dict[str, Any] = {"kind": "over", "expr": self._node,
+                                "args": [_to_node(p, str_as_col=True) for p in parts]}
+        if order_by is not None:
+            keys = list(order_by) if isinstance(order_by, (list, tuple)) else [order_by]
+            node["order_by"] = [{"expr": _to_node(k, str_as_col=True), "descending": descending,
+                                 "nulls_last": nulls_last} for k in keys]
+        return Expr(node)
+
+    def cum_sum(self, *, reverse: bool = False) -> Expr:
+        """Running sum (over the whole column, or per group with ``.over``)."""
+        _no_reverse(reverse)
+        return self._call("cum_sum")
+
+    def cum_prod(self, *, reverse: bool = False) -> Expr:
+        _no_reverse(reverse)
+        return self._call("cum_prod")
+
+    def cum_min(self, *, reverse: bool = False) -> Expr:
+        _no_reverse(reverse)
+        return self._call("cum_min")
+
+    def cum_max(self, *, reverse: bool = False) -> Expr:
+        _no_reverse(reverse)
+        return self._call("cum_max")
+
+    def cum_count(self, *, reverse: bool = False) -> Expr:
+        _no_reverse(reverse)
+        return self._call("cum_count")
+
+    def shift(self, n: int = 1, *, fill_value: Any = None) -> Expr:
+        """Move values down by ``n`` rows (up when negative), filling with ``fill_value``."""
+        return self._call("shift", fill_value, n=int(n))
+
+    def diff(self, n: int = 1) -> Expr:
+        """Difference with the value ``n`` rows before."""
+        return self._call("diff", n=int(n))
+
+    def rank(self, method: str = "average", *, descending: bool = False) -> Expr:
+        """Rank of each value (average, min, max, dense or ordinal); nulls get null."""
+        return self._call("rank", method=method, descending=bool(descending))
+
     # --- aggregates ---------------------------------------------------------------
     def _agg(self, func: str, **fields: Any) -> Expr:
         return Expr(_node("agg", func=func, expr=self._node, **fields))
@@ -358,6 +409,13 @@ def lit(value: Any, dtype: Any = None) -> Expr:
 def len() -> Expr:  # noqa: A001 - Polars' name
     """Number of rows (of the group, in an aggregation): ``ax.len()``."""
     return Expr(_node("agg", func="len", expr=None))
+
+
+def _no_reverse(reverse: bool) -> None:
+    if reverse:
+        from .exceptions import NotSupportedError
+
+        raise NotSupportedError("reverse=True is not supported yet for cumulative functions")
 
 
 class When:
@@ -463,6 +521,8 @@ def _render(n: dict[str, Any]) -> str:
         args = n.get("args") or []
         head = _render(args[0]) + "." if args else ""
         return f"{head}{n['name']}(" + ", ".join(_render(a) for a in args[1:]) + ")"
+    if k == "over":
+        return _render(n["expr"]) + ".over(" + ", ".join(_render(a) for a in n.get("args", [])) + ")"
     if k == "agg":
         inner = _render(n["expr"]) + "." if n.get("expr") else ""
         return f"{inner}{n['func']}()"
