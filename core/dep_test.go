@@ -24,7 +24,7 @@ var layering = map[string][]string{
 	"lazy":         {"core"},
 	"lazy/kernels": {"core"},
 	"lazy/exec":    {"core", "lazy", "lazy/kernels"},
-	"dataframe":    {"core", "lazy"},
+	"dataframe":    {"core", "lazy", "lazy/exec", "lazy/kernels"},
 	"sqlexec":      {"core", "vector", "lazy", "dataframe"},
 	"capi":         {"*"},
 }

@@ -106,7 +106,7 @@ func (p *pipeline) start(ctx context.Context) {
 	if n <= 1 {
 		workers = min(workers, 1)
 	}
-	window := 4 * max(workers, 1)
+	window := windowFor(workers)
 	p.tokens = make(chan struct{}, window)
 	for range min(window, n) {
 		p.tokens <- struct{}{}
