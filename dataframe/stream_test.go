@@ -26,8 +26,8 @@ func TestScanFilterAggregateStaysWithinMemoryLimit(t *testing.T) {
 		t.Skip("writes a ~100 MB file")
 	}
 	const (
-		rowGroups = 16
-		rows      = 400_000
+		rowGroups = 32
+		rows      = 200_000
 		limit     = 80 << 20
 	)
 	path := filepath.Join(t.TempDir(), "big.parquet")
