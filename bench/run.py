@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # full run (10M and 100M values), rewrites BENCHMARKS.md
     .venv/bin/python bench/run.py --quick    # smoke check with small sizes; prints, writes nothing
+    .venv/bin/python bench/run.py --tpch-only [--sf 1]   # only TPC-H; replaces its section in BENCHMARKS.md
 
 What is measured
   1. The round trip of a trivial query, from Python call to a result in hand:
@@ -9,6 +10,9 @@ What is measured
      interleaved in rounds so that background load hits every library alike.
   2. ``to_numpy()`` of one float64 column without nulls, 10M and 100M values,
      for a column computed by the engine and for a column handed in from NumPy.
+  3. TPC-H (bench/tpch.py): the 22 queries on alopex, Polars and DuckDB over the same Parquet
+     files at scale factor ``--sf`` (default 1; 0.1 with --quick), results checked against DuckDB,
+     peak memory per engine.
 
 Every timing is ``time.perf_counter`` around one call, after warm-up calls; we
 report the median (and the 95th percentile for round trips).
@@ -398,12 +402,12 @@ def _size(n: int) -> str:
 
 
 def report(m: dict[str, str], when: str, args: argparse.Namespace, trivial: list[Case], filtered: list[Case],
-           numpy_cases: list[NumpyCase], sizes: list[int], elapsed: float) -> str:
+           numpy_cases: list[NumpyCase], sizes: list[int], elapsed: float, tpch: str = "") -> str:
     reps = len(trivial[0].samples)
     return f"""# Benchmarks
 
 Alopex beside Polars, DuckDB and pyarrow, measured in one run of `bench/run.py` (`make bench`;
-`bench/run.py --quick` is a smoke check with small sizes). Numbers are from one machine on one day: read them as
+`bench/run.py --quick` is a smoke check with small sizes; `bench/run.py --tpch-only` reruns section 3 alone). Numbers are from one machine on one day: read them as
 orders of magnitude and as relative positions, not as absolutes.
 
 **Machine:** {m['cpu']}, {m['cores']}, {m['ram']} RAM, {m['os']}; Python {m['python']};
@@ -442,7 +446,40 @@ two conversions share memory with each other).
 {numpy_table(numpy_cases, sizes)}
 
 {numpy_sentence(numpy_cases, sizes)}
-"""
+""" + (f"\n{tpch}" if tpch else "")
+
+
+# --- 3. TPC-H (bench/tpch.py) ----------------------------------------------------------------------------------------
+TPCH_HEADING = "## 3. TPC-H"
+
+
+def load_tpch():
+    """bench/tpch.py as a module (imported by path: python/tests has a package named ``tpch``)."""
+    import importlib.util
+
+    name = "alopex_bench_tpch"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "tpch.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_tpch(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+    tpch = load_tpch()
+    res = tpch.run(args.sf, tpch.parse_queries(args.tpch_queries), log=log)
+    return tpch.section(res, number="3", machine=m)
+
+
+def replace_tpch_section(old: str, section: str) -> str:
+    """``old`` (a BENCHMARKS.md) with its TPC-H section replaced by ``section`` (appended if absent)."""
+    start = old.find(TPCH_HEADING)
+    if start < 0:
+        return old.rstrip("\n") + "\n\n" + section
+    end = old.find("\n## ", start + len(TPCH_HEADING))
+    return old[:start] + section + (old[end + 1:] if end >= 0 else "")
 
 
 # --- main -------------------------------------------------------------------------------------------------------------
@@ -456,7 +493,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tiny-rows", type=int, default=10)
     p.add_argument("--filter-rows", type=int, default=1000)
     p.add_argument("--sizes", type=str, default=None, help="comma-separated to_numpy sizes (default 10M,100M)")
+    p.add_argument("--tpch-only", action="store_true",
+                   help="run only TPC-H and replace its section of the existing report")
+    p.add_argument("--no-tpch", action="store_true", help="skip TPC-H")
+    p.add_argument("--sf", type=float, default=None, help="TPC-H scale factor (default 1; 0.1 with --quick)")
+    p.add_argument("--tpch-queries", type=str, default=None, help="comma-separated TPC-H queries (default all 22)")
     args = p.parse_args(argv)
+    if args.sf is None:
+        args.sf = 0.1 if args.quick else 1.0
 
     reps = args.reps or (200 if args.quick else 2000)
     warmup = max(reps // 10, 10)
@@ -473,6 +517,16 @@ def main(argv: list[str] | None = None) -> int:
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     log(f"{m['cpu']} | {m['cores']} | {m['ram']} | load {m['load']}")
 
+    if args.tpch_only:
+        section = run_tpch(args, m, log)
+        if out is None:
+            print(section)
+        else:
+            old = out.read_text() if out.exists() else ""
+            out.write_text(replace_tpch_section(old, section) if old else section)
+            log(f"wrote the TPC-H section of {out} ({time.perf_counter() - started:.0f} s)")
+        return 0
+
     log(f"round trips: {reps} calls each, {args.rounds} rounds, {warmup} warm-up calls")
     trivial, filtered, keep = roundtrip_cases(args.tiny_rows, args.filter_rows)
     run_roundtrips(trivial + filtered, reps, warmup, args.rounds)
@@ -483,8 +537,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
 
     numpy_cases = run_to_numpy(sizes, budget, log)
+    gc.collect()
+    tpch = "" if args.no_tpch else run_tpch(args, m, log)
     elapsed = time.perf_counter() - started
-    text = report(m, when, args, trivial, filtered, numpy_cases, sizes, elapsed)
+    text = report(m, when, args, trivial, filtered, numpy_cases, sizes, elapsed, tpch)
     if out is None:
         print(text)
     else:
