@@ -19,7 +19,8 @@ type Opener struct{}
 
 var _ lazy.Opener = Opener{}
 
-// Open implements lazy.Opener for "parquet" (a file, a glob or a directory).
+// Open implements lazy.Opener for "parquet" and "csv" (a file, a glob or a
+// directory; the CSV options are those of csvOptionsFrom).
 func (Opener) Open(kind, path string, opts map[string]any) (lazy.Source, error) {
 	switch kind {
 	case "parquet":
@@ -28,6 +29,16 @@ func (Opener) Open(kind, path string, opts map[string]any) (lazy.Source, error) 
 			return nil, err
 		}
 		return OpenParquetSource(files)
+	case "csv":
+		o, err := csvOptionsFrom(opts)
+		if err != nil {
+			return nil, err
+		}
+		files, err := expandPaths(path, ".csv")
+		if err != nil {
+			return nil, err
+		}
+		return OpenCSVSource(files, o)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "scanning %s files is not supported yet", kind)
 }

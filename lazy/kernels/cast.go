@@ -433,7 +433,16 @@ func (c *caster) fromDecimal() (arrow.Array, error) {
 		return b.NewArray(), nil
 	}
 	buf, out := allocValues[float64](c.mem, n)
+
+	raw := values128(d) // two words per value: low, high
+	div := math.Pow10(int(scale))
 	for i := range n {
+		lo, hi := raw[2*i], int64(raw[2*i+1])
+		if (hi == 0 && lo>>63 == 0) || (hi == -1 && lo>>63 == 1) {
+			// Fits in an int64: the common case for precision <= 18.
+			out[i] = float64(int64(lo)) / div
+			continue
+		}
 		out[i] = d.Value(i).ToFloat64(scale)
 	}
 	f := makeArray(arrow.PrimitiveTypes.Float64, n, validityOf(c.mem, c.src), buf)
@@ -442,4 +451,16 @@ func (c *caster) fromDecimal() (arrow.Array, error) {
 	}
 	defer f.Release()
 	return Cast(c.mem, f, c.to, c.strict)
+}
+
+// values128 returns the 16-byte values of a Decimal128 array as pairs of
+// words (honouring the offset).
+func values128(a arrow.Array) []uint64 {
+	d := a.Data()
+	b := d.Buffers()[1].Bytes()
+	if len(b) == 0 {
+		return nil
+	}
+	all := unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
+	return all[2*d.Offset() : 2*(d.Offset()+d.Len())]
 }

@@ -122,6 +122,8 @@ func Gather(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, erro
 			return takeFixed[uint32](mem, a, sel.Idx, validity), nil
 		case 64:
 			return takeFixed[uint64](mem, a, sel.Idx, validity), nil
+		case 128:
+			return take128(mem, a, sel.Idx, validity), nil
 		}
 	}
 	releaseAll(validity)
@@ -225,4 +227,15 @@ func takeStrings[O int32 | int64](mem memory.Allocator, offsets []O, data []byte
 		outOff[j+1] = O(pos)
 	}
 	return makeArray(t, kept, validity, offBuf, dataBuf)
+}
+
+// take128 gathers 16-byte values (Decimal128) as pairs of words.
+func take128(mem memory.Allocator, a arrow.Array, idx []int32, validity *memory.Buffer) arrow.Array {
+	src := values128(a)
+	buf, out := allocValues[uint64](mem, 2*len(idx))
+	for j, i := range idx {
+		out[2*j] = src[2*i]
+		out[2*j+1] = src[2*i+1]
+	}
+	return makeArray(a.DataType(), len(idx), validity, buf)
 }

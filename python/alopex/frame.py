@@ -320,6 +320,50 @@ class DataFrame:
     def __dataframe__(self, nan_as_null: bool = False, allow_copy: bool = True) -> Any:
         return self._table.__dataframe__(nan_as_null, allow_copy)
 
+    # --- writing ---------------------------------------------------------------
+    def write_csv(self, file: Any = None, *, include_header: bool = True, separator: str = ",",
+                  null_value: str = "", quote_char: str = '"', datetime_format: str | None = None,
+                  date_format: str | None = None, time_format: str | None = None,
+                  float_precision: int | None = None) -> str | None:
+        """Write CSV to ``file`` (a path or a file object), or return it as a str when ``file`` is None.
+
+        Values are written as Polars writes them, so Polars, pyarrow and
+        :func:`alopex.read_csv` read them back unchanged: floats in their
+        shortest exact form (``1.0``, ``1e-7``), dates and datetimes in ISO 8601
+        (``2024-01-31T12:00:00.000000``, ``+0000`` for zone-aware values,
+        in their zone's local time) unless ``datetime_format`` / ``date_format`` /
+        ``time_format`` (chrono/strftime, e.g. ``"%Y-%m-%d %H:%M"``) say otherwise.
+        Fields holding the separator, the quote character or a line break,
+        and empty strings, are quoted. Binary, duration and nested columns
+        cannot be written (NotSupportedError).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, None], "s": ["x,y", ""]}).write_csv()
+        'a,s\\n1,"x,y"\\n,""\\n'
+        """
+        from .io import write_csv
+
+        options = {"include_header": include_header, "separator": separator, "null_value": null_value,
+                   "quote_char": quote_char, "datetime_format": datetime_format, "date_format": date_format,
+                   "time_format": time_format, "float_precision": float_precision}
+        return write_csv(self, file, options)
+
+    def write_parquet(self, file: Any, *, compression: str = "zstd", compression_level: int | None = None,
+                      statistics: bool = True, row_group_size: int | None = None) -> None:
+        """Write a Parquet file (a path or a binary file object).
+
+        ``compression`` is one of "zstd" (default, as Polars), "snappy",
+        "gzip", "brotli" or "uncompressed"; ``row_group_size`` is rows per
+        row group (default 1,048,576); ``statistics`` writes the min/max that
+        let scans skip row groups. ``compression_level`` is not supported.
+        """
+        from .io import write_parquet
+
+        if compression_level is not None:
+            raise NotSupportedError("compression_level is not supported; the codec's default level is used")
+        options = {"compression": compression, "statistics": bool(statistics), "row_group_size": row_group_size}
+        write_parquet(self, file, options)
+
     # --- display ---------------------------------------------------------------
     def __repr__(self) -> str:
         return _display.render_text(self._table)

@@ -280,6 +280,22 @@ class LazyFrame:
         handle = _ffi.run_query(plan, [s._engine_handle() for s in sources])
         return DataFrame._from_handle(handle)
 
+    def sink_parquet(self, path: Any, **kwargs: Any) -> None:
+        """Run the query and write the result to a Parquet file (options as
+        :meth:`DataFrame.write_parquet`).
+
+        Not streaming yet: the whole result is collected in memory first.
+        """
+        self.collect().write_parquet(path, **kwargs)
+
+    def sink_csv(self, path: Any, **kwargs: Any) -> None:
+        """Run the query and write the result to a CSV file (options as
+        :meth:`DataFrame.write_csv`).
+
+        Not streaming yet: the whole result is collected in memory first.
+        """
+        self.collect().write_csv(path, **kwargs)
+
     def explain(self, *, optimized: bool = True) -> str:
         """The plan as text, after optimization unless ``optimized=False``."""
         plan, sources = self._serialize()
