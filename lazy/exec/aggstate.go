@@ -1,9 +1,11 @@
 package exec
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -986,41 +988,118 @@ func quantileOf(v []float64, q float64, interp string) float64 {
 // --- n_unique ------------------------------------------------------------------------
 
 // nUniqueState counts distinct values per group; null is a value of its own.
+// It keeps one set of (group, value) pairs rather than a set per group:
+// integer-like values as pairs of words, others as their row encoding
+// behind the group id.
 type nUniqueState struct {
-	sets []map[string]struct{}
+	groups int
+	ints   map[[2]int64]struct{} // (group, value); value of null: see nullSlot
+	nulls  map[int32]struct{}    // groups that saw a null
+	strs   map[string]struct{}   // 4-byte group id + encoded value
+	buf    []byte
 }
 
-func (s *nUniqueState) grow(n int) { s.sets = growTo(s.sets, n) }
+func (s *nUniqueState) grow(n int) { s.groups = max(s.groups, n) }
+
 func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
-	enc, err := newRowEncoder([]arrow.Array{arr})
-	if err != nil {
+	t := arr.DataType()
+	if intKeyable(t) || core.IsInteger(t) || t.ID() == arrow.BOOL {
+		if s.ints == nil {
+			s.ints = map[[2]int64]struct{}{}
+			s.nulls = map[int32]struct{}{}
+		}
+		var vals []int64
+		if t.ID() == arrow.BOOL {
+			b := arr.(*array.Boolean)
+			vals = make([]int64, arr.Len())
+			for i := range vals {
+				if b.Value(i) {
+					vals[i] = 1
+				}
+			}
+		} else if t.ID() == arrow.UINT64 {
+			u := kernels.Values[uint64](arr)
+			vals = make([]int64, len(u))
+			for i, v := range u {
+				vals[i] = int64(v)
+			}
+		} else {
+			vals = intKeys(arr, nil)
+		}
+		nulls := arr.NullN() > 0
+		for i, g := range gids {
+			if nulls && arr.IsNull(i) {
+				s.nulls[g] = struct{}{}
+				continue
+			}
+			s.ints[[2]int64{int64(g), vals[i]}] = struct{}{}
+		}
 		return
 	}
-	var buf []byte
+	if s.strs == nil {
+		s.strs = map[string]struct{}{}
+	}
+	enc, err := newRowEncoder([]arrow.Array{arr})
+	if err != nil {
+		return // nested types are refused when planned
+	}
 	for i, g := range gids {
-		buf = enc.encode(buf[:0], i)
-		if s.sets[g] == nil {
-			s.sets[g] = map[string]struct{}{}
+		s.buf = binary.LittleEndian.AppendUint32(s.buf[:0], uint32(g))
+		s.buf = enc.encode(s.buf, i)
+		if _, ok := s.strs[unsafe.String(unsafe.SliceData(s.buf), len(s.buf))]; !ok {
+			s.strs[string(s.buf)] = struct{}{}
 		}
-		s.sets[g][string(buf)] = struct{}{}
 	}
 }
+
 func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 	o := src.(*nUniqueState)
+	remap := make([]int32, o.groups)
+	for i := range remap {
+		remap[i] = -1
+	}
 	for i, g := range srcG {
-		d := dstG[i]
-		if s.sets[d] == nil {
-			s.sets[d] = map[string]struct{}{}
+		remap[g] = dstG[i]
+	}
+	if o.ints != nil {
+		if s.ints == nil {
+			s.ints = map[[2]int64]struct{}{}
+			s.nulls = map[int32]struct{}{}
 		}
-		for k := range o.sets[g] {
-			s.sets[d][k] = struct{}{}
+		for k := range o.ints {
+			if d := remap[k[0]]; d >= 0 {
+				s.ints[[2]int64{int64(d), k[1]}] = struct{}{}
+			}
+		}
+		for g := range o.nulls {
+			if d := remap[g]; d >= 0 {
+				s.nulls[d] = struct{}{}
+			}
+		}
+	}
+	if o.strs != nil {
+		if s.strs == nil {
+			s.strs = map[string]struct{}{}
+		}
+		for k := range o.strs {
+			g := int32(binary.LittleEndian.Uint32([]byte(k[:4])))
+			if d := remap[g]; d >= 0 {
+				s.strs[string(binary.LittleEndian.AppendUint32(nil, uint32(d)))+k[4:]] = struct{}{}
+			}
 		}
 	}
 }
+
 func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
-	n := make([]int64, len(s.sets))
-	for i, m := range s.sets {
-		n[i] = int64(len(m))
+	n := make([]int64, s.groups)
+	for k := range s.ints {
+		n[k[0]]++
+	}
+	for g := range s.nulls {
+		n[g]++
+	}
+	for k := range s.strs {
+		n[binary.LittleEndian.Uint32([]byte(k[:4]))]++
 	}
 	return numArray(mem, arrow.PrimitiveTypes.Uint32, n, nil)
 }

@@ -314,6 +314,10 @@ func (b *builder) join(n *lazy.Join) (Operator, error) {
 	probePlan, buildPlan := n.Left, n.Right
 	probeKeys, buildKeys := n.LeftOn, n.RightOn
 	probeLeft := n.Type != lazy.JoinRight
+	// An inner join hashes the smaller input and streams the larger one.
+	if n.Type == lazy.JoinInner && lazy.EstimateRows(n.Right) > 2*lazy.EstimateRows(n.Left) {
+		probeLeft = false
+	}
 	if !probeLeft {
 		probePlan, buildPlan = n.Right, n.Left
 		probeKeys, buildKeys = n.RightOn, n.LeftOn
