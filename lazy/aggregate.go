@@ -62,6 +62,10 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 		if ContainsAgg(r) {
 			return nil, core.Errorf(core.KindCompute, "a group_by key cannot be an aggregate: %s", k)
 		}
+		if containsWindow(r) {
+			return nil, core.Errorf(core.KindNotSupported,
+				"a group_by key with a window function (%s) is not supported yet; compute it in with_columns first", k)
+		}
 		name := OutputName(r)
 		if prev, dup := seen[name]; dup {
 			return nil, core.Errorf(core.KindSchema, "the name '%s' is produced twice (by %s and %s); use .alias()", name, prev, r)

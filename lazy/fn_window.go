@@ -49,6 +49,9 @@ func init() {
 			if err != nil {
 				return nil, nil, err
 			}
+			if t.ID() == arrow.BOOL {
+				return nil, nil, core.Errorf(core.KindNotSupported, "%s of Boolean values is not supported yet", name)
+			}
 			return t, args, nil
 		})
 	}

@@ -91,6 +91,10 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 		if err != nil {
 			return nil, err
 		}
+		if containsWindow(l) || containsWindow(r) || ContainsAgg(l) || ContainsAgg(r) {
+			return nil, core.Errorf(core.KindNotSupported,
+				"join keys with window functions or aggregates (%s, %s) are not supported; compute them in with_columns first", l, r)
+		}
 		lt, rt := l.DataType(), r.DataType()
 		if !arrow.TypeEqual(lt, rt) && !(core.IsString(lt) && core.IsString(rt)) {
 			st, ok := core.Supertype(lt, rt)

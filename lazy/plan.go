@@ -139,7 +139,7 @@ func NewSelect(input Plan, exprs []Expr) (Plan, error) {
 		}
 		resolved[i] = r
 		switch {
-		case containsWindow(r):
+		case windowOutsideAggs(r):
 			anyWindow, allScalar = true, false
 		case ContainsAgg(r):
 			anyAgg = true
@@ -151,7 +151,12 @@ func NewSelect(input Plan, exprs []Expr) (Plan, error) {
 		}
 	}
 	if anyAgg && allScalar {
-		return NewGroupBy(input, nil, exprs) // one row: a global aggregation
+		// One row: a global aggregation (of window results, if any inside).
+		wn, rew := extractWindows(input, resolved, false)
+		if wn == nil {
+			return NewGroupBy(input, nil, exprs)
+		}
+		return NewGroupBy(wn, nil, keepNames(resolved, rew))
 	}
 	if !anyAgg && !anyWindow {
 		return NewProject(input, exprs)
@@ -360,4 +365,33 @@ func ReadColumns(s *Scan) []string {
 		}
 	}
 	return cols
+}
+
+// windowOutsideAggs reports a window (or order-dependent call) in e that is
+// not inside an aggregate.
+func windowOutsideAggs(e Expr) bool {
+	found := false
+	var walk func(Expr)
+	walk = func(x Expr) {
+		if found {
+			return
+		}
+		switch n := x.(type) {
+		case *Agg:
+			return
+		case *Window:
+			found = true
+			return
+		case *Call:
+			if windowFuncs[n.Name] {
+				found = true
+				return
+			}
+		}
+		for _, c := range x.Children() {
+			walk(c)
+		}
+	}
+	walk(e)
+	return found
 }

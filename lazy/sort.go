@@ -45,8 +45,9 @@ func NewSort(input Plan, keys []SortKey) (*Sort, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ContainsAgg(e) {
-			return nil, core.Errorf(core.KindNotSupported, "sorting by an aggregate (%s) is not supported", e)
+		if ContainsAgg(e) || containsWindow(e) {
+			return nil, core.Errorf(core.KindNotSupported,
+				"sorting by an aggregate or window function (%s) is not supported yet; compute it in with_columns first", e)
 		}
 		if !sortable(e.DataType()) {
 			return nil, core.Errorf(core.KindCompute, "cannot sort by %s values (%s)", dtypeName(e.DataType()), e)

@@ -163,11 +163,14 @@ func (w *WindowNode) describe() string {
 // returns the node (nil when nothing needed it) and the rewritten exprs.
 func extractWindows(input Plan, exprs []Expr, aggsBroadcast bool) (*WindowNode, []Expr) {
 	var cols []WindowCol
-	taken := func(n string) bool { return len(input.Schema().FieldIndices(n)) > 0 }
+	used := map[string]bool{}
+	taken := func(n string) bool { return used[n] || len(input.Schema().FieldIndices(n)) > 0 }
+	next := 0
 	name := func() string {
-		for i := len(cols); ; i++ {
-			n := fmt.Sprintf("__window%d", i)
+		for ; ; next++ {
+			n := fmt.Sprintf("__window%d", next)
 			if !taken(n) {
+				used[n] = true
 				return n
 			}
 		}
@@ -186,7 +189,6 @@ func extractWindows(input Plan, exprs []Expr, aggsBroadcast bool) (*WindowNode, 
 			if aggsBroadcast {
 				return add(&Window{X: x})
 			}
-			return x
 		case *Call:
 			if windowFuncs[x.Name] {
 				return add(&Window{X: x})
@@ -204,7 +206,7 @@ func extractWindows(input Plan, exprs []Expr, aggsBroadcast bool) (*WindowNode, 
 	}
 	out := make([]Expr, len(exprs))
 	for i, e := range exprs {
-		if needsWindow(e, aggsBroadcast) {
+		if containsWindow(e) || (aggsBroadcast && ContainsAgg(e)) {
 			out[i] = rewrite(e)
 		} else {
 			out[i] = e

@@ -170,6 +170,12 @@ func evalWindow(mem memory.Allocator, rb arrow.RecordBatch, w *lazy.Window) (arr
 		}
 	}()
 	var failed error
+	// wide is the input plus the columns computed so far: inner parts of X
+	// (computed first, bottom-up) are read by the outer ones.
+	wide := rb
+	wide.Retain()
+	defer func() { wide.Release() }()
+	taken := func(name string) bool { return len(rb.Schema().FieldIndices(name)) > 0 }
 	x := lazy.Transform(w.X, func(e lazy.Expr) lazy.Expr {
 		if failed != nil {
 			return e
@@ -177,35 +183,41 @@ func evalWindow(mem memory.Allocator, rb arrow.RecordBatch, w *lazy.Window) (arr
 		var arr arrow.Array
 		switch node := e.(type) {
 		case *lazy.Agg:
-			arr, failed = windowAgg(mem, rb, node, parts)
+			arr, failed = windowAgg(mem, wide, node, parts, len(w.OrderBy) > 0)
 		case *lazy.Call:
 			if !lazy.IsWindowFunction(node.Name) {
 				return e
 			}
-			arr, failed = windowCall(mem, rb, node, parts)
+			arr, failed = windowCall(mem, wide, node, parts)
 		default:
 			return e
 		}
 		if failed != nil {
 			return e
 		}
-		name := fmt.Sprintf("__w%d", len(extra))
+		name := ""
+		for i := len(extra); ; i++ {
+			if name = fmt.Sprintf("__w%d", i); !taken(name) {
+				break
+			}
+		}
 		extra = append(extra, arr)
 		fields = append(fields, arrow.Field{Name: name, Type: arr.DataType(), Nullable: true})
+		allFields := append(append([]arrow.Field(nil), rb.Schema().Fields()...), fields...)
+		allCols := append(append([]arrow.Array(nil), rb.Columns()...), extra...)
+		next := array.NewRecordBatch(arrow.NewSchema(allFields, nil), allCols, int64(n))
+		wide.Release()
+		wide = next
 		return &lazy.Column{Name: name, Type: arr.DataType()}
 	})
 	if failed != nil {
 		return nil, failed
 	}
-	allFields := append(append([]arrow.Field(nil), rb.Schema().Fields()...), fields...)
-	allCols := append(append([]arrow.Array(nil), rb.Columns()...), extra...)
-	wide := array.NewRecordBatch(arrow.NewSchema(allFields, nil), allCols, int64(n))
-	defer wide.Release()
 	return evalArray(mem, x, wide)
 }
 
 // windowAgg computes an aggregate per partition and broadcasts it.
-func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *partitions) (arrow.Array, error) {
+func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *partitions, ordered bool) (arrow.Array, error) {
 	st, err := newAggState(a)
 	if err != nil {
 		return nil, err
@@ -218,7 +230,23 @@ func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *p
 		}
 		defer in.Release()
 	}
-	st.update(parts.gids, in, 0)
+	gids := parts.gids
+	if ordered {
+		// Feed rows in window order, so that first/last follow order_by.
+		gids = make([]int32, len(parts.order))
+		for i, r := range parts.order {
+			gids[i] = parts.gids[r]
+		}
+		if in != nil {
+			sorted, err := kernels.Gather(mem, in, parts.order)
+			if err != nil {
+				return nil, err
+			}
+			defer sorted.Release()
+			in = sorted
+		}
+	}
+	st.update(gids, in, 0)
 	per, err := st.finish(mem)
 	if err != nil {
 		return nil, err
@@ -312,11 +340,14 @@ func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partit
 	out := make([]float64, n)
 	outI := make([]int64, n)
 	valid := make([]bool, n)
-	isFloat := core.IsFloat(x.DataType())
+	isFloat := core.IsFloat(x.DataType()) && c.Name != "cum_count"
+	isNull := x.DataType().ID() == arrow.NULL
+	unsigned64 := x.DataType().ID() == arrow.UINT64
 	var getF func(int) float64
 	var getI []int64
 	if isFloat {
 		getF = numericAsFloat(x)
+	} else if c.Name == "cum_count" {
 	} else if x.DataType().ID() == arrow.UINT64 {
 		u := kernels.Values[uint64](x)
 		getI = make([]int64, n)
@@ -334,7 +365,7 @@ func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partit
 		for _, row := range parts.order[parts.starts[g]:parts.starts[g+1]] {
 			r := int(row)
 			if c.Name == "cum_count" {
-				if x.IsValid(r) {
+				if !isNull && x.IsValid(r) {
 					count++
 				}
 				outI[r], valid[r] = count, true
@@ -347,8 +378,10 @@ func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partit
 			if isFloat {
 				v := getF(r)
 				switch {
-				case !seen:
+				case !seen || (accF != accF && (c.Name == "cum_min" || c.Name == "cum_max")):
 					accF = v
+				case v != v && (c.Name == "cum_min" || c.Name == "cum_max"):
+					// NaN never wins a running min or max (as in Polars).
 				case c.Name == "cum_sum":
 					accF += v
 				case c.Name == "cum_prod":
@@ -368,6 +401,10 @@ func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partit
 					accI += v
 				case c.Name == "cum_prod":
 					accI *= v
+				case c.Name == "cum_min" && unsigned64:
+					accI = int64(min(uint64(accI), uint64(v)))
+				case c.Name == "cum_max" && unsigned64:
+					accI = int64(max(uint64(accI), uint64(v)))
 				case c.Name == "cum_min":
 					accI = min(accI, v)
 				case c.Name == "cum_max":
@@ -381,7 +418,7 @@ func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partit
 	if isFloat {
 		return numArray(mem, c.Type, out, valid)
 	}
-	if c.Type.ID() == arrow.UINT64 {
+	if c.Type.ID() == arrow.UINT64 && c.Name != "cum_count" {
 		u := make([]uint64, n)
 		for i, v := range outI {
 			u[i] = uint64(v)

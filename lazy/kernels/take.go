@@ -100,6 +100,9 @@ func Gather(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, erro
 		return array.NewNull(kept), nil
 	case arrow.BOOL:
 		out := allocBitmap(mem, kept)
+		if a.Len() == 0 || a.Data().Buffers()[1] == nil {
+			return makeArray(a.DataType(), kept, validity, out), nil
+		}
 		src, off, dst := a.Data().Buffers()[1].Bytes(), a.Data().Offset(), out.Bytes()
 		for j, i := range sel.Idx {
 			if bitutil.BitIsSet(src, off+int(i)) {
