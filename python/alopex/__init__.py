@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from . import _ffi
 from .datatypes import (
     Binary,
@@ -66,10 +68,35 @@ from .io import read_csv, read_parquet, scan_csv, scan_parquet
 from .lazyframe import LazyFrame
 
 __version__ = "0.1.0"
+
+
+def set_memory_limit(limit: int | str | None) -> None:
+    """Bound the memory queries use: bytes, or a string like "2GB" (None: no bound).
+
+    The engine's working data stays under it (the Go heap's soft limit) and
+    scans stream with one morsel per core in flight, so a scan → filter →
+    aggregate over files larger than the limit completes within it. Results
+    handed to Python are not counted.
+    """
+    if limit is None:
+        _ffi.set_memory_limit(0)
+        return
+    if isinstance(limit, str):
+        units = {"KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40, "B": 1}
+        text = limit.strip().upper().replace(" ", "")
+        for suffix, mult in units.items():
+            if text.endswith(suffix):
+                limit = int(float(text[: -builtins.len(suffix)]) * mult)
+                break
+        else:
+            limit = int(text)
+    if limit < 0:
+        raise ValueError("the memory limit must not be negative")
+    _ffi.set_memory_limit(int(limit))
 __engine_version__ = _ffi.engine_version()
 
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "DataFrame", "LazyFrame", "Series", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
     "median", "n_unique", "first", "last", "std", "var", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",

@@ -198,3 +198,7 @@ def debug_panic(where: int) -> None:
     check(lib.alopex_debug_panic, where)
 
 
+
+
+def set_memory_limit(limit: int) -> None:
+    check(lib.alopex_set_memory_limit, int(limit))

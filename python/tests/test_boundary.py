@@ -226,3 +226,13 @@ def test_library_override_variable_is_respected():
     if "ALOPEX_LIBRARY" in os.environ:
         assert _ffi._library_path() == os.environ["ALOPEX_LIBRARY"]
     assert sys.modules["alopex"] is ax
+
+
+def test_memory_limit_setting():
+    ax.set_memory_limit("256MB")
+    try:
+        assert ax.DataFrame({"a": [1, 2, 3]}).select(ax.col("a").sum()).item() == 6
+    finally:
+        ax.set_memory_limit(None)
+    with pytest.raises(ValueError):
+        ax.set_memory_limit(-1)
