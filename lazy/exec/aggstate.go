@@ -1,10 +1,12 @@
 package exec
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -988,15 +990,25 @@ func quantileOf(v []float64, q float64, interp string) float64 {
 // --- n_unique ------------------------------------------------------------------------
 
 // nUniqueState counts distinct values per group; null is a value of its own.
-// It keeps one set of (group, value) pairs rather than a set per group:
-// integer-like values as pairs of words, others as their row encoding
-// behind the group id.
+// Integer-like values are collected as (group, value) pairs and counted by
+// sorting at the end (no hash set: a set of millions of pairs is bound by
+// cache misses); other values are kept in a set of 4-byte group id +
+// encoded value.
 type nUniqueState struct {
 	groups int
-	ints   map[[2]int64]struct{} // (group, value); value of null: see nullSlot
-	nulls  map[int32]struct{}    // groups that saw a null
-	strs   map[string]struct{}   // 4-byte group id + encoded value
+	pairs  [][2]int64          // (group, value), duplicates included
+	nulls  map[int32]struct{}  // groups that saw a null
+	strs   map[string]struct{} // 4-byte group id + encoded value
 	buf    []byte
+
+	// byGroup indexes pairs and strs by group (built once, when this
+	// state is merged into others, so that each merge touches only the
+	// groups it is given).
+	byGroup sync.Once
+	offs    []int32
+	ivals   []int64
+	soffs   []int32
+	svals   []string
 }
 
 func (s *nUniqueState) grow(n int) { s.groups = max(s.groups, n) }
@@ -1004,12 +1016,12 @@ func (s *nUniqueState) grow(n int) { s.groups = max(s.groups, n) }
 func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 	t := arr.DataType()
 	if intKeyable(t) || core.IsInteger(t) || t.ID() == arrow.BOOL {
-		if s.ints == nil {
-			s.ints = map[[2]int64]struct{}{}
+		if s.nulls == nil {
 			s.nulls = map[int32]struct{}{}
 		}
 		var vals []int64
-		if t.ID() == arrow.BOOL {
+		switch {
+		case t.ID() == arrow.BOOL:
 			b := arr.(*array.Boolean)
 			vals = make([]int64, arr.Len())
 			for i := range vals {
@@ -1017,22 +1029,23 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 					vals[i] = 1
 				}
 			}
-		} else if t.ID() == arrow.UINT64 {
+		case t.ID() == arrow.UINT64:
 			u := kernels.Values[uint64](arr)
 			vals = make([]int64, len(u))
 			for i, v := range u {
 				vals[i] = int64(v)
 			}
-		} else {
+		default:
 			vals = intKeys(arr, nil)
 		}
 		nulls := arr.NullN() > 0
+		s.pairs = slices.Grow(s.pairs, len(gids))
 		for i, g := range gids {
 			if nulls && arr.IsNull(i) {
 				s.nulls[g] = struct{}{}
 				continue
 			}
-			s.ints[[2]int64{int64(g), vals[i]}] = struct{}{}
+			s.pairs = append(s.pairs, [2]int64{int64(g), vals[i]})
 		}
 		return
 	}
@@ -1052,48 +1065,76 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 	}
 }
 
+func (s *nUniqueState) buildByGroup() {
+	s.byGroup.Do(func() {
+		s.offs = make([]int32, s.groups+1)
+		for _, p := range s.pairs {
+			s.offs[p[0]+1]++
+		}
+		for i := 1; i < len(s.offs); i++ {
+			s.offs[i] += s.offs[i-1]
+		}
+		fill := append([]int32(nil), s.offs[:s.groups]...)
+		s.ivals = make([]int64, len(s.pairs))
+		for _, p := range s.pairs {
+			s.ivals[fill[p[0]]] = p[1]
+			fill[p[0]]++
+		}
+		s.soffs = make([]int32, s.groups+1)
+		for k := range s.strs {
+			s.soffs[int32(binary.LittleEndian.Uint32([]byte(k[:4])))+1]++
+		}
+		for i := 1; i < len(s.soffs); i++ {
+			s.soffs[i] += s.soffs[i-1]
+		}
+		sfill := append([]int32(nil), s.soffs[:s.groups]...)
+		s.svals = make([]string, len(s.strs))
+		for k := range s.strs {
+			g := int32(binary.LittleEndian.Uint32([]byte(k[:4])))
+			s.svals[sfill[g]] = k[4:]
+			sfill[g]++
+		}
+	})
+}
+
 func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 	o := src.(*nUniqueState)
-	remap := make([]int32, o.groups)
-	for i := range remap {
-		remap[i] = -1
+	o.buildByGroup()
+	if o.nulls != nil && s.nulls == nil {
+		s.nulls = map[int32]struct{}{}
+	}
+	if len(o.svals) > 0 && s.strs == nil {
+		s.strs = map[string]struct{}{}
 	}
 	for i, g := range srcG {
-		remap[g] = dstG[i]
-	}
-	if o.ints != nil {
-		if s.ints == nil {
-			s.ints = map[[2]int64]struct{}{}
-			s.nulls = map[int32]struct{}{}
+		d := dstG[i]
+		for _, v := range o.ivals[o.offs[g]:o.offs[g+1]] {
+			s.pairs = append(s.pairs, [2]int64{int64(d), v})
 		}
-		for k := range o.ints {
-			if d := remap[k[0]]; d >= 0 {
-				s.ints[[2]int64{int64(d), k[1]}] = struct{}{}
+		if o.soffs[g] < o.soffs[g+1] {
+			prefix := string(binary.LittleEndian.AppendUint32(nil, uint32(d)))
+			for _, v := range o.svals[o.soffs[g]:o.soffs[g+1]] {
+				s.strs[prefix+v] = struct{}{}
 			}
 		}
-		for g := range o.nulls {
-			if d := remap[g]; d >= 0 {
-				s.nulls[d] = struct{}{}
-			}
-		}
-	}
-	if o.strs != nil {
-		if s.strs == nil {
-			s.strs = map[string]struct{}{}
-		}
-		for k := range o.strs {
-			g := int32(binary.LittleEndian.Uint32([]byte(k[:4])))
-			if d := remap[g]; d >= 0 {
-				s.strs[string(binary.LittleEndian.AppendUint32(nil, uint32(d)))+k[4:]] = struct{}{}
-			}
+		if _, ok := o.nulls[g]; ok {
+			s.nulls[d] = struct{}{}
 		}
 	}
 }
 
 func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
 	n := make([]int64, s.groups)
-	for k := range s.ints {
-		n[k[0]]++
+	slices.SortFunc(s.pairs, func(a, b [2]int64) int {
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[1], b[1])
+	})
+	for i, p := range s.pairs {
+		if i == 0 || p != s.pairs[i-1] {
+			n[p[0]]++
+		}
 	}
 	for g := range s.nulls {
 		n[g]++
