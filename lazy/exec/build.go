@@ -313,6 +313,9 @@ func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Tabl
 func (b *builder) join(n *lazy.Join) (Operator, error) {
 	probePlan, buildPlan := n.Left, n.Right
 	probeKeys, buildKeys := n.LeftOn, n.RightOn
+	if n.Type == lazy.JoinLeft && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {
+		return b.leftJoinHashingLeft(n)
+	}
 	probeLeft := n.Type != lazy.JoinRight
 	// An inner join hashes the smaller input and streams the larger one.
 	if n.Type == lazy.JoinInner && lazy.EstimateRows(n.Right) > 2*lazy.EstimateRows(n.Left) {
@@ -338,4 +341,26 @@ func (b *builder) join(n *lazy.Join) (Operator, error) {
 		return &fullJoinTail{input: op, join: j}, nil
 	}
 	return op, nil
+}
+
+// leftJoinHashingLeft runs a left join whose right input is much larger by
+// hashing the left one: the right input streams through an inner probe,
+// left rows no right row matched are appended, and a stable sort on the
+// left row number restores the left input's order (Polars' left join order).
+func (b *builder) leftJoinHashingLeft(n *lazy.Join) (Operator, error) {
+	buildOp, err := b.build(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	j := &hashJoin{mem: b.mem, ctx: b.ctx, node: n, build: buildOp, probeLeft: false,
+		probeKeys: n.RightOn, buildKeys: n.LeftOn, probeType: lazy.JoinInner, buildRowCol: true}
+	b.closers = append(b.closers, j.close)
+	probeOp, err := b.build(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	withRow := &fullJoinTail{input: b.attach(probeOp, j.probe, j.outSchema()), join: j}
+	key := &lazy.Column{Name: buildRowName, Type: arrow.PrimitiveTypes.Int32}
+	sorted := &sortOp{mem: b.mem, input: withRow, keys: []lazy.SortKey{{Expr: key}}, schema: j.outSchema()}
+	return b.attach(sorted, selectColumns(columnNames(n.Schema()), n.Schema()), n.Schema()), nil
 }

@@ -28,6 +28,12 @@ type hashJoin struct {
 	probeKeys []lazy.Expr
 	buildKeys []lazy.Expr
 
+	// probeType, when set, is how probe rows combine (an inner probe for a
+	// left join that hashes its left side); buildRowCol adds the build row
+	// of each output row as a last Int32 column (to restore left order).
+	probeType   lazy.JoinType
+	buildRowCol bool
+
 	once    sync.Once
 	err     error
 	rows    arrow.RecordBatch // the build side, materialized
@@ -93,7 +99,7 @@ func (j *hashJoin) prepare() error {
 		}
 		j.rows = rows
 		n := int(rows.NumRows())
-		if j.node.Type == lazy.JoinFull {
+		if j.node.Type == lazy.JoinFull || j.buildRowCol {
 			j.matched = make([]uint32, n)
 		}
 		if j.node.Type == lazy.JoinCross {
@@ -230,7 +236,11 @@ func (j *hashJoin) probe(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 	}
 	n := int(rb.NumRows())
 	var pIdx, bIdx []int32
-	switch j.node.Type {
+	how := j.node.Type
+	if j.probeType != "" {
+		how = j.probeType
+	}
+	switch how {
 	case lazy.JoinCross:
 		m := int32(j.rows.NumRows())
 		pIdx = make([]int32, 0, n*int(m))
@@ -261,16 +271,16 @@ func (j *hashJoin) probe(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		switch j.node.Type {
+		switch how {
 		case lazy.JoinSemi, lazy.JoinAnti:
-			keep := j.node.Type == lazy.JoinSemi
+			keep := how == lazy.JoinSemi
 			for i, h := range heads {
 				if (h >= 0) == keep {
 					pIdx = append(pIdx, int32(i))
 				}
 			}
 		default:
-			outer := j.node.Type != lazy.JoinInner
+			outer := how != lazy.JoinInner
 			pIdx = make([]int32, 0, n)
 			bIdx = make([]int32, 0, n)
 			for i, h := range heads {
@@ -301,7 +311,11 @@ func (j *hashJoin) assemble(probe arrow.RecordBatch, pIdx, bIdx []int32) (arrow.
 	if pIdx != nil {
 		rows = len(pIdx)
 	}
-	cols := make([]arrow.Array, len(j.node.Columns))
+	ncols := len(j.node.Columns)
+	if j.buildRowCol {
+		ncols++
+	}
+	cols := make([]arrow.Array, ncols)
 	defer func() {
 		for _, c := range cols {
 			if c != nil {
@@ -309,6 +323,12 @@ func (j *hashJoin) assemble(probe arrow.RecordBatch, pIdx, bIdx []int32) (arrow.
 			}
 		}
 	}()
+	if j.buildRowCol {
+		b := array.NewInt32Builder(j.mem)
+		b.AppendValues(bIdx, nil)
+		cols[ncols-1] = b.NewArray()
+		b.Release()
+	}
 	probeSide := lazy.LeftSide
 	if !j.probeLeft {
 		probeSide = lazy.RightSide
@@ -334,7 +354,19 @@ func (j *hashJoin) assemble(probe arrow.RecordBatch, pIdx, bIdx []int32) (arrow.
 			return nil, err
 		}
 	}
-	return array.NewRecordBatch(j.node.Schema(), cols, int64(rows)), nil
+	return array.NewRecordBatch(j.outSchema(), cols, int64(rows)), nil
+}
+
+// buildRowName names the extra column of build rows.
+const buildRowName = "__join_build_row"
+
+func (j *hashJoin) outSchema() *arrow.Schema {
+	if !j.buildRowCol {
+		return j.node.Schema()
+	}
+	fields := append(append([]arrow.Field(nil), j.node.Schema().Fields()...),
+		arrow.Field{Name: buildRowName, Type: arrow.PrimitiveTypes.Int32})
+	return arrow.NewSchema(fields, nil)
 }
 
 // fullJoinTail passes the probed rows through and then emits the build rows
@@ -345,7 +377,7 @@ type fullJoinTail struct {
 	done  bool
 }
 
-func (f *fullJoinTail) Schema() *arrow.Schema { return f.join.node.Schema() }
+func (f *fullJoinTail) Schema() *arrow.Schema { return f.join.outSchema() }
 func (f *fullJoinTail) Close()                { f.input.Close() }
 
 func (f *fullJoinTail) Next(ctx context.Context) (arrow.RecordBatch, error) {
