@@ -77,9 +77,7 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 				"left_on has %d keys and right_on has %d; they must pair up", len(leftOn), len(rightOn))
 		}
 	}
-	if suffix == "" {
-		suffix = "_right"
-	}
+
 	lk := make([]Expr, len(leftOn))
 	rk := make([]Expr, len(rightOn))
 	for i := range leftOn {
@@ -98,7 +96,10 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 		lt, rt := l.DataType(), r.DataType()
 		if !arrow.TypeEqual(lt, rt) && !(core.IsString(lt) && core.IsString(rt)) {
 			st, ok := core.Supertype(lt, rt)
-			if !ok {
+			// As Polars: integers join integers, floats join floats, nothing
+			// else is converted to meet.
+			sameKind := (core.IsInteger(lt) && core.IsInteger(rt)) || (core.IsFloat(lt) && core.IsFloat(rt))
+			if !ok || !sameKind {
 				return nil, core.Errorf(core.KindSchema,
 					"join keys %s (%s) and %s (%s) have types that cannot be compared",
 					l, dtypeName(lt), r, dtypeName(rt))
@@ -114,11 +115,14 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 	return j, nil
 }
 
-// plainKeyNames lists the key expressions that are bare columns.
-func plainKeyNames(keys []Expr) map[string]bool {
+// plainKeyNames lists the keys of one side that are bare columns (possibly
+// cast to meet the other side) paired with a bare column on the other side:
+// Polars drops such right keys from inner and left join output.
+func plainKeyNames(keys, other []Expr) map[string]bool {
 	out := map[string]bool{}
-	for _, k := range keys {
-		if c, ok := k.(*Column); ok {
+	for i, k := range keys {
+		c, ok := StripCast(k).(*Column)
+		if _, otherPlain := StripCast(other[i]).(*Column); ok && otherPlain {
 			out[c.Name] = true
 		}
 	}
@@ -145,7 +149,7 @@ func (j *Join) layout() error {
 		cols = append(cols, JoinColumn{Side: side, Source: f.Name, Name: name})
 		return nil
 	}
-	leftKeys, rightKeys := plainKeyNames(j.LeftOn), plainKeyNames(j.RightOn)
+	leftKeys, rightKeys := plainKeyNames(j.LeftOn, j.RightOn), plainKeyNames(j.RightOn, j.LeftOn)
 	for _, f := range ls.Fields() {
 		if j.Type == JoinRight && leftKeys[f.Name] {
 			continue
