@@ -316,6 +316,9 @@ func (b *builder) join(n *lazy.Join) (Operator, error) {
 	if n.Type == lazy.JoinLeft && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {
 		return b.leftJoinHashingLeft(n)
 	}
+	if (n.Type == lazy.JoinSemi || n.Type == lazy.JoinAnti) && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {
+		return b.semiJoinHashingLeft(n)
+	}
 	probeLeft := n.Type != lazy.JoinRight
 	// An inner join hashes the smaller input and streams the larger one.
 	if n.Type == lazy.JoinInner && lazy.EstimateRows(n.Right) > 2*lazy.EstimateRows(n.Left) {
@@ -363,4 +366,24 @@ func (b *builder) leftJoinHashingLeft(n *lazy.Join) (Operator, error) {
 	key := &lazy.Column{Name: buildRowName, Type: arrow.PrimitiveTypes.Int32}
 	sorted := &sortOp{mem: b.mem, input: withRow, keys: []lazy.SortKey{{Expr: key}}, schema: j.outSchema()}
 	return b.attach(sorted, selectColumns(columnNames(n.Schema()), n.Schema()), n.Schema()), nil
+}
+
+// semiJoinHashingLeft plans a semi or anti join that hashes its left input
+// (see semiHashingLeft).
+func (b *builder) semiJoinHashingLeft(n *lazy.Join) (Operator, error) {
+	buildOp, err := b.build(n.Left)
+	if err != nil {
+		return nil, err
+	}
+	j := &hashJoin{mem: b.mem, ctx: b.ctx, node: n, build: buildOp, probeLeft: false,
+		probeKeys: n.RightOn, buildKeys: n.LeftOn}
+	s := &semiHashingLeft{join: j}
+	j.semiLeft = s
+	b.closers = append(b.closers, j.close)
+	probeOp, err := b.build(n.Right)
+	if err != nil {
+		return nil, err
+	}
+	s.probe = b.attach(probeOp, s.mark, probeOp.Schema())
+	return s, nil
 }

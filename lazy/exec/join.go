@@ -33,6 +33,8 @@ type hashJoin struct {
 	// of each output row as a last Int32 column (to restore left order).
 	probeType   lazy.JoinType
 	buildRowCol bool
+	// semiLeft is set when a semi/anti join hashes its left side.
+	semiLeft *semiHashingLeft
 
 	once    sync.Once
 	err     error
@@ -99,8 +101,11 @@ func (j *hashJoin) prepare() error {
 		}
 		j.rows = rows
 		n := int(rows.NumRows())
-		if j.node.Type == lazy.JoinFull || j.buildRowCol {
+		if j.node.Type == lazy.JoinFull || j.buildRowCol || j.semiLeft != nil {
 			j.matched = make([]uint32, n)
+			if j.semiLeft != nil {
+				j.semiLeft.marked = j.matched
+			}
 		}
 		if j.node.Type == lazy.JoinCross {
 			return
@@ -418,4 +423,105 @@ func (j *hashJoin) close() {
 	if j.rows != nil {
 		j.rows.Release()
 	}
+}
+
+// semiHashingLeft runs a semi or anti join whose right input is much larger
+// by hashing the left one: the right input streams through (in parallel),
+// marking the left keys it meets; then the left rows are kept (semi) or
+// dropped (anti) by that mark, in left order.
+type semiHashingLeft struct {
+	join   *hashJoin
+	probe  Operator
+	done   bool
+	marked []uint32 // per left row chain head: seen by a right row (atomic)
+}
+
+func (s *semiHashingLeft) Schema() *arrow.Schema { return s.join.node.Schema() }
+func (s *semiHashingLeft) Close()                { s.probe.Close() }
+
+// mark is the row-wise step on right batches: it records the left key
+// chains that right rows hit and passes nothing on.
+func (s *semiHashingLeft) mark(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+	defer rb.Release()
+	j := s.join
+	if err := j.prepare(); err != nil {
+		return nil, err
+	}
+	keys := make([]arrow.Array, len(j.probeKeys))
+	defer func() {
+		for _, k := range keys {
+			if k != nil {
+				k.Release()
+			}
+		}
+	}()
+	for i, e := range j.probeKeys {
+		k, err := evalArray(j.mem, e, rb)
+		if err != nil {
+			return nil, err
+		}
+		keys[i] = k
+	}
+	heads, err := j.heads(keys, int(rb.NumRows()))
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range heads {
+		if h >= 0 && atomic.LoadUint32(&s.marked[h]) == 0 {
+			atomic.StoreUint32(&s.marked[h], 1)
+		}
+	}
+	return nil, nil
+}
+
+func (s *semiHashingLeft) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.done {
+		return nil, nil
+	}
+	s.done = true
+	if _, err := consume(ctx, s.probe, func(_, _ int, rb arrow.RecordBatch) error {
+		rb.Release()
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	j := s.join
+	if err := j.prepare(); err != nil {
+		return nil, err
+	}
+	n := int(j.rows.NumRows())
+	// A left row matches when the head of its key's chain was marked.
+	matched := make([]bool, n)
+	for h := range s.marked {
+		if s.marked[h] == 0 {
+			continue
+		}
+		for b := int32(h); b >= 0; b = j.table.next[b] {
+			matched[b] = true
+		}
+	}
+	keep := j.node.Type == lazy.JoinSemi
+	var idx []int32
+	for i, m := range matched {
+		if m == keep {
+			idx = append(idx, int32(i))
+		}
+	}
+	cols := make([]arrow.Array, len(j.node.Columns))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for i, c := range j.node.Columns {
+		src := j.rows.Column(j.rows.Schema().FieldIndices(c.Source)[0])
+		g, err := kernels.Gather(j.mem, src, idx)
+		if err != nil {
+			return nil, err
+		}
+		cols[i] = g
+	}
+	return array.NewRecordBatch(j.node.Schema(), cols, int64(len(idx))), nil
 }
