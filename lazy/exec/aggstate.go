@@ -315,36 +315,7 @@ func numArray[A kernels.Num](mem memory.Allocator, out arrow.DataType, acc []A, 
 			b.AppendNull()
 			continue
 		}
-		switch bb := b.(type) {
-		case *array.Int8Builder:
-			bb.UnsafeAppend(int8(v))
-		case *array.Int16Builder:
-			bb.UnsafeAppend(int16(v))
-		case *array.Int32Builder:
-			bb.UnsafeAppend(int32(v))
-		case *array.Int64Builder:
-			bb.UnsafeAppend(int64(v))
-		case *array.Uint8Builder:
-			bb.UnsafeAppend(uint8(v))
-		case *array.Uint16Builder:
-			bb.UnsafeAppend(uint16(v))
-		case *array.Uint32Builder:
-			bb.UnsafeAppend(uint32(v))
-		case *array.Uint64Builder:
-			bb.UnsafeAppend(uint64(v))
-		case *array.Float32Builder:
-			bb.UnsafeAppend(float32(v))
-		case *array.Float64Builder:
-			bb.UnsafeAppend(float64(v))
-		case *array.Date32Builder:
-			bb.UnsafeAppend(arrow.Date32(v))
-		case *array.Date64Builder:
-			bb.UnsafeAppend(arrow.Date64(v))
-		case *array.TimestampBuilder:
-			bb.UnsafeAppend(arrow.Timestamp(v))
-		case *array.DurationBuilder:
-			bb.UnsafeAppend(arrow.Duration(v))
-		default:
+		if !appendNum(b, v) {
 			return nil, core.Errorf(core.KindNotSupported, "aggregate result of type %s", core.DTypeName(out))
 		}
 	}

@@ -276,7 +276,10 @@ func mapTyped[T kernels.Num](mem memory.Allocator, x arrow.Array, f func(T) T) a
 	return b.NewArray()
 }
 
-func appendNum[T kernels.Num](b array.Builder, v T) {
+// appendNum appends v to a numeric or temporal builder (which must have
+// room reserved), converting it to the builder's type; false when the
+// builder is of another kind.
+func appendNum[T kernels.Num](b array.Builder, v T) bool {
 	switch bb := b.(type) {
 	case *array.Int8Builder:
 		bb.UnsafeAppend(int8(v))
@@ -298,7 +301,18 @@ func appendNum[T kernels.Num](b array.Builder, v T) {
 		bb.UnsafeAppend(float32(v))
 	case *array.Float64Builder:
 		bb.UnsafeAppend(float64(v))
+	case *array.Date32Builder:
+		bb.UnsafeAppend(arrow.Date32(v))
+	case *array.Date64Builder:
+		bb.UnsafeAppend(arrow.Date64(v))
+	case *array.TimestampBuilder:
+		bb.UnsafeAppend(arrow.Timestamp(v))
+	case *array.DurationBuilder:
+		bb.UnsafeAppend(arrow.Duration(v))
+	default:
+		return false
 	}
+	return true
 }
 
 func evalClip(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
