@@ -107,7 +107,7 @@ func TestDefaultRulesOrder(t *testing.T) {
 	for _, r := range lazy.DefaultRules {
 		names = append(names, r.Name())
 	}
-	if got := strings.Join(names, ","); got != "predicate_pushdown,projection_pushdown,slice_pushdown" {
+	if got := strings.Join(names, ","); got != "predicate_pushdown,projection_pushdown,slice_pushdown,common_subplan" {
 		t.Errorf("DefaultRules = %s", got)
 	}
 }

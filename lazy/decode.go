@@ -90,6 +90,10 @@ func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
 type decoder struct {
 	sources []Source
 	opener  Opener
+	// opened keeps the file sources opened so far by kind, path and options:
+	// a file scanned twice in one plan is one Source, which lets the
+	// optimizer see the two scans as the same data.
+	opened map[string]Source
 }
 
 func malformed(format string, args ...any) error {
@@ -115,10 +119,18 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		for k, v := range n.Options {
 			opts[k] = jsonOpt(v)
 		}
+		key := n.Kind + "\x00" + n.Path + "\x00" + string(canonicalJSON(opts))
+		if src, ok := d.opened[key]; ok {
+			return NewScan(src), nil
+		}
 		src, err := d.opener.Open(strings.TrimPrefix(n.Kind, "scan_"), n.Path, opts)
 		if err != nil {
 			return nil, err
 		}
+		if d.opened == nil {
+			d.opened = map[string]Source{}
+		}
+		d.opened[key] = src
 		return NewScan(src), nil
 	}
 	if n.Kind == "concat" {
@@ -435,4 +447,11 @@ func jsonOpt(v any) any {
 		return out
 	}
 	return v
+}
+
+// canonicalJSON encodes v with map keys sorted (encoding/json sorts them),
+// so equal options give equal bytes.
+func canonicalJSON(v any) []byte {
+	b, _ := json.Marshal(v) // options are JSON values already
+	return b
 }

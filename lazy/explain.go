@@ -79,6 +79,8 @@ func describe(p Plan) string {
 		return fmt.Sprintf("WITH ROW INDEX %q offset=%d", p.Name, p.Offset)
 	case *Tail:
 		return fmt.Sprintf("TAIL %d", p.N)
+	case *Cache:
+		return fmt.Sprintf("CACHE id=%d", p.ID)
 	case *Slice:
 		if p.Length < 0 {
 			return fmt.Sprintf("SLICE offset=%d", p.Offset)

@@ -72,6 +72,31 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 			}
 		}
 		return wrapFilter(n.WithInputs(r.push(n.Left, toLeft), r.push(n.Right, toRight)), stay)
+	case *Aggregate:
+		// A predicate over group keys only (plain input columns) keeps or
+		// drops whole groups: it can filter the rows before grouping.
+		source := map[string]string{}
+		for _, k := range n.Keys {
+			if c, ok := StripAlias(k).(*Column); ok {
+				source[OutputName(k)] = c.Name
+			}
+		}
+		var down, stay []Expr
+		for _, pr := range preds {
+			used := ColumnsUsed(pr)
+			ok := len(used) > 0
+			for _, c := range used {
+				if _, found := source[c]; !found {
+					ok = false
+				}
+			}
+			if ok {
+				down = append(down, renameColumns(pr, source))
+			} else {
+				stay = append(stay, pr)
+			}
+		}
+		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
 	case *Sort:
 		// Filtering commutes with a stable sort, and shrinks what it sorts.
 		return n.WithChildren([]Plan{r.push(n.Input, preds)})

@@ -13,6 +13,7 @@ var DefaultRules = []Rule{
 	predicatePushdown{},
 	projectionPushdown{},
 	slicePushdown{},
+	commonSubplan{},
 }
 
 // Optimize runs DefaultRules over p.

@@ -51,7 +51,7 @@ func (op *hashAggOp) Close()                { op.input.Close() }
 type groupTable struct {
 	intMode   bool
 	strMode   bool // one string key: the value itself is the map key
-	ints      map[int64]int32
+	ints      *intMap
 	nullGroup int32
 	strs      map[string]int32
 	intKeys   []int64
@@ -70,7 +70,7 @@ const (
 func newGroupTable(mode int) *groupTable {
 	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
 	if t.intMode {
-		t.ints = map[int64]int32{}
+		t.ints = newIntMap(0)
 	} else {
 		t.strs = map[string]int32{}
 	}
@@ -107,11 +107,10 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 func (t *groupTable) size() int { return len(t.first) }
 
 func (t *groupTable) internInt(k int64, pos int64) int32 {
-	if g, ok := t.ints[k]; ok {
+	g, found := t.ints.getOrPut(k, int32(len(t.first)))
+	if found {
 		return g
 	}
-	g := int32(len(t.first))
-	t.ints[k] = g
 	t.intKeys = append(t.intKeys, k)
 	t.keyNull = append(t.keyNull, false)
 	t.first = append(t.first, pos)

@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"cmp"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -1095,23 +1094,47 @@ func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 }
 
 func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
+	// Bucket the values by group (a counting sort, linear), then count the
+	// distinct values of each group on its own: groups are usually small,
+	// and sorting a few values in place beats sorting all pairs at once.
+	s.buildByGroup()
 	n := make([]int64, s.groups)
-	slices.SortFunc(s.pairs, func(a, b [2]int64) int {
-		if c := cmp.Compare(a[0], b[0]); c != 0 {
-			return c
+	parallelRanges(s.groups, 4096, func(lo, hi int) {
+		for g := lo; g < hi; g++ {
+			n[g] = distinctCount(s.ivals[s.offs[g]:s.offs[g+1]])
 		}
-		return cmp.Compare(a[1], b[1])
 	})
-	for i, p := range s.pairs {
-		if i == 0 || p != s.pairs[i-1] {
-			n[p[0]]++
-		}
-	}
 	for g := range s.nulls {
 		n[g]++
 	}
-	for k := range s.strs {
-		n[binary.LittleEndian.Uint32([]byte(k[:4]))]++
+	for g := range s.groups {
+		n[g] += int64(s.soffs[g+1] - s.soffs[g])
 	}
 	return numArray(mem, arrow.PrimitiveTypes.Uint32, n, nil)
+}
+
+// distinctCount sorts v in place and counts its distinct values.
+func distinctCount(v []int64) int64 {
+	switch len(v) {
+	case 0:
+		return 0
+	case 1:
+		return 1
+	}
+	if len(v) <= 24 {
+		for i := 1; i < len(v); i++ {
+			for j := i; j > 0 && v[j] < v[j-1]; j-- {
+				v[j], v[j-1] = v[j-1], v[j]
+			}
+		}
+	} else {
+		slices.Sort(v)
+	}
+	c := int64(1)
+	for i := 1; i < len(v); i++ {
+		if v[i] != v[i-1] {
+			c++
+		}
+	}
+	return c
 }

@@ -19,6 +19,8 @@ type builder struct {
 	// closers release what operators outside the operator tree hold (the
 	// build sides of joins); Run calls them when the query ends.
 	closers []func()
+	// caches holds the shared state of each cached subplan by ID.
+	caches map[int]*cacheEntry
 }
 
 func (b *builder) build(p lazy.Plan) (Operator, error) {
@@ -85,6 +87,8 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 			return nil, err
 		}
 		return &tailOp{mem: b.mem, input: in, n: n.N}, nil
+	case *lazy.Cache:
+		return b.cache(n)
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {

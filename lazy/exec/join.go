@@ -47,7 +47,7 @@ type hashJoin struct {
 // other rows with the same key, in order.
 type joinTable struct {
 	mode int
-	ints map[int64]int32
+	ints *intMap
 	strs map[string]int32
 	next []int32
 	// Row-encoded keys map to a slot of heads: a key is stored once, as its
@@ -58,10 +58,8 @@ type joinTable struct {
 }
 
 func (t *joinTable) lookupInt(k int64) int32 {
-	if h, ok := t.ints[k]; ok {
-		return h
-	}
-	return -1
+	h, _ := t.ints.get(k)
+	return h
 }
 
 func (t *joinTable) lookupString(s string) int32 {
@@ -128,19 +126,14 @@ func (j *hashJoin) prepare() error {
 		// Walk backwards and push on the front: chains come out in input order.
 		switch t.mode {
 		case keysInt:
-			t.ints = make(map[int64]int32, n)
+			t.ints = newIntMap(n)
 			vals := intKeys(keys[0], nil)
 			for i := n - 1; i >= 0; i-- {
 				if keys[0].IsNull(i) {
 					t.next[i] = -1
 					continue
 				}
-				h, ok := t.ints[vals[i]]
-				if !ok {
-					h = -1
-				}
-				t.next[i] = h
-				t.ints[vals[i]] = int32(i)
+				t.next[i] = t.ints.swap(vals[i], int32(i))
 			}
 		case keysString:
 			t.strs = make(map[string]int32, n)

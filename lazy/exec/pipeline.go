@@ -26,6 +26,9 @@ type pipeline struct {
 	// instead of morsels; count is then the number of morsels.
 	load  func(ctx context.Context, i int) (arrow.RecordBatch, error)
 	count int
+	// prepare, when set, runs once before the first morsel is taken (a
+	// cached subplan computes its batches and sets morsels there).
+	prepare func(ctx context.Context) error
 	fns   []batchFn
 	limit int64 // -1: none
 
@@ -142,8 +145,21 @@ func (p *pipeline) start(ctx context.Context) {
 	}
 }
 
+// ready runs the prepare step, if any, once.
+func (p *pipeline) ready(ctx context.Context) error {
+	if p.prepare == nil {
+		return nil
+	}
+	f := p.prepare
+	p.prepare = nil
+	return f(ctx)
+}
+
 func (p *pipeline) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if !p.started {
+		if err := p.ready(ctx); err != nil {
+			return nil, err
+		}
 		p.start(ctx)
 	}
 	for {
@@ -333,6 +349,9 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 // the number of workers used.
 func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
 	if pl, ok := op.(*pipeline); ok && pl.limit < 0 && !pl.started {
+		if err := pl.ready(ctx); err != nil {
+			return 1, err
+		}
 		workers := max(1, min(runtime.GOMAXPROCS(0), pl.numMorsels()))
 		return workers, pl.drain(ctx, workers, sink)
 	}

@@ -1,0 +1,117 @@
+package exec
+
+import "math/bits"
+
+// intMap maps int64 keys to non-negative int32 values (group ids, row
+// numbers) with open addressing and linear probing over one array of
+// key/value pairs: one probe usually touches one cache line, where Go's
+// map goes through control words and groups. It is the table behind
+// single-integer group-by keys and join keys, the hottest loops of most
+// queries. A slot whose value is -1 is empty.
+type intMap struct {
+	slots []intSlot
+	shift uint // 64 - log2(len(slots))
+	count int
+}
+
+type intSlot struct {
+	key int64
+	val int32
+}
+
+func newIntMap(capacity int) *intMap {
+	m := &intMap{}
+	m.alloc(max(16, capacity*2))
+	return m
+}
+
+// alloc makes an empty table of at least n slots (a power of two).
+func (m *intMap) alloc(n int) {
+	size := 1 << bits.Len(uint(n-1))
+	m.slots = make([]intSlot, size)
+	for i := range m.slots {
+		m.slots[i].val = -1
+	}
+	m.shift = uint(64 - bits.Len(uint(size-1)))
+	m.count = 0
+}
+
+// home is the first slot to probe for k: Fibonacci hashing, the top bits of
+// k times 2^64/φ, spreads runs of consecutive keys and multiples of powers
+// of two alike.
+func (m *intMap) home(k int64) int {
+	return int((uint64(k) * 0x9E3779B97F4A7C15) >> m.shift)
+}
+
+// get returns the value of k.
+func (m *intMap) get(k int64) (int32, bool) {
+	mask := len(m.slots) - 1
+	for i := m.home(k); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.val < 0 {
+			return -1, false
+		}
+		if s.key == k {
+			return s.val, true
+		}
+	}
+}
+
+// getOrPut returns the value of k, or stores v for it and returns v, false.
+func (m *intMap) getOrPut(k int64, v int32) (int32, bool) {
+	if 2*(m.count+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := m.home(k); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.val < 0 {
+			s.key, s.val = k, v
+			m.count++
+			return v, false
+		}
+		if s.key == k {
+			return s.val, true
+		}
+	}
+}
+
+// swap stores v for k and returns the value it replaces (-1 for none).
+func (m *intMap) swap(k int64, v int32) int32 {
+	if 2*(m.count+1) > len(m.slots) {
+		m.grow()
+	}
+	mask := len(m.slots) - 1
+	for i := m.home(k); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.val < 0 {
+			s.key, s.val = k, v
+			m.count++
+			return -1
+		}
+		if s.key == k {
+			old := s.val
+			s.val = v
+			return old
+		}
+	}
+}
+
+func (m *intMap) grow() {
+	old := m.slots
+	m.alloc(2 * len(old))
+	mask := len(m.slots) - 1
+	for _, s := range old {
+		if s.val < 0 {
+			continue
+		}
+		i := m.home(s.key)
+		for m.slots[i].val >= 0 {
+			i = (i + 1) & mask
+		}
+		m.slots[i] = s
+		m.count++
+	}
+}
+
+func (m *intMap) len() int { return m.count }

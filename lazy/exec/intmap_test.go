@@ -1,0 +1,84 @@
+package exec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// intMap agrees with a Go map under random inserts, overwrites and lookups,
+// across growth, with keys at the edges of int64 and runs of multiples of
+// large powers of two (which defeat weak hashes).
+func TestIntMapMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m := newIntMap(0)
+	ref := map[int64]int32{}
+	keys := []int64{0, -1, 1, math.MinInt64, math.MaxInt64}
+	for i := range 2000 {
+		keys = append(keys, int64(i)<<40, rng.Int64N(5000)-2500, rng.Int64())
+	}
+	for step := range 60000 {
+		k := keys[rng.IntN(len(keys))]
+		v := int32(step)
+		switch rng.IntN(3) {
+		case 0:
+			got, found := m.getOrPut(k, v)
+			want, ok := ref[k]
+			if !ok {
+				ref[k] = v
+				want = v
+			}
+			if got != want || found != ok {
+				t.Fatalf("getOrPut(%d) = %d, %v; want %d, %v", k, got, found, want, ok)
+			}
+		case 1:
+			old := m.swap(k, v)
+			want, ok := ref[k]
+			if !ok {
+				want = -1
+			}
+			ref[k] = v
+			if old != want {
+				t.Fatalf("swap(%d) = %d, want %d", k, old, want)
+			}
+		case 2:
+			got, found := m.get(k)
+			want, ok := ref[k]
+			if !ok {
+				want = -1
+			}
+			if got != want || found != ok {
+				t.Fatalf("get(%d) = %d, %v; want %d, %v", k, got, found, want, ok)
+			}
+		}
+	}
+	if m.len() != len(ref) {
+		t.Fatalf("len = %d, want %d", m.len(), len(ref))
+	}
+}
+
+func BenchmarkIntMapGetOrPut(b *testing.B) {
+	keys := make([]int64, 1<<20)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range keys {
+		keys[i] = rng.Int64N(1 << 18)
+	}
+	b.Run("intMap", func(b *testing.B) {
+		for b.Loop() {
+			m := newIntMap(0)
+			for i, k := range keys {
+				m.getOrPut(k, int32(i))
+			}
+		}
+	})
+	b.Run("map", func(b *testing.B) {
+		for b.Loop() {
+			m := map[int64]int32{}
+			for i, k := range keys {
+				if _, ok := m[k]; !ok {
+					m[k] = int32(i)
+				}
+			}
+		}
+	})
+}
