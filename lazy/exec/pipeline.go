@@ -29,8 +29,8 @@ type pipeline struct {
 	// prepare, when set, runs once before the first morsel is taken (a
 	// cached subplan computes its batches and sets morsels there).
 	prepare func(ctx context.Context) error
-	fns   []batchFn
-	limit int64 // -1: none
+	fns     []batchFn
+	limit   int64 // -1: none
 
 	started bool
 	cancel  context.CancelFunc
