@@ -2,6 +2,7 @@ package lazy
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -31,6 +32,7 @@ func (c *Cache) WithChildren(ch []Plan) Plan {
 type planKeys struct {
 	memo    map[Plan]string
 	sources map[Source]int
+	unique  int
 }
 
 func newPlanKeys() *planKeys {
@@ -49,12 +51,7 @@ func (k *planKeys) key(p Plan) string {
 	}
 	switch n := p.(type) {
 	case *Scan:
-		id, ok := k.sources[n.Source]
-		if !ok {
-			id = len(k.sources)
-			k.sources[n.Source] = id
-		}
-		fmt.Fprintf(&b, "|source %d cols %q", id, n.Columns)
+		fmt.Fprintf(&b, "|source %d cols %q", k.sourceID(n.Source), n.Columns)
 	case *Cache:
 		fmt.Fprintf(&b, "|id %d", n.ID)
 	}
@@ -67,6 +64,21 @@ func (k *planKeys) key(p Plan) string {
 	s := b.String()
 	k.memo[p] = s
 	return s
+}
+
+// sourceID numbers sources by identity. A source whose type cannot be
+// compared gets a fresh number each time: it never looks like another.
+func (k *planKeys) sourceID(s Source) int {
+	if !reflect.TypeOf(s).Comparable() {
+		k.unique++
+		return -k.unique
+	}
+	id, ok := k.sources[s]
+	if !ok {
+		id = len(k.sources)
+		k.sources[s] = id
+	}
+	return id
 }
 
 func schemaKey(s *arrow.Schema) string {

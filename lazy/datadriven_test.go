@@ -7,6 +7,8 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	// The executor registers the constant evaluator the simplify rule folds with.
+	_ "github.com/alopexdb/alopex/lazy/exec"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cockroachdb/datadriven"
 )
@@ -107,7 +109,7 @@ func TestDefaultRulesOrder(t *testing.T) {
 	for _, r := range lazy.DefaultRules {
 		names = append(names, r.Name())
 	}
-	if got := strings.Join(names, ","); got != "predicate_pushdown,projection_pushdown,slice_pushdown,common_subplan" {
+	if got := strings.Join(names, ","); got != "simplify,predicate_pushdown,join_order,projection_pushdown,slice_pushdown,common_subplan" {
 		t.Errorf("DefaultRules = %s", got)
 	}
 }

@@ -1,12 +1,14 @@
 package lazy_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Expression builders, as the front ends produce them: untyped, with
@@ -35,11 +37,32 @@ func cast(x lazy.Expr, to arrow.DataType, strict bool) lazy.Expr {
 type fakeSource struct {
 	name   string
 	schema *arrow.Schema
+	rows   int64
 }
 
 func (s fakeSource) Name() string          { return s.name }
 func (s fakeSource) Schema() *arrow.Schema { return s.schema }
-func (s fakeSource) NumRows() int64        { return 0 }
+func (s fakeSource) NumRows() int64        { return s.rows }
+
+// statSource is a fakeSource of one piece with min/max statistics.
+type statSource struct {
+	fakeSource
+	stats map[string][2]int64
+}
+
+func (s statSource) NumPieces() int      { return 1 }
+func (s statSource) PieceRows(int) int64 { return s.rows }
+func (s statSource) ReadPiece(context.Context, memory.Allocator, int, []string) (arrow.RecordBatch, error) {
+	return nil, core.Errorf(core.KindNotSupported, "a test source has no rows")
+}
+
+func (s statSource) PieceStats(_ int, c string) (any, any, int64, bool) {
+	st, ok := s.stats[c]
+	if !ok {
+		return nil, nil, 0, false
+	}
+	return st[0], st[1], 0, true
+}
 
 func fields(fs ...any) *arrow.Schema {
 	out := make([]arrow.Field, 0, len(fs)/2)
@@ -65,6 +88,21 @@ var testSources = []lazy.Source{
 		"y", arrow.PrimitiveTypes.Float32,
 		"z", arrow.PrimitiveTypes.Int32,
 	)},
+	// A fact table and two dimensions, with integer min/max statistics, for
+	// join ordering.
+	&statSource{fakeSource{name: "f", rows: 1000, schema: fields(
+		"fk", arrow.PrimitiveTypes.Int64,
+		"fh", arrow.PrimitiveTypes.Int32,
+		"amount", arrow.PrimitiveTypes.Int64,
+	)}, map[string][2]int64{"fk": {0, 9}, "fh": {0, 49}, "amount": {0, 999}}},
+	&statSource{fakeSource{name: "g", rows: 10, schema: fields(
+		"gk", arrow.PrimitiveTypes.Int64,
+		"gname", arrow.BinaryTypes.String,
+	)}, map[string][2]int64{"gk": {0, 9}}},
+	&statSource{fakeSource{name: "h", rows: 50, schema: fields(
+		"hk", arrow.PrimitiveTypes.Int64,
+		"hname", arrow.BinaryTypes.String,
+	)}, map[string][2]int64{"hk": {0, 49}}},
 }
 
 // wantKind fails the test unless err is a *core.Error of kind want.

@@ -6,11 +6,16 @@ type Rule interface {
 	Apply(p Plan) Plan
 }
 
-// DefaultRules is the fixed order of optimizer passes. Predicates go down
-// first so that projection pushdown sees the columns they need where they
-// land; slices go down last, into scans that already carry their predicates.
+// DefaultRules is the fixed order of optimizer passes. Constants fold first,
+// so that what is left of a predicate is what travels; predicates go down
+// next, so that join ordering estimates filtered inputs and projection
+// pushdown sees the columns predicates need where they land; slices go down
+// into scans that already carry their predicates; common subplans are found
+// last, when pushdown has settled what each occurrence reads.
 var DefaultRules = []Rule{
+	simplify{},
 	predicatePushdown{},
+	joinOrder{},
 	projectionPushdown{},
 	slicePushdown{},
 	commonSubplan{},
