@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -313,6 +314,9 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		opcode.Mul: lazy.OpMul,
 	}
 	if op, ok := simple[x.Op]; ok {
+		if folded, ok := foldDecimal(op, l, r); ok {
+			return folded, nil
+		}
 		return bin(op, l, r), nil
 	}
 	switch x.Op {
@@ -334,6 +338,48 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		return call("fill_null", nil, bin(lazy.OpOr, bothNull, bin(lazy.OpEq, l, r)), &lazy.Literal{Value: false}), nil
 	}
 	return nil, notSupported("the operator %s is not supported (in %s)", x.Op, restore(x))
+}
+
+// foldDecimal computes +, - and * of two numeric constants exactly, as
+// MySQL's decimal arithmetic does (0.06 - 0.01 is 0.05, not
+// 0.049999999999999996), then rounds once to the nearest float.
+func foldDecimal(op lazy.BinaryOp, l, r lazy.Expr) (lazy.Expr, bool) {
+	ll, lok := l.(*lazy.Literal)
+	rl, rok := r.(*lazy.Literal)
+	if !lok || !rok || !ll.Dynamic || !rl.Dynamic {
+		return nil, false
+	}
+	_, lf := ll.Value.(float64)
+	_, rf := rl.Value.(float64)
+	if !lf && !rf {
+		return nil, false // integer arithmetic stays as the DataFrame API writes it
+	}
+	rat := func(v any) (*big.Rat, bool) {
+		switch x := v.(type) {
+		case int64:
+			return new(big.Rat).SetInt64(x), true
+		case float64:
+			return new(big.Rat).SetString(strconv.FormatFloat(x, 'g', -1, 64))
+		}
+		return nil, false
+	}
+	a, ok1 := rat(ll.Value)
+	c, ok2 := rat(rl.Value)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	switch op {
+	case lazy.OpAdd:
+		a.Add(a, c)
+	case lazy.OpSub:
+		a.Sub(a, c)
+	case lazy.OpMul:
+		a.Mul(a, c)
+	default:
+		return nil, false
+	}
+	f, _ := a.Float64()
+	return floatLit(f), true
 }
 
 // divide is MySQL's /: never integer division, and null when dividing by

@@ -125,6 +125,55 @@ func stripParens(e ast.ExprNode) ast.ExprNode {
 	}
 }
 
+// factorOr adds, for each condition that is an OR of ANDs, the conjuncts
+// every branch shares (TPC-H Q19's join condition is repeated in each
+// branch): they can then join the tables instead of a cross join.
+func factorOr(conds []ast.ExprNode) []ast.ExprNode {
+	out := append([]ast.ExprNode{}, conds...)
+	for _, c := range conds {
+		branches := splitOr(c)
+		if len(branches) < 2 {
+			continue
+		}
+		common := map[string]ast.ExprNode{}
+		var order []string
+		for _, k := range splitAnd(branches[0]) {
+			s := restore(k)
+			if _, dup := common[s]; !dup {
+				common[s] = k
+				order = append(order, s)
+			}
+		}
+		for _, br := range branches[1:] {
+			here := map[string]bool{}
+			for _, k := range splitAnd(br) {
+				here[restore(k)] = true
+			}
+			for s := range common {
+				if !here[s] {
+					delete(common, s)
+				}
+			}
+		}
+		for _, s := range order {
+			if k, ok := common[s]; ok {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+func splitOr(e ast.ExprNode) []ast.ExprNode {
+	switch x := stripParens(e).(type) {
+	case *ast.BinaryOperationExpr:
+		if x.Op.String() == "or" {
+			return append(splitOr(x.L), splitOr(x.R)...)
+		}
+	}
+	return []ast.ExprNode{e}
+}
+
 // isSubqueryPredicate reports [NOT] EXISTS (…) and x [NOT] IN (SELECT …).
 func isSubqueryPredicate(e ast.ExprNode) bool {
 	switch x := stripParens(e).(type) {
@@ -154,7 +203,7 @@ func (b *builder) fromWhere(sel *ast.SelectStmt) (*relation, error) {
 		}
 	}
 	var plain, subs []ast.ExprNode
-	for _, c := range splitAnd(sel.Where) {
+	for _, c := range factorOr(splitAnd(sel.Where)) {
 		if isSubqueryPredicate(c) {
 			subs = append(subs, c)
 		} else {
