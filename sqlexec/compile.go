@@ -58,21 +58,27 @@ func stmtKind(s ast.StmtNode) string {
 	return strings.ToUpper(strings.TrimSuffix(name, "Stmt"))
 }
 
-// paramCounter counts ? placeholders.
-type paramCounter struct{ n int }
+// paramCounter numbers the ? placeholders in text order.
+type paramCounter struct{ marks []*test_driver.ParamMarkerExpr }
 
 func (c *paramCounter) Enter(n ast.Node) (ast.Node, bool) {
-	if _, ok := n.(*test_driver.ParamMarkerExpr); ok {
-		c.n++
+	if p, ok := n.(*test_driver.ParamMarkerExpr); ok {
+		c.marks = append(c.marks, p)
 	}
 	return n, false
 }
 func (c *paramCounter) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
+// countParams numbers the placeholders by their position in the text
+// (the Order field of the parser's markers) and returns how many there are.
 func countParams(s ast.StmtNode) int {
 	c := &paramCounter{}
 	s.Accept(c)
-	return c.n
+	sort.Slice(c.marks, func(i, j int) bool { return c.marks[i].Offset < c.marks[j].Offset })
+	for i, m := range c.marks {
+		m.Order = i
+	}
+	return len(c.marks)
 }
 
 // builder translates one statement. It is used by one goroutine.

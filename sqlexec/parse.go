@@ -67,20 +67,6 @@ func syntaxError(query string, err error) error {
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
 	near := strings.TrimSpace(m[3])
-	// The parser quotes the rest of the (rewritten) text; show the original.
-	if lines := strings.Split(query, "\n"); line >= 1 && line <= len(lines) {
-		l := lines[line-1]
-		start := col
-		if start > len(l) {
-			start = len(l)
-		}
-		// TiDB reports the column after the offending token: step back to it.
-		tok := start
-		for tok > 0 && !strings.ContainsRune(" \t(),", rune(l[tok-1])) {
-			tok--
-		}
-		near = strings.TrimSpace(l[tok:])
-	}
 	if len(near) > 40 {
 		near = near[:40] + "…"
 	}

@@ -100,7 +100,7 @@ class DataFrame:
         """Run SQL over this frame, which the query calls ``self``; returns a DataFrame."""
         from .sql import SQLContext
 
-        return SQLContext(self=self).execute(query, params=params, eager=True)
+        return SQLContext({"self": self}).execute(query, params=params, eager=True)
 
     def lazy(self) -> LazyFrame:
         """Start a lazy query over this frame."""

@@ -249,7 +249,7 @@ class LazyFrame:
         """Run SQL over this frame, which the query calls ``self``."""
         from .sql import SQLContext
 
-        return SQLContext(self=self).execute(query, params=params)
+        return SQLContext({"self": self}).execute(query, params=params)
 
     def lazy(self) -> "LazyFrame":
         return self

@@ -144,6 +144,7 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
         raise TypeError("params must be a list or tuple of values, one per ? placeholder")
     node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
     lf = LazyFrame(node)
+    lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
     if info["explain"]:
         return lf.explain()
     return lf.collect() if eager else lf
