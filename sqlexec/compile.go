@@ -59,7 +59,9 @@ func stmtKind(s ast.StmtNode) string {
 }
 
 // paramCounter numbers the ? placeholders in text order.
-type paramCounter struct{ marks []*test_driver.ParamMarkerExpr }
+type paramCounter struct {
+	marks []*test_driver.ParamMarkerExpr
+}
 
 func (c *paramCounter) Enter(n ast.Node) (ast.Node, bool) {
 	if p, ok := n.(*test_driver.ParamMarkerExpr); ok {

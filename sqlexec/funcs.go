@@ -357,7 +357,7 @@ func addMonthsClamped(d time.Time, months int) time.Time {
 }
 
 // substring is SUBSTRING(s, pos[, len]) with 1-based pos; a negative pos
-// counts from the end, 0 gives ''.
+// counts from the end, 0 gives ”.
 func (t *translator) substring(x *ast.FuncCallExpr) (lazy.Expr, error) {
 	a, err := t.args(x, 2, 3)
 	if err != nil {

@@ -16,25 +16,25 @@ module_frame = ax.DataFrame({"k": [1, 2, 3], "name": ["one", "two", "three"]})
 
 
 def test_sql_reads_locals_and_globals():
-    local_frame = ax.DataFrame({"k": [2, 3, 4], "v": [20.0, 30.0, 40.0]})
+    local_frame = ax.DataFrame({"k": [2, 3, 4], "v": [20.0, 30.0, 40.0]})  # noqa: F841
     lf = ax.sql("SELECT m.name, l.v FROM module_frame m JOIN local_frame l ON m.k = l.k ORDER BY l.v")
     assert isinstance(lf, ax.LazyFrame)
     assert lf.collect().to_dict(as_series=False) == {"name": ["two", "three"], "v": [20.0, 30.0]}
 
 
 def test_sql_accepts_arrow_pandas_and_lazy_frames():
-    arrow_t = pa.table({"a": [1, 2, 3]})
-    lazy_t = ax.DataFrame({"a": [2, 3]}).lazy().filter(ax.col("a") > 2)
+    arrow_t = pa.table({"a": [1, 2, 3]})  # noqa: F841
+    lazy_t = ax.DataFrame({"a": [2, 3]}).lazy().filter(ax.col("a") > 2)  # noqa: F841
     out = ax.sql("SELECT a FROM arrow_t WHERE a IN (SELECT a FROM lazy_t)", eager=True)
     assert isinstance(out, ax.DataFrame)
     assert out.to_dict(as_series=False) == {"a": [3]}
     pd = pytest.importorskip("pandas")
-    pandas_t = pd.DataFrame({"a": [5, 6]})
+    pandas_t = pd.DataFrame({"a": [5, 6]})  # noqa: F841
     assert ax.sql("SELECT SUM(a) AS s FROM pandas_t", eager=True).to_dict(as_series=False) == {"s": [11]}
 
 
 def test_dataframe_steps_compose_on_sql():
-    t = ax.DataFrame({"g": ["a", "b", "a"], "v": [1, 2, 3]})
+    t = ax.DataFrame({"g": ["a", "b", "a"], "v": [1, 2, 3]})  # noqa: F841
     out = ax.sql("SELECT g, SUM(v) AS s FROM t GROUP BY g").filter(ax.col("s") > 2).collect()
     assert out.to_dict(as_series=False) == {"g": ["a"], "s": [4]}
     assert t.lazy().sql("SELECT COUNT(*) AS n FROM self").collect().to_dict(as_series=False) == {"n": [3]}
@@ -54,7 +54,8 @@ def test_sql_context_registry():
 
 
 def test_params_are_bound_not_spliced():
-    t = ax.DataFrame({"s": ["a", "it's", "b"], "d": [datetime.date(2020, 1, 1), datetime.date(2021, 1, 1),
+    t = ax.DataFrame(  # noqa: F841
+        {"s": ["a", "it's", "b"], "d": [datetime.date(2020, 1, 1), datetime.date(2021, 1, 1),
                                                    datetime.date(2022, 1, 1)]})
     out = ax.sql("SELECT s FROM t WHERE s = ? OR d > ?", params=["it's", datetime.date(2021, 6, 1)], eager=True)
     assert out["s"].to_list() == ["it's", "b"]
