@@ -144,6 +144,9 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		}
 		return NewUnion(inputs, n.How2 == "vertical_relaxed")
 	}
+	if n.Kind == "sql" {
+		return d.sql(raw)
+	}
 	if n.Kind == "scan" {
 		if n.Source == nil {
 			return nil, malformed("scan without a source")

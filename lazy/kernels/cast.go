@@ -457,6 +457,9 @@ func (c *caster) fromDecimal() (arrow.Array, error) {
 // words (honouring the offset).
 func values128(a arrow.Array) []uint64 {
 	d := a.Data()
+	if len(d.Buffers()) < 2 || d.Buffers()[1] == nil {
+		return nil // an empty array may have no value buffer
+	}
 	b := d.Buffers()[1].Bytes()
 	if len(b) == 0 {
 		return nil

@@ -18,4 +18,5 @@ int alopex_table_num_rows(uint64_t h, int64_t* out, char** errOut);
 void alopex_table_release(uint64_t h);
 int alopex_set_memory_limit(int64_t limit, char** errOut);
 int alopex_table_write(uint64_t h, char* kind, char* path, char* optsJSON, void** data, size_t* dataLen, char** errOut);
+int alopex_sql_inspect(char* query, size_t queryLen, char** out, char** errOut);
 """

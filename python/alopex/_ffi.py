@@ -193,6 +193,14 @@ def describe_plan(plan: bytes, sources: list[TableHandle], what: int) -> str:
     return take_string(out[0])
 
 
+def sql_inspect(query: str) -> dict[str, Any]:
+    """Parse SQL in the engine: the base tables it reads and whether it is an EXPLAIN."""
+    data = query.encode("utf-8")
+    out = ffi.new("char**")
+    check(lib.alopex_sql_inspect, data, len(data), out)
+    return json.loads(take_string(out[0]))
+
+
 def debug_panic(where: int) -> None:
     """Ask the engine to panic (0: in the call, 1: on a worker goroutine)."""
     check(lib.alopex_debug_panic, where)

@@ -96,6 +96,12 @@ class DataFrame:
         return self._table.num_rows == 0
 
     # --- lazy and eager queries ---------------------------------------------
+    def sql(self, query: str, params: Any = None) -> "DataFrame":
+        """Run SQL over this frame, which the query calls ``self``; returns a DataFrame."""
+        from .sql import SQLContext
+
+        return SQLContext({"self": self}).execute(query, params=params, eager=True)
+
     def lazy(self) -> LazyFrame:
         """Start a lazy query over this frame."""
         return LazyFrame._scan(self)

@@ -245,6 +245,12 @@ class LazyFrame:
     def pipe(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return function(self, *args, **kwargs)
 
+    def sql(self, query: str, params: Any = None) -> "LazyFrame":
+        """Run SQL over this frame, which the query calls ``self``."""
+        from .sql import SQLContext
+
+        return SQLContext({"self": self}).execute(query, params=params)
+
     def lazy(self) -> "LazyFrame":
         return self
 

@@ -1,0 +1,68 @@
+package lazy
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// SQLCompiler turns SQL text into a plan. tables maps the table names the
+// query may use to their plans (in-memory frames, files, other lazy
+// queries); params are the values of the query's ? placeholders, in order,
+// as resolved-or-not literals; opener opens the files of table functions
+// such as read_parquet('…') (nil: they are not available).
+type SQLCompiler func(query string, tables map[string]Plan, params []Expr, opener Opener) (Plan, error)
+
+var (
+	sqlMu       sync.RWMutex
+	sqlCompiler SQLCompiler
+)
+
+// RegisterSQLCompiler installs the SQL front end used by plan nodes of kind
+// "sql". The SQL package (sqlexec) registers itself from its init function:
+// lazy cannot import it, since SQL compiles down to this package.
+func RegisterSQLCompiler(c SQLCompiler) {
+	sqlMu.Lock()
+	defer sqlMu.Unlock()
+	sqlCompiler = c
+}
+
+// CompileSQL compiles a query with the registered SQL front end.
+func CompileSQL(query string, tables map[string]Plan, params []Expr, opener Opener) (Plan, error) {
+	sqlMu.RLock()
+	c := sqlCompiler
+	sqlMu.RUnlock()
+	if c == nil {
+		return nil, core.Errorf(core.KindNotSupported, "SQL plan nodes are not supported here: no SQL front end is linked in")
+	}
+	return c(query, tables, params, opener)
+}
+
+type jsonSQLNode struct {
+	Query  string                     `json:"query"`
+	Params []json.RawMessage          `json:"params"`
+	Tables map[string]json.RawMessage `json:"tables"`
+}
+
+// sql decodes {"kind": "sql", "query": text, "params": [lit expr],
+// "tables": {name: node}} and compiles it with the registered SQL front end.
+func (d *decoder) sql(raw json.RawMessage) (Plan, error) {
+	var n jsonSQLNode
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return nil, malformed("%v", err)
+	}
+	tables := make(map[string]Plan, len(n.Tables))
+	for name, t := range n.Tables {
+		p, err := d.node(t)
+		if err != nil {
+			return nil, err
+		}
+		tables[name] = p
+	}
+	params, err := d.exprs(n.Params)
+	if err != nil {
+		return nil, err
+	}
+	return CompileSQL(n.Query, tables, params, d.opener)
+}

@@ -1,0 +1,150 @@
+"""SQL over DataFrames, LazyFrames, Arrow data and files, compiled to the same plan.
+
+``ax.sql(query)`` parses the query in the engine (MySQL dialect, the TiDB parser), looks
+up the tables it names — in a :class:`SQLContext`, then among the caller's local and
+global variables, as DuckDB's replacement scans do — and returns a :class:`LazyFrame`
+whose plan is the query: further DataFrame steps compose on top, and ``explain()`` shows
+the same optimized plan as the equivalent DataFrame pipeline. Files are read with the
+table functions ``read_parquet('path/or/glob')`` and ``read_csv('path')``.
+
+>>> import alopex as ax
+>>> sales = ax.DataFrame({"cat": ["a", "b", "a"], "v": [1.0, 2.0, 3.0]})
+>>> ax.sql("SELECT cat, SUM(v) AS s FROM sales GROUP BY cat ORDER BY cat", eager=True).to_dict(as_series=False)
+{'cat': ['a', 'b'], 's': [4.0, 2.0]}
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Mapping, Sequence
+
+from . import _ffi
+from .expr import _lit_node
+from .lazyframe import LazyFrame
+
+__all__ = ["sql", "SQLContext"]
+
+
+def sql(query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+    """Run a SQL query over the frames in the caller's scope.
+
+    Table names resolve to alopex DataFrames and LazyFrames, pyarrow tables, pandas
+    frames and anything with ``__arrow_c_stream__`` among the caller's local, then
+    global variables. ``?`` placeholders take the values of ``params`` in order (never
+    spliced into the text). Returns a LazyFrame (a DataFrame with ``eager=True``);
+    ``EXPLAIN <query>`` returns the optimized plan as text.
+    """
+    frame = inspect.currentframe()
+    caller = frame.f_back if frame is not None else None
+    try:
+        return _run(query, params, eager, {}, caller)
+    finally:
+        del frame, caller
+
+
+class SQLContext:
+    """Named tables for SQL queries.
+
+    >>> import alopex as ax
+    >>> ctx = ax.SQLContext(t=ax.DataFrame({"a": [1, 2, 3]}))
+    >>> ctx.execute("SELECT a FROM t WHERE a > ?", params=[1], eager=True).to_dict(as_series=False)
+    {'a': [2, 3]}
+    """
+
+    def __init__(self, frames: Mapping[str, Any] | None = None, **named: Any):
+        self._tables: dict[str, Any] = {}
+        for name, value in {**dict(frames or {}), **named}.items():
+            self.register(name, value)
+
+    def register(self, name: str, frame: Any) -> "SQLContext":
+        """Make ``frame`` (a DataFrame, LazyFrame or Arrow-compatible data) known as ``name``."""
+        if not isinstance(name, str) or not name:
+            raise TypeError("a table name must be a non-empty string")
+        self._tables[name] = _as_lazy(frame, name, strict=True)
+        return self
+
+    def register_many(self, frames: Mapping[str, Any] | None = None, **named: Any) -> "SQLContext":
+        for name, value in {**dict(frames or {}), **named}.items():
+            self.register(name, value)
+        return self
+
+    def unregister(self, names: str | Sequence[str]) -> "SQLContext":
+        """Forget one or several tables (unknown names are ignored)."""
+        for name in [names] if isinstance(names, str) else list(names):
+            self._tables.pop(name, None)
+        return self
+
+    def tables(self) -> list[str]:
+        """The registered table names, sorted."""
+        return sorted(self._tables)
+
+    def execute(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+        """Run ``query``; registered tables first, then the caller's scope (as :func:`sql`)."""
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        try:
+            return _run(query, params, eager, self._tables, caller)
+        finally:
+            del frame, caller
+
+    def __repr__(self) -> str:
+        return f"<SQLContext tables={self.tables()}>"
+
+
+def _as_lazy(obj: Any, name: str, *, strict: bool) -> LazyFrame | None:
+    from .frame import DataFrame
+
+    if isinstance(obj, LazyFrame):
+        return obj
+    if isinstance(obj, DataFrame):
+        return obj.lazy()
+    if _is_table_like(obj):
+        return DataFrame(obj).lazy()
+    if strict:
+        raise TypeError(f"cannot use {type(obj).__name__} as SQL table {name!r}; "
+                        "pass a DataFrame, LazyFrame, pyarrow table, pandas frame or Arrow stream")
+    return None
+
+
+def _is_table_like(obj: Any) -> bool:
+    if hasattr(obj, "__arrow_c_stream__"):
+        return True
+    mod = type(obj).__module__
+    return (mod.startswith("pyarrow") and type(obj).__name__ in ("Table", "RecordBatch", "RecordBatchReader")) or (
+        mod.startswith("pandas") and type(obj).__name__ == "DataFrame")
+
+
+def _lookup(name: str, registry: Mapping[str, LazyFrame], caller: Any) -> LazyFrame | None:
+    scopes: list[Mapping[str, Any]] = [registry]
+    if caller is not None:
+        scopes += [caller.f_locals, caller.f_globals]
+    for i, scope in enumerate(scopes):
+        found = scope.get(name)
+        if found is None:
+            lower = name.lower()
+            found = next((v for k, v in scope.items() if isinstance(k, str) and k.lower() == lower), None)
+        if found is not None:
+            lf = found if i == 0 else _as_lazy(found, name, strict=False)
+            if lf is not None:
+                return lf
+    return None
+
+
+def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mapping[str, LazyFrame],
+         caller: Any) -> Any:
+    if not isinstance(query, str):
+        raise TypeError(f"the SQL query must be a str, got {type(query).__name__}")
+    info = _ffi.sql_inspect(query)
+    tables: dict[str, Any] = {}
+    for name in info["tables"]:
+        lf = _lookup(name, registry, caller)
+        if lf is not None:
+            tables[name] = lf._plan
+    if params is not None and (isinstance(params, (str, bytes)) or not isinstance(params, Sequence)):
+        raise TypeError("params must be a list or tuple of values, one per ? placeholder")
+    node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
+    lf = LazyFrame(node)
+    lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
+    if info["explain"]:
+        return lf.explain()
+    return lf.collect() if eager else lf

@@ -1,0 +1,464 @@
+package sqlexec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+)
+
+var date32 = arrow.FixedWidthTypes.Date32
+
+func dateLit(days int64) lazy.Expr { return &lazy.Literal{Value: days, Type: date32} }
+
+var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func parseDate(s string) (int64, error) {
+	d, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	if err != nil {
+		return 0, core.Errorf(core.KindInvalidInput, "invalid date literal '%s': use YYYY-MM-DD", s)
+	}
+	return int64(d.Sub(epoch).Hours() / 24), nil
+}
+
+func (t *translator) args(x *ast.FuncCallExpr, min, max int) ([]lazy.Expr, error) {
+	if len(x.Args) < min || (max >= 0 && len(x.Args) > max) {
+		want := strconv.Itoa(min)
+		if max != min {
+			want = fmt.Sprintf("%d to %d", min, max)
+			if max < 0 {
+				want = fmt.Sprintf("at least %d", min)
+			}
+		}
+		return nil, core.Errorf(core.KindInvalidInput, "%s takes %s argument(s), got %d (in %s)",
+			strings.ToUpper(x.FnName.O), want, len(x.Args), restore(x))
+	}
+	return t.exprs(x.Args)
+}
+
+func strLit(e lazy.Expr) (string, bool) {
+	if l, ok := e.(*lazy.Literal); ok {
+		s, ok := l.Value.(string)
+		return s, ok
+	}
+	return "", false
+}
+
+func intLit(e lazy.Expr) (int64, bool) {
+	if u, ok := e.(*lazy.Unary); ok && u.Op == lazy.OpNeg {
+		v, ok := intLit(u.X)
+		return -v, ok
+	}
+	if l, ok := e.(*lazy.Literal); ok {
+		switch v := l.Value.(type) {
+		case int64:
+			return v, true
+		case uint64:
+			return int64(v), v <= 1<<62
+		case string:
+			i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return i, err == nil
+		}
+	}
+	return 0, false
+}
+
+func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
+	name := x.FnName.L
+	switch name {
+	case ast.DateLiteral:
+		s, ok := x.Args[0].(interface{ GetString() string })
+		if !ok {
+			return nil, notSupported("DATE literal %s", restore(x))
+		}
+		days, err := parseDate(s.GetString())
+		if err != nil {
+			return nil, err
+		}
+		return dateLit(days), nil
+	case ast.TimestampLiteral:
+		s, ok := x.Args[0].(interface{ GetString() string })
+		if !ok {
+			return nil, notSupported("TIMESTAMP literal %s", restore(x))
+		}
+		ts, err := time.Parse("2006-01-02 15:04:05", strings.TrimSpace(s.GetString()))
+		if err != nil {
+			return nil, core.Errorf(core.KindInvalidInput, "invalid TIMESTAMP literal '%s': use 'YYYY-MM-DD hh:mm:ss'", s.GetString())
+		}
+		return &lazy.Literal{Value: ts.Sub(epoch).Microseconds(), Type: &arrow.TimestampType{Unit: arrow.Microsecond}}, nil
+	case "curdate", "current_date":
+		now := time.Now()
+		d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
+	case "date_add", "adddate", "date_sub", "subdate":
+		return t.dateAdd(x, name == "date_sub" || name == "subdate")
+	case "extract":
+		if len(x.Args) != 2 {
+			return nil, core.Errorf(core.KindInvalidInput, "EXTRACT takes a unit and a value (in %s)", restore(x))
+		}
+		unit, ok := x.Args[0].(*ast.TimeUnitExpr)
+		if !ok {
+			return nil, notSupported("EXTRACT unit in %s", restore(x))
+		}
+		v, err := t.expr(x.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		return datePart(unit.Unit.String(), v, x)
+	case "year", "month", "day", "dayofmonth", "quarter", "hour", "minute", "second", "week":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		unit := strings.ToUpper(name)
+		if name == "dayofmonth" {
+			unit = "DAY"
+		}
+		return datePart(unit, a[0], x)
+	case "substring", "substr", "mid":
+		return t.substring(x)
+	case "concat":
+		a, err := t.args(x, 1, -1)
+		if err != nil {
+			return nil, err
+		}
+		var out lazy.Expr
+		for _, e := range a {
+			if typ := t.typeOf(e); typ != nil && !core.IsString(typ) && typ.ID() != arrow.NULL {
+				e = &lazy.Cast{X: e, To: arrow.BinaryTypes.String, Strict: true}
+			}
+			if out == nil {
+				out = e
+			} else {
+				out = bin(lazy.OpAdd, out, e)
+			}
+		}
+		return out, nil
+	case "upper", "ucase", "lower", "lcase", "length", "octet_length", "char_length", "character_length", "reverse":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		fn := map[string]string{"upper": "str.to_uppercase", "ucase": "str.to_uppercase", "lower": "str.to_lowercase",
+			"lcase": "str.to_lowercase", "length": "str.len_bytes", "octet_length": "str.len_bytes",
+			"char_length": "str.len_chars", "character_length": "str.len_chars", "reverse": "str.reverse"}[name]
+		return call(fn, nil, a[0]), nil
+	case "trim", "ltrim", "rtrim":
+		return t.trim(x)
+	case "replace":
+		a, err := t.args(x, 3, 3)
+		if err != nil {
+			return nil, err
+		}
+		return call("str.replace_all", map[string]any{"literal": true}, a...), nil
+	case "left", "right":
+		a, err := t.args(x, 2, 2)
+		if err != nil {
+			return nil, err
+		}
+		n, ok := intLit(a[1])
+		if !ok || n < 0 {
+			return nil, notSupported("%s with a length that is not a non-negative integer constant (in %s)", strings.ToUpper(name), restore(x))
+		}
+		fn := "str.head"
+		if name == "right" {
+			fn = "str.tail"
+		}
+		return call(fn, nil, a[0], dyn(n)), nil
+	case "abs":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		return call("abs", nil, a[0]), nil
+	case "floor", "ceil", "ceiling":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		if name == "ceiling" {
+			name = "ceil"
+		}
+		return call(name, nil, a[0]), nil
+	case "round":
+		a, err := t.args(x, 1, 2)
+		if err != nil {
+			return nil, err
+		}
+		decimals := int64(0)
+		if len(a) == 2 {
+			d, ok := intLit(a[1])
+			if !ok {
+				return nil, notSupported("ROUND with a number of decimals that is not an integer constant (in %s)", restore(x))
+			}
+			decimals = d
+		}
+		if decimals < 0 {
+			return nil, notSupported("ROUND to a negative number of decimals (in %s)", restore(x))
+		}
+		return call("round", map[string]any{"decimals": decimals, "mode": "half_away_from_zero"}, a[0]), nil
+	case "mod":
+		a, err := t.args(x, 2, 2)
+		if err != nil {
+			return nil, err
+		}
+		return mysqlMod(a[0], a[1]), nil
+	case "pow", "power":
+		a, err := t.args(x, 2, 2)
+		if err != nil {
+			return nil, err
+		}
+		return call("pow", nil, a...), nil
+	case "sqrt":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		// MySQL: the square root of a negative number is null.
+		return when(call("sqrt", nil, a[0]), bin(lazy.OpLt, a[0], dyn(0)), nullLit()), nil
+	case "ln", "log":
+		a, err := t.args(x, 1, 2)
+		if err != nil {
+			return nil, err
+		}
+		if len(a) == 2 { // LOG(base, x)
+			return when(bin(lazy.OpTrueDiv, call("log", nil, a[1]), call("log", nil, a[0])),
+				bin(lazy.OpLtEq, a[1], dyn(0)), nullLit(), bin(lazy.OpLtEq, a[0], dyn(1)), nullLit()), nil
+		}
+		// MySQL: the logarithm of zero or a negative number is null.
+		return when(call("log", nil, a[0]), bin(lazy.OpLtEq, a[0], dyn(0)), nullLit()), nil
+	case "exp":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		return call("exp", nil, a[0]), nil
+	case "coalesce":
+		a, err := t.args(x, 1, -1)
+		if err != nil {
+			return nil, err
+		}
+		return call("coalesce", nil, a...), nil
+	case "ifnull":
+		a, err := t.args(x, 2, 2)
+		if err != nil {
+			return nil, err
+		}
+		return call("coalesce", nil, a...), nil
+	case "nullif":
+		a, err := t.args(x, 2, 2)
+		if err != nil {
+			return nil, err
+		}
+		return when(a[0], bin(lazy.OpEq, a[0], a[1]), nullLit()), nil
+	case "if":
+		a, err := t.args(x, 3, 3)
+		if err != nil {
+			return nil, err
+		}
+		return when(a[2], t.truth(a[0]), a[1]), nil
+	}
+	return nil, notSupported("the SQL function %s is not supported (in %s)", strings.ToUpper(x.FnName.O), restore(x))
+}
+
+// datePart is EXTRACT(unit FROM v) and YEAR(v), MONTH(v), ….
+func datePart(unit string, v lazy.Expr, x ast.Node) (lazy.Expr, error) {
+	fn := map[string]string{"YEAR": "dt.year", "MONTH": "dt.month", "DAY": "dt.day", "QUARTER": "dt.quarter",
+		"HOUR": "dt.hour", "MINUTE": "dt.minute", "SECOND": "dt.second", "WEEK": "dt.week"}[unit]
+	if fn == "" {
+		return nil, notSupported("the date part %s is not supported (in %s)", unit, restore(x))
+	}
+	return call(fn, nil, v), nil
+}
+
+// dateAdd is DATE_ADD / DATE_SUB and date ± INTERVAL n unit. With a
+// constant date and amount it is folded to a date constant.
+func (t *translator) dateAdd(x *ast.FuncCallExpr, sub bool) (lazy.Expr, error) {
+	if len(x.Args) != 3 {
+		return nil, notSupported("%s without an INTERVAL (in %s)", strings.ToUpper(x.FnName.O), restore(x))
+	}
+	unit, ok := x.Args[2].(*ast.TimeUnitExpr)
+	if !ok {
+		return nil, notSupported("interval unit in %s", restore(x))
+	}
+	v, err := t.expr(x.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	amount, err := t.expr(x.Args[1])
+	if err != nil {
+		return nil, err
+	}
+	n, ok := intLit(amount)
+	if !ok {
+		return nil, notSupported("an INTERVAL whose amount is not an integer constant (in %s)", restore(x))
+	}
+	if sub {
+		n = -n
+	}
+	var months, days int64
+	var suffix string
+	switch unit.Unit {
+	case ast.TimeUnitYear:
+		months, suffix = 12*n, fmt.Sprintf("%dy", n)
+	case ast.TimeUnitQuarter:
+		months, suffix = 3*n, fmt.Sprintf("%dq", n)
+	case ast.TimeUnitMonth:
+		months, suffix = n, fmt.Sprintf("%dmo", n)
+	case ast.TimeUnitWeek:
+		days, suffix = 7*n, fmt.Sprintf("%dw", n)
+	case ast.TimeUnitDay:
+		days, suffix = n, fmt.Sprintf("%dd", n)
+	case ast.TimeUnitHour:
+		suffix = fmt.Sprintf("%dh", n)
+	case ast.TimeUnitMinute:
+		suffix = fmt.Sprintf("%dm", n)
+	case ast.TimeUnitSecond:
+		suffix = fmt.Sprintf("%ds", n)
+	default:
+		return nil, notSupported("INTERVAL unit %s (in %s)", unit.Unit.String(), restore(x))
+	}
+	if lit, ok := v.(*lazy.Literal); ok && lit.Type != nil && lit.Type.ID() == arrow.DATE32 && suffix[len(suffix)-1] != 'h' &&
+		!strings.HasSuffix(suffix, "m") && !strings.HasSuffix(suffix, "s") {
+		d := epoch.AddDate(0, 0, int(lit.Value.(int64)))
+		d = addMonthsClamped(d, int(months)).AddDate(0, 0, int(days))
+		return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
+	}
+	if s, ok := strLit(v); ok { // '1995-01-01' + INTERVAL …
+		days0, err := parseDate(s)
+		if err != nil {
+			return nil, err
+		}
+		d := addMonthsClamped(epoch.AddDate(0, 0, int(days0)), int(months)).AddDate(0, 0, int(days))
+		return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
+	}
+	return call("dt.offset_by", map[string]any{"by": suffix}, v), nil
+}
+
+// addMonthsClamped adds months as MySQL does: the day is clamped to the
+// last day of the resulting month (Jan 31 + 1 month = Feb 28/29).
+func addMonthsClamped(d time.Time, months int) time.Time {
+	if months == 0 {
+		return d
+	}
+	first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, months, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	day := d.Day()
+	if day > last {
+		day = last
+	}
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC)
+}
+
+// substring is SUBSTRING(s, pos[, len]) with 1-based pos; a negative pos
+// counts from the end, 0 gives ”.
+func (t *translator) substring(x *ast.FuncCallExpr) (lazy.Expr, error) {
+	a, err := t.args(x, 2, 3)
+	if err != nil {
+		return nil, err
+	}
+	pos, ok := intLit(a[1])
+	if !ok {
+		return nil, notSupported("SUBSTRING with a position that is not an integer constant (in %s)", restore(x))
+	}
+	var length lazy.Expr = &lazy.Literal{Value: nil}
+	if len(a) == 3 {
+		n, ok := intLit(a[2])
+		if !ok {
+			return nil, notSupported("SUBSTRING with a length that is not an integer constant (in %s)", restore(x))
+		}
+		if n < 0 {
+			n = 0
+		}
+		length = dyn(n)
+	}
+	if pos == 0 {
+		return when(&lazy.Literal{Value: ""}, &lazy.Unary{Op: lazy.OpIsNull, X: a[0]}, &lazy.Literal{Value: nil, Type: arrow.BinaryTypes.String}), nil
+	}
+	offset := pos - 1
+	if pos < 0 {
+		offset = pos
+	}
+	return call("str.slice", nil, a[0], dyn(offset), length), nil
+}
+
+func (t *translator) trim(x *ast.FuncCallExpr) (lazy.Expr, error) {
+	name := x.FnName.L
+	fn := map[string]string{"trim": "str.strip_chars", "ltrim": "str.strip_chars_start", "rtrim": "str.strip_chars_end"}[name]
+	if len(x.Args) == 0 {
+		return nil, core.Errorf(core.KindInvalidInput, "%s needs an argument", strings.ToUpper(name))
+	}
+	v, err := t.expr(x.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	chars := lazy.Expr(&lazy.Literal{Value: " "})
+	if len(x.Args) >= 2 && x.Args[1] != nil {
+		if c, err := t.expr(x.Args[1]); err == nil {
+			if s, ok := strLit(c); ok && len([]rune(s)) == 1 {
+				chars = c
+			} else {
+				return nil, notSupported("TRIM of a string other than one character (in %s)", restore(x))
+			}
+		} else {
+			return nil, err
+		}
+	}
+	if len(x.Args) == 3 {
+		if d, ok := x.Args[2].(*ast.TrimDirectionExpr); ok {
+			switch d.Direction {
+			case ast.TrimLeading:
+				fn = "str.strip_chars_start"
+			case ast.TrimTrailing:
+				fn = "str.strip_chars_end"
+			}
+		}
+	}
+	return call(fn, nil, v, chars), nil
+}
+
+// cast is CAST(x AS type) and CONVERT(x, type), with MySQL's type names.
+func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
+	v, err := t.expr(x.Expr)
+	if err != nil {
+		return nil, err
+	}
+	var to arrow.DataType
+	switch x.Tp.GetType() {
+	case mysql.TypeLonglong, mysql.TypeLong, mysql.TypeInt24, mysql.TypeShort, mysql.TypeTiny:
+		to = arrow.PrimitiveTypes.Int64
+		if mysql.HasUnsignedFlag(x.Tp.GetFlag()) {
+			to = arrow.PrimitiveTypes.Uint64
+		}
+	case mysql.TypeDouble, mysql.TypeNewDecimal:
+		to = arrow.PrimitiveTypes.Float64
+	case mysql.TypeFloat:
+		to = arrow.PrimitiveTypes.Float32
+	case mysql.TypeVarchar, mysql.TypeString, mysql.TypeVarString, mysql.TypeBlob:
+		to = arrow.BinaryTypes.String
+	case mysql.TypeDate:
+		to = date32
+	case mysql.TypeDatetime, mysql.TypeTimestamp:
+		to = &arrow.TimestampType{Unit: arrow.Microsecond}
+	default:
+		return nil, notSupported("CAST to %s is not supported (in %s)", x.Tp.String(), restore(x))
+	}
+	if s, ok := strLit(v); ok && to.ID() == arrow.DATE32 {
+		days, err := parseDate(s)
+		if err != nil {
+			return nil, err
+		}
+		return dateLit(days), nil
+	}
+	if typ := t.typeOf(v); typ != nil && core.IsString(typ) && to.ID() == arrow.DATE32 {
+		return call("str.to_date", map[string]any{"format": "%Y-%m-%d", "strict": false}, v), nil
+	}
+	// MySQL casts never fail: a value that does not convert becomes null.
+	return &lazy.Cast{X: v, To: to, Strict: false}, nil
+}

@@ -1,0 +1,249 @@
+package sqlexec
+
+import (
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// grouping is an aggregation planned for a SELECT: the relation after it
+// (keys, then aggregates) and the fields rewritten over it.
+type grouping struct {
+	rel    *relation
+	fields []outField
+	keys   map[string]string // key expression text → output column
+	aggs   map[string]string // aggregate expression text → output column
+}
+
+// rewrite turns an expression over the input into one over the grouped
+// output: group keys and aggregates become their columns; any other
+// column is an error (MySQL's ONLY_FULL_GROUP_BY).
+func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
+	s := e.String()
+	if n, ok := g.keys[s]; ok {
+		return col(n), nil
+	}
+	if n, ok := g.aggs[s]; ok {
+		return col(n), nil
+	}
+	switch x := e.(type) {
+	case *lazy.Column:
+		if strings.HasPrefix(x.Name, "__subquery") {
+			return x, nil
+		}
+		return nil, core.Errorf(core.KindInvalidInput,
+			"column '%s' must appear in GROUP BY or be used in an aggregate function", x.Name).With("column", x.Name)
+	case *lazy.Window:
+		return nil, notSupported("window functions in a query with GROUP BY or aggregates are not supported (%s); "+
+			"aggregate in a subquery first", x)
+	case *lazy.Agg:
+		return nil, core.Errorf(core.KindInternal, "aggregate %s was not planned", x)
+	}
+	ch := e.Children()
+	if len(ch) == 0 {
+		return e, nil
+	}
+	next := make([]lazy.Expr, len(ch))
+	for i, c := range ch {
+		r, err := g.rewrite(c)
+		if err != nil {
+			return nil, err
+		}
+		next[i] = r
+	}
+	return e.WithChildren(next), nil
+}
+
+// group plans GROUP BY, the aggregates of the SELECT list, HAVING and
+// ORDER BY as one aggregation, shaped as the DataFrame API's
+// group_by(keys).agg(…): a SELECT field that only aggregates is passed to
+// agg() whole, under its name.
+func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, aliases map[string]lazy.Expr,
+	t *translator, orderExprs []lazy.Expr) (*grouping, error) {
+	g := &grouping{keys: map[string]string{}, aggs: map[string]string{}}
+	kt := &translator{b: b, rel: rel, aliases: aliases, clause: "GROUP BY"}
+	var keyExprs []lazy.Expr
+	used := map[string]bool{}
+	if sel.GroupBy != nil {
+		for _, it := range sel.GroupBy.Items {
+			var e lazy.Expr
+			if i, ok, err := ordinal(it.Expr, len(fields)); err != nil {
+				return nil, err
+			} else if ok {
+				e = fields[i].expr
+			} else if e, err = kt.expr(it.Expr); err != nil {
+				return nil, err
+			}
+			if containsAggOutsideWindow(e) {
+				return nil, core.Errorf(core.KindInvalidInput, "GROUP BY cannot use an aggregate (%s)", restore(it.Expr))
+			}
+			s := e.String()
+			if _, dup := g.keys[s]; dup {
+				continue
+			}
+			name := ""
+			if c, ok := e.(*lazy.Column); ok {
+				name = c.Name
+			} else {
+				for _, f := range fields {
+					if f.expr.String() == s && !used[f.name] {
+						name = f.name
+						break
+					}
+				}
+				if name == "" {
+					name = b.fresh("key")
+				}
+				e = &lazy.Alias{X: lazy.StripAlias(e), Name: name}
+			}
+			used[name] = true
+			g.keys[s] = name
+			keyExprs = append(keyExprs, e)
+		}
+	}
+	if len(kt.pending) > 0 {
+		return nil, notSupported("subqueries in GROUP BY are not supported")
+	}
+	var aggExprs []lazy.Expr
+	isField := make([]bool, len(fields))
+	for i, f := range fields {
+		s := f.expr.String()
+		if _, isKey := g.keys[s]; isKey || !containsAggOutsideWindow(f.expr) || used[f.name] {
+			continue
+		}
+		if outsideAggs(f.expr) || hasWindow(f.expr) {
+			continue
+		}
+		if _, dup := g.aggs[s]; dup {
+			continue
+		}
+		isField[i] = true
+		used[f.name] = true
+		g.aggs[s] = f.name
+		aggExprs = append(aggExprs, aliased(f.expr, f.name))
+	}
+	var having lazy.Expr
+	ht := &translator{b: b, rel: rel, allowAgg: true, aliases: aliases, clause: "HAVING"}
+	if sel.Having != nil {
+		h, err := ht.expr(sel.Having.Expr)
+		if err != nil {
+			return nil, err
+		}
+		having = ht.truth(h)
+	}
+	// Aggregates used elsewhere get internal names.
+	var more []lazy.Expr
+	for i, f := range fields {
+		if !isField[i] {
+			more = append(more, f.expr)
+		}
+	}
+	if having != nil {
+		more = append(more, having)
+	}
+	more = append(more, orderExprs...)
+	for _, e := range more {
+		lazy.Walk(e, func(x lazy.Expr) bool {
+			a, ok := x.(*lazy.Agg)
+			if !ok {
+				_, isWin := x.(*lazy.Window)
+				return !isWin
+			}
+			if _, done := g.aggs[a.String()]; !done {
+				name := b.fresh("agg")
+				g.aggs[a.String()] = name
+				aggExprs = append(aggExprs, &lazy.Alias{X: a, Name: name})
+			}
+			return false
+		})
+	}
+	if len(t.pending) > 0 || len(ht.pending) > 0 {
+		// Scalar subqueries of the SELECT list and HAVING are joined to the
+		// grouped rows.
+		for _, p := range append(append([]*pendingSub{}, t.pending...), ht.pending...) {
+			for _, e := range aggExprs {
+				for _, c := range lazy.ColumnsUsed(e) {
+					if c == p.name {
+						return nil, notSupported("a subquery inside an aggregate is not supported")
+					}
+				}
+			}
+		}
+	}
+	plan, err := lazy.NewGroupBy(rel.plan, keyExprs, aggExprs)
+	if err != nil {
+		return nil, err
+	}
+	post := &relation{plan: plan}
+	for _, k := range keyExprs {
+		name := lazy.OutputName(k)
+		c := column{name: name, phys: name}
+		if kc, ok := k.(*lazy.Column); ok {
+			for _, rc := range rel.cols {
+				if rc.phys == kc.Name {
+					c.qual, c.name = rc.qual, rc.name
+					break
+				}
+			}
+		}
+		post.cols = append(post.cols, c)
+	}
+	for _, a := range aggExprs {
+		name := lazy.OutputName(a)
+		post.cols = append(post.cols, column{name: name, phys: name, hidden: strings.HasPrefix(name, "__")})
+	}
+	if post, err = b.flush(post, t.pending); err != nil {
+		return nil, err
+	}
+	if post, err = b.flush(post, ht.pending); err != nil {
+		return nil, err
+	}
+	g.rel = post
+	for _, f := range fields {
+		e, err := g.rewrite(f.expr)
+		if err != nil {
+			return nil, err
+		}
+		g.fields = append(g.fields, outField{name: f.name, expr: e})
+	}
+	if having != nil {
+		h, err := g.rewrite(having)
+		if err != nil {
+			return nil, err
+		}
+		p, err := lazy.NewFilter(g.rel.plan, h)
+		if err != nil {
+			return nil, err
+		}
+		g.rel = &relation{plan: p, cols: g.rel.cols}
+	}
+	return g, nil
+}
+
+// outsideAggs reports columns read outside any aggregate.
+func outsideAggs(e lazy.Expr) bool {
+	found := false
+	lazy.Walk(e, func(x lazy.Expr) bool {
+		switch x.(type) {
+		case *lazy.Agg:
+			return false
+		case *lazy.Column:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func hasWindow(e lazy.Expr) bool {
+	found := false
+	lazy.Walk(e, func(x lazy.Expr) bool {
+		if _, ok := x.(*lazy.Window); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

@@ -1,0 +1,261 @@
+package sqlexec
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	_ "github.com/pingcap/tidb/pkg/parser/test_driver" // value expressions for the parser
+)
+
+// A TiDB parser is not safe for concurrent use: each goroutine takes one
+// from the pool for the duration of a parse.
+var parsers = sync.Pool{New: func() any { return parser.New() }}
+
+// tableFunc is a table function call found in the query text, such as
+// read_parquet('data/*.parquet'): MySQL has no table functions, so the text
+// is rewritten before parsing and the call is replaced by a placeholder
+// table name of the same length.
+type tableFunc struct {
+	kind string // "parquet" or "csv"
+	path string
+}
+
+// parsed is a parsed statement with the table functions it calls.
+type parsed struct {
+	stmt  ast.StmtNode
+	funcs map[string]tableFunc // placeholder name (lower case) → call
+}
+
+// parse parses one SQL statement.
+func parse(query string) (*parsed, error) {
+	text, funcs, err := rewriteTableFuncs(query)
+	if err != nil {
+		return nil, err
+	}
+	p := parsers.Get().(*parser.Parser)
+	defer parsers.Put(p)
+	stmts, _, err := p.ParseSQL(text)
+	if err != nil {
+		return nil, syntaxError(query, err)
+	}
+	switch len(stmts) {
+	case 0:
+		return nil, core.Errorf(core.KindSQLSyntax, "the SQL text holds no statement").
+			With("line", 1).With("column", 0).With("near", "")
+	case 1:
+	default:
+		return nil, core.Errorf(core.KindNotSupported, "the SQL text holds %d statements; run one at a time", len(stmts))
+	}
+	return &parsed{stmt: stmts[0], funcs: funcs}, nil
+}
+
+var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)
+
+// syntaxError turns a TiDB parse error into a SQLSyntaxError with the
+// line, the column and the text near the problem.
+func syntaxError(query string, err error) error {
+	m := tidbSyntaxRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		return core.Errorf(core.KindSQLSyntax, "SQL syntax error: %v", err)
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	near := strings.TrimSpace(m[3])
+	if len(near) > 40 {
+		near = near[:40] + "…"
+	}
+	msg := fmt.Sprintf("SQL syntax error at line %d, column %d", line, col)
+	if near != "" {
+		msg += fmt.Sprintf(" near %q", near)
+	} else {
+		msg += " at the end of the query"
+	}
+	return core.Errorf(core.KindSQLSyntax, "%s", msg).With("line", line).With("column", col).With("near", near)
+}
+
+var tableFuncNames = map[string]string{"read_parquet": "parquet", "read_csv": "csv"}
+
+// rewriteTableFuncs replaces read_parquet('…') and read_csv('…') outside
+// strings and comments by placeholder names padded to the same length, so
+// that error positions stay right.
+func rewriteTableFuncs(q string) (string, map[string]tableFunc, error) {
+	var out strings.Builder
+	funcs := map[string]tableFunc{}
+	isIdent := func(c byte) bool {
+		return c == '_' || c == '$' || (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z') || c >= 0x80
+	}
+	i := 0
+	for i < len(q) {
+		c := q[i]
+		switch {
+		case c == '\'' || c == '"' || c == '`':
+			j := skipQuoted(q, i)
+			out.WriteString(q[i:j])
+			i = j
+			continue
+		case c == '#' || (c == '-' && strings.HasPrefix(q[i:], "-- ")):
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			out.WriteString(q[i : i+j])
+			i += j
+			continue
+		case c == '/' && strings.HasPrefix(q[i:], "/*"):
+			j := strings.Index(q[i+2:], "*/")
+			end := len(q)
+			if j >= 0 {
+				end = i + 2 + j + 2
+			}
+			out.WriteString(q[i:end])
+			i = end
+			continue
+		case isIdent(c):
+			j := i
+			for j < len(q) && isIdent(q[j]) {
+				j++
+			}
+			word := q[i:j]
+			kind, isFunc := tableFuncNames[strings.ToLower(word)]
+			k := j
+			for k < len(q) && (q[k] == ' ' || q[k] == '\t' || q[k] == '\n' || q[k] == '\r') {
+				k++
+			}
+			if !isFunc || (i > 0 && q[i-1] == '.') || k >= len(q) || q[k] != '(' {
+				out.WriteString(word)
+				i = j
+				continue
+			}
+			path, end, err := tableFuncArg(q, k+1)
+			if err != nil {
+				return "", nil, core.Errorf(core.KindSQLSyntax, "%s: %s", word, err.Error()).
+					With("line", 1+strings.Count(q[:i], "\n")).With("column", i-strings.LastIndexByte(q[:i], '\n')).
+					With("near", word)
+			}
+			name := fmt.Sprintf("__tf%d", len(funcs))
+			funcs[name] = tableFunc{kind: kind, path: path}
+			out.WriteString(name)
+			for _, r := range q[i+len(name) : end] {
+				if r == '\n' {
+					out.WriteByte('\n')
+				} else {
+					out.WriteByte(' ')
+				}
+			}
+			i = end
+			continue
+		}
+		out.WriteByte(c)
+		i++
+	}
+	return out.String(), funcs, nil
+}
+
+// skipQuoted returns the index after the quoted text starting at q[i]
+// (doubled quotes and backslash escapes stay inside).
+func skipQuoted(q string, i int) int {
+	quote := q[i]
+	j := i + 1
+	for j < len(q) {
+		switch {
+		case q[j] == '\\' && quote != '`':
+			j += 2
+			continue
+		case q[j] == quote:
+			if j+1 < len(q) && q[j+1] == quote {
+				j += 2
+				continue
+			}
+			return j + 1
+		}
+		j++
+	}
+	return len(q)
+}
+
+// tableFuncArg reads one quoted path and the closing parenthesis starting
+// at q[i]; it returns the path and the index after ')'.
+func tableFuncArg(q string, i int) (string, int, error) {
+	skip := func() {
+		for i < len(q) && strings.IndexByte(" \t\r\n", q[i]) >= 0 {
+			i++
+		}
+	}
+	skip()
+	if i >= len(q) || (q[i] != '\'' && q[i] != '"') {
+		return "", 0, fmt.Errorf("expected a quoted path as the only argument")
+	}
+	j := skipQuoted(q, i)
+	raw := q[i+1 : j-1]
+	quote := string(q[i])
+	path := strings.ReplaceAll(raw, quote+quote, quote)
+	i = j
+	skip()
+	if i >= len(q) || q[i] != ')' {
+		return "", 0, fmt.Errorf("takes one argument, the path (a file, a glob or a directory)")
+	}
+	return path, i + 1, nil
+}
+
+// tableCollector gathers the base table names a statement reads.
+type tableCollector struct {
+	names []string
+	seen  map[string]bool
+	ctes  map[string]bool
+}
+
+func (c *tableCollector) Enter(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.TableName:
+		l := x.Name.L
+		if !c.seen[l] {
+			c.seen[l] = true
+			c.names = append(c.names, x.Name.O)
+		}
+	case *ast.WithClause:
+		for _, cte := range x.CTEs {
+			c.ctes[cte.Name.L] = true
+		}
+	}
+	return n, false
+}
+
+func (c *tableCollector) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// Info describes a statement before it is compiled: the base tables it
+// reads (not CTEs, not table functions), which the caller resolves, and
+// whether it is an EXPLAIN.
+type Info struct {
+	Tables  []string `json:"tables"`
+	Explain bool     `json:"explain"`
+}
+
+// Inspect parses a query and reports what Info says; a syntax error is a
+// SQLSyntaxError.
+func Inspect(query string) (*Info, error) {
+	p, err := parse(query)
+	if err != nil {
+		return nil, err
+	}
+	c := &tableCollector{seen: map[string]bool{}, ctes: map[string]bool{}}
+	p.stmt.Accept(c)
+	info := &Info{Tables: []string{}}
+	for _, n := range c.names {
+		l := strings.ToLower(n)
+		if c.ctes[l] {
+			continue
+		}
+		if _, isFunc := p.funcs[l]; isFunc {
+			continue
+		}
+		info.Tables = append(info.Tables, n)
+	}
+	_, info.Explain = p.stmt.(*ast.ExplainStmt)
+	return info, nil
+}

@@ -1,0 +1,11 @@
+package sqlexec
+
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/format"
+)
+
+func newRestoreCtx(sb *strings.Builder) *format.RestoreCtx {
+	return format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase|format.RestoreNameBackQuotes, sb)
+}

@@ -1,0 +1,455 @@
+package sqlexec
+
+import (
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// Subqueries are decorrelated into joins, never run per row: EXISTS and
+// IN become semi joins, NOT EXISTS and NOT IN anti joins, and a correlated
+// scalar aggregate a group-by on the correlation keys joined back.
+
+// correlation is a subquery's FROM and WHERE split against its outer
+// query: the inner relation with the inner-only conditions applied, the
+// equalities pairing outer and inner expressions, and the other conditions
+// that read both sides.
+type correlation struct {
+	sel                  *ast.SelectStmt
+	inner                *relation
+	outerKeys, innerKeys []lazy.Expr
+	residual             []ast.ExprNode
+}
+
+func (c *correlation) correlated() bool { return len(c.outerKeys) > 0 || len(c.residual) > 0 }
+
+// simple reports a SELECT without grouping, aggregates, DISTINCT or LIMIT.
+func simple(sel *ast.SelectStmt) bool {
+	if sel.GroupBy != nil || sel.Having != nil || sel.Distinct || sel.Limit != nil || sel.With != nil {
+		return false
+	}
+	for _, f := range sel.Fields.Fields {
+		if f.Expr != nil && hasAggregate(f.Expr) {
+			return false
+		}
+	}
+	return true
+}
+
+type aggFinder struct{ found bool }
+
+func (v *aggFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch n.(type) {
+	case *ast.AggregateFuncExpr:
+		v.found = true
+	case *ast.SubqueryExpr, *ast.WindowFuncExpr:
+		return n, true
+	}
+	return n, v.found
+}
+func (v *aggFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+func hasAggregate(e ast.ExprNode) bool {
+	v := &aggFinder{}
+	e.Accept(v)
+	return v.found
+}
+
+// outerRefVisitor finds column references that resolve only in the outer relation.
+type outerRefVisitor struct {
+	items []*relation
+	outer *relation
+	found bool
+}
+
+func (v *outerRefVisitor) Enter(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.ColumnNameExpr:
+		for _, it := range v.items {
+			if len(it.find(x.Name.Table.O, x.Name.Name.O)) > 0 {
+				return n, false
+			}
+		}
+		if v.outer != nil && len(v.outer.find(x.Name.Table.O, x.Name.Name.O)) > 0 {
+			v.found = true
+		}
+	case *ast.SubqueryExpr:
+		return n, true
+	}
+	return n, false
+}
+func (v *outerRefVisitor) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+func readsOuter(e ast.ExprNode, items []*relation, outer *relation) bool {
+	v := &outerRefVisitor{items: items, outer: outer}
+	e.Accept(v)
+	return v.found
+}
+
+func readsOuterAny(e ast.ExprNode, items []*relation) bool {
+	v := &refCounter{items: items}
+	e.Accept(v)
+	return v.unresolved > 0 || v.n == 0
+}
+
+type refCounter struct {
+	items         []*relation
+	n, unresolved int
+}
+
+func (v *refCounter) Enter(n ast.Node) (ast.Node, bool) {
+	if x, ok := n.(*ast.ColumnNameExpr); ok {
+		v.n++
+		for _, it := range v.items {
+			if len(it.find(x.Name.Table.O, x.Name.Name.O)) > 0 {
+				return n, false
+			}
+		}
+		v.unresolved++
+	}
+	if _, ok := n.(*ast.SubqueryExpr); ok {
+		return n, true
+	}
+	return n, false
+}
+func (v *refCounter) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// correlate compiles a subquery's FROM and WHERE against outer.
+func (b *builder) correlate(q ast.ResultSetNode, outer *relation) (*correlation, error) {
+	sel, ok := q.(*ast.SelectStmt)
+	if !ok || sel.With != nil {
+		return nil, nil // compiled whole: it may not read the outer query
+	}
+	if sel.From == nil {
+		return nil, nil
+	}
+	items, err := b.fromItems(sel.From.TableRefs)
+	if err != nil {
+		return nil, err
+	}
+	c := &correlation{sel: sel}
+	var plain, subs, outerAST, innerAST []ast.ExprNode
+	for _, cond := range splitAnd(sel.Where) {
+		if isSubqueryPredicate(cond) {
+			subs = append(subs, cond)
+			continue
+		}
+		if !readsOuter(cond, items, outer) {
+			plain = append(plain, cond)
+			continue
+		}
+		if l, r, ok := equality(cond); ok {
+			switch {
+			case outerOnly(l, items, outer) && !readsOuterAny(r, items):
+				outerAST, innerAST = append(outerAST, l), append(innerAST, r)
+				continue
+			case outerOnly(r, items, outer) && !readsOuterAny(l, items):
+				outerAST, innerAST = append(outerAST, r), append(innerAST, l)
+				continue
+			}
+		}
+		c.residual = append(c.residual, cond)
+	}
+	inner, plain, err := b.joinItems(items, plain)
+	if err != nil {
+		return nil, err
+	}
+	if inner, err = b.filter(inner, plain, "WHERE"); err != nil {
+		return nil, err
+	}
+	for _, s := range subs {
+		if inner, err = b.subqueryPredicate(inner, s); err != nil {
+			return nil, err
+		}
+	}
+	c.inner = inner
+	// Translate the key pairs.
+	ot := &translator{b: b, rel: outer, clause: "a correlated subquery"}
+	it := &translator{b: b, rel: inner, clause: "a correlated subquery"}
+	for i := range outerAST {
+		o, err := ot.expr(outerAST[i])
+		if err != nil {
+			return nil, err
+		}
+		in, err := it.expr(innerAST[i])
+		if err != nil {
+			return nil, err
+		}
+		c.outerKeys, c.innerKeys = append(c.outerKeys, o), append(c.innerKeys, in)
+	}
+	return c, nil
+}
+
+// outerOnly reports that e reads columns, all of the outer query.
+func outerOnly(e ast.ExprNode, items []*relation, outer *relation) bool {
+	v := &refCounter{items: items}
+	e.Accept(v)
+	return v.n > 0 && v.unresolved == v.n && refs(e, outer)
+}
+
+// subqueryPredicate applies [NOT] EXISTS (…) or x [NOT] IN (SELECT …).
+func (b *builder) subqueryPredicate(rel *relation, cond ast.ExprNode) (*relation, error) {
+	negate := false
+	e := stripParens(cond)
+	for {
+		u, ok := e.(*ast.UnaryOperationExpr)
+		if !ok {
+			break
+		}
+		negate = !negate
+		e = stripParens(u.V)
+	}
+	switch x := e.(type) {
+	case *ast.ExistsSubqueryExpr:
+		sub, ok := x.Sel.(*ast.SubqueryExpr)
+		if !ok {
+			return nil, notSupported("EXISTS of %s", restore(x))
+		}
+		return b.exists(rel, sub, negate != x.Not)
+	case *ast.PatternInExpr:
+		sub, ok := x.Sel.(*ast.SubqueryExpr)
+		if !ok {
+			return nil, notSupported("IN of %s", restore(x))
+		}
+		return b.inSubquery(rel, x.Expr, sub, negate != x.Not)
+	}
+	return nil, notSupported("the condition %s is not supported", restore(cond))
+}
+
+func semiOrAnti(not bool) lazy.JoinType {
+	if not {
+		return lazy.JoinAnti
+	}
+	return lazy.JoinSemi
+}
+
+func (b *builder) exists(rel *relation, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	c, err := b.correlate(sub.Query, rel)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil || !c.correlated() {
+		// Uncorrelated: keep all rows or none, by the subquery's row count.
+		q, err := b.query(sub.Query, nil)
+		if err != nil {
+			return nil, err
+		}
+		n := b.fresh("exists")
+		cnt, err := lazy.NewGroupBy(q.plan, nil, []lazy.Expr{&lazy.Alias{X: &lazy.Agg{Func: lazy.AggLen}, Name: n}})
+		if err != nil {
+			return nil, err
+		}
+		j, err := b.join(rel, &relation{plan: cnt, cols: []column{{name: n, phys: n, hidden: true}}}, lazy.JoinCross, nil, nil)
+		if err != nil {
+			return nil, err
+		}
+		op := lazy.OpGt
+		if not {
+			op = lazy.OpEq
+		}
+		p, err := lazy.NewFilter(j.plan, bin(op, col(n), dyn(0)))
+		if err != nil {
+			return nil, err
+		}
+		return &relation{plan: p, cols: j.cols}, nil
+	}
+	if !simple(c.sel) {
+		return nil, notSupported("a correlated EXISTS subquery with GROUP BY, aggregates, DISTINCT or LIMIT is not supported")
+	}
+	return b.semiJoin(rel, c, nil, nil, not)
+}
+
+// semiJoin keeps the rows of rel that have (not: have no) match in the
+// correlated subquery, with extra key pairs. Conditions that are not
+// equalities are checked on the joined pairs, each outer row identified
+// by a row number.
+func (b *builder) semiJoin(rel *relation, c *correlation, lk, rk []lazy.Expr, not bool) (*relation, error) {
+	lk = append(append([]lazy.Expr{}, lk...), c.outerKeys...)
+	rk = append(append([]lazy.Expr{}, rk...), c.innerKeys...)
+	if len(c.residual) == 0 {
+		return b.join(rel, c.inner, semiOrAnti(not), lk, rk)
+	}
+	if len(lk) == 0 {
+		return nil, notSupported("a correlated subquery needs at least one equality between the outer and inner query")
+	}
+	rid := b.fresh("row")
+	idx, err := lazy.NewRowIndex(rel.plan, rid, 0)
+	if err != nil {
+		return nil, err
+	}
+	withIdx := &relation{plan: idx, cols: append([]column{{name: rid, phys: rid, hidden: true}}, rel.cols...)}
+	pairs, err := b.join(withIdx, c.inner, lazy.JoinInner, lk, rk)
+	if err != nil {
+		return nil, err
+	}
+	if pairs, err = b.filter(pairs, c.residual, "a correlated subquery"); err != nil {
+		return nil, err
+	}
+	ids, err := lazy.NewProject(pairs.plan, []lazy.Expr{col(rid)})
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.join(withIdx, &relation{plan: ids, cols: []column{{name: rid, phys: rid, hidden: true}}},
+		semiOrAnti(not), []lazy.Expr{col(rid)}, []lazy.Expr{col(rid)})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	t := &translator{b: b, rel: rel, clause: "IN"}
+	x, err := t.expr(lhs)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.pending) > 0 {
+		return nil, notSupported("a scalar subquery on the left of IN (subquery) is not supported")
+	}
+	c, err := b.correlate(sub.Query, rel)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && c.correlated() {
+		if !simple(c.sel) || len(c.sel.Fields.Fields) != 1 || c.sel.Fields.Fields[0].WildCard != nil {
+			return nil, notSupported("a correlated IN subquery must select one expression without aggregates, DISTINCT or LIMIT")
+		}
+		it := &translator{b: b, rel: c.inner, clause: "the SELECT list of an IN subquery"}
+		y, err := it.expr(c.sel.Fields.Fields[0].Expr)
+		if err != nil {
+			return nil, err
+		}
+		if not && (!b.nonNull(rel.plan, x) || !b.nonNull(c.inner.plan, y)) {
+			return nil, notSupported("a correlated NOT IN over values that may be null is not supported; use NOT EXISTS")
+		}
+		return b.semiJoin(rel, c, []lazy.Expr{x}, []lazy.Expr{y}, not)
+	}
+	q, err := b.query(sub.Query, nil)
+	if err != nil {
+		return nil, err
+	}
+	vis := q.visible()
+	if len(vis) != 1 {
+		return nil, core.Errorf(core.KindInvalidInput, "the subquery of IN must return one column, it returns %d", len(vis))
+	}
+	subPlan, err := q.output()
+	if err != nil {
+		return nil, err
+	}
+	y := col(vis[0].name)
+	subRel := newRelation(subPlan, "")
+	if !not {
+		return b.join(rel, subRel, lazy.JoinSemi, []lazy.Expr{x}, []lazy.Expr{y})
+	}
+	out, err := b.join(rel, subRel, lazy.JoinAnti, []lazy.Expr{x}, []lazy.Expr{y})
+	if err != nil {
+		return nil, err
+	}
+	if b.nonNull(rel.plan, x) && b.nonNull(subPlan, y) {
+		return out, nil
+	}
+	// SQL's NOT IN: null when x is null (unless the subquery is empty) or
+	// when the subquery holds a null and x is not in it.
+	n, nulls := b.fresh("n"), b.fresh("nulls")
+	stats, err := lazy.NewGroupBy(subPlan, nil, []lazy.Expr{
+		&lazy.Alias{X: &lazy.Agg{Func: lazy.AggLen}, Name: n},
+		&lazy.Alias{X: bin(lazy.OpSub, &lazy.Agg{Func: lazy.AggLen}, &lazy.Agg{Func: lazy.AggCount, X: y}), Name: nulls},
+	})
+	if err != nil {
+		return nil, err
+	}
+	j, err := b.join(out, &relation{plan: stats, cols: []column{{name: n, phys: n, hidden: true}, {name: nulls, phys: nulls, hidden: true}}},
+		lazy.JoinCross, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	cond := bin(lazy.OpAnd, bin(lazy.OpEq, col(nulls), dyn(0)),
+		bin(lazy.OpOr, &lazy.Unary{Op: lazy.OpIsNotNull, X: x}, bin(lazy.OpEq, col(n), dyn(0))))
+	p, err := lazy.NewFilter(j.plan, cond)
+	if err != nil {
+		return nil, err
+	}
+	return &relation{plan: p, cols: j.cols}, nil
+}
+
+// joinScalar joins the value of a scalar subquery to rel as column p.name.
+func (b *builder) joinScalar(rel *relation, p *pendingSub) (*relation, error) {
+	c, err := b.correlate(p.query.Query, rel)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil || !c.correlated() {
+		sel, isSel := p.query.Query.(*ast.SelectStmt)
+		if !isSel || !oneRow(sel) {
+			return nil, notSupported("a scalar subquery must be an aggregate without GROUP BY, HAVING or LIMIT here, "+
+				"so that it gives exactly one row (in %s)", restore(p.query))
+		}
+		q, err := b.query(sel, nil)
+		if err != nil {
+			return nil, err
+		}
+		vis := q.visible()
+		if len(vis) != 1 {
+			return nil, core.Errorf(core.KindInvalidInput, "a scalar subquery must return one column, it returns %d", len(vis))
+		}
+		v, err := lazy.NewProject(q.plan, []lazy.Expr{&lazy.Alias{X: col(vis[0].phys), Name: p.name}})
+		if err != nil {
+			return nil, err
+		}
+		return b.join(rel, &relation{plan: v, cols: []column{{name: p.name, phys: p.name, hidden: true}}}, lazy.JoinCross, nil, nil)
+	}
+	sel := c.sel
+	if len(c.residual) > 0 {
+		return nil, notSupported("a correlated scalar subquery whose conditions on the outer query are not equalities is not supported")
+	}
+	if !oneRow(sel) || len(sel.Fields.Fields) != 1 || sel.Fields.Fields[0].WildCard != nil {
+		return nil, notSupported("a correlated scalar subquery must select one aggregate without GROUP BY, HAVING or LIMIT")
+	}
+	t := &translator{b: b, rel: c.inner, allowAgg: true, clause: "a scalar subquery"}
+	v, err := t.expr(sel.Fields.Fields[0].Expr)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.pending) > 0 {
+		return nil, notSupported("a subquery inside a correlated scalar subquery's SELECT list is not supported")
+	}
+	counts := false
+	lazy.Walk(v, func(x lazy.Expr) bool {
+		if a, ok := x.(*lazy.Agg); ok && (a.Func == lazy.AggCount || a.Func == lazy.AggLen || a.Func == lazy.AggNUnique) {
+			counts = true
+		}
+		return true
+	})
+	if counts {
+		return nil, notSupported("a correlated scalar subquery with COUNT is not supported (it is 0, not null, where nothing matches)")
+	}
+	keys := make([]lazy.Expr, len(c.innerKeys))
+	keyCols := make([]lazy.Expr, len(c.innerKeys))
+	cols := []column{}
+	for i, k := range c.innerKeys {
+		name := b.fresh("corr")
+		keys[i] = &lazy.Alias{X: k, Name: name}
+		keyCols[i] = col(name)
+		cols = append(cols, column{name: name, phys: name, hidden: true})
+	}
+	g, err := lazy.NewGroupBy(c.inner.plan, keys, []lazy.Expr{&lazy.Alias{X: v, Name: p.name}})
+	if err != nil {
+		return nil, err
+	}
+	cols = append(cols, column{name: p.name, phys: p.name, hidden: true})
+	return b.join(rel, &relation{plan: g, cols: cols}, lazy.JoinLeft, c.outerKeys, keyCols)
+}
+
+// oneRow reports a SELECT that always gives exactly one row: aggregates
+// without GROUP BY, HAVING or LIMIT.
+func oneRow(sel *ast.SelectStmt) bool {
+	if sel.GroupBy != nil || sel.Having != nil || sel.Limit != nil || sel.Fields == nil {
+		return false
+	}
+	for _, f := range sel.Fields.Fields {
+		if f.WildCard != nil || !hasAggregate(f.Expr) {
+			return false
+		}
+	}
+	return true
+}
