@@ -273,7 +273,7 @@ func Decode(data []byte, name string) (Index, error) {
 	case m.dim == 0 || uint64(m.dim) > limit:
 		return nil, r.fail(moff+4, "dimension %d", m.dim)
 	case m.rows > limit:
-		return nil, r.fail(moff+20, "%d rows cannot fit in %d bytes", m.rows, limit)
+		return nil, r.fail(moff+20, "truncated: %d rows do not fit in the %d-byte file", m.rows, limit)
 	case m.removed > m.rows:
 		return nil, r.fail(moff+28, "%d removed rows of %d", m.removed, m.rows)
 	}
@@ -292,7 +292,7 @@ func Decode(data []byte, name string) (Index, error) {
 	}
 	vsize, ok := mul(limit, m.rows, uint64(m.dim), 4)
 	if !ok {
-		return nil, r.fail(moff+20, "%d rows of dimension %d cannot fit in %d bytes", m.rows, m.dim, limit)
+		return nil, r.fail(moff+20, "truncated: %d rows of dimension %d do not fit in the %d-byte file", m.rows, m.dim, limit)
 	}
 	vb, voff, err := r.section("VECS", vsize)
 	if err != nil {
@@ -383,7 +383,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 		h.upperAt[i] = uint32(total)
 		total += uint64(l) * uint64(1+m.m)
 		if total > uint64(len(r.data)) || total > math.MaxUint32 {
-			return nil, r.fail(loff+i, "upper levels cannot fit in the file")
+			return nil, r.fail(loff+i, "truncated: the upper-level links do not fit in the %d-byte file", len(r.data))
 		}
 	}
 	if rows > 0 && uint32(h.levels[m.entry]) != m.maxLevel {
@@ -392,7 +392,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 	stride := uint64(1 + 2*m.m)
 	size, ok := mul(uint64(len(r.data)), uint64(rows), stride, 4)
 	if !ok {
-		return nil, r.fail(r.off, "level-0 links cannot fit in the file")
+		return nil, r.fail(r.off, "truncated: %d level-0 link lists of %d entries do not fit in the %d-byte file", rows, stride, len(r.data))
 	}
 	kb, koff, err := r.section("LNK0", size)
 	if err != nil {
