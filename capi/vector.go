@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"runtime"
 	"runtime/cgo"
 	"unsafe"
 
@@ -244,6 +245,21 @@ func alopex_vector_load(path *C.char, out *C.uint64_t, errOut **C.char) C.int {
 			return err
 		}
 		*out = C.uint64_t(cgo.NewHandle(idx))
+		return nil
+	})
+}
+
+// alopex_set_threads sets how many cores the engine uses (GOMAXPROCS; 0 or
+// less: all of them) and writes the previous setting to *previous. The
+// benchmarks use it to measure single-threaded speed.
+//
+//export alopex_set_threads
+func alopex_set_threads(n C.int64_t, previous *C.int64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		if n <= 0 {
+			n = C.int64_t(runtime.NumCPU())
+		}
+		*previous = C.int64_t(runtime.GOMAXPROCS(int(n)))
 		return nil
 	})
 }

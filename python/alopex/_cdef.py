@@ -28,4 +28,5 @@ int alopex_vector_set_ef(uint64_t h, int64_t ef, char** errOut);
 int alopex_vector_compact(uint64_t h, char** errOut);
 int alopex_vector_save(uint64_t h, char* path, char** errOut);
 int alopex_vector_load(char* path, uint64_t* out, char** errOut);
+int alopex_set_threads(int64_t n, int64_t* previous, char** errOut);
 """
