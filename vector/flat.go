@@ -88,6 +88,22 @@ func (f *Flat) Search(queries []float32, k, ef int, filter *Filter, ids []int64,
 		return err
 	}
 	acc := f.resolve(filter)
+	if acc == nil && nq > 1 {
+		groups := (nq + exactGroup - 1) / exactGroup
+		return parallelFor(groups, func(g int) error {
+			lo, hi := g*exactGroup, min((g+1)*exactGroup, nq)
+			qv := make([][]float32, hi-lo)
+			for i := range qv {
+				qv[i] = qs[(lo+i)*f.dim : (lo+i+1)*f.dim]
+			}
+			res := f.exactMany(qv, k, make([]maxHeap, len(qv)), make([]float32, exactBlock))
+			for i, r := range res {
+				qi := lo + i
+				f.writeResults(r, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
+			}
+			return nil
+		})
+	}
 	return parallelFor(nq, func(qi int) error {
 		sc := f.scratch.Get().(*flatScratch)
 		defer f.scratch.Put(sc)
