@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # full run (10M and 100M values), rewrites BENCHMARKS.md
     .venv/bin/python bench/run.py --quick    # smoke check with small sizes; prints, writes nothing
     .venv/bin/python bench/run.py --tpch-only [--sf 1]   # only TPC-H; replaces its section in BENCHMARKS.md
+    .venv/bin/python bench/run.py --vector-only          # only vector search; replaces its section
 
 What is measured
   1. The round trip of a trivial query, from Python call to a result in hand:
@@ -473,6 +474,28 @@ def run_tpch(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], N
     return tpch.section(res, number="3", machine=m)
 
 
+VECTOR_HEADING = "## 4. Vector search"
+
+
+def run_vector(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("alopex_bench_vector", Path(__file__).resolve().parent / "vector_bench.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    desc = f"{m['cpu']}, {m['cores']}, {m['ram']}; load average at start {m['load']}"
+    return mod.run(args.vector_n, args.quick, log, machine=desc)
+
+
+def replace_section(old: str, heading: str, section: str) -> str:
+    """``old`` (a BENCHMARKS.md) with the section under ``heading`` replaced (appended if absent)."""
+    start = old.find(heading)
+    if start < 0:
+        return old.rstrip("\n") + "\n\n" + section
+    end = old.find("\n## ", start + len(heading))
+    return old[:start] + section + (old[end + 1:] if end >= 0 else "")
+
+
 def replace_tpch_section(old: str, section: str) -> str:
     """``old`` (a BENCHMARKS.md) with its TPC-H section replaced by ``section`` (appended if absent)."""
     start = old.find(TPCH_HEADING)
@@ -498,6 +521,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-tpch", action="store_true", help="skip TPC-H")
     p.add_argument("--sf", type=float, default=None, help="TPC-H scale factor (default 1; 0.1 with --quick)")
     p.add_argument("--tpch-queries", type=str, default=None, help="comma-separated TPC-H queries (default all 22)")
+    p.add_argument("--vector-only", action="store_true",
+                   help="run only the vector search benchmark and replace its section of the existing report")
+    p.add_argument("--no-vector", action="store_true", help="skip the vector search benchmark")
+    p.add_argument("--vector-n", type=int, default=200_000, help="size of the synthetic vector set (default 200,000)")
     args = p.parse_args(argv)
     if args.sf is None:
         args.sf = 0.1 if args.quick else 1.0
@@ -527,6 +554,16 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote the TPC-H section of {out} ({time.perf_counter() - started:.0f} s)")
         return 0
 
+    if args.vector_only:
+        section = run_vector(args, m, log)
+        if out is None:
+            print(section)
+        else:
+            old = out.read_text() if out.exists() else ""
+            out.write_text(replace_section(old, VECTOR_HEADING, section + "\n") if old else section)
+            log(f"wrote the vector section of {out} ({time.perf_counter() - started:.0f} s)")
+        return 0
+
     log(f"round trips: {reps} calls each, {args.rounds} rounds, {warmup} warm-up calls")
     trivial, filtered, keep = roundtrip_cases(args.tiny_rows, args.filter_rows)
     run_roundtrips(trivial + filtered, reps, warmup, args.rounds)
@@ -539,8 +576,11 @@ def main(argv: list[str] | None = None) -> int:
     numpy_cases = run_to_numpy(sizes, budget, log)
     gc.collect()
     tpch = "" if args.no_tpch else run_tpch(args, m, log)
+    vector = "" if args.no_vector else run_vector(args, m, log)
     elapsed = time.perf_counter() - started
     text = report(m, when, args, trivial, filtered, numpy_cases, sizes, elapsed, tpch)
+    if vector:
+        text = replace_section(text, VECTOR_HEADING, vector + "\n")
     if out is None:
         print(text)
     else:

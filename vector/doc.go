@@ -1,3 +1,12 @@
-// Package vector holds distance kernels and the flat and HNSW vector
-// indexes. It arrives with the vector search issue.
+// Package vector holds distance kernels and the flat (exact) and HNSW
+// (approximate) vector indexes behind ax.VectorIndex.
+//
+// Files: distance.go (kernels on vek32 with unrolled Go loops for short
+// vectors), store.go (vectors, ids and filters both indexes share), flat.go,
+// hnsw.go (layout and parallel build), hnsw_search.go (search, filters,
+// tombstones), format.go (the saved file format), heap.go and bitset.go.
+//
+// Distances, smaller is closer: "l2" is the squared Euclidean distance (as
+// hnswlib and FAISS report it), "ip" is 1 - a·b, "cosine" is 1 - cos(a, b),
+// computed as "ip" on vectors normalised when they are added.
 package vector

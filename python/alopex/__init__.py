@@ -67,6 +67,7 @@ from .frame import DataFrame, Series, concat, from_arrow, from_dict, from_dicts,
 from .io import read_csv, read_parquet, scan_csv, scan_parquet
 from .lazyframe import LazyFrame
 from .sql import SQLContext, sql
+from .vector import VectorIndex
 
 __version__ = "0.1.0"
 
@@ -97,7 +98,7 @@ def set_memory_limit(limit: int | str | None) -> None:
 __engine_version__ = _ffi.engine_version()
 
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
     "median", "n_unique", "first", "last", "std", "var", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",

@@ -19,4 +19,15 @@ void alopex_table_release(uint64_t h);
 int alopex_set_memory_limit(int64_t limit, char** errOut);
 int alopex_table_write(uint64_t h, char* kind, char* path, char* optsJSON, void** data, size_t* dataLen, char** errOut);
 int alopex_sql_inspect(char* query, size_t queryLen, char** out, char** errOut);
+int alopex_vector_new(int kind, int metric, int64_t dim, int64_t m, int64_t efConstruction, int64_t efSearch, uint64_t* out, char** errOut);
+void alopex_vector_release(uint64_t h);
+int alopex_vector_add(uint64_t h, float* data, int64_t n, int64_t dim, int64_t* ids, char** errOut);
+int alopex_vector_search(uint64_t h, float* queries, int64_t nq, int64_t dim, int64_t k, int64_t ef, int filterKind, uint8_t* mask, int64_t* filterIDs, int64_t nFilter, int64_t* outIDs, float* outDists, char** errOut);
+int alopex_vector_remove(uint64_t h, int64_t* ids, int64_t n, int64_t* removed, char** errOut);
+int alopex_vector_info(uint64_t h, int64_t* out, char** errOut);
+int alopex_vector_set_ef(uint64_t h, int64_t ef, char** errOut);
+int alopex_vector_compact(uint64_t h, char** errOut);
+int alopex_vector_save(uint64_t h, char* path, char** errOut);
+int alopex_vector_load(char* path, uint64_t* out, char** errOut);
+int alopex_set_threads(int64_t n, int64_t* previous, char** errOut);
 """

@@ -1,0 +1,428 @@
+package vector
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"math"
+	"os"
+	"sync"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// The file format of a saved index (version 1). All numbers are
+// little-endian.
+//
+//	offset 0   magic "ALOPEXVI"
+//	offset 8   uint32 format version (1)
+//	offset 12  uint32 number of sections
+//	then each section: 4-byte tag, uint64 payload length, uint32 CRC32C of
+//	the payload, the payload.
+//
+// Sections, in this order:
+//
+//	META  kind u8 (0 flat, 1 hnsw), metric u8, 2 zero bytes, dim u32, m u32,
+//	      ef_construction u32, ef_search u32, rows u64, removed u64,
+//	      next id i64, entry point i64 (-1: empty), max level u32, 4 zero bytes
+//	VECS  rows×dim float32 (normalised for cosine)
+//	IDS_  rows int64 external ids
+//	DEAD  ceil(rows/64) uint64 words, bit i set when row i was removed
+//	LEVL  rows uint8 levels                          (hnsw only)
+//	LNK0  rows×(1+2m) uint32: count, then links      (hnsw only)
+//	UPPR  Σlevels×(1+m) uint32, levels 1.. of each   (hnsw only)
+//	      node in row order
+//
+// Load checks every checksum, length and link before it builds anything, so
+// a corrupt or truncated file is an InvalidInputError naming the file and
+// the offset, never a panic or a wrong index.
+const (
+	fileMagic   = "ALOPEXVI"
+	fileVersion = 1
+	metaSize    = 64
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+var littleEndian = func() bool { x := uint16(1); return *(*byte)(unsafe.Pointer(&x)) == 1 }()
+
+func asBytes[T float32 | int64 | uint64 | uint32 | uint8](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+type section struct {
+	tag  string
+	data []byte
+}
+
+func writeFile(path string, sections []section) (err error) {
+	if !littleEndian {
+		return core.Errorf(core.KindNotSupported, "saving vector indexes is implemented for little-endian machines only")
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fileError(err, path)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	w := bufio.NewWriterSize(f, 1<<20)
+	var hdr [16]byte
+	copy(hdr[:], fileMagic)
+	binary.LittleEndian.PutUint32(hdr[8:], fileVersion)
+	binary.LittleEndian.PutUint32(hdr[12:], uint32(len(sections)))
+	w.Write(hdr[:])
+	for _, s := range sections {
+		var sh [16]byte
+		copy(sh[:4], s.tag)
+		binary.LittleEndian.PutUint64(sh[4:], uint64(len(s.data)))
+		binary.LittleEndian.PutUint32(sh[12:], crc32.Checksum(s.data, castagnoli))
+		w.Write(sh[:])
+		w.Write(s.data)
+	}
+	if err = w.Flush(); err != nil {
+		return fileError(err, path)
+	}
+	if err = f.Sync(); err != nil {
+		return fileError(err, path)
+	}
+	if err = f.Close(); err != nil {
+		return fileError(err, path)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fileError(err, path)
+	}
+	return nil
+}
+
+func fileError(err error, path string) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return core.Errorf(core.KindFileNotFound, "%s: %v", path, err)
+	}
+	return core.Errorf(core.KindInvalidInput, "%s: %v", path, err)
+}
+
+type meta struct {
+	kind, metric     uint8
+	dim, m, efc, efs uint32
+	rows, removed    uint64
+	nextID, entry    int64
+	maxLevel         uint32
+}
+
+func (m meta) encode() []byte {
+	b := make([]byte, metaSize)
+	b[0], b[1] = m.kind, m.metric
+	le := binary.LittleEndian
+	le.PutUint32(b[4:], m.dim)
+	le.PutUint32(b[8:], m.m)
+	le.PutUint32(b[12:], m.efc)
+	le.PutUint32(b[16:], m.efs)
+	le.PutUint64(b[20:], m.rows)
+	le.PutUint64(b[28:], m.removed)
+	le.PutUint64(b[36:], uint64(m.nextID))
+	le.PutUint64(b[44:], uint64(m.entry))
+	le.PutUint32(b[52:], m.maxLevel)
+	return b
+}
+
+func decodeMeta(b []byte) meta {
+	le := binary.LittleEndian
+	return meta{
+		kind: b[0], metric: b[1],
+		dim: le.Uint32(b[4:]), m: le.Uint32(b[8:]), efc: le.Uint32(b[12:]), efs: le.Uint32(b[16:]),
+		rows: le.Uint64(b[20:]), removed: le.Uint64(b[28:]),
+		nextID: int64(le.Uint64(b[36:])), entry: int64(le.Uint64(b[44:])), maxLevel: le.Uint32(b[52:]),
+	}
+}
+
+func (s *store) baseSections(kind uint8, m meta) []section {
+	m.kind, m.metric, m.dim = kind, uint8(s.metric), uint32(s.dim)
+	m.rows, m.removed, m.nextID = uint64(s.rows()), uint64(s.nDead), s.nextID
+	return []section{
+		{"META", m.encode()},
+		{"VECS", asBytes(s.vecs)},
+		{"IDS_", asBytes(s.ext)},
+		{"DEAD", asBytes(s.dead[:(s.rows()+63)/64])},
+	}
+}
+
+// Save writes the index to path (atomically: a temporary file renamed).
+func (f *Flat) Save(path string) error {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return writeFile(path, f.baseSections(0, meta{entry: -1}))
+}
+
+// Save writes the index to path (atomically: a temporary file renamed).
+func (h *HNSW) Save(path string) error {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	secs := h.baseSections(1, meta{
+		m: uint32(h.m), efc: uint32(h.efConstruction), efs: uint32(h.efSearch),
+		entry: h.entry, maxLevel: uint32(h.maxLevel),
+	})
+	secs = append(secs,
+		section{"LEVL", asBytes(h.levels)},
+		section{"LNK0", asBytes(h.links0)},
+		section{"UPPR", asBytes(h.upper)})
+	return writeFile(path, secs)
+}
+
+// Load reads an index written by Save.
+func Load(path string) (Index, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(err, path)
+	}
+	return Decode(data, path)
+}
+
+// reader walks a file's bytes, turning every inconsistency into an error
+// naming the file and the offset.
+type reader struct {
+	name string
+	data []byte
+	off  int
+}
+
+func (r *reader) fail(off int, format string, args ...any) error {
+	e := invalid("%s: not a valid alopex vector index at offset %d: "+format, append([]any{r.name, off}, args...)...)
+	return e.With("file", r.name).With("offset", off)
+}
+
+func (r *reader) section(tag string, want uint64) ([]byte, int, error) {
+	start := r.off
+	if len(r.data)-r.off < 16 {
+		return nil, start, r.fail(start, "truncated: section %s header needs 16 bytes, %d left", tag, len(r.data)-r.off)
+	}
+	h := r.data[r.off : r.off+16]
+	if string(h[:4]) != tag {
+		return nil, start, r.fail(start, "expected section %q, found %q", tag, h[:4])
+	}
+	n := binary.LittleEndian.Uint64(h[4:])
+	sum := binary.LittleEndian.Uint32(h[12:])
+	if n != want {
+		return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d", tag, n, want)
+	}
+	left := uint64(len(r.data) - r.off - 16)
+	if n > left {
+		return nil, start, r.fail(start, "truncated: section %s needs %d bytes, %d left", tag, n, left)
+	}
+	p := r.data[r.off+16 : r.off+16+int(n)]
+	if crc32.Checksum(p, castagnoli) != sum {
+		return nil, start, r.fail(start, "checksum mismatch in section %s", tag)
+	}
+	r.off += 16 + int(n)
+	return p, start + 16, nil
+}
+
+func fromBytes[T float32 | int64 | uint64 | uint32 | uint8](p []byte, n int) []T {
+	out := make([]T, n)
+	copy(asBytes(out), p)
+	return out
+}
+
+// mul multiplies sizes, reporting overflow past the file size bound.
+func mul(limit uint64, xs ...uint64) (uint64, bool) {
+	r := uint64(1)
+	for _, x := range xs {
+		if x != 0 && r > limit/x {
+			return 0, false
+		}
+		r *= x
+	}
+	return r, r <= limit
+}
+
+// Decode reads an index from the bytes of a saved file; name is used in
+// error messages.
+func Decode(data []byte, name string) (Index, error) {
+	if !littleEndian {
+		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
+	}
+	r := &reader{name: name, data: data}
+	if len(data) < 16 || string(data[:8]) != fileMagic {
+		return nil, r.fail(0, "missing the %q header", fileMagic)
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != fileVersion {
+		return nil, r.fail(8, "format version %d; this alopex reads version %d", v, fileVersion)
+	}
+	r.off = 16
+	mb, moff, err := r.section("META", metaSize)
+	if err != nil {
+		return nil, err
+	}
+	m := decodeMeta(mb)
+	limit := uint64(len(data))
+	switch {
+	case m.kind > 1:
+		return nil, r.fail(moff, "unknown index kind %d", m.kind)
+	case m.metric > uint8(Cosine):
+		return nil, r.fail(moff+1, "unknown metric %d", m.metric)
+	case m.dim == 0 || uint64(m.dim) > limit:
+		return nil, r.fail(moff+4, "dimension %d", m.dim)
+	case m.rows > limit:
+		return nil, r.fail(moff+20, "truncated: %d rows do not fit in the %d-byte file", m.rows, limit)
+	case m.removed > m.rows:
+		return nil, r.fail(moff+28, "%d removed rows of %d", m.removed, m.rows)
+	}
+	wantSecs := uint32(4)
+	if m.kind == 1 {
+		wantSecs = 7
+	}
+	if n := binary.LittleEndian.Uint32(data[12:]); n != wantSecs {
+		return nil, r.fail(12, "%d sections; expected %d", n, wantSecs)
+	}
+	rows := int(m.rows)
+	metric := Metric(m.metric)
+	s, err := newStore(int(m.dim), metric)
+	if err != nil {
+		return nil, r.fail(moff, "%v", err)
+	}
+	vsize, ok := mul(limit, m.rows, uint64(m.dim), 4)
+	if !ok {
+		return nil, r.fail(moff+20, "truncated: %d rows of dimension %d do not fit in the %d-byte file", m.rows, m.dim, limit)
+	}
+	vb, voff, err := r.section("VECS", vsize)
+	if err != nil {
+		return nil, err
+	}
+	s.vecs = fromBytes[float32](vb, rows*int(m.dim))
+	for i, v := range s.vecs {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, r.fail(voff+4*i, "vector value is %v", v)
+		}
+	}
+	ib, ioff, err := r.section("IDS_", m.rows*8)
+	if err != nil {
+		return nil, err
+	}
+	s.ext = fromBytes[int64](ib, rows)
+	db, doff, err := r.section("DEAD", uint64((rows+63)/64)*8)
+	if err != nil {
+		return nil, err
+	}
+	s.dead = fromBytes[uint64](db, (rows+63)/64)
+	if rows%64 != 0 && s.dead[len(s.dead)-1]>>(rows%64) != 0 {
+		return nil, r.fail(doff+len(db)-8, "removed-row bits past the last row")
+	}
+	s.nDead = s.dead.count()
+	if uint64(s.nDead) != m.removed {
+		return nil, r.fail(doff, "%d rows marked removed, the header says %d", s.nDead, m.removed)
+	}
+	s.byExt = make(map[int64]uint32, rows-s.nDead)
+	for i, id := range s.ext {
+		if id < 0 || id >= m.nextID {
+			return nil, r.fail(ioff+8*i, "id %d outside [0, %d)", id, m.nextID)
+		}
+		if s.dead.has(uint32(i)) {
+			continue
+		}
+		if _, dup := s.byExt[id]; dup {
+			return nil, r.fail(ioff+8*i, "id %d appears twice", id)
+		}
+		s.byExt[id] = uint32(i)
+	}
+	s.nextID = m.nextID
+	if m.kind == 0 {
+		if s.nDead != 0 {
+			return nil, r.fail(doff, "a flat index has no removed rows")
+		}
+		if r.off != len(data) {
+			return nil, r.fail(r.off, "%d bytes after the last section", len(data)-r.off)
+		}
+		f := &Flat{store: s}
+		f.scratch = sync.Pool{New: func() any { return &flatScratch{dist: make([]float32, exactBlock)} }}
+		return f, nil
+	}
+	return decodeHNSW(r, m, moff, s)
+}
+
+func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
+	rows := s.rows()
+	if m.m < 2 || m.m > 2048 {
+		return nil, r.fail(moff+8, "m = %d", m.m)
+	}
+	if m.efc < 1 || m.efs < 1 || m.efc > 1<<24 || m.efs > 1<<24 {
+		return nil, r.fail(moff+12, "ef_construction %d, ef_search %d", m.efc, m.efs)
+	}
+	if m.maxLevel > maxLevelCap {
+		return nil, r.fail(moff+52, "max level %d", m.maxLevel)
+	}
+	if (rows == 0) != (m.entry == -1) || m.entry < -1 || m.entry >= int64(rows) {
+		return nil, r.fail(moff+44, "entry point %d with %d rows", m.entry, rows)
+	}
+	h := &HNSW{
+		store: s, m: int(m.m), m0: 2 * int(m.m), efConstruction: int(m.efc), efSearch: int(m.efs),
+		levelMult: 1 / math.Log(float64(m.m)), entry: m.entry, maxLevel: int(m.maxLevel),
+		rng: newRand(uint64(rows)),
+	}
+	h.init()
+	lb, loff, err := r.section("LEVL", uint64(rows))
+	if err != nil {
+		return nil, err
+	}
+	h.levels = fromBytes[uint8](lb, rows)
+	h.upperAt = make([]uint32, rows)
+	total := uint64(0)
+	for i, l := range h.levels {
+		if uint32(l) > m.maxLevel {
+			return nil, r.fail(loff+i, "node %d has level %d above the maximum %d", i, l, m.maxLevel)
+		}
+		h.upperAt[i] = uint32(total)
+		total += uint64(l) * uint64(1+m.m)
+		if total > uint64(len(r.data)) || total > math.MaxUint32 {
+			return nil, r.fail(loff+i, "truncated: the upper-level links do not fit in the %d-byte file", len(r.data))
+		}
+	}
+	if rows > 0 && uint32(h.levels[m.entry]) != m.maxLevel {
+		return nil, r.fail(moff+44, "entry point %d has level %d, not the maximum %d", m.entry, h.levels[m.entry], m.maxLevel)
+	}
+	stride := uint64(1 + 2*m.m)
+	size, ok := mul(uint64(len(r.data)), uint64(rows), stride, 4)
+	if !ok {
+		return nil, r.fail(r.off, "truncated: %d level-0 link lists of %d entries do not fit in the %d-byte file", rows, stride, len(r.data))
+	}
+	kb, koff, err := r.section("LNK0", size)
+	if err != nil {
+		return nil, err
+	}
+	h.links0 = fromBytes[uint32](kb, rows*int(stride))
+	ub, uoff, err := r.section("UPPR", total*4)
+	if err != nil {
+		return nil, err
+	}
+	h.upper = fromBytes[uint32](ub, int(total))
+	if r.off != len(r.data) {
+		return nil, r.fail(r.off, "%d bytes after the last section", len(r.data)-r.off)
+	}
+	for i := 0; i < rows; i++ {
+		for l := 0; l <= int(h.levels[i]); l++ {
+			ln := h.links(uint32(i), l)
+			base, maxLinks := koff+4*i*int(stride), h.m0
+			if l > 0 {
+				base, maxLinks = uoff+4*(int(h.upperAt[i])+(l-1)*(1+h.m)), h.m
+			}
+			if int(ln[0]) > maxLinks {
+				return nil, r.fail(base, "node %d has %d links at level %d (at most %d)", i, ln[0], l, maxLinks)
+			}
+			for j, n := range ln[1 : 1+ln[0]] {
+				if int(n) >= rows || int(h.levels[n]) < l {
+					return nil, r.fail(base+4*(1+j), "node %d links to %d at level %d, which is not a node of that level", i, n, l)
+				}
+			}
+		}
+	}
+	return h, nil
+}

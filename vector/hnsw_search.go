@@ -1,0 +1,170 @@
+package vector
+
+import "math"
+
+// exactFraction is the share of rows a filter must allow for the graph to
+// be searched; below it the allowed rows are scanned exactly. Walking the
+// graph costs about ef/fraction distance computations once most visited
+// nodes are rejected, an exact scan fraction×rows; see
+// BenchmarkFilteredCutoff for the measurements behind the value.
+const exactFraction = 0.02
+
+// Search is the k-NN search of the Index interface. With a filter (or
+// tombstones) the graph search walks through rejected nodes and keeps
+// going until it holds ef accepted ones, as hnswlib does; when the filter
+// allows less than 2% of the rows, or the walk finds fewer than k while k
+// rows are allowed, the allowed rows are searched exactly instead. A row
+// the filter rejects is never returned, and k rows come back whenever k
+// rows are allowed.
+func (h *HNSW) Search(queries []float32, k, ef int, filter *Filter, ids []int64, dists []float32) error {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	qs, nq, err := h.prepareQueries(queries, k, ids, dists)
+	if err != nil {
+		return err
+	}
+	if ef <= 0 {
+		ef = h.efSearch
+	}
+	ef = max(ef, k)
+	acc := h.resolve(filter)
+	live := h.rows() - h.nDead
+	useExact := acc != nil && float64(acc.n) < exactFraction*float64(live)
+	return parallelFor(nq, func(qi int) error {
+		s := h.search.Get().(*searcher)
+		defer h.search.Put(s)
+		q := qs[qi*h.dim : (qi+1)*h.dim]
+		var res []item
+		graph := h.entry >= 0 && !useExact && (acc == nil || acc.n > 0)
+		if graph {
+			res = h.searchGraph(q, k, ef, acc, s)
+			if acc != nil && len(res) < min(k, acc.n) {
+				graph = false // the walk came up short: scan the allowed rows
+			}
+		}
+		if !graph && h.rows() > 0 && (acc == nil || acc.n > 0) {
+			if len(s.exactDist) < exactBlock {
+				s.exactDist = make([]float32, exactBlock)
+			}
+			res = h.exact(q, k, acc, &s.top, s.exactDist)
+		}
+		h.writeResults(res, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
+		return nil
+	})
+}
+
+// searchGraph descends the upper levels greedily and searches level 0 with
+// breadth ef; it returns up to k accepted items, closest first.
+func (h *HNSW) searchGraph(q []float32, k, ef int, acc *accept, s *searcher) []item {
+	cur := uint32(h.entry)
+	curDist := h.dist(q, cur)
+	for l := h.maxLevel; l > 0; l-- {
+		for changed := true; changed; {
+			changed = false
+			ln := h.links(cur, l)
+			for _, n := range ln[1 : 1+ln[0]] {
+				if d := h.dist(q, n); d < curDist {
+					cur, curDist, changed = n, d, true
+				}
+			}
+		}
+	}
+	vl := h.getVisited()
+	defer h.visited.Put(vl)
+	top, cand := s.top[:0], s.cand[:0]
+	vl.visit(cur)
+	if acc == nil || acc.allow.has(cur) {
+		top.push(item{curDist, cur})
+	}
+	cand.push(item{curDist, cur})
+	lower := float32(math.Inf(1))
+	if len(top) > 0 {
+		lower = curDist
+	}
+	stride := h.stride0()
+	links0 := h.links0
+	for len(cand) > 0 {
+		c := cand.pop()
+		if c.d > lower && (len(top) >= ef || acc == nil) {
+			break
+		}
+		o := int(c.id) * stride
+		ln := links0[o : o+stride : o+stride]
+		cnt := ln[0]
+		for _, n := range ln[1 : 1+cnt] {
+			if vl.visit(n) {
+				continue
+			}
+			d := h.dist(q, n)
+			if len(top) < ef || d < lower {
+				cand.push(item{d, n})
+				if acc == nil || acc.allow.has(n) {
+					if len(top) < ef {
+						top.push(item{d, n})
+					} else {
+						top.replaceTop(item{d, n})
+					}
+					lower = top[0].d
+				}
+			}
+		}
+	}
+	for len(top) > k {
+		top.pop()
+	}
+	s.sorted = top.sortAscending(s.sorted)
+	s.top, s.cand = top[:0], cand[:0]
+	return s.sorted
+}
+
+// Remove tombstones the vectors: searches walk through them but never
+// return them. Compact drops them for good.
+func (h *HNSW) Remove(ids []int64) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	removed := 0
+	for _, id := range ids {
+		i, ok := h.byExt[id]
+		if !ok {
+			continue
+		}
+		delete(h.byExt, id)
+		h.dead.set(i)
+		h.nDead++
+		removed++
+	}
+	return removed, nil
+}
+
+// Compact rebuilds the graph from the live vectors, dropping tombstones;
+// the ids stay the same.
+func (h *HNSW) Compact() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.nDead == 0 {
+		return nil
+	}
+	fresh, err := NewHNSW(h.dim, h.metric, HNSWOptions{M: h.m, EfConstruction: h.efConstruction, EfSearch: h.efSearch, Seed: h.rng.Uint64()})
+	if err != nil {
+		return err
+	}
+	live := h.rows() - h.nDead
+	vecs := make([]float32, 0, live*h.dim)
+	ids := make([]int64, 0, live)
+	for i := range h.ext {
+		if !h.dead.has(uint32(i)) {
+			vecs = append(vecs, h.vec(uint32(i))...)
+			ids = append(ids, h.ext[i])
+		}
+	}
+	if live > 0 {
+		if err := fresh.Add(vecs, ids); err != nil {
+			return err
+		}
+	}
+	nextID := h.nextID
+	h.store, h.links0, h.levels, h.upperAt, h.upper = fresh.store, fresh.links0, fresh.levels, fresh.upperAt, fresh.upper
+	h.entry, h.maxLevel, h.rng = fresh.entry, fresh.maxLevel, fresh.rng
+	h.nextID = nextID
+	return nil
+}
