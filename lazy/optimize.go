@@ -17,6 +17,7 @@ var DefaultRules = []Rule{
 	predicatePushdown{},
 	joinOrder{},
 	projectionPushdown{},
+	commonSubexpr{},
 	slicePushdown{},
 	commonSubplan{},
 }
