@@ -398,6 +398,15 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				return
 			}
 			t := newGroupTable(mode)
+			if intMode {
+				// At most the groups the workers hand this partition: size
+				// the table once instead of growing it.
+				n := 0
+				for wi := range workers {
+					n += len(lists[wi][p])
+				}
+				t.ints = newIntMap(n)
+			}
 			states, err := op.newStates()
 			if err != nil {
 				errs[p] = err
