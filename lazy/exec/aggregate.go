@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"hash/maphash"
 	"runtime"
@@ -148,6 +149,7 @@ type aggWorker struct {
 	gids   []int32
 	ikeys  []int64
 	buf    []byte
+	prev   []byte // the previous row's encoded key
 }
 
 func (op *hashAggOp) newStates() ([]aggState, error) {
@@ -226,8 +228,17 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 	case t.intMode:
 		w.ikeys = intKeys(keys[0], w.ikeys)
 		if keys[0].NullN() == 0 {
+			// Rows of one key often come together (data sorted or
+			// clustered by it, as TPC-H's lineitem by l_orderkey): a run
+			// reuses its group without probing the table again.
+			prevK, prevG := int64(0), int32(-1)
 			for i, k := range w.ikeys {
-				w.gids[i] = t.internInt(k, base+int64(i))
+				if prevG >= 0 && k == prevK {
+					w.gids[i] = prevG
+					continue
+				}
+				prevK, prevG = k, t.internInt(k, base+int64(i))
+				w.gids[i] = prevG
 			}
 		} else {
 			for i, k := range w.ikeys {
@@ -253,9 +264,16 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 		if err != nil {
 			return err
 		}
+		prevG := int32(-1)
 		for i := range n {
 			w.buf = enc.encode(w.buf[:0], i)
-			w.gids[i] = t.internBytes(w.buf, base+int64(i))
+			if prevG >= 0 && bytes.Equal(w.buf, w.prev) {
+				w.gids[i] = prevG
+				continue
+			}
+			prevG = t.internBytes(w.buf, base+int64(i))
+			w.gids[i] = prevG
+			w.prev = append(w.prev[:0], w.buf...)
 		}
 	}
 	return nil

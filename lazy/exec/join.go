@@ -188,11 +188,17 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 	case keysInt:
 		vals := intKeys(keys[0], nil)
 		nulls := keys[0].NullN() > 0
+		// Equal probe keys often come in runs: look a run up once.
+		prevV, prevH, have := int64(0), int32(-1), false
 		for i, v := range vals {
-			if nulls && keys[0].IsNull(i) {
+			switch {
+			case nulls && keys[0].IsNull(i):
 				out[i] = -1
-			} else {
-				out[i] = t.lookupInt(v)
+			case have && v == prevV:
+				out[i] = prevH
+			default:
+				prevV, prevH, have = v, t.lookupInt(v), true
+				out[i] = prevH
 			}
 		}
 	case keysString:
