@@ -526,20 +526,12 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 			cols[len(keyTypes)+j] = append(cols[len(keyTypes)+j], arr)
 		}
 	}
-	order := make([]int32, len(firsts))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int {
-		switch {
-		case firsts[a] < firsts[b]:
-			return -1
-		case firsts[a] > firsts[b]:
-			return 1
-		}
-		return 0
-	})
 	sorted := slices.IsSorted(firsts)
+	var order []int32
+	if !sorted {
+		// First rows are non-negative (morsel << 32 | row): sort as unsigned.
+		order = sortByKey(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(firsts))), len(firsts)))
+	}
 	final := make([]arrow.Array, ncols)
 	defer release(final)
 	for i, parts := range cols {
