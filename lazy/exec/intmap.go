@@ -7,7 +7,8 @@ import "math/bits"
 // key/value pairs: one probe usually touches one cache line, where Go's
 // map goes through control words and groups. It is the table behind
 // single-integer group-by keys and join keys, the hottest loops of most
-// queries. A slot whose value is -1 is empty.
+// queries. Slots hold value+1, so that a zeroed slot (fresh from make) is
+// empty.
 type intMap struct {
 	slots []intSlot
 	shift uint // 64 - log2(len(slots))
@@ -16,7 +17,7 @@ type intMap struct {
 
 type intSlot struct {
 	key int64
-	val int32
+	val int32 // value + 1; 0: empty
 }
 
 func newIntMap(capacity int) *intMap {
@@ -29,9 +30,6 @@ func newIntMap(capacity int) *intMap {
 func (m *intMap) alloc(n int) {
 	size := 1 << bits.Len(uint(n-1))
 	m.slots = make([]intSlot, size)
-	for i := range m.slots {
-		m.slots[i].val = -1
-	}
 	m.shift = uint(64 - bits.Len(uint(size-1)))
 	m.count = 0
 }
@@ -48,11 +46,11 @@ func (m *intMap) get(k int64) (int32, bool) {
 	mask := len(m.slots) - 1
 	for i := m.home(k); ; i = (i + 1) & mask {
 		s := &m.slots[i]
-		if s.val < 0 {
+		if s.val == 0 {
 			return -1, false
 		}
 		if s.key == k {
-			return s.val, true
+			return s.val - 1, true
 		}
 	}
 }
@@ -65,13 +63,13 @@ func (m *intMap) getOrPut(k int64, v int32) (int32, bool) {
 	mask := len(m.slots) - 1
 	for i := m.home(k); ; i = (i + 1) & mask {
 		s := &m.slots[i]
-		if s.val < 0 {
-			s.key, s.val = k, v
+		if s.val == 0 {
+			s.key, s.val = k, v+1
 			m.count++
 			return v, false
 		}
 		if s.key == k {
-			return s.val, true
+			return s.val - 1, true
 		}
 	}
 }
@@ -84,14 +82,14 @@ func (m *intMap) swap(k int64, v int32) int32 {
 	mask := len(m.slots) - 1
 	for i := m.home(k); ; i = (i + 1) & mask {
 		s := &m.slots[i]
-		if s.val < 0 {
-			s.key, s.val = k, v
+		if s.val == 0 {
+			s.key, s.val = k, v+1
 			m.count++
 			return -1
 		}
 		if s.key == k {
-			old := s.val
-			s.val = v
+			old := s.val - 1
+			s.val = v + 1
 			return old
 		}
 	}
@@ -102,11 +100,11 @@ func (m *intMap) grow() {
 	m.alloc(2 * len(old))
 	mask := len(m.slots) - 1
 	for _, s := range old {
-		if s.val < 0 {
+		if s.val == 0 {
 			continue
 		}
 		i := m.home(s.key)
-		for m.slots[i].val >= 0 {
+		for m.slots[i].val != 0 {
 			i = (i + 1) & mask
 		}
 		m.slots[i] = s
