@@ -6,7 +6,6 @@ import (
 	"hash/maphash"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -54,7 +53,7 @@ type groupTable struct {
 	strMode   bool // one string key: the value itself is the map key
 	ints      *intMap
 	nullGroup int32
-	strs      map[string]int32
+	strs      *bytesMap
 	intKeys   []int64
 	keyNull   []bool
 	strKeys   []string
@@ -73,7 +72,7 @@ func newGroupTable(mode int) *groupTable {
 	if t.intMode {
 		t.ints = newIntMap(0)
 	} else {
-		t.strs = map[string]int32{}
+		t.strs = newBytesMap(0)
 	}
 	return t
 }
@@ -81,13 +80,11 @@ func newGroupTable(mode int) *groupTable {
 // internString finds or adds the group of a string key; s may point into
 // an Arrow buffer: it is copied only when a new group is made.
 func (t *groupTable) internString(s string, pos int64) int32 {
-	if g, ok := t.strs[s]; ok {
+	g, found, key := t.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(t.first)))
+	if found {
 		return g
 	}
-	g := int32(len(t.first))
-	s = strings.Clone(s)
-	t.strs[s] = g
-	t.strKeys = append(t.strKeys, s)
+	t.strKeys = append(t.strKeys, key)
 	t.keyNull = append(t.keyNull, false)
 	t.first = append(t.first, pos)
 	return g
@@ -131,13 +128,11 @@ func (t *groupTable) internNull(pos int64) int32 {
 }
 
 func (t *groupTable) internBytes(k []byte, pos int64) int32 {
-	if g, ok := t.strs[unsafe.String(unsafe.SliceData(k), len(k))]; ok {
+	g, found, key := t.strs.getOrPut(k, int32(len(t.first)))
+	if found {
 		return g
 	}
-	g := int32(len(t.first))
-	s := string(k)
-	t.strs[s] = g
-	t.strKeys = append(t.strKeys, s)
+	t.strKeys = append(t.strKeys, key)
 	t.first = append(t.first, pos)
 	return g
 }
@@ -416,14 +411,16 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				return
 			}
 			t := newGroupTable(mode)
+			// At most the groups the workers hand this partition: size the
+			// table once instead of growing it.
+			n := 0
+			for wi := range workers {
+				n += len(lists[wi][p])
+			}
 			if intMode {
-				// At most the groups the workers hand this partition: size
-				// the table once instead of growing it.
-				n := 0
-				for wi := range workers {
-					n += len(lists[wi][p])
-				}
 				t.ints = newIntMap(n)
+			} else {
+				t.strs = newBytesMap(n)
 			}
 			states, err := op.newStates()
 			if err != nil {
@@ -445,7 +442,8 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 					case t.strMode:
 						dst[i] = t.internString(w.table.strKeys[g], pos)
 					default:
-						dst[i] = t.internBytes([]byte(w.table.strKeys[g]), pos)
+						k := w.table.strKeys[g]
+						dst[i] = t.internBytes(unsafe.Slice(unsafe.StringData(k), len(k)), pos)
 					}
 					if pos < t.first[dst[i]] {
 						t.first[dst[i]] = pos

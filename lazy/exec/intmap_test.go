@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -81,4 +82,54 @@ func BenchmarkIntMapGetOrPut(b *testing.B) {
 			}
 		}
 	})
+}
+
+// bytesMap agrees with a Go map, across growth and arena chunks, for empty,
+// long and binary keys.
+func TestBytesMapMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	m := newBytesMap(0)
+	ref := map[string]int32{}
+	keys := []string{"", "a", "\x00", "\x00\x00", string(make([]byte, arenaChunk+5))}
+	for i := range 3000 {
+		b := make([]byte, rng.IntN(40))
+		for j := range b {
+			b[j] = byte(rng.IntN(4))
+		}
+		keys = append(keys, string(b), fmt.Sprint(i))
+	}
+	for step := range 50000 {
+		k := keys[rng.IntN(len(keys))]
+		v := int32(step)
+		switch rng.IntN(3) {
+		case 0:
+			got, found, stored := m.getOrPut([]byte(k), v)
+			want, ok := ref[k]
+			if !ok {
+				ref[k], want = v, v
+			}
+			if got != want || found != ok || stored != k {
+				t.Fatalf("getOrPut(%q) = %d, %v, %q; want %d, %v", k, got, found, stored, want, ok)
+			}
+		case 1:
+			old := m.swap([]byte(k), v)
+			want, ok := ref[k]
+			if !ok {
+				want = -1
+			}
+			ref[k] = v
+			if old != want {
+				t.Fatalf("swap(%q) = %d, want %d", k, old, want)
+			}
+		case 2:
+			got, found := m.get([]byte(k))
+			want, ok := ref[k]
+			if !ok {
+				want = -1
+			}
+			if got != want || found != ok {
+				t.Fatalf("get(%q) = %d, %v; want %d, %v", k, got, found, want, ok)
+			}
+		}
+	}
 }

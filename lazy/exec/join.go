@@ -48,13 +48,8 @@ type hashJoin struct {
 type joinTable struct {
 	mode int
 	ints *intMap
-	strs map[string]int32
+	strs *bytesMap // string keys, and row-encoded keys of several columns
 	next []int32
-	// Row-encoded keys map to a slot of heads: a key is stored once, as its
-	// own copy, and later rows only update heads (writing an existing key
-	// again would make the map keep the new, reused buffer as the key).
-	slots map[string]int32
-	heads []int32
 }
 
 func (t *joinTable) lookupInt(k int64) int32 {
@@ -63,10 +58,8 @@ func (t *joinTable) lookupInt(k int64) int32 {
 }
 
 func (t *joinTable) lookupString(s string) int32 {
-	if h, ok := t.strs[s]; ok {
-		return h
-	}
-	return -1
+	h, _ := t.strs.get(unsafe.Slice(unsafe.StringData(s), len(s)))
+	return h
 }
 
 func joinKeyMode(keys []lazy.Expr) int {
@@ -136,23 +129,18 @@ func (j *hashJoin) prepare() error {
 				t.next[i] = t.ints.swap(vals[i], int32(i))
 			}
 		case keysString:
-			t.strs = make(map[string]int32, n)
+			t.strs = newBytesMap(n)
 			at := kernels.StringAt(keys[0])
 			for i := n - 1; i >= 0; i-- {
 				if keys[0].IsNull(i) {
 					t.next[i] = -1
 					continue
 				}
-				s := at(i) // points into the build batch, which outlives the table
-				h, ok := t.strs[s]
-				if !ok {
-					h = -1
-				}
-				t.next[i] = h
-				t.strs[s] = int32(i)
+				s := at(i)
+				t.next[i] = t.strs.swap(unsafe.Slice(unsafe.StringData(s), len(s)), int32(i))
 			}
 		default:
-			t.slots = make(map[string]int32, n)
+			t.strs = newBytesMap(n)
 			enc, err := newRowEncoder(keys)
 			if err != nil {
 				j.err = err
@@ -165,14 +153,7 @@ func (j *hashJoin) prepare() error {
 					continue
 				}
 				buf = enc.encode(buf[:0], i)
-				slot, ok := t.slots[unsafe.String(unsafe.SliceData(buf), len(buf))]
-				if !ok {
-					slot = int32(len(t.heads))
-					t.slots[string(buf)] = slot
-					t.heads = append(t.heads, -1)
-				}
-				t.next[i] = t.heads[slot]
-				t.heads[slot] = int32(i)
+				t.next[i] = t.strs.swap(buf, int32(i))
 			}
 		}
 		j.table = t
@@ -222,11 +203,7 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 				continue
 			}
 			buf = enc.encode(buf[:0], i)
-			if slot, ok := t.slots[unsafe.String(unsafe.SliceData(buf), len(buf))]; ok {
-				out[i] = t.heads[slot]
-			} else {
-				out[i] = -1
-			}
+			out[i], _ = t.strs.get(buf)
 		}
 	}
 	return out, nil
