@@ -206,7 +206,14 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		if n.N < 0 {
 			return nil, core.Errorf(core.KindInvalidInput, "tail needs a non-negative count, got %d", n.N)
 		}
-		return &Tail{Input: input, N: n.N}, nil
+		length := int64(-1)
+		if n.Length != nil {
+			if *n.Length < 0 {
+				return nil, core.Errorf(core.KindInvalidInput, "tail needs a non-negative length, got %d", *n.Length)
+			}
+			length = *n.Length
+		}
+		return &Tail{Input: input, N: n.N, Length: length}, nil
 	case "sort":
 		keys := make([]SortKey, len(n.By))
 		for i, k := range n.By {

@@ -78,6 +78,9 @@ func describe(p Plan) string {
 	case *RowIndex:
 		return fmt.Sprintf("WITH ROW INDEX %q offset=%d", p.Name, p.Offset)
 	case *Tail:
+		if p.Length >= 0 {
+			return fmt.Sprintf("TAIL %d len=%d", p.N, p.Length)
+		}
 		return fmt.Sprintf("TAIL %d", p.N)
 	case *Cache:
 		return fmt.Sprintf("CACHE id=%d", p.ID)

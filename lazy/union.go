@@ -116,10 +116,15 @@ func (r *RowIndex) WithChildren(ch []Plan) Plan {
 	return &c
 }
 
-// Tail keeps the last N rows of its input.
+// Tail keeps the last N rows of its input. With Length >= 0 it keeps the
+// positions [0, Length) of a window of N rows that ends at the last row,
+// positions before the first row being empty: Polars' slice with a
+// negative offset (slice(-3, 2) of 5 rows is rows 2 and 3; slice(-10, 7)
+// is rows 0 and 1).
 type Tail struct {
-	Input Plan
-	N     int64
+	Input  Plan
+	N      int64
+	Length int64
 }
 
 func (t *Tail) Schema() *arrow.Schema { return t.Input.Schema() }

@@ -86,7 +86,7 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &tailOp{mem: b.mem, input: in, n: n.N}, nil
+		return &tailOp{mem: b.mem, input: in, n: n.N, length: n.Length}, nil
 	case *lazy.Cache:
 		return b.cache(n)
 	case *lazy.Slice:

@@ -77,10 +77,11 @@ func (r *rowIndexOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 
 // tailOp keeps the last n rows of its input.
 type tailOp struct {
-	mem   memory.Allocator
-	input Operator
-	n     int64
-	done  bool
+	mem    memory.Allocator
+	input  Operator
+	n      int64
+	length int64 // -1: all; see lazy.Tail
+	done   bool
 }
 
 func (t *tailOp) Schema() *arrow.Schema { return t.input.Schema() }
@@ -96,9 +97,15 @@ func (t *tailOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	rows := rb.NumRows()
-	if rows <= t.n {
+	start := max(rows-t.n, 0)
+	end := rows
+	if t.length >= 0 {
+		// Window positions [0, length) from row rows-n, which may lie before row 0.
+		end = min(max(rows-t.n+t.length, 0), rows)
+	}
+	if start == 0 && end == rows {
 		return rb, nil
 	}
 	defer rb.Release()
-	return rb.NewSlice(rows-t.n, rows), nil
+	return rb.NewSlice(start, max(start, end)), nil
 }

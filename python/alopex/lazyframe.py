@@ -222,13 +222,16 @@ class LazyFrame:
 
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
-        if offset < 0 or (length is not None and length < 0):
+        if length is not None and length < 0:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError(
-                "LazyFrame.slice with a negative offset or length is not supported yet; "
-                "collect() first and use DataFrame.slice, which supports both"
+                "LazyFrame.slice with a negative length is not supported yet; "
+                "collect() first and use DataFrame.slice, which supports it"
             )
+        if offset < 0:
+            # Counted from the end: a window of -offset rows ending at the last row.
+            return self._with("tail", n=-int(offset), length=None if length is None else int(length))
         return self._with("slice", offset=int(offset), length=None if length is None else int(length))
 
     def head(self, n: int = 5) -> "LazyFrame":

@@ -689,12 +689,27 @@ def test_getitem_negative_slices():
         assert_frames_match(a[sl], p[sl])
 
 
+@pytest.mark.parametrize(("n", "offset", "length"), [
+    pytest.param(n, o, ln, id=f"{n}-{o}-{ln}") for n, o, ln in [
+        (0, -1, None), (1, -1, None), (1, -1, 5), (1, -2, None), (1, -2, 1), (1, -2, 2),
+        (SMALL, -5, None), (SMALL, -5, 3), (SMALL, -5, 0), (SMALL, -5, 10), (SMALL, -1, 1), (SMALL, -SMALL, None),
+        (SMALL, -SMALL, 10), (SMALL, -400, None), (SMALL, -400, 50), (SMALL, -400, 150), (SMALL, -400, 100),
+        (LARGE, -MORSEL - 3, MORSEL + 1), (LARGE, -(LARGE - 5), None), (LARGE, -2 * MORSEL, 10),
+        (LARGE, -(LARGE + MORSEL), 2 * MORSEL),
+    ]
+])
+def test_lazy_slice_negative_offset(assert_matches_polars, n, offset, length):
+    """A negative offset counts from the end in a LazyFrame too, with Polars' clamping when it lies
+    before the first row."""
+    assert_matches_polars(lambda m, df: df.lazy().filter(m.col("a_i64").is_not_null() | True)
+                          .slice(offset, length).collect(), n)
+
+
 @pytest.mark.parametrize("call", [
-    lambda lf: lf.slice(-5, 3), lambda lf: lf.slice(-5), lambda lf: lf.slice(10, -5), lambda lf: lf.head(-3),
-    lambda lf: lf.limit(-1),
-], ids=["slice_neg_offset", "slice_neg_offset_no_length", "slice_neg_length", "head_neg", "limit_neg"])
-def test_lazy_negative_slice_is_not_supported(call):
-    """A LazyFrame does not know its height before collect(): negatives raise instead of guessing."""
+    lambda lf: lf.slice(10, -5), lambda lf: lf.head(-3), lambda lf: lf.limit(-1),
+], ids=["slice_neg_length", "head_neg", "limit_neg"])
+def test_lazy_negative_length_is_not_supported(call):
+    """A LazyFrame does not know its height before collect(): a negative length raises instead of guessing."""
     a, _ = frames(SMALL)
     with pytest.raises(ax.NotSupportedError):
         call(a.lazy()).collect()
