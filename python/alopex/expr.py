@@ -274,6 +274,20 @@ class Expr:
         return ExprStringNameSpace(self)
 
     @property
+    def list(self) -> Any:
+        """List functions: ``ax.col("s").str.split(",").list.len()``."""
+        from .expr_list import ExprListNameSpace
+
+        return ExprListNameSpace(self)
+
+    @property
+    def vec(self) -> Any:
+        """Vector functions over an ``Array(Float32, d)`` column: ``ax.col("emb").vec.l2_distance(q)``."""
+        from .expr_vec import ExprVectorNameSpace
+
+        return ExprVectorNameSpace(self)
+
+    @property
     def dt(self) -> Any:
         """Date and time functions: ``ax.col("when").dt.year()``."""
         from .expr_dt import ExprDateTimeNameSpace
