@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // PlanVersion is the version of the serialized plan format this package
@@ -385,6 +386,9 @@ func decodeLiteral(e jsonExpr) (Expr, error) {
 	t, err := core.ParseDType(e.DType)
 	if err != nil {
 		return nil, err
+	}
+	if t.ID() == arrow.FIXED_SIZE_LIST && v != nil {
+		return decodeVectorLiteral(e.Value, t) // lazy/fn_vector.go
 	}
 	if v == nil {
 		return &Literal{Value: nil, Type: t}, nil

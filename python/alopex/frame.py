@@ -394,6 +394,17 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
     return start, max(stop - start, 0)
 
 
+def _vectors_to_numpy(arr: pa.FixedSizeListArray) -> np.ndarray:
+    """An Array(T, d) column as an (n, d) array: a view of the child values when
+    there are no null vectors, else a float copy with NaN rows."""
+    d = arr.type.list_size
+    if arr.null_count == 0:
+        values = arr.values.slice(arr.offset * d, len(arr) * d)
+        if values.null_count == 0:
+            return values.to_numpy(zero_copy_only=True).reshape(len(arr), d)
+    return np.array([np.full(d, np.nan) if v is None else v for v in arr.to_pylist()], dtype=np.float64).reshape(len(arr), d)
+
+
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
     from ._suggest import suggest
 
@@ -509,6 +520,8 @@ class Series:
         if data.num_chunks == 1:
             arr = data.chunk(0)
             t = arr.type
+            if pa.types.is_fixed_size_list(t):
+                return _vectors_to_numpy(arr)
             primitive = pa.types.is_integer(t) or pa.types.is_floating(t)
             if primitive and arr.null_count == 0:
                 return arr.to_numpy(zero_copy_only=True)
