@@ -18,6 +18,7 @@ var DefaultRules = []Rule{
 	joinOrder{},
 	projectionPushdown{},
 	slicePushdown{},
+	vectorTopK{},
 	commonSubplan{},
 }
 
