@@ -18,6 +18,7 @@ import (
 	"github.com/alopexdb/alopex/dataframe"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/exec"
+	"github.com/alopexdb/alopex/vector"
 )
 
 // job is a query running on its own goroutine, so that the Python caller can
@@ -37,6 +38,12 @@ func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.
 	handles := unsafe.Slice(sources, int(nSources))
 	srcs := make([]lazy.Source, len(handles))
 	for i, h := range handles {
+		if h != 0 {
+			if idx, ok := cgo.Handle(h).Value().(vector.Index); ok {
+				srcs[i] = &lazy.VectorIndexSource{Index: idx} // attached by a scan's "vector_indexes"
+				continue
+			}
+		}
 		t, err := tableOf(h)
 		if err != nil {
 			return nil, err

@@ -21,10 +21,10 @@ const module = "github.com/alopexdb/alopex"
 var layering = map[string][]string{
 	"core":         {},
 	"vector":       {"core"},
-	"lazy":         {"core"},
+	"lazy":         {"core", "vector"},
 	"lazy/kernels": {"core"},
-	"lazy/exec":    {"core", "lazy", "lazy/kernels"},
-	"dataframe":    {"core", "lazy", "lazy/exec", "lazy/kernels"},
+	"lazy/exec":    {"core", "vector", "lazy", "lazy/kernels"},
+	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
 	"sqlexec":      {"core", "vector", "lazy", "dataframe"},
 	"capi":         {"*"},
 }

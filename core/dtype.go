@@ -132,6 +132,21 @@ func ParseDType(s string) (arrow.DataType, error) {
 			return &arrow.Decimal128Type{Precision: int32(p), Scale: int32(sc)}, nil
 		}
 	}
+	if inner, ok := cutCall(s, "Array"); ok {
+		// Array(Float32, shape=384) or Array(Float32, 384): a fixed-size list,
+		// the vector column type. Only one dimension is supported.
+		if i := strings.LastIndex(inner, ","); i > 0 {
+			elem, err := ParseDType(inner[:i])
+			size := strings.TrimSpace(inner[i+1:])
+			size = strings.TrimPrefix(strings.TrimPrefix(size, "shape="), "width=")
+			size = strings.Trim(size, "()")
+			size = strings.TrimSuffix(size, ",")
+			n, err2 := strconv.Atoi(strings.TrimSpace(size))
+			if err == nil && err2 == nil && n > 0 {
+				return arrow.FixedSizeListOf(int32(n), elem), nil
+			}
+		}
+	}
 	return nil, unknown
 }
 

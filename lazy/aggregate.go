@@ -62,6 +62,9 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 		if ContainsAgg(r) {
 			return nil, core.Errorf(core.KindCompute, "a group_by key cannot be an aggregate: %s", k)
 		}
+		if err := CheckKeyType("grouping", r); err != nil {
+			return nil, err
+		}
 		if containsWindow(r) {
 			return nil, core.Errorf(core.KindNotSupported,
 				"a group_by key with a window function (%s) is not supported yet; compute it in with_columns first", k)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // PlanVersion is the version of the serialized plan format this package
@@ -41,6 +42,12 @@ type jsonNode struct {
 	Options   map[string]any    `json:"options"`
 	By        []jsonSortKey     `json:"by"`
 	Aggs      []json.RawMessage `json:"aggs"`
+	// VectorIndexes attaches vector indexes (sources that are indexes) to
+	// columns of a scanned frame (lazy/vector_topk.go).
+	VectorIndexes []struct {
+		Column string `json:"column"`
+		Source int    `json:"source"`
+	} `json:"vector_indexes"`
 }
 
 type jsonSortKey struct {
@@ -154,7 +161,22 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		if *n.Source < 0 || *n.Source >= len(d.sources) {
 			return nil, malformed("scan refers to source %d of %d", *n.Source, len(d.sources))
 		}
-		return NewScan(d.sources[*n.Source]), nil
+		src := d.sources[*n.Source]
+		for _, vi := range n.VectorIndexes {
+			if vi.Source < 0 || vi.Source >= len(d.sources) {
+				return nil, malformed("vector index refers to source %d of %d", vi.Source, len(d.sources))
+			}
+			idx, ok := d.sources[vi.Source].(*VectorIndexSource)
+			if !ok {
+				return nil, malformed("vector index source %d is not a vector index", vi.Source)
+			}
+			attached, err := AttachVectorIndex(src, vi.Column, idx.Index)
+			if err != nil {
+				return nil, err
+			}
+			src = attached
+		}
+		return NewScan(src), nil
 	}
 	input, err := d.node(n.Input)
 	if err != nil {
@@ -392,6 +414,9 @@ func decodeLiteral(e jsonExpr) (Expr, error) {
 	t, err := core.ParseDType(e.DType)
 	if err != nil {
 		return nil, err
+	}
+	if t.ID() == arrow.FIXED_SIZE_LIST && v != nil {
+		return decodeVectorLiteral(e.Value, t) // lazy/fn_vector.go
 	}
 	if v == nil {
 		return &Literal{Value: nil, Type: t}, nil

@@ -31,6 +31,9 @@ func exprList(es []Expr) string {
 }
 
 func describe(p Plan) string {
+	if d, ok := p.(interface{ Describe() string }); ok {
+		return d.Describe()
+	}
 	switch p := p.(type) {
 	case *Scan:
 		total := p.Source.Schema().NumFields()

@@ -166,6 +166,8 @@ func (e *Literal) String() string {
 		return "null"
 	case string:
 		return strconv.Quote(v)
+	case []float32:
+		return vectorLiteralString(v)
 	case float64:
 		switch {
 		case math.IsNaN(v):

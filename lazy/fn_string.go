@@ -87,11 +87,6 @@ func init() {
 	RegisterFunction(&Function{Name: "str.to_datetime", Resolve: func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
 		return resolveStrToTemporal("str.to_datetime", args, opts, true)
 	}})
-	RegisterFunction(&Function{Name: "str.split", Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
-		return nil, nil, core.Errorf(core.KindNotSupported,
-			"str.split is not supported: it returns a List(String) column, which alopex cannot represent yet; "+
-				"use str.contains, str.find or str.slice for the parts you need")
-	}})
 }
 
 // strFunction builds the resolver of a string function taking args after

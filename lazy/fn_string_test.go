@@ -88,7 +88,7 @@ func TestResolveStringFunctionErrors(t *testing.T) {
 		{strCall("to_datetime", map[string]any{"time_zone": "Europe/Paris"}, col("s")), core.KindNotSupported,
 			"only UTC"},
 		{strCall("to_datetime", map[string]any{"time_unit": "s"}, col("s")), core.KindInvalidInput, "time_unit"},
-		{strCall("split", nil, col("s"), lit(",")), core.KindNotSupported, "List(String)"},
+		{strCall("split", map[string]any{"literal": false}, col("s"), lit(",")), core.KindNotSupported, "literal=False"},
 	}
 	for _, c := range cases {
 		_, err := lazy.Resolve(c.e, resolveSchema)

@@ -89,6 +89,11 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 		if err != nil {
 			return nil, err
 		}
+		for _, k := range []Expr{l, r} {
+			if err := CheckKeyType("joining", k); err != nil {
+				return nil, err
+			}
+		}
 		if containsWindow(l) || containsWindow(r) || ContainsAgg(l) || ContainsAgg(r) {
 			return nil, core.Errorf(core.KindNotSupported,
 				"join keys with window functions or aggregates (%s, %s) are not supported; compute them in with_columns first", l, r)

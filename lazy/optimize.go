@@ -19,6 +19,7 @@ var DefaultRules = []Rule{
 	projectionPushdown{},
 	commonSubexpr{},
 	slicePushdown{},
+	vectorTopK{},
 	commonSubplan{},
 }
 

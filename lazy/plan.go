@@ -336,7 +336,11 @@ func Sources(p Plan) []Source {
 	var walk func(Plan)
 	walk = func(p Plan) {
 		if s, ok := p.(*Scan); ok {
-			out = append(out, s.Source)
+			src := s.Source
+			if u, ok := src.(interface{ Unwrap() Source }); ok {
+				src = u.Unwrap() // a frame with an attached vector index
+			}
+			out = append(out, src)
 		}
 		for _, c := range p.Children() {
 			walk(c)

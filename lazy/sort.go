@@ -49,6 +49,9 @@ func NewSort(input Plan, keys []SortKey) (*Sort, error) {
 			return nil, core.Errorf(core.KindNotSupported,
 				"sorting by an aggregate or window function (%s) is not supported yet; compute it in with_columns first", e)
 		}
+		if err := CheckKeyType("sorting", e); err != nil {
+			return nil, err
+		}
 		if !sortable(e.DataType()) {
 			return nil, core.Errorf(core.KindCompute, "cannot sort by %s values (%s)", dtypeName(e.DataType()), e)
 		}

@@ -89,6 +89,8 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		return &tailOp{mem: b.mem, input: in, n: n.N, length: n.Length}, nil
 	case *lazy.Cache:
 		return b.cache(n)
+	case *lazy.VectorTopK:
+		return b.vectorTopK(n) // vector_topk.go
 	case *lazy.Slice:
 		in, err := b.build(n.Input)
 		if err != nil {

@@ -174,8 +174,8 @@ func concatFixed(out memory.Allocator, t arrow.DataType, width int, parts []arro
 // input batch produces), so that no data is copied; nil otherwise.
 func rejoinSlices(parts []arrow.Array) arrow.Array {
 	first := parts[0].Data()
-	if len(first.Children()) > 0 {
-		return nil
+	if len(first.Children()) > 0 && first.DataType().ID() != arrow.FIXED_SIZE_LIST {
+		return nil // a vector column's slices share its child; other nested types may not
 	}
 	end := first.Offset() + first.Len()
 	total := first.Len()
@@ -191,6 +191,11 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 				return nil
 			}
 		}
+		for k, c := range d.Children() {
+			if c != first.Children()[k] {
+				return nil
+			}
+		}
 		end += d.Len()
 		total += d.Len()
 	}
@@ -198,7 +203,7 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 	if first.Buffers()[0] == nil {
 		nulls = 0
 	}
-	data := array.NewData(first.DataType(), total, first.Buffers(), nil, nulls, first.Offset())
+	data := array.NewData(first.DataType(), total, first.Buffers(), first.Children(), nulls, first.Offset())
 	defer data.Release()
 	return array.MakeFromData(data)
 }

@@ -129,6 +129,9 @@ func Gather(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, erro
 			return take128(mem, a, sel.Idx, validity), nil
 		}
 	}
+	if out, ok, err := gatherNested(mem, a, sel.Idx, validity); ok {
+		return out, err
+	}
 	releaseAll(validity)
 	return gatherByRuns(mem, a, sel.Idx)
 }

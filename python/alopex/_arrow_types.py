@@ -20,6 +20,12 @@ def to_arrow(name: str) -> pa.DataType:
     if m:
         family, unit, tz = m.groups()
         return pa.timestamp(unit, tz) if family == "Datetime" else pa.duration(unit)
+    m = re.fullmatch(r"Array\((\w+), (?:shape=)?\(?(\d+),?\)?\)", name)
+    if m:
+        return pa.list_(to_arrow(m.group(1)), int(m.group(2)))
+    m = re.fullmatch(r"List\((.+)\)", name)
+    if m:
+        return pa.list_(to_arrow(m.group(1)))
     try:
         return _SIMPLE[name]
     except KeyError:

@@ -50,6 +50,8 @@ def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
             value = value.item()
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
+    if type(value).__name__ == "ndarray" and getattr(value, "ndim", 0) == 1 and dtype is None:
+        return _vector_node(value)
     temporal = _temporal_node(value)
     if temporal is not None:
         if dtype is not None:
@@ -84,6 +86,20 @@ def _to_node(x: Any, *, str_as_col: bool = False) -> dict[str, Any]:
     if str_as_col and isinstance(x, str):
         return _node("col", name=x)
     return _lit_node(x)
+
+
+def _vector_node(q: Any) -> dict[str, Any]:
+    """A vector literal (Array(Float32, d)) from a 1-D NumPy array or a list of numbers."""
+    import numpy as np
+
+    from .exceptions import InvalidInputError
+
+    arr = np.asarray(q, dtype=np.float32)
+    if arr.ndim != 1 or arr.size == 0:
+        raise InvalidInputError(f"a query vector must be 1-dimensional and non-empty, got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise InvalidInputError("the query vector holds NaN or infinity; vectors must hold finite numbers")
+    return _node("lit", value=[float(v) for v in arr], dtype=f"Array(Float32, shape={arr.size})")
 
 
 class Expr:
@@ -188,6 +204,9 @@ class Expr:
         """Apply the engine function ``name`` with this expression as the first argument."""
         return Expr(_node("call", name=name, args=[self._node] + [_to_node(a) for a in args], opts=opts))
 
+    def _call_nodes(self, name: str, *nodes: dict[str, Any], **opts: Any) -> Expr:
+        return Expr(_node("call", name=name, args=[self._node, *nodes], opts=opts))
+
     # math
     def abs(self) -> Expr: return self._call("abs")
     def __abs__(self) -> Expr: return self._call("abs")
@@ -272,6 +291,20 @@ class Expr:
         from .expr_str import ExprStringNameSpace
 
         return ExprStringNameSpace(self)
+
+    @property
+    def list(self) -> Any:
+        """List functions: ``ax.col("s").str.split(",").list.len()``."""
+        from .expr_list import ExprListNameSpace
+
+        return ExprListNameSpace(self)
+
+    @property
+    def vec(self) -> Any:
+        """Vector functions over an ``Array(Float32, d)`` column: ``ax.col("emb").vec.l2_distance(q)``."""
+        from .expr_vec import ExprVectorNameSpace
+
+        return ExprVectorNameSpace(self)
 
     @property
     def dt(self) -> Any:

@@ -90,10 +90,15 @@ class ExprStringNameSpace:
         return self._call("replace_all", pattern, value, literal=bool(literal))
 
     def split(self, by: str | Expr, *, inclusive: bool = False, literal: bool = True, strict: bool = True) -> Expr:
-        """Split each string by ``by``: not supported yet.
+        """Split each string on the literal text ``by`` into a ``List(String)``, as Polars.
 
-        Polars returns a ``List(String)`` column, which alopex cannot represent yet;
-        collecting the expression raises :class:`~alopex.NotSupportedError`.
+        A null string stays null; ``""`` splits to ``[""]``; an empty separator splits
+        into characters; with ``inclusive=True`` each part keeps its separator.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"s": ["a,b", "", None]})
+        >>> df.select(ax.col("s").str.split(","))["s"].to_list()
+        [['a', 'b'], [''], None]
         """
         return self._call("split", by, inclusive=bool(inclusive), literal=bool(literal), strict=bool(strict))
 

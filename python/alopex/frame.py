@@ -18,7 +18,7 @@ from . import _display, _ffi
 from ._convert import to_table
 from .datatypes import DataType
 from .datatypes import from_arrow as dtype_from_arrow
-from .exceptions import ColumnNotFoundError, NotSupportedError
+from .exceptions import ColumnNotFoundError, InvalidInputError, NotSupportedError
 from .lazyframe import LazyFrame
 
 
@@ -31,7 +31,7 @@ class DataFrame:
     (2, 2)
     """
 
-    __slots__ = ("_table", "_handle", "__weakref__")
+    __slots__ = ("_table", "_handle", "_vector_indexes", "__weakref__")
 
     def __init__(self, data: Any = None, schema: Any = None):
         if isinstance(data, DataFrame):
@@ -101,6 +101,42 @@ class DataFrame:
         from .sql import SQLContext
 
         return SQLContext({"self": self}).execute(query, params=params, eager=True)
+
+    def with_vector_index(self, column: str, index: Any) -> "DataFrame":
+        """This frame with ``index`` (an :class:`~alopex.VectorIndex`) attached to the vector column ``column``.
+
+        The index must hold row ``i`` of the column under id ``i`` (what
+        ``index.add(df[column].to_numpy())`` on a fresh index does). Queries that sort by a
+        distance to a constant vector and take the first ``k`` rows
+        (``sort(ax.col(column).vec.cosine_distance(q)).head(k)``, ``bottom_k``, SQL
+        ``ORDER BY VEC_COSINE_DISTANCE(emb, ?) LIMIT k``) are then answered by the index when
+        its metric orders rows like the distance (``"l2"``: l2_distance, ``"cosine"``:
+        cosine_distance, ``"ip"``: inner_product descending / negative_inner_product); filters
+        below the sort become the search's allow-list (no filtered-out row is ever returned, and
+        ``k`` rows come back whenever ``k`` rows pass). ``explain()`` shows
+        ``VECTOR TOP-K ... INDEX hnsw``. With an HNSW index the result is approximate.
+
+        >>> import alopex as ax, numpy as np
+        >>> emb = np.eye(4, dtype=np.float32)
+        >>> idx = ax.VectorIndex(dim=4, metric="l2", kind="flat"); idx.add(emb)
+        >>> df = ax.DataFrame({"id": [0, 1, 2, 3], "emb": emb}).with_vector_index("emb", idx)
+        >>> df.bottom_k(1, by=ax.col("emb").vec.l2_distance([0, 1, 0, 0]))["id"].to_list()
+        [1]
+        """
+        from .vector import VectorIndex
+
+        if not isinstance(index, VectorIndex):
+            raise TypeError(f"with_vector_index takes an ax.VectorIndex, got {type(index).__name__}")
+        if column not in self.columns:
+            raise _missing(column, self.columns)
+        if len(index) != self.height:
+            raise InvalidInputError(
+                f"the index holds {len(index)} vectors but the frame has {self.height} rows; "
+                f"it must hold row i of {column!r} under id i")
+        out = DataFrame.__new__(DataFrame)
+        out._table, out._handle = self._table, self._handle
+        out._vector_indexes = {**(getattr(self, "_vector_indexes", None) or {}), column: index}
+        return out
 
     def lazy(self) -> LazyFrame:
         """Start a lazy query over this frame."""
@@ -394,6 +430,17 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
     return start, max(stop - start, 0)
 
 
+def _vectors_to_numpy(arr: pa.FixedSizeListArray) -> np.ndarray:
+    """An Array(T, d) column as an (n, d) array: a view of the child values when
+    there are no null vectors, else a float copy with NaN rows."""
+    d = arr.type.list_size
+    if arr.null_count == 0:
+        values = arr.values.slice(arr.offset * d, len(arr) * d)
+        if values.null_count == 0:
+            return values.to_numpy(zero_copy_only=True).reshape(len(arr), d)
+    return np.array([np.full(d, np.nan) if v is None else v for v in arr.to_pylist()], dtype=np.float64).reshape(len(arr), d)
+
+
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
     from ._suggest import suggest
 
@@ -509,6 +556,8 @@ class Series:
         if data.num_chunks == 1:
             arr = data.chunk(0)
             t = arr.type
+            if pa.types.is_fixed_size_list(t):
+                return _vectors_to_numpy(arr)
             primitive = pa.types.is_integer(t) or pa.types.is_floating(t)
             if primitive and arr.null_count == 0:
                 return arr.to_numpy(zero_copy_only=True)

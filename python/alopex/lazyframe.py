@@ -269,6 +269,15 @@ class LazyFrame:
                     i = index.setdefault(id(frame), len(sources))
                     if i == len(sources):
                         sources.append(frame)
+                    attached = getattr(frame, "_vector_indexes", None)
+                    if attached:  # DataFrame.with_vector_index: the indexes travel as sources too
+                        refs = []
+                        for column, vi in attached.items():
+                            j = index.setdefault(id(vi), len(sources))
+                            if j == len(sources):
+                                sources.append(vi)
+                            refs.append({"column": column, "source": j})
+                        return {"kind": "scan", "source": i, "vector_indexes": refs}
                     return {"kind": "scan", "source": i}
                 return {k: enc(v) for k, v in node.items()}
             if isinstance(node, list):

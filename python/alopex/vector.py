@@ -68,6 +68,13 @@ def _progress_bar(total: int, progress: Any):
     return tqdm(total=total, unit="vec", desc="VectorIndex.add", leave=False)
 
 
+class _IndexRef:
+    __slots__ = ("value",)
+
+    def __init__(self, value: int):
+        self.value = value
+
+
 class VectorIndex:
     """A vector index over float32 embeddings, searched by Go on all cores.
 
@@ -96,6 +103,10 @@ class VectorIndex:
         _ffi.check(_ffi.lib.alopex_vector_new, _KINDS[kind], _METRICS[metric], int(dim), int(m),
                    int(ef_construction), int(ef_search or 0), out)
         self._init(int(out[0]))
+
+    def _engine_handle(self) -> "_IndexRef":
+        """The handle a query plan passes to the engine (DataFrame.with_vector_index)."""
+        return _IndexRef(self._h)
 
     def _init(self, handle: int) -> None:
         self._h = handle

@@ -1,0 +1,255 @@
+package exec
+
+import (
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/alopexdb/alopex/vector"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// The evaluators of the vector functions (planner side: lazy/fn_vector.go).
+// A vector column is a FixedSizeList<Float32>[d] whose child is one
+// contiguous n×d buffer: distances to a constant query are one call of
+// vector.Distances per batch over that buffer, with no per-row work.
+
+// vectorRows returns the n×d floats of a vector array's rows (aliasing its
+// memory) and d. Null rows hold whatever their slots hold; the caller
+// masks them with the array's validity.
+func vectorRows(a arrow.Array) ([]float32, int, error) {
+	fsl, ok := a.(*array.FixedSizeList)
+	if !ok {
+		return nil, 0, core.Errorf(core.KindInternal, "vector function over %s", core.DTypeName(a.DataType()))
+	}
+	d := lazy.VectorDim(a.DataType())
+	child := fsl.ListValues()
+	if child.NullN() > 0 {
+		return nil, 0, core.Errorf(core.KindNotSupported, "vectors with null elements are not supported (a whole vector may be null)")
+	}
+	vals := kernels.Values[float32](child)
+	off := fsl.Data().Offset()
+	return vals[off*d : (off+a.Len())*d], d, nil
+}
+
+// newFloat32s allocates an n-row Float32 result.
+func newFloat32s(mem memory.Allocator, n int) (*memory.Buffer, []float32) {
+	buf := core.AllocateUninit(mem, n*4)
+	if n == 0 {
+		return buf, nil
+	}
+	return buf, unsafe.Slice((*float32)(unsafe.Pointer(&buf.Bytes()[0])), n)
+}
+
+// float32Result wraps values with the validity of src (null vectors give
+// null distances).
+func float32Result(mem memory.Allocator, n int, buf *memory.Buffer, srcs ...arrow.Array) arrow.Array {
+	var validity *memory.Buffer
+	for _, s := range srcs {
+		if s == nil || s.NullN() == 0 {
+			continue
+		}
+		if validity == nil {
+			validity = memory.NewResizableBuffer(mem)
+			validity.Resize(int(bitutil.BytesForBits(int64(n))))
+			bitutil.SetBitsTo(validity.Bytes(), 0, int64(n), true)
+		}
+		vb := validity.Bytes()
+		for i := range n {
+			if s.IsNull(i) {
+				bitutil.ClearBit(vb, i)
+			}
+		}
+	}
+	nulls := 0
+	if validity != nil {
+		nulls = n - bitutil.CountSetBits(validity.Bytes(), 0, n)
+	}
+	data := array.NewData(arrow.PrimitiveTypes.Float32, n, []*memory.Buffer{validity, buf}, nil, nulls, 0)
+	buf.Release()
+	if validity != nil {
+		validity.Release()
+	}
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// vectorDistance computes one distance function over the rows of x and a
+// query: a constant vector or a second vector column.
+func vectorDistance(mem memory.Allocator, name string, x arrow.Array, q kernels.Value, n int) (arrow.Array, error) {
+	base, d, err := vectorRows(x)
+	if err != nil {
+		return nil, err
+	}
+	buf, out := newFloat32s(mem, n)
+	fail := func(err error) (arrow.Array, error) {
+		buf.Release()
+		return nil, err
+	}
+	if q.IsScalar() {
+		qv, _ := q.Scalar.([]float32)
+		if len(qv) != d {
+			return fail(core.Errorf(core.KindCompute, "%s between vectors of dimension %d and %d", name, d, len(qv)))
+		}
+		if n > 0 {
+			if err := distancesTo(name, qv, base, d, out); err != nil {
+				return fail(err)
+			}
+		}
+		return float32Result(mem, n, buf, x), nil
+	}
+	other, d2, err := vectorRows(q.Array)
+	if err != nil {
+		return fail(err)
+	}
+	if d2 != d {
+		return fail(core.Errorf(core.KindCompute, "%s between vectors of dimension %d and %d", name, d, d2))
+	}
+	for i := range n {
+		if err := distancesTo(name, other[i*d:(i+1)*d], base[i*d:(i+1)*d], d, out[i:i+1]); err != nil {
+			return fail(err)
+		}
+	}
+	return float32Result(mem, n, buf, x, q.Array), nil
+}
+
+// distancesTo writes the distance from q to each of the len(out) vectors of
+// base, with the vector package's kernels.
+func distancesTo(name string, q, base []float32, d int, out []float32) error {
+	switch name {
+	case "vec.l2_distance":
+		return vector.Distances(vector.KernelL2, q, base, nil, out)
+	case "vec.squared_l2_distance":
+		return vector.Distances(vector.KernelSquaredL2, q, base, nil, out)
+	case "vec.l1_distance":
+		return vector.Distances(vector.KernelL1, q, base, nil, out)
+	case "vec.inner_product", "vec.negative_inner_product":
+		if err := vector.Distances(vector.KernelDot, q, base, nil, out); err != nil {
+			return err
+		}
+		if name == "vec.negative_inner_product" {
+			for i := range out {
+				out[i] = -out[i]
+			}
+		}
+		return nil
+	case "vec.cosine_distance", "vec.cosine_similarity":
+		norms := make([]float32, len(out))
+		if err := vector.Norms(base, d, norms); err != nil {
+			return err
+		}
+		if err := vector.Distances(vector.KernelCosine, q, base, norms, out); err != nil {
+			return err
+		}
+		if name == "vec.cosine_similarity" {
+			for i := range out {
+				out[i] = 1 - out[i]
+			}
+		}
+		return nil
+	}
+	return core.Errorf(core.KindInternal, "unknown vector distance %s", name)
+}
+
+func init() {
+	for call := range lazy.VectorDistances {
+		name := call
+		registerEval(name, func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+			x, q := args[0], args[1]
+			if x.IsScalar() && !q.IsScalar() {
+				x, q = q, x // distances are symmetric
+			}
+			xa, err := materializeVector(mem, x, n)
+			if err != nil {
+				return nil, err
+			}
+			defer xa.Release()
+			return vectorDistance(mem, name, xa, q, n)
+		})
+	}
+	registerEval("vec.norm", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		xa, err := materializeVector(mem, args[0], n)
+		if err != nil {
+			return nil, err
+		}
+		defer xa.Release()
+		base, d, err := vectorRows(xa)
+		if err != nil {
+			return nil, err
+		}
+		buf, out := newFloat32s(mem, n)
+		if n > 0 {
+			if err := vector.Norms(base, d, out); err != nil {
+				buf.Release()
+				return nil, err
+			}
+		}
+		return float32Result(mem, n, buf, xa), nil
+	})
+	registerEval("vec.dims", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		d := int64(lazy.VectorDim(c.Args[0].DataType()))
+		b := array.NewInt64Builder(mem)
+		defer b.Release()
+		b.Reserve(n)
+		for i := range n {
+			if !args[0].IsScalar() && args[0].Array.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.UnsafeAppend(d)
+			}
+		}
+		return b.NewArray(), nil
+	})
+	registerEval("vec.as_text", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		xa, err := materializeVector(mem, args[0], n)
+		if err != nil {
+			return nil, err
+		}
+		defer xa.Release()
+		base, d, err := vectorRows(xa)
+		if err != nil {
+			return nil, err
+		}
+		b := array.NewStringBuilder(mem)
+		defer b.Release()
+		for i := range n {
+			if xa.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(lazy.FormatVector(base[i*d : (i+1)*d]))
+			}
+		}
+		return b.NewArray(), nil
+	})
+	registerEval("vec.from_text", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		return materializeVector(mem, args[0], n)
+	})
+}
+
+// materializeVector returns a vector Value as an array of n rows: a
+// constant vector is repeated.
+func materializeVector(mem memory.Allocator, v kernels.Value, n int) (arrow.Array, error) {
+	if !v.IsScalar() {
+		v.Array.Retain()
+		return v.Array, nil
+	}
+	q, ok := v.Scalar.([]float32)
+	if !ok {
+		return nil, core.Errorf(core.KindCompute, "a null vector constant is not supported here")
+	}
+	d := len(q)
+	buf, out := newFloat32s(mem, n*d)
+	for i := range n {
+		copy(out[i*d:(i+1)*d], q)
+	}
+	child := array.NewData(arrow.PrimitiveTypes.Float32, n*d, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	buf.Release()
+	defer child.Release()
+	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{nil}, []arrow.ArrayData{child}, 0, 0)
+	defer data.Release()
+	return array.MakeFromData(data), nil
+}
