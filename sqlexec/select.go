@@ -300,8 +300,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 				return nil, tableNotFound(f.WildCard.Table.O, rel.quals(), "table or alias")
 			}
 			seen := map[string]bool{}
-			for _, c := range rel.visible() {
-				if (q != "" && c.qual != q) || seen[c.phys] {
+			for _, c := range rel.cols {
+				// t.* includes t's own keys of FULL JOIN … USING, * the merged key.
+				if c.hidden || (q == "" && c.qualOnly) || (q != "" && c.qual != q) || seen[c.phys] {
 					continue
 				}
 				seen[c.phys] = true
