@@ -8,15 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/sqlexec"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// tpchSchemas are the TPC-H tables as tpchgen-cli writes them to Parquet
-// (every column required), without rows: planning needs only schemas.
-func tpchSchemas() map[string]lazy.Plan {
+var tpchTableNames = []string{"region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"}
+
+// tpchSchema is a TPC-H table as tpchgen-cli writes it to Parquet (every
+// column required).
+func tpchSchema(name string) *arrow.Schema {
 	i64, i32 := arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Int32
 	str, date := arrow.BinaryTypes.StringView, arrow.FixedWidthTypes.Date32
 	dec := &arrow.Decimal128Type{Precision: 15, Scale: 2}
@@ -31,9 +32,14 @@ func tpchSchemas() map[string]lazy.Plan {
 		"orders":   {{Name: "o_orderkey", Type: i64}, {Name: "o_custkey", Type: i64}, {Name: "o_orderstatus", Type: str}, {Name: "o_totalprice", Type: dec}, {Name: "o_orderdate", Type: date}, {Name: "o_orderpriority", Type: str}, {Name: "o_clerk", Type: str}, {Name: "o_shippriority", Type: i32}, {Name: "o_comment", Type: str}},
 		"lineitem": {{Name: "l_orderkey", Type: i64}, {Name: "l_partkey", Type: i64}, {Name: "l_suppkey", Type: i64}, {Name: "l_linenumber", Type: i32}, {Name: "l_quantity", Type: dec}, {Name: "l_extendedprice", Type: dec}, {Name: "l_discount", Type: dec}, {Name: "l_tax", Type: dec}, {Name: "l_returnflag", Type: str}, {Name: "l_linestatus", Type: str}, {Name: "l_shipdate", Type: date}, {Name: "l_commitdate", Type: date}, {Name: "l_receiptdate", Type: date}, {Name: "l_shipinstruct", Type: str}, {Name: "l_shipmode", Type: str}, {Name: "l_comment", Type: str}},
 	}
+	return arrow.NewSchema(tables[name], nil)
+}
+
+// tpchSchemas are the TPC-H tables without rows: planning needs only schemas.
+func tpchSchemas() map[string]lazy.Plan {
 	out := map[string]lazy.Plan{}
-	for name, fields := range tables {
-		out[name] = lazy.NewScan(core.NewTable(arrow.NewSchema(fields, nil), nil))
+	for _, name := range tpchTableNames {
+		out[name] = lazy.NewScan(namedSource{name, tpchSchema(name)})
 	}
 	return out
 }
