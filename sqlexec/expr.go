@@ -26,7 +26,10 @@ type translator struct {
 	// ORDER BY), translated over rel; a column of rel wins over an alias.
 	aliases map[string]lazy.Expr
 	pending []*pendingSub
-	clause  string // shown in errors: "WHERE", "the SELECT list"
+	// pre are helper columns that window functions read, computed over rel
+	// before the expressions (window.go).
+	pre    []helperColumn
+	clause string // shown in errors: "WHERE", "the SELECT list"
 }
 
 // pendingSub is a scalar subquery met in an expression: its value is the
@@ -153,6 +156,10 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 	case *ast.FuncCastExpr:
 		return t.cast(x)
 	case *ast.AggregateFuncExpr:
+		if !t.allowAgg && t.clause == windowClause {
+			return nil, notSupported("aggregates inside a window function (%s), a window over a GROUP BY's result, "+
+				"are not supported; aggregate in a subquery first", restore(x))
+		}
 		if !t.allowAgg {
 			return nil, core.Errorf(core.KindInvalidInput, "aggregate %s is not allowed in %s", restore(x), t.clause)
 		}

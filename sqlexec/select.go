@@ -371,6 +371,10 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	var extra []lazy.Expr // hidden sort columns, over the relation the projection reads
 	var extraFor []int
 	if grouped {
+		if len(t.pre) > 0 {
+			return nil, notSupported("this window function in a query with GROUP BY or aggregates is not supported; " +
+				"aggregate in a subquery first")
+		}
 		var orderExprs []lazy.Expr
 		for _, k := range order {
 			if k.field < 0 {
@@ -400,6 +404,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 			return nil, err
 		}
 		if rel, err = b.flush(rel, ot.pending); err != nil {
+			return nil, err
+		}
+		if rel, err = b.withPre(rel, append(append([]helperColumn{}, t.pre...), ot.pre...)); err != nil {
 			return nil, err
 		}
 		for i, k := range order {
