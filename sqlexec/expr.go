@@ -580,8 +580,19 @@ func likeExpr(v lazy.Expr, pat string, escape byte) lazy.Expr {
 	case len(pieces) == 3 && pieces[0].wild == '%' && pieces[1].wild == 0 && pieces[2].wild == '%':
 		return call("str.contains", map[string]any{"literal": true, "strict": true}, v, str(pieces[1].text))
 	}
+	// A leading or trailing % is an unanchored end rather than ^.* or .*$,
+	// which Go's regexp engine would try from every position.
 	var re strings.Builder
-	re.WriteString("(?s)^")
+	re.WriteString("(?s)")
+	if pieces[0].wild == '%' {
+		pieces = pieces[1:]
+	} else {
+		re.WriteString("^")
+	}
+	anchorEnd := true
+	if pieces[len(pieces)-1].wild == '%' {
+		pieces, anchorEnd = pieces[:len(pieces)-1], false
+	}
 	for _, p := range pieces {
 		switch p.wild {
 		case '%':
@@ -592,7 +603,9 @@ func likeExpr(v lazy.Expr, pat string, escape byte) lazy.Expr {
 			re.WriteString(regexpQuote(p.text))
 		}
 	}
-	re.WriteString("$")
+	if anchorEnd {
+		re.WriteString("$")
+	}
 	return call("str.contains", map[string]any{"literal": false, "strict": true}, v, str(re.String()))
 }
 
