@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py --quick    # smoke check with small sizes; prints, writes nothing
     .venv/bin/python bench/run.py --tpch-only [--sf 1]   # only TPC-H; replaces its section in BENCHMARKS.md
     .venv/bin/python bench/run.py --vector-only          # only vector search; replaces its section
+    .venv/bin/python bench/run.py --tpch-sql-only [--sf 1]   # only TPC-H in SQL; replaces its section
 
 What is measured
   1. The round trip of a trivial query, from Python call to a result in hand:
@@ -14,6 +15,10 @@ What is measured
   3. TPC-H (bench/tpch.py): the 22 queries on alopex, Polars and DuckDB over the same Parquet
      files at scale factor ``--sf`` (default 1; 0.1 with --quick), results checked against DuckDB,
      peak memory per engine.
+  4. Vector search (bench/vector_bench.py).
+  5. TPC-H in SQL (bench/tpch_sql.py): the same 22 SQL texts on alopex, DuckDB and Polars
+     (``pl.SQLContext``), results checked against DuckDB, and alopex's SQL planning time per query
+     (``go test -bench PlanTPCH ./sqlexec``).
 
 Every timing is ``time.perf_counter`` around one call, after warm-up calls; we
 report the median (and the 95th percentile for round trips).
@@ -487,6 +492,21 @@ def run_vector(args: argparse.Namespace, m: dict[str, str], log: Callable[[str],
     return mod.run(args.vector_n, args.quick, log, machine=desc)
 
 
+def run_tpch_sql(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+    import importlib.util
+
+    name = "alopex_bench_tpch_sql"
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parent / "tpch_sql.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look their module up there
+    spec.loader.exec_module(mod)
+    res = mod.run(args.sf, load_tpch().parse_queries(args.tpch_queries), log=log)
+    return mod.section(res, machine=m)
+
+
+TPCH_SQL_HEADING = "## 5. TPC-H in SQL"
+
+
 def replace_section(old: str, heading: str, section: str) -> str:
     """``old`` (a BENCHMARKS.md) with the section under ``heading`` replaced (appended if absent)."""
     start = old.find(heading)
@@ -524,6 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--vector-only", action="store_true",
                    help="run only the vector search benchmark and replace its section of the existing report")
     p.add_argument("--no-vector", action="store_true", help="skip the vector search benchmark")
+    p.add_argument("--tpch-sql-only", action="store_true",
+                   help="run only TPC-H in SQL and replace its section of the existing report")
+    p.add_argument("--no-tpch-sql", action="store_true", help="skip TPC-H in SQL")
     p.add_argument("--vector-n", type=int, default=200_000, help="size of the synthetic vector set (default 200,000)")
     args = p.parse_args(argv)
     if args.sf is None:
@@ -564,6 +587,16 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote the vector section of {out} ({time.perf_counter() - started:.0f} s)")
         return 0
 
+    if args.tpch_sql_only:
+        section = run_tpch_sql(args, m, log)
+        if out is None:
+            print(section)
+        else:
+            old = out.read_text() if out.exists() else ""
+            out.write_text(replace_section(old, TPCH_SQL_HEADING, section + "\n") if old else section)
+            log(f"wrote the TPC-H SQL section of {out} ({time.perf_counter() - started:.0f} s)")
+        return 0
+
     log(f"round trips: {reps} calls each, {args.rounds} rounds, {warmup} warm-up calls")
     trivial, filtered, keep = roundtrip_cases(args.tiny_rows, args.filter_rows)
     run_roundtrips(trivial + filtered, reps, warmup, args.rounds)
@@ -577,10 +610,13 @@ def main(argv: list[str] | None = None) -> int:
     gc.collect()
     tpch = "" if args.no_tpch else run_tpch(args, m, log)
     vector = "" if args.no_vector else run_vector(args, m, log)
+    tpch_sql = "" if args.no_tpch or args.no_tpch_sql else run_tpch_sql(args, m, log)
     elapsed = time.perf_counter() - started
     text = report(m, when, args, trivial, filtered, numpy_cases, sizes, elapsed, tpch)
     if vector:
         text = replace_section(text, VECTOR_HEADING, vector + "\n")
+    if tpch_sql:
+        text = replace_section(text, TPCH_SQL_HEADING, tpch_sql + "\n")
     if out is None:
         print(text)
     else:

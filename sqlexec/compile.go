@@ -114,6 +114,9 @@ type column struct {
 	name   string
 	phys   string
 	hidden bool // helper columns: not expanded by *, not in the output
+	// qualOnly columns answer only qualified references (t.k): the sides'
+	// keys of FULL JOIN … USING (k), whose plain k is their COALESCE.
+	qualOnly bool
 }
 
 // relation is a plan with the SQL names of its columns.
@@ -134,7 +137,7 @@ func newRelation(p lazy.Plan, qual string) *relation {
 func (r *relation) visible() []column {
 	var out []column
 	for _, c := range r.cols {
-		if !c.hidden {
+		if !c.hidden && !c.qualOnly {
 			out = append(out, c)
 		}
 	}
@@ -149,7 +152,7 @@ func (r *relation) find(qual, name string) []int {
 	lq := strings.ToLower(qual)
 	seenPhys := map[string]bool{}
 	for i, c := range r.cols {
-		if c.hidden || !strings.EqualFold(c.name, name) || (qual != "" && c.qual != lq) {
+		if c.hidden || !strings.EqualFold(c.name, name) || (qual != "" && c.qual != lq) || (qual == "" && c.qualOnly) {
 			continue
 		}
 		if seenPhys[c.phys] { // USING columns appear under both qualifiers

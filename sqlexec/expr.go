@@ -26,7 +26,10 @@ type translator struct {
 	// ORDER BY), translated over rel; a column of rel wins over an alias.
 	aliases map[string]lazy.Expr
 	pending []*pendingSub
-	clause  string // shown in errors: "WHERE", "the SELECT list"
+	// pre are helper columns that window functions read, computed over rel
+	// before the expressions (window.go).
+	pre    []helperColumn
+	clause string // shown in errors: "WHERE", "the SELECT list"
 }
 
 // pendingSub is a scalar subquery met in an expression: its value is the
@@ -153,6 +156,10 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 	case *ast.FuncCastExpr:
 		return t.cast(x)
 	case *ast.AggregateFuncExpr:
+		if !t.allowAgg && t.clause == windowClause {
+			return nil, notSupported("aggregates inside a window function (%s), a window over a GROUP BY's result, "+
+				"are not supported; aggregate in a subquery first", restore(x))
+		}
 		if !t.allowAgg {
 			return nil, core.Errorf(core.KindInvalidInput, "aggregate %s is not allowed in %s", restore(x), t.clause)
 		}
@@ -573,8 +580,19 @@ func likeExpr(v lazy.Expr, pat string, escape byte) lazy.Expr {
 	case len(pieces) == 3 && pieces[0].wild == '%' && pieces[1].wild == 0 && pieces[2].wild == '%':
 		return call("str.contains", map[string]any{"literal": true, "strict": true}, v, str(pieces[1].text))
 	}
+	// A leading or trailing % is an unanchored end rather than ^.* or .*$,
+	// which Go's regexp engine would try from every position.
 	var re strings.Builder
-	re.WriteString("(?s)^")
+	re.WriteString("(?s)")
+	if pieces[0].wild == '%' {
+		pieces = pieces[1:]
+	} else {
+		re.WriteString("^")
+	}
+	anchorEnd := true
+	if pieces[len(pieces)-1].wild == '%' {
+		pieces, anchorEnd = pieces[:len(pieces)-1], false
+	}
 	for _, p := range pieces {
 		switch p.wild {
 		case '%':
@@ -585,7 +603,9 @@ func likeExpr(v lazy.Expr, pat string, escape byte) lazy.Expr {
 			re.WriteString(regexpQuote(p.text))
 		}
 	}
-	re.WriteString("$")
+	if anchorEnd {
+		re.WriteString("$")
+	}
 	return call("str.contains", map[string]any{"literal": false, "strict": true}, v, str(re.String()))
 }
 

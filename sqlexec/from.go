@@ -257,9 +257,6 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 	if j.NaturalJoin {
 		return nil, notSupported("NATURAL JOIN is not supported; use JOIN … USING (…)")
 	}
-	if j.StraightJoin {
-		return nil, notSupported("STRAIGHT_JOIN is not supported; use JOIN")
-	}
 	l, err := b.fromRel(j.Left)
 	if err != nil {
 		return nil, err
@@ -269,10 +266,15 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 		return nil, err
 	}
 	how := lazy.JoinInner
-	switch j.Tp {
-	case ast.LeftJoin:
+	switch {
+	case j.StraightJoin: // FULL [OUTER] JOIN, rewritten before parsing (fulljoin.go)
+		how = lazy.JoinFull
+		if j.On == nil && len(j.Using) == 0 {
+			return nil, core.Errorf(core.KindInvalidInput, "FULL JOIN needs ON or USING")
+		}
+	case j.Tp == ast.LeftJoin:
 		how = lazy.JoinLeft
-	case ast.RightJoin:
+	case j.Tp == ast.RightJoin:
 		how = lazy.JoinRight
 	}
 	if j.Tp == ast.CrossJoin && j.On == nil && len(j.Using) == 0 {
@@ -280,6 +282,7 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 	}
 	var lks, rks []lazy.Expr
 	var rest []ast.ExprNode
+	var lIdx, rIdx []int
 	if len(j.Using) > 0 {
 		for _, c := range j.Using {
 			li, ri := l.find("", c.Name.O), r.find("", c.Name.O)
@@ -289,6 +292,7 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 			if len(ri) != 1 {
 				return nil, usingErr(c.Name.O, r, len(ri))
 			}
+			lIdx, rIdx = append(lIdx, li[0]), append(rIdx, ri[0])
 			lks = append(lks, col(l.cols[li[0]].phys))
 			rks = append(rks, col(r.cols[ri[0]].phys))
 		}
@@ -333,6 +337,9 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 			}
 		case how == lazy.JoinInner:
 			after = append(after, c)
+		case how == lazy.JoinFull:
+			return nil, notSupported("the ON condition %s of a FULL JOIN is not supported: "+
+				"only equalities between the two sides are", restore(c))
 		default:
 			return nil, notSupported("the ON condition %s of an outer join is not supported: "+
 				"only equalities between the two sides and conditions on the outer join's inner side are", restore(c))
@@ -348,7 +355,43 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
+	if how == lazy.JoinFull && len(j.Using) > 0 {
+		return b.coalesceUsing(out, j.Using, lIdx, rIdx, len(l.cols))
+	}
 	return b.filter(out, after, "ON")
+}
+
+// coalesceUsing gives FULL JOIN … USING (k) its one column k, the value of
+// whichever side has a row: COALESCE(l.k, r.k). It takes the left key's
+// place among the columns; the two sides' own key columns stay readable
+// qualified (l.k, r.k) but not as plain k nor through *. A full join keeps
+// every column of both sides in order, so the keys are found by position:
+// lIdx into the left relation's columns, rIdx into the right one's, which
+// follow the nLeft left ones.
+func (b *builder) coalesceUsing(rel *relation, using []*ast.ColumnName, lIdx, rIdx []int, nLeft int) (*relation, error) {
+	var exprs []lazy.Expr
+	merged := map[int]column{}
+	qualOnly := map[int]bool{}
+	for i, u := range using {
+		lc, rc := rel.cols[lIdx[i]], rel.cols[nLeft+rIdx[i]]
+		name := b.fresh("using")
+		exprs = append(exprs, &lazy.Alias{X: call("coalesce", nil, col(lc.phys), col(rc.phys)), Name: name})
+		merged[lIdx[i]] = column{name: u.Name.O, phys: name}
+		qualOnly[lIdx[i]], qualOnly[nLeft+rIdx[i]] = true, true
+	}
+	p, err := lazy.NewWithColumns(rel.plan, exprs)
+	if err != nil {
+		return nil, err
+	}
+	out := &relation{plan: p}
+	for i, c := range rel.cols {
+		if m, ok := merged[i]; ok {
+			out.cols = append(out.cols, m)
+		}
+		c.qualOnly = c.qualOnly || qualOnly[i]
+		out.cols = append(out.cols, c)
+	}
+	return out, nil
 }
 
 func usingErr(name string, r *relation, n int) error {

@@ -38,11 +38,15 @@ func parse(query string) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
+	text, edits, err := rewriteFullJoins(text)
+	if err != nil {
+		return nil, err
+	}
 	p := parsers.Get().(*parser.Parser)
 	defer parsers.Put(p)
 	stmts, _, err := p.ParseSQL(text)
 	if err != nil {
-		return nil, syntaxError(query, err)
+		return nil, syntaxError(query, text, edits, err)
 	}
 	switch len(stmts) {
 	case 0:
@@ -58,15 +62,35 @@ func parse(query string) (*parsed, error) {
 var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)
 
 // syntaxError turns a TiDB parse error into a SQLSyntaxError with the
-// line, the column and the text near the problem.
-func syntaxError(query string, err error) error {
+// line, the column and the text near the problem. The parser read text,
+// which is query after edits of different lengths: positions and the text
+// near are mapped back to query.
+func syntaxError(query, text string, edits []textEdit, err error) error {
 	m := tidbSyntaxRe.FindStringSubmatch(err.Error())
 	if m == nil {
 		return core.Errorf(core.KindSQLSyntax, "SQL syntax error: %v", err)
 	}
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
-	near := strings.TrimSpace(m[3])
+	near := m[3]
+	if len(edits) > 0 {
+		off := offsetOf(text, line, col)
+		line, col = lineCol(query, originalOffset(off, edits))
+		// The parser's near text is the rest of its text from the
+		// offending token: find where it starts, at or before off.
+		at := -1
+		for k := 0; near != "" && k < len(text); k++ {
+			i := strings.Index(text[k:], near)
+			if i < 0 || k+i > off {
+				break
+			}
+			at, k = k+i, k+i
+		}
+		if at >= 0 {
+			near = query[originalOffset(at, edits):]
+		}
+	}
+	near = strings.TrimSpace(near)
 	if len(near) > 40 {
 		near = near[:40] + "…"
 	}

@@ -300,8 +300,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 				return nil, tableNotFound(f.WildCard.Table.O, rel.quals(), "table or alias")
 			}
 			seen := map[string]bool{}
-			for _, c := range rel.visible() {
-				if (q != "" && c.qual != q) || seen[c.phys] {
+			for _, c := range rel.cols {
+				// t.* includes t's own keys of FULL JOIN … USING, * the merged key.
+				if c.hidden || (q == "" && c.qualOnly) || (q != "" && c.qual != q) || seen[c.phys] {
 					continue
 				}
 				seen[c.phys] = true
@@ -370,6 +371,10 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	var extra []lazy.Expr // hidden sort columns, over the relation the projection reads
 	var extraFor []int
 	if grouped {
+		if len(t.pre) > 0 {
+			return nil, notSupported("this window function in a query with GROUP BY or aggregates is not supported; " +
+				"aggregate in a subquery first")
+		}
 		var orderExprs []lazy.Expr
 		for _, k := range order {
 			if k.field < 0 {
@@ -399,6 +404,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 			return nil, err
 		}
 		if rel, err = b.flush(rel, ot.pending); err != nil {
+			return nil, err
+		}
+		if rel, err = b.withPre(rel, append(append([]helperColumn{}, t.pre...), ot.pre...)); err != nil {
 			return nil, err
 		}
 		for i, k := range order {
