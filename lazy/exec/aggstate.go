@@ -966,7 +966,7 @@ func quantileOf(v []float64, q float64, interp string) float64 {
 // encoded value.
 type nUniqueState struct {
 	groups int
-	pairs  [][2]int64          // (group, value), duplicates included
+	pairs  [][][2]int64        // chunks of (group, value), duplicates included
 	nulls  map[int32]struct{}  // groups that saw a null
 	strs   map[string]struct{} // 4-byte group id + encoded value
 	buf    []byte
@@ -1009,14 +1009,15 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 			vals = intKeys(arr, nil)
 		}
 		nulls := arr.NullN() > 0
-		s.pairs = slices.Grow(s.pairs, len(gids))
+		chunk := make([][2]int64, 0, len(gids))
 		for i, g := range gids {
 			if nulls && arr.IsNull(i) {
 				s.nulls[g] = struct{}{}
 				continue
 			}
-			s.pairs = append(s.pairs, [2]int64{int64(g), vals[i]})
+			chunk = append(chunk, [2]int64{int64(g), vals[i]})
 		}
+		s.pairs = append(s.pairs, chunk)
 		return
 	}
 	if s.strs == nil {
@@ -1038,17 +1039,23 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 func (s *nUniqueState) buildByGroup() {
 	s.byGroup.Do(func() {
 		s.offs = make([]int32, s.groups+1)
-		for _, p := range s.pairs {
-			s.offs[p[0]+1]++
+		n := 0
+		for _, c := range s.pairs {
+			for _, p := range c {
+				s.offs[p[0]+1]++
+			}
+			n += len(c)
 		}
 		for i := 1; i < len(s.offs); i++ {
 			s.offs[i] += s.offs[i-1]
 		}
 		fill := append([]int32(nil), s.offs[:s.groups]...)
-		s.ivals = make([]int64, len(s.pairs))
-		for _, p := range s.pairs {
-			s.ivals[fill[p[0]]] = p[1]
-			fill[p[0]]++
+		s.ivals = make([]int64, n)
+		for _, c := range s.pairs {
+			for _, p := range c {
+				s.ivals[fill[p[0]]] = p[1]
+				fill[p[0]]++
+			}
 		}
 		s.soffs = make([]int32, s.groups+1)
 		for k := range s.strs {
@@ -1076,10 +1083,15 @@ func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 	if len(o.svals) > 0 && s.strs == nil {
 		s.strs = map[string]struct{}{}
 	}
+	total := 0
+	for _, g := range srcG {
+		total += int(o.offs[g+1] - o.offs[g])
+	}
+	chunk := make([][2]int64, 0, total)
 	for i, g := range srcG {
 		d := dstG[i]
 		for _, v := range o.ivals[o.offs[g]:o.offs[g+1]] {
-			s.pairs = append(s.pairs, [2]int64{int64(d), v})
+			chunk = append(chunk, [2]int64{int64(d), v})
 		}
 		if o.soffs[g] < o.soffs[g+1] {
 			prefix := string(binary.LittleEndian.AppendUint32(nil, uint32(d)))
@@ -1090,6 +1102,9 @@ func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 		if _, ok := o.nulls[g]; ok {
 			s.nulls[d] = struct{}{}
 		}
+	}
+	if len(chunk) > 0 {
+		s.pairs = append(s.pairs, chunk)
 	}
 }
 
