@@ -243,50 +243,6 @@ func (s *store) writeResults(res []item, ids []int64, dists []float32) {
 // exactBlock is how many rows exact search computes distances for at once.
 const exactBlock = 256
 
-// exactGroup is how many queries an unfiltered exact search takes through
-// the base together: each block of exactBlock rows is read from memory once
-// per group instead of once per query. Scanning is memory-bound otherwise:
-// at 200,000 × 128 one query streams 100 MB (95 q/s on the bench machine).
-const exactGroup = 32
-
-// exactMany is exact for a group of queries without a filter; heaps and
-// scratch must hold one entry per query.
-func (s *store) exactMany(qs [][]float32, k int, heaps []maxHeap, scratch []float32) [][]item {
-	for i := range heaps {
-		heaps[i] = heaps[i][:0]
-	}
-	rows, d := s.rows(), s.dim
-	for b := 0; b < rows; b += exactBlock {
-		e := min(b+exactBlock, rows)
-		base := s.vecs[b*d : e*d]
-		out := scratch[:e-b]
-		for qi, q := range qs {
-			if s.metric == L2 {
-				for i := range out {
-					out[i] = sqL2(q, base[i*d:(i+1)*d:(i+1)*d])
-				}
-			} else {
-				for i := range out {
-					out[i] = 1 - dot(q, base[i*d:(i+1)*d:(i+1)*d])
-				}
-			}
-			h := &heaps[qi]
-			for i, dv := range out {
-				if len(*h) < k {
-					h.push(item{dv, uint32(b + i)})
-				} else if it := (item{dv, uint32(b + i)}); it.less((*h)[0]) {
-					h.replaceTop(it)
-				}
-			}
-		}
-	}
-	res := make([][]item, len(qs))
-	for i := range heaps {
-		res[i] = heaps[i].sortAscending(nil)
-	}
-	return res
-}
-
 // exact finds the k nearest rows to q among those acc accepts (nil: all)
 // by computing every distance; h is scratch.
 func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []float32) []item {
