@@ -14,3 +14,9 @@ func dotTile4x3AVX2(q *float32, qStride int, x *float32, xStride int, n int, out
 
 //go:noescape
 func dotTile4x6AVX512(q *float32, qStride int, x *float32, xStride int, n int, out *[24]float32)
+
+//go:noescape
+func sqL2GatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+
+//go:noescape
+func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32)

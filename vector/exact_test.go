@@ -92,3 +92,26 @@ func BenchmarkDotTile(b *testing.B) {
 		})
 	}
 }
+
+// TestDistManyMatchesDist checks the gather kernels against the pairwise
+// distance on every metric and on dimensions with and without a tail.
+func TestDistManyMatchesDist(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, metric := range []Metric{L2, InnerProduct} {
+		for _, d := range []int{3, 8, 16, 24, 40, 128, 136} {
+			s, _ := newStore(d, metric)
+			n := 50
+			s.appendRows(randVec(r, n*d), seq(n))
+			q := randVec(r, d)
+			ids := []uint32{7, 0, 49, 3, 3, 12}
+			out := make([]float32, len(ids)+1)
+			s.distMany(q, ids, out)
+			for i, id := range ids {
+				want := s.dist(q, id)
+				if math.Abs(float64(out[i]-want)) > 1e-4*(1+math.Abs(float64(want))) {
+					t.Fatalf("%v d=%d: distMany[%d] = %v, dist = %v", metric, d, i, out[i], want)
+				}
+			}
+		}
+	}
+}

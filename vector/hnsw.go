@@ -240,8 +240,10 @@ func (h *HNSW) greedyLocked(q []float32, cur uint32, curDist float32, l int, s *
 	for changed := true; changed; {
 		changed = false
 		s.nb = h.readLinks(cur, l, s.nb)
-		for _, n := range s.nb {
-			if d := h.dist(q, n); d < curDist {
+		dd := s.distBuf(len(s.nb))
+		h.distMany(q, s.nb, dd)
+		for i, n := range s.nb {
+			if d := dd[i]; d < curDist {
 				cur, curDist, changed = n, d, true
 			}
 		}
@@ -277,11 +279,16 @@ func (h *HNSW) searchLayerBuild(q []float32, ep uint32, l int, s *searcher) []it
 			break
 		}
 		s.nb = h.readLinks(c.id, l, s.nb)
+		nb := s.nb[:0]
 		for _, n := range s.nb {
-			if vl.visit(n) {
-				continue
+			if !vl.visit(n) {
+				nb = append(nb, n)
 			}
-			d := h.dist(q, n)
+		}
+		dd := s.distBuf(len(nb))
+		h.distMany(q, nb, dd)
+		for i, n := range nb {
+			d := dd[i]
 			if len(s.top) < ef || d < lower {
 				s.cand.push(item{d, n})
 				if len(s.top) < ef {
@@ -385,6 +392,15 @@ type searcher struct {
 	sorted, sel, kept []item
 	prune             []item
 	exactDist         []float32
+	nbDist            []float32 // distances of nb, from distMany
+}
+
+// distBuf returns scratch room for n distances.
+func (s *searcher) distBuf(n int) []float32 {
+	if cap(s.nbDist) < n {
+		s.nbDist = make([]float32, max(n, 64))
+	}
+	return s.nbDist[:n]
 }
 
 // visitList marks visited nodes with the current epoch; moving to the next

@@ -62,8 +62,11 @@ func (h *HNSW) searchGraph(q []float32, k, ef int, acc *accept, s *searcher) []i
 		for changed := true; changed; {
 			changed = false
 			ln := h.links(cur, l)
-			for _, n := range ln[1 : 1+ln[0]] {
-				if d := h.dist(q, n); d < curDist {
+			nb := ln[1 : 1+ln[0]]
+			dd := s.distBuf(len(nb))
+			h.distMany(q, nb, dd)
+			for i, n := range nb {
+				if d := dd[i]; d < curDist {
 					cur, curDist, changed = n, d, true
 				}
 			}
@@ -90,12 +93,17 @@ func (h *HNSW) searchGraph(q []float32, k, ef int, acc *accept, s *searcher) []i
 		}
 		o := int(c.id) * stride
 		ln := links0[o : o+stride : o+stride]
-		cnt := ln[0]
-		for _, n := range ln[1 : 1+cnt] {
-			if vl.visit(n) {
-				continue
+		nb := s.nb[:0]
+		for _, n := range ln[1 : 1+ln[0]] {
+			if !vl.visit(n) {
+				nb = append(nb, n)
 			}
-			d := h.dist(q, n)
+		}
+		s.nb = nb
+		dd := s.distBuf(len(nb))
+		h.distMany(q, nb, dd)
+		for i, n := range nb {
+			d := dd[i]
 			if len(top) < ef || d < lower {
 				cand.push(item{d, n})
 				if acc == nil || acc.allow.has(n) {
