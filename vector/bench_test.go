@@ -2,6 +2,7 @@ package vector
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -77,5 +78,55 @@ func BenchmarkHNSWSearch(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "q/s")
 		})
+	}
+}
+
+// BenchmarkFilteredCutoff compares, for filters allowing a fraction of the
+// 100,000 rows (every 1/fraction-th row), the graph walk (which steps
+// through rejected nodes until it holds ef accepted ones) with the exact
+// scan of the allowed rows; it reports q/s and the walk's recall@10. The
+// crossover sets exactCost (see preferExact).
+func BenchmarkFilteredCutoff(b *testing.B) {
+	_, qs, h := benchSet(b, true)
+	const k, ef = 10, 64
+	for _, pct := range []float64{0.1, 0.3, 1, 2, 3, 5, 10} {
+		step := int(100 / pct)
+		var allowed []int64
+		for i := 0; i < benchRows; i += step {
+			allowed = append(allowed, int64(i))
+		}
+		acc := h.resolve(&Filter{IDs: allowed})
+		nq := 200
+		want := make([][]item, nq)
+		s := &searcher{exactDist: make([]float32, exactBlock)}
+		for qi := range want {
+			want[qi] = slices.Clone(h.exact(qs[qi*benchDim:(qi+1)*benchDim], k, acc, &s.top, s.exactDist))
+		}
+		for _, mode := range []string{"graph", "exact"} {
+			b.Run(fmt.Sprintf("pct=%v/%s", pct, mode), func(b *testing.B) {
+				hits, total, i := 0, 0, 0
+				for b.Loop() {
+					qi := i % nq
+					q := qs[qi*benchDim : (qi+1)*benchDim]
+					var res []item
+					if mode == "graph" {
+						res = h.searchGraph(q, k, ef, acc, s)
+					} else {
+						res = h.exact(q, k, acc, &s.top, s.exactDist)
+					}
+					for _, r := range res {
+						for _, w := range want[qi] {
+							if r.id == w.id {
+								hits++
+							}
+						}
+					}
+					total += len(want[qi])
+					i++
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "q/s")
+				b.ReportMetric(float64(hits)/float64(total), "recall")
+			})
+		}
 	}
 }

@@ -302,7 +302,27 @@ func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []flo
 			}
 		}
 	} else {
-		acc.allow.each(rows, func(i uint32) { consider(s.dist(q, i), i) })
+		// Allowed rows in batches through distMany, which prefetches each
+		// next row: scattered rows otherwise cost a cache miss each.
+		var idBuf [exactBlock]uint32
+		batch := idBuf[:0]
+		flush := func() {
+			out := scratch[:len(batch)]
+			s.distMany(q, batch, out)
+			for j, dv := range out {
+				if len(*h) < k || dv <= (*h)[0].d {
+					consider(dv, batch[j])
+				}
+			}
+			batch = batch[:0]
+		}
+		acc.allow.each(rows, func(i uint32) {
+			batch = append(batch, i)
+			if len(batch) == exactBlock {
+				flush()
+			}
+		})
+		flush()
 	}
 	return h.sortAscending(nil)
 }
