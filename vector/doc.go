@@ -3,6 +3,8 @@
 //
 // Files: distance.go (kernels on vek32 with unrolled Go loops for short
 // vectors), store.go (vectors, ids and filters both indexes share), flat.go,
+// exact.go (exact search as a blocked matrix product; its AVX2 and AVX-512
+// tile kernels in dottile_amd64.s),
 // hnsw.go (layout and parallel build), hnsw_search.go (search, filters,
 // tombstones), format.go (the saved file format), heap.go and bitset.go.
 //

@@ -11,6 +11,7 @@ import (
 type Flat struct {
 	mu sync.RWMutex
 	store
+	norms   []float32 // ||x||² of each row, for L2 (see exact.go)
 	scratch sync.Pool // *flatScratch
 }
 
@@ -25,9 +26,26 @@ func NewFlat(dim int, metric Metric) (*Flat, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newFlatFromStore(s), nil
+}
+
+// newFlatFromStore wraps rows already in s (a new or a loaded index).
+func newFlatFromStore(s store) *Flat {
 	f := &Flat{store: s}
 	f.scratch.New = func() any { return &flatScratch{dist: make([]float32, exactBlock)} }
-	return f, nil
+	f.addNorms()
+	return f
+}
+
+// addNorms extends norms to every row (L2 only).
+func (f *Flat) addNorms() {
+	if f.metric != L2 {
+		return
+	}
+	for i := len(f.norms); i < f.rows(); i++ {
+		x := f.vec(uint32(i))
+		f.norms = append(f.norms, dot(x, x))
+	}
 }
 
 var _ Index = (*Flat)(nil)
@@ -53,6 +71,7 @@ func (f *Flat) Add(vectors []float32, ids []int64) error {
 		return err
 	}
 	f.appendRows(vectors, ids)
+	f.addNorms()
 	return nil
 }
 
@@ -72,9 +91,15 @@ func (f *Flat) Remove(ids []int64) (int, error) {
 			copy(f.vecs[int(i)*d:int(i+1)*d], f.vecs[int(last)*d:int(last+1)*d])
 			f.ext[i] = f.ext[last]
 			f.byExt[f.ext[i]] = i
+			if f.metric == L2 {
+				f.norms[i] = f.norms[last]
+			}
 		}
 		f.vecs = f.vecs[:int(last)*d]
 		f.ext = f.ext[:last]
+		if f.metric == L2 {
+			f.norms = f.norms[:last]
+		}
 		removed++
 	}
 	return removed, nil
@@ -88,21 +113,21 @@ func (f *Flat) Search(queries []float32, k, ef int, filter *Filter, ids []int64,
 		return err
 	}
 	acc := f.resolve(filter)
-	if acc == nil && nq > 1 {
-		groups := (nq + exactGroup - 1) / exactGroup
-		return parallelFor(groups, func(g int) error {
-			lo, hi := g*exactGroup, min((g+1)*exactGroup, nq)
-			qv := make([][]float32, hi-lo)
-			for i := range qv {
-				qv[i] = qs[(lo+i)*f.dim : (lo+i+1)*f.dim]
-			}
-			res := f.exactMany(qv, k, make([]maxHeap, len(qv)), make([]float32, exactBlock))
-			for i, r := range res {
-				qi := lo + i
-				f.writeResults(r, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
+	if acc == nil {
+		if f.rows() == 0 {
+			for qi := 0; qi < nq; qi++ {
+				f.writeResults(nil, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
 			}
 			return nil
-		})
+		}
+		res, err := f.exactAll(qs, nq, k, f.norms)
+		if err != nil {
+			return err
+		}
+		for qi, r := range res {
+			f.writeResults(r, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
+		}
+		return nil
 	}
 	return parallelFor(nq, func(qi int) error {
 		sc := f.scratch.Get().(*flatScratch)

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -342,9 +341,7 @@ func Decode(data []byte, name string) (Index, error) {
 		if r.off != len(data) {
 			return nil, r.fail(r.off, "%d bytes after the last section", len(data)-r.off)
 		}
-		f := &Flat{store: s}
-		f.scratch = sync.Pool{New: func() any { return &flatScratch{dist: make([]float32, exactBlock)} }}
-		return f, nil
+		return newFlatFromStore(s), nil
 	}
 	return decodeHNSW(r, m, moff, s)
 }

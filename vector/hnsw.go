@@ -51,6 +51,9 @@ type HNSW struct {
 	// Only during Add.
 	locks []sync.Mutex
 	epMu  sync.Mutex
+	// linked[i] is the lowest level at which node i has its own link list
+	// (notLinked before its first); rows from earlier Adds are 0.
+	linked []atomic.Uint32
 
 	visited sync.Pool // *visitList
 	search  sync.Pool // *searcher
@@ -170,10 +173,15 @@ func (h *HNSW) Add(vectors []float32, ids []int64) error {
 	h.appendRows(vectors, ids)
 	h.grow(first, h.rows())
 	h.locks = make([]sync.Mutex, h.rows())
-	defer func() { h.locks = nil }()
+	h.linked = make([]atomic.Uint32, h.rows())
+	for i := first; i < h.rows(); i++ {
+		h.linked[i].Store(notLinked)
+	}
+	defer func() { h.locks, h.linked = nil, nil }()
 	start := first
 	if h.entry < 0 {
 		h.entry, h.maxLevel = int64(first), int(h.levels[first])
+		h.linked[first].Store(0)
 		start++
 	}
 	return h.insertRange(start, h.rows())
@@ -230,8 +238,30 @@ func (h *HNSW) insert(c uint32, s *searcher) {
 		cur, curDist = h.greedyLocked(q, cur, curDist, l, s)
 	}
 	for l := min(level, top); l >= 0; l-- {
+		h.awaitLinked(cur, c, l)
 		cands := h.searchLayerBuild(q, cur, l, s)
 		cur = h.connect(c, cands, l, s)
+		h.linked[c].Store(uint32(l))
+	}
+}
+
+// notLinked marks a node whose insertion has not linked any level yet.
+const notLinked = math.MaxUint32
+
+// awaitLinked waits until ep, the entry point of c's search at level l,
+// has its own links at l. A concurrent insertion can hand c an entry point
+// found through a level above that is itself still being inserted; searched
+// from there, level l would offer c that one node, and c would end up with a
+// single link (hnswlib holds each inserting node's lock for the whole
+// insertion, which has the same effect). Waiting only on nodes inserted
+// before c (lower ids) rules out cycles of waits; an entry point inserted
+// after c is used as it is, and connect keeps the back-links it gets.
+func (h *HNSW) awaitLinked(ep, c uint32, l int) {
+	if ep >= c {
+		return
+	}
+	for h.linked[ep].Load() > uint32(l) {
+		runtime.Gosched()
 	}
 }
 
@@ -240,8 +270,10 @@ func (h *HNSW) greedyLocked(q []float32, cur uint32, curDist float32, l int, s *
 	for changed := true; changed; {
 		changed = false
 		s.nb = h.readLinks(cur, l, s.nb)
-		for _, n := range s.nb {
-			if d := h.dist(q, n); d < curDist {
+		dd := s.distBuf(len(s.nb))
+		h.distMany(q, s.nb, dd)
+		for i, n := range s.nb {
+			if d := dd[i]; d < curDist {
 				cur, curDist, changed = n, d, true
 			}
 		}
@@ -277,11 +309,16 @@ func (h *HNSW) searchLayerBuild(q []float32, ep uint32, l int, s *searcher) []it
 			break
 		}
 		s.nb = h.readLinks(c.id, l, s.nb)
+		nb := s.nb[:0]
 		for _, n := range s.nb {
-			if vl.visit(n) {
-				continue
+			if !vl.visit(n) {
+				nb = append(nb, n)
 			}
-			d := h.dist(q, n)
+		}
+		dd := s.distBuf(len(nb))
+		h.distMany(q, nb, dd)
+		for i, n := range nb {
+			d := dd[i]
 			if len(s.top) < ef || d < lower {
 				s.cand.push(item{d, n})
 				if len(s.top) < ef {
@@ -336,9 +373,31 @@ func (h *HNSW) connect(c uint32, cands []item, l int, s *searcher) uint32 {
 	s.sel = h.selectNeighbors(cands, h.m, s.sel)
 	h.locks[c].Lock()
 	ln := h.links(c, l)
-	ln[0] = uint32(len(s.sel))
-	for i, it := range s.sel {
-		ln[1+i] = it.id
+	if ln[0] == 0 {
+		ln[0] = uint32(len(s.sel))
+		for i, it := range s.sel {
+			ln[1+i] = it.id
+		}
+	} else {
+		// Another insertion reached c through a level above (c was its
+		// entry point here) and linked back to c before c got its own
+		// list at this level. Keep those links: overwriting them would
+		// leave that node without in-links, unreachable.
+		s.prune = s.prune[:0]
+		for _, x := range ln[1 : 1+ln[0]] {
+			s.prune = append(s.prune, item{h.distRows(c, x), x})
+		}
+		for _, it := range s.sel {
+			if !slices.ContainsFunc(s.prune, func(p item) bool { return p.id == it.id }) {
+				s.prune = append(s.prune, it)
+			}
+		}
+		slices.SortFunc(s.prune, cmpItem)
+		s.kept = h.selectNeighbors(s.prune, maxLinks, s.kept)
+		ln[0] = uint32(len(s.kept))
+		for i, x := range s.kept {
+			ln[1+i] = x.id
+		}
 	}
 	h.locks[c].Unlock()
 	for _, it := range s.sel {
@@ -385,6 +444,15 @@ type searcher struct {
 	sorted, sel, kept []item
 	prune             []item
 	exactDist         []float32
+	nbDist            []float32 // distances of nb, from distMany
+}
+
+// distBuf returns scratch room for n distances.
+func (s *searcher) distBuf(n int) []float32 {
+	if cap(s.nbDist) < n {
+		s.nbDist = make([]float32, max(n, 64))
+	}
+	return s.nbDist[:n]
 }
 
 // visitList marks visited nodes with the current epoch; moving to the next

@@ -112,7 +112,7 @@ func search(t *testing.T, idx Index, q []float32, k, ef int, f *Filter) ([]int64
 
 func TestFlatIsExact(t *testing.T) {
 	for _, metric := range []Metric{L2, InnerProduct, Cosine} {
-		for _, d := range []int{1, 3, 127} {
+		for _, d := range []int{1, 3, 8, 127, 130} {
 			n, k := 500, 7
 			base := clustered(1, n, d, 5)
 			f, err := NewFlat(d, metric)

@@ -234,10 +234,15 @@ def test_bigann10k_recall_at_default_settings(bigann):
     r_self, r_noself = bigann_recalls(idx.search(queries, k=11)[0], gt)
     r10 = recall(ids, gt[:, :10])
     print(f"bigann10k recall@10: {r10:.3f} (self-match excluded: {r_noself:.3f})")
-    assert r10 >= 0.95 and r_noself >= 0.95
-    # Each query is a base vector and should find itself; like hnswlib, a
-    # build can leave a few early-inserted nodes hard to reach (0-3 of 100).
-    assert (ids[:, 0] == np.arange(100)).mean() >= 0.95
+    # hnswlib (m=16, ef_construction=200) reaches 1.000 from ef 48 on; so
+    # does alopex at the default ef 64. One miss in 1,000 is allowed: the
+    # parallel build is not deterministic.
+    assert r10 >= 0.999 and r_noself >= 0.99
+    # Each query is a base vector and finds itself: no node is unreachable
+    # (concurrent insertions used to leave a few without in-links).
+    assert (ids[:, 0] == np.arange(100)).all()
+    wide = idx.search(queries, k=10, ef=256)[0]
+    assert recall(wide, gt[:, :10]) == 1.0
     exact = ax.VectorIndex(128, kind="flat")
     exact.add(base)
     eids, edist = exact.search(queries, k=10)

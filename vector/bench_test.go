@@ -1,0 +1,132 @@
+package vector
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// Benchmarks on clustered data shaped like the Python benchmark's synthetic
+// set (d=128). The indexes are built once per process and shared.
+
+const benchDim = 128
+
+var benchData = struct {
+	sync.Once
+	base, queries []float32
+	hnsw          *HNSW
+}{}
+
+const benchRows, benchQueries = 100_000, 1000
+
+func benchSet(b *testing.B, withHNSW bool) ([]float32, []float32, *HNSW) {
+	benchData.Do(func() {
+		benchData.base = clustered(11, benchRows, benchDim, 100)
+		benchData.queries = clustered(12, benchQueries, benchDim, 100)
+	})
+	if withHNSW && benchData.hnsw == nil {
+		h, err := NewHNSW(benchDim, L2, HNSWOptions{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := h.Add(benchData.base, nil); err != nil {
+			b.Fatal(err)
+		}
+		benchData.hnsw = h
+	}
+	return benchData.base, benchData.queries, benchData.hnsw
+}
+
+// BenchmarkFlatSearch reports queries per second of exact search over
+// 100,000 × 128 vectors for batches of 1, 8 and 256 queries.
+func BenchmarkFlatSearch(b *testing.B) {
+	base, qs, _ := benchSet(b, false)
+	f, _ := NewFlat(benchDim, L2)
+	if err := f.Add(base, nil); err != nil {
+		b.Fatal(err)
+	}
+	const k = 10
+	for _, nq := range []int{1, 8, 256} {
+		b.Run(fmt.Sprintf("nq=%d", nq), func(b *testing.B) {
+			ids, dists := make([]int64, nq*k), make([]float32, nq*k)
+			for b.Loop() {
+				if err := f.Search(qs[:nq*benchDim], k, 0, nil, ids, dists); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(nq*b.N)/b.Elapsed().Seconds(), "q/s")
+		})
+	}
+}
+
+// BenchmarkHNSWSearch reports queries per second at a few ef values, one
+// query per call (the single-thread path of a batch).
+func BenchmarkHNSWSearch(b *testing.B) {
+	_, qs, h := benchSet(b, true)
+	const k = 10
+	ids, dists := make([]int64, k), make([]float32, k)
+	for _, ef := range []int{16, 64} {
+		b.Run(fmt.Sprintf("ef=%d", ef), func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				q := qs[i%benchQueries*benchDim : (i%benchQueries+1)*benchDim]
+				if err := h.Search(q, k, ef, nil, ids, dists); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "q/s")
+		})
+	}
+}
+
+// BenchmarkFilteredCutoff compares, for filters allowing a fraction of the
+// 100,000 rows (every 1/fraction-th row), the graph walk (which steps
+// through rejected nodes until it holds ef accepted ones) with the exact
+// scan of the allowed rows; it reports q/s and the walk's recall@10. The
+// crossover sets exactCost (see preferExact).
+func BenchmarkFilteredCutoff(b *testing.B) {
+	_, qs, h := benchSet(b, true)
+	const k, ef = 10, 64
+	for _, pct := range []float64{0.1, 0.3, 1, 2, 3, 5, 10} {
+		step := int(100 / pct)
+		var allowed []int64
+		for i := 0; i < benchRows; i += step {
+			allowed = append(allowed, int64(i))
+		}
+		acc := h.resolve(&Filter{IDs: allowed})
+		nq := 200
+		want := make([][]item, nq)
+		s := &searcher{exactDist: make([]float32, exactBlock)}
+		for qi := range want {
+			want[qi] = slices.Clone(h.exact(qs[qi*benchDim:(qi+1)*benchDim], k, acc, &s.top, s.exactDist))
+		}
+		for _, mode := range []string{"graph", "exact"} {
+			b.Run(fmt.Sprintf("pct=%v/%s", pct, mode), func(b *testing.B) {
+				hits, total, i := 0, 0, 0
+				for b.Loop() {
+					qi := i % nq
+					q := qs[qi*benchDim : (qi+1)*benchDim]
+					var res []item
+					if mode == "graph" {
+						res = h.searchGraph(q, k, ef, acc, s)
+					} else {
+						res = h.exact(q, k, acc, &s.top, s.exactDist)
+					}
+					for _, r := range res {
+						for _, w := range want[qi] {
+							if r.id == w.id {
+								hits++
+							}
+						}
+					}
+					total += len(want[qi])
+					i++
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "q/s")
+				b.ReportMetric(float64(hits)/float64(total), "recall")
+			})
+		}
+	}
+}

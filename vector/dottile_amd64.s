@@ -1,0 +1,219 @@
+#include "textflag.h"
+
+// func dotTile4x3AVX2(q *float32, qStride int, x *float32, xStride int, n int, out *[12]float32)
+//
+// out[i*3+j] = dot(q row i, x row j) over the first n floats (n a positive
+// multiple of 8) of 4 query rows and 3 base rows; strides are in floats.
+// Each 8-float chunk of a base row is loaded once and used by 4 queries:
+// 12 accumulators, 3 base registers, 1 query register.
+TEXT ·dotTile4x3AVX2(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), R8
+	MOVQ qStride+8(FP), BX
+	MOVQ x+16(FP), CX
+	MOVQ xStride+24(FP), DX
+	MOVQ n+32(FP), SI
+	MOVQ out+40(FP), DI
+	SHLQ $2, BX
+	SHLQ $2, DX
+	SHLQ $2, SI
+	LEAQ (R8)(BX*1), R9
+	LEAQ (R9)(BX*1), R10
+	LEAQ (R10)(BX*1), R11
+	LEAQ (CX)(DX*1), R12
+	LEAQ (R12)(DX*1), R13
+	XORQ AX, AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+loop:
+	VMOVUPS (CX)(AX*1), Y12
+	VMOVUPS (R12)(AX*1), Y13
+	VMOVUPS (R13)(AX*1), Y14
+	VMOVUPS (R8)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VMOVUPS (R9)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VMOVUPS (R10)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VMOVUPS (R11)(AX*1), Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	ADDQ $32, AX
+	CMPQ AX, SI
+	JLT  loop
+
+	// Horizontal sums, four accumulators at a time: two rounds of VHADDPS
+	// leave the four partial sums of each 128-bit half side by side.
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X12
+	VADDPS X12, X0, X0
+	VMOVUPS X0, (DI)
+
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y7, Y6, Y6
+	VHADDPS Y6, Y4, Y4
+	VEXTRACTF128 $1, Y4, X12
+	VADDPS X12, X4, X4
+	VMOVUPS X4, 16(DI)
+
+	VHADDPS Y9, Y8, Y8
+	VHADDPS Y11, Y10, Y10
+	VHADDPS Y10, Y8, Y8
+	VEXTRACTF128 $1, Y8, X12
+	VADDPS X12, X8, X8
+	VMOVUPS X8, 32(DI)
+
+	VZEROUPPER
+	RET
+
+// func dotTile4x6AVX512(q *float32, qStride int, x *float32, xStride int, n int, out *[24]float32)
+//
+// The AVX-512 form of dotTile4x3AVX2: 4 queries × 6 base rows, n a
+// positive multiple of 16; 24 accumulators, 6 base registers, 1 query
+// register. Rows are addressed as base + stride×{1,2} from two pointers per
+// operand, all advanced by one chunk per step.
+TEXT ·dotTile4x6AVX512(SB), NOSPLIT, $0-48
+	MOVQ q+0(FP), R8
+	MOVQ qStride+8(FP), BX
+	MOVQ x+16(FP), CX
+	MOVQ xStride+24(FP), DX
+	MOVQ n+32(FP), SI
+	MOVQ out+40(FP), DI
+	SHLQ $2, BX
+	SHLQ $2, DX
+	LEAQ (R8)(BX*2), R9
+	ADDQ BX, R9            // R9 = q row 3
+	LEAQ (CX)(DX*2), R12
+	ADDQ DX, R12           // R12 = x row 3
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+	VXORPS Z4, Z4, Z4
+	VXORPS Z5, Z5, Z5
+	VXORPS Z6, Z6, Z6
+	VXORPS Z7, Z7, Z7
+	VXORPS Z8, Z8, Z8
+	VXORPS Z9, Z9, Z9
+	VXORPS Z10, Z10, Z10
+	VXORPS Z11, Z11, Z11
+	VXORPS Z12, Z12, Z12
+	VXORPS Z13, Z13, Z13
+	VXORPS Z14, Z14, Z14
+	VXORPS Z15, Z15, Z15
+	VXORPS Z16, Z16, Z16
+	VXORPS Z17, Z17, Z17
+	VXORPS Z18, Z18, Z18
+	VXORPS Z19, Z19, Z19
+	VXORPS Z20, Z20, Z20
+	VXORPS Z21, Z21, Z21
+	VXORPS Z22, Z22, Z22
+	VXORPS Z23, Z23, Z23
+
+loop512:
+	VMOVUPS (CX), Z24
+	VMOVUPS (CX)(DX*1), Z25
+	VMOVUPS (CX)(DX*2), Z26
+	VMOVUPS (R12), Z27
+	VMOVUPS (R12)(DX*1), Z28
+	VMOVUPS (R12)(DX*2), Z29
+	VMOVUPS (R8), Z30
+	VFMADD231PS Z24, Z30, Z0
+	VFMADD231PS Z25, Z30, Z1
+	VFMADD231PS Z26, Z30, Z2
+	VFMADD231PS Z27, Z30, Z3
+	VFMADD231PS Z28, Z30, Z4
+	VFMADD231PS Z29, Z30, Z5
+	VMOVUPS (R8)(BX*1), Z31
+	VFMADD231PS Z24, Z31, Z6
+	VFMADD231PS Z25, Z31, Z7
+	VFMADD231PS Z26, Z31, Z8
+	VFMADD231PS Z27, Z31, Z9
+	VFMADD231PS Z28, Z31, Z10
+	VFMADD231PS Z29, Z31, Z11
+	VMOVUPS (R8)(BX*2), Z30
+	VFMADD231PS Z24, Z30, Z12
+	VFMADD231PS Z25, Z30, Z13
+	VFMADD231PS Z26, Z30, Z14
+	VFMADD231PS Z27, Z30, Z15
+	VFMADD231PS Z28, Z30, Z16
+	VFMADD231PS Z29, Z30, Z17
+	VMOVUPS (R9), Z31
+	VFMADD231PS Z24, Z31, Z18
+	VFMADD231PS Z25, Z31, Z19
+	VFMADD231PS Z26, Z31, Z20
+	VFMADD231PS Z27, Z31, Z21
+	VFMADD231PS Z28, Z31, Z22
+	VFMADD231PS Z29, Z31, Z23
+	ADDQ $64, CX
+	ADDQ $64, R12
+	ADDQ $64, R8
+	ADDQ $64, R9
+	SUBQ $16, SI
+	JNZ  loop512
+
+	// Fold each 512-bit accumulator to 256 bits, then sum four at a time
+	// as in the AVX2 kernel.
+#define FOLD(z, y) VEXTRACTF64X4 $1, z, Y31; VADDPS Y31, y, y
+// SUM4 may only name Y0-Y15 (VHADDPS has no EVEX form); b's low half
+// serves as the scratch register once b is consumed.
+#define SUM4(a, b, c, d, xa, xb, off) VHADDPS b, a, a; VHADDPS d, c, c; VHADDPS c, a, a; VEXTRACTF128 $1, a, xb; VADDPS xb, xa, xa; VMOVUPS xa, off(DI)
+	FOLD(Z0, Y0)
+	FOLD(Z1, Y1)
+	FOLD(Z2, Y2)
+	FOLD(Z3, Y3)
+	FOLD(Z4, Y4)
+	FOLD(Z5, Y5)
+	FOLD(Z6, Y6)
+	FOLD(Z7, Y7)
+	FOLD(Z8, Y8)
+	FOLD(Z9, Y9)
+	FOLD(Z10, Y10)
+	FOLD(Z11, Y11)
+	FOLD(Z12, Y12)
+	FOLD(Z13, Y13)
+	FOLD(Z14, Y14)
+	FOLD(Z15, Y15)
+	FOLD(Z16, Y16)
+	FOLD(Z17, Y17)
+	FOLD(Z18, Y18)
+	FOLD(Z19, Y19)
+	FOLD(Z20, Y20)
+	FOLD(Z21, Y21)
+	FOLD(Z22, Y22)
+	FOLD(Z23, Y23)
+	SUM4(Y0, Y1, Y2, Y3, X0, X1, 0)
+	SUM4(Y4, Y5, Y6, Y7, X4, X5, 16)
+	SUM4(Y8, Y9, Y10, Y11, X8, X9, 32)
+	SUM4(Y12, Y13, Y14, Y15, X12, X13, 48)
+	VMOVAPS Y16, Y0
+	VMOVAPS Y17, Y1
+	VMOVAPS Y18, Y2
+	VMOVAPS Y19, Y3
+	VMOVAPS Y20, Y4
+	VMOVAPS Y21, Y5
+	VMOVAPS Y22, Y6
+	VMOVAPS Y23, Y7
+	SUM4(Y0, Y1, Y2, Y3, X0, X1, 64)
+	SUM4(Y4, Y5, Y6, Y7, X4, X5, 80)
+	VZEROUPPER
+	RET
