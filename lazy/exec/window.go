@@ -316,6 +316,8 @@ func windowCall(mem memory.Allocator, rb arrow.RecordBatch, c *lazy.Call, parts 
 		return kernels.Arith(mem, kernels.Sub, kernels.ArrayValue(args[0]), kernels.ArrayValue(prev), n)
 	case "rank":
 		return rankWindow(mem, args[0], c, parts)
+	case "frame_agg":
+		return frameAgg(mem, c, args[0], parts)
 	}
 	return cumulative(mem, c, args[0], parts)
 }

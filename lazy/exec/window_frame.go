@@ -1,0 +1,210 @@
+package exec
+
+import (
+	"math"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// frameBounds reads frame_agg's bounds; ok is false for an unbounded side.
+func frameBound(opts map[string]any, key string) (int, bool) {
+	v, ok := opts[key]
+	if !ok || v == nil {
+		return 0, false
+	}
+	f, ok := v.(float64)
+	if !ok {
+		if i, isInt := v.(int64); isInt {
+			return int(i), true
+		}
+		return 0, false
+	}
+	return int(f), true
+}
+
+// frameAgg computes frame_agg along each ordered partition. Sums, means
+// and counts use prefix sums over each partition (exact for integers; for
+// floats, NaN and infinities are counted apart so that one never poisons
+// frames that do not hold it); minima and maxima use a monotonic queue, so
+// every frame costs O(1) amortized whatever its width.
+func frameAgg(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitions) (arrow.Array, error) {
+	fn := lazy.OptString(c.Opts, "func", "")
+	start, hasStart := frameBound(c.Opts, "start")
+	end, hasEnd := frameBound(c.Opts, "end")
+	n := x.Len()
+	valid := make([]bool, n)
+	isFloat := core.IsFloat(x.DataType())
+	isNull := x.DataType().ID() == arrow.NULL
+	var fv []float64
+	var iv []int64
+	switch {
+	case isNull:
+	case isFloat:
+		get := numericAsFloat(x)
+		fv = make([]float64, n)
+		for i := range fv {
+			fv[i] = get(i)
+		}
+	case fn != "count":
+		iv = intKeys(x, nil)
+	}
+	outF := make([]float64, n)
+	outI := make([]int64, n)
+	present := func(r int32) bool { return !isNull && x.IsValid(int(r)) }
+	for g := range parts.groups {
+		part := parts.order[parts.starts[g]:parts.starts[g+1]]
+		m := len(part)
+		frame := func(i int) (int, int) {
+			lo, hi := 0, m-1
+			if hasStart {
+				lo = max(i+start, 0)
+			}
+			if hasEnd {
+				hi = min(i+end, m-1)
+			}
+			return lo, hi
+		}
+		switch fn {
+		case "sum", "mean", "count":
+			cnt := make([]int64, m+1)
+			var psI []int64
+			var psF []float64
+			var nan, pinf, ninf []int32
+			if isFloat {
+				psF = make([]float64, m+1)
+				nan, pinf, ninf = make([]int32, m+1), make([]int32, m+1), make([]int32, m+1)
+			} else {
+				psI = make([]int64, m+1)
+			}
+			for j, r := range part {
+				cnt[j+1] = cnt[j]
+				if isFloat {
+					psF[j+1], nan[j+1], pinf[j+1], ninf[j+1] = psF[j], nan[j], pinf[j], ninf[j]
+				} else {
+					psI[j+1] = psI[j]
+				}
+				if !present(r) {
+					continue
+				}
+				cnt[j+1]++
+				switch {
+				case fn == "count":
+				case isFloat:
+					v := fv[r]
+					switch {
+					case math.IsNaN(v):
+						nan[j+1]++
+					case math.IsInf(v, 1):
+						pinf[j+1]++
+					case math.IsInf(v, -1):
+						ninf[j+1]++
+					default:
+						psF[j+1] += v
+					}
+				default:
+					psI[j+1] += iv[r]
+				}
+			}
+			for i, r := range part {
+				lo, hi := frame(i)
+				k := int64(0)
+				if lo <= hi {
+					k = cnt[hi+1] - cnt[lo]
+				}
+				if fn == "count" {
+					outI[r], valid[r] = k, true
+					continue
+				}
+				if k == 0 {
+					continue
+				}
+				valid[r] = true
+				if !isFloat {
+					s := psI[hi+1] - psI[lo]
+					if fn == "mean" {
+						outF[r] = float64(s) / float64(k)
+					} else {
+						outI[r] = s
+					}
+					continue
+				}
+				s := psF[hi+1] - psF[lo]
+				p, q := pinf[hi+1]-pinf[lo], ninf[hi+1]-ninf[lo]
+				switch {
+				case nan[hi+1]-nan[lo] > 0 || (p > 0 && q > 0):
+					s = math.NaN()
+				case p > 0:
+					s = math.Inf(1)
+				case q > 0:
+					s = math.Inf(-1)
+				}
+				if fn == "mean" {
+					s /= float64(k)
+				}
+				outF[r] = s
+			}
+		case "min", "max":
+			// less reports whether a beats b (NaN is the greatest value).
+			less := func(a, b int32) bool {
+				if isFloat {
+					x, y := fv[a], fv[b]
+					if fn == "max" {
+						x, y = y, x
+					}
+					if math.IsNaN(y) {
+						return !math.IsNaN(x)
+					}
+					return x < y
+				}
+				if fn == "max" {
+					return iv[a] > iv[b]
+				}
+				return iv[a] < iv[b]
+			}
+			var q []int // positions in part, best first
+			next := 0   // next position to push
+			for i, r := range part {
+				lo, hi := frame(i)
+				for ; next <= hi; next++ {
+					if !present(part[next]) {
+						continue
+					}
+					for len(q) > 0 && !less(part[q[len(q)-1]], part[next]) {
+						q = q[:len(q)-1]
+					}
+					q = append(q, next)
+				}
+				for len(q) > 0 && q[0] < lo {
+					q = q[1:]
+				}
+				if len(q) == 0 || lo > hi || q[0] > hi {
+					continue
+				}
+				best := part[q[0]]
+				valid[r] = true
+				if isFloat {
+					outF[r] = fv[best]
+				} else {
+					outI[r] = iv[best]
+				}
+			}
+		}
+	}
+	switch {
+	case fn == "count":
+		return numArray(mem, c.Type, outI, valid)
+	case core.IsFloat(c.Type):
+		return numArray(mem, c.Type, outF, valid)
+	case c.Type.ID() == arrow.UINT64:
+		u := make([]uint64, n)
+		for i, v := range outI {
+			u[i] = uint64(v)
+		}
+		return numArray(mem, c.Type, u, valid)
+	}
+	return numArray(mem, c.Type, outI, valid)
+}
+
