@@ -207,4 +207,3 @@ func frameAgg(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitio
 	}
 	return numArray(mem, c.Type, outI, valid)
 }
-
