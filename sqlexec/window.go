@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"github.com/alopexdb/alopex/core"
 	"strings"
 
 	"github.com/alopexdb/alopex/lazy"
@@ -171,6 +172,8 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 			whole = true
 		case unboundedStart && toCurrent && len(order) > 0:
 			whole, peers = false, frame.Type == ast.Ranges
+		case frame.Type == ast.Rows && len(order) > 0:
+			return t.rowsFrame(x, name, arg, w.PartitionBy, order, s, e)
 		default:
 			return nil, notSupported("the window frame of %s is not supported: only the whole partition and "+
 				"{ROWS | RANGE} BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW are", restore(x))
@@ -285,4 +288,47 @@ func sortExprs(keys []lazy.SortKey) []lazy.Expr {
 		out[i] = k.Expr
 	}
 	return out
+}
+
+// rowsFrame translates an aggregate over ROWS BETWEEN a AND b with offsets
+// (n PRECEDING, CURRENT ROW, n FOLLOWING, UNBOUNDED on either side) into the
+// frame_agg window function, which slides the frame along each ordered
+// partition.
+func (t *translator) rowsFrame(x *ast.WindowFuncExpr, name string, arg lazy.Expr, part []lazy.Expr,
+	order []lazy.SortKey, s, e ast.FrameBound) (lazy.Expr, error) {
+	offset := func(b ast.FrameBound) (any, error) {
+		switch {
+		case b.UnBounded:
+			return nil, nil
+		case b.Type == ast.CurrentRow:
+			return 0.0, nil
+		}
+		v, err := t.expr(b.Expr)
+		if err != nil {
+			return nil, err
+		}
+		n, ok := intLit(v)
+		if !ok || n < 0 || b.Unit != ast.TimeUnitInvalid {
+			return nil, core.Errorf(core.KindInvalidInput,
+				"a ROWS frame bound takes a non-negative integer, got %s (in %s)", restore(b.Expr), restore(x))
+		}
+		if b.Type == ast.Preceding {
+			n = -n
+		}
+		return float64(n), nil
+	}
+	start, err := offset(s)
+	if err != nil {
+		return nil, err
+	}
+	end, err := offset(e)
+	if err != nil {
+		return nil, err
+	}
+	if arg == nil {
+		arg = dyn(1) // COUNT(*): every row counts
+	}
+	fn := map[string]string{"sum": "sum", "avg": "mean", "min": "min", "max": "max", "count": "count"}[name]
+	opts := map[string]any{"func": fn, "start": start, "end": end}
+	return &lazy.Window{X: call("frame_agg", opts, arg), PartitionBy: part, OrderBy: order}, nil
 }
