@@ -303,7 +303,58 @@ type pair[T any] struct {
 }
 
 func sortPairs[T kernels.Num](a arrow.Array, vals []T, spec lazy.SortKey) []int32 {
+	if perm, ok := radixSortInts(a, vals, spec); ok {
+		return perm
+	}
 	return sortPairsOrdered(a, vals, spec, totalCmp[T])
+}
+
+// radixSortInts sorts by one integer key with the stable radix sort
+// (sortByKey): keys are mapped to unsigned values in the same order (the
+// sign bit flipped; complemented when descending, which keeps ties in input
+// order). Floats go through the comparison sort (NaN and -0.0 rules).
+func radixSortInts[T kernels.Num](a arrow.Array, vals []T, spec lazy.SortKey) ([]int32, bool) {
+	var zero T
+	var signed bool
+	switch any(zero).(type) {
+	case int8, int16, int32, int64:
+		signed = true
+	case uint8, uint16, uint32, uint64:
+	default:
+		return nil, false
+	}
+	n := len(vals)
+	keys := make([]uint64, 0, n)
+	rows := make([]int32, 0, n)
+	var nulls []int32
+	hasNulls := a.NullN() > 0
+	for i, v := range vals {
+		if hasNulls && a.IsNull(i) {
+			nulls = append(nulls, int32(i))
+			continue
+		}
+		k := uint64(v)
+		if signed {
+			k = uint64(int64(v)) ^ (1 << 63)
+		}
+		if spec.Descending {
+			k = ^k
+		}
+		keys = append(keys, k)
+		rows = append(rows, int32(i))
+	}
+	order := sortByKey(keys)
+	perm := make([]int32, 0, n)
+	if !spec.NullsLast {
+		perm = append(perm, nulls...)
+	}
+	for _, o := range order {
+		perm = append(perm, rows[o])
+	}
+	if spec.NullsLast {
+		perm = append(perm, nulls...)
+	}
+	return perm, true
 }
 
 func sortPairsOrdered[T any](a arrow.Array, vals []T, spec lazy.SortKey, compare func(x, y T) int) []int32 {
