@@ -30,6 +30,7 @@ func (s namedSource) NumRows() int64        { return 0 }
 //	0 t (a Int64, b String nullable, c Float64 nullable, d Date32, k Int64 nullable)
 //	1 u (a Int64, c Float64 nullable, k Int64 nullable, s String)
 //	2… the TPC-H tables (every column required), by their names
+//	10 v (id Int64, n Int64, emb Array(Float32, shape=4)) for vector.txt
 func ddSources() ([]lazy.Source, map[string]lazy.Plan) {
 	i64, f64, str := arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Float64, arrow.BinaryTypes.String
 	srcs := []lazy.Source{
@@ -43,6 +44,8 @@ func ddSources() ([]lazy.Source, map[string]lazy.Plan) {
 	for _, name := range tpchTableNames {
 		srcs = append(srcs, namedSource{name, tpchSchema(name)})
 	}
+	srcs = append(srcs, namedSource{"v", arrow.NewSchema([]arrow.Field{{Name: "id", Type: i64}, {Name: "n", Type: i64},
+		{Name: "emb", Type: lazy.VectorType(4)}}, nil)})
 	for _, s := range srcs {
 		tables[s.Name()] = lazy.NewScan(s)
 	}

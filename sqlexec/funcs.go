@@ -264,6 +264,9 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		}
 		return when(a[2], t.truth(a[0]), a[1]), nil
 	}
+	if fn, ok := vectorFunctions[name]; ok {
+		return t.vectorCall(x, fn)
+	}
 	return nil, notSupported("the SQL function %s is not supported (in %s)", strings.ToUpper(x.FnName.O), restore(x))
 }
 
@@ -446,6 +449,8 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 		to = date32
 	case mysql.TypeDatetime, mysql.TypeTimestamp:
 		to = &arrow.TimestampType{Unit: arrow.Microsecond}
+	case mysql.TypeTiDBVectorFloat32:
+		return t.castVector(v, x)
 	default:
 		return nil, notSupported("CAST to %s is not supported (in %s)", x.Tp.String(), restore(x))
 	}

@@ -22,13 +22,12 @@ def _column_array(name: str, values: Any) -> pa.Array | pa.ChunkedArray:
     if hasattr(values, "_series_arrow"):  # ax.Series
         return values._series_arrow()
     if isinstance(values, np.ndarray):
-        if values.ndim == 2 and values.dtype == np.float32:
-            # A matrix column: each row is a fixed-size vector.
-            flat = pa.array(np.ascontiguousarray(values).reshape(-1))
-            return pa.FixedSizeListArray.from_arrays(flat, values.shape[1])
+        if values.ndim == 2:
+            return _vector_column(name, values)
         if values.ndim != 1:
             raise InvalidInputError(
-                f"column '{name}' has shape {values.shape}; columns must be 1-dimensional"
+                f"column '{name}' has shape {values.shape}; columns must be 1-dimensional, "
+                "or 2-dimensional (n, d) floats for a vector column"
             )
         if values.dtype.kind in "US":
             return pa.array(values.astype(object) if values.dtype.kind == "S" else values, type=pa.string())
@@ -67,6 +66,24 @@ def _column_array(name: str, values: Any) -> pa.Array | pa.ChunkedArray:
         ) from e
 
 
+def _vector_column(name: str, values: np.ndarray) -> pa.FixedSizeListArray:
+    """An (n, d) float array as a vector column: Array(Float32, shape=d), one row per vector.
+
+    A C-contiguous float32 array is shared, not copied. Other float arrays (float64, float16)
+    are converted to float32 once, as every vector is Float32 in the engine; other dtypes
+    are refused rather than guessed at.
+    """
+    if values.dtype.kind != "f":
+        raise InvalidInputError(
+            f"column '{name}' is a 2-dimensional {values.dtype} array; vector columns hold floats: "
+            "pass float32 (shared) or float64 (converted once), e.g. arr.astype(np.float32)"
+        )
+    if values.shape[1] == 0:
+        raise InvalidInputError(f"column '{name}' has shape {values.shape}; a vector needs at least one dimension")
+    arr = np.ascontiguousarray(values, dtype=np.float32)
+    return pa.FixedSizeListArray.from_arrays(pa.array(arr.reshape(-1)), values.shape[1])
+
+
 def from_mapping(data: Mapping[str, Any]) -> pa.Table:
     names = list(data.keys())
     for n in names:
@@ -96,6 +113,8 @@ def from_numpy(arr: np.ndarray, columns: Sequence[str] | None = None) -> pa.Tabl
         raise InvalidInputError(f"expected a 1- or 2-dimensional array, got shape {arr.shape}")
     ncols = arr.shape[1]
     names = list(columns) if columns is not None else [f"column_{i}" for i in range(ncols)]
+    if len(names) == 1 and ncols > 1:  # one name for a matrix: a vector column
+        return pa.Table.from_arrays([_vector_column(names[0], arr)], names=names)
     if len(names) != ncols:
         raise InvalidInputError(f"{len(names)} column names given for {ncols} columns")
     # Columns of a Fortran-ordered array are contiguous and stay shared.

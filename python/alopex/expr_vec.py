@@ -1,7 +1,8 @@
 """Vector expressions: the ``Expr.vec`` namespace over ``Array(Float32, d)`` columns.
 
 A vector column is an Arrow FixedSizeList<float32>[d]; build one from a C-contiguous
-(n, d) float32 NumPy array (shared, not copied) with ``ax.DataFrame({"emb": arr})``.
+(n, d) float32 NumPy array (shared, not copied) with ``ax.DataFrame({"emb": arr})``; a
+float64 array is converted to float32 once.
 Distances are computed in Go by the same kernels as :class:`~alopex.VectorIndex`, one
 call per batch, and are Float32 (as TiDB and pgvector return them).
 

@@ -29,6 +29,14 @@ class DataFrame:
     >>> df = ax.DataFrame({"id": [1, 2, 3], "v": [1.0, 2.0, 3.0]})
     >>> df.filter(ax.col("v") > 1.5).shape
     (2, 2)
+
+    An (n, d) NumPy array in the dict is a vector column ``Array(Float32, shape=d)`` (one
+    vector per row; see ``Expr.vec``): a C-contiguous float32 array is shared without a copy,
+    a float64 (or float16) array is converted to float32 once.
+
+    >>> import numpy as np
+    >>> ax.DataFrame({"emb": np.zeros((2, 3))}).schema
+    {'emb': Array(Float32, shape=3)}
     """
 
     __slots__ = ("_table", "_handle", "_vector_indexes", "__weakref__")
@@ -612,6 +620,17 @@ def from_pandas(df: Any) -> DataFrame:
 
 
 def from_numpy(data: np.ndarray, schema: Sequence[str] | None = None) -> DataFrame:
+    """A frame from a 1- or 2-dimensional NumPy array: one column per array column, named by
+    ``schema`` (default ``column_0``, ...); contiguous columns are shared, not copied.
+
+    With a single name for an (n, d) array, the array is one vector column
+    ``Array(Float32, shape=d)`` instead, as in ``ax.DataFrame({"emb": arr})``: float32 is
+    shared, float64 is converted to float32 once.
+
+    >>> import alopex as ax, numpy as np
+    >>> ax.from_numpy(np.ones((4, 3)), schema=["emb"]).schema
+    {'emb': Array(Float32, shape=3)}
+    """
     from ._convert import from_numpy as _fn
 
     return DataFrame._from_arrow_table(_fn(data, schema))

@@ -178,3 +178,24 @@ def test_errors(data):
     idx.add(X[:10])
     with pytest.raises(ax.InvalidInputError, match="10 vectors"):
         df.with_vector_index("emb", idx)
+
+
+def test_float64_matrix_becomes_float32_vector_column(data):
+    X, Q, df = data
+    X64 = X.astype(np.float64) + 1e-9  # not representable in float32: converted once
+    for frame in (ax.DataFrame({"id": np.arange(N), "emb": X64}), ax.from_numpy(X64, schema=["emb"]),
+                  ax.DataFrame({"emb": np.asfortranarray(X64)})):
+        assert frame.schema["emb"] == f"Array(Float32, shape={D})"
+        view = frame["emb"].to_numpy()
+        assert view.dtype == np.float32 and view.shape == (N, D)
+        np.testing.assert_array_equal(view, X64.astype(np.float32))
+    out = ax.DataFrame({"emb": X64}).select(ax.col("emb").vec.l2_distance(Q[0]).alias("d"))
+    np.testing.assert_allclose(out["d"].to_numpy(), _ref(X, Q[0], "l2_distance"), rtol=2e-4, atol=2e-4)
+    # float32 stays shared through from_numpy too; several names keep one column per array column.
+    assert ax.from_numpy(X, schema=["emb"])["emb"].to_numpy().__array_interface__["data"][0] == \
+        X.__array_interface__["data"][0]
+    assert ax.from_numpy(X[:, :2].astype(np.float64), schema=["a", "b"]).schema == {"a": ax.Float64, "b": ax.Float64}
+    with pytest.raises(ax.InvalidInputError, match="int64.*float32"):
+        ax.DataFrame({"emb": np.ones((3, 2), dtype=np.int64)})
+    with pytest.raises(ax.InvalidInputError, match="1-dimensional"):
+        ax.DataFrame({"emb": np.ones((3, 2, 2))})

@@ -1,0 +1,103 @@
+package sqlexec
+
+import (
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// vectorFunctions maps the SQL vector functions to the lazy vec.* calls
+// (lazy/fn_vector.go): TiDB's VEC_* names, with TiDB's meanings
+// (VEC_L2_DISTANCE is the Euclidean distance, not its square;
+// VEC_NEGATIVE_INNER_PRODUCT is -(a·b); VEC_COSINE_DISTANCE is 1 - cos),
+// and pgvector-style cosine_similarity, l2_distance and inner_product.
+// Distances and norms are Float32, as in TiDB.
+var vectorFunctions = map[string]string{
+	ast.VecCosineDistance:       "vec.cosine_distance",
+	ast.VecL2Distance:           "vec.l2_distance",
+	ast.VecNegativeInnerProduct: "vec.negative_inner_product",
+	ast.VecL1Distance:           "vec.l1_distance",
+	ast.VecDims:                 "vec.dims",
+	ast.VecL2Norm:               "vec.norm",
+	ast.VecAsText:               "vec.as_text",
+	ast.VecFromText:             "vec.from_text",
+	"cosine_similarity":         "vec.cosine_similarity",
+	"l2_distance":               "vec.l2_distance",
+	"inner_product":             "vec.inner_product",
+}
+
+// vectorCall translates a vector function. Where a vector is expected, a
+// string constant is vector text ('[1.0, 2.0]', as TiDB reads it), parsed
+// here so a malformed one is reported with its text; a `?` bound to a
+// NumPy array arrives as a vector constant already.
+func (t *translator) vectorCall(x *ast.FuncCallExpr, fn string) (lazy.Expr, error) {
+	n := 1
+	if _, isDist := lazy.VectorDistances[fn]; isDist {
+		n = 2
+	}
+	a, err := t.args(x, n, n)
+	if err != nil {
+		return nil, err
+	}
+	if fn == "vec.from_text" {
+		if _, ok := strLit(a[0]); !ok {
+			return nil, notSupported("VEC_FROM_TEXT of a value that is not a string constant (in %s)", restore(x))
+		}
+		return vectorText(a[0])
+	}
+	dims := make([]int, len(a))
+	for i := range a {
+		if a[i], err = vectorText(a[i]); err != nil {
+			return nil, err
+		}
+		if typ := t.typeOf(a[i]); typ != nil && typ.ID() != arrow.NULL {
+			if !lazy.IsVector(typ) {
+				return nil, core.Errorf(core.KindCompute, "%s takes vectors (VECTOR columns or text like '[1, 2]'), got %s (in %s)",
+					strings.ToUpper(x.FnName.O), core.DTypeName(typ), restore(x))
+			}
+			dims[i] = lazy.VectorDim(typ)
+		}
+	}
+	if len(a) == 2 && dims[0] > 0 && dims[1] > 0 && dims[0] != dims[1] {
+		return nil, core.Errorf(core.KindCompute, "%s between vectors of different dimensions: %d and %d (in %s)",
+			strings.ToUpper(x.FnName.O), dims[0], dims[1], restore(x))
+	}
+	return call(fn, nil, a...), nil
+}
+
+// vectorText turns a string constant into a vector constant; other
+// expressions are returned as they are.
+func vectorText(e lazy.Expr) (lazy.Expr, error) {
+	s, ok := strLit(e)
+	if !ok {
+		return e, nil
+	}
+	v, err := lazy.ParseVectorText(s)
+	if err != nil {
+		return nil, err
+	}
+	return lazy.VectorLiteral(v)
+}
+
+// castVector is CAST(x AS VECTOR) and CAST(x AS VECTOR(d)): vector text
+// becomes a vector constant, a vector stays as it is; with d, the
+// dimension must be d.
+func (t *translator) castVector(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, error) {
+	v, err := vectorText(v)
+	if err != nil {
+		return nil, err
+	}
+	typ := t.typeOf(v)
+	if typ != nil && !lazy.IsVector(typ) {
+		return nil, notSupported("CAST of %s values to VECTOR (in %s); cast a string constant like '[1, 2]'",
+			core.DTypeName(typ), restore(x))
+	}
+	if want := x.Tp.GetFlen(); want > 0 && typ != nil && lazy.VectorDim(typ) != want {
+		return nil, core.Errorf(core.KindInvalidInput, "cannot cast a vector of dimension %d to VECTOR(%d) (in %s)",
+			lazy.VectorDim(typ), want, restore(x))
+	}
+	return v, nil
+}
