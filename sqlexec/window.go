@@ -175,8 +175,8 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		case frame.Type == ast.Rows && len(order) > 0:
 			return t.rowsFrame(x, name, arg, w.PartitionBy, order, s, e)
 		default:
-			return nil, notSupported("the window frame of %s is not supported: only the whole partition and "+
-				"{ROWS | RANGE} BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW are", restore(x))
+			return nil, notSupported("the window frame of %s is not supported: RANGE frames take UNBOUNDED "+
+				"PRECEDING AND CURRENT ROW or the whole partition; ROWS BETWEEN … frames take any offsets", restore(x))
 		}
 	} else if len(order) > 0 {
 		peers = true // the default frame: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
