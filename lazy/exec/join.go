@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -50,6 +51,67 @@ type joinTable struct {
 	ints *intMap
 	strs *bytesMap // string keys, and row-encoded keys of several columns
 	next []int32
+	// Several integer keys whose build-side ranges fit 63 bits together
+	// are packed into one int64 (key i as value-packMin[i] shifted by
+	// packShift[i]) and kept in ints; a probe value outside its build range
+	// cannot match.
+	packMin   []int64
+	packSpan  []uint64
+	packShift []uint
+}
+
+// keysPacked is a join table mode: several integer keys packed in ints.
+const keysPacked = -1
+
+// planPacking decides whether the build keys can be packed and sets the
+// ranges; it reports false when they do not fit.
+func (t *joinTable) planPacking(keys []arrow.Array, vals [][]int64) bool {
+	var shift uint
+	t.packMin = make([]int64, len(keys))
+	t.packSpan = make([]uint64, len(keys))
+	t.packShift = make([]uint, len(keys))
+	for i := len(keys) - 1; i >= 0; i-- {
+		lo, hi, seen := int64(0), int64(0), false
+		nulls := keys[i].NullN() > 0
+		for r, v := range vals[i] {
+			if nulls && keys[i].IsNull(r) {
+				continue
+			}
+			if !seen || v < lo {
+				lo = v
+			}
+			if !seen || v > hi {
+				hi = v
+			}
+			seen = true
+		}
+		span := uint64(hi) - uint64(lo) // wraps correctly for any int64 range
+		if hi < lo || span > 1<<62 {
+			return false
+		}
+		t.packMin[i], t.packSpan[i], t.packShift[i] = lo, span, shift
+		shift += uint(bits.Len64(span))
+		if shift > 63 {
+			return false
+		}
+	}
+	return true
+}
+
+// pack packs row r's keys; false when a key is null or outside its range.
+func (t *joinTable) pack(keys []arrow.Array, vals [][]int64, r int) (int64, bool) {
+	var k uint64
+	for i, a := range keys {
+		if a.IsNull(r) {
+			return 0, false
+		}
+		d := uint64(vals[i][r]) - uint64(t.packMin[i])
+		if d > t.packSpan[i] {
+			return 0, false
+		}
+		k |= d << t.packShift[i]
+	}
+	return int64(k), true
 }
 
 func (t *joinTable) lookupInt(k int64) int32 {
@@ -116,6 +178,16 @@ func (j *hashJoin) prepare() error {
 			}
 		}
 		t := &joinTable{mode: joinKeyMode(j.buildKeys), next: make([]int32, n)}
+		var packVals [][]int64
+		if t.mode == keysBytes && allIntKeyable(keys) {
+			packVals = make([][]int64, len(keys))
+			for i, k := range keys {
+				packVals[i] = intKeys(k, nil)
+			}
+			if t.planPacking(keys, packVals) {
+				t.mode = keysPacked
+			}
+		}
 		// Walk backwards and push on the front: chains come out in input order.
 		switch t.mode {
 		case keysInt:
@@ -127,6 +199,16 @@ func (j *hashJoin) prepare() error {
 					continue
 				}
 				t.next[i] = t.ints.swap(vals[i], int32(i))
+			}
+		case keysPacked:
+			t.ints = newIntMap(n)
+			for i := n - 1; i >= 0; i-- {
+				k, ok := t.pack(keys, packVals, i)
+				if !ok {
+					t.next[i] = -1
+					continue
+				}
+				t.next[i] = t.ints.swap(k, int32(i))
 			}
 		case keysString:
 			t.strs = newBytesMap(n)
@@ -179,6 +261,24 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 				out[i] = prevH
 			default:
 				prevV, prevH, have = v, t.lookupInt(v), true
+				out[i] = prevH
+			}
+		}
+	case keysPacked:
+		vals := make([][]int64, len(keys))
+		for i, k := range keys {
+			vals[i] = intKeys(k, nil)
+		}
+		prevK, prevH, have := int64(0), int32(-1), false
+		for i := range n {
+			k, ok := t.pack(keys, vals, i)
+			switch {
+			case !ok:
+				out[i] = -1
+			case have && k == prevK:
+				out[i] = prevH
+			default:
+				prevK, prevH, have = k, t.lookupInt(k), true
 				out[i] = prevH
 			}
 		}
@@ -500,4 +600,13 @@ func (s *semiHashingLeft) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		cols[i] = g
 	}
 	return array.NewRecordBatch(j.node.Schema(), cols, int64(len(idx))), nil
+}
+
+func allIntKeyable(keys []arrow.Array) bool {
+	for _, k := range keys {
+		if !intKeyable(k.DataType()) {
+			return false
+		}
+	}
+	return true
 }
