@@ -1,8 +1,8 @@
 package lazy
 
 import (
-	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -28,42 +28,76 @@ func (c *Cache) WithChildren(ch []Plan) Plan {
 // planKeys gives each subplan a key that is equal for two subplans exactly
 // when they compute the same rows: the node's description with the types of
 // every expression in it, the output schema, the identity of the sources
-// scanned, and the keys of the children.
+// scanned, and the keys of the children. Keys are small integers: a node's
+// text holds its children's keys, and equal texts are given one number
+// (interned), so each node is described once however deep the plan.
 type planKeys struct {
-	memo    map[Plan]string
+	memo    map[Plan]int
+	ids     map[string]int
 	sources map[Source]int
 	unique  int
+	buf     []byte
 }
 
 func newPlanKeys() *planKeys {
-	return &planKeys{memo: map[Plan]string{}, sources: map[Source]int{}}
+	return &planKeys{memo: map[Plan]int{}, ids: map[string]int{}, sources: map[Source]int{}}
 }
 
-func (k *planKeys) key(p Plan) string {
-	if s, ok := k.memo[p]; ok {
-		return s
+func (k *planKeys) key(p Plan) int {
+	if id, ok := k.memo[p]; ok {
+		return id
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%T{%s|%s", p, describe(p), schemaKey(p.Schema()))
-	for _, e := range exprsOf(p) {
-		b.WriteByte('|')
-		writeExprTypes(&b, e)
+	children := p.Children()
+	childKeys := make([]int, len(children))
+	for i, c := range children {
+		childKeys[i] = k.key(c)
 	}
+	b := append(k.buf[:0], reflect.TypeOf(p).String()...)
+	b = append(b, '{')
 	switch n := p.(type) {
 	case *Scan:
-		fmt.Fprintf(&b, "|source %d cols %q", k.sourceID(n.Source), n.Columns)
+		// What a scan's description shows (the rows groups it reads
+		// included) follows from these.
+		b = append(b, "source "...)
+		b = strconv.AppendInt(b, int64(k.sourceID(n.Source)), 10)
+		b = append(b, " cols "...)
+		b = strconv.AppendBool(b, n.Columns != nil)
+		for _, c := range n.Columns {
+			b = append(b, ' ')
+			b = strconv.AppendQuote(b, c)
+		}
+		b = append(b, " limit "...)
+		b = strconv.AppendInt(b, n.Limit, 10)
+		if n.Predicate != nil {
+			b = append(b, " where "...)
+			b = append(b, n.Predicate.String()...)
+		}
 	case *Cache:
-		fmt.Fprintf(&b, "|id %d", n.ID)
+		b = append(b, "id "...)
+		b = strconv.AppendInt(b, int64(n.ID), 10)
+	default:
+		b = append(b, describe(p)...)
 	}
-	for _, c := range p.Children() {
-		b.WriteString("|(")
-		b.WriteString(k.key(c))
-		b.WriteByte(')')
+	b = append(b, '|')
+	b = appendSchemaKey(b, p.Schema())
+	for _, e := range exprsOf(p) {
+		b = append(b, '|')
+		b = appendExprTypes(b, e)
 	}
-	b.WriteByte('}')
-	s := b.String()
-	k.memo[p] = s
-	return s
+	for _, c := range childKeys {
+		b = append(b, "|("...)
+		b = strconv.AppendInt(b, int64(c), 10)
+		b = append(b, ')')
+	}
+	b = append(b, '}')
+	k.buf = b
+	id, ok := k.ids[string(b)]
+	if !ok {
+		id = len(k.ids)
+		k.ids[string(b)] = id
+	}
+	k.memo[p] = id
+	return id
 }
 
 // sourceID numbers sources by identity. A source whose type cannot be
@@ -81,12 +115,15 @@ func (k *planKeys) sourceID(s Source) int {
 	return id
 }
 
-func schemaKey(s *arrow.Schema) string {
-	var b strings.Builder
-	for _, f := range s.Fields() {
-		fmt.Fprintf(&b, "%q:%s,", f.Name, f.Type)
+func appendSchemaKey(b []byte, s *arrow.Schema) []byte {
+	for i := 0; i < s.NumFields(); i++ {
+		f := s.Field(i)
+		b = strconv.AppendQuote(b, f.Name)
+		b = append(b, ':')
+		b = append(b, f.Type.String()...)
+		b = append(b, ',')
 	}
-	return b.String()
+	return b
 }
 
 // writeExprTypes writes the data type of every node of e, in walk order: with
@@ -100,6 +137,18 @@ func writeExprTypes(b *strings.Builder, e Expr) {
 		b.WriteByte(',')
 		return true
 	})
+}
+
+// appendExprTypes is writeExprTypes onto a byte slice.
+func appendExprTypes(b []byte, e Expr) []byte {
+	Walk(e, func(x Expr) bool {
+		if t := x.DataType(); t != nil {
+			b = append(b, t.String()...)
+		}
+		b = append(b, ',')
+		return true
+	})
+	return b
 }
 
 // exprsOf lists the expressions a plan node evaluates itself.

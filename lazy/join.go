@@ -136,8 +136,13 @@ func plainKeyNames(keys, other []Expr) map[string]bool {
 
 func (j *Join) layout() error {
 	ls, rs := j.Left.Schema(), j.Right.Schema()
-	var cols []JoinColumn
-	taken := map[string]bool{}
+	n := ls.NumFields()
+	if j.Type != JoinSemi && j.Type != JoinAnti {
+		n += rs.NumFields()
+	}
+	cols := make([]JoinColumn, 0, n)
+	fields := make([]arrow.Field, 0, n)
+	taken := make(map[string]bool, n)
 	add := func(side JoinSide, f arrow.Field) error {
 		name := f.Name
 		if taken[name] {
@@ -152,10 +157,12 @@ func (j *Join) layout() error {
 		}
 		taken[name] = true
 		cols = append(cols, JoinColumn{Side: side, Source: f.Name, Name: name})
+		fields = append(fields, arrow.Field{Name: name, Type: f.Type, Nullable: true})
 		return nil
 	}
 	leftKeys, rightKeys := plainKeyNames(j.LeftOn, j.RightOn), plainKeyNames(j.RightOn, j.LeftOn)
-	for _, f := range ls.Fields() {
+	for i := 0; i < ls.NumFields(); i++ {
+		f := ls.Field(i)
 		if j.Type == JoinRight && leftKeys[f.Name] {
 			continue
 		}
@@ -164,7 +171,8 @@ func (j *Join) layout() error {
 		}
 	}
 	if j.Type != JoinSemi && j.Type != JoinAnti {
-		for _, f := range rs.Fields() {
+		for i := 0; i < rs.NumFields(); i++ {
+			f := rs.Field(i)
 			if (j.Type == JoinInner || j.Type == JoinLeft) && rightKeys[f.Name] {
 				continue
 			}
@@ -174,15 +182,6 @@ func (j *Join) layout() error {
 		}
 	}
 	j.Columns = cols
-	fields := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		s := ls
-		if c.Side == RightSide {
-			s = rs
-		}
-		f := s.Field(s.FieldIndices(c.Source)[0])
-		fields[i] = arrow.Field{Name: c.Name, Type: f.Type, Nullable: true}
-	}
 	j.schema = arrow.NewSchema(fields, nil)
 	return nil
 }
@@ -193,22 +192,44 @@ func (j *Join) layout() error {
 func (j *Join) WithInputs(left, right Plan) *Join {
 	c := *j
 	c.Left, c.Right = left, right
-	c.Columns = nil
-	var fields []arrow.Field
+	if sameFields(j.Left.Schema(), left.Schema()) && sameFields(j.Right.Schema(), right.Schema()) {
+		return &c // the output is what it was: keep the columns and schema
+	}
+	ls, rs := left.Schema(), right.Schema()
+	c.Columns = make([]JoinColumn, 0, len(j.Columns))
+	fields := make([]arrow.Field, 0, len(j.Columns))
 	for _, col := range j.Columns {
-		s := left.Schema()
+		s := ls
 		if col.Side == RightSide {
-			s = right.Schema()
+			s = rs
 		}
-		idx := s.FieldIndices(col.Source)
-		if len(idx) == 0 {
+		if !s.HasField(col.Source) {
 			continue
 		}
 		c.Columns = append(c.Columns, col)
-		fields = append(fields, arrow.Field{Name: col.Name, Type: s.Field(idx[0]).Type, Nullable: true})
+		fields = append(fields, arrow.Field{Name: col.Name, Type: s.Field(s.FieldIndices(col.Source)[0]).Type, Nullable: true})
 	}
 	c.schema = arrow.NewSchema(fields, nil)
 	return &c
+}
+
+// sameFields reports whether two schemas have the same field names and
+// types in the same order (nullability and metadata aside): what a node
+// derives its own output from.
+func sameFields(a, b *arrow.Schema) bool {
+	if a == b {
+		return true
+	}
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := 0; i < a.NumFields(); i++ {
+		fa, fb := a.Field(i), b.Field(i)
+		if fa.Name != fb.Name || !arrow.TypeEqual(fa.Type, fb.Type) {
+			return false
+		}
+	}
+	return true
 }
 
 func (j *Join) Schema() *arrow.Schema { return j.schema }

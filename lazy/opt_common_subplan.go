@@ -13,7 +13,7 @@ func (commonSubplan) Name() string { return "common_subplan" }
 
 func (commonSubplan) Apply(p Plan) Plan {
 	keys := newPlanKeys()
-	counts := map[string]int{}
+	counts := map[int]int{}
 	nextID := 0
 	seenCache := map[int]bool{}
 	var count func(Plan)
@@ -34,7 +34,7 @@ func (commonSubplan) Apply(p Plan) Plan {
 	}
 	count(p)
 
-	ids := map[string]int{}
+	ids := map[int]int{}
 	uses := map[int]int{}
 	var wrap func(Plan) Plan
 	wrap = func(p Plan) Plan {

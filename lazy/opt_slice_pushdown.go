@@ -7,14 +7,7 @@ type slicePushdown struct{}
 func (slicePushdown) Name() string { return "slice_pushdown" }
 
 func (r slicePushdown) Apply(p Plan) Plan {
-	ch := p.Children()
-	if len(ch) > 0 {
-		next := make([]Plan, len(ch))
-		for i, c := range ch {
-			next[i] = r.Apply(c)
-		}
-		p = p.WithChildren(next)
-	}
+	p = mapChildren(p, r.Apply)
 	s, ok := p.(*Slice)
 	if !ok {
 		return p

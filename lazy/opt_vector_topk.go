@@ -17,14 +17,7 @@ type vectorTopK struct{}
 func (vectorTopK) Name() string { return "vector_topk" }
 
 func (r vectorTopK) Apply(p Plan) Plan {
-	ch := p.Children()
-	if len(ch) > 0 {
-		next := make([]Plan, len(ch))
-		for i, c := range ch {
-			next[i] = r.Apply(c)
-		}
-		p = p.WithChildren(next)
-	}
+	p = mapChildren(p, r.Apply)
 	s, ok := p.(*Slice)
 	if !ok || s.Offset != 0 || s.Length < 0 {
 		return p

@@ -1,6 +1,8 @@
 package lazy
 
 import (
+	"slices"
+
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -50,7 +52,9 @@ func NewScan(src Source) *Scan {
 func (s *Scan) WithPushdown(columns []string, predicate Expr, limit int64) *Scan {
 	c := *s
 	c.Columns, c.Predicate, c.Limit = columns, predicate, limit
-	c.schema = projectSchema(s.Source.Schema(), columns)
+	if !slices.Equal(columns, s.Columns) || (columns == nil) != (s.Columns == nil) {
+		c.schema = projectSchema(s.Source.Schema(), columns)
+	}
 	return &c
 }
 
