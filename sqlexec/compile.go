@@ -126,9 +126,12 @@ type relation struct {
 }
 
 func newRelation(p lazy.Plan, qual string) *relation {
-	r := &relation{plan: p}
-	for _, f := range p.Schema().Fields() {
-		r.cols = append(r.cols, column{qual: strings.ToLower(qual), name: f.Name, phys: f.Name})
+	s := p.Schema()
+	r := &relation{plan: p, cols: make([]column, s.NumFields())}
+	lq := strings.ToLower(qual)
+	for i := range r.cols {
+		name := s.Field(i).Name
+		r.cols[i] = column{qual: lq, name: name, phys: name}
 	}
 	return r
 }
@@ -149,16 +152,20 @@ func (r *relation) visible() []column {
 // matches win when several differ only in case.
 func (r *relation) find(qual, name string) []int {
 	var out, exact []int
-	lq := strings.ToLower(qual)
-	seenPhys := map[string]bool{}
+	lq := qual
+	if qual != "" {
+		lq = strings.ToLower(qual)
+	}
+next:
 	for i, c := range r.cols {
 		if c.hidden || !strings.EqualFold(c.name, name) || (qual != "" && c.qual != lq) || (qual == "" && c.qualOnly) {
 			continue
 		}
-		if seenPhys[c.phys] { // USING columns appear under both qualifiers
-			continue
+		for _, j := range out {
+			if r.cols[j].phys == c.phys { // USING columns appear under both qualifiers
+				continue next
+			}
 		}
-		seenPhys[c.phys] = true
 		out = append(out, i)
 		if c.name == name {
 			exact = append(exact, i)

@@ -298,13 +298,39 @@ func (t *translator) typeOf(e lazy.Expr) arrow.DataType {
 
 // truth makes a MySQL truth value Boolean: numbers are true when not zero.
 func (t *translator) truth(e lazy.Expr) lazy.Expr {
+	if isBoolean(e) {
+		return e // known without resolving e again
+	}
 	if typ := t.typeOf(e); typ != nil && core.IsNumeric(typ) {
 		return bin(lazy.OpNotEq, e, dyn(0))
 	}
 	return e
 }
 
+// isBoolean reports expressions that are Boolean by their shape: a
+// comparison, or a connective of such (a connective of integers would be
+// bitwise, which SQL does not build here).
+func isBoolean(e lazy.Expr) bool {
+	b, ok := e.(*lazy.Binary)
+	switch {
+	case !ok:
+		return false
+	case b.Op.IsComparison():
+		return true
+	case b.Op.IsLogical():
+		return isBoolean(b.Left) && isBoolean(b.Right)
+	}
+	return false
+}
+
 func (t *translator) logicalNot(e lazy.Expr) lazy.Expr { return not(t.truth(e)) }
+
+// simpleBinary are the operators that translate one to one.
+var simpleBinary = map[opcode.Op]lazy.BinaryOp{
+	opcode.EQ: lazy.OpEq, opcode.NE: lazy.OpNotEq, opcode.LT: lazy.OpLt, opcode.LE: lazy.OpLtEq,
+	opcode.GT: lazy.OpGt, opcode.GE: lazy.OpGtEq, opcode.Plus: lazy.OpAdd, opcode.Minus: lazy.OpSub,
+	opcode.Mul: lazy.OpMul,
+}
 
 func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	l, err := t.expr(x.L)
@@ -315,12 +341,7 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	simple := map[opcode.Op]lazy.BinaryOp{
-		opcode.EQ: lazy.OpEq, opcode.NE: lazy.OpNotEq, opcode.LT: lazy.OpLt, opcode.LE: lazy.OpLtEq,
-		opcode.GT: lazy.OpGt, opcode.GE: lazy.OpGtEq, opcode.Plus: lazy.OpAdd, opcode.Minus: lazy.OpSub,
-		opcode.Mul: lazy.OpMul,
-	}
-	if op, ok := simple[x.Op]; ok {
+	if op, ok := simpleBinary[x.Op]; ok {
 		if folded, ok := foldDecimal(op, l, r); ok {
 			return folded, nil
 		}

@@ -419,13 +419,10 @@ func (b *builder) join(l, r *relation, how lazy.JoinType, lk, rk []lazy.Expr) (*
 			return nil, err
 		}
 	}
-	taken := map[string]bool{}
-	for _, f := range l.plan.Schema().Fields() {
-		taken[f.Name] = true
-	}
+	ls, rs := l.plan.Schema(), r.plan.Schema()
 	suffix := ""
-	for _, f := range r.plan.Schema().Fields() {
-		if taken[f.Name] {
+	for i := 0; i < rs.NumFields(); i++ {
+		if ls.HasField(rs.Field(i).Name) {
 			suffix = ":" + strings.Trim(firstQual(r), " ")
 			break
 		}
@@ -437,7 +434,7 @@ func (b *builder) join(l, r *relation, how lazy.JoinType, lk, rk []lazy.Expr) (*
 	if err != nil {
 		return nil, err
 	}
-	names := [2]map[string]string{{}, {}}
+	names := [2]map[string]string{make(map[string]string, len(l.cols)), make(map[string]string, len(r.cols))}
 	for _, c := range j.Columns {
 		names[c.Side][c.Source] = c.Name
 	}
@@ -482,15 +479,10 @@ func firstQual(r *relation) string {
 }
 
 func clashes(l, r *relation, suffix string) bool {
-	names := map[string]bool{}
-	for _, f := range l.plan.Schema().Fields() {
-		names[f.Name] = true
-	}
-	for _, f := range r.plan.Schema().Fields() {
-		names[f.Name] = true
-	}
-	for _, f := range r.plan.Schema().Fields() {
-		if names[f.Name+suffix] {
+	ls, rs := l.plan.Schema(), r.plan.Schema()
+	for i := 0; i < rs.NumFields(); i++ {
+		n := rs.Field(i).Name + suffix
+		if ls.HasField(n) || rs.HasField(n) {
 			return true
 		}
 	}
