@@ -3,7 +3,9 @@ package sqlexec
 import (
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 )
 
 // Subqueries are decorrelated into joins, never run per row: EXISTS and
@@ -272,6 +274,9 @@ func (b *builder) semiJoin(rel *relation, c *correlation, lk, rk []lazy.Expr, no
 	if len(lk) == 0 {
 		return nil, notSupported("a correlated subquery needs at least one equality between the outer and inner query")
 	}
+	if out, ok, err := b.semiJoinNotEqual(rel, c, lk, rk, not); ok || err != nil {
+		return out, err
+	}
 	rid := b.fresh("row")
 	idx, err := lazy.NewRowIndex(rel.plan, rid, 0)
 	if err != nil {
@@ -295,6 +300,101 @@ func (b *builder) semiJoin(rel *relation, c *correlation, lk, rk []lazy.Expr, no
 		return nil, err
 	}
 	return out, nil
+}
+
+// semiJoinNotEqual decorrelates a semi or anti join whose one non-equality
+// condition is inner <> outer (TPC-H Q21: another supplier on the same
+// order) without pairing rows: the inner side is grouped by its keys into
+// the least and greatest non-null value of inner, and an outer row has a
+// match exactly when y = outer is not null and min <> y OR max <> y (some
+// non-null value differs from y; no non-null value leaves both null). So
+// EXISTS is an inner join to the groups (one row per key) filtered on that,
+// and NOT EXISTS a left join filtered on its negation with null as false.
+// It applies when the two sides' types order as they compare (integers of
+// one signedness, strings, dates, timestamps of one unit); ok is false
+// when it does not apply.
+func (b *builder) semiJoinNotEqual(rel *relation, c *correlation, lk, rk []lazy.Expr, anti bool) (*relation, bool, error) {
+	if len(c.residual) != 1 {
+		return nil, false, nil
+	}
+	x, ok := stripParens(c.residual[0]).(*ast.BinaryOperationExpr)
+	if !ok || x.Op != opcode.NE {
+		return nil, false, nil
+	}
+	items := []*relation{c.inner}
+	innerAST, outerAST := x.L, x.R
+	if readsOuterAny(innerAST, items) {
+		innerAST, outerAST = outerAST, innerAST
+	}
+	if readsOuterAny(innerAST, items) || !outerOnly(outerAST, items, rel) {
+		return nil, false, nil
+	}
+	it := &translator{b: b, rel: c.inner, clause: "a correlated subquery"}
+	ix, err := it.expr(innerAST)
+	if err != nil || len(it.pending) > 0 {
+		return nil, false, nil // the general path reports the error
+	}
+	ot := &translator{b: b, rel: rel, clause: "a correlated subquery"}
+	oy, err := ot.expr(outerAST)
+	if err != nil || len(ot.pending) > 0 {
+		return nil, false, nil
+	}
+	if !orderedAlike(it.typeOf(ix), ot.typeOf(oy)) {
+		return nil, false, nil
+	}
+	keys := make([]lazy.Expr, len(rk))
+	keyCols := make([]lazy.Expr, len(rk))
+	var cols []column
+	for i, k := range rk {
+		name := b.fresh("corr")
+		keys[i] = &lazy.Alias{X: k, Name: name}
+		keyCols[i] = col(name)
+		cols = append(cols, column{name: name, phys: name, hidden: true})
+	}
+	lo, hi := b.fresh("min"), b.fresh("max")
+	g, err := lazy.NewGroupBy(c.inner.plan, keys, []lazy.Expr{
+		&lazy.Alias{X: &lazy.Agg{Func: lazy.AggMin, X: ix}, Name: lo},
+		&lazy.Alias{X: &lazy.Agg{Func: lazy.AggMax, X: ix}, Name: hi},
+	})
+	if err != nil {
+		return nil, false, nil
+	}
+	cols = append(cols, column{name: lo, phys: lo, hidden: true}, column{name: hi, phys: hi, hidden: true})
+	how := lazy.JoinInner
+	if anti {
+		how = lazy.JoinLeft
+	}
+	j, err := b.join(rel, &relation{plan: g, cols: cols}, how, lk, keyCols)
+	if err != nil {
+		return nil, true, err
+	}
+	differs := bin(lazy.OpOr, bin(lazy.OpNotEq, col(lo), oy), bin(lazy.OpNotEq, col(hi), oy))
+	if anti {
+		differs = not(call("fill_null", nil, differs, &lazy.Literal{Value: false}))
+	}
+	p, err := lazy.NewFilter(j.plan, differs)
+	if err != nil {
+		return nil, true, err
+	}
+	return &relation{plan: p, cols: j.cols}, true, nil
+}
+
+// orderedAlike reports types whose values compare with <> as their min and
+// max order them: min <> y or max <> y then says some value differs from y.
+func orderedAlike(a, b arrow.DataType) bool {
+	switch {
+	case a == nil || b == nil:
+		return false
+	case core.IsString(a) && core.IsString(b):
+		return true
+	case core.IsInteger(a) && core.IsInteger(b):
+		return core.IsUnsigned(a) == core.IsUnsigned(b)
+	}
+	switch a.ID() {
+	case arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP:
+		return arrow.TypeEqual(a, b)
+	}
+	return false
 }
 
 func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {

@@ -50,6 +50,15 @@ QUERIES = [
     "SELECT id FROM T WHERE k NOT IN (SELECT k FROM U)",
     "SELECT id FROM T WHERE EXISTS (SELECT 1 FROM U WHERE U.k = T.k AND U.x > T.x)",
     "SELECT id FROM T WHERE NOT EXISTS (SELECT 1 FROM U WHERE U.s = T.s)",
+    # inner <> outer beside the equalities: grouped min / max, nulls on both sides
+    "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x <> T.x)",
+    "SELECT id FROM T WHERE NOT EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x <> T.x)",
+    "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.k = T.k AND T.s <> U.s AND U.x > 0)",
+    "SELECT id FROM T WHERE NOT EXISTS (SELECT * FROM U WHERE U.k = T.k AND T.s <> U.s AND U.x > 0)",
+    "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x <> T.x)"
+    " AND NOT EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x <> T.x AND U.f > 0)",
+    "SELECT id FROM T WHERE x IN (SELECT x FROM U WHERE U.k = T.k AND U.id <> T.id)",
+    "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x + 1 <> T.x - 1)",
     "SELECT id, (SELECT MAX(x) FROM U) FROM T",
     "SELECT id FROM T WHERE f > (SELECT AVG(f) FROM U WHERE U.k = T.k)",
     "WITH a AS (SELECT k, SUM(x) AS sx FROM T GROUP BY k) SELECT a.k, sx, U.id FROM a JOIN U ON a.k = U.k",
