@@ -520,9 +520,6 @@ func (b *builder) joinScalar(rel *relation, p *pendingSub) (*relation, error) {
 		}
 		return true
 	})
-	if counts {
-		return nil, notSupported("a correlated scalar subquery with COUNT is not supported (it is 0, not null, where nothing matches)")
-	}
 	keys := make([]lazy.Expr, len(c.innerKeys))
 	keyCols := make([]lazy.Expr, len(c.innerKeys))
 	cols := []column{}
@@ -532,12 +529,57 @@ func (b *builder) joinScalar(rel *relation, p *pendingSub) (*relation, error) {
 		keyCols[i] = col(name)
 		cols = append(cols, column{name: name, phys: name, hidden: true})
 	}
+	if counts {
+		return b.joinScalarCount(rel, p, c, v, keys, keyCols, cols)
+	}
 	g, err := lazy.NewGroupBy(c.inner.plan, keys, []lazy.Expr{&lazy.Alias{X: v, Name: p.name}})
 	if err != nil {
 		return nil, err
 	}
 	cols = append(cols, column{name: p.name, phys: p.name, hidden: true})
 	return b.join(rel, &relation{plan: g, cols: cols}, lazy.JoinLeft, c.outerKeys, keyCols)
+}
+
+// joinScalarCount joins a correlated scalar subquery that counts: over no
+// matching row COUNT is 0, not null. Each aggregate of v is computed per
+// key as its own column, the groups are left joined, and v is evaluated
+// over the joined columns, where an outer row without a group reads each
+// aggregate's value over no rows: 0 for counts, false for any, true for
+// all (COUNT(DISTINCT x) subtracts any(x is null)), null for the others.
+func (b *builder) joinScalarCount(rel *relation, p *pendingSub, c *correlation, v lazy.Expr,
+	keys, keyCols []lazy.Expr, cols []column) (*relation, error) {
+	var aggs []lazy.Expr
+	outer := lazy.Transform(v, func(x lazy.Expr) lazy.Expr {
+		a, ok := x.(*lazy.Agg)
+		if !ok {
+			return x
+		}
+		name := b.fresh("agg")
+		aggs = append(aggs, &lazy.Alias{X: a, Name: name})
+		cols = append(cols, column{name: name, phys: name, hidden: true})
+		switch a.Func { // the value over no rows, where it is not null
+		case lazy.AggCount, lazy.AggLen, lazy.AggNUnique:
+			return call("fill_null", nil, col(name), dyn(0))
+		case lazy.AggAny:
+			return call("fill_null", nil, col(name), &lazy.Literal{Value: false})
+		case lazy.AggAll:
+			return call("fill_null", nil, col(name), &lazy.Literal{Value: true})
+		}
+		return col(name)
+	})
+	g, err := lazy.NewGroupBy(c.inner.plan, keys, aggs)
+	if err != nil {
+		return nil, err
+	}
+	j, err := b.join(rel, &relation{plan: g, cols: cols}, lazy.JoinLeft, c.outerKeys, keyCols)
+	if err != nil {
+		return nil, err
+	}
+	wp, err := lazy.NewWithColumns(j.plan, []lazy.Expr{&lazy.Alias{X: outer, Name: p.name}})
+	if err != nil {
+		return nil, err
+	}
+	return &relation{plan: wp, cols: append(j.cols, column{name: p.name, phys: p.name, hidden: true})}, nil
 }
 
 // oneRow reports a SELECT that always gives exactly one row: aggregates
