@@ -101,7 +101,11 @@ func NewFilterPlan(input Plan, predicate Expr) (Plan, error) {
 		return nil, err
 	}
 	if !needsWindow(p, true) {
-		return NewFilter(input, predicate)
+		if t := p.DataType(); t.ID() != arrow.BOOL {
+			return nil, core.Errorf(core.KindCompute,
+				"filter predicate must be Boolean, got %s from expression %s", dtypeName(t), predicate)
+		}
+		return &Filter{Input: input, Predicate: p}, nil // NewFilter, resolved once
 	}
 	wn, rew := extractWindows(input, []Expr{p}, true)
 	if t := rew[0].DataType(); t.ID() != arrow.BOOL {
@@ -163,7 +167,7 @@ func NewSelect(input Plan, exprs []Expr) (Plan, error) {
 		return NewGroupBy(wn, nil, keepNames(resolved, rew))
 	}
 	if !anyAgg && !anyWindow {
-		return NewProject(input, exprs)
+		return newProjectResolved(input, resolved) // NewProject, resolved once
 	}
 	// Aggregates beside row-wise columns broadcast, as in Polars.
 	wn, rew := extractWindows(input, resolved, true)

@@ -308,19 +308,53 @@ func (t *translator) truth(e lazy.Expr) lazy.Expr {
 }
 
 // isBoolean reports expressions that are Boolean by their shape: a
-// comparison, or a connective of such (a connective of integers would be
-// bitwise, which SQL does not build here).
+// comparison, a null test, a string or list predicate, or a connective or
+// negation of such (one of integers would be bitwise).
 func isBoolean(e lazy.Expr) bool {
-	b, ok := e.(*lazy.Binary)
-	switch {
-	case !ok:
-		return false
-	case b.Op.IsComparison():
-		return true
-	case b.Op.IsLogical():
-		return isBoolean(b.Left) && isBoolean(b.Right)
+	switch x := e.(type) {
+	case *lazy.Binary:
+		switch {
+		case x.Op.IsComparison():
+			return true
+		case x.Op.IsLogical():
+			return isBoolean(x.Left) && isBoolean(x.Right)
+		}
+	case *lazy.Unary:
+		switch x.Op {
+		case lazy.OpIsNull, lazy.OpIsNotNull:
+			return true
+		case lazy.OpNot:
+			return isBoolean(x.X)
+		}
+	case *lazy.Call:
+		switch x.Name {
+		case "is_in", "str.starts_with", "str.ends_with", "str.contains":
+			return true
+		case "when": // when(c1, v1, …, otherwise): Boolean when every value is
+			n := len(x.Args)
+			if n%2 == 0 {
+				return false
+			}
+			for i := 1; i < n; i += 2 {
+				if !isBoolean(x.Args[i]) && !isBooleanLiteral(x.Args[i]) {
+					return false
+				}
+			}
+			return isBoolean(x.Args[n-1]) || isBooleanLiteral(x.Args[n-1])
+		}
 	}
 	return false
+}
+
+func isBooleanLiteral(e lazy.Expr) bool {
+	l, ok := e.(*lazy.Literal)
+	if !ok {
+		return false
+	}
+	if _, isBool := l.Value.(bool); isBool {
+		return true
+	}
+	return l.Value == nil && l.Type != nil && l.Type.ID() == arrow.BOOL
 }
 
 func (t *translator) logicalNot(e lazy.Expr) lazy.Expr { return not(t.truth(e)) }
