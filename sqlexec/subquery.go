@@ -311,8 +311,8 @@ func (b *builder) semiJoin(rel *relation, c *correlation, lk, rk []lazy.Expr, no
 // EXISTS is an inner join to the groups (one row per key) filtered on that,
 // and NOT EXISTS a left join filtered on its negation with null as false.
 // It applies when the two sides' types order as they compare (integers of
-// one signedness, strings, dates, timestamps of one unit); ok is false
-// when it does not apply.
+// one signedness, strings, dates, timestamps of one unit) and no key is a
+// float; ok is false when it does not apply.
 func (b *builder) semiJoinNotEqual(rel *relation, c *correlation, lk, rk []lazy.Expr, anti bool) (*relation, bool, error) {
 	if len(c.residual) != 1 {
 		return nil, false, nil
@@ -341,6 +341,14 @@ func (b *builder) semiJoinNotEqual(rel *relation, c *correlation, lk, rk []lazy.
 	}
 	if !orderedAlike(it.typeOf(ix), ot.typeOf(oy)) {
 		return nil, false, nil
+	}
+	for i := range lk {
+		// Float keys: 0.0 and -0.0 join but may group apart, and a row
+		// must meet one group at most.
+		lt, rt := ot.typeOf(lk[i]), it.typeOf(rk[i])
+		if lt == nil || rt == nil || core.IsFloat(lt) || core.IsFloat(rt) {
+			return nil, false, nil
+		}
 	}
 	keys := make([]lazy.Expr, len(rk))
 	keyCols := make([]lazy.Expr, len(rk))

@@ -59,6 +59,7 @@ QUERIES = [
     " AND NOT EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x <> T.x AND U.f > 0)",
     "SELECT id FROM T WHERE x IN (SELECT x FROM U WHERE U.k = T.k AND U.id <> T.id)",
     "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.k = T.k AND U.x + 1 <> T.x - 1)",
+    "SELECT id FROM T WHERE EXISTS (SELECT * FROM U WHERE U.f = T.f AND U.x <> T.x)",  # float key: row pairs
     "SELECT id, (SELECT MAX(x) FROM U) FROM T",
     "SELECT id FROM T WHERE f > (SELECT AVG(f) FROM U WHERE U.k = T.k)",
     # correlated scalar COUNT: 0, not null, where nothing matches (null keys included)
