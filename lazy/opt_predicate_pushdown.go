@@ -17,26 +17,7 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 	case *Project:
 		// A predicate can go below the projection when every column it reads
 		// is a plain (possibly renamed) input column there.
-		source := map[string]string{}
-		for _, e := range n.Exprs {
-			if c, ok := StripAlias(e).(*Column); ok {
-				source[OutputName(e)] = c.Name
-			}
-		}
-		var down, stay []Expr
-		for _, pr := range preds {
-			ok := true
-			for _, c := range ColumnsUsed(pr) {
-				if _, found := source[c]; !found {
-					ok = false
-				}
-			}
-			if ok {
-				down = append(down, renameColumns(pr, source))
-			} else {
-				stay = append(stay, pr)
-			}
-		}
+		down, stay := throughPlainColumns(n.Exprs, preds, false)
 		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
 	case *Join:
 		// A predicate over one side's columns filters that side first when
@@ -74,28 +55,10 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 		return wrapFilter(n.WithInputs(r.push(n.Left, toLeft), r.push(n.Right, toRight)), stay)
 	case *Aggregate:
 		// A predicate over group keys only (plain input columns) keeps or
-		// drops whole groups: it can filter the rows before grouping.
-		source := map[string]string{}
-		for _, k := range n.Keys {
-			if c, ok := StripAlias(k).(*Column); ok {
-				source[OutputName(k)] = c.Name
-			}
-		}
-		var down, stay []Expr
-		for _, pr := range preds {
-			used := ColumnsUsed(pr)
-			ok := len(used) > 0
-			for _, c := range used {
-				if _, found := source[c]; !found {
-					ok = false
-				}
-			}
-			if ok {
-				down = append(down, renameColumns(pr, source))
-			} else {
-				stay = append(stay, pr)
-			}
-		}
+		// drops whole groups: it can filter the rows before grouping. One
+		// that reads no column stays: a global aggregate gives a row even
+		// over no rows.
+		down, stay := throughPlainColumns(n.Keys, preds, true)
 		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
 	case *Sort:
 		// Filtering commutes with a stable sort, and shrinks what it sorts.
@@ -120,6 +83,34 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 		}
 		return wrapFilter(p.WithChildren(next), preds)
 	}
+}
+
+// throughPlainColumns splits preds into those that read only columns that
+// exprs pass through as plain (possibly renamed) input columns, renamed to
+// the input's names (down), and the others (stay). With needColumns, a
+// predicate that reads no column stays.
+func throughPlainColumns(exprs, preds []Expr, needColumns bool) (down, stay []Expr) {
+	source := map[string]string{}
+	for _, e := range exprs {
+		if c, ok := StripAlias(e).(*Column); ok {
+			source[OutputName(e)] = c.Name
+		}
+	}
+	for _, pr := range preds {
+		used := ColumnsUsed(pr)
+		ok := len(used) > 0 || !needColumns
+		for _, c := range used {
+			if _, found := source[c]; !found {
+				ok = false
+			}
+		}
+		if ok {
+			down = append(down, renameColumns(pr, source))
+		} else {
+			stay = append(stay, pr)
+		}
+	}
+	return down, stay
 }
 
 func wrapFilter(p Plan, preds []Expr) Plan {

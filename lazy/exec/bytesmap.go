@@ -52,19 +52,34 @@ func (m *bytesMap) keyOf(s *bytesSlot) []byte {
 	return m.chunks[s.chunk][s.off : s.off+s.n]
 }
 
-// get returns the value of k.
-func (m *bytesMap) get(k []byte) (int32, bool) {
-	h := hashBytes(k)
+// slot finds k's slot: the one holding it (found) or the empty one where it
+// goes. The table must have room (callers that insert grow first).
+func (m *bytesMap) slot(k []byte, h uint64) (s *bytesSlot, found bool) {
 	mask := len(m.slots) - 1
 	for i := m.home(h); ; i = (i + 1) & mask {
 		s := &m.slots[i]
 		if s.hash == 0 {
-			return -1, false
+			return s, false
 		}
 		if s.hash == h && string(m.keyOf(s)) == string(k) {
-			return s.val, true
+			return s, true
 		}
 	}
+}
+
+// get returns the value of k.
+func (m *bytesMap) get(k []byte) (int32, bool) {
+	if s, ok := m.slot(k, hashBytes(k)); ok {
+		return s.val, true
+	}
+	return -1, false
+}
+
+// put fills an empty slot with a copy of k.
+func (m *bytesMap) put(s *bytesSlot, k []byte, h uint64, v int32) {
+	chunk, off := m.store(k)
+	*s = bytesSlot{hash: h, chunk: chunk, off: off, n: uint32(len(k)), val: v}
+	m.count++
 }
 
 // getOrPut returns the value of k, or stores v for a copy of k and returns
@@ -75,19 +90,11 @@ func (m *bytesMap) getOrPut(k []byte, v int32) (val int32, found bool, key strin
 		m.grow()
 	}
 	h := hashBytes(k)
-	mask := len(m.slots) - 1
-	for i := m.home(h); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.hash == 0 {
-			chunk, off := m.store(k)
-			*s = bytesSlot{hash: h, chunk: chunk, off: off, n: uint32(len(k)), val: v}
-			m.count++
-			return v, false, m.stringOf(s)
-		}
-		if s.hash == h && string(m.keyOf(s)) == string(k) {
-			return s.val, true, m.stringOf(s)
-		}
+	s, ok := m.slot(k, h)
+	if !ok {
+		m.put(s, k, h, v)
 	}
+	return s.val, ok, m.stringOf(s)
 }
 
 func (m *bytesMap) stringOf(s *bytesSlot) string {
@@ -135,19 +142,12 @@ func (m *bytesMap) swap(k []byte, v int32) int32 {
 		m.grow()
 	}
 	h := hashBytes(k)
-	mask := len(m.slots) - 1
-	for i := m.home(h); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.hash == 0 {
-			chunk, off := m.store(k)
-			*s = bytesSlot{hash: h, chunk: chunk, off: off, n: uint32(len(k)), val: v}
-			m.count++
-			return -1
-		}
-		if s.hash == h && string(m.keyOf(s)) == string(k) {
-			old := s.val
-			s.val = v
-			return old
-		}
+	s, ok := m.slot(k, h)
+	if !ok {
+		m.put(s, k, h, v)
+		return -1
 	}
+	old := s.val
+	s.val = v
+	return old
 }

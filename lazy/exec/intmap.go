@@ -41,18 +41,27 @@ func (m *intMap) home(k int64) int {
 	return int((uint64(k) * 0x9E3779B97F4A7C15) >> m.shift)
 }
 
-// get returns the value of k.
-func (m *intMap) get(k int64) (int32, bool) {
+// slot finds k's slot: the one holding it (found) or the empty one where it
+// goes. The table must have room (callers that insert grow first).
+func (m *intMap) slot(k int64) (s *intSlot, found bool) {
 	mask := len(m.slots) - 1
 	for i := m.home(k); ; i = (i + 1) & mask {
 		s := &m.slots[i]
 		if s.val == 0 {
-			return -1, false
+			return s, false
 		}
 		if s.key == k {
-			return s.val - 1, true
+			return s, true
 		}
 	}
+}
+
+// get returns the value of k.
+func (m *intMap) get(k int64) (int32, bool) {
+	if s, ok := m.slot(k); ok {
+		return s.val - 1, true
+	}
+	return -1, false
 }
 
 // getOrPut returns the value of k, or stores v for it and returns v, false.
@@ -60,18 +69,13 @@ func (m *intMap) getOrPut(k int64, v int32) (int32, bool) {
 	if 2*(m.count+1) > len(m.slots) {
 		m.grow()
 	}
-	mask := len(m.slots) - 1
-	for i := m.home(k); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.val == 0 {
-			s.key, s.val = k, v+1
-			m.count++
-			return v, false
-		}
-		if s.key == k {
-			return s.val - 1, true
-		}
+	s, ok := m.slot(k)
+	if ok {
+		return s.val - 1, true
 	}
+	s.key, s.val = k, v+1
+	m.count++
+	return v, false
 }
 
 // swap stores v for k and returns the value it replaces (-1 for none).
@@ -79,20 +83,14 @@ func (m *intMap) swap(k int64, v int32) int32 {
 	if 2*(m.count+1) > len(m.slots) {
 		m.grow()
 	}
-	mask := len(m.slots) - 1
-	for i := m.home(k); ; i = (i + 1) & mask {
-		s := &m.slots[i]
-		if s.val == 0 {
-			s.key, s.val = k, v+1
-			m.count++
-			return -1
-		}
-		if s.key == k {
-			old := s.val - 1
-			s.val = v + 1
-			return old
-		}
+	s, ok := m.slot(k)
+	old := s.val - 1 // -1 when empty
+	if !ok {
+		s.key = k
+		m.count++
 	}
+	s.val = v + 1
+	return old
 }
 
 func (m *intMap) grow() {
