@@ -13,7 +13,8 @@ func (r predicatePushdown) Apply(p Plan) Plan { return r.push(p, nil) }
 func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 	switch n := p.(type) {
 	case *Filter:
-		return r.push(n.Input, append(preds, splitConjunction(n.Predicate)...))
+		own := splitConjunction(n.Predicate)
+		return r.push(n.Input, append(append(preds, own...), impliedByOr(own)...))
 	case *Project:
 		// A predicate can go below the projection when every column it reads
 		// is a plain (possibly renamed) input column there.
@@ -74,7 +75,7 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 		if len(all) == 0 {
 			return n
 		}
-		return n.WithPushdown(n.Columns, conjoin(all), n.Limit)
+		return n.WithPushdown(n.Columns, conjoin(distinctPreds(all)), n.Limit)
 	default:
 		ch := p.Children()
 		next := make([]Plan, len(ch))
@@ -117,7 +118,73 @@ func wrapFilter(p Plan, preds []Expr) Plan {
 	if len(preds) == 0 {
 		return p
 	}
-	return &Filter{Input: p, Predicate: conjoin(preds)}
+	return &Filter{Input: p, Predicate: conjoin(distinctPreds(preds))}
+}
+
+// distinctPreds drops conjuncts that repeat an earlier one.
+func distinctPreds(preds []Expr) []Expr {
+	seen := map[string]bool{}
+	out := preds[:0:0]
+	for _, p := range preds {
+		if k := exprKey(p); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// impliedByOr derives, from a disjunction of conjunctions such as TPC-H Q7's
+// (n1 = 'FRANCE' & n2 = 'GERMANY') | (n1 = 'GERMANY' & n2 = 'FRANCE'), the
+// weaker predicates on one column each that every disjunct implies
+// ((n1 = 'FRANCE') | (n1 = 'GERMANY'), and the same for n2). They are true
+// wherever the original is, so adding them changes no result; they read one
+// column, so they can go down alone to the input that has it, which the
+// disjunction over two inputs cannot.
+func impliedByOr(preds []Expr) []Expr {
+	var out []Expr
+	for _, p := range preds {
+		b, ok := p.(*Binary)
+		if !ok || b.Op != OpOr {
+			continue
+		}
+		disjuncts := splitDisjunction(p)
+		// For each column, the conjuncts of each disjunct that read only it.
+		cols := ColumnsUsed(p)
+		for _, col := range cols {
+			var parts []Expr
+			for _, d := range disjuncts {
+				var mine []Expr
+				for _, c := range splitConjunction(d) {
+					if used := ColumnsUsed(c); len(used) == 1 && used[0] == col {
+						mine = append(mine, c)
+					}
+				}
+				if len(mine) == 0 {
+					parts = nil // this disjunct says nothing of col
+					break
+				}
+				parts = append(parts, conjoin(mine))
+			}
+			if len(parts) == 0 || len(cols) == 1 {
+				continue // nothing implied, or the predicate reads only col already
+			}
+			implied := parts[0]
+			for _, q := range parts[1:] {
+				implied = &Binary{Op: OpOr, Left: implied, Right: q, Type: q.DataType()}
+			}
+			out = append(out, implied)
+		}
+	}
+	return out
+}
+
+// splitDisjunction returns the operands of a chain of ORs.
+func splitDisjunction(e Expr) []Expr {
+	if b, ok := e.(*Binary); ok && b.Op == OpOr {
+		return append(splitDisjunction(b.Left), splitDisjunction(b.Right)...)
+	}
+	return []Expr{e}
 }
 
 func renameColumns(e Expr, names map[string]string) Expr {

@@ -62,10 +62,12 @@ func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 // collectAll reads every batch of op into one batch (nil for no rows is
 // never returned: an empty input gives an empty batch).
 func collectAll(ctx context.Context, mem memory.Allocator, op Operator, schema *arrow.Schema) (arrow.RecordBatch, error) {
-	var batches []arrow.RecordBatch
+	var batches []arrow.RecordBatch // by morsel; nil where a morsel kept no rows
 	defer func() {
 		for _, b := range batches {
-			b.Release()
+			if b != nil {
+				b.Release()
+			}
 		}
 	}()
 	var mu sync.Mutex
