@@ -136,7 +136,7 @@ func distinctPreds(preds []Expr) []Expr {
 
 // impliedByOr derives, from a disjunction of conjunctions such as TPC-H Q7's
 // (n1 = 'FRANCE' & n2 = 'GERMANY') | (n1 = 'GERMANY' & n2 = 'FRANCE'), the
-// weaker predicates on one column each that every disjunct implies
+// weaker point predicates on one column each that every disjunct implies
 // ((n1 = 'FRANCE') | (n1 = 'GERMANY'), and the same for n2). They are true
 // wherever the original is, so adding them changes no result; they read one
 // column, so they can go down alone to the input that has it, which the
@@ -156,7 +156,7 @@ func impliedByOr(preds []Expr) []Expr {
 			for _, d := range disjuncts {
 				var mine []Expr
 				for _, c := range splitConjunction(d) {
-					if used := ColumnsUsed(c); len(used) == 1 && used[0] == col {
+					if used := ColumnsUsed(c); len(used) == 1 && used[0] == col && pointPredicate(c) {
 						mine = append(mine, c)
 					}
 				}
@@ -177,6 +177,29 @@ func impliedByOr(preds []Expr) []Expr {
 		}
 	}
 	return out
+}
+
+// pointPredicate reports whether p keeps a few values of one column
+// (col == literal, col.is_in([...])): the implied disjunction of such
+// predicates is selective and cheap. Ranges are left out: their
+// disjunction usually keeps most rows and costs more to test than it saves
+// (TPC-H Q19's quantity ranges).
+func pointPredicate(p Expr) bool {
+	switch e := p.(type) {
+	case *Binary:
+		if e.Op != OpEq {
+			return false
+		}
+		_, lc := StripCast(e.Left).(*Column)
+		_, rl := e.Right.(*Literal)
+		_, ll := e.Left.(*Literal)
+		_, rc := StripCast(e.Right).(*Column)
+		return (lc && rl) || (ll && rc)
+	case *Call:
+		_, col := StripCast(e.Args[0]).(*Column)
+		return e.Name == "is_in" && len(e.Args) == 1 && col
+	}
+	return false
 }
 
 // splitDisjunction returns the operands of a chain of ORs.
