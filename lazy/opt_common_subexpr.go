@@ -42,7 +42,6 @@ func (r commonSubexpr) Apply(p Plan) Plan {
 }
 
 func (commonSubexpr) aggregate(n *Aggregate) Plan {
-	out := Plan(n)
 	// The same aggregate under two names: compute it once.
 	seen := map[string]string{}
 	var aggs []Expr
@@ -67,7 +66,7 @@ func (commonSubexpr) aggregate(n *Aggregate) Plan {
 		cur = na
 	}
 	if cur == n {
-		return out
+		return n
 	}
 	if len(copies) == 0 {
 		return cur

@@ -1,7 +1,6 @@
 package lazy
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/alopexdb/alopex/core"
@@ -269,9 +268,6 @@ func reorderJoins(top *Join, recurse func(Plan) Plan) Plan {
 		return nil
 	}
 	order := best
-	if debugJoinOrder {
-		fmt.Println("JOINORDER", order, bestCost, cost(identityOrder(n)), est, ndv)
-	}
 
 	var plan Plan = recurse(g.rels[order[0]])
 	done := make([]bool, n)
@@ -351,5 +347,3 @@ func restoreColumns(p Plan, want *arrow.Schema, edges []joinEdge) (Plan, error) 
 	}
 	return NewProject(p, exprs)
 }
-
-var debugJoinOrder = false

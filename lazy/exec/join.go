@@ -243,45 +243,50 @@ func (j *hashJoin) prepare() error {
 	return j.err
 }
 
+// lookupRuns looks up integer probe keys (rows with skip set match
+// nothing; skip may be nil). Equal keys often come in runs: a run is
+// looked up once.
+func (t *joinTable) lookupRuns(vals []int64, skip []bool, out []int32) {
+	prevV, prevH, have := int64(0), int32(-1), false
+	for i, v := range vals {
+		switch {
+		case skip != nil && skip[i]:
+			out[i] = -1
+		case have && v == prevV:
+			out[i] = prevH
+		default:
+			prevV, prevH, have = v, t.lookupInt(v), true
+			out[i] = prevH
+		}
+	}
+}
+
 // heads returns, for each probe row, the first matching build row or -1.
 func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 	out := make([]int32, n)
 	t := j.table
 	switch t.mode {
 	case keysInt:
-		vals := intKeys(keys[0], nil)
-		nulls := keys[0].NullN() > 0
-		// Equal probe keys often come in runs: look a run up once.
-		prevV, prevH, have := int64(0), int32(-1), false
-		for i, v := range vals {
-			switch {
-			case nulls && keys[0].IsNull(i):
-				out[i] = -1
-			case have && v == prevV:
-				out[i] = prevH
-			default:
-				prevV, prevH, have = v, t.lookupInt(v), true
-				out[i] = prevH
+		var skip []bool
+		if keys[0].NullN() > 0 {
+			skip = make([]bool, n)
+			for i := range skip {
+				skip[i] = keys[0].IsNull(i)
 			}
 		}
+		t.lookupRuns(intKeys(keys[0], nil), skip, out)
 	case keysPacked:
 		vals := make([][]int64, len(keys))
 		for i, k := range keys {
 			vals[i] = intKeys(k, nil)
 		}
-		prevK, prevH, have := int64(0), int32(-1), false
+		packed, skip := make([]int64, n), make([]bool, n)
 		for i := range n {
-			k, ok := t.pack(keys, vals, i)
-			switch {
-			case !ok:
-				out[i] = -1
-			case have && k == prevK:
-				out[i] = prevH
-			default:
-				prevK, prevH, have = k, t.lookupInt(k), true
-				out[i] = prevH
-			}
+			var ok bool
+			packed[i], ok = t.pack(keys, vals, i)
+			skip[i] = !ok
 		}
+		t.lookupRuns(packed, skip, out)
 	case keysString:
 		at := kernels.StringAt(keys[0])
 		for i := range n {

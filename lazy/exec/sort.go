@@ -346,17 +346,18 @@ func radixSortInts[T kernels.Num](a arrow.Array, vals []T, spec lazy.SortKey) ([
 		rows = append(rows, int32(i))
 	}
 	order := sortByKey(keys)
-	perm := make([]int32, 0, n)
-	if !spec.NullsLast {
-		perm = append(perm, nulls...)
+	for j, o := range order {
+		order[j] = rows[o]
 	}
-	for _, o := range order {
-		perm = append(perm, rows[o])
+	return placeNulls(order, nulls, spec.NullsLast), true
+}
+
+// placeNulls puts the null rows before or after the sorted others.
+func placeNulls(sorted, nulls []int32, nullsLast bool) []int32 {
+	if nullsLast {
+		return append(sorted, nulls...)
 	}
-	if spec.NullsLast {
-		perm = append(perm, nulls...)
-	}
-	return perm, true
+	return append(nulls, sorted...)
 }
 
 func sortPairsOrdered[T any](a arrow.Array, vals []T, spec lazy.SortKey, compare func(x, y T) int) []int32 {
@@ -372,17 +373,11 @@ func sortPairsOrdered[T any](a arrow.Array, vals []T, spec lazy.SortKey, compare
 		pairs = append(pairs, pair[T]{v, int32(i)})
 	}
 	sortPairSlice(pairs, spec.Descending, compare)
-	perm := make([]int32, 0, n)
-	if !spec.NullsLast {
-		perm = append(perm, nulls...)
+	sorted := make([]int32, len(pairs), n)
+	for j, p := range pairs {
+		sorted[j] = p.i
 	}
-	for _, p := range pairs {
-		perm = append(perm, p.i)
-	}
-	if spec.NullsLast {
-		perm = append(perm, nulls...)
-	}
-	return perm
+	return placeNulls(sorted, nulls, spec.NullsLast)
 }
 
 // sortPairSlice sorts pairs by value (then by row, which keeps ties in input

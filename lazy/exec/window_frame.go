@@ -9,20 +9,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// frameBounds reads frame_agg's bounds; ok is false for an unbounded side.
+// frameBound reads one of frame_agg's bounds (plan options hold numbers as
+// float64); ok is false for an unbounded side.
 func frameBound(opts map[string]any, key string) (int, bool) {
-	v, ok := opts[key]
-	if !ok || v == nil {
-		return 0, false
-	}
-	f, ok := v.(float64)
-	if !ok {
-		if i, isInt := v.(int64); isInt {
-			return int(i), true
-		}
-		return 0, false
-	}
-	return int(f), true
+	f, ok := opts[key].(float64)
+	return int(f), ok
 }
 
 // frameAgg computes frame_agg along each ordered partition. Sums, means
