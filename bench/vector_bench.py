@@ -33,7 +33,7 @@ import alopex as ax  # noqa: E402
 from alopex import _ffi  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "bigann10k"
-EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
+EFS = [10, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512]
 TARGETS = [0.90, 0.95, 0.99]
 K = 10
 M, EFC = 16, 200

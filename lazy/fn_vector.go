@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -81,22 +82,37 @@ func VectorLiteral(v []float32) (*Literal, error) {
 func ParseVectorText(s string) ([]float32, error) {
 	t := strings.TrimSpace(s)
 	if !strings.HasPrefix(t, "[") || !strings.HasSuffix(t, "]") {
-		return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: write it as '[1.0, 2.0, ...]'", s)
+		return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: write it as '[1.0, 2.0, ...]'", ShortText(s))
 	}
 	body := strings.TrimSpace(t[1 : len(t)-1])
 	if body == "" {
-		return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: a vector needs at least one dimension", s)
+		return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: a vector needs at least one dimension", ShortText(s))
 	}
-	parts := strings.Split(body, ",")
-	out := make([]float32, len(parts))
-	for i, p := range parts {
+	out := make([]float32, 0, strings.Count(body, ",")+1)
+	for i := 0; body != ""; i++ {
+		p, rest, _ := strings.Cut(body, ",")
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 32)
 		if err != nil {
-			return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: element %d (%q) is not a number", s, i, strings.TrimSpace(p))
+			return nil, core.Errorf(core.KindInvalidInput, "invalid vector text %q: element %d (%q) is not a number", ShortText(s), i, ShortText(strings.TrimSpace(p)))
 		}
-		out[i] = float32(f)
+		out = append(out, float32(f))
+		body = rest
 	}
 	return out, nil
+}
+
+// ShortText is s, or its first 40 characters and "…" when it is longer:
+// for quoting values in error messages.
+func ShortText(s string) string {
+	const max = 40
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // FormatVector writes a vector as TiDB's VEC_AS_TEXT does: "[1,2.5,-3]".
@@ -246,26 +262,45 @@ func init() {
 		}
 		return arrow.BinaryTypes.String, args, nil
 	}})
-	RegisterFunction(&Function{Name: "vec.from_text", Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
-		if err := ArgCount("vec.from_text", args, 1, 1); err != nil {
-			return nil, nil, err
-		}
-		l, ok := args[0].(*Literal)
-		s, isStr := "", false
-		if ok {
-			s, isStr = l.Value.(string)
-		}
+	RegisterFunction(&Function{Name: "vec.from_text", Resolve: resolveFromText})
+}
+
+// resolveFromText types vec.from_text: vector text ('[1, 2.5]') to a
+// vector. A string constant becomes a vector constant here (its dimension
+// is its length); a string column needs the option dim, the dimension of
+// its vectors (SQL: CAST(col AS VECTOR(d))), and is parsed row by row.
+func resolveFromText(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
+	if err := ArgCount("vec.from_text", args, 1, 1); err != nil {
+		return nil, nil, err
+	}
+	dim := int(OptFloat(opts, "dim", 0))
+	if dim < 0 {
+		return nil, nil, core.Errorf(core.KindInvalidInput, "vec.from_text: the dimension must be positive, got %d", dim)
+	}
+	if l, ok := args[0].(*Literal); ok {
+		s, isStr := l.Value.(string)
 		if !isStr {
-			return nil, nil, core.Errorf(core.KindNotSupported, "vec.from_text of a column is not supported; give a literal string like '[1, 2]'")
+			return nil, nil, core.Errorf(core.KindCompute, "vec.from_text takes vector text like '[1, 2]', got %s", l)
 		}
 		v, err := ParseVectorText(s)
 		if err != nil {
 			return nil, nil, err
+		}
+		if dim > 0 && len(v) != dim {
+			return nil, nil, core.Errorf(core.KindInvalidInput, "vector text %q has %d elements, not %d", s, len(v), dim)
 		}
 		lit, err := VectorLiteral(v)
 		if err != nil {
 			return nil, nil, err
 		}
 		return lit.Type, []Expr{lit}, nil
-	}})
+	}
+	if t := args[0].DataType(); !core.IsString(t) {
+		return nil, nil, core.Errorf(core.KindCompute, "vec.from_text takes text like '[1, 2]', got a %s column (%s)", dtypeName(t), args[0])
+	}
+	if dim == 0 {
+		return nil, nil, core.Errorf(core.KindNotSupported,
+			"vec.from_text of a column needs the dimension of its vectors: vec.from_text(dim) (SQL: CAST(col AS VECTOR(d)))")
+	}
+	return VectorType(dim), args, nil
 }

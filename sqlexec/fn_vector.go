@@ -44,7 +44,10 @@ func (t *translator) vectorCall(x *ast.FuncCallExpr, fn string) (lazy.Expr, erro
 	}
 	if fn == "vec.from_text" {
 		if _, ok := strLit(a[0]); !ok {
-			return nil, notSupported("VEC_FROM_TEXT of a value that is not a string constant (in %s)", restore(x))
+			// A VECTOR type has a dimension here; a column's rows
+			// could have any.
+			return nil, notSupported("VEC_FROM_TEXT of a column: its vectors' dimension is unknown; write CAST(%s AS VECTOR(d)) (in %s)",
+				restore(x.Args[0]), restore(x))
 		}
 		return vectorText(a[0])
 	}
@@ -91,11 +94,19 @@ func (t *translator) castVector(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, er
 		return nil, err
 	}
 	typ := t.typeOf(v)
+	want := x.Tp.GetFlen()
+	if typ != nil && core.IsString(typ) {
+		if want <= 0 {
+			return nil, notSupported("CAST of a text column to VECTOR needs the dimension: CAST(%s AS VECTOR(d)) (in %s)",
+				restore(x.Expr), restore(x))
+		}
+		return call("vec.from_text", map[string]any{"dim": float64(want)}, v), nil
+	}
 	if typ != nil && !lazy.IsVector(typ) {
-		return nil, notSupported("CAST of %s values to VECTOR (in %s); cast a string constant like '[1, 2]'",
+		return nil, notSupported("CAST of %s values to VECTOR (in %s); cast text like '[1, 2]'",
 			core.DTypeName(typ), restore(x))
 	}
-	if want := x.Tp.GetFlen(); want > 0 && typ != nil && lazy.VectorDim(typ) != want {
+	if want > 0 && typ != nil && lazy.VectorDim(typ) != want {
 		return nil, core.Errorf(core.KindInvalidInput, "cannot cast a vector of dimension %d to VECTOR(%d) (in %s)",
 			lazy.VectorDim(typ), want, restore(x))
 	}

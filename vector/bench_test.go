@@ -130,3 +130,38 @@ func BenchmarkFilteredCutoff(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkUpperWidth compares beam widths for the upper levels (1 is
+// hnswlib's greedy descent) at a few ef values: q/s and recall@10 against
+// the exact search, one query per call. It sets upperWidth.
+func BenchmarkUpperWidth(b *testing.B) {
+	_, qs, h := benchSet(b, true)
+	const k = 10
+	want := make([][]item, benchQueries)
+	s := &searcher{exactDist: make([]float32, exactBlock)}
+	for qi := range want {
+		want[qi] = slices.Clone(h.exact(qs[qi*benchDim:(qi+1)*benchDim], k, nil, &s.top, s.exactDist))
+	}
+	for _, ef := range []int{10, 16, 32} {
+		for _, w := range []int{1, 2, 4, 8} {
+			b.Run(fmt.Sprintf("ef=%d/w=%d", ef, w), func(b *testing.B) {
+				hits, total, i := 0, 0, 0
+				for b.Loop() {
+					qi := i % benchQueries
+					res := h.searchGraphW(qs[qi*benchDim:(qi+1)*benchDim], k, ef, w, nil, s)
+					for _, r := range res {
+						for _, x := range want[qi] {
+							if r.id == x.id {
+								hits++
+							}
+						}
+					}
+					total += k
+					i++
+				}
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "q/s")
+				b.ReportMetric(float64(hits)/float64(total), "recall")
+			})
+		}
+	}
+}

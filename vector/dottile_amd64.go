@@ -20,3 +20,6 @@ func sqL2GatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *f
 
 //go:noescape
 func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+
+//go:noescape
+func prefetchLinks(p *uint32)

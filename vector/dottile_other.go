@@ -19,3 +19,5 @@ func sqL2GatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *f
 func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32) {
 	panic("unreachable: no assembly gather kernel on this architecture")
 }
+
+func prefetchLinks(p *uint32) {}

@@ -4,10 +4,11 @@
 // func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
 //
 // out[i] = the squared L2 distance (the dot product) between q and row
-// ids[i] of base, for i < n; d (floats per row) is a positive multiple of
-// 8. The graph search hands every unvisited neighbour of a node over in one
-// call: no call per pair, and the next row's cache lines are prefetched
-// while the current one is summed, as hnswlib does.
+// ids[i] of base, for i < n (n > 0); d (floats per row) is a positive
+// multiple of 8. The graph search hands every unvisited neighbour of a node
+// over in one call: no call per pair, and every cache line of every row is
+// prefetched before the first is summed, so the rows' memory latencies
+// overlap instead of adding up (a row ahead was 12% slower at ef 16).
 
 #define SETUP \
 	MOVQ q+0(FP), SI; \
@@ -21,24 +22,28 @@
 	ANDQ $-64, R13; \
 	XORQ BX, BX
 
-// ROW sets AX to row ids[BX] and prefetches row ids[BX+1].
-#define ROW(pfloop, nopf) \
+// PREFETCH_ALL prefetches every line of rows ids[0..n) (R9 = n > 0).
+#define PREFETCH_ALL(rowlbl, linelbl) \
+rowlbl: \
 	MOVL (R8)(BX*4), AX; \
 	IMULQ R11, AX; \
 	ADDQ DI, AX; \
-	LEAQ 1(BX), CX; \
-	CMPQ CX, R9; \
-	JGE nopf; \
-	MOVL (R8)(CX*4), CX; \
-	IMULQ R11, CX; \
-	ADDQ DI, CX; \
 	XORQ R12, R12; \
-pfloop: \
-	PREFETCHT0 (CX)(R12*1); \
+linelbl: \
+	PREFETCHT0 (AX)(R12*1); \
 	ADDQ $64, R12; \
 	CMPQ R12, R11; \
-	JLT pfloop; \
-nopf: \
+	JLT linelbl; \
+	INCQ BX; \
+	CMPQ BX, R9; \
+	JLT rowlbl; \
+	XORQ BX, BX
+
+// ROW sets AX to row ids[BX] and clears the accumulators.
+#define ROW \
+	MOVL (R8)(BX*4), AX; \
+	IMULQ R11, AX; \
+	ADDQ DI, AX; \
 	VXORPS Y0, Y0, Y0; \
 	VXORPS Y1, Y1, Y1; \
 	XORQ R12, R12
@@ -57,8 +62,9 @@ TEXT ·sqL2GatherAVX2(SB), NOSPLIT, $0-48
 	SETUP
 	TESTQ R9, R9
 	JZ l2done
+	PREFETCH_ALL(l2pfrow, l2pfline)
 l2row:
-	ROW(l2pf, l2nopf)
+	ROW
 	CMPQ R12, R13
 	JGE l2tail
 l2loop:
@@ -88,8 +94,9 @@ TEXT ·dotGatherAVX2(SB), NOSPLIT, $0-48
 	SETUP
 	TESTQ R9, R9
 	JZ dotdone
+	PREFETCH_ALL(dotpfrow, dotpfline)
 dotrow:
-	ROW(dotpf, dotnopf)
+	ROW
 	CMPQ R12, R13
 	JGE dottail
 dotloop:
@@ -110,4 +117,13 @@ dotreduce:
 	JLT dotrow
 dotdone:
 	VZEROUPPER
+	RET
+
+// func prefetchLinks(p *uint32)
+// Prefetches the two cache lines from p: a node's link count and its first
+// links, read when the search next expands that node.
+TEXT ·prefetchLinks(SB), NOSPLIT, $0-8
+	MOVQ p+0(FP), AX
+	PREFETCHT0 (AX)
+	PREFETCHT0 64(AX)
 	RET

@@ -225,9 +225,65 @@ func init() {
 		}
 		return b.NewArray(), nil
 	})
-	registerEval("vec.from_text", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		return materializeVector(mem, args[0], n)
+	registerEval("vec.from_text", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		if args[0].IsScalar() {
+			return materializeVector(mem, args[0], n)
+		}
+		return vectorsFromText(mem, args[0].Array, lazy.VectorDim(c.Type))
 	})
+}
+
+// vectorsFromText parses a string column of vector text into vectors of
+// dimension d; a null string is a null vector. A row that is not vector
+// text, has another dimension or holds NaN or infinity is an error naming
+// the row.
+func vectorsFromText(mem memory.Allocator, a arrow.Array, d int) (arrow.Array, error) {
+	n := a.Len()
+	at := kernels.StringAt(a)
+	buf, out := newFloat32s(mem, n*d)
+	clear(out)
+	fail := func(i int, err error) (arrow.Array, error) {
+		buf.Release()
+		if e, ok := err.(*core.Error); ok {
+			return nil, core.Errorf(e.Kind, "row %d: %s", i, e.Message).With("row", i)
+		}
+		return nil, err
+	}
+	for i := range n {
+		if a.IsNull(i) {
+			continue
+		}
+		v, err := lazy.ParseVectorText(at(i))
+		if err != nil {
+			return fail(i, err)
+		}
+		if len(v) != d {
+			return fail(i, core.Errorf(core.KindInvalidInput, "vector text %q has %d elements, not %d", lazy.ShortText(at(i)), len(v), d))
+		}
+		if _, err := lazy.VectorLiteral(v); err != nil {
+			return fail(i, err)
+		}
+		copy(out[i*d:], v)
+	}
+	child := array.NewData(arrow.PrimitiveTypes.Float32, n*d, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	buf.Release()
+	defer child.Release()
+	var validity *memory.Buffer
+	if a.NullN() > 0 {
+		validity = memory.NewResizableBuffer(mem)
+		validity.Resize(int(bitutil.BytesForBits(int64(n))))
+		vb := validity.Bytes()
+		clear(vb)
+		for i := range n {
+			if a.IsValid(i) {
+				bitutil.SetBit(vb, i)
+			}
+		}
+		defer validity.Release()
+	}
+	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{validity}, []arrow.ArrayData{child}, a.NullN(), 0)
+	defer data.Release()
+	return array.MakeFromData(data), nil
 }
 
 // materializeVector returns a vector Value as an array of n rows: a

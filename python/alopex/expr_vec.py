@@ -78,3 +78,16 @@ class ExprVectorNameSpace:
     def dims(self) -> Expr:
         """The dimension of each vector (Int64; null for a null vector)."""
         return self._expr._call("vec.dims")
+
+    def from_text(self, dim: int) -> Expr:
+        """Parse vector text (``'[1, 2.5, -3]'``, TiDB's and pgvector's form) in a String column
+        into vectors of dimension ``dim`` (``Array(Float32, dim)``); SQL ``CAST(s AS VECTOR(dim))``.
+
+        A null string gives a null vector. A row that is not vector text, has another number of
+        elements, or holds NaN or infinity raises :class:`~alopex.InvalidInputError` naming the row.
+        """
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
+            from .exceptions import InvalidInputError
+
+            raise InvalidInputError(f"vec.from_text needs a positive dimension, got {dim!r}")
+        return self._expr._call("vec.from_text", dim=dim)

@@ -169,3 +169,37 @@ def test_errors(data):
         ax.sql("SELECT VEC_L2_DISTANCE(emb, ?) FROM df", params=[np.full(D, np.nan)])
     with pytest.raises(ax.NotSupportedError, match="VEC_FROM_TEXT"):
         ax.sql("SELECT VEC_FROM_TEXT(VEC_AS_TEXT(emb)) FROM df")
+
+
+def test_text_columns_parse_to_vectors(data):
+    X, _, df, _ = data
+    # VEC_AS_TEXT writes the shortest text that reads back to the same float32: a round trip is exact.
+    back = ax.sql(f"SELECT CAST(VEC_AS_TEXT(emb) AS VECTOR({D})) AS v FROM df", eager=True)["v"].to_numpy()
+    np.testing.assert_array_equal(back, X)
+    t = ax.DataFrame({"id": [1, 2, 3, 4], "s": ["[1, 2, 3]", None, " [ -1.5e0,0 , 7 ] ", "[0,0,1]"]})
+    got = t.select(ax.col("s").vec.from_text(3))["s"].to_list()
+    assert got == [[1.0, 2.0, 3.0], None, [-1.5, 0.0, 7.0], [0.0, 0.0, 1.0]]
+    # MySQL puts NULLs first in ascending order: the null row's distance is null.
+    near = ax.sql("SELECT id FROM t WHERE s IS NOT NULL ORDER BY VEC_L2_DISTANCE(CAST(s AS VECTOR(3)), '[0, 0, 1]') LIMIT 2",
+                  eager=True)["id"].to_list()
+    assert near == [4, 1]
+    # Errors name the row and the text.
+    bad = ax.DataFrame({"s": ["[1, 2, 3]", "[1, 2, 3]", "[1, x, 3]"]})
+    with pytest.raises(ax.InvalidInputError, match=r"row 2: .*element 1 \(\"x\"\)"):
+        bad.select(ax.col("s").vec.from_text(3))
+    with pytest.raises(ax.InvalidInputError, match=r"row 1: .*has 2 elements, not 3"):
+        ax.DataFrame({"s": ["[1, 2, 3]", "[1, 2]"]}).select(ax.col("s").vec.from_text(3))
+    with pytest.raises(ax.InvalidInputError, match="row 0: .*finite"):
+        ax.DataFrame({"s": ["[1, nan, 3]"]}).select(ax.col("s").vec.from_text(3))
+    long = "[" + ", ".join(["1"] * 500) + ", oops]"
+    with pytest.raises(ax.InvalidInputError) as e:
+        ax.DataFrame({"s": [long]}).select(ax.col("s").vec.from_text(501))
+    assert len(str(e.value)) < 300 and "oops" in str(e.value)
+    with pytest.raises(ax.NotSupportedError, match=r"CAST\(`s` AS VECTOR\(d\)\)"):
+        ax.sql("SELECT VEC_FROM_TEXT(s) FROM t")
+    with pytest.raises(ax.NotSupportedError, match="needs the dimension"):
+        ax.sql("SELECT CAST(s AS VECTOR) FROM t")
+    with pytest.raises(ax.ComputeError, match="takes text.*Int64"):
+        t.select(ax.col("id").vec.from_text(3))
+    with pytest.raises(ax.InvalidInputError, match="positive dimension"):
+        ax.col("s").vec.from_text(0)
