@@ -9,8 +9,8 @@ ground truth from alopex's exact flat index, checked against NumPy on a sample).
 
 For each HNSW library (same m=16, ef_construction=200): build time with all threads and
 with one, then an ef sweep measuring recall@10 and queries/second (a batch of all queries
-per call, all threads and one thread). "QPS at recall r" is the QPS of the smallest ef
-whose recall reaches r. Memory per vector is the saved index size divided by n (each
+per call, all threads and one thread). "QPS at recall r" is interpolated between the two
+sweep points around r (see at_recall). Memory per vector is the saved index size divided by n (each
 library's own serialisation: vectors + graph + ids), which tracks the in-memory size.
 """
 
@@ -243,9 +243,18 @@ def run_dataset(name: str, x: np.ndarray, q: np.ndarray, gt: np.ndarray | None, 
 
 
 def at_recall(sweep: list[tuple], target: float, col: int) -> str:
+    """QPS at recall `target`: interpolated linearly between the two sweep points around it (the
+    (recall, QPS) of the last ef below the target and of the first at or above it), or the first
+    point's QPS when the smallest ef already reaches it; "—" when no ef does."""
+    prev = None
     for ef, rc, qa, q1 in sweep:
+        v = (qa, q1)[col - 2]
         if rc >= target:
-            return f"{(qa, q1)[col - 2]:,.0f} (ef {ef})"
+            if prev is None:
+                return f"{v:,.0f} (ef {ef})"
+            ef0, r0, v0 = prev
+            return f"{v0 + (target - r0) / (rc - r0) * (v - v0):,.0f} (ef {ef0}–{ef})"
+        prev = (ef, rc, v)
     return "—"
 
 
@@ -253,7 +262,8 @@ def section(results: list[dict[str, Any]], machine: str, number: str = "4") -> s
     lines = [f"## {number}. Vector search", "",
              "`bench/vector_bench.py` (`bench/run.py --vector-only` reruns this section alone). HNSW with m=16, "
              "ef_construction=200 in every library; k=10; queries in one batch per call. "
-             "QPS at recall r: the smallest ef in the sweep reaching recall@10 ≥ r. "
+             "QPS at recall r: interpolated linearly between the two ef values of the sweep around r "
+             "(the first ef's QPS when it already reaches r). "
              "Memory: saved index bytes per vector (vectors + graph + ids). "
              "NumPy runs with its BLAS's default threads.", ""]
     if machine:

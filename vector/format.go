@@ -298,6 +298,7 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, err
 	}
 	s.vecs = fromBytes[float32](vb, rows*int(m.dim))
+	collapseHuge(asBytes(s.vecs))
 	for i, v := range s.vecs {
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			return nil, r.fail(voff+4*i, "vector value is %v", v)
@@ -396,6 +397,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 		return nil, err
 	}
 	h.links0 = fromBytes[uint32](kb, rows*int(stride))
+	collapseHuge(asBytes(h.links0))
 	ub, uoff, err := r.section("UPPR", total*4)
 	if err != nil {
 		return nil, err

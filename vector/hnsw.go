@@ -190,7 +190,7 @@ func (h *HNSW) Add(vectors []float32, ids []int64) error {
 
 // grow makes room for the links of rows [from, to) and draws their levels.
 func (h *HNSW) grow(from, to int) {
-	h.links0 = append(h.links0, make([]uint32, (to-from)*h.stride0())...)
+	h.links0 = growHuge(h.links0, (to-from)*h.stride0())
 	for i := from; i < to; i++ {
 		l := h.randomLevel()
 		h.levels = append(h.levels, uint8(l))

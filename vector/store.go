@@ -158,7 +158,8 @@ func (s *store) checkNewIDs(ids []int64, n int) ([]int64, error) {
 // appendRows copies vectors (normalised for cosine) and their ids in.
 func (s *store) appendRows(vectors []float32, ids []int64) {
 	first := len(s.vecs)
-	s.vecs = append(s.vecs, vectors...)
+	s.vecs = growHuge(s.vecs, len(vectors))
+	copy(s.vecs[first:], vectors)
 	if s.metric == Cosine {
 		for o := first; o < len(s.vecs); o += s.dim {
 			normalize(s.vecs[o : o+s.dim])
@@ -325,4 +326,20 @@ func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []flo
 		flush()
 	}
 	return h.sortAscending(nil)
+}
+
+// growHuge extends s by n zeroed elements. The arrays a search reads at
+// random (the vectors, the level-0 links) grow through it: a new backing
+// array is advised to use huge pages (adviseHuge) before it is written.
+func growHuge[T float32 | uint32](s []T, n int) []T {
+	if len(s)+n <= cap(s) {
+		s = s[:len(s)+n]
+		clear(s[len(s)-n:])
+		return s
+	}
+	grown := make([]T, len(s)+n, max(2*cap(s), len(s)+n))
+	adviseHuge(asBytes(grown[:cap(grown)]))
+	copy(grown, s)
+	collapseHuge(asBytes(grown))
+	return grown
 }

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package vector
+
+func adviseHuge(b []byte)   {}
+func collapseHuge(b []byte) {}
