@@ -98,7 +98,7 @@ func BenchmarkDotTile(b *testing.B) {
 func TestDistManyMatchesDist(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, metric := range []Metric{L2, InnerProduct} {
-		for _, d := range []int{3, 8, 16, 24, 40, 128, 136} {
+		for _, d := range []int{3, 8, 16, 24, 32, 40, 48, 56, 128, 136, 1536} {
 			s, _ := newStore(d, metric)
 			n := 50
 			s.appendRows(randVec(r, n*d), seq(n))
