@@ -309,49 +309,13 @@ func setLinks(ln []uint32, ids []item) {
 }
 
 // searchLayerBuild is the ef_construction-wide search of one level while
-// the graph is being built (reading links under locks, tombstones included)
-// and returns the candidates closest first.
+// the graph is being built (tombstones included) and returns the
+// candidates closest first.
 func (h *HNSW) searchLayerBuild(q []float32, ep uint32, l int, s *searcher) []item {
 	vl := h.getVisited()
 	defer h.visited.Put(vl)
-	s.top, s.cand = s.top[:0], s.cand[:0]
-	d := h.dist(q, ep)
-	s.top.push(item{d, ep})
-	s.cand.push(item{d, ep})
-	vl.visit(ep)
-	lower := d
-	ef := h.efConstruction
-	for len(s.cand) > 0 {
-		c := s.cand.pop()
-		if c.d > lower && len(s.top) >= ef {
-			break
-		}
-		if l == 0 && len(s.cand) > 0 {
-			prefetchLinks(&h.links0[int(s.cand[0].id)*h.stride0()])
-		}
-		s.nb = h.readLinks(c.id, l, s.nb)
-		nb := s.nb[:0]
-		for _, n := range s.nb {
-			if !vl.visit(n) {
-				nb = append(nb, n)
-			}
-		}
-		dd := s.distBuf(len(nb))
-		h.distMany(q, nb, dd)
-		for i, n := range nb {
-			d := dd[i]
-			if len(s.top) < ef || d < lower {
-				s.cand.push(item{d, n})
-				if len(s.top) < ef {
-					s.top.push(item{d, n})
-				} else {
-					s.top.replaceTop(item{d, n})
-				}
-				lower = s.top[0].d
-			}
-		}
-	}
-	s.sorted = s.top.sortAscending(s.sorted)
+	s.sorted = append(s.sorted[:0], item{h.dist(q, ep), ep})
+	s.sorted = h.beam(q, s.sorted, l, h.efConstruction, vl, s, true)
 	return s.sorted
 }
 

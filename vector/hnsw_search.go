@@ -83,7 +83,7 @@ func (h *HNSW) searchGraphW(q []float32, k, ef, w int, acc *accept, s *searcher)
 	defer h.visited.Put(vl)
 	entries := append(s.entries[:0], item{h.dist(q, uint32(h.entry)), uint32(h.entry)})
 	for l := h.maxLevel; l > 0; l-- {
-		entries = h.beamUpper(q, entries, l, w, vl, s)
+		entries = h.beam(q, entries, l, w, vl, s, false)
 		vl.next()
 	}
 	s.entries = entries
@@ -113,15 +113,7 @@ func (h *HNSW) searchGraphW(q []float32, k, ef, w int, acc *accept, s *searcher)
 		}
 		o := int(c.id) * stride
 		ln := links0[o : o+stride : o+stride]
-		nb := s.nb[:0]
-		for _, n := range ln[1 : 1+ln[0]] {
-			if !vl.visit(n) {
-				nb = append(nb, n)
-			}
-		}
-		s.nb = nb
-		dd := s.distBuf(len(nb))
-		h.distMany(q, nb, dd)
+		nb, dd := h.measureUnvisited(q, ln[1:1+ln[0]], vl, s)
 		for i, n := range nb {
 			d := dd[i]
 			if len(top) < ef || d < lower {
@@ -145,6 +137,22 @@ func (h *HNSW) searchGraphW(q []float32, k, ef, w int, acc *accept, s *searcher)
 	return s.sorted
 }
 
+// measureUnvisited marks the nodes of links visited and returns those
+// that were not, with their distances to q (in scratch space of s; links
+// may itself be s.nb).
+func (h *HNSW) measureUnvisited(q []float32, links []uint32, vl *visitList, s *searcher) ([]uint32, []float32) {
+	nb := s.nb[:0]
+	for _, n := range links {
+		if !vl.visit(n) {
+			nb = append(nb, n)
+		}
+	}
+	s.nb = nb
+	dd := s.distBuf(len(nb))
+	h.distMany(q, nb, dd)
+	return nb, dd
+}
+
 // upperWidth is the beam width of the upper levels for a search of
 // breadth ef: 2 below ef 24, then ef/8 up to 4. BenchmarkUpperWidth (and
 // the 200,000-vector set of bench/vector_bench.py) show width 2 costing
@@ -152,9 +160,11 @@ func (h *HNSW) searchGraphW(q []float32, k, ef, w int, acc *accept, s *searcher)
 // only towards recall 0.99.
 func upperWidth(ef int) int { return min(4, max(2, ef/8)) }
 
-// beamUpper searches upper level l with breadth w from the entries and
-// returns the w closest nodes found, closest first.
-func (h *HNSW) beamUpper(q []float32, entries []item, l, w int, vl *visitList, s *searcher) []item {
+// beam searches level l from the entries, keeping the w closest nodes
+// found (hnswlib's searchBaseLayer), and returns them closest first in the
+// entries' memory. During a build (building) it reads link lists with
+// readLinks, as insertions run beside it.
+func (h *HNSW) beam(q []float32, entries []item, l, w int, vl *visitList, s *searcher, building bool) []item {
 	top, cand := s.top[:0], s.cand[:0]
 	for _, e := range entries {
 		vl.visit(e.id)
@@ -170,16 +180,18 @@ func (h *HNSW) beamUpper(q []float32, entries []item, l, w int, vl *visitList, s
 		if c.d > lower && len(top) >= w {
 			break
 		}
-		ln := h.links(c.id, l)
-		nb := s.nb[:0]
-		for _, n := range ln[1 : 1+ln[0]] {
-			if !vl.visit(n) {
-				nb = append(nb, n)
+		var links []uint32
+		if building {
+			if l == 0 && len(cand) > 0 {
+				prefetchLinks(&h.links0[int(cand[0].id)*h.stride0()])
 			}
+			s.nb = h.readLinks(c.id, l, s.nb)
+			links = s.nb
+		} else {
+			ln := h.links(c.id, l)
+			links = ln[1 : 1+ln[0]]
 		}
-		s.nb = nb
-		dd := s.distBuf(len(nb))
-		h.distMany(q, nb, dd)
+		nb, dd := h.measureUnvisited(q, links, vl, s)
 		for i, n := range nb {
 			d := dd[i]
 			if len(top) < w || d < lower {
