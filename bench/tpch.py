@@ -145,129 +145,19 @@ def sql_text(sql: ModuleType, n: int, sf: float) -> str:
 
 
 # --- the 22 queries for Polars ----------------------------------------------------------------------------------------
-# Translated from python/tests/tpch/queries.py. Where that file works around something alopex lacks
-# (an aggregate inside a filter: Q11, Q15, Q22), Polars uses its own way; everything else is the same plan,
-# but for Q8's share, divided as Float64 (Polars keeps the decimal scale of the dividend).
+# python/tests/tpch/queries.py, loaded a second time with its ``ax`` bound to Polars: its functions look ``ax`` up
+# when they run, so 18 of the queries are the same plans built with Polars' API. Where that file works around
+# something alopex lacks (an aggregate inside a filter: Q11, Q15, Q22), Polars uses its own way below; Q8's share is
+# divided as Float64 (Polars keeps the decimal scale of the dividend).
 def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
     import polars as pl
 
+    shared = _load("alopex_bench_tpch_polars_queries", TESTS / "tpch" / "queries.py")
+    shared.ax = pl
     col = pl.col
 
     def rev() -> pl.Expr:
         return col("l_extendedprice") * (1 - col("l_discount"))
-
-    def q1(t):
-        return (
-            t["lineitem"]
-            .filter(col("l_shipdate") <= date(1998, 9, 2))
-            .group_by("l_returnflag", "l_linestatus")
-            .agg(
-                pl.sum("l_quantity").alias("sum_qty"),
-                pl.sum("l_extendedprice").alias("sum_base_price"),
-                rev().sum().alias("sum_disc_price"),
-                (rev() * (1 + col("l_tax"))).sum().alias("sum_charge"),
-                pl.mean("l_quantity").alias("avg_qty"),
-                pl.mean("l_extendedprice").alias("avg_price"),
-                pl.mean("l_discount").alias("avg_disc"),
-                pl.len().alias("count_order"),
-            )
-            .sort("l_returnflag", "l_linestatus")
-        )
-
-    def q2(t):
-        europe = (
-            t["part"]
-            .join(t["partsupp"], left_on="p_partkey", right_on="ps_partkey")
-            .join(t["supplier"], left_on="ps_suppkey", right_on="s_suppkey")
-            .join(t["nation"], left_on="s_nationkey", right_on="n_nationkey")
-            .join(t["region"], left_on="n_regionkey", right_on="r_regionkey")
-            .filter(col("p_size") == 15)
-            .filter(col("p_type").str.ends_with("BRASS"))
-            .filter(col("r_name") == "EUROPE")
-        )
-        return (
-            europe.group_by("p_partkey")
-            .agg(pl.min("ps_supplycost"))
-            .join(europe, on=["p_partkey", "ps_supplycost"])
-            .select("s_acctbal", "s_name", "n_name", "p_partkey", "p_mfgr", "s_address", "s_phone", "s_comment")
-            .sort("s_acctbal", "n_name", "s_name", "p_partkey", descending=[True, False, False, False])
-            .head(100)
-        )
-
-    def q3(t):
-        day = date(1995, 3, 15)
-        return (
-            t["customer"]
-            .filter(col("c_mktsegment") == "BUILDING")
-            .join(t["orders"], left_on="c_custkey", right_on="o_custkey")
-            .join(t["lineitem"], left_on="o_orderkey", right_on="l_orderkey")
-            .filter(col("o_orderdate") < day)
-            .filter(col("l_shipdate") > day)
-            .with_columns(rev().alias("revenue"))
-            .group_by("o_orderkey", "o_orderdate", "o_shippriority")
-            .agg(pl.sum("revenue"))
-            .select(col("o_orderkey").alias("l_orderkey"), "revenue", "o_orderdate", "o_shippriority")
-            .sort("revenue", "o_orderdate", descending=[True, False])
-            .head(10)
-        )
-
-    def q4(t):
-        late = t["lineitem"].filter(col("l_commitdate") < col("l_receiptdate"))
-        return (
-            t["orders"]
-            .filter(col("o_orderdate").is_between(date(1993, 7, 1), date(1993, 10, 1), closed="left"))
-            .join(late, left_on="o_orderkey", right_on="l_orderkey", how="semi")
-            .group_by("o_orderpriority")
-            .agg(pl.len().alias("order_count"))
-            .sort("o_orderpriority")
-        )
-
-    def q5(t):
-        return (
-            t["region"]
-            .join(t["nation"], left_on="r_regionkey", right_on="n_regionkey")
-            .join(t["customer"], left_on="n_nationkey", right_on="c_nationkey")
-            .join(t["orders"], left_on="c_custkey", right_on="o_custkey")
-            .join(t["lineitem"], left_on="o_orderkey", right_on="l_orderkey")
-            .join(t["supplier"], left_on=["l_suppkey", "n_nationkey"], right_on=["s_suppkey", "s_nationkey"])
-            .filter(col("r_name") == "ASIA")
-            .filter(col("o_orderdate").is_between(date(1994, 1, 1), date(1995, 1, 1), closed="left"))
-            .with_columns(rev().alias("revenue"))
-            .group_by("n_name")
-            .agg(pl.sum("revenue"))
-            .sort("revenue", descending=True)
-        )
-
-    def q6(t):
-        return (
-            t["lineitem"]
-            .filter(col("l_shipdate").is_between(date(1994, 1, 1), date(1995, 1, 1), closed="left"))
-            .filter(col("l_discount").is_between(0.05, 0.07))
-            .filter(col("l_quantity") < 24)
-            .with_columns((col("l_extendedprice") * col("l_discount")).alias("revenue"))
-            .select(pl.sum("revenue"))
-        )
-
-    def q7(t):
-        supp_nation = t["nation"].select("n_nationkey", col("n_name").alias("supp_nation"))
-        cust_nation = t["nation"].select("n_nationkey", col("n_name").alias("cust_nation"))
-        return (
-            t["lineitem"]
-            .filter(col("l_shipdate").is_between(date(1995, 1, 1), date(1996, 12, 31)))
-            .join(t["supplier"], left_on="l_suppkey", right_on="s_suppkey")
-            .join(t["orders"], left_on="l_orderkey", right_on="o_orderkey")
-            .join(t["customer"], left_on="o_custkey", right_on="c_custkey")
-            .join(supp_nation, left_on="s_nationkey", right_on="n_nationkey")
-            .join(cust_nation, left_on="c_nationkey", right_on="n_nationkey")
-            .filter(
-                ((col("supp_nation") == "FRANCE") & (col("cust_nation") == "GERMANY"))
-                | ((col("supp_nation") == "GERMANY") & (col("cust_nation") == "FRANCE"))
-            )
-            .with_columns(rev().alias("volume"), col("l_shipdate").dt.year().alias("l_year"))
-            .group_by("supp_nation", "cust_nation", "l_year")
-            .agg(pl.sum("volume").alias("revenue"))
-            .sort("supp_nation", "cust_nation", "l_year")
-        )
 
     def q8(t):
         n1 = t["nation"].select("n_nationkey", "n_regionkey")
@@ -296,40 +186,6 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
             .sort("o_year")
         )
 
-    def q9(t):
-        return (
-            t["part"]
-            .join(t["partsupp"], left_on="p_partkey", right_on="ps_partkey")
-            .join(t["supplier"], left_on="ps_suppkey", right_on="s_suppkey")
-            .join(t["lineitem"], left_on=["p_partkey", "ps_suppkey"], right_on=["l_partkey", "l_suppkey"])
-            .join(t["orders"], left_on="l_orderkey", right_on="o_orderkey")
-            .join(t["nation"], left_on="s_nationkey", right_on="n_nationkey")
-            .filter(col("p_name").str.contains("green"))
-            .select(
-                col("n_name").alias("nation"),
-                col("o_orderdate").dt.year().alias("o_year"),
-                (rev() - col("ps_supplycost") * col("l_quantity")).alias("amount"),
-            )
-            .group_by("nation", "o_year")
-            .agg(pl.sum("amount").alias("sum_profit"))
-            .sort("nation", "o_year", descending=[False, True])
-        )
-
-    def q10(t):
-        return (
-            t["customer"]
-            .join(t["orders"], left_on="c_custkey", right_on="o_custkey")
-            .join(t["lineitem"], left_on="o_orderkey", right_on="l_orderkey")
-            .join(t["nation"], left_on="c_nationkey", right_on="n_nationkey")
-            .filter(col("o_orderdate").is_between(date(1993, 10, 1), date(1994, 1, 1), closed="left"))
-            .filter(col("l_returnflag") == "R")
-            .group_by("c_custkey", "c_name", "c_acctbal", "c_phone", "n_name", "c_address", "c_comment")
-            .agg(rev().sum().alias("revenue"))
-            .select("c_custkey", "c_name", "revenue", "c_acctbal", "n_name", "c_address", "c_phone", "c_comment")
-            .sort("revenue", descending=True)
-            .head(20)
-        )
-
     def q11(t):
         frac = float(fraction(sf))
         return (
@@ -341,53 +197,6 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
             .agg((col("ps_supplycost") * col("ps_availqty")).sum().alias("value"))
             .filter(col("value") > col("value").sum() * frac)
             .sort("value", descending=True)
-        )
-
-    def q12(t):
-        high = col("o_orderpriority").is_in(["1-URGENT", "2-HIGH"])
-        return (
-            t["orders"]
-            .join(t["lineitem"], left_on="o_orderkey", right_on="l_orderkey")
-            .filter(col("l_shipmode").is_in(["MAIL", "SHIP"]))
-            .filter(col("l_commitdate") < col("l_receiptdate"))
-            .filter(col("l_shipdate") < col("l_commitdate"))
-            .filter(col("l_receiptdate").is_between(date(1994, 1, 1), date(1995, 1, 1), closed="left"))
-            .with_columns(
-                pl.when(high).then(1).otherwise(0).alias("high_line_count"),
-                pl.when(high.not_()).then(1).otherwise(0).alias("low_line_count"),
-            )
-            .group_by("l_shipmode")
-            .agg(col("high_line_count").sum(), col("low_line_count").sum())
-            .sort("l_shipmode")
-        )
-
-    def q13(t):
-        return (
-            t["customer"]
-            .join(
-                t["orders"].filter(col("o_comment").str.contains("special.*requests").not_()),
-                left_on="c_custkey", right_on="o_custkey", how="left",
-            )
-            .group_by("c_custkey")
-            .agg(col("o_orderkey").count().alias("c_count"))
-            .group_by("c_count")
-            .len()
-            .select("c_count", col("len").alias("custdist"))
-            .sort("custdist", "c_count", descending=[True, True])
-        )
-
-    def q14(t):
-        return (
-            t["lineitem"]
-            .join(t["part"], left_on="l_partkey", right_on="p_partkey")
-            .filter(col("l_shipdate").is_between(date(1995, 9, 1), date(1995, 10, 1), closed="left"))
-            .select(
-                (
-                    100.00
-                    * pl.when(col("p_type").str.starts_with("PROMO")).then(rev()).otherwise(0).sum()
-                    / rev().sum()
-                ).alias("promo_revenue")
-            )
         )
 
     def q15(t):
@@ -406,136 +215,6 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
             .sort("s_suppkey")
         )
 
-    def q16(t):
-        complainers = t["supplier"].filter(col("s_comment").str.contains(".*Customer.*Complaints.*"))
-        return (
-            t["part"]
-            .join(t["partsupp"], left_on="p_partkey", right_on="ps_partkey")
-            .filter(col("p_brand") != "Brand#45")
-            .filter(col("p_type").str.starts_with("MEDIUM POLISHED").not_())
-            .filter(col("p_size").is_in([49, 14, 23, 45, 19, 3, 36, 9]))
-            .join(complainers, left_on="ps_suppkey", right_on="s_suppkey", how="anti")
-            .group_by("p_brand", "p_type", "p_size")
-            .agg(col("ps_suppkey").n_unique().alias("supplier_cnt"))
-            .sort("supplier_cnt", "p_brand", "p_type", "p_size", descending=[True, False, False, False])
-        )
-
-    def q17(t):
-        parts = (
-            t["part"]
-            .filter(col("p_brand") == "Brand#23")
-            .filter(col("p_container") == "MED BOX")
-            .join(t["lineitem"], left_on="p_partkey", right_on="l_partkey", how="left")
-        )
-        avg = parts.group_by("p_partkey").agg((0.2 * col("l_quantity").mean()).alias("avg_quantity"))
-        return (
-            avg.join(parts, left_on="p_partkey", right_on="p_partkey")
-            .filter(col("l_quantity") < col("avg_quantity"))
-            .select((col("l_extendedprice").sum() / 7.0).alias("avg_yearly"))
-        )
-
-    def q18(t):
-        big = (
-            t["lineitem"]
-            .group_by("l_orderkey")
-            .agg(col("l_quantity").sum().alias("sum_quantity"))
-            .filter(col("sum_quantity") > 300)
-        )
-        return (
-            t["orders"]
-            .join(big, left_on="o_orderkey", right_on="l_orderkey", how="semi")
-            .join(t["lineitem"], left_on="o_orderkey", right_on="l_orderkey")
-            .join(t["customer"], left_on="o_custkey", right_on="c_custkey")
-            .group_by("c_name", "o_custkey", "o_orderkey", "o_orderdate", "o_totalprice")
-            .agg(col("l_quantity").sum().alias("col6"))
-            .select(
-                "c_name",
-                col("o_custkey").alias("c_custkey"),
-                "o_orderkey",
-                col("o_orderdate").alias("o_orderdat"),
-                "o_totalprice",
-                "col6",
-            )
-            .sort("o_totalprice", "o_orderdat", descending=[True, False])
-            .head(100)
-        )
-
-    def q19(t):
-        return (
-            t["part"]
-            .join(t["lineitem"], left_on="p_partkey", right_on="l_partkey")
-            .filter(col("l_shipmode").is_in(["AIR", "AIR REG"]))
-            .filter(col("l_shipinstruct") == "DELIVER IN PERSON")
-            .filter(
-                (
-                    (col("p_brand") == "Brand#12")
-                    & col("p_container").is_in(["SM CASE", "SM BOX", "SM PACK", "SM PKG"])
-                    & col("l_quantity").is_between(1, 11)
-                    & col("p_size").is_between(1, 5)
-                )
-                | (
-                    (col("p_brand") == "Brand#23")
-                    & col("p_container").is_in(["MED BAG", "MED BOX", "MED PKG", "MED PACK"])
-                    & col("l_quantity").is_between(10, 20)
-                    & col("p_size").is_between(1, 10)
-                )
-                | (
-                    (col("p_brand") == "Brand#34")
-                    & col("p_container").is_in(["LG CASE", "LG BOX", "LG PACK", "LG PKG"])
-                    & col("l_quantity").is_between(20, 30)
-                    & col("p_size").is_between(1, 15)
-                )
-            )
-            .select(rev().sum().alias("revenue"))
-        )
-
-    def q20(t):
-        shipped = (
-            t["lineitem"]
-            .filter(col("l_shipdate").is_between(date(1994, 1, 1), date(1995, 1, 1), closed="left"))
-            .group_by("l_partkey", "l_suppkey")
-            .agg((col("l_quantity").sum() * 0.5).alias("sum_quantity"))
-        )
-        forest = t["part"].filter(col("p_name").str.starts_with("forest"))
-        excess = (
-            t["partsupp"]
-            .join(forest, left_on="ps_partkey", right_on="p_partkey", how="semi")
-            .join(shipped, left_on=["ps_suppkey", "ps_partkey"], right_on=["l_suppkey", "l_partkey"])
-            .filter(col("ps_availqty") > col("sum_quantity"))
-        )
-        canada = t["nation"].filter(col("n_name") == "CANADA")
-        return (
-            t["supplier"]
-            .join(canada, left_on="s_nationkey", right_on="n_nationkey")
-            .join(excess, left_on="s_suppkey", right_on="ps_suppkey", how="semi")
-            .select("s_name", "s_address")
-            .sort("s_name")
-        )
-
-    def q21(t):
-        lineitem = t["lineitem"]
-        multi = (
-            lineitem.group_by("l_orderkey")
-            .agg(col("l_suppkey").n_unique().alias("nunique_col"))
-            .filter(col("nunique_col") > 1)
-            .join(lineitem.filter(col("l_receiptdate") > col("l_commitdate")), on="l_orderkey")
-        )
-        return (
-            multi.group_by("l_orderkey")
-            .agg(col("l_suppkey").n_unique().alias("nunique_col"))
-            .join(multi, on="l_orderkey")
-            .join(t["supplier"], left_on="l_suppkey", right_on="s_suppkey")
-            .join(t["nation"], left_on="s_nationkey", right_on="n_nationkey")
-            .join(t["orders"], left_on="l_orderkey", right_on="o_orderkey")
-            .filter(col("nunique_col") == 1)
-            .filter(col("n_name") == "SAUDI ARABIA")
-            .filter(col("o_orderstatus") == "F")
-            .group_by("s_name")
-            .agg(pl.len().alias("numwait"))
-            .sort("numwait", "s_name", descending=[True, False])
-            .head(100)
-        )
-
     def q22(t):
         codes = ["13", "31", "23", "29", "30", "18", "17"]
         return (
@@ -550,8 +229,9 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
             .sort("cntrycode")
         )
 
-    local = locals()
-    return {n: local[f"q{n}"] for n in range(1, 23)}
+    queries = {n: getattr(shared, f"q{n}") for n in range(1, 23)}
+    queries.update({8: q8, 11: q11, 15: q15, 22: q22})
+    return queries
 
 
 # --- data -------------------------------------------------------------------------------------------------------------
