@@ -146,9 +146,8 @@ def sql_text(sql: ModuleType, n: int, sf: float) -> str:
 
 # --- the 22 queries for Polars ----------------------------------------------------------------------------------------
 # python/tests/tpch/queries.py, loaded a second time with its ``ax`` bound to Polars: its functions look ``ax`` up
-# when they run, so 18 of the queries are the same plans built with Polars' API. Where that file works around
-# something alopex lacks (an aggregate inside a filter: Q11, Q15, Q22), Polars uses its own way below; Q8's share is
-# divided as Float64 (Polars keeps the decimal scale of the dividend).
+# when they run, so 19 of the queries are the same plans built with Polars' API. Where that file works around
+# something alopex lacks (an aggregate inside a filter: Q11, Q15, Q22), Polars uses its own way below.
 def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
     import polars as pl
 
@@ -158,33 +157,6 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
 
     def rev() -> pl.Expr:
         return col("l_extendedprice") * (1 - col("l_discount"))
-
-    def q8(t):
-        n1 = t["nation"].select("n_nationkey", "n_regionkey")
-        n2 = t["nation"].select("n_nationkey", "n_name")
-        return (
-            t["part"]
-            .join(t["lineitem"], left_on="p_partkey", right_on="l_partkey")
-            .join(t["supplier"], left_on="l_suppkey", right_on="s_suppkey")
-            .join(t["orders"], left_on="l_orderkey", right_on="o_orderkey")
-            .join(t["customer"], left_on="o_custkey", right_on="c_custkey")
-            .join(n1, left_on="c_nationkey", right_on="n_nationkey")
-            .join(t["region"], left_on="n_regionkey", right_on="r_regionkey")
-            .filter(col("r_name") == "AMERICA")
-            .join(n2, left_on="s_nationkey", right_on="n_nationkey")
-            .filter(col("o_orderdate").is_between(date(1995, 1, 1), date(1996, 12, 31)))
-            .filter(col("p_type") == "ECONOMY ANODIZED STEEL")
-            .select(
-                col("o_orderdate").dt.year().alias("o_year"),
-                rev().alias("volume"),
-                col("n_name").alias("nation"),
-            )
-            .with_columns(pl.when(col("nation") == "BRAZIL").then(col("volume")).otherwise(0).alias("_tmp"))
-            .group_by("o_year")
-            # Polars divides decimals at the dividend's scale (0.03); a float share, as in alopex and DuckDB.
-            .agg((pl.sum("_tmp").cast(pl.Float64) / pl.sum("volume").cast(pl.Float64)).alias("mkt_share"))
-            .sort("o_year")
-        )
 
     def q11(t):
         frac = float(fraction(sf))
@@ -230,7 +202,7 @@ def polars_queries(sf: float) -> dict[int, Callable[[Mapping[str, Any]], Any]]:
         )
 
     queries = {n: getattr(shared, f"q{n}") for n in range(1, 23)}
-    queries.update({8: q8, 11: q11, 15: q15, 22: q22})
+    queries.update({11: q11, 15: q15, 22: q22})
     return queries
 
 
@@ -386,51 +358,57 @@ def _short(e: BaseException) -> str:
     return f"{type(e).__name__}: {msg[0][:200] if msg else ''}"
 
 
+def time_query(res: Any, engines: Mapping[str, Engine], n: int, checks: ModuleType) -> None:
+    """Query n on every engine: a warm-up call, whose result is checked against DuckDB's, then ``res.reps``
+    timed rounds with the engines interleaved. Fills ``res.cells[(n, engine)]`` and ``res.mismatches``
+    (the DataFrame and the SQL benchmark share it)."""
+    results: dict[str, Any] = {}
+    for name, eng in engines.items():  # warm-up; its result is the one checked
+        cell = res.cells[(n, name)] = Cell()
+        gc.collect()
+        try:
+            dt_, r = call(eng, n)
+            results[name] = eng.to_arrow(r)
+            cell.rows = results[name].num_rows
+            if dt_ > (eng.timeout or math.inf):
+                cell.status = "timeout"
+            del r
+        except QueryTimeout:
+            cell.status = "timeout"
+        except Exception as e:  # noqa: BLE001 - reported
+            cell.status, cell.error = "error", _short(e)
+    for _ in range(res.reps):
+        for name, eng in engines.items():
+            cell = res.cells[(n, name)]
+            if cell.status != "ok":
+                continue
+            gc.collect()
+            try:
+                dt_, r = call(eng, n)
+                del r
+                cell.times.append(dt_)
+            except QueryTimeout:
+                cell.status = "timeout"
+            except Exception as e:  # noqa: BLE001
+                cell.status, cell.error = "error", _short(e)
+    want = results.get("DuckDB")
+    for name in ("alopex", "Polars"):
+        got = results.get(name)
+        if got is None or want is None:
+            continue
+        try:
+            checks.assert_same_result(got, want, checks.ORDER_BY[n])
+        except AssertionError as e:
+            msg = str(e).strip().splitlines()[0][:300]
+            res.mismatches[(n, name)] = msg.replace("alopex", name) if name != "alopex" else msg
+
+
 def run_timings(res: TpchResult, log: Callable[[str], None]) -> None:
     engines = make_engines(res.data, res.sf)
     _, _, checks = test_modules()
     try:
         for n in res.queries:
-            results: dict[str, Any] = {}
-            for name, eng in engines.items():  # warm-up; its result is the one checked
-                cell = res.cells[(n, name)] = Cell()
-                gc.collect()
-                try:
-                    dt_, r = call(eng, n)
-                    results[name] = eng.to_arrow(r)
-                    cell.rows = results[name].num_rows
-                    if dt_ > (eng.timeout or math.inf):
-                        cell.status = "timeout"
-                    del r
-                except QueryTimeout:
-                    cell.status = "timeout"
-                except Exception as e:  # noqa: BLE001 - reported
-                    cell.status, cell.error = "error", _short(e)
-            for _ in range(res.reps):
-                for name, eng in engines.items():
-                    cell = res.cells[(n, name)]
-                    if cell.status != "ok":
-                        continue
-                    gc.collect()
-                    try:
-                        dt_, r = call(eng, n)
-                        del r
-                        cell.times.append(dt_)
-                    except QueryTimeout:
-                        cell.status = "timeout"
-                    except Exception as e:  # noqa: BLE001
-                        cell.status, cell.error = "error", _short(e)
-            want = results.get("DuckDB")
-            for name in ("alopex", "Polars"):
-                got = results.get(name)
-                if got is None or want is None:
-                    continue
-                try:
-                    checks.assert_same_result(got, want, checks.ORDER_BY[n])
-                except AssertionError as e:
-                    msg = str(e).strip().splitlines()[0][:300]
-                    res.mismatches[(n, name)] = msg.replace("alopex", name) if name != "alopex" else msg
-            del results, want
+            time_query(res, engines, n, checks)
             parts = []
             for name in engines:
                 c = res.cells[(n, name)]

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import importlib.util
 import os
 import re
@@ -98,44 +97,7 @@ def run_timings(res: SqlResult, log: Callable[[str], None]) -> None:
     engines = make_engines(res.data, res.sf)
     try:
         for n in res.queries:
-            results: dict[str, Any] = {}
-            for name, eng in engines.items():
-                cell = res.cells[(n, name)] = tpch.Cell()
-                gc.collect()
-                try:
-                    dt_, r = tpch.call(eng, n)
-                    results[name] = eng.to_arrow(r)
-                    cell.rows = results[name].num_rows
-                    del r
-                except tpch.QueryTimeout:
-                    cell.status = "timeout"
-                except Exception as e:  # noqa: BLE001 - reported
-                    cell.status, cell.error = "error", tpch._short(e)
-            for _ in range(res.reps):
-                for name, eng in engines.items():
-                    cell = res.cells[(n, name)]
-                    if cell.status != "ok":
-                        continue
-                    gc.collect()
-                    try:
-                        dt_, r = tpch.call(eng, n)
-                        del r
-                        cell.times.append(dt_)
-                    except tpch.QueryTimeout:
-                        cell.status = "timeout"
-                    except Exception as e:  # noqa: BLE001
-                        cell.status, cell.error = "error", tpch._short(e)
-            want = results.get("DuckDB")
-            for name in ("alopex", "Polars"):
-                got = results.get(name)
-                if got is None or want is None:
-                    continue
-                try:
-                    checks.assert_same_result(got, want, checks.ORDER_BY[n])
-                except AssertionError as e:
-                    msg = str(e).strip().splitlines()[0][:300]
-                    res.mismatches[(n, name)] = msg.replace("alopex", name) if name != "alopex" else msg
-            del results, want
+            tpch.time_query(res, engines, n, checks)
             parts = [f"{name} {tpch.fmt_s(c.median) if c.ok else c.status.upper()}"
                      for name in engines for c in [res.cells[(n, name)]]]
             bad = [name for name in ("alopex", "Polars") if (n, name) in res.mismatches]
