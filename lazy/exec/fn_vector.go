@@ -45,9 +45,22 @@ func newFloat32s(mem memory.Allocator, n int) (*memory.Buffer, []float32) {
 	return buf, unsafe.Slice((*float32)(unsafe.Pointer(&buf.Bytes()[0])), n)
 }
 
-// float32Result wraps values with the validity of src (null vectors give
+// float32Result wraps values with the validity of srcs (null vectors give
 // null distances).
 func float32Result(mem memory.Allocator, n int, buf *memory.Buffer, srcs ...arrow.Array) arrow.Array {
+	validity, nulls := validityOf(mem, n, srcs...)
+	data := array.NewData(arrow.PrimitiveTypes.Float32, n, []*memory.Buffer{validity, buf}, nil, nulls, 0)
+	buf.Release()
+	if validity != nil {
+		validity.Release()
+	}
+	defer data.Release()
+	return array.MakeFromData(data)
+}
+
+// validityOf is the validity bitmap of n rows that are valid where every
+// src is (nil when no src has nulls) and its count of nulls.
+func validityOf(mem memory.Allocator, n int, srcs ...arrow.Array) (*memory.Buffer, int) {
 	var validity *memory.Buffer
 	for _, s := range srcs {
 		if s == nil || s.NullN() == 0 {
@@ -65,17 +78,10 @@ func float32Result(mem memory.Allocator, n int, buf *memory.Buffer, srcs ...arro
 			}
 		}
 	}
-	nulls := 0
-	if validity != nil {
-		nulls = n - bitutil.CountSetBits(validity.Bytes(), 0, n)
+	if validity == nil {
+		return nil, 0
 	}
-	data := array.NewData(arrow.PrimitiveTypes.Float32, n, []*memory.Buffer{validity, buf}, nil, nulls, 0)
-	buf.Release()
-	if validity != nil {
-		validity.Release()
-	}
-	defer data.Release()
-	return array.MakeFromData(data)
+	return validity, n - bitutil.CountSetBits(validity.Bytes(), 0, n)
 }
 
 // vectorDistance computes one distance function over the rows of x and a
@@ -172,23 +178,16 @@ func init() {
 		})
 	}
 	registerEval("vec.norm", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		xa, err := materializeVector(mem, args[0], n)
-		if err != nil {
-			return nil, err
-		}
-		defer xa.Release()
-		base, d, err := vectorRows(xa)
-		if err != nil {
-			return nil, err
-		}
-		buf, out := newFloat32s(mem, n)
-		if n > 0 {
-			if err := vector.Norms(base, d, out); err != nil {
-				buf.Release()
-				return nil, err
+		return overVectors(mem, args[0], n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
+			buf, out := newFloat32s(mem, n)
+			if n > 0 {
+				if err := vector.Norms(base, d, out); err != nil {
+					buf.Release()
+					return nil, err
+				}
 			}
-		}
-		return float32Result(mem, n, buf, xa), nil
+			return float32Result(mem, n, buf, xa), nil
+		})
 	})
 	registerEval("vec.dims", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
 		d := int64(lazy.VectorDim(c.Args[0].DataType()))
@@ -205,25 +204,18 @@ func init() {
 		return b.NewArray(), nil
 	})
 	registerEval("vec.as_text", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		xa, err := materializeVector(mem, args[0], n)
-		if err != nil {
-			return nil, err
-		}
-		defer xa.Release()
-		base, d, err := vectorRows(xa)
-		if err != nil {
-			return nil, err
-		}
-		b := array.NewStringBuilder(mem)
-		defer b.Release()
-		for i := range n {
-			if xa.IsNull(i) {
-				b.AppendNull()
-			} else {
-				b.Append(lazy.FormatVector(base[i*d : (i+1)*d]))
+		return overVectors(mem, args[0], n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
+			b := array.NewStringBuilder(mem)
+			defer b.Release()
+			for i := range n {
+				if xa.IsNull(i) {
+					b.AppendNull()
+				} else {
+					b.Append(lazy.FormatVector(base[i*d : (i+1)*d]))
+				}
 			}
-		}
-		return b.NewArray(), nil
+			return b.NewArray(), nil
+		})
 	})
 	registerEval("vec.from_text", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
 		if args[0].IsScalar() {
@@ -231,6 +223,21 @@ func init() {
 		}
 		return vectorsFromText(mem, args[0].Array, lazy.VectorDim(c.Type))
 	})
+}
+
+// overVectors calls fn with the n vectors of v (a constant repeated) as an
+// array and as their rows of d floats.
+func overVectors(mem memory.Allocator, v kernels.Value, n int, fn func(xa arrow.Array, base []float32, d int) (arrow.Array, error)) (arrow.Array, error) {
+	xa, err := materializeVector(mem, v, n)
+	if err != nil {
+		return nil, err
+	}
+	defer xa.Release()
+	base, d, err := vectorRows(xa)
+	if err != nil {
+		return nil, err
+	}
+	return fn(xa, base, d)
 }
 
 // vectorsFromText parses a string column of vector text into vectors of
@@ -268,20 +275,11 @@ func vectorsFromText(mem memory.Allocator, a arrow.Array, d int) (arrow.Array, e
 	child := array.NewData(arrow.PrimitiveTypes.Float32, n*d, []*memory.Buffer{nil, buf}, nil, 0, 0)
 	buf.Release()
 	defer child.Release()
-	var validity *memory.Buffer
-	if a.NullN() > 0 {
-		validity = memory.NewResizableBuffer(mem)
-		validity.Resize(int(bitutil.BytesForBits(int64(n))))
-		vb := validity.Bytes()
-		clear(vb)
-		for i := range n {
-			if a.IsValid(i) {
-				bitutil.SetBit(vb, i)
-			}
-		}
+	validity, nulls := validityOf(mem, n, a)
+	if validity != nil {
 		defer validity.Release()
 	}
-	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{validity}, []arrow.ArrayData{child}, a.NullN(), 0)
+	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{validity}, []arrow.ArrayData{child}, nulls, 0)
 	defer data.Release()
 	return array.MakeFromData(data), nil
 }
