@@ -165,11 +165,7 @@ func exprsOf(p Plan) []Expr {
 	case *Aggregate:
 		return append(append([]Expr{}, n.Keys...), n.Aggregates...)
 	case *Sort:
-		out := make([]Expr, len(n.Keys))
-		for i, k := range n.Keys {
-			out[i] = k.Expr
-		}
-		return out
+		return SortExprs(n.Keys)
 	case *Join:
 		return append(append([]Expr{}, n.LeftOn...), n.RightOn...)
 	case *WindowNode:

@@ -15,6 +15,15 @@ type SortKey struct {
 	NullsLast  bool
 }
 
+// SortExprs returns the expressions of sort keys.
+func SortExprs(keys []SortKey) []Expr {
+	out := make([]Expr, len(keys))
+	for i, k := range keys {
+		out[i] = k.Expr
+	}
+	return out
+}
+
 func (k SortKey) String() string {
 	var b strings.Builder
 	b.WriteString(k.Expr.String())

@@ -284,6 +284,29 @@ func evalArray(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (arrow.A
 	return v.Materialize(mem, int(rb.NumRows()))
 }
 
+// evalArrays evaluates expressions to materialized arrays, which the caller
+// releases (releaseArrays); after an error there is nothing to release.
+func evalArrays(mem memory.Allocator, exprs []lazy.Expr, rb arrow.RecordBatch) ([]arrow.Array, error) {
+	out := make([]arrow.Array, len(exprs))
+	for i, e := range exprs {
+		a, err := evalArray(mem, e, rb)
+		if err != nil {
+			releaseArrays(out)
+			return nil, err
+		}
+		out[i] = a
+	}
+	return out, nil
+}
+
+func releaseArrays(as []arrow.Array) {
+	for _, a := range as {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
 func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if op.done {
 		return nil, nil

@@ -163,20 +163,12 @@ func (j *hashJoin) prepare() error {
 		if j.node.Type == lazy.JoinCross {
 			return
 		}
-		keys := make([]arrow.Array, len(j.buildKeys))
-		defer func() {
-			for _, k := range keys {
-				if k != nil {
-					k.Release()
-				}
-			}
-		}()
-		for i, e := range j.buildKeys {
-			if keys[i], err = evalArray(j.mem, e, rows); err != nil {
-				j.err = err
-				return
-			}
+		keys, err := evalArrays(j.mem, j.buildKeys, rows)
+		if err != nil {
+			j.err = err
+			return
 		}
+		defer releaseArrays(keys)
 		t := &joinTable{mode: joinKeyMode(j.buildKeys), next: make([]int32, n)}
 		var packVals [][]int64
 		if t.mode == keysBytes && allIntKeyable(keys) {
@@ -338,21 +330,11 @@ func (j *hashJoin) probe(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 			}
 		}
 	default:
-		keys := make([]arrow.Array, len(j.probeKeys))
-		defer func() {
-			for _, k := range keys {
-				if k != nil {
-					k.Release()
-				}
-			}
-		}()
-		for i, e := range j.probeKeys {
-			k, err := evalArray(j.mem, e, rb)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = k
+		keys, err := evalArrays(j.mem, j.probeKeys, rb)
+		if err != nil {
+			return nil, err
 		}
+		defer releaseArrays(keys)
 		heads, err := j.heads(keys, n)
 		if err != nil {
 			return nil, err
@@ -528,21 +510,11 @@ func (s *semiHashingLeft) mark(rb arrow.RecordBatch) (arrow.RecordBatch, error) 
 	if err := j.prepare(); err != nil {
 		return nil, err
 	}
-	keys := make([]arrow.Array, len(j.probeKeys))
-	defer func() {
-		for _, k := range keys {
-			if k != nil {
-				k.Release()
-			}
-		}
-	}()
-	for i, e := range j.probeKeys {
-		k, err := evalArray(j.mem, e, rb)
-		if err != nil {
-			return nil, err
-		}
-		keys[i] = k
+	keys, err := evalArrays(j.mem, j.probeKeys, rb)
+	if err != nil {
+		return nil, err
 	}
+	defer releaseArrays(keys)
 	heads, err := j.heads(keys, int(rb.NumRows()))
 	if err != nil {
 		return nil, err

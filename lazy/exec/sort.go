@@ -39,19 +39,11 @@ func (s *sortOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		return nil, err
 	}
 	defer rb.Release()
-	keys := make([]arrow.Array, len(s.keys))
-	defer func() {
-		for _, k := range keys {
-			if k != nil {
-				k.Release()
-			}
-		}
-	}()
-	for i, k := range s.keys {
-		if keys[i], err = evalArray(s.mem, k.Expr, rb); err != nil {
-			return nil, err
-		}
+	keys, err := evalArrays(s.mem, lazy.SortExprs(s.keys), rb)
+	if err != nil {
+		return nil, err
 	}
+	defer releaseArrays(keys)
 	perm, err := sortPermutation(keys, s.keys)
 	if err != nil {
 		return nil, err

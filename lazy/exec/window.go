@@ -75,24 +75,12 @@ func partitionRows(mem memory.Allocator, rb arrow.RecordBatch, w *lazy.Window) (
 	n := int(rb.NumRows())
 	p := &partitions{gids: make([]int32, n)}
 	if len(w.PartitionBy) > 0 {
-		keys := make([]arrow.Array, len(w.PartitionBy))
-		defer func() {
-			for _, k := range keys {
-				if k != nil {
-					k.Release()
-				}
-			}
-		}()
-		types := make([]lazy.Expr, len(w.PartitionBy))
-		for i, e := range w.PartitionBy {
-			k, err := evalArray(mem, e, rb)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = k
-			types[i] = e
+		keys, err := evalArrays(mem, w.PartitionBy, rb)
+		if err != nil {
+			return nil, err
 		}
-		op := &hashAggOp{node: &lazy.Aggregate{Keys: types}}
+		defer releaseArrays(keys)
+		op := &hashAggOp{node: &lazy.Aggregate{Keys: w.PartitionBy}}
 		t := newGroupTable(op.keyMode())
 		wk := &aggWorker{table: t}
 		if err := op.assignGroups(wk, keys, n, 0); err != nil {
@@ -119,22 +107,14 @@ func partitionRows(mem memory.Allocator, rb arrow.RecordBatch, w *lazy.Window) (
 		fill[g]++
 	}
 	if len(w.OrderBy) > 0 {
-		keys := make([]arrow.Array, len(w.OrderBy))
-		defer func() {
-			for _, k := range keys {
-				if k != nil {
-					k.Release()
-				}
-			}
-		}()
+		keys, err := evalArrays(mem, lazy.SortExprs(w.OrderBy), rb)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseArrays(keys)
 		cmps := make([]func(a, b int32) int, len(w.OrderBy))
 		for i, k := range w.OrderBy {
-			arr, err := evalArray(mem, k.Expr, rb)
-			if err != nil {
-				return nil, err
-			}
-			keys[i] = arr
-			if cmps[i], err = comparator(arr, k); err != nil {
+			if cmps[i], err = comparator(keys[i], k); err != nil {
 				return nil, err
 			}
 		}
