@@ -137,7 +137,14 @@ func writeErr(err error) error {
 
 // WriteCSVFile writes a CSV file at path (replacing any file there; on
 // error no file is left).
-func WriteCSVFile(path string, schema *arrow.Schema, batches []arrow.RecordBatch, opts CSVWriteOptions) (err error) {
+func WriteCSVFile(path string, schema *arrow.Schema, batches []arrow.RecordBatch, opts CSVWriteOptions) error {
+	return createFile(path, func(w *bufio.Writer) error { return WriteCSV(w, schema, batches, opts) })
+}
+
+// createFile creates the file at path and hands write a buffered writer to
+// it; on any error (writing, flushing, closing) it removes the file. Errors
+// of write are returned as they are; the others name the path.
+func createFile(path string, write func(w *bufio.Writer) error) (err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return core.Errorf(core.KindInvalidInput, "cannot create %s: %v", path, err).With("path", path)
@@ -151,7 +158,7 @@ func WriteCSVFile(path string, schema *arrow.Schema, batches []arrow.RecordBatch
 		}
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := WriteCSV(w, schema, batches, opts); err != nil {
+	if err := write(w); err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {

@@ -3,7 +3,6 @@ package dataframe
 import (
 	"bufio"
 	"fmt"
-	"os"
 	"reflect"
 	"runtime"
 	"runtime/debug"
@@ -129,20 +128,6 @@ func WriteParquet(path string, schema *arrow.Schema, batches []arrow.RecordBatch
 		rowGroupRows = DefaultParquetRowGroupRows
 	}
 
-	f, err := os.Create(path)
-	if err != nil {
-		return core.Errorf(core.KindInvalidInput, "cannot create %s: %v", path, err).With("path", path)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = core.Errorf(core.KindInvalidInput, "writing %s: %v", path, cerr).With("path", path)
-		}
-		if err != nil {
-			os.Remove(path)
-		}
-	}()
-	out := bufio.NewWriterSize(f, 1<<20)
-
 	wopts := []parquet.WriterOption{
 		pschema,
 		parquet.Compression(codec),
@@ -154,13 +139,12 @@ func WriteParquet(path string, schema *arrow.Schema, batches []arrow.RecordBatch
 			wopts = append(wopts, parquet.SkipPageBounds(schema.Field(i).Name))
 		}
 	}
-	if err := writeParquet(out, wopts, cols, batches, rowGroupRows); err != nil {
-		return core.Errorf(core.KindOf(err), "writing %s: %v", path, err).With("path", path)
-	}
-	if err := out.Flush(); err != nil {
-		return core.Errorf(core.KindInvalidInput, "writing %s: %v", path, err).With("path", path)
-	}
-	return nil
+	return createFile(path, func(out *bufio.Writer) error {
+		if err := writeParquet(out, wopts, cols, batches, rowGroupRows); err != nil {
+			return core.Errorf(core.KindOf(err), "writing %s: %v", path, err).With("path", path)
+		}
+		return nil
+	})
 }
 
 // sameFieldTypes reports whether two schemas have the same field names and
