@@ -203,14 +203,20 @@ def run_both(build: Callable[[Any, Any], Any], n: int = 0, *, table: pa.Table | 
 
     import alopex as ax
 
-    if table is not None:
-        a_df, p_df = ax.DataFrame(table), pl.from_arrow(table)
-    else:
-        a_df, p_df = frames(n)
+    return run_pair(build, *((ax.DataFrame(table), pl.from_arrow(table)) if table is not None else frames(n)))
+
+
+def run_pair(build: Callable[[Any, Any], Any], a_df: Any, p_df: Any, *, lazy: bool = False) -> tuple[Any, Any]:
+    """``build(module, frame)`` on an alopex and a Polars frame (``.lazy()`` ones with ``lazy``), a lazy
+    result collected; an exception is returned in place of a result."""
+    import polars as pl
+
+    import alopex as ax
+
     out = []
     for mod, df in ((ax, a_df), (pl, p_df)):
         try:
-            res = build(mod, df)
+            res = build(mod, df.lazy() if lazy else df)
             if hasattr(res, "collect") and not hasattr(res, "to_arrow"):
                 res = res.collect()
             out.append(res)

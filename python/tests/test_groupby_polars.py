@@ -34,6 +34,7 @@ from conftest import (  # noqa: E402
     arrow_dtype_name,
     assert_arrays_match,
     random_array,
+    run_pair,
 )
 
 SIZES = [0, 1, 1000, 300_000]
@@ -126,16 +127,7 @@ def both(build: Callable[[Any, Any], Any], n: int | None = None, *, table: pa.Ta
         fa, fp = ax.DataFrame(table), pl.from_arrow(table)
     else:
         fa, fp = frames(n)
-    out = []
-    for mod, df in ((ax, fa), (pl, fp)):
-        try:
-            res = build(mod, df.lazy() if lazy else df)
-            if hasattr(res, "collect") and not hasattr(res, "to_arrow"):
-                res = res.collect()
-            out.append(res)
-        except Exception as e:  # noqa: BLE001 - compared by the caller
-            out.append(e)
-    return out[0], out[1]
+    return run_pair(build, fa, fp, lazy=lazy)
 
 
 def check(build: Callable[[Any, Any], Any], n: int | None = None, *, table: pa.Table | None = None,

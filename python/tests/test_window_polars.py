@@ -32,7 +32,7 @@ import alopex as ax
 
 pl = pytest.importorskip("polars")
 
-from conftest import UNICODE_POOL, arrow_dtype_name, assert_arrays_match, random_array  # noqa: E402
+from conftest import UNICODE_POOL, arrow_dtype_name, assert_arrays_match, random_array, run_pair  # noqa: E402
 
 BIG = 300_000
 SMALL_SIZES = [0, 1, 1000]
@@ -118,16 +118,7 @@ def both(build: Callable[[Any, Any], Any], n: int | None = None, *, table: pa.Ta
          lazy: bool = False) -> tuple[Any, Any]:
     """``build(module, frame)`` in alopex and in Polars (exceptions returned, not raised)."""
     fa, fp = _frames(table) if table is not None else frames(n)
-    out = []
-    for mod, df in ((ax, fa), (pl, fp)):
-        try:
-            res = build(mod, df.lazy() if lazy else df)
-            if hasattr(res, "collect") and not hasattr(res, "to_arrow"):
-                res = res.collect()
-            out.append(res)
-        except Exception as e:  # noqa: BLE001 - compared by the caller
-            out.append(e)
-    return out[0], out[1]
+    return run_pair(build, fa, fp, lazy=lazy)
 
 
 def check(build: Callable[[Any, Any], Any], n: int | None = None, *, table: pa.Table | None = None,
