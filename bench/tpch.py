@@ -9,7 +9,8 @@ Data: ``tpchgen-cli parquet -s SF`` (installed beside the Python interpreter) wr
 
 The queries:
   * alopex: ``python/tests/tpch/queries.py`` (``qN(t).collect()`` over ``ax.scan_parquet``),
-  * Polars: the same queries for the Polars lazy API, below (``collect()`` over ``pl.scan_parquet``),
+  * Polars: the same functions of queries.py run with Polars as ``ax`` (``collect()`` over ``pl.scan_parquet``),
+    Q11, Q15 and Q22 in Polars' own way (below),
   * DuckDB: the reference SQL of ``python/tests/tpch/sql.py`` over views on ``read_parquet``.
 Q11's fraction is scaled to the scale factor (0.0001 / SF) in all three.
 
@@ -39,12 +40,10 @@ import importlib.util
 import json
 import math
 import os
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -211,41 +210,22 @@ def sf_name(sf: float) -> str:
     return f"{sf:g}"
 
 
-def tpchgen() -> Path:
-    exe = Path(sys.executable).parent / "tpchgen-cli"
-    if exe.is_file():
-        return exe
-    found = shutil.which("tpchgen-cli")
-    if found is None:
-        raise SystemExit(f"tpchgen-cli is not installed (looked for {exe} and on PATH): pip install tpchgen-cli")
-    return Path(found)
-
-
 def ensure_data(sf: float, log: Callable[[str], None]) -> Path:
     """``bench/data/tpch-sf<SF>`` with one Parquet file per table, generated once."""
     out = DATA / f"tpch-sf{sf_name(sf)}"
     if all((out / f"{n}.parquet").is_file() for n in TABLES):
         log(f"TPC-H SF {sf_name(sf)}: reusing {out.relative_to(REPO)}")
         return out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"tpch-sf{sf_name(sf)}-", dir=out.parent))
-    try:
-        cmd = [os.fspath(tpchgen()), "parquet", "-s", sf_name(sf), f"--output-dir={tmp}"]
-        log(f"TPC-H SF {sf_name(sf)}: {' '.join(cmd)}")
-        t0 = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
-        missing = [n for n in TABLES if not (tmp / f"{n}.parquet").is_file()]
-        if missing:
-            raise RuntimeError(f"tpchgen-cli wrote no file for {missing} in {tmp}")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-        log(f"  generated in {time.perf_counter() - t0:.0f} s")
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    test_modules()
+    data = _load("tpch.data", TESTS / "tpch" / "data.py")
+    exe = data.tpchgen()
+    if exe is None:
+        raise SystemExit("tpchgen-cli is not installed (beside the Python interpreter or on PATH): "
+                         "pip install tpchgen-cli")
+    log(f"TPC-H SF {sf_name(sf)}: {exe} parquet -s {sf_name(sf)} into {out.relative_to(REPO)}")
+    t0 = time.perf_counter()
+    data.generate(exe, sf_name(sf), out, timeout=1800)
+    log(f"  generated in {time.perf_counter() - t0:.0f} s")
     return out
 
 
@@ -594,8 +574,8 @@ def section(res: TpchResult, number: str = "3", machine: dict[str, str] | None =
     lines += [
         f"{'The 22' if len(qs) == 22 else f'{len(qs)} of the 22'} TPC-H queries on the same Parquet files (`tpchgen-cli parquet -s {sf_name(res.sf)}`, one file per "
         f"table, {_data_size(res.data)}), run by alopex (`qN(t).collect()` over `ax.scan_parquet`, the queries of "
-        f"`python/tests/tpch/queries.py`), Polars (the same queries in the lazy API, `collect()` over "
-        f"`pl.scan_parquet`, in `bench/tpch.py`) and DuckDB (the reference SQL of `python/tests/tpch/sql.py` over "
+        f"`python/tests/tpch/queries.py`), Polars (the same query functions run with Polars, Q11, Q15 and Q22 "
+        f"in Polars' own way in `bench/tpch.py`; `collect()` over `pl.scan_parquet`) and DuckDB (the reference SQL of `python/tests/tpch/sql.py` over "
         f"views on `read_parquet`, result fetched as an Arrow table). Measured {res.when}{where}; this section took "
         f"{res.elapsed:.0f} s (load average {res.load[0]} at its start, {res.load[1]} at its end).",
         "",

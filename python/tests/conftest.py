@@ -256,8 +256,6 @@ def assert_matches_polars():
 
 # --- TPC-H data (test_tpch.py) ----------------------------------------------------------------
 
-TPCH_TABLES = ("region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem")
-
 
 @pytest.fixture(scope="session")
 def tpch_sf01():
@@ -266,38 +264,15 @@ def tpch_sf01():
     Generated once with ``tpchgen-cli`` (installed beside the Python interpreter) into
     ``<repo>/build/tpch-sf0.1``, which is kept between runs and ignored by git.
     """
-    import os
-    import shutil
-    import subprocess
-    import sys
-    import tempfile
     from pathlib import Path
 
+    from tpch import data
+
     out = Path(__file__).resolve().parents[2] / "build" / "tpch-sf0.1"
-    if all((out / f"{name}.parquet").is_file() for name in TPCH_TABLES):
+    if all((out / f"{name}.parquet").is_file() for name in data.TABLES):
         return out
-    exe = Path(sys.executable).parent / "tpchgen-cli"
-    if not exe.is_file():
-        found = shutil.which("tpchgen-cli")
-        if found is None:
-            pytest.skip(f"tpchgen-cli is not installed (looked for {exe} and on PATH): "
-                        "pip install tpchgen-cli to run the TPC-H tests")
-        exe = Path(found)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Generate beside the cache and rename, so an interrupted run never leaves half a data set.
-    tmp = Path(tempfile.mkdtemp(prefix="tpch-sf0.1-", dir=out.parent))
-    try:
-        cmd = [os.fspath(exe), "parquet", "-s", "0.1", f"--output-dir={tmp}"]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
-        missing = [n for n in TPCH_TABLES if not (tmp / f"{n}.parquet").is_file()]
-        if missing:
-            raise RuntimeError(f"tpchgen-cli wrote no file for {missing} in {tmp}: {sorted(os.listdir(tmp))}")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    exe = data.tpchgen()
+    if exe is None:
+        pytest.skip("tpchgen-cli is not installed: pip install tpchgen-cli to run the TPC-H tests")
+    data.generate(exe, "0.1", out, timeout=300)
     return out
