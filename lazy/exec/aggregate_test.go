@@ -882,7 +882,19 @@ var aggLayouts = []aggLayout{
 func forAggLayouts(t *testing.T, cols []column, plan func(t *testing.T, scan lazy.Plan) lazy.Plan,
 	check func(t *testing.T, mem memory.Allocator, p lazy.Plan)) {
 	t.Helper()
+	forTableLayouts(t, cols, true, plan, check)
+}
+
+// forTableLayouts runs plan over cols in each of aggLayouts (those that split the
+// table into batches of given sizes only when withSizes), then checks it as
+// it is and optimized.
+func forTableLayouts(t *testing.T, cols []column, withSizes bool, plan func(t *testing.T, scan lazy.Plan) lazy.Plan,
+	check func(t *testing.T, mem memory.Allocator, p lazy.Plan)) {
+	t.Helper()
 	for _, l := range aggLayouts {
+		if l.sizes != nil && !withSizes {
+			continue
+		}
 		t.Run(l.name, func(t *testing.T) {
 			mem := checkLeaks(t)
 			setMorselRows(t, l.morsel)

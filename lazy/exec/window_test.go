@@ -555,25 +555,21 @@ var windowOrders = map[string][]okey{
 func forWindowLayouts(t *testing.T, cols []column, plan func(t *testing.T, scan lazy.Plan) lazy.Plan,
 	check func(t *testing.T, mem memory.Allocator, p lazy.Plan)) {
 	t.Helper()
-	if len(cols[0].vals) >= 2 {
-		forAggLayouts(t, cols, plan, check)
-		return
-	}
-	for _, l := range aggLayouts {
-		if l.sizes != nil {
-			continue
-		}
-		t.Run(l.name, func(t *testing.T) {
-			mem := checkLeaks(t)
-			setMorselRows(t, l.morsel)
-			setProcs(t, l.procs)
-			tbl := aggTable(t, mem, cols)
-			defer tbl.Release()
-			p := plan(t, lazy.NewScan(tbl))
-			check(t, mem, p)
-			t.Run("optimized", func(t *testing.T) { check(t, mem, lazy.Optimize(p)) })
-		})
-	}
+	forTableLayouts(t, cols, len(cols[0].vals) >= 2, plan, check)
+}
+
+// checkWindowsRef runs fns partitioned by part and ordered by order over
+// cols in every layout of layouts (forAggLayouts or forWindowLayouts) and
+// compares each result with refWindows.
+func checkWindowsRef(t *testing.T, layouts func(*testing.T, []column, func(*testing.T, lazy.Plan) lazy.Plan, func(*testing.T, memory.Allocator, lazy.Plan)),
+	cols []column, fns []winFn, part []string, order []okey) {
+	t.Helper()
+	want := refWindows(cols, fns, part, order)
+	layouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
+		return selectPlan(t, scan, windowExprs(fns, part, order))
+	}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
+		checkWindows(t, mem, p, fns, want)
+	})
 }
 
 // --- tests --------------------------------------------------------------------------------
@@ -586,12 +582,7 @@ func TestWindowOrderFunctions(t *testing.T) {
 	for _, part := range windowParts {
 		for oname, order := range windowOrders {
 			t.Run(fmt.Sprintf("%v/%s", part, oname), func(t *testing.T) {
-				want := refWindows(cols, fns, part, order)
-				forAggLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-					return selectPlan(t, scan, windowExprs(fns, part, order))
-				}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-					checkWindows(t, mem, p, fns, want)
-				})
+				checkWindowsRef(t, forAggLayouts, cols, fns, part, order)
 			})
 		}
 	}
@@ -603,12 +594,7 @@ func TestWindowAggregates(t *testing.T) {
 	fns := aggFns(cols)
 	for _, part := range windowParts {
 		t.Run(fmt.Sprint(part), func(t *testing.T) {
-			want := refWindows(cols, fns, part, nil)
-			forAggLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-				return selectPlan(t, scan, windowExprs(fns, part, nil))
-			}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-				checkWindows(t, mem, p, fns, want)
-			})
+			checkWindowsRef(t, forAggLayouts, cols, fns, part, nil)
 		})
 	}
 	// An order_by does not change an order-independent aggregate.
@@ -619,12 +605,7 @@ func TestWindowAggregates(t *testing.T) {
 		}
 	}
 	order := windowOrders["t desc nulls last"]
-	want := refWindows(cols, orderFree, []string{"k_str"}, order)
-	forAggLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-		return selectPlan(t, scan, windowExprs(orderFree, []string{"k_str"}, order))
-	}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-		checkWindows(t, mem, p, orderFree, want)
-	})
+	checkWindowsRef(t, forAggLayouts, cols, orderFree, []string{"k_str"}, order)
 }
 
 // No rows, one row, a partition per row, one partition of null keys.
@@ -644,32 +625,17 @@ func TestWindowEdgeSizes(t *testing.T) {
 				use = noBoolShift
 			}
 			for _, part := range [][]string{nil, {"k_str"}, {"row"}} {
-				want := refWindows(cols, use, part, windowOrders["t"])
-				forWindowLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-					return selectPlan(t, scan, windowExprs(use, part, windowOrders["t"]))
-				}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-					checkWindows(t, mem, p, use, want)
-				})
+				checkWindowsRef(t, forWindowLayouts, cols, use, part, windowOrders["t"])
 			}
 		})
 	}
 	t.Run("a partition per row", func(t *testing.T) {
 		cols := windowTable(300, 14)
-		want := refWindows(cols, fns, []string{"row"}, windowOrders["t"])
-		forWindowLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-			return selectPlan(t, scan, windowExprs(fns, []string{"row"}, windowOrders["t"]))
-		}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-			checkWindows(t, mem, p, fns, want)
-		})
+		checkWindowsRef(t, forWindowLayouts, cols, fns, []string{"row"}, windowOrders["t"])
 	})
 	t.Run("null keys", func(t *testing.T) {
 		cols := windowTable(300, 15)
-		want := refWindows(cols, fns, []string{"v_null"}, windowOrders["t"])
-		forWindowLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-			return selectPlan(t, scan, windowExprs(fns, []string{"v_null"}, windowOrders["t"]))
-		}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
-			checkWindows(t, mem, p, fns, want)
-		})
+		checkWindowsRef(t, forWindowLayouts, cols, fns, []string{"v_null"}, windowOrders["t"])
 	})
 }
 
