@@ -1317,7 +1317,7 @@ func newCSVColumn(mem memory.Allocator, t arrow.DataType, lossy bool) (*csvColum
 			x, _, ok := parseCSVDatetime(v, ts.Unit, loc)
 			if !ok {
 				if d, dok := parseCSVDate(v); dok {
-					x, ok = int64(d)*86400*unitsPerSecond(ts.Unit), true
+					x, ok = int64(d)*86400*core.UnitsPerSecond(ts.Unit), true
 					if loc != nil {
 						x, ok = wallToInstant(int64(d)*86400, 0, ts.Unit, loc), true
 					}
@@ -1488,7 +1488,7 @@ func parseCSVDate(v []byte) (int32, bool) {
 	if !ok || n != len(v) {
 		return 0, false
 	}
-	return int32(daysFromCivil(y, m, d)), true
+	return int32(core.DaysFromCivil(int64(y), m, d)), true
 }
 
 func parseDatePart(v []byte) (y, m, d, n int, ok bool) {
@@ -1540,35 +1540,6 @@ func daysIn(y, m int) int {
 		return 30
 	}
 	return 31
-}
-
-// daysFromCivil is the number of days from 1970-01-01 to y-m-d (proleptic
-// Gregorian; H. Hinnant's algorithm).
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era = (y - 399) / 400
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era)*146097 + int64(doe) - 719468
-}
-
-func unitsPerSecond(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1
-	case arrow.Millisecond:
-		return 1e3
-	case arrow.Microsecond:
-		return 1e6
-	}
-	return 1e9
 }
 
 // parseCSVDatetime reads a date, 'T' or ' ', HH:MM[:SS[.fraction]] and an
@@ -1624,7 +1595,7 @@ func parseCSVDatetime(v []byte, unit arrow.TimeUnit, loc *time.Location) (int64,
 			}
 		}
 	}
-	secs := daysFromCivil(y, mo, d)*86400 + int64(h*3600+mi*60+sec)
+	secs := core.DaysFromCivil(int64(y), mo, d)*86400 + int64(h*3600+mi*60+sec)
 	tz := false
 	if i < len(v) {
 		tz = true
@@ -1661,7 +1632,7 @@ func parseCSVDatetime(v []byte, unit arrow.TimeUnit, loc *time.Location) (int64,
 	if !tz && loc != nil {
 		return wallToInstant(secs, nanos, unit, loc), false, true
 	}
-	ups := unitsPerSecond(unit)
+	ups := core.UnitsPerSecond(unit)
 	return secs*ups + nanos/(1e9/ups), tz, true
 }
 
@@ -1670,6 +1641,6 @@ func parseCSVDatetime(v []byte, unit arrow.TimeUnit, loc *time.Location) (int64,
 func wallToInstant(secs, nanos int64, unit arrow.TimeUnit, loc *time.Location) int64 {
 	t := time.Unix(secs, 0).UTC()
 	w := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
-	ups := unitsPerSecond(unit)
+	ups := core.UnitsPerSecond(unit)
 	return w.Unix()*ups + nanos/(1e9/ups)
 }

@@ -332,7 +332,7 @@ func (e *csvEncoder) formatter(arr arrow.Array, sf *strftime) (func([]byte, int)
 		}, nil
 	case *array.Timestamp:
 		ts := a.DataType().(*arrow.TimestampType)
-		vals, ups := a.TimestampValues(), unitsPerSecond(ts.Unit)
+		vals, ups := a.TimestampValues(), core.UnitsPerSecond(ts.Unit)
 		var loc *time.Location
 		if ts.TimeZone != "" {
 			loc = time.UTC
@@ -349,14 +349,14 @@ func (e *csvEncoder) formatter(arr arrow.Array, sf *strftime) (func([]byte, int)
 			return sf.appendTo(dst, civilTime(secs, (v-secs*ups)*(1e9/ups), loc))
 		}, nil
 	case *array.Time32:
-		ups := unitsPerSecond(a.DataType().(*arrow.Time32Type).Unit)
+		ups := core.UnitsPerSecond(a.DataType().(*arrow.Time32Type).Unit)
 		vals := a.Time32Values()
 		return func(dst []byte, i int) []byte {
 			v := int64(vals[i])
 			return sf.appendTo(dst, civilTime(v/ups, v%ups*(1e9/ups), nil))
 		}, nil
 	case *array.Time64:
-		ups := unitsPerSecond(a.DataType().(*arrow.Time64Type).Unit)
+		ups := core.UnitsPerSecond(a.DataType().(*arrow.Time64Type).Unit)
 		vals := a.Time64Values()
 		return func(dst []byte, i int) []byte {
 			v := int64(vals[i])
@@ -492,28 +492,9 @@ func civilTime(secs, nanos int64, loc *time.Location) civil {
 	c.days = floorDiv(local, 86400)
 	rem := int(local - c.days*86400)
 	c.hour, c.min, c.sec = rem/3600, rem/60%60, rem%60
-	c.year, c.month, c.day = civilFromDays(c.days)
+	y, m, d := core.CivilFromDays(c.days)
+	c.year, c.month, c.day = int(y), m, d
 	return c
-}
-
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int64) (int, int, int) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return int(y), int(m), int(d)
 }
 
 // strftime is a parsed chrono-style format: literal text and directives.
@@ -654,7 +635,7 @@ func (sf *strftime) appendTo(dst []byte, c civil) []byte {
 		case 'e':
 			dst = appendPadded(dst, c.day, 2, ' ')
 		case 'j':
-			dst = appendPadded(dst, int(c.days-daysFromCivil(c.year, 1, 1))+1, 3, '0')
+			dst = appendPadded(dst, int(c.days-core.DaysFromCivil(int64(c.year), 1, 1))+1, 3, '0')
 		case 'a':
 			dst = append(dst, dayNames[weekday(c.days)][:3]...)
 		case 'A':

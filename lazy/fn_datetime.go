@@ -256,21 +256,9 @@ func foldTemporalCast(c *Cast, lit *Literal) Expr {
 		}
 		return &Literal{Value: v, Type: to}
 	case from.ID() == arrow.DATE32 && to.ID() == arrow.TIMESTAMP:
-		return &Literal{Value: v * 86400 * unitsPerSecond(to.(*arrow.TimestampType).Unit), Type: to}
+		return &Literal{Value: v * 86400 * core.UnitsPerSecond(to.(*arrow.TimestampType).Unit), Type: to}
 	case arrow.TypeEqual(from, to):
 		return lit
 	}
 	return c
-}
-
-func unitsPerSecond(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1
-	case arrow.Millisecond:
-		return 1_000
-	case arrow.Microsecond:
-		return 1_000_000
-	}
-	return 1_000_000_000
 }

@@ -8,60 +8,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// civil converts days since 1970-01-01 to a proleptic Gregorian date
-// (Howard Hinnant's algorithm: no tables, no time.Time per row).
-func civil(days int64) (y int64, m, d int) {
-	z := days + 719468
-	era := z
-	if z < 0 {
-		era = z - 146096
-	}
-	era /= 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = int(doy - (153*mp+2)/5 + 1)
-	if mp < 10 {
-		m = int(mp + 3)
-	} else {
-		m = int(mp - 9)
-	}
-	if m <= 2 {
-		y++
-	}
-	return
-}
-
-// daysFromCivil is the inverse of civil.
-func daysFromCivil(y int64, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y
-	if y < 0 {
-		era = y - 399
-	}
-	era /= 400
-	yoe := y - era*400
-	mm := int64(m)
-	if m > 2 {
-		mm -= 3
-	} else {
-		mm += 9
-	}
-	doy := (153*mm+2)/5 + int64(d) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
 func daysInMonth(y int64, m int) int {
 	switch m {
 	case 2:
-		if isLeap(y) {
+		if core.IsLeapYear(y) {
 			return 29
 		}
 		return 28
@@ -84,7 +34,7 @@ func viewOf(a arrow.Array) temporalView {
 	v := temporalView{vals: intKeys(a, nil), perDay: 1, isDate: true, unitsPS: 1}
 	switch t := a.DataType().(type) {
 	case *arrow.TimestampType:
-		v.unitsPS = kernels.UnitsPerSecond(t.Unit)
+		v.unitsPS = core.UnitsPerSecond(t.Unit)
 		v.perDay = 86400 * v.unitsPS
 		v.isDate = false
 	case *arrow.Date64Type:
@@ -114,25 +64,37 @@ func floorDivI64(a, b int64) int64 {
 
 func init() {
 	parts := map[string]func(v temporalView, i int) int64{
-		"year":  func(v temporalView, i int) int64 { d, _ := v.split(i); y, _, _ := civil(d); return y },
-		"month": func(v temporalView, i int) int64 { d, _ := v.split(i); _, m, _ := civil(d); return int64(m) },
-		"day":   func(v temporalView, i int) int64 { d, _ := v.split(i); _, _, dd := civil(d); return int64(dd) },
+		"year": func(v temporalView, i int) int64 { d, _ := v.split(i); y, _, _ := core.CivilFromDays(d); return y },
+		"month": func(v temporalView, i int) int64 {
+			d, _ := v.split(i)
+			_, m, _ := core.CivilFromDays(d)
+			return int64(m)
+		},
+		"day": func(v temporalView, i int) int64 {
+			d, _ := v.split(i)
+			_, _, dd := core.CivilFromDays(d)
+			return int64(dd)
+		},
 		"weekday": func(v temporalView, i int) int64 { // Monday 1 … Sunday 7 (1970-01-01 was a Thursday)
 			d, _ := v.split(i)
 			return (d%7+7+3)%7 + 1
 		},
-		"quarter": func(v temporalView, i int) int64 { d, _ := v.split(i); _, m, _ := civil(d); return int64((m-1)/3 + 1) },
+		"quarter": func(v temporalView, i int) int64 {
+			d, _ := v.split(i)
+			_, m, _ := core.CivilFromDays(d)
+			return int64((m-1)/3 + 1)
+		},
 		"ordinal_day": func(v temporalView, i int) int64 {
 			d, _ := v.split(i)
-			y, _, _ := civil(d)
-			return d - daysFromCivil(y, 1, 1) + 1
+			y, _, _ := core.CivilFromDays(d)
+			return d - core.DaysFromCivil(y, 1, 1) + 1
 		},
 		"week": func(v temporalView, i int) int64 { // ISO 8601 week number
 			d, _ := v.split(i)
 			wd := (d%7+7+3)%7 + 1
 			thursday := d - wd + 4
-			y, _, _ := civil(thursday)
-			return (thursday-daysFromCivil(y, 1, 1))/7 + 1
+			y, _, _ := core.CivilFromDays(thursday)
+			return (thursday-core.DaysFromCivil(y, 1, 1))/7 + 1
 		},
 		"hour":        func(v temporalView, i int) int64 { _, t := v.split(i); return t / (3600 * v.unitsPS) },
 		"minute":      func(v temporalView, i int) int64 { _, t := v.split(i); return t / (60 * v.unitsPS) % 60 },
@@ -158,10 +120,10 @@ func init() {
 			var outDays, outTod int64
 			switch {
 			case months > 0:
-				y, m, _ := civil(d)
+				y, m, _ := core.CivilFromDays(d)
 				total := y*12 + int64(m-1)
 				total -= ((total % months) + months) % months
-				outDays = daysFromCivil(floorDivI64(total, 12), int(total-floorDivI64(total, 12)*12)+1, 1)
+				outDays = core.DaysFromCivil(floorDivI64(total, 12), int(total-floorDivI64(total, 12)*12)+1, 1)
 			case days > 0 && micros == 0:
 				if days%7 == 0 { // weeks start on Monday (1970-01-05 was one)
 					outDays = d - ((d-4)%days+days)%days
@@ -202,7 +164,7 @@ func init() {
 	registerEval("temporal_diff", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
 		return combineTicks(mem, c.Type, args[0], args[1], n, func(a, b int64, aDate bool, perDay int64) int64 {
 			if aDate { // dates differ in days; the result is in the duration's unit
-				return (a - b) * 86400 * kernels.UnitsPerSecond(c.Type.(*arrow.DurationType).Unit)
+				return (a - b) * 86400 * core.UnitsPerSecond(c.Type.(*arrow.DurationType).Unit)
 			}
 			return a - b
 		})
@@ -219,7 +181,7 @@ func init() {
 			return nil, err
 		}
 		defer x.Release()
-		ups := kernels.UnitsPerSecond(x.DataType().(*arrow.DurationType).Unit)
+		ups := core.UnitsPerSecond(x.DataType().(*arrow.DurationType).Unit)
 		per := map[string]float64{"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1,
 			"milliseconds": 1e-3, "microseconds": 1e-6, "nanoseconds": 1e-9}[lazy.OptString(c.Opts, "unit", "")]
 		div := int64(per * float64(ups))
@@ -238,12 +200,12 @@ func init() {
 
 func shiftDate(v temporalView, d, tod, months, days, micros int64) int64 {
 	if months != 0 {
-		y, m, dd := civil(d)
+		y, m, dd := core.CivilFromDays(d)
 		total := y*12 + int64(m-1) + months
 		ny := floorDivI64(total, 12)
 		nm := int(total-ny*12) + 1
 		dd = min(dd, daysInMonth(ny, nm)) // clamp to the month's end, as Polars does
-		d = daysFromCivil(ny, nm, dd)
+		d = core.DaysFromCivil(ny, nm, dd)
 	}
 	d += days
 	if v.isDate {
@@ -290,7 +252,7 @@ func addDuration(mem memory.Allocator, out arrow.DataType, a, b kernels.Value, n
 	}
 	defer y.Release()
 	view := viewOf(x)
-	dups := kernels.UnitsPerSecond(y.DataType().(*arrow.DurationType).Unit)
+	dups := core.UnitsPerSecond(y.DataType().(*arrow.DurationType).Unit)
 	dur := intKeys(y, nil)
 	res := make([]int64, n)
 	valid := make([]bool, n)

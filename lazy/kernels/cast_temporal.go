@@ -18,19 +18,6 @@ func isTemporal(t arrow.DataType) bool {
 	return false
 }
 
-// UnitsPerSecond is the number of ticks of u in a second.
-func UnitsPerSecond(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1
-	case arrow.Millisecond:
-		return 1_000
-	case arrow.Microsecond:
-		return 1_000_000
-	}
-	return 1_000_000_000
-}
-
 func unitOf(t arrow.DataType) arrow.TimeUnit {
 	switch t := t.(type) {
 	case *arrow.TimestampType:
@@ -128,7 +115,7 @@ func (c *caster) temporal() (arrow.Array, error) {
 		return Cast(c.mem, raw, to, c.strict)
 	}
 	v := ticks(src)
-	day := func(u arrow.TimeUnit) int64 { return 86400 * UnitsPerSecond(u) }
+	day := func(u arrow.TimeUnit) int64 { return 86400 * core.UnitsPerSecond(u) }
 	switch {
 	case from.ID() == arrow.DATE32 && to.ID() == arrow.TIMESTAMP:
 		d := day(unitOf(to))
@@ -149,7 +136,7 @@ func (c *caster) temporal() (arrow.Array, error) {
 			v[i] = floorDiv64(v[i], d)
 		}
 	case (from.ID() == arrow.TIMESTAMP && to.ID() == arrow.TIMESTAMP) || (from.ID() == arrow.DURATION && to.ID() == arrow.DURATION):
-		fu, tu := UnitsPerSecond(unitOf(from)), UnitsPerSecond(unitOf(to))
+		fu, tu := core.UnitsPerSecond(unitOf(from)), core.UnitsPerSecond(unitOf(to))
 		for i := range v {
 			if tu >= fu {
 				v[i] *= tu / fu
@@ -187,7 +174,7 @@ func (c *caster) temporalToString() (arrow.Array, error) {
 				arrow.Microsecond: "2006-01-02 15:04:05.000000", arrow.Nanosecond: "2006-01-02 15:04:05.000000000"}[u]
 			b.Append(arrow.Timestamp(x).ToTime(u).UTC().Format(layout))
 		case arrow.DURATION:
-			b.Append(time.Duration(x * (1_000_000_000 / UnitsPerSecond(unitOf(t)))).String())
+			b.Append(time.Duration(x * (1_000_000_000 / core.UnitsPerSecond(unitOf(t)))).String())
 		}
 	}
 	return b.NewArray(), nil
@@ -215,7 +202,7 @@ func ParseTemporal(s string, t arrow.DataType) (int64, bool) {
 		if t.ID() == arrow.DATE32 {
 			return floorDiv64(tm.Unix(), 86400), true
 		}
-		ups := UnitsPerSecond(unitOf(t))
+		ups := core.UnitsPerSecond(unitOf(t))
 		return tm.Unix()*ups + int64(tm.Nanosecond())/(1_000_000_000/ups), true
 	}
 	return 0, false

@@ -2179,27 +2179,10 @@ func allDigits(s string) bool {
 
 const maxParsedYear = 262142 // chrono's range
 
-// civilToDays returns the days since 1970-01-01 of a proleptic Gregorian date.
-func civilToDays(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	doy := (153*((m+9)%12)+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func isLeapYear(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
 func monthLength(y, m int64) int64 {
 	switch m {
 	case 2:
-		if isLeapYear(y) {
+		if core.IsLeapYear(y) {
 			return 29
 		}
 		return 28
@@ -2239,13 +2222,13 @@ func (p *parsedTime) resolve() (days, secs, nanos int64, ok bool) {
 	if p.has[tfOrdinal] {
 		o := p.v[tfOrdinal]
 		n := int64(365)
-		if isLeapYear(y) {
+		if core.IsLeapYear(y) {
 			n = 366
 		}
 		if o < 1 || o > n {
 			return 0, 0, 0, false
 		}
-		days = civilToDays(y, 1, 1) + o - 1
+		days = core.DaysFromCivil(y, 1, 1) + o - 1
 	} else {
 		m, d := int64(1), int64(1)
 		if p.has[tfMonth] {
@@ -2257,7 +2240,7 @@ func (p *parsedTime) resolve() (days, secs, nanos int64, ok bool) {
 		if m < 1 || m > 12 || d < 1 || d > monthLength(y, m) {
 			return 0, 0, 0, false
 		}
-		days = civilToDays(y, m, d)
+		days = core.DaysFromCivil(y, int(m), int(d))
 	}
 	if p.weekday != 0 && int8(((days+3)%7+7)%7+1) != p.weekday {
 		return 0, 0, 0, false
