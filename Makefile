@@ -9,7 +9,7 @@ PIP := $(PY) -m pip
 GO ?= go
 export GOFLAGS ?= -mod=mod
 
-.PHONY: all venv install dev lib test test-go test-py test-cgocheck test-notebooks demo bench lint clean
+.PHONY: all venv install dev lib test test-go test-py test-cgocheck test-notebooks demo bench lint clean fuzz
 
 all: dev
 
@@ -62,6 +62,19 @@ demo: install
 bench: venv
 	$(PIP) install -q ".[bench]"
 	$(PY) bench/run.py
+
+# Every Go native fuzz target (func FuzzXxx in a _test.go file) for FUZZTIME
+# each; `go test ./...` (and so `make test`) runs their seed corpora under
+# testdata/fuzz. A crasher lands in testdata/fuzz/FuzzXxx: commit it with the fix.
+FUZZTIME ?= 5m
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | grep -v '^./.venv'); do \
+		pkg=./$$(dirname $${f#./}); \
+		for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+			echo "== $$pkg $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
 
 lint: venv
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
