@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pyarrow as pa
 
+from . import _schema_arg
 from .exceptions import InvalidInputError
 
 
@@ -99,11 +100,15 @@ def from_mapping(data: Mapping[str, Any]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-def from_dicts(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-    try:
-        return pa.Table.from_pylist(list(rows))
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
-        raise InvalidInputError(f"cannot build a frame from these rows: {e}") from e
+def from_dicts(rows: Sequence[Mapping[str, Any]], names: Sequence[str] | None = None) -> pa.Table:
+    """Rows as a frame: the union of their keys in first-seen order (or ``names``), nulls
+    where a row lacks a key, each column's type inferred over all rows, as Polars does."""
+    if names is None:
+        keys: dict[Any, None] = {}
+        for r in rows:
+            keys.update(dict.fromkeys(r))
+        names = list(keys)
+    return from_mapping({k: [r.get(k) for r in rows] for k in names})
 
 
 def from_numpy(arr: np.ndarray, columns: Sequence[str] | None = None) -> pa.Table:
@@ -122,10 +127,12 @@ def from_numpy(arr: np.ndarray, columns: Sequence[str] | None = None) -> pa.Tabl
 
 
 def to_table(data: Any, schema: Any = None) -> pa.Table:
-    """Convert anything frame-like into a pyarrow Table."""
+    """Convert anything frame-like into a pyarrow Table, shaped by ``schema`` (see _schema_arg)."""
+    pairs = _schema_arg.parse(schema) if schema is not None else None
+    by_name = strict_names = False
     if data is None:
-        return pa.table({})
-    if isinstance(data, pa.Table):
+        table = pa.table({})
+    elif isinstance(data, pa.Table):
         table = data
     elif isinstance(data, pa.RecordBatch):
         table = pa.Table.from_batches([data])
@@ -133,18 +140,21 @@ def to_table(data: Any, schema: Any = None) -> pa.Table:
         table = data.read_all()
     elif isinstance(data, Mapping):
         table = from_mapping(data)
+        by_name, strict_names = True, isinstance(schema, Mapping)
     elif isinstance(data, np.ndarray):
-        table = from_numpy(data, schema if isinstance(schema, (list, tuple)) else None)
-        schema = None
+        table = from_numpy(data, [n for n, _ in pairs] if pairs else None)
     elif _is_pandas(data):
         table = pa.Table.from_pandas(data, preserve_index=False)
+        by_name, strict_names = True, isinstance(schema, Mapping)
     elif hasattr(data, "__arrow_c_stream__"):
         table = pa.table(data)
     elif isinstance(data, Sequence) and not isinstance(data, (str, bytes)):
         if len(data) == 0:
             table = pa.table({})
         elif all(isinstance(r, Mapping) for r in data):
-            table = from_dicts(data)
+            # A schema picks the rows' keys by name.
+            table = from_dicts(data, [n for n, _ in pairs] if pairs else None)
+            by_name = True
         else:
             raise InvalidInputError(
                 "a list passed to DataFrame must hold dicts (one per row); "
@@ -155,34 +165,10 @@ def to_table(data: Any, schema: Any = None) -> pa.Table:
             f"cannot build a DataFrame from {type(data).__name__}; pass a dict of columns, a list "
             "of dicts, a NumPy array, a pandas or pyarrow table, or an object with __arrow_c_stream__"
         )
-    if schema is not None:
-        table = _apply_schema(table, schema)
+    if pairs is not None:
+        table = _schema_arg.apply(table, pairs, by_name=by_name, strict_names=strict_names)
     _check_names(table)
     return table
-
-
-def _apply_schema(table: pa.Table, schema: Any) -> pa.Table:
-    from .datatypes import dtype_name
-
-    if isinstance(schema, Mapping):
-        from . import _arrow_types
-
-        names = list(schema.keys())
-        if table.num_columns == 0:
-            return pa.table({n: pa.array([], type=_arrow_types.to_arrow(dtype_name(t))) for n, t in schema.items()})
-        if len(names) != table.num_columns:
-            raise InvalidInputError(f"schema names {len(names)} columns, data has {table.num_columns}")
-        table = table.rename_columns(names)
-        cols = []
-        for name, t in schema.items():
-            target = _arrow_types.to_arrow(dtype_name(t))
-            c = table.column(name)
-            cols.append(c if c.type == target else c.cast(target))
-        return pa.Table.from_arrays(cols, names=names)
-    names = list(schema)
-    if len(names) != table.num_columns:
-        raise InvalidInputError(f"{len(names)} column names given for {table.num_columns} columns")
-    return table.rename_columns(names)
 
 
 def _check_names(table: pa.Table) -> None:

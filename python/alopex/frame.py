@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 import pyarrow as pa
 
-from . import _display, _ffi
+from . import _display, _equality, _ffi, _to_numpy
 from ._convert import to_table
 from .datatypes import DataType
 from .datatypes import from_arrow as dtype_from_arrow
@@ -339,7 +339,9 @@ class DataFrame:
         return self._table
 
     def to_pandas(self, **kwargs: Any) -> Any:
-        return self._table.to_pandas(**kwargs)
+        """A pandas DataFrame; Date columns become datetime64[ms], as Polars' ``to_pandas`` gives
+        (pass ``date_as_object=True`` for datetime.date objects)."""
+        return self._table.to_pandas(**{"date_as_object": False, **kwargs})
 
     def to_dict(self, *, as_series: bool = True) -> dict[str, Any]:
         if as_series:
@@ -347,21 +349,19 @@ class DataFrame:
         return {n: self._table.column(n).to_pylist() for n in self.columns}
 
     def to_numpy(self) -> np.ndarray:
-        """A 2-D array (rows × columns).
+        """A 2-D array (rows × columns) in one dtype, picked as Polars' ``to_numpy`` does
+        (see ``_to_numpy``): Int64 + Float64 → float64, Int + String → object, ...
 
         A single primitive column without nulls, or columns that lie side by
         side in one block of memory (as from a Fortran-ordered array), come
         back as a view without copying; anything else is copied.
         """
         cols = [Series._from_arrow(n, self._table.column(n)).to_numpy() for n in self.columns]
-        if len(cols) == 1:
-            return cols[0].reshape(-1, 1)
-        if not cols:
-            return np.empty((self.height, 0))
-        view = _adjacent_columns_view(cols, self._table)
-        if view is not None:
-            return view
-        return np.column_stack(cols)
+        return _to_numpy.stack(cols, self.height, self._table)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(df)``: rows × columns, as ``to_numpy()`` (NumPy 2's ``copy=`` honoured)."""
+        return _to_numpy.array_protocol(self.to_numpy(), self._table, dtype, copy)
 
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
         """The Arrow PyCapsule interface: pyarrow, Polars and DuckDB read this frame without copies."""
@@ -421,8 +421,17 @@ class DataFrame:
     def _repr_html_(self) -> str:
         return _display.render_html(self._table)
 
-    def equals(self, other: "DataFrame") -> bool:
-        return isinstance(other, DataFrame) and self._table.equals(other._table)
+    def equals(self, other: "DataFrame", *, null_equal: bool = True) -> bool:
+        """Whether both frames hold the same names and values, as Polars' ``equals``: NaN equals
+        NaN, null equals null unless ``null_equal=False``, numbers compare across numeric types.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"x": [float("nan"), None]}).equals(ax.DataFrame({"x": [float("nan"), None]}))
+        True
+        """
+        if not isinstance(other, DataFrame):
+            raise TypeError(f"expected `other` to be a DataFrame, got {type(other).__name__}")
+        return _equality.tables_equal(self._table, other._table, null_equal)
 
 
 def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, int | None]:
@@ -458,31 +467,6 @@ def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
         msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
     msg += " Available columns: " + ", ".join(f"'{c}'" for c in columns[:20])
     return ColumnNotFoundError(msg, {"column": name, "suggestions": sugg})
-
-
-def _adjacent_columns_view(cols: list[np.ndarray], owner: Any) -> np.ndarray | None:
-    """A Fortran-ordered 2-D view when the columns are consecutive in one buffer."""
-    first = cols[0]
-    if first.ndim != 1 or any(c.dtype != first.dtype or c.shape != first.shape for c in cols):
-        return None
-    n, size = first.shape[0], first.dtype.itemsize
-    base = first.__array_interface__["data"][0]
-    for i, c in enumerate(cols):
-        if c.__array_interface__["data"][0] != base + i * n * size or c.strides != (size,):
-            return None
-    holder = _Holder(owner, {
-        "shape": (n, len(cols)), "typestr": first.dtype.str, "data": (base, True),
-        "strides": (size, n * size), "version": 3,
-    })
-    return np.asarray(holder)
-
-
-class _Holder:
-    """Exposes memory through __array_interface__ while keeping its owner alive."""
-
-    def __init__(self, owner: Any, interface: dict[str, Any]):
-        self._owner = owner
-        self.__array_interface__ = interface
 
 
 class Series:
@@ -579,7 +563,7 @@ class Series:
         return Series._from_arrow(self._name, pa.chunked_array([data.combine_chunks()])).to_numpy()
 
     def to_pandas(self) -> Any:
-        return self._data.to_pandas().rename(self._name)
+        return self._data.to_pandas(date_as_object=False).rename(self._name)
 
     def to_frame(self) -> DataFrame:
         return DataFrame._from_arrow_table(pa.table({self._name: self._data}))
@@ -607,8 +591,11 @@ class Series:
     def __repr__(self) -> str:
         return _display.render_series(self._name, self._data)
 
-    def equals(self, other: "Series") -> bool:
-        return isinstance(other, Series) and self._name == other._name and self._data.equals(other._data)
+    def equals(self, other: "Series", *, null_equal: bool = True) -> bool:
+        """Same name and values (NaN equals NaN; null equals null unless ``null_equal=False``)."""
+        if not isinstance(other, Series):
+            raise TypeError(f"expected `other` to be a Series, got {type(other).__name__}")
+        return self._name == other._name and _equality.columns_equal(self._data, other._data, null_equal)
 
 
 def from_arrow(data: pa.Table | pa.RecordBatch | Any) -> DataFrame:
