@@ -60,6 +60,9 @@ func describe(p Plan) string {
 	case *Filter:
 		return "FILTER " + p.Predicate.String()
 	case *Project:
+		if p.RowWise && (&Project{Exprs: p.Exprs}).IsScalar() {
+			return "SELECT " + exprList(p.Exprs) + " FOR EACH ROW" // no column read, yet one row per input row
+		}
 		return "SELECT " + exprList(p.Exprs)
 	case *Aggregate:
 		if len(p.Keys) == 0 {

@@ -38,6 +38,9 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 		np := &Project{Input: n.Input, Exprs: kept}
 		np = np.WithExprs(kept)
 		np.Input = input
+		// Dropping the expressions that read columns must not turn a
+		// row-wise projection into a one-row select of literals.
+		np.RowWise = n.RowWise || !n.IsScalar()
 		if isIdentity(np) {
 			return input
 		}

@@ -130,9 +130,14 @@ func (f *Filter) WithChildren(ch []Plan) Plan {
 
 // Project computes one output column per expression, named by OutputName.
 type Project struct {
-	Input  Plan
-	Exprs  []Expr
-	schema *arrow.Schema
+	Input Plan
+	Exprs []Expr
+	// RowWise keeps one output row per input row even when no expression
+	// reads a column: set by SQL (SELECT 5 FROM t gives a row per row of t)
+	// and by rewrites that leave only such expressions of a projection that
+	// read columns (with_columns(lit(5)).select("c") keeps the frame's height).
+	RowWise bool
+	schema  *arrow.Schema
 }
 
 // NewSelect plans a select: a projection, or, when the expressions
@@ -287,6 +292,7 @@ func (p *Project) WithExprs(exprs []Expr) *Project {
 	if err != nil {
 		panic(err) // callers only drop or reorder expressions of a valid Project
 	}
+	np.RowWise = p.RowWise
 	return np
 }
 
@@ -299,9 +305,10 @@ func (p *Project) WithChildren(ch []Plan) Plan {
 }
 
 // IsScalar reports whether p computes only values that read no column (such
-// as literals): as in Polars, such a select gives one row whatever its input.
+// as literals) and is not RowWise: as in Polars, such a select gives one row
+// whatever its input.
 func (p *Project) IsScalar() bool {
-	if len(p.Exprs) == 0 {
+	if len(p.Exprs) == 0 || p.RowWise {
 		return false
 	}
 	for _, e := range p.Exprs {

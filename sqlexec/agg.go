@@ -51,7 +51,7 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 		return agg(lazy.AggCount, 0), nil
 	case "sum":
 		out := agg(lazy.AggSum, 0)
-		if mayNull {
+		if mayNull || t.wholeInput {
 			out = when(out, bin(lazy.OpEq, agg(lazy.AggCount, 0), dyn(0)), nullLit())
 		}
 		return out, nil

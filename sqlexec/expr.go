@@ -22,6 +22,9 @@ type translator struct {
 	rel         *relation
 	allowAgg    bool
 	allowWindow bool
+	// wholeInput: aggregates run over the whole input, with no GROUP BY, so
+	// they may see no row at all (then SUM is null even of a non-null input).
+	wholeInput bool
 	// aliases are select-list outputs usable by name (GROUP BY, HAVING,
 	// ORDER BY), translated over rel; a column of rel wins over an alias.
 	aliases map[string]lazy.Expr
@@ -627,7 +630,8 @@ func likeExpr(v lazy.Expr, pat string, escape byte) lazy.Expr {
 	case len(pieces) == 1 && pieces[0].wild == 0:
 		return bin(lazy.OpEq, v, str(pieces[0].text))
 	case len(pieces) == 1 && pieces[0].wild == '%':
-		return &lazy.Unary{Op: lazy.OpIsNotNull, X: v}
+		// Any string matches, but NULL LIKE '%' is NULL (is_not_null would say false).
+		return call("str.starts_with", nil, v, str(""))
 	case len(pieces) == 2 && pieces[0].wild == 0 && pieces[1].wild == '%':
 		return call("str.starts_with", nil, v, str(pieces[0].text))
 	case len(pieces) == 2 && pieces[0].wild == '%' && pieces[1].wild == 0:

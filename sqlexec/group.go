@@ -125,7 +125,7 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 		aggExprs = append(aggExprs, aliased(f.expr, f.name))
 	}
 	var having lazy.Expr
-	ht := &translator{b: b, rel: rel, allowAgg: true, aliases: aliases, clause: "HAVING"}
+	ht := &translator{b: b, rel: rel, allowAgg: true, wholeInput: sel.GroupBy == nil, aliases: aliases, clause: "HAVING"}
 	if sel.Having != nil {
 		h, err := ht.expr(sel.Having.Expr)
 		if err != nil {

@@ -288,7 +288,8 @@ func fieldName(f *ast.SelectField) string {
 // selectRest compiles the SELECT list, GROUP BY, HAVING, DISTINCT,
 // ORDER BY and LIMIT over the FROM relation.
 func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, error) {
-	t := &translator{b: b, rel: rel, allowAgg: true, allowWindow: true, clause: "the SELECT list"}
+	whole := sel.GroupBy == nil
+	t := &translator{b: b, rel: rel, allowAgg: true, allowWindow: true, wholeInput: whole, clause: "the SELECT list"}
 	var fields []outField
 	for _, f := range sel.Fields.Fields {
 		if f.WildCard != nil {
@@ -334,7 +335,7 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		desc  bool
 	}
 	var order []orderKey
-	ot := &translator{b: b, rel: rel, allowAgg: grouped, allowWindow: !grouped, aliases: aliases, clause: "ORDER BY"}
+	ot := &translator{b: b, rel: rel, allowAgg: grouped, allowWindow: !grouped, wholeInput: whole, aliases: aliases, clause: "ORDER BY"}
 	if sel.OrderBy != nil {
 		for _, it := range sel.OrderBy.Items {
 			k := orderKey{field: -1, desc: it.Desc}
@@ -493,10 +494,19 @@ func project(in lazy.Plan, exprs []lazy.Expr, selectSemantics bool) (lazy.Plan, 
 			return in, nil
 		}
 	}
+	var p lazy.Plan
+	var err error
 	if selectSemantics {
-		return lazy.NewSelect(in, exprs)
+		p, err = lazy.NewSelect(in, exprs)
+	} else {
+		p, err = lazy.NewProject(in, exprs)
 	}
-	return lazy.NewProject(in, exprs)
+	if pr, ok := p.(*lazy.Project); ok && err == nil {
+		// SQL gives a row per input row even for constants (SELECT 5 FROM t),
+		// where Polars' select(lit(5)) gives one.
+		pr.RowWise = true
+	}
+	return p, err
 }
 
 // ordinal reads ORDER BY 2 / GROUP BY 2 (1-based).
