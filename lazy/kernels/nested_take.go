@@ -63,8 +63,9 @@ func gatherFixedList(mem memory.Allocator, a *array.FixedSizeList, idx []int32, 
 	d := int(a.DataType().(*arrow.FixedSizeListType).Len())
 	child := a.ListValues()
 	base := a.Data().Offset() * d
+	// An empty child may have no value buffer: the general path handles it.
 	if fw, ok := child.DataType().(arrow.FixedWidthDataType); ok && child.NullN() == 0 && fw.BitWidth()%8 == 0 &&
-		child.DataType().ID() != arrow.BOOL && len(child.Data().Children()) == 0 {
+		child.DataType().ID() != arrow.BOOL && len(child.Data().Children()) == 0 && child.Data().Buffers()[1] != nil {
 		width := fw.BitWidth() / 8
 		row := d * width
 		src := child.Data().Buffers()[1].Bytes()[(child.Data().Offset()+base)*width:]

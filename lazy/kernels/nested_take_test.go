@@ -57,3 +57,22 @@ func TestGatherNested(t *testing.T) {
 		a.Release()
 	}
 }
+
+// An empty vector column (as after filtering every row out) may have no
+// value buffer at all: gathering nothing from it must not dereference it.
+func TestGatherEmptyFixedSizeList(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	b := array.NewFixedSizeListBuilder(mem, 2, arrow.PrimitiveTypes.Float32)
+	a := b.NewArray()
+	b.Release()
+	defer a.Release()
+	got, err := Gather(mem, a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Len() != 0 || !arrow.TypeEqual(got.DataType(), a.DataType()) {
+		t.Errorf("got %s of length %d", got.DataType(), got.Len())
+	}
+	got.Release()
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 
 from . import _ffi
+from ._validate import int_arg
 from .datatypes import (
     Binary,
     Boolean,
@@ -88,13 +89,15 @@ def set_memory_limit(limit: int | str | None) -> None:
         text = limit.strip().upper().replace(" ", "")
         for suffix, mult in units.items():
             if text.endswith(suffix):
-                limit = int(float(text[: -builtins.len(suffix)]) * mult)
+                scaled = float(text[: -builtins.len(suffix)]) * mult
+                limit = int(scaled) if scaled == scaled and abs(scaled) != float("inf") else scaled
                 break
         else:
             limit = int(text)
+    limit = int_arg(limit, "the memory limit")
     if limit < 0:
         raise ValueError("the memory limit must not be negative")
-    _ffi.set_memory_limit(int(limit))
+    _ffi.set_memory_limit(limit)
 __engine_version__ = _ffi.engine_version()
 
 __all__ = [

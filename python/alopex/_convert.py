@@ -112,6 +112,8 @@ def from_dicts(rows: Sequence[Mapping[str, Any]], names: Sequence[str] | None = 
 
 
 def from_numpy(arr: np.ndarray, columns: Sequence[str] | None = None) -> pa.Table:
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"from_numpy takes a NumPy array, got {type(arr).__name__}")
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     if arr.ndim != 2:

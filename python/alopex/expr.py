@@ -11,7 +11,9 @@ import datetime as _dt
 import math
 from typing import Any, Iterable
 
+from ._validate import int_arg
 from .datatypes import dtype_name
+from .exceptions import InvalidInputError
 
 
 def _node(kind: str, **fields: Any) -> dict[str, Any]:
@@ -69,7 +71,8 @@ def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
             return _node("lit", value=value)
         if 0 <= value < 2**64:
             return _node("lit", value=value, dtype="UInt64")
-        raise OverflowError(f"integer literal {value} does not fit in 64 bits")
+        raise InvalidInputError(f"integer literal {value} does not fit in 64 bits (Int64 or UInt64); "
+                                "use a float, or a string, for such a value")
     if isinstance(value, float):
         if math.isfinite(value):
             return _node("lit", value=value, dtype="Float64")
@@ -232,7 +235,7 @@ class Expr:
     def round(self, decimals: int = 0, mode: str = "half_to_even") -> Expr:
         """Round to ``decimals`` places; halves go to the even neighbour unless
         ``mode="half_away_from_zero"`` (Polars' default and option)."""
-        return self._call("round", decimals=int(decimals), mode=mode)
+        return self._call("round", decimals=int_arg(decimals, "decimals"), mode=mode)
 
     def clip(self, lower_bound: Any = None, upper_bound: Any = None) -> Expr:
         """Limit values to [lower_bound, upper_bound] (None: no bound)."""
@@ -354,11 +357,11 @@ class Expr:
 
     def shift(self, n: int = 1, *, fill_value: Any = None) -> Expr:
         """Move values down by ``n`` rows (up when negative), filling with ``fill_value``."""
-        return self._call("shift", fill_value, n=int(n))
+        return self._call("shift", fill_value, n=int_arg(n, "n"))
 
     def diff(self, n: int = 1) -> Expr:
         """Difference with the value ``n`` rows before."""
-        return self._call("diff", n=int(n))
+        return self._call("diff", n=int_arg(n, "n"))
 
     def rank(self, method: str = "average", *, descending: bool = False) -> Expr:
         """Rank of each value (average, min, max, dense or ordinal); nulls get null."""
@@ -484,8 +487,9 @@ class Then(Expr):
 
 def _combine(predicates: tuple[Any, ...]) -> dict[str, Any]:
     out = None
-    for p in predicates:
-        e = col(p) if isinstance(p, str) else p
+    for p in [x for q in predicates for x in (q if isinstance(q, (list, tuple)) else [q])]:
+        # A str is a column, a bool (or other value) a literal condition, as in Polars.
+        e = col(p) if isinstance(p, str) else p if isinstance(p, Expr) else Expr(_lit_node(p))
         out = e if out is None else out & e
     if out is None:
         raise TypeError("when() needs a condition")
@@ -506,6 +510,11 @@ def coalesce(*exprs: Any) -> Expr:
 
 def _agg_fn(func: str):
     def fn(*names: str | Expr) -> Expr | list[Expr]:
+        for n in names:
+            if not isinstance(n, (str, Expr)):
+                raise TypeError(f"ax.{func}() takes column names or expressions, got {type(n).__name__} {n!r}")
+        if not names:
+            raise TypeError(f"ax.{func}() needs a column name or an expression")
         cols = [col(n) if isinstance(n, str) else n for n in names]
         out = [getattr(c, func)() for c in cols]
         return out[0] if builtins.len(out) == 1 else out

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from . import _display, _equality, _ffi, _to_numpy
 from ._convert import to_table
+from ._validate import int_arg, name_arg
 from .datatypes import DataType
 from .datatypes import from_arrow as dtype_from_arrow
 from .exceptions import ColumnNotFoundError, InvalidInputError, NotSupportedError
@@ -273,12 +274,14 @@ class DataFrame:
 
     def head(self, n: int = 5) -> "DataFrame":
         """The first ``n`` rows; a negative ``n`` keeps all but the last ``-n``."""
+        n = int_arg(n, "n")
         if n < 0:
             n = max(self.height + n, 0)
         return self.lazy().head(n).collect()
 
     def tail(self, n: int = 5) -> "DataFrame":
         """The last ``n`` rows; a negative ``n`` keeps all but the first ``-n``."""
+        n = int_arg(n, "n")
         if n < 0:
             return self.slice(-n)
         return self.slice(max(self.height - n, 0))
@@ -300,6 +303,7 @@ class DataFrame:
 
     # --- access --------------------------------------------------------------
     def get_column(self, name: str) -> "Series":
+        name_arg(name)
         try:
             return Series._from_arrow(name, self._table.column(name))
         except KeyError:
@@ -436,6 +440,8 @@ class DataFrame:
 
 def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, int | None]:
     """A Polars slice as a window [start, stop) clipped to the frame."""
+    offset = int_arg(offset, "offset")
+    length = None if length is None else int_arg(length, "length")
     start = int(offset) + height if offset < 0 else int(offset)
     if length is None:
         stop = height
@@ -603,6 +609,12 @@ def from_arrow(data: pa.Table | pa.RecordBatch | Any) -> DataFrame:
 
 
 def from_pandas(df: Any) -> DataFrame:
+    import pandas as pd
+
+    if not isinstance(df, (pd.DataFrame, pd.Series)):
+        raise TypeError(f"from_pandas takes a pandas DataFrame, got {type(df).__name__}")
+    if isinstance(df, pd.Series):
+        df = df.to_frame()
     return DataFrame._from_arrow_table(pa.Table.from_pandas(df, preserve_index=False))
 
 
@@ -655,6 +667,9 @@ def concat(items: Sequence[Any], *, how: str = "vertical", rechunk: bool = False
         raise ValueError("concat needs at least one frame")
     if how not in ("vertical", "vertical_relaxed"):
         raise NotSupportedError(f"concat(how={how!r}) is not supported yet; use 'vertical' or 'vertical_relaxed'")
+    for i, x in enumerate(items):
+        if not isinstance(x, (DataFrame, LazyFrame)):
+            raise TypeError(f"concat takes a list of DataFrames or LazyFrames; item {i} is a {type(x).__name__}")
     lazy = [x.lazy() for x in items]
     lf = LazyFrame({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
     if all(isinstance(x, DataFrame) for x in items):

@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import _ffi
+from ._validate import int_arg, name_arg
 from .datatypes import DataType, from_name
 from .expr import Expr, to_exprs
 
@@ -145,7 +146,7 @@ class LazyFrame:
 
     def drop(self, *columns: Any, strict: bool = True) -> "LazyFrame":
         """All columns but these."""
-        names = [c for x in columns for c in (x if isinstance(x, (list, tuple)) else [x])]
+        names = [name_arg(c) for x in columns for c in (x if isinstance(x, (list, tuple)) else [x])]
         schema = self.collect_schema()
         if strict:
             from .frame import _missing
@@ -162,6 +163,11 @@ class LazyFrame:
         schema = self.collect_schema()
         if callable(mapping):
             mapping = {c: mapping(c) for c in schema}
+        if not isinstance(mapping, dict):
+            raise TypeError(f"rename takes a dict of old → new names or a function, got {type(mapping).__name__}")
+        for old, new in mapping.items():
+            name_arg(old, "an old column name")
+            name_arg(new, "a new column name")
         if strict:
             from .frame import _missing
 
@@ -174,7 +180,8 @@ class LazyFrame:
 
     def with_row_index(self, name: str = "index", offset: int = 0) -> "LazyFrame":
         """Prepend a UInt32 column numbering the rows from ``offset``."""
-        return self._with("with_row_index", name=name, offset=int(offset))
+        return self._with("with_row_index", name=name_arg(name, "the index column's name"),
+                          offset=int_arg(offset, "offset"))
 
     def unique(self, subset: Any = None, *, keep: str = "any", maintain_order: bool = False) -> "LazyFrame":
         """Drop duplicate rows (considering ``subset`` columns when given).
@@ -207,11 +214,12 @@ class LazyFrame:
 
     def tail(self, n: int = 5) -> "LazyFrame":
         """The last ``n`` rows."""
+        n = int_arg(n, "n")
         if n < 0:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError("LazyFrame.tail with a negative n is not supported yet; use DataFrame.tail")
-        return self._with("tail", n=int(n))
+        return self._with("tail", n=n)
 
     def null_count(self) -> "LazyFrame":
         """One row: the number of nulls in each column (UInt32)."""
@@ -222,6 +230,8 @@ class LazyFrame:
 
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
+        offset = int_arg(offset, "offset")
+        length = None if length is None else int_arg(length, "length")
         if length is not None and length < 0:
             from .exceptions import NotSupportedError
 
@@ -236,6 +246,7 @@ class LazyFrame:
 
     def head(self, n: int = 5) -> "LazyFrame":
         """The first ``n`` rows."""
+        n = int_arg(n, "n")
         if n < 0:
             from .exceptions import NotSupportedError
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import _ffi
+from ._validate import int_arg
 from .exceptions import InvalidInputError
 
 _KINDS = {"flat": 0, "hnsw": 1}
@@ -100,8 +101,8 @@ class VectorIndex:
             raise InvalidInputError(f"dim must be a positive integer, got {dim!r}")
         _ffi.ensure_usable()
         out = _ffi.ffi.new("uint64_t*")
-        _ffi.check(_ffi.lib.alopex_vector_new, _KINDS[kind], _METRICS[metric], int(dim), int(m),
-                   int(ef_construction), int(ef_search or 0), out)
+        _ffi.check(_ffi.lib.alopex_vector_new, _KINDS[kind], _METRICS[metric], int_arg(dim, "dim"), int_arg(m, "m"),
+                   int_arg(ef_construction, "ef_construction"), int_arg(ef_search or 0, "ef_search"), out)
         self._init(int(out[0]))
 
     def _engine_handle(self) -> "_IndexRef":
@@ -276,7 +277,10 @@ class VectorIndex:
     def remove(self, ids: Any) -> int:
         """Remove vectors by id; returns how many were present. HNSW keeps
         them as tombstones (never returned) until :meth:`compact`."""
-        arr = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+        try:
+            arr = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+        except (OverflowError, ValueError) as e:
+            raise InvalidInputError(f"ids must be integers that fit Int64 ({e})") from None
         out = _ffi.ffi.new("int64_t*")
         ptr = _ffi.ffi.from_buffer("int64_t[]", arr) if arr.size else _ffi.ffi.NULL
         _ffi.check(_ffi.lib.alopex_vector_remove, self._h, ptr, arr.shape[0], out)

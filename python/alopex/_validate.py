@@ -1,0 +1,39 @@
+"""Checks of plain Python arguments (row counts, offsets, names) before they reach a plan.
+
+A bad argument gets a TypeError or an InvalidInputError that names it, rather than a raw
+``OverflowError`` / ``AttributeError`` from deep inside a conversion.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from .exceptions import InvalidInputError
+
+_I64 = 2**63
+
+
+def int_arg(value: Any, what: str) -> int:
+    """``value`` as an int that fits Int64: an int (or NumPy integer), or a float holding a
+    whole number; anything else is a TypeError (not a number) or InvalidInputError."""
+    if isinstance(value, numbers.Integral):
+        v = int(value)
+    elif isinstance(value, numbers.Real):
+        f = float(value)
+        if not math.isfinite(f) or not f.is_integer():
+            raise InvalidInputError(f"{what} must be a whole number, got {value!r}")
+        v = int(f)
+    else:
+        raise TypeError(f"{what} must be an integer, got {type(value).__name__} {value!r}")
+    if not -_I64 <= v < _I64:
+        raise InvalidInputError(f"{what} = {v} is out of range: it must fit in 64 bits (|{what}| < 2**63)")
+    return v
+
+
+def name_arg(value: Any, what: str = "a column name") -> str:
+    """``value`` if it is a str, else a TypeError saying what was expected."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, got {type(value).__name__} {value!r}")
+    return value
