@@ -116,10 +116,10 @@ func simplifyNode(e Expr) Expr {
 		case OpAnd:
 			// Kleene: x & true = x, x & false = false (null & false is false).
 			if isLiteralBool(e.Left, true) {
-				return e.Right
+				return keepType(e.Right, e.Type)
 			}
 			if isLiteralBool(e.Right, true) {
-				return e.Left
+				return keepType(e.Left, e.Type)
 			}
 			if isLiteralBool(e.Left, false) || isLiteralBool(e.Right, false) {
 				return &Literal{Value: false, Type: arrow.FixedWidthTypes.Boolean}
@@ -127,10 +127,10 @@ func simplifyNode(e Expr) Expr {
 		case OpOr:
 			// x | false = x, x | true = true (null | true is true).
 			if isLiteralBool(e.Left, false) {
-				return e.Right
+				return keepType(e.Right, e.Type)
 			}
 			if isLiteralBool(e.Right, false) {
-				return e.Left
+				return keepType(e.Left, e.Type)
 			}
 			if isLiteralBool(e.Left, true) || isLiteralBool(e.Right, true) {
 				return &Literal{Value: true, Type: arrow.FixedWidthTypes.Boolean}
@@ -144,7 +144,7 @@ func simplifyNode(e Expr) Expr {
 		}
 	case *Cast:
 		if t := e.X.DataType(); t != nil && e.To != nil && arrow.TypeEqual(t, e.To) {
-			return e.X
+			return keepType(e.X, e.To)
 		}
 	case *Call:
 		if e.Name == "when" && len(e.Args) >= 3 {
@@ -178,9 +178,29 @@ func simplifyWhen(e *Call) Expr {
 		return nil
 	}
 	if len(kept) == 0 {
-		return otherwise
+		return keepType(otherwise, e.Type)
 	}
 	return &Call{Name: e.Name, Args: append(kept, otherwise), Opts: e.Opts, Type: e.Type}
+}
+
+// keepType returns x standing in for an expression of type t, so that a
+// rewrite never changes a type the plan's schemas were built with: a
+// dynamic literal (which a projection would still settle, an integer as
+// Int32) is pinned to t, a value of another type is cast to it.
+func keepType(x Expr, t arrow.DataType) Expr {
+	if t == nil {
+		return x
+	}
+	if l, ok := x.(*Literal); ok && l.Dynamic {
+		if l.Value == nil || (l.Type != nil && arrow.TypeEqual(l.Type, t)) {
+			return &Literal{Value: l.Value, Type: t}
+		}
+		return &Cast{X: x, To: t, Strict: true}
+	}
+	if xt := x.DataType(); xt != nil && !arrow.TypeEqual(xt, t) {
+		return &Cast{X: x, To: t, Strict: true}
+	}
+	return x
 }
 
 // foldConstant evaluates an operation over literals; nil when e is not one
