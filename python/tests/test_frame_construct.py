@@ -230,3 +230,11 @@ def test_asarray_of_a_vector_column_holds_one_vector_per_row():
     out = np.asarray(ax.DataFrame({"id": [1, 2, 3], "e": emb}))
     assert out.shape == (3, 2) and out.dtype == object
     np.testing.assert_array_equal(out[2, 1], emb[2])
+
+
+def test_frame_docstring_examples_run():
+    import doctest
+
+    import alopex.frame
+
+    assert doctest.testmod(alopex.frame).failed == 0
