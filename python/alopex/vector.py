@@ -96,10 +96,9 @@ def _as_ids(ids: Any, n: int) -> np.ndarray:
     elif kind == "f":
         with np.errstate(invalid="ignore"):
             bad = ~np.isfinite(flat) | (flat != np.floor(flat)) | (flat < 0) | (flat >= 2.0**63)
-    elif kind == "O":
+    else:  # objects, booleans, strings: judged one by one, as given
+        flat = np.asarray(ids, dtype=object).reshape(-1)
         bad = np.array([not _id_ok(v) for v in flat], dtype=bool)
-    else:
-        raise InvalidInputError(f"ids must be integers, got dtype {flat.dtype}")
     if bad.any():
         row = int(np.argmax(bad))
         v = flat[row].item() if isinstance(flat[row], np.generic) else flat[row]

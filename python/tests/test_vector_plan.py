@@ -199,3 +199,25 @@ def test_float64_matrix_becomes_float32_vector_column(data):
         ax.DataFrame({"emb": np.ones((3, 2), dtype=np.int64)})
     with pytest.raises(ax.InvalidInputError, match="1-dimensional"):
         ax.DataFrame({"emb": np.ones((3, 2, 2))})
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "flat"])
+def test_huge_k_over_an_indexed_frame(data, kind):
+    X, Q, df = data
+    small, Xs = df.head(300), X[:300]
+    idx = ax.VectorIndex(dim=D, metric="l2", kind=kind, m=4, ef_construction=16)
+    idx.add(Xs)
+    t = small.with_vector_index("emb", idx)
+    want = np.argsort(_ref(Xs, Q[0], "l2_distance"), kind="stable").tolist()
+    for k in (2**40, 2**62, 2**63 - 1):  # 2**31 - 1 took 24 GB to fail before the fix
+        by = ax.col("emb").vec.l2_distance(Q[0])
+        lf = t.lazy().bottom_k(k, by=by)
+        assert "INDEX " + kind in lf.explain()
+        assert lf.collect()["id"].to_list() == want
+        assert t.lazy().sort(by).head(k).collect()["id"].to_list() == want
+        got = t.lazy().filter(ax.col("bucket") < 10).bottom_k(k, by=by).collect()["id"].to_list()
+        assert got == [i for i in want if i < 10]
+    assert small.lazy().head(2**62).collect().height == 300
+    assert small.lazy().tail(2**63 - 1).collect().height == 300
+    assert small.lazy().slice(2**62, 2**62).collect().height == 0
+    assert small.lazy().top_k(2**63 - 1, by="id").collect()["id"].to_list() == list(range(299, -1, -1))
