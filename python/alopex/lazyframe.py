@@ -211,7 +211,7 @@ class LazyFrame:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError("LazyFrame.tail with a negative n is not supported yet; use DataFrame.tail")
-        return self._with("tail", n=int(n))
+        return self._with("tail", n=_rows(n))
 
     def null_count(self) -> "LazyFrame":
         """One row: the number of nulls in each column (UInt32)."""
@@ -231,8 +231,8 @@ class LazyFrame:
             )
         if offset < 0:
             # Counted from the end: a window of -offset rows ending at the last row.
-            return self._with("tail", n=-int(offset), length=None if length is None else int(length))
-        return self._with("slice", offset=int(offset), length=None if length is None else int(length))
+            return self._with("tail", n=_rows(-offset), length=None if length is None else _rows(length))
+        return self._with("slice", offset=_rows(offset), length=None if length is None else _rows(length))
 
     def head(self, n: int = 5) -> "LazyFrame":
         """The first ``n`` rows."""
@@ -240,7 +240,7 @@ class LazyFrame:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError("LazyFrame.head with a negative n is not supported yet; use DataFrame.head")
-        return self.slice(0, int(n))
+        return self.slice(0, _rows(n))
 
     def limit(self, n: int = 5) -> "LazyFrame":
         return self.head(n)
@@ -347,6 +347,12 @@ class LazyFrame:
         import html
 
         return "<i>LazyFrame</i> (call .collect() to run)<pre>" + html.escape(self.explain(optimized=False)) + "</pre>"
+
+
+def _rows(n: int) -> int:
+    """A row count or offset for the plan: no frame holds more than 2**63 - 1
+    rows, so larger values (head(2**64)) mean "all" and are capped there."""
+    return min(int(n), 2**63 - 1)
 
 
 def _per_key(value: bool | list[bool], n: int, name: str) -> list[bool]:
