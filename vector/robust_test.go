@@ -1,8 +1,13 @@
 package vector
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -182,5 +187,35 @@ func TestIDsAtTheEndOfInt64(t *testing.T) {
 		if idx.Len() != 2 {
 			t.Fatalf("len %d", idx.Len())
 		}
+	}
+}
+
+// A saved next id outside [0, 2^63-1] would make Add generate negative ids.
+func TestLoadRejectsBadNextID(t *testing.T) {
+	empty, _ := NewFlat(2, L2)
+	path := filepath.Join(t.TempDir(), "empty.bin")
+	if err := empty.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, next := range []int64{-5, math.MinInt64, math.MaxInt64, 0} {
+		b := bytes.Clone(good)
+		binary.LittleEndian.PutUint64(b[16+16+36:], uint64(next))
+		idx, err := Decode(reseal(b), "x")
+		if next >= 0 && next <= maxID+1 {
+			if err != nil {
+				t.Fatalf("next id %d: %v", next, err)
+			}
+			if next == math.MaxInt64 {
+				if err := idx.Add([]float32{1, 2}, nil); core.KindOf(err) != core.KindInvalidInput {
+					t.Fatalf("add after next id %d: %v", next, err)
+				}
+			}
+			continue
+		}
+		wantInvalid(t, err, fmt.Sprintf("next id %d", next))
 	}
 }
