@@ -223,7 +223,10 @@ class VectorIndex:
         converted to float32 once. NaN or infinite values, a norm too large
         for the metric, a wrong dimension, an empty array, an id that is not
         an integer in range, an id given twice or an id already present
-        raise InvalidInputError and add nothing.
+        raise InvalidInputError and add nothing. (hnswlib's ``add_items``
+        replaces the vector of a label already present instead; here that
+        is an error, so that an id clash never passes silently: call
+        :meth:`remove` first to replace a vector.)
 
         HNSW indexes are built in chunks; ``progress`` shows a tqdm bar
         (``tqdm.auto``: terminals and notebooks) for large adds when tqdm is
