@@ -27,7 +27,11 @@ type Index interface {
 	// queries and writes their ids and distances, closest first, to
 	// ids[i*k:(i+1)*k] and dists[i*k:(i+1)*k]. When fewer than k vectors
 	// qualify the rest is padded with id -1 and distance +Inf. ef is the
-	// HNSW search breadth (0: the index's default; ignored by flat).
+	// HNSW search breadth (0: the index's default; ignored by flat). Only
+	// the caller's buffers are sized by k: the search itself allocates by
+	// the rows there are, so k may be as large as the caller can hold.
+	// The l2 and ip metrics reject queries whose squared norm exceeds
+	// maxSquaredNorm, as Add rejects such vectors.
 	Search(queries []float32, k, ef int, filter *Filter, ids []int64, dists []float32) error
 	// Save writes the index to path (see format.go).
 	Save(path string) error
