@@ -249,14 +249,15 @@ class VectorIndex:
                 f"vectors: row {row}, dim {col} is {arr[row, col]}; only finite values are allowed",
                 {"row": row, "dim": col})
         if self._metric != "cosine":
-            # Go's bound on ||x||² for l2 and ip (vector/store.go, maxSquaredNorm).
-            for lo in range(0, n, 65536):
-                sq = np.square(arr[lo:lo + 65536], dtype=np.float64).sum(axis=1)
-                over = np.flatnonzero(sq > _MAX_SQUARED_NORM)
-                if over.size:
-                    row = lo + int(over[0])
+            # Go's bound on ||x||² for l2 and ip (vector/store.go, maxSquaredNorm):
+            # float32 sums (fast, no copy) find the candidates, float64 decides.
+            with np.errstate(over="ignore"):
+                near = np.flatnonzero(~(np.einsum("ij,ij->i", arr, arr) < _MAX_SQUARED_NORM * 0.99))
+            for row in near.tolist():
+                sq = float(np.square(arr[row], dtype=np.float64).sum())
+                if sq > _MAX_SQUARED_NORM:
                     raise InvalidInputError(
-                        f"vectors: row {row} has norm {np.sqrt(sq[over[0]]):.4g}, too large for {self._metric} "
+                        f"vectors: row {row} has norm {np.sqrt(sq):.4g}, too large for {self._metric} "
                         f"distances in float32 (the norm must be at most {np.sqrt(_MAX_SQUARED_NORM):.4g}); "
                         "scale the vectors down or use metric \"cosine\"", {"row": row})
         if ids_arr is not None:
