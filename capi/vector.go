@@ -6,6 +6,7 @@ package main
 import "C"
 
 import (
+	"math"
 	"runtime"
 	"runtime/cgo"
 	"unsafe"
@@ -133,6 +134,12 @@ func alopex_vector_search(h C.uint64_t, queries *C.float, nq C.int64_t, dim C.in
 		}
 		if k <= 0 || nq <= 0 {
 			return core.Errorf(core.KindInvalidInput, "k and the number of queries must be positive, got %d and %d", int64(k), int64(nq))
+		}
+		if int64(k) > math.MaxInt64/16/int64(nq) {
+			// The caller's result buffers hold nq×k entries (12 bytes
+			// each): past this nq×k overflows and cannot describe real
+			// buffers (Python caps k at the index's length).
+			return core.Errorf(core.KindInvalidInput, "%d queries × k=%d results are too many; use a smaller k", int64(nq), int64(k))
 		}
 		var f *vector.Filter
 		switch filterKind {

@@ -1,5 +1,7 @@
 package lazy
 
+import "math"
+
 // slicePushdown moves head/slice below row-wise projections and into scans,
 // so that a scan stops reading once it has produced the rows asked for.
 type slicePushdown struct{}
@@ -24,7 +26,7 @@ func (r slicePushdown) pushSlice(s *Slice) Plan {
 		// Projections are row-wise: slicing before or after is the same.
 		return in.WithChildren([]Plan{r.pushSlice(&Slice{Input: in.Input, Offset: s.Offset, Length: s.Length})})
 	case *Slice:
-		off := in.Offset + s.Offset
+		off := addRows(in.Offset, s.Offset)
 		length := s.Length
 		if in.Length >= 0 {
 			avail := max(in.Length-s.Offset, 0)
@@ -37,7 +39,7 @@ func (r slicePushdown) pushSlice(s *Slice) Plan {
 		if s.Length < 0 {
 			return s
 		}
-		limit := s.Offset + s.Length
+		limit := addRows(s.Offset, s.Length)
 		if in.Limit >= 0 && in.Limit < limit {
 			limit = in.Limit
 		}
@@ -48,4 +50,14 @@ func (r slicePushdown) pushSlice(s *Slice) Plan {
 		return &Slice{Input: scan, Offset: s.Offset, Length: s.Length}
 	}
 	return s
+}
+
+// addRows adds two non-negative row counts, saturating at the largest
+// int64: offsets and lengths come from the user (LIMIT 2^63-1 OFFSET 5)
+// and a wrapped sum would turn into "no limit" or a negative offset.
+func addRows(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"math"
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
@@ -559,6 +560,13 @@ func (b *builder) limit(rel *relation, l *ast.Limit) (*relation, error) {
 		x, err := t.expr(e)
 		if err != nil {
 			return 0, err
+		}
+		if l, isLit := x.(*lazy.Literal); isLit {
+			if u, isU := l.Value.(uint64); isU {
+				// Up to MySQL's "all rows" idiom, LIMIT 18446744073709551615:
+				// no input holds more rows than the largest int64.
+				return int64(min(u, math.MaxInt64)), nil
+			}
 		}
 		v, ok := intLit(x)
 		if !ok || v < 0 {

@@ -239,7 +239,21 @@ func sqL2(a, b []float32) float32 {
 }
 
 func norm(a []float32) float32 {
-	return float32(math.Sqrt(float64(dot(a, a))))
+	sq := dot(a, a)
+	if math.IsInf(float64(sq), 0) {
+		return float32(math.Sqrt(squaredNorm64(a)))
+	}
+	return float32(math.Sqrt(float64(sq)))
+}
+
+// squaredNorm64 is ||a||² summed in float64, where no finite float32 vector
+// of a realistic dimension overflows.
+func squaredNorm64(a []float32) float64 {
+	var s float64
+	for _, v := range a {
+		s += float64(v) * float64(v)
+	}
+	return s
 }
 
 // dotSmall and sqL2Small are 4-way unrolled loops for short vectors, where

@@ -60,7 +60,7 @@ func (f *Flat) Len() int {
 }
 
 func (f *Flat) Add(vectors []float32, ids []int64) error {
-	n, err := checkVectors(vectors, f.dim, "vectors")
+	n, err := checkVectors(vectors, f.dim, f.metric, "vectors")
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,9 @@ func (f *Flat) Search(queries []float32, k, ef int, filter *Filter, ids []int64,
 			}
 			return nil
 		}
-		res, err := f.exactAll(qs, nq, k, f.norms)
+		// Heaps hold at most the rows there are, whatever k is (the rest
+		// of each result is padding): k can be as large as 2^31 or more.
+		res, err := f.exactAll(qs, nq, min(k, f.rows()), f.norms)
 		if err != nil {
 			return err
 		}
@@ -132,7 +134,7 @@ func (f *Flat) Search(queries []float32, k, ef int, filter *Filter, ids []int64,
 	return parallelFor(nq, func(qi int) error {
 		sc := f.scratch.Get().(*flatScratch)
 		defer f.scratch.Put(sc)
-		res := f.exact(qs[qi*f.dim:(qi+1)*f.dim], k, acc, &sc.h, sc.dist)
+		res := f.exact(qs[qi*f.dim:(qi+1)*f.dim], min(k, acc.n), acc, &sc.h, sc.dist)
 		f.writeResults(res, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
 		return nil
 	})

@@ -275,6 +275,9 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(moff+20, "truncated: %d rows do not fit in the %d-byte file", m.rows, limit)
 	case m.removed > m.rows:
 		return nil, r.fail(moff+28, "%d removed rows of %d", m.removed, m.rows)
+	case m.nextID < 0 || m.nextID > maxID+1:
+		// Add would generate ids from it: negative ones, or past int64.
+		return nil, r.fail(moff+36, "next id %d outside [0, %d]", m.nextID, int64(maxID+1))
 	}
 	wantSecs := uint32(4)
 	if m.kind == 1 {

@@ -160,7 +160,7 @@ func (h *HNSW) randomLevel() int {
 
 // Add inserts the vectors on all cores.
 func (h *HNSW) Add(vectors []float32, ids []int64) error {
-	n, err := checkVectors(vectors, h.dim, "vectors")
+	n, err := checkVectors(vectors, h.dim, h.metric, "vectors")
 	if err != nil {
 		return err
 	}

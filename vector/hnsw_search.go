@@ -21,10 +21,12 @@ const exactCost = 16
 // tombstones) the graph search walks through rejected nodes and keeps
 // going until it holds ef accepted ones, as hnswlib does; when the filter
 // allows few rows (see preferExact: below ~10% of 100,000 rows at ef 64),
-// or the walk finds fewer than k while k rows are allowed, the allowed
-// rows are searched exactly instead. A row
-// the filter rejects is never returned, and k rows come back whenever k
-// rows are allowed.
+// the allowed rows are searched exactly instead. A row the filter rejects
+// is never returned, and min(k, eligible rows) rows always come back:
+// when the walk finds fewer (parts of the graph it cannot reach from the
+// entry point, which "ip" graphs in low dimensions have: a point that is
+// nobody's nearest neighbour by inner product gets no in-links), the
+// eligible rows are searched exactly.
 func (h *HNSW) Search(queries []float32, k, ef int, filter *Filter, ids []int64, dists []float32) error {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -32,30 +34,34 @@ func (h *HNSW) Search(queries []float32, k, ef int, filter *Filter, ids []int64,
 	if err != nil {
 		return err
 	}
+	acc := h.resolve(filter)
+	eligible := h.rows() - h.nDead
+	if acc != nil {
+		eligible = acc.n
+	}
+	// At most `eligible` results exist: the heaps and the breadth never
+	// need more, whatever k is (the rest of each result is padding).
+	want := min(k, eligible)
 	if ef <= 0 {
 		ef = h.efSearch
 	}
-	ef = max(ef, k)
-	acc := h.resolve(filter)
-	live := h.rows() - h.nDead
-	useExact := acc != nil && preferExact(acc.n, live, ef)
+	ef = max(ef, want)
+	useExact := acc != nil && preferExact(acc.n, h.rows()-h.nDead, ef)
 	return parallelFor(nq, func(qi int) error {
 		s := h.search.Get().(*searcher)
 		defer h.search.Put(s)
 		q := qs[qi*h.dim : (qi+1)*h.dim]
 		var res []item
-		graph := h.entry >= 0 && !useExact && (acc == nil || acc.n > 0)
-		if graph {
-			res = h.searchGraph(q, k, ef, acc, s)
-			if acc != nil && len(res) < min(k, acc.n) {
-				graph = false // the walk came up short: scan the allowed rows
-			}
+		if want > 0 && h.entry >= 0 && !useExact {
+			res = h.searchGraph(q, want, ef, acc, s)
 		}
-		if !graph && h.rows() > 0 && (acc == nil || acc.n > 0) {
+		if want > 0 && len(res) < want {
+			// Exact over the eligible rows: few of them, or the walk came
+			// up short.
 			if len(s.exactDist) < exactBlock {
 				s.exactDist = make([]float32, exactBlock)
 			}
-			res = h.exact(q, k, acc, &s.top, s.exactDist)
+			res = h.exact(q, want, acc, &s.top, s.exactDist)
 		}
 		h.writeResults(res, ids[qi*k:(qi+1)*k], dists[qi*k:(qi+1)*k])
 		return nil

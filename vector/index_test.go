@@ -471,26 +471,3 @@ func TestLoadRejectsTruncatedAndCorruptFiles(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
-
-func FuzzLoad(f *testing.F) {
-	f.Add(savedBytes(f))
-	fl, _ := NewFlat(3, L2)
-	fl.Add([]float32{1, 2, 3, 4, 5, 6}, nil)
-	p := filepath.Join(f.TempDir(), "flat.bin")
-	fl.Save(p)
-	b, _ := os.ReadFile(p)
-	f.Add(b)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		idx, err := Decode(data, "fuzz")
-		if err != nil {
-			if core.KindOf(err) != core.KindInvalidInput {
-				t.Fatalf("wrong kind: %v", err)
-			}
-			return
-		}
-		// Whatever loads must search without panicking.
-		k := 3
-		q := make([]float32, idx.Dim())
-		idx.Search(q, k, 0, nil, make([]int64, k), make([]float32, k))
-	})
-}

@@ -27,7 +27,11 @@ type Index interface {
 	// queries and writes their ids and distances, closest first, to
 	// ids[i*k:(i+1)*k] and dists[i*k:(i+1)*k]. When fewer than k vectors
 	// qualify the rest is padded with id -1 and distance +Inf. ef is the
-	// HNSW search breadth (0: the index's default; ignored by flat).
+	// HNSW search breadth (0: the index's default; ignored by flat). Only
+	// the caller's buffers are sized by k: the search itself allocates by
+	// the rows there are, so k may be as large as the caller can hold.
+	// The l2 and ip metrics reject queries whose squared norm exceeds
+	// maxSquaredNorm, as Add rejects such vectors.
 	Search(queries []float32, k, ef int, filter *Filter, ids []int64, dists []float32) error
 	// Save writes the index to path (see format.go).
 	Save(path string) error
@@ -108,9 +112,19 @@ func (s *store) distMany(q []float32, ids []uint32, out []float32) {
 	}
 }
 
-// checkVectors validates a batch of vectors: whole rows of the index's
-// dimension, nothing empty, every value finite.
-func checkVectors(vectors []float32, dim int, what string) (int, error) {
+// maxSquaredNorm bounds ||x||² of the vectors of the "l2" and "ip" indexes
+// (and their queries): a quarter of the largest float32, so that every
+// distance between two such vectors, ||a-b||² ≤ 2||a||² + 2||b||² and
+// |a·b| ≤ ||a||·||b||, and every partial sum on the way, stays a finite
+// float32. Beyond it distances overflow to ±Inf and rows stop being
+// ordered (they would silently drop out of the results). Cosine indexes
+// normalise in float64 and take any finite vector.
+const maxSquaredNorm = math.MaxFloat32 / 4
+
+// checkVectors validates a batch of vectors for an index of metric m:
+// whole rows of the index's dimension, nothing empty, every value finite,
+// and for l2 and ip a squared norm within maxSquaredNorm.
+func checkVectors(vectors []float32, dim int, m Metric, what string) (int, error) {
 	if len(vectors) == 0 {
 		return 0, invalid("no %s given", what)
 	}
@@ -123,13 +137,29 @@ func checkVectors(vectors []float32, dim int, what string) (int, error) {
 				With("row", i/dim).With("dim", i%dim)
 		}
 	}
+	if m != Cosine {
+		for o := 0; o < len(vectors); o += dim {
+			if sq := squaredNorm64(vectors[o : o+dim]); sq > maxSquaredNorm {
+				row := o / dim
+				return 0, invalid("%s: row %d has norm %.4g, too large for %s distances in float32 (the norm must be at most %.4g); "+
+					"scale the vectors down or use metric \"cosine\"", what, row, math.Sqrt(sq), m, math.Sqrt(maxSquaredNorm)).With("row", row)
+			}
+		}
+	}
 	return len(vectors) / dim, nil
 }
+
+// maxID is the largest id: the next id to generate (nextID, saved with the
+// index) must stay an int64.
+const maxID = math.MaxInt64 - 1
 
 // checkNewIDs validates ids for n new vectors and returns them (generated
 // when ids is nil).
 func (s *store) checkNewIDs(ids []int64, n int) ([]int64, error) {
 	if ids == nil {
+		if s.nextID > maxID-int64(n)+1 {
+			return nil, invalid("no ids left to generate for %d vectors after id %d; pass ids explicitly", n, s.nextID-1)
+		}
 		out := make([]int64, n)
 		for i := range out {
 			out[i] = s.nextID + int64(i)
@@ -141,8 +171,8 @@ func (s *store) checkNewIDs(ids []int64, n int) ([]int64, error) {
 	}
 	seen := make(map[int64]struct{}, len(ids))
 	for i, id := range ids {
-		if id < 0 {
-			return nil, invalid("ids must not be negative: ids[%d] is %d", i, id).With("row", i)
+		if id < 0 || id > maxID {
+			return nil, invalid("ids must be between 0 and %d: ids[%d] is %d", int64(maxID), i, id).With("row", i)
 		}
 		if _, ok := s.byExt[id]; ok {
 			return nil, invalid("id %d (row %d) is already in the index; remove it first", id, i).With("row", i)
@@ -176,28 +206,30 @@ func (s *store) appendRows(vectors []float32, ids []int64) {
 	s.dead = s.dead.grow(len(s.ext))
 }
 
+// normalize scales v to unit length, in float64: the squared norm of a
+// finite float32 vector can overflow float32 (components near 1e20 do).
 func normalize(v []float32) {
-	n := norm(v)
-	if n == 0 {
+	sq := squaredNorm64(v)
+	if sq == 0 {
 		return
 	}
-	inv := 1 / n
+	inv := 1 / math.Sqrt(sq)
 	for i := range v {
-		v[i] *= inv
+		v[i] = float32(float64(v[i]) * inv)
 	}
 }
 
 // prepareQueries validates queries and returns them ready for dist:
 // normalised copies for cosine, the caller's slice otherwise.
 func (s *store) prepareQueries(queries []float32, k int, ids []int64, dists []float32) ([]float32, int, error) {
-	nq, err := checkVectors(queries, s.dim, "queries")
+	nq, err := checkVectors(queries, s.dim, s.metric, "queries")
 	if err != nil {
 		return nil, 0, err
 	}
 	if k <= 0 {
 		return nil, 0, invalid("k must be positive, got %d", k)
 	}
-	if len(ids) != nq*k || len(dists) != nq*k {
+	if k > len(ids)/nq || len(ids) != nq*k || len(dists) != nq*k {
 		return nil, 0, invalid("result buffers hold %d ids and %d distances, need %d×%d", len(ids), len(dists), nq, k)
 	}
 	if s.metric == Cosine {
@@ -272,6 +304,9 @@ const exactBlock = 256
 // by computing every distance; h is scratch.
 func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []float32) []item {
 	*h = (*h)[:0]
+	if k <= 0 {
+		return nil
+	}
 	rows := s.rows()
 	consider := func(d float32, i uint32) {
 		it := item{d, i}

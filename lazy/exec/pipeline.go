@@ -279,7 +279,8 @@ func (s *sliceOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		}
 		end := n
 		if s.length >= 0 {
-			end = min(n, start+s.length-s.emitted)
+			// Not start+length-emitted: a LIMIT near 2^63 would overflow.
+			end = start + min(n-start, s.length-s.emitted)
 		}
 		out := rb
 		if start != 0 || end != n {

@@ -110,9 +110,11 @@ func (b *builder) indexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error) {
 	if nullVectors && !n.Key.NullsLast {
 		return nil, false, nil
 	}
-	k := int(n.K)
+	// The index returns at most the allowed rows: k (a LIMIT, up to
+	// 2^63-1) only sizes the buffers up to that.
+	k := int(min(n.K, int64(allowed)))
 	var found []int64
-	if k > 0 && allowed > 0 {
+	if k > 0 {
 		ids := make([]int64, k)
 		dists := make([]float32, k)
 		var filter *vector.Filter

@@ -32,6 +32,18 @@ def int_arg(value: Any, what: str) -> int:
     return v
 
 
+def rows_arg(value: Any, what: str) -> int:
+    """A row count or offset: as :func:`int_arg`, but values past 2**63 - 1 mean "all
+    rows" (no frame holds more) and are capped there, so ``head(2**64)`` is every row."""
+    if isinstance(value, numbers.Integral) and int(value) >= _I64:
+        return _I64 - 1
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        f = float(value)
+        if math.isfinite(f) and f.is_integer() and f >= _I64:
+            return _I64 - 1
+    return int_arg(value, what)
+
+
 def name_arg(value: Any, what: str = "a column name") -> str:
     """``value`` if it is a str, else a TypeError saying what was expected."""
     if not isinstance(value, str):

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import _ffi
-from ._validate import int_arg, name_arg
+from ._validate import int_arg, name_arg, rows_arg
 from .datatypes import DataType, from_name
 from .expr import Expr, to_exprs
 
@@ -214,7 +214,7 @@ class LazyFrame:
 
     def tail(self, n: int = 5) -> "LazyFrame":
         """The last ``n`` rows."""
-        n = int_arg(n, "n")
+        n = rows_arg(n, "n")
         if n < 0:
             from .exceptions import NotSupportedError
 
@@ -230,8 +230,8 @@ class LazyFrame:
 
     def slice(self, offset: int, length: int | None = None) -> "LazyFrame":
         """Rows from ``offset``, ``length`` of them (None: to the end)."""
-        offset = int_arg(offset, "offset")
-        length = None if length is None else int_arg(length, "length")
+        offset = rows_arg(offset, "offset")
+        length = None if length is None else rows_arg(length, "length")
         if length is not None and length < 0:
             from .exceptions import NotSupportedError
 
@@ -241,17 +241,17 @@ class LazyFrame:
             )
         if offset < 0:
             # Counted from the end: a window of -offset rows ending at the last row.
-            return self._with("tail", n=-int(offset), length=None if length is None else int(length))
-        return self._with("slice", offset=int(offset), length=None if length is None else int(length))
+            return self._with("tail", n=min(-offset, 2**63 - 1), length=length)
+        return self._with("slice", offset=offset, length=length)
 
     def head(self, n: int = 5) -> "LazyFrame":
         """The first ``n`` rows."""
-        n = int_arg(n, "n")
+        n = rows_arg(n, "n")
         if n < 0:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError("LazyFrame.head with a negative n is not supported yet; use DataFrame.head")
-        return self.slice(0, int(n))
+        return self.slice(0, n)
 
     def limit(self, n: int = 5) -> "LazyFrame":
         return self.head(n)

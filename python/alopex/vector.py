@@ -59,6 +59,54 @@ def _as_rows(x: Any, dim: int, what: str) -> tuple[np.ndarray, bool]:
     return arr, single
 
 
+#: The largest squared norm of an "l2" or "ip" vector: beyond it float32
+#: distances overflow (Go checks the same bound on every add and search).
+_MAX_SQUARED_NORM = float(np.finfo(np.float32).max) / 4
+
+#: The largest id: the next id the index generates must stay an int64.
+_MAX_ID = 2**63 - 2
+
+
+def _id_ok(v: Any) -> bool:
+    """Whether one element of an object array of ids is a valid id."""
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, (int, np.integer)):
+        return 0 <= v <= _MAX_ID
+    if isinstance(v, (float, np.floating)):
+        return bool(np.isfinite(v)) and float(v).is_integer() and 0 <= v < 2.0**63
+    return False
+
+
+def _as_ids(ids: Any, n: int) -> np.ndarray:
+    """Return ids for n vectors as a C-contiguous int64 array.
+
+    Integers and integral floats are taken; a fractional, NaN, infinite,
+    negative or too large id, a non-numeric value or a wrong count raise
+    InvalidInputError naming the position and the value (a plain int64 cast
+    would silently store 1 for 1.7 and wrap 2**64 - 1 to -1).
+    """
+    flat = np.asarray(ids).reshape(-1)
+    if flat.shape[0] != n:
+        raise InvalidInputError(f"{flat.shape[0]} ids given for {n} vectors")
+    kind = flat.dtype.kind
+    if kind == "i":
+        bad = (flat < 0) | (flat > _MAX_ID)
+    elif kind == "u":
+        bad = flat > _MAX_ID
+    elif kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(flat) | (flat != np.floor(flat)) | (flat < 0) | (flat >= 2.0**63)
+    else:  # objects, booleans, strings: judged one by one, as given
+        flat = np.asarray(ids, dtype=object).reshape(-1)
+        bad = np.array([not _id_ok(v) for v in flat], dtype=bool)
+    if bad.any():
+        row = int(np.argmax(bad))
+        v = flat[row].item() if isinstance(flat[row], np.generic) else flat[row]
+        raise InvalidInputError(f"ids must be integers between 0 and {_MAX_ID}: ids[{row}] is {v!r}", {"row": row})
+    return np.ascontiguousarray(flat.astype(np.int64))
+
+
 def _progress_bar(total: int, progress: Any):
     if progress is False or (progress is None and total < _PROGRESS_MIN):
         return None
@@ -87,8 +135,12 @@ class VectorIndex:
     distance (as hnswlib and FAISS report it), ``"ip"`` is ``1 - a·b``,
     ``"cosine"`` is ``1 - cos(a, b)`` (vectors are normalised when added).
 
-    Ids are int64 ≥ 0, given to :meth:`add` or generated (0, 1, 2, … after
-    the largest id used so far).
+    Ids are integers from 0 to 2**63 - 2, given to :meth:`add` or generated
+    (0, 1, 2, … after the largest id used so far).
+
+    Vectors of ``"l2"`` and ``"ip"`` indexes must have a norm of at most
+    about 9.2e18 (their float32 distances would overflow to inf otherwise);
+    ``"cosine"`` takes any finite vector.
     """
 
     def __init__(self, dim: int, metric: str = "l2", kind: str = "hnsw", m: int = 16,
@@ -169,9 +221,13 @@ class VectorIndex:
 
         A C-contiguous float32 array is passed to Go without a copy (Go
         copies it once into the index); float64 and other numeric input is
-        converted to float32 once. NaN or infinite values, a wrong dimension,
-        an empty array or an id already present raise InvalidInputError and
-        add nothing.
+        converted to float32 once. NaN or infinite values, a norm too large
+        for the metric, a wrong dimension, an empty array, an id that is not
+        an integer in range, an id given twice or an id already present
+        raise InvalidInputError and add nothing. (hnswlib's ``add_items``
+        replaces the vector of a label already present instead; here that
+        is an error, so that an id clash never passes silently: call
+        :meth:`remove` first to replace a vector.)
 
         HNSW indexes are built in chunks; ``progress`` shows a tqdm bar
         (``tqdm.auto``: terminals and notebooks) for large adds when tqdm is
@@ -181,11 +237,7 @@ class VectorIndex:
         """
         arr, _ = _as_rows(vectors, self._dim, "vectors")
         n = arr.shape[0]
-        ids_arr = None
-        if ids is not None:
-            ids_arr = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
-            if ids_arr.shape[0] != n:
-                raise InvalidInputError(f"{ids_arr.shape[0]} ids given for {n} vectors")
+        ids_arr = None if ids is None else _as_ids(ids, n)
         if self._kind == "flat" or n <= 2048:
             self._add_chunk(arr, ids_arr)
             return
@@ -197,10 +249,19 @@ class VectorIndex:
             raise InvalidInputError(
                 f"vectors: row {row}, dim {col} is {arr[row, col]}; only finite values are allowed",
                 {"row": row, "dim": col})
+        if self._metric != "cosine":
+            # Go's bound on ||x||² for l2 and ip (vector/store.go, maxSquaredNorm):
+            # float32 sums (fast, no copy) find the candidates, float64 decides.
+            with np.errstate(over="ignore"):
+                near = np.flatnonzero(~(np.einsum("ij,ij->i", arr, arr) < _MAX_SQUARED_NORM * 0.99))
+            for row in near.tolist():
+                sq = float(np.square(arr[row], dtype=np.float64).sum())
+                if sq > _MAX_SQUARED_NORM:
+                    raise InvalidInputError(
+                        f"vectors: row {row} has norm {np.sqrt(sq):.4g}, too large for {self._metric} "
+                        f"distances in float32 (the norm must be at most {np.sqrt(_MAX_SQUARED_NORM):.4g}); "
+                        "scale the vectors down or use metric \"cosine\"", {"row": row})
         if ids_arr is not None:
-            if (ids_arr < 0).any():
-                row = int(np.argmax(ids_arr < 0))
-                raise InvalidInputError(f"ids must not be negative: ids[{row}] is {ids_arr[row]}", {"row": row})
             uniq, counts = np.unique(ids_arr, return_counts=True)
             if (counts > 1).any():
                 raise InvalidInputError(f"id {uniq[counts > 1][0]} appears twice among the ids given")
@@ -233,9 +294,11 @@ class VectorIndex:
 
         Returns ``(ids, distances)``: int64 and float32 arrays of shape
         (n_queries, k), closest first (1-D of length k for a 1-D query).
-        Go writes them straight into the NumPy arrays' memory. When fewer
-        than k vectors qualify, the rest is padded with id -1 and distance
-        +inf (as FAISS does).
+        Go writes them straight into the NumPy arrays' memory. A ``k``
+        larger than the index (``len(idx)``) is capped there, like Polars'
+        ``top_k`` and SQL's ``LIMIT``: ``k=2**31`` returns every vector,
+        sorted. When a filter leaves fewer than k vectors, the rest is
+        padded with id -1 and distance +inf (as FAISS does).
 
         ``ef`` overrides the HNSW search breadth (at least k is used).
         ``filter`` restricts the results: a boolean mask where ``mask[i]``
@@ -249,7 +312,9 @@ class VectorIndex:
             raise InvalidInputError(f"k must be a positive integer, got {k!r}")
         if ef is not None and (isinstance(ef, bool) or not isinstance(ef, (int, np.integer)) or ef <= 0):
             raise InvalidInputError(f"ef must be a positive integer, got {ef!r}")
-        k = int(k)
+        # No more than len(self) results exist: a k beyond it (2**31, say)
+        # is capped there instead of allocating k columns of padding.
+        k = min(int(k), len(self))
         nq = q.shape[0]
         ffi = _ffi.ffi
         fkind, mask_ptr, ids_ptr, nfilter = 0, ffi.NULL, ffi.NULL, 0
@@ -267,8 +332,10 @@ class VectorIndex:
                 raise InvalidInputError(f"filter must be a boolean mask or an array of ids, got dtype {f.dtype}")
         out_ids = np.empty((nq, k), dtype=np.int64)
         out_dist = np.empty((nq, k), dtype=np.float32)
+        if k == 0:  # an empty index
+            return (out_ids[0], out_dist[0]) if single else (out_ids, out_dist)
         _ffi.check(_ffi.lib.alopex_vector_search, self._h, ffi.from_buffer("float[]", q), nq, self._dim, k,
-                   int(ef or 0), fkind, mask_ptr, ids_ptr, nfilter,
+                   min(int(ef or 0), 2**62), fkind, mask_ptr, ids_ptr, nfilter,
                    ffi.from_buffer("int64_t[]", out_ids), ffi.from_buffer("float[]", out_dist))
         if single:
             return out_ids[0], out_dist[0]

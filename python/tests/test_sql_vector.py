@@ -203,3 +203,27 @@ def test_text_columns_parse_to_vectors(data):
         t.select(ax.col("id").vec.from_text(3))
     with pytest.raises(ax.InvalidInputError, match="positive dimension"):
         ax.col("s").vec.from_text(0)
+
+
+# Not 2^31-1 itself: before the fix it took 24 GB to fail; 2^40 fails at once.
+@pytest.mark.parametrize("limit", ["1099511627776", "9223372036854775807", "18446744073709551615"])
+def test_huge_limit_over_an_indexed_frame(limit):
+    # The index used to be asked for LIMIT slots up front: 2^31-1 died with "out of memory";
+    # 2^63-1 and MySQL's "all rows" 2^64-1 were refused as not non-negative.
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((200, 8)).astype(np.float32)
+    small = ax.DataFrame({"id": np.arange(200), "emb": X})
+    idx = ax.VectorIndex(dim=8, metric="cosine", m=4, ef_construction=16)
+    idx.add(X)
+    t = small.with_vector_index("emb", idx)  # noqa: F841 (ax.sql finds it by name)
+    q = X[7]
+    order = np.argsort(_ref(X, q, "VEC_COSINE_DISTANCE"), kind="stable")
+    query = f"SELECT id FROM t ORDER BY VEC_COSINE_DISTANCE(emb, ?) LIMIT {limit}"
+    assert "INDEX hnsw" in ax.sql("EXPLAIN " + query, params=[q])
+    got = ax.sql(query, params=[q], eager=True)["id"].to_list()
+    assert sorted(got) == list(range(200)) and got[:5] == order[:5].tolist()
+    filtered = ax.sql(f"SELECT id FROM t WHERE id % 3 = 0 ORDER BY VEC_COSINE_DISTANCE(emb, ?) LIMIT {limit}",
+                      params=[q], eager=True)["id"].to_list()
+    assert sorted(filtered) == list(range(0, 200, 3))
+    assert ax.sql(f"SELECT id FROM t LIMIT {limit} OFFSET 195", eager=True)["id"].to_list() == list(range(195, 200))
+    assert ax.sql(f"SELECT id FROM t LIMIT {limit} OFFSET {limit}", eager=True).height == 0

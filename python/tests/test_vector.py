@@ -64,10 +64,9 @@ def test_basic_api(kind):
     np.testing.assert_allclose(dist, [[0.01, 0.81], [0, 1]], rtol=1e-5)  # squared L2
     ids1, dist1 = idx.search([0.9, 0, 0], k=2)  # a 1-D query gives 1-D results
     assert ids1.shape == (2,) and ids1.tolist() == [20, 10]
-    # More than there is: padded with -1 / inf.
+    # More than there is: capped at len(idx), like Polars' top_k.
     ids, dist = idx.search(np.zeros(3, np.float32), k=6)
-    assert ids.tolist()[4:] == [-1, -1] and np.isinf(dist[4:]).all()
-    assert sorted(ids[:4].tolist()) == [10, 20, 30, 31]
+    assert ids.shape == (4,) and sorted(ids.tolist()) == [10, 20, 30, 31] and np.isfinite(dist).all()
     assert idx.remove([20, 999]) == 1
     assert len(idx) == 3
     assert 20 not in idx.search(np.array([1, 0, 0], np.float32), k=3)[0]
@@ -131,7 +130,7 @@ def test_errors_name_the_numbers():
         idx.add(np.array([["a", "b", "c", "d"]]))
     with pytest.raises(ax.InvalidInputError, match="3 ids given for 2 vectors"):
         idx.add(np.zeros((2, 4), np.float32), ids=[1, 2, 3])
-    with pytest.raises(ax.InvalidInputError, match="negative"):
+    with pytest.raises(ax.InvalidInputError, match=r"ids\[0\] is -1"):
         idx.add(np.zeros((1, 4), np.float32), ids=[-1])
     assert len(idx) == 0
     idx.add(np.ones((2, 4), np.float32), ids=[7, 8])
@@ -399,3 +398,103 @@ def test_ctrl_c_stops_a_long_add_between_chunks():
     n = len(idx)
     assert 0 < n < len(x)
     assert idx.search(x[0], k=1)[0][0] == 0  # the index still works
+
+
+# Robustness: hostile k, ids and magnitudes (issue 10).
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_huge_k_returns_every_vector(kind):
+    x = clustered(40, 4, centres=3)
+    idx = ax.VectorIndex(4, kind=kind, m=4, ef_construction=16)
+    idx.add(x)
+    order = np.argsort(((x - x[3]) ** 2).sum(1), kind="stable").tolist()
+    for k in (41, 2**31 - 1, 2**31, 2**63 - 1, 2**64):
+        ids, dist = idx.search(x[3], k=k)
+        assert ids.shape == (40,) and sorted(ids.tolist()) == list(range(40)), k
+        assert ids[0] == 3 and set(ids[:5].tolist()) == set(order[:5]) and np.all(np.diff(dist) >= 0)
+    ids, dist = idx.search(x[:3], k=2**40, filter=[1, 2, 39, 5000])
+    assert ids.shape == (3, 40) and (ids[:, 3:] == -1).all() and np.isinf(dist[:, 3:]).all()
+    assert sorted(ids[0, :3].tolist()) == [1, 2, 39]
+    ids, _ = idx.search(x[0], k=5, ef=2**70)  # an absurd breadth is just "everything"
+    assert ids[0] == 0
+    empty = ax.VectorIndex(4, kind=kind)
+    ids, dist = empty.search(x[:2], k=2**31)
+    assert ids.shape == (2, 0) and dist.shape == (2, 0)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("ids, shown", [([1.7], "1.7"), ([0.0, np.nan], "nan"), ([np.inf], "inf"),
+                                        ([-3], "-3"), ([2**63 - 1], str(2**63 - 1)),
+                                        (np.array([2**64 - 1], np.uint64), str(2**64 - 1)),
+                                        ([1, 2**70], str(2**70)), ([True], "True"), ([1, "7"], "'7'"),
+                                        ([1, None], "None"), ([2.0**63], "9.223372036854776e+18")])
+def test_add_rejects_bad_ids(kind, ids, shown):
+    idx = ax.VectorIndex(2, kind=kind)
+    x = np.ones((len(ids), 2), np.float32)
+    with pytest.raises(ax.InvalidInputError, match=r"ids\[\d\] is " + shown.replace("+", r"\+")) as e:
+        idx.add(x, ids=ids)
+    assert "row" in e.value.details
+    assert len(idx) == 0
+
+
+def test_add_takes_integral_ids_of_any_numeric_type():
+    idx = ax.VectorIndex(2, kind="flat")
+    idx.add(np.eye(2, dtype=np.float32), ids=[3.0, np.uint8(9)])
+    idx.add(np.ones((1, 2), np.float32), ids=np.array([[2**63 - 2]]))
+    assert sorted(idx.search([1, 1], k=3)[0].tolist()) == [3, 9, 2**63 - 2]
+    with pytest.raises(ax.InvalidInputError, match="no ids left"):
+        idx.add(np.ones((1, 2), np.float32))  # the next id would be 2**63 - 1
+    with pytest.raises(ax.InvalidInputError, match="appears twice"):
+        idx.add(np.ones((2, 2), np.float32), ids=[5, 5])
+    with pytest.raises(ax.InvalidInputError, match="2 ids given for 1 vectors"):
+        idx.add(np.ones((1, 2), np.float32), ids=[[5, 6]])
+    assert len(idx) == 3
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+@pytest.mark.parametrize("metric", ["l2", "ip"])
+def test_near_overflow_vectors_are_rejected_naming_the_row(kind, metric):
+    idx = ax.VectorIndex(2, metric=metric, kind=kind)
+    for big in (3e38, 1e20):
+        with pytest.raises(ax.InvalidInputError, match=rf"row 1 has norm .*too large for {metric}") as e:
+            idx.add(np.array([[1, 1], [big, big], [2, 2]], np.float32))
+        assert e.value.details["row"] == 1 and len(idx) == 0
+    x = clustered(3000, 2, centres=4) * 1e17  # finite and large, but every distance fits in float32
+    x[2999] = 1e20  # chunked add (hnsw): checked before the first chunk goes in
+    with pytest.raises(ax.InvalidInputError, match="row 2999"):
+        idx.add(x, progress=False)
+    assert len(idx) == 0
+    idx.add(x[:2999], progress=False)
+    ids, dist = idx.search(x[:5], k=10)
+    assert (ids >= 0).all() and np.isfinite(dist).all()
+    with pytest.raises(ax.InvalidInputError, match="queries: row 0 has norm"):
+        idx.search(np.array([3e38, 0], np.float32), k=1)
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw"])
+def test_cosine_takes_vectors_near_the_float32_limit(kind):
+    x = np.array([[3e38, 3e38], [1e20, 1e20], [1, 1], [-2e19, 1e19], [3e38, -3e38]], np.float32)
+    idx = ax.VectorIndex(2, metric="cosine", kind=kind)
+    idx.add(x)
+    ids, dist = idx.search(np.array([3e38, 3e38], np.float32), k=5)
+    assert sorted(ids[:3].tolist()) == [0, 1, 2] and ids[3:].tolist() == [4, 3]
+    np.testing.assert_allclose(dist, [0, 0, 0, 1, 1 + 1 / np.sqrt(10)], atol=1e-6)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_hnsw_ip_low_dim_returns_k(d):
+    rng = np.random.default_rng(d)
+    x = rng.standard_normal((3000, d)).astype(np.float32)
+    idx = ax.VectorIndex(d, metric="ip", kind="hnsw", m=4, ef_construction=50)
+    idx.add(x)
+    q = rng.standard_normal((20, d)).astype(np.float32)
+    for k in (10, 1000, 3000):
+        ids, dist = idx.search(q, k=k)
+        assert (ids >= 0).all(), f"k={k}: {(ids < 0).sum()} missing"
+        assert all(len(set(r)) == k for r in ids.tolist())
+    mask = np.arange(3000) % 3 == 0
+    ids, _ = idx.search(q, k=1500, filter=mask)
+    assert ((ids[:, :1000] >= 0) & (ids[:, :1000] % 3 == 0)).all() and (ids[:, 1000:] == -1).all()
+    want = np.argsort(1 - q @ x.T, axis=1, kind="stable")[:, :10]  # the top 10 stay right
+    got = idx.search(q, k=10)[0]
+    assert np.mean([len(set(a) & set(b)) for a, b in zip(got.tolist(), want.tolist())]) >= 9

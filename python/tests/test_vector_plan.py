@@ -199,3 +199,36 @@ def test_float64_matrix_becomes_float32_vector_column(data):
         ax.DataFrame({"emb": np.ones((3, 2), dtype=np.int64)})
     with pytest.raises(ax.InvalidInputError, match="1-dimensional"):
         ax.DataFrame({"emb": np.ones((3, 2, 2))})
+
+
+@pytest.mark.parametrize("kind", ["hnsw", "flat"])
+def test_huge_k_over_an_indexed_frame(data, kind):
+    X, Q, df = data
+    small, Xs = df.head(300), X[:300]
+    idx = ax.VectorIndex(dim=D, metric="l2", kind=kind, m=4, ef_construction=16)
+    idx.add(Xs)
+    t = small.with_vector_index("emb", idx)
+    want = np.argsort(_ref(Xs, Q[0], "l2_distance"), kind="stable").tolist()
+    for k in (2**40, 2**62, 2**63 - 1):  # 2**31 - 1 took 24 GB to fail before the fix
+        by = ax.col("emb").vec.l2_distance(Q[0])
+        lf = t.lazy().bottom_k(k, by=by)
+        assert "INDEX " + kind in lf.explain()
+        assert lf.collect()["id"].to_list() == want
+        assert t.lazy().sort(by).head(k).collect()["id"].to_list() == want
+        got = t.lazy().filter(ax.col("bucket") < 10).bottom_k(k, by=by).collect()["id"].to_list()
+        assert got == [i for i in want if i < 10]
+
+
+def test_huge_head_tail_slice(data):
+    # Row counts past int64 used to fail as a "malformed plan"; near 2^63 OFFSET + LIMIT overflowed.
+    lf = data[2].head(300).lazy()
+    assert lf.head(2**62).collect().height == 300
+    assert lf.head(2**64).collect().height == 300
+    assert lf.tail(2**63 - 1).collect().height == 300
+    assert lf.tail(2**70).collect().height == 300
+    assert lf.slice(2**62, 2**62).collect().height == 0
+    assert lf.slice(297, 2**64).collect()["id"].to_list() == [297, 298, 299]
+    assert lf.slice(5, 2**63 - 1).slice(290, 2**63 - 1).collect()["id"].to_list() == [295, 296, 297, 298, 299]
+    assert lf.slice(-2**70, 2).collect().height == 0
+    assert lf.top_k(2**63 - 1, by="id").collect()["id"].to_list() == list(range(299, -1, -1))
+    assert lf.bottom_k(2**64, by="id").collect()["id"].to_list() == list(range(300))
