@@ -34,13 +34,14 @@ def int_arg(value: Any, what: str) -> int:
 
 def rows_arg(value: Any, what: str) -> int:
     """A row count or offset: as :func:`int_arg`, but values past 2**63 - 1 mean "all
-    rows" (no frame holds more) and are capped there, so ``head(2**64)`` is every row."""
-    if isinstance(value, numbers.Integral) and int(value) >= _I64:
-        return _I64 - 1
+    rows" (no frame holds more) and are capped there, so ``head(2**64)`` is every row and
+    ``slice(-2**70, 2)`` starts before the first row."""
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         f = float(value)
-        if math.isfinite(f) and f.is_integer() and f >= _I64:
-            return _I64 - 1
+        if math.isfinite(f) and f.is_integer():
+            value = int(f)
+    if isinstance(value, numbers.Integral) and abs(int(value)) >= _I64:
+        return (_I64 - 1) if int(value) > 0 else -(_I64 - 1)
     return int_arg(value, what)
 
 
