@@ -71,11 +71,17 @@ type colState struct {
 // non-null values.
 func (c *colState) beginPage(p parquet.Page) (rows int, levels []byte, valid int, err error) {
 	if c.maxDef == 0 {
-		rows = int(p.NumValues())
-		valid = rows
-	} else {
-		lv := p.DefinitionLevels()
-		rows = len(lv)
+		return c.addLevels(int(p.NumValues()), nil)
+	}
+	lv := p.DefinitionLevels()
+	return c.addLevels(len(lv), lv)
+}
+
+// addLevels is beginPage for a page of rows rows with the given definition
+// levels (nil for a REQUIRED column).
+func (c *colState) addLevels(rows int, lv []byte) (_ int, levels []byte, valid int, err error) {
+	valid = rows
+	if lv != nil {
 		valid = countLevel(lv, c.maxDef)
 		if valid < rows {
 			levels = lv
