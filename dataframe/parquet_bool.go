@@ -3,13 +3,11 @@ package dataframe
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 )
 
@@ -90,47 +88,14 @@ func (d *boolPagesDecoder) decodePage(f *ParquetFile, p *pageInfo) error {
 		}
 		return nil // index pages hold nothing to read
 	}
-	body := make([]byte, h.CompressedPageSize) // checked against the chunk by scanPages
-	if _, err := f.osFile.ReadAt(body, p.body); err != nil {
-		return fmt.Errorf("reading a page: %v", err)
+	rp, err := f.readRawPage(d.codec, p, d.maxDef)
+	if err != nil {
+		return err
 	}
-	var rows int
-	var data []byte // the values, uncompressed
-	if h.Type == format.DataPage {
-		rows = int(h.DataPageHeader.V.NumValues)
-		raw, err := d.decompress(body, int(h.UncompressedPageSize))
-		if err != nil {
+	rows, data := rp.rows, rp.values
+	if d.maxDef > 0 {
+		if err := d.decodeLevels(rp.defLevels, rows); err != nil {
 			return err
-		}
-		if d.maxDef > 0 {
-			if len(raw) < 4 {
-				return corruptf("a data page is too short for its definition levels")
-			}
-			k := int(binary.LittleEndian.Uint32(raw))
-			if k > len(raw)-4 {
-				return corruptf("a data page's definition levels (%d bytes) run past its %d bytes", k, len(raw))
-			}
-			if err := d.decodeLevels(raw[4:4+k], rows); err != nil {
-				return err
-			}
-			raw = raw[4+k:]
-		}
-		data = raw
-	} else {
-		v := &h.DataPageHeaderV2.V
-		rows = int(v.NumRows)
-		rep, def := int(v.RepetitionLevelsByteLength), int(v.DefinitionLevelsByteLength)
-		if d.maxDef > 0 {
-			if err := d.decodeLevels(body[rep:rep+def], rows); err != nil {
-				return err
-			}
-		}
-		data = body[rep+def:]
-		if !v.IsCompressed.Valid || v.IsCompressed.V { // compressed unless said otherwise
-			var err error
-			if data, err = d.decompress(data, int(h.UncompressedPageSize)-rep-def); err != nil {
-				return err
-			}
 		}
 	}
 	var levels []byte
@@ -182,22 +147,6 @@ func (d *boolPagesDecoder) decodePage(f *ParquetFile, p *pageInfo) error {
 func (d *boolPagesDecoder) decodeLevels(src []byte, rows int) error {
 	d.levels = resize(d.levels, rows)
 	return decodeHybrid(d.levels, src, 1)
-}
-
-// decompress returns the size bytes src decompresses to (src itself when
-// the chunk is not compressed). size was checked by scanPages.
-func (d *boolPagesDecoder) decompress(src []byte, size int) ([]byte, error) {
-	if d.codec == format.Uncompressed {
-		return src, nil
-	}
-	if size < 0 {
-		return nil, corruptf("a page's uncompressed size is negative")
-	}
-	out, err := parquet.LookupCompressionCodec(d.codec).Decode(make([]byte, 0, size), src)
-	if err != nil {
-		return nil, fmt.Errorf("decompressing a page: %v", err)
-	}
-	return out, nil
 }
 
 // decodeHybrid fills dst with the values (of bitWidth ≤ 8 bits) of an

@@ -150,6 +150,17 @@ func TestParquetCorruptLengths(t *testing.T) {
 	last.data = append(append(append([]byte{}, last.data[:at]...), 0x80, 0x80, 0x80, 0x80, 0x04), last.data[at+1:]...)
 	last.want = "page header"
 
+	// Found by FuzzParquetRead: a DELTA_BYTE_ARRAY page whose lengths claim 745 MB.
+	delta, err := os.ReadFile("testdata/corrupt_delta_byte_array.parquet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases = append(cases, struct {
+		name string
+		data []byte
+		want string
+	}{"delta byte array lengths", delta, "DELTA_BYTE_ARRAY page claims"})
+
 	dir := t.TempDir()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -208,4 +209,93 @@ func maxPlainValues(col *parquetColumn, n int64) int64 {
 		return n / int64(w)
 	}
 	return n / 4 // a byte array's length prefix
+}
+
+// rawPage is a data page read and decompressed by alopex itself, for the
+// few cases parquet-go cannot be trusted with.
+type rawPage struct {
+	rows      int
+	defLevels []byte // the encoded definition levels (nil for REQUIRED columns)
+	values    []byte // the encoded values, uncompressed
+}
+
+// readRawPage reads the data page p (checked by scanPages) of a column
+// with no repetition.
+func (f *ParquetFile) readRawPage(codec format.CompressionCodec, p *pageInfo, maxDef byte) (rawPage, error) {
+	h := &p.header
+	body := make([]byte, h.CompressedPageSize) // checked against the chunk by scanPages
+	if _, err := f.osFile.ReadAt(body, p.body); err != nil {
+		return rawPage{}, fmt.Errorf("reading a page: %v", err)
+	}
+	if h.Type == format.DataPage {
+		rp := rawPage{rows: int(h.DataPageHeader.V.NumValues)}
+		raw, err := decompressPage(codec, body, int(h.UncompressedPageSize))
+		if err != nil {
+			return rawPage{}, err
+		}
+		if maxDef > 0 {
+			if len(raw) < 4 {
+				return rawPage{}, corruptf("a data page is too short for its definition levels")
+			}
+			k := int(binary.LittleEndian.Uint32(raw))
+			if k > len(raw)-4 {
+				return rawPage{}, corruptf("a data page's definition levels (%d bytes) run past its %d bytes", k, len(raw))
+			}
+			rp.defLevels, raw = raw[4:4+k], raw[4+k:]
+		}
+		rp.values = raw
+		return rp, nil
+	}
+	v := &h.DataPageHeaderV2.V
+	rep, def := int(v.RepetitionLevelsByteLength), int(v.DefinitionLevelsByteLength)
+	rp := rawPage{rows: int(v.NumRows), values: body[rep+def:]}
+	if maxDef > 0 {
+		rp.defLevels = body[rep : rep+def]
+	}
+	if !v.IsCompressed.Valid || v.IsCompressed.V { // compressed unless said otherwise
+		var err error
+		if rp.values, err = decompressPage(codec, rp.values, int(h.UncompressedPageSize)-rep-def); err != nil {
+			return rawPage{}, err
+		}
+	}
+	return rp, nil
+}
+
+// decompressPage returns what src decompresses to (src itself when the
+// chunk is not compressed); size, checked by scanPages, is the expected size.
+func decompressPage(codec format.CompressionCodec, src []byte, size int) ([]byte, error) {
+	if codec == format.Uncompressed {
+		return src, nil
+	}
+	if size < 0 {
+		return nil, corruptf("a page's uncompressed size is negative")
+	}
+	out, err := parquet.LookupCompressionCodec(codec).Decode(make([]byte, 0, size), src)
+	if err != nil {
+		return nil, fmt.Errorf("decompressing a page: %v", err)
+	}
+	return out, nil
+}
+
+// checkDeltaByteArrayPages bounds what parquet-go allocates for the
+// DELTA_BYTE_ARRAY pages of a chunk: it sizes its buffer by adding up the
+// prefix and suffix lengths the page claims, unchecked. A value is at most
+// its prefix (no longer than the value before) plus its suffix, so no value
+// is longer than all the suffix bytes together, and the page holds at most
+// rows times the page's bytes.
+func (f *ParquetFile) checkDeltaByteArrayPages(codec format.CompressionCodec, pages []pageInfo, maxDef byte) error {
+	for i := range pages {
+		if enc, ok := dataPageEncoding(&pages[i].header); !ok || enc != format.DeltaByteArray {
+			continue
+		}
+		rp, err := f.readRawPage(codec, &pages[i], maxDef)
+		if err != nil {
+			return err
+		}
+		claimed := int64(parquet.DeltaByteArray.EstimateDecodeByteArraySize(rp.values))
+		if claimed < 0 || claimed > int64(rp.rows)*int64(len(rp.values)) {
+			return corruptf("a DELTA_BYTE_ARRAY page claims %d bytes of values in %d bytes for %d rows", claimed, len(rp.values), rp.rows)
+		}
+	}
+	return nil
 }

@@ -169,6 +169,11 @@ func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, 
 	if col.decoding == decodeBoolean && hasRLEValues(checked) {
 		return f.readBoolPages(ctx, mem, rg, col, cc.MetaData.Codec, checked)
 	}
+	if col.physical == format.ByteArray {
+		if err := f.checkDeltaByteArrayPages(cc.MetaData.Codec, checked, col.maxDef); err != nil {
+			return nil, f.chunkError(rg, col, err)
+		}
+	}
 	dec := newColumnDecoder(col, int(n), mem)
 	defer func() {
 		if r := recover(); r != nil {
