@@ -117,10 +117,12 @@ func validateBatch(t *testing.T, rb arrow.RecordBatch) {
 	t.Helper()
 	for i, col := range rb.Columns() {
 		if col.Len() != int(rb.NumRows()) {
+			rb.Release()
 			t.Fatalf("column %d has %d values, the batch %d rows", i, col.Len(), rb.NumRows())
 		}
 		if v, ok := col.(interface{ ValidateFull() error }); ok {
 			if err := v.ValidateFull(); err != nil {
+				rb.Release()
 				t.Fatalf("column %d: %v", i, err)
 			}
 		}

@@ -60,3 +60,16 @@ def test_footer_length_beyond_file_is_invalid_input(tmp_path):
         path.write_bytes(bytes(data))
         with pytest.raises(ax.InvalidInputError, match="bad.parquet.*footer"):
             ax.read_parquet(path)
+
+
+def test_invalid_utf8_in_string_column_is_invalid_input(tmp_path):
+    # Parquet writers do not check UTF-8: bytes that are not UTF-8 in a STRING
+    # column must not reach Python as undecodable strings.
+    data = b"ok" + b"\xff\xfe" + b"fine"
+    offsets = np.array([0, 2, 4, 8], dtype=np.int32)
+    bad = pa.Array.from_buffers(pa.string(), 3, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(data)])
+    for use_dictionary in (False, True):
+        path = tmp_path / f"utf8_{use_dictionary}.parquet"
+        pq.write_table(pa.table({"s": bad}), path, use_dictionary=use_dictionary)
+        with pytest.raises(ax.InvalidInputError, match=r'column "s".*row 1 of the STRING column holds invalid UTF-8'):
+            ax.read_parquet(path)
