@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sort"
 	"sync"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -71,11 +73,17 @@ type colState struct {
 // non-null values.
 func (c *colState) beginPage(p parquet.Page) (rows int, levels []byte, valid int, err error) {
 	if c.maxDef == 0 {
-		rows = int(p.NumValues())
-		valid = rows
-	} else {
-		lv := p.DefinitionLevels()
-		rows = len(lv)
+		return c.addLevels(int(p.NumValues()), nil)
+	}
+	lv := p.DefinitionLevels()
+	return c.addLevels(len(lv), lv)
+}
+
+// addLevels is beginPage for a page of rows rows with the given definition
+// levels (nil for a REQUIRED column).
+func (c *colState) addLevels(rows int, lv []byte) (_ int, levels []byte, valid int, err error) {
+	valid = rows
+	if lv != nil {
 		valid = countLevel(lv, c.maxDef)
 		if valid < rows {
 			levels = lv
@@ -696,12 +704,38 @@ func (d *bytesDecoder) finish() (arrow.Array, error) {
 	d.pages = d.pages[:0]
 	d.dict, d.dictData, d.dictOffs = nil, nil, nil
 	d.dictBuf.put()
+	if err == nil && d.typ.ID() == arrow.STRING {
+		err = checkUTF8(data, offsets)
+	}
 	if err != nil {
 		offsetsBuf.Release()
 		dataBuf.Release()
 		return nil, err
 	}
 	return d.makeArray(offsetsBuf, dataBuf), nil
+}
+
+// checkUTF8 makes sure every value of a string array is valid UTF-8, as
+// Arrow's utf8 type requires: Parquet writers do not check it, and corrupt
+// bytes must not reach Python as undecodable strings. The whole buffer is
+// checked at once; it is then enough that each value starts a character.
+func checkUTF8(data []byte, offsets []int32) error {
+	bad := -1
+	if !utf8.Valid(data) {
+		bad = firstInvalidUTF8(data)
+	} else if len(offsets) > 2 {
+		for _, o := range offsets[1 : len(offsets)-1] {
+			if int(o) < len(data) && !utf8.RuneStart(data[o]) {
+				bad = int(o)
+				break
+			}
+		}
+	}
+	if bad < 0 {
+		return nil
+	}
+	row := sort.Search(len(offsets)-1, func(i int) bool { return int(offsets[i+1]) > bad })
+	return corruptf("row %d of the STRING column holds invalid UTF-8", row)
 }
 
 // copyPage copies the values of one kept page to data at cur and writes

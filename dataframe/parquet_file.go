@@ -27,6 +27,7 @@ import (
 // reading one returns an error of kind core.KindNotSupported.
 type ParquetFile struct {
 	path   string
+	size   int64
 	osFile *os.File
 	file   *parquet.File
 	cols   []parquetColumn
@@ -57,6 +58,9 @@ func OpenParquet(path string) (pf *ParquetFile, err error) {
 	if st.IsDir() {
 		return nil, core.Errorf(core.KindInvalidInput, "%s is a directory, not a Parquet file", path).With("path", path)
 	}
+	if err := checkFooter(f, st.Size()); err != nil {
+		return nil, core.Errorf(core.KindInvalidInput, "%s is not a valid Parquet file: %v", path, err).With("path", path)
+	}
 	file, err := openParquetFile(f, st.Size())
 	if err != nil {
 		return nil, core.Errorf(core.KindInvalidInput, "%s is not a valid Parquet file: %v", path, err).With("path", path)
@@ -86,7 +90,7 @@ func OpenParquet(path string) (pf *ParquetFile, err error) {
 	for i, c := range cols {
 		fields[i] = c.field
 	}
-	return &ParquetFile{path: path, osFile: f, file: file, cols: cols, schema: arrow.NewSchema(fields, nil)}, nil
+	return &ParquetFile{path: path, size: st.Size(), osFile: f, file: file, cols: cols, schema: arrow.NewSchema(fields, nil)}, nil
 }
 
 // openParquetFile runs parquet-go's footer decoding, which panics on some

@@ -157,6 +157,23 @@ func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, 
 	if col.decoding == decodeNull {
 		return array.NewNull(int(n)), nil
 	}
+	cc := &f.file.Metadata().RowGroups[rg].Columns[col.leaf]
+	if err := checkCodec(cc.MetaData.Codec); err != nil {
+		return nil, core.Errorf(core.KindNotSupported, "%s: row group %d, column %q: %v", f.path, rg, col.field.Name, err).With("column", col.field.Name)
+	}
+	// Every length is checked before anything is allocated from it.
+	checked, err := scanPages(f.osFile, f.size, cc, n, col)
+	if err != nil {
+		return nil, f.chunkError(rg, col, err)
+	}
+	if col.decoding == decodeBoolean && hasRLEValues(checked) {
+		return f.readBoolPages(ctx, mem, rg, col, cc.MetaData.Codec, checked)
+	}
+	if col.physical == format.ByteArray {
+		if err := f.checkDeltaByteArrayPages(cc.MetaData.Codec, checked, col.maxDef); err != nil {
+			return nil, f.chunkError(rg, col, err)
+		}
+	}
 	dec := newColumnDecoder(col, int(n), mem)
 	defer func() {
 		if r := recover(); r != nil {
@@ -168,9 +185,6 @@ func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, 
 		}
 	}()
 
-	if err := checkCodec(f.file.Metadata().RowGroups[rg].Columns[col.leaf].MetaData.Codec); err != nil {
-		return nil, core.Errorf(core.KindNotSupported, "%s: row group %d, column %q: %v", f.path, rg, col.field.Name, err).With("column", col.field.Name)
-	}
 	chunk := f.file.RowGroups()[rg].ColumnChunks()[col.leaf]
 	pages := chunk.Pages()
 	defer pages.Close()

@@ -21,7 +21,8 @@ type PartitionedSource interface {
 	ReadPiece(ctx context.Context, mem memory.Allocator, i int, columns []string) (arrow.RecordBatch, error)
 	// PieceStats returns the min and max of a column in piece i (Go values:
 	// int64, uint64, float64, string, bool), its null count, and whether
-	// statistics exist.
+	// statistics exist. Float bounds leave NaN out, as Parquet's do: a
+	// piece may hold NaN whatever its max says.
 	PieceStats(i int, column string) (min, max any, nulls int64, ok bool)
 }
 
@@ -76,6 +77,11 @@ func mayMatch(e Expr, stats statsFn, rows int64) bool {
 		if lit.Value == nil || lo == nil || hi == nil {
 			return true
 		}
+		if _, ok := hi.(float64); ok && nanMaySatisfy(op, lit.Value) {
+			// The piece may hold NaN, which alopex orders above every
+			// number (and equal to NaN): the max cannot rule it out.
+			hi = math.NaN()
+		}
 		cLo, okLo := compareStat(lo, lit.Value)
 		cHi, okHi := compareStat(hi, lit.Value)
 		if !okLo || !okHi {
@@ -105,6 +111,20 @@ func mayMatch(e Expr, stats statsFn, rows int64) bool {
 		}
 	}
 	return true
+}
+
+// nanMaySatisfy reports whether a NaN value satisfies "NaN op lit" for some
+// value of the literal's kind: >, >= and != do for every number, = only for
+// a NaN literal; < and <= never do.
+func nanMaySatisfy(op BinaryOp, lit any) bool {
+	switch op {
+	case OpGt, OpGtEq, OpNotEq:
+		return true
+	case OpEq:
+		f, ok := lit.(float64)
+		return ok && math.IsNaN(f)
+	}
+	return false
 }
 
 // StripCast returns e under any casts that keep order (numeric widening).
@@ -162,7 +182,8 @@ func numericish(t arrow.DataType) bool {
 	return false
 }
 
-// compareStat compares a statistic with a literal value: -1, 0, 1.
+// compareStat compares a statistic with a literal value: -1, 0, 1. Floats
+// are in alopex's total order, where NaN equals NaN and is above every number.
 func compareStat(stat, lit any) (int, bool) {
 	toF := func(v any) (float64, bool) {
 		switch x := v.(type) {
@@ -188,8 +209,16 @@ func compareStat(stat, lit any) (int, bool) {
 	}
 	a, ok1 := toF(stat)
 	b, ok2 := toF(lit)
-	if !ok1 || !ok2 || math.IsNaN(a) || math.IsNaN(b) {
+	if !ok1 || !ok2 {
 		return 0, false
+	}
+	switch na, nb := math.IsNaN(a), math.IsNaN(b); {
+	case na && nb:
+		return 0, true
+	case na:
+		return 1, true
+	case nb:
+		return -1, true
 	}
 	return cmp3(a, b), true
 }
