@@ -169,6 +169,11 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 				Type: arrow.FixedWidthTypes.Boolean}, nil
 		}
 		st, ok := operandTypes(l, rr)
+		if ok && core.IsCategorical(st) {
+			// Categoricals compare by value (lexically, as Polars'
+			// default); codes of two dictionaries cannot be compared.
+			st = arrow.BinaryTypes.String
+		}
 		if !ok || !comparable(st) {
 			return nil, typeErr("compare")
 		}
@@ -278,6 +283,11 @@ func canCast(from, to arrow.DataType) bool {
 		return core.IsFloat(to) || core.IsString(to)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
+	case core.IsCategorical(from):
+		// Through the values: to String, or to what a String casts to.
+		return core.IsCategorical(to) || canCast(arrow.BinaryTypes.String, to)
+	case core.IsCategorical(to):
+		return core.IsString(from) || canCast(from, arrow.BinaryTypes.String)
 	case core.IsString(from):
 		// String to Boolean is not a cast in Polars either.
 		return core.IsNumeric(to) || core.IsString(to)

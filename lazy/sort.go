@@ -61,6 +61,10 @@ func NewSort(input Plan, keys []SortKey) (*Sort, error) {
 		if err := CheckKeyType("sorting", e); err != nil {
 			return nil, err
 		}
+		if core.IsCategorical(e.DataType()) {
+			// Polars sorts a Categorical lexically (by its values).
+			e = castTo(e, arrow.BinaryTypes.String)
+		}
 		if !sortable(e.DataType()) {
 			return nil, core.Errorf(core.KindCompute, "cannot sort by %s values (%s)", dtypeName(e.DataType()), e)
 		}

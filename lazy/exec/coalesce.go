@@ -7,6 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -89,7 +90,7 @@ func finalize(out memory.Allocator, schema *arrow.Schema, batches []arrow.Record
 
 func assemble(out memory.Allocator, t arrow.DataType, parts []arrow.Array, src bufferSet) (arrow.Array, error) {
 	if len(parts) == 0 {
-		b := array.NewBuilder(out, t)
+		b := kernels.NewBuilder(out, t)
 		defer b.Release()
 		return b.NewArray(), nil
 	}
@@ -99,7 +100,10 @@ func assemble(out memory.Allocator, t arrow.DataType, parts []arrow.Array, src b
 		}
 		whole.Release()
 	}
-	if fw, ok := t.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && len(parts[0].Data().Children()) == 0 {
+	// A dictionary's width is its codes' but its parts may carry different
+	// dictionaries: array.Concatenate unifies them.
+	if fw, ok := t.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && len(parts[0].Data().Children()) == 0 &&
+		t.ID() != arrow.DICTIONARY {
 		return concatFixed(out, t, fw.BitWidth()/8, parts), nil
 	}
 	return array.Concatenate(parts, out)
@@ -196,6 +200,9 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 				return nil
 			}
 		}
+		if d.Dictionary() != first.Dictionary() {
+			return nil
+		}
 		end += d.Len()
 		total += d.Len()
 	}
@@ -204,6 +211,10 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 		nulls = 0
 	}
 	data := array.NewData(first.DataType(), total, first.Buffers(), first.Children(), nulls, first.Offset())
+	if dict, ok := first.Dictionary().(*array.Data); ok && dict != nil {
+		data.Release()
+		data = array.NewDataWithDictionary(first.DataType(), total, first.Buffers(), nulls, first.Offset(), dict)
+	}
 	defer data.Release()
 	return array.MakeFromData(data)
 }

@@ -95,7 +95,7 @@ func collectAll(ctx context.Context, mem memory.Allocator, op Operator, schema *
 	for i, f := range schema.Fields() {
 		switch len(live) {
 		case 0:
-			bld := array.NewBuilder(mem, f.Type)
+			bld := kernels.NewBuilder(mem, f.Type)
 			cols[i] = bld.NewArray()
 			bld.Release()
 		case 1:

@@ -14,6 +14,7 @@ from . import _ffi
 from .datatypes import (
     Binary,
     Boolean,
+    Categorical,
     DataType,
     Date,
     Datetime,
@@ -103,7 +104,7 @@ __all__ = [
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",
-    "Datetime", "Duration",
+    "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
     "TransactionConflictError",
