@@ -126,7 +126,8 @@ def from_arrow(t: pa.DataType) -> DataType:
         return Null
     if pa.types.is_dictionary(t):
         value = from_arrow(t.value_type)
-        return Categorical if value == String else value
+        # A dictionary of nulls is an empty pandas Categorical: no categories yet.
+        return Categorical if value in (String, Null) else value
     if pa.types.is_boolean(t):
         return Boolean
     if pa.types.is_integer(t) or pa.types.is_floating(t):
