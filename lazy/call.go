@@ -139,7 +139,7 @@ func (r *resolver) call(e *Call) (Expr, error) {
 // keepsCategorical lists the functions that pass their input values through
 // (choosing among them), so that their result over Categorical inputs is
 // Categorical again, as in Polars.
-var keepsCategorical = map[string]bool{"fill_null": true, "coalesce": true, "when": true}
+var keepsCategorical = map[string]bool{"fill_null": true, "coalesce": true, "when": true, "shift": true}
 
 // categoricalArgsAsString casts Categorical arguments to String: functions
 // work on values, and a code means nothing outside its batch's dictionary.

@@ -185,7 +185,9 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			}
 			return call, nil
 		}
-		if orig.Op == OpAdd && core.IsString(lt) && core.IsString(rt) {
+		textual := func(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
+		if orig.Op == OpAdd && textual(lt) && textual(rt) {
+			// Concatenation: a Categorical takes part by value (String result, as Polars).
 			s := arrow.BinaryTypes.String
 			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
 		}

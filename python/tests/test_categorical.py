@@ -91,6 +91,10 @@ CASES = {
         m.col("c").last().alias("l"), m.col("c").n_unique().alias("nu"), m.col("c").count().alias("n"),
         m.len().alias("len")),
     "fill_null": lambda m, df: df.select(m.col("c").fill_null("zz")),
+    "shift": lambda m, df: df.select(m.col("c").shift(1)),
+    "concat_str": lambda m, df: df.select((m.col("c") + "-x").alias("s")),
+    "over": lambda m, df: df.select(m.col("v").sum().over("c").alias("s"), m.col("c").first().over("v").alias("f")),
+    "when": lambda m, df: df.select(m.when(m.col("v") > 3).then(m.col("c")).otherwise(m.col("c")).alias("w")),
     "filter_then_group": lambda m, df: df.filter(m.col("v") > 2).group_by("c").agg(m.len()).sort("c"),
 }
 
@@ -213,6 +217,9 @@ def test_sql_over_categorical():
     assert out["v"].to_list() == [1, 3, 5]
     out = ctx.execute("SELECT c, v FROM t ORDER BY c DESC, v LIMIT 2", eager=True)
     assert out.to_dict(as_series=False) == {"c": ["ü", "b"], "v": [5, 2]}
+    # window ORDER BY a Categorical: lexical, by the dictionary's ranks
+    out = ctx.execute("SELECT v, RANK() OVER (ORDER BY c) AS r FROM t WHERE c IS NOT NULL ORDER BY v", eager=True)
+    assert out["r"].to_list() == [1, 3, 1, 4]
 
 
 def test_write_csv_and_parquet(tmp_path):
