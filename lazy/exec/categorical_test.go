@@ -68,4 +68,12 @@ func TestCategoricalAcrossDictionaries(t *testing.T) {
 	}
 	run(t, mem, bySort).want(t, "c: Categorical, v: Int64", map[string][]any{
 		"c": {"ü", "ü", "b", "b", "b", "a", "a", nil}, "v": ints(5, 8, 1, 6, 7, 2, 4, 3)})
+
+	// One key: the radix path over the ranks of the values (stable).
+	byOne, err := lazy.NewSort(scan, []lazy.SortKey{{Expr: col("c")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, mem, byOne).want(t, "c: Categorical, v: Int64", map[string][]any{
+		"c": {nil, "a", "a", "b", "b", "b", "ü", "ü"}, "v": ints(3, 2, 4, 1, 6, 7, 5, 8)})
 }

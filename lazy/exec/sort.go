@@ -330,6 +330,15 @@ func sortSingle(a arrow.Array, spec lazy.SortKey) ([]int32, bool) {
 			vals[i] = at(i)
 		}
 		return sortPairsOrdered(a, vals, spec, strings.Compare), true
+	case arrow.DICTIONARY:
+		rank, codes, err := categoricalRanks(a)
+		if err != nil {
+			return nil, false // the comparator reports it
+		}
+		for i, c := range codes {
+			codes[i] = rank[c]
+		}
+		return sortPairs(a, codes, spec), true
 	}
 	return nil, false
 }
