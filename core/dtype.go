@@ -287,6 +287,8 @@ func signedOfWidth(bits int) arrow.DataType {
 // operation, following Polars' rules, and false when there is none.
 //
 //   - equal types: that type (all string layouts are String);
+//   - Categorical with Categorical (any index width): Categorical; with
+//     String: String (they meet on the values);
 //   - Null with anything: the other type;
 //   - two signed or two unsigned integers: the wider;
 //   - signed with unsigned: the next signed type wide enough for both

@@ -141,7 +141,7 @@ func categoricalAgg(e *Agg, x Expr) (Expr, error) {
 		return castTo(&Agg{Func: e.Func, X: castTo(x, s), Type: s}, core.Categorical), nil
 	}
 	return nil, core.Errorf(core.KindNotSupported,
-		"%s of Categorical values is not supported (in %s); cast to String first (.cast(ax.String)) if the values are numbers in text",
+		"%s of Categorical values is not supported (in %s); cast the column first: .cast(ax.String), or .cast(ax.String).cast(ax.Float64) for numbers stored as categories",
 		e.Func, e).With("expression", e.String())
 }
 

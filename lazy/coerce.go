@@ -185,8 +185,7 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			}
 			return call, nil
 		}
-		textual := func(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
-		if orig.Op == OpAdd && textual(lt) && textual(rt) {
+		if orig.Op == OpAdd && isText(lt) && isText(rt) {
 			// Concatenation: a Categorical takes part by value (String result, as Polars).
 			s := arrow.BinaryTypes.String
 			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
@@ -258,6 +257,9 @@ func mixedSignErr(e *Binary, a, b arrow.DataType) error {
 			"cast one side first (e.g. .cast(Int64) or .cast(Float64))", e.Op, dtypeName(a), dtypeName(b), e).
 		With("expression", e.String())
 }
+
+// isText reports a String or Categorical type: values that are text.
+func isText(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
 
 func comparable(t arrow.DataType) bool {
 	return core.IsNumeric(t) || core.IsString(t) || t.ID() == arrow.BOOL ||

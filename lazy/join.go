@@ -104,9 +104,8 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 			// As Polars: integers join integers, floats join floats, nothing
 			// else is converted to meet.
 			// Categoricals join Categoricals and Strings by value.
-			textual := func(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
 			sameKind := (core.IsInteger(lt) && core.IsInteger(rt)) || (core.IsFloat(lt) && core.IsFloat(rt)) ||
-				(textual(lt) && textual(rt))
+				(isText(lt) && isText(rt))
 			if !ok || !sameKind {
 				return nil, core.Errorf(core.KindSchema,
 					"join keys %s (%s) and %s (%s) have types that cannot be compared",
