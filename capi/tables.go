@@ -37,7 +37,7 @@ func tableOf(h C.uint64_t) (*core.Table, error) {
 //export alopex_table_import
 func alopex_table_import(stream unsafe.Pointer, out *C.uint64_t, errOut **C.char) C.int {
 	return call(errOut, func() error {
-		t, err := dataframe.ImportStream((*cdata.CArrowArrayStream)(stream))
+		t, err := dataframe.ImportStream((*cdata.CArrowArrayStream)(stream), mem)
 		if err != nil {
 			return err
 		}
@@ -62,6 +62,9 @@ func alopex_table_export(h C.uint64_t, stream unsafe.Pointer, errOut **C.char) C
 		for _, rb := range t.Batches() {
 			for _, c := range rb.Columns() {
 				_ = c.NullN()
+				if err := core.CheckExportable(c); err != nil {
+					return err
+				}
 			}
 		}
 		rdr, err := array.NewRecordReader(t.Schema(), t.Batches())

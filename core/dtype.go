@@ -62,6 +62,11 @@ func DTypeName(t arrow.DataType) string {
 		return fmt.Sprintf("List(%s)", DTypeName(t.Elem()))
 	case *arrow.StructType:
 		return "Struct"
+	case *arrow.DictionaryType:
+		if IsString(t.ValueType) {
+			return "Categorical"
+		}
+		return fmt.Sprintf("Dictionary(%s)", DTypeName(t.ValueType))
 	}
 	return t.String()
 }
@@ -106,6 +111,8 @@ func ParseDType(s string) (arrow.DataType, error) {
 		return arrow.BinaryTypes.Binary, nil
 	case "Date":
 		return arrow.FixedWidthTypes.Date32, nil
+	case "Categorical":
+		return Categorical, nil
 	}
 	unknown := Errorf(KindInvalidInput, "unknown data type %q", s)
 	if inner, ok := cutCall(s, "Datetime"); ok {
@@ -201,6 +208,24 @@ func parseUnit(s string) (arrow.TimeUnit, bool) {
 	return 0, false
 }
 
+// Categorical is the type of a dictionary-encoded string column, Polars'
+// Categorical: int32 codes into a dictionary of distinct UTF-8 values.
+// Columns imported with other index widths or string layouts are converted
+// to it once, on import. Batches of one column may still carry different
+// dictionaries (frames concatenated, strings cast batch by batch): a code
+// means something only beside its own dictionary, so every operator that
+// compares values across batches goes through the values (see
+// kernels.DictDecode), never through the codes of two dictionaries.
+var Categorical arrow.DataType = &arrow.DictionaryType{
+	IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// IsCategorical reports whether t is a dictionary of strings, whatever its
+// index type (as imported) or ordering flag.
+func IsCategorical(t arrow.DataType) bool {
+	d, ok := t.(*arrow.DictionaryType)
+	return ok && IsString(d.ValueType)
+}
+
 // IsInteger reports whether t is a signed or unsigned integer type.
 func IsInteger(t arrow.DataType) bool { return IsSigned(t) || IsUnsigned(t) }
 
@@ -262,6 +287,8 @@ func signedOfWidth(bits int) arrow.DataType {
 // operation, following Polars' rules, and false when there is none.
 //
 //   - equal types: that type (all string layouts are String);
+//   - Categorical with Categorical (any index width): Categorical; with
+//     String: String (they meet on the values);
 //   - Null with anything: the other type;
 //   - two signed or two unsigned integers: the wider;
 //   - signed with unsigned: the next signed type wide enough for both
@@ -280,6 +307,14 @@ func Supertype(a, b arrow.DataType) (arrow.DataType, bool) {
 		return a, true
 	}
 	if IsString(a) && IsString(b) {
+		return arrow.BinaryTypes.String, true
+	}
+	switch {
+	case IsCategorical(a) && IsCategorical(b):
+		return Categorical, true
+	case IsCategorical(a) && IsString(b), IsString(a) && IsCategorical(b):
+		// Categorical beside String meets on the values (Polars compares a
+		// categorical with a string by its values).
 		return arrow.BinaryTypes.String, true
 	}
 	switch {

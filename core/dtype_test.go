@@ -118,6 +118,13 @@ func TestSupertypeOtherTypes(t *testing.T) {
 		{arrow.FixedWidthTypes.Timestamp_ms, arrow.FixedWidthTypes.Timestamp_us, arrow.FixedWidthTypes.Timestamp_us},
 		{arrow.FixedWidthTypes.Date32, arrow.FixedWidthTypes.Timestamp_us, arrow.FixedWidthTypes.Timestamp_us},
 		{arrow.BinaryTypes.Binary, arrow.BinaryTypes.String, nil},
+		// Categoricals meet Categoricals as Categorical (whatever the
+		// imported index width), Strings on the values.
+		{core.Categorical, core.Categorical, core.Categorical},
+		{&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.LargeString}, core.Categorical, core.Categorical},
+		{core.Categorical, arrow.BinaryTypes.LargeString, str},
+		{arrow.BinaryTypes.String, core.Categorical, str},
+		{core.Categorical, arrow.PrimitiveTypes.Int64, nil},
 	}
 	for _, c := range cases {
 		got, ok := core.Supertype(c.a, c.b)
@@ -152,6 +159,7 @@ func TestDTypeNameParseRoundTrip(t *testing.T) {
 		&arrow.DurationType{Unit: arrow.Nanosecond},
 		&arrow.Decimal128Type{Precision: 10, Scale: 2},
 		&arrow.Decimal128Type{Precision: 38, Scale: 0},
+		core.Categorical,
 	}
 	for _, typ := range types {
 		name := core.DTypeName(typ)

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // Table is an immutable, materialized set of record batches sharing one
@@ -60,4 +61,18 @@ func (t *Table) Release() {
 		}
 		t.batches = nil
 	}
+}
+
+// CheckExportable reports an array the C Data Interface export would crash
+// on (a dictionary array that lost its dictionary) as an InternalError, so a
+// bug surfaces as an exception rather than a dead interpreter.
+func CheckExportable(a arrow.Array) error {
+	if a.DataType().ID() != arrow.DICTIONARY {
+		return nil
+	}
+	d := a.Data().Dictionary()
+	if dd, ok := d.(*array.Data); d == nil || (ok && dd == nil) {
+		return Errorf(KindInternal, "a %s column of %d rows has no dictionary", DTypeName(a.DataType()), a.Len())
+	}
+	return nil
 }

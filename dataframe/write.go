@@ -6,7 +6,10 @@ import (
 	"path/filepath"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // WriteTable writes batches with the given schema as a file of kind "csv"
@@ -49,9 +52,62 @@ func WriteTable(kind, path string, schema *arrow.Schema, batches []arrow.RecordB
 		if path == "" {
 			return nil, core.Errorf(core.KindInvalidInput, "write_parquet needs a file path")
 		}
+		schema, batches, err := decodeDictionaries(schema, batches)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			for _, b := range batches {
+				b.Release()
+			}
+		}()
 		return nil, WriteParquet(path, schema, batches, o)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "writing %s files is not supported", kind)
+}
+
+// decodeDictionaries returns the batches with Categorical columns decoded to
+// String, as Parquet stores them (its own dictionary pages encode repeats);
+// the caller releases the returned batches.
+func decodeDictionaries(schema *arrow.Schema, batches []arrow.RecordBatch) (*arrow.Schema, []arrow.RecordBatch, error) {
+	fields := schema.Fields()
+	for i, f := range fields {
+		if core.IsCategorical(f.Type) {
+			fields[i].Type = arrow.BinaryTypes.String
+		}
+	}
+	md := schema.Metadata()
+	out := arrow.NewSchema(fields, &md)
+	decoded := make([]arrow.RecordBatch, 0, len(batches))
+	fail := func(err error) (*arrow.Schema, []arrow.RecordBatch, error) {
+		for _, b := range decoded {
+			b.Release()
+		}
+		return nil, nil, err
+	}
+	for _, b := range batches {
+		cols := make([]arrow.Array, len(fields))
+		for i, f := range schema.Fields() {
+			var err error
+			if core.IsCategorical(f.Type) {
+				cols[i], err = kernels.Cast(memory.DefaultAllocator, b.Column(i), arrow.BinaryTypes.String, true)
+			} else {
+				cols[i] = b.Column(i)
+				cols[i].Retain()
+			}
+			if err != nil {
+				for _, c := range cols[:i] {
+					c.Release()
+				}
+				return fail(err)
+			}
+		}
+		decoded = append(decoded, array.NewRecordBatch(out, cols, b.NumRows()))
+		for _, c := range cols {
+			c.Release()
+		}
+	}
+	return out, decoded, nil
 }
 
 func optionError(kind, key string, v any, want string) error {

@@ -127,6 +127,24 @@ func aggType(f AggFunc, t arrow.DataType) (arrow.DataType, bool) {
 	return nil, false
 }
 
+// categoricalAgg resolves an aggregate of a Categorical: len, count and
+// n_unique as they are (n_unique hashes values); min, max, first and last
+// over the values as String (min and max are lexical, as in Polars), cast
+// back to Categorical. Other aggregates have no meaning for categories.
+func categoricalAgg(e *Agg, x Expr) (Expr, error) {
+	switch e.Func {
+	case AggLen, AggCount, AggNUnique:
+		t, _ := aggType(e.Func, x.DataType())
+		return &Agg{Func: e.Func, X: x, Type: t}, nil
+	case AggMin, AggMax, AggFirst, AggLast:
+		s := arrow.BinaryTypes.String
+		return castTo(&Agg{Func: e.Func, X: castTo(x, s), Type: s}, core.Categorical), nil
+	}
+	return nil, core.Errorf(core.KindNotSupported,
+		"%s of Categorical values is not supported (in %s); cast the column first: .cast(ax.String), or .cast(ax.String).cast(ax.Float64) for numbers stored as categories",
+		e.Func, e).With("expression", e.String())
+}
+
 func (r *resolver) agg(e *Agg) (Expr, error) {
 	if !aggFuncs[e.Func] {
 		return nil, core.Errorf(core.KindNotSupported, "aggregate %q is not supported", e.Func)
@@ -148,6 +166,9 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 	switch e.Func {
 	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile:
 		x = floatIfDecimal(x)
+	}
+	if core.IsCategorical(x.DataType()) {
+		return categoricalAgg(e, x)
 	}
 	if _, nested := x.DataType().(arrow.NestedType); nested && e.Func != AggLen && e.Func != AggCount {
 		return nil, core.Errorf(core.KindNotSupported, "%s of %s values is not supported yet (in %s)",

@@ -121,6 +121,7 @@ func (r *resolver) call(e *Call) (Expr, error) {
 			args[i] = floatIfDecimal(a)
 		}
 	}
+	args, hadCategorical := categoricalArgsAsString(args)
 	t, args, err := f.Resolve(args, e.Opts)
 	if err != nil {
 		if ce, ok := err.(*core.Error); ok && ce.Details["expression"] == nil {
@@ -128,7 +129,29 @@ func (r *resolver) call(e *Call) (Expr, error) {
 		}
 		return nil, err
 	}
-	return &Call{Name: e.Name, Args: args, Opts: e.Opts, Type: t}, nil
+	var out Expr = &Call{Name: e.Name, Args: args, Opts: e.Opts, Type: t}
+	if hadCategorical && keepsCategorical[e.Name] && core.IsString(t) {
+		out = castTo(out, core.Categorical)
+	}
+	return out, nil
+}
+
+// keepsCategorical lists the functions that pass their input values through
+// (choosing among them), so that their result over Categorical inputs is
+// Categorical again, as in Polars.
+var keepsCategorical = map[string]bool{"fill_null": true, "coalesce": true, "when": true, "shift": true}
+
+// categoricalArgsAsString casts Categorical arguments to String: functions
+// work on values, and a code means nothing outside its batch's dictionary.
+func categoricalArgsAsString(args []Expr) ([]Expr, bool) {
+	had := false
+	for i, a := range args {
+		if core.IsCategorical(a.DataType()) {
+			args[i] = castTo(a, arrow.BinaryTypes.String)
+			had = true
+		}
+	}
+	return args, had
 }
 
 // Helpers for function resolvers.

@@ -169,6 +169,11 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 				Type: arrow.FixedWidthTypes.Boolean}, nil
 		}
 		st, ok := operandTypes(l, rr)
+		if ok && core.IsCategorical(st) {
+			// Categoricals compare by value (lexically, as Polars'
+			// default); codes of two dictionaries cannot be compared.
+			st = arrow.BinaryTypes.String
+		}
 		if !ok || !comparable(st) {
 			return nil, typeErr("compare")
 		}
@@ -180,7 +185,8 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			}
 			return call, nil
 		}
-		if orig.Op == OpAdd && core.IsString(lt) && core.IsString(rt) {
+		if orig.Op == OpAdd && isText(lt) && isText(rt) {
+			// Concatenation: a Categorical takes part by value (String result, as Polars).
 			s := arrow.BinaryTypes.String
 			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
 		}
@@ -252,6 +258,9 @@ func mixedSignErr(e *Binary, a, b arrow.DataType) error {
 		With("expression", e.String())
 }
 
+// isText reports a String or Categorical type: values that are text.
+func isText(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
+
 func comparable(t arrow.DataType) bool {
 	return core.IsNumeric(t) || core.IsString(t) || t.ID() == arrow.BOOL ||
 		t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP || t.ID() == arrow.DURATION
@@ -278,6 +287,11 @@ func canCast(from, to arrow.DataType) bool {
 		return core.IsFloat(to) || core.IsString(to)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
+	case core.IsCategorical(from):
+		// Through the values: to String, or to what a String casts to.
+		return core.IsCategorical(to) || canCast(arrow.BinaryTypes.String, to)
+	case core.IsCategorical(to):
+		return core.IsString(from) || canCast(from, arrow.BinaryTypes.String)
 	case core.IsString(from):
 		// String to Boolean is not a cast in Polars either.
 		return core.IsNumeric(to) || core.IsString(to)

@@ -103,7 +103,9 @@ func NewJoin(left, right Plan, how JoinType, leftOn, rightOn []Expr, suffix stri
 			st, ok := core.Supertype(lt, rt)
 			// As Polars: integers join integers, floats join floats, nothing
 			// else is converted to meet.
-			sameKind := (core.IsInteger(lt) && core.IsInteger(rt)) || (core.IsFloat(lt) && core.IsFloat(rt))
+			// Categoricals join Categoricals and Strings by value.
+			sameKind := (core.IsInteger(lt) && core.IsInteger(rt)) || (core.IsFloat(lt) && core.IsFloat(rt)) ||
+				(isText(lt) && isText(rt))
 			if !ok || !sameKind {
 				return nil, core.Errorf(core.KindSchema,
 					"join keys %s (%s) and %s (%s) have types that cannot be compared",

@@ -145,6 +145,11 @@ type aggWorker struct {
 	ikeys  []int64
 	buf    []byte
 	prev   []byte // the previous row's encoded key
+	// A Categorical key's groups by code, valid while batches carry the
+	// dictionary dictOf (see assignCategorical).
+	dictOf   arrow.ArrayData
+	dictGids []int32
+	codes    []int32
 }
 
 func (op *hashAggOp) newStates() ([]aggState, error) {
@@ -163,7 +168,7 @@ func (op *hashAggOp) keyMode() int {
 	switch {
 	case len(op.node.Keys) == 1 && intKeyable(op.node.Keys[0].DataType()):
 		return keysInt
-	case len(op.node.Keys) == 1 && core.IsString(op.node.Keys[0].DataType()):
+	case len(op.node.Keys) == 1 && (core.IsString(op.node.Keys[0].DataType()) || core.IsCategorical(op.node.Keys[0].DataType())):
 		return keysString
 	}
 	return keysBytes
@@ -244,6 +249,8 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 				}
 			}
 		}
+	case t.strMode && keys[0].DataType().ID() == arrow.DICTIONARY:
+		return w.assignCategorical(keys[0].(*array.Dictionary), base)
 	case t.strMode:
 		at := kernels.StringAt(keys[0])
 		nulls := keys[0].NullN() > 0
@@ -270,6 +277,46 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 			w.gids[i] = prevG
 			w.prev = append(w.prev[:0], w.buf...)
 		}
+	}
+	return nil
+}
+
+// assignCategorical groups rows by a Categorical key through its codes: a
+// dictionary value is interned (by value, so that batches with different
+// dictionaries still meet in one group) the first time a code appears, its
+// group is cached by code for as long as batches share the dictionary (all
+// batches of an imported column do), and every other row takes its group
+// from the cache, without hashing a string per row.
+func (w *aggWorker) assignCategorical(d *array.Dictionary, base int64) error {
+	dict := d.Dictionary()
+	if dd := d.Data().Dictionary(); dd != w.dictOf {
+		w.dictOf = dd
+		w.dictGids = slices.Grow(w.dictGids[:0], dict.Len())[:dict.Len()]
+		for i := range w.dictGids {
+			w.dictGids[i] = -1
+		}
+	}
+	w.codes = kernels.DictCodes(d, w.codes)
+	if err := kernels.CheckDictCodes(w.codes, dict.Len()); err != nil {
+		return err
+	}
+	at := kernels.StringAt(dict)
+	t := w.table
+	for i, c := range w.codes {
+		if c < 0 {
+			w.gids[i] = t.internStringNull(base + int64(i))
+			continue
+		}
+		g := w.dictGids[c]
+		if g < 0 {
+			if dict.IsNull(int(c)) {
+				g = t.internStringNull(base + int64(i))
+			} else {
+				g = t.internString(at(int(c)), base+int64(i))
+			}
+			w.dictGids[c] = g
+		}
+		w.gids[i] = g
 	}
 	return nil
 }

@@ -645,7 +645,7 @@ func (s *strMinMaxState) finish(mem memory.Allocator) (arrow.Array, error) {
 }
 
 func stringArray(mem memory.Allocator, t arrow.DataType, v []string, valid []bool) (arrow.Array, error) {
-	b := array.NewBuilder(mem, t)
+	b := kernels.NewBuilder(mem, t)
 	defer b.Release()
 	b.Reserve(len(v))
 	for i, x := range v {
@@ -662,6 +662,10 @@ func stringArray(mem memory.Allocator, t arrow.DataType, v []string, valid []boo
 			bb.Append(x)
 		case *array.BinaryBuilder:
 			bb.Append([]byte(x))
+		case *array.BinaryDictionaryBuilder:
+			if err := bb.AppendString(x); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return b.NewArray(), nil

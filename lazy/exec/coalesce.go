@@ -7,6 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -28,6 +29,9 @@ func sourceBuffers(p lazy.Plan) bufferSet {
 		}
 		for _, c := range d.Children() {
 			add(c)
+		}
+		if dict, ok := d.Dictionary().(*array.Data); ok && dict != nil {
+			add(dict)
 		}
 	}
 	for _, s := range lazy.Sources(p) {
@@ -52,6 +56,9 @@ func (s bufferSet) owns(d arrow.ArrayData) bool {
 		if !s.owns(c) {
 			return false
 		}
+	}
+	if dict, ok := d.Dictionary().(*array.Data); ok && dict != nil {
+		return s.owns(dict)
 	}
 	return true
 }
@@ -89,7 +96,7 @@ func finalize(out memory.Allocator, schema *arrow.Schema, batches []arrow.Record
 
 func assemble(out memory.Allocator, t arrow.DataType, parts []arrow.Array, src bufferSet) (arrow.Array, error) {
 	if len(parts) == 0 {
-		b := array.NewBuilder(out, t)
+		b := kernels.NewBuilder(out, t)
 		defer b.Release()
 		return b.NewArray(), nil
 	}
@@ -99,10 +106,37 @@ func assemble(out memory.Allocator, t arrow.DataType, parts []arrow.Array, src b
 		}
 		whole.Release()
 	}
+	if t.ID() == arrow.DICTIONARY {
+		// Its parts may carry different dictionaries: array.Concatenate
+		// unifies them (and copies the codes into out).
+		whole, err := array.Concatenate(parts, out)
+		if err != nil {
+			return nil, err
+		}
+		return ownDictionary(out, whole, src)
+	}
 	if fw, ok := t.(arrow.FixedWidthDataType); ok && fw.BitWidth()%8 == 0 && len(parts[0].Data().Children()) == 0 {
 		return concatFixed(out, t, fw.BitWidth()/8, parts), nil
 	}
 	return array.Concatenate(parts, out)
+}
+
+// ownDictionary gives a dictionary array (taking over the caller's
+// reference) a dictionary in out unless the sources own it: kernels keep
+// their input's dictionary, which may be an intermediate in Go memory, and
+// a result handed to C must not point into the Go heap.
+func ownDictionary(out memory.Allocator, a arrow.Array, src bufferSet) (arrow.Array, error) {
+	d := a.(*array.Dictionary)
+	if src.owns(d.Dictionary().Data()) {
+		return a, nil
+	}
+	defer a.Release()
+	dict, err := array.Concatenate([]arrow.Array{d.Dictionary()}, out)
+	if err != nil {
+		return nil, err
+	}
+	defer dict.Release()
+	return array.NewDictionaryArray(a.DataType(), d.Indices(), dict), nil
 }
 
 // concatFixed concatenates fixed-width arrays, copying the values of the
@@ -196,6 +230,9 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 				return nil
 			}
 		}
+		if d.Dictionary() != first.Dictionary() {
+			return nil
+		}
 		end += d.Len()
 		total += d.Len()
 	}
@@ -204,6 +241,10 @@ func rejoinSlices(parts []arrow.Array) arrow.Array {
 		nulls = 0
 	}
 	data := array.NewData(first.DataType(), total, first.Buffers(), first.Children(), nulls, first.Offset())
+	if dict, ok := first.Dictionary().(*array.Data); ok && dict != nil {
+		data.Release()
+		data = array.NewDataWithDictionary(first.DataType(), total, first.Buffers(), nulls, first.Offset(), dict)
+	}
 	defer data.Release()
 	return array.MakeFromData(data)
 }

@@ -95,6 +95,13 @@ func newRowEncoder(cols []arrow.Array) (*rowEncoder, error) {
 		switch {
 		case core.IsString(t):
 			e.at[i] = kernels.StringAt(c)
+		case core.IsCategorical(t):
+			// By value: batches may carry different dictionaries.
+			at, err := categoricalAt(c)
+			if err != nil {
+				return nil, err
+			}
+			e.at[i] = at
 		case t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
 			e.at[i] = binaryAt(c)
 		case t.ID() == arrow.BOOL || t.ID() == arrow.NULL:
@@ -105,6 +112,19 @@ func newRowEncoder(cols []arrow.Array) (*rowEncoder, error) {
 		}
 	}
 	return e, nil
+}
+
+// categoricalAt returns the value at a row of a Categorical column (rows
+// that are null are never asked for).
+func categoricalAt(a arrow.Array) (func(int) string, error) {
+	d := a.(*array.Dictionary)
+	codes := kernels.DictCodes(d, nil)
+	dict := d.Dictionary()
+	if err := kernels.CheckDictCodes(codes, dict.Len()); err != nil {
+		return nil, err
+	}
+	value := kernels.StringAt(dict)
+	return func(i int) string { return value(int(codes[i])) }, nil
 }
 
 func binaryAt(a arrow.Array) func(int) string {
@@ -167,7 +187,7 @@ func canonFloat(f float64) float64 {
 func decodeKeys(mem memory.Allocator, types []arrow.DataType, keys []string) ([]arrow.Array, error) {
 	builders := make([]array.Builder, len(types))
 	for i, t := range types {
-		builders[i] = array.NewBuilder(mem, t)
+		builders[i] = kernels.NewBuilder(mem, t)
 		builders[i].Reserve(len(keys))
 	}
 	defer func() {
@@ -185,7 +205,7 @@ func decodeKeys(mem memory.Allocator, types []arrow.DataType, keys []string) ([]
 			}
 			p++
 			switch {
-			case core.IsString(t) || t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
+			case core.IsString(t) || core.IsCategorical(t) || t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
 				n, w := binary.Uvarint([]byte(k[p:min(len(k), p+binary.MaxVarintLen64)]))
 				p += w
 				s := k[p : p+int(n)]
@@ -199,6 +219,10 @@ func decodeKeys(mem memory.Allocator, types []arrow.DataType, keys []string) ([]
 					b.Append(s)
 				case *array.BinaryBuilder:
 					b.Append([]byte(s))
+				case *array.BinaryDictionaryBuilder:
+					if err := b.AppendString(s); err != nil {
+						return nil, err
+					}
 				}
 			case t.ID() == arrow.BOOL:
 				builders[i].(*array.BooleanBuilder).Append(k[p] == 1)

@@ -194,6 +194,8 @@ func readArray(t *testing.T, a arrow.Array) []any {
 			out[i] = a.Value(i)
 		case *array.LargeString:
 			out[i] = a.Value(i)
+		case *array.Dictionary:
+			out[i] = readArray(t, a.Dictionary())[a.GetValueIndex(i)]
 		case *array.Null:
 		default:
 			t.Fatalf("readArray: no case for %T", a)

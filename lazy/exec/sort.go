@@ -95,7 +95,7 @@ func collectAll(ctx context.Context, mem memory.Allocator, op Operator, schema *
 	for i, f := range schema.Fields() {
 		switch len(live) {
 		case 0:
-			bld := array.NewBuilder(mem, f.Type)
+			bld := kernels.NewBuilder(mem, f.Type)
 			cols[i] = bld.NewArray()
 			bld.Release()
 		case 1:
@@ -193,6 +193,43 @@ func totalCmp[T kernels.Num](x, y T) int {
 	return -1
 }
 
+// categoricalRanks returns the lexical rank of each value of a Categorical
+// array's dictionary and the array's codes: within one array (one
+// dictionary) comparing ranks of codes orders rows by value, as Polars sorts
+// categoricals, without comparing a string per pair.
+func categoricalRanks(a arrow.Array) (rank []int32, codes []int32, err error) {
+	d := a.(*array.Dictionary)
+	dict := d.Dictionary()
+	codes = kernels.DictCodes(d, nil)
+	if err := kernels.CheckDictCodes(codes, dict.Len()); err != nil {
+		return nil, nil, err
+	}
+	at := kernels.StringAt(dict)
+	order := make([]int32, dict.Len())
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int { return strings.Compare(at(int(x)), at(int(y))) })
+	// Equal values (a dictionary may repeat one) share a rank.
+	rank = make([]int32, dict.Len())
+	r := int32(0)
+	for k, i := range order {
+		if k > 0 && at(int(i)) != at(int(order[k-1])) {
+			r++
+		}
+		rank[i] = r
+	}
+	for i, c := range codes {
+		if c < 0 {
+			codes[i] = 0 // a null row: placed by the null check, its code unused
+		}
+	}
+	if len(rank) == 0 {
+		rank = []int32{0}
+	}
+	return rank, codes, nil
+}
+
 // comparator compares two rows of one key, nulls placed per spec.
 func comparator(a arrow.Array, spec lazy.SortKey) (func(x, y int32) int, error) {
 	var cmpValues func(x, y int32) int
@@ -206,6 +243,12 @@ func comparator(a arrow.Array, spec lazy.SortKey) (func(x, y int32) int, error) 
 			at = binaryAt(a)
 		}
 		cmpValues = func(x, y int32) int { return strings.Compare(at(int(x)), at(int(y))) }
+	case core.IsCategorical(t):
+		rank, codes, err := categoricalRanks(a)
+		if err != nil {
+			return nil, err
+		}
+		cmpValues = func(x, y int32) int { return cmp.Compare(rank[codes[x]], rank[codes[y]]) }
 	case t.ID() == arrow.BOOL:
 		b := a.(*array.Boolean)
 		cmpValues = func(x, y int32) int { return cmp.Compare(b2i(b.Value(int(x))), b2i(b.Value(int(y)))) }
@@ -287,6 +330,15 @@ func sortSingle(a arrow.Array, spec lazy.SortKey) ([]int32, bool) {
 			vals[i] = at(i)
 		}
 		return sortPairsOrdered(a, vals, spec, strings.Compare), true
+	case arrow.DICTIONARY:
+		rank, codes, err := categoricalRanks(a)
+		if err != nil {
+			return nil, false // the comparator reports it
+		}
+		for i, c := range codes {
+			codes[i] = rank[c]
+		}
+		return sortPairs(a, codes, spec), true
 	}
 	return nil, false
 }

@@ -27,6 +27,9 @@ func Cast(mem memory.Allocator, a arrow.Array, to arrow.DataType, strict bool) (
 	if from.ID() == arrow.NULL {
 		return Broadcast(mem, nil, to, n)
 	}
+	if from.ID() == arrow.DICTIONARY || to.ID() == arrow.DICTIONARY {
+		return castDictionary(mem, a, to, strict)
+	}
 	c := caster{mem: mem, src: a, to: to, strict: strict}
 	if isTemporal(from) || isTemporal(to) {
 		return c.temporal()
@@ -466,4 +469,30 @@ func values128(a arrow.Array) []uint64 {
 	}
 	all := unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), len(b)/8)
 	return all[2*d.Offset() : 2*(d.Offset()+d.Len())]
+}
+
+// castDictionary casts from a Categorical through its values (decoded, then
+// cast as a String is) and to a Categorical from the values as a String.
+func castDictionary(mem memory.Allocator, a arrow.Array, to arrow.DataType, strict bool) (arrow.Array, error) {
+	if a.DataType().ID() == arrow.DICTIONARY {
+		if !core.IsCategorical(a.DataType()) {
+			return nil, typeErr("casting", a.DataType())
+		}
+		plain, err := DictDecode(mem, a)
+		if err != nil {
+			return nil, err
+		}
+		defer plain.Release()
+		return Cast(mem, plain, to, strict)
+	}
+	if !core.IsCategorical(to) {
+		return nil, core.Errorf(core.KindNotSupported, "casting %s to %s is not supported",
+			core.DTypeName(a.DataType()), core.DTypeName(to))
+	}
+	s, err := Cast(mem, a, arrow.BinaryTypes.String, strict)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Release()
+	return DictEncode(mem, s)
 }

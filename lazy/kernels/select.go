@@ -18,6 +18,13 @@ func Filter(mem memory.Allocator, a arrow.Array, mask []byte, kept int) (arrow.A
 		a.Retain()
 		return a, nil
 	}
+	if d, ok := a.(*array.Dictionary); ok {
+		codes, err := Filter(mem, d.Indices(), mask, kept)
+		if err != nil {
+			return nil, err
+		}
+		return withCodes(a, codes), nil
+	}
 	var validity *memory.Buffer
 	if a.NullN() > 0 && a.DataType().ID() != arrow.NULL {
 		validity = allocBitmap(mem, kept)

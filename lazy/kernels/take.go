@@ -73,6 +73,13 @@ func Take(mem memory.Allocator, a arrow.Array, sel *Selection) (arrow.Array, err
 // Gather returns the rows of a at the positions idx, in that order
 // (positions may repeat and come in any order; -1 gives a null row).
 func Gather(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.Array, error) {
+	if d, ok := a.(*array.Dictionary); ok {
+		codes, err := Gather(mem, d.Indices(), idx)
+		if err != nil {
+			return nil, err
+		}
+		return withCodes(a, codes), nil
+	}
 	sel := &Selection{Idx: idx, N: a.Len()}
 	kept := len(idx)
 	hasMissing := false

@@ -164,7 +164,7 @@ func Broadcast(mem memory.Allocator, v any, t arrow.DataType, n int) (arrow.Arra
 		if t.ID() == arrow.NULL {
 			return array.NewNull(n), nil
 		}
-		b := array.NewBuilder(mem, t)
+		b := NewBuilder(mem, t)
 		defer b.Release()
 		b.AppendNulls(n)
 		return b.NewArray(), nil
@@ -209,6 +209,14 @@ func Broadcast(mem memory.Allocator, v any, t arrow.DataType, n int) (arrow.Arra
 			b.Append(s)
 		}
 		return b.NewArray(), nil
+	}
+	if core.IsCategorical(t) {
+		s, err := Broadcast(mem, v, arrow.BinaryTypes.String, n)
+		if err != nil {
+			return nil, err
+		}
+		defer s.Release()
+		return DictEncode(mem, s)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "cannot broadcast a %s literal", core.DTypeName(t))
 }

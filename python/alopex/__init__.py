@@ -15,6 +15,7 @@ from ._validate import int_arg
 from .datatypes import (
     Binary,
     Boolean,
+    Categorical,
     DataType,
     Date,
     Datetime,
@@ -106,7 +107,7 @@ __all__ = [
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",
-    "Datetime", "Duration",
+    "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
     "TransactionConflictError",

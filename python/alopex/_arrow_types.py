@@ -10,6 +10,7 @@ _SIMPLE = {
     "UInt8": pa.uint8(), "UInt16": pa.uint16(), "UInt32": pa.uint32(), "UInt64": pa.uint64(),
     "Float32": pa.float32(), "Float64": pa.float64(), "String": pa.string(),
     "Binary": pa.binary(), "Date": pa.date32(),
+    "Categorical": pa.dictionary(pa.int32(), pa.string()),
 }
 
 

@@ -41,7 +41,8 @@ def _column_array(name: str, values: Any) -> pa.Array | pa.ChunkedArray:
     try:
         import pandas as pd
 
-        if isinstance(values, pd.Series):
+        # A Categorical (bare or in a Series) stays dictionary-encoded.
+        if isinstance(values, (pd.Series, pd.Categorical)):
             return pa.Array.from_pandas(values)
     except ImportError:
         pass

@@ -54,6 +54,10 @@ String = DataType("String")
 Utf8 = String
 Binary = DataType("Binary")
 Date = DataType("Date")
+Categorical = DataType("Categorical")
+"""Dictionary-encoded strings, as Polars' Categorical: Arrow dictionary<int32, utf8>.
+Filters, comparisons, joins and sorts use the values (sorting is lexical);
+grouping keeps the type; ``.cast(ax.String)`` and ``.cast(ax.Categorical)`` convert."""
 
 class _Parametric(DataType):
     """A type family that is also its default member: ``ax.Datetime`` is
@@ -83,7 +87,7 @@ _NUMERIC = _INTEGER | {"Float32", "Float64"}
 _BY_NAME = {
     t.name: t
     for t in (Null, Boolean, Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64,
-              Float32, Float64, String, Binary, Date)
+              Float32, Float64, String, Binary, Date, Categorical)
 }
 
 import datetime as _dt  # noqa: E402
@@ -120,6 +124,10 @@ def from_arrow(t: pa.DataType) -> DataType:
     """The alopex DataType of a pyarrow type."""
     if pa.types.is_null(t):
         return Null
+    if pa.types.is_dictionary(t):
+        value = from_arrow(t.value_type)
+        # A dictionary of nulls is an empty pandas Categorical: no categories yet.
+        return Categorical if value in (String, Null) else value
     if pa.types.is_boolean(t):
         return Boolean
     if pa.types.is_integer(t) or pa.types.is_floating(t):
@@ -154,7 +162,7 @@ SHORT = {
     "Int8": "i8", "Int16": "i16", "Int32": "i32", "Int64": "i64",
     "UInt8": "u8", "UInt16": "u16", "UInt32": "u32", "UInt64": "u64",
     "Float32": "f32", "Float64": "f64", "String": "str", "Boolean": "bool",
-    "Date": "date", "Null": "null", "Binary": "binary",
+    "Date": "date", "Null": "null", "Binary": "binary", "Categorical": "cat",
     "Datetime(time_unit='us')": "datetime[μs]", "Datetime(time_unit='ns')": "datetime[ns]",
     "Datetime(time_unit='ms')": "datetime[ms]", "Duration(time_unit='us')": "duration[μs]",
     "Duration(time_unit='ns')": "duration[ns]", "Duration(time_unit='ms')": "duration[ms]",

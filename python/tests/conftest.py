@@ -51,6 +51,8 @@ UNICODE_POOL = [
 
 
 def arrow_dtype_name(t: pa.DataType) -> str:
+    if pa.types.is_dictionary(t) and arrow_dtype_name(t.value_type) == "String":
+        return "Categorical"
     return ARROW_TO_NAME.get(t, str(t))
 
 
@@ -129,6 +131,8 @@ def _to_table(df: Any) -> pa.Table:
 
 
 def _normalize(arr: pa.ChunkedArray | pa.Array) -> pa.Array:
+    if pa.types.is_dictionary(arr.type):  # compared by value: chunks may hold different dictionaries
+        arr = arr.cast(arr.type.value_type)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if pa.types.is_string(arr.type) or pa.types.is_string_view(arr.type):
