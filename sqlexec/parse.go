@@ -34,6 +34,9 @@ type parsed struct {
 
 // parse parses one SQL statement.
 func parse(query string) (*parsed, error) {
+	if err := checkParens(query); err != nil {
+		return nil, err
+	}
 	text, funcs, err := rewriteTableFuncs(query)
 	if err != nil {
 		return nil, err
@@ -55,6 +58,9 @@ func parse(query string) (*parsed, error) {
 	case 1:
 	default:
 		return nil, core.Errorf(core.KindNotSupported, "the SQL text holds %d statements; run one at a time", len(stmts))
+	}
+	if err := checkStmtDepth(stmts[0]); err != nil {
+		return nil, err
 	}
 	return &parsed{stmt: stmts[0], funcs: funcs}, nil
 }
