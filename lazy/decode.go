@@ -492,7 +492,7 @@ func unmarshalNumbers(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return err
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return errors.New("unexpected data after the plan")
 	}
 	return nil
