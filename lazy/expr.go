@@ -52,6 +52,9 @@ const (
 	OpTrueDiv  BinaryOp = "truediv"
 	OpFloorDiv BinaryOp = "floordiv"
 	OpMod      BinaryOp = "mod"
+	// OpRem is the truncated remainder, which has the sign of the dividend
+	// (C's fmod, SQL's MOD); OpMod's has the divisor's (Python, Polars).
+	OpRem BinaryOp = "rem"
 	OpEq       BinaryOp = "eq"
 	OpNotEq    BinaryOp = "neq"
 	OpLt       BinaryOp = "lt"
@@ -64,7 +67,7 @@ const (
 )
 
 var binarySymbols = map[BinaryOp]string{
-	OpAdd: "+", OpSub: "-", OpMul: "*", OpTrueDiv: "/", OpFloorDiv: "//", OpMod: "%",
+	OpAdd: "+", OpSub: "-", OpMul: "*", OpTrueDiv: "/", OpFloorDiv: "//", OpMod: "%", OpRem: "rem",
 	OpEq: "==", OpNotEq: "!=", OpLt: "<", OpLtEq: "<=", OpGt: ">", OpGtEq: ">=",
 	OpAnd: "&", OpOr: "|", OpXor: "^",
 }
@@ -81,7 +84,7 @@ func (op BinaryOp) IsComparison() bool {
 // IsArithmetic reports whether op is an arithmetic operator.
 func (op BinaryOp) IsArithmetic() bool {
 	switch op {
-	case OpAdd, OpSub, OpMul, OpTrueDiv, OpFloorDiv, OpMod:
+	case OpAdd, OpSub, OpMul, OpTrueDiv, OpFloorDiv, OpMod, OpRem:
 		return true
 	}
 	return false

@@ -466,13 +466,10 @@ func nullIfZero(d, e lazy.Expr) lazy.Expr {
 	return when(e, bin(lazy.OpEq, d, dyn(0)), nullLit())
 }
 
-// mysqlMod is MySQL's MOD: the remainder has the sign of the dividend
-// (Polars' has the divisor's), and MOD by zero is null.
+// mysqlMod is MySQL's MOD: the truncated remainder, with the sign of the
+// dividend (Polars' % has the divisor's), and MOD by zero is null.
 func mysqlMod(l, r lazy.Expr) lazy.Expr {
-	m := bin(lazy.OpMod, l, r)
-	signsDiffer := bin(lazy.OpNotEq, bin(lazy.OpLt, l, dyn(0)), bin(lazy.OpLt, r, dyn(0)))
-	fix := bin(lazy.OpAnd, bin(lazy.OpNotEq, m, dyn(0)), signsDiffer)
-	return nullIfZero(r, when(m, fix, bin(lazy.OpSub, m, r)))
+	return nullIfZero(r, bin(lazy.OpRem, l, r))
 }
 
 func (t *translator) inList(x *ast.PatternInExpr) (lazy.Expr, error) {
