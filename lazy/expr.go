@@ -54,16 +54,16 @@ const (
 	OpMod      BinaryOp = "mod"
 	// OpRem is the truncated remainder, which has the sign of the dividend
 	// (C's fmod, SQL's MOD); OpMod's has the divisor's (Python, Polars).
-	OpRem BinaryOp = "rem"
-	OpEq       BinaryOp = "eq"
-	OpNotEq    BinaryOp = "neq"
-	OpLt       BinaryOp = "lt"
-	OpLtEq     BinaryOp = "le"
-	OpGt       BinaryOp = "gt"
-	OpGtEq     BinaryOp = "ge"
-	OpAnd      BinaryOp = "and"
-	OpOr       BinaryOp = "or"
-	OpXor      BinaryOp = "xor"
+	OpRem   BinaryOp = "rem"
+	OpEq    BinaryOp = "eq"
+	OpNotEq BinaryOp = "neq"
+	OpLt    BinaryOp = "lt"
+	OpLtEq  BinaryOp = "le"
+	OpGt    BinaryOp = "gt"
+	OpGtEq  BinaryOp = "ge"
+	OpAnd   BinaryOp = "and"
+	OpOr    BinaryOp = "or"
+	OpXor   BinaryOp = "xor"
 )
 
 var binarySymbols = map[BinaryOp]string{
