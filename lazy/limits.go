@@ -19,10 +19,11 @@ const MaxExprDepth = 5000
 const MaxPlanDepth = 5000
 
 // maxJSONNesting bounds the nesting of a serialized plan's JSON (objects
-// and arrays), checked before it is parsed. A node or an expression is one
-// or two levels (the list of a call's arguments is one more), so a plan
-// within the two limits above fits.
-const maxJSONNesting = 2*MaxExprDepth + MaxPlanDepth - 1
+// and arrays), checked before it is parsed, so that a plan too deep is
+// reported with the limits rather than as encoding/json's "exceeded max
+// depth" (it refuses more than 10,000 levels). A plan node is one level,
+// an expression one or two (a call's list of arguments is another).
+const maxJSONNesting = 9999
 
 func exprTooDeep() error {
 	return core.Errorf(core.KindInvalidInput,

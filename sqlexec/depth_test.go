@@ -69,3 +69,18 @@ func TestTooDeepRejected(t *testing.T) {
 		t.Errorf("parentheses in literals counted: %v", err)
 	}
 }
+
+// TestParserPanicIsSyntaxError: the TiDB parser panics on an integer
+// literal beyond its decimal type (found by FuzzSQLPlan); that is a
+// SQLSyntaxError, and the parser pool stays usable.
+func TestParserPanicIsSyntaxError(t *testing.T) {
+	for i := 0; i < 3; i++ {
+		_, err := sqlexec.Compile("SELECT "+strings.Repeat("1", 90), testTables(), nil, nil)
+		if core.KindOf(err) != core.KindSQLSyntax || !strings.Contains(err.Error(), "65 digits") {
+			t.Fatalf("got %v (%v), want a SQLSyntaxError", err, core.KindOf(err))
+		}
+		if _, err := sqlexec.Compile("SELECT a FROM t", testTables(), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
