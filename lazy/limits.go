@@ -28,7 +28,7 @@ const maxJSONNesting = 9999
 func exprTooDeep() error {
 	return core.Errorf(core.KindInvalidInput,
 		"expression nested more than %d levels deep (the limit): split it into steps "+
-			"(with_columns of intermediate columns), or sum many columns with sum_horizontal", MaxExprDepth)
+			"(with_columns of intermediate columns), or add many columns in a balanced tree of sums", MaxExprDepth)
 }
 
 func planTooDeep() error {
