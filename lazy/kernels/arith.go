@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -200,13 +201,22 @@ func arithFloat[T Float](mem memory.Allocator, op ArithOp, a, b Value, n int) (a
 	return makeArray(a.Type, n, validity, buf), nil
 }
 
-// pyModFloat is Polars' float remainder x - y*floor(x/y), which takes the
-// divisor's sign and is NaN for a zero or infinite divisor, computed
-// exactly: math.Mod's remainder (exact, with the dividend's sign) moved
-// into the divisor's sign. Evaluating the formula as written loses every
-// digit once x/y passes 2^53 (1e17 % 0.3 gave -16.0). A zero remainder is
-// +0.0, as the formula gives.
+// pyModFloat is Polars' float remainder x - y*floor(x/y): the divisor's
+// sign, NaN for a zero or infinite divisor. Polars evaluates the formula as
+// written, in the operands' precision; so do we while the quotient is an
+// exact integer of that precision (below 2^24 for Float32, 2^53 for
+// Float64), which keeps results bit for bit Polars'. Beyond, the formula
+// loses every digit (1e17 % 0.3 gave -16.0): there the remainder is
+// math.Mod's exact one (the dividend's sign) moved into the divisor's.
 func pyModFloat[T Float](x, y T) T {
+	q := math.Floor(float64(x / y))
+	limit := float64(1 << 53)
+	if unsafe.Sizeof(x) == 4 {
+		limit = 1 << 24
+	}
+	if math.Abs(q) < limit {
+		return x - y*T(q)
+	}
 	fx, fy := float64(x), float64(y)
 	if math.IsInf(fy, 0) {
 		return T(math.NaN())

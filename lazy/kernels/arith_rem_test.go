@@ -8,11 +8,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// TestFloatRemaindersExact: the remainder of a float division is exact at
-// any magnitude. Mod moves it into the divisor's sign (Python's %, and
-// Polars' rule, NaN for a zero or infinite divisor); Rem keeps the
-// dividend's (C's fmod, SQL's MOD). x - y*floor(x/y) as written gave
-// 1e17 % 0.3 = -16.0 and 2**63 % 3.742 = 1024.0.
+// TestFloatRemaindersExact: the remainder of a float division is right at
+// any magnitude. Mod takes the divisor's sign (Polars' rule, NaN for a zero
+// or infinite divisor); Rem keeps the dividend's (C's fmod, SQL's MOD).
+// x - y*floor(x/y) as written gave 1e17 % 0.3 = -16.0 and
+// 2**63 % 3.742 = 1024.0.
 func TestFloatRemaindersExact(t *testing.T) {
 	mem := newMem()
 	defer mem.AssertSize(t, 0)
@@ -20,7 +20,8 @@ func TestFloatRemaindersExact(t *testing.T) {
 		{1e17, 0.3, 0.2007434154171886, 0.2007434154171886},
 		{9.223372036854776e18, 3.742, 3.4356290753607697, 3.4356290753607697},
 		{2.0, -1e308, -1e308, 2.0},
-		{-1e-300, 1e308, 1e308, -1e-300},
+		{-1e-300, 1e308, -1e-300, -1e-300}, // Polars' formula: floor(-1e-608) is -0
+		{1e300, 1e-300, 4.891554850853602e-301, 4.891554850853602e-301},
 		{-7.5, 2, 0.5, -1.5},
 		{7.5, -2, -0.5, 1.5},
 		{-3, 3, 0, negZero},

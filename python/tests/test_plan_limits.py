@@ -29,10 +29,9 @@ def _frame(n: int = 60) -> ax.DataFrame:
 
 # Dividends and divisors where x - y*floor(x/y) evaluated as written loses
 # every digit (the examples), signs mixed, zeros, infinities, NaN.
-_XS = [1e17, 9.223372036854776e18, 2.0, -7.5, 7.5, -1e-300, 5.0, -5.0, math.inf, 1.0, 1.0, -3.0, 3.0, -0.0,
-       math.nan, 1e308, 123456789.123]
-_YS = [0.3, 3.742, -1e308, 2.0, -2.0, 1e308, 0.0, 0.0, 2.0, math.inf, -math.inf, 3.0, -3.0, 3.0, 1.0, 1e-308,
-       -0.1]
+_XS = [1e17, 9.223372036854776e18, 2.0, -7.5, 7.5, 1e300, 5.0, -5.0, math.inf, 1.0, 1.0, -3.0, 3.0, -0.0,
+       math.nan, 1e308]
+_YS = [0.3, 3.742, -1e308, 2.0, -2.0, -1e-300, 0.0, 0.0, 2.0, math.inf, -math.inf, 3.0, -3.0, 3.0, 1.0, 1e-308]
 
 
 def _python_mod(x: float, y: float) -> float:
