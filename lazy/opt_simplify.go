@@ -178,6 +178,14 @@ func simplifyWhen(e *Call) Expr {
 		return nil
 	}
 	if len(kept) == 0 {
+		// A dynamic literal left alone keeps the type it took beside the
+		// other branches (0 beside an Int64 column), which the plan's schema
+		// already shows (found by FuzzDecodePlan).
+		if l, ok := otherwise.(*Literal); ok && l.Dynamic && l.Type != nil {
+			fixed := *l
+			fixed.Dynamic = false // alone it would be typed anew (Int32)
+			return &fixed
+		}
 		return otherwise
 	}
 	return &Call{Name: e.Name, Args: append(kept, otherwise), Opts: e.Opts, Type: e.Type}
