@@ -1,8 +1,8 @@
 package lazy
 
 import (
-	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,19 +67,25 @@ func (e *Agg) WithChildren(ch []Expr) Expr {
 	return &c
 }
 
-func (e *Agg) String() string {
+func (e *Agg) String() string { return exprString(e) }
+
+func (e *Agg) writeTo(b *strings.Builder) {
 	if e.X == nil {
-		return string(e.Func) + "()"
+		b.WriteString(string(e.Func) + "()")
+		return
 	}
+	writeExpr(b, e.X)
 	switch e.Func {
 	case AggStd, AggVar:
 		if e.Param != 1 {
-			return fmt.Sprintf("%s.%s(ddof=%s)", e.X, e.Func, strconv.FormatFloat(e.Param, 'g', -1, 64))
+			b.WriteString("." + string(e.Func) + "(ddof=" + strconv.FormatFloat(e.Param, 'g', -1, 64) + ")")
+			return
 		}
 	case AggQuantile:
-		return fmt.Sprintf("%s.quantile(%s, %q)", e.X, strconv.FormatFloat(e.Param, 'g', -1, 64), e.Interp)
+		b.WriteString(".quantile(" + strconv.FormatFloat(e.Param, 'g', -1, 64) + ", " + strconv.Quote(e.Interp) + ")")
+		return
 	}
-	return e.X.String() + "." + string(e.Func) + "()"
+	b.WriteString("." + string(e.Func) + "()")
 }
 
 // ContainsAgg reports whether e has an aggregate anywhere.

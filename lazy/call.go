@@ -28,19 +28,22 @@ func (e *Call) WithChildren(ch []Expr) Expr {
 	return &c
 }
 
-func (e *Call) String() string {
-	var b strings.Builder
+func (e *Call) String() string { return exprString(e) }
+
+func (e *Call) writeTo(b *strings.Builder) {
 	args := e.Args
 	if len(args) > 0 {
-		b.WriteString(args[0].String())
+		writeExpr(b, args[0])
 		b.WriteString(".")
 		args = args[1:]
 	}
 	b.WriteString(e.Name)
 	b.WriteString("(")
-	parts := make([]string, 0, len(args)+len(e.Opts))
+	sep := ""
 	for _, a := range args {
-		parts = append(parts, a.String())
+		b.WriteString(sep)
+		writeExpr(b, a)
+		sep = ", "
 	}
 	keys := make([]string, 0, len(e.Opts))
 	for k := range e.Opts {
@@ -48,11 +51,10 @@ func (e *Call) String() string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		parts = append(parts, k+"="+formatOpt(e.Opts[k]))
+		b.WriteString(sep + k + "=" + formatOpt(e.Opts[k]))
+		sep = ", "
 	}
-	b.WriteString(strings.Join(parts, ", "))
 	b.WriteString(")")
-	return b.String()
 }
 
 func formatOpt(v any) string {
@@ -62,7 +64,7 @@ func formatOpt(v any) string {
 	case nil:
 		return "null"
 	}
-	return (&Literal{Value: normalizeOpt(v)}).String()
+	return (&Literal{Value: normalizeOpt(v)}).text()
 }
 
 func normalizeOpt(v any) any {

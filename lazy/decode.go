@@ -3,6 +3,7 @@ package lazy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
@@ -15,33 +16,40 @@ import (
 // decodes (docs/plan-format.md). The Python package writes it in every plan.
 const PlanVersion = 1
 
+// The plan is parsed in one pass into these types (a node's inputs and
+// expressions are decoded in place, not kept as raw text to parse again at
+// each level, which made decoding quadratic in the plan's depth).
 type jsonPlan struct {
-	Version int             `json:"version"`
-	Root    json.RawMessage `json:"plan"`
+	Version int       `json:"version"`
+	Root    *jsonNode `json:"plan"`
 }
 
 type jsonNode struct {
-	Kind      string            `json:"kind"`
-	Source    *int              `json:"source"`
-	Input     json.RawMessage   `json:"input"`
-	Predicate json.RawMessage   `json:"predicate"`
-	Exprs     []json.RawMessage `json:"exprs"`
-	Offset    int64             `json:"offset"`
-	Length    *int64            `json:"length"`
-	Keys      []json.RawMessage `json:"keys"`
-	Right     json.RawMessage   `json:"right"`
-	How       string            `json:"how"`
-	LeftOn    []json.RawMessage `json:"left_on"`
-	RightOn   []json.RawMessage `json:"right_on"`
-	Suffix    string            `json:"suffix"`
-	Path      string            `json:"path"`
-	Inputs    []json.RawMessage `json:"inputs"`
-	How2      string            `json:"concat"`
-	Name      string            `json:"name"`
-	N         int64             `json:"n"`
-	Options   map[string]any    `json:"options"`
-	By        []jsonSortKey     `json:"by"`
-	Aggs      []json.RawMessage `json:"aggs"`
+	Kind      string         `json:"kind"`
+	Source    *int           `json:"source"`
+	Input     *jsonNode      `json:"input"`
+	Predicate *jsonExpr      `json:"predicate"`
+	Exprs     []*jsonExpr    `json:"exprs"`
+	Offset    int64          `json:"offset"`
+	Length    *int64         `json:"length"`
+	Keys      []*jsonExpr    `json:"keys"`
+	Right     *jsonNode      `json:"right"`
+	How       string         `json:"how"`
+	LeftOn    []*jsonExpr    `json:"left_on"`
+	RightOn   []*jsonExpr    `json:"right_on"`
+	Suffix    string         `json:"suffix"`
+	Path      string         `json:"path"`
+	Inputs    []*jsonNode    `json:"inputs"`
+	How2      string         `json:"concat"`
+	Name      string         `json:"name"`
+	N         int64          `json:"n"`
+	Options   map[string]any `json:"options"`
+	By        []jsonSortKey  `json:"by"`
+	Aggs      []*jsonExpr    `json:"aggs"`
+	// Query, Params and Tables are a SQL node's (lazy/sql.go).
+	Query  string               `json:"query"`
+	Params []*jsonExpr          `json:"params"`
+	Tables map[string]*jsonNode `json:"tables"`
 	// VectorIndexes attaches vector indexes (sources that are indexes) to
 	// columns of a scanned frame (lazy/vector_topk.go).
 	VectorIndexes []struct {
@@ -51,35 +59,38 @@ type jsonNode struct {
 }
 
 type jsonSortKey struct {
-	Expr       json.RawMessage `json:"expr"`
-	Descending bool            `json:"descending"`
-	NullsLast  bool            `json:"nulls_last"`
+	Expr       *jsonExpr `json:"expr"`
+	Descending bool      `json:"descending"`
+	NullsLast  bool      `json:"nulls_last"`
 }
 
 type jsonExpr struct {
-	Kind    string            `json:"kind"`
-	Name    string            `json:"name"`
-	Value   json.RawMessage   `json:"value"`
-	DType   string            `json:"dtype"`
-	Op      string            `json:"op"`
-	Left    json.RawMessage   `json:"left"`
-	Right   json.RawMessage   `json:"right"`
-	Expr    json.RawMessage   `json:"expr"`
-	Strict  *bool             `json:"strict"`
-	Func    string            `json:"func"`
-	Args    []json.RawMessage `json:"args"`
-	Opts    map[string]any    `json:"opts"`
-	OrderBy []jsonSortKey     `json:"order_by"`
-	Param   *float64          `json:"param"`
-	Interp  string            `json:"interp"`
+	Kind    string          `json:"kind"`
+	Name    string          `json:"name"`
+	Value   json.RawMessage `json:"value"`
+	DType   string          `json:"dtype"`
+	Op      string          `json:"op"`
+	Left    *jsonExpr       `json:"left"`
+	Right   *jsonExpr       `json:"right"`
+	Expr    *jsonExpr       `json:"expr"`
+	Strict  *bool           `json:"strict"`
+	Func    string          `json:"func"`
+	Args    []*jsonExpr     `json:"args"`
+	Opts    map[string]any  `json:"opts"`
+	OrderBy []jsonSortKey   `json:"order_by"`
+	Param   *float64        `json:"param"`
+	Interp  string          `json:"interp"`
 }
 
 // Decode builds a resolved plan from its JSON form. sources are the frames
 // the plan's scans refer to by index; opener opens the files of file scans
 // (nil: file scans are not supported).
 func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
+	if err := checkJSONNesting(data); err != nil {
+		return nil, err
+	}
 	var jp jsonPlan
-	if err := json.Unmarshal(data, &jp); err != nil {
+	if err := unmarshalNumbers(data, &jp); err != nil {
 		return nil, core.Errorf(core.KindInvalidInput, "malformed plan: %v", err)
 	}
 	if jp.Version != PlanVersion {
@@ -95,8 +106,12 @@ func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
 }
 
 type decoder struct {
-	sources []Source
-	opener  Opener
+	// planDepth and exprDepth count the nodes and expressions being decoded
+	// on the way down, checked against MaxPlanDepth and MaxExprDepth before
+	// going deeper.
+	planDepth, exprDepth int
+	sources              []Source
+	opener               Opener
 	// opened keeps the file sources opened so far by kind, path and options:
 	// a file scanned twice in one plan is one Source, which lets the
 	// optimizer see the two scans as the same data.
@@ -107,14 +122,14 @@ func malformed(format string, args ...any) error {
 	return core.Errorf(core.KindInvalidInput, "malformed plan: "+format, args...)
 }
 
-func (d *decoder) node(raw json.RawMessage) (Plan, error) {
-	if len(raw) == 0 {
+func (d *decoder) node(n *jsonNode) (Plan, error) {
+	if n == nil {
 		return nil, malformed("missing plan node")
 	}
-	var n jsonNode
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return nil, malformed("%v", err)
+	if d.planDepth++; d.planDepth > MaxPlanDepth {
+		return nil, planTooDeep()
 	}
+	defer func() { d.planDepth-- }()
 	if n.Kind == "" {
 		return nil, malformed("plan node without a kind")
 	}
@@ -124,7 +139,7 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		}
 		opts := map[string]any{}
 		for k, v := range n.Options {
-			opts[k] = jsonOpt(v)
+			opts[k] = jsonFloats(v)
 		}
 		key := n.Kind + "\x00" + n.Path + "\x00" + string(canonicalJSON(opts))
 		if src, ok := d.opened[key]; ok {
@@ -142,8 +157,8 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 	}
 	if n.Kind == "concat" {
 		inputs := make([]Plan, len(n.Inputs))
-		for i, raw := range n.Inputs {
-			p, err := d.node(raw)
+		for i, in := range n.Inputs {
+			p, err := d.node(in)
 			if err != nil {
 				return nil, err
 			}
@@ -152,7 +167,7 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 		return NewUnion(inputs, n.How2 == "vertical_relaxed")
 	}
 	if n.Kind == "sql" {
-		return d.sql(raw)
+		return d.sql(n)
 	}
 	if n.Kind == "scan" {
 		if n.Source == nil {
@@ -259,7 +274,7 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 	return nil, core.Errorf(core.KindNotSupported, "plan node %q is not supported by this engine", n.Kind)
 }
 
-func (d *decoder) exprs(raws []json.RawMessage) ([]Expr, error) {
+func (d *decoder) exprs(raws []*jsonExpr) ([]Expr, error) {
 	out := make([]Expr, len(raws))
 	for i, r := range raws {
 		e, err := d.expr(r)
@@ -271,16 +286,14 @@ func (d *decoder) exprs(raws []json.RawMessage) ([]Expr, error) {
 	return out, nil
 }
 
-func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
-	if len(raw) == 0 {
+func (d *decoder) expr(e *jsonExpr) (Expr, error) {
+	if e == nil {
 		return nil, malformed("missing expression")
 	}
-	var e jsonExpr
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&e); err != nil {
-		return nil, malformed("%v", err)
+	if d.exprDepth++; d.exprDepth > MaxExprDepth {
+		return nil, exprTooDeep()
 	}
+	defer func() { d.exprDepth-- }()
 	if e.Kind == "" {
 		return nil, malformed("expression without a kind")
 	}
@@ -288,7 +301,7 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 	case "col":
 		return &Column{Name: e.Name}, nil
 	case "lit":
-		return decodeLiteral(e)
+		return decodeLiteral(*e)
 	case "alias":
 		x, err := d.expr(e.Expr)
 		if err != nil {
@@ -341,7 +354,7 @@ func (d *decoder) expr(raw json.RawMessage) (Expr, error) {
 		} else if a.Func == AggStd || a.Func == AggVar {
 			a.Param = 1
 		}
-		if len(e.Expr) > 0 && string(e.Expr) != "null" {
+		if e.Expr != nil {
 			x, err := d.expr(e.Expr)
 			if err != nil {
 				return nil, err
@@ -460,8 +473,52 @@ func jsonFloat(v any) (float64, error) {
 
 // DecodeExpr decodes one expression of the plan format, unresolved.
 func DecodeExpr(data []byte) (Expr, error) {
+	if err := checkJSONNesting(data); err != nil {
+		return nil, err
+	}
+	var e *jsonExpr
+	if err := unmarshalNumbers(data, &e); err != nil {
+		return nil, malformed("%v", err)
+	}
 	var d decoder
-	return d.expr(data)
+	return d.expr(e)
+}
+
+// unmarshalNumbers decodes one JSON value into v, numbers as json.Number
+// (literals and options keep integers exact), and nothing after it.
+func unmarshalNumbers(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		return errors.New("unexpected data after the plan")
+	}
+	return nil
+}
+
+// jsonFloats turns the json.Numbers of a plan node's options into float64,
+// as encoding/json decodes numbers into an any.
+func jsonFloats(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(x), 64)
+		return f
+	case []any:
+		out := make([]any, len(x))
+		for i, y := range x {
+			out[i] = jsonFloats(y)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, y := range x {
+			out[k] = jsonFloats(y)
+		}
+		return out
+	}
+	return v
 }
 
 // jsonOpt turns a decoded option (json.Number under UseNumber) into int64,

@@ -219,7 +219,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// fuzzSeeds are the starting points of FuzzDecode: valid plans of every
+// fuzzSeeds are the starting points of FuzzDecodePlan: valid plans of every
 // node and expression kind, and broken ones.
 var fuzzSeeds = []string{
 	`{"version": 1, "plan": {"kind": "scan", "source": 0}}`,
@@ -243,14 +243,16 @@ var fuzzSeeds = []string{
 	``,
 }
 
-// FuzzDecode feeds Decode arbitrary bytes. Whatever comes in, Decode must
+// FuzzDecodePlan feeds Decode arbitrary bytes. Whatever comes in, Decode must
 // not panic; it returns either a plan that explains and optimizes without
 // panicking, or a *core.Error whose kind tells the user what is wrong:
 // never an internal error, and InvalidInputError for anything that is not
-// JSON. With plain `go test` it runs the seeds; explore with
+// JSON. With plain `go test` it runs the seeds here and under
+// testdata/fuzz/FuzzDecodePlan (the plans of the data-driven files and
+// docs/plan-format.md); explore with
 //
-//	go test ./lazy -run '^$' -fuzz FuzzDecode -fuzztime 60s
-func FuzzDecode(f *testing.F) {
+//	go test ./lazy -run '^$' -fuzz FuzzDecodePlan -fuzztime 10m
+func FuzzDecodePlan(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}

@@ -52,19 +52,22 @@ const (
 	OpTrueDiv  BinaryOp = "truediv"
 	OpFloorDiv BinaryOp = "floordiv"
 	OpMod      BinaryOp = "mod"
-	OpEq       BinaryOp = "eq"
-	OpNotEq    BinaryOp = "neq"
-	OpLt       BinaryOp = "lt"
-	OpLtEq     BinaryOp = "le"
-	OpGt       BinaryOp = "gt"
-	OpGtEq     BinaryOp = "ge"
-	OpAnd      BinaryOp = "and"
-	OpOr       BinaryOp = "or"
-	OpXor      BinaryOp = "xor"
+	// OpRem is the truncated remainder, which has the sign of the dividend
+	// (C's fmod, SQL's MOD); OpMod's has the divisor's (Python, Polars).
+	OpRem   BinaryOp = "rem"
+	OpEq    BinaryOp = "eq"
+	OpNotEq BinaryOp = "neq"
+	OpLt    BinaryOp = "lt"
+	OpLtEq  BinaryOp = "le"
+	OpGt    BinaryOp = "gt"
+	OpGtEq  BinaryOp = "ge"
+	OpAnd   BinaryOp = "and"
+	OpOr    BinaryOp = "or"
+	OpXor   BinaryOp = "xor"
 )
 
 var binarySymbols = map[BinaryOp]string{
-	OpAdd: "+", OpSub: "-", OpMul: "*", OpTrueDiv: "/", OpFloorDiv: "//", OpMod: "%",
+	OpAdd: "+", OpSub: "-", OpMul: "*", OpTrueDiv: "/", OpFloorDiv: "//", OpMod: "%", OpRem: "rem",
 	OpEq: "==", OpNotEq: "!=", OpLt: "<", OpLtEq: "<=", OpGt: ">", OpGtEq: ">=",
 	OpAnd: "&", OpOr: "|", OpXor: "^",
 }
@@ -81,7 +84,7 @@ func (op BinaryOp) IsComparison() bool {
 // IsArithmetic reports whether op is an arithmetic operator.
 func (op BinaryOp) IsArithmetic() bool {
 	switch op {
-	case OpAdd, OpSub, OpMul, OpTrueDiv, OpFloorDiv, OpMod:
+	case OpAdd, OpSub, OpMul, OpTrueDiv, OpFloorDiv, OpMod, OpRem:
 		return true
 	}
 	return false
@@ -155,9 +158,47 @@ func (e *Unary) WithChildren(ch []Expr) Expr { c := *e; c.X = ch[0]; return &c }
 func (e *Alias) WithChildren(ch []Expr) Expr { c := *e; c.X = ch[0]; return &c }
 func (e *Cast) WithChildren(ch []Expr) Expr  { c := *e; c.X = ch[0]; return &c }
 
-func (e *Column) String() string { return "col(" + strconv.Quote(e.Name) + ")" }
+// exprWriter appends an expression's text form to a builder. Every
+// expression implements it so that String of a deep tree is one pass:
+// concatenating the children's String at each level would copy the text
+// once per level, quadratic in the depth (a 4,000-term sum took minutes).
+type exprWriter interface {
+	writeTo(b *strings.Builder)
+}
 
-func (e *Literal) String() string {
+// writeExpr appends e's text form to b.
+func writeExpr(b *strings.Builder, e Expr) {
+	if w, ok := e.(exprWriter); ok {
+		w.writeTo(b)
+		return
+	}
+	b.WriteString(e.String())
+}
+
+// exprString is the String of every expression: its text form, built once.
+func exprString(e Expr) string {
+	var b strings.Builder
+	writeExpr(&b, e)
+	return b.String()
+}
+
+func (e *Column) String() string  { return exprString(e) }
+func (e *Literal) String() string { return exprString(e) }
+func (e *Binary) String() string  { return exprString(e) }
+func (e *Unary) String() string   { return exprString(e) }
+func (e *Alias) String() string   { return exprString(e) }
+func (e *Cast) String() string    { return exprString(e) }
+
+func (e *Column) writeTo(b *strings.Builder) {
+	b.WriteString("col(")
+	b.WriteString(strconv.Quote(e.Name))
+	b.WriteString(")")
+}
+
+func (e *Literal) writeTo(b *strings.Builder) { b.WriteString(e.text()) }
+
+// text is the literal as explain shows it.
+func (e *Literal) text() string {
 	if v, ok := e.Value.(int64); ok && e.Type != nil && IsTemporal(e.Type) {
 		return dtypeName(e.Type) + "(" + describeTemporal(v, e.Type) + ")"
 	}
@@ -187,28 +228,40 @@ func (e *Literal) String() string {
 	}
 }
 
-func (e *Binary) String() string {
-	return "(" + e.Left.String() + " " + binarySymbols[e.Op] + " " + e.Right.String() + ")"
+func (e *Binary) writeTo(b *strings.Builder) {
+	b.WriteString("(")
+	writeExpr(b, e.Left)
+	b.WriteString(" " + binarySymbols[e.Op] + " ")
+	writeExpr(b, e.Right)
+	b.WriteString(")")
 }
 
-func (e *Unary) String() string {
+func (e *Unary) writeTo(b *strings.Builder) {
 	switch e.Op {
 	case OpNot:
-		return "~" + e.X.String()
+		b.WriteString("~")
+		writeExpr(b, e.X)
 	case OpNeg:
-		return "-" + e.X.String()
+		b.WriteString("-")
+		writeExpr(b, e.X)
 	default:
-		return e.X.String() + "." + string(e.Op) + "()"
+		writeExpr(b, e.X)
+		b.WriteString("." + string(e.Op) + "()")
 	}
 }
 
-func (e *Alias) String() string { return e.X.String() + ".alias(" + strconv.Quote(e.Name) + ")" }
+func (e *Alias) writeTo(b *strings.Builder) {
+	writeExpr(b, e.X)
+	b.WriteString(".alias(" + strconv.Quote(e.Name) + ")")
+}
 
-func (e *Cast) String() string {
+func (e *Cast) writeTo(b *strings.Builder) {
+	writeExpr(b, e.X)
 	if e.To == nil {
-		return e.X.String() + ".cast(?)"
+		b.WriteString(".cast(?)")
+		return
 	}
-	return e.X.String() + ".cast(" + dtypeName(e.To) + ")"
+	b.WriteString(".cast(" + dtypeName(e.To) + ")")
 }
 
 // OutputName is the name a column computed by e gets: the alias if any, else

@@ -2,7 +2,6 @@ package lazy
 
 import (
 	"fmt"
-	"strings"
 )
 
 // commonSubexpr computes an expression that a projection or an aggregation
@@ -44,11 +43,12 @@ func (r commonSubexpr) Apply(p Plan) Plan {
 
 func (commonSubexpr) aggregate(n *Aggregate) Plan {
 	// The same aggregate under two names: compute it once.
-	seen := map[string]string{}
+	keys := newExprKeys()
+	seen := map[int]string{}
 	var aggs []Expr
 	copies := map[string]string{} // output name -> name of the one computed
 	for _, a := range n.Aggregates {
-		k := exprKey(StripAlias(a))
+		k := keys.id(StripAlias(a))
 		if first, dup := seen[k]; dup {
 			copies[OutputName(a)] = first
 			continue
@@ -92,11 +92,13 @@ func (commonSubexpr) aggregate(n *Aggregate) Plan {
 // input that also computes them as temporary columns, with exprs reading
 // those columns. ok is false when nothing repeats.
 func shareSubexprs(input Plan, exprs []Expr, insideAggs bool) (Plan, []Expr, bool) {
-	counts := map[string]int{}
+	keys := newExprKeys()
+	sharable := newSharability().sharable
+	counts := map[int]int{}
 	var visit func(e Expr, counting bool)
 	visit = func(e Expr, counting bool) {
 		if counting && sharable(e) {
-			counts[exprKey(e)]++
+			counts[keys.id(e)]++
 		}
 		for _, c := range e.Children() {
 			visit(c, counting || (insideAggs && isAgg(e)))
@@ -109,7 +111,7 @@ func shareSubexprs(input Plan, exprs []Expr, insideAggs bool) (Plan, []Expr, boo
 		visit(e, !insideAggs)
 	}
 	// Replace the largest repeated subexpressions, outermost first.
-	names := map[string]string{}
+	names := map[int]string{}
 	var cols []Expr
 	reserved := map[string]bool{}
 	for _, e := range exprs {
@@ -118,8 +120,8 @@ func shareSubexprs(input Plan, exprs []Expr, insideAggs bool) (Plan, []Expr, boo
 	taken := func(s string) bool { return reserved[s] || len(input.Schema().FieldIndices(s)) > 0 }
 	var rewrite func(e Expr, inside bool) Expr
 	rewrite = func(e Expr, inside bool) Expr {
-		if inside && sharable(e) && counts[exprKey(e)] > 1 {
-			k := exprKey(e)
+		if inside && sharable(e) && counts[keys.id(e)] > 1 {
+			k := keys.id(e)
 			name, ok := names[k]
 			if !ok {
 				for i := len(names); ; i++ {
@@ -175,9 +177,43 @@ func shareSubexprs(input Plan, exprs []Expr, insideAggs bool) (Plan, []Expr, boo
 	return below, out, true
 }
 
+// sharability answers sharable for every node of some expressions,
+// remembering what it learnt of each subtree (whether it holds an aggregate
+// or a window, whether it reads a column), so that asking at every node is
+// linear in the size of the trees rather than walking each subtree again.
+type sharability struct {
+	facts map[Expr]subtreeFacts
+}
+
+type subtreeFacts struct{ aggOrWindow, readsColumn bool }
+
+func newSharability() *sharability { return &sharability{facts: map[Expr]subtreeFacts{}} }
+
+func (s *sharability) of(e Expr) subtreeFacts {
+	if f, ok := s.facts[e]; ok {
+		return f
+	}
+	var f subtreeFacts
+	switch x := e.(type) {
+	case *Agg, *Window:
+		f.aggOrWindow = true
+	case *Call:
+		f.aggOrWindow = IsWindowFunction(x.Name)
+	case *Column:
+		f.readsColumn = true
+	}
+	for _, c := range e.Children() {
+		cf := s.of(c)
+		f.aggOrWindow = f.aggOrWindow || cf.aggOrWindow
+		f.readsColumn = f.readsColumn || cf.readsColumn
+	}
+	s.facts[e] = f
+	return f
+}
+
 // sharable reports whether e does work worth computing once and is
 // evaluated row by row.
-func sharable(e Expr) bool {
+func (s *sharability) sharable(e Expr) bool {
 	switch x := e.(type) {
 	case *Binary, *Unary, *Cast:
 	case *Call:
@@ -187,22 +223,11 @@ func sharable(e Expr) bool {
 	default:
 		return false
 	}
-	if ContainsAgg(e) || containsWindow(e) {
-		return false
-	}
-	return len(ColumnsUsed(e)) > 0
+	f := s.of(e)
+	return !f.aggOrWindow && f.readsColumn
 }
 
 func isAgg(e Expr) bool {
 	_, ok := e.(*Agg)
 	return ok
-}
-
-// exprKey identifies an expression by its text and the types of its nodes.
-func exprKey(e Expr) string {
-	var b strings.Builder
-	b.WriteString(e.String())
-	b.WriteByte('|')
-	writeExprTypes(&b, e)
-	return b.String()
 }

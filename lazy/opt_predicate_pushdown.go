@@ -123,10 +123,11 @@ func wrapFilter(p Plan, preds []Expr) Plan {
 
 // distinctPreds drops conjuncts that repeat an earlier one.
 func distinctPreds(preds []Expr) []Expr {
-	seen := map[string]bool{}
+	keys := newExprKeys()
+	seen := map[int]bool{}
 	out := preds[:0:0]
 	for _, p := range preds {
-		if k := exprKey(p); !seen[k] {
+		if k := keys.id(p); !seen[k] {
 			seen[k] = true
 			out = append(out, p)
 		}

@@ -26,14 +26,18 @@ func SortExprs(keys []SortKey) []Expr {
 
 func (k SortKey) String() string {
 	var b strings.Builder
-	b.WriteString(k.Expr.String())
+	k.writeTo(&b)
+	return b.String()
+}
+
+func (k SortKey) writeTo(b *strings.Builder) {
+	writeExpr(b, k.Expr)
 	if k.Descending {
 		b.WriteString(" DESC")
 	}
 	if k.NullsLast {
 		b.WriteString(" NULLS LAST")
 	}
-	return b.String()
 }
 
 // Sort orders its input by the keys, stably (rows that tie keep their

@@ -1,7 +1,6 @@
 package lazy
 
 import (
-	"encoding/json"
 	"sync"
 
 	"github.com/alopexdb/alopex/core"
@@ -39,19 +38,9 @@ func CompileSQL(query string, tables map[string]Plan, params []Expr, opener Open
 	return c(query, tables, params, opener)
 }
 
-type jsonSQLNode struct {
-	Query  string                     `json:"query"`
-	Params []json.RawMessage          `json:"params"`
-	Tables map[string]json.RawMessage `json:"tables"`
-}
-
 // sql decodes {"kind": "sql", "query": text, "params": [lit expr],
 // "tables": {name: node}} and compiles it with the registered SQL front end.
-func (d *decoder) sql(raw json.RawMessage) (Plan, error) {
-	var n jsonSQLNode
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return nil, malformed("%v", err)
-	}
+func (d *decoder) sql(n *jsonNode) (Plan, error) {
 	tables := make(map[string]Plan, len(n.Tables))
 	for name, t := range n.Tables {
 		p, err := d.node(t)

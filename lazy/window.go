@@ -41,20 +41,29 @@ func (e *Window) WithChildren(ch []Expr) Expr {
 	return &c
 }
 
-func (e *Window) String() string {
-	parts := make([]string, len(e.PartitionBy))
+func (e *Window) String() string { return exprString(e) }
+
+func (e *Window) writeTo(b *strings.Builder) {
+	writeExpr(b, e.X)
+	b.WriteString(".over([")
 	for i, p := range e.PartitionBy {
-		parts[i] = p.String()
-	}
-	s := e.X.String() + ".over([" + strings.Join(parts, ", ") + "]"
-	if len(e.OrderBy) > 0 {
-		keys := make([]string, len(e.OrderBy))
-		for i, k := range e.OrderBy {
-			keys[i] = k.String()
+		if i > 0 {
+			b.WriteString(", ")
 		}
-		s += ", order_by=[" + strings.Join(keys, ", ") + "]"
+		writeExpr(b, p)
 	}
-	return s + ")"
+	b.WriteString("]")
+	if len(e.OrderBy) > 0 {
+		b.WriteString(", order_by=[")
+		for i, k := range e.OrderBy {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			k.writeTo(b)
+		}
+		b.WriteString("]")
+	}
+	b.WriteString(")")
 }
 
 // windowFuncs are the functions that need their rows in order: they are

@@ -49,7 +49,17 @@ func Compile(query string, tables map[string]lazy.Plan, params []lazy.Expr, open
 	if err != nil {
 		return nil, err
 	}
-	return rel.output()
+	out, err := rel.output()
+	if err != nil {
+		return nil, err
+	}
+	// The translation may nest deeper than the text did (a CASE is a chain
+	// of when-calls, MOD a few operators): hold the plan to the limits the
+	// decoded DataFrame plans meet.
+	if err := lazy.CheckDepth(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func stmtKind(s ast.StmtNode) string {

@@ -2,6 +2,8 @@ package sqlexec_test
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
@@ -65,6 +67,9 @@ func ddSources() ([]lazy.Source, map[string]lazy.Plan) {
 func TestDataDriven(t *testing.T) {
 	srcs, tables := ddSources()
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		if strings.HasPrefix(path, filepath.Join("testdata", "fuzz")) {
+			t.Skip("fuzz seed corpus, not a data-driven file")
+		}
 		var lastSQL string
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			switch d.Cmd {

@@ -469,13 +469,10 @@ func nullIfZero(d, e lazy.Expr) lazy.Expr {
 	return when(e, bin(lazy.OpEq, d, dyn(0)), nullLit())
 }
 
-// mysqlMod is MySQL's MOD: the remainder has the sign of the dividend
-// (Polars' has the divisor's), and MOD by zero is null.
+// mysqlMod is MySQL's MOD: the truncated remainder, with the sign of the
+// dividend (Polars' % has the divisor's), and MOD by zero is null.
 func mysqlMod(l, r lazy.Expr) lazy.Expr {
-	m := bin(lazy.OpMod, l, r)
-	signsDiffer := bin(lazy.OpNotEq, bin(lazy.OpLt, l, dyn(0)), bin(lazy.OpLt, r, dyn(0)))
-	fix := bin(lazy.OpAnd, bin(lazy.OpNotEq, m, dyn(0)), signsDiffer)
-	return nullIfZero(r, when(m, fix, bin(lazy.OpSub, m, r)))
+	return nullIfZero(r, bin(lazy.OpRem, l, r))
 }
 
 func (t *translator) inList(x *ast.PatternInExpr) (lazy.Expr, error) {
@@ -487,37 +484,49 @@ func (t *translator) inList(x *ast.PatternInExpr) (lazy.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A list of non-null constants is one is_in; anything else is the OR of
-	// equalities, which gives SQL's null semantics (x IN (1, NULL) is null
-	// when x is not 1).
-	values := make([]any, 0, len(items))
+	// The non-null constants are one is_in (a hash-set probe, linear in
+	// the list); any other item is an equality. They are OR-ed, with SQL's
+	// null semantics: x IN (1, NULL) is null when x is not 1, and the OR
+	// of x = NULL gives exactly that.
+	var values []any
+	var terms []lazy.Expr
+	nullItem := false
 	for _, it := range items {
 		lit, ok := it.(*lazy.Literal)
-		if !ok || lit.Value == nil || lit.Type != nil && lit.Type.ID() == arrow.DATE32 {
-			values = nil
-			break
+		switch {
+		case ok && lit.Value == nil:
+			nullItem = true
+		case ok && (lit.Type == nil || lit.Type.ID() != arrow.DATE32):
+			values = append(values, lit.Value)
+		default:
+			terms = append(terms, bin(lazy.OpEq, v, it))
 		}
-		values = append(values, lit.Value)
 	}
-	var out lazy.Expr
-	if values != nil && len(values) == len(items) {
-		out = call("is_in", map[string]any{"values": values}, v)
+	if nullItem {
+		terms = append(terms, bin(lazy.OpEq, v, nullLit()))
+	}
+	if values != nil {
+		in := call("is_in", map[string]any{"values": values}, v)
 		// is_in is false for a null input; SQL says null.
-		out = when(out, &lazy.Unary{Op: lazy.OpIsNull, X: v}, &lazy.Literal{Value: nil, Type: arrow.FixedWidthTypes.Boolean})
-	} else {
-		for _, it := range items {
-			eq := bin(lazy.OpEq, v, it)
-			if out == nil {
-				out = eq
-			} else {
-				out = bin(lazy.OpOr, out, eq)
-			}
-		}
+		in = when(in, &lazy.Unary{Op: lazy.OpIsNull, X: v}, &lazy.Literal{Value: nil, Type: arrow.FixedWidthTypes.Boolean})
+		terms = append([]lazy.Expr{in}, terms...)
 	}
+	out := balancedOr(terms)
 	if x.Not {
 		out = not(out)
 	}
 	return out, nil
+}
+
+// balancedOr is the OR of terms as a balanced tree: its depth grows with
+// the logarithm of the number of terms, where a chain would be as deep as
+// the list is long.
+func balancedOr(terms []lazy.Expr) lazy.Expr {
+	if len(terms) == 1 {
+		return terms[0]
+	}
+	mid := len(terms) / 2
+	return bin(lazy.OpOr, balancedOr(terms[:mid]), balancedOr(terms[mid:]))
 }
 
 func (t *translator) caseExpr(x *ast.CaseExpr) (lazy.Expr, error) {

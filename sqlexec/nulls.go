@@ -28,7 +28,7 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		return b.nonNull(p, x.X)
 	case *lazy.Binary:
 		switch x.Op {
-		case lazy.OpTrueDiv, lazy.OpFloorDiv, lazy.OpMod:
+		case lazy.OpTrueDiv, lazy.OpFloorDiv, lazy.OpMod, lazy.OpRem:
 			return false
 		}
 		return b.nonNull(p, x.Left) && b.nonNull(p, x.Right)

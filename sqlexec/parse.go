@@ -34,6 +34,9 @@ type parsed struct {
 
 // parse parses one SQL statement.
 func parse(query string) (*parsed, error) {
+	if err := checkParens(query); err != nil {
+		return nil, err
+	}
 	text, funcs, err := rewriteTableFuncs(query)
 	if err != nil {
 		return nil, err
@@ -42,9 +45,7 @@ func parse(query string) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := parsers.Get().(*parser.Parser)
-	defer parsers.Put(p)
-	stmts, _, err := p.ParseSQL(text)
+	stmts, err := parseText(text)
 	if err != nil {
 		return nil, syntaxError(query, text, edits, err)
 	}
@@ -56,7 +57,28 @@ func parse(query string) (*parsed, error) {
 	default:
 		return nil, core.Errorf(core.KindNotSupported, "the SQL text holds %d statements; run one at a time", len(stmts))
 	}
+	if err := checkStmtDepth(stmts[0]); err != nil {
+		return nil, err
+	}
 	return &parsed{stmt: stmts[0], funcs: funcs}, nil
+}
+
+// parseText runs a pooled TiDB parser over text. The parser panics on some
+// inputs (a numeric literal of more than 65 digits, beyond the decimal type
+// of its test driver): that is a syntax error here, and the parser, whose
+// state is then unknown, is not returned to the pool. syntaxError makes
+// the error a SQLSyntaxError.
+func parseText(text string) (stmts []ast.StmtNode, err error) {
+	p := parsers.Get().(*parser.Parser)
+	defer func() {
+		if r := recover(); r != nil {
+			stmts = nil
+			err = fmt.Errorf("the parser cannot read this text (%v); numeric literals may have at most 65 digits", r)
+		}
+		parsers.Put(p)
+	}()
+	stmts, _, err = p.ParseSQL(text)
+	return stmts, err
 }
 
 var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)

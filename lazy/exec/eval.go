@@ -102,6 +102,7 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 var arithOps = map[lazy.BinaryOp]kernels.ArithOp{
 	lazy.OpAdd: kernels.Add, lazy.OpSub: kernels.Sub, lazy.OpMul: kernels.Mul,
 	lazy.OpTrueDiv: kernels.Div, lazy.OpFloorDiv: kernels.FloorDiv, lazy.OpMod: kernels.Mod,
+	lazy.OpRem: kernels.Rem,
 }
 
 var cmpOps = map[lazy.BinaryOp]kernels.CmpOp{

@@ -349,12 +349,15 @@ func evalIsIn(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (
 	t := x.DataType()
 	switch {
 	case core.IsString(t):
-		set := map[string]bool{}
-		for _, v := range vals {
-			if s, ok := v.(string); ok {
-				set[s] = true
+		set := isInSet(c, func() map[string]bool {
+			set := make(map[string]bool, len(vals))
+			for _, v := range vals {
+				if s, ok := v.(string); ok {
+					set[s] = true
+				}
 			}
-		}
+			return set
+		})
 		at := kernels.StringAt(x)
 		for i := range n {
 			if x.IsNull(i) {
@@ -364,17 +367,20 @@ func evalIsIn(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (
 			}
 		}
 	case core.IsNumeric(t) || t.ID() == arrow.BOOL || intKeyable(t):
-		set := map[float64]bool{}
-		for _, v := range vals {
-			switch y := v.(type) {
-			case bool:
-				set[float64(b2i(y))] = true
-			default:
-				if f, ok := scalarFloat(v); ok {
-					set[f] = true
+		set := isInSet(c, func() map[float64]bool {
+			set := make(map[float64]bool, len(vals))
+			for _, v := range vals {
+				switch y := v.(type) {
+				case bool:
+					set[float64(b2i(y))] = true
+				default:
+					if f, ok := scalarFloat(v); ok {
+						set[f] = true
+					}
 				}
 			}
-		}
+			return set
+		})
 		var get func(int) float64
 		if intKeyable(t) && !core.IsNumeric(t) {
 			iv := intKeys(x, nil)

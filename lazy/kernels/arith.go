@@ -2,6 +2,7 @@ package kernels
 
 import (
 	"math"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -15,6 +16,8 @@ type ArithOp int
 // casts integers to Float64 first). FloorDiv and Mod follow Python: the
 // quotient rounds toward negative infinity and the remainder takes the sign
 // of the divisor; an integer division by zero gives null, as in Polars.
+// Rem is the truncated remainder (C's fmod, SQL's MOD): it takes the sign
+// of the dividend. Remainders are exact at any magnitude.
 const (
 	Add ArithOp = iota
 	Sub
@@ -22,6 +25,7 @@ const (
 	Div
 	FloorDiv
 	Mod
+	Rem
 )
 
 // Arith applies op to two operands of the same numeric type over n rows.
@@ -189,14 +193,42 @@ func arithFloat[T Float](mem memory.Allocator, op ArithOp, a, b Value, n int) (a
 		for i := range out {
 			out[i] = pyModFloat(at(av, as, i), at(bv, bs, i))
 		}
+	case Rem:
+		for i := range out {
+			out[i] = T(math.Mod(float64(at(av, as, i)), float64(at(bv, bs, i))))
+		}
 	}
 	return makeArray(a.Type, n, validity, buf), nil
 }
 
-// pyModFloat is Polars' float remainder, x - y*floor(x/y): it takes the
-// divisor's sign, and is NaN for a zero or infinite divisor.
+// pyModFloat is Polars' float remainder x - y*floor(x/y): the divisor's
+// sign, NaN for a zero or infinite divisor. Polars evaluates the formula as
+// written, in the operands' precision; so do we while the quotient is an
+// exact integer of that precision (below 2^24 for Float32, 2^53 for
+// Float64), which keeps results bit for bit Polars'. Beyond, the formula
+// loses every digit (1e17 % 0.3 gave -16.0): there the remainder is
+// math.Mod's exact one (the dividend's sign) moved into the divisor's.
 func pyModFloat[T Float](x, y T) T {
-	return x - y*T(math.Floor(float64(x/y)))
+	q := math.Floor(float64(x / y))
+	limit := float64(1 << 53)
+	if unsafe.Sizeof(x) == 4 {
+		limit = 1 << 24
+	}
+	if math.Abs(q) < limit {
+		return x - y*T(q)
+	}
+	fx, fy := float64(x), float64(y)
+	if math.IsInf(fy, 0) {
+		return T(math.NaN())
+	}
+	r := math.Mod(fx, fy)
+	if r == 0 {
+		return 0
+	}
+	if (r < 0) != (fy < 0) {
+		r += fy
+	}
+	return T(r)
 }
 
 func arithInt[T Int](mem memory.Allocator, op ArithOp, a, b Value, n int) (arrow.Array, error) {
@@ -212,7 +244,7 @@ func arithInt[T Int](mem memory.Allocator, op ArithOp, a, b Value, n int) (arrow
 			validity.Release()
 		}
 		return nil, typeErr("integer true division", a.Type)
-	case FloorDiv, Mod:
+	case FloorDiv, Mod, Rem:
 		// Rows dividing by zero become null.
 		var zero bool
 		for i := range out {
@@ -233,10 +265,13 @@ func arithInt[T Int](mem memory.Allocator, op ArithOp, a, b Value, n int) (arrow
 				out[i] = 0
 				continue
 			}
-			if op == FloorDiv {
+			switch op {
+			case FloorDiv:
 				out[i] = floorDivInt(x, y)
-			} else {
+			case Mod:
 				out[i] = floorModInt(x, y)
+			default:
+				out[i] = remInt(x, y)
 			}
 		}
 		_ = zero
@@ -261,6 +296,9 @@ func floorModInt[T Int](x, y T) T {
 	}
 	return r
 }
+
+// remInt is the truncated remainder; MinInt % -1 is 0 in Go, as in SQL.
+func remInt[T Int](x, y T) T { return x % y }
 
 // Negate returns -a for a numeric array.
 func Negate(mem memory.Allocator, a arrow.Array) (arrow.Array, error) {

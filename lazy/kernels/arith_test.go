@@ -12,7 +12,7 @@ import (
 )
 
 var arithNames = map[kernels.ArithOp]string{
-	kernels.Add: "+", kernels.Sub: "-", kernels.Mul: "*", kernels.Div: "/", kernels.FloorDiv: "//", kernels.Mod: "%",
+	kernels.Add: "+", kernels.Sub: "-", kernels.Mul: "*", kernels.Div: "/", kernels.FloorDiv: "//", kernels.Mod: "%", kernels.Rem: "rem",
 }
 
 // intSpec describes an integer type for the big.Int reference below.

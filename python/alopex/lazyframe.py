@@ -8,6 +8,7 @@ executed in parallel.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -273,30 +274,24 @@ class LazyFrame:
         sources: list[Any] = []
         index: dict[int, int] = {}
 
-        def enc(node: Any) -> Any:
-            if isinstance(node, dict):
-                if node.get("kind") == "scan" and not isinstance(node.get("source"), int):
-                    frame = node["source"]
-                    i = index.setdefault(id(frame), len(sources))
-                    if i == len(sources):
-                        sources.append(frame)
-                    attached = getattr(frame, "_vector_indexes", None)
-                    if attached:  # DataFrame.with_vector_index: the indexes travel as sources too
-                        refs = []
-                        for column, vi in attached.items():
-                            j = index.setdefault(id(vi), len(sources))
-                            if j == len(sources):
-                                sources.append(vi)
-                            refs.append({"column": column, "source": j})
-                        return {"kind": "scan", "source": i, "vector_indexes": refs}
-                    return {"kind": "scan", "source": i}
-                return {k: enc(v) for k, v in node.items()}
-            if isinstance(node, list):
-                return [enc(v) for v in node]
-            return node
+        def scan(node: dict[str, Any]) -> dict[str, Any]:
+            frame = node["source"]
+            i = index.setdefault(id(frame), len(sources))
+            if i == len(sources):
+                sources.append(frame)
+            attached = getattr(frame, "_vector_indexes", None)
+            if attached:  # DataFrame.with_vector_index: the indexes travel as sources too
+                refs = []
+                for column, vi in attached.items():
+                    j = index.setdefault(id(vi), len(sources))
+                    if j == len(sources):
+                        sources.append(vi)
+                    refs.append({"column": column, "source": j})
+                return {"kind": "scan", "source": i, "vector_indexes": refs}
+            return {"kind": "scan", "source": i}
 
-        body = {"version": PLAN_VERSION, "plan": enc(self._plan)}
-        return json.dumps(body, allow_nan=False).encode(), sources
+        body = '{"version": %d, "plan": %s}' % (PLAN_VERSION, _encode_plan(self._plan, scan))
+        return body.encode(), sources
 
     def collect(self) -> "DataFrame":
         """Run the plan and return the result as a DataFrame.
@@ -401,3 +396,57 @@ class LazyGroupBy:
     def last(self) -> LazyFrame: return self._all("last")
     def median(self) -> LazyFrame: return self._all("median")
     def n_unique(self) -> LazyFrame: return self._all("n_unique")
+
+
+_dumps = functools.partial(json.dumps, allow_nan=False)
+
+
+def _is_container(x: Any) -> bool:
+    return isinstance(x, (dict, list))
+
+
+def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) -> str:
+    """The JSON text of a plan tree, scan nodes of frames replaced by scan(node).
+
+    Iterative, with an explicit stack: a plan of thousands of chained steps
+    or an expression thousands of operators deep is as deep a tree, which
+    recursion (and ``json.dumps``, recursive in C) cannot walk within
+    Python's recursion limit. The engine rejects plans beyond its documented
+    depth limits (docs/plan-format.md) with an InvalidInputError. Leaves and
+    lists of scalars (an ``is_in`` list of a million values) go to
+    ``json.dumps`` whole.
+    """
+    out: list[str] = []
+    # Items are (True, text to emit) or (False, value to encode).
+    stack: list[tuple[bool, Any]] = [(False, root)]
+    while stack:
+        is_text, x = stack.pop()
+        if is_text:
+            out.append(x)
+            continue
+        if isinstance(x, dict):
+            if x.get("kind") == "scan" and not isinstance(x.get("source"), int):
+                x = scan(x)
+            if not any(_is_container(v) for v in x.values()):
+                out.append(_dumps(x))
+                continue
+            out.append("{")
+            stack.append((True, "}"))
+            items = list(x.items())
+            for i in range(len(items) - 1, -1, -1):
+                k, v = items[i]
+                stack.append((False, v))
+                stack.append((True, ("," if i else "") + _dumps(str(k)) + ":"))
+        elif isinstance(x, list):
+            if not any(_is_container(v) for v in x):
+                out.append(_dumps(x))
+                continue
+            out.append("[")
+            stack.append((True, "]"))
+            for i in range(len(x) - 1, -1, -1):
+                stack.append((False, x[i]))
+                if i:
+                    stack.append((True, ","))
+        else:
+            out.append(_dumps(x))
+    return "".join(out)

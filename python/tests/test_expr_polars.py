@@ -33,10 +33,51 @@ from conftest import (  # noqa: E402
 SMALL = 300
 LARGE = 4 * 65_536 + 3  # > 200,000 rows: four full morsels and a ragged fifth
 
+def _exact_where_polars_is_not(x: np.ndarray, y: np.ndarray, r: np.ndarray, f32: bool) -> np.ndarray:
+    """Polars' float remainders r, except where its formula x - y*floor(x/y)
+    loses every digit (the quotient beyond 2^53, 2^24 in Float32: Polars
+    gives 1e17 % 0.3 = -16.0): there the exact remainder in the divisor's
+    sign, which alopex computes (issue 10; lazy/kernels/arith.go)."""
+    ft = np.float32 if f32 else np.float64
+    x, y = x.astype(ft), y.astype(ft)
+    with np.errstate(all="ignore"):
+        q = np.floor(x / y)
+        large = ~(np.abs(q) < (2.0**24 if f32 else 2.0**53)) & np.isfinite(x) & (y != 0) & ~np.isinf(y) & ~np.isnan(y)
+        exact = np.fmod(x.astype(np.float64), y.astype(np.float64))
+        move = (exact != 0) & ((exact < 0) != (y < 0))
+        exact = np.where(move, exact + y, exact)
+        exact = np.where(exact == 0, 0.0, exact)
+    return np.where(large, exact.astype(ft), r)
+
+
+def _mod(a, b):
+    """a % b; with Polars operands, float remainders exact where Polars' are not."""
+    if not (isinstance(a, pl.Expr) or isinstance(b, pl.Expr)):
+        return a % b
+    ea = a if isinstance(a, pl.Expr) else pl.lit(a)
+    eb = b if isinstance(b, pl.Expr) else pl.lit(b)
+
+    def fix(s: pl.Series) -> pl.Series:
+        r = s.struct.field("r")
+        if r.dtype not in (pl.Float32, pl.Float64):
+            return r
+        x = s.struct.field("x").cast(pl.Float64).to_numpy()
+        y = s.struct.field("y").cast(pl.Float64).to_numpy()
+        fixed = _exact_where_polars_is_not(x, y, r.to_numpy(), r.dtype == pl.Float32)
+        return pl.Series(r.name, fixed, dtype=r.dtype).set(r.is_null(), None) if r.null_count() else \
+            pl.Series(r.name, fixed, dtype=r.dtype)
+
+    r = a % b
+    return pl.struct(r.alias("r"), ea.alias("x"), eb.alias("y")).map_batches(fix).alias(r.meta.output_name())
+
+
 ARITH = {
     "+": operator.add, "-": operator.sub, "*": operator.mul,
     "/": operator.truediv, "//": operator.floordiv, "%": operator.mod,
 }
+# ARITH where an operand is a float: float % compared with exact remainders
+# where Polars' lose their digits.
+FLOAT_ARITH = {**ARITH, "%": _mod}
 COMPARE = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt,
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -56,12 +97,9 @@ def _p(*values, reason: str | None = None, id: str | None = None):  # noqa: A002
 # Polars widens a signed integer op UInt64 to Int128, which alopex does not have: alopex raises
 # NotSupportedError ("needs a 128-bit integer result", cast one side first) instead of guessing.
 INT128_OPS = {"+", "-", "*", "//", "%"}
-# Polars' vectorized kernel evaluates col % float_literal as x - y * floor(x * (1 / y)); where
-# |x / y| > 2**53 the reciprocal's rounding changes floor() and the result by multiples of y.
-# (Polars itself is not consistent there: a 1-row frame gives the exact a - b*floor(a/b).)
-FLOAT_MOD_LIT_REASON = ("huge Int64/UInt64 column % float literal (|x/y| > 2**53): Polars floors x * (1/y) for 2+ rows, "
-                        "alopex x / y, so results differ by multiples of y (6695195871558884546 % 2.5: Polars -1024.0 "
-                        "with 2+ rows but 1024.0 with 1 row; alopex 1024.0)")
+# Polars' vectorized kernel evaluates col % float_literal as x - y * floor(x * (1 / y)), which
+# loses every digit where |x / y| > 2**53; FLOAT_ARITH compares those rows with the exact
+# remainder alopex computes instead (issue 10).
 # Polars evaluates col / literal as col * (1 / literal), so quotients differ by one ulp from an
 # exactly rounded division; that is not considered a bug, the comparison allows that ulp.
 F64_ULP = 5e-16
@@ -94,7 +132,7 @@ def _arith_pairs():
 
 @pytest.mark.parametrize(("op", "lt", "rt"), list(_arith_pairs()))
 def test_arith_column_pairs(assert_matches_polars, op, lt, rt):
-    f = ARITH[op]
+    f = FLOAT_ARITH[op] if "f" in lt + rt else ARITH[op]
 
     def build(m, df):
         return df.select(f(m.col(f"a_{lt}"), m.col(f"b_{rt}")))
@@ -133,24 +171,17 @@ def _np_type(tag: str) -> type:
             "u32": np.uint32, "u64": np.uint64, "f32": np.float32, "f64": np.float64}[tag]
 
 
-def _lit_reason(op: str, tag: str, value, side: str) -> str | None:
-    if op == "%" and tag in ("i64", "u64") and isinstance(value, float) and side == "right":
-        return FLOAT_MOD_LIT_REASON
-    return None
-
-
 def _arith_literal_cases():
     for op in ARITH:
         for tag in NUMERIC_TAGS:
             for value in LITERALS:
                 for side in ("right", "left"):
-                    yield _p(op, tag, value, side, reason=_lit_reason(op, tag, value, side),
-                             id=f"{tag}{op}{value}-{side}")
+                    yield _p(op, tag, value, side, id=f"{tag}{op}{value}-{side}")
 
 
 @pytest.mark.parametrize(("op", "tag", "value", "side"), list(_arith_literal_cases()))
 def test_arith_literal(assert_matches_polars, op, tag, value, side):
-    f = ARITH[op]
+    f = FLOAT_ARITH[op] if tag.startswith("f") or isinstance(value, float) else ARITH[op]
 
     def build(m, df):
         c = m.col(f"a_{tag}")
@@ -247,7 +278,7 @@ def test_float_special_values_cross_product(assert_matches_polars, op, dtype):
     ys = [y for _ in SPECIAL_FLOATS for y in SPECIAL_FLOATS]
     t = pa.float32() if dtype == "f32" else pa.float64()
     table = pa.table({"x": pa.array(xs, t), "y": pa.array(ys, t)})
-    f = ARITH[op]
+    f = FLOAT_ARITH[op]
     assert_matches_polars(lambda m, df: df.select(f(m.col("x"), m.col("y"))), table=table)
 
 
