@@ -154,6 +154,9 @@ func (d *decoder) node(raw json.RawMessage) (Plan, error) {
 	if n.Kind == "sql" {
 		return d.sql(raw)
 	}
+	if n.Kind == "table" {
+		return d.table(n)
+	}
 	if n.Kind == "scan" {
 		if n.Source == nil {
 			return nil, malformed("scan without a source")
