@@ -96,3 +96,19 @@ func eq(t testing.TB, got, want []string) {
 		t.Fatalf("rows\n got %q\nwant %q", got, want)
 	}
 }
+
+var (
+	arrowInt8 = arrow.PrimitiveTypes.Int8
+	dec52     = &arrow.Decimal128Type{Precision: 5, Scale: 2}
+	arrowList = arrow.ListOf(arrow.PrimitiveTypes.Int64)
+)
+
+// parseSchema reads a one-column schema "name:type" with a few type names.
+func parseSchema(s string) *arrow.Schema {
+	types := map[string]arrow.DataType{
+		"int64": arrow.PrimitiveTypes.Int64, "float64": arrow.PrimitiveTypes.Float64, "string": arrow.BinaryTypes.String,
+		"decimal(10,3)": &arrow.Decimal128Type{Precision: 10, Scale: 3}, "list": arrow.ListOf(arrow.PrimitiveTypes.Float64),
+	}
+	name, typ, _ := strings.Cut(s, ":")
+	return schemaOf(field(name, types[typ]))
+}

@@ -132,7 +132,7 @@ func (t *Txn) putIndexEntries(d *TableDesc, vals []datum, pk []byte) error {
 		k, unique := d.indexKey(ix, vals, pk)
 		var v []byte
 		if unique {
-			v = pk
+			v = bytes.Clone(pk) // pk may alias the caller's reused key buffer
 		}
 		if err := t.put(k, v); err != nil {
 			return err
