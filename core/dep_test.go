@@ -26,7 +26,7 @@ var layering = map[string][]string{
 	"lazy/exec":    {"core", "vector", "lazy", "lazy/kernels"},
 	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
 	"storage":      {"core"},
-	"sqlexec":      {"core", "vector", "lazy", "dataframe", "storage"},
+	"sqlexec":      {"core", "vector", "lazy", "lazy/exec", "lazy/kernels", "dataframe", "storage"},
 	"capi":         {"*"},
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 
 from . import _ffi
+from .database import Database, Transaction, connect
 from .datatypes import (
     Binary,
     Boolean,
@@ -36,6 +37,8 @@ from .exceptions import (
     AlopexError,
     ColumnNotFoundError,
     ComputeError,
+    ConstraintError,
+    DatabaseLockedError,
     InternalError,
     InvalidInputError,
     NotSupportedError,
@@ -106,5 +109,6 @@ __all__ = [
     "Datetime", "Duration",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
-    "TransactionConflictError",
+    "TransactionConflictError", "ConstraintError", "DatabaseLockedError",
+    "connect", "Database", "Transaction",
 ]

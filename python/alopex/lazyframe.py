@@ -279,6 +279,13 @@ class LazyFrame:
                             refs.append({"column": column, "source": j})
                         return {"kind": "scan", "source": i, "vector_indexes": refs}
                     return {"kind": "scan", "source": i}
+                if node.get("kind") == "table" and not isinstance(node.get("source"), int):
+                    # a stored table: the database session travels as a source
+                    session = node["source"]
+                    i = index.setdefault(id(session), len(sources))
+                    if i == len(sources):
+                        sources.append(session)
+                    return {"kind": "table", "source": i, "name": node["name"]}
                 return {k: enc(v) for k, v in node.items()}
             if isinstance(node, list):
                 return [enc(v) for v in node]
