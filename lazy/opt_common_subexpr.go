@@ -34,6 +34,7 @@ func (r commonSubexpr) Apply(p Plan) Plan {
 		if err != nil {
 			return n
 		}
+		np.PerRow = n.PerRow
 		return np
 	case *Aggregate:
 		return r.aggregate(n)

@@ -35,7 +35,7 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 			inNeed.addAll(ColumnsUsed(e))
 		}
 		input := r.prune(n.Input, inNeed)
-		np := &Project{Input: n.Input, Exprs: kept}
+		np := &Project{Input: n.Input, Exprs: kept, PerRow: n.PerRow}
 		np = np.WithExprs(kept)
 		np.Input = input
 		if isIdentity(np) {

@@ -130,8 +130,12 @@ func (f *Filter) WithChildren(ch []Plan) Plan {
 
 // Project computes one output column per expression, named by OutputName.
 type Project struct {
-	Input  Plan
-	Exprs  []Expr
+	Input Plan
+	Exprs []Expr
+	// PerRow gives SQL's meaning to values that read no column: one row per
+	// input row (SELECT 1 FROM t WHERE …), where the DataFrame API's select
+	// gives one row whatever its input, as Polars does.
+	PerRow bool
 	schema *arrow.Schema
 }
 
@@ -287,6 +291,7 @@ func (p *Project) WithExprs(exprs []Expr) *Project {
 	if err != nil {
 		panic(err) // callers only drop or reorder expressions of a valid Project
 	}
+	np.PerRow = p.PerRow
 	return np
 }
 
@@ -301,7 +306,7 @@ func (p *Project) WithChildren(ch []Plan) Plan {
 // IsScalar reports whether p computes only values that read no column (such
 // as literals): as in Polars, such a select gives one row whatever its input.
 func (p *Project) IsScalar() bool {
-	if len(p.Exprs) == 0 {
+	if len(p.Exprs) == 0 || p.PerRow {
 		return false
 	}
 	for _, e := range p.Exprs {

@@ -493,10 +493,17 @@ func project(in lazy.Plan, exprs []lazy.Expr, selectSemantics bool) (lazy.Plan, 
 			return in, nil
 		}
 	}
+	var p lazy.Plan
+	var err error
 	if selectSemantics {
-		return lazy.NewSelect(in, exprs)
+		p, err = lazy.NewSelect(in, exprs)
+	} else {
+		p, err = lazy.NewProject(in, exprs)
 	}
-	return lazy.NewProject(in, exprs)
+	if pr, ok := p.(*lazy.Project); ok && err == nil {
+		pr.PerRow = true // SELECT 1 FROM t gives a row per row of t
+	}
+	return p, err
 }
 
 // ordinal reads ORDER BY 2 / GROUP BY 2 (1-based).

@@ -14,6 +14,11 @@ import (
 // while the filter and projection steps then run on all cores.
 func (b *builder) keyedScan(s *lazy.Scan, src lazy.KeyedSource) (Operator, error) {
 	cols := lazy.ReadColumns(s)
+	if len(cols) == 0 && src.Schema().NumFields() > 0 {
+		// Counting rows (SELECT COUNT(*), SELECT 1 FROM t) still reads
+		// rows: the narrowest way is one column, dropped below.
+		cols = []string{src.Schema().Field(0).Name}
+	}
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = src.Schema().Field(src.Schema().FieldIndices(c)[0])

@@ -275,3 +275,13 @@ def test_closed_database(db):
     db.close()
     with pytest.raises(ax.InvalidInputError, match="closed"):
         db.sql("SELECT 1")
+
+
+def test_constant_select_gives_a_row_per_row(db):
+    # SQL's SELECT 1 FROM t repeats per row of t (the DataFrame API's select(lit(1)) gives one row)
+    db.sql("CREATE TABLE t (a INT)")
+    db.sql("INSERT INTO t VALUES (1), (2), (3)")
+    assert db.sql("SELECT 1 FROM t", eager=True).height == 3
+    assert db.sql("SELECT 1 FROM t WHERE a > 5", eager=True).height == 0
+    assert db.sql("SELECT 1 FROM t WHERE 1 IN (2)", eager=True).height == 0
+    assert ax.DataFrame({"a": [1, 2]}).select(ax.lit(1)).height == 1
