@@ -11,6 +11,7 @@ import (
 	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -298,7 +299,7 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rel, _, err := x.tableRelation(table, alias)
+	rel, keys, err := x.tableRelation(table, alias)
 	if err != nil {
 		return 0, err
 	}
@@ -342,6 +343,18 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 			return 0, err
 		}
 	}
+	// A SET of a key column moves the row: storage then needs the old key
+	// beside the new row.
+	moves := false
+	for _, k := range keys {
+		_, set := set[k]
+		moves = moves || set
+	}
+	if moves {
+		for _, k := range keys {
+			exprs = append(exprs, &lazy.Alias{X: col(rel.cols[rel.find("", k)[0]].phys), Name: oldKeyPrefix + k})
+		}
+	}
 	p, err := lazy.NewProject(rel.plan, exprs)
 	if err != nil {
 		return 0, err
@@ -351,8 +364,24 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 		return 0, err
 	}
 	defer rb.Release()
-	return x.txn.Update(table, rb)
+	if !moves {
+		return x.txn.Update(table, rb)
+	}
+	n := len(exprs) - len(keys)
+	rowCols, keyCols := rb.Columns()[:n], rb.Columns()[n:]
+	keyFields := make([]arrow.Field, len(keys))
+	for i, k := range keys {
+		keyFields[i] = arrow.Field{Name: k, Type: keyCols[i].DataType(), Nullable: true}
+	}
+	rowsRB := array.NewRecordBatch(arrow.NewSchema(rb.Schema().Fields()[:n], nil), rowCols, rb.NumRows())
+	defer rowsRB.Release()
+	keysRB := array.NewRecordBatch(arrow.NewSchema(keyFields, nil), keyCols, rb.NumRows())
+	defer keysRB.Release()
+	return x.txn.UpdateKeys(table, keysRB, rowsRB)
 }
+
+// oldKeyPrefix names the old key columns an UPDATE that moves rows reads.
+const oldKeyPrefix = "__old_key_"
 
 func (x *stmtExec) delete(st *ast.DeleteStmt) (int64, error) {
 	if st.IsMultiTable {

@@ -285,3 +285,13 @@ def test_constant_select_gives_a_row_per_row(db):
     assert db.sql("SELECT 1 FROM t WHERE a > 5", eager=True).height == 0
     assert db.sql("SELECT 1 FROM t WHERE 1 IN (2)", eager=True).height == 0
     assert ax.DataFrame({"a": [1, 2]}).select(ax.lit(1)).height == 1
+
+
+def test_update_that_changes_the_primary_key(db):
+    db.sql("CREATE TABLE t (id INT PRIMARY KEY, v TEXT)")
+    db.sql("INSERT INTO t VALUES (1, 'a'), (2, 'b')")
+    assert db.sql("UPDATE t SET id = id + 10 WHERE id = 1").item() == 1
+    assert rows(db.sql("SELECT id, v FROM t ORDER BY id", eager=True)) == [(2, "b"), (11, "a")]
+    with pytest.raises(ax.ConstraintError):
+        db.sql("UPDATE t SET id = 2 WHERE id = 11")
+    assert db.sql("SELECT id FROM t WHERE id = 2", eager=True)["id"].to_list() == [2]
