@@ -9,7 +9,7 @@ PIP := $(PY) -m pip
 GO ?= go
 export GOFLAGS ?= -mod=mod
 
-.PHONY: all venv install dev lib test test-go test-py test-cgocheck test-notebooks demo bench lint clean fuzz
+.PHONY: all venv install dev lib test test-go test-py test-cgocheck test-notebooks demo bench lint clean fuzz crash
 
 all: dev
 
@@ -43,6 +43,10 @@ test: install
 
 # The Python suite again, against an engine built with GOEXPERIMENT=cgocheck2,
 # which checks every pointer handed between Go and C.
+# The crash harness with 100 SIGKILL trials (10 run in make test).
+crash: install
+	ALOPEX_CRASH_TRIALS=100 $(PY) -m pytest -q python/tests/test_crash.py
+
 test-cgocheck: install build/cgocheck2/libalopex.so
 	ALOPEX_LIBRARY=$(CURDIR)/build/cgocheck2/libalopex.so $(PY) -m pytest -q -m "not slow and not notebook" python/tests
 

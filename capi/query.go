@@ -18,6 +18,7 @@ import (
 	"github.com/alopexdb/alopex/dataframe"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/exec"
+	"github.com/alopexdb/alopex/sqlexec"
 	"github.com/alopexdb/alopex/vector"
 )
 
@@ -33,24 +34,55 @@ type job struct {
 	released bool
 }
 
-func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t) (lazy.Plan, error) {
-	data := C.GoBytes(unsafe.Pointer(plan), C.int(planLen))
+// planSources turns the source handles Python sends with a plan into
+// sources: tables, vector indexes, and database sessions (whose stored
+// tables the plan reads in one snapshot, ended by release).
+func planSources(sources *C.uint64_t, nSources C.size_t) ([]lazy.Source, func(), error) {
 	handles := unsafe.Slice(sources, int(nSources))
 	srcs := make([]lazy.Source, len(handles))
+	var stmts []*sqlexec.Statement
+	release := func() {
+		for _, st := range stmts {
+			st.Release()
+		}
+	}
 	for i, h := range handles {
 		if h != 0 {
-			if idx, ok := cgo.Handle(h).Value().(vector.Index); ok {
-				srcs[i] = &lazy.VectorIndexSource{Index: idx} // attached by a scan's "vector_indexes"
+			switch v := cgo.Handle(h).Value().(type) {
+			case vector.Index:
+				srcs[i] = &lazy.VectorIndexSource{Index: v} // attached by a scan's "vector_indexes"
+				continue
+			case *sqlexec.Session:
+				st := v.Statement()
+				stmts = append(stmts, st)
+				srcs[i] = &lazy.CatalogSource{Catalog: st}
 				continue
 			}
 		}
 		t, err := tableOf(h)
 		if err != nil {
-			return nil, err
+			release()
+			return nil, nil, err
 		}
 		srcs[i] = t
 	}
-	return lazy.Decode(data, srcs, dataframe.Opener{})
+	return srcs, release, nil
+}
+
+// decodePlan decodes a plan; release ends the snapshots of the stored
+// tables it reads, after the plan has run.
+func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t) (lazy.Plan, func(), error) {
+	data := C.GoBytes(unsafe.Pointer(plan), C.int(planLen))
+	srcs, release, err := planSources(sources, nSources)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := lazy.Decode(data, srcs, dataframe.Opener{})
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return p, release, nil
 }
 
 // alopex_query_start decodes and resolves a serialized plan (schema errors
@@ -62,7 +94,7 @@ func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.
 func alopex_query_start(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
 	jobOut *C.uint64_t, errOut **C.char) C.int {
 	return call(errOut, func() error {
-		p, err := decodePlan(plan, planLen, sources, nSources)
+		p, release, err := decodePlan(plan, planLen, sources, nSources)
 		if err != nil {
 			return err
 		}
@@ -74,13 +106,13 @@ func alopex_query_start(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSo
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		j := &job{cancel: cancel, done: make(chan struct{})}
-		go j.run(ctx, p)
+		go j.run(ctx, p, release)
 		*jobOut = C.uint64_t(cgo.NewHandle(j))
 		return nil
 	})
 }
 
-func (j *job) run(ctx context.Context, p lazy.Plan) {
+func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
 	var (
 		res *core.Table
 		err error
@@ -94,6 +126,7 @@ func (j *job) run(ctx context.Context, p lazy.Plan) {
 				t.Release()
 			}
 		}
+		release()
 		j.mu.Lock()
 		if j.released && res != nil {
 			res.Release()
@@ -193,10 +226,11 @@ func alopex_job_release(h C.uint64_t) {
 func alopex_plan_describe(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
 	what C.int, out **C.char, errOut **C.char) C.int {
 	return call(errOut, func() error {
-		p, err := decodePlan(plan, planLen, sources, nSources)
+		p, release, err := decodePlan(plan, planLen, sources, nSources)
 		if err != nil {
 			return err
 		}
+		defer release()
 		var s string
 		switch what {
 		case 0:

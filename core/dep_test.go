@@ -25,7 +25,8 @@ var layering = map[string][]string{
 	"lazy/kernels": {"core"},
 	"lazy/exec":    {"core", "vector", "lazy", "lazy/kernels"},
 	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
-	"sqlexec":      {"core", "vector", "lazy", "dataframe"},
+	"storage":      {"core"},
+	"sqlexec":      {"core", "vector", "lazy", "lazy/exec", "lazy/kernels", "dataframe", "storage"},
 	"capi":         {"*"},
 }
 

@@ -26,6 +26,12 @@ const (
 	KindTransactionConflict Kind = 9
 	KindFileNotFound        Kind = 10
 	KindCancelled           Kind = 11
+	// KindConstraint is a violated NOT NULL, PRIMARY KEY or UNIQUE constraint
+	// of a stored table; the statement that hit it had no effect.
+	KindConstraint Kind = 12
+	// KindDatabaseLocked is a database directory held open by someone else
+	// (another process, or another open handle in this one).
+	KindDatabaseLocked Kind = 13
 )
 
 var kindNames = map[Kind]string{
@@ -34,6 +40,7 @@ var kindNames = map[Kind]string{
 	KindSchema: "SchemaError", KindCompute: "ComputeError", KindNotSupported: "NotSupportedError",
 	KindSQLSyntax: "SQLSyntaxError", KindTransactionConflict: "TransactionConflictError",
 	KindFileNotFound: "FileNotFoundError", KindCancelled: "Cancelled",
+	KindConstraint: "ConstraintError", KindDatabaseLocked: "DatabaseLockedError",
 }
 
 func (k Kind) String() string {

@@ -143,6 +143,7 @@ func TestKindValuesAreStable(t *testing.T) {
 		core.KindOK: 0, core.KindInternal: 1, core.KindInvalidInput: 2, core.KindColumnNotFound: 3,
 		core.KindTableNotFound: 4, core.KindSchema: 5, core.KindCompute: 6, core.KindNotSupported: 7,
 		core.KindSQLSyntax: 8, core.KindTransactionConflict: 9, core.KindFileNotFound: 10, core.KindCancelled: 11,
+		core.KindConstraint: 12, core.KindDatabaseLocked: 13,
 	}
 	for k, v := range want {
 		if int32(k) != v {

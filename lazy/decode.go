@@ -86,6 +86,20 @@ type jsonExpr struct {
 // the plan's scans refer to by index; opener opens the files of file scans
 // (nil: file scans are not supported).
 func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
+	root, err := decodeRoot(data)
+	if err != nil {
+		return nil, err
+	}
+	d := decoder{sources: sources}
+	if len(opener) > 0 {
+		d.opener = opener[0]
+	}
+	return d.node(root)
+}
+
+// decodeRoot parses a serialized plan once, after checking its nesting
+// depth and format version, and returns its root node.
+func decodeRoot(data []byte) (*jsonNode, error) {
 	if err := checkJSONNesting(data); err != nil {
 		return nil, err
 	}
@@ -98,11 +112,7 @@ func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
 			"plan format version %d is not supported by this engine (it reads version %d); "+
 				"the Python package and libalopex come from different builds", jp.Version, PlanVersion)
 	}
-	d := decoder{sources: sources}
-	if len(opener) > 0 {
-		d.opener = opener[0]
-	}
-	return d.node(jp.Root)
+	return jp.Root, nil
 }
 
 type decoder struct {
@@ -168,6 +178,9 @@ func (d *decoder) node(n *jsonNode) (Plan, error) {
 	}
 	if n.Kind == "sql" {
 		return d.sql(n)
+	}
+	if n.Kind == "table" {
+		return d.table(n)
 	}
 	if n.Kind == "scan" {
 		if n.Source == nil {

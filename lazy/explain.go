@@ -38,6 +38,9 @@ func describe(p Plan) string {
 	case *Scan:
 		total := p.Source.Schema().NumFields()
 		s := fmt.Sprintf("SCAN %s", p.Source.Name())
+		if ks, ok := p.Source.(KeyedSource); ok {
+			s = ks.Access(p.Predicate)
+		}
 		if p.Columns != nil {
 			read := p.Columns
 			if p.Predicate != nil {

@@ -35,7 +35,7 @@ func (r projectionPushdown) prune(p Plan, need colSet) Plan {
 			inNeed.addAll(ColumnsUsed(e))
 		}
 		input := r.prune(n.Input, inNeed)
-		np := &Project{Input: n.Input, Exprs: kept}
+		np := &Project{Input: n.Input, Exprs: kept, RowWise: n.RowWise}
 		np = np.WithExprs(kept)
 		np.Input = input
 		// Dropping the expressions that read columns must not turn a

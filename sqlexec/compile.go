@@ -23,12 +23,7 @@ func Compile(query string, tables map[string]lazy.Plan, params []lazy.Expr, open
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{tables: map[string]lazy.Plan{}, params: params, opener: opener, funcs: p.funcs}
-	for name, t := range tables {
-		b.tables[strings.ToLower(name)] = t
-		b.tableNames = append(b.tableNames, name)
-	}
-	sort.Strings(b.tableNames)
+	b := newBuilder(tables, params, opener, p.funcs)
 	if n := countParams(p.stmt); n != len(params) {
 		return nil, core.Errorf(core.KindInvalidInput,
 			"the query has %d ? placeholder(s) but %d parameter value(s) were given", n, len(params))
@@ -102,6 +97,16 @@ type builder struct {
 	funcs      map[string]tableFunc
 	ctes       []map[string]*cte // innermost WITH last
 	nextName   int
+}
+
+func newBuilder(tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener, funcs map[string]tableFunc) *builder {
+	b := &builder{tables: map[string]lazy.Plan{}, params: params, opener: opener, funcs: funcs}
+	for name, t := range tables {
+		b.tables[strings.ToLower(name)] = t
+		b.tableNames = append(b.tableNames, name)
+	}
+	sort.Strings(b.tableNames)
+	return b
 }
 
 // cte is a common table expression, compiled once where it is defined.

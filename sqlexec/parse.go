@@ -280,6 +280,9 @@ func (c *tableCollector) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 type Info struct {
 	Tables  []string `json:"tables"`
 	Explain bool     `json:"explain"`
+	// Query is false for statements that are not queries (DDL, DML,
+	// transaction control), which an embedded database executes.
+	Query bool `json:"query"`
 }
 
 // Inspect parses a query and reports what Info says; a syntax error is a
@@ -289,19 +292,28 @@ func Inspect(query string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
+	info := &Info{Tables: baseTables(p.stmt, p.funcs)}
+	_, info.Explain = p.stmt.(*ast.ExplainStmt)
+	_, isQuery := p.stmt.(ast.ResultSetNode)
+	info.Query = isQuery || info.Explain
+	return info, nil
+}
+
+// baseTables lists the tables a statement names that are not CTEs or
+// table functions, in order of first appearance.
+func baseTables(stmt ast.Node, funcs map[string]tableFunc) []string {
 	c := &tableCollector{seen: map[string]bool{}, ctes: map[string]bool{}}
-	p.stmt.Accept(c)
-	info := &Info{Tables: []string{}}
+	stmt.Accept(c)
+	out := []string{}
 	for _, n := range c.names {
 		l := strings.ToLower(n)
 		if c.ctes[l] {
 			continue
 		}
-		if _, isFunc := p.funcs[l]; isFunc {
+		if _, isFunc := funcs[l]; isFunc {
 			continue
 		}
-		info.Tables = append(info.Tables, n)
+		out = append(out, n)
 	}
-	_, info.Explain = p.stmt.(*ast.ExplainStmt)
-	return info, nil
+	return out
 }

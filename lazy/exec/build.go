@@ -153,6 +153,9 @@ func (b *builder) scan(s *lazy.Scan) (Operator, error) {
 	if ps, ok := s.Source.(lazy.PartitionedSource); ok {
 		return b.partitionedScan(s, ps)
 	}
+	if ks, ok := s.Source.(lazy.KeyedSource); ok {
+		return b.keyedScan(s, ks)
+	}
 	src, ok := s.Source.(lazy.MemorySource)
 	if !ok {
 		return nil, core.Errorf(core.KindNotSupported, "scanning %s is not supported yet", s.Source.Name())

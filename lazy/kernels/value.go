@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -200,6 +201,33 @@ func Broadcast(mem memory.Allocator, v any, t arrow.DataType, n int) (arrow.Arra
 			bitutil.SetBitsTo(buf.Bytes(), 0, int64(n), true)
 		}
 		return makeArray(t, n, nil, buf), nil
+	case arrow.FIXED_SIZE_LIST:
+		// A vector constant ([]float32, as decodeVectorLiteral makes it):
+		// SQL values stored into VECTOR columns.
+		lt := t.(*arrow.FixedSizeListType)
+		q, ok := v.([]float32)
+		if !ok || lt.Elem().ID() != arrow.FLOAT32 || len(q) != int(lt.Len()) {
+			break
+		}
+		b := array.NewFixedSizeListBuilder(mem, lt.Len(), lt.Elem())
+		defer b.Release()
+		vb := b.ValueBuilder().(*array.Float32Builder)
+		vb.Reserve(n * len(q))
+		for range n {
+			b.Append(true)
+			vb.AppendValues(q, nil)
+		}
+		return b.NewArray(), nil
+	case arrow.DECIMAL128:
+		// Exact decimal constants: SQL values stored into DECIMAL columns.
+		b := array.NewDecimal128Builder(mem, t.(*arrow.Decimal128Type))
+		defer b.Release()
+		d := v.(decimal128.Num)
+		b.Reserve(n)
+		for range n {
+			b.UnsafeAppend(d)
+		}
+		return b.NewArray(), nil
 	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
 		b := array.NewStringBuilder(mem)
 		defer b.Release()

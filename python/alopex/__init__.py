@@ -12,6 +12,7 @@ import builtins
 
 from . import _ffi
 from ._validate import int_arg
+from .database import Database, Transaction, connect
 from .datatypes import (
     Binary,
     Boolean,
@@ -38,6 +39,8 @@ from .exceptions import (
     AlopexError,
     ColumnNotFoundError,
     ComputeError,
+    ConstraintError,
+    DatabaseLockedError,
     InternalError,
     InvalidInputError,
     NotSupportedError,
@@ -110,5 +113,6 @@ __all__ = [
     "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
-    "TransactionConflictError",
+    "TransactionConflictError", "ConstraintError", "DatabaseLockedError",
+    "connect", "Database", "Transaction",
 ]

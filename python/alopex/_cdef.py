@@ -30,4 +30,13 @@ int alopex_vector_compact(uint64_t h, char** errOut);
 int alopex_vector_save(uint64_t h, char* path, char** errOut);
 int alopex_vector_load(char* path, uint64_t* out, char** errOut);
 int alopex_set_threads(int64_t n, int64_t* previous, char** errOut);
+int alopex_db_open(char* path, size_t pathLen, char* optsJSON, uint64_t* out, char** errOut);
+int alopex_db_close(uint64_t h, char** errOut);
+int alopex_session_new(uint64_t dbh, int begin, uint64_t* out, char** errOut);
+void alopex_session_release(uint64_t h);
+int alopex_session_end(uint64_t h, int commit, char** errOut);
+int alopex_session_exec(uint64_t h, char* plan, size_t planLen, uint64_t* sources, size_t nSources, int64_t* rows, char** errOut);
+int alopex_session_load(uint64_t h, char* name, uint64_t th, char* optsJSON, int64_t* rows, char** errOut);
+int alopex_session_catalog(uint64_t h, char** out, char** errOut);
+int alopex_session_in_transaction(uint64_t h, int* out, char** errOut);
 """

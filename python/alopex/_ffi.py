@@ -210,3 +210,93 @@ def debug_panic(where: int) -> None:
 
 def set_memory_limit(limit: int) -> None:
     check(lib.alopex_set_memory_limit, int(limit))
+
+
+# --- the embedded database -------------------------------------------------
+class DatabaseHandle:
+    """Owns an open Go database; closed when collected or by close()."""
+
+    __slots__ = ("value", "_finalizer", "__weakref__")
+
+    def __init__(self, value: int):
+        self.value = value
+        self._finalizer = weakref.finalize(self, _close_db, value)
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    def close(self) -> None:
+        if self._finalizer.alive:
+            self._finalizer.detach()
+            check(lib.alopex_db_close, self.value)
+
+
+def _close_db(value: int) -> None:
+    if not _forked:
+        err = ffi.new("char**")
+        if lib.alopex_db_close(value, err) != 0 and err[0] != ffi.NULL:
+            lib.alopex_free(err[0])
+
+
+class SessionHandle:
+    """Owns a Go session (a connection or a transaction); released (rolling back
+    what it has not committed) when collected or closed."""
+
+    __slots__ = ("value", "_finalizer", "__weakref__")
+
+    def __init__(self, value: int):
+        self.value = value
+        self._finalizer = weakref.finalize(self, _release_session, value)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _release_session(value: int) -> None:
+    if not _forked:
+        lib.alopex_session_release(value)
+
+
+def db_open(path: str, opts: bytes) -> DatabaseHandle:
+    ensure_usable()
+    data = path.encode("utf-8")
+    out = ffi.new("uint64_t*")
+    check(lib.alopex_db_open, data, len(data), opts, out)
+    return DatabaseHandle(int(out[0]))
+
+
+def session_new(db: int, *, begin: bool) -> int:
+    out = ffi.new("uint64_t*")
+    check(lib.alopex_session_new, db, 1 if begin else 0, out)
+    return int(out[0])
+
+
+def session_end(session: SessionHandle, *, commit: bool) -> None:
+    check(lib.alopex_session_end, session.value, 1 if commit else 0)
+
+
+def session_exec(session: SessionHandle, plan: bytes, sources: list[Any]) -> int:
+    handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
+    rows = ffi.new("int64_t*")
+    check(lib.alopex_session_exec, session.value, plan, len(plan), handles, len(sources), rows)
+    return int(rows[0])
+
+
+def session_load(session: SessionHandle, name: str, table: TableHandle, opts: bytes) -> int:
+    rows = ffi.new("int64_t*")
+    check(lib.alopex_session_load, session.value, name.encode("utf-8"), table.value, opts, rows)
+    return int(rows[0])
+
+
+def session_catalog(session: SessionHandle) -> dict[str, list[str]]:
+    out = ffi.new("char**")
+    check(lib.alopex_session_catalog, session.value, out)
+    data = json.loads(take_string(out[0]))
+    return {"tables": list(data.get("tables") or []), "views": list(data.get("views") or [])}
+
+
+def session_in_transaction(session: SessionHandle) -> bool:
+    out = ffi.new("int*")
+    check(lib.alopex_session_in_transaction, session.value, out)
+    return bool(out[0])

@@ -82,6 +82,20 @@ class TransactionConflictError(AlopexError):
     """A transaction lost a write conflict; retry it."""
 
 
+class ConstraintError(AlopexError):
+    """A write that breaks a constraint (NOT NULL, PRIMARY KEY, UNIQUE); the message
+    names the table, the column(s) and the value, and the statement had no effect."""
+
+    def __init__(self, message: str = "", details: dict[str, Any] | None = None):
+        super().__init__(message, details)
+        self.table = self.details.get("table")
+        self.column = self.details.get("column")
+
+
+class DatabaseLockedError(AlopexError):
+    """The database directory is in use by another process; close it there first."""
+
+
 # Kind numbers from core/errors.go.
 _BY_KIND: dict[int, type[Exception]] = {
     1: InternalError,
@@ -93,6 +107,8 @@ _BY_KIND: dict[int, type[Exception]] = {
     7: NotSupportedError,
     8: SQLSyntaxError,
     9: TransactionConflictError,
+    12: ConstraintError,
+    13: DatabaseLockedError,
 }
 
 KIND_FILE_NOT_FOUND = 10
@@ -118,4 +134,6 @@ __all__ = [
     "NotSupportedError",
     "SQLSyntaxError",
     "TransactionConflictError",
+    "ConstraintError",
+    "DatabaseLockedError",
 ]

@@ -402,6 +402,29 @@ class DataFrame:
                    "time_format": time_format, "float_precision": float_precision}
         return write_csv(self, file, options)
 
+    def write_database(self, table_name: str, connection: Any, *, if_exists: str = "fail",
+                       primary_key: str | Sequence[str] | None = None) -> int:
+        """Write this frame to a stored table of ``connection`` (an ``ax.connect``
+        database or one of its transactions), in bulk.
+
+        ``if_exists`` is "fail" (the table must not exist), "append" or "replace".
+        Returns the number of rows written.
+
+        >>> import alopex as ax
+        >>> db = ax.connect()
+        >>> ax.DataFrame({"k": [1, 2]}).write_database("t", db, primary_key="k")
+        2
+        """
+        modes = {"fail": "create", "append": "append", "replace": "replace"}
+        if if_exists not in modes:
+            raise ValueError(f"if_exists must be 'fail', 'append' or 'replace', got {if_exists!r}")
+        if not hasattr(connection, "_load"):
+            raise TypeError(f"write_database needs a database from ax.connect(), got {type(connection).__name__}")
+        opts: dict[str, Any] = {}
+        if primary_key is not None:
+            opts["primary_key"] = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+        return connection._load(table_name, self, modes[if_exists], **opts)
+
     def write_parquet(self, file: Any, *, compression: str = "zstd", compression_level: int | None = None,
                       statistics: bool = True, row_group_size: int | None = None) -> None:
         """Write a Parquet file (a path or a binary file object).

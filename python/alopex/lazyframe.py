@@ -279,6 +279,8 @@ class LazyFrame:
             i = index.setdefault(id(frame), len(sources))
             if i == len(sources):
                 sources.append(frame)
+            if node["kind"] == "table":  # a stored table: the database session travels as the source
+                return {"kind": "table", "source": i, "name": node["name"]}
             attached = getattr(frame, "_vector_indexes", None)
             if attached:  # DataFrame.with_vector_index: the indexes travel as sources too
                 refs = []
@@ -406,7 +408,8 @@ def _is_container(x: Any) -> bool:
 
 
 def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) -> str:
-    """The JSON text of a plan tree, scan nodes of frames replaced by scan(node).
+    """The JSON text of a plan tree, scan nodes of frames and table nodes of
+    stored tables replaced by scan(node).
 
     Iterative, with an explicit stack: a plan of thousands of chained steps
     or an expression thousands of operators deep is as deep a tree, which
@@ -425,7 +428,7 @@ def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) ->
             out.append(x)
             continue
         if isinstance(x, dict):
-            if x.get("kind") == "scan" and not isinstance(x.get("source"), int):
+            if x.get("kind") in ("scan", "table") and not isinstance(x.get("source"), int):
                 x = scan(x)
             if not any(_is_container(v) for v in x.values()):
                 out.append(_dumps(x))

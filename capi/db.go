@@ -1,0 +1,231 @@
+package main
+
+/*
+#include <stdint.h>
+#include <stddef.h>
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"runtime/cgo"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/dataframe"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/sqlexec"
+	"github.com/alopexdb/alopex/storage"
+)
+
+// The embedded database: a database handle (*storage.DB) and session
+// handles (*sqlexec.Session) on it, one per connection and one per
+// transaction that Python's db.transaction() opens. Sessions are also
+// handed to plans as sources: a plan node of kind "table" reads a stored
+// table through the session (see decodePlan).
+
+type dbOptions struct {
+	ReadOnly  bool  `json:"read_only"`
+	Sync      *bool `json:"sync"`
+	CacheSize int64 `json:"cache_size"`
+}
+
+// alopex_db_open opens (or creates) the database in directory path, or an
+// in-memory one when pathLen is 0. optsJSON holds {"read_only", "sync",
+// "cache_size"}. *out receives the database handle.
+//
+//export alopex_db_open
+func alopex_db_open(path *C.char, pathLen C.size_t, optsJSON *C.char, out *C.uint64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		var o dbOptions
+		if optsJSON != nil {
+			if err := json.Unmarshal([]byte(C.GoString(optsJSON)), &o); err != nil {
+				return core.Errorf(core.KindInvalidInput, "malformed database options: %v", err)
+			}
+		}
+		dir := C.GoStringN(path, C.int(pathLen))
+		opts := storage.Options{InMemory: dir == "", ReadOnly: o.ReadOnly, NoSync: o.Sync != nil && !*o.Sync,
+			CacheSize: o.CacheSize}
+		db, err := storage.Open(dir, opts)
+		if err != nil {
+			return err
+		}
+		*out = C.uint64_t(cgo.NewHandle(db))
+		return nil
+	})
+}
+
+func dbOf(h C.uint64_t) (*storage.DB, error) {
+	db, ok := cgo.Handle(h).Value().(*storage.DB)
+	if !ok {
+		return nil, core.Errorf(core.KindInternal, "handle %d is not a database", uint64(h))
+	}
+	return db, nil
+}
+
+// alopex_db_close closes the database and frees its handle; sessions on it
+// must be released first.
+//
+//export alopex_db_close
+func alopex_db_close(h C.uint64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		db, err := dbOf(h)
+		if err != nil {
+			return err
+		}
+		cgo.Handle(h).Delete()
+		return db.Close()
+	})
+}
+
+// alopex_session_new opens a session on a database: an autocommit
+// connection (begin 0) or a transaction its caller commits or rolls back
+// (begin 1).
+//
+//export alopex_session_new
+func alopex_session_new(dbh C.uint64_t, begin C.int, out *C.uint64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		db, err := dbOf(dbh)
+		if err != nil {
+			return err
+		}
+		s := sqlexec.NewSession(db)
+		if begin != 0 {
+			if s, err = sqlexec.BeginSession(db); err != nil {
+				return err
+			}
+		}
+		*out = C.uint64_t(cgo.NewHandle(s))
+		return nil
+	})
+}
+
+func sessionOf(h C.uint64_t) (*sqlexec.Session, error) {
+	s, ok := cgo.Handle(h).Value().(*sqlexec.Session)
+	if !ok {
+		return nil, core.Errorf(core.KindInternal, "handle %d is not a database session", uint64(h))
+	}
+	return s, nil
+}
+
+// alopex_session_release rolls back the session's open transaction, if
+// any, and frees its handle.
+//
+//export alopex_session_release
+func alopex_session_release(h C.uint64_t) {
+	defer func() { _ = recover() }()
+	if s, err := sessionOf(h); err == nil {
+		s.Close()
+		cgo.Handle(h).Delete()
+	}
+}
+
+// alopex_session_end commits (commit 1) or rolls back (commit 0) the
+// session's transaction.
+//
+//export alopex_session_end
+func alopex_session_end(h C.uint64_t, commit C.int, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		if commit != 0 {
+			return s.Commit()
+		}
+		return s.Rollback()
+	})
+}
+
+// alopex_session_exec runs a statement that is not a query. The plan is a
+// serialized "sql" node (its text, params and the frames in scope it may
+// read); *rows receives the rows it inserted, updated or deleted.
+//
+//export alopex_session_exec
+func alopex_session_exec(h C.uint64_t, plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
+	rows *C.int64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		srcs, release, err := planSources(sources, nSources)
+		if err != nil {
+			return err
+		}
+		defer release()
+		data := C.GoBytes(unsafe.Pointer(plan), C.int(planLen))
+		q, tables, params, err := lazy.DecodeSQL(data, srcs, dataframe.Opener{})
+		if err != nil {
+			return err
+		}
+		n, err := s.Exec(context.Background(), sqlexec.Request{Query: q, Tables: tables, Params: params, Opener: dataframe.Opener{}})
+		*rows = C.int64_t(n)
+		return err
+	})
+}
+
+// alopex_session_load writes a table (a handle from alopex_table_import)
+// into a stored table in bulk. optsJSON holds {"mode": "create" | "append"
+// | "replace", "if_not_exists": bool, "primary_key": [columns]}.
+//
+//export alopex_session_load
+func alopex_session_load(h C.uint64_t, name *C.char, th C.uint64_t, optsJSON *C.char, rows *C.int64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		t, err := tableOf(th)
+		if err != nil {
+			return err
+		}
+		var o sqlexec.LoadOptions
+		if err := json.Unmarshal([]byte(C.GoString(optsJSON)), &o); err != nil {
+			return core.Errorf(core.KindInvalidInput, "malformed load options: %v", err)
+		}
+		n, err := s.Load(C.GoString(name), t.Schema(), t.Batches(), o)
+		*rows = C.int64_t(n)
+		return err
+	})
+}
+
+// alopex_session_catalog writes to *out (malloc'd; free with alopex_free)
+// the JSON {"tables": [...], "views": [...]} seen by the session.
+//
+//export alopex_session_catalog
+func alopex_session_catalog(h C.uint64_t, out **C.char, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		c, err := s.Catalog()
+		if err != nil {
+			return err
+		}
+		b, _ := json.Marshal(c)
+		*out = C.CString(string(b))
+		return nil
+	})
+}
+
+// alopex_session_in_transaction sets *out to 1 when the session has an
+// open transaction.
+//
+//export alopex_session_in_transaction
+func alopex_session_in_transaction(h C.uint64_t, out *C.int, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		*out = 0
+		if s.InTransaction() {
+			*out = 1
+		}
+		return nil
+	})
+}

@@ -1,0 +1,362 @@
+"""The embedded database: durable tables, SQL DDL/DML and transactions.
+
+``ax.connect(path)`` opens (or creates) a database in a directory; ``ax.connect()`` opens
+one in memory. Stored tables are read by the same plan as frames and files: ``db.table("t")``
+is a LazyFrame whose filters on the primary key become key ranges, and ``db.sql`` queries
+join stored tables with the frames in the caller's scope.
+
+>>> import alopex as ax
+>>> db = ax.connect()
+>>> db.sql("CREATE TABLE docs (id BIGINT PRIMARY KEY, title TEXT NOT NULL)").item()
+0
+>>> db.sql("INSERT INTO docs VALUES (1, 'alpha'), (2, 'beta')").item()
+2
+>>> db.sql("SELECT title FROM docs WHERE id = ?", [2], eager=True).to_dict(as_series=False)
+{'title': ['beta']}
+>>> with db.transaction() as tx:
+...     _ = tx.sql("UPDATE docs SET title = 'gamma' WHERE id = 1")
+>>> db.table("docs").sort("id").collect().to_dict(as_series=False)
+{'id': [1, 2], 'title': ['gamma', 'beta']}
+>>> db.close()
+
+Statements other than queries (DDL, DML, BEGIN/COMMIT/ROLLBACK) run at once and return a
+one-row DataFrame with the column ``rows_affected``, as DuckDB's ``Count``. A statement
+outside a transaction commits on its own (autocommit). Transactions run under snapshot
+isolation: each reads one consistent snapshot, readers never block writers, and of two
+transactions writing the same row the second to commit raises TransactionConflictError.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import threading
+import weakref
+from typing import Any, Sequence
+
+from . import _ffi
+from .expr import _lit_node
+from .lazyframe import LazyFrame
+
+__all__ = ["connect", "Database", "Transaction"]
+
+
+def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False, sync: bool = True,
+            cache_size: int | str | None = None) -> "Database":
+    """Open the database in directory ``path`` (created when missing), or in memory.
+
+    ``read_only`` opens for reading only (writes raise). ``sync=False`` skips the
+    fsync of each commit: faster, but the last commits before a power loss or
+    OS crash may be lost (a crash of the process alone loses nothing).
+    ``cache_size`` is the block cache size: bytes or a string like "1GiB".
+    A directory in use by another process raises DatabaseLockedError; a
+    non-empty directory that is not an alopex database raises
+    InvalidInputError and is left untouched.
+
+    >>> import alopex as ax
+    >>> with ax.connect() as db:
+    ...     _ = db.sql("CREATE TABLE t (k INT PRIMARY KEY, v DOUBLE)")
+    ...     db.tables()
+    ['t']
+    """
+    return Database(path, read_only=read_only, sync=sync, cache_size=cache_size)
+
+
+def _parse_size(size: int | str | None) -> int:
+    if size is None:
+        return 0
+    if isinstance(size, bool) or not isinstance(size, (int, str)):
+        raise TypeError(f"cache_size must be a number of bytes or a string like '1GiB', got {type(size).__name__}")
+    if isinstance(size, int):
+        if size < 0:
+            raise ValueError("cache_size must not be negative")
+        return size
+    text = size.strip().upper().replace(" ", "")
+    units = {"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40,
+             "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4, "B": 1}
+    for suffix, mult in units.items():
+        if text.endswith(suffix):
+            try:
+                return int(float(text[: -len(suffix)]) * mult)
+            except ValueError:
+                break
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"cannot read cache_size {size!r}: use bytes or a string like '512MiB' or '1GiB'") from None
+
+
+class _Session:
+    """What a connection and a transaction share: statements run on a Go session."""
+
+    _session: _ffi.SessionHandle
+
+    def _engine_handle(self) -> _ffi.SessionHandle:
+        return self._session
+
+    def _caller_sql(self, query: str, params: Sequence[Any] | None, eager: bool, caller: Any) -> Any:
+        from .frame import DataFrame
+        from .sql import _lookup
+
+        if not isinstance(query, str):
+            raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        if params is not None and (isinstance(params, (str, bytes)) or not isinstance(params, Sequence)):
+            raise TypeError("params must be a list or tuple of values, one per ? placeholder")
+        info = _ffi.sql_inspect(query)
+        cat = _ffi.session_catalog(self._session)
+        stored = {n.lower() for n in cat["tables"] + cat["views"]}
+        is_query = info.get("query", True)
+        tables: dict[str, Any] = {}
+        for name in info["tables"]:
+            if name.lower() in stored:
+                if is_query:  # other statements read stored tables in their own transaction, in Go
+                    tables[name] = {"kind": "table", "source": self, "name": name}
+                continue
+            lf = _lookup(name, {}, caller)
+            if lf is not None:
+                tables[name] = lf._plan
+            elif is_query:
+                raise _table_not_found(name, cat["tables"] + cat["views"])
+        node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
+        if is_query:
+            lf = LazyFrame(node)
+            lf.collect_schema()  # compile now: unknown tables and columns raise here
+            if info["explain"]:
+                return lf.explain()
+            return lf.collect() if eager else lf
+        plan, sources = LazyFrame(node)._serialize()
+        rows = _ffi.session_exec(self._session, plan, [s._engine_handle() for s in sources])
+        return DataFrame({"rows_affected": [rows]})
+
+    def table(self, name: str) -> LazyFrame:
+        """A LazyFrame over stored table (or view) ``name``, read in this session.
+
+        Filters on the primary key become key ranges of the scan, and only the
+        columns the query needs are decoded (see ``explain()``).
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"a table name must be a str, got {type(name).__name__}")
+        lf = LazyFrame({"kind": "table", "source": self, "name": name})
+        lf.collect_schema()  # an unknown table raises TableNotFoundError here
+        return lf
+
+    def tables(self) -> list[str]:
+        """The stored tables' names, sorted."""
+        return sorted(_ffi.session_catalog(self._session)["tables"])
+
+    def views(self) -> list[str]:
+        """The views' names, sorted."""
+        return sorted(_ffi.session_catalog(self._session)["views"])
+
+    def schema(self, name: str) -> dict[str, Any]:
+        """Column names and data types of a stored table or view."""
+        return self.table(name).collect_schema()
+
+    def insert(self, name: str, data: Any) -> int:
+        """Append rows in bulk (anything ``ax.DataFrame`` accepts) to table ``name``.
+
+        Columns are matched by name; missing ones take their default (or NULL,
+        or the next AUTO_INCREMENT value). Returns the number of rows written.
+        """
+        return self._load(name, data, "append")
+
+    def create_table(self, name: str, data_or_schema: Any, primary_key: str | Sequence[str] | None = None,
+                     if_not_exists: bool = False) -> int:
+        """Create table ``name`` from data (written in bulk) or from a schema.
+
+        ``data_or_schema`` is anything ``ax.DataFrame`` accepts, or a schema: a
+        pyarrow Schema or a dict of column name to alopex (or pyarrow) data type.
+        ``primary_key`` names the key column(s); without one rows get a hidden row
+        id. Returns the number of rows written.
+        """
+        if isinstance(primary_key, str):
+            primary_key = [primary_key]
+        return self._load(name, data_or_schema, "create", primary_key=list(primary_key or []),
+                          if_not_exists=bool(if_not_exists))
+
+    def _load(self, name: str, data: Any, mode: str, **opts: Any) -> int:
+        from .frame import DataFrame
+
+        if not isinstance(name, str) or not name:
+            raise TypeError("a table name must be a non-empty str")
+        frame = data if isinstance(data, DataFrame) else DataFrame(_schema_table(data))
+        body = json.dumps({"mode": mode, **opts}).encode()
+        return _ffi.session_load(self._session, name, frame._engine_handle(), body)
+
+
+def _schema_table(data: Any) -> Any:
+    """An empty pyarrow table for a schema, or data unchanged."""
+    import pyarrow as pa
+
+    from ._arrow_types import to_arrow
+    from .datatypes import DataType, dtype_name
+
+    if isinstance(data, pa.Schema):
+        return data.empty_table()
+    if isinstance(data, dict) and data and all(isinstance(v, (DataType, pa.DataType)) or
+                                               (isinstance(v, type) and issubclass(v, DataType))
+                                               for v in data.values()):
+        fields = [pa.field(k, v if isinstance(v, pa.DataType) else to_arrow(dtype_name(v))) for k, v in data.items()]
+        return pa.schema(fields).empty_table()
+    return data
+
+
+class Database(_Session):
+    """A connection to an embedded database; see :func:`connect`.
+
+    Safe to use from many threads: calls release the GIL, and statements on the
+    connection run one at a time, each in its own transaction unless a SQL
+    ``BEGIN`` opened one. Give each thread its own :meth:`transaction` to run
+    transactions side by side.
+    """
+
+    def __init__(self, path: Any = None, *, read_only: bool = False, sync: bool = True,
+                 cache_size: int | str | None = None):
+        opts = json.dumps({"read_only": bool(read_only), "sync": bool(sync), "cache_size": _parse_size(cache_size)})
+        self.path = None if path is None else os.fspath(path)
+        if self.path is not None and not isinstance(self.path, str):
+            raise TypeError("the database path must be a str or os.PathLike")
+        self.read_only = bool(read_only)
+        self._db = _ffi.db_open(self.path or "", opts.encode())
+        self._session = _ffi.SessionHandle(_ffi.session_new(self._db.value, begin=False))
+        self._transactions: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+        """Run one SQL statement.
+
+        Queries return what ``ax.sql`` returns (a LazyFrame, a DataFrame with
+        ``eager=True``, text for EXPLAIN); their table names resolve to stored
+        tables and views first, then to frames in the caller's scope. Other
+        statements run now and return a DataFrame with ``rows_affected``.
+        ``?`` placeholders take ``params`` in order (NumPy arrays for VECTOR columns).
+        """
+        self._check_open()
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        try:
+            return self._caller_sql(query, params, eager, caller)
+        finally:
+            del frame, caller
+
+    def transaction(self) -> "Transaction":
+        """A new transaction: ``with db.transaction() as tx:`` commits on success
+        and rolls back on an exception. ``tx.sql`` and ``tx.table`` run in it."""
+        self._check_open()
+        tx = Transaction(self)
+        self._transactions.add(tx)
+        return tx
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a SQL BEGIN opened a transaction on the connection."""
+        self._check_open()
+        return _ffi.session_in_transaction(self._session)
+
+    def _check_open(self) -> None:
+        if self._db.closed:
+            raise _closed_error()
+
+    def close(self) -> None:
+        """Roll back open transactions and close the database (idempotent)."""
+        with self._lock:
+            if self._db.closed:
+                return
+            for tx in list(self._transactions):
+                tx._release()
+            self._session.close()
+            self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._db.closed
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        where = "memory" if self.path is None else repr(self.path)
+        state = "closed" if self._db.closed else "open"
+        return f"<alopex.Database {where} ({state})>"
+
+
+class Transaction(_Session):
+    """A transaction on a database; see :meth:`Database.transaction`."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._session = _ffi.SessionHandle(_ffi.session_new(db._db.value, begin=True))
+        self._done = False
+
+    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+        """Run one statement in this transaction (as :meth:`Database.sql`)."""
+        self._check_active()
+        frame = inspect.currentframe()
+        caller = frame.f_back if frame is not None else None
+        try:
+            return self._caller_sql(query, params, eager, caller)
+        finally:
+            del frame, caller
+
+    def _check_active(self) -> None:
+        if self._done:
+            from .exceptions import InvalidInputError
+
+            raise InvalidInputError("this transaction has already been committed or rolled back; start a new one")
+        self._db._check_open()
+
+    def commit(self) -> None:
+        """Commit: a TransactionConflictError means another transaction wrote the
+        same rows first, and nothing of this one was applied."""
+        self._check_active()
+        self._done = True
+        try:
+            _ffi.session_end(self._session, commit=True)
+        finally:
+            self._session.close()
+
+    def rollback(self) -> None:
+        """Discard this transaction's writes."""
+        self._check_active()
+        self._release()
+
+    def _release(self) -> None:
+        self._done = True
+        self._session.close()
+
+    def __enter__(self) -> "Transaction":
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._done:
+            return
+        if exc_type is None:
+            self.commit()
+        else:
+            self._release()
+
+    def __repr__(self) -> str:
+        return f"<alopex.Transaction ({'done' if self._done else 'active'})>"
+
+
+def _table_not_found(name: str, stored: list[str]) -> Exception:
+    from ._suggest import suggest
+    from .exceptions import TableNotFoundError
+
+    sugg = suggest(name, stored)
+    msg = f"table '{name}' not found among the stored tables or the frames in scope"
+    if sugg:
+        msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
+    if stored:
+        msg += " Stored tables and views: " + ", ".join(f"'{s}'" for s in sorted(stored))
+    return TableNotFoundError(msg, {"table": name, "suggestions": sugg})
+
+
+def _closed_error() -> Exception:
+    from .exceptions import InvalidInputError
+
+    return InvalidInputError("the database is closed; open it again with ax.connect(path)")

@@ -1,0 +1,477 @@
+package sqlexec
+
+import (
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
+	"github.com/alopexdb/alopex/storage"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+// DML computes the rows it writes with the plan and the executor that run
+// queries: INSERT … VALUES is a union of one-row projections, INSERT …
+// SELECT the query, UPDATE a scan, filter and projection of the new rows,
+// DELETE a scan and filter of the keys. Storage then writes them in bulk.
+
+// targetTable returns the single table a DML statement writes.
+func targetTable(refs *ast.TableRefsClause, what string) (string, string, error) {
+	if refs == nil || refs.TableRefs == nil {
+		return "", "", core.Errorf(core.KindInvalidInput, "%s needs a table", what)
+	}
+	j := refs.TableRefs
+	if j.Right != nil {
+		return "", "", notSupported("%s of several tables (a join) is not supported; write one table at a time", what)
+	}
+	ts, ok := j.Left.(*ast.TableSource)
+	if !ok {
+		return "", "", notSupported("%s target %s is not supported", what, restore(j.Left))
+	}
+	tn, ok := ts.Source.(*ast.TableName)
+	if !ok {
+		return "", "", notSupported("%s target %s is not supported", what, restore(ts))
+	}
+	alias := ts.AsName.O
+	if alias == "" {
+		alias = tn.Name.O
+	}
+	return tn.Name.O, alias, nil
+}
+
+// run executes a plan and returns its rows as one batch (nil for none).
+func (x *stmtExec) runPlan(p lazy.Plan) (arrow.RecordBatch, error) {
+	t, err := exec.Run(x.ctx, memory.DefaultAllocator, lazy.Optimize(p))
+	if err != nil {
+		return nil, err
+	}
+	defer t.Release()
+	bs := t.Batches()
+	if len(bs) == 0 || t.NumRows() == 0 {
+		return nil, nil
+	}
+	bs[0].Retain()
+	return bs[0], nil
+}
+
+func (x *stmtExec) insertPlan(table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
+	rb, err := x.runPlan(p)
+	if err != nil || rb == nil {
+		return 0, err
+	}
+	defer rb.Release()
+	return x.txn.Insert(table, rb, onConflict)
+}
+
+func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
+	what := "INSERT"
+	onConflict := storage.ConflictError
+	if st.IsReplace {
+		what, onConflict = "REPLACE", storage.ConflictReplace
+	} else if st.IgnoreErr {
+		onConflict = storage.ConflictIgnore
+	}
+	table, _, err := targetTable(st.Table, what)
+	if err != nil {
+		return 0, err
+	}
+	desc, err := x.txn.Table(table)
+	if err != nil {
+		return 0, err
+	}
+	schema := desc.Schema()
+	var cols []arrow.Field
+	if len(st.Columns) == 0 {
+		cols = schema.Fields()
+	}
+	for _, c := range st.Columns {
+		f, err := fieldOf(schema, table, c.Name.O)
+		if err != nil {
+			return 0, err
+		}
+		cols = append(cols, f)
+	}
+	var p lazy.Plan
+	if st.Select != nil {
+		if p, err = x.queryPlan(st.Select); err != nil {
+			return 0, err
+		}
+		if n := p.Schema().NumFields(); n != len(cols) {
+			return 0, core.Errorf(core.KindInvalidInput, "%s INTO %s: the query gives %d column(s) for %d target column(s)",
+				what, table, n, len(cols))
+		}
+		exprs := make([]lazy.Expr, len(cols))
+		for i, f := range cols {
+			exprs[i] = &lazy.Alias{X: assign(col(p.Schema().Field(i).Name), f.Type), Name: f.Name}
+		}
+		if p, err = lazy.NewProject(p, exprs); err != nil {
+			return 0, err
+		}
+	} else if p, err = x.valuesPlan(what, table, cols, st.Lists); err != nil {
+		return 0, err
+	}
+	if len(st.OnDuplicate) > 0 {
+		return x.insertOnDuplicate(table, desc, p, st.OnDuplicate)
+	}
+	rb, err := x.runPlan(p)
+	if err != nil {
+		if st.Select == nil {
+			return 0, x.locateRowError(what, table, cols, st.Lists, err)
+		}
+		return 0, err
+	}
+	if rb == nil {
+		return 0, nil
+	}
+	defer rb.Release()
+	return x.txn.Insert(table, rb, onConflict)
+}
+
+func fieldOf(schema *arrow.Schema, table, name string) (arrow.Field, error) {
+	for _, f := range schema.Fields() {
+		if strings.EqualFold(f.Name, name) {
+			return f, nil
+		}
+	}
+	names := make([]string, schema.NumFields())
+	for i, f := range schema.Fields() {
+		names[i] = f.Name
+	}
+	return arrow.Field{}, core.ColumnNotFound(name, names).With("table", table)
+}
+
+// valuesPlan is the union of one projection per row of VALUES, each value
+// converted to its column's type.
+func (x *stmtExec) valuesPlan(what, table string, cols []arrow.Field, rows [][]ast.ExprNode) (lazy.Plan, error) {
+	inputs := make([]lazy.Plan, 0, len(rows))
+	for i, row := range rows {
+		p, err := x.rowPlan(what, table, cols, row, i)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, p)
+	}
+	if len(inputs) == 1 {
+		return inputs[0], nil
+	}
+	return lazy.NewUnion(inputs, false)
+}
+
+func (x *stmtExec) rowPlan(what, table string, cols []arrow.Field, row []ast.ExprNode, i int) (lazy.Plan, error) {
+	if len(row) != len(cols) {
+		return nil, core.Errorf(core.KindInvalidInput, "%s INTO %s: row %d has %d value(s) for %d column(s)",
+			what, table, i+1, len(row), len(cols)).With("row", i+1)
+	}
+	b := x.builder()
+	rel := dual()
+	t := &translator{b: b, rel: rel, clause: "VALUES"}
+	exprs := make([]lazy.Expr, len(row))
+	for j, v := range row {
+		if _, ok := v.(*ast.DefaultExpr); ok {
+			return nil, notSupported("DEFAULT in VALUES is not supported; leave the column out of the column list")
+		}
+		e, err := t.expr(v)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkVectorDim(e, rel.plan.Schema(), cols[j], table, i+1); err != nil {
+			return nil, err
+		}
+		exprs[j] = &lazy.Alias{X: assign(e, cols[j].Type), Name: cols[j].Name}
+	}
+	if len(t.pending) > 0 {
+		var err error
+		if rel, err = b.flush(rel, t.pending); err != nil {
+			return nil, err
+		}
+	}
+	return lazy.NewProject(rel.plan, exprs)
+}
+
+// checkVectorDim names the column and row of a vector of the wrong
+// dimension.
+func checkVectorDim(e lazy.Expr, in *arrow.Schema, f arrow.Field, table string, row int) error {
+	want, ok := f.Type.(*arrow.FixedSizeListType)
+	if !ok {
+		return nil
+	}
+	r, err := lazy.Resolve(e, in)
+	if err != nil {
+		return nil
+	}
+	if got, ok := r.DataType().(*arrow.FixedSizeListType); ok && got.Len() != want.Len() {
+		return core.Errorf(core.KindInvalidInput,
+			"column %s of table %s is VECTOR(%d), but row %d gives a vector of dimension %d",
+			f.Name, table, want.Len(), row, got.Len()).With("column", f.Name).With("row", row).With("table", table)
+	}
+	return nil
+}
+
+// assign converts a value to a column's type: dates and datetimes from
+// their text, anything else by a strict cast (an impossible conversion
+// is an error, not a null).
+func assign(e lazy.Expr, to arrow.DataType) lazy.Expr {
+	if dt, ok := to.(*arrow.Decimal128Type); ok {
+		if d, ok := decimalLit(e, dt); ok {
+			return d
+		}
+	}
+	if s, ok := strLit(e); ok {
+		switch to.ID() {
+		case arrow.DATE32:
+			if days, err := parseDate(s); err == nil {
+				return dateLit(days)
+			}
+		case arrow.TIMESTAMP:
+			return &lazy.Cast{X: call("str.to_datetime", map[string]any{"strict": true}, e), To: to, Strict: true}
+		}
+	}
+	return &lazy.Cast{X: e, To: to, Strict: true}
+}
+
+// locateRowError reruns the rows of VALUES one at a time to name the row
+// (and, when one value alone fails, the column) that err came from.
+func (x *stmtExec) locateRowError(what, table string, cols []arrow.Field, rows [][]ast.ExprNode, err error) error {
+	if len(rows) == 0 {
+		return err
+	}
+	for i, row := range rows {
+		p, perr := x.rowPlan(what, table, cols, row, i)
+		if perr != nil {
+			return perr
+		}
+		if _, rerr := x.runPlan(p); rerr == nil {
+			continue
+		}
+		for j := range row {
+			p, perr := x.rowPlan(what, table, cols[j:j+1], row[j:j+1], i)
+			if perr != nil {
+				continue
+			}
+			if _, cerr := x.runPlan(p); cerr != nil {
+				return core.Errorf(core.KindOf(cerr), "%s INTO %s: column %s (%s), row %d: cannot store %s: %s",
+					what, table, cols[j].Name, core.DTypeName(cols[j].Type), i+1, restore(row[j]), cerr.Error()).
+					With("table", table).With("column", cols[j].Name).With("row", i+1)
+			}
+		}
+		return core.Errorf(core.KindOf(err), "%s INTO %s, row %d: %s", what, table, i+1, err.Error()).
+			With("table", table).With("row", i+1)
+	}
+	return err
+}
+
+// tableRelation is a stored table as a relation, with its hidden row id
+// (for UPDATE and DELETE of a table without a primary key).
+func (x *stmtExec) tableRelation(table, alias string) (*relation, []string, error) {
+	p, err := x.catalog().tablePlan(table, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	scan, ok := p.(*lazy.Scan)
+	if !ok {
+		return nil, nil, core.Errorf(core.KindInvalidInput, "%s is a view; views cannot be updated, write to their tables", table)
+	}
+	src := scan.Source.(*tableSource)
+	rel := newRelation(p, alias)
+	for i := range rel.cols {
+		if rel.cols[i].name == RowIDColumn && src.pk[0] == RowIDColumn {
+			rel.cols[i].hidden = true
+		}
+	}
+	return rel, src.pk, nil
+}
+
+func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
+	if st.Order != nil || st.Limit != nil {
+		return 0, notSupported("UPDATE … ORDER BY / LIMIT is not supported")
+	}
+	if st.With != nil {
+		return 0, notSupported("WITH … UPDATE is not supported")
+	}
+	table, alias, err := targetTable(st.TableRefs, "UPDATE")
+	if err != nil {
+		return 0, err
+	}
+	rel, keys, err := x.tableRelation(table, alias)
+	if err != nil {
+		return 0, err
+	}
+	b := x.builder()
+	if st.Where != nil {
+		if rel, err = b.filter(rel, splitAnd(st.Where), "WHERE"); err != nil {
+			return 0, err
+		}
+	}
+	set := map[string]ast.ExprNode{}
+	schema := rel.plan.Schema()
+	for _, a := range st.List {
+		f, err := fieldOf(schema, table, a.Column.Name.O)
+		if err != nil || f.Name == RowIDColumn {
+			if err == nil {
+				err = core.ColumnNotFound(a.Column.Name.O, nil)
+			}
+			return 0, err
+		}
+		set[f.Name] = a.Expr
+	}
+	t := &translator{b: b, rel: rel, clause: "SET"}
+	exprs := make([]lazy.Expr, 0, schema.NumFields())
+	for _, c := range rel.cols {
+		f := schema.Field(schema.FieldIndices(c.phys)[0])
+		e := col(c.phys)
+		if n, ok := set[c.name]; ok {
+			v, err := t.expr(n)
+			if err != nil {
+				return 0, err
+			}
+			if err := checkVectorDim(v, schema, f, table, 1); err != nil {
+				return 0, err
+			}
+			e = assign(v, f.Type)
+		}
+		exprs = append(exprs, &lazy.Alias{X: e, Name: c.name})
+	}
+	if len(t.pending) > 0 {
+		if rel, err = b.flush(rel, t.pending); err != nil {
+			return 0, err
+		}
+	}
+	// A SET of a key column moves the row: storage then needs the old key
+	// beside the new row.
+	moves := false
+	for _, k := range keys {
+		_, set := set[k]
+		moves = moves || set
+	}
+	if moves {
+		for _, k := range keys {
+			exprs = append(exprs, &lazy.Alias{X: col(rel.cols[rel.find("", k)[0]].phys), Name: oldKeyPrefix + k})
+		}
+	}
+	p, err := lazy.NewProject(rel.plan, exprs)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := x.runPlan(p)
+	if err != nil || rb == nil {
+		return 0, err
+	}
+	defer rb.Release()
+	if !moves {
+		return x.txn.Update(table, rb)
+	}
+	n := len(exprs) - len(keys)
+	rowCols, keyCols := rb.Columns()[:n], rb.Columns()[n:]
+	keyFields := make([]arrow.Field, len(keys))
+	for i, k := range keys {
+		keyFields[i] = arrow.Field{Name: k, Type: keyCols[i].DataType(), Nullable: true}
+	}
+	rowsRB := array.NewRecordBatch(arrow.NewSchema(rb.Schema().Fields()[:n], nil), rowCols, rb.NumRows())
+	defer rowsRB.Release()
+	keysRB := array.NewRecordBatch(arrow.NewSchema(keyFields, nil), keyCols, rb.NumRows())
+	defer keysRB.Release()
+	return x.txn.UpdateKeys(table, keysRB, rowsRB)
+}
+
+// oldKeyPrefix names the old key columns an UPDATE that moves rows reads.
+const oldKeyPrefix = "__old_key_"
+
+func (x *stmtExec) delete(st *ast.DeleteStmt) (int64, error) {
+	if st.IsMultiTable {
+		return 0, notSupported("DELETE from several tables is not supported")
+	}
+	if st.Order != nil || st.Limit != nil {
+		return 0, notSupported("DELETE … ORDER BY / LIMIT is not supported")
+	}
+	if st.With != nil {
+		return 0, notSupported("WITH … DELETE is not supported")
+	}
+	table, alias, err := targetTable(st.TableRefs, "DELETE")
+	if err != nil {
+		return 0, err
+	}
+	rel, keys, err := x.tableRelation(table, alias)
+	if err != nil {
+		return 0, err
+	}
+	if st.Where != nil {
+		if rel, err = x.builder().filter(rel, splitAnd(st.Where), "WHERE"); err != nil {
+			return 0, err
+		}
+	}
+	exprs := make([]lazy.Expr, len(keys))
+	for i, k := range keys {
+		exprs[i] = col(k)
+	}
+	p, err := lazy.NewProject(rel.plan, exprs)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := x.runPlan(p)
+	if err != nil || rb == nil {
+		return 0, err
+	}
+	defer rb.Release()
+	return x.txn.Delete(table, rb)
+}
+
+// insertOnDuplicate runs INSERT … ON DUPLICATE KEY UPDATE: rows whose key
+// is new are inserted; for the others the assignments run over the stored
+// row, where VALUES(c) is the value the row tried to insert.
+func (x *stmtExec) insertOnDuplicate(table string, desc *storage.TableDesc, p lazy.Plan, set []*ast.Assignment) (int64, error) {
+	_ = desc
+	_ = p
+	_ = set
+	return 0, notSupported("INSERT INTO %s … ON DUPLICATE KEY UPDATE is not supported yet; use REPLACE INTO", table)
+}
+
+// decimalLit is a numeric constant as an exact DECIMAL(p, s) value: SQL
+// reads 12.34 as a decimal, so the float the parser made of it is spelled
+// back in its shortest form and scaled exactly (rounded half away from
+// zero past the column's scale, as MySQL stores it).
+func decimalLit(e lazy.Expr, t *arrow.Decimal128Type) (lazy.Expr, bool) {
+	neg := false
+	if u, ok := e.(*lazy.Unary); ok && u.Op == lazy.OpNeg {
+		neg, e = true, u.X
+	}
+	l, ok := e.(*lazy.Literal)
+	if !ok {
+		return nil, false
+	}
+	var r *big.Rat
+	switch v := l.Value.(type) {
+	case int64:
+		r = new(big.Rat).SetInt64(v)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, false
+		}
+		r, _ = new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	if r == nil {
+		return nil, false
+	}
+	if neg {
+		r.Neg(r)
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(t.Scale)), nil)))
+	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	if twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)); twice.Cmp(r.Denom()) >= 0 {
+		q.Add(q, big.NewInt(int64(r.Sign())))
+	}
+	if q.BitLen() > 126 {
+		return nil, false
+	}
+	n := decimal128.FromBigInt(q)
+	if !n.FitsInPrecision(t.Precision) {
+		return nil, false
+	}
+	return &lazy.Literal{Value: n, Type: t}, true
+}

@@ -1,0 +1,107 @@
+package sqlexec
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/storage"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// tableSource is a stored table as a plan reads it (a lazy.KeyedSource):
+// a scan reads only the columns it needs, and the primary-key comparisons
+// of its predicate become key ranges, or the comparisons on an indexed
+// column an index scan (keyrange.go).
+type tableSource struct {
+	use     func(fn func(txn *storage.Txn) error) error
+	name    string
+	schema  *arrow.Schema
+	pk      []string // primary-key columns; [RowIDColumn] when the table has none
+	indexes []indexInfo
+	rows    int64
+}
+
+type indexInfo struct {
+	name    string
+	columns []string
+	unique  bool
+}
+
+var _ lazy.KeyedSource = (*tableSource)(nil)
+
+// newTableSource describes a stored table for plans; rows is the
+// storage's estimate of its size, for the optimizer.
+func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *storage.TableDesc, rows int64, withRowID bool) *tableSource {
+	s := &tableSource{use: use, name: desc.Name, schema: desc.Schema(), pk: descPrimaryKey(desc),
+		indexes: descIndexes(desc), rows: rows}
+	if withRowID && len(s.pk) == 1 && s.pk[0] == RowIDColumn {
+		fields := append(append([]arrow.Field{}, s.schema.Fields()...),
+			arrow.Field{Name: RowIDColumn, Type: arrow.PrimitiveTypes.Int64})
+		s.schema = arrow.NewSchema(fields, nil)
+	}
+	return s
+}
+
+func (s *tableSource) Name() string          { return "TABLE " + s.name }
+func (s *tableSource) Schema() *arrow.Schema { return s.schema }
+func (s *tableSource) NumRows() int64        { return s.rows }
+
+// Access implements lazy.KeyedSource.
+func (s *tableSource) Access(pred lazy.Expr) string {
+	a := s.accessPath(pred)
+	if a.index != "" {
+		return fmt.Sprintf("INDEX SCAN %s USING %s %s", s.name, a.index, a.describe())
+	}
+	if len(a.ranges) == 0 {
+		return "TABLE SCAN " + s.name
+	}
+	return fmt.Sprintf("TABLE SCAN %s KEY RANGE %s", s.name, a.describe())
+}
+
+// Read implements lazy.KeyedSource: the rows of the access path, read from
+// the transaction's snapshot (and its own writes) in key order.
+func (s *tableSource) Read(ctx context.Context, columns []string, pred lazy.Expr) (array.RecordReader, error) {
+	a := s.accessPath(pred)
+	var batches []arrow.RecordBatch
+	var schema *arrow.Schema
+	err := s.use(func(txn *storage.Txn) error {
+		rdr, err := scanTable(txn, s.name, columns, a)
+		if err != nil {
+			return err
+		}
+		defer rdr.Release()
+		schema = rdr.Schema()
+		for rdr.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rb := rdr.RecordBatch()
+			rb.Retain()
+			batches = append(batches, rb)
+		}
+		return rdr.Err()
+	})
+	if err != nil {
+		for _, rb := range batches {
+			rb.Release()
+		}
+		return nil, err
+	}
+	rdr, err := array.NewRecordReader(schema, batches)
+	for _, rb := range batches {
+		rb.Release()
+	}
+	return rdr, err
+}
+
+// describe renders an access path's ranges for explain.
+func (a accessPath) describe() string {
+	parts := make([]string, len(a.ranges))
+	for i, r := range a.ranges {
+		parts[i] = r.String(a.columns)
+	}
+	return strings.Join(parts, " OR ")
+}

@@ -1,0 +1,283 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// Row encoding helpers shared by the writers, the scans and index builds: a
+// row is a []datum with one value per TableDesc column.
+
+// appendRowKey appends the row key of vals: rowPrefix then the key columns.
+func (d *TableDesc) appendRowKey(b []byte, vals []datum) []byte {
+	b = append(b, rowPrefix(d.ID)...)
+	for _, p := range d.pk {
+		b = appendKey(b, &d.Columns[p].typ, vals[p])
+	}
+	return b
+}
+
+// pkBytes is the key-column part of a row key.
+func (d *TableDesc) pkBytes(rowKey []byte) []byte { return rowKey[len(rowPrefix(d.ID)):] }
+
+// appendRowValue appends the row value of vals: every non-key column.
+func (d *TableDesc) appendRowValue(b []byte, vals []datum) []byte {
+	b = appendRowHeader(b, d.SchemaVersion)
+	for i := range d.Columns {
+		if d.isKey(i) {
+			continue
+		}
+		c := &d.Columns[i]
+		b = appendField(b, c.ID, &c.typ, vals[i])
+	}
+	return b
+}
+
+func (d *TableDesc) isKey(i int) bool { return d.keyCol[i] }
+
+// decodeRow fills vals (len(d.Columns)) from a row's key and value: key
+// columns from the key, the others from the value, and columns the value
+// lacks (added after it was written) from their defaults.
+func (d *TableDesc) decodeRow(key, val []byte, vals []datum) error {
+	pk := key[min(len(key), len(rowPrefix(d.ID))):]
+	for _, p := range d.pk {
+		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
+		if err != nil {
+			return err
+		}
+		vals[p], pk = v, rest
+	}
+	if len(pk) != 0 {
+		return errBadKey
+	}
+	seen := make([]bool, len(d.Columns))
+	r, err := newRowReader(val)
+	if err != nil {
+		return err
+	}
+	for {
+		id, wire, payload, ok, err := r.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		i, known := d.colByID(id)
+		if !known {
+			continue // a dropped column
+		}
+		if vals[i], err = fieldDatum(&d.Columns[i].typ, wire, payload); err != nil {
+			return err
+		}
+		seen[i] = true
+	}
+	for i := range d.Columns {
+		if !seen[i] && !d.isKey(i) {
+			vals[i] = d.Columns[i].defaultV
+		}
+	}
+	return nil
+}
+
+func (d *TableDesc) colByID(id uint32) (int, bool) {
+	if int(id) >= len(d.posByID) || d.posByID[id] < 0 {
+		return 0, false
+	}
+	return int(d.posByID[id]), true
+}
+
+// indexKey returns the key of a row's entry in ix and whether it is in the
+// unique form ({values} -> pk; only for a unique index over values without
+// NULL: NULLs never conflict, so such entries take the non-unique form
+// {values}{pk} with an empty value).
+func (d *TableDesc) indexKey(ix *IndexDesc, vals []datum, pk []byte) (key []byte, unique bool) {
+	key = indexPrefix(d.ID, ix.ID)
+	unique = ix.Unique
+	for _, p := range ix.cols {
+		key = appendKey(key, &d.Columns[p].typ, vals[p])
+		if vals[p].null {
+			unique = false
+		}
+	}
+	if !unique {
+		key = append(key, pk...)
+	}
+	return key, unique
+}
+
+// indexEntryPK returns the primary-key bytes an index entry points at.
+func (d *TableDesc) indexEntryPK(ix *IndexDesc, key, val []byte) ([]byte, error) {
+	rest := key[min(len(key), len(indexPrefix(d.ID, ix.ID))):]
+	for _, p := range ix.cols {
+		var err error
+		if _, rest, err = decodeKey(rest, &d.Columns[p].typ); err != nil {
+			return nil, err
+		}
+	}
+	if len(rest) == 0 {
+		return val, nil // unique form
+	}
+	return rest, nil
+}
+
+// putIndexEntries writes the index entries of a row.
+func (t *Txn) putIndexEntries(d *TableDesc, vals []datum, pk []byte) error {
+	for i := range d.Indexes {
+		ix := &d.Indexes[i]
+		k, unique := d.indexKey(ix, vals, pk)
+		var v []byte
+		if unique {
+			v = bytes.Clone(pk) // pk may alias the caller's reused key buffer
+		}
+		if err := t.put(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Txn) deleteIndexEntries(d *TableDesc, vals []datum, pk []byte) {
+	for i := range d.Indexes {
+		k, _ := d.indexKey(&d.Indexes[i], vals, pk)
+		t.del(k)
+	}
+}
+
+// uniqueHolder returns the primary key of another row that holds vals'
+// values in a unique index ix, or nil.
+func (t *Txn) uniqueHolder(d *TableDesc, ix *IndexDesc, vals []datum, pk []byte) ([]byte, error) {
+	k, unique := d.indexKey(ix, vals, pk)
+	if !unique {
+		return nil, nil
+	}
+	v, ok, err := t.get(k)
+	if err != nil || !ok || bytes.Equal(v, pk) {
+		return nil, err
+	}
+	return v, nil
+}
+
+// rowByPK reads the row with key columns pk into vals; ok is false when
+// there is none.
+func (t *Txn) rowByPK(d *TableDesc, pk []byte, vals []datum) (bool, error) {
+	key := append(rowPrefix(d.ID), pk...)
+	v, ok, err := t.get(key)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, d.decodeRow(key, v, vals)
+}
+
+// deleteRow deletes a row (read into vals) and its index entries.
+func (t *Txn) deleteRow(d *TableDesc, vals []datum, pk []byte) {
+	t.deleteIndexEntries(d, vals, pk)
+	t.del(append(rowPrefix(d.ID), pk...))
+}
+
+// countRows counts up to limit rows of a table in this transaction's view.
+func (t *Txn) countRows(d *TableDesc, limit int64) (int64, error) {
+	lo := rowPrefix(d.ID)
+	it, err := t.iter(lo, prefixEnd(lo))
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	var n int64
+	for ; it.Valid() && (limit <= 0 || n < limit); it.Next() {
+		n++
+	}
+	return n, it.Error()
+}
+
+// buildIndex writes the entries of a new index for every row, checking
+// uniqueness.
+func (t *Txn) buildIndex(d *TableDesc, ix *IndexDesc) error {
+	lo := rowPrefix(d.ID)
+	it, err := t.iter(lo, prefixEnd(lo))
+	if err != nil {
+		return err
+	}
+	type entry struct{ key, val []byte }
+	var entries []entry
+	vals := make([]datum, len(d.Columns))
+	seen := map[string][]byte{}
+	for ; it.Valid(); it.Next() {
+		if err := d.decodeRow(it.Key(), it.Value(), vals); err != nil {
+			it.Close()
+			return err
+		}
+		pk := bytes.Clone(d.pkBytes(it.Key()))
+		k, unique := d.indexKey(ix, vals, pk)
+		var v []byte
+		if unique {
+			if _, dup := seen[string(k)]; dup {
+				it.Close()
+				return t.uniqueError(d, ix.cols, vals, "cannot create unique index "+quote(ix.Name))
+			}
+			seen[string(k)] = pk
+			v = pk
+		}
+		entries = append(entries, entry{k, v})
+	}
+	err = it.Error()
+	it.Close()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := t.put(e.key, e.val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// uniqueError is the Constraint error of a duplicate in columns cols.
+func (t *Txn) uniqueError(d *TableDesc, cols []int, vals []datum, context string) error {
+	names := make([]string, len(cols))
+	shown := make([]string, len(cols))
+	values := make([]any, len(cols))
+	for i, p := range cols {
+		c := &d.Columns[p]
+		names[i] = c.Name
+		values[i] = datumToGo(&c.typ, vals[p])
+		shown[i] = showValue(values[i])
+	}
+	what := "duplicate value"
+	if len(cols) > 1 {
+		what = "duplicate values"
+	}
+	msg := fmt.Sprintf("%s (%s)=(%s) in table %q", what, strings.Join(names, ", "), strings.Join(shown, ", "), d.Name)
+	if context != "" {
+		msg = context + ": " + msg
+	}
+	return core.Errorf(core.KindConstraint, "%s", msg).With("table", d.Name).With("columns", names).With("values", values)
+}
+
+func showValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []byte:
+		return fmt.Sprintf("x'%x'", x)
+	case nil:
+		return "NULL"
+	}
+	return fmt.Sprint(v)
+}
+
+// rowError wraps a per-value error with table, column and row.
+func rowError(d *TableDesc, col string, row int, err error) error {
+	var le *lossyError
+	if errors.As(err, &le) {
+		return core.Errorf(core.KindInvalidInput, "table %q, column %q, row %d: %s", d.Name, col, row, le.msg).With("table", d.Name).With("column", col).With("row", row)
+	}
+	return err
+}

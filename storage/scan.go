@@ -1,0 +1,618 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"sort"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// KeyRange bounds a scan on a prefix of the key columns (of the primary
+// key, or of the index being scanned). The zero value is the whole table.
+// Keys order as their values, NULL first (only index columns hold NULLs: an
+// unbounded lower end includes them; Lower [nil] with LowerExclusive skips
+// them).
+type KeyRange struct {
+	// Lower holds values for the first len(Lower) key columns; nil: no
+	// lower bound.
+	Lower          []any
+	LowerExclusive bool
+	// Upper holds values for the first len(Upper) key columns; nil: no
+	// upper bound.
+	Upper          []any
+	UpperExclusive bool
+}
+
+// ScanOptions say what Scan reads.
+type ScanOptions struct {
+	// Columns to return, in this order; nil: every visible column. May
+	// include RowIDColumn.
+	Columns []string
+	// Ranges restrict the scan to keys in any of them (nil: everything).
+	// They are read in key order; overlapping ranges are read once.
+	Ranges []KeyRange
+	// Index names a secondary index to scan instead of the table: Ranges
+	// then bound the index's columns and rows come out in index order.
+	Index string
+	// BatchSize is the number of rows per record batch (0:
+	// DefaultBatchSize).
+	BatchSize int
+	// Mem allocates the batches (nil: the Go allocator).
+	Mem memory.Allocator
+}
+
+// Scan reads a table in key (or index) order from the transaction's
+// snapshot and its own writes. The reader must be released before the
+// transaction ends (it stops with an error if the transaction ends first).
+func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
+	if t.done {
+		return nil, errTxnDone()
+	}
+	d, err := t.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	r := &tableReader{tx: t, d: d, batchSize: opts.BatchSize, mem: opts.Mem, refs: 1}
+	if r.batchSize <= 0 {
+		r.batchSize = DefaultBatchSize
+	}
+	if r.mem == nil {
+		r.mem = memory.DefaultAllocator
+	}
+	if err := r.bindColumns(opts.Columns); err != nil {
+		return nil, err
+	}
+	keyCols := d.pk
+	prefix := rowPrefix(d.ID)
+	if opts.Index != "" {
+		ix := d.Index(opts.Index)
+		if ix == nil {
+			return nil, core.Errorf(core.KindInvalidInput, "table %q has no index %q", d.Name, opts.Index).With("index", opts.Index)
+		}
+		r.index = ix
+		keyCols = ix.cols
+		prefix = indexPrefix(d.ID, ix.ID)
+	}
+	if r.ranges, err = encodeRanges(d, keyCols, prefix, opts.Ranges); err != nil {
+		return nil, err
+	}
+	if r.it, err = t.iter(prefix, prefixEnd(prefix)); err != nil {
+		return nil, err
+	}
+	r.vals = make([]datum, len(d.Columns))
+	r.seekRange()
+	t.readers[r] = struct{}{}
+	return r, nil
+}
+
+// encodeRanges turns KeyRanges into sorted, disjoint [lo, hi) key ranges.
+func encodeRanges(d *TableDesc, keyCols []int, prefix []byte, ranges []KeyRange) ([][2][]byte, error) {
+	if len(ranges) == 0 {
+		return [][2][]byte{{prefix, prefixEnd(prefix)}}, nil
+	}
+	out := make([][2][]byte, 0, len(ranges))
+	for _, kr := range ranges {
+		lo, err := encodeBound(d, keyCols, prefix, kr.Lower, kr.LowerExclusive)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := encodeBound(d, keyCols, prefix, kr.Upper, !kr.UpperExclusive)
+		if err != nil {
+			return nil, err
+		}
+		if kr.Upper == nil {
+			hi = prefixEnd(prefix)
+		}
+		if bytes.Compare(lo, hi) < 0 {
+			out = append(out, [2][]byte{lo, hi})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i][0], out[j][0]) < 0 })
+	merged := out[:0]
+	for _, r := range out {
+		if n := len(merged); n > 0 && bytes.Compare(r[0], merged[n-1][1]) <= 0 {
+			if bytes.Compare(r[1], merged[n-1][1]) > 0 {
+				merged[n-1][1] = r[1]
+			}
+			continue
+		}
+		merged = append(merged, r)
+	}
+	return merged, nil
+}
+
+// encodeBound encodes bound values on a key prefix; past is true for the
+// bound that lies after every key starting with the values (an exclusive
+// lower or an inclusive upper bound).
+func encodeBound(d *TableDesc, keyCols []int, prefix []byte, values []any, past bool) ([]byte, error) {
+	if len(values) > len(keyCols) {
+		return nil, core.Errorf(core.KindInvalidInput, "a key range of table %q has %d values for %d key columns", d.Name, len(values), len(keyCols))
+	}
+	b := append([]byte(nil), prefix...)
+	for i, v := range values {
+		c := &d.Columns[keyCols[i]]
+		x, err := goToDatum(&c.typ, v)
+		if err != nil {
+			return nil, core.Errorf(core.KindInvalidInput, "key range bound for column %q of table %q: %v", c.Name, d.Name, err).With("column", c.Name)
+		}
+		b = appendKey(b, &c.typ, x)
+	}
+	if past {
+		if len(values) == 0 {
+			return prefixEnd(prefix), nil
+		}
+		return prefixEnd(b), nil
+	}
+	return b, nil
+}
+
+// tableReader is the RecordReader of Scan.
+type tableReader struct {
+	tx        *Txn
+	d         *TableDesc
+	index     *IndexDesc
+	cols      []int // table positions of the output columns
+	outOf     []int // table position -> output column, -1 if not read
+	schema    *arrow.Schema
+	appenders []func(datum)
+	builders  []array.Builder
+	filled    []bool
+	vals      []datum
+	ranges    [][2][]byte
+	ri        int
+	it        *mergedIter
+	batchSize int
+	mem       memory.Allocator
+	cur       arrow.RecordBatch
+	err       error
+	refs      int64
+	closed    bool
+}
+
+var _ array.RecordReader = (*tableReader)(nil)
+
+func (r *tableReader) bindColumns(names []string) error {
+	d := r.d
+	if names == nil {
+		for i, c := range d.Columns {
+			if !c.Hidden {
+				r.cols = append(r.cols, i)
+			}
+		}
+	} else {
+		for _, n := range names {
+			i, err := d.columnIndex(n)
+			if err != nil {
+				return err
+			}
+			r.cols = append(r.cols, i)
+		}
+	}
+	r.outOf = make([]int, len(d.Columns))
+	for i := range r.outOf {
+		r.outOf[i] = -1
+	}
+	fields := make([]arrow.Field, len(r.cols))
+	r.builders = make([]array.Builder, len(r.cols))
+	r.appenders = make([]func(datum), len(r.cols))
+	for j, i := range r.cols {
+		c := &d.Columns[i]
+		r.outOf[i] = j
+		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
+		r.builders[j] = array.NewBuilder(memory.DefaultAllocator, c.Type)
+		r.appenders[j] = newAppender(r.builders[j], &c.typ)
+	}
+	r.filled = make([]bool, len(r.cols))
+	r.schema = arrow.NewSchema(fields, nil)
+	return nil
+}
+
+// newAppender returns a function appending values of t to b, with the
+// builder's concrete type resolved once.
+func newAppender(b array.Builder, t *colType) func(datum) {
+	switch bb := b.(type) {
+	case *array.Int8Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(int8(v.i))
+			}
+		}
+	case *array.Int16Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(int16(v.i))
+			}
+		}
+	case *array.Int32Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(int32(v.i))
+			}
+		}
+	case *array.Int64Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.i)
+			}
+		}
+	case *array.Uint8Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(uint8(v.u))
+			}
+		}
+	case *array.Uint16Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(uint16(v.u))
+			}
+		}
+	case *array.Uint32Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(uint32(v.u))
+			}
+		}
+	case *array.Uint64Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.u)
+			}
+		}
+	case *array.Float32Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(float32(v.f))
+			}
+		}
+	case *array.Float64Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.f)
+			}
+		}
+	case *array.Decimal128Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.d)
+			}
+		}
+	case *array.StringBuilder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.BinaryBuilder.Append(v.b)
+			}
+		}
+	case *array.BinaryBuilder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.b)
+			}
+		}
+	case *array.BooleanBuilder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(v.i != 0)
+			}
+		}
+	case *array.Date32Builder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(arrow.Date32(v.i))
+			}
+		}
+	case *array.TimestampBuilder:
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+			} else {
+				bb.Append(arrow.Timestamp(v.i))
+			}
+		}
+	case *array.FixedSizeListBuilder:
+		fb := bb.ValueBuilder().(*array.Float32Builder)
+		return func(v datum) {
+			if v.null {
+				bb.AppendNull()
+				return
+			}
+			bb.Append(true)
+			for k := 0; k < t.dim; k++ {
+				fb.Append(math.Float32frombits(binary.LittleEndian.Uint32(v.b[4*k:])))
+			}
+		}
+	}
+	panic("storage: no appender for " + t.arrow.String())
+}
+
+func (r *tableReader) seekRange() {
+	if r.ri < len(r.ranges) {
+		r.it.seek(r.ranges[r.ri][0], r.ranges[r.ri][1])
+	}
+}
+
+// Schema is the schema of the output batches.
+func (r *tableReader) Schema() *arrow.Schema { return r.schema }
+
+// Record is the current batch (valid until the next call to Next).
+func (r *tableReader) Record() arrow.RecordBatch { return r.cur }
+
+// RecordBatch is the current batch (valid until the next call to Next).
+func (r *tableReader) RecordBatch() arrow.RecordBatch { return r.cur }
+
+// Err is the error that stopped the reader, if any.
+func (r *tableReader) Err() error { return r.err }
+
+// Retain adds a reference.
+func (r *tableReader) Retain() { atomic.AddInt64(&r.refs, 1) }
+
+// Release drops a reference; the last one closes the reader.
+func (r *tableReader) Release() {
+	if atomic.AddInt64(&r.refs, -1) == 0 {
+		r.close()
+		if r.tx != nil && r.tx.readers != nil {
+			delete(r.tx.readers, r)
+		}
+	}
+}
+
+func (r *tableReader) close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	_ = r.it.Close()
+	for _, b := range r.builders {
+		b.Release()
+	}
+}
+
+// Next reads the next batch of up to BatchSize rows.
+func (r *tableReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.err != nil {
+		return false
+	}
+	if r.closed {
+		if r.tx.done {
+			r.err = core.Errorf(core.KindInvalidInput, "the transaction of this scan has ended; read the scan before committing")
+		}
+		return false
+	}
+	n := 0
+	for n < r.batchSize && r.ri < len(r.ranges) {
+		if !r.it.Valid() {
+			if err := r.it.Error(); err != nil {
+				r.err = err
+				return false
+			}
+			r.ri++
+			r.seekRange()
+			continue
+		}
+		var err error
+		if r.index != nil {
+			err = r.readIndexEntry()
+		} else {
+			err = r.readRow(r.it.Key(), r.it.Value())
+		}
+		if err != nil {
+			r.err = err
+			return false
+		}
+		n++
+		r.it.Next()
+	}
+	if n == 0 {
+		return false
+	}
+	cols := make([]arrow.Array, len(r.builders))
+	for j, b := range r.builders {
+		cols[j] = b.NewArray()
+	}
+	r.cur = array.NewRecordBatch(r.schema, cols, int64(n))
+	for _, c := range cols {
+		c.Release()
+	}
+	return true
+}
+
+// readRow decodes one row straight into the builders: only the requested
+// columns, key columns from the key, the others from the value.
+func (r *tableReader) readRow(key, val []byte) error {
+	d := r.d
+	clear(r.filled)
+	pk := key[min(len(key), len(rowPrefix(d.ID))):]
+	for _, p := range d.pk {
+		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
+		if err != nil {
+			return err
+		}
+		pk = rest
+		if j := r.outOf[p]; j >= 0 {
+			r.appenders[j](v)
+			r.filled[j] = true
+		}
+	}
+	rr, err := newRowReader(val)
+	if err != nil {
+		return err
+	}
+	for {
+		id, wire, payload, ok, err := rr.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		i, known := d.colByID(id)
+		if !known {
+			continue
+		}
+		j := r.outOf[i]
+		if j < 0 || r.filled[j] {
+			continue
+		}
+		v, err := fieldDatum(&d.Columns[i].typ, wire, payload)
+		if err != nil {
+			return err
+		}
+		r.appenders[j](v)
+		r.filled[j] = true
+	}
+	for j, done := range r.filled {
+		if !done {
+			r.appenders[j](d.Columns[r.cols[j]].defaultV)
+		}
+	}
+	return nil
+}
+
+// readIndexEntry reads the row an index entry points at.
+func (r *tableReader) readIndexEntry() error {
+	pk, err := r.d.indexEntryPK(r.index, r.it.Key(), r.it.Value())
+	if err != nil {
+		return err
+	}
+	key := append(rowPrefix(r.d.ID), pk...)
+	val, ok, err := r.tx.get(key)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return core.Errorf(core.KindInternal, "index %q of table %q points at a missing row", r.index.Name, r.d.Name)
+	}
+	return r.readRow(key, val)
+}
+
+// Get returns the visible columns of the row with primary key values key
+// (one per key column, or the row id), as Go values (see datumToGo's
+// types), or ok false when there is none: the point-lookup fast path.
+func (t *Txn) Get(table string, key []any) ([]any, bool, error) {
+	if t.done {
+		return nil, false, errTxnDone()
+	}
+	d, err := t.Table(table)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(key) != len(d.pk) {
+		return nil, false, core.Errorf(core.KindInvalidInput, "table %q has %d key columns; got %d key values", d.Name, len(d.pk), len(key))
+	}
+	k := rowPrefix(d.ID)
+	for i, p := range d.pk {
+		c := &d.Columns[p]
+		v, err := goToDatum(&c.typ, key[i])
+		if err != nil {
+			return nil, false, core.Errorf(core.KindInvalidInput, "key value for column %q of table %q: %v", c.Name, d.Name, err).With("column", c.Name)
+		}
+		if v.null {
+			return nil, false, nil
+		}
+		k = appendKey(k, &c.typ, v)
+	}
+	val, ok, err := t.get(k)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	vals := make([]datum, len(d.Columns))
+	if err := d.decodeRow(k, val, vals); err != nil {
+		return nil, false, err
+	}
+	out := make([]any, 0, len(d.Columns))
+	for i := range d.Columns {
+		if !d.Columns[i].Hidden {
+			out = append(out, datumToGo(&d.Columns[i].typ, vals[i]))
+		}
+	}
+	return out, true, nil
+}
+
+// ApproxRowCount estimates the number of rows of a table for the
+// optimizer: exact up to a few thousand rows, then extrapolated from the
+// table's share of the disk.
+func (t *Txn) ApproxRowCount(table string) (int64, error) {
+	d, err := t.Table(table)
+	if err != nil {
+		return 0, err
+	}
+	const exactUpTo = 4096
+	n, err := t.countRows(d, exactUpTo)
+	if err != nil || n < exactUpTo {
+		return n, err
+	}
+	lo := rowPrefix(d.ID)
+	bytesOnDisk, err := t.db.pdb.EstimateDiskUsage(lo, prefixEnd(lo))
+	if err != nil || bytesOnDisk == 0 {
+		return n, nil
+	}
+	sample, err := t.sampleRowBytes(lo, exactUpTo)
+	if err != nil || sample == 0 {
+		return n, err
+	}
+	return max(n, int64(bytesOnDisk)/max(1, sample/2)), nil
+}
+
+// sampleRowBytes is the mean key+value size of the first rows (the disk
+// holds them compressed: callers halve it).
+func (t *Txn) sampleRowBytes(lo []byte, limit int) (int64, error) {
+	it, err := t.iter(lo, prefixEnd(lo))
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	var total, n int64
+	for ; it.Valid() && n < int64(limit); it.Next() {
+		total += int64(len(it.Key()) + len(it.Value()))
+		n++
+	}
+	if n == 0 {
+		return 0, it.Error()
+	}
+	return total / n, it.Error()
+}

@@ -1,0 +1,248 @@
+package storage
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// maxTxnBytes bounds a transaction's pending writes (keys plus values, held
+// in memory until commit); past it a write fails and asks for smaller
+// transactions. pebble's own batch limit is 4 GiB.
+const maxTxnBytes = 2 << 30
+
+// Txn is a transaction: it reads one consistent snapshot (taken at Begin)
+// overlaid with its own writes, and applies all of its writes atomically at
+// Commit, or none. A Txn is used by one goroutine at a time; it must end
+// with Commit or Rollback.
+type Txn struct {
+	db    *DB
+	snap  *pebble.Snapshot
+	start uint64
+	pend  *pendingWrites
+	// guards are keys the transaction depends on without writing them (the
+	// catalog entries of the tables it writes): a commit of any of them
+	// after Begin is a conflict, so DML never lands in a table a concurrent
+	// DDL changed.
+	guards map[string]struct{}
+	// afterCommit are key ranges to delete once the commit is durable: the
+	// data of dropped and truncated tables, unreachable from the catalog.
+	afterCommit [][2][]byte
+	forget      [][]byte // counters of dropped table ids
+	descs       map[string]*TableDesc
+	readers     map[*tableReader]struct{}
+	done        bool
+}
+
+// Begin starts a transaction.
+func (db *DB) Begin() (*Txn, error) {
+	t := &Txn{db: db, pend: newPendingWrites(), guards: map[string]struct{}{}, descs: map[string]*TableDesc{}, readers: map[*tableReader]struct{}{}}
+	db.txns.mu.Lock()
+	t.snap = db.pdb.NewSnapshot()
+	t.start = db.txns.begin()
+	db.txns.mu.Unlock()
+	return t, nil
+}
+
+// Run runs fn in a new transaction and commits it, or rolls it back when fn
+// (or the commit) fails: autocommit.
+func (db *DB) Run(fn func(tx *Txn) error) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Commit applies the transaction's writes atomically and durably (unless
+// Options.NoSync). When another transaction committed a write of one of the
+// same keys after this one began, Commit fails with TransactionConflict and
+// applies nothing (first committer wins). The transaction has ended either
+// way.
+func (t *Txn) Commit() error {
+	if t.done {
+		return errTxnDone()
+	}
+	db := t.db
+	if t.pend.len() == 0 && len(t.afterCommit) == 0 {
+		t.finish()
+		return nil
+	}
+	if db.opts.ReadOnly {
+		t.finish()
+		return errReadOnly()
+	}
+	keys := make([]string, 0, t.pend.len()+len(t.guards))
+	b := db.pdb.NewBatchWithSize(t.pend.size + 16*t.pend.len())
+	defer b.Close()
+	var err error
+	for k, w := range t.pend.all() {
+		keys = append(keys, k)
+		if w.del {
+			err = b.Delete([]byte(k), nil)
+		} else {
+			err = b.Set([]byte(k), w.val, nil)
+		}
+		if err != nil {
+			t.finish()
+			return storageError(err)
+		}
+	}
+	checks := keys
+	if len(t.guards) > 0 {
+		checks = append(make([]string, 0, len(keys)+len(t.guards)), keys...)
+		for k := range t.guards {
+			checks = append(checks, k)
+		}
+	}
+	db.txns.mu.Lock()
+	if k, bad := db.txns.conflict(t.start, checks); bad {
+		db.txns.mu.Unlock()
+		t.finish()
+		return conflictError(k)
+	}
+	err = b.Commit(db.writeOpts)
+	if err == nil {
+		db.txns.committed(t.start, keys)
+	}
+	db.txns.mu.Unlock()
+	if err == nil {
+		for _, r := range t.afterCommit {
+			// Best effort: the keys are unreachable already; a failure here
+			// only leaves garbage that a later drop of nothing cleans.
+			_ = db.pdb.DeleteRange(r[0], r[1], db.writeOpts)
+		}
+		db.alloc.forget(t.forget...)
+	}
+	t.finish()
+	return storageError(err)
+}
+
+// Rollback discards the transaction's writes. It is a no-op on an ended
+// transaction.
+func (t *Txn) Rollback() {
+	if !t.done {
+		t.finish()
+	}
+}
+
+func (t *Txn) finish() {
+	t.done = true
+	for r := range t.readers {
+		r.close()
+	}
+	t.db.txns.mu.Lock()
+	t.db.txns.end(t.start)
+	t.db.txns.mu.Unlock()
+	_ = t.snap.Close()
+	t.pend = newPendingWrites()
+}
+
+// get reads key in the transaction's view.
+func (t *Txn) get(key []byte) ([]byte, bool, error) {
+	if w, ok := t.pend.get(string(key)); ok {
+		return w.val, !w.del, nil
+	}
+	v, closer, err := t.snap.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, storageError(err)
+	}
+	out := append([]byte(nil), v...)
+	closer.Close()
+	return out, true, nil
+}
+
+// exists reports whether key is in the transaction's view, without copying
+// its value.
+func (t *Txn) exists(key []byte) (bool, error) {
+	if w, ok := t.pend.get(string(key)); ok {
+		return !w.del, nil
+	}
+	_, closer, err := t.snap.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, storageError(err)
+	}
+	closer.Close()
+	return true, nil
+}
+
+func (t *Txn) put(key, val []byte) error {
+	if t.pend.size > maxTxnBytes {
+		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
+	}
+	t.pend.put(string(key), pendingWrite{val: val})
+	return nil
+}
+
+func (t *Txn) del(key []byte) {
+	t.pend.put(string(key), pendingWrite{del: true})
+}
+
+// iter walks [lower, upper) of the transaction's view in key order.
+func (t *Txn) iter(lower, upper []byte) (*mergedIter, error) {
+	return newMergedIter(t.snap, t.pend, lower, upper)
+}
+
+// statement runs fn as one statement: when it fails, its writes are undone
+// and the transaction's earlier writes stay.
+func (t *Txn) statement(fn func() error) error {
+	if t.done {
+		return errTxnDone()
+	}
+	if t.db.opts.ReadOnly {
+		return errReadOnly()
+	}
+	t.pend.savepoint()
+	descs := make(map[string]*TableDesc, len(t.descs))
+	for k, v := range t.descs {
+		descs[k] = v
+	}
+	nAfter, nForget := len(t.afterCommit), len(t.forget)
+	if err := fn(); err != nil {
+		t.pend.rollbackTo()
+		t.descs = descs
+		t.afterCommit, t.forget = t.afterCommit[:nAfter], t.forget[:nForget]
+		return err
+	}
+	t.pend.release()
+	return nil
+}
+
+func errTxnDone() error {
+	return core.Errorf(core.KindInvalidInput, "the transaction has already ended (committed or rolled back); begin a new one")
+}
+
+func errReadOnly() error {
+	return core.Errorf(core.KindInvalidInput, "the database is open read-only; reopen it without read_only to write")
+}
+
+func conflictError(key string) error {
+	what := describeKey([]byte(key))
+	return core.Errorf(core.KindTransactionConflict, "transaction conflict: %s was changed by another transaction that committed after this one began; retry the transaction", what)
+}
+
+// describeKey names what a key stores, for messages.
+func describeKey(k []byte) string {
+	switch {
+	case len(k) > 2 && k[0] == prefixCatalog:
+		return "the definition of " + strings.TrimSpace(string(k[2:]))
+	case len(k) > 9 && k[0] == prefixTable && k[9] == markIndex:
+		return "an index entry"
+	case len(k) > 9 && k[0] == prefixTable:
+		return "a row"
+	}
+	return "a key"
+}
