@@ -108,11 +108,22 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return conflictError(k)
 	}
-	err = b.Commit(db.writeOpts)
+	// The batch enters the WAL and memtable inside the critical section, so
+	// commit order is sequence order; the fsync waits outside it, so
+	// concurrent commits share syncs (group commit). pebble syncs the WAL
+	// in order: a later commit's sync covers every earlier one.
+	if db.opts.NoSync {
+		err = b.Commit(pebble.NoSync)
+	} else {
+		err = db.pdb.ApplyNoSyncWait(b, pebble.Sync)
+	}
 	if err == nil {
 		db.txns.committed(t.start, keys)
 	}
 	db.txns.mu.Unlock()
+	if err == nil && !db.opts.NoSync {
+		err = b.SyncWait()
+	}
 	if err == nil {
 		for _, r := range t.afterCommit {
 			// Best effort: the keys are unreachable already; a failure here

@@ -111,6 +111,9 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		}
 	}
 	keyGenerated := genCol >= 0 && len(d.pk) == 1 && d.pk[0] == genCol
+	lo := rowPrefix(d.ID)
+	probe := newKeyProbe(t, lo, prefixEnd(lo))
+	defer probe.close()
 	vals := make([]datum, len(d.Columns))
 	old := make([]datum, len(d.Columns))
 	var n int64
@@ -142,7 +145,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		keyBuf = d.appendRowKey(keyBuf[:0], vals)
 		pk := d.pkBytes(keyBuf)
 		if !keyGenerated {
-			exists, err := t.exists(keyBuf)
+			exists, err := probe.exists(keyBuf)
 			if err != nil {
 				return 0, err
 			}
