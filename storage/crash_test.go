@@ -25,8 +25,8 @@ import (
 // number of each after its Commit returns. The parent SIGKILLs it at a
 // random moment, reopens the database, and checks that every acknowledged
 // transaction is there, that no partial one is visible, that the balances
-// add up and that the indexes agree with their tables. A few trials run in
-// the normal test run; ALOPEX_CRASH_TRIALS=100 runs more.
+// add up and that the indexes agree with their tables. Trials run in
+// the normal test run (3, 1 with -short); `make crash` runs 100.
 
 const (
 	crashAccounts = 100
