@@ -51,6 +51,8 @@ type DB struct {
 	writeOpts *pebble.WriteOptions
 
 	txns   txnTracker
+	live   map[*Txn]struct{} // open transactions, guarded by txns.mu
+	closed bool              // guarded by txns.mu
 	alloc  allocators
 	descMu sync.Mutex
 	descs  map[string]*TableDesc // decoded descriptors by their stored bytes
@@ -98,6 +100,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.txns.init()
+	db.live = map[*Txn]struct{}{}
 	db.alloc.init(db)
 	return db, nil
 }
@@ -239,11 +242,22 @@ func (db *DB) checkCatalog() error {
 	return storageError(it.Error())
 }
 
-// Close closes the database. Open transactions must have ended. Close is
-// idempotent.
+// Close closes the database. Transactions still open are rolled back
+// (their scans stop with an error); Close must not run while another
+// goroutine is inside a call on one of them. Close is idempotent.
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.txns.mu.Lock()
+		db.closed = true
+		open := make([]*Txn, 0, len(db.live))
+		for t := range db.live {
+			open = append(open, t)
+		}
+		db.txns.mu.Unlock()
+		for _, t := range open {
+			t.Rollback()
+		}
 		err = storageError(db.pdb.Close())
 		if db.dir != "" {
 			releaseDir(db.dir)

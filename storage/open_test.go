@@ -145,3 +145,38 @@ func TestReadOnly(t *testing.T) {
 	err = db.Run(func(tx *Txn) error { return putKV(t, tx, `[{"k":2,"v":2}]`) })
 	wantKind(t, err, core.KindInvalidInput)
 }
+
+// Close rolls back transactions left open (a forgotten one must not keep
+// the database from closing) and later calls fail cleanly.
+func TestCloseWithOpenTransaction(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kvTable(t, db)
+	tx, _ := db.Begin()
+	if err := putKV(t, tx, `[{"k":1,"v":1}]`); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := tx.Scan("t", ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("close with an open transaction: %v", err)
+	}
+	if rr.Next() || rr.Err() == nil {
+		t.Error("a scan of a rolled-back transaction went on")
+	}
+	rr.Release()
+	wantKind(t, tx.Commit(), core.KindInvalidInput)
+	_, err = db.Begin()
+	wantKind(t, err, core.KindInvalidInput)
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	eq(t, scanRows(t, db, "t", ScanOptions{}), nil)
+}

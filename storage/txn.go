@@ -41,9 +41,13 @@ type Txn struct {
 func (db *DB) Begin() (*Txn, error) {
 	t := &Txn{db: db, pend: newPendingWrites(), guards: map[string]struct{}{}, descs: map[string]*TableDesc{}, readers: map[*tableReader]struct{}{}}
 	db.txns.mu.Lock()
+	defer db.txns.mu.Unlock()
+	if db.closed {
+		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
+	}
 	t.snap = db.pdb.NewSnapshot()
 	t.start = db.txns.begin()
-	db.txns.mu.Unlock()
+	db.live[t] = struct{}{}
 	return t, nil
 }
 
@@ -151,6 +155,7 @@ func (t *Txn) finish() {
 	}
 	t.db.txns.mu.Lock()
 	t.db.txns.end(t.start)
+	delete(t.db.live, t)
 	t.db.txns.mu.Unlock()
 	_ = t.snap.Close()
 	t.pend = newPendingWrites()
