@@ -72,6 +72,10 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 	if d, ok := t.descs[lname]; ok {
 		return d, d != nil, nil
 	}
+	if d := t.db.cachedTable(t, lname); d != nil {
+		t.descs[lname] = d
+		return d, true, nil
+	}
 	v, ok, err := t.get(tableKey(name))
 	if err != nil || !ok {
 		return nil, false, err
@@ -81,7 +85,43 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 		return nil, false, err
 	}
 	t.descs[lname] = d
+	t.db.cacheTable(t, lname, d)
 	return d, true, nil
+}
+
+// cachedTable returns the shared descriptor of a table when t's view of
+// the catalog is the latest one (its snapshot is at or after the last
+// catalog change, and it changed nothing in the catalog itself).
+func (db *DB) cachedTable(t *Txn, lname string) *TableDesc {
+	if t.ddl {
+		return nil
+	}
+	db.catMu.RLock()
+	defer db.catMu.RUnlock()
+	if t.start < db.catVersion {
+		return nil
+	}
+	return db.catCache[lname]
+}
+
+func (db *DB) cacheTable(t *Txn, lname string, d *TableDesc) {
+	if t.ddl {
+		return
+	}
+	db.catMu.Lock()
+	if t.start >= db.catVersion && len(db.catCache) < 4096 {
+		db.catCache[lname] = d
+	}
+	db.catMu.Unlock()
+}
+
+// catalogChanged invalidates the shared catalog: a commit at seq wrote to
+// it. Called inside the commit critical section.
+func (db *DB) catalogChanged(seq uint64) {
+	db.catMu.Lock()
+	db.catVersion = seq
+	clear(db.catCache)
+	db.catMu.Unlock()
 }
 
 func (t *Txn) tableNotFound(name string) error {
@@ -148,6 +188,7 @@ func (t *Txn) listNames(prefix []byte, name func(v []byte) (string, error)) ([]s
 }
 
 func (t *Txn) putDesc(d *TableDesc) error {
+	t.ddl = true
 	b, err := d.marshal()
 	if err != nil {
 		return core.Errorf(core.KindInternal, "catalog: %v", err)
@@ -347,6 +388,7 @@ func (t *Txn) DropTable(name string, ifExists bool) error {
 			}
 			return t.tableNotFound(name)
 		}
+		t.ddl = true
 		t.del(tableKey(name))
 		t.descs[strings.ToLower(name)] = nil
 		t.dropData(d.ID)
@@ -622,6 +664,7 @@ func (t *Txn) CreateView(name, sql string, orReplace bool) error {
 				return err
 			}
 		}
+		t.ddl = true
 		return t.put(viewKey(name), []byte(name+"\x00"+sql))
 	})
 }
@@ -638,6 +681,7 @@ func (t *Txn) DropView(name string, ifExists bool) error {
 			}
 			return core.Errorf(core.KindTableNotFound, "view %q not found", name).With("table", name)
 		}
+		t.ddl = true
 		t.del(viewKey(name))
 		return nil
 	})

@@ -57,6 +57,14 @@ type DB struct {
 	descMu sync.Mutex
 	descs  map[string]*TableDesc // decoded descriptors by their stored bytes
 
+	// The latest catalog, shared by transactions whose snapshot has it: a
+	// point read then costs one pebble Get, not two. catVersion is the
+	// commit sequence of the last catalog change; catCache holds tables
+	// (by lower-cased name) as of it.
+	catMu      sync.RWMutex
+	catVersion uint64
+	catCache   map[string]*TableDesc
+
 	closeOnce sync.Once
 }
 
@@ -64,7 +72,7 @@ type DB struct {
 // held by another open database gives a DatabaseLocked error; a non-empty
 // dir that is not an alopex database gives InvalidInput and is left as is.
 func Open(dir string, opts Options) (*DB, error) {
-	db := &DB{opts: opts, descs: map[string]*TableDesc{}}
+	db := &DB{opts: opts, descs: map[string]*TableDesc{}, catCache: map[string]*TableDesc{}}
 	db.writeOpts = pebble.Sync
 	if opts.NoSync {
 		db.writeOpts = pebble.NoSync

@@ -33,6 +33,7 @@ type Txn struct {
 	afterCommit [][2][]byte
 	forget      [][]byte // counters of dropped table ids
 	descs       map[string]*TableDesc
+	ddl         bool // the transaction wrote to the catalog
 	readers     map[*tableReader]struct{}
 	done        bool
 }
@@ -123,6 +124,9 @@ func (t *Txn) Commit() error {
 	}
 	if err == nil {
 		db.txns.committed(t.start, keys)
+		if t.ddl {
+			db.catalogChanged(db.txns.seq)
+		}
 	}
 	db.txns.mu.Unlock()
 	if err == nil && !db.opts.NoSync {

@@ -187,3 +187,32 @@ func TestScanRanges(t *testing.T) {
 		return nil
 	})
 }
+
+// The shared catalog cache never shows a transaction a catalog other than
+// its snapshot's: an old transaction keeps the old definition, a new one
+// sees the change.
+func TestCatalogCacheFollowsSnapshots(t *testing.T) {
+	db := openMem(t)
+	kvTable(t, db)
+	run(t, db, func(tx *Txn) error { _, err := tx.Table("t"); return err }) // cached
+	old := begin(t, db)
+	run(t, db, func(tx *Txn) error { return tx.AddColumn("t", ColumnDef{Name: "w", Type: i64, Default: 7}) })
+	fresh := begin(t, db)
+	if d, _ := fresh.Table("t"); len(d.Columns) != 3 {
+		t.Errorf("a new transaction sees %d columns", len(d.Columns))
+	}
+	// fresh cached the new definition; old must still read its snapshot's.
+	if d, _ := old.Table("t"); len(d.Columns) != 2 {
+		t.Errorf("an old transaction sees %d columns", len(d.Columns))
+	}
+	run(t, db, func(tx *Txn) error { return tx.DropTable("t", false) })
+	_, err := fresh.Table("t")
+	if err != nil {
+		t.Errorf("the drop leaked into an older snapshot: %v", err)
+	}
+	run(t, db, func(tx *Txn) error {
+		_, err := tx.Table("t")
+		wantKind(t, err, core.KindTableNotFound)
+		return nil
+	})
+}
