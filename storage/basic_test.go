@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 var i64, f64, str = arrow.PrimitiveTypes.Int64, arrow.PrimitiveTypes.Float64, arrow.BinaryTypes.String
@@ -30,4 +31,37 @@ func TestInsertScanGet(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Scan allocates its batches with the allocator it is given (capi passes
+// the C allocator for buffers Python keeps), and frees them all.
+func TestScanUsesAllocator(t *testing.T) {
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error {
+		if err := tx.CreateTable(allTypesDef("t")); err != nil {
+			return err
+		}
+		_, err := tx.Insert("t", batch(t, schemaOf(field("k", i64), field("s", str), field("v", arrow.ListOf(f64))), `[{"k":1,"s":"a","v":[1,2,3]},{"k":2,"s":null,"v":null}]`), ConflictError)
+		return err
+	})
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	run(t, db, func(tx *Txn) error {
+		rr, err := tx.Scan("t", ScanOptions{Mem: mem})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for rr.Next() {
+			n += int(rr.RecordBatch().NumRows())
+			if mem.CurrentAlloc() == 0 {
+				t.Error("the batch was not allocated with the given allocator")
+			}
+		}
+		rr.Release()
+		if n != 2 {
+			t.Errorf("%d rows", n)
+		}
+		return rr.Err()
+	})
+	mem.AssertSize(t, 0)
 }

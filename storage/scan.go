@@ -206,7 +206,7 @@ func (r *tableReader) bindColumns(names []string) error {
 		c := &d.Columns[i]
 		r.outOf[i] = j
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
-		r.builders[j] = array.NewBuilder(memory.DefaultAllocator, c.Type)
+		r.builders[j] = array.NewBuilder(r.mem, c.Type)
 		r.appenders[j] = newAppender(r.builders[j], &c.typ)
 	}
 	r.filled = make([]bool, len(r.cols))
