@@ -27,6 +27,9 @@ const (
 // columns by name (case-insensitively): readers[i] reads table column i,
 // nil when the batch lacks it.
 func boundColumns(d *TableDesc, rows arrow.RecordBatch, allowRowID bool) ([]colReader, error) {
+	if rows == nil {
+		return nil, core.Errorf(core.KindInvalidInput, "no rows given for table %q", d.Name)
+	}
 	readers := make([]colReader, len(d.Columns))
 	seen := map[string]bool{}
 	for j, f := range rows.Schema().Fields() {
