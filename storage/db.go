@@ -232,7 +232,13 @@ func (db *DB) checkMarker() error {
 			return core.Errorf(core.KindInvalidInput, "%q: unknown alopex database format", db.dir)
 		}
 	}
-	return db.checkCatalog()
+	if err := db.checkCatalog(); err != nil {
+		return err
+	}
+	if db.opts.ReadOnly {
+		return nil
+	}
+	return db.collectGarbage()
 }
 
 // checkCatalog decodes every table descriptor once.
