@@ -83,7 +83,13 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	if r.ranges, err = encodeRanges(d, keyCols, prefix, opts.Ranges); err != nil {
 		return nil, err
 	}
-	if r.it, err = t.iter(prefix, prefixEnd(prefix)); err != nil {
+	// The iterator's bounds span the ranges, so pebble never reads past
+	// them; the ranges inside are reached by seeks.
+	lo, hi := prefix, prefixEnd(prefix)
+	if len(r.ranges) > 0 {
+		lo, hi = r.ranges[0][0], r.ranges[len(r.ranges)-1][1]
+	}
+	if r.it, err = t.iter(lo, hi); err != nil {
 		return nil, err
 	}
 	r.vals = make([]datum, len(d.Columns))
