@@ -126,7 +126,11 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 			c := &d.Columns[i]
 			switch {
 			case i == genCol:
-				vals[i] = genDatum(&c.typ, generated+uint64(row))
+				v := generated + uint64(row)
+				if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
+					return 0, outOfIDs(d, c, row)
+				}
+				vals[i] = genDatum(&c.typ, v)
 			case readers[i] != nil:
 				v, err := readers[i](row)
 				if err != nil {
@@ -210,6 +214,10 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 	return n, nil
 }
 
+func outOfIDs(d *TableDesc, c *ColumnDesc, row int) error {
+	return core.Errorf(core.KindConstraint, "AUTO_INCREMENT column %q of table %q is out of values of type %s (row %d); use a wider integer type", c.Name, d.Name, c.Type, row).With("table", d.Name).With("column", c.Name)
+}
+
 func genDatum(t *colType, v uint64) datum {
 	if t.kind == kUint {
 		return datum{u: v}
@@ -228,11 +236,10 @@ func (t *Txn) fillAutoInc(d *TableDesc, vals []datum, row int) error {
 		if err != nil {
 			return err
 		}
-		nv := genDatum(&c.typ, v)
-		if c.typ.kind == kInt && nv.i > c.typ.max || c.typ.kind == kUint && nv.u > c.typ.umax {
-			return core.Errorf(core.KindConstraint, "AUTO_INCREMENT column %q of table %q is out of values of type %s (row %d)", c.Name, d.Name, c.Type, row).With("table", d.Name).With("column", c.Name)
+		if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
+			return outOfIDs(d, c, row)
 		}
-		vals[a] = nv
+		vals[a] = genDatum(&c.typ, v)
 		return nil
 	}
 	if c.typ.kind == kUint {
