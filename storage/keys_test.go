@@ -193,3 +193,9 @@ func TestWriteSeedCorpus(t *testing.T) {
 	write("FuzzRowDecode", "bad_length", `[]byte("\x01\x01\x15\xff\xff\xff\xff\x0f")`)
 	write("FuzzRowDecode", "null_and_float", `[]byte("\x01\x03\x08\x1b\x00\x00\x00\x00\x00\x00\xf0\x3f")`)
 }
+
+func TestPrefixLengths(t *testing.T) {
+	if len(rowPrefix(1)) != rowPrefixLen || len(indexPrefix(1, 2)) != indexPrefixLen || !bytes.Equal(appendRowPrefix(nil, 5), rowPrefix(5)) {
+		t.Fatal("key prefix lengths disagree with the encoders")
+	}
+}

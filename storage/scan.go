@@ -472,7 +472,7 @@ func (r *tableReader) Next() bool {
 func (r *tableReader) readRow(key, val []byte) error {
 	d := r.d
 	clear(r.filled)
-	pk := key[min(len(key), len(rowPrefix(d.ID))):]
+	pk := key[min(len(key), rowPrefixLen):]
 	for _, p := range d.pk {
 		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
 		if err != nil {
