@@ -73,7 +73,7 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 		return d, d != nil, nil
 	}
 	if d := t.db.cachedTable(t, lname); d != nil {
-		t.descs[lname] = d
+		t.setDesc(lname, d)
 		return d, true, nil
 	}
 	v, ok, err := t.get(tableKey(name))
@@ -84,7 +84,7 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	t.descs[lname] = d
+	t.setDesc(lname, d)
 	t.db.cacheTable(t, lname, d)
 	return d, true, nil
 }
@@ -143,6 +143,9 @@ func (t *Txn) tableNotFound(name string) error {
 func (t *Txn) tableForWrite(name string) (*TableDesc, error) {
 	d, err := t.Table(name)
 	if err == nil {
+		if t.guards == nil {
+			t.guards = map[string]struct{}{}
+		}
 		t.guards[string(tableKey(name))] = struct{}{}
 	}
 	return d, err
@@ -196,7 +199,7 @@ func (t *Txn) putDesc(d *TableDesc) error {
 	if err := t.put(tableKey(d.Name), b); err != nil {
 		return err
 	}
-	t.descs[strings.ToLower(d.Name)] = d
+	t.setDesc(strings.ToLower(d.Name), d)
 	return nil
 }
 
@@ -390,7 +393,7 @@ func (t *Txn) DropTable(name string, ifExists bool) error {
 		}
 		t.ddl = true
 		t.del(tableKey(name))
-		t.descs[strings.ToLower(name)] = nil
+		t.setDesc(strings.ToLower(name), nil)
 		t.dropData(d.ID)
 		return nil
 	})
@@ -402,7 +405,7 @@ func (t *Txn) dropData(id uint64) {
 	lo := tablePrefix(id)
 	hi := prefixEnd(lo)
 	for _, kv := range t.pend.between(lo, hi) {
-		t.pend.put(kv.key, pendingWrite{del: true})
+		t.pending().put(kv.key, pendingWrite{del: true})
 	}
 	t.afterCommit = append(t.afterCommit, [2][]byte{lo, hi})
 	t.forget = append(t.forget, rowIDCounter(id), autoIncCounter(id))
@@ -425,7 +428,7 @@ func (t *Txn) RenameTable(oldName, newName string) error {
 		nd.SchemaVersion++
 		nd.finish()
 		t.del(tableKey(oldName))
-		t.descs[strings.ToLower(oldName)] = nil
+		t.setDesc(strings.ToLower(oldName), nil)
 		return t.putDesc(nd)
 	})
 }

@@ -94,6 +94,9 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	}
 	r.vals = make([]datum, len(d.Columns))
 	r.seekRange()
+	if t.readers == nil {
+		t.readers = map[*tableReader]struct{}{}
+	}
 	t.readers[r] = struct{}{}
 	return r, nil
 }

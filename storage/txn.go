@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -40,7 +41,7 @@ type Txn struct {
 
 // Begin starts a transaction.
 func (db *DB) Begin() (*Txn, error) {
-	t := &Txn{db: db, pend: newPendingWrites(), guards: map[string]struct{}{}, descs: map[string]*TableDesc{}, readers: map[*tableReader]struct{}{}}
+	t := &Txn{db: db} // the maps and pending writes are made on first use
 	db.txns.mu.Lock()
 	defer db.txns.mu.Unlock()
 	if db.closed {
@@ -85,7 +86,7 @@ func (t *Txn) Commit() error {
 		return errReadOnly()
 	}
 	keys := make([]string, 0, t.pend.len()+len(t.guards))
-	b := db.pdb.NewBatchWithSize(t.pend.size + 16*t.pend.len())
+	b := db.pdb.NewBatchWithSize(t.pend.bytes() + 16*t.pend.len())
 	defer b.Close()
 	var err error
 	for k, w := range t.pend.all() {
@@ -162,7 +163,7 @@ func (t *Txn) finish() {
 	delete(t.db.live, t)
 	t.db.txns.mu.Unlock()
 	_ = t.snap.Close()
-	t.pend = newPendingWrites()
+	t.pend = nil
 }
 
 // get reads key in the transaction's view.
@@ -200,15 +201,32 @@ func (t *Txn) exists(key []byte) (bool, error) {
 }
 
 func (t *Txn) put(key, val []byte) error {
-	if t.pend.size > maxTxnBytes {
+	if t.pend.bytes() > maxTxnBytes {
 		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
 	}
-	t.pend.put(string(key), pendingWrite{val: val})
+	t.pending().put(string(key), pendingWrite{val: val})
 	return nil
 }
 
 func (t *Txn) del(key []byte) {
-	t.pend.put(string(key), pendingWrite{del: true})
+	t.pending().put(string(key), pendingWrite{del: true})
+}
+
+// pending returns the transaction's pending writes, made on the first
+// write.
+func (t *Txn) pending() *pendingWrites {
+	if t.pend == nil {
+		t.pend = newPendingWrites()
+	}
+	return t.pend
+}
+
+// setDesc records this transaction's view of a table (nil: none).
+func (t *Txn) setDesc(lname string, d *TableDesc) {
+	if t.descs == nil {
+		t.descs = map[string]*TableDesc{}
+	}
+	t.descs[lname] = d
 }
 
 // iter walks [lower, upper) of the transaction's view in key order.
@@ -226,10 +244,7 @@ func (t *Txn) statement(fn func() error) error {
 		return errReadOnly()
 	}
 	t.pend.savepoint()
-	descs := make(map[string]*TableDesc, len(t.descs))
-	for k, v := range t.descs {
-		descs[k] = v
-	}
+	descs := maps.Clone(t.descs)
 	nAfter, nForget := len(t.afterCommit), len(t.forget)
 	if err := fn(); err != nil {
 		t.pend.rollbackTo()
