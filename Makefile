@@ -67,6 +67,13 @@ bench: venv
 	$(PIP) install -q ".[bench]"
 	$(PY) bench/run.py
 
+# The storage crash test at length: a child process committing transactions is
+# SIGKILLed at random CRASH_TRIALS times; every acknowledged commit must survive
+# and no partial one be visible (`go test` runs 3 trials).
+CRASH_TRIALS ?= 100
+crash:
+	ALOPEX_CRASH_TRIALS=$(CRASH_TRIALS) $(GO) test -count=1 -run '^TestCrashRecovery$$' ./storage
+
 # Every Go native fuzz target (func FuzzXxx in a _test.go file) for FUZZTIME
 # each; `go test ./...` (and so `make test`) runs their seed corpora under
 # testdata/fuzz. A crasher lands in testdata/fuzz/FuzzXxx: commit it with the fix.

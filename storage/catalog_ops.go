@@ -72,6 +72,10 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 	if d, ok := t.descs[lname]; ok {
 		return d, d != nil, nil
 	}
+	if d := t.db.cachedTable(t, lname); d != nil {
+		t.setDesc(lname, d)
+		return d, true, nil
+	}
 	v, ok, err := t.get(tableKey(name))
 	if err != nil || !ok {
 		return nil, false, err
@@ -80,8 +84,44 @@ func (t *Txn) lookupTable(name string) (*TableDesc, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	t.descs[lname] = d
+	t.setDesc(lname, d)
+	t.db.cacheTable(t, lname, d)
 	return d, true, nil
+}
+
+// cachedTable returns the shared descriptor of a table when t's view of
+// the catalog is the latest one (its snapshot is at or after the last
+// catalog change, and it changed nothing in the catalog itself).
+func (db *DB) cachedTable(t *Txn, lname string) *TableDesc {
+	if t.ddl {
+		return nil
+	}
+	db.catMu.RLock()
+	defer db.catMu.RUnlock()
+	if t.start < db.catVersion {
+		return nil
+	}
+	return db.catCache[lname]
+}
+
+func (db *DB) cacheTable(t *Txn, lname string, d *TableDesc) {
+	if t.ddl {
+		return
+	}
+	db.catMu.Lock()
+	if t.start >= db.catVersion && len(db.catCache) < 4096 {
+		db.catCache[lname] = d
+	}
+	db.catMu.Unlock()
+}
+
+// catalogChanged invalidates the shared catalog: a commit at seq wrote to
+// it. Called inside the commit critical section.
+func (db *DB) catalogChanged(seq uint64) {
+	db.catMu.Lock()
+	db.catVersion = seq
+	clear(db.catCache)
+	db.catMu.Unlock()
 }
 
 func (t *Txn) tableNotFound(name string) error {
@@ -103,6 +143,9 @@ func (t *Txn) tableNotFound(name string) error {
 func (t *Txn) tableForWrite(name string) (*TableDesc, error) {
 	d, err := t.Table(name)
 	if err == nil {
+		if t.guards == nil {
+			t.guards = map[string]struct{}{}
+		}
 		t.guards[string(tableKey(name))] = struct{}{}
 	}
 	return d, err
@@ -148,6 +191,7 @@ func (t *Txn) listNames(prefix []byte, name func(v []byte) (string, error)) ([]s
 }
 
 func (t *Txn) putDesc(d *TableDesc) error {
+	t.ddl = true
 	b, err := d.marshal()
 	if err != nil {
 		return core.Errorf(core.KindInternal, "catalog: %v", err)
@@ -155,7 +199,7 @@ func (t *Txn) putDesc(d *TableDesc) error {
 	if err := t.put(tableKey(d.Name), b); err != nil {
 		return err
 	}
-	t.descs[strings.ToLower(d.Name)] = d
+	t.setDesc(strings.ToLower(d.Name), d)
 	return nil
 }
 
@@ -347,8 +391,9 @@ func (t *Txn) DropTable(name string, ifExists bool) error {
 			}
 			return t.tableNotFound(name)
 		}
+		t.ddl = true
 		t.del(tableKey(name))
-		t.descs[strings.ToLower(name)] = nil
+		t.setDesc(strings.ToLower(name), nil)
 		t.dropData(d.ID)
 		return nil
 	})
@@ -360,7 +405,7 @@ func (t *Txn) dropData(id uint64) {
 	lo := tablePrefix(id)
 	hi := prefixEnd(lo)
 	for _, kv := range t.pend.between(lo, hi) {
-		t.pend.put(kv.key, pendingWrite{del: true})
+		t.pending().put(kv.key, pendingWrite{del: true})
 	}
 	t.afterCommit = append(t.afterCommit, [2][]byte{lo, hi})
 	t.forget = append(t.forget, rowIDCounter(id), autoIncCounter(id))
@@ -383,7 +428,7 @@ func (t *Txn) RenameTable(oldName, newName string) error {
 		nd.SchemaVersion++
 		nd.finish()
 		t.del(tableKey(oldName))
-		t.descs[strings.ToLower(oldName)] = nil
+		t.setDesc(strings.ToLower(oldName), nil)
 		return t.putDesc(nd)
 	})
 }
@@ -622,6 +667,7 @@ func (t *Txn) CreateView(name, sql string, orReplace bool) error {
 				return err
 			}
 		}
+		t.ddl = true
 		return t.put(viewKey(name), []byte(name+"\x00"+sql))
 	})
 }
@@ -638,6 +684,7 @@ func (t *Txn) DropView(name string, ifExists bool) error {
 			}
 			return core.Errorf(core.KindTableNotFound, "view %q not found", name).With("table", name)
 		}
+		t.ddl = true
 		t.del(viewKey(name))
 		return nil
 	})

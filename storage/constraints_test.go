@@ -249,3 +249,22 @@ func TestBadInputErrors(t *testing.T) {
 		return nil
 	})
 }
+
+// A small AUTO_INCREMENT type runs out of values with a clear error, never
+// wrapping around.
+func TestAutoIncrementOverflow(t *testing.T) {
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "small", PrimaryKey: []string{"id"}, Columns: []ColumnDef{{Name: "id", Type: arrowInt8, AutoIncrement: true}, {Name: "v", Type: i64}}})
+	})
+	rows := make([]int64, 200)
+	err := db.Run(func(tx *Txn) error {
+		_, err := tx.Insert("small", int64Batch([]string{"v"}, rows), ConflictError)
+		return err
+	})
+	wantKind(t, err, core.KindConstraint)
+	if !strings.Contains(err.Error(), `AUTO_INCREMENT column "id" of table "small" is out of values of type int8`) {
+		t.Errorf("message %q", err)
+	}
+	eq(t, scanRows(t, db, "small", ScanOptions{}), nil)
+}

@@ -51,9 +51,19 @@ type DB struct {
 	writeOpts *pebble.WriteOptions
 
 	txns   txnTracker
+	live   map[*Txn]struct{} // open transactions, guarded by txns.mu
+	closed bool              // guarded by txns.mu
 	alloc  allocators
 	descMu sync.Mutex
 	descs  map[string]*TableDesc // decoded descriptors by their stored bytes
+
+	// The latest catalog, shared by transactions whose snapshot has it: a
+	// point read then costs one pebble Get, not two. catVersion is the
+	// commit sequence of the last catalog change; catCache holds tables
+	// (by lower-cased name) as of it.
+	catMu      sync.RWMutex
+	catVersion uint64
+	catCache   map[string]*TableDesc
 
 	closeOnce sync.Once
 }
@@ -62,7 +72,7 @@ type DB struct {
 // held by another open database gives a DatabaseLocked error; a non-empty
 // dir that is not an alopex database gives InvalidInput and is left as is.
 func Open(dir string, opts Options) (*DB, error) {
-	db := &DB{opts: opts, descs: map[string]*TableDesc{}}
+	db := &DB{opts: opts, descs: map[string]*TableDesc{}, catCache: map[string]*TableDesc{}}
 	db.writeOpts = pebble.Sync
 	if opts.NoSync {
 		db.writeOpts = pebble.NoSync
@@ -98,6 +108,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, err
 	}
 	db.txns.init()
+	db.live = map[*Txn]struct{}{}
 	db.alloc.init(db)
 	return db, nil
 }
@@ -221,7 +232,13 @@ func (db *DB) checkMarker() error {
 			return core.Errorf(core.KindInvalidInput, "%q: unknown alopex database format", db.dir)
 		}
 	}
-	return db.checkCatalog()
+	if err := db.checkCatalog(); err != nil {
+		return err
+	}
+	if db.opts.ReadOnly {
+		return nil
+	}
+	return db.collectGarbage()
 }
 
 // checkCatalog decodes every table descriptor once.
@@ -239,11 +256,22 @@ func (db *DB) checkCatalog() error {
 	return storageError(it.Error())
 }
 
-// Close closes the database. Open transactions must have ended. Close is
-// idempotent.
+// Close closes the database. Transactions still open are rolled back
+// (their scans stop with an error); Close must not run while another
+// goroutine is inside a call on one of them. Close is idempotent.
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
+		db.txns.mu.Lock()
+		db.closed = true
+		open := make([]*Txn, 0, len(db.live))
+		for t := range db.live {
+			open = append(open, t)
+		}
+		db.txns.mu.Unlock()
+		for _, t := range open {
+			t.Rollback()
+		}
 		err = storageError(db.pdb.Close())
 		if db.dir != "" {
 			releaseDir(db.dir)

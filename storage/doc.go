@@ -8,15 +8,19 @@
 // the pieces.
 //
 //   - db.go: Open/Close, the pebble configuration, the alopex marker, and the
-//     process-wide registry of open directories (DatabaseLocked).
+//     process-wide registry of open directories (DatabaseLocked);
+//     garbage.go: deleting the data of dropped tables a crash left behind.
 //   - txn.go, conflicts.go: Begin/Commit/Rollback, snapshots, the commit
 //     critical section and first-committer-wins conflict detection.
 //   - pending.go, merge.go: a transaction's uncommitted writes and the merged
 //     view (snapshot + own writes) every read goes through.
-//   - keys.go: the memcomparable key encoding; rowcodec.go: the row format.
-//   - catalog.go, catalog_ops.go: table, index and view definitions.
+//   - keys.go: the memcomparable key encoding; rowcodec.go: the row format;
+//     types.go, datum.go: column types and the value every codec shares.
+//   - catalog.go, catalog_ops.go: table, index and view definitions;
+//     counters.go: table ids, hidden row ids and AUTO_INCREMENT.
 //   - convert.go: exact casts of incoming Arrow columns to column types.
-//   - write.go: Insert/Update/Delete with constraint and index maintenance.
+//   - write.go, rows.go, probe.go: Insert/Update/Delete with constraint and
+//     index maintenance.
 //   - scan.go: Scan/Get, decoding straight into Arrow builders.
 //
 // A *DB is safe for concurrent use; a *Txn is used by one goroutine at a time.

@@ -35,6 +35,18 @@ const (
 	tagValue = 0x02
 )
 
+// Lengths of the fixed key prefixes: 't' id:8 'r', and 't' id:8 'i' index:4.
+const (
+	rowPrefixLen   = 10
+	indexPrefixLen = 14
+)
+
+// appendRowPrefix appends a row-key prefix without allocating.
+func appendRowPrefix(b []byte, id uint64) []byte {
+	b = append(b, prefixTable)
+	return append(binary.BigEndian.AppendUint64(b, id), markRow)
+}
+
 func tablePrefix(id uint64) []byte {
 	b := make([]byte, 0, 16)
 	b = append(b, prefixTable)

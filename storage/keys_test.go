@@ -167,7 +167,7 @@ func FuzzKeyDecode(f *testing.F) {
 	})
 }
 
-// writeSeedCorpus writes the fuzz seed files under testdata/fuzz when
+// TestWriteSeedCorpus writes the fuzz seed files under testdata/fuzz when
 // ALOPEX_WRITE_CORPUS is set (kept in the repository).
 func TestWriteSeedCorpus(t *testing.T) {
 	if os.Getenv("ALOPEX_WRITE_CORPUS") == "" {
@@ -186,10 +186,16 @@ func TestWriteSeedCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("FuzzKeyDecode", "string_escaped", "byte('\\x06')", `[]byte("\x02a\x00\xff\x00\x01")`)
-	write("FuzzKeyDecode", "truncated_int", "byte('\\x01')", `[]byte("\x02\x80\x00")`)
-	write("FuzzKeyDecode", "decimal", "byte('\\x05')", `[]byte("\x02\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x07")`)
+	write("FuzzKeyDecode", "string_escaped", "uint8(6)", `[]byte("\x02a\x00\xff\x00\x01")`)
+	write("FuzzKeyDecode", "truncated_int", "uint8(1)", `[]byte("\x02\x80\x00")`)
+	write("FuzzKeyDecode", "decimal", "uint8(5)", `[]byte("\x02\x80\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x07")`)
 	write("FuzzRowDecode", "two_fields", `[]byte("\x01\x01\x09\x04\x15\x02hi")`)
 	write("FuzzRowDecode", "bad_length", `[]byte("\x01\x01\x15\xff\xff\xff\xff\x0f")`)
 	write("FuzzRowDecode", "null_and_float", `[]byte("\x01\x03\x08\x1b\x00\x00\x00\x00\x00\x00\xf0\x3f")`)
+}
+
+func TestPrefixLengths(t *testing.T) {
+	if len(rowPrefix(1)) != rowPrefixLen || len(indexPrefix(1, 2)) != indexPrefixLen || !bytes.Equal(appendRowPrefix(nil, 5), rowPrefix(5)) {
+		t.Fatal("key prefix lengths disagree with the encoders")
+	}
 }

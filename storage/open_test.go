@@ -145,3 +145,66 @@ func TestReadOnly(t *testing.T) {
 	err = db.Run(func(tx *Txn) error { return putKV(t, tx, `[{"k":2,"v":2}]`) })
 	wantKind(t, err, core.KindInvalidInput)
 }
+
+// Close rolls back transactions left open (a forgotten one must not keep
+// the database from closing) and later calls fail cleanly.
+func TestCloseWithOpenTransaction(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kvTable(t, db)
+	tx, _ := db.Begin()
+	if err := putKV(t, tx, `[{"k":1,"v":1}]`); err != nil {
+		t.Fatal(err)
+	}
+	rr, err := tx.Scan("t", ScanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("close with an open transaction: %v", err)
+	}
+	if rr.Next() || rr.Err() == nil {
+		t.Error("a scan of a rolled-back transaction went on")
+	}
+	rr.Release()
+	wantKind(t, tx.Commit(), core.KindInvalidInput)
+	_, err = db.Begin()
+	wantKind(t, err, core.KindInvalidInput)
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	eq(t, scanRows(t, db, "t", ScanOptions{}), nil)
+}
+
+// Rows of a table id the catalog no longer names (a crash between a DROP's
+// commit and its range deletion) are deleted at the next Open; live tables
+// are untouched.
+func TestOpenCollectsOrphanedTableData(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kvTable(t, db)
+	run(t, db, func(tx *Txn) error { return putKV(t, tx, `[{"k":1,"v":1}]`) })
+	orphan := append(rowPrefix(999), 1, 2, 3)
+	if err := db.pdb.Set(orphan, []byte{1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, closer, err := db.pdb.Get(orphan); err == nil {
+		closer.Close()
+		t.Error("orphaned table data survived Open")
+	}
+	eq(t, scanRows(t, db, "t", ScanOptions{}), []string{"1,1"})
+}

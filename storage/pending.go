@@ -32,7 +32,13 @@ func newPendingWrites() *pendingWrites {
 	return &pendingWrites{m: btreemap.New[string, pendingWrite](32, strings.Compare)}
 }
 
+// A nil *pendingWrites is an empty one for every read and for the
+// statement calls (transactions allocate theirs on the first write).
+
 func (p *pendingWrites) get(key string) (pendingWrite, bool) {
+	if p == nil {
+		return pendingWrite{}, false
+	}
 	_, w, ok := p.m.Get(key)
 	return w, ok
 }
@@ -44,13 +50,24 @@ func (p *pendingWrites) put(key string, w pendingWrite) {
 }
 
 // savepoint starts a statement: later writes can be undone by rollbackTo.
-func (p *pendingWrites) savepoint() { p.undo = p.undo[:0] }
+func (p *pendingWrites) savepoint() {
+	if p != nil {
+		p.undo = p.undo[:0]
+	}
+}
 
 // release keeps the statement's writes.
-func (p *pendingWrites) release() { p.undo = p.undo[:0] }
+func (p *pendingWrites) release() {
+	if p != nil {
+		p.undo = p.undo[:0]
+	}
+}
 
 // rollbackTo undoes the statement's writes, newest first.
 func (p *pendingWrites) rollbackTo() {
+	if p == nil {
+		return
+	}
 	for i := len(p.undo) - 1; i >= 0; i-- {
 		u := p.undo[i]
 		if u.had {
@@ -62,11 +79,26 @@ func (p *pendingWrites) rollbackTo() {
 	p.undo = p.undo[:0]
 }
 
-func (p *pendingWrites) len() int { return p.m.Len() }
+func (p *pendingWrites) len() int {
+	if p == nil {
+		return 0
+	}
+	return p.m.Len()
+}
+
+func (p *pendingWrites) bytes() int {
+	if p == nil {
+		return 0
+	}
+	return p.size
+}
 
 // between returns the writes with lower <= key < upper (upper nil: no
 // bound), in key order.
 func (p *pendingWrites) between(lower, upper []byte) []pendingKV {
+	if p == nil {
+		return nil
+	}
 	var out []pendingKV
 	stop := btreemap.Max[string]()
 	if upper != nil {
@@ -85,5 +117,8 @@ type pendingKV struct {
 
 // all iterates every write in key order.
 func (p *pendingWrites) all() func(yield func(string, pendingWrite) bool) {
+	if p == nil {
+		return func(func(string, pendingWrite) bool) {}
+	}
 	return p.m.Ascend(btreemap.Min[string](), btreemap.Max[string]())
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // allTypesDef is a table with a column of every storable type.
@@ -134,7 +135,7 @@ func FuzzRowDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out := make([]datum, len(d.Columns))
 		_ = d.decodeRow(key, b, out)
-		r := &tableReader{d: d}
+		r := &tableReader{d: d, mem: memory.DefaultAllocator}
 		if err := r.bindColumns(nil); err != nil {
 			t.Fatal(err)
 		}

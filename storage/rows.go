@@ -14,7 +14,7 @@ import (
 
 // appendRowKey appends the row key of vals: rowPrefix then the key columns.
 func (d *TableDesc) appendRowKey(b []byte, vals []datum) []byte {
-	b = append(b, rowPrefix(d.ID)...)
+	b = appendRowPrefix(b, d.ID)
 	for _, p := range d.pk {
 		b = appendKey(b, &d.Columns[p].typ, vals[p])
 	}
@@ -22,7 +22,7 @@ func (d *TableDesc) appendRowKey(b []byte, vals []datum) []byte {
 }
 
 // pkBytes is the key-column part of a row key.
-func (d *TableDesc) pkBytes(rowKey []byte) []byte { return rowKey[len(rowPrefix(d.ID)):] }
+func (d *TableDesc) pkBytes(rowKey []byte) []byte { return rowKey[rowPrefixLen:] }
 
 // appendRowValue appends the row value of vals: every non-key column.
 func (d *TableDesc) appendRowValue(b []byte, vals []datum) []byte {
@@ -43,7 +43,7 @@ func (d *TableDesc) isKey(i int) bool { return d.keyCol[i] }
 // columns from the key, the others from the value, and columns the value
 // lacks (added after it was written) from their defaults.
 func (d *TableDesc) decodeRow(key, val []byte, vals []datum) error {
-	pk := key[min(len(key), len(rowPrefix(d.ID))):]
+	pk := key[min(len(key), rowPrefixLen):]
 	for _, p := range d.pk {
 		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
 		if err != nil {
@@ -112,7 +112,7 @@ func (d *TableDesc) indexKey(ix *IndexDesc, vals []datum, pk []byte) (key []byte
 
 // indexEntryPK returns the primary-key bytes an index entry points at.
 func (d *TableDesc) indexEntryPK(ix *IndexDesc, key, val []byte) ([]byte, error) {
-	rest := key[min(len(key), len(indexPrefix(d.ID, ix.ID))):]
+	rest := key[min(len(key), indexPrefixLen):]
 	for _, p := range ix.cols {
 		var err error
 		if _, rest, err = decodeKey(rest, &d.Columns[p].typ); err != nil {

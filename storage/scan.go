@@ -83,11 +83,20 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	if r.ranges, err = encodeRanges(d, keyCols, prefix, opts.Ranges); err != nil {
 		return nil, err
 	}
-	if r.it, err = t.iter(prefix, prefixEnd(prefix)); err != nil {
+	// The iterator's bounds span the ranges, so pebble never reads past
+	// them; the ranges inside are reached by seeks.
+	lo, hi := prefix, prefixEnd(prefix)
+	if len(r.ranges) > 0 {
+		lo, hi = r.ranges[0][0], r.ranges[len(r.ranges)-1][1]
+	}
+	if r.it, err = t.iter(lo, hi); err != nil {
 		return nil, err
 	}
 	r.vals = make([]datum, len(d.Columns))
 	r.seekRange()
+	if t.readers == nil {
+		t.readers = map[*tableReader]struct{}{}
+	}
 	t.readers[r] = struct{}{}
 	return r, nil
 }
@@ -206,7 +215,7 @@ func (r *tableReader) bindColumns(names []string) error {
 		c := &d.Columns[i]
 		r.outOf[i] = j
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
-		r.builders[j] = array.NewBuilder(memory.DefaultAllocator, c.Type)
+		r.builders[j] = array.NewBuilder(r.mem, c.Type)
 		r.appenders[j] = newAppender(r.builders[j], &c.typ)
 	}
 	r.filled = make([]bool, len(r.cols))
@@ -466,7 +475,7 @@ func (r *tableReader) Next() bool {
 func (r *tableReader) readRow(key, val []byte) error {
 	d := r.d
 	clear(r.filled)
-	pk := key[min(len(key), len(rowPrefix(d.ID))):]
+	pk := key[min(len(key), rowPrefixLen):]
 	for _, p := range d.pk {
 		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
 		if err != nil {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"maps"
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -33,17 +34,22 @@ type Txn struct {
 	afterCommit [][2][]byte
 	forget      [][]byte // counters of dropped table ids
 	descs       map[string]*TableDesc
+	ddl         bool // the transaction wrote to the catalog
 	readers     map[*tableReader]struct{}
 	done        bool
 }
 
 // Begin starts a transaction.
 func (db *DB) Begin() (*Txn, error) {
-	t := &Txn{db: db, pend: newPendingWrites(), guards: map[string]struct{}{}, descs: map[string]*TableDesc{}, readers: map[*tableReader]struct{}{}}
+	t := &Txn{db: db} // the maps and pending writes are made on first use
 	db.txns.mu.Lock()
+	defer db.txns.mu.Unlock()
+	if db.closed {
+		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
+	}
 	t.snap = db.pdb.NewSnapshot()
 	t.start = db.txns.begin()
-	db.txns.mu.Unlock()
+	db.live[t] = struct{}{}
 	return t, nil
 }
 
@@ -80,7 +86,7 @@ func (t *Txn) Commit() error {
 		return errReadOnly()
 	}
 	keys := make([]string, 0, t.pend.len()+len(t.guards))
-	b := db.pdb.NewBatchWithSize(t.pend.size + 16*t.pend.len())
+	b := db.pdb.NewBatchWithSize(t.pend.bytes() + 16*t.pend.len())
 	defer b.Close()
 	var err error
 	for k, w := range t.pend.all() {
@@ -108,11 +114,25 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return conflictError(k)
 	}
-	err = b.Commit(db.writeOpts)
+	// The batch enters the WAL and memtable inside the critical section, so
+	// commit order is sequence order; the fsync waits outside it, so
+	// concurrent commits share syncs (group commit). pebble syncs the WAL
+	// in order: a later commit's sync covers every earlier one.
+	if db.opts.NoSync {
+		err = b.Commit(pebble.NoSync)
+	} else {
+		err = db.pdb.ApplyNoSyncWait(b, pebble.Sync)
+	}
 	if err == nil {
 		db.txns.committed(t.start, keys)
+		if t.ddl {
+			db.catalogChanged(db.txns.seq)
+		}
 	}
 	db.txns.mu.Unlock()
+	if err == nil && !db.opts.NoSync {
+		err = b.SyncWait()
+	}
 	if err == nil {
 		for _, r := range t.afterCommit {
 			// Best effort: the keys are unreachable already; a failure here
@@ -140,9 +160,10 @@ func (t *Txn) finish() {
 	}
 	t.db.txns.mu.Lock()
 	t.db.txns.end(t.start)
+	delete(t.db.live, t)
 	t.db.txns.mu.Unlock()
 	_ = t.snap.Close()
-	t.pend = newPendingWrites()
+	t.pend = nil
 }
 
 // get reads key in the transaction's view.
@@ -180,15 +201,32 @@ func (t *Txn) exists(key []byte) (bool, error) {
 }
 
 func (t *Txn) put(key, val []byte) error {
-	if t.pend.size > maxTxnBytes {
+	if t.pend.bytes() > maxTxnBytes {
 		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
 	}
-	t.pend.put(string(key), pendingWrite{val: val})
+	t.pending().put(string(key), pendingWrite{val: val})
 	return nil
 }
 
 func (t *Txn) del(key []byte) {
-	t.pend.put(string(key), pendingWrite{del: true})
+	t.pending().put(string(key), pendingWrite{del: true})
+}
+
+// pending returns the transaction's pending writes, made on the first
+// write.
+func (t *Txn) pending() *pendingWrites {
+	if t.pend == nil {
+		t.pend = newPendingWrites()
+	}
+	return t.pend
+}
+
+// setDesc records this transaction's view of a table (nil: none).
+func (t *Txn) setDesc(lname string, d *TableDesc) {
+	if t.descs == nil {
+		t.descs = map[string]*TableDesc{}
+	}
+	t.descs[lname] = d
 }
 
 // iter walks [lower, upper) of the transaction's view in key order.
@@ -206,10 +244,7 @@ func (t *Txn) statement(fn func() error) error {
 		return errReadOnly()
 	}
 	t.pend.savepoint()
-	descs := make(map[string]*TableDesc, len(t.descs))
-	for k, v := range t.descs {
-		descs[k] = v
-	}
+	descs := maps.Clone(t.descs)
 	nAfter, nForget := len(t.afterCommit), len(t.forget)
 	if err := fn(); err != nil {
 		t.pend.rollbackTo()

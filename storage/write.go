@@ -27,6 +27,9 @@ const (
 // columns by name (case-insensitively): readers[i] reads table column i,
 // nil when the batch lacks it.
 func boundColumns(d *TableDesc, rows arrow.RecordBatch, allowRowID bool) ([]colReader, error) {
+	if rows == nil {
+		return nil, core.Errorf(core.KindInvalidInput, "no rows given for table %q", d.Name)
+	}
 	readers := make([]colReader, len(d.Columns))
 	seen := map[string]bool{}
 	for j, f := range rows.Schema().Fields() {
@@ -111,6 +114,9 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		}
 	}
 	keyGenerated := genCol >= 0 && len(d.pk) == 1 && d.pk[0] == genCol
+	lo := rowPrefix(d.ID)
+	probe := newKeyProbe(t, lo, prefixEnd(lo))
+	defer probe.close()
 	vals := make([]datum, len(d.Columns))
 	old := make([]datum, len(d.Columns))
 	var n int64
@@ -120,7 +126,11 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 			c := &d.Columns[i]
 			switch {
 			case i == genCol:
-				vals[i] = genDatum(&c.typ, generated+uint64(row))
+				v := generated + uint64(row)
+				if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
+					return 0, outOfIDs(d, c, row)
+				}
+				vals[i] = genDatum(&c.typ, v)
 			case readers[i] != nil:
 				v, err := readers[i](row)
 				if err != nil {
@@ -142,7 +152,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		keyBuf = d.appendRowKey(keyBuf[:0], vals)
 		pk := d.pkBytes(keyBuf)
 		if !keyGenerated {
-			exists, err := t.exists(keyBuf)
+			exists, err := probe.exists(keyBuf)
 			if err != nil {
 				return 0, err
 			}
@@ -204,6 +214,10 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 	return n, nil
 }
 
+func outOfIDs(d *TableDesc, c *ColumnDesc, row int) error {
+	return core.Errorf(core.KindConstraint, "AUTO_INCREMENT column %q of table %q is out of values of type %s (row %d); use a wider integer type", c.Name, d.Name, c.Type, row).With("table", d.Name).With("column", c.Name)
+}
+
 func genDatum(t *colType, v uint64) datum {
 	if t.kind == kUint {
 		return datum{u: v}
@@ -222,11 +236,10 @@ func (t *Txn) fillAutoInc(d *TableDesc, vals []datum, row int) error {
 		if err != nil {
 			return err
 		}
-		nv := genDatum(&c.typ, v)
-		if c.typ.kind == kInt && nv.i > c.typ.max || c.typ.kind == kUint && nv.u > c.typ.umax {
-			return core.Errorf(core.KindConstraint, "AUTO_INCREMENT column %q of table %q is out of values of type %s (row %d)", c.Name, d.Name, c.Type, row).With("table", d.Name).With("column", c.Name)
+		if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
+			return outOfIDs(d, c, row)
 		}
-		vals[a] = nv
+		vals[a] = genDatum(&c.typ, v)
 		return nil
 	}
 	if c.typ.kind == kUint {
