@@ -43,10 +43,6 @@ test: install
 
 # The Python suite again, against an engine built with GOEXPERIMENT=cgocheck2,
 # which checks every pointer handed between Go and C.
-# The crash harness with 100 SIGKILL trials (10 run in make test).
-crash: install
-	ALOPEX_CRASH_TRIALS=100 $(PY) -m pytest -q python/tests/test_crash.py
-
 test-cgocheck: install build/cgocheck2/libalopex.so
 	ALOPEX_LIBRARY=$(CURDIR)/build/cgocheck2/libalopex.so $(PY) -m pytest -q -m "not slow and not notebook" python/tests
 
@@ -67,12 +63,15 @@ bench: venv
 	$(PIP) install -q ".[bench]"
 	$(PY) bench/run.py
 
-# The storage crash test at length: a child process committing transactions is
-# SIGKILLed at random CRASH_TRIALS times; every acknowledged commit must survive
-# and no partial one be visible (`go test` runs 3 trials).
+# The crash tests at length: a child process committing transactions (bank
+# transfers with log rows, 10k-row bulk inserts) is SIGKILLed at random
+# CRASH_TRIALS times, in Go on the storage package and from Python through
+# ax.connect; every acknowledged commit must survive, no partial one be
+# visible, balances add up and indexes agree (`make test` runs 3 and 10 trials).
 CRASH_TRIALS ?= 100
-crash:
+crash: install
 	ALOPEX_CRASH_TRIALS=$(CRASH_TRIALS) $(GO) test -count=1 -run '^TestCrashRecovery$$' ./storage
+	ALOPEX_CRASH_TRIALS=$(CRASH_TRIALS) $(PY) -m pytest -q python/tests/test_crash.py
 
 # Every Go native fuzz target (func FuzzXxx in a _test.go file) for FUZZTIME
 # each; `go test ./...` (and so `make test`) runs their seed corpora under
