@@ -162,6 +162,10 @@ func init() {
 			return nil, nil, core.Errorf(core.KindInvalidInput, "is_in needs a list of values")
 		}
 		t := args[0].DataType()
+		if t.ID() == arrow.NULL {
+			// A null is in no list: every row is null, whatever the values' type.
+			return arrow.FixedWidthTypes.Boolean, args, nil
+		}
 		for _, v := range vals {
 			lit, err := (&resolver{}).resolve(&Literal{Value: v, Dynamic: isNumber(v)})
 			if err != nil {

@@ -21,11 +21,11 @@ FILES = sorted(p.name for p in CORPUS.glob("*.test")) if CORPUS.is_dir() else []
 
 # file -> records that fail today (0 means every non-skipped record passes)
 # Every failure today is a correlated subquery the SQL planner refuses (NotSupportedError: a
-# non-equality correlation, EXISTS / IN (subquery) outside a WHERE conjunction) or is_in with
-# a NULL in the list (ComputeError); none is a wrong answer.
+# non-equality correlation, EXISTS / IN (subquery) outside a WHERE conjunction);
+# none is a wrong answer.
 KNOWN_FAILURES: dict[str, int] = {
-    "in1.test": 77,
-    "in2.test": 6,
+    "in1.test": 72,
+    "in2.test": 0,
     "select1.test": 415,
     "select2.test": 414,
     "select3.test": 1522,
