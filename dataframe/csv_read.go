@@ -788,6 +788,9 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 	lo, hi := f.splits[p.rng], f.splits[p.rng+1]
 	last := p.rng == len(f.splits)-2
 	sc := newCSVScanner(fh, f.path, f.size, s.opts, lo, int(hi-lo)+csvReadAhead)
+	// Sized once: growing by appends to a wide record's field count costs
+	// twice its size in garbage for every piece.
+	sc.fields = make([]csvField, 0, f.nfields)
 	if bp, ok := pieceBuffers.Get().(*[]byte); ok {
 		sc.buf = (*bp)[:0]
 	}
@@ -824,16 +827,12 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 			}
 		}
 	}()
-	fieldOf := make([]int, len(columns))
-	fields := make([]arrow.Field, len(columns))
-	for k, name := range columns {
-		idx := s.schema.FieldIndices(name)
-		if len(idx) == 0 {
-			return nil, core.Errorf(core.KindColumnNotFound, "column %q is not in %s", name, f.path)
-		}
-		fieldOf[k] = idx[0]
-		fields[k] = s.schema.Field(idx[0])
-		if cols[k], err = newCSVColumn(mem, fields[k].Type, s.opts.LossyUTF8); err != nil {
+	fieldOf, schema, err := s.readSchema(columns)
+	if err != nil {
+		return nil, err
+	}
+	for k := range columns {
+		if cols[k], err = newCSVColumn(mem, schema.Field(k).Type, s.opts.LossyUTF8); err != nil {
 			return nil, err
 		}
 	}
@@ -883,7 +882,7 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 			}
 			if !c.parse(v) {
 				return nil, sc.errorAt(sc.recStart, fmt.Sprintf("could not parse %q as %s in column %q (pass schema_overrides={%q: String} to read the column as text, or raise infer_schema_length)",
-					truncateForError(v), core.DTypeName(fields[k].Type), fields[k].Name, fields[k].Name))
+					truncateForError(v), core.DTypeName(schema.Field(k).Type), schema.Field(k).Name, schema.Field(k).Name))
 			}
 		}
 		rows++
@@ -897,7 +896,26 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 			a.Release()
 		}
 	}()
-	return array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(rows)), nil
+	return array.NewRecordBatch(schema, arrs, int64(rows)), nil
+}
+
+// readSchema is the schema of the batches that read columns (the source's
+// own when they are all its columns in order), and the index of each in
+// the file's fields.
+func (s *CSVSource) readSchema(columns []string) ([]int, *arrow.Schema, error) {
+	fieldOf := make([]int, len(columns))
+	for k, name := range columns {
+		if k < s.schema.NumFields() && s.schema.Field(k).Name == name {
+			fieldOf[k] = k
+			continue
+		}
+		idx := s.schema.FieldIndices(name)
+		if len(idx) == 0 {
+			return nil, nil, core.Errorf(core.KindColumnNotFound, "column %q is not in %s", name, s.Name())
+		}
+		fieldOf[k] = idx[0]
+	}
+	return fieldOf, lazy.SchemaOf(s.schema, columns), nil
 }
 
 func truncateForError(v []byte) string {
