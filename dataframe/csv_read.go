@@ -48,7 +48,6 @@ import (
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -788,6 +787,9 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 	lo, hi := f.splits[p.rng], f.splits[p.rng+1]
 	last := p.rng == len(f.splits)-2
 	sc := newCSVScanner(fh, f.path, f.size, s.opts, lo, int(hi-lo)+csvReadAhead)
+	// Sized once: growing by appends to a wide record's field count costs
+	// twice its size in garbage for every piece.
+	sc.fields = make([]csvField, 0, f.nfields)
 	if bp, ok := pieceBuffers.Get().(*[]byte); ok {
 		sc.buf = (*bp)[:0]
 	}
@@ -820,27 +822,23 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 	defer func() {
 		for _, c := range cols {
 			if c != nil {
-				c.b.Release()
+				c.release()
 			}
 		}
 	}()
-	fieldOf := make([]int, len(columns))
-	fields := make([]arrow.Field, len(columns))
-	for k, name := range columns {
-		idx := s.schema.FieldIndices(name)
-		if len(idx) == 0 {
-			return nil, core.Errorf(core.KindColumnNotFound, "column %q is not in %s", name, f.path)
-		}
-		fieldOf[k] = idx[0]
-		fields[k] = s.schema.Field(idx[0])
-		if cols[k], err = newCSVColumn(mem, fields[k].Type, s.opts.LossyUTF8); err != nil {
+	fieldOf, schema, err := s.readSchema(columns)
+	if err != nil {
+		return nil, err
+	}
+	for k := range columns {
+		if cols[k], err = newCSVColumn(mem, schema.Field(k).Type, s.opts.LossyUTF8); err != nil {
 			return nil, err
 		}
 	}
 	if s.recordBytes > 0 {
 		est := int(float64(hi-lo)/s.recordBytes*1.1) + 16
 		for _, c := range cols {
-			c.b.Reserve(min(est, 1<<24))
+			c.reserve(min(est, 1<<24))
 		}
 	}
 	rows := 0
@@ -872,32 +870,51 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 		for k, c := range cols {
 			fi := fieldOf[k]
 			if fi >= len(sc.fields) {
-				c.b.AppendNull()
+				c.appendNull()
 				continue
 			}
 			fld := &sc.fields[fi]
 			v := sc.value(fld)
 			if (len(v) == 0 && (!fld.quoted || !c.str)) || isNullValue(unsafeString(v), s.opts.NullValues) {
-				c.b.AppendNull()
+				c.appendNull()
 				continue
 			}
 			if !c.parse(v) {
 				return nil, sc.errorAt(sc.recStart, fmt.Sprintf("could not parse %q as %s in column %q (pass schema_overrides={%q: String} to read the column as text, or raise infer_schema_length)",
-					truncateForError(v), core.DTypeName(fields[k].Type), fields[k].Name, fields[k].Name))
+					truncateForError(v), core.DTypeName(schema.Field(k).Type), schema.Field(k).Name, schema.Field(k).Name))
 			}
 		}
 		rows++
 	}
 	arrs := make([]arrow.Array, len(cols))
 	for k, c := range cols {
-		arrs[k] = c.b.NewArray()
+		arrs[k] = c.newArray()
 	}
 	defer func() {
 		for _, a := range arrs {
 			a.Release()
 		}
 	}()
-	return array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(rows)), nil
+	return array.NewRecordBatch(schema, arrs, int64(rows)), nil
+}
+
+// readSchema is the schema of the batches that read columns (the source's
+// own when they are all its columns in order), and the index of each in
+// the file's fields.
+func (s *CSVSource) readSchema(columns []string) ([]int, *arrow.Schema, error) {
+	fieldOf := make([]int, len(columns))
+	for k, name := range columns {
+		if k < s.schema.NumFields() && s.schema.Field(k).Name == name {
+			fieldOf[k] = k
+			continue
+		}
+		idx := s.schema.FieldIndices(name)
+		if len(idx) == 0 {
+			return nil, nil, core.Errorf(core.KindColumnNotFound, "column %q is not in %s", name, s.Name())
+		}
+		fieldOf[k] = idx[0]
+	}
+	return fieldOf, lazy.SchemaOf(s.schema, columns), nil
 }
 
 func truncateForError(v []byte) string {
@@ -1222,130 +1239,6 @@ func lineAt(r io.ReaderAt, off int64) int64 {
 	return line
 }
 
-// csvColumn builds one column: parse appends a non-null value and reports
-// whether it could be read as the column's type.
-type csvColumn struct {
-	b     array.Builder
-	str   bool
-	parse func(v []byte) bool
-}
-
-func newCSVColumn(mem memory.Allocator, t arrow.DataType, lossy bool) (*csvColumn, error) {
-	b := array.NewBuilder(mem, t)
-	c := &csvColumn{b: b}
-	switch t.ID() {
-	case arrow.BOOL:
-		bb := b.(*array.BooleanBuilder)
-		c.parse = func(v []byte) bool {
-			s := unsafeString(v)
-			switch {
-			case strings.EqualFold(s, "true"):
-				bb.Append(true)
-			case strings.EqualFold(s, "false"):
-				bb.Append(false)
-			default:
-				return false
-			}
-			return true
-		}
-	case arrow.INT8:
-		c.parse = intParser(b.(*array.Int8Builder).Append, math.MinInt8, math.MaxInt8)
-	case arrow.INT16:
-		c.parse = intParser(b.(*array.Int16Builder).Append, math.MinInt16, math.MaxInt16)
-	case arrow.INT32:
-		c.parse = intParser(b.(*array.Int32Builder).Append, math.MinInt32, math.MaxInt32)
-	case arrow.INT64:
-		c.parse = intParser(b.(*array.Int64Builder).Append, math.MinInt64, math.MaxInt64)
-	case arrow.UINT8:
-		c.parse = uintParser(b.(*array.Uint8Builder).Append, math.MaxUint8)
-	case arrow.UINT16:
-		c.parse = uintParser(b.(*array.Uint16Builder).Append, math.MaxUint16)
-	case arrow.UINT32:
-		c.parse = uintParser(b.(*array.Uint32Builder).Append, math.MaxUint32)
-	case arrow.UINT64:
-		c.parse = uintParser(b.(*array.Uint64Builder).Append, math.MaxUint64)
-	case arrow.FLOAT32:
-		fb := b.(*array.Float32Builder)
-		c.parse = func(v []byte) bool {
-			x, ok := parseCSVFloat(v, 32)
-			if ok {
-				fb.Append(float32(x))
-			}
-			return ok
-		}
-	case arrow.FLOAT64:
-		fb := b.(*array.Float64Builder)
-		c.parse = func(v []byte) bool {
-			x, ok := parseCSVFloat(v, 64)
-			if ok {
-				fb.Append(x)
-			}
-			return ok
-		}
-	case arrow.STRING:
-		sb := b.(*array.StringBuilder)
-		c.str = true
-		c.parse = func(v []byte) bool {
-			if lossy && !utf8.Valid(v) {
-				sb.Append(strings.ToValidUTF8(string(v), "\uFFFD"))
-				return true
-			}
-			sb.BinaryBuilder.Append(v)
-			return true
-		}
-	case arrow.DATE32:
-		db := b.(*array.Date32Builder)
-		c.parse = func(v []byte) bool {
-			d, ok := parseCSVDate(v)
-			if ok {
-				db.Append(arrow.Date32(d))
-			}
-			return ok
-		}
-	case arrow.TIMESTAMP:
-		ts := t.(*arrow.TimestampType)
-		var loc *time.Location
-		if ts.TimeZone != "" && ts.TimeZone != "UTC" {
-			var err error
-			if loc, err = loadLocation(ts.TimeZone); err != nil {
-				b.Release()
-				return nil, err
-			}
-		}
-		tb := b.(*array.TimestampBuilder)
-		c.parse = func(v []byte) bool {
-			x, _, ok := parseCSVDatetime(v, ts.Unit, loc)
-			if !ok {
-				if d, dok := parseCSVDate(v); dok {
-					x, ok = int64(d)*86400*core.UnitsPerSecond(ts.Unit), true
-					if loc != nil {
-						x, ok = wallToInstant(int64(d)*86400, 0, ts.Unit, loc), true
-					}
-				}
-			}
-			if ok {
-				tb.Append(arrow.Timestamp(x))
-			}
-			return ok
-		}
-	case arrow.DECIMAL128:
-		dt := t.(*arrow.Decimal128Type)
-		db := b.(*array.Decimal128Builder)
-		c.parse = func(v []byte) bool {
-			n, err := decimal128.FromString(unsafeString(v), dt.Precision, dt.Scale)
-			if err != nil {
-				return false
-			}
-			db.Append(n)
-			return true
-		}
-	default:
-		b.Release()
-		return nil, core.Errorf(core.KindNotSupported, "reading CSV values as %s is not supported", core.DTypeName(t))
-	}
-	return c, nil
-}
-
 // parseCSVFloat reads a float as strconv does, plus a signed NaN (as
 // Polars writes it), without Go's digit separators.
 func parseCSVFloat(v []byte, bits int) (float64, bool) {
@@ -1413,39 +1306,23 @@ func isRangeErr(err error) bool {
 	return errors.As(err, &ne) && ne.Err == strconv.ErrRange
 }
 
-func intParser[T int8 | int16 | int32 | int64](appendFn func(T), lo, hi int64) func([]byte) bool {
-	return func(v []byte) bool {
-		x, ok := parseCSVInt(v)
-		if !ok || x < lo || x > hi {
-			return false
-		}
-		appendFn(T(x))
-		return true
+// parseCSVUint reads +?\d+ into a uint64.
+func parseCSVUint(v []byte) (uint64, bool) {
+	if len(v) > 0 && v[0] == '+' {
+		v = v[1:]
 	}
-}
-
-func uintParser[T uint8 | uint16 | uint32 | uint64](appendFn func(T), hi uint64) func([]byte) bool {
-	return func(v []byte) bool {
-		if len(v) > 0 && v[0] == '+' {
-			v = v[1:]
-		}
-		if len(v) == 0 {
-			return false
-		}
-		var x uint64
-		for _, c := range v {
-			d := uint64(c - '0')
-			if !isDigit(c) || x > (math.MaxUint64-d)/10 {
-				return false
-			}
-			x = x*10 + d
-		}
-		if x > hi {
-			return false
-		}
-		appendFn(T(x))
-		return true
+	if len(v) == 0 {
+		return 0, false
 	}
+	var x uint64
+	for _, c := range v {
+		d := uint64(c - '0')
+		if !isDigit(c) || x > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		x = x*10 + d
+	}
+	return x, true
 }
 
 // parseCSVInt reads [+-]?\d+ into an int64.

@@ -535,12 +535,16 @@ func jsonFloats(v any) any {
 }
 
 // jsonOpt turns a decoded option (json.Number under UseNumber) into int64,
-// float64, bool, string, nil or []any of those.
+// uint64, float64, bool, string, nil or []any of those.
 func jsonOpt(v any) any {
 	switch x := v.(type) {
 	case json.Number:
 		if i, err := strconv.ParseInt(string(x), 10, 64); err == nil {
 			return i
+		}
+		// UInt64 values past int64 stay exact (is_in lists of UInt64).
+		if u, err := strconv.ParseUint(string(x), 10, 64); err == nil {
+			return u
 		}
 		f, _ := strconv.ParseFloat(string(x), 64)
 		return f

@@ -174,7 +174,10 @@ func init() {
 			if v == nil {
 				continue
 			}
-			if _, ok := castTo(lit, t).(*Literal); !ok && !(core.IsFloat(t) && isNumber(v)) {
+			// A number compares with any numeric column by its exact value
+			// (2.5 never matches an Int64, as in DuckDB), so only other
+			// kinds of values are rejected.
+			if _, ok := castTo(lit, t).(*Literal); !ok && !(core.IsNumeric(t) && isNumber(v)) {
 				return nil, nil, core.Errorf(core.KindCompute, "is_in value %v cannot be compared with %s values", v, dtypeName(t))
 			}
 		}

@@ -368,9 +368,19 @@ func Sources(p Plan) []Source {
 // ReadColumns lists the columns a scan reads from its source: its output
 // columns and those its predicate needs, in source order.
 func ReadColumns(s *Scan) []string {
-	need := map[string]bool{}
-	for _, c := range s.Schema().Fields() {
-		need[c.Name] = true
+	src, out := s.Source.Schema(), s.Schema()
+	// (Schema.Fields copies the fields: read them one by one.)
+	if out.NumFields() == src.NumFields() {
+		// Every column is read: no set of names is needed.
+		cols := make([]string, src.NumFields())
+		for i := range cols {
+			cols[i] = src.Field(i).Name
+		}
+		return cols
+	}
+	need := make(map[string]bool, out.NumFields())
+	for i := range out.NumFields() {
+		need[out.Field(i).Name] = true
 	}
 	if s.Predicate != nil {
 		for _, c := range ColumnsUsed(s.Predicate) {
@@ -378,12 +388,36 @@ func ReadColumns(s *Scan) []string {
 		}
 	}
 	var cols []string
-	for _, f := range s.Source.Schema().Fields() {
-		if need[f.Name] {
-			cols = append(cols, f.Name)
+	for i := range src.NumFields() {
+		if name := src.Field(i).Name; need[name] {
+			cols = append(cols, name)
 		}
 	}
 	return cols
+}
+
+// SchemaOf is the schema of the named columns of schema, all of which it
+// must hold. Every column in order (a plain read of a whole source) gives
+// schema itself: building a schema builds a name index, a cost per column
+// that a wide source must not pay again for each scan or piece.
+func SchemaOf(schema *arrow.Schema, cols []string) *arrow.Schema {
+	if len(cols) == schema.NumFields() {
+		same := true
+		for i, c := range cols {
+			if schema.Field(i).Name != c {
+				same = false
+				break
+			}
+		}
+		if same {
+			return schema
+		}
+	}
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		fields[i] = schema.Field(schema.FieldIndices(c)[0])
+	}
+	return arrow.NewSchema(fields, nil)
 }
 
 // windowOutsideAggs reports a window (or order-dependent call) in e that is

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -96,6 +97,11 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		}
 		switch x.Op {
 		case opcode.Minus:
+			// The parser reads -9223372036854775808 as the negation of a
+			// literal past int64; as in MySQL it is BIGINT's minimum.
+			if lit, ok := v.(*lazy.Literal); ok && lit.Value == uint64(1<<63) {
+				return dyn(int64(math.MinInt64)), nil
+			}
 			return &lazy.Unary{Op: lazy.OpNeg, X: v}, nil
 		case opcode.Plus:
 			return v, nil

@@ -120,11 +120,7 @@ func (b *builder) attach(in Operator, fn batchFn, schema *arrow.Schema) Operator
 func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
 	cols := lazy.ReadColumns(s)
-	fields := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		fields[i] = src.Schema().Field(src.Schema().FieldIndices(c)[0])
-	}
-	readSchema := arrow.NewSchema(fields, nil)
+	readSchema := lazy.SchemaOf(src.Schema(), cols)
 	mem := b.mem
 	p := newPipeline(readSchema, nil, -1)
 	p.count = len(pieces)

@@ -81,13 +81,16 @@ func finalize(out memory.Allocator, schema *arrow.Schema, batches []arrow.Record
 	for _, rb := range batches {
 		rows += rb.NumRows()
 	}
-	for i, f := range schema.Fields() {
-		parts := make([]arrow.Array, 0, len(batches))
+	// One parts slice serves every column, and fields are read one by one
+	// (Schema.Fields copies them): per-column garbage adds up in a wide frame.
+	parts := make([]arrow.Array, 0, len(batches))
+	for i := range cols {
+		parts = parts[:0]
 		for _, rb := range batches {
 			parts = append(parts, rb.Column(i))
 		}
 		var err error
-		if cols[i], err = assemble(out, f.Type, parts, src); err != nil {
+		if cols[i], err = assemble(out, schema.Field(i).Type, parts, src); err != nil {
 			return nil, err
 		}
 	}
@@ -161,24 +164,28 @@ func concatFixed(out memory.Allocator, t arrow.DataType, width int, parts []arro
 		srcBytes := d.Buffers()[1].Bytes()[d.Offset()*width : (d.Offset()+d.Len())*width]
 		copy(dst[starts[i]*width:], srcBytes)
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(parts))
-	if total*width < 1<<20 {
-		workers = 1
-	}
 	var wg sync.WaitGroup
-	next := make(chan int, len(parts))
-	for i := range parts {
-		next <- i
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				copyPart(i)
-			}
-		}()
+	if total*width < 1<<20 || len(parts) == 1 {
+		// Small columns are copied here: a channel and a goroutine per
+		// column cost a wide frame more than the copy itself.
+		for i := range parts {
+			copyPart(i)
+		}
+	} else {
+		next := make(chan int, len(parts))
+		for i := range parts {
+			next <- i
+		}
+		close(next)
+		for range min(runtime.GOMAXPROCS(0), len(parts)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					copyPart(i)
+				}
+			}()
+		}
 	}
 	var validity *memory.Buffer
 	if nulls > 0 {

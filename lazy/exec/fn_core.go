@@ -367,33 +367,8 @@ func evalIsIn(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (
 			}
 		}
 	case core.IsNumeric(t) || t.ID() == arrow.BOOL || intKeyable(t):
-		set := isInSet(c, func() map[float64]bool {
-			set := make(map[float64]bool, len(vals))
-			for _, v := range vals {
-				switch y := v.(type) {
-				case bool:
-					set[float64(b2i(y))] = true
-				default:
-					if f, ok := scalarFloat(v); ok {
-						set[f] = true
-					}
-				}
-			}
-			return set
-		})
-		var get func(int) float64
-		if intKeyable(t) && !core.IsNumeric(t) {
-			iv := intKeys(x, nil)
-			get = func(i int) float64 { return float64(iv[i]) }
-		} else {
-			get = numericAsFloat(x)
-		}
-		for i := range n {
-			if x.IsNull(i) {
-				b.AppendNull()
-			} else {
-				b.UnsafeAppend(set[get(i)])
-			}
+		if err := isInNumeric(b, c, x, vals); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, core.Errorf(core.KindNotSupported, "is_in on %s values", core.DTypeName(t))

@@ -272,12 +272,16 @@ class Expr:
         elif hasattr(other, "tolist"):
             other = other.tolist()
         values = []
+        non_finite = []  # JSON numbers cannot carry NaN and the infinities
         for v in other:
             if hasattr(v, "item"):
                 v = v.item()
             if isinstance(v, float) and not math.isfinite(v):
+                non_finite.append("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf"))
                 continue
             values.append(v)
+        if non_finite:
+            return self._call("is_in", values=values, non_finite=non_finite)
         return self._call("is_in", values=values)
 
     def is_between(self, lower_bound: Any, upper_bound: Any, closed: str = "both") -> Expr:
