@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from sqllogictest import run_file
 
+# ../shared beside the project root (as in CI)
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "sqllogictest"
-if not CORPUS.is_dir():
-    CORPUS = Path("/work/shared/sqllogictest")
 
 FILES = sorted(p.name for p in CORPUS.glob("*.test")) if CORPUS.is_dir() else []
 
