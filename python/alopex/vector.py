@@ -344,10 +344,8 @@ class VectorIndex:
     def remove(self, ids: Any) -> int:
         """Remove vectors by id; returns how many were present. HNSW keeps
         them as tombstones (never returned) until :meth:`compact`."""
-        try:
-            arr = np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
-        except (OverflowError, ValueError) as e:
-            raise InvalidInputError(f"ids must be integers that fit Int64 ({e})") from None
+        # The same checks as add(): a NaN or 1.7 must not silently become an id.
+        arr = _as_ids(ids, np.asarray(ids, dtype=object).size)
         out = _ffi.ffi.new("int64_t*")
         ptr = _ffi.ffi.from_buffer("int64_t[]", arr) if arr.size else _ffi.ffi.NULL
         _ffi.check(_ffi.lib.alopex_vector_remove, self._h, ptr, arr.shape[0], out)

@@ -279,6 +279,8 @@ def test_shift_of_an_empty_vector_column():
     (lambda: ax.concat(["a"]), TypeError, "item 0 is a str"),
     (lambda: ax.VectorIndex(dim=2**64), ax.InvalidInputError, "dim"),
     (lambda: _index().remove([2**64]), ax.InvalidInputError, "ids"),
+    (lambda: _index().remove([float("nan")]), ax.InvalidInputError, "ids\\[0\\] is nan"),
+    (lambda: _index().remove([1, 1.7]), ax.InvalidInputError, "ids\\[1\\] is 1.7"),
 ])
 def test_bad_arguments_get_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
