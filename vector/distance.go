@@ -92,7 +92,7 @@ func CosineDistance(a, b []float32) (float32, error) {
 	if err := checkPair(a, b); err != nil {
 		return 0, err
 	}
-	return cosineDist(dot(a, b), norm(a), norm(b)), nil
+	return cosineDistance(a, b, norm(a), norm(b)), nil
 }
 
 // L1 returns sum(|a[i]-b[i]|).
@@ -108,6 +108,25 @@ func cosineDist(dot, na, nb float32) float32 {
 		return 1
 	}
 	return 1 - dot/(na*nb)
+}
+
+// cosineDistance is 1 - cos(a, b) given the norms of a and b. Finite vectors
+// whose dot product or product of norms overflows float32 (components near
+// 1e19 and beyond) are measured again in float64: in float32 the distance
+// would come out NaN, or 1 where dot/inf rounds to 0.
+func cosineDistance(a, b []float32, na, nb float32) float32 {
+	d := dot(a, b)
+	if den := na * nb; !math.IsInf(float64(d), 0) && !math.IsInf(float64(den), 0) {
+		return cosineDist(d, na, nb)
+	}
+	if na == 0 || nb == 0 {
+		return 1
+	}
+	var ab float64
+	for i, v := range a {
+		ab += float64(v) * float64(b[i])
+	}
+	return float32(1 - ab/(math.Sqrt(squaredNorm64(a))*math.Sqrt(squaredNorm64(b))))
 }
 
 // Kernel names a pairwise distance for the batch functions.
@@ -165,7 +184,7 @@ func Distances(k Kernel, q, base, baseNorms, out []float32) error {
 		}
 		qn := norm(q)
 		for i := range out {
-			out[i] = cosineDist(dot(q, base[i*d:(i+1)*d]), qn, baseNorms[i])
+			out[i] = cosineDistance(q, base[i*d:(i+1)*d], qn, baseNorms[i])
 		}
 	default:
 		return invalid("unknown kernel %d", k)

@@ -219,3 +219,33 @@ func TestLoadRejectsBadNextID(t *testing.T) {
 		wantInvalid(t, err, fmt.Sprintf("next id %d", next))
 	}
 }
+
+// TestCosineDistanceNearOverflow: the dot product and the product of norms of
+// finite vectors near float32's maximum overflow; the distance must still be
+// the true one (0 for parallel, 2 for opposite, 1 for orthogonal vectors).
+func TestCosineDistanceNearOverflow(t *testing.T) {
+	const big = 3e38
+	cases := []struct {
+		a, b []float32
+		want float32
+	}{
+		{[]float32{big, big}, []float32{big, big}, 0},
+		{[]float32{big, 0}, []float32{-big, 0}, 2},
+		{[]float32{big, 0}, []float32{0, 1e20}, 1},
+		{[]float32{1e20, 1e20}, []float32{2e20, 2e20}, 0},
+	}
+	for _, c := range cases {
+		got, err := CosineDistance(c.a, c.b)
+		if err != nil || !(math.Abs(float64(got-c.want)) <= 1e-6) {
+			t.Errorf("CosineDistance(%v, %v) = %v, %v; want %v", c.a, c.b, got, err, c.want)
+		}
+		norms := []float32{0}
+		if err := Norms(c.b, len(c.b), norms); err != nil {
+			t.Fatal(err)
+		}
+		out := []float32{0}
+		if err := Distances(KernelCosine, c.a, c.b, norms, out); err != nil || !(math.Abs(float64(out[0]-c.want)) <= 1e-6) {
+			t.Errorf("Distances(cosine, %v, %v) = %v, %v; want %v", c.a, c.b, out[0], err, c.want)
+		}
+	}
+}
