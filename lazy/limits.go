@@ -77,7 +77,7 @@ func checkPlanDepth(p Plan, depth int) error {
 	if depth > MaxPlanDepth {
 		return planTooDeep()
 	}
-	for _, e := range planExprs(p) {
+	for _, e := range exprsOf(p) {
 		if exprDepth(e, MaxExprDepth+1) > MaxExprDepth {
 			return exprTooDeep()
 		}
@@ -100,31 +100,4 @@ func exprDepth(e Expr, limit int) int {
 		d = max(d, exprDepth(c, limit-1))
 	}
 	return d + 1
-}
-
-// planExprs are the expressions a plan node itself evaluates.
-func planExprs(p Plan) []Expr {
-	switch n := p.(type) {
-	case *Scan:
-		if n.Predicate != nil {
-			return []Expr{n.Predicate}
-		}
-	case *Filter:
-		return []Expr{n.Predicate}
-	case *Project:
-		return n.Exprs
-	case *Aggregate:
-		return append(append([]Expr(nil), n.Keys...), n.Aggregates...)
-	case *Join:
-		return append(append([]Expr(nil), n.LeftOn...), n.RightOn...)
-	case *Sort:
-		return SortExprs(n.Keys)
-	case *WindowNode:
-		out := make([]Expr, len(n.Columns))
-		for i, c := range n.Columns {
-			out[i] = c.W
-		}
-		return out
-	}
-	return nil
 }
