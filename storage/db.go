@@ -46,6 +46,7 @@ var openDirs = struct {
 // DB is an open database. It is safe for concurrent use by many goroutines.
 type DB struct {
 	pdb       *pebble.DB
+	fs        vfs.FS // pebble's filesystem: the OS, or in memory
 	dir       string // absolute path; "" in memory
 	opts      Options
 	writeOpts *pebble.WriteOptions
@@ -102,6 +103,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, openError(dir, err)
 	}
 	db.pdb = pdb
+	db.fs = po.FS
 	if err := db.checkMarker(); err != nil {
 		_ = pdb.Close()
 		releaseDir(dir)

@@ -32,6 +32,8 @@ int alopex_vector_load(char* path, uint64_t* out, char** errOut);
 int alopex_set_threads(int64_t n, int64_t* previous, char** errOut);
 int alopex_db_open(char* path, size_t pathLen, char* optsJSON, uint64_t* out, char** errOut);
 int alopex_db_close(uint64_t h, char** errOut);
+int alopex_db_backup(uint64_t dbh, char* dest, size_t destLen, char** errOut);
+int alopex_db_describe(uint64_t dbh, char** out, char** errOut);
 int alopex_session_new(uint64_t dbh, int begin, uint64_t* out, char** errOut);
 void alopex_session_release(uint64_t h);
 int alopex_session_end(uint64_t h, int commit, char** errOut);

@@ -300,3 +300,14 @@ def session_in_transaction(session: SessionHandle) -> bool:
     out = ffi.new("int*")
     check(lib.alopex_session_in_transaction, session.value, out)
     return bool(out[0])
+
+
+def db_backup(db: DatabaseHandle, dest: str) -> None:
+    data = dest.encode("utf-8")
+    check(lib.alopex_db_backup, db.value, data, len(data))
+
+
+def db_describe(db: DatabaseHandle) -> list[dict[str, Any]]:
+    out = ffi.new("char**")
+    check(lib.alopex_db_describe, db.value, out)
+    return json.loads(take_string(out[0])) or []

@@ -35,7 +35,8 @@ import threading
 import weakref
 from typing import Any, Sequence
 
-from . import _ffi
+from . import _copy, _ffi
+from .exceptions import InvalidInputError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
 
@@ -103,6 +104,9 @@ class _Session:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
         if params is not None and (isinstance(params, (str, bytes)) or not isinstance(params, Sequence)):
             raise TypeError("params must be a list or tuple of values, one per ? placeholder")
+        copy = _copy.parse(query)
+        if copy is not None:  # COPY / BACKUP: not MySQL, so not for the engine's parser
+            return _copy.run(self, copy, params, caller)
         info = _ffi.sql_inspect(query)
         cat = _ffi.session_catalog(self._session)
         stored = {n.lower() for n in cat["tables"] + cat["views"]}
@@ -240,6 +244,22 @@ class Database(_Session):
         finally:
             del frame, caller
 
+    def backup(self, dest: str | os.PathLike[str]) -> None:
+        """Write a consistent copy of the database into directory ``dest`` (new
+        or empty), while other threads keep writing: it holds exactly the
+        transactions committed before the backup began. The copy opens with
+        ``ax.connect(dest)`` (also ``read_only=True``); an in-memory database is
+        copied to disk. SQL: ``BACKUP TO 'dest'``."""
+        self._check_open()
+        data = os.fspath(dest)
+        if not isinstance(data, str):
+            raise TypeError("the backup destination must be a str path")
+        _ffi.db_backup(self._db, data)
+
+    def _backup_statement(self, dest: str) -> int:
+        self.backup(dest)
+        return 0
+
     def transaction(self) -> "Transaction":
         """A new transaction: ``with db.transaction() as tx:`` commits on success
         and rolls back on an exception. ``tx.sql`` and ``tx.table`` run in it."""
@@ -301,6 +321,10 @@ class Transaction(_Session):
             return self._caller_sql(query, params, eager, caller)
         finally:
             del frame, caller
+
+    def _backup_statement(self, dest: str) -> int:
+        raise InvalidInputError("BACKUP inside a transaction: a backup copies what is committed; "
+                                "run it on the connection (db.sql or db.backup) after the transaction")
 
     def _check_active(self) -> None:
         if self._done:

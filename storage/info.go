@@ -1,0 +1,58 @@
+package storage
+
+// TableInfo describes a stored table for tools (`alopex info`): its
+// definition and an estimate of its size on disk.
+type TableInfo struct {
+	Name       string      `json:"name"`
+	PrimaryKey []string    `json:"primary_key"` // empty for a hidden row id
+	Indexes    []IndexInfo `json:"indexes"`
+	// DataBytes and IndexBytes estimate the bytes of the table's rows and
+	// of its secondary indexes in sstables (recent writes still in the
+	// memtable are not counted until flushed).
+	DataBytes  uint64 `json:"data_bytes"`
+	IndexBytes uint64 `json:"index_bytes"`
+}
+
+// IndexInfo is a secondary index of TableInfo.
+type IndexInfo struct {
+	Name    string   `json:"name"`
+	Columns []string `json:"columns"`
+	Unique  bool     `json:"unique"`
+}
+
+// Describe returns the TableInfo of every stored table this transaction
+// sees, in name order.
+func (t *Txn) Describe() ([]TableInfo, error) {
+	names, err := t.Tables()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TableInfo, 0, len(names))
+	for _, name := range names {
+		d, err := t.Table(name)
+		if err != nil {
+			return nil, err
+		}
+		ti := TableInfo{Name: d.Name, PrimaryKey: d.PrimaryKey, Indexes: []IndexInfo{}}
+		if d.HasHiddenRowID() {
+			ti.PrimaryKey = []string{}
+		}
+		for _, ix := range d.Indexes {
+			ti.Indexes = append(ti.Indexes, IndexInfo{Name: ix.Name, Columns: ix.Columns, Unique: ix.Unique})
+		}
+		rows := rowPrefix(d.ID)
+		if ti.DataBytes, err = t.db.pdb.EstimateDiskUsage(rows, prefixEnd(rows)); err != nil {
+			return nil, storageError(err)
+		}
+		whole := tablePrefix(d.ID)
+		all, err := t.db.pdb.EstimateDiskUsage(whole, prefixEnd(whole))
+		if err != nil {
+			return nil, storageError(err)
+		}
+		if all > ti.DataBytes {
+			ti.IndexBytes = all - ti.DataBytes
+		}
+		out = append(out, ti)
+	}
+	return out, nil
+}
