@@ -119,9 +119,19 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 	return append(b, "]}"...), nil
 }
 
+// appendJSONString appends s quoted as a JSON string. Printable ASCII is
+// copied as it is; text with anything else goes through encoding/json
+// (which makes invalid UTF-8 U+FFFD).
 func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s) // valid JSON for any text (invalid UTF-8 becomes U+FFFD)
-	return append(b, q...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 func appendFloat(b []byte, f float64, bits int) []byte {

@@ -62,6 +62,10 @@ type pointPlan struct {
 	proj   []int          // visible column index of each output column
 	keys   [][]pointValue // per key column, its candidate values
 	keyVis []int          // visible column index of each key column
+	keyTyp []arrow.DataType
+	// single: one value per key column, so at most one row and nothing
+	// to order or deduplicate
+	single bool
 }
 
 // selectShape recognizes the point shape, or returns nil.
@@ -231,6 +235,11 @@ func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
 		}
 		pp.keys = append(pp.keys, vals)
 		pp.keyVis = append(pp.keyVis, i)
+		pp.keyTyp = append(pp.keyTyp, schema.Field(i).Type)
+	}
+	pp.single = true
+	for _, vals := range pp.keys {
+		pp.single = pp.single && len(vals) == 1
 	}
 	return pp
 }
@@ -270,10 +279,9 @@ func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) 
 // run reads the rows of the plan's keys in txn. ok false sends the
 // execution to the general path.
 func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
-	schema := pp.desc.Schema()
 	cands := make([][]any, len(pp.keys))
 	for i, vals := range pp.keys {
-		t := schema.Field(pp.keyVis[i]).Type
+		t := pp.keyTyp[i]
 		for _, v := range vals {
 			x, ok := keyGoValue(v, params, t)
 			if !ok {
@@ -285,7 +293,10 @@ func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok
 		}
 	}
 	var found [][]any
-	seen := map[string]bool{}
+	var seen map[string]bool
+	if !pp.single {
+		seen = map[string]bool{}
+	}
 	key := make([]any, len(cands))
 	var visit func(i int) bool
 	visit = func(i int) bool {
@@ -294,7 +305,9 @@ func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok
 			if err != nil {
 				return false // a value out of the column's range: the general path compares it
 			}
-			if hit {
+			if hit && pp.single {
+				found = append(found, row)
+			} else if hit {
 				id := rowIdentity(row, pp.keyVis)
 				if !seen[id] {
 					seen[id] = true

@@ -38,6 +38,7 @@ from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
 from datetime import timezone as _timezone
+from json.encoder import encode_basestring_ascii as _json_str
 from typing import Any, Sequence
 
 from . import _ffi
@@ -272,15 +273,19 @@ def _encode_params(params: Sequence[Any] | None) -> bytes:
             _check_params(params)
         return b""
     _check_params(params)
-    nodes = []
+    parts = []
     for v in params:
         t = type(v)
-        # The common kinds skip _lit_node's checks: this runs once per statement.
-        if t is str or v is None or t is bool or (t is int and -(2**63) <= v < 2**63):
-            nodes.append({"kind": "lit", "value": v})
+        # The common kinds are written directly: this runs once per statement.
+        if t is int and -(2**63) <= v < 2**63:
+            parts.append('{"kind":"lit","value":%d}' % v)
+        elif t is str:
+            parts.append('{"kind":"lit","value":' + _json_str(v) + "}")
+        elif v is None:
+            parts.append('{"kind":"lit","value":null}')
         else:
-            nodes.append(_lit_node(v))
-    return json.dumps(nodes).encode()
+            parts.append(json.dumps(_lit_node(v)))
+    return ("[" + ",".join(parts) + "]").encode()
 
 
 def _to_date(days: int) -> Any:
@@ -340,7 +345,7 @@ class Cursor:
         self.connection = owner
         self._pos = 0
         if data is None:
-            self.description: tuple[tuple[Any, ...], ...] | None = None
+            self._columns: list[list[Any]] | None = None
             self.rowcount = rowcount
             self._rows: list[tuple[Any, ...]] = []
             return
@@ -348,17 +353,22 @@ class Cursor:
         cols = doc["columns"]
         self.rowcount = doc["rowcount"]
         rows = doc["rows"]
-        convert = [(j, _CONVERTERS[c[1]]) for j, c in enumerate(cols) if c[1] in _CONVERTERS]
-        if convert:
-            for r in rows:
-                for j, f in convert:
+        for j, c in enumerate(cols):
+            f = _CONVERTERS.get(c[1])
+            if f is not None:
+                for r in rows:
                     if r[j] is not None:
                         r[j] = f(r[j])
         self._rows = list(map(tuple, rows))
-        if doc["rowcount"] < 0:
-            self.description = tuple((c[0], c[2], None, None, None, None, None) for c in cols)
-        else:
-            self.description = None
+        self._columns = cols if self.rowcount < 0 else None
+
+    @property
+    def description(self) -> tuple[tuple[Any, ...], ...] | None:
+        """Per column of a query's result, (name, data type name, None, None, None, None,
+        None); None for a statement that is not a query."""
+        if self._columns is None:
+            return None
+        return tuple((c[0], c[2], None, None, None, None, None) for c in self._columns)
 
     def fetchone(self) -> tuple[Any, ...] | None:
         """The next row, or None after the last."""
