@@ -51,11 +51,62 @@ func (s *Session) Execute(ctx context.Context, query string, params []lazy.Expr,
 	case ast.ResultSetNode:
 		return s.query(ctx, ps, params, opener)
 	}
-	n, err := s.execParsed(ctx, ps.p, Request{Query: query, Params: params, Opener: opener})
+	req := Request{Query: query, Params: params, Opener: opener}
+	n, ok, err := s.autocommit(ctx, ps, req)
+	if !ok {
+		n, err = s.execParsed(ctx, ps.p, req)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &Result{RowsAffected: n}, nil
+}
+
+// maxAutocommitRetries bounds the reruns of an autocommit statement that
+// lost a write conflict.
+const maxAutocommitRetries = 32
+
+// autocommit runs a statement that changes data in a transaction of its own
+// when the session has none open (ok false otherwise: the caller runs it
+// as Exec does). Unlike Exec it does not hold the session's lock: autocommit
+// statements of one connection run side by side, and their commits share
+// fsyncs (pebble's group commit). A statement that loses a write conflict
+// to a concurrent one is run again on a new snapshot, which is what running
+// them one after the other would have given; its writes were never visible.
+func (s *Session) autocommit(ctx context.Context, ps *prepared, req Request) (n int64, ok bool, err error) {
+	switch ps.p.stmt.(type) {
+	case *ast.InsertStmt, *ast.UpdateStmt, *ast.DeleteStmt:
+	default:
+		return 0, false, nil
+	}
+	if n := ps.p.nParams(); n != len(req.Params) {
+		return 0, false, nil // Exec reports it
+	}
+	s.mu.Lock()
+	open := s.txn != nil
+	s.mu.Unlock()
+	if open {
+		return 0, false, nil
+	}
+	for attempt := 0; ; attempt++ {
+		txn, err := s.db.Begin()
+		if err != nil {
+			return 0, true, err
+		}
+		ps.planMu.Lock() // the statement's tree is walked while it runs
+		x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs}
+		n, err = x.run(ps.p.stmt)
+		ps.planMu.Unlock()
+		if err != nil {
+			txn.Rollback()
+			return 0, true, err
+		}
+		err = txn.Commit()
+		if core.KindOf(err) == core.KindTransactionConflict && attempt < maxAutocommitRetries {
+			continue
+		}
+		return n, true, err
+	}
 }
 
 func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, opener lazy.Opener) (*Result, error) {

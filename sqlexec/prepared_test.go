@@ -100,3 +100,13 @@ func BenchmarkExecuteInsert(b *testing.B) {
 		mustExecute(b, s, "INSERT INTO t VALUES (?, ?, ?)", int64(i), "row", int64(i))
 	}
 }
+
+func BenchmarkExecuteUpdate(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v BIGINT)")
+	mustExecute(b, s, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mustExecute(b, s, "UPDATE t SET v = ? WHERE id = ?", int64(i), int64(1))
+	}
+}

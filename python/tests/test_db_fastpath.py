@@ -291,3 +291,26 @@ def test_threads_keep_invariants(db):
     assert not errors, errors[0]
     assert db.execute("SELECT SUM(bal), COUNT(*) FROM acct").fetchone() == (1600, 16)
     assert db.execute("SELECT COUNT(*) FROM log").fetchone() == (480,)
+
+
+def test_autocommit_statements_from_threads_lose_no_update(db):
+    # Autocommit statements of one connection run side by side; one that loses a write
+    # conflict runs again, so that no increment is lost and no conflict reaches the caller.
+    db.execute("CREATE TABLE c (id INT PRIMARY KEY, n BIGINT)")
+    db.execute("INSERT INTO c VALUES (1, 0), (2, 0)")
+    errors: list[BaseException] = []
+
+    def worker(w: int) -> None:
+        try:
+            for i in range(40):
+                db.execute("UPDATE c SET n = n + 1 WHERE id = ?", [1 + (i % 2)])
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+    assert db.execute("SELECT id, n FROM c ORDER BY id").fetchall() == [(1, 160), (2, 160)]
