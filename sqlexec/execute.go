@@ -198,6 +198,14 @@ func (s *Session) ExecuteMany(ctx context.Context, query string, rows [][]lazy.E
 		}
 	}
 	return s.inTxn(func(txn *storage.Txn) (int64, error) {
+		if ins, ok := ps.p.stmt.(*ast.InsertStmt); ok {
+			x := &stmtExec{ctx: ctx, txn: txn, req: Request{Query: query, Opener: opener}, funcs: ps.p.funcs}
+			// A failed columnar insert has no effect: the rows then run one
+			// at a time, to name the row at fault.
+			if n, ok, err := x.insertMany(ins, rows); ok && err == nil {
+				return n, nil
+			}
+		}
 		var total int64
 		for i, r := range rows {
 			x := &stmtExec{ctx: ctx, txn: txn, req: Request{Query: query, Params: r, Opener: opener}, funcs: ps.p.funcs}

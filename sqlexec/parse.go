@@ -83,7 +83,10 @@ func parseText(text string) (stmts []ast.StmtNode, err error) {
 		parsers.Put(p)
 	}()
 	stmts, _, err = p.ParseSQL(text)
-	return stmts, err
+	// The parser returns its own result buffer, which its next parse
+	// overwrites: once the parser is back in the pool, that may be another
+	// goroutine's parse at once. Hand out a copy.
+	return append([]ast.StmtNode(nil), stmts...), err
 }
 
 var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)

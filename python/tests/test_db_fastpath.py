@@ -314,3 +314,33 @@ def test_autocommit_statements_from_threads_lose_no_update(db):
         t.join()
     assert not errors, errors[0]
     assert db.execute("SELECT id, n FROM c ORDER BY id").fetchall() == [(1, 160), (2, 160)]
+
+
+def test_executemany_columnar_insert_matches_row_inserts(db):
+    # executemany of INSERT … VALUES (?, …) stores the rows as one columnar insert: the values
+    # must convert exactly as statement-at-a-time inserts convert them.
+    ddl = "(id INT PRIMARY KEY, d DECIMAL(8, 2), day DATE, ts TIMESTAMP, s TEXT, f FLOAT, u SMALLINT)"
+    db.execute("CREATE TABLE many " + ddl)
+    db.execute("CREATE TABLE one " + ddl)
+    rows = [
+        (1, 1.005, "2024-01-31", dt.datetime(2024, 1, 31, 8, 0, 1, 5), "a", 1, 7),
+        (2, None, None, None, None, None, None),
+        (3, 12, dt.date(1999, 12, 31), "2000-01-01 00:00:00", "ü€", 2.5, -3),
+        (4, -0.5, "2024-02-29", dt.datetime(1969, 12, 31, 23, 59, 59, 999999), "", float("inf"), 32767),
+    ]
+    for r in rows:
+        db.execute("INSERT INTO one VALUES (?, ?, ?, ?, ?, ?, ?)", r)
+    assert db.executemany("INSERT INTO many VALUES (?, ?, ?, ?, ?, ?, ?)", rows).rowcount == 4
+    want = db.execute("SELECT * FROM one ORDER BY id").fetchall()
+    assert repr(db.execute("SELECT * FROM many ORDER BY id").fetchall()) == repr(want)
+    # a value that does not fit its column fails the whole batch and names the row
+    with pytest.raises(AlopexError, match="row 1"):
+        db.executemany("INSERT INTO many (id, u) VALUES (?, ?)", [(10, 1), (11, 40000)])
+    assert db.execute("SELECT COUNT(*) FROM many").fetchone() == (4,)
+    # columns named, the others take their default; REPLACE and INSERT IGNORE
+    assert db.executemany("INSERT INTO many (u, id) VALUES (?, ?)", [(5, 20), (6, 21)]).rowcount == 2
+    assert db.execute("SELECT id, u, s FROM many WHERE id IN (?, ?)", [20, 21]).fetchall() == [(20, 5, None), (21, 6, None)]
+    assert db.executemany("REPLACE INTO many (id, s) VALUES (?, ?)", [(20, "r"), (22, "n")]).rowcount >= 2
+    assert db.executemany("INSERT IGNORE INTO many (id, s) VALUES (?, ?)", [(22, "x"), (23, "y")]).rowcount == 1
+    assert db.execute("SELECT id, s FROM many WHERE id >= ? ORDER BY id", [20]).fetchall() == [
+        (20, "r"), (21, None), (22, "n"), (23, "y")]
