@@ -28,6 +28,7 @@ transactions writing the same row the second to commit raises TransactionConflic
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
@@ -117,7 +118,7 @@ class _Session:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
         if params is not None and (isinstance(params, (str, bytes)) or not isinstance(params, Sequence)):
             raise TypeError("params must be a list or tuple of values, one per ? placeholder")
-        info = _ffi.sql_inspect(query)
+        info = _inspect(query)
         cat = _ffi.session_catalog(self._session)
         stored = {n.lower() for n in cat["tables"] + cat["views"]}
         is_query = info.get("query", True)
@@ -139,6 +140,9 @@ class _Session:
             if info["explain"]:
                 return lf.explain()
             return lf.collect() if eager else lf
+        if not tables:  # reads only stored tables: the prepared-statement path (see execute())
+            rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _encode_params(params))).rowcount
+            return DataFrame({"rows_affected": [rows]})
         plan, sources = LazyFrame(node)._serialize()
         rows = _ffi.session_exec(self._session, plan, [s._engine_handle() for s in sources])
         return DataFrame({"rows_affected": [rows]})
@@ -258,6 +262,13 @@ class _Session:
         frame = data if isinstance(data, DataFrame) else DataFrame(_schema_table(data))
         body = json.dumps({"mode": mode, **opts}).encode()
         return _ffi.session_load(self._session, name, frame._engine_handle(), body)
+
+
+@functools.lru_cache(maxsize=256)
+def _inspect(query: str) -> dict[str, Any]:
+    """The tables a statement names (its text alone decides them): parsed once per text.
+    The dict is shared; callers only read it."""
+    return _ffi.sql_inspect(query)
 
 
 def _check_params(params: Any) -> Sequence[Any]:
