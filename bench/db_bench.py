@@ -16,8 +16,9 @@ sync on, SQLite in WAL mode with synchronous=FULL, and NORMAL beside it)
   4. YCSB workloads A (50% read / 50% update), B (95/5), C (read only) and F (read-modify-
      write) over N records of one key and three fields, keys drawn from a scrambled Zipfian
      distribution (θ=0.99) as YCSB does, with 1 and 8 Python threads. Each thread has its own
-     SQLite connection; alopex threads share one connection (statements on it run one at a
-     time; autocommit writes commit one at a time).
+     SQLite connection; alopex threads share one connection (its autocommit statements run
+     side by side and their commits share fsyncs; F's read-modify-write runs in
+     ``db.transaction()``, retried on a conflict).
 
 Timings are ``time.perf_counter`` around whole loops; latencies are means per call.
 """

@@ -442,9 +442,12 @@ class Database(_Session):
     """A connection to an embedded database; see :func:`connect`.
 
     Safe to use from many threads: calls release the GIL, and statements on the
-    connection run one at a time, each in its own transaction unless a SQL
-    ``BEGIN`` opened one. Give each thread its own :meth:`transaction` to run
-    transactions side by side.
+    connection run each in its own transaction unless a SQL ``BEGIN`` opened one.
+    Autocommit INSERT, UPDATE and DELETE from :meth:`execute` run side by side
+    (their commits share fsyncs; one that loses a write conflict to another is
+    run again, as running them one after the other would give); other
+    statements run one at a time. Give each thread its own :meth:`transaction`
+    to run transactions side by side.
     """
 
     def __init__(self, path: Any = None, *, read_only: bool = False, sync: bool = True,
