@@ -443,7 +443,7 @@ class Database(_Session):
 
     Safe to use from many threads: calls release the GIL, and statements on the
     connection run each in its own transaction unless a SQL ``BEGIN`` opened one.
-    Autocommit INSERT, UPDATE and DELETE from :meth:`execute` run side by side
+    Autocommit INSERT, UPDATE and DELETE that read no frame in scope run side by side
     (their commits share fsyncs; one that loses a write conflict to another is
     run again, as running them one after the other would give); other
     statements run one at a time. Give each thread its own :meth:`transaction`
