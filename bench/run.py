@@ -5,6 +5,7 @@
     .venv/bin/python bench/run.py --tpch-only [--sf 1]   # only TPC-H; replaces its section in BENCHMARKS.md
     .venv/bin/python bench/run.py --vector-only          # only vector search; replaces its section
     .venv/bin/python bench/run.py --tpch-sql-only [--sf 1]   # only TPC-H in SQL; replaces its section
+    .venv/bin/python bench/run.py --db-only              # only the embedded database; replaces its section
 
 What is measured
   1. The round trip of a trivial query, from Python call to a result in hand:
@@ -19,6 +20,9 @@ What is measured
   5. TPC-H in SQL (bench/tpch_sql.py): the same 22 SQL texts on alopex, DuckDB and Polars
      (``pl.SQLContext``), results checked against DuckDB, and alopex's SQL planning time per query
      (``go test -bench PlanTPCH ./sqlexec``).
+  6. The embedded database's OLTP path (bench/db_bench.py): point reads, batched lookups,
+     single-row durable inserts and YCSB A/B/C/F with 1 and 8 threads, beside sqlite3 (WAL,
+     synchronous=FULL and NORMAL) and DuckDB for reads.
 
 Every timing is ``time.perf_counter`` around one call, after warm-up calls; we
 report the median (and the 95th percentile for round trips).
@@ -507,6 +511,19 @@ def run_tpch_sql(args: argparse.Namespace, m: dict[str, str], log: Callable[[str
 TPCH_SQL_HEADING = "## 5. TPC-H in SQL"
 
 
+def run_db(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("alopex_bench_db", Path(__file__).resolve().parent / "db_bench.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    desc = f"{m['cpu']}, {m['cores']}, {m['ram']}; load average at start {m['load']}"
+    return mod.run(args.quick, log, machine=desc, n=args.db_records)
+
+
+DB_HEADING = "## 6. Embedded database (OLTP)"
+
+
 def replace_section(old: str, heading: str, section: str) -> str:
     """``old`` (a BENCHMARKS.md) with the section under ``heading`` replaced (appended if absent)."""
     start = old.find(heading)
@@ -547,6 +564,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tpch-sql-only", action="store_true",
                    help="run only TPC-H in SQL and replace its section of the existing report")
     p.add_argument("--no-tpch-sql", action="store_true", help="skip TPC-H in SQL")
+    p.add_argument("--db-only", action="store_true",
+                   help="run only the embedded database benchmark and replace its section of the existing report")
+    p.add_argument("--no-db", action="store_true", help="skip the embedded database benchmark")
+    p.add_argument("--db-records", type=int, default=None, help="YCSB records (default 1M; 50k with --quick)")
     p.add_argument("--vector-n", type=int, default=200_000, help="size of the synthetic vector set (default 200,000)")
     args = p.parse_args(argv)
     if args.sf is None:
@@ -597,6 +618,16 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote the TPC-H SQL section of {out} ({time.perf_counter() - started:.0f} s)")
         return 0
 
+    if args.db_only:
+        section = run_db(args, m, log)
+        if out is None:
+            print(section)
+        else:
+            old = out.read_text() if out.exists() else ""
+            out.write_text(replace_section(old, DB_HEADING, section + "\n") if old else section)
+            log(f"wrote the database section of {out} ({time.perf_counter() - started:.0f} s)")
+        return 0
+
     log(f"round trips: {reps} calls each, {args.rounds} rounds, {warmup} warm-up calls")
     trivial, filtered, keep = roundtrip_cases(args.tiny_rows, args.filter_rows)
     run_roundtrips(trivial + filtered, reps, warmup, args.rounds)
@@ -611,12 +642,15 @@ def main(argv: list[str] | None = None) -> int:
     tpch = "" if args.no_tpch else run_tpch(args, m, log)
     vector = "" if args.no_vector else run_vector(args, m, log)
     tpch_sql = "" if args.no_tpch or args.no_tpch_sql else run_tpch_sql(args, m, log)
+    db_section = "" if args.no_db else run_db(args, m, log)
     elapsed = time.perf_counter() - started
     text = report(m, when, args, trivial, filtered, numpy_cases, sizes, elapsed, tpch)
     if vector:
         text = replace_section(text, VECTOR_HEADING, vector + "\n")
     if tpch_sql:
         text = replace_section(text, TPCH_SQL_HEADING, tpch_sql + "\n")
+    if db_section:
+        text = replace_section(text, DB_HEADING, db_section + "\n")
     if out is None:
         print(text)
     else:

@@ -229,3 +229,80 @@ func alopex_session_in_transaction(h C.uint64_t, out *C.int, errOut **C.char) C.
 		return nil
 	})
 }
+
+// decodeParams decodes the values of ? placeholders: a JSON list of literal
+// expressions (the "params" of a "sql" plan node).
+func decodeParams(params *C.char, paramsLen C.size_t) ([]lazy.Expr, error) {
+	if paramsLen == 0 {
+		return nil, nil
+	}
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(params)), int(paramsLen))
+	doc := make([]byte, 0, len(raw)+64)
+	doc = append(doc, `{"version":1,"plan":{"kind":"sql","query":"","params":`...)
+	doc = append(doc, raw...)
+	doc = append(doc, "}}"...)
+	_, _, exprs, err := lazy.DecodeSQL(doc, nil, dataframe.Opener{})
+	return exprs, err
+}
+
+// alopex_session_execute runs one statement (the cursor API): params is a
+// JSON list of literal expressions for its ? placeholders. *out receives
+// (malloc'd; free with alopex_free) *outLen bytes: the result in the
+// compact encoding of sqlexec (compact.go).
+//
+//export alopex_session_execute
+func alopex_session_execute(h C.uint64_t, query *C.char, queryLen C.size_t, params *C.char, paramsLen C.size_t,
+	out **C.char, outLen *C.size_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		ps, err := decodeParams(params, paramsLen)
+		if err != nil {
+			return err
+		}
+		res, err := s.Execute(context.Background(), C.GoStringN(query, C.int(queryLen)), ps, dataframe.Opener{})
+		if err != nil {
+			return err
+		}
+		defer res.Release()
+		b, err := res.AppendCompact(nil)
+		if err != nil {
+			return err
+		}
+		*out = (*C.char)(C.CBytes(b))
+		*outLen = C.size_t(len(b))
+		return nil
+	})
+}
+
+// alopex_session_executemany runs one statement that changes data once per
+// parameter row, in one transaction (sqlexec.Session.ExecuteMany). params
+// is a JSON list of nRows*width literal expressions, row after row.
+//
+//export alopex_session_executemany
+func alopex_session_executemany(h C.uint64_t, query *C.char, queryLen C.size_t, params *C.char, paramsLen C.size_t,
+	nRows C.size_t, width C.size_t, rows *C.int64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		flat, err := decodeParams(params, paramsLen)
+		if err != nil {
+			return err
+		}
+		n, w := int(nRows), int(width)
+		if len(flat) != n*w {
+			return core.Errorf(core.KindInvalidInput, "malformed executemany parameters: %d values for %d rows of %d", len(flat), n, w)
+		}
+		byRow := make([][]lazy.Expr, n)
+		for i := range byRow {
+			byRow[i] = flat[i*w : (i+1)*w : (i+1)*w]
+		}
+		k, err := s.ExecuteMany(context.Background(), C.GoStringN(query, C.int(queryLen)), byRow, dataframe.Opener{})
+		*rows = C.int64_t(k)
+		return err
+	})
+}

@@ -44,11 +44,7 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 		if err != nil {
 			return err
 		}
-		rows, err := txn.ApproxRowCount(desc.Name)
-		if err != nil {
-			return err
-		}
-		src = newTableSource(c.use, desc, rows, withRowID)
+		src = newTableSource(c.use, desc, withRowID)
 		return nil
 	})
 	if err != nil {

@@ -23,8 +23,14 @@ func Compile(query string, tables map[string]lazy.Plan, params []lazy.Expr, open
 	if err != nil {
 		return nil, err
 	}
+	return compileParsed(p, tables, params, opener)
+}
+
+// compileParsed is Compile of a statement already parsed (a prepared one:
+// the tree is only read, so several goroutines may compile it at once).
+func compileParsed(p *parsed, tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener) (lazy.Plan, error) {
 	b := newBuilder(tables, params, opener, p.funcs)
-	if n := countParams(p.stmt); n != len(params) {
+	if n := p.nParams(); n != len(params) {
 		return nil, core.Errorf(core.KindInvalidInput,
 			"the query has %d ? placeholder(s) but %d parameter value(s) were given", n, len(params))
 	}

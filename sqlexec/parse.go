@@ -30,7 +30,12 @@ type tableFunc struct {
 type parsed struct {
 	stmt  ast.StmtNode
 	funcs map[string]tableFunc // placeholder name (lower case) → call
+	// params is the number of ? placeholders, numbered once at parse time
+	// (countParams writes their order into the tree, which is then only read).
+	params int
 }
+
+func (p *parsed) nParams() int { return p.params }
 
 // parse parses one SQL statement.
 func parse(query string) (*parsed, error) {
@@ -60,7 +65,7 @@ func parse(query string) (*parsed, error) {
 	if err := checkStmtDepth(stmts[0]); err != nil {
 		return nil, err
 	}
-	return &parsed{stmt: stmts[0], funcs: funcs}, nil
+	return &parsed{stmt: stmts[0], funcs: funcs, params: countParams(stmts[0])}, nil
 }
 
 // parseText runs a pooled TiDB parser over text. The parser panics on some
@@ -78,7 +83,10 @@ func parseText(text string) (stmts []ast.StmtNode, err error) {
 		parsers.Put(p)
 	}()
 	stmts, _, err = p.ParseSQL(text)
-	return stmts, err
+	// The parser returns its own result buffer, which its next parse
+	// overwrites: once the parser is back in the pool, that may be another
+	// goroutine's parse at once. Hand out a copy.
+	return append([]ast.StmtNode(nil), stmts...), err
 }
 
 var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)

@@ -20,6 +20,8 @@ import (
 // on the same storage.DB run in parallel.
 type Session struct {
 	db *storage.DB
+	// prepared caches the statements the session parsed, by text.
+	prepared stmtCache
 	// owned sessions (Python's db.transaction()) were begun by their
 	// creator, which commits or rolls them back: SQL BEGIN, COMMIT and
 	// ROLLBACK are refused in them.
@@ -123,7 +125,12 @@ func (s *Session) Exec(ctx context.Context, req Request) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n := countParams(p.stmt); n != len(req.Params) {
+	return s.execParsed(ctx, p, req)
+}
+
+// execParsed is Exec of a parsed statement.
+func (s *Session) execParsed(ctx context.Context, p *parsed, req Request) (int64, error) {
+	if n := p.nParams(); n != len(req.Params) {
 		return 0, core.Errorf(core.KindInvalidInput,
 			"the statement has %d ? placeholder(s) but %d parameter value(s) were given", n, len(req.Params))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/storage"
@@ -21,7 +22,12 @@ type tableSource struct {
 	schema  *arrow.Schema
 	pk      []string // primary-key columns; [RowIDColumn] when the table has none
 	indexes []indexInfo
-	rows    int64
+	// rows is the storage's estimate of the table's size, for the
+	// optimizer, taken on first use: counting costs a scan of up to a few
+	// thousand keys, which an INSERT … VALUES, whose target is in its
+	// tables, never needs.
+	rowsOnce sync.Once
+	rows     int64
 }
 
 type indexInfo struct {
@@ -32,11 +38,10 @@ type indexInfo struct {
 
 var _ lazy.KeyedSource = (*tableSource)(nil)
 
-// newTableSource describes a stored table for plans; rows is the
-// storage's estimate of its size, for the optimizer.
-func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *storage.TableDesc, rows int64, withRowID bool) *tableSource {
+// newTableSource describes a stored table for plans.
+func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *storage.TableDesc, withRowID bool) *tableSource {
 	s := &tableSource{use: use, name: desc.Name, schema: desc.Schema(), pk: descPrimaryKey(desc),
-		indexes: descIndexes(desc), rows: rows}
+		indexes: descIndexes(desc)}
 	if withRowID && len(s.pk) == 1 && s.pk[0] == RowIDColumn {
 		fields := append(append([]arrow.Field{}, s.schema.Fields()...),
 			arrow.Field{Name: RowIDColumn, Type: arrow.PrimitiveTypes.Int64})
@@ -47,7 +52,21 @@ func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *stora
 
 func (s *tableSource) Name() string          { return "TABLE " + s.name }
 func (s *tableSource) Schema() *arrow.Schema { return s.schema }
-func (s *tableSource) NumRows() int64        { return s.rows }
+
+// NumRows is the storage's estimate of the table's size (0 when the
+// transaction that read the table has ended).
+func (s *tableSource) NumRows() int64 {
+	s.rowsOnce.Do(func() {
+		_ = s.use(func(txn *storage.Txn) error {
+			n, err := txn.ApproxRowCount(s.name)
+			if err == nil {
+				s.rows = n
+			}
+			return nil
+		})
+	})
+	return s.rows
+}
 
 // Access implements lazy.KeyedSource.
 func (s *tableSource) Access(pred lazy.Expr) string {

@@ -296,6 +296,23 @@ def session_catalog(session: SessionHandle) -> dict[str, list[str]]:
     return {"tables": list(data.get("tables") or []), "views": list(data.get("views") or [])}
 
 
+def session_execute(session: SessionHandle, query: bytes, params: bytes) -> bytes:
+    """Run one statement; the result in the compact encoding (sqlexec/compact.go)."""
+    out = ffi.new("char**")
+    n = ffi.new("size_t*")
+    check(lib.alopex_session_execute, session.value, query, len(query), params, len(params), out, n)
+    try:
+        return ffi.unpack(out[0], n[0])
+    finally:
+        lib.alopex_free(out[0])
+
+
+def session_executemany(session: SessionHandle, query: bytes, params: bytes, n_rows: int, width: int) -> int:
+    rows = ffi.new("int64_t*")
+    check(lib.alopex_session_executemany, session.value, query, len(query), params, len(params), n_rows, width, rows)
+    return int(rows[0])
+
+
 def session_in_transaction(session: SessionHandle) -> bool:
     out = ffi.new("int*")
     check(lib.alopex_session_in_transaction, session.value, out)

@@ -28,11 +28,18 @@ transactions writing the same row the second to commit raises TransactionConflic
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
 import threading
 import weakref
+from base64 import b64decode as _b64decode
+from datetime import date as _date
+from datetime import datetime as _datetime
+from datetime import timedelta as _timedelta
+from datetime import timezone as _timezone
+from json.encoder import encode_basestring_ascii as _json_str
 from typing import Any, Sequence
 
 from . import _copy, _ffi
@@ -40,7 +47,11 @@ from .exceptions import InvalidInputError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
 
-__all__ = ["connect", "Database", "Transaction"]
+__all__ = ["connect", "Database", "Transaction", "Cursor"]
+
+_EPOCH = _datetime(1970, 1, 1)
+_EPOCH_UTC = _datetime(1970, 1, 1, tzinfo=_timezone.utc)
+_EPOCH_ORDINAL = _date(1970, 1, 1).toordinal()
 
 
 def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = False, sync: bool = True,
@@ -96,6 +107,10 @@ class _Session:
     def _engine_handle(self) -> _ffi.SessionHandle:
         return self._session
 
+    def _check_usable(self) -> None:
+        """Raise when the connection is closed (or the transaction over)."""
+        raise NotImplementedError
+
     def _caller_sql(self, query: str, params: Sequence[Any] | None, eager: bool, caller: Any) -> Any:
         from .frame import DataFrame
         from .sql import _lookup
@@ -107,7 +122,7 @@ class _Session:
         copy = _copy.parse(query)
         if copy is not None:  # COPY / BACKUP: not MySQL, so not for the engine's parser
             return _copy.run(self, copy, params, caller)
-        info = _ffi.sql_inspect(query)
+        info = _inspect(query)
         cat = _ffi.session_catalog(self._session)
         stored = {n.lower() for n in cat["tables"] + cat["views"]}
         is_query = info.get("query", True)
@@ -129,9 +144,73 @@ class _Session:
             if info["explain"]:
                 return lf.explain()
             return lf.collect() if eager else lf
+        if not tables:  # reads only stored tables: the prepared-statement path (see execute())
+            rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _encode_params(params))).rowcount
+            return DataFrame({"rows_affected": [rows]})
         plan, sources = LazyFrame(node)._serialize()
         rows = _ffi.session_exec(self._session, plan, [s._engine_handle() for s in sources])
         return DataFrame({"rows_affected": [rows]})
+
+    def execute(self, query: str, params: Sequence[Any] | None = None) -> "Cursor":
+        """Run one statement and return a :class:`Cursor` over its result (DB-API style).
+
+        The fast way to run many small statements: the statement is parsed
+        once per text and cached (a cache that DDL cannot make stale), a
+        SELECT of rows by their full primary key (``WHERE pk = ?``,
+        ``pk IN (?, ?)``, each key column of a composite key with ``=``) reads
+        them directly from storage, and rows come back as tuples without
+        pyarrow. Only stored tables and views can be named (not frames in
+        scope: use ``sql()`` for those). ``?`` placeholders take ``params``
+        in order. A statement that is not a query gives a cursor without rows
+        whose ``rowcount`` is the number of rows it inserted, updated or
+        deleted; a query's ``rowcount`` is -1, as in sqlite3.
+
+        >>> import alopex as ax
+        >>> db = ax.connect()
+        >>> db.execute("CREATE TABLE kv (k INT PRIMARY KEY, v TEXT)").rowcount
+        0
+        >>> db.executemany("INSERT INTO kv VALUES (?, ?)", [(1, "a"), (2, "b")]).rowcount
+        2
+        >>> db.execute("SELECT v FROM kv WHERE k = ?", [2]).fetchone()
+        ('b',)
+        >>> [r for r in db.execute("SELECT * FROM kv ORDER BY k")]
+        [(1, 'a'), (2, 'b')]
+        """
+        self._check_usable()
+        if type(query) is not str:
+            raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        data = _ffi.session_execute(self._session, query.encode(), _encode_params(params))
+        return Cursor(self, data)
+
+    def executemany(self, query: str, seq_of_params: Any) -> "Cursor":
+        """Run one statement that changes data once per parameter row, all in one
+        transaction (the fast way to insert many single rows).
+
+        Outside a transaction the rows commit together, or, when one fails,
+        none of them does; the error names the parameter row (counted from
+        0) that failed. Inside a transaction the rows before a failing one
+        stay in it (roll the transaction back to undo them). The cursor's
+        ``rowcount`` is the total of rows changed.
+        """
+        self._check_usable()
+        if type(query) is not str:
+            raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        if isinstance(seq_of_params, (str, bytes)):
+            raise TypeError("executemany() takes a sequence of parameter rows (lists or tuples)")
+        rows = [_check_params(r) for r in seq_of_params]
+        width = len(rows[0]) if rows else 0
+        flat: list[Any] = []
+        for i, r in enumerate(rows):
+            if len(r) != width:
+                from .exceptions import InvalidInputError
+
+                raise InvalidInputError(f"executemany() parameter row {i} has {len(r)} value(s) but row 0 has {width}",
+                                        {"row": i})
+            flat.extend(r)
+        if not rows:
+            return Cursor(self, None, rowcount=0)
+        n = _ffi.session_executemany(self._session, query.encode(), _encode_params(flat), len(rows), width)
+        return Cursor(self, None, rowcount=n)
 
     def table(self, name: str) -> LazyFrame:
         """A LazyFrame over stored table (or view) ``name``, read in this session.
@@ -189,6 +268,163 @@ class _Session:
         return _ffi.session_load(self._session, name, frame._engine_handle(), body)
 
 
+@functools.lru_cache(maxsize=256)
+def _inspect(query: str) -> dict[str, Any]:
+    """The tables a statement names (its text alone decides them): parsed once per text.
+    The dict is shared; callers only read it."""
+    return _ffi.sql_inspect(query)
+
+
+def _check_params(params: Any) -> Sequence[Any]:
+    if isinstance(params, (str, bytes)) or not isinstance(params, Sequence):
+        raise TypeError("params must be a list or tuple of values, one per ? placeholder")
+    return params
+
+
+def _encode_params(params: Sequence[Any] | None) -> bytes:
+    """The values of ? placeholders as the JSON list of literal nodes Go decodes."""
+    if not params:
+        if params is not None:
+            _check_params(params)
+        return b""
+    _check_params(params)
+    parts = []
+    for v in params:
+        t = type(v)
+        # The common kinds are written directly: this runs once per statement.
+        if t is int and -(2**63) <= v < 2**63:
+            parts.append('{"kind":"lit","value":%d}' % v)
+        elif t is str:
+            parts.append('{"kind":"lit","value":' + _json_str(v) + "}")
+        elif v is None:
+            parts.append('{"kind":"lit","value":null}')
+        else:
+            parts.append(json.dumps(_lit_node(v)))
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+def _to_date(days: int) -> Any:
+    return _date.fromordinal(_EPOCH_ORDINAL + days)
+
+
+def _to_datetime(us: int) -> Any:
+    return _EPOCH + _timedelta(microseconds=us)
+
+
+def _to_datetime_utc(us: int) -> Any:
+    return _EPOCH_UTC + _timedelta(microseconds=us)
+
+
+def _to_vector(v: list[float]) -> Any:
+    import numpy as np
+
+    return np.asarray(v, dtype=np.float32)
+
+
+def _to_decimal(text: str) -> Any:
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+# Per column code of the compact result encoding (sqlexec/compact.go), the
+# conversion of a JSON value to its Python value; codes absent here ("i",
+# "f", "s", "b", "n") are read by json.loads as they are.
+_CONVERTERS = {
+    "y": _b64decode,
+    "d": _to_decimal,
+    "D": _to_date,
+    "t": _to_datetime,
+    "T": _to_datetime_utc,
+    "v": _to_vector,
+}
+
+
+class Cursor:
+    """The result of :meth:`Database.execute` (and :meth:`Transaction.execute`), in
+    the manner of a DB-API 2.0 cursor: ``fetchone()``, ``fetchmany(n)``,
+    ``fetchall()``, iteration, ``description`` and ``rowcount``.
+
+    Rows are tuples of Python values (int, float, str, bool, bytes,
+    Decimal, date, datetime, NumPy float32 arrays for vectors, None for
+    NULL). The rows were read when the statement ran; fetching after the
+    last row gives None (fetchone) or [] (fetchmany, fetchall).
+    ``description`` is None for a statement that is not a query, otherwise a
+    7-tuple per column whose first two items are its name and its alopex
+    data type name.
+    """
+
+    arraysize = 1
+
+    def __init__(self, owner: Any, data: bytes | None, *, rowcount: int = -1):
+        self.connection = owner
+        self._pos = 0
+        if data is None:
+            self._columns: list[list[Any]] | None = None
+            self.rowcount = rowcount
+            self._rows: list[tuple[Any, ...]] = []
+            return
+        doc = json.loads(data)
+        cols = doc["columns"]
+        self.rowcount = doc["rowcount"]
+        rows = doc["rows"]
+        for j, c in enumerate(cols):
+            f = _CONVERTERS.get(c[1])
+            if f is not None:
+                for r in rows:
+                    if r[j] is not None:
+                        r[j] = f(r[j])
+        self._rows = list(map(tuple, rows))
+        self._columns = cols if self.rowcount < 0 else None
+
+    @property
+    def description(self) -> tuple[tuple[Any, ...], ...] | None:
+        """Per column of a query's result, (name, data type name, None, None, None, None,
+        None); None for a statement that is not a query."""
+        if self._columns is None:
+            return None
+        return tuple((c[0], c[2], None, None, None, None, None) for c in self._columns)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        """The next row, or None after the last."""
+        if self._pos >= len(self._rows):
+            return None
+        self._pos += 1
+        return self._rows[self._pos - 1]
+
+    def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
+        """The next ``size`` rows (``arraysize`` by default); fewer at the end."""
+        n = self.arraysize if size is None else size
+        if n < 0:
+            raise ValueError("fetchmany() size must not be negative")
+        out = self._rows[self._pos:self._pos + n]
+        self._pos += len(out)
+        return out
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        """The remaining rows."""
+        out = self._rows[self._pos:]
+        self._pos = len(self._rows)
+        return out
+
+    def close(self) -> None:
+        """Drop the remaining rows."""
+        self._rows = []
+        self._pos = 0
+
+    def __iter__(self) -> "Cursor":
+        return self
+
+    def __next__(self) -> tuple[Any, ...]:
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+    def __repr__(self) -> str:
+        return f"<alopex.Cursor ({len(self._rows) - self._pos} row(s) left, rowcount {self.rowcount})>"
+
+
 def _schema_table(data: Any) -> Any:
     """An empty pyarrow table for a schema, or data unchanged."""
     import pyarrow as pa
@@ -210,9 +446,12 @@ class Database(_Session):
     """A connection to an embedded database; see :func:`connect`.
 
     Safe to use from many threads: calls release the GIL, and statements on the
-    connection run one at a time, each in its own transaction unless a SQL
-    ``BEGIN`` opened one. Give each thread its own :meth:`transaction` to run
-    transactions side by side.
+    connection run each in its own transaction unless a SQL ``BEGIN`` opened one.
+    Autocommit INSERT, UPDATE and DELETE that read no frame in scope run side by side
+    (their commits share fsyncs; one that loses a write conflict to another is
+    run again, as running them one after the other would give); other
+    statements run one at a time. Give each thread its own :meth:`transaction`
+    to run transactions side by side.
     """
 
     def __init__(self, path: Any = None, *, read_only: bool = False, sync: bool = True,
@@ -278,6 +517,8 @@ class Database(_Session):
         if self._db.closed:
             raise _closed_error()
 
+    _check_usable = _check_open
+
     def close(self) -> None:
         """Roll back open transactions and close the database (idempotent)."""
         with self._lock:
@@ -325,6 +566,9 @@ class Transaction(_Session):
     def _backup_statement(self, dest: str) -> int:
         raise InvalidInputError("BACKUP inside a transaction: a backup copies what is committed; "
                                 "run it on the connection (db.sql or db.backup) after the transaction")
+
+    def _check_usable(self) -> None:
+        self._check_active()
 
     def _check_active(self) -> None:
         if self._done:

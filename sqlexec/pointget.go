@@ -1,0 +1,378 @@
+package sqlexec
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/storage"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+// The point-get fast path: SELECT cols FROM t WHERE pk = ? (every primary
+// key column compared for equality, one of them possibly with IN (…)) reads
+// the rows with snapshot Gets, skipping the planner and the executor.
+//
+// It answers only when it gives what the general path gives: a key value
+// whose type differs from the key column's (WHERE id = '5', WHERE id = 5.5)
+// or does not fit it converts under MySQL's rules there, so such executions
+// go the general way. Rows come out in key order, without duplicates, as
+// the general path's key-range scan returns them.
+
+// maxPointKeys bounds the keys one point get reads (IN lists longer than
+// this take the general path, whose scan batches them).
+const maxPointKeys = 1024
+
+// pointShape is the table-independent part of a point statement, read from
+// its syntax tree once.
+type pointShape struct {
+	table string
+	alias string // lower case; the table name when there is no alias
+	star  bool
+	// fields are the selected columns (without star) and their output names.
+	fields []shapeField
+	terms  []keyTerm
+}
+
+type shapeField struct{ column, name string }
+
+// keyTerm is column = v, or column IN (v, …).
+type keyTerm struct {
+	column string
+	values []pointValue
+}
+
+// pointValue is a placeholder (param ≥ 0) or a literal.
+type pointValue struct {
+	param int
+	lit   any
+}
+
+// pointPlan is a point shape resolved against one descriptor of its table.
+type pointPlan struct {
+	desc   *storage.TableDesc
+	names  []string
+	types  []arrow.DataType
+	proj   []int          // visible column index of each output column
+	keys   [][]pointValue // per key column, its candidate values
+	keyVis []int          // visible column index of each key column
+	keyTyp []arrow.DataType
+	// single: one value per key column, so at most one row and nothing
+	// to order or deduplicate
+	single bool
+}
+
+// selectShape recognizes the point shape, or returns nil.
+func selectShape(sel *ast.SelectStmt) *pointShape {
+	if sel.Distinct || sel.GroupBy != nil || sel.Having != nil || sel.OrderBy != nil || sel.Limit != nil ||
+		sel.LockInfo != nil || sel.With != nil || len(sel.WindowSpecs) > 0 || sel.SelectIntoOpt != nil ||
+		sel.Kind != ast.SelectStmtKindSelect || sel.From == nil || sel.From.TableRefs == nil ||
+		sel.From.TableRefs.Right != nil || sel.Where == nil || sel.Fields == nil || len(sel.TableHints) > 0 {
+		return nil
+	}
+	ts, ok := sel.From.TableRefs.Left.(*ast.TableSource)
+	if !ok {
+		return nil
+	}
+	tn, ok := ts.Source.(*ast.TableName)
+	if !ok || tn.Schema.O != "" {
+		return nil
+	}
+	sh := &pointShape{table: tn.Name.O, alias: strings.ToLower(ts.AsName.O)}
+	if sh.alias == "" {
+		sh.alias = strings.ToLower(tn.Name.O)
+	}
+	for _, f := range sel.Fields.Fields {
+		switch {
+		case f.WildCard != nil:
+			if len(sel.Fields.Fields) != 1 || (f.WildCard.Table.O != "" && !strings.EqualFold(f.WildCard.Table.O, sh.alias)) ||
+				f.WildCard.Schema.O != "" {
+				return nil
+			}
+			sh.star = true
+		default:
+			c, ok := f.Expr.(*ast.ColumnNameExpr)
+			if !ok || !sh.ownColumn(c.Name) {
+				return nil
+			}
+			name := c.Name.Name.O
+			if f.AsName.O != "" {
+				name = f.AsName.O
+			}
+			sh.fields = append(sh.fields, shapeField{column: c.Name.Name.O, name: name})
+		}
+	}
+	if !sh.addTerms(sel.Where) {
+		return nil
+	}
+	return sh
+}
+
+func (sh *pointShape) ownColumn(n *ast.ColumnName) bool {
+	return n.Schema.O == "" && (n.Table.O == "" || strings.EqualFold(n.Table.O, sh.alias))
+}
+
+// addTerms reads a conjunction of key terms; at most one may be an IN list.
+func (sh *pointShape) addTerms(e ast.ExprNode) bool {
+	switch x := e.(type) {
+	case *ast.ParenthesesExpr:
+		return sh.addTerms(x.Expr)
+	case *ast.BinaryOperationExpr:
+		if x.Op == opcode.LogicAnd {
+			return sh.addTerms(x.L) && sh.addTerms(x.R)
+		}
+		if x.Op != opcode.EQ {
+			return false
+		}
+		c, v := x.L, x.R
+		if _, ok := c.(*ast.ColumnNameExpr); !ok {
+			c, v = v, c
+		}
+		return sh.addTerm(c, []ast.ExprNode{v})
+	case *ast.PatternInExpr:
+		if x.Not || x.Sel != nil || len(x.List) == 0 || len(x.List) > maxPointKeys {
+			return false
+		}
+		for _, t := range sh.terms {
+			if len(t.values) > 1 {
+				return false
+			}
+		}
+		return sh.addTerm(x.Expr, x.List)
+	}
+	return false
+}
+
+func (sh *pointShape) addTerm(c ast.ExprNode, vals []ast.ExprNode) bool {
+	col, ok := c.(*ast.ColumnNameExpr)
+	if !ok || !sh.ownColumn(col.Name) {
+		return false
+	}
+	t := keyTerm{column: col.Name.Name.O}
+	for _, v := range vals {
+		kv, ok := keyValueOf(v)
+		if !ok {
+			return false
+		}
+		t.values = append(t.values, kv)
+	}
+	sh.terms = append(sh.terms, t)
+	return true
+}
+
+func keyValueOf(e ast.ExprNode) (pointValue, bool) {
+	switch x := e.(type) {
+	case *test_driver.ParamMarkerExpr:
+		return pointValue{param: x.Order}, true
+	case *test_driver.ValueExpr:
+		switch v := x.GetValue().(type) {
+		case int64, uint64, string:
+			return pointValue{param: -1, lit: v}, true
+		}
+	}
+	return pointValue{}, false
+}
+
+// plan resolves the shape against desc, or returns nil when the statement
+// is not a point get on it (a column that is not there, a term on a column
+// outside the key, a key column without a term, a table without a key).
+func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
+	if desc.HasHiddenRowID() || len(desc.PrimaryKey) == 0 {
+		return nil
+	}
+	schema := desc.Schema()
+	visible := func(name string) (int, bool) {
+		idx := schema.FieldIndices(name)
+		if len(idx) != 1 {
+			return 0, false
+		}
+		return idx[0], true
+	}
+	pp := &pointPlan{desc: desc}
+	if sh.star {
+		for i, f := range schema.Fields() {
+			pp.names, pp.types, pp.proj = append(pp.names, f.Name), append(pp.types, f.Type), append(pp.proj, i)
+		}
+	}
+	seen := map[string]bool{}
+	for _, f := range sh.fields {
+		// A column named in another case than stored is left to the
+		// general path, which decides the output name.
+		i, ok := visible(f.column)
+		if !ok || seen[strings.ToLower(f.name)] {
+			return nil
+		}
+		seen[strings.ToLower(f.name)] = true
+		pp.names = append(pp.names, f.name)
+		pp.types = append(pp.types, schema.Field(i).Type)
+		pp.proj = append(pp.proj, i)
+	}
+	if len(sh.terms) != len(desc.PrimaryKey) {
+		return nil
+	}
+	for _, k := range desc.PrimaryKey {
+		i, ok := visible(k)
+		if !ok {
+			return nil
+		}
+		var vals []pointValue
+		for _, t := range sh.terms {
+			if t.column == k {
+				if vals != nil {
+					return nil
+				}
+				vals = t.values
+			}
+		}
+		if vals == nil {
+			return nil
+		}
+		pp.keys = append(pp.keys, vals)
+		pp.keyVis = append(pp.keyVis, i)
+		pp.keyTyp = append(pp.keyTyp, schema.Field(i).Type)
+	}
+	pp.single = true
+	for _, vals := range pp.keys {
+		pp.single = pp.single && len(vals) == 1
+	}
+	return pp
+}
+
+// keyGoValue returns the Go value of v for a key column of type t, or false
+// when the value is not of the column's own kind (the general path then
+// converts it under MySQL's rules).
+func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) {
+	x := v.lit
+	if v.param >= 0 {
+		if v.param >= len(params) {
+			return nil, false
+		}
+		lit, ok := params[v.param].(*lazy.Literal)
+		if !ok {
+			return nil, false
+		}
+		x = lit.Value
+	}
+	if x == nil {
+		return nil, true
+	}
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		switch x.(type) {
+		case int64, uint64:
+			return x, true
+		}
+	case arrow.STRING:
+		if _, ok := x.(string); ok {
+			return x, true
+		}
+	}
+	return nil, false
+}
+
+// run reads the rows of the plan's keys in txn. ok false sends the
+// execution to the general path.
+func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
+	cands := make([][]any, len(pp.keys))
+	for i, vals := range pp.keys {
+		t := pp.keyTyp[i]
+		for _, v := range vals {
+			x, ok := keyGoValue(v, params, t)
+			if !ok {
+				return nil, false
+			}
+			if x != nil { // key = NULL matches nothing
+				cands[i] = append(cands[i], x)
+			}
+		}
+	}
+	var found [][]any
+	var seen map[string]bool
+	if !pp.single {
+		seen = map[string]bool{}
+	}
+	key := make([]any, len(cands))
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		if i == len(cands) {
+			row, hit, err := txn.Get(pp.desc.Name, key)
+			if err != nil {
+				return false // a value out of the column's range: the general path compares it
+			}
+			if hit && pp.single {
+				found = append(found, row)
+			} else if hit {
+				id := rowIdentity(row, pp.keyVis)
+				if !seen[id] {
+					seen[id] = true
+					found = append(found, row)
+				}
+			}
+			return true
+		}
+		for _, v := range cands[i] {
+			key[i] = v
+			if !visit(i + 1) {
+				return false
+			}
+		}
+		return true
+	}
+	if !visit(0) {
+		return nil, false
+	}
+	if len(found) > 1 {
+		slices.SortFunc(found, func(a, b []any) int {
+			for _, k := range pp.keyVis {
+				if c := compareKey(a[k], b[k]); c != 0 {
+					return c
+				}
+			}
+			return 0
+		})
+	}
+	out := make([][]any, len(found))
+	for r, row := range found {
+		o := make([]any, len(pp.proj))
+		for j, i := range pp.proj {
+			o[j] = row[i]
+		}
+		out[r] = o
+	}
+	return out, true
+}
+
+// rowIdentity is a text that tells rows with different keys apart.
+func rowIdentity(row []any, keyVis []int) string {
+	var sb strings.Builder
+	for _, k := range keyVis {
+		switch v := row[k].(type) {
+		case string:
+			sb.WriteString(strconv.Quote(v))
+		default:
+			fmt.Fprintf(&sb, "%v", v)
+		}
+		sb.WriteByte(0)
+	}
+	return sb.String()
+}
+
+// compareKey orders two key values of one column as the stored key does
+// (integers by value, strings by bytes).
+func compareKey(a, b any) int {
+	switch x := a.(type) {
+	case int64:
+		return cmp.Compare(x, b.(int64))
+	case uint64:
+		return cmp.Compare(x, b.(uint64))
+	case string:
+		return strings.Compare(x, b.(string))
+	}
+	return 0
+}

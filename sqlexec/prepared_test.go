@@ -1,0 +1,188 @@
+package sqlexec_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/sqlexec"
+	"github.com/alopexdb/alopex/storage"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+func openSession(t testing.TB) *sqlexec.Session {
+	t.Helper()
+	db, err := storage.Open(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return sqlexec.NewSession(db)
+}
+
+func lit(v any) lazy.Expr {
+	switch x := v.(type) {
+	case string:
+		return &lazy.Literal{Value: x, Type: arrow.BinaryTypes.String}
+	case int:
+		return &lazy.Literal{Value: int64(x), Type: arrow.PrimitiveTypes.Int64}
+	}
+	return &lazy.Literal{Value: v, Type: arrow.PrimitiveTypes.Int64}
+}
+
+func mustExecute(t testing.TB, s *sqlexec.Session, q string, params ...any) *sqlexec.Result {
+	t.Helper()
+	ps := make([]lazy.Expr, len(params))
+	for i, p := range params {
+		ps[i] = lit(p)
+	}
+	r, err := s.Execute(context.Background(), q, ps, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return r
+}
+
+func compact(t testing.TB, r *sqlexec.Result) string {
+	t.Helper()
+	b, err := r.AppendCompact(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The point path and the general path give the same rows; a point plan made
+// before an ALTER TABLE is not used after it.
+func TestExecutePointGetAndInvalidation(t *testing.T) {
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT)")
+	mustExecute(t, s, "INSERT INTO t VALUES (1, 'x'), (2, 'y\"\\n')")
+	point := compact(t, mustExecute(t, s, "SELECT * FROM t WHERE id IN (?, ?, ?)", 2, 1, 2))
+	general := compact(t, mustExecute(t, s, "SELECT * FROM t WHERE id IN (?, ?, ?) ORDER BY id", 2, 1, 2))
+	if point != general {
+		t.Fatalf("point %s\ngeneral %s", point, general)
+	}
+	mustExecute(t, s, "ALTER TABLE t ADD COLUMN b INT")
+	got := compact(t, mustExecute(t, s, "SELECT * FROM t WHERE id IN (?, ?, ?)", 2, 1, 2))
+	want := `{"columns":[["id","i","Int64"],["a","s","String"],["b","i","Int32"]],"rowcount":-1,"rows":[[1,"x",null],[2,"y\"\n",null]]}`
+	if got != want {
+		t.Fatalf("after ALTER: %s\nwant %s", got, want)
+	}
+}
+
+func BenchmarkExecutePointGet(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
+	for i := 0; i < 1000; i += 100 {
+		q := "INSERT INTO t VALUES "
+		for j := i; j < i+100; j++ {
+			if j > i {
+				q += ","
+			}
+			q += fmt.Sprintf("(%d, 'row %d', %d.5)", j, j, j)
+		}
+		mustExecute(b, s, q)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := mustExecute(b, s, "SELECT * FROM t WHERE id = ?", int64(i%1000))
+		_, _ = r.AppendCompact(nil)
+	}
+}
+
+func BenchmarkExecuteInsert(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mustExecute(b, s, "INSERT INTO t VALUES (?, ?, ?)", int64(i), "row", int64(i))
+	}
+}
+
+func BenchmarkExecuteUpdate(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v BIGINT)")
+	mustExecute(b, s, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2)")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		mustExecute(b, s, "UPDATE t SET v = ? WHERE id = ?", int64(i), int64(1))
+	}
+}
+
+func BenchmarkExecuteManyInsert(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rows := make([][]lazy.Expr, 1000)
+		for j := range rows {
+			rows[j] = []lazy.Expr{lit(int64(i*1000 + j)), lit("row"), &lazy.Literal{Value: 1.5, Type: arrow.PrimitiveTypes.Float64}}
+		}
+		if _, err := s.ExecuteMany(context.Background(), "INSERT INTO t VALUES (?, ?, ?)", rows, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A columnar executemany insert converts untyped parameters (as Python's
+// ints arrive) exactly: a value past the column's range fails the batch and
+// names its row, as the row-at-a-time insert does.
+func TestExecuteManyUntypedOutOfRange(t *testing.T) {
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE m (id INT PRIMARY KEY, u SMALLINT)")
+	dyn := func(v int64) lazy.Expr { return &lazy.Literal{Value: v, Dynamic: true} }
+	rows := [][]lazy.Expr{{dyn(12), dyn(1)}, {dyn(13), dyn(40000)}}
+	_, err := s.ExecuteMany(context.Background(), "INSERT INTO m (id, u) VALUES (?, ?)", rows, nil)
+	if err == nil || !strings.Contains(err.Error(), "parameter row 1") {
+		t.Fatalf("got %v", err)
+	}
+	rows[1][1] = dyn(-7)
+	if n, err := s.ExecuteMany(context.Background(), "INSERT INTO m (id, u) VALUES (?, ?)", rows, nil); err != nil || n != 2 {
+		t.Fatal(n, err)
+	}
+	got := compact(t, mustExecute(t, s, "SELECT * FROM m"))
+	if want := `{"columns":[["id","i","Int32"],["u","i","Int16"]],"rowcount":-1,"rows":[[12,1],[13,-7]]}`; got != want {
+		t.Fatal(got)
+	}
+}
+
+// Parsers are pooled; a parse must not hand out the parser's own result
+// buffer, which the next parse on another goroutine overwrites (a statement
+// then ran as another's text, and the cache would have kept it so).
+func TestConcurrentParsesKeepTheirOwnStatement(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 300; i++ {
+				q := fmt.Sprintf("SELECT %d AS c%d", g*1000+i, g)
+				info, err := sqlexec.Inspect(q)
+				if err != nil {
+					errs <- err
+					return
+				}
+				_ = info
+				p, err := sqlexec.Compile(q, nil, nil, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if name := p.Schema().Field(0).Name; name != fmt.Sprintf("c%d", g) {
+					errs <- fmt.Errorf("%q compiled as a statement with column %q", q, name)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
