@@ -40,6 +40,12 @@ class CopyStatement:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def starts_copy(sql: str) -> bool:
+    """A cheap first test: could ``sql`` be a COPY or BACKUP statement?"""
+    head = sql[:64].lstrip()[:6].lower()
+    return head.startswith("copy") or head.startswith("backup")
+
+
 def parse(sql: str) -> CopyStatement | None:
     """The COPY or BACKUP statement ``sql`` is, or None for any other statement."""
     m = _START.match(sql)

@@ -179,6 +179,10 @@ class _Session:
         self._check_usable()
         if type(query) is not str:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        if _copy.starts_copy(query):  # COPY / BACKUP: not MySQL, so not for the engine's parser
+            copy = _copy.parse(query)
+            if copy is not None:
+                return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
         data = _ffi.session_execute(self._session, query.encode(), _encode_params(params))
         return Cursor(self, data)
 

@@ -66,6 +66,14 @@ def test_copy_round_trip_through_parquet_and_a_query(db, tmp_path):
     assert csv.read_text() == "id|name\n2|b\n"
 
 
+def test_copy_through_the_cursor_api(db, tmp_path):
+    f = tmp_path / "in.csv"
+    f.write_text("id,name,day,amt,ok\n1,a,,,\n2,b,,,\n")
+    assert db.execute(f"COPY t FROM '{f}'").rowcount == 2
+    assert db.execute(f"  copy t TO '{tmp_path / 'out.parquet'}'").rowcount == 2
+    assert db.execute("SELECT COUNT(*) FROM t").fetchone() == (2,)
+
+
 def test_copy_from_is_transactional(db, tmp_path):
     f = tmp_path / "in.csv"
     f.write_text("id,name,day,amt,ok\n1,a,,,\n")
