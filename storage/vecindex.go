@@ -170,6 +170,17 @@ func (v *vecIndex) gc(oldest uint64) error {
 	return nil
 }
 
+// gcIfWorth runs gc when dead versions make up a quarter of the index.
+func (v *vecIndex) gcIfWorth(oldest func() uint64) error {
+	v.mu.RLock()
+	worth := v.nDead > 64 && v.nDead*4 > len(v.live)
+	v.mu.RUnlock()
+	if !worth {
+		return nil
+	}
+	return v.gc(oldest())
+}
+
 // vecHit is a search result: a row key and its distance to the query.
 type vecHit struct {
 	Key  string
