@@ -31,14 +31,18 @@ type vecLabel struct {
 	key  string // the row key
 	born uint64 // commit sequence that wrote it
 	died uint64 // commit sequence that replaced or deleted it; 0: current
+	// null marks a version whose vector is NULL: not in the index, but
+	// counted, as a NULL distance sorts first.
+	null bool
 }
 
-// vecChange is a committed change of a row's vector: a new vector, or nil
-// when the row was deleted or its vector set to NULL.
+// vecChange is a committed change of a row's vector: a new vector, a NULL
+// one (null), or neither when the row was deleted.
 type vecChange struct {
-	seq uint64
-	key string
-	vec []float32
+	seq  uint64
+	key  string
+	vec  []float32
+	null bool
 }
 
 // vecIndex is the in-memory, versioned vector index of one stored index.
@@ -62,11 +66,12 @@ func newVecIndex(idx vector.Index, builtAt uint64) *vecIndex {
 }
 
 // load adds the rows of the snapshot the index is built from (vectors row
-// major, one per key), all born at builtAt. Rows with a NULL vector are not
-// passed.
-func (v *vecIndex) load(keys []string, vectors []float32) error {
+// major, one per key), all born at builtAt, and the keys of its rows with a
+// NULL vector.
+func (v *vecIndex) load(keys []string, vectors []float32, nullKeys []string) error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.addNulls(nullKeys, v.builtAt)
 	return v.add(keys, vectors, v.builtAt)
 }
 
@@ -87,6 +92,14 @@ func (v *vecIndex) add(keys []string, vectors []float32, seq uint64) error {
 		v.live[k] = ids[i]
 	}
 	return nil
+}
+
+// addNulls gives each key a new current NULL label. Call with mu held.
+func (v *vecIndex) addNulls(keys []string, seq uint64) {
+	for _, k := range keys {
+		v.live[k] = int64(len(v.labels))
+		v.labels = append(v.labels, vecLabel{key: k, born: seq, null: true})
+	}
 }
 
 // enqueue records a committed change; the commit path calls it in commit
@@ -117,7 +130,7 @@ func (v *vecIndex) drain() error {
 		for ; j < len(q) && q[j].seq == q[i].seq; j++ {
 			last[q[j].key] = j
 		}
-		var keys []string
+		var keys, nulls []string
 		var vecs []float32
 		for x := i; x < j; x++ {
 			c := q[x]
@@ -129,11 +142,15 @@ func (v *vecIndex) drain() error {
 				v.nDead++
 				delete(v.live, c.key)
 			}
-			if c.vec != nil {
+			switch {
+			case c.null:
+				nulls = append(nulls, c.key)
+			case c.vec != nil:
 				keys = append(keys, c.key)
 				vecs = append(vecs, c.vec...)
 			}
 		}
+		v.addNulls(nulls, q[i].seq)
 		if err := v.add(keys, vecs, q[i].seq); err != nil {
 			// The queued changes were committed: an index that cannot take
 			// them is broken, not the data. Searches then fail until the
@@ -154,19 +171,22 @@ func (v *vecIndex) gc(oldest uint64) error {
 		return nil
 	}
 	var gone []int64
+	n := 0
 	for id, l := range v.labels {
-		if l.died != 0 && l.died <= oldest {
-			gone = append(gone, int64(id))
+		if l.died != 0 && l.died != math.MaxUint64 && l.died <= oldest {
+			if !l.null {
+				gone = append(gone, int64(id))
+			}
 			v.labels[id].died = math.MaxUint64 // removed: never visible
+			n++
 		}
 	}
-	if len(gone) == 0 {
-		return nil
+	if len(gone) > 0 {
+		if _, err := v.idx.Remove(gone); err != nil {
+			return err
+		}
 	}
-	if _, err := v.idx.Remove(gone); err != nil {
-		return err
-	}
-	v.nDead -= len(gone)
+	v.nDead -= n
 	return nil
 }
 
@@ -187,16 +207,25 @@ type vecHit struct {
 	Dist float32
 }
 
-// search returns up to k row versions visible at snapshot snap that allow
-// accepts (nil: all), nearest first. ok is false when the index cannot
-// answer for this snapshot (older than the index) and the caller must
-// compute the answer exactly.
-func (v *vecIndex) search(query []float32, k, ef int, snap uint64, allow func(key string) bool) ([]vecHit, bool, error) {
+// vecResult is a search's answer: the hits, nearest first, and how many
+// visible, allowed versions have a NULL vector (they are not hits).
+type vecResult struct {
+	Hits  []vecHit
+	Nulls int
+}
+
+// search returns the k versions visible at snapshot snap that allow
+// accepts (nil: all) nearest to query. ok is false when the index cannot
+// answer exactly as a scan would — a snapshot older than the index, or a
+// search that found fewer than k of the allowed vectors — and the caller
+// must compute the answer exactly.
+func (v *vecIndex) search(query []float32, k, ef int, snap uint64, allow func(key string) bool) (vecResult, bool, error) {
+	var res vecResult
 	if snap < v.builtAt {
-		return nil, false, nil
+		return res, false, nil
 	}
 	if err := v.drain(); err != nil {
-		return nil, false, err
+		return res, false, err
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
@@ -204,30 +233,34 @@ func (v *vecIndex) search(query []float32, k, ef int, snap uint64, allow func(ke
 	allowed := 0
 	for id, l := range v.labels {
 		if l.born <= snap && (l.died == 0 || l.died > snap) && (allow == nil || allow(l.key)) {
+			if l.null {
+				res.Nulls++
+				continue
+			}
 			mask[id] = true
 			allowed++
 		}
 	}
 	k = min(k, allowed)
 	if k <= 0 {
-		return nil, true, nil
+		return res, true, nil
 	}
 	ids := make([]int64, k)
 	dists := make([]float32, k)
 	if err := v.idx.Search(query, k, ef, &vector.Filter{Mask: mask}, ids, dists); err != nil {
-		return nil, false, err
+		return res, false, err
 	}
-	hits := make([]vecHit, 0, k)
+	res.Hits = make([]vecHit, 0, k)
 	for i, id := range ids {
 		if id < 0 {
 			continue
 		}
 		if id >= int64(len(mask)) || !mask[id] {
-			return nil, false, core.Errorf(core.KindInternal, "vector index returned label %d, which the search did not allow", id)
+			return res, false, core.Errorf(core.KindInternal, "vector index returned label %d, which the search did not allow", id)
 		}
-		hits = append(hits, vecHit{Key: v.labels[id].key, Dist: dists[i]})
+		res.Hits = append(res.Hits, vecHit{Key: v.labels[id].key, Dist: dists[i]})
 	}
-	return hits, true, nil
+	return res, len(res.Hits) == k, nil
 }
 
 // visibleKeys returns the keys of the row versions visible at snap, in key
@@ -240,7 +273,7 @@ func (v *vecIndex) visibleKeys(snap uint64) ([]string, error) {
 	defer v.mu.RUnlock()
 	var out []string
 	for _, l := range v.labels {
-		if l.born <= snap && (l.died == 0 || l.died > snap) {
+		if l.born <= snap && (l.died == 0 || l.died > snap) && !l.null {
 			out = append(out, l.key)
 		}
 	}

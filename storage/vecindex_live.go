@@ -8,6 +8,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/vector"
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // vecRegistry holds the vector indexes built so far, by table id. An index
@@ -60,27 +61,28 @@ func (db *DB) vecOnCommit(seq uint64, t *Txn) {
 		lo := rowPrefix(id)
 		for _, kv := range t.pend.between(lo, prefixEnd(lo)) {
 			for _, lv := range lvs {
-				var vec []float32
+				c := vecChange{seq: seq, key: kv.key}
 				if !kv.w.del {
-					vec = lv.vectorOf(kv.w.val)
+					c.vec, c.null = lv.vectorOf(kv.w.val)
 				}
-				lv.idx.enqueue(vecChange{seq: seq, key: kv.key, vec: vec})
+				lv.idx.enqueue(c)
 			}
 		}
 	}
 }
 
-// vectorOf decodes the indexed column of a row value: nil when NULL (or
-// undecodable, which the row's readers report).
-func (lv *liveVec) vectorOf(val []byte) []float32 {
+// vectorOf decodes the indexed column of a row value: its vector, or
+// null when it is NULL (a row that does not decode counts as NULL: its
+// readers report it).
+func (lv *liveVec) vectorOf(val []byte) (vec []float32, null bool) {
 	r, err := newRowReader(val)
 	if err != nil {
-		return nil
+		return nil, true
 	}
 	for {
 		id, wire, p, ok, err := r.next()
 		if err != nil {
-			return nil
+			return nil, true
 		}
 		if !ok {
 			break
@@ -88,15 +90,15 @@ func (lv *liveVec) vectorOf(val []byte) []float32 {
 		if id == lv.def.colID {
 			d, err := fieldDatum(&lv.typ, wire, p)
 			if err != nil || d.null {
-				return nil
+				return nil, true
 			}
-			return floatsOf(d.b)
+			return floatsOf(d.b), false
 		}
 	}
 	if lv.dflt.null {
-		return nil
+		return nil, true
 	}
-	return floatsOf(lv.dflt.b)
+	return floatsOf(lv.dflt.b), false
 }
 
 func floatsOf(b []byte) []float32 {
@@ -182,98 +184,140 @@ func (lv *liveVec) load(build *Txn) error {
 	}
 	defer it.Close()
 	const batch = 4096
-	var keys []string
+	var keys, nulls []string
 	var vecs []float32
 	for ; it.Valid(); it.Next() {
-		if v := lv.vectorOf(it.Value()); v != nil {
+		if v, null := lv.vectorOf(it.Value()); null {
+			nulls = append(nulls, string(it.Key()))
+		} else {
 			keys = append(keys, string(it.Key()))
 			vecs = append(vecs, v...)
 		}
 		if len(keys) == batch {
-			if err := lv.idx.load(keys, vecs); err != nil {
+			if err := lv.idx.load(keys, vecs, nulls); err != nil {
 				return err
 			}
-			keys, vecs = keys[:0], vecs[:0]
+			keys, vecs, nulls = keys[:0], vecs[:0], nulls[:0]
 		}
 	}
 	if err := it.Error(); err != nil {
 		return err
 	}
-	return lv.idx.load(keys, vecs)
+	return lv.idx.load(keys, vecs, nulls)
 }
 
-// VectorHit is a row a vector search found: its primary key values and
-// its distance to the query.
-type VectorHit struct {
-	Key  []any
-	Dist float32
+// VectorResult is what VectorSearch found: the primary key values of the
+// rows, nearest first, their distances, and how many allowed rows have a
+// NULL vector (a NULL distance sorts first in ascending order).
+type VectorResult struct {
+	Keys  [][]any
+	Dists []float32
+	Nulls int
+}
+
+// KeySet is a set of rows of one table, by primary key (KeySetOf).
+type KeySet struct {
+	table uint64
+	keys  map[string]struct{}
+}
+
+// KeySetOf returns the set of rows whose primary key values are the rows of
+// keys (its columns: the table's key columns, by name).
+func (t *Txn) KeySetOf(table string, keys arrow.RecordBatch) (*KeySet, error) {
+	d, err := t.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	readers := make([]colReader, len(d.pk))
+	for i, p := range d.pk {
+		c := &d.Columns[p]
+		idx := keys.Schema().FieldIndices(c.Name)
+		if len(idx) != 1 {
+			return nil, core.Errorf(core.KindColumnNotFound, "key set of table %q: no key column %q", d.Name, c.Name)
+		}
+		if readers[i], err = newColReader(keys.Column(idx[0]), &c.typ); err != nil {
+			return nil, err
+		}
+	}
+	set := &KeySet{table: d.ID, keys: make(map[string]struct{}, keys.NumRows())}
+	prefix := rowPrefix(d.ID)
+	var buf []byte
+	for row := 0; row < int(keys.NumRows()); row++ {
+		buf = append(buf[:0], prefix...)
+		skip := false
+		for i, p := range d.pk {
+			v, err := readers[i](row)
+			if err != nil {
+				skip = true // not a value of the key type: no row has it
+				break
+			}
+			buf = appendKey(buf, &d.Columns[p].typ, v)
+		}
+		if !skip {
+			set.keys[string(buf)] = struct{}{}
+		}
+	}
+	return set, nil
 }
 
 // VectorSearch finds the k rows of table nearest to query by vector index
-// index, among those allow accepts (nil: all); allow gets each candidate's
-// primary key values. ok is false when the index cannot answer for this
-// transaction (it wrote the table, or its snapshot predates the index):
-// the caller then computes the answer exactly. ef is the HNSW search
-// breadth (0: the default).
-func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allow func(key []any) bool) ([]VectorHit, bool, error) {
+// index, among the rows of allow (nil: all). ok is false when the index
+// cannot answer exactly as a scan would for this transaction (it wrote the
+// table, the catalog changed since its snapshot, or the index found fewer
+// than k allowed vectors): the caller then computes the answer exactly.
+// ef is the HNSW search breadth (0: the default).
+func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allow *KeySet) (VectorResult, bool, error) {
+	var out VectorResult
 	if t.done {
-		return nil, false, errTxnDone()
+		return out, false, errTxnDone()
 	}
 	d, err := t.Table(table)
 	if err != nil {
-		return nil, false, err
+		return out, false, err
 	}
 	vx := d.VectorIndex(index)
 	if vx == nil {
-		return nil, false, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
+		return out, false, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
+	}
+	if allow != nil && allow.table != d.ID {
+		return out, false, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
 	}
 	lo := rowPrefix(d.ID)
 	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
-		return nil, false, nil // its own writes: only an exact scan sees them
+		return out, false, nil // its own writes: only an exact scan sees them
 	}
 	t.db.catMu.RLock()
 	stale := t.start < t.db.catVersion
 	t.db.catMu.RUnlock()
 	if stale {
-		return nil, false, nil // the catalog changed since: the index follows the new one
+		return out, false, nil // the catalog changed since: the index follows the new one
 	}
 	lv, err := t.db.liveIndex(d, vx)
 	if err != nil {
-		return nil, false, err
+		return out, false, err
 	}
 	if len(query) != lv.typ.dim {
-		return nil, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(query), vx.Column, d.Name, lv.typ.dim)
+		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(query), vx.Column, d.Name, lv.typ.dim)
 	}
-	keyOf := func(k string) ([]any, error) { return d.decodeRowKey([]byte(k)) }
 	var accept func(string) bool
-	var acceptErr error
 	if allow != nil {
-		accept = func(k string) bool {
-			vals, err := keyOf(k)
-			if err != nil {
-				acceptErr = err
-				return false
-			}
-			return allow(vals)
-		}
+		accept = func(k string) bool { _, ok := allow.keys[k]; return ok }
 	}
 	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
-		return nil, false, err
+		return out, false, err
 	}
-	hits, ok, err := lv.idx.search(query, k, ef, t.start, accept)
-	if err == nil {
-		err = acceptErr
-	}
+	res, ok, err := lv.idx.search(query, k, ef, t.start, accept)
 	if err != nil || !ok {
-		return nil, ok, err
+		return out, false, err
 	}
-	out := make([]VectorHit, len(hits))
-	for i, h := range hits {
-		vals, err := keyOf(h.Key)
+	out.Nulls = res.Nulls
+	for _, h := range res.Hits {
+		vals, err := d.decodeRowKey([]byte(h.Key))
 		if err != nil {
-			return nil, false, err
+			return out, false, err
 		}
-		out[i] = VectorHit{Key: vals, Dist: h.Dist}
+		out.Keys = append(out.Keys, vals)
+		out.Dists = append(out.Dists, h.Dist)
 	}
 	return out, true, nil
 }

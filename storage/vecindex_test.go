@@ -87,7 +87,7 @@ func TestVecIndexSnapshots(t *testing.T) {
 		keys = append(keys, k)
 		vecs = append(vecs, vec...)
 	}
-	if err := v.load(keys, vecs); err != nil {
+	if err := v.load(keys, vecs, nil); err != nil {
 		t.Fatal(err)
 	}
 	cur := base
@@ -136,12 +136,12 @@ func TestVecIndexSnapshots(t *testing.T) {
 		}
 		for _, allow := range []func(string) bool{nil, even} {
 			q := randVec(r, dim)
-			hits, ok, err := v.search(q, 7, 0, snap, allow)
+			res, ok, err := v.search(q, 7, 0, snap, allow)
 			if err != nil || !ok {
 				t.Fatal(ok, err)
 			}
 			var gotKeys []string
-			for _, h := range hits {
+			for _, h := range res.Hits {
 				gotKeys = append(gotKeys, h.Key)
 				if d, _ := vector.SquaredL2(q, want[h.Key]); !near(d, h.Dist) {
 					t.Fatalf("snapshot %d: %s at distance %v, its visible vector is at %v", snap, h.Key, h.Dist, d)
@@ -183,7 +183,7 @@ func TestVecIndexHNSWRecall(t *testing.T) {
 		keys = append(keys, k)
 		vecs = append(vecs, rows[k]...)
 	}
-	if err := v.load(keys, vecs); err != nil {
+	if err := v.load(keys, vecs, nil); err != nil {
 		t.Fatal(err)
 	}
 	// Commit 2 replaces a fifth of the vectors and deletes a tenth.
@@ -207,12 +207,15 @@ func TestVecIndexHNSWRecall(t *testing.T) {
 		found, total := 0, 0
 		for range 50 {
 			q := randVec(r, dim)
-			hits, ok, err := v.search(q, 10, 100, c.snap, nil)
-			if err != nil || !ok {
-				t.Fatal(ok, err)
+			res, ok, err := v.search(q, 10, 100, c.snap, nil)
+			if err != nil {
+				t.Fatal(err)
 			}
 			want := exactTop(c.rows, q, 10, nil)
-			for _, hit := range hits {
+			if !ok && len(res.Hits) == 10 {
+				t.Fatal("ok=false with k hits")
+			}
+			for _, hit := range res.Hits {
 				vec, visible := c.rows[hit.Key]
 				if !visible {
 					t.Fatalf("snapshot %d got %s, which it cannot see", c.snap, hit.Key)
