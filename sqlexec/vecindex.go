@@ -133,4 +133,3 @@ func setVectorIndexOption(def *storage.VectorIndexDef, k, v string) error {
 	}
 	return err
 }
-

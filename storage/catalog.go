@@ -168,15 +168,15 @@ func quoteAll(s []string) []string {
 
 // storedTable is the JSON form of a TableDesc in the catalog.
 type storedTable struct {
-	Name          string         `json:"name"`
-	ID            uint64         `json:"id"`
-	Columns       []storedColumn `json:"columns"`
-	PrimaryKey    []uint32       `json:"pk"`
-	Indexes       []storedIndex  `json:"indexes,omitempty"`
+	Name          string              `json:"name"`
+	ID            uint64              `json:"id"`
+	Columns       []storedColumn      `json:"columns"`
+	PrimaryKey    []uint32            `json:"pk"`
+	Indexes       []storedIndex       `json:"indexes,omitempty"`
 	VectorIndexes []storedVectorIndex `json:"vector_indexes,omitempty"`
-	SchemaVersion uint32         `json:"schema_version"`
-	NextColumn    uint32         `json:"next_column"`
-	NextIndex     uint32         `json:"next_index"`
+	SchemaVersion uint32              `json:"schema_version"`
+	NextColumn    uint32              `json:"next_column"`
+	NextIndex     uint32              `json:"next_index"`
 }
 
 type storedColumn struct {

@@ -47,8 +47,8 @@ var openDirs = struct {
 type DB struct {
 	pdb       *pebble.DB
 	vec       vecRegistry // vector indexes built so far (vecindex_live.go)
-	fs        vfs.FS // pebble's filesystem: the OS, or in memory
-	dir       string // absolute path; "" in memory
+	fs        vfs.FS      // pebble's filesystem: the OS, or in memory
+	dir       string      // absolute path; "" in memory
 	opts      Options
 	writeOpts *pebble.WriteOptions
 
