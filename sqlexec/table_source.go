@@ -21,6 +21,7 @@ type tableSource struct {
 	schema  *arrow.Schema
 	pk      []string // primary-key columns; [RowIDColumn] when the table has none
 	indexes []indexInfo
+	vectors []storage.VectorIndexDef
 	rows    int64
 }
 
@@ -30,13 +31,13 @@ type indexInfo struct {
 	unique  bool
 }
 
-var _ lazy.KeyedSource = (*tableSource)(nil)
+var _ lazy.VectorSearchSource = (*tableSource)(nil)
 
 // newTableSource describes a stored table for plans; rows is the
 // storage's estimate of its size, for the optimizer.
 func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *storage.TableDesc, rows int64, withRowID bool) *tableSource {
 	s := &tableSource{use: use, name: desc.Name, schema: desc.Schema(), pk: descPrimaryKey(desc),
-		indexes: descIndexes(desc), rows: rows}
+		indexes: descIndexes(desc), vectors: desc.VectorIndexes, rows: rows}
 	if withRowID && len(s.pk) == 1 && s.pk[0] == RowIDColumn {
 		fields := append(append([]arrow.Field{}, s.schema.Fields()...),
 			arrow.Field{Name: RowIDColumn, Type: arrow.PrimitiveTypes.Int64})

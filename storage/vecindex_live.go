@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/vector"
@@ -32,6 +33,16 @@ type liveVec struct {
 	ready chan struct{} // closed when the build ended
 	idx   *vecIndex
 	err   error
+
+	searches, fallbacks atomic.Int64 // searches answered, and left to an exact scan
+}
+
+func (lv *liveVec) count(answered bool) {
+	if answered {
+		lv.searches.Add(1)
+	} else {
+		lv.fallbacks.Add(1)
+	}
 }
 
 // find returns the live index of def on table id, or nil.
@@ -206,13 +217,22 @@ func (lv *liveVec) load(build *Txn) error {
 	return lv.idx.load(keys, vecs, nulls)
 }
 
+// VectorQuery is one search of VectorSearch: the k rows nearest to Vector
+// among the rows of Allow (nil: all). With NullsFirst a NULL vector among
+// them makes the index unable to answer (its NULL distance sorts first).
+// Ef is the HNSW search breadth (0: the default).
+type VectorQuery struct {
+	Vector     []float32
+	K, Ef      int
+	Allow      *KeySet
+	NullsFirst bool
+}
+
 // VectorResult is what VectorSearch found: the primary key values of the
-// rows, nearest first, their distances, and how many allowed rows have a
-// NULL vector (a NULL distance sorts first in ascending order).
+// rows, nearest first, and their distances.
 type VectorResult struct {
 	Keys  [][]any
 	Dists []float32
-	Nulls int
 }
 
 // KeySet is a set of rows of one table, by primary key (KeySetOf).
@@ -260,13 +280,13 @@ func (t *Txn) KeySetOf(table string, keys arrow.RecordBatch) (*KeySet, error) {
 	return set, nil
 }
 
-// VectorSearch finds the k rows of table nearest to query by vector index
-// index, among the rows of allow (nil: all). ok is false when the index
-// cannot answer exactly as a scan would for this transaction (it wrote the
-// table, the catalog changed since its snapshot, or the index found fewer
-// than k allowed vectors): the caller then computes the answer exactly.
-// ef is the HNSW search breadth (0: the default).
-func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allow *KeySet) (VectorResult, bool, error) {
+// VectorSearch answers q with vector index index of table. ok is false
+// when the index cannot answer exactly as a scan would for this
+// transaction (it wrote the table, the catalog changed since its snapshot,
+// the index found fewer than k allowed vectors, or q.NullsFirst and an
+// allowed row has a NULL vector): the caller then computes the answer
+// exactly.
+func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bool, error) {
 	var out VectorResult
 	if t.done {
 		return out, false, errTxnDone()
@@ -279,6 +299,7 @@ func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allo
 	if vx == nil {
 		return out, false, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
 	}
+	allow := q.Allow
 	if allow != nil && allow.table != d.ID {
 		return out, false, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
 	}
@@ -296,8 +317,8 @@ func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allo
 	if err != nil {
 		return out, false, err
 	}
-	if len(query) != lv.typ.dim {
-		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(query), vx.Column, d.Name, lv.typ.dim)
+	if len(q.Vector) != lv.typ.dim {
+		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(q.Vector), vx.Column, d.Name, lv.typ.dim)
 	}
 	var accept func(string) bool
 	if allow != nil {
@@ -306,11 +327,14 @@ func (t *Txn) VectorSearch(table, index string, query []float32, k, ef int, allo
 	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
 		return out, false, err
 	}
-	res, ok, err := lv.idx.search(query, k, ef, t.start, accept)
+	res, ok, err := lv.idx.search(q.Vector, q.K, q.Ef, t.start, accept)
+	if err == nil && ok && q.NullsFirst && res.Nulls > 0 {
+		ok = false
+	}
+	lv.count(ok)
 	if err != nil || !ok {
 		return out, false, err
 	}
-	out.Nulls = res.Nulls
 	for _, h := range res.Hits {
 		vals, err := d.decodeRowKey([]byte(h.Key))
 		if err != nil {
@@ -351,4 +375,27 @@ func (db *DB) oldestSnapshot() uint64 {
 		oldest = min(oldest, s)
 	}
 	return oldest
+}
+
+// vectorIndexInfo describes vx (of table id) and its built copy, if any.
+func (db *DB) vectorIndexInfo(table uint64, vx VectorIndexDef) VectorIndexInfo {
+	info := VectorIndexInfo{Name: vx.Name, Column: vx.Column, Kind: vx.Kind, Metric: vx.Metric}
+	db.vec.mu.Lock()
+	lv := db.vec.find(table, vx.Name)
+	db.vec.mu.Unlock()
+	if lv == nil {
+		return info
+	}
+	select {
+	case <-lv.ready:
+	default:
+		return info // still building
+	}
+	if lv.err != nil {
+		return info
+	}
+	info.Built = true
+	info.Vectors = lv.idx.idx.Len()
+	info.Searches, info.Fallbacks = lv.searches.Load(), lv.fallbacks.Load()
+	return info
 }
