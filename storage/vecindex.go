@@ -59,6 +59,7 @@ type vecIndex struct {
 	labels []vecLabel       // label -> version
 	live   map[string]int64 // row key -> label of its current version
 	nDead  int              // labels with died != 0 still in idx
+	nGone  int              // labels removed by gc (tombstones in idx)
 }
 
 func newVecIndex(idx vector.Index, builtAt uint64) *vecIndex {
@@ -187,7 +188,17 @@ func (v *vecIndex) gc(oldest uint64) error {
 		}
 	}
 	v.nDead -= n
+	v.nGone += n
 	return nil
+}
+
+// worn reports whether removed versions outnumber the live ones enough
+// that rebuilding the index from the table beats searching around them.
+func (v *vecIndex) worn() bool {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	garbage := v.nDead + v.nGone
+	return garbage > 1024 && garbage > 2*len(v.live)
 }
 
 // gcIfWorth runs gc when dead versions make up a quarter of the index.

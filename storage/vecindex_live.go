@@ -167,13 +167,20 @@ func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
 	build.Rollback()
 	close(lv.ready)
 	if lv.err != nil {
-		db.vec.mu.Lock()
-		if lvs := db.vec.byTable[d.ID]; lvs != nil {
-			db.vec.byTable[d.ID] = removeLive(lvs, lv)
-		}
-		db.vec.mu.Unlock()
+		db.dropLive(lv)
 	}
 	return lv, lv.err
+}
+
+// dropLive forgets a built index: the next search builds it again.
+func (db *DB) dropLive(lv *liveVec) {
+	db.txns.mu.Lock()
+	db.vec.mu.Lock()
+	if lvs := db.vec.byTable[lv.table]; lvs != nil {
+		db.vec.byTable[lv.table] = removeLive(lvs, lv)
+	}
+	db.vec.mu.Unlock()
+	db.txns.mu.Unlock()
 }
 
 func removeLive(lvs []*liveVec, lv *liveVec) []*liveVec {
@@ -316,6 +323,14 @@ func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bo
 	lv, err := t.db.liveIndex(d, vx)
 	if err != nil {
 		return out, false, err
+	}
+	if lv.idx.worn() {
+		// Mostly old versions: build it again from the table (snapshots
+		// older than the new build scan exactly).
+		t.db.dropLive(lv)
+		if lv, err = t.db.liveIndex(d, vx); err != nil {
+			return out, false, err
+		}
 	}
 	if len(q.Vector) != lv.typ.dim {
 		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(q.Vector), vx.Column, d.Name, lv.typ.dim)

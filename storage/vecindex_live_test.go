@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -144,5 +146,84 @@ func TestVectorSearchSnapshots(t *testing.T) {
 			run(t, db, func(tx *Txn) error { return tx.DropIndex("docs", "by_v") })
 			run(t, db, func(tx *Txn) error { return tx.DropColumn("docs", "v") })
 		})
+	}
+}
+
+// Searches run while other goroutines commit: every row a search returns
+// is in its transaction's snapshot, with the vector it was found by (-race
+// checks the index's locking).
+func TestVectorSearchConcurrentCommits(t *testing.T) {
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "docs", Columns: []ColumnDef{{Name: "id", Type: i64}, {Name: "v", Type: VectorType(2)}}, PrimaryKey: []string{"id"}})
+	})
+	var rows []string
+	for i := range 200 {
+		rows = append(rows, fmt.Sprintf(`{"id": %d, "v": [%d, %d]}`, i, i%17, i%13))
+	}
+	run(t, db, func(tx *Txn) error {
+		_, err := tx.Insert("docs", vecRows(t, rows...), ConflictError)
+		return err
+	})
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateVectorIndex(VectorIndexDef{Name: "by_v", Table: "docs", Column: "v", Kind: "hnsw", Metric: "l2"})
+	})
+	done := make(chan struct{})
+	errs := make(chan error, 8)
+	for w := range 3 {
+		go func() {
+			for i := 0; i < 1500; i++ {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				id := (i*7 + w*31) % 250
+				err := db.Run(func(tx *Txn) error {
+					if i%5 == 0 {
+						_, err := tx.Delete("docs", vecRows(t, fmt.Sprintf(`{"id": %d, "v": null}`, id)))
+						return err
+					}
+					_, err := tx.Insert("docs", vecRows(t, fmt.Sprintf(`{"id": %d, "v": [%d, %d]}`, id, i%19, w)), ConflictReplace)
+					return err
+				})
+				if err != nil && core.KindOf(err) != core.KindTransactionConflict {
+					errs <- err
+					return
+				}
+			}
+			<-done
+			errs <- nil
+		}()
+	}
+	for i := range 100 {
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := []float32{float32(i % 17), float32(i % 5)}
+		res, ok, err := tx.VectorSearch("docs", "by_v", VectorQuery{Vector: q, K: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, key := range res.Keys {
+			row, found, err := tx.Get("docs", key)
+			if err != nil || !found {
+				t.Fatalf("search %d returned %v, which its snapshot does not hold (%v)", i, key, err)
+			}
+			vec := row[1].([]float32)
+			if d, _ := vector.SquaredL2(q, vec); !near(d, res.Dists[j]) {
+				t.Fatalf("search %d returned %v at %v; its snapshot's vector %v is at %v", i, key, res.Dists[j], vec, d)
+			}
+		}
+		_ = ok
+		tx.Rollback()
+	}
+	close(done)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
