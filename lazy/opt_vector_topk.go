@@ -99,8 +99,7 @@ func FindVectorIndex(input Plan, dist *Call) *VectorIndexUse {
 			input = in.Input
 			continue
 		case *Scan:
-			src, ok := in.Source.(*IndexedSource)
-			if !ok || in.Limit >= 0 {
+			if in.Limit >= 0 {
 				return nil
 			}
 			c, ok := e.(*Call)
@@ -109,14 +108,27 @@ func FindVectorIndex(input Plan, dist *Call) *VectorIndexUse {
 			}
 			col, ok := c.Args[0].(*Column)
 			q, isLit := c.Args[1].(*Literal)
-			if !ok || !isLit || col.Name != src.Column {
+			if !ok || !isLit {
 				return nil
 			}
 			qv, ok := q.Value.([]float32)
-			if !ok || VectorDistances[c.Name].Metric != src.Index.Metric().String() {
+			metric := VectorDistances[c.Name].Metric
+			if !ok || metric == "" {
 				return nil
 			}
-			return &VectorIndexUse{Source: src, Scan: in, Query: qv, Filters: filters}
+			switch src := in.Source.(type) {
+			case *IndexedSource:
+				if col.Name != src.Column || metric != src.Index.Metric().String() {
+					return nil
+				}
+				return &VectorIndexUse{Source: src, Scan: in, Query: qv, Filters: filters}
+			case VectorSearchSource:
+				name, kind := src.VectorIndexOn(col.Name, metric)
+				if name == "" {
+					return nil
+				}
+				return &VectorIndexUse{Stored: src, StoredIndex: name, StoredKind: kind, Scan: in, Query: qv, Filters: filters}
+			}
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package lazy
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -34,9 +35,15 @@ type VectorTopK struct {
 	Index *VectorIndexUse
 }
 
-// VectorIndexUse is how a VectorTopK reads its attached index.
+// VectorIndexUse is how a VectorTopK reads its index: one attached to a
+// frame (Source), or one of a stored table (Stored, StoredIndex).
 type VectorIndexUse struct {
 	Source *IndexedSource
+	// Stored is the stored table whose vector index StoredIndex (of kind
+	// StoredKind) answers.
+	Stored      VectorSearchSource
+	StoredIndex string
+	StoredKind  string
 	// Scan is the scan of Source under Input (with the predicate and
 	// columns pushed into it).
 	Scan *Scan
@@ -65,7 +72,7 @@ func (v *VectorTopK) Describe() string {
 	kind := "none"
 	filter := ""
 	if v.Index != nil {
-		kind = v.Index.Source.Kind
+		kind = v.Index.Kind()
 		var preds []string
 		if v.Index.Scan.Predicate != nil {
 			preds = append(preds, v.Index.Scan.Predicate.String())
@@ -87,6 +94,33 @@ type VectorIndexSource struct{ Index vector.Index }
 func (s *VectorIndexSource) Name() string          { return "vector index" }
 func (s *VectorIndexSource) Schema() *arrow.Schema { return arrow.NewSchema(nil, nil) }
 func (s *VectorIndexSource) NumRows() int64        { return int64(s.Index.Len()) }
+
+// Kind is the index's kind, for explain: "hnsw" or "flat", and the
+// index's name for a stored one ("hnsw by_emb").
+func (u *VectorIndexUse) Kind() string {
+	if u.Stored != nil {
+		return u.StoredKind + " " + u.StoredIndex
+	}
+	return u.Source.Kind
+}
+
+// VectorSearchSource is a KeyedSource whose vector columns may have
+// indexes: a stored table.
+type VectorSearchSource interface {
+	KeyedSource
+	// VectorIndexOn names the index on column that orders rows by metric
+	// ("l2", "cosine", "ip") and gives its kind; "" when there is none.
+	VectorIndexOn(column, metric string) (name, kind string)
+	// KeyColumns are the columns that identify a row (the primary key).
+	KeyColumns() []string
+	// SearchVectors returns every column of the k rows nearest to query by
+	// index, among the rows whose key values are rows of allowed (nil:
+	// every row). ok is false when the index cannot answer exactly as a
+	// scan would (with nullsFirst, also when an allowed row has a NULL
+	// vector, whose NULL distance sorts first): the caller computes the
+	// top-k exactly then.
+	SearchVectors(ctx context.Context, index string, query []float32, k int, allowed arrow.RecordBatch, nullsFirst bool) (rows arrow.RecordBatch, ok bool, err error)
+}
 
 // IndexedSource is an in-memory frame with a vector index attached to one
 // of its vector columns: the index holds row i of the column under id i.

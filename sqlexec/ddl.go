@@ -301,6 +301,9 @@ func (x *stmtExec) createView(st *ast.CreateViewStmt) error {
 }
 
 func (x *stmtExec) createIndex(st *ast.CreateIndexStmt) error {
+	if isVectorIndex(st) {
+		return x.createVectorIndex(st)
+	}
 	cols := make([]string, len(st.IndexPartSpecifications))
 	for i, k := range st.IndexPartSpecifications {
 		if k.Column == nil {

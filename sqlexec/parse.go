@@ -42,7 +42,11 @@ func parse(query string) (*parsed, error) {
 	if err := checkParens(query); err != nil {
 		return nil, err
 	}
-	text, funcs, err := rewriteTableFuncs(query)
+	text, err := rewriteVectorIndex(query)
+	if err != nil {
+		return nil, err
+	}
+	text, funcs, err := rewriteTableFuncs(text)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ type tableSource struct {
 	schema  *arrow.Schema
 	pk      []string // primary-key columns; [RowIDColumn] when the table has none
 	indexes []indexInfo
+	vectors []storage.VectorIndexDef
 	// rows is the storage's estimate of the table's size, for the
 	// optimizer, taken on first use: counting costs a scan of up to a few
 	// thousand keys, which an INSERT … VALUES, whose target is in its
@@ -36,12 +37,12 @@ type indexInfo struct {
 	unique  bool
 }
 
-var _ lazy.KeyedSource = (*tableSource)(nil)
+var _ lazy.VectorSearchSource = (*tableSource)(nil)
 
 // newTableSource describes a stored table for plans.
 func newTableSource(use func(fn func(txn *storage.Txn) error) error, desc *storage.TableDesc, withRowID bool) *tableSource {
 	s := &tableSource{use: use, name: desc.Name, schema: desc.Schema(), pk: descPrimaryKey(desc),
-		indexes: descIndexes(desc)}
+		indexes: descIndexes(desc), vectors: desc.VectorIndexes}
 	if withRowID && len(s.pk) == 1 && s.pk[0] == RowIDColumn {
 		fields := append(append([]arrow.Field{}, s.schema.Fields()...),
 			arrow.Field{Name: RowIDColumn, Type: arrow.PrimitiveTypes.Int64})

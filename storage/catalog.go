@@ -86,6 +86,8 @@ type TableDesc struct {
 	// PrimaryKey names the key columns (RowIDColumn for a hidden key).
 	PrimaryKey []string
 	Indexes    []IndexDesc
+	// VectorIndexes are the table's vector indexes (vecindex_catalog.go).
+	VectorIndexes []VectorIndexDef
 	// SchemaVersion counts the table's schema changes; row values carry the
 	// version they were written at.
 	SchemaVersion uint32
@@ -166,14 +168,15 @@ func quoteAll(s []string) []string {
 
 // storedTable is the JSON form of a TableDesc in the catalog.
 type storedTable struct {
-	Name          string         `json:"name"`
-	ID            uint64         `json:"id"`
-	Columns       []storedColumn `json:"columns"`
-	PrimaryKey    []uint32       `json:"pk"`
-	Indexes       []storedIndex  `json:"indexes,omitempty"`
-	SchemaVersion uint32         `json:"schema_version"`
-	NextColumn    uint32         `json:"next_column"`
-	NextIndex     uint32         `json:"next_index"`
+	Name          string              `json:"name"`
+	ID            uint64              `json:"id"`
+	Columns       []storedColumn      `json:"columns"`
+	PrimaryKey    []uint32            `json:"pk"`
+	Indexes       []storedIndex       `json:"indexes,omitempty"`
+	VectorIndexes []storedVectorIndex `json:"vector_indexes,omitempty"`
+	SchemaVersion uint32              `json:"schema_version"`
+	NextColumn    uint32              `json:"next_column"`
+	NextIndex     uint32              `json:"next_index"`
 }
 
 type storedColumn struct {
@@ -211,6 +214,9 @@ func (t *TableDesc) marshal() ([]byte, error) {
 			si.Columns = append(si.Columns, t.Columns[p].ID)
 		}
 		st.Indexes = append(st.Indexes, si)
+	}
+	for _, vx := range t.VectorIndexes {
+		st.VectorIndexes = append(st.VectorIndexes, vx.stored())
 	}
 	return json.Marshal(st)
 }
@@ -264,6 +270,12 @@ func unmarshalTable(b []byte) (*TableDesc, error) {
 		}
 		t.Indexes = append(t.Indexes, ix)
 	}
+	for _, sv := range st.VectorIndexes {
+		if _, ok := byID[sv.Column]; !ok {
+			return nil, core.Errorf(core.KindInternal, "catalog: vector index %q has an unknown column id %d", sv.Name, sv.Column)
+		}
+		t.VectorIndexes = append(t.VectorIndexes, sv.def())
+	}
 	t.finish()
 	return t, nil
 }
@@ -302,6 +314,7 @@ func (t *TableDesc) finish() {
 			ix.Columns = append(ix.Columns, t.Columns[p].Name)
 		}
 	}
+	t.finishVectorIndexes()
 }
 
 // clone returns a deep enough copy for a catalog change to edit.
@@ -310,6 +323,7 @@ func (t *TableDesc) clone() *TableDesc {
 	c.Columns = slices.Clone(t.Columns)
 	c.pk = slices.Clone(t.pk)
 	c.PrimaryKey = nil
+	c.VectorIndexes = slices.Clone(t.VectorIndexes)
 	c.Indexes = make([]IndexDesc, len(t.Indexes))
 	for i, ix := range t.Indexes {
 		ix.cols = slices.Clone(ix.cols)

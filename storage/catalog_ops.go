@@ -351,7 +351,7 @@ func (d *TableDesc) addIndex(ix IndexDef) error {
 	if err := checkName("index", ix.Name); err != nil {
 		return err
 	}
-	if d.Index(ix.Name) != nil {
+	if d.Index(ix.Name) != nil || d.VectorIndex(ix.Name) != nil {
 		return core.Errorf(core.KindInvalidInput, "table %q already has an index %q", d.Name, ix.Name).With("index", ix.Name)
 	}
 	if len(ix.Columns) == 0 {
@@ -524,6 +524,9 @@ func (t *Txn) DropColumn(table, col string) error {
 				return core.Errorf(core.KindNotSupported, "cannot drop column %q of table %q: index %q uses it; drop the index first", col, d.Name, ix.Name)
 			}
 		}
+		if name, ok := d.vectorIndexOnColumn(i); ok {
+			return core.Errorf(core.KindNotSupported, "cannot drop column %q of table %q: vector index %q uses it; drop the index first", col, d.Name, name)
+		}
 		visible := 0
 		for _, c := range d.Columns {
 			if !c.Hidden {
@@ -607,6 +610,9 @@ func (t *Txn) DropIndex(table, name string) error {
 	return t.statement(func() error {
 		d, err := t.Table(table)
 		if err != nil {
+			return err
+		}
+		if dropped, err := t.dropVectorIndex(d, name); dropped || err != nil {
 			return err
 		}
 		ix := d.Index(name)

@@ -46,8 +46,9 @@ var openDirs = struct {
 // DB is an open database. It is safe for concurrent use by many goroutines.
 type DB struct {
 	pdb       *pebble.DB
-	fs        vfs.FS // pebble's filesystem: the OS, or in memory
-	dir       string // absolute path; "" in memory
+	vec       vecRegistry // vector indexes built so far (vecindex_live.go)
+	fs        vfs.FS      // pebble's filesystem: the OS, or in memory
+	dir       string      // absolute path; "" in memory
 	opts      Options
 	writeOpts *pebble.WriteOptions
 

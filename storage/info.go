@@ -6,11 +6,27 @@ type TableInfo struct {
 	Name       string      `json:"name"`
 	PrimaryKey []string    `json:"primary_key"` // empty for a hidden row id
 	Indexes    []IndexInfo `json:"indexes"`
+	// VectorIndexes are the table's vector indexes.
+	VectorIndexes []VectorIndexInfo `json:"vector_indexes"`
 	// DataBytes and IndexBytes estimate the bytes of the table's rows and
 	// of its secondary indexes in sstables (recent writes still in the
 	// memtable are not counted until flushed).
 	DataBytes  uint64 `json:"data_bytes"`
 	IndexBytes uint64 `json:"index_bytes"`
+}
+
+// VectorIndexInfo is a vector index of TableInfo, with the state of its
+// in-memory copy: built yet, the vectors it holds, and the searches it
+// answered and left to an exact scan since it was built.
+type VectorIndexInfo struct {
+	Name      string `json:"name"`
+	Column    string `json:"column"`
+	Kind      string `json:"kind"`
+	Metric    string `json:"metric"`
+	Built     bool   `json:"built"`
+	Vectors   int    `json:"vectors"`
+	Searches  int64  `json:"searches"`
+	Fallbacks int64  `json:"fallbacks"`
 }
 
 // IndexInfo is a secondary index of TableInfo.
@@ -39,6 +55,10 @@ func (t *Txn) Describe() ([]TableInfo, error) {
 		}
 		for _, ix := range d.Indexes {
 			ti.Indexes = append(ti.Indexes, IndexInfo{Name: ix.Name, Columns: ix.Columns, Unique: ix.Unique})
+		}
+		ti.VectorIndexes = []VectorIndexInfo{}
+		for _, vx := range d.VectorIndexes {
+			ti.VectorIndexes = append(ti.VectorIndexes, t.db.vectorIndexInfo(d.ID, vx))
 		}
 		rows := rowPrefix(d.ID)
 		if ti.DataBytes, err = t.db.pdb.EstimateDiskUsage(rows, prefixEnd(rows)); err != nil {

@@ -125,6 +125,7 @@ func (t *Txn) Commit() error {
 	}
 	if err == nil {
 		db.txns.committed(t.start, keys)
+		db.vecOnCommit(db.txns.seq, t)
 		if t.ddl {
 			db.catalogChanged(db.txns.seq)
 		}

@@ -28,11 +28,23 @@ func vectorRows(a arrow.Array) ([]float32, int, error) {
 	}
 	d := lazy.VectorDim(a.DataType())
 	child := fsl.ListValues()
+	off := fsl.Data().Offset()
 	if child.NullN() > 0 {
-		return nil, 0, core.Errorf(core.KindNotSupported, "vectors with null elements are not supported (a whole vector may be null)")
+		// Null elements under a null vector are its undefined slots (the
+		// store and pyarrow write them as nulls); only a valid vector must
+		// have none.
+		for i := range a.Len() {
+			if a.IsNull(i) {
+				continue
+			}
+			for j := (off + i) * d; j < (off+i+1)*d; j++ {
+				if child.IsNull(j) {
+					return nil, 0, core.Errorf(core.KindNotSupported, "vectors with null elements are not supported (a whole vector may be null): row %d", i)
+				}
+			}
+		}
 	}
 	vals := kernels.Values[float32](child)
-	off := fsl.Data().Offset()
 	return vals[off*d : (off+a.Len())*d], d, nil
 }
 

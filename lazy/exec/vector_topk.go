@@ -30,7 +30,11 @@ import (
 
 func (b *builder) vectorTopK(n *lazy.VectorTopK) (Operator, error) {
 	if n.Index != nil {
-		sub, ok, err := b.indexedInput(n)
+		indexed := b.indexedInput
+		if n.Index.Stored != nil {
+			indexed = b.storedIndexedInput
+		}
+		sub, ok, err := indexed(n)
 		if err != nil {
 			return nil, err
 		}
@@ -78,25 +82,9 @@ func (b *builder) indexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error) {
 			nullVectors = true
 		}
 		if mask != nil {
-			ok := make([]bool, rows)
-			for i := range ok {
-				ok[i] = true
-			}
-			for _, p := range preds {
-				v, err := evalExpr(b.mem, p, rb)
-				if err != nil {
-					return nil, false, err
-				}
-				arr, err := v.Materialize(b.mem, rows)
-				v.Release()
-				if err != nil {
-					return nil, false, err
-				}
-				bools := arr.(*array.Boolean)
-				for i := range rows {
-					ok[i] = ok[i] && bools.IsValid(i) && bools.Value(i)
-				}
-				arr.Release()
+			ok, err := predicateMask(b.mem, preds, rb)
+			if err != nil {
+				return nil, false, err
 			}
 			for i, keep := range ok {
 				if keep {
@@ -421,4 +409,30 @@ func concatBatches(mem memory.Allocator, schema *arrow.Schema, batches []arrow.R
 		c.Release()
 	}
 	return rb, nil
+}
+
+// predicateMask tells which rows of rb pass every predicate (NULL fails).
+func predicateMask(mem memory.Allocator, preds []lazy.Expr, rb arrow.RecordBatch) ([]bool, error) {
+	rows := int(rb.NumRows())
+	ok := make([]bool, rows)
+	for i := range ok {
+		ok[i] = true
+	}
+	for _, p := range preds {
+		v, err := evalExpr(mem, p, rb)
+		if err != nil {
+			return nil, err
+		}
+		arr, err := v.Materialize(mem, rows)
+		v.Release()
+		if err != nil {
+			return nil, err
+		}
+		bools := arr.(*array.Boolean)
+		for i := range rows {
+			ok[i] = ok[i] && bools.IsValid(i) && bools.Value(i)
+		}
+		arr.Release()
+	}
+	return ok, nil
 }

@@ -157,8 +157,10 @@ def _info(args: argparse.Namespace) -> int:
         rows = []
         for t in infos:
             n = db.sql(f"SELECT COUNT(*) AS n FROM `{t['name']}`", eager=True).item()
-            idx = ", ".join(f"{'UNIQUE ' if i['unique'] else ''}{i['name']}({', '.join(i['columns'])})"
-                            for i in t["indexes"])
+            idx = ", ".join([f"{'UNIQUE ' if i['unique'] else ''}{i['name']}({', '.join(i['columns'])})"
+                             for i in t["indexes"]] +
+                            [f"{v['kind'].upper()} {v['name']}({v['column']}, {v['metric']})"
+                             for v in t.get("vector_indexes") or []])
             rows.append({"table": t["name"], "rows": int(n), "columns": len(db.schema(t["name"])),
                          "primary key": ", ".join(t["primary_key"]) or "(row id)",
                          "size": _size(t["data_bytes"]), "index size": _size(t["index_bytes"]),
@@ -258,6 +260,9 @@ class Shell:
                     for i in t["indexes"]:
                         kind = "UNIQUE INDEX" if i["unique"] else "INDEX"
                         print(f"{kind} {i['name']} ON {t['name']} ({', '.join(i['columns'])})", file=self.out)
+                    for v in t.get("vector_indexes") or []:
+                        print(f"INDEX {v['name']} ON {t['name']} USING {v['kind'].upper()} ({v['column']}) "
+                              f"WITH (metric='{v['metric']}')", file=self.out)
         elif cmd == ".timer":
             if arg not in ("on", "off"):
                 print("usage: .timer on|off", file=self.err)

@@ -262,6 +262,40 @@ class _Session:
         return self._load(name, data_or_schema, "create", primary_key=list(primary_key or []),
                           if_not_exists=bool(if_not_exists))
 
+    def create_vector_index(self, table: str, column: str, *, kind: str = "hnsw", metric: str = "l2",
+                            m: int | None = None, ef_construction: int | None = None,
+                            name: str | None = None, if_not_exists: bool = False) -> None:
+        """Create a vector index on VECTOR column ``column`` of stored table ``table``.
+
+        ``kind`` is "hnsw" (approximate, fast) or "flat" (exact); ``metric`` is
+        "l2", "cosine" or "ip" and must match the distance queries order by
+        (``VEC_L2_DISTANCE`` / ``VEC_COSINE_DISTANCE`` /
+        ``VEC_NEGATIVE_INNER_PRODUCT``, or ``col.vec.l2_distance`` … with
+        ``bottom_k``); ``m`` and ``ef_construction`` tune HNSW (16 and 200).
+        The index is built on its first search, kept current by every commit,
+        and answers each transaction as of its snapshot. The SQL form is
+        ``CREATE INDEX name ON table USING HNSW (column) WITH (metric='cosine')``.
+        """
+        import re
+
+        for what, v in (("table", table), ("column", column), ("name", name or "x")):
+            if not isinstance(v, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", v):
+                raise InvalidInputError(f"vector index {what} {v!r} must be a plain SQL name (letters, digits, _)")
+        if kind.lower() not in ("hnsw", "flat"):
+            raise InvalidInputError(f"unknown vector index kind {kind!r}: use 'hnsw' or 'flat'")
+        opts = [f"metric='{metric}'"] if isinstance(metric, str) and metric.isidentifier() else []
+        if not opts:
+            raise InvalidInputError(f"unknown metric {metric!r}: use 'l2', 'cosine' or 'ip'")
+        for key, v in (("m", m), ("ef_construction", ef_construction)):
+            if v is not None:
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise TypeError(f"{key} must be an int, got {type(v).__name__}")
+                opts.append(f"{key}={v}")
+        name = name or f"{table}_{column}_{kind.lower()}"
+        exists = "IF NOT EXISTS " if if_not_exists else ""
+        self._caller_sql(f"CREATE INDEX {exists}{name} ON {table} USING {kind.upper()} ({column}) "
+                         f"WITH ({', '.join(opts)})", None, True, None)
+
     def _load(self, name: str, data: Any, mode: str, **opts: Any) -> int:
         from .frame import DataFrame
 

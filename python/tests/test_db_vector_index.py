@@ -1,0 +1,232 @@
+"""Vector indexes inside stored tables: CREATE INDEX … USING HNSW / FLAT,
+searched by ORDER BY VEC_*_DISTANCE(col, ?) LIMIT k in SQL and by bottom_k in
+the DataFrame API, kept current in every transaction, checked against exact
+search with numpy."""
+
+from __future__ import annotations
+
+import os
+import struct
+
+import numpy as np
+import pytest
+
+import alopex as ax
+from alopex import _ffi
+
+DIM = 16
+DIST = {"l2": "VEC_L2_DISTANCE", "cosine": "VEC_COSINE_DISTANCE", "ip": "VEC_NEGATIVE_INNER_PRODUCT"}
+
+
+def _exact(X: np.ndarray, ids: np.ndarray, q: np.ndarray, k: int, metric: str) -> list[int]:
+    if metric == "l2":
+        d = ((X - q) ** 2).sum(axis=1)
+    elif metric == "cosine":
+        d = 1 - (X @ q) / (np.linalg.norm(X, axis=1) * np.linalg.norm(q))
+    else:
+        d = -(X @ q)
+    order = np.lexsort((ids, d))  # ties by id
+    return [int(i) for i in ids[order[:k]]]
+
+
+def _stats(db, table: str, index: str) -> dict:
+    """The in-memory state of a vector index: built, vectors, searches, fallbacks."""
+    for t in _ffi.db_describe(db._db):
+        if t["name"] == table:
+            for ix in t["vector_indexes"]:
+                if ix["name"] == index:
+                    return ix
+    raise AssertionError(f"no vector index {index} on {table}")
+
+
+@pytest.fixture
+def docs():
+    rng = np.random.default_rng(7)
+    n = 3000
+    X = rng.standard_normal((n, DIM)).astype(np.float32)
+    with ax.connect() as db:
+        db.sql(f"CREATE TABLE docs (id BIGINT PRIMARY KEY, cat INT, title TEXT, emb VECTOR({DIM}))")
+        db.insert("docs", ax.DataFrame({"id": np.arange(n), "cat": np.arange(n) % 10,
+                                        "title": [f"doc {i}" for i in range(n)], "emb": X}))
+        yield db, X, np.arange(n)
+
+
+@pytest.mark.parametrize("metric", ["l2", "cosine", "ip"])
+def test_flat_index_answers_exactly_in_sql_and_dataframe_api(docs, metric):
+    db, X, ids = docs
+    db.sql(f"CREATE INDEX by_emb ON docs USING FLAT (emb) WITH (metric='{metric}')")
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        q = rng.standard_normal(DIM).astype(np.float32)
+        sql = f"SELECT id FROM docs ORDER BY {DIST[metric]}(emb, ?) LIMIT 10"
+        assert "INDEX flat by_emb" in db.sql(sql, [q]).explain()
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == _exact(X, ids, q, 10, metric)
+        sql = f"SELECT id FROM docs WHERE cat IN (2, 3) AND id > 100 ORDER BY {DIST[metric]}(emb, ?) LIMIT 7"
+        allowed = ((ids % 10 == 2) | (ids % 10 == 3)) & (ids > 100)
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == _exact(X[allowed], ids[allowed], q, 7, metric)
+    if metric == "l2":
+        dist = ax.col("emb").vec.l2_distance(q)
+        lf = db.table("docs").filter(ax.col("cat") == 4).bottom_k(5, by=dist).select("id")
+        assert "INDEX flat by_emb" in lf.explain()
+        allowed = ids % 10 == 4
+        assert lf.collect()["id"].to_list() == _exact(X[allowed], ids[allowed], q, 5, "l2")
+    st = _stats(db, "docs", "by_emb")
+    assert st["built"] and st["vectors"] == len(ids)
+    assert st["searches"] >= 10 and st["fallbacks"] == 0  # the index answered every search
+
+
+def test_hnsw_index_recall_and_filters(docs):
+    db, X, ids = docs
+    db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb) WITH (metric='cosine', m=16, ef_construction=100)")
+    rng = np.random.default_rng(2)
+    found = total = 0
+    for _ in range(20):
+        q = rng.standard_normal(DIM).astype(np.float32)
+        got = db.sql("SELECT id, cat FROM docs WHERE cat = 3 ORDER BY VEC_COSINE_DISTANCE(emb, ?) LIMIT 10",
+                     [q], eager=True)
+        assert set(got["cat"].to_list()) == {3}  # never a row outside the filter
+        assert got.height == 10
+        allowed = ids % 10 == 3
+        want = _exact(X[allowed], ids[allowed], q, 10, "cosine")
+        found += len(set(got["id"].to_list()) & set(want))
+        total += 10
+    assert found / total >= 0.9
+    assert _stats(db, "docs", "by_emb")["fallbacks"] == 0
+
+
+def test_k_rows_whenever_k_rows_pass_the_filter(docs):
+    db, X, ids = docs
+    db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb)")
+    q = X[0]
+    got = db.sql("SELECT id FROM docs WHERE id < 3 ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10", [q], eager=True)
+    assert sorted(got["id"].to_list()) == [0, 1, 2]
+    got = db.sql("SELECT id FROM docs WHERE id < 0 ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10", [q], eager=True)
+    assert got.height == 0
+    got = db.sql("SELECT id FROM docs ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 18446744073709551615", [q], eager=True)
+    assert got.height == len(ids)
+
+
+def test_index_follows_transactions_and_snapshots(tmp_path):
+    with ax.connect(str(tmp_path / "db")) as db:
+        db.sql("CREATE TABLE v (id INT PRIMARY KEY, emb VECTOR(2))")
+        db.insert("v", {"id": list(range(20)), "emb": np.array([[i, 0] for i in range(20)], dtype=np.float32)})
+        db.sql("CREATE INDEX by_emb ON v USING HNSW (emb)")
+        q = np.array([3.2, 0], dtype=np.float32)
+        sql = "SELECT id FROM v ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 3"
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == [3, 4, 2]
+        old = db.transaction()
+        old.__enter__()
+        assert old.sql(sql, [q], eager=True)["id"].to_list() == [3, 4, 2]  # builds the snapshot
+        db.sql("UPDATE v SET emb = ? WHERE id = 3", [np.array([1000, 0], dtype=np.float32)])
+        db.sql("DELETE FROM v WHERE id = 4")
+        db.sql("INSERT INTO v VALUES (50, ?)", [np.array([3.1, 0], dtype=np.float32)])
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == [50, 2, 5]
+        assert old.sql(sql, [q], eager=True)["id"].to_list() == [3, 4, 2]  # its snapshot
+        old.__exit__(None, None, None)
+        with pytest.raises(RuntimeError):
+            with db.transaction() as tx:
+                tx.sql("INSERT INTO v VALUES (60, ?)", [q])
+                assert tx.sql(sql, [q], eager=True)["id"].to_list() == [60, 50, 2]  # its own write
+                raise RuntimeError("roll back")
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == [50, 2, 5]  # never the rolled-back row
+        st = _stats(db, "v", "by_emb")
+        assert st["searches"] >= 5 and st["fallbacks"] == 0
+        db.sql("INSERT INTO v VALUES (70, NULL)")
+        # A NULL distance sorts first: the answer still equals the exact one.
+        assert db.sql(sql, [q], eager=True)["id"].to_list() == [70, 50, 2]
+    with ax.connect(str(tmp_path / "db")) as db:  # the index is in the catalog
+        assert "INDEX hnsw by_emb" in db.sql(sql, [q]).explain()
+        assert db.sql(sql + " -- again", [q], eager=True)["id"].to_list() == [70, 50, 2]
+        db.sql("DROP INDEX by_emb ON v")
+        assert "INDEX none" in db.sql(sql, [q]).explain()
+
+
+def test_create_vector_index_from_python(docs):
+    db, X, ids = docs
+    db.create_vector_index("docs", "emb", metric="cosine", m=8, ef_construction=64)
+    db.create_vector_index("docs", "emb", metric="cosine", if_not_exists=True)
+    q = X[11]
+    lf = db.table("docs").bottom_k(3, by=ax.col("emb").vec.cosine_distance(q)).select("id")
+    assert "INDEX hnsw docs_emb_hnsw" in lf.explain()
+    assert lf.collect()["id"].to_list()[0] == 11
+    with pytest.raises(ax.InvalidInputError, match="kind"):
+        db.create_vector_index("docs", "emb", kind="ivf")
+    with pytest.raises(ax.InvalidInputError, match="plain SQL name"):
+        db.create_vector_index("docs; DROP TABLE docs", "emb")
+
+
+def test_tidb_and_mysql_spellings(docs):
+    db, X, ids = docs
+    db.sql("CREATE VECTOR INDEX c ON docs ((VEC_COSINE_DISTANCE(emb))) USING HNSW")
+    db.sql("CREATE INDEX l ON docs (emb) USING HNSW")
+    q = X[9]
+    assert "INDEX hnsw c" in db.sql("SELECT id FROM docs ORDER BY VEC_COSINE_DISTANCE(emb, ?) LIMIT 3", [q]).explain()
+    assert "INDEX hnsw l" in db.sql("SELECT id FROM docs ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 3", [q]).explain()
+    db.sql("CREATE INDEX IF NOT EXISTS l ON docs USING HNSW (emb)")
+
+
+@pytest.mark.parametrize("stmt, match", [
+    ("CREATE INDEX x ON docs USING HNSW (title)", "needs a VECTOR column"),
+    ("CREATE INDEX x ON docs USING HNSW (emb) WITH (metric='hamming')", "unknown metric"),
+    ("CREATE INDEX x ON docs USING HNSW (emb) WITH (m=0)", "positive integer"),
+    ("CREATE INDEX x ON docs USING HNSW (emb) WITH (color='red')", "unknown option"),
+    ("CREATE INDEX x ON docs USING FLAT (emb) WITH (m=8)", "apply to HNSW"),
+    ("CREATE INDEX x ON docs USING HNSW (nope)", "nope"),
+])
+def test_bad_vector_index_definitions(docs, stmt, match):
+    db, _, _ = docs
+    with pytest.raises(ax.AlopexError, match=match):
+        db.sql(stmt)
+
+
+def test_dropping_the_indexed_column_is_refused(docs):
+    db, _, _ = docs
+    db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb)")
+    with pytest.raises(ax.NotSupportedError, match="vector index"):
+        db.sql("ALTER TABLE docs DROP COLUMN emb")
+
+
+def _fvecs(path: str) -> np.ndarray:
+    raw = np.fromfile(path, dtype=np.int32)
+    d = int(raw[0])
+    return raw.reshape(-1, d + 1)[:, 1:].copy().view(np.float32)
+
+
+BIGANN = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "bigann10k")
+
+
+@pytest.mark.skipif(not os.path.isdir(BIGANN), reason="needs ../shared/data/bigann10k")
+def test_bigann10k_recall_after_deletes_and_reinserts():
+    base = _fvecs(os.path.join(BIGANN, "bigann10k_base.fvecs"))
+    queries = _fvecs(os.path.join(BIGANN, "bigann10k_query.fvecs"))[:100]
+    n, d = base.shape
+    with ax.connect() as db:
+        db.sql(f"CREATE TABLE b (id INT PRIMARY KEY, emb VECTOR({d}))")
+        db.insert("b", ax.DataFrame({"id": np.arange(n), "emb": base}))
+        db.sql("CREATE INDEX h ON b USING HNSW (emb) WITH (m=16, ef_construction=200)")
+        db.sql("SELECT id FROM b ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 1", [queries[0]], eager=True)  # builds
+        # 20% of the rows deleted and re-inserted with new vectors (another row's, shifted).
+        rng = np.random.default_rng(3)
+        moved = rng.choice(n, n // 5, replace=False)
+        new = base[rng.permutation(moved)] + rng.normal(0, 1, (len(moved), d)).astype(np.float32)
+        with db.transaction() as tx:
+            tx.sql("DELETE FROM b WHERE id IN (" + ",".join(map(str, moved)) + ")")
+        db.insert("b", ax.DataFrame({"id": moved, "emb": new}))
+        current = base.copy()
+        current[moved] = new
+        found = 0
+        for q in queries:
+            got = db.sql("SELECT id FROM b ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10", [q], eager=True)["id"]
+            want = _exact(current, np.arange(n), q, 10, "l2")
+            found += len(set(got.to_list()) & set(want))
+        assert found / (10 * len(queries)) >= 0.95
+        st = _stats(db, "b", "h")
+        assert st["searches"] == len(queries) + 1 and st["fallbacks"] == 0
+
+
+def test_fvecs_reader_roundtrip(tmp_path):
+    p = tmp_path / "x.fvecs"
+    with open(p, "wb") as f:
+        for row in ([1.0, 2.0], [3.0, 4.5]):
+            f.write(struct.pack("<i", 2) + struct.pack("<2f", *row))
+    assert _fvecs(str(p)).tolist() == [[1.0, 2.0], [3.0, 4.5]]

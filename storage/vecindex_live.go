@@ -1,0 +1,416 @@
+package storage
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/vector"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// vecRegistry holds the vector indexes built so far, by table id. An index
+// is built from the table when first searched (liveVec.build), and from
+// then on every commit that writes the table queues its changes to it
+// (onCommit, inside the commit critical section). A commit that changes the
+// catalog drops them all: they are rebuilt on their next search, against
+// the new definitions.
+type vecRegistry struct {
+	mu      sync.Mutex
+	byTable map[uint64][]*liveVec
+}
+
+// liveVec is one vector index of one table id.
+type liveVec struct {
+	def   VectorIndexDef
+	table uint64
+	typ   colType
+	dflt  datum // the column's default, for rows written before it existed
+
+	ready chan struct{} // closed when the build ended
+	idx   *vecIndex
+	err   error
+
+	searches, fallbacks atomic.Int64 // searches answered, and left to an exact scan
+}
+
+func (lv *liveVec) count(answered bool) {
+	if answered {
+		lv.searches.Add(1)
+	} else {
+		lv.fallbacks.Add(1)
+	}
+}
+
+// find returns the live index of def on table id, or nil.
+func (r *vecRegistry) find(table uint64, name string) *liveVec {
+	for _, lv := range r.byTable[table] {
+		if strings.EqualFold(lv.def.Name, name) {
+			return lv
+		}
+	}
+	return nil
+}
+
+// onCommit queues a commit's writes of indexed tables to their indexes.
+// Call with db.txns.mu held, after the commit took sequence seq.
+func (db *DB) vecOnCommit(seq uint64, t *Txn) {
+	r := &db.vec
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t.ddl {
+		r.byTable = nil
+		return
+	}
+	if len(r.byTable) == 0 {
+		return
+	}
+	for id, lvs := range r.byTable {
+		lo := rowPrefix(id)
+		for _, kv := range t.pend.between(lo, prefixEnd(lo)) {
+			for _, lv := range lvs {
+				c := vecChange{seq: seq, key: kv.key}
+				if !kv.w.del {
+					c.vec, c.null = lv.vectorOf(kv.w.val)
+				}
+				lv.idx.enqueue(c)
+			}
+		}
+	}
+}
+
+// vectorOf decodes the indexed column of a row value: its vector, or
+// null when it is NULL (a row that does not decode counts as NULL: its
+// readers report it).
+func (lv *liveVec) vectorOf(val []byte) (vec []float32, null bool) {
+	r, err := newRowReader(val)
+	if err != nil {
+		return nil, true
+	}
+	for {
+		id, wire, p, ok, err := r.next()
+		if err != nil {
+			return nil, true
+		}
+		if !ok {
+			break
+		}
+		if id == lv.def.colID {
+			d, err := fieldDatum(&lv.typ, wire, p)
+			if err != nil || d.null {
+				return nil, true
+			}
+			return floatsOf(d.b), false
+		}
+	}
+	if lv.dflt.null {
+		return nil, true
+	}
+	return floatsOf(lv.dflt.b), false
+}
+
+func floatsOf(b []byte) []float32 {
+	out := make([]float32, len(b)/4)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return out
+}
+
+// liveIndex returns the built index of vx (a vector index of d), building
+// it now when needed: registered and snapshotted under the commit lock, so
+// it holds exactly the commits up to its snapshot and queues every later one.
+func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
+	db.txns.mu.Lock()
+	if db.closed {
+		db.txns.mu.Unlock()
+		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
+	}
+	db.vec.mu.Lock()
+	lv := db.vec.find(d.ID, vx.Name)
+	if lv != nil {
+		db.vec.mu.Unlock()
+		db.txns.mu.Unlock()
+		<-lv.ready
+		return lv, lv.err
+	}
+	pos := d.posByID[vx.colID]
+	lv = &liveVec{def: *vx, table: d.ID, typ: d.Columns[pos].typ, dflt: d.Columns[pos].defaultV, ready: make(chan struct{})}
+	metric, err := vector.ParseMetric(vx.Metric)
+	var idx vector.Index
+	if err == nil {
+		if vx.Kind == "flat" {
+			idx, err = vector.NewFlat(lv.typ.dim, metric)
+		} else {
+			idx, err = vector.NewHNSW(lv.typ.dim, metric, vector.HNSWOptions{M: vx.M, EfConstruction: vx.EfConstruction, Seed: uint64(d.ID)})
+		}
+	}
+	if err != nil {
+		db.vec.mu.Unlock()
+		db.txns.mu.Unlock()
+		return nil, core.Errorf(core.KindInternal, "vector index %q: %v", vx.Name, err)
+	}
+	build := &Txn{db: db, snap: db.pdb.NewSnapshot(), start: db.txns.begin()}
+	db.live[build] = struct{}{}
+	lv.idx = newVecIndex(idx, build.start)
+	if db.vec.byTable == nil {
+		db.vec.byTable = map[uint64][]*liveVec{}
+	}
+	db.vec.byTable[d.ID] = append(db.vec.byTable[d.ID], lv)
+	db.vec.mu.Unlock()
+	db.txns.mu.Unlock()
+
+	lv.err = lv.load(build)
+	build.Rollback()
+	close(lv.ready)
+	if lv.err != nil {
+		db.dropLive(lv)
+	}
+	return lv, lv.err
+}
+
+// dropLive forgets a built index: the next search builds it again.
+func (db *DB) dropLive(lv *liveVec) {
+	db.txns.mu.Lock()
+	db.vec.mu.Lock()
+	if lvs := db.vec.byTable[lv.table]; lvs != nil {
+		db.vec.byTable[lv.table] = removeLive(lvs, lv)
+	}
+	db.vec.mu.Unlock()
+	db.txns.mu.Unlock()
+}
+
+func removeLive(lvs []*liveVec, lv *liveVec) []*liveVec {
+	out := lvs[:0:0]
+	for _, x := range lvs {
+		if x != lv {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// load adds every row of the build snapshot to the index, in batches.
+func (lv *liveVec) load(build *Txn) error {
+	lo := rowPrefix(lv.table)
+	it, err := build.iter(lo, prefixEnd(lo))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	const batch = 4096
+	var keys, nulls []string
+	var vecs []float32
+	for ; it.Valid(); it.Next() {
+		if v, null := lv.vectorOf(it.Value()); null {
+			nulls = append(nulls, string(it.Key()))
+		} else {
+			keys = append(keys, string(it.Key()))
+			vecs = append(vecs, v...)
+		}
+		if len(keys) == batch {
+			if err := lv.idx.load(keys, vecs, nulls); err != nil {
+				return err
+			}
+			keys, vecs, nulls = keys[:0], vecs[:0], nulls[:0]
+		}
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	return lv.idx.load(keys, vecs, nulls)
+}
+
+// VectorQuery is one search of VectorSearch: the k rows nearest to Vector
+// among the rows of Allow (nil: all). With NullsFirst a NULL vector among
+// them makes the index unable to answer (its NULL distance sorts first).
+// Ef is the HNSW search breadth (0: the default).
+type VectorQuery struct {
+	Vector     []float32
+	K, Ef      int
+	Allow      *KeySet
+	NullsFirst bool
+}
+
+// VectorResult is what VectorSearch found: the primary key values of the
+// rows, nearest first, and their distances.
+type VectorResult struct {
+	Keys  [][]any
+	Dists []float32
+}
+
+// KeySet is a set of rows of one table, by primary key (KeySetOf).
+type KeySet struct {
+	table uint64
+	keys  map[string]struct{}
+}
+
+// KeySetOf returns the set of rows whose primary key values are the rows of
+// keys (its columns: the table's key columns, by name).
+func (t *Txn) KeySetOf(table string, keys arrow.RecordBatch) (*KeySet, error) {
+	d, err := t.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	readers := make([]colReader, len(d.pk))
+	for i, p := range d.pk {
+		c := &d.Columns[p]
+		idx := keys.Schema().FieldIndices(c.Name)
+		if len(idx) != 1 {
+			return nil, core.Errorf(core.KindColumnNotFound, "key set of table %q: no key column %q", d.Name, c.Name)
+		}
+		if readers[i], err = newColReader(keys.Column(idx[0]), &c.typ); err != nil {
+			return nil, err
+		}
+	}
+	set := &KeySet{table: d.ID, keys: make(map[string]struct{}, keys.NumRows())}
+	prefix := rowPrefix(d.ID)
+	var buf []byte
+	for row := 0; row < int(keys.NumRows()); row++ {
+		buf = append(buf[:0], prefix...)
+		skip := false
+		for i, p := range d.pk {
+			v, err := readers[i](row)
+			if err != nil {
+				skip = true // not a value of the key type: no row has it
+				break
+			}
+			buf = appendKey(buf, &d.Columns[p].typ, v)
+		}
+		if !skip {
+			set.keys[string(buf)] = struct{}{}
+		}
+	}
+	return set, nil
+}
+
+// VectorSearch answers q with vector index index of table. ok is false
+// when the index cannot answer exactly as a scan would for this
+// transaction (it wrote the table, the catalog changed since its snapshot,
+// the index found fewer than k allowed vectors, or q.NullsFirst and an
+// allowed row has a NULL vector): the caller then computes the answer
+// exactly.
+func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bool, error) {
+	var out VectorResult
+	if t.done {
+		return out, false, errTxnDone()
+	}
+	d, err := t.Table(table)
+	if err != nil {
+		return out, false, err
+	}
+	vx := d.VectorIndex(index)
+	if vx == nil {
+		return out, false, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
+	}
+	allow := q.Allow
+	if allow != nil && allow.table != d.ID {
+		return out, false, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
+	}
+	lo := rowPrefix(d.ID)
+	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
+		return out, false, nil // its own writes: only an exact scan sees them
+	}
+	t.db.catMu.RLock()
+	stale := t.start < t.db.catVersion
+	t.db.catMu.RUnlock()
+	if stale {
+		return out, false, nil // the catalog changed since: the index follows the new one
+	}
+	lv, err := t.db.liveIndex(d, vx)
+	if err != nil {
+		return out, false, err
+	}
+	if lv.idx.worn() {
+		// Mostly old versions: build it again from the table (snapshots
+		// older than the new build scan exactly).
+		t.db.dropLive(lv)
+		if lv, err = t.db.liveIndex(d, vx); err != nil {
+			return out, false, err
+		}
+	}
+	if len(q.Vector) != lv.typ.dim {
+		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(q.Vector), vx.Column, d.Name, lv.typ.dim)
+	}
+	var accept func(string) bool
+	if allow != nil {
+		accept = func(k string) bool { _, ok := allow.keys[k]; return ok }
+	}
+	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
+		return out, false, err
+	}
+	res, ok, err := lv.idx.search(q.Vector, q.K, q.Ef, t.start, accept)
+	if err == nil && ok && q.NullsFirst && res.Nulls > 0 {
+		ok = false
+	}
+	lv.count(ok)
+	if err != nil || !ok {
+		return out, false, err
+	}
+	for _, h := range res.Hits {
+		vals, err := d.decodeRowKey([]byte(h.Key))
+		if err != nil {
+			return out, false, err
+		}
+		out.Keys = append(out.Keys, vals)
+		out.Dists = append(out.Dists, h.Dist)
+	}
+	return out, true, nil
+}
+
+// decodeRowKey returns the primary key values (as Go values, Get's form)
+// of a row key of d.
+func (d *TableDesc) decodeRowKey(key []byte) ([]any, error) {
+	pk := key[min(len(key), rowPrefixLen):]
+	out := make([]any, len(d.pk))
+	for i, p := range d.pk {
+		c := &d.Columns[p]
+		v, rest, err := decodeKey(pk, &c.typ)
+		if err != nil {
+			return nil, err
+		}
+		out[i], pk = datumToGo(&c.typ, v), rest
+	}
+	if len(pk) != 0 {
+		return nil, errBadKey
+	}
+	return out, nil
+}
+
+// oldestSnapshot is the start sequence of the oldest open transaction (the
+// last commit's when none is open): no snapshot sees what died before it.
+func (db *DB) oldestSnapshot() uint64 {
+	db.txns.mu.Lock()
+	defer db.txns.mu.Unlock()
+	oldest := db.txns.seq
+	for s := range db.txns.open {
+		oldest = min(oldest, s)
+	}
+	return oldest
+}
+
+// vectorIndexInfo describes vx (of table id) and its built copy, if any.
+func (db *DB) vectorIndexInfo(table uint64, vx VectorIndexDef) VectorIndexInfo {
+	info := VectorIndexInfo{Name: vx.Name, Column: vx.Column, Kind: vx.Kind, Metric: vx.Metric}
+	db.vec.mu.Lock()
+	lv := db.vec.find(table, vx.Name)
+	db.vec.mu.Unlock()
+	if lv == nil {
+		return info
+	}
+	select {
+	case <-lv.ready:
+	default:
+		return info // still building
+	}
+	if lv.err != nil {
+		return info
+	}
+	info.Built = true
+	info.Vectors = lv.idx.idx.Len()
+	info.Searches, info.Fallbacks = lv.searches.Load(), lv.fallbacks.Load()
+	return info
+}
