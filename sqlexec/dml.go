@@ -121,7 +121,10 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 		return 0, err
 	}
 	if len(st.OnDuplicate) > 0 {
-		return x.insertOnDuplicate(table, desc, p, st.OnDuplicate)
+		if st.IgnoreErr {
+			return 0, notSupported("INSERT IGNORE … ON DUPLICATE KEY UPDATE is not supported; drop IGNORE")
+		}
+		return x.insertOnDuplicate(table, desc, p, st, cols)
 	}
 	rb, err := x.runPlan(p)
 	if err != nil {
@@ -477,11 +480,17 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 		return 0, err
 	}
 	defer rb.Release()
+	return x.writeUpdated(table, keys, rb, moves)
+}
+
+// writeUpdated stores the new rows rb of an UPDATE; when moves, rb ends
+// with the old key columns (oldKeyPrefix), one per key.
+func (x *stmtExec) writeUpdated(table string, keys []string, rb arrow.RecordBatch, moves bool) (int64, error) {
 	if !moves {
 		n, err := x.txn.Update(table, rb)
 		return n, rowNumbered(err, "UPDATE", table, false)
 	}
-	n := len(exprs) - len(keys)
+	n := int(rb.NumCols()) - len(keys)
 	rowCols, keyCols := rb.Columns()[:n], rb.Columns()[n:]
 	keyFields := make([]arrow.Field, len(keys))
 	for i, k := range keys {
@@ -535,16 +544,6 @@ func (x *stmtExec) delete(st *ast.DeleteStmt) (int64, error) {
 	}
 	defer rb.Release()
 	return x.txn.Delete(table, rb)
-}
-
-// insertOnDuplicate runs INSERT … ON DUPLICATE KEY UPDATE: rows whose key
-// is new are inserted; for the others the assignments run over the stored
-// row, where VALUES(c) is the value the row tried to insert.
-func (x *stmtExec) insertOnDuplicate(table string, desc *storage.TableDesc, p lazy.Plan, set []*ast.Assignment) (int64, error) {
-	_ = desc
-	_ = p
-	_ = set
-	return 0, notSupported("INSERT INTO %s … ON DUPLICATE KEY UPDATE is not supported yet; use REPLACE INTO", table)
 }
 
 // decimalLit is a numeric constant as an exact DECIMAL(p, s) value: SQL

@@ -34,6 +34,9 @@ type translator struct {
 	// before the expressions (window.go).
 	pre    []helperColumn
 	clause string // shown in errors: "WHERE", "the SELECT list"
+	// values maps a lower-case column name to the column holding the value
+	// the row tried to insert: VALUES(c) in ON DUPLICATE KEY UPDATE.
+	values map[string]lazy.Expr
 }
 
 // pendingSub is a subquery met in an expression: its value is the column
@@ -213,6 +216,19 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		return col(p.name), nil
 	case *ast.CompareSubqueryExpr:
 		return nil, notSupported("comparisons with ANY/ALL/SOME subqueries are not supported (in %s); use IN or EXISTS", restore(x))
+	case *ast.ValuesExpr:
+		if t.values == nil {
+			return nil, core.Errorf(core.KindInvalidInput, "VALUES(%s) is allowed only in INSERT … ON DUPLICATE KEY UPDATE", restore(x.Column))
+		}
+		v, ok := t.values[x.Column.Name.Name.L]
+		if !ok {
+			names := make([]string, 0, len(t.values))
+			for n := range t.values {
+				names = append(names, n)
+			}
+			return nil, core.ColumnNotFound(x.Column.Name.Name.O, names)
+		}
+		return v, nil
 	case *ast.DefaultExpr:
 		return nil, notSupported("DEFAULT is not supported in queries")
 	case *ast.RowExpr:

@@ -119,3 +119,69 @@ def test_vector_dimension(db):
         db.sql("UPDATE v SET e = '[1]'")
     db.sql("UPDATE v SET e = '[4, 5, 6]'")
     assert np.allclose(db.table("v").collect()["e"].to_numpy(), [[4, 5, 6]])
+
+
+@pytest.fixture
+def users():
+    with ax.connect() as d:
+        d.sql("CREATE TABLE u (id INT PRIMARY KEY, email VARCHAR(20) UNIQUE, n INT, s VARCHAR(5) DEFAULT 'dft')")
+        d.sql("INSERT INTO u VALUES (1, 'a@x', 1, 'a'), (2, 'b@x', 2, 'b')")
+        yield d
+
+
+def test_on_duplicate_key_update_counts_as_mysql(users):
+    db = users
+    # a new key: inserted (1)
+    assert db.sql("INSERT INTO u VALUES (3, 'c@x', 3, 'c') ON DUPLICATE KEY UPDATE n = n + 1").item() == 1
+    # a duplicate primary key: updated (2), VALUES(c) is the value the row tried to insert
+    assert db.sql("INSERT INTO u VALUES (1, 'z@x', 10, 'z') ON DUPLICATE KEY UPDATE n = n + VALUES(n)").item() == 2
+    # an update that changes nothing: 0
+    assert db.sql("INSERT INTO u VALUES (1, 'z@x', 10, 'z') ON DUPLICATE KEY UPDATE n = 11").item() == 0
+    # a duplicate of a unique index (not the key) updates that row
+    assert db.sql("INSERT INTO u VALUES (9, 'b@x', 0, 'q') ON DUPLICATE KEY UPDATE s = VALUES(s)").item() == 2
+    # rows of one statement meet each other: insert, then update the row just inserted
+    assert db.sql("INSERT INTO u VALUES (4, 'd@x', 4, 'd'), (4, 'e@x', 5, 'e') "
+                  "ON DUPLICATE KEY UPDATE email = VALUES(email), s = DEFAULT").item() == 3
+    assert rows(db, "SELECT * FROM u ORDER BY id") == [
+        (1, "a@x", 11, "a"), (2, "b@x", 2, "q"), (3, "c@x", 3, "c"), (4, "e@x", 4, "dft")]
+
+
+def test_on_duplicate_key_update_params_and_select(users):
+    db = users
+    assert db.sql("INSERT INTO u (id, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = ?", [1, 100, 7]).item() == 2
+    assert db.sql("INSERT INTO u (id, n) SELECT id, n FROM u ON DUPLICATE KEY UPDATE n = u.n * 10").item() == 4
+    assert rows(db, "SELECT id, n FROM u ORDER BY id") == [(1, 70), (2, 20)]
+    # the key itself can be moved
+    assert db.sql("INSERT INTO u (id) VALUES (2) ON DUPLICATE KEY UPDATE id = 20").item() == 2
+    assert rows(db, "SELECT id FROM u ORDER BY id") == [(1,), (20,)]
+
+
+def test_on_duplicate_key_update_violation_has_no_effect(users):
+    db = users
+    with pytest.raises(ax.ConstraintError, match=r'unique index "email" violation: duplicate value \(email\)=\("b@x"\)'):
+        db.sql("INSERT INTO u VALUES (5, 'e@x', 5, 'e'), (1, 'x', 0, 'x') ON DUPLICATE KEY UPDATE email = 'b@x'")
+    with pytest.raises(ax.ConstraintError, match=r"primary key violation: duplicate value \(id\)=\(2\)"):
+        db.sql("INSERT INTO u (id) VALUES (1) ON DUPLICATE KEY UPDATE id = 2")
+    with pytest.raises(ax.ColumnNotFoundError, match="did you mean 'n'"):
+        db.sql("INSERT INTO u (id) VALUES (1) ON DUPLICATE KEY UPDATE nn = 2")
+    with pytest.raises(ax.ColumnNotFoundError, match="nn"):
+        db.sql("INSERT INTO u (id) VALUES (1) ON DUPLICATE KEY UPDATE n = VALUES(nn)")
+    assert rows(db, "SELECT * FROM u ORDER BY id") == [(1, "a@x", 1, "a"), (2, "b@x", 2, "b")]
+
+
+def test_on_duplicate_key_update_failure_in_transaction_is_undone(users):
+    db = users
+    db.sql("CREATE TABLE a (id INT PRIMARY KEY AUTO_INCREMENT, email VARCHAR(20) UNIQUE, n INT)")
+    db.sql("INSERT INTO a (email, n) VALUES ('a@x', 1), ('b@x', 1)")
+    db.sql("BEGIN")
+    with pytest.raises(ax.ConstraintError, match="email"):
+        db.sql("INSERT INTO u VALUES (5, 'e@x', 5, 'e'), (1, 'y@x', 0, 'y'), (2, 'x', 0, 'x') "
+               "ON DUPLICATE KEY UPDATE email = IF(id = 2, 'e@x', VALUES(email)), n = 99")
+    # an upsert keyed by a unique column of a table with generated keys
+    with pytest.raises(ax.ConstraintError, match="email"):
+        db.sql("INSERT INTO a (email, n) VALUES ('c@x', 1), ('a@x', 1) ON DUPLICATE KEY UPDATE email = 'b@x'")
+    assert rows(db, "SELECT * FROM u ORDER BY id") == [(1, "a@x", 1, "a"), (2, "b@x", 2, "b")]
+    assert rows(db, "SELECT email, n FROM a ORDER BY id") == [("a@x", 1), ("b@x", 1)]
+    assert db.sql("INSERT INTO a (email, n) VALUES ('a@x', 0) ON DUPLICATE KEY UPDATE n = n + 1").item() == 2
+    db.sql("COMMIT")
+    assert rows(db, "SELECT email, n FROM a ORDER BY id") == [("a@x", 2), ("b@x", 1)]
