@@ -5,6 +5,7 @@ import (
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
 // Subqueries that cannot be a semi join or a group-by on equality keys
@@ -300,7 +301,18 @@ func inKeys(x, y lazy.Expr, xt, yt arrow.DataType, lhs ast.ExprNode) (lx, ry laz
 	case core.IsNumeric(xt) != core.IsNumeric(yt) || core.IsString(xt) != core.IsString(yt):
 		return nil, nil, false, core.Errorf(core.KindSchema,
 			"IN compares %s (%s) with a subquery of %s values; cast one side to the other's type",
-			restore(lhs), xt, yt).With("value", restore(lhs))
+			exprText(lhs), core.DTypeName(xt), core.DTypeName(yt)).With("value", exprText(lhs))
 	}
 	return x, y, false, nil
+}
+
+// exprText shows an expression in messages, a string constant quoted
+// without the parser's charset prefix.
+func exprText(n ast.ExprNode) string {
+	if v, ok := stripParens(n).(*test_driver.ValueExpr); ok {
+		if s, ok := v.GetValue().(string); ok {
+			return "'" + s + "'"
+		}
+	}
+	return restore(n)
 }

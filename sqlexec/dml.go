@@ -273,12 +273,8 @@ func (x *stmtExec) valueText(v ast.ExprNode) string {
 			}
 		}
 		return fmt.Sprintf("parameter %d", n.Order+1)
-	case *test_driver.ValueExpr:
-		if s, ok := n.GetValue().(string); ok {
-			return "'" + s + "'"
-		}
 	}
-	return restore(v)
+	return exprText(v)
 }
 
 // valueOrDefault translates a value written to column f of table: DEFAULT

@@ -387,6 +387,19 @@ func orderedAlike(a, b arrow.DataType) bool {
 	return false
 }
 
+// filterOnMark keeps the rows of rel where the IN subquery p is true.
+func (b *builder) filterOnMark(rel *relation, p *pendingSub) (*relation, error) {
+	m, err := b.markIn(rel, p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := lazy.NewFilterPlan(m.plan, col(p.name))
+	if err != nil {
+		return nil, err
+	}
+	return &relation{plan: f, cols: m.cols}, nil
+}
+
 func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {
 	t := &translator{b: b, rel: rel, clause: "IN"}
 	x, err := t.expr(lhs)
@@ -410,7 +423,8 @@ func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryE
 			return nil, err
 		}
 		if not && (!b.nonNull(rel.plan, x) || !b.nonNull(c.inner.plan, y)) {
-			return nil, notSupported("a correlated NOT IN over values that may be null is not supported; use NOT EXISTS")
+			// An anti join would keep the rows whose NOT IN is null.
+			return b.filterOnMark(rel, &pendingSub{query: sub, name: b.fresh("in"), kind: subIn, lhs: lhs, not: not})
 		}
 		return b.semiJoin(rel, c, []lazy.Expr{x}, []lazy.Expr{y}, not)
 	}
@@ -432,16 +446,7 @@ func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryE
 		return nil, err
 	}
 	if never { // a null side: filter on the truth value
-		p := &pendingSub{query: sub, name: b.fresh("in"), kind: subIn, lhs: lhs, not: not}
-		m, err := b.markIn(rel, p)
-		if err != nil {
-			return nil, err
-		}
-		f, err := lazy.NewFilterPlan(m.plan, col(p.name))
-		if err != nil {
-			return nil, err
-		}
-		return &relation{plan: f, cols: m.cols}, nil
+		return b.filterOnMark(rel, &pendingSub{query: sub, name: b.fresh("in"), kind: subIn, lhs: lhs, not: not})
 	}
 	subRel := newRelation(subPlan, "")
 	if !not {

@@ -31,6 +31,9 @@ QUERIES = [
     "SELECT a, b IN (SELECT x FROM s WHERE s.y < t.c) FROM t",
     "SELECT a, b NOT IN (SELECT x FROM s WHERE s.y = t.a) FROM t",
     "SELECT a FROM t WHERE b IN (SELECT x FROM s WHERE s.y <= t.a)",
+    # correlated NOT IN over nullable values, as a WHERE condition
+    "SELECT a FROM t WHERE b NOT IN (SELECT x FROM s WHERE s.y < t.c)",
+    "SELECT a FROM t WHERE c NOT IN (SELECT y FROM s WHERE s.x = t.b)",
     # correlated scalar aggregates whose correlation is not an equality
     "SELECT a, (SELECT count(*) FROM t AS u WHERE u.b < t.b) FROM t",
     "SELECT a, (SELECT max(u.c) FROM t AS u WHERE u.a > t.a AND u.b = t.b) FROM t",
@@ -70,3 +73,12 @@ def test_matches_sqlite(dbs, q):
     want = _norm(lite.execute(q).fetchall())
     got = _norm(tuple(r.values()) for r in db.sql(q, eager=True).to_arrow().to_pylist())
     assert got == want, q
+
+
+def test_in_subquery_of_another_type(dbs):
+    _, db = dbs
+    # an integer meets a float as SQL compares them
+    assert db.sql("SELECT 10.0 IN (SELECT x FROM s) AS a, 10.5 IN (SELECT x FROM s WHERE x IS NOT NULL) AS b",
+                  eager=True).to_dicts() == [{"a": True, "b": False}]
+    with pytest.raises(ax.SchemaError, match=r"IN compares 'a' \(String\) with a subquery of Int32 values"):
+        db.sql("SELECT 'a' IN (SELECT x FROM s) AS a", eager=True)
