@@ -138,6 +138,10 @@ type column struct {
 	// qualOnly columns answer only qualified references (t.k): the sides'
 	// keys of FULL JOIN … USING (k), whose plain k is their COALESCE.
 	qualOnly bool
+	// outer columns are the outer query's in the pairs of a correlated
+	// subquery (apply.go): a name resolves to them only when no column of
+	// the subquery's own FROM has it, as SQL scopes nest.
+	outer bool
 }
 
 // relation is a plan with the SQL names of its columns.
@@ -195,7 +199,24 @@ next:
 	if len(out) > 1 && len(exact) == 1 {
 		return exact
 	}
+	if len(out) > 1 {
+		return innerFirst(r, out)
+	}
 	return out
+}
+
+// innerFirst drops the outer-scope candidates of a name when an inner one exists.
+func innerFirst(r *relation, idx []int) []int {
+	var inner []int
+	for _, i := range idx {
+		if !r.cols[i].outer {
+			inner = append(inner, i)
+		}
+	}
+	if len(inner) == 0 {
+		return idx
+	}
+	return inner
 }
 
 func (r *relation) names() []string {

@@ -3,10 +3,13 @@ package sqlexec
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/storage"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
@@ -183,6 +186,9 @@ func (x *stmtExec) columnDef(c *ast.ColumnDef) (storage.ColumnDef, bool, bool, e
 			unique = true
 		case ast.ColumnOptionDefaultValue:
 			v, err := constantValue(o.Expr)
+			if err == nil {
+				v, err = defaultFor(v, t)
+			}
 			if err != nil {
 				return cd, false, false, core.Errorf(core.KindOf(err), "column %s: DEFAULT %s: %s", name, restore(o.Expr), err.Error()).
 					With("column", name)
@@ -220,6 +226,49 @@ func constantValue(e ast.ExprNode) (any, error) {
 		}
 	}
 	return nil, notSupported("only constants are supported as defaults")
+}
+
+// defaultFor converts a constant DEFAULT to the Go value storage takes for
+// a column of type t: an exact decimal128.Num of the column's scale (SQL
+// reads 1.5 as a decimal), a time.Time for a date or datetime written as
+// text.
+func defaultFor(v any, t arrow.DataType) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	switch tt := t.(type) {
+	case *arrow.Decimal128Type:
+		if d, ok := decimalLit(&lazy.Literal{Value: v}, tt); ok {
+			return d.(*lazy.Literal).Value, nil
+		}
+	case *arrow.Date32Type, *arrow.TimestampType:
+		s, ok := v.(string)
+		if !ok {
+			break
+		}
+		for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02 15:04:05.999999", time.RFC3339Nano} {
+			if d, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+				return d, nil
+			}
+		}
+		return nil, core.Errorf(core.KindInvalidInput, "invalid %s literal '%s': use YYYY-MM-DD [HH:MM:SS]", core.DTypeName(t), s)
+	}
+	return v, nil
+}
+
+// defaultLit is the value DEFAULT stands for in column c as a literal: its
+// declared default, else NULL (which storage turns into the next
+// AUTO_INCREMENT value on insert).
+func defaultLit(c *storage.ColumnDesc) lazy.Expr {
+	switch v := c.Default.(type) {
+	case int32: // a date's days since the epoch
+		return dateLit(int64(v))
+	case decimal128.Num:
+		return &lazy.Literal{Value: v, Type: c.Type}
+	case time.Time:
+		return &lazy.Literal{Value: v.UnixMicro(), Type: c.Type}
+	}
+	return &lazy.Literal{Value: c.Default}
 }
 
 func (x *stmtExec) dropTable(st *ast.DropTableStmt) error {

@@ -1,6 +1,8 @@
 package sqlexec
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -15,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
 // DML computes the rows it writes with the plan and the executor that run
@@ -118,7 +121,10 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 		return 0, err
 	}
 	if len(st.OnDuplicate) > 0 {
-		return x.insertOnDuplicate(table, desc, p, st.OnDuplicate)
+		if st.IgnoreErr {
+			return 0, notSupported("INSERT IGNORE … ON DUPLICATE KEY UPDATE is not supported; drop IGNORE")
+		}
+		return x.insertOnDuplicate(table, desc, p, st, cols)
 	}
 	rb, err := x.runPlan(p)
 	if err != nil {
@@ -131,7 +137,36 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 		return 0, nil
 	}
 	defer rb.Release()
-	return x.txn.Insert(table, rb, onConflict)
+	n, err := x.txn.Insert(table, rb, onConflict)
+	return n, rowNumbered(err, what, table, true)
+}
+
+// rowNumbered words a storage error about one row of a statement's batch
+// for SQL: storage counts the batch's rows from 0, VALUES rows count from
+// 1; the rows an UPDATE writes have no number the user wrote, so the
+// number is dropped.
+func rowNumbered(err error, what, table string, rows bool) error {
+	var e *core.Error
+	if !errors.As(err, &e) || e.Details == nil {
+		return err
+	}
+	row, ok := e.Details["row"].(int)
+	if !ok {
+		return err
+	}
+	msg := strings.TrimSuffix(e.Message, fmt.Sprintf(" (row %d)", row))
+	out := core.Errorf(e.Kind, "%s %s: %s", what, table, msg)
+	if rows {
+		out = core.Errorf(e.Kind, "%s INTO %s, row %d: %s", what, table, row+1, msg)
+	}
+	for k, v := range e.Details {
+		out = out.With(k, v)
+	}
+	if rows {
+		return out.With("row", row+1)
+	}
+	delete(out.Details, "row")
+	return out
 }
 
 func fieldOf(schema *arrow.Schema, table, name string) (arrow.Field, error) {
@@ -174,17 +209,14 @@ func (x *stmtExec) rowPlan(what, table string, cols []arrow.Field, row []ast.Exp
 	t := &translator{b: b, rel: rel, clause: "VALUES"}
 	exprs := make([]lazy.Expr, len(row))
 	for j, v := range row {
-		if _, ok := v.(*ast.DefaultExpr); ok {
-			return nil, notSupported("DEFAULT in VALUES is not supported; leave the column out of the column list")
-		}
-		e, err := t.expr(v)
+		e, err := x.valueOrDefault(t, table, cols[j], v)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkVectorDim(e, rel.plan.Schema(), cols[j], table, i+1); err != nil {
+		if e, err = x.storable(e, rel, cols[j], what, table, i+1, v, len(t.pending) == 0); err != nil {
 			return nil, err
 		}
-		exprs[j] = &lazy.Alias{X: assign(e, cols[j].Type), Name: cols[j].Name}
+		exprs[j] = &lazy.Alias{X: e, Name: cols[j].Name}
 	}
 	if len(t.pending) > 0 {
 		var err error
@@ -193,6 +225,83 @@ func (x *stmtExec) rowPlan(what, table string, cols []arrow.Field, row []ast.Exp
 		}
 	}
 	return lazy.NewProject(rel.plan, exprs)
+}
+
+// storable converts e, the value row gives column f, to the column's type
+// (assign): vector text becomes a vector, whose dimension must be the
+// column's. With check, a conversion that cannot be planned is reported
+// here, naming the column, the row and the value (conversions that fail
+// on the data are located by locateRowError).
+func (x *stmtExec) storable(e lazy.Expr, rel *relation, f arrow.Field, what, table string, row int, v ast.ExprNode, check bool) (lazy.Expr, error) {
+	if lazy.IsVector(f.Type) {
+		var err error
+		if e, err = vectorText(e); err != nil {
+			return nil, x.cellError(what, table, f, row, v, err)
+		}
+	}
+	if err := checkVectorDim(e, rel.plan.Schema(), f, table, row); err != nil {
+		return nil, err
+	}
+	a := assign(e, f.Type)
+	if check {
+		if _, err := lazy.Resolve(a, rel.plan.Schema()); err != nil {
+			return nil, x.cellError(what, table, f, row, v, err)
+		}
+	}
+	return a, nil
+}
+
+// cellError is err, met storing value v in column f at a 1-based row,
+// reworded to name the table, column, row and value.
+func (x *stmtExec) cellError(what, table string, f arrow.Field, row int, v ast.ExprNode, err error) error {
+	return core.Errorf(core.KindOf(err), "%s INTO %s: column %s (%s), row %d: cannot store %s: %s",
+		what, table, f.Name, core.DTypeName(f.Type), row, x.valueText(v), err.Error()).
+		With("table", table).With("column", f.Name).With("row", row)
+}
+
+// valueText shows a written value in messages: a parameter's value, a
+// string constant quoted without the parser's charset prefix.
+func (x *stmtExec) valueText(v ast.ExprNode) string {
+	switch n := stripParens(v).(type) {
+	case *test_driver.ParamMarkerExpr:
+		if p := x.req.Params; n.Order >= 0 && n.Order < len(p) {
+			if l, ok := p[n.Order].(*lazy.Literal); ok {
+				if s, ok := l.Value.(string); ok {
+					return "'" + s + "'"
+				}
+				return fmt.Sprintf("%v (parameter %d)", l.Value, n.Order+1)
+			}
+		}
+		return fmt.Sprintf("parameter %d", n.Order+1)
+	}
+	return exprText(v)
+}
+
+// valueOrDefault translates a value written to column f of table: DEFAULT
+// and DEFAULT(c) give the column's default (defaultLit), anything else
+// goes through t.
+func (x *stmtExec) valueOrDefault(t *translator, table string, f arrow.Field, v ast.ExprNode) (lazy.Expr, error) {
+	d, ok := stripParens(v).(*ast.DefaultExpr)
+	if !ok {
+		return t.expr(v)
+	}
+	desc, err := x.txn.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	name := f.Name
+	if d.Name != nil {
+		of, err := fieldOf(desc.Schema(), table, d.Name.Name.O)
+		if err != nil {
+			return nil, err
+		}
+		name = of.Name
+	}
+	c, err := desc.Column(name)
+	if err != nil {
+		return nil, err
+	}
+	return defaultLit(c), nil
 }
 
 // checkVectorDim names the column and row of a vector of the wrong
@@ -256,9 +365,7 @@ func (x *stmtExec) locateRowError(what, table string, cols []arrow.Field, rows [
 				continue
 			}
 			if _, cerr := x.runPlan(p); cerr != nil {
-				return core.Errorf(core.KindOf(cerr), "%s INTO %s: column %s (%s), row %d: cannot store %s: %s",
-					what, table, cols[j].Name, core.DTypeName(cols[j].Type), i+1, restore(row[j]), cerr.Error()).
-					With("table", table).With("column", cols[j].Name).With("row", i+1)
+				return x.cellError(what, table, cols[j], i+1, row[j], cerr)
 			}
 		}
 		return core.Errorf(core.KindOf(err), "%s INTO %s, row %d: %s", what, table, i+1, err.Error()).
@@ -327,9 +434,14 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 		f := schema.Field(schema.FieldIndices(c.phys)[0])
 		e := col(c.phys)
 		if n, ok := set[c.name]; ok {
-			v, err := t.expr(n)
+			v, err := x.valueOrDefault(t, table, f, n)
 			if err != nil {
 				return 0, err
+			}
+			if lazy.IsVector(f.Type) {
+				if v, err = vectorText(v); err != nil {
+					return 0, err
+				}
 			}
 			if err := checkVectorDim(v, schema, f, table, 1); err != nil {
 				return 0, err
@@ -364,10 +476,17 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 		return 0, err
 	}
 	defer rb.Release()
+	return x.writeUpdated(table, keys, rb, moves)
+}
+
+// writeUpdated stores the new rows rb of an UPDATE; when moves, rb ends
+// with the old key columns (oldKeyPrefix), one per key.
+func (x *stmtExec) writeUpdated(table string, keys []string, rb arrow.RecordBatch, moves bool) (int64, error) {
 	if !moves {
-		return x.txn.Update(table, rb)
+		n, err := x.txn.Update(table, rb)
+		return n, rowNumbered(err, "UPDATE", table, false)
 	}
-	n := len(exprs) - len(keys)
+	n := int(rb.NumCols()) - len(keys)
 	rowCols, keyCols := rb.Columns()[:n], rb.Columns()[n:]
 	keyFields := make([]arrow.Field, len(keys))
 	for i, k := range keys {
@@ -377,7 +496,8 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 	defer rowsRB.Release()
 	keysRB := array.NewRecordBatch(arrow.NewSchema(keyFields, nil), keyCols, rb.NumRows())
 	defer keysRB.Release()
-	return x.txn.UpdateKeys(table, keysRB, rowsRB)
+	count, err := x.txn.UpdateKeys(table, keysRB, rowsRB)
+	return count, rowNumbered(err, "UPDATE", table, false)
 }
 
 // oldKeyPrefix names the old key columns an UPDATE that moves rows reads.
@@ -420,16 +540,6 @@ func (x *stmtExec) delete(st *ast.DeleteStmt) (int64, error) {
 	}
 	defer rb.Release()
 	return x.txn.Delete(table, rb)
-}
-
-// insertOnDuplicate runs INSERT … ON DUPLICATE KEY UPDATE: rows whose key
-// is new are inserted; for the others the assignments run over the stored
-// row, where VALUES(c) is the value the row tried to insert.
-func (x *stmtExec) insertOnDuplicate(table string, desc *storage.TableDesc, p lazy.Plan, set []*ast.Assignment) (int64, error) {
-	_ = desc
-	_ = p
-	_ = set
-	return 0, notSupported("INSERT INTO %s … ON DUPLICATE KEY UPDATE is not supported yet; use REPLACE INTO", table)
 }
 
 // decimalLit is a numeric constant as an exact DECIMAL(p, s) value: SQL

@@ -34,14 +34,32 @@ type translator struct {
 	// before the expressions (window.go).
 	pre    []helperColumn
 	clause string // shown in errors: "WHERE", "the SELECT list"
+	// values maps a lower-case column name to the column holding the value
+	// the row tried to insert: VALUES(c) in ON DUPLICATE KEY UPDATE.
+	values map[string]lazy.Expr
 }
 
-// pendingSub is a scalar subquery met in an expression: its value is the
-// column name once joined to the relation the expression runs on.
+// pendingSub is a subquery met in an expression: its value is the column
+// name once joined to the relation the expression runs on. Scalar
+// subqueries give their value; EXISTS and IN (subquery), met outside a
+// WHERE conjunction where they cannot filter by a semi join, give their
+// truth value (see apply.go).
 type pendingSub struct {
 	query *ast.SubqueryExpr
 	name  string
+	kind  subKind
+	lhs   ast.ExprNode // x of x IN (subquery)
+	not   bool         // NOT EXISTS, NOT IN
 }
+
+// subKind is what a pending subquery's column holds.
+type subKind int
+
+const (
+	subScalar subKind = iota // the subquery's value
+	subExists                // [NOT] EXISTS (subquery)
+	subIn                    // x [NOT] IN (subquery)
+)
 
 func (t *translator) exprs(ns []ast.ExprNode) ([]lazy.Expr, error) {
 	out := make([]lazy.Expr, len(ns))
@@ -153,7 +171,13 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		return out, nil
 	case *ast.PatternInExpr:
 		if x.Sel != nil {
-			return nil, notSupported("IN (subquery) is supported only as a condition of WHERE joined by AND (in %s)", restore(x))
+			sub, ok := x.Sel.(*ast.SubqueryExpr)
+			if !ok {
+				return nil, notSupported("IN of %s", restore(x))
+			}
+			p := &pendingSub{query: sub, name: t.b.fresh("in"), kind: subIn, lhs: x.Expr, not: x.Not}
+			t.pending = append(t.pending, p)
+			return col(p.name), nil
 		}
 		return t.inList(x)
 	case *ast.PatternLikeOrIlikeExpr:
@@ -183,9 +207,28 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		t.pending = append(t.pending, p)
 		return col(p.name), nil
 	case *ast.ExistsSubqueryExpr:
-		return nil, notSupported("EXISTS is supported only as a condition of WHERE joined by AND (in %s)", restore(x))
+		sub, ok := x.Sel.(*ast.SubqueryExpr)
+		if !ok {
+			return nil, notSupported("EXISTS of %s", restore(x))
+		}
+		p := &pendingSub{query: sub, name: t.b.fresh("exists"), kind: subExists, not: x.Not}
+		t.pending = append(t.pending, p)
+		return col(p.name), nil
 	case *ast.CompareSubqueryExpr:
 		return nil, notSupported("comparisons with ANY/ALL/SOME subqueries are not supported (in %s); use IN or EXISTS", restore(x))
+	case *ast.ValuesExpr:
+		if t.values == nil {
+			return nil, core.Errorf(core.KindInvalidInput, "VALUES(%s) is allowed only in INSERT … ON DUPLICATE KEY UPDATE", restore(x.Column))
+		}
+		v, ok := t.values[x.Column.Name.Name.L]
+		if !ok {
+			names := make([]string, 0, len(t.values))
+			for n := range t.values {
+				names = append(names, n)
+			}
+			return nil, core.ColumnNotFound(x.Column.Name.Name.O, names)
+		}
+		return v, nil
 	case *ast.DefaultExpr:
 		return nil, notSupported("DEFAULT is not supported in queries")
 	case *ast.RowExpr:

@@ -10,7 +10,8 @@ import (
 
 // Subqueries are decorrelated into joins, never run per row: EXISTS and
 // IN become semi joins, NOT EXISTS and NOT IN anti joins, and a correlated
-// scalar aggregate a group-by on the correlation keys joined back.
+// scalar aggregate a group-by on the correlation keys joined back. Other
+// forms are applied over pairs of rows (apply.go).
 
 // correlation is a subquery's FROM and WHERE split against its outer
 // query: the inner relation with the inner-only conditions applied, the
@@ -232,16 +233,7 @@ func (b *builder) exists(rel *relation, sub *ast.SubqueryExpr, not bool) (*relat
 	}
 	if c == nil || !c.correlated() {
 		// Uncorrelated: keep all rows or none, by the subquery's row count.
-		q, err := b.query(sub.Query, nil)
-		if err != nil {
-			return nil, err
-		}
-		n := b.fresh("exists")
-		cnt, err := lazy.NewGroupBy(q.plan, nil, []lazy.Expr{&lazy.Alias{X: &lazy.Agg{Func: lazy.AggLen}, Name: n}})
-		if err != nil {
-			return nil, err
-		}
-		j, err := b.join(rel, &relation{plan: cnt, cols: []column{{name: n, phys: n, hidden: true}}}, lazy.JoinCross, nil, nil)
+		j, n, err := b.joinRowCount(rel, sub)
 		if err != nil {
 			return nil, err
 		}
@@ -271,23 +263,13 @@ func (b *builder) semiJoin(rel *relation, c *correlation, lk, rk []lazy.Expr, no
 	if len(c.residual) == 0 {
 		return b.join(rel, c.inner, semiOrAnti(not), lk, rk)
 	}
-	if len(lk) == 0 {
-		return nil, notSupported("a correlated subquery needs at least one equality between the outer and inner query")
+	if len(lk) > 0 {
+		if out, ok, err := b.semiJoinNotEqual(rel, c, lk, rk, not); ok || err != nil {
+			return out, err
+		}
 	}
-	if out, ok, err := b.semiJoinNotEqual(rel, c, lk, rk, not); ok || err != nil {
-		return out, err
-	}
-	rid := b.fresh("row")
-	idx, err := lazy.NewRowIndex(rel.plan, rid, 0)
+	withIdx, pairs, rid, err := b.applyPairs(rel, &correlation{sel: c.sel, inner: c.inner, outerKeys: lk, innerKeys: rk, residual: c.residual})
 	if err != nil {
-		return nil, err
-	}
-	withIdx := &relation{plan: idx, cols: append([]column{{name: rid, phys: rid, hidden: true}}, rel.cols...)}
-	pairs, err := b.join(withIdx, c.inner, lazy.JoinInner, lk, rk)
-	if err != nil {
-		return nil, err
-	}
-	if pairs, err = b.filter(pairs, c.residual, "a correlated subquery"); err != nil {
 		return nil, err
 	}
 	ids, err := lazy.NewProject(pairs.plan, []lazy.Expr{col(rid)})
@@ -405,6 +387,19 @@ func orderedAlike(a, b arrow.DataType) bool {
 	return false
 }
 
+// filterOnMark keeps the rows of rel where the IN subquery p is true.
+func (b *builder) filterOnMark(rel *relation, p *pendingSub) (*relation, error) {
+	m, err := b.markIn(rel, p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := lazy.NewFilterPlan(m.plan, col(p.name))
+	if err != nil {
+		return nil, err
+	}
+	return &relation{plan: f, cols: m.cols}, nil
+}
+
 func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {
 	t := &translator{b: b, rel: rel, clause: "IN"}
 	x, err := t.expr(lhs)
@@ -428,7 +423,8 @@ func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryE
 			return nil, err
 		}
 		if not && (!b.nonNull(rel.plan, x) || !b.nonNull(c.inner.plan, y)) {
-			return nil, notSupported("a correlated NOT IN over values that may be null is not supported; use NOT EXISTS")
+			// An anti join would keep the rows whose NOT IN is null.
+			return b.filterOnMark(rel, &pendingSub{query: sub, name: b.fresh("in"), kind: subIn, lhs: lhs, not: not})
 		}
 		return b.semiJoin(rel, c, []lazy.Expr{x}, []lazy.Expr{y}, not)
 	}
@@ -445,11 +441,18 @@ func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryE
 		return nil, err
 	}
 	y := col(vis[0].name)
+	lx, ry, never, err := inKeys(x, y, typeIn(rel.plan, x), typeIn(subPlan, y), lhs)
+	if err != nil {
+		return nil, err
+	}
+	if never { // a null side: filter on the truth value
+		return b.filterOnMark(rel, &pendingSub{query: sub, name: b.fresh("in"), kind: subIn, lhs: lhs, not: not})
+	}
 	subRel := newRelation(subPlan, "")
 	if !not {
-		return b.join(rel, subRel, lazy.JoinSemi, []lazy.Expr{x}, []lazy.Expr{y})
+		return b.join(rel, subRel, lazy.JoinSemi, []lazy.Expr{lx}, []lazy.Expr{ry})
 	}
-	out, err := b.join(rel, subRel, lazy.JoinAnti, []lazy.Expr{x}, []lazy.Expr{y})
+	out, err := b.join(rel, subRel, lazy.JoinAnti, []lazy.Expr{lx}, []lazy.Expr{ry})
 	if err != nil {
 		return nil, err
 	}
@@ -482,6 +485,12 @@ func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryE
 
 // joinScalar joins the value of a scalar subquery to rel as column p.name.
 func (b *builder) joinScalar(rel *relation, p *pendingSub) (*relation, error) {
+	switch p.kind {
+	case subExists:
+		return b.markExists(rel, p)
+	case subIn:
+		return b.markIn(rel, p)
+	}
 	c, err := b.correlate(p.query.Query, rel)
 	if err != nil {
 		return nil, err
@@ -507,11 +516,11 @@ func (b *builder) joinScalar(rel *relation, p *pendingSub) (*relation, error) {
 		return b.join(rel, &relation{plan: v, cols: []column{{name: p.name, phys: p.name, hidden: true}}}, lazy.JoinCross, nil, nil)
 	}
 	sel := c.sel
-	if len(c.residual) > 0 {
-		return nil, notSupported("a correlated scalar subquery whose conditions on the outer query are not equalities is not supported")
-	}
 	if !oneRow(sel) || len(sel.Fields.Fields) != 1 || sel.Fields.Fields[0].WildCard != nil {
 		return nil, notSupported("a correlated scalar subquery must select one aggregate without GROUP BY, HAVING or LIMIT")
+	}
+	if len(c.residual) > 0 {
+		return b.applyScalar(rel, p, c)
 	}
 	t := &translator{b: b, rel: c.inner, allowAgg: true, clause: "a scalar subquery"}
 	v, err := t.expr(sel.Fields.Fields[0].Expr)
