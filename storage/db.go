@@ -113,6 +113,11 @@ func Open(dir string, opts Options) (*DB, error) {
 	db.txns.init()
 	db.live = map[*Txn]struct{}{}
 	db.alloc.init(db)
+	if err := db.loadSavedVectorIndexes(); err != nil {
+		_ = pdb.Close()
+		releaseDir(dir)
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -275,6 +280,7 @@ func (db *DB) Close() error {
 		for _, t := range open {
 			t.Rollback()
 		}
+		db.saveVectorIndexes()
 		err = storageError(db.pdb.Close())
 		if db.dir != "" {
 			releaseDir(db.dir)

@@ -24,6 +24,7 @@ type VectorIndexInfo struct {
 	Kind      string `json:"kind"`
 	Metric    string `json:"metric"`
 	Built     bool   `json:"built"`
+	FromDisk  bool   `json:"from_disk"` // loaded from the files the last close saved
 	Vectors   int    `json:"vectors"`
 	Searches  int64  `json:"searches"`
 	Fallbacks int64  `json:"fallbacks"`

@@ -40,11 +40,14 @@ type Txn struct {
 }
 
 // Begin starts a transaction.
-func (db *DB) Begin() (*Txn, error) {
+func (db *DB) Begin() (*Txn, error) { return db.begin(false) }
+
+// begin starts a transaction; Close's own reads pass whileClosing.
+func (db *DB) begin(whileClosing bool) (*Txn, error) {
 	t := &Txn{db: db} // the maps and pending writes are made on first use
 	db.txns.mu.Lock()
 	defer db.txns.mu.Unlock()
-	if db.closed {
+	if db.closed && !whileClosing {
 		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
 	}
 	t.snap = db.pdb.NewSnapshot()

@@ -111,6 +111,13 @@ func (v *vecIndex) enqueue(c vecChange) {
 	v.qmu.Unlock()
 }
 
+// queued counts the changes not applied yet.
+func (v *vecIndex) queued() int {
+	v.qmu.Lock()
+	defer v.qmu.Unlock()
+	return len(v.queue)
+}
+
 // drain applies the queued changes to the index.
 func (v *vecIndex) drain() error {
 	v.qmu.Lock()

@@ -34,6 +34,14 @@ type liveVec struct {
 	idx   *vecIndex
 	err   error
 
+	// loadFrom are the files of an index saved by the last Close, loaded
+	// on its first search (vecindex_persist.go); loadToken names them.
+	loadFrom  [2]string
+	loadToken string
+	loadOnce  sync.Once
+	loadErr   error
+	isLoaded  atomic.Bool
+
 	searches, fallbacks atomic.Int64 // searches answered, and left to an exact scan
 }
 
@@ -43,6 +51,28 @@ func (lv *liveVec) count(answered bool) {
 	} else {
 		lv.fallbacks.Add(1)
 	}
+}
+
+// newLiveVec describes vx (an index of d), not built yet.
+func newLiveVec(d *TableDesc, vx *VectorIndexDef) *liveVec {
+	pos := d.posByID[vx.colID]
+	return &liveVec{def: *vx, table: d.ID, typ: d.Columns[pos].typ, dflt: d.Columns[pos].defaultV, ready: make(chan struct{})}
+}
+
+// isReady reports whether the build (or the registration of saved files) ended.
+func (lv *liveVec) isReady() bool {
+	select {
+	case <-lv.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// loaded reports whether the index holds its vectors: built, or loaded
+// from its files.
+func (lv *liveVec) loaded() bool {
+	return lv.loadFrom[0] == "" || lv.isLoaded.Load()
 }
 
 // find returns the live index of def on table id, or nil.
@@ -135,10 +165,20 @@ func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
 		db.vec.mu.Unlock()
 		db.txns.mu.Unlock()
 		<-lv.ready
+		if lv.loadFrom[0] != "" {
+			lv.loadOnce.Do(func() {
+				lv.loadErr = lv.loadSaved()
+				lv.isLoaded.Store(lv.loadErr == nil)
+			})
+			if lv.loadErr != nil {
+				// Damaged files: build the index from the table instead.
+				db.dropLive(lv)
+				return db.liveIndex(d, vx)
+			}
+		}
 		return lv, lv.err
 	}
-	pos := d.posByID[vx.colID]
-	lv = &liveVec{def: *vx, table: d.ID, typ: d.Columns[pos].typ, dflt: d.Columns[pos].defaultV, ready: make(chan struct{})}
+	lv = newLiveVec(d, vx)
 	metric, err := vector.ParseMetric(vx.Metric)
 	var idx vector.Index
 	if err == nil {
@@ -401,15 +441,10 @@ func (db *DB) vectorIndexInfo(table uint64, vx VectorIndexDef) VectorIndexInfo {
 	if lv == nil {
 		return info
 	}
-	select {
-	case <-lv.ready:
-	default:
-		return info // still building
+	if !lv.isReady() || lv.err != nil || !lv.loaded() {
+		return info // still building, failed, or saved and not loaded yet
 	}
-	if lv.err != nil {
-		return info
-	}
-	info.Built = true
+	info.Built, info.FromDisk = true, lv.loadFrom[0] != ""
 	info.Vectors = lv.idx.idx.Len()
 	info.Searches, info.Fallbacks = lv.searches.Load(), lv.fallbacks.Load()
 	return info

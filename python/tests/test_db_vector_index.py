@@ -134,9 +134,11 @@ def test_index_follows_transactions_and_snapshots(tmp_path):
         db.sql("INSERT INTO v VALUES (70, NULL)")
         # A NULL distance sorts first: the answer still equals the exact one.
         assert db.sql(sql, [q], eager=True)["id"].to_list() == [70, 50, 2]
-    with ax.connect(str(tmp_path / "db")) as db:  # the index is in the catalog
+    with ax.connect(str(tmp_path / "db")) as db:  # the index is in the catalog, and saved beside the data
         assert "INDEX hnsw by_emb" in db.sql(sql, [q]).explain()
         assert db.sql(sql + " -- again", [q], eager=True)["id"].to_list() == [70, 50, 2]
+        st = _stats(db, "v", "by_emb")
+        assert st["from_disk"] and st["searches"] == 0 and st["fallbacks"] == 1  # NULL first: exact
         db.sql("DROP INDEX by_emb ON v")
         assert "INDEX none" in db.sql(sql, [q]).explain()
 

@@ -1,0 +1,345 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alopexdb/alopex/vector"
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Vector indexes are saved beside the data when the database closes, and
+// loaded (on their first search) when it opens again, instead of being
+// rebuilt from the table:
+//
+//   - vector/<table id>-<index>.idx: the index (vector.Index Save: every
+//     section checksummed), and vector/<table id>-<index>.keys: the row key
+//     of each of its labels (checksummed too).
+//   - a meta key per index holding a random token that names the files and
+//     the table's schema version. Open consumes the tokens (deletes the keys,
+//     synced) before any commit can run; Close writes them last. Files
+//     without their token — a crash since they were written — are stale:
+//     the index is rebuilt from the table and the files are replaced at the
+//     next Close. A file that fails its checksums is rebuilt the same way.
+//
+// Changes committed between Open and the first search are queued as usual
+// and applied over the loaded index.
+
+const vecDir = "vector"
+
+var vecTokenPrefix = []byte{prefixMeta, 'v', 'i', 'x', '/'}
+
+type vecToken struct {
+	Token         string `json:"token"`
+	SchemaVersion uint32 `json:"schema_version"`
+}
+
+func vecTokenKey(table uint64, name string) []byte {
+	return fmt.Appendf(append([]byte(nil), vecTokenPrefix...), "%d/%s", table, strings.ToLower(name))
+}
+
+func (db *DB) vecFiles(table uint64, name, token string) (idx, keys string) {
+	base := filepath.Join(db.dir, vecDir, fmt.Sprintf("%d-%s-%s", table, strings.ToLower(name), token))
+	return base + ".idx", base + ".keys"
+}
+
+// loadSavedVectorIndexes registers the indexes saved by the last Close
+// (called by Open, before any transaction) and consumes their tokens.
+func (db *DB) loadSavedVectorIndexes() error {
+	if db.dir == "" || db.opts.ReadOnly {
+		return nil
+	}
+	it, err := db.pdb.NewIter(&pebble.IterOptions{LowerBound: vecTokenPrefix, UpperBound: prefixEnd(vecTokenPrefix)})
+	if err != nil {
+		return storageError(err)
+	}
+	type saved struct {
+		key   []byte
+		table uint64
+		name  string
+		tok   vecToken
+	}
+	var all []saved
+	for it.First(); it.Valid(); it.Next() {
+		var s saved
+		s.key = append([]byte(nil), it.Key()...)
+		rest := string(s.key[len(vecTokenPrefix):])
+		id, name, ok := strings.Cut(rest, "/")
+		if _, err := fmt.Sscanf(id, "%d", &s.table); err != nil || !ok || json.Unmarshal(it.Value(), &s.tok) != nil {
+			continue // not ours to read: deleted below
+		}
+		s.name = name
+		all = append(all, s)
+	}
+	if err := it.Close(); err != nil {
+		return storageError(err)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	b := db.pdb.NewBatch()
+	for _, s := range all {
+		_ = b.Delete(s.key, nil)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return storageError(err)
+	}
+	descs := map[uint64]*TableDesc{}
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	names, err := tx.Tables()
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if d, err := tx.Table(n); err == nil {
+			descs[d.ID] = d
+		}
+	}
+	for _, s := range all {
+		d := descs[s.table]
+		if d == nil || d.SchemaVersion != s.tok.SchemaVersion {
+			continue
+		}
+		vx := d.VectorIndex(s.name)
+		if vx == nil {
+			continue
+		}
+		lv := newLiveVec(d, vx)
+		idxPath, keysPath := db.vecFiles(s.table, s.name, s.tok.Token)
+		lv.idx = newVecIndex(nil, 0)
+		lv.loadFrom, lv.loadToken = [2]string{idxPath, keysPath}, s.tok.Token
+		close(lv.ready)
+		if db.vec.byTable == nil {
+			db.vec.byTable = map[uint64][]*liveVec{}
+		}
+		db.vec.byTable[s.table] = append(db.vec.byTable[s.table], lv)
+	}
+	return nil
+}
+
+// loadSaved fills a registered index from its files. A file that does not
+// load (damaged) is an error: the caller rebuilds the index.
+func (lv *liveVec) loadSaved() error {
+	idx, err := vector.Load(lv.loadFrom[0])
+	if err != nil {
+		return err
+	}
+	if idx.Dim() != lv.typ.dim {
+		return fmt.Errorf("%s: dimension %d, the column has %d", lv.loadFrom[0], idx.Dim(), lv.typ.dim)
+	}
+	data, err := os.ReadFile(lv.loadFrom[1])
+	if err != nil {
+		return err
+	}
+	labels, err := decodeVecKeys(data)
+	if err != nil {
+		return fmt.Errorf("%s: %v", lv.loadFrom[1], err)
+	}
+	v := lv.idx
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.idx = idx
+	v.labels = labels
+	live := 0
+	for id, l := range labels {
+		if l.died == 0 {
+			v.live[l.key] = int64(id)
+			if !l.null {
+				live++
+			}
+		} else {
+			v.nGone++
+		}
+	}
+	if live != idx.Len() {
+		return fmt.Errorf("%s holds %d vectors, its keys file %d", lv.loadFrom[0], idx.Len(), live)
+	}
+	return nil
+}
+
+// saveVectorIndexes writes every built index and its token (called by
+// Close, when no transaction is open). Files of indexes not saved now are
+// removed. Errors leave the indexes unsaved: they are rebuilt on the next
+// open.
+func (db *DB) saveVectorIndexes() {
+	if db.dir == "" || db.opts.ReadOnly {
+		return
+	}
+	dir := filepath.Join(db.dir, vecDir)
+	keep := map[string]bool{}
+	db.vec.mu.Lock()
+	var lvs []*liveVec
+	for _, l := range db.vec.byTable {
+		lvs = append(lvs, l...)
+	}
+	db.vec.mu.Unlock()
+	if len(lvs) == 0 {
+		_ = os.RemoveAll(dir)
+		return
+	}
+	tx, err := db.begin(true)
+	if err != nil {
+		return
+	}
+	descs := map[uint64]*TableDesc{}
+	if names, err := tx.Tables(); err == nil {
+		for _, n := range names {
+			if d, err := tx.Table(n); err == nil {
+				descs[d.ID] = d
+			}
+		}
+	}
+	tx.Rollback()
+	b := db.pdb.NewBatch()
+	defer b.Close()
+	for _, lv := range lvs {
+		d := descs[lv.table]
+		if d == nil || d.VectorIndex(lv.def.Name) == nil || !lv.isReady() || lv.err != nil {
+			continue
+		}
+		if lv.loadFrom[0] != "" && !lv.loaded() {
+			// Saved, never searched since open: its files still hold the
+			// table if nothing was committed to it since.
+			if lv.idx.queued() == 0 {
+				keep[filepath.Base(lv.loadFrom[0])], keep[filepath.Base(lv.loadFrom[1])] = true, true
+				val, _ := json.Marshal(vecToken{Token: lv.loadToken, SchemaVersion: d.SchemaVersion})
+				_ = b.Set(vecTokenKey(lv.table, lv.def.Name), val, nil)
+			}
+			continue
+		}
+		if err := lv.idx.drain(); err != nil {
+			continue
+		}
+		if err := lv.idx.gc(^uint64(0) - 1); err != nil {
+			continue
+		}
+		var tok [8]byte
+		_, _ = rand.Read(tok[:])
+		token := hex.EncodeToString(tok[:])
+		idxPath, keysPath := db.vecFiles(lv.table, lv.def.Name, token)
+		if os.MkdirAll(dir, 0o755) != nil {
+			return
+		}
+		if err := lv.idx.save(idxPath, keysPath); err != nil {
+			_ = os.Remove(idxPath)
+			_ = os.Remove(keysPath)
+			continue
+		}
+		keep[filepath.Base(idxPath)], keep[filepath.Base(keysPath)] = true, true
+		val, _ := json.Marshal(vecToken{Token: token, SchemaVersion: d.SchemaVersion})
+		_ = b.Set(vecTokenKey(lv.table, lv.def.Name), val, nil)
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		for name := range keep {
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+		keep = nil
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !keep[e.Name()] {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// save writes the index and its keys file, synced.
+func (v *vecIndex) save(idxPath, keysPath string) error {
+	v.mu.RLock()
+	defer v.mu.RUnlock()
+	if err := v.idx.Save(idxPath); err != nil {
+		return err
+	}
+	data := encodeVecKeys(v.labels)
+	f, err := os.Create(keysPath)
+	if err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncFile(filepath.Dir(keysPath))
+	}
+	return err
+}
+
+var vecKeysMagic = []byte("ALXVKEYS1")
+
+// encodeVecKeys writes the labels: magic, count, then per label a flag
+// byte (1: current, 2: NULL vector) and the row key, and a CRC-32C of all
+// before it.
+func encodeVecKeys(labels []vecLabel) []byte {
+	b := append([]byte(nil), vecKeysMagic...)
+	b = binary.AppendUvarint(b, uint64(len(labels)))
+	for _, l := range labels {
+		var flag byte
+		if l.died == 0 {
+			flag |= 1
+		}
+		if l.null {
+			flag |= 2
+		}
+		b = append(b, flag)
+		b = binary.AppendUvarint(b, uint64(len(l.key)))
+		b = append(b, l.key...)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func decodeVecKeys(data []byte) ([]vecLabel, error) {
+	bad := errors.New("not a valid vector index keys file")
+	if len(data) < len(vecKeysMagic)+4 || !bytes.HasPrefix(data, vecKeysMagic) {
+		return nil, bad
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != sum {
+		return nil, errors.New("checksum mismatch")
+	}
+	b := body[len(vecKeysMagic):]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return nil, bad
+	}
+	b = b[k:]
+	labels := make([]vecLabel, 0, n)
+	for range n {
+		if len(b) < 1 {
+			return nil, bad
+		}
+		flag := b[0]
+		l, k := binary.Uvarint(b[1:])
+		if k <= 0 || l > uint64(len(b)-1-k) {
+			return nil, bad
+		}
+		key := string(b[1+k : 1+k+int(l)])
+		b = b[1+k+int(l):]
+		lab := vecLabel{key: key, null: flag&2 != 0}
+		if flag&1 == 0 {
+			lab.died = ^uint64(0) // removed: never visible
+		}
+		labels = append(labels, lab)
+	}
+	if len(b) != 0 {
+		return nil, bad
+	}
+	return labels, nil
+}
