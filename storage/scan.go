@@ -2,8 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
 	"sort"
 	"sync/atomic"
 
@@ -92,7 +90,6 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	if r.it, err = t.iter(lo, hi); err != nil {
 		return nil, err
 	}
-	r.vals = make([]datum, len(d.Columns))
 	r.seekRange()
 	if t.readers == nil {
 		t.readers = map[*tableReader]struct{}{}
@@ -168,12 +165,14 @@ type tableReader struct {
 	d         *TableDesc
 	index     *IndexDesc
 	cols      []int // table positions of the output columns
-	outOf     []int // table position -> output column, -1 if not read
+	outOf     []int // table position -> decoder slot, -1 if not read
+	slot      []int // output column -> decoder slot
 	schema    *arrow.Schema
-	appenders []func(datum)
+	dec       *rowDecoder
+	sinks     []colSink
 	builders  []array.Builder
-	filled    []bool
-	vals      []datum
+	vals      []datum // one per output column: the current row
+	seen      []bool  // scratch of dec
 	ranges    [][2][]byte
 	ri        int
 	it        *mergedIter
@@ -210,165 +209,27 @@ func (r *tableReader) bindColumns(names []string) error {
 	}
 	fields := make([]arrow.Field, len(r.cols))
 	r.builders = make([]array.Builder, len(r.cols))
-	r.appenders = make([]func(datum), len(r.cols))
+	r.sinks = make([]colSink, len(r.cols))
+	// A column named twice is decoded once, into the slot of its first
+	// output column.
+	var decoded []int
+	r.slot = make([]int, len(r.cols))
 	for j, i := range r.cols {
 		c := &d.Columns[i]
-		r.outOf[i] = j
+		if r.outOf[i] < 0 {
+			r.outOf[i] = len(decoded)
+			decoded = append(decoded, i)
+		}
+		r.slot[j] = r.outOf[i]
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
 		r.builders[j] = array.NewBuilder(r.mem, c.Type)
-		r.appenders[j] = newAppender(r.builders[j], &c.typ)
+		r.sinks[j] = newColSink(r.builders[j], &c.typ)
 	}
-	r.filled = make([]bool, len(r.cols))
+	r.dec = newRowDecoder(d, decoded)
+	r.vals = make([]datum, len(decoded))
+	r.seen = make([]bool, len(decoded))
 	r.schema = arrow.NewSchema(fields, nil)
 	return nil
-}
-
-// newAppender returns a function appending values of t to b, with the
-// builder's concrete type resolved once.
-func newAppender(b array.Builder, t *colType) func(datum) {
-	switch bb := b.(type) {
-	case *array.Int8Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int8(v.i))
-			}
-		}
-	case *array.Int16Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int16(v.i))
-			}
-		}
-	case *array.Int32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int32(v.i))
-			}
-		}
-	case *array.Int64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.i)
-			}
-		}
-	case *array.Uint8Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint8(v.u))
-			}
-		}
-	case *array.Uint16Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint16(v.u))
-			}
-		}
-	case *array.Uint32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint32(v.u))
-			}
-		}
-	case *array.Uint64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.u)
-			}
-		}
-	case *array.Float32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(float32(v.f))
-			}
-		}
-	case *array.Float64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.f)
-			}
-		}
-	case *array.Decimal128Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.d)
-			}
-		}
-	case *array.StringBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.BinaryBuilder.Append(v.b)
-			}
-		}
-	case *array.BinaryBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.b)
-			}
-		}
-	case *array.BooleanBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.i != 0)
-			}
-		}
-	case *array.Date32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(arrow.Date32(v.i))
-			}
-		}
-	case *array.TimestampBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(arrow.Timestamp(v.i))
-			}
-		}
-	case *array.FixedSizeListBuilder:
-		fb := bb.ValueBuilder().(*array.Float32Builder)
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-				return
-			}
-			bb.Append(true)
-			for k := 0; k < t.dim; k++ {
-				fb.Append(math.Float32frombits(binary.LittleEndian.Uint32(v.b[4*k:])))
-			}
-		}
-	}
-	panic("storage: no appender for " + t.arrow.String())
 }
 
 func (r *tableReader) seekRange() {
@@ -432,6 +293,9 @@ func (r *tableReader) Next() bool {
 		}
 		return false
 	}
+	for _, b := range r.builders {
+		b.Reserve(r.batchSize)
+	}
 	n := 0
 	for n < r.batchSize && r.ri < len(r.ranges) {
 		if !r.it.Valid() {
@@ -473,51 +337,11 @@ func (r *tableReader) Next() bool {
 // readRow decodes one row straight into the builders: only the requested
 // columns, key columns from the key, the others from the value.
 func (r *tableReader) readRow(key, val []byte) error {
-	d := r.d
-	clear(r.filled)
-	pk := key[min(len(key), rowPrefixLen):]
-	for _, p := range d.pk {
-		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
-		if err != nil {
-			return err
-		}
-		pk = rest
-		if j := r.outOf[p]; j >= 0 {
-			r.appenders[j](v)
-			r.filled[j] = true
-		}
-	}
-	rr, err := newRowReader(val)
-	if err != nil {
+	if err := r.dec.decode(key, val, r.vals, r.seen); err != nil {
 		return err
 	}
-	for {
-		id, wire, payload, ok, err := rr.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		i, known := d.colByID(id)
-		if !known {
-			continue
-		}
-		j := r.outOf[i]
-		if j < 0 || r.filled[j] {
-			continue
-		}
-		v, err := fieldDatum(&d.Columns[i].typ, wire, payload)
-		if err != nil {
-			return err
-		}
-		r.appenders[j](v)
-		r.filled[j] = true
-	}
-	for j, done := range r.filled {
-		if !done {
-			r.appenders[j](d.Columns[r.cols[j]].defaultV)
-		}
+	for j := range r.sinks {
+		r.sinks[j].append(&r.vals[r.slot[j]])
 	}
 	return nil
 }
