@@ -78,24 +78,35 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 		keyCols = ix.cols
 		prefix = indexPrefix(d.ID, ix.ID)
 	}
+	r.prefix = prefix
 	if r.ranges, err = encodeRanges(d, keyCols, prefix, opts.Ranges); err != nil {
 		return nil, err
 	}
+	if err := t.openReader(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// openReader opens r's iterator over r.ranges and registers r with the
+// transaction.
+func (t *Txn) openReader(r *tableReader) error {
 	// The iterator's bounds span the ranges, so pebble never reads past
 	// them; the ranges inside are reached by seeks.
-	lo, hi := prefix, prefixEnd(prefix)
+	lo, hi := r.prefix, prefixEnd(r.prefix)
 	if len(r.ranges) > 0 {
 		lo, hi = r.ranges[0][0], r.ranges[len(r.ranges)-1][1]
 	}
+	var err error
 	if r.it, err = t.iter(lo, hi); err != nil {
-		return nil, err
+		return err
 	}
 	r.seekRange()
 	if t.readers == nil {
 		t.readers = map[*tableReader]struct{}{}
 	}
 	t.readers[r] = struct{}{}
-	return r, nil
+	return nil
 }
 
 // encodeRanges turns KeyRanges into sorted, disjoint [lo, hi) key ranges.
@@ -171,9 +182,10 @@ type tableReader struct {
 	dec       *rowDecoder
 	sinks     []colSink
 	builders  []array.Builder
-	vals      []datum // one per output column: the current row
-	seen      []bool  // scratch of dec
-	ranges    [][2][]byte
+	vals      []datum     // one per output column: the current row
+	seen      []bool      // scratch of dec
+	prefix    []byte      // of the table's rows or the index's entries
+	ranges    [][2][]byte // sorted, disjoint [lo, hi) key ranges to read
 	ri        int
 	it        *mergedIter
 	batchSize int

@@ -1,6 +1,12 @@
 package storage
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // A scan decodes only the columns it is asked for, in the order asked, from
 // the key or the value: the second key column alone, value columns before
@@ -28,4 +34,82 @@ func TestScanColumnSubsets(t *testing.T) {
 	} {
 		eq(t, scanRows(t, db, "t", ScanOptions{Columns: tc.cols}), tc.want)
 	}
+}
+
+// ScanAll splits a table scan over goroutines by key sub-ranges and returns
+// exactly the serial scan's rows in key order: with the transaction's own
+// uncommitted inserts and deletes, with several key ranges, and with a
+// column subset.
+func TestScanAllParallelMatchesScan(t *testing.T) {
+	old := minParallelScanBytes
+	minParallelScanBytes = 1
+	t.Cleanup(func() { minParallelScanBytes = old })
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error { return tx.CreateTable(lineitemDef) })
+	const n = 20_000
+	rec := lineitemBatch(0, n)
+	defer rec.Release()
+	run(t, db, func(tx *Txn) error {
+		_, err := tx.Insert("lineitem", rec, ConflictError)
+		return err
+	})
+	if err := db.pdb.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	more := lineitemBatch(n, 1000) // pending in tx, after the stored keys
+	defer more.Release()
+	if _, err := tx.Insert("lineitem", more, ConflictError); err != nil {
+		t.Fatal(err)
+	}
+	gone := batch(t, schemaOf(field("l_orderkey", i64), field("l_linenumber", arrow.PrimitiveTypes.Int32)),
+		`[{"l_orderkey": 10, "l_linenumber": 3}, {"l_orderkey": 3000, "l_linenumber": 1}]`)
+	if _, err := tx.Delete("lineitem", gone); err != nil {
+		t.Fatal(err)
+	}
+	ranges := []KeyRange{{Upper: []any{int64(100)}}, {Lower: []any{int64(2000)}, Upper: []any{int64(2500)}}, {Lower: []any{int64(4900)}}}
+	for _, opts := range []ScanOptions{
+		{},
+		{Columns: []string{"l_comment", "l_linenumber", "l_quantity"}, BatchSize: 777},
+		{Columns: []string{"l_orderkey", "l_shipdate"}, Ranges: ranges},
+	} {
+		if got := len(tx.splitRanges(mustRanges(t, tx, opts), 8)); got < 2 {
+			t.Fatalf("%+v: split into %d pieces", opts.Ranges, got)
+		}
+		want := readAll(t, tx, "lineitem", opts)
+		_, batches, err := tx.ScanAll(context.Background(), "lineitem", opts, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, b := range batches {
+			for i := 0; i < int(b.NumRows()); i++ {
+				var parts []string
+				for j := 0; j < int(b.NumCols()); j++ {
+					parts = append(parts, b.Column(j).ValueStr(i))
+				}
+				got = append(got, strings.Join(parts, ","))
+			}
+			b.Release()
+		}
+		eq(t, got, want)
+	}
+	if len(tx.readers) != 0 {
+		t.Errorf("%d readers left open", len(tx.readers))
+	}
+}
+
+// mustRanges is the encoded key ranges a scan with opts reads.
+func mustRanges(t *testing.T, tx *Txn, opts ScanOptions) [][2][]byte {
+	t.Helper()
+	rr, err := tx.Scan("lineitem", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rr.Release()
+	return rr.(*tableReader).ranges
 }
