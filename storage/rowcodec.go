@@ -68,11 +68,16 @@ func appendField(b []byte, id uint32, t *colType, v datum) []byte {
 // one encoded field): its column id, wire type and raw payload, and the
 // fields after it.
 func nextField(b []byte) (id uint64, wire uint8, payload, rest []byte, err error) {
-	tag, n := binary.Uvarint(b)
-	if n <= 0 || tag>>3 > math.MaxUint32 {
-		return 0, 0, nil, nil, errBadRow
+	var tag uint64
+	if len(b) > 0 && b[0] < 0x80 { // the tag of the first 16 column ids: one byte
+		tag, b = uint64(b[0]), b[1:]
+	} else {
+		var n int
+		if tag, n = binary.Uvarint(b); n <= 0 || tag>>3 > math.MaxUint32 {
+			return 0, 0, nil, nil, errBadRow
+		}
+		b = b[n:]
 	}
-	b = b[n:]
 	var size int
 	switch wire = uint8(tag & 7); wire {
 	case wireNull:
@@ -87,6 +92,10 @@ func nextField(b []byte) (id uint64, wire uint8, payload, rest []byte, err error
 	case wireFixed16:
 		size = 16
 	case wireBytes:
+		if len(b) > 0 && b[0] < 0x80 { // shorter than 128 bytes
+			size, b = int(b[0]), b[1:]
+			break
+		}
 		l, m := binary.Uvarint(b)
 		if m <= 0 || l > uint64(len(b)-m) {
 			return 0, 0, nil, nil, errBadRow

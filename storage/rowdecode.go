@@ -20,6 +20,7 @@ type rowDecoder struct {
 	types    []*colType // slot -> column type
 	defaults []datum    // slot -> value of a row written before the column existed
 	isKey    []bool     // slot -> read from the key
+	inValue  int        // slots read from the value
 }
 
 // newRowDecoder decodes the table columns at positions into slots 0,
@@ -48,6 +49,7 @@ func newRowDecoder(d *TableDesc, positions []int) *rowDecoder {
 		}
 		if int(c.ID) < len(rd.slotByID) {
 			rd.slotByID[c.ID] = int32(s)
+			rd.inValue++
 		}
 	}
 	return rd
@@ -79,7 +81,10 @@ func (rd *rowDecoder) decode(key, val []byte, out []datum, seen []bool) error {
 		return errBadRow
 	}
 	b := val[1+n:]
-	for len(b) > 0 {
+	// A row holds each column once: the walk stops at the last column
+	// read, leaving the fields after it (often the long strings) unparsed.
+	left := rd.inValue
+	for len(b) > 0 && left > 0 {
 		id, wire, payload, rest, err := nextField(b)
 		if err != nil {
 			return err
@@ -95,7 +100,13 @@ func (rd *rowDecoder) decode(key, val []byte, out []datum, seen []bool) error {
 		if err := decodeField(rd.types[s], wire, payload, &out[s]); err != nil {
 			return err
 		}
-		seen[s] = true
+		if !seen[s] {
+			seen[s] = true
+			left--
+		}
+	}
+	if left == 0 {
+		return nil
 	}
 	for s, ok := range seen {
 		if !ok && !rd.isKey[s] {
