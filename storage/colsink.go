@@ -98,7 +98,9 @@ func newColSink(b array.Builder, t *colType) colSink {
 	return s
 }
 
-// append appends v (a value of the sink's column type).
+// append appends v (a value of the sink's column type). Fixed-width values
+// go in without a capacity check: the caller reserves a batch's rows in
+// the builder first (reserve).
 func (s *colSink) append(v *datum) {
 	if v.null {
 		s.b.AppendNull()
@@ -106,35 +108,35 @@ func (s *colSink) append(v *datum) {
 	}
 	switch s.kind {
 	case sinkInt8:
-		s.i8.Append(int8(v.i))
+		s.i8.UnsafeAppend(int8(v.i))
 	case sinkInt16:
-		s.i16.Append(int16(v.i))
+		s.i16.UnsafeAppend(int16(v.i))
 	case sinkInt32:
-		s.i32.Append(int32(v.i))
+		s.i32.UnsafeAppend(int32(v.i))
 	case sinkInt64:
-		s.i64.Append(v.i)
+		s.i64.UnsafeAppend(v.i)
 	case sinkUint8:
-		s.u8.Append(uint8(v.u))
+		s.u8.UnsafeAppend(uint8(v.u))
 	case sinkUint16:
-		s.u16.Append(uint16(v.u))
+		s.u16.UnsafeAppend(uint16(v.u))
 	case sinkUint32:
-		s.u32.Append(uint32(v.u))
+		s.u32.UnsafeAppend(uint32(v.u))
 	case sinkUint64:
-		s.u64.Append(v.u)
+		s.u64.UnsafeAppend(v.u)
 	case sinkFloat32:
-		s.f32.Append(float32(v.f))
+		s.f32.UnsafeAppend(float32(v.f))
 	case sinkFloat64:
-		s.f64.Append(v.f)
+		s.f64.UnsafeAppend(v.f)
 	case sinkDecimal:
-		s.dec.Append(v.d)
+		s.dec.UnsafeAppend(v.d)
 	case sinkBinary:
 		s.bin.Append(v.b)
 	case sinkBool:
-		s.boolB.Append(v.i != 0)
+		s.boolB.UnsafeAppend(v.i != 0)
 	case sinkDate:
-		s.date.Append(arrow.Date32(v.i))
+		s.date.UnsafeAppend(arrow.Date32(v.i))
 	case sinkTimestamp:
-		s.ts.Append(arrow.Timestamp(v.i))
+		s.ts.UnsafeAppend(arrow.Timestamp(v.i))
 	case sinkVector:
 		s.list.Append(true)
 		for k := 0; k < s.dim; k++ {
@@ -142,3 +144,7 @@ func (s *colSink) append(v *datum) {
 		}
 	}
 }
+
+// reserve makes room for n more values (of fixed width: strings, binary
+// and vector elements grow as they are appended).
+func (s *colSink) reserve(n int) { s.b.Reserve(n) }

@@ -236,6 +236,7 @@ func (r *tableReader) bindColumns(names []string) error {
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
 		r.builders[j] = array.NewBuilder(r.mem, c.Type)
 		r.sinks[j] = newColSink(r.builders[j], &c.typ)
+		r.sinks[j].reserve(r.batchSize) // the first batch's rows; Next reserves each later batch
 	}
 	r.dec = newRowDecoder(d, decoded)
 	r.vals = make([]datum, len(decoded))
@@ -305,8 +306,8 @@ func (r *tableReader) Next() bool {
 		}
 		return false
 	}
-	for _, b := range r.builders {
-		b.Reserve(r.batchSize)
+	for j := range r.sinks {
+		r.sinks[j].reserve(r.batchSize)
 	}
 	n := 0
 	for n < r.batchSize && r.ri < len(r.ranges) {
