@@ -46,13 +46,6 @@ func (d *TableDesc) decodeRow(key, val []byte, vals []datum) error {
 	return d.allCols.decode(key, val, vals, make([]bool, len(d.Columns)))
 }
 
-func (d *TableDesc) colByID(id uint32) (int, bool) {
-	if int(id) >= len(d.posByID) || d.posByID[id] < 0 {
-		return 0, false
-	}
-	return int(d.posByID[id]), true
-}
-
 // indexKey returns the key of a row's entry in ix and whether it is in the
 // unique form ({values} -> pk; only for a unique index over values without
 // NULL: NULLs never conflict, so such entries take the non-unique form
