@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -37,7 +38,7 @@ func (t *Txn) ScanAll(ctx context.Context, table string, opts ScanOptions, worke
 	first := rr.(*tableReader)
 	schema := first.schema
 	var pieces [][][2][]byte
-	if workers > 1 && first.index == nil {
+	if workers > 1 && first.index == nil && !fullKeyPoints(opts.Ranges, len(first.d.pk)) {
 		pieces = t.splitRanges(first.ranges, workers*piecesPerWorker)
 	}
 	if len(pieces) < 2 {
@@ -97,6 +98,18 @@ func (t *Txn) ScanAll(ctx context.Context, table string, opts ScanOptions, worke
 		}
 	}
 	return schema, batches, nil
+}
+
+// fullKeyPoints reports whether ranges are all single rows (a value for
+// every key column, both bounds inclusive and equal): point lookups, read
+// without asking pebble for size estimates.
+func fullKeyPoints(ranges []KeyRange, keyCols int) bool {
+	for _, r := range ranges {
+		if len(r.Lower) != keyCols || r.LowerExclusive || r.UpperExclusive || !reflect.DeepEqual(r.Lower, r.Upper) {
+			return false
+		}
+	}
+	return len(ranges) > 0
 }
 
 // drain reads every batch of r (retained for the caller).

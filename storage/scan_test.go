@@ -113,3 +113,22 @@ func mustRanges(t *testing.T, tx *Txn, opts ScanOptions) [][2][]byte {
 	defer rr.Release()
 	return rr.(*tableReader).ranges
 }
+
+func TestFullKeyPoints(t *testing.T) {
+	one := []any{int64(1), int32(2)}
+	for _, tc := range []struct {
+		ranges []KeyRange
+		want   bool
+	}{
+		{nil, false},
+		{[]KeyRange{{Lower: one, Upper: []any{int64(1), int32(2)}}}, true},
+		{[]KeyRange{{Lower: one, Upper: one}, {Lower: []any{int64(3)}, Upper: []any{int64(3)}}}, false},
+		{[]KeyRange{{Lower: one, Upper: one, UpperExclusive: true}}, false},
+		{[]KeyRange{{Lower: one, Upper: []any{int64(1), int32(3)}}}, false},
+		{[]KeyRange{{Lower: []any{[]byte("a"), int32(1)}, Upper: []any{[]byte("a"), int32(1)}}}, true},
+	} {
+		if got := fullKeyPoints(tc.ranges, 2); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.ranges, got, tc.want)
+		}
+	}
+}
