@@ -99,8 +99,7 @@ func newColSink(b array.Builder, t *colType) colSink {
 }
 
 // append appends v (a value of the sink's column type). Fixed-width values
-// go in without a capacity check: the caller reserves a batch's rows in
-// the builder first (reserve).
+// go in without a capacity check: the caller makes room first (reserve).
 func (s *colSink) append(v *datum) {
 	if v.null {
 		s.b.AppendNull()

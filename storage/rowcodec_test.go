@@ -135,7 +135,7 @@ func FuzzRowDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		out := make([]datum, len(d.Columns))
 		_ = d.decodeRow(key, b, out)
-		r := &tableReader{d: d, mem: memory.DefaultAllocator, batchSize: 1}
+		r := &tableReader{d: d, mem: memory.DefaultAllocator}
 		if err := r.bindColumns(nil); err != nil {
 			t.Fatal(err)
 		}

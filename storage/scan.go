@@ -170,6 +170,10 @@ func encodeBound(d *TableDesc, keyCols []int, prefix []byte, values []any, past 
 	return b, nil
 }
 
+// reserveRows is how many rows a scan makes room for in its builders at a
+// time.
+const reserveRows = 1024
+
 // tableReader is the RecordReader of Scan.
 type tableReader struct {
 	tx        *Txn
@@ -182,6 +186,7 @@ type tableReader struct {
 	dec       *rowDecoder
 	sinks     []colSink
 	builders  []array.Builder
+	room      int         // rows the builders have room for (reserved, not yet appended)
 	vals      []datum     // one per output column: the current row
 	seen      []bool      // scratch of dec
 	prefix    []byte      // of the table's rows or the index's entries
@@ -236,7 +241,6 @@ func (r *tableReader) bindColumns(names []string) error {
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
 		r.builders[j] = array.NewBuilder(r.mem, c.Type)
 		r.sinks[j] = newColSink(r.builders[j], &c.typ)
-		r.sinks[j].reserve(r.batchSize) // the first batch's rows; Next reserves each later batch
 	}
 	r.dec = newRowDecoder(d, decoded)
 	r.vals = make([]datum, len(decoded))
@@ -306,9 +310,6 @@ func (r *tableReader) Next() bool {
 		}
 		return false
 	}
-	for j := range r.sinks {
-		r.sinks[j].reserve(r.batchSize)
-	}
 	n := 0
 	for n < r.batchSize && r.ri < len(r.ranges) {
 		if !r.it.Valid() {
@@ -340,6 +341,7 @@ func (r *tableReader) Next() bool {
 	for j, b := range r.builders {
 		cols[j] = b.NewArray()
 	}
+	r.room = 0 // NewArray left the builders empty
 	r.cur = array.NewRecordBatch(r.schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
@@ -353,6 +355,15 @@ func (r *tableReader) readRow(key, val []byte) error {
 	if err := r.dec.decode(key, val, r.vals, r.seen); err != nil {
 		return err
 	}
+	if r.room == 0 {
+		// Room for the next rows, reserved a chunk at a time: a small
+		// scan allocates little, a large one grows the buffers as usual.
+		for j := range r.sinks {
+			r.sinks[j].reserve(reserveRows)
+		}
+		r.room = reserveRows
+	}
+	r.room--
 	for j := range r.sinks {
 		r.sinks[j].append(&r.vals[r.slot[j]])
 	}

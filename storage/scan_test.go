@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // A scan decodes only the columns it is asked for, in the order asked, from
@@ -130,5 +131,41 @@ func TestFullKeyPoints(t *testing.T) {
 		if got := fullKeyPoints(tc.ranges, 2); got != tc.want {
 			t.Errorf("%+v: %v, want %v", tc.ranges, got, tc.want)
 		}
+	}
+}
+
+// largestAlloc is an allocator that records its largest allocation.
+type largestAlloc struct {
+	memory.Allocator
+	largest int
+}
+
+func (a *largestAlloc) Allocate(n int) []byte {
+	a.largest = max(a.largest, n)
+	return a.Allocator.Allocate(n)
+}
+
+func (a *largestAlloc) Reallocate(n int, b []byte) []byte {
+	a.largest = max(a.largest, n)
+	return a.Allocator.Reallocate(n, b)
+}
+
+// A scan of a few rows allocates for a few rows, not for a whole batch
+// (64K rows of 16 columns would be megabytes per point lookup).
+func TestSmallScanAllocatesLittle(t *testing.T) {
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error { return tx.CreateTable(lineitemDef) })
+	rec := lineitemBatch(0, 3)
+	defer rec.Release()
+	run(t, db, func(tx *Txn) error {
+		_, err := tx.Insert("lineitem", rec, ConflictError)
+		return err
+	})
+	mem := &largestAlloc{Allocator: memory.NewGoAllocator()}
+	if rows := scanRows(t, db, "lineitem", ScanOptions{Mem: mem}); len(rows) != 3 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	if mem.largest > 64<<10 {
+		t.Errorf("a 3-row scan made a %d-byte allocation", mem.largest)
 	}
 }
