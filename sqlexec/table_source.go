@@ -88,26 +88,11 @@ func (s *tableSource) Read(ctx context.Context, columns []string, pred lazy.Expr
 	var batches []arrow.RecordBatch
 	var schema *arrow.Schema
 	err := s.use(func(txn *storage.Txn) error {
-		rdr, err := scanTable(txn, s.name, columns, a)
-		if err != nil {
-			return err
-		}
-		defer rdr.Release()
-		schema = rdr.Schema()
-		for rdr.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			rb := rdr.RecordBatch()
-			rb.Retain()
-			batches = append(batches, rb)
-		}
-		return rdr.Err()
+		var err error
+		schema, batches, err = scanTable(ctx, txn, s.name, columns, a)
+		return err
 	})
 	if err != nil {
-		for _, rb := range batches {
-			rb.Release()
-		}
 		return nil, err
 	}
 	rdr, err := array.NewRecordReader(schema, batches)

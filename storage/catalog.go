@@ -96,9 +96,10 @@ type TableDesc struct {
 	byName  map[string]int
 	nextCol uint32
 	nextIdx uint32
-	autoInc int     // position of the AUTO_INCREMENT column, -1 if none
-	posByID []int32 // column id -> position, -1 for dropped ids
-	keyCol  []bool  // position -> part of the primary key
+	autoInc int         // position of the AUTO_INCREMENT column, -1 if none
+	posByID []int32     // column id -> position, -1 for dropped ids
+	keyCol  []bool      // position -> part of the primary key
+	allCols *rowDecoder // decodes every column at its position
 }
 
 // HasHiddenRowID reports whether the key is the hidden RowIDColumn.
@@ -239,12 +240,11 @@ func unmarshalTable(b []byte) (*TableDesc, error) {
 		}
 		c.defaultV = nullDatum
 		if sc.Default != nil {
-			r := rowReader{b: sc.Default}
-			_, wire, p, ok, err := r.next()
-			if err == nil && ok {
+			_, wire, p, _, err := nextField(sc.Default)
+			if err == nil {
 				c.defaultV, err = fieldDatum(&c.typ, wire, p)
 			}
-			if err != nil || !ok {
+			if err != nil {
 				return nil, core.Errorf(core.KindInternal, "catalog: corrupt default of column %q", sc.Name)
 			}
 			c.Default = datumToGo(&c.typ, c.defaultV)
@@ -306,6 +306,11 @@ func (t *TableDesc) finish() {
 		t.keyCol[p] = true
 		t.PrimaryKey = append(t.PrimaryKey, t.Columns[p].Name)
 	}
+	positions := make([]int, len(t.Columns))
+	for i := range positions {
+		positions[i] = i
+	}
+	t.allCols = newRowDecoder(t, positions)
 	for i := range t.Indexes {
 		ix := &t.Indexes[i]
 		ix.Table = t.Name

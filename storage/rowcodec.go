@@ -4,8 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 
-	"github.com/apache/arrow-go/v18/arrow/decimal128"
-
 	"github.com/alopexdb/alopex/core"
 )
 
@@ -66,42 +64,26 @@ func appendField(b []byte, id uint32, t *colType, v datum) []byte {
 	}
 }
 
-// rowReader walks the fields of one row value.
-type rowReader struct {
-	b             []byte
-	schemaVersion uint32
-}
-
-func newRowReader(b []byte) (rowReader, error) {
-	if len(b) < 2 || b[0] != rowFormatVersion {
-		return rowReader{}, errBadRow
+// nextField splits the first field off b (a row value past its header, or
+// one encoded field): its column id, wire type and raw payload, and the
+// fields after it.
+func nextField(b []byte) (id uint64, wire uint8, payload, rest []byte, err error) {
+	var tag uint64
+	if len(b) > 0 && b[0] < 0x80 { // the tag of the first 16 column ids: one byte
+		tag, b = uint64(b[0]), b[1:]
+	} else {
+		var n int
+		if tag, n = binary.Uvarint(b); n <= 0 || tag>>3 > math.MaxUint32 {
+			return 0, 0, nil, nil, errBadRow
+		}
+		b = b[n:]
 	}
-	sv, n := binary.Uvarint(b[1:])
-	if n <= 0 || sv > math.MaxUint32 {
-		return rowReader{}, errBadRow
-	}
-	return rowReader{b: b[1+n:], schemaVersion: uint32(sv)}, nil
-}
-
-// next returns the next field: its column id, wire type and raw payload;
-// ok is false at the end of the row.
-func (r *rowReader) next() (id uint32, wire uint8, payload []byte, ok bool, err error) {
-	if len(r.b) == 0 {
-		return 0, 0, nil, false, nil
-	}
-	tag, n := binary.Uvarint(r.b)
-	if n <= 0 || tag>>3 > math.MaxUint32 {
-		return 0, 0, nil, false, errBadRow
-	}
-	r.b = r.b[n:]
-	id, wire = uint32(tag>>3), uint8(tag&7)
 	var size int
-	switch wire {
+	switch wire = uint8(tag & 7); wire {
 	case wireNull:
 	case wireVarint:
-		_, size = binary.Uvarint(r.b)
-		if size <= 0 {
-			return 0, 0, nil, false, errBadRow
+		if _, size = binary.Uvarint(b); size <= 0 {
+			return 0, 0, nil, nil, errBadRow
 		}
 	case wireFixed32:
 		size = 4
@@ -110,75 +92,21 @@ func (r *rowReader) next() (id uint32, wire uint8, payload []byte, ok bool, err 
 	case wireFixed16:
 		size = 16
 	case wireBytes:
-		l, m := binary.Uvarint(r.b)
-		if m <= 0 || l > uint64(len(r.b)-m) {
-			return 0, 0, nil, false, errBadRow
+		if len(b) > 0 && b[0] < 0x80 { // shorter than 128 bytes
+			size, b = int(b[0]), b[1:]
+			break
 		}
-		r.b = r.b[m:]
+		l, m := binary.Uvarint(b)
+		if m <= 0 || l > uint64(len(b)-m) {
+			return 0, 0, nil, nil, errBadRow
+		}
+		b = b[m:]
 		size = int(l)
 	default:
-		return 0, 0, nil, false, errBadRow
+		return 0, 0, nil, nil, errBadRow
 	}
-	if size > len(r.b) {
-		return 0, 0, nil, false, errBadRow
+	if size > len(b) {
+		return 0, 0, nil, nil, errBadRow
 	}
-	payload, r.b = r.b[:size], r.b[size:]
-	return id, wire, payload, true, nil
-}
-
-// fieldDatum decodes a field's payload as a value of type t, checking that
-// the wire type is the one t is written with.
-func fieldDatum(t *colType, wire uint8, p []byte) (datum, error) {
-	var v datum
-	if wire == wireNull {
-		return nullDatum, nil
-	}
-	switch t.kind {
-	case kInt, kDate, kTimestamp, kBool:
-		if wire != wireVarint {
-			return v, errBadRow
-		}
-		x, n := binary.Varint(p)
-		if n <= 0 {
-			return v, errBadRow
-		}
-		v.i = x
-	case kUint:
-		if wire != wireVarint {
-			return v, errBadRow
-		}
-		x, n := binary.Uvarint(p)
-		if n <= 0 {
-			return v, errBadRow
-		}
-		v.u = x
-	case kFloat32:
-		if wire != wireFixed32 {
-			return v, errBadRow
-		}
-		v.f = float64(math.Float32frombits(binary.LittleEndian.Uint32(p)))
-	case kFloat64:
-		if wire != wireFixed64 {
-			return v, errBadRow
-		}
-		v.f = math.Float64frombits(binary.LittleEndian.Uint64(p))
-	case kDecimal:
-		if wire != wireFixed16 {
-			return v, errBadRow
-		}
-		v.d = decimal128.New(int64(binary.LittleEndian.Uint64(p[8:])), binary.LittleEndian.Uint64(p))
-	case kString, kBinary:
-		if wire != wireBytes {
-			return v, errBadRow
-		}
-		v.b = p
-	case kVector:
-		if wire != wireBytes || len(p) != 4*t.dim {
-			return v, errBadRow
-		}
-		v.b = p
-	default:
-		return v, errBadRow
-	}
-	return v, nil
+	return tag >> 3, wire, b[:size], b[size:], nil
 }

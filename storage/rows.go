@@ -43,52 +43,7 @@ func (d *TableDesc) isKey(i int) bool { return d.keyCol[i] }
 // columns from the key, the others from the value, and columns the value
 // lacks (added after it was written) from their defaults.
 func (d *TableDesc) decodeRow(key, val []byte, vals []datum) error {
-	pk := key[min(len(key), rowPrefixLen):]
-	for _, p := range d.pk {
-		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
-		if err != nil {
-			return err
-		}
-		vals[p], pk = v, rest
-	}
-	if len(pk) != 0 {
-		return errBadKey
-	}
-	seen := make([]bool, len(d.Columns))
-	r, err := newRowReader(val)
-	if err != nil {
-		return err
-	}
-	for {
-		id, wire, payload, ok, err := r.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		i, known := d.colByID(id)
-		if !known {
-			continue // a dropped column
-		}
-		if vals[i], err = fieldDatum(&d.Columns[i].typ, wire, payload); err != nil {
-			return err
-		}
-		seen[i] = true
-	}
-	for i := range d.Columns {
-		if !seen[i] && !d.isKey(i) {
-			vals[i] = d.Columns[i].defaultV
-		}
-	}
-	return nil
-}
-
-func (d *TableDesc) colByID(id uint32) (int, bool) {
-	if int(id) >= len(d.posByID) || d.posByID[id] < 0 {
-		return 0, false
-	}
-	return int(d.posByID[id]), true
+	return d.allCols.decode(key, val, vals, make([]bool, len(d.Columns)))
 }
 
 // indexKey returns the key of a row's entry in ix and whether it is in the

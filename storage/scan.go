@@ -2,8 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
 	"sort"
 	"sync/atomic"
 
@@ -80,25 +78,35 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 		keyCols = ix.cols
 		prefix = indexPrefix(d.ID, ix.ID)
 	}
+	r.prefix = prefix
 	if r.ranges, err = encodeRanges(d, keyCols, prefix, opts.Ranges); err != nil {
 		return nil, err
 	}
+	if err := t.openReader(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// openReader opens r's iterator over r.ranges and registers r with the
+// transaction.
+func (t *Txn) openReader(r *tableReader) error {
 	// The iterator's bounds span the ranges, so pebble never reads past
 	// them; the ranges inside are reached by seeks.
-	lo, hi := prefix, prefixEnd(prefix)
+	lo, hi := r.prefix, prefixEnd(r.prefix)
 	if len(r.ranges) > 0 {
 		lo, hi = r.ranges[0][0], r.ranges[len(r.ranges)-1][1]
 	}
+	var err error
 	if r.it, err = t.iter(lo, hi); err != nil {
-		return nil, err
+		return err
 	}
-	r.vals = make([]datum, len(d.Columns))
 	r.seekRange()
 	if t.readers == nil {
 		t.readers = map[*tableReader]struct{}{}
 	}
 	t.readers[r] = struct{}{}
-	return r, nil
+	return nil
 }
 
 // encodeRanges turns KeyRanges into sorted, disjoint [lo, hi) key ranges.
@@ -162,19 +170,27 @@ func encodeBound(d *TableDesc, keyCols []int, prefix []byte, values []any, past 
 	return b, nil
 }
 
+// reserveRows is how many rows a scan makes room for in its builders at a
+// time.
+const reserveRows = 1024
+
 // tableReader is the RecordReader of Scan.
 type tableReader struct {
 	tx        *Txn
 	d         *TableDesc
 	index     *IndexDesc
 	cols      []int // table positions of the output columns
-	outOf     []int // table position -> output column, -1 if not read
+	outOf     []int // table position -> decoder slot, -1 if not read
+	slot      []int // output column -> decoder slot
 	schema    *arrow.Schema
-	appenders []func(datum)
+	dec       *rowDecoder
+	sinks     []colSink
 	builders  []array.Builder
-	filled    []bool
-	vals      []datum
-	ranges    [][2][]byte
+	room      int         // rows the builders have room for (reserved, not yet appended)
+	vals      []datum     // one per output column: the current row
+	seen      []bool      // scratch of dec
+	prefix    []byte      // of the table's rows or the index's entries
+	ranges    [][2][]byte // sorted, disjoint [lo, hi) key ranges to read
 	ri        int
 	it        *mergedIter
 	batchSize int
@@ -210,165 +226,27 @@ func (r *tableReader) bindColumns(names []string) error {
 	}
 	fields := make([]arrow.Field, len(r.cols))
 	r.builders = make([]array.Builder, len(r.cols))
-	r.appenders = make([]func(datum), len(r.cols))
+	r.sinks = make([]colSink, len(r.cols))
+	// A column named twice is decoded once, into the slot of its first
+	// output column.
+	var decoded []int
+	r.slot = make([]int, len(r.cols))
 	for j, i := range r.cols {
 		c := &d.Columns[i]
-		r.outOf[i] = j
+		if r.outOf[i] < 0 {
+			r.outOf[i] = len(decoded)
+			decoded = append(decoded, i)
+		}
+		r.slot[j] = r.outOf[i]
 		fields[j] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: !c.NotNull}
 		r.builders[j] = array.NewBuilder(r.mem, c.Type)
-		r.appenders[j] = newAppender(r.builders[j], &c.typ)
+		r.sinks[j] = newColSink(r.builders[j], &c.typ)
 	}
-	r.filled = make([]bool, len(r.cols))
+	r.dec = newRowDecoder(d, decoded)
+	r.vals = make([]datum, len(decoded))
+	r.seen = make([]bool, len(decoded))
 	r.schema = arrow.NewSchema(fields, nil)
 	return nil
-}
-
-// newAppender returns a function appending values of t to b, with the
-// builder's concrete type resolved once.
-func newAppender(b array.Builder, t *colType) func(datum) {
-	switch bb := b.(type) {
-	case *array.Int8Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int8(v.i))
-			}
-		}
-	case *array.Int16Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int16(v.i))
-			}
-		}
-	case *array.Int32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(int32(v.i))
-			}
-		}
-	case *array.Int64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.i)
-			}
-		}
-	case *array.Uint8Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint8(v.u))
-			}
-		}
-	case *array.Uint16Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint16(v.u))
-			}
-		}
-	case *array.Uint32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(uint32(v.u))
-			}
-		}
-	case *array.Uint64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.u)
-			}
-		}
-	case *array.Float32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(float32(v.f))
-			}
-		}
-	case *array.Float64Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.f)
-			}
-		}
-	case *array.Decimal128Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.d)
-			}
-		}
-	case *array.StringBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.BinaryBuilder.Append(v.b)
-			}
-		}
-	case *array.BinaryBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.b)
-			}
-		}
-	case *array.BooleanBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(v.i != 0)
-			}
-		}
-	case *array.Date32Builder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(arrow.Date32(v.i))
-			}
-		}
-	case *array.TimestampBuilder:
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-			} else {
-				bb.Append(arrow.Timestamp(v.i))
-			}
-		}
-	case *array.FixedSizeListBuilder:
-		fb := bb.ValueBuilder().(*array.Float32Builder)
-		return func(v datum) {
-			if v.null {
-				bb.AppendNull()
-				return
-			}
-			bb.Append(true)
-			for k := 0; k < t.dim; k++ {
-				fb.Append(math.Float32frombits(binary.LittleEndian.Uint32(v.b[4*k:])))
-			}
-		}
-	}
-	panic("storage: no appender for " + t.arrow.String())
 }
 
 func (r *tableReader) seekRange() {
@@ -463,6 +341,7 @@ func (r *tableReader) Next() bool {
 	for j, b := range r.builders {
 		cols[j] = b.NewArray()
 	}
+	r.room = 0 // NewArray left the builders empty
 	r.cur = array.NewRecordBatch(r.schema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
@@ -473,51 +352,20 @@ func (r *tableReader) Next() bool {
 // readRow decodes one row straight into the builders: only the requested
 // columns, key columns from the key, the others from the value.
 func (r *tableReader) readRow(key, val []byte) error {
-	d := r.d
-	clear(r.filled)
-	pk := key[min(len(key), rowPrefixLen):]
-	for _, p := range d.pk {
-		v, rest, err := decodeKey(pk, &d.Columns[p].typ)
-		if err != nil {
-			return err
-		}
-		pk = rest
-		if j := r.outOf[p]; j >= 0 {
-			r.appenders[j](v)
-			r.filled[j] = true
-		}
-	}
-	rr, err := newRowReader(val)
-	if err != nil {
+	if err := r.dec.decode(key, val, r.vals, r.seen); err != nil {
 		return err
 	}
-	for {
-		id, wire, payload, ok, err := rr.next()
-		if err != nil {
-			return err
+	if r.room == 0 {
+		// Room for the next rows, reserved a chunk at a time: a small
+		// scan allocates little, a large one grows the buffers as usual.
+		for j := range r.sinks {
+			r.sinks[j].reserve(reserveRows)
 		}
-		if !ok {
-			break
-		}
-		i, known := d.colByID(id)
-		if !known {
-			continue
-		}
-		j := r.outOf[i]
-		if j < 0 || r.filled[j] {
-			continue
-		}
-		v, err := fieldDatum(&d.Columns[i].typ, wire, payload)
-		if err != nil {
-			return err
-		}
-		r.appenders[j](v)
-		r.filled[j] = true
+		r.room = reserveRows
 	}
-	for j, done := range r.filled {
-		if !done {
-			r.appenders[j](d.Columns[r.cols[j]].defaultV)
-		}
+	r.room--
+	for j := range r.sinks {
+		r.sinks[j].append(&r.vals[r.slot[j]])
 	}
 	return nil
 }

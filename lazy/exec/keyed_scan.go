@@ -10,7 +10,8 @@ import (
 // keyedScan reads a stored table through the access path its source picks
 // from the scan predicate (key ranges, an index). The source's reader is
 // drained once, before the first morsel, into the pipeline's morsels: the
-// reader belongs to one transaction, which one goroutine uses at a time,
+// reader belongs to one transaction, which one call uses at a time (the
+// source itself splits a table scan over the cores, storage.Txn.ScanAll),
 // while the filter and projection steps then run on all cores.
 func (b *builder) keyedScan(s *lazy.Scan, src lazy.KeyedSource) (Operator, error) {
 	cols := lazy.ReadColumns(s)
