@@ -64,6 +64,19 @@ func appendField(b []byte, id uint32, t *colType, v datum) []byte {
 	}
 }
 
+// rowBody returns a row value's fields, past its header (format version
+// and schema version).
+func rowBody(val []byte) ([]byte, error) {
+	if len(val) < 2 || val[0] != rowFormatVersion {
+		return nil, errBadRow
+	}
+	sv, n := binary.Uvarint(val[1:])
+	if n <= 0 || sv > math.MaxUint32 {
+		return nil, errBadRow
+	}
+	return val[1+n:], nil
+}
+
 // nextField splits the first field off b (a row value past its header, or
 // one encoded field): its column id, wire type and raw payload, and the
 // fields after it.

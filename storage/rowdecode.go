@@ -73,14 +73,10 @@ func (rd *rowDecoder) decode(key, val []byte, out []datum, seen []bool) error {
 		return errBadKey
 	}
 	clear(seen)
-	if len(val) < 2 || val[0] != rowFormatVersion {
-		return errBadRow
+	b, err := rowBody(val)
+	if err != nil {
+		return err
 	}
-	sv, n := binary.Uvarint(val[1:])
-	if n <= 0 || sv > math.MaxUint32 {
-		return errBadRow
-	}
-	b := val[1+n:]
 	// A row holds each column once: the walk stops at the last column
 	// read, leaving the fields after it (often the long strings) unparsed.
 	left := rd.inValue

@@ -116,19 +116,17 @@ func (db *DB) vecOnCommit(seq uint64, t *Txn) {
 // null when it is NULL (a row that does not decode counts as NULL: its
 // readers report it).
 func (lv *liveVec) vectorOf(val []byte) (vec []float32, null bool) {
-	r, err := newRowReader(val)
+	b, err := rowBody(val)
 	if err != nil {
 		return nil, true
 	}
-	for {
-		id, wire, p, ok, err := r.next()
+	for len(b) > 0 {
+		id, wire, p, rest, err := nextField(b)
 		if err != nil {
 			return nil, true
 		}
-		if !ok {
-			break
-		}
-		if id == lv.def.colID {
+		b = rest
+		if id == uint64(lv.def.colID) {
 			d, err := fieldDatum(&lv.typ, wire, p)
 			if err != nil || d.null {
 				return nil, true
