@@ -25,7 +25,7 @@ var layering = map[string][]string{
 	"lazy/kernels": {"core"},
 	"lazy/exec":    {"core", "vector", "lazy", "lazy/kernels"},
 	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
-	"storage":      {"core"},
+	"storage":      {"core", "vector"}, // vector indexes are kept beside the data
 	"sqlexec":      {"core", "vector", "lazy", "lazy/exec", "lazy/kernels", "dataframe", "storage"},
 	"capi":         {"*"},
 }
