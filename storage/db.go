@@ -46,6 +46,8 @@ var openDirs = struct {
 // DB is an open database. It is safe for concurrent use by many goroutines.
 type DB struct {
 	pdb       *pebble.DB
+	po        *pebble.Options
+	fs        vfs.FS
 	dir       string // absolute path; "" in memory
 	opts      Options
 	writeOpts *pebble.WriteOptions
@@ -82,6 +84,9 @@ func Open(dir string, opts Options) (*DB, error) {
 		po.FS = vfs.NewMem()
 		dir = ""
 	} else {
+		if opts.fs != nil {
+			po.FS = opts.fs
+		}
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, core.Errorf(core.KindInvalidInput, "database path %q: %v", dir, err)
@@ -94,8 +99,11 @@ func Open(dir string, opts Options) (*DB, error) {
 			releaseDir(dir)
 			return nil, err
 		}
+		if !opts.ReadOnly {
+			removeTmpDir(dir)
+		}
 	}
-	db.dir = dir
+	db.dir, db.po, db.fs = dir, po, po.FS
 	pdb, err := pebble.Open(dir, po)
 	if err != nil {
 		releaseDir(dir)
@@ -117,13 +125,16 @@ func Open(dir string, opts Options) (*DB, error) {
 // docs/storage-format.md, "pebble configuration".
 func (db *DB) pebbleOptions() *pebble.Options {
 	o := db.opts
+	// Unset sizes are capped by the engine's memory limit (when one is set
+	// at Open): the cache by a quarter, each memtable by a sixteenth (up to
+	// 4 + 1 of them exist at once).
 	cacheSize := o.CacheSize
 	if cacheSize <= 0 {
-		cacheSize = defaultCacheSize
+		cacheSize = boundedBy(defaultCacheSize, 4)
 	}
 	memTable := o.MemTableSize
 	if memTable == 0 {
-		memTable = defaultMemTableSize
+		memTable = uint64(boundedBy(defaultMemTableSize, 16))
 	}
 	compactions := o.CompactionConcurrency
 	if compactions <= 0 {

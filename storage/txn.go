@@ -77,13 +77,29 @@ func (t *Txn) Commit() error {
 		return errTxnDone()
 	}
 	db := t.db
-	if t.pend.len() == 0 && len(t.afterCommit) == 0 {
+	if t.pend.empty() && len(t.afterCommit) == 0 {
 		t.finish()
 		return nil
 	}
 	if db.opts.ReadOnly {
 		t.finish()
 		return errReadOnly()
+	}
+	if err := t.pend.failed(); err != nil {
+		t.finish()
+		return err
+	}
+	if t.pend.spilled() {
+		guards := make([]string, 0, len(t.guards))
+		for k := range t.guards {
+			guards = append(guards, k)
+		}
+		err := t.commitIngest(guards)
+		if err == nil {
+			t.afterCommitDone()
+		}
+		t.finish()
+		return err
 	}
 	keys := make([]string, 0, t.pend.len()+len(t.guards))
 	b := db.pdb.NewBatchWithSize(t.pend.bytes() + 16*t.pend.len())
@@ -134,15 +150,21 @@ func (t *Txn) Commit() error {
 		err = b.SyncWait()
 	}
 	if err == nil {
-		for _, r := range t.afterCommit {
-			// Best effort: the keys are unreachable already; a failure here
-			// only leaves garbage that a later drop of nothing cleans.
-			_ = db.pdb.DeleteRange(r[0], r[1], db.writeOpts)
-		}
-		db.alloc.forget(t.forget...)
+		t.afterCommitDone()
 	}
 	t.finish()
 	return storageError(err)
+}
+
+// afterCommitDone deletes the data of tables the committed transaction
+// dropped or truncated.
+func (t *Txn) afterCommitDone() {
+	for _, r := range t.afterCommit {
+		// Best effort: the keys are unreachable already; a failure here
+		// only leaves garbage that the next Open deletes.
+		_ = t.db.pdb.DeleteRange(r[0], r[1], t.db.writeOpts)
+	}
+	t.db.alloc.forget(t.forget...)
 }
 
 // Rollback discards the transaction's writes. It is a no-op on an ended
@@ -163,6 +185,7 @@ func (t *Txn) finish() {
 	delete(t.db.live, t)
 	t.db.txns.mu.Unlock()
 	_ = t.snap.Close()
+	t.pend.close()
 	t.pend = nil
 }
 
@@ -202,6 +225,7 @@ func (t *Txn) exists(key []byte) (bool, error) {
 
 func (t *Txn) put(key, val []byte) error {
 	if t.pend.bytes() > maxTxnBytes {
+		// Only transactions that cannot spill (in-memory databases) get here.
 		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
 	}
 	t.pending().put(string(key), pendingWrite{val: val})
@@ -216,7 +240,7 @@ func (t *Txn) del(key []byte) {
 // write.
 func (t *Txn) pending() *pendingWrites {
 	if t.pend == nil {
-		t.pend = newPendingWrites()
+		t.pend = newPendingWrites(t.db.spillThreshold(), t.db.dir)
 	}
 	return t.pend
 }
@@ -246,7 +270,11 @@ func (t *Txn) statement(fn func() error) error {
 	t.pend.savepoint()
 	descs := maps.Clone(t.descs)
 	nAfter, nForget := len(t.afterCommit), len(t.forget)
-	if err := fn(); err != nil {
+	err := fn()
+	if err == nil {
+		err = t.pend.failed()
+	}
+	if err != nil {
 		t.pend.rollbackTo()
 		t.descs = descs
 		t.afterCommit, t.forget = t.afterCommit[:nAfter], t.forget[:nForget]
