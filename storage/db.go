@@ -3,10 +3,12 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -55,6 +57,11 @@ type DB struct {
 	txns   txnTracker
 	live   map[*Txn]struct{} // open transactions, guarded by txns.mu
 	closed bool              // guarded by txns.mu
+	// broken is set when a commit was applied in memory but could not be
+	// made durable (its WAL write or sync failed: a full disk). Readers
+	// would see a commit that a reopen drops, so every later Begin fails
+	// until the database is closed and reopened. Guarded by txns.mu.
+	broken error
 	alloc  allocators
 	descMu sync.Mutex
 	descs  map[string]*TableDesc // decoded descriptors by their stored bytes
@@ -327,8 +334,9 @@ func openError(dir string, err error) error {
 	return core.Errorf(core.KindInvalidInput, "cannot open database %q: %v", dir, err)
 }
 
-// storageError wraps an error of pebble (I/O: a full disk, a read-only
-// filesystem) so it crosses to Python with its message.
+// storageError wraps an error of pebble so it crosses to Python with its
+// message: a failed file operation (a full disk, a read-only or failing
+// device) is StorageIO, anything else a bug (Internal).
 func storageError(err error) error {
 	if err == nil {
 		return nil
@@ -337,7 +345,30 @@ func storageError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return core.Errorf(core.KindStorageIO, "the disk is full: %v; free space and retry (committed data is intact, the failed statement or commit had no effect)", err).With("reason", "disk_full")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EROFS) {
+		return core.Errorf(core.KindStorageIO, "storage I/O error: %v", err).With("reason", "io")
+	}
 	return core.Errorf(core.KindInternal, "storage: %v", err)
+}
+
+// breakOn marks the database broken after a failed WAL write or sync and
+// returns the error to report.
+func (db *DB) breakOn(err error) error {
+	err = storageError(err)
+	db.txns.mu.Lock()
+	if db.broken == nil {
+		db.broken = err
+	}
+	db.txns.mu.Unlock()
+	return err
+}
+
+func brokenError(cause error) error {
+	return core.Errorf(core.KindStorageIO, "an earlier commit could not be written to disk (%v); close the database and open it again (it then holds every acknowledged commit)", cause).With("reason", "broken")
 }
 
 // quietLogger drops pebble's informational logging; fatal errors still stop

@@ -47,6 +47,9 @@ func (db *DB) Begin() (*Txn, error) {
 	if db.closed {
 		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
 	}
+	if db.broken != nil {
+		return nil, brokenError(db.broken)
+	}
 	t.snap = db.pdb.NewSnapshot()
 	t.start = db.txns.begin()
 	db.live[t] = struct{}{}
@@ -149,11 +152,14 @@ func (t *Txn) Commit() error {
 	if err == nil && !db.opts.NoSync {
 		err = b.SyncWait()
 	}
-	if err == nil {
-		t.afterCommitDone()
+	if err != nil {
+		// The batch may be in the memtable without being durable.
+		t.finish()
+		return db.breakOn(err)
 	}
+	t.afterCommitDone()
 	t.finish()
-	return storageError(err)
+	return nil
 }
 
 // afterCommitDone deletes the data of tables the committed transaction

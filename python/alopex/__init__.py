@@ -41,6 +41,7 @@ from .exceptions import (
     ComputeError,
     ConstraintError,
     DatabaseLockedError,
+    StorageIOError,
     InternalError,
     InvalidInputError,
     NotSupportedError,
@@ -113,6 +114,6 @@ __all__ = [
     "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
-    "TransactionConflictError", "ConstraintError", "DatabaseLockedError",
+    "TransactionConflictError", "ConstraintError", "DatabaseLockedError", "StorageIOError",
     "connect", "Database", "Transaction",
 ]
