@@ -41,12 +41,12 @@ from .exceptions import (
     ComputeError,
     ConstraintError,
     DatabaseLockedError,
-    StorageIOError,
     InternalError,
     InvalidInputError,
     NotSupportedError,
     SchemaError,
     SQLSyntaxError,
+    StorageIOError,
     TableNotFoundError,
     TransactionConflictError,
 )
