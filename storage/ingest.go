@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2/objstorage/objstorageprovider"
 	"github.com/cockroachdb/pebble/v2/sstable"
 	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/alopexdb/alopex/core"
 )
 
 // commitIngest commits a transaction whose writes were spilled: they are
@@ -28,22 +31,23 @@ func (t *Txn) commitIngest(guards []string) error {
 	if err := db.fs.MkdirAll(dir, 0o755); err != nil {
 		return storageError(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("commit-%d-%d.sst", os.Getpid(), spillSeq.Add(1)))
-	n, err := t.writeSSTable(path)
-	defer func() { _ = db.fs.Remove(path) }()
+	paths, err := t.writeSSTables(dir)
+	defer func() {
+		for _, p := range paths {
+			_ = db.fs.Remove(p)
+		}
+	}()
 	if err != nil {
 		return err
+	}
+	for _, b := range t.bulk {
+		paths = append(paths, b.path)
 	}
 	has := func(k string) bool {
 		if _, ok := t.pend.get(k); ok {
 			return true
 		}
-		for _, g := range guards {
-			if g == k {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(guards, k)
 	}
 	db.txns.mu.Lock()
 	defer db.txns.mu.Unlock()
@@ -53,15 +57,16 @@ func (t *Txn) commitIngest(guards []string) error {
 	if err := t.pend.failed(); err != nil {
 		return err
 	}
-	if n > 0 {
-		if err := db.pdb.Ingest(context.Background(), []string{path}); err != nil {
+	if len(paths) > 0 {
+		if err := db.pdb.Ingest(context.Background(), paths); err != nil {
 			return storageError(err)
 		}
 	}
 	var keys []string
 	if db.txns.othersOpen() {
 		// Later commits of open transactions must see these keys as written:
-		// list them (only while such transactions exist).
+		// list them (only while such transactions exist). Bulk-loaded keys
+		// belong to a table created here, which no other transaction sees.
 		if keys, err = t.pend.keysIn(nil, nil); err != nil {
 			return err
 		}
@@ -73,33 +78,63 @@ func (t *Txn) commitIngest(guards []string) error {
 	return nil
 }
 
-// writeSSTable writes the transaction's pending writes to path and returns
-// how many it wrote.
-func (t *Txn) writeSSTable(path string) (int, error) {
+// writeSSTables writes the transaction's pending writes, in key order, to
+// new sstables in dir: one per stretch of keys between the bulk-loaded
+// key ranges, since the files of one ingestion must not overlap.
+func (t *Txn) writeSSTables(dir string) (paths []string, err error) {
 	db := t.db
-	f, err := db.fs.Create(path, vfs.WriteCategoryUnspecified)
-	if err != nil {
-		return 0, storageError(err)
+	var w *sstable.Writer
+	seg := -1
+	closeW := func() {
+		if w != nil {
+			if cerr := w.Close(); err == nil {
+				err = storageError(cerr)
+			}
+			w = nil
+		}
 	}
-	w := sstable.NewWriter(objstorageprovider.NewFileWritable(f), db.po.MakeWriterOptions(0, db.pdb.TableFormat()))
-	n := 0
 	it := t.pend.iter(nil, nil)
 	for ; it.valid && err == nil; it.next() {
+		s := 0
+		for _, b := range t.bulk {
+			if it.key >= string(b.lo) {
+				s++
+			}
+			if it.key >= string(b.lo) && it.key < string(b.hi) {
+				err = core.Errorf(core.KindInternal, "a pending write inside a bulk-loaded key range")
+			}
+		}
+		if err != nil {
+			break
+		}
+		if w == nil || s != seg {
+			closeW()
+			if err != nil {
+				break
+			}
+			path := filepath.Join(dir, fmt.Sprintf("commit-%d-%d.sst", os.Getpid(), spillSeq.Add(1)))
+			f, cerr := db.fs.Create(path, vfs.WriteCategoryUnspecified)
+			if cerr != nil {
+				err = storageError(cerr)
+				break
+			}
+			paths = append(paths, path)
+			w = sstable.NewWriter(objstorageprovider.NewFileWritable(f), db.po.MakeWriterOptions(0, db.pdb.TableFormat()))
+			seg = s
+		}
 		if it.w.del {
 			err = w.Delete([]byte(it.key))
 		} else {
 			err = w.Set([]byte(it.key), it.w.val)
 		}
-		n++
+		err = storageError(err)
 	}
 	if cerr := it.close(); err == nil {
 		err = cerr
 	}
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
+	closeW()
 	if err == nil {
 		err = t.pend.failed()
 	}
-	return n, storageError(err)
+	return paths, err
 }

@@ -37,6 +37,10 @@ type Txn struct {
 	ddl         bool // the transaction wrote to the catalog
 	readers     map[*tableReader]struct{}
 	done        bool
+	// bulk are sstables of rows LoadNew wrote, ingested at commit; sealed
+	// says LoadNew ran, so the transaction can only end.
+	bulk   []bulkFile
+	sealed bool
 }
 
 // Begin starts a transaction.
@@ -80,7 +84,7 @@ func (t *Txn) Commit() error {
 		return errTxnDone()
 	}
 	db := t.db
-	if t.pend.empty() && len(t.afterCommit) == 0 {
+	if t.pend.empty() && len(t.afterCommit) == 0 && len(t.bulk) == 0 {
 		t.finish()
 		return nil
 	}
@@ -92,7 +96,7 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return err
 	}
-	if t.pend.spilled() {
+	if t.pend.spilled() || len(t.bulk) > 0 {
 		guards := make([]string, 0, len(t.guards))
 		for k := range t.guards {
 			guards = append(guards, k)
@@ -193,10 +197,14 @@ func (t *Txn) finish() {
 	_ = t.snap.Close()
 	t.pend.close()
 	t.pend = nil
+	t.removeBulk()
 }
 
 // get reads key in the transaction's view.
 func (t *Txn) get(key []byte) ([]byte, bool, error) {
+	if t.sealed {
+		return nil, false, errSealed()
+	}
 	if w, ok := t.pend.get(string(key)); ok {
 		return w.val, !w.del, nil
 	}
@@ -215,6 +223,9 @@ func (t *Txn) get(key []byte) ([]byte, bool, error) {
 // exists reports whether key is in the transaction's view, without copying
 // its value.
 func (t *Txn) exists(key []byte) (bool, error) {
+	if t.sealed {
+		return false, errSealed()
+	}
 	if w, ok := t.pend.get(string(key)); ok {
 		return !w.del, nil
 	}
@@ -261,6 +272,9 @@ func (t *Txn) setDesc(lname string, d *TableDesc) {
 
 // iter walks [lower, upper) of the transaction's view in key order.
 func (t *Txn) iter(lower, upper []byte) (*mergedIter, error) {
+	if t.sealed {
+		return nil, errSealed()
+	}
 	return newMergedIter(t.snap, t.pend, lower, upper)
 }
 
@@ -272,6 +286,9 @@ func (t *Txn) statement(fn func() error) error {
 	}
 	if t.db.opts.ReadOnly {
 		return errReadOnly()
+	}
+	if t.sealed {
+		return errSealed()
 	}
 	t.pend.savepoint()
 	descs := maps.Clone(t.descs)
