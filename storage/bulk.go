@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cockroachdb/pebble/v2"
@@ -141,25 +144,35 @@ func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (n int64, ok
 			_ = db.fs.Remove(path)
 		}
 	}()
-	vals := make([]datum, len(d.Columns))
-	var prev []byte
-	var e encodedRows
-	for _, b := range batches {
-		nrows := int(b.NumRows())
-		if nrows == 0 {
+	// Batches are bound and given their generated ids in order (so hidden
+	// row ids ascend across batches), encoded in parallel, and written in
+	// order.
+	builders := make([]*rowBuilder, len(batches))
+	for i, b := range batches {
+		if b.NumRows() == 0 {
 			continue
 		}
 		readers, err := boundColumns(d, b, false)
 		if err != nil {
 			return 0, false, err
 		}
-		rb, err := t.newRowBuilder(d, readers, nrows)
+		if builders[i], err = t.newRowBuilder(d, readers, int(b.NumRows())); err != nil {
+			return 0, false, err
+		}
+	}
+	enc := encodeParallel(d, builders)
+	defer enc.stop()
+	vals := make([]datum, len(d.Columns))
+	var prev []byte
+	for i, rb := range builders {
+		if rb == nil {
+			continue
+		}
+		e, err := enc.next(i)
 		if err != nil {
 			return 0, false, err
 		}
-		if err := e.encode(d, rb, nrows, vals); err != nil {
-			return 0, false, err
-		}
+		nrows := len(e.order)
 		for j := 1; j < nrows; j++ {
 			if bytes.Equal(e.key(e.order[j-1]), e.key(e.order[j])) {
 				if err := rb.values(e.order[j], vals); err != nil {
@@ -178,6 +191,7 @@ func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (n int64, ok
 		}
 		prev = append(prev[:0], e.key(e.order[nrows-1])...)
 		n += int64(nrows)
+		enc.done(e)
 	}
 	keep = true
 	if err := w.Close(); err != nil {
@@ -217,6 +231,88 @@ func (e *encodedRows) encode(d *TableDesc, rb *rowBuilder, nrows int, vals []dat
 		slices.SortFunc(e.order, func(a, b int) int { return bytes.Compare(e.key(a), e.key(b)) })
 	}
 	return nil
+}
+
+// parallelEncoder encodes batches on several goroutines, a bounded number
+// ahead of the consumer, which takes them in order with next.
+type parallelEncoder struct {
+	jobs    []encodeJob
+	slots   chan struct{} // bounds the batches encoded and not yet consumed
+	stopped atomic.Bool
+	pool    sync.Pool
+	from    int // the first job not consumed
+}
+
+type encodeJob struct {
+	e    *encodedRows
+	err  error
+	done chan struct{}
+}
+
+func encodeParallel(d *TableDesc, builders []*rowBuilder) *parallelEncoder {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
+	p := &parallelEncoder{jobs: make([]encodeJob, len(builders)), slots: make(chan struct{}, workers+1)}
+	for i := range p.jobs {
+		p.jobs[i].done = make(chan struct{})
+	}
+	go func() {
+		for i, rb := range builders {
+			j := &p.jobs[i]
+			if rb == nil {
+				close(j.done)
+				continue
+			}
+			p.slots <- struct{}{}
+			if p.stopped.Load() {
+				j.err = errStopped
+				close(j.done)
+				continue
+			}
+			go func() {
+				defer close(j.done)
+				e, _ := p.pool.Get().(*encodedRows)
+				if e == nil {
+					e = &encodedRows{}
+				}
+				vals := make([]datum, len(d.Columns))
+				j.e, j.err = e, e.encode(d, rb, rb.nrows, vals)
+			}()
+		}
+	}()
+	return p
+}
+
+var errStopped = errors.New("stopped")
+
+// next waits for batch i's encoding (call in order of i).
+func (p *parallelEncoder) next(i int) (*encodedRows, error) {
+	for ; p.from < i; p.from++ {
+		p.release(p.from)
+	}
+	<-p.jobs[i].done
+	return p.jobs[i].e, p.jobs[i].err
+}
+
+// done hands an encoding back for reuse.
+func (p *parallelEncoder) done(e *encodedRows) {
+	p.release(p.from)
+	p.from++
+	p.pool.Put(e)
+}
+
+func (p *parallelEncoder) release(i int) {
+	<-p.jobs[i].done
+	if p.jobs[i].e != nil || p.jobs[i].err != nil {
+		<-p.slots
+	}
+}
+
+// stop ends the encoding early and waits for the goroutines.
+func (p *parallelEncoder) stop() {
+	p.stopped.Store(true)
+	for ; p.from < len(p.jobs); p.from++ {
+		p.release(p.from)
+	}
 }
 
 // bulkFile is an sstable LoadNew wrote, holding keys in [lo, hi) only.

@@ -100,6 +100,7 @@ type rowBuilder struct {
 	t         *Txn
 	d         *TableDesc
 	readers   []colReader
+	nrows     int
 	genCol    int // the column whose values the insert generates (-1: none)
 	generated uint64
 	// keyGenerated: the key is the generated column, so it cannot exist
@@ -108,7 +109,7 @@ type rowBuilder struct {
 }
 
 func (t *Txn) newRowBuilder(d *TableDesc, readers []colReader, nrows int) (*rowBuilder, error) {
-	b := &rowBuilder{t: t, d: d, readers: readers, genCol: -1}
+	b := &rowBuilder{t: t, d: d, readers: readers, nrows: nrows, genCol: -1}
 	if d.HasHiddenRowID() {
 		b.genCol = d.pk[0]
 	} else if d.autoInc >= 0 && readers[d.autoInc] == nil {
