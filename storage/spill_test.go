@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"testing"
 
@@ -236,5 +237,32 @@ func eqRows(t testing.TB, got, want []string) {
 			}
 			t.Fatalf("%d rows, want %d; first difference at %d: %s, want %s", len(got), len(want), i, g, w)
 		}
+	}
+}
+
+// The engine memory limit caps the sizes left at their defaults: cache,
+// memtable, the pending writes a transaction keeps in memory.
+func TestMemoryLimitCapsDefaults(t *testing.T) {
+	old := debug.SetMemoryLimit(256 << 20)
+	defer debug.SetMemoryLimit(old)
+	db, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.po.CacheSize != 64<<20 || db.po.MemTableSize != 16<<20 || db.spillThreshold() != 32<<20 {
+		t.Errorf("cache %d, memtable %d, txn memory %d", db.po.CacheSize, db.po.MemTableSize, db.spillThreshold())
+	}
+	debug.SetMemoryLimit(64 << 20)
+	if db.spillThreshold() != 8<<20 {
+		t.Errorf("txn memory %d after lowering the limit", db.spillThreshold())
+	}
+	db2, err := Open(t.TempDir(), Options{CacheSize: 1 << 30, TxnMemory: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if db2.po.CacheSize != 1<<30 || db2.spillThreshold() != 1<<20 {
+		t.Errorf("explicit sizes changed: cache %d, txn memory %d", db2.po.CacheSize, db2.spillThreshold())
 	}
 }
