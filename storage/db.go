@@ -291,6 +291,9 @@ func (db *DB) Close() error {
 			t.Rollback()
 		}
 		err = storageError(db.pdb.Close())
+		if db.broken != nil {
+			err = nil // pebble repeats the write failure already reported
+		}
 		if db.dir != "" {
 			releaseDir(db.dir)
 		}
@@ -345,8 +348,8 @@ func storageError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		return core.Errorf(core.KindStorageIO, "the disk is full: %v; free space and retry (committed data is intact, the failed statement or commit had no effect)", err).With("reason", "disk_full")
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) {
+		return core.Errorf(core.KindStorageIO, "the disk is full (or a quota or file size limit was reached): %v; free space and retry (committed data is intact, the failed statement or commit had no effect)", err).With("reason", "disk_full")
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EROFS) {

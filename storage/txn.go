@@ -96,7 +96,12 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return err
 	}
-	if t.pend.spilled() || len(t.bulk) > 0 {
+	// Spilled and bulk-loaded transactions, and batches pebble would treat
+	// as flushable (over half a memtable: they force a WAL rotation), are
+	// committed by ingestion: one sequential file write, and a full disk
+	// fails it cleanly before anything is applied (a failed WAL rotation
+	// panics inside pebble).
+	if t.pend.spilled() || len(t.bulk) > 0 || uint64(t.pend.bytes()) > db.po.MemTableSize/2 {
 		guards := make([]string, 0, len(t.guards))
 		for k := range t.guards {
 			guards = append(guards, k)

@@ -143,3 +143,61 @@ def test_large_load_by_ingestion_round_trips(tmp_path):
         assert db.create_table("h", data) == n
         assert db.table("h").collect().to_arrow().column("k").to_pylist() == perm.tolist()
     assert not os.listdir(tmp_path / "db" / "alopex-tmp")
+
+
+_DISK_FULL_CHILD = r"""
+import os, resource, signal, sys
+import pyarrow as pa
+import alopex as ax
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # over the limit, write() fails with EFBIG
+db = ax.connect(sys.argv[1], memtable_size="4MiB")
+db.sql("CREATE TABLE t (k BIGINT PRIMARY KEY, s TEXT)")
+db.sql("INSERT INTO t VALUES (1, 'kept'), (2, 'also kept')")
+resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, resource.RLIM_INFINITY))
+big = pa.table({"k": pa.array(range(100, 100_100), pa.int64()), "s": pa.array([os.urandom(20).hex() for _ in range(100_000)])})
+for write in (lambda: db.create_table("u", big, primary_key="k"), lambda: db.insert("t", big)):
+    try:
+        write()
+        raise SystemExit("a write past the limit succeeded")
+    except ax.StorageIOError as e:  # an sstable write failed: nothing applied, the database stays usable
+        assert e.reason == "disk_full" and "disk is full" in str(e), e
+assert db.tables() == ["t"] and db.sql("SELECT count(*) FROM t", eager=True).item() == 2
+acked = 0
+try:
+    for i in range(100):  # small commits until the WAL hits the limit
+        db.insert("t", big.slice(i * 2000, 2000))
+        acked += 1
+    raise SystemExit("the WAL never hit the limit")
+except ax.StorageIOError as e:
+    assert e.reason == "disk_full", e
+try:
+    db.sql("SELECT count(*) FROM t", eager=True)
+    raise SystemExit("a broken database kept reading")
+except ax.StorageIOError as e:
+    assert e.reason == "broken" and "open it again" in str(e), e
+db.close()
+print(acked)
+"""
+
+
+def test_full_disk_surfaces_and_committed_data_survives(tmp_path):
+    """A file size limit (RLIMIT_FSIZE, in a child process) stands in for a full disk:
+    failed loads and commits raise StorageIOError(reason="disk_full") and apply nothing;
+    after a failed WAL write the database refuses work until reopened; reopened, it
+    holds exactly the acknowledged commits."""
+    import subprocess
+    import sys
+
+    resource = pytest.importorskip("resource")
+    del resource
+    path = tmp_path / "db"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", _DISK_FULL_CHILD, str(path)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    acked = int(out.stdout.split()[-1])
+    with ax.connect(path) as db:
+        assert db.tables() == ["t"]
+        keys = db.table("t").collect().to_arrow().column("k").to_pylist()
+    assert keys == [1, 2] + list(range(100, 100 + 2000 * acked))
