@@ -507,6 +507,17 @@ def run_tpch_sql(args: argparse.Namespace, m: dict[str, str], log: Callable[[str
 TPCH_SQL_HEADING = "## 5. TPC-H in SQL"
 
 
+def run_db_bulk(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> tuple[str, str]:
+    """(heading, section) of bench/db_bulk_bench.py: bulk load vs sqlite3 and DuckDB."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("alopex_bench_db_bulk", Path(__file__).resolve().parent / "db_bulk_bench.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    desc = f"{m['cpu']}, {m['cores']}, {m['ram']}; load average at start {m['load']}"
+    return mod.HEADING, mod.run(200_000 if args.quick else 10_000_000, args.quick, log, machine=desc)
+
+
 def replace_section(old: str, heading: str, section: str) -> str:
     """``old`` (a BENCHMARKS.md) with the section under ``heading`` replaced (appended if absent)."""
     start = old.find(heading)
@@ -617,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         text = replace_section(text, VECTOR_HEADING, vector + "\n")
     if tpch_sql:
         text = replace_section(text, TPCH_SQL_HEADING, tpch_sql + "\n")
+    text = replace_section(text, *run_db_bulk(args, m, log))
     if out is None:
         print(text)
     else:
