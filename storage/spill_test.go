@@ -266,3 +266,37 @@ func TestMemoryLimitCapsDefaults(t *testing.T) {
 		t.Errorf("explicit sizes changed: cache %d, txn memory %d", db2.po.CacheSize, db2.spillThreshold())
 	}
 }
+
+// A commit of more than half a memtable goes by ingestion, in memory too.
+func TestLargeCommitIngests(t *testing.T) {
+	for _, opts := range []Options{{InMemory: true, MemTableSize: 1 << 20}, {MemTableSize: 1 << 20, NoSync: true}} {
+		dir := ""
+		if !opts.InMemory {
+			dir = t.TempDir()
+		}
+		db, err := Open(dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notNullKV(t, db)
+		other := begin(t, db) // open: the commit must list its keys for conflicts
+		tx := begin(t, db)
+		if _, err := tx.Insert("t", kvRows(t, 0, 40_000, func(k int64) int64 { return k }, nil), ConflictError); err != nil {
+			t.Fatal(err)
+		}
+		if tx.pend.spilled() || uint64(tx.pend.bytes()) <= db.po.MemTableSize/2 {
+			t.Fatalf("in memory %v: %d bytes pending, spilled %v", opts.InMemory, tx.pend.bytes(), tx.pend.spilled())
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.Insert("t", kvRows(t, 5, 6, func(k int64) int64 { return 1 }, nil), ConflictReplace); err != nil {
+			t.Fatal(err)
+		}
+		wantKind(t, other.Commit(), core.KindTransactionConflict)
+		if got := scanRows(t, db, "t", ScanOptions{}); len(got) != 40_000 || got[39_999] != "39999,39999" {
+			t.Errorf("in memory %v: %d rows", opts.InMemory, len(got))
+		}
+		db.Close()
+	}
+}
