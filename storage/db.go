@@ -106,9 +106,6 @@ func Open(dir string, opts Options) (*DB, error) {
 			releaseDir(dir)
 			return nil, err
 		}
-		if !opts.ReadOnly {
-			removeTmpDir(dir)
-		}
 	}
 	db.dir, db.po, db.fs = dir, po, po.FS
 	pdb, err := pebble.Open(dir, po)
@@ -117,6 +114,11 @@ func Open(dir string, opts Options) (*DB, error) {
 		return nil, openError(dir, err)
 	}
 	db.pdb = pdb
+	if dir != "" && !opts.ReadOnly {
+		// Only now that pebble holds the LOCK file: another process using
+		// the database keeps its temporary files.
+		removeTmpDir(dir)
+	}
 	if err := db.checkMarker(); err != nil {
 		_ = pdb.Close()
 		releaseDir(dir)
