@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"container/heap"
 	"errors"
 	"fmt"
 	"os"
@@ -30,9 +31,10 @@ var bulkIngestMinRows = 50_000
 // encoded straight into sorted sstables that Commit ingests atomically
 // with the transaction's other writes, skipping the pending writes, the
 // WAL and the memtable. Keys are checked unique (a duplicate is a
-// Constraint error naming the value). It falls back to Insert for small
-// loads, tables with secondary indexes, and input whose batches are not in
-// ascending key order (each batch may be unordered). Afterwards the
+// Constraint error naming the value). Input in ascending key order streams
+// to the file in bounded memory; other input is encoded whole and merged.
+// It falls back to Insert for small loads and tables with secondary
+// indexes. Afterwards the
 // transaction must be committed or rolled back at once: its reads would not
 // see the loaded rows, so further statements fail.
 func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) {
@@ -61,10 +63,7 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 		}
 	}
 	if fast {
-		n, ok, err := t.loadSorted(d, batches)
-		if err != nil || ok {
-			return n, err
-		}
+		return t.loadSorted(d, batches)
 	}
 	var n int64
 	for _, b := range batches {
@@ -123,85 +122,166 @@ type encodedRows struct {
 func (e *encodedRows) key(i int) []byte { return e.keys[e.koff[i]:e.koff[i+1]] }
 func (e *encodedRows) val(i int) []byte { return e.vals[e.voff[i]:e.voff[i+1]] }
 
-// loadSorted writes the batches as one sstable. ok is false (and nothing
-// was kept) when the batches are not in ascending key order.
-func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (n int64, ok bool, err error) {
+// loadSorted writes the batches as one sstable.
+func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
+	// Batches are cut into pieces (zero-copy slices) so that they encode in
+	// parallel and in bounded memory, then bound and given their generated
+	// ids in order (so hidden row ids ascend across pieces).
+	var builders []*rowBuilder
+	for _, b := range batches {
+		for lo := int64(0); lo < b.NumRows(); lo += loadPieceRows {
+			piece := b.NewSlice(lo, min(lo+loadPieceRows, b.NumRows()))
+			defer piece.Release()
+			readers, err := boundColumns(d, piece, false)
+			if err != nil {
+				return 0, err
+			}
+			rb, err := t.newRowBuilder(d, readers, int(piece.NumRows()))
+			if err != nil {
+				return 0, err
+			}
+			builders = append(builders, rb)
+		}
+	}
+	// Input in ascending key order (pieces each in order or not) streams to
+	// the file; otherwise every piece is encoded, then merged.
+	path, n, ordered, err := t.writeLoad(d, builders, false)
+	if err == nil && !ordered {
+		path, n, _, err = t.writeLoad(d, builders, true)
+	}
+	if err != nil {
+		return 0, err
+	}
+	lo := rowPrefix(d.ID)
+	t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo)})
+	t.sealed = true
+	return n, nil
+}
+
+// loadPieceRows is the size of the pieces LoadNew encodes at once.
+const loadPieceRows = 64 * 1024
+
+// writeLoad writes the rows of builders to a new sstable and returns its
+// path. Without merge it stops (ordered false, nothing kept) at the first
+// piece whose keys do not all follow the previous piece's; with merge it
+// encodes every piece first and merges them. A duplicate key is a
+// Constraint error.
+func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path string, n int64, ordered bool, err error) {
 	db := t.db
 	dir := filepath.Join(db.dir, tmpDirName)
 	if err := db.fs.MkdirAll(dir, 0o755); err != nil {
-		return 0, false, storageError(err)
+		return "", 0, false, storageError(err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("load-%d-%d.sst", os.Getpid(), spillSeq.Add(1)))
-	f, err := db.fs.Create(path, vfs.WriteCategoryUnspecified)
+	file := filepath.Join(dir, fmt.Sprintf("load-%d-%d.sst", os.Getpid(), spillSeq.Add(1)))
+	f, err := db.fs.Create(file, vfs.WriteCategoryUnspecified)
 	if err != nil {
-		return 0, false, storageError(err)
+		return "", 0, false, storageError(err)
 	}
 	w := sstable.NewWriter(objstorageprovider.NewFileWritable(f), db.po.MakeWriterOptions(0, db.pdb.TableFormat()))
-	keep := false
+	closed := false
 	defer func() {
-		if !keep {
+		if !closed {
 			_ = w.Close()
-			_ = db.fs.Remove(path)
+		}
+		if err != nil || !ordered {
+			_ = db.fs.Remove(file)
 		}
 	}()
-	// Batches are bound and given their generated ids in order (so hidden
-	// row ids ascend across batches), encoded in parallel, and written in
-	// order.
-	builders := make([]*rowBuilder, len(batches))
-	for i, b := range batches {
-		if b.NumRows() == 0 {
-			continue
-		}
-		readers, err := boundColumns(d, b, false)
-		if err != nil {
-			return 0, false, err
-		}
-		if builders[i], err = t.newRowBuilder(d, readers, int(b.NumRows())); err != nil {
-			return 0, false, err
-		}
-	}
 	enc := encodeParallel(d, builders)
 	defer enc.stop()
 	vals := make([]datum, len(d.Columns))
-	var prev []byte
-	for i, rb := range builders {
-		if rb == nil {
-			continue
+	dupError := func(rb *rowBuilder, row int) error {
+		if err := rb.values(row, vals); err != nil {
+			return err
 		}
+		return t.uniqueError(d, d.pk, vals, "primary key violation")
+	}
+	var prev []byte
+	var runs []*encodedRows
+	for i, rb := range builders {
 		e, err := enc.next(i)
 		if err != nil {
-			return 0, false, err
+			return "", 0, false, err
 		}
 		nrows := len(e.order)
 		for j := 1; j < nrows; j++ {
 			if bytes.Equal(e.key(e.order[j-1]), e.key(e.order[j])) {
-				if err := rb.values(e.order[j], vals); err != nil {
-					return 0, false, err
-				}
-				return 0, false, t.uniqueError(d, d.pk, vals, "primary key violation")
+				return "", 0, false, dupError(rb, e.order[j])
 			}
 		}
+		if merge {
+			runs = append(runs, e)
+			enc.done(nil)
+			continue
+		}
 		if prev != nil && bytes.Compare(e.key(e.order[0]), prev) <= 0 {
-			return 0, false, nil // batches overlap: the general path sorts it out
+			return "", 0, false, nil
 		}
 		for _, i := range e.order {
 			if err := w.Set(e.key(i), e.val(i)); err != nil {
-				return 0, false, storageError(err)
+				return "", 0, false, storageError(err)
 			}
 		}
 		prev = append(prev[:0], e.key(e.order[nrows-1])...)
 		n += int64(nrows)
 		enc.done(e)
 	}
-	keep = true
-	if err := w.Close(); err != nil {
-		_ = db.fs.Remove(path)
-		return 0, false, storageError(err)
+	if merge {
+		h := &runHeap{runs: runs}
+		for r := range runs {
+			if len(runs[r].order) > 0 {
+				h.items = append(h.items, runPos{run: r})
+			}
+		}
+		heap.Init(h)
+		for h.Len() > 0 {
+			top := h.items[0]
+			e := runs[top.run]
+			row := e.order[top.pos]
+			k := e.key(row)
+			if prev != nil && bytes.Equal(k, prev) {
+				return "", 0, false, dupError(builders[top.run], row)
+			}
+			if err := w.Set(k, e.val(row)); err != nil {
+				return "", 0, false, storageError(err)
+			}
+			prev = append(prev[:0], k...)
+			n++
+			if h.items[0].pos++; h.items[0].pos < len(e.order) {
+				heap.Fix(h, 0)
+			} else {
+				heap.Pop(h)
+			}
+		}
 	}
-	lo := rowPrefix(d.ID)
-	t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo)})
-	t.sealed = true
-	return n, true, nil
+	ordered = true
+	closed = true
+	if err := w.Close(); err != nil {
+		return "", 0, false, storageError(err)
+	}
+	return file, n, true, nil
+}
+
+// runHeap orders the next rows of sorted runs by key, for the merge.
+type runHeap struct {
+	runs  []*encodedRows
+	items []runPos
+}
+
+type runPos struct{ run, pos int }
+
+func (h *runHeap) Len() int { return len(h.items) }
+func (h *runHeap) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	ra, rb := h.runs[a.run], h.runs[b.run]
+	return bytes.Compare(ra.key(ra.order[a.pos]), rb.key(rb.order[b.pos])) < 0
+}
+func (h *runHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *runHeap) Push(x any)    { h.items = append(h.items, x.(runPos)) }
+func (h *runHeap) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
 }
 
 // encode encodes a batch's rows and orders them by key (input in key
@@ -293,11 +373,14 @@ func (p *parallelEncoder) next(i int) (*encodedRows, error) {
 	return p.jobs[i].e, p.jobs[i].err
 }
 
-// done hands an encoding back for reuse.
+// done ends the use of the current batch's encoding: e goes back for
+// reuse (nil: the caller keeps it).
 func (p *parallelEncoder) done(e *encodedRows) {
 	p.release(p.from)
 	p.from++
-	p.pool.Put(e)
+	if e != nil {
+		p.pool.Put(e)
+	}
 }
 
 func (p *parallelEncoder) release(i int) {

@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -65,8 +67,8 @@ func TestLoadNewIngests(t *testing.T) {
 	eqRows(t, scanRows(t, db, "t", ScanOptions{}), model(want))
 }
 
-// Duplicates are Constraint errors, inside a batch or across batches (the
-// latter through the general path); a rolled-back load leaves nothing.
+// Duplicates are Constraint errors, inside a batch or across batches
+// (found by the merge); a rolled-back load leaves nothing.
 func TestLoadNewDuplicatesAndFallback(t *testing.T) {
 	lowIngestMin(t)
 	dir := t.TempDir()
@@ -84,7 +86,7 @@ func TestLoadNewDuplicatesAndFallback(t *testing.T) {
 		wantKind(t, err, core.KindConstraint)
 		tx.Rollback()
 	}
-	// Overlapping batches without duplicates load through the general path.
+	// Overlapping batches without duplicates are merged.
 	tx := begin(t, db)
 	if err := createKV(tx, "t"); err != nil {
 		t.Fatal(err)
@@ -92,7 +94,7 @@ func TestLoadNewDuplicatesAndFallback(t *testing.T) {
 	if n, err := tx.LoadNew("t", []arrow.RecordBatch{one(5), one(3), one(4)}); n != 3 || err != nil {
 		t.Fatalf("LoadNew = %d, %v", n, err)
 	}
-	if len(tx.bulk) != 0 || tmpEntries(t, dir) != nil && len(tmpEntries(t, dir)) != 0 {
+	if len(tx.bulk) != 1 || len(tmpEntries(t, dir)) != 1 {
 		t.Errorf("the abandoned sstable was kept: %v %v", tx.bulk, tmpEntries(t, dir))
 	}
 	if err := tx.Commit(); err != nil {
@@ -144,4 +146,45 @@ func reverseKV(t testing.TB, b arrow.RecordBatch) arrow.RecordBatch {
 	rec := int64Batch([]string{"k", "v"}, ks, vs)
 	t.Cleanup(rec.Release)
 	return rec
+}
+
+// A shuffled batch larger than a piece is cut, encoded piece by piece and
+// merged; a duplicate in different pieces is found by the merge.
+func TestLoadNewMergesPieces(t *testing.T) {
+	lowIngestMin(t)
+	db := openSpilling(t, t.TempDir())
+	n := 2*loadPieceRows + 100
+	perm := rand.New(rand.NewPCG(1, 2)).Perm(n)
+	ks, vs := make([]int64, n), make([]int64, n)
+	for i, p := range perm {
+		ks[i], vs[i] = int64(p), int64(p)*3
+	}
+	for _, dup := range []bool{false, true} {
+		if dup {
+			ks[n-1] = ks[0] // pieces 0 and 2
+		}
+		rec := int64Batch([]string{"k", "v"}, ks, vs)
+		tx := begin(t, db)
+		if err := createKV(tx, "t"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := tx.LoadNew("t", []arrow.RecordBatch{rec})
+		rec.Release()
+		if dup {
+			wantKind(t, err, core.KindConstraint)
+			tx.Rollback()
+			continue
+		}
+		if err != nil || got != int64(n) || len(tx.bulk) != 1 {
+			t.Fatalf("LoadNew = %d, %v (%d files)", got, err, len(tx.bulk))
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		rows := scanRows(t, db, "t", ScanOptions{})
+		if len(rows) != n || rows[0] != "0,0" || rows[n-1] != fmt.Sprintf("%d,%d", n-1, 3*(n-1)) {
+			t.Fatalf("%d rows: %s … %s", len(rows), rows[0], rows[len(rows)-1])
+		}
+		run(t, db, func(tx *Txn) error { return tx.DropTable("t", false) })
+	}
 }
