@@ -29,7 +29,6 @@ type pendingWrites struct {
 	spillAt  int    // 0: never spill
 	spillDir string // the database directory
 	spill    *spillStore
-	total    int   // bytes written in all, spilled ones included
 	err      error // a failed spill: the transaction can only roll back
 }
 
@@ -71,9 +70,7 @@ func (p *pendingWrites) get(key string) (pendingWrite, bool) {
 func (p *pendingWrites) put(key string, w pendingWrite) {
 	_, prev, had := p.m.ReplaceOrInsert(key, w)
 	p.undo = append(p.undo, undoEntry{key: key, had: had, prev: prev})
-	n := len(key) + len(w.val)
-	p.size += n
-	p.total += n
+	p.size += len(key) + len(w.val)
 	if p.spillAt > 0 && p.size > p.spillAt && p.err == nil {
 		if err := p.spillNow(); err != nil {
 			p.fail(err)
