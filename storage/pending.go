@@ -24,7 +24,7 @@ type pendingWrite struct {
 type pendingWrites struct {
 	m    *btreemap.BTreeMap[string, pendingWrite]
 	undo []undoEntry
-	size int // bytes of keys and values in memory, for the memory bound
+	size int // memory of the writes in memory (payload and overhead), for the memory bound
 
 	spillAt  int    // 0: never spill
 	spillDir string // the database directory
@@ -37,6 +37,11 @@ type undoEntry struct {
 	had  bool
 	prev pendingWrite
 }
+
+// pendingEntryOverhead approximates the memory of one pending write beyond
+// its key and value bytes (the B-tree slot, string and slice headers, the
+// undo entry), so the spill threshold bounds real memory, not payload.
+const pendingEntryOverhead = 96
 
 func newPendingWrites(spillAt int, spillDir string) *pendingWrites {
 	p := &pendingWrites{m: btreemap.New[string, pendingWrite](32, strings.Compare)}
@@ -70,7 +75,7 @@ func (p *pendingWrites) get(key string) (pendingWrite, bool) {
 func (p *pendingWrites) put(key string, w pendingWrite) {
 	_, prev, had := p.m.ReplaceOrInsert(key, w)
 	p.undo = append(p.undo, undoEntry{key: key, had: had, prev: prev})
-	p.size += len(key) + len(w.val)
+	p.size += len(key) + len(w.val) + pendingEntryOverhead
 	if p.spillAt > 0 && p.size > p.spillAt && p.err == nil {
 		if err := p.spillNow(); err != nil {
 			p.fail(err)
