@@ -511,17 +511,31 @@ def run_tpch_sql(args: argparse.Namespace, m: dict[str, str], log: Callable[[str
 TPCH_SQL_HEADING = "## 5. TPC-H in SQL"
 
 
-def run_db(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+def _bench_module(name: str) -> Any:
+    """bench/<name>.py, loaded as a module (bench/ is not a package)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("alopex_bench_db", Path(__file__).resolve().parent / "db_bench.py")
+    spec = importlib.util.spec_from_file_location(f"alopex_bench_{name}", Path(__file__).resolve().parent / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    desc = f"{m['cpu']}, {m['cores']}, {m['ram']}; load average at start {m['load']}"
-    return mod.run(args.quick, log, machine=desc, n=args.db_records)
+    return mod
+
+
+def _machine(m: dict[str, str]) -> str:
+    return f"{m['cpu']}, {m['cores']}, {m['ram']}; load average at start {m['load']}"
+
+
+def run_db(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> str:
+    return _bench_module("db_bench").run(args.quick, log, machine=_machine(m), n=args.db_records)
 
 
 DB_HEADING = "## 6. Embedded database (OLTP)"
+
+
+def run_db_bulk(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> tuple[str, str]:
+    """(heading, section) of bench/db_bulk_bench.py: bulk load vs sqlite3 and DuckDB."""
+    mod = _bench_module("db_bulk_bench")
+    return mod.HEADING, mod.run(200_000 if args.quick else 10_000_000, args.quick, log, machine=_machine(m))
 
 
 def replace_section(old: str, heading: str, section: str) -> str:
@@ -651,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
         text = replace_section(text, TPCH_SQL_HEADING, tpch_sql + "\n")
     if db_section:
         text = replace_section(text, DB_HEADING, db_section + "\n")
+    text = replace_section(text, *run_db_bulk(args, m, log))
     if out is None:
         print(text)
     else:

@@ -27,14 +27,17 @@ import (
 // table through the session (see decodePlan).
 
 type dbOptions struct {
-	ReadOnly  bool  `json:"read_only"`
-	Sync      *bool `json:"sync"`
-	CacheSize int64 `json:"cache_size"`
+	ReadOnly     bool   `json:"read_only"`
+	Sync         *bool  `json:"sync"`
+	CacheSize    int64  `json:"cache_size"`
+	MemTableSize uint64 `json:"memtable_size"`
+	TxnMemory    int64  `json:"txn_memory"`
 }
 
 // alopex_db_open opens (or creates) the database in directory path, or an
 // in-memory one when pathLen is 0. optsJSON holds {"read_only", "sync",
-// "cache_size"}. *out receives the database handle.
+// "cache_size", "memtable_size", "txn_memory"}. *out receives the database
+// handle.
 //
 //export alopex_db_open
 func alopex_db_open(path *C.char, pathLen C.size_t, optsJSON *C.char, out *C.uint64_t, errOut **C.char) C.int {
@@ -47,7 +50,7 @@ func alopex_db_open(path *C.char, pathLen C.size_t, optsJSON *C.char, out *C.uin
 		}
 		dir := C.GoStringN(path, C.int(pathLen))
 		opts := storage.Options{InMemory: dir == "", ReadOnly: o.ReadOnly, NoSync: o.Sync != nil && !*o.Sync,
-			CacheSize: o.CacheSize}
+			CacheSize: o.CacheSize, MemTableSize: o.MemTableSize, TxnMemory: o.TxnMemory}
 		db, err := storage.Open(dir, opts)
 		if err != nil {
 			return err

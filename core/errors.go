@@ -32,6 +32,9 @@ const (
 	// KindDatabaseLocked is a database directory held open by someone else
 	// (another process, or another open handle in this one).
 	KindDatabaseLocked Kind = 13
+	// KindStorageIO is a failed read or write of a database's files (a full
+	// disk, a read-only or failing device); committed data is intact.
+	KindStorageIO Kind = 14
 )
 
 var kindNames = map[Kind]string{
@@ -41,6 +44,7 @@ var kindNames = map[Kind]string{
 	KindSQLSyntax: "SQLSyntaxError", KindTransactionConflict: "TransactionConflictError",
 	KindFileNotFound: "FileNotFoundError", KindCancelled: "Cancelled",
 	KindConstraint: "ConstraintError", KindDatabaseLocked: "DatabaseLockedError",
+	KindStorageIO: "StorageIOError",
 }
 
 func (k Kind) String() string {

@@ -23,6 +23,11 @@ type LoadOptions struct {
 // DataFrame.write_database. It returns the number of rows written.
 func (s *Session) Load(name string, schema *arrow.Schema, batches []arrow.RecordBatch, o LoadOptions) (int64, error) {
 	return s.inTxn(func(txn *storage.Txn) (int64, error) {
+		// A table created by the load's own transaction is loaded as
+		// sstables (storage.Txn.LoadNew); inside an open transaction, later
+		// statements must see the rows, so they go through Insert.
+		own := s.txn == nil
+		created := false
 		exists := hasTable(txn, name)
 		switch o.Mode {
 		case "append":
@@ -53,8 +58,12 @@ func (s *Session) Load(name string, schema *arrow.Schema, batches []arrow.Record
 			if err := txn.CreateTable(def); err != nil {
 				return 0, err
 			}
+			created = true
 		default:
 			return 0, core.Errorf(core.KindInvalidInput, "unknown load mode %q: use create, append or replace", o.Mode)
+		}
+		if own && created {
+			return txn.LoadNew(name, batches)
 		}
 		var total int64
 		for _, rb := range batches {

@@ -115,5 +115,5 @@ func backupError(dest string, err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	return core.Errorf(core.KindInvalidInput, "backup to %q failed: %v", dest, err).With("path", dest)
+	return core.Errorf(core.KindStorageIO, "backup to %q failed: %v", dest, err).With("path", dest)
 }

@@ -165,3 +165,35 @@ func BenchmarkAutocommitInsert(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
 }
+
+// BenchmarkLoadNew loads benchRows() narrow rows from 64K-row Arrow
+// batches into a table created in the same transaction (LoadNew: sorted
+// sstables ingested at commit), and reports rows/s.
+func BenchmarkLoadNew(b *testing.B) {
+	total := benchRows()
+	const batchRows = 64 * 1024
+	batches := make([]arrow.RecordBatch, 0, total/batchRows+1)
+	for s := 0; s < total; s += batchRows {
+		batches = append(batches, narrowBatch(s, min(batchRows, total-s)))
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		db, err := Open(b.TempDir(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		run(b, db, func(tx *Txn) error {
+			if err := tx.CreateTable(TableDef{Name: "t", PrimaryKey: []string{"id"}, Columns: []ColumnDef{{Name: "id", Type: i64}, {Name: "v", Type: i64}, {Name: "f", Type: f64}}}); err != nil {
+				return err
+			}
+			_, err := tx.LoadNew("t", batches)
+			return err
+		})
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -394,21 +394,25 @@ func (t *Txn) DropTable(name string, ifExists bool) error {
 		t.ddl = true
 		t.del(tableKey(name))
 		t.setDesc(strings.ToLower(name), nil)
-		t.dropData(d.ID)
-		return nil
+		return t.dropData(d.ID)
 	})
 }
 
 // dropData schedules the deletion of a table id's keys and counters after
 // commit, and hides this transaction's own pending writes under it.
-func (t *Txn) dropData(id uint64) {
+func (t *Txn) dropData(id uint64) error {
 	lo := tablePrefix(id)
 	hi := prefixEnd(lo)
-	for _, kv := range t.pend.between(lo, hi) {
-		t.pending().put(kv.key, pendingWrite{del: true})
+	keys, err := t.pend.keysIn(lo, hi)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		t.pending().put(k, pendingWrite{del: true})
 	}
 	t.afterCommit = append(t.afterCommit, [2][]byte{lo, hi})
 	t.forget = append(t.forget, rowIDCounter(id), autoIncCounter(id))
+	return nil
 }
 
 // RenameTable renames a table.
@@ -446,7 +450,9 @@ func (t *Txn) TruncateTable(name string) error {
 		if nd.ID, err = t.db.alloc.take(tableIDCounter, 1); err != nil {
 			return err
 		}
-		t.dropData(d.ID)
+		if err := t.dropData(d.ID); err != nil {
+			return err
+		}
 		return t.putDesc(nd)
 	})
 }

@@ -42,6 +42,27 @@ func (t *txnTracker) conflict(start uint64, keys []string) (string, bool) {
 	return "", false
 }
 
+// conflictWith is conflict for a transaction too big to list its keys:
+// has says whether it wrote (or guards) a key. Call with mu held.
+func (t *txnTracker) conflictWith(start uint64, has func(string) bool) (string, bool) {
+	for k, s := range t.lastWrite {
+		if s > start && has(k) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// othersOpen reports whether more than one transaction (the committing
+// one) is open. Call with mu held.
+func (t *txnTracker) othersOpen() bool {
+	n := 0
+	for _, c := range t.open {
+		n += c
+	}
+	return n > 1
+}
+
 // committed records a commit of keys at the next sequence, by a
 // transaction that began at start (it is still counted open). Call with mu
 // held.

@@ -22,7 +22,9 @@ import (
 // The crash test: a child process (this test binary, re-executed) commits
 // numbered transactions — a bank transfer between 100 accounts plus a log
 // row each, and every tenth one a bulk insert of 10k rows — and prints the
-// number of each after its Commit returns. The parent SIGKILLs it at a
+// number of each after its Commit returns. The bulk transactions pass the
+// child's small TxnMemory, so they spill and commit by sstable ingestion:
+// the kill also lands inside spills and ingestions. The parent SIGKILLs it at a
 // random moment, reopens the database, and checks that every acknowledged
 // transaction is there, that no partial one is visible, that the balances
 // add up and that the indexes agree with their tables. Trials run in
@@ -103,7 +105,7 @@ func TestCrashRecovery(t *testing.T) {
 
 // crashChild runs the workload until it is killed.
 func crashChild(t *testing.T, dir string) {
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{TxnMemory: 128 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +215,9 @@ func checkCrashState(t *testing.T, dir string, acked int64) {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer db.Close()
+	if left := tmpEntries(t, dir); len(left) != 0 {
+		t.Fatalf("Open left the temporary files of the killed process: %v", left)
+	}
 	err = db.Run(func(tx *Txn) error {
 		if _, err := tx.Table("log"); core.KindOf(err) == core.KindTableNotFound {
 			if acked > 0 {

@@ -3,10 +3,12 @@ package storage
 import (
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
@@ -47,14 +49,20 @@ var openDirs = struct {
 type DB struct {
 	pdb       *pebble.DB
 	vec       vecRegistry // vector indexes built so far (vecindex_live.go)
-	fs        vfs.FS      // pebble's filesystem: the OS, or in memory
-	dir       string      // absolute path; "" in memory
+	po        *pebble.Options
+	fs        vfs.FS // pebble's filesystem: the OS, or in memory
+	dir       string // absolute path; "" in memory
 	opts      Options
 	writeOpts *pebble.WriteOptions
 
 	txns   txnTracker
 	live   map[*Txn]struct{} // open transactions, guarded by txns.mu
 	closed bool              // guarded by txns.mu
+	// broken is set when a commit was applied in memory but could not be
+	// made durable (its WAL write or sync failed: a full disk). Readers
+	// would see a commit that a reopen drops, so every later Begin fails
+	// until the database is closed and reopened. Guarded by txns.mu.
+	broken error
 	alloc  allocators
 	descMu sync.Mutex
 	descs  map[string]*TableDesc // decoded descriptors by their stored bytes
@@ -84,6 +92,9 @@ func Open(dir string, opts Options) (*DB, error) {
 		po.FS = vfs.NewMem()
 		dir = ""
 	} else {
+		if opts.fs != nil {
+			po.FS = opts.fs
+		}
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, core.Errorf(core.KindInvalidInput, "database path %q: %v", dir, err)
@@ -97,14 +108,18 @@ func Open(dir string, opts Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	db.dir = dir
+	db.dir, db.po, db.fs = dir, po, po.FS
 	pdb, err := pebble.Open(dir, po)
 	if err != nil {
 		releaseDir(dir)
 		return nil, openError(dir, err)
 	}
 	db.pdb = pdb
-	db.fs = po.FS
+	if dir != "" && !opts.ReadOnly {
+		// Only now that pebble holds the LOCK file: another process using
+		// the database keeps its temporary files.
+		removeTmpDir(dir)
+	}
 	if err := db.checkMarker(); err != nil {
 		_ = pdb.Close()
 		releaseDir(dir)
@@ -125,13 +140,16 @@ func Open(dir string, opts Options) (*DB, error) {
 // docs/storage-format.md, "pebble configuration".
 func (db *DB) pebbleOptions() *pebble.Options {
 	o := db.opts
+	// Unset sizes are capped by the engine's memory limit (when one is set
+	// at Open): the cache by a quarter, each memtable by a sixteenth (up to
+	// 4 + 1 of them exist at once).
 	cacheSize := o.CacheSize
 	if cacheSize <= 0 {
-		cacheSize = defaultCacheSize
+		cacheSize = boundedBy(defaultCacheSize, 4)
 	}
 	memTable := o.MemTableSize
 	if memTable == 0 {
-		memTable = defaultMemTableSize
+		memTable = uint64(boundedBy(defaultMemTableSize, 16))
 	}
 	compactions := o.CompactionConcurrency
 	if compactions <= 0 {
@@ -282,6 +300,9 @@ func (db *DB) Close() error {
 		}
 		db.saveVectorIndexes()
 		err = storageError(db.pdb.Close())
+		if db.broken != nil {
+			err = nil // pebble repeats the write failure already reported
+		}
 		if db.dir != "" {
 			releaseDir(db.dir)
 		}
@@ -325,8 +346,9 @@ func openError(dir string, err error) error {
 	return core.Errorf(core.KindInvalidInput, "cannot open database %q: %v", dir, err)
 }
 
-// storageError wraps an error of pebble (I/O: a full disk, a read-only
-// filesystem) so it crosses to Python with its message.
+// storageError wraps an error of pebble so it crosses to Python with its
+// message: a failed file operation (a full disk, a read-only or failing
+// device) is StorageIO, anything else a bug (Internal).
 func storageError(err error) error {
 	if err == nil {
 		return nil
@@ -335,7 +357,30 @@ func storageError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) {
+		return core.Errorf(core.KindStorageIO, "the disk is full (or a quota or file size limit was reached): %v; free space and retry (committed data is intact, the failed statement or commit had no effect)", err).With("reason", "disk_full")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.EROFS) {
+		return core.Errorf(core.KindStorageIO, "storage I/O error: %v", err).With("reason", "io")
+	}
 	return core.Errorf(core.KindInternal, "storage: %v", err)
+}
+
+// breakOn marks the database broken after a failed WAL write or sync and
+// returns the error to report.
+func (db *DB) breakOn(err error) error {
+	err = storageError(err)
+	db.txns.mu.Lock()
+	if db.broken == nil {
+		db.broken = err
+	}
+	db.txns.mu.Unlock()
+	return err
+}
+
+func brokenError(cause error) error {
+	return core.Errorf(core.KindStorageIO, "an earlier commit could not be written to disk (%v); close the database and open it again (it then holds every acknowledged commit)", cause).With("reason", "broken")
 }
 
 // quietLogger drops pebble's informational logging; fatal errors still stop

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"sort"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -13,9 +12,8 @@ import (
 // restarts it further on, for scans of several key ranges.
 type mergedIter struct {
 	it    *pebble.Iterator
-	pend  []pendingKV // the pending writes in [lower, upper), in key order
-	pi    int
-	upper []byte // current seek's upper bound (nil: the iterator's)
+	pend  *pendIter // the pending writes in [lower, upper)
+	upper []byte    // current seek's upper bound (nil: the iterator's)
 
 	key, val []byte
 	valid    bool
@@ -28,10 +26,7 @@ func newMergedIter(snap *pebble.Snapshot, pend *pendingWrites, lower, upper []by
 	if err != nil {
 		return nil, storageError(err)
 	}
-	m := &mergedIter{it: it}
-	if pend != nil && pend.len() > 0 {
-		m.pend = pend.between(lower, upper)
-	}
+	m := &mergedIter{it: it, pend: pend.iter(lower, upper)}
 	it.First()
 	m.settle()
 	return m, nil
@@ -42,7 +37,7 @@ func newMergedIter(snap *pebble.Snapshot, pend *pendingWrites, lower, upper []by
 func (m *mergedIter) seek(lo, hi []byte) {
 	m.upper = hi
 	m.it.SeekGE(lo)
-	m.pi = sort.Search(len(m.pend), func(i int) bool { return m.pend[i].key >= string(lo) })
+	m.pend.seek(lo, hi)
 	m.settle()
 }
 
@@ -56,15 +51,18 @@ func (m *mergedIter) settle() {
 
 func (m *mergedIter) settleSources() {
 	for {
-		snapOK, pendOK := m.it.Valid(), m.pi < len(m.pend)
+		snapOK, pendOK := m.it.Valid(), m.pend.valid
 		if !snapOK && !pendOK {
 			m.valid = false
 			m.err = m.it.Error()
+			if m.err == nil {
+				m.err = m.pend.err
+			}
 			return
 		}
 		c := -1 // < 0: the pending write comes first
 		if snapOK && pendOK {
-			c = bytes.Compare([]byte(m.pend[m.pi].key), m.it.Key())
+			c = bytes.Compare([]byte(m.pend.key), m.it.Key())
 		} else if snapOK {
 			c = 1
 		}
@@ -72,15 +70,14 @@ func (m *mergedIter) settleSources() {
 			m.key, m.val, m.valid, m.fromPend = m.it.Key(), m.it.Value(), true, false
 			return
 		}
-		p := m.pend[m.pi]
 		if c == 0 {
 			m.it.Next() // the pending write shadows the snapshot's key
 		}
-		if p.w.del {
-			m.pi++
+		if m.pend.w.del {
+			m.pend.next()
 			continue
 		}
-		m.key, m.val, m.valid, m.fromPend = []byte(p.key), p.w.val, true, true
+		m.key, m.val, m.valid, m.fromPend = []byte(m.pend.key), m.pend.w.val, true, true
 		return
 	}
 }
@@ -88,7 +85,7 @@ func (m *mergedIter) settleSources() {
 // Next moves to the next visible key.
 func (m *mergedIter) Next() {
 	if m.fromPend {
-		m.pi++
+		m.pend.next()
 	} else {
 		m.it.Next()
 	}
@@ -114,6 +111,9 @@ func (m *mergedIter) Close() error {
 		return nil
 	}
 	err := m.it.Close()
+	if perr := m.pend.close(); err == nil {
+		err = perr
+	}
 	m.it = nil
 	return storageError(err)
 }

@@ -111,11 +111,21 @@ func TestDatabaseLockedAcrossProcesses(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	db, err := Open(dir, Options{})
+	db, err := Open(dir, Options{TxnMemory: 1 << 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// A spilled transaction is open: the refused Open must not touch its
+	// temporary files.
+	kvTable(t, db)
+	tx := begin(t, db)
+	if err := putKV(t, tx, `[{"k":1,"v":1}]`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Insert("t", kvRows(t, 2, 200, func(k int64) int64 { return k }, nil), ConflictError); err != nil || !tx.pend.spilled() {
+		t.Fatalf("spill: %v %v", err, tx.pend.spilled())
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDatabaseLockedAcrossProcesses$")
 	cmd.Env = append(os.Environ(), childEnv+"=lock", "ALOPEX_DIR="+dir)
 	out, err := cmd.Output()
@@ -124,6 +134,9 @@ func TestDatabaseLockedAcrossProcesses(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "kind=DatabaseLockedError") {
 		t.Errorf("second process got %s", out)
+	}
+	if got := readAll(t, tx, "t", ScanOptions{}); len(got) != 199 {
+		t.Errorf("the spilled transaction reads %d rows after the refused Open", len(got))
 	}
 }
 

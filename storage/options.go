@@ -1,5 +1,12 @@
 package storage
 
+import (
+	"math"
+	"runtime/debug"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
 // Options configure Open. The zero value opens (or creates) an on-disk
 // database with synced commits and default cache and memtable sizes.
 type Options struct {
@@ -22,16 +29,57 @@ type Options struct {
 	// CompactionConcurrency is the most background compactions run at once
 	// (0: 2).
 	CompactionConcurrency int
+	// TxnMemory is how many bytes of pending writes a transaction keeps in
+	// memory before it spills them to a temporary store on disk (0: 256 MiB,
+	// or an eighth of the engine's memory limit when one is set and is
+	// lower). Spilled transactions commit by sstable ingestion. Ignored for
+	// InMemory databases, whose transactions stay in memory (up to 2 GiB).
+	TxnMemory int64
 	// ErrorIfMissing makes Open fail with FileNotFound when dir holds no
 	// database, instead of creating one. Ignored for InMemory.
 	ErrorIfMissing bool
+
+	// fs replaces the operating system's filesystem (tests inject errors).
+	fs vfs.FS
 }
 
 const (
 	defaultCacheSize    = 64 << 20
 	defaultMemTableSize = 64 << 20
 	defaultCompactions  = 2
+	defaultTxnMemory    = 256 << 20
 	// DefaultBatchSize is the number of rows per record batch of a Scan
 	// when ScanOptions.BatchSize is 0.
 	DefaultBatchSize = 64 * 1024
 )
+
+// memoryLimit is the engine-wide memory limit (ax.set_memory_limit, which
+// sets Go's soft memory limit), 0 when none is set.
+func memoryLimit() int64 {
+	if l := debug.SetMemoryLimit(-1); l > 0 && l < math.MaxInt64 {
+		return l
+	}
+	return 0
+}
+
+// boundedBy returns v capped at limit/div when a memory limit is set: the
+// store's caches and buffers take a bounded share of it.
+func boundedBy(v int64, div int64) int64 {
+	if l := memoryLimit(); l > 0 && v > l/div {
+		return max(l/div, 1<<20)
+	}
+	return v
+}
+
+// spillThreshold is the size of pending writes a new transaction spills
+// at (0: never, for in-memory databases).
+func (db *DB) spillThreshold() int {
+	if db.dir == "" {
+		return 0
+	}
+	v := db.opts.TxnMemory
+	if v <= 0 {
+		v = boundedBy(defaultTxnMemory, 8)
+	}
+	return int(v)
+}

@@ -16,10 +16,20 @@ type pendingWrite struct {
 // pendingWrites are a transaction's writes in key order (point lookups and
 // ordered merges with the snapshot), plus the undo log of the running
 // statement, which restores the state before it when it fails.
+//
+// Past spillAt bytes (when spillDir is set: on-disk databases) the writes in
+// memory move to a spill store (spill.go) and memory starts over: reads
+// merge the two (memory wins), so a transaction's size is bounded by the
+// disk, not by memory.
 type pendingWrites struct {
 	m    *btreemap.BTreeMap[string, pendingWrite]
 	undo []undoEntry
-	size int // bytes of keys and values, for the memory bound
+	size int // memory of the writes in memory (payload and overhead), for the memory bound
+
+	spillAt  int    // 0: never spill
+	spillDir string // the database directory
+	spill    *spillStore
+	err      error // a failed spill: the transaction can only roll back
 }
 
 type undoEntry struct {
@@ -28,8 +38,17 @@ type undoEntry struct {
 	prev pendingWrite
 }
 
-func newPendingWrites() *pendingWrites {
-	return &pendingWrites{m: btreemap.New[string, pendingWrite](32, strings.Compare)}
+// pendingEntryOverhead approximates the memory of one pending write beyond
+// its key and value bytes (the B-tree slot, string and slice headers, the
+// undo entry), so the spill threshold bounds real memory, not payload.
+const pendingEntryOverhead = 96
+
+func newPendingWrites(spillAt int, spillDir string) *pendingWrites {
+	p := &pendingWrites{m: btreemap.New[string, pendingWrite](32, strings.Compare)}
+	if spillDir != "" && spillAt > 0 {
+		p.spillAt, p.spillDir = spillAt, spillDir
+	}
+	return p
 }
 
 // A nil *pendingWrites is an empty one for every read and for the
@@ -39,27 +58,96 @@ func (p *pendingWrites) get(key string) (pendingWrite, bool) {
 	if p == nil {
 		return pendingWrite{}, false
 	}
-	_, w, ok := p.m.Get(key)
+	if _, w, ok := p.m.Get(key); ok {
+		return w, true
+	}
+	if p.spill == nil {
+		return pendingWrite{}, false
+	}
+	w, ok, err := p.spill.get(key)
+	if err != nil {
+		p.fail(err)
+		return pendingWrite{}, false
+	}
 	return w, ok
 }
 
 func (p *pendingWrites) put(key string, w pendingWrite) {
 	_, prev, had := p.m.ReplaceOrInsert(key, w)
 	p.undo = append(p.undo, undoEntry{key: key, had: had, prev: prev})
-	p.size += len(key) + len(w.val)
+	p.size += len(key) + len(w.val) + pendingEntryOverhead
+	if p.spillAt > 0 && p.size > p.spillAt && p.err == nil {
+		if err := p.spillNow(); err != nil {
+			p.fail(err)
+		}
+	}
+}
+
+// fail records the first error of the spill store: the writes are then
+// incomplete, so every later statement and the commit fail with it.
+func (p *pendingWrites) fail(err error) {
+	if p.err == nil {
+		p.err = err
+	}
+}
+
+// failed returns the spill store's error, if any.
+func (p *pendingWrites) failed() error {
+	if p == nil {
+		return nil
+	}
+	return p.err
+}
+
+// spillNow moves the writes in memory to the spill store, recording the
+// running statement's before-states first so it can still be undone.
+func (p *pendingWrites) spillNow() error {
+	if p.spill == nil {
+		s, err := openSpillStore(p.spillDir)
+		if err != nil {
+			return err
+		}
+		p.spill = s
+	}
+	if len(p.undo) > 0 {
+		if err := p.spill.saveUndo(p.undo); err != nil {
+			return err
+		}
+		p.undo = p.undo[:0]
+	}
+	if err := p.spill.ingestSorted(p.m.Ascend(btreemap.Min[string](), btreemap.Max[string]())); err != nil {
+		return err
+	}
+	p.m.Clear(false)
+	p.size = 0
+	return nil
+}
+
+// spilled reports whether some writes live in the spill store.
+func (p *pendingWrites) spilled() bool { return p != nil && p.spill != nil }
+
+// close deletes the spill store, if any.
+func (p *pendingWrites) close() {
+	if p != nil {
+		p.spill.close()
+		p.spill = nil
+	}
 }
 
 // savepoint starts a statement: later writes can be undone by rollbackTo.
 func (p *pendingWrites) savepoint() {
-	if p != nil {
-		p.undo = p.undo[:0]
-	}
+	p.release()
 }
 
 // release keeps the statement's writes.
 func (p *pendingWrites) release() {
 	if p != nil {
 		p.undo = p.undo[:0]
+		if p.spill != nil {
+			if err := p.spill.clearUndo(); err != nil {
+				p.fail(err)
+			}
+		}
 	}
 }
 
@@ -77,8 +165,21 @@ func (p *pendingWrites) rollbackTo() {
 		}
 	}
 	p.undo = p.undo[:0]
+	if p.spill != nil {
+		// The writes in memory are back to their state at the last spill;
+		// the spilled ones go back to theirs before the statement.
+		if err := p.spill.undoStatement(); err != nil {
+			p.fail(err)
+		}
+	}
 }
 
+// empty reports whether the transaction wrote nothing.
+func (p *pendingWrites) empty() bool {
+	return p == nil || p.m.Len() == 0 && p.spill == nil
+}
+
+// len is the number of writes in memory.
 func (p *pendingWrites) len() int {
 	if p == nil {
 		return 0
@@ -86,6 +187,7 @@ func (p *pendingWrites) len() int {
 	return p.m.Len()
 }
 
+// bytes is the size of the writes in memory.
 func (p *pendingWrites) bytes() int {
 	if p == nil {
 		return 0

@@ -12,7 +12,7 @@ import (
 // and ordered range reads in any interleaving.
 func TestPendingWritesModel(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	p := newPendingWrites()
+	p := newPendingWrites(0, "")
 	model := map[string]pendingWrite{}
 	saved := maps.Clone(model)
 	p.savepoint()

@@ -37,6 +37,10 @@ type Txn struct {
 	ddl         bool // the transaction wrote to the catalog
 	readers     map[*tableReader]struct{}
 	done        bool
+	// bulk are sstables of rows LoadNew wrote, ingested at commit; sealed
+	// says LoadNew ran, so the transaction can only end.
+	bulk   []bulkFile
+	sealed bool
 }
 
 // Begin starts a transaction.
@@ -49,6 +53,9 @@ func (db *DB) begin(whileClosing bool) (*Txn, error) {
 	defer db.txns.mu.Unlock()
 	if db.closed && !whileClosing {
 		return nil, core.Errorf(core.KindInvalidInput, "the database is closed; open it again")
+	}
+	if db.broken != nil {
+		return nil, brokenError(db.broken)
 	}
 	t.snap = db.pdb.NewSnapshot()
 	t.start = db.txns.begin()
@@ -80,13 +87,34 @@ func (t *Txn) Commit() error {
 		return errTxnDone()
 	}
 	db := t.db
-	if t.pend.len() == 0 && len(t.afterCommit) == 0 {
+	if t.pend.empty() && len(t.afterCommit) == 0 && len(t.bulk) == 0 {
 		t.finish()
 		return nil
 	}
 	if db.opts.ReadOnly {
 		t.finish()
 		return errReadOnly()
+	}
+	if err := t.pend.failed(); err != nil {
+		t.finish()
+		return err
+	}
+	// Spilled and bulk-loaded transactions, and batches pebble would treat
+	// as flushable (over half a memtable: they force a WAL rotation), are
+	// committed by ingestion: one sequential file write, and a full disk
+	// fails it cleanly before anything is applied (a failed WAL rotation
+	// panics inside pebble).
+	if t.pend.spilled() || len(t.bulk) > 0 || uint64(t.pend.bytes()) > db.po.MemTableSize/2 {
+		guards := make([]string, 0, len(t.guards))
+		for k := range t.guards {
+			guards = append(guards, k)
+		}
+		err := t.commitIngest(guards)
+		if err == nil {
+			t.afterCommitDone()
+		}
+		t.finish()
+		return err
 	}
 	keys := make([]string, 0, t.pend.len()+len(t.guards))
 	b := db.pdb.NewBatchWithSize(t.pend.bytes() + 16*t.pend.len())
@@ -137,16 +165,25 @@ func (t *Txn) Commit() error {
 	if err == nil && !db.opts.NoSync {
 		err = b.SyncWait()
 	}
-	if err == nil {
-		for _, r := range t.afterCommit {
-			// Best effort: the keys are unreachable already; a failure here
-			// only leaves garbage that a later drop of nothing cleans.
-			_ = db.pdb.DeleteRange(r[0], r[1], db.writeOpts)
-		}
-		db.alloc.forget(t.forget...)
+	if err != nil {
+		// The batch may be in the memtable without being durable.
+		t.finish()
+		return db.breakOn(err)
 	}
+	t.afterCommitDone()
 	t.finish()
-	return storageError(err)
+	return nil
+}
+
+// afterCommitDone deletes the data of tables the committed transaction
+// dropped or truncated.
+func (t *Txn) afterCommitDone() {
+	for _, r := range t.afterCommit {
+		// Best effort: the keys are unreachable already; a failure here
+		// only leaves garbage that the next Open deletes.
+		_ = t.db.pdb.DeleteRange(r[0], r[1], t.db.writeOpts)
+	}
+	t.db.alloc.forget(t.forget...)
 }
 
 // Rollback discards the transaction's writes. It is a no-op on an ended
@@ -167,11 +204,16 @@ func (t *Txn) finish() {
 	delete(t.db.live, t)
 	t.db.txns.mu.Unlock()
 	_ = t.snap.Close()
+	t.pend.close()
 	t.pend = nil
+	t.removeBulk()
 }
 
 // get reads key in the transaction's view.
 func (t *Txn) get(key []byte) ([]byte, bool, error) {
+	if t.sealed {
+		return nil, false, errSealed()
+	}
 	if w, ok := t.pend.get(string(key)); ok {
 		return w.val, !w.del, nil
 	}
@@ -190,6 +232,9 @@ func (t *Txn) get(key []byte) ([]byte, bool, error) {
 // exists reports whether key is in the transaction's view, without copying
 // its value.
 func (t *Txn) exists(key []byte) (bool, error) {
+	if t.sealed {
+		return false, errSealed()
+	}
 	if w, ok := t.pend.get(string(key)); ok {
 		return !w.del, nil
 	}
@@ -206,6 +251,7 @@ func (t *Txn) exists(key []byte) (bool, error) {
 
 func (t *Txn) put(key, val []byte) error {
 	if t.pend.bytes() > maxTxnBytes {
+		// Only transactions that cannot spill (in-memory databases) get here.
 		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
 	}
 	t.pending().put(string(key), pendingWrite{val: val})
@@ -220,7 +266,7 @@ func (t *Txn) del(key []byte) {
 // write.
 func (t *Txn) pending() *pendingWrites {
 	if t.pend == nil {
-		t.pend = newPendingWrites()
+		t.pend = newPendingWrites(t.db.spillThreshold(), t.db.dir)
 	}
 	return t.pend
 }
@@ -235,6 +281,9 @@ func (t *Txn) setDesc(lname string, d *TableDesc) {
 
 // iter walks [lower, upper) of the transaction's view in key order.
 func (t *Txn) iter(lower, upper []byte) (*mergedIter, error) {
+	if t.sealed {
+		return nil, errSealed()
+	}
 	return newMergedIter(t.snap, t.pend, lower, upper)
 }
 
@@ -247,10 +296,17 @@ func (t *Txn) statement(fn func() error) error {
 	if t.db.opts.ReadOnly {
 		return errReadOnly()
 	}
+	if t.sealed {
+		return errSealed()
+	}
 	t.pend.savepoint()
 	descs := maps.Clone(t.descs)
 	nAfter, nForget := len(t.afterCommit), len(t.forget)
-	if err := fn(); err != nil {
+	err := fn()
+	if err == nil {
+		err = t.pend.failed()
+	}
+	if err != nil {
 		t.pend.rollbackTo()
 		t.descs = descs
 		t.afterCommit, t.forget = t.afterCommit[:nAfter], t.forget[:nForget]

@@ -91,7 +91,9 @@ func (db *DB) vecOnCommit(seq uint64, t *Txn) {
 	r := &db.vec
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if t.ddl {
+	if t.ddl || t.pend.spilled() {
+		// A catalog change, or a transaction too large to list under the
+		// commit lock: the indexes are built again on their next search.
 		r.byTable = nil
 		return
 	}

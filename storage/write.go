@@ -93,27 +93,80 @@ func (t *Txn) Insert(table string, rows arrow.RecordBatch, onConflict OnConflict
 	return n, nil
 }
 
-func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflict OnConflict) (int64, error) {
-	// Keys the insert generates itself (hidden row ids, AUTO_INCREMENT
-	// values never handed out before) cannot exist: skip their lookup.
-	var generated uint64
-	genCol := -1
+// rowBuilder turns the rows of one input batch into column values: read,
+// generated (hidden row ids, AUTO_INCREMENT values taken in one block) or
+// defaulted, checked for NOT NULL.
+type rowBuilder struct {
+	t         *Txn
+	d         *TableDesc
+	readers   []colReader
+	nrows     int
+	genCol    int // the column whose values the insert generates (-1: none)
+	generated uint64
+	// keyGenerated: the key is the generated column, so it cannot exist
+	// yet and needs no lookup.
+	keyGenerated bool
+}
+
+func (t *Txn) newRowBuilder(d *TableDesc, readers []colReader, nrows int) (*rowBuilder, error) {
+	b := &rowBuilder{t: t, d: d, readers: readers, nrows: nrows, genCol: -1}
 	if d.HasHiddenRowID() {
-		genCol = d.pk[0]
+		b.genCol = d.pk[0]
 	} else if d.autoInc >= 0 && readers[d.autoInc] == nil {
-		genCol = d.autoInc
+		b.genCol = d.autoInc
 	}
-	if genCol >= 0 && nrows > 0 {
+	if b.genCol >= 0 && nrows > 0 {
 		key := rowIDCounter(d.ID)
-		if genCol == d.autoInc {
+		if b.genCol == d.autoInc {
 			key = autoIncCounter(d.ID)
 		}
 		var err error
-		if generated, err = t.db.alloc.take(key, uint64(nrows)); err != nil {
-			return 0, err
+		if b.generated, err = t.db.alloc.take(key, uint64(nrows)); err != nil {
+			return nil, err
 		}
 	}
-	keyGenerated := genCol >= 0 && len(d.pk) == 1 && d.pk[0] == genCol
+	b.keyGenerated = b.genCol >= 0 && len(d.pk) == 1 && d.pk[0] == b.genCol
+	return b, nil
+}
+
+// values fills vals with row's column values.
+func (b *rowBuilder) values(row int, vals []datum) error {
+	d := b.d
+	for i := range d.Columns {
+		c := &d.Columns[i]
+		switch {
+		case i == b.genCol:
+			v := b.generated + uint64(row)
+			if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
+				return outOfIDs(d, c, row)
+			}
+			vals[i] = genDatum(&c.typ, v)
+		case b.readers[i] != nil:
+			v, err := b.readers[i](row)
+			if err != nil {
+				return rowError(d, c.Name, row, err)
+			}
+			vals[i] = v
+		default:
+			vals[i] = c.defaultV
+		}
+	}
+	if a := d.autoInc; a >= 0 && a != b.genCol {
+		if err := b.t.fillAutoInc(d, vals, row); err != nil {
+			return err
+		}
+	}
+	return d.checkNotNull(vals, row)
+}
+
+func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflict OnConflict) (int64, error) {
+	// Keys the insert generates itself (hidden row ids, AUTO_INCREMENT
+	// values never handed out before) cannot exist: skip their lookup.
+	rb, err := t.newRowBuilder(d, readers, nrows)
+	if err != nil {
+		return 0, err
+	}
+	keyGenerated := rb.keyGenerated
 	lo := rowPrefix(d.ID)
 	probe := newKeyProbe(t, lo, prefixEnd(lo))
 	defer probe.close()
@@ -122,31 +175,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 	var n int64
 	var keyBuf, valBuf []byte
 	for row := 0; row < nrows; row++ {
-		for i := range d.Columns {
-			c := &d.Columns[i]
-			switch {
-			case i == genCol:
-				v := generated + uint64(row)
-				if c.typ.kind == kInt && v > uint64(c.typ.max) || c.typ.kind == kUint && v > c.typ.umax {
-					return 0, outOfIDs(d, c, row)
-				}
-				vals[i] = genDatum(&c.typ, v)
-			case readers[i] != nil:
-				v, err := readers[i](row)
-				if err != nil {
-					return 0, rowError(d, c.Name, row, err)
-				}
-				vals[i] = v
-			default:
-				vals[i] = c.defaultV
-			}
-		}
-		if a := d.autoInc; a >= 0 && a != genCol {
-			if err := t.fillAutoInc(d, vals, row); err != nil {
-				return 0, err
-			}
-		}
-		if err := d.checkNotNull(vals, row); err != nil {
+		if err := rb.values(row, vals); err != nil {
 			return 0, err
 		}
 		keyBuf = d.appendRowKey(keyBuf[:0], vals)

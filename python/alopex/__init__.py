@@ -46,6 +46,7 @@ from .exceptions import (
     NotSupportedError,
     SchemaError,
     SQLSyntaxError,
+    StorageIOError,
     TableNotFoundError,
     TransactionConflictError,
 )
@@ -83,7 +84,10 @@ def set_memory_limit(limit: int | str | None) -> None:
     The engine's working data stays under it (the Go heap's soft limit) and
     scans stream with one morsel per core in flight, so a scan → filter →
     aggregate over files larger than the limit completes within it. Results
-    handed to Python are not counted.
+    handed to Python are not counted. Embedded databases opened (``ax.connect``)
+    after it is set cap the sizes left at their defaults by it: block cache at a
+    quarter, each write buffer at a sixteenth, and each transaction's in-memory
+    pending writes at an eighth (beyond that a transaction spills to disk).
     """
     if limit is None:
         _ffi.set_memory_limit(0)
@@ -113,6 +117,6 @@ __all__ = [
     "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
-    "TransactionConflictError", "ConstraintError", "DatabaseLockedError",
+    "TransactionConflictError", "ConstraintError", "DatabaseLockedError", "StorageIOError",
     "connect", "Database", "Transaction",
 ]

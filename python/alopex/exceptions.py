@@ -96,6 +96,16 @@ class DatabaseLockedError(AlopexError):
     """The database directory is in use by another process; close it there first."""
 
 
+class StorageIOError(AlopexError, OSError):
+    """A read or write of the database's files failed (``details["reason"]`` is
+    ``"disk_full"`` for a full disk or quota); the statement or commit had no
+    effect and committed data is intact. Free space (or fix the device) and retry."""
+
+    def __init__(self, message: str = "", details: dict[str, Any] | None = None):
+        AlopexError.__init__(self, message, details)
+        self.reason = self.details.get("reason")
+
+
 # Kind numbers from core/errors.go.
 _BY_KIND: dict[int, type[Exception]] = {
     1: InternalError,
@@ -109,6 +119,7 @@ _BY_KIND: dict[int, type[Exception]] = {
     9: TransactionConflictError,
     12: ConstraintError,
     13: DatabaseLockedError,
+    14: StorageIOError,
 }
 
 KIND_FILE_NOT_FOUND = 10
@@ -136,4 +147,5 @@ __all__ = [
     "TransactionConflictError",
     "ConstraintError",
     "DatabaseLockedError",
+    "StorageIOError",
 ]
