@@ -191,6 +191,9 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		if name == "sum" && !t.b.nonNull(t.rel.plan, arg) {
 			x = when(a, bin(lazy.OpEq, &lazy.Agg{Func: lazy.AggCount, X: arg}, dyn(0)), nullLit())
 		}
+		if name == "max" {
+			x = t.maxNaNGreatest(a, arg)
+		}
 		w.X = x
 		return w, nil
 	}
