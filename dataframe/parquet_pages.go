@@ -94,6 +94,9 @@ func scanPages(r io.ReaderAt, fileSize int64, cc *format.ColumnChunk, rows int64
 		if err := checkPageHeader(h, end-body, meta.Codec, rows-seen, col); err != nil {
 			return nil, fmt.Errorf("page at offset %d: %v", pos, err)
 		}
+		if err := checkPageBody(r, h, body, meta.Codec, col); err != nil {
+			return nil, fmt.Errorf("page at offset %d: %v", pos, err)
+		}
 		switch h.Type {
 		case format.DataPage:
 			seen += int64(h.DataPageHeader.V.NumValues)
@@ -181,6 +184,85 @@ func checkPageHeader(h *format.PageHeader, avail int64, codec format.Compression
 		if v := int64(h.DictionaryPageHeader.V.NumValues); v < 0 || v > maxPlainValues(col, bytes) {
 			return fmt.Errorf("a dictionary page claims %d values in %d bytes", v, bytes)
 		}
+	}
+	return nil
+}
+
+// checkPageBody checks the lengths at the start of a page's body that
+// parquet-go allocates from without a check: the definition levels of a
+// data page v2 (run lengths adding up to no more than the page's values)
+// and the uncompressed length a snappy stream starts with (the page
+// header's, which checkPageHeader bounded). Levels of data pages v1 sit
+// inside the compressed data and are not checked here.
+func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format.CompressionCodec, col *parquetColumn) error {
+	var levels, values int64 // data page v2: bytes of levels, and values
+	compressed := codec != format.Uncompressed
+	want := int64(h.UncompressedPageSize) // of the compressed stream
+	switch h.Type {
+	case format.DataPageV2:
+		v := &h.DataPageHeaderV2.V
+		if v.RepetitionLevelsByteLength != 0 {
+			return fmt.Errorf("it has %d bytes of repetition levels in a column that does not repeat", v.RepetitionLevelsByteLength)
+		}
+		levels, values = int64(v.DefinitionLevelsByteLength), int64(v.NumValues)
+		compressed = compressed && (!v.IsCompressed.Valid || v.IsCompressed.V)
+		want -= levels
+	case format.DataPage, format.DictionaryPage:
+	default:
+		return nil
+	}
+	const varintLen = 5 // snappy's length is a uvarint of at most 32 bits
+	n := levels
+	if compressed && codec == format.Snappy {
+		n = min(levels+varintLen, int64(h.CompressedPageSize))
+	}
+	if n == 0 {
+		return nil
+	}
+	head := make([]byte, n) // levels are within the page: checked above
+	if _, err := r.ReadAt(head, body); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if levels > 0 {
+		if col.maxDef == 0 {
+			return fmt.Errorf("it has %d bytes of definition levels in a REQUIRED column", levels)
+		}
+		if err := checkLevelRuns(head[:levels], values); err != nil {
+			return err
+		}
+	}
+	if compressed && codec == format.Snappy && int64(len(head)) > levels {
+		claim, k := binary.Uvarint(head[levels:])
+		if k <= 0 || claim > uint64(want) {
+			return fmt.Errorf("its snappy data claims %d bytes uncompressed, the page header %d", claim, want)
+		}
+	}
+	return nil
+}
+
+// checkLevelRuns walks the runs of RLE/bit-packed levels of bit width 1
+// (flat OPTIONAL columns) and checks that they add up to no more than the
+// page's values, rounded up to a whole bit-packed group.
+func checkLevelRuns(b []byte, values int64) error {
+	limit := (values + 7) / 8 * 8
+	var total int64
+	for len(b) > 0 {
+		header, k := binary.Uvarint(b)
+		if k <= 0 {
+			return fmt.Errorf("its definition levels hold a corrupt run header")
+		}
+		b = b[k:]
+		var count, size uint64
+		if header&1 == 1 { // bit-packed groups of 8 levels, a byte each
+			count, size = (header>>1)*8, header>>1
+		} else { // one repeated level in one byte
+			count, size = header>>1, 1
+		}
+		if count > uint64(limit-total) {
+			return fmt.Errorf("its definition levels claim more than the page's %d values", values)
+		}
+		total += int64(count)
+		b = b[min(size, uint64(len(b))):]
 	}
 	return nil
 }

@@ -1,0 +1,108 @@
+package dataframe
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
+)
+
+// withPageBody rewrites page i of the first column chunk: edit may change
+// the header and returns the new body; the header's compressed size and
+// the chunk's size in the footer follow the body's new length.
+func withPageBody(t *testing.T, data []byte, i int, edit func(h *format.PageHeader, body []byte) []byte) []byte {
+	t.Helper()
+	md := footerOf(t, data)
+	meta := &md.RowGroups[0].Columns[0].MetaData
+	pos := meta.DataPageOffset
+	if meta.DictionaryPageOffset != 0 {
+		pos = meta.DictionaryPageOffset
+	}
+	r := bytes.NewReader(data)
+	end := pos + meta.TotalCompressedSize
+	for ; ; i-- {
+		h, hlen, err := readPageHeader(r, pos, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodyAt := pos + int64(hlen)
+		bodyEnd := bodyAt + int64(h.CompressedPageSize)
+		if i > 0 {
+			pos = bodyEnd
+			continue
+		}
+		body := edit(h, append([]byte{}, data[bodyAt:bodyEnd]...))
+		h.CompressedPageSize = int32(len(body))
+		if h.CRC != 0 { // a hostile file carries a right checksum
+			h.CRC = int32(crc32.ChecksumIEEE(body))
+		}
+		enc, err := thrift.Marshal(new(thrift.CompactProtocol), h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := append(append(append([]byte{}, data[:pos]...), enc...), body...)
+		out = append(out, data[bodyEnd:]...)
+		md := footerOf(t, out)
+		md.RowGroups[0].Columns[0].MetaData.TotalCompressedSize += int64(len(enc)+len(body)) - (bodyEnd - pos)
+		return withFooter(t, out, md)
+	}
+}
+
+// Lengths inside page bodies that parquet-go trusts: the uncompressed
+// length a snappy stream starts with, and the run lengths of the
+// definition levels. A file of a kilobyte must not make the reader
+// allocate gigabytes before it finds out.
+func TestParquetHostilePageBodies(t *testing.T) {
+	base := corruptBase(t) // page 1: a data page v2, snappy, with definition levels
+	snappyClaim := withPageBody(t, base, 1, func(h *format.PageHeader, body []byte) []byte {
+		v := &h.DataPageHeaderV2.V
+		levels := int(v.RepetitionLevelsByteLength + v.DefinitionLevelsByteLength)
+		stream := body[levels:]
+		_, n := binary.Uvarint(stream)
+		claim := binary.AppendUvarint(nil, 1<<32-1) // the most snappy allows
+		return append(append(append([]byte{}, body[:levels]...), claim...), stream[n:]...)
+	})
+	defRun := withPageBody(t, base, 1, func(h *format.PageHeader, body []byte) []byte {
+		v := &h.DataPageHeaderV2.V
+		rest := body[v.RepetitionLevelsByteLength+v.DefinitionLevelsByteLength:]
+		// One RLE run of 2^30 levels (header: count << 1), each 1.
+		run := append(binary.AppendUvarint(nil, (1<<30)<<1), 1)
+		v.DefinitionLevelsByteLength = int32(len(run))
+		return append(append(append([]byte{}, body[:v.RepetitionLevelsByteLength]...), run...), rest...)
+	})
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"snappy uncompressed length", snappyClaim, "snappy"},
+		{"definition level run", defRun, "definition levels"},
+	}
+	dir := t.TempDir()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "hostile.parquet")
+			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err := readWholeParquet(path)
+			runtime.ReadMemStats(&after)
+			if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
+				t.Errorf("reading a %d-byte file allocated %d MiB", len(tc.data), grew>>20)
+			}
+			if core.KindOf(err) != core.KindInvalidInput || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v (%s), want invalid input naming %s and %q", err, core.KindOf(err), path, tc.want)
+			}
+		})
+	}
+}
