@@ -78,12 +78,28 @@ func TestParquetHostilePageBodies(t *testing.T) {
 		v.DefinitionLevelsByteLength = int32(len(run))
 		return append(append(append([]byte{}, body[:v.RepetitionLevelsByteLength]...), run...), rest...)
 	})
+	zstdClaim := withPageBody(t, corruptBaseWith(t, ParquetWriteOptions{Compression: ParquetZstd}), 1,
+		func(h *format.PageHeader, body []byte) []byte {
+			v := &h.DataPageHeaderV2.V
+			levels := int(v.RepetitionLevelsByteLength + v.DefinitionLevelsByteLength)
+			frame := body[levels:]
+			if len(frame) < 5 || binary.LittleEndian.Uint32(frame) != 0xFD2FB528 {
+				t.Fatal("the page is not a zstd frame")
+			}
+			desc := frame[4] // the header it replaces: descriptor, window, dictionary id, content size
+			old := 5 + []int{1, 0}[desc>>5&1] + []int{0, 1, 2, 4}[desc&3] + max([]int{0, 2, 4, 8}[desc>>6], int(desc>>5&1))
+			// A frame of a small window whose header claims 8 GiB of content.
+			claim := []byte{0x28, 0xB5, 0x2F, 0xFD, 0xC0, 0x00}
+			claim = binary.LittleEndian.AppendUint64(claim, 8<<30)
+			return append(append(append([]byte{}, body[:levels]...), claim...), frame[old:]...)
+		})
 	cases := []struct {
 		name string
 		data []byte
 		want string
 	}{
 		{"snappy uncompressed length", snappyClaim, "snappy"},
+		{"zstd content size", zstdClaim, "zstd"},
 		{"definition level run", defRun, "definition levels"},
 	}
 	dir := t.TempDir()

@@ -191,8 +191,9 @@ func checkPageHeader(h *format.PageHeader, avail int64, codec format.Compression
 // checkPageBody checks the lengths at the start of a page's body that
 // parquet-go allocates from without a check: the definition levels of a
 // data page v2 (run lengths adding up to no more than the page's values)
-// and the uncompressed length a snappy stream starts with (the page
-// header's, which checkPageHeader bounded). Levels of data pages v1 sit
+// and the uncompressed length a snappy stream or a zstd frame starts with
+// (no more than the page header's, which checkPageHeader bounded). Only a
+// page's first zstd frame is checked. Levels of data pages v1 sit
 // inside the compressed data and are not checked here.
 func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format.CompressionCodec, col *parquetColumn) error {
 	var levels, values int64 // data page v2: bytes of levels, and values
@@ -211,10 +212,12 @@ func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format
 	default:
 		return nil
 	}
-	const varintLen = 5 // snappy's length is a uvarint of at most 32 bits
+	// The longest stream headers read: snappy's length is a uvarint of at
+	// most 32 bits; zstd's frame header is at most 18 bytes.
+	const streamHead = 18
 	n := levels
-	if compressed && codec == format.Snappy {
-		n = min(levels+varintLen, int64(h.CompressedPageSize))
+	if compressed && (codec == format.Snappy || codec == format.Zstd) {
+		n = min(levels+streamHead, int64(h.CompressedPageSize))
 	}
 	if n == 0 {
 		return nil
@@ -237,7 +240,45 @@ func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format
 			return fmt.Errorf("its snappy data claims %d bytes uncompressed, the page header %d", claim, want)
 		}
 	}
+	if compressed && codec == format.Zstd {
+		if claim, ok := zstdContentSize(head[levels:]); ok && claim > uint64(want) {
+			return fmt.Errorf("its zstd frame claims %d bytes uncompressed, the page header %d", claim, want)
+		}
+	}
 	return nil
+}
+
+// zstdContentSize reads the content size a zstd frame header declares (RFC
+// 8878, 3.1.1.1): the decoder sizes its output by it. ok is false when the
+// header does not declare one, or is not a frame header the decoder would
+// take (it then fails on its own, without allocating from it).
+func zstdContentSize(b []byte) (size uint64, ok bool) {
+	if len(b) < 5 || binary.LittleEndian.Uint32(b) != 0xFD2FB528 {
+		return 0, false
+	}
+	desc := b[4]
+	single := desc&0x20 != 0
+	at := 5
+	if !single {
+		at++ // window descriptor
+	}
+	at += []int{0, 1, 2, 4}[desc&3] // dictionary id
+	fcs := []int{0, 2, 4, 8}[desc>>6]
+	if fcs == 0 && single {
+		fcs = 1
+	}
+	if fcs == 0 || len(b) < at+fcs {
+		return 0, false
+	}
+	switch fcs {
+	case 1:
+		return uint64(b[at]), true
+	case 2:
+		return uint64(binary.LittleEndian.Uint16(b[at:])) + 256, true
+	case 4:
+		return uint64(binary.LittleEndian.Uint32(b[at:])), true
+	}
+	return binary.LittleEndian.Uint64(b[at:]), true
 }
 
 // checkLevelRuns walks the runs of RLE/bit-packed levels of bit width 1
