@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -93,11 +94,20 @@ func TestParquetHostilePageBodies(t *testing.T) {
 			claim = binary.LittleEndian.AppendUint64(claim, 8<<30)
 			return append(append(append([]byte{}, body[:levels]...), claim...), frame[old:]...)
 		})
+	v1Run := withPageBody(t, plainV1Base(t), 0, func(h *format.PageHeader, body []byte) []byte {
+		// Data page v1: a 4-byte length, the levels, then the values.
+		k := binary.LittleEndian.Uint32(body)
+		run := append(binary.AppendUvarint(nil, (1<<30)<<1), 1)
+		out := append(binary.LittleEndian.AppendUint32(nil, uint32(len(run))), run...)
+		h.UncompressedPageSize += int32(len(run)) - int32(k)
+		return append(out, body[4+k:]...)
+	})
 	cases := []struct {
 		name string
 		data []byte
 		want string
 	}{
+		{"definition level run, data page v1", v1Run, "definition levels"},
 		{"snappy uncompressed length", snappyClaim, "snappy"},
 		{"zstd content size", zstdClaim, "zstd"},
 		{"definition level run", defRun, "definition levels"},
@@ -121,4 +131,37 @@ func TestParquetHostilePageBodies(t *testing.T) {
 			}
 		})
 	}
+}
+
+// plainV1Base is a small file of one optional Int64 column in uncompressed
+// data pages v1 (as pyarrow writes by default, without compression).
+func plainV1Base(t *testing.T) []byte {
+	t.Helper()
+	type row struct {
+		V *int64 `parquet:"v,optional"`
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[row](&buf, parquet.DataPageVersion(1), parquet.Compression(&parquet.Uncompressed))
+	rows := make([]row, 500)
+	for i := range rows {
+		if i%7 != 0 {
+			v := int64(i)
+			rows[i].V = &v
+		}
+	}
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The unedited file reads.
+	path := filepath.Join(t.TempDir(), "v1.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := readWholeParquet(path); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

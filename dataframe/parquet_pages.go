@@ -193,7 +193,9 @@ func checkPageHeader(h *format.PageHeader, avail int64, codec format.Compression
 // data page v2 (run lengths adding up to no more than the page's values)
 // and the uncompressed length a snappy stream or a zstd frame starts with
 // (no more than the page header's, which checkPageHeader bounded). Only a
-// page's first zstd frame is checked. Levels of data pages v1 sit
+// page's first zstd frame is checked. The levels of a data page v1 are
+// checked when it is not compressed; in a compressed one they are inside
+// the compressed data, out of reach without decompressing it twice. Levels of data pages v1 sit
 // inside the compressed data and are not checked here.
 func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format.CompressionCodec, col *parquetColumn) error {
 	var levels, values int64 // data page v2: bytes of levels, and values
@@ -208,7 +210,13 @@ func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format
 		levels, values = int64(v.DefinitionLevelsByteLength), int64(v.NumValues)
 		compressed = compressed && (!v.IsCompressed.Valid || v.IsCompressed.V)
 		want -= levels
-	case format.DataPage, format.DictionaryPage:
+	case format.DataPage:
+		if !compressed && col.maxDef > 0 && h.DataPageHeader.V.DefinitionLevelEncoding == format.RLE {
+			if err := checkPlainV1Levels(r, body, int64(h.CompressedPageSize), int64(h.DataPageHeader.V.NumValues)); err != nil {
+				return err
+			}
+		}
+	case format.DictionaryPage:
 	default:
 		return nil
 	}
@@ -279,6 +287,27 @@ func zstdContentSize(b []byte) (size uint64, ok bool) {
 		return uint64(binary.LittleEndian.Uint32(b[at:])), true
 	}
 	return binary.LittleEndian.Uint64(b[at:]), true
+}
+
+// checkPlainV1Levels checks the definition levels at the start of an
+// uncompressed data page v1 of size bytes: a 4-byte length, then the runs.
+func checkPlainV1Levels(r io.ReaderAt, body, size, values int64) error {
+	var n [4]byte
+	if size < 4 {
+		return fmt.Errorf("it is too short for its definition levels")
+	}
+	if _, err := r.ReadAt(n[:], body); err != nil {
+		return err
+	}
+	k := int64(binary.LittleEndian.Uint32(n[:]))
+	if k > size-4 {
+		return fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, size)
+	}
+	levels := make([]byte, k)
+	if _, err := r.ReadAt(levels, body+4); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return checkLevelRuns(levels, values)
 }
 
 // checkLevelRuns walks the runs of RLE/bit-packed levels of bit width 1
