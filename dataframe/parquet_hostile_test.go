@@ -12,6 +12,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 )
@@ -94,13 +95,26 @@ func TestParquetHostilePageBodies(t *testing.T) {
 			claim = binary.LittleEndian.AppendUint64(claim, 8<<30)
 			return append(append(append([]byte{}, body[:levels]...), claim...), frame[old:]...)
 		})
-	v1Run := withPageBody(t, plainV1Base(t), 0, func(h *format.PageHeader, body []byte) []byte {
-		// Data page v1: a 4-byte length, the levels, then the values.
+	// Data page v1: a 4-byte length, the levels, then the values.
+	v1Levels := func(h *format.PageHeader, body []byte) []byte {
 		k := binary.LittleEndian.Uint32(body)
 		run := append(binary.AppendUvarint(nil, (1<<30)<<1), 1)
 		out := append(binary.LittleEndian.AppendUint32(nil, uint32(len(run))), run...)
 		h.UncompressedPageSize += int32(len(run)) - int32(k)
 		return append(out, body[4+k:]...)
+	}
+	v1Run := withPageBody(t, v1Base(t, &parquet.Uncompressed), 0, v1Levels)
+	snappy := parquet.LookupCompressionCodec(format.Snappy)
+	v1SnappyRun := withPageBody(t, v1Base(t, &parquet.Snappy), 0, func(h *format.PageHeader, body []byte) []byte {
+		plain, err := snappy.Decode(nil, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := snappy.Encode(nil, v1Levels(h, plain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
 	})
 	cases := []struct {
 		name string
@@ -108,6 +122,7 @@ func TestParquetHostilePageBodies(t *testing.T) {
 		want string
 	}{
 		{"definition level run, data page v1", v1Run, "definition levels"},
+		{"definition level run, snappy data page v1", v1SnappyRun, "definition levels"},
 		{"snappy uncompressed length", snappyClaim, "snappy"},
 		{"zstd content size", zstdClaim, "zstd"},
 		{"definition level run", defRun, "definition levels"},
@@ -133,15 +148,15 @@ func TestParquetHostilePageBodies(t *testing.T) {
 	}
 }
 
-// plainV1Base is a small file of one optional Int64 column in uncompressed
-// data pages v1 (as pyarrow writes by default, without compression).
-func plainV1Base(t *testing.T) []byte {
+// v1Base is a small file of one optional Int64 column in data pages v1 (as
+// pyarrow writes by default) compressed with codec.
+func v1Base(t *testing.T, codec compress.Codec) []byte {
 	t.Helper()
 	type row struct {
 		V *int64 `parquet:"v,optional"`
 	}
 	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[row](&buf, parquet.DataPageVersion(1), parquet.Compression(&parquet.Uncompressed))
+	w := parquet.NewGenericWriter[row](&buf, parquet.DataPageVersion(1), parquet.Compression(codec))
 	rows := make([]row, 500)
 	for i := range rows {
 		if i%7 != 0 {
@@ -164,4 +179,32 @@ func plainV1Base(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestSnappyPrefix checks the partial snappy decoder against the codec on
+// data with literals and copies of every length class.
+func TestSnappyPrefix(t *testing.T) {
+	snappy := parquet.LookupCompressionCodec(format.Snappy)
+	var plain []byte
+	for i := range 5000 {
+		plain = append(plain, byte(i*i>>3), byte(i%5), 'x', 'x', 'x', 'x')
+		if i%100 == 0 {
+			plain = append(plain, bytes.Repeat([]byte("abcdefgh"), i%37+1)...)
+		}
+	}
+	enc, err := snappy.Encode(nil, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 4, 7, 64, 65, 1000, 4099, len(plain) - 1, len(plain)} {
+		got, err := snappyPrefix(enc, n)
+		if err != nil || !bytes.Equal(got, plain[:n]) {
+			t.Fatalf("snappyPrefix(%d): %v, equal %v", n, err, bytes.Equal(got, plain[:min(n, len(got))]))
+		}
+		// A truncated block gives a shorter prefix, never a wrong one.
+		part, err := snappyPrefix(enc[:len(enc)/3], n)
+		if err != nil || !bytes.Equal(part, plain[:len(part)]) {
+			t.Fatalf("snappyPrefix(truncated, %d): %v", n, err)
+		}
+	}
 }

@@ -194,8 +194,8 @@ func checkPageHeader(h *format.PageHeader, avail int64, codec format.Compression
 // and the uncompressed length a snappy stream or a zstd frame starts with
 // (no more than the page header's, which checkPageHeader bounded). Only a
 // page's first zstd frame is checked. The levels of a data page v1 are
-// checked when it is not compressed; in a compressed one they are inside
-// the compressed data, out of reach without decompressing it twice. Levels of data pages v1 sit
+// checked when it is not compressed or compressed with snappy (see
+// checkV1Levels). Levels of data pages v1 sit
 // inside the compressed data and are not checked here.
 func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format.CompressionCodec, col *parquetColumn) error {
 	var levels, values int64 // data page v2: bytes of levels, and values
@@ -211,8 +211,8 @@ func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format
 		compressed = compressed && (!v.IsCompressed.Valid || v.IsCompressed.V)
 		want -= levels
 	case format.DataPage:
-		if !compressed && col.maxDef > 0 && h.DataPageHeader.V.DefinitionLevelEncoding == format.RLE {
-			if err := checkPlainV1Levels(r, body, int64(h.CompressedPageSize), int64(h.DataPageHeader.V.NumValues)); err != nil {
+		if col.maxDef > 0 && h.DataPageHeader.V.DefinitionLevelEncoding == format.RLE {
+			if err := checkV1Levels(r, body, h, codec); err != nil {
 				return err
 			}
 		}
@@ -289,25 +289,132 @@ func zstdContentSize(b []byte) (size uint64, ok bool) {
 	return binary.LittleEndian.Uint64(b[at:]), true
 }
 
-// checkPlainV1Levels checks the definition levels at the start of an
-// uncompressed data page v1 of size bytes: a 4-byte length, then the runs.
-func checkPlainV1Levels(r io.ReaderAt, body, size, values int64) error {
-	var n [4]byte
-	if size < 4 {
-		return fmt.Errorf("it is too short for its definition levels")
+// checkV1Levels checks the definition levels at the start of a data page
+// v1: a 4-byte length, then the runs. In a snappy page only the prefix that
+// holds them is decompressed (snappyPrefix); pages of the other codecs are
+// checked only when not compressed.
+func checkV1Levels(r io.ReaderAt, body int64, h *format.PageHeader, codec format.CompressionCodec) error {
+	size, values := int64(h.CompressedPageSize), int64(h.DataPageHeader.V.NumValues)
+	var data []byte
+	switch codec {
+	case format.Uncompressed:
+		data = make([]byte, min(size, 4))
+	case format.Snappy:
+		// The levels come first and are small next to the values (a bit
+		// or less per value): a first read of 64 KiB usually holds them.
+		data = make([]byte, min(size, 64<<10))
+	default:
+		return nil
 	}
-	if _, err := r.ReadAt(n[:], body); err != nil {
-		return err
+	for {
+		if _, err := r.ReadAt(data, body); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		plain, k, complete, err := v1LevelBytes(data, codec, int64(h.UncompressedPageSize))
+		if err != nil {
+			return err
+		}
+		if complete {
+			return checkLevelRuns(plain, values)
+		}
+		if int64(len(data)) == size {
+			return fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, size)
+		}
+		// Read what the levels need (uncompressed) or the whole page.
+		want := size
+		if codec == format.Uncompressed {
+			want = min(size, 4+k)
+		}
+		data = make([]byte, want)
 	}
-	k := int64(binary.LittleEndian.Uint32(n[:]))
-	if k > size-4 {
-		return fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, size)
+}
+
+// v1LevelBytes finds the definition levels of a data page v1 in data, the
+// page's first bytes as stored: their length k from the 4-byte prefix and,
+// when data holds all of them, their bytes (complete).
+func v1LevelBytes(data []byte, codec format.CompressionCodec, uncompressed int64) (levels []byte, k int64, complete bool, err error) {
+	plain := data
+	if codec == format.Snappy {
+		if plain, err = snappyPrefix(data, 4); err != nil || len(plain) < 4 {
+			return nil, 0, false, err
+		}
+	} else if len(plain) < 4 {
+		return nil, 0, false, nil
 	}
-	levels := make([]byte, k)
-	if _, err := r.ReadAt(levels, body+4); err != nil && !errors.Is(err, io.EOF) {
-		return err
+	k = int64(binary.LittleEndian.Uint32(plain))
+	if k > uncompressed-4 {
+		return nil, k, false, fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, uncompressed)
 	}
-	return checkLevelRuns(levels, values)
+	if codec == format.Snappy {
+		if plain, err = snappyPrefix(data, int(4+k)); err != nil {
+			return nil, k, false, err
+		}
+	}
+	if int64(len(plain)) < 4+k {
+		return nil, k, false, nil
+	}
+	return plain[4 : 4+k], k, true, nil
+}
+
+// snappyPrefix decompresses the first n bytes of a snappy block (fewer when
+// src, a prefix of the block, ends first): the levels of a data page v1
+// without decompressing its values. The block's own length is checked by
+// checkPageBody.
+func snappyPrefix(src []byte, n int) ([]byte, error) {
+	_, at := binary.Uvarint(src)
+	if at <= 0 {
+		return nil, nil // too short to tell; the full read decides
+	}
+	out := make([]byte, 0, n)
+	for at < len(src) && len(out) < n {
+		tag := src[at]
+		var length, offset, head int
+		switch tag & 3 {
+		case 0: // literal
+			length, head = int(tag>>2)+1, 1
+			if extra := int(tag>>2) - 59; extra > 0 {
+				if at+1+extra > len(src) {
+					return out, nil
+				}
+				var v uint32
+				for i := range extra {
+					v |= uint32(src[at+1+i]) << (8 * i)
+				}
+				length, head = int(v)+1, 1+extra
+			}
+			lit := src[at+head:]
+			take := min(length, n-len(out), len(lit))
+			out = append(out, lit[:take]...)
+			if take < length && len(out) < n {
+				return out, nil // src ends inside the literal
+			}
+			at += head + length
+			continue
+		case 1:
+			if at+2 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 4+int(tag>>2&7), int(tag&0xe0)<<3|int(src[at+1]), 2
+		case 2:
+			if at+3 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 1+int(tag>>2), int(binary.LittleEndian.Uint16(src[at+1:])), 3
+		case 3:
+			if at+5 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 1+int(tag>>2), int(binary.LittleEndian.Uint32(src[at+1:])), 5
+		}
+		if offset <= 0 || offset > len(out) {
+			return nil, fmt.Errorf("its snappy data is corrupt (a copy from before its start)")
+		}
+		for range min(length, n-len(out)) {
+			out = append(out, out[len(out)-offset])
+		}
+		at += head
+	}
+	return out, nil
 }
 
 // checkLevelRuns walks the runs of RLE/bit-packed levels of bit width 1
