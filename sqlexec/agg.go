@@ -80,11 +80,23 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 // change: skipping NaN already gives the least number, and NaN when every
 // value is NaN.
 func (t *translator) maxNaNGreatest(m, x lazy.Expr) lazy.Expr {
-	typ := t.typeOf(x)
-	if typ == nil || (typ.ID() != arrow.FLOAT32 && typ.ID() != arrow.FLOAT64) {
+	typ := t.floatType(x)
+	if typ == nil {
 		return m
 	}
 	anyNaN := &lazy.Agg{Func: lazy.AggAny, X: call("is_nan", nil, x)}
-	nan := &lazy.Cast{X: &lazy.Literal{Value: math.NaN()}, To: typ, Strict: true}
-	return when(m, anyNaN, nan)
+	return when(m, anyNaN, nanOf(typ))
+}
+
+// floatType is x's type when it is Float32 or Float64, else nil.
+func (t *translator) floatType(x lazy.Expr) arrow.DataType {
+	if typ := t.typeOf(x); typ != nil && (typ.ID() == arrow.FLOAT32 || typ.ID() == arrow.FLOAT64) {
+		return typ
+	}
+	return nil
+}
+
+// nanOf is a NaN of the float type typ.
+func nanOf(typ arrow.DataType) lazy.Expr {
+	return &lazy.Cast{X: &lazy.Literal{Value: math.NaN()}, To: typ, Strict: true}
 }

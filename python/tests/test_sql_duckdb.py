@@ -140,6 +140,13 @@ def test_min_max_with_nan_follow_each_apis_peer():
         win = ax.sql("SELECT g, MAX(v) OVER (PARTITION BY g) AS w FROM src ORDER BY g").collect()
         assert rows(win.rows())[:3] == [(1, "nan")] * 3
         assert rows(win.rows())[-1] == (4, -0.5)
+        # Running MAX (the default RANGE frame, peers included, and ROWS) is
+        # NaN from the first NaN on, as in DuckDB; running MIN skips NaN.
+        src_rows = pa.table({"j": [1, 2, 3, 4, 5, 6], "i": [1, 2, 2, 3, 4, 5], "p": [1, 1, 1, 2, 2, 2],  # noqa: F841
+                             "v": pa.array([1.0, None, nan, 3.0, nan, 2.0], tbl.schema.field("v").type)})
+        for w in ("ORDER BY i", "PARTITION BY p ORDER BY i", "ORDER BY j ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"):
+            wq = f"SELECT j, MAX(v) OVER ({w}) AS mx, MIN(v) OVER ({w}) AS mn FROM src_rows ORDER BY j"
+            assert rows(ax.sql(wq).collect().rows()) == rows(duckdb.sql(wq).fetchall()), w
         # ORDER BY puts NaN last ascending (NULL first, MySQL's order): MAX agrees.
         ordered = ax.sql("SELECT v FROM src WHERE v IS NOT NULL ORDER BY v").collect()
         assert math.isnan(ordered["v"].to_list()[-1])
