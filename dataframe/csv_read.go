@@ -492,7 +492,9 @@ func openCSVFile(path string, opts CSVOptions, first bool) (*csvFile, csvSample,
 
 // dedupeNames renames repeated header names as Polars does: a, a_duplicated_0, ...
 func dedupeNames(names []string) []string {
-	seen := map[string]int{}
+	// Sized once: growing a map to a wide header's 300k names rehashes it
+	// over and over, garbage that adds to the peak of a wide read.
+	seen := make(map[string]int, len(names))
 	out := make([]string, len(names))
 	for i, n := range names {
 		if k, ok := seen[n]; ok {
