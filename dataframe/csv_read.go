@@ -104,16 +104,27 @@ const (
 	// csvReadAhead is read past a piece's raw range in the first read, so
 	// that its last record usually needs no second read.
 	csvReadAhead = 64 << 10
+	// minCSVPieceRows is the fewest records a piece is sized for, up to
+	// maxWideCSVPieceBytes: every piece pays a fixed cost per column (its
+	// column state, arrays and buffers, then a copy into the result),
+	// which pieces of a few records of a very wide file pay again and
+	// again for little data. A piece's text is read into one buffer, so
+	// its size stays bounded.
+	minCSVPieceRows      = 1024
+	maxWideCSVPieceBytes = 64 << 20
 )
 
 // pieceBytes aims at four pieces per core, each between 1 and 8 MiB: enough
 // to keep the cores busy, small enough to bound the memory of the window of
-// pieces the executor holds.
-func pieceBytes(total int64) int64 {
+// pieces the executor holds. Wide records (recordBytes is the sampled mean)
+// make pieces larger, to hold minCSVPieceRows of them when that fits in
+// maxWideCSVPieceBytes.
+func pieceBytes(total int64, recordBytes float64) int64 {
 	if csvPieceBytes > 0 {
 		return csvPieceBytes
 	}
-	return min(max(total/int64(4*runtime.GOMAXPROCS(0)), minCSVPieceBytes), maxCSVPieceBytes)
+	size := min(max(total/int64(4*runtime.GOMAXPROCS(0)), minCSVPieceBytes), maxCSVPieceBytes)
+	return max(size, int64(min(recordBytes*minCSVPieceRows, maxWideCSVPieceBytes)))
 }
 
 // csvOptionsFrom reads the options of a scan_csv plan node (docs/plan-format.md).
@@ -353,7 +364,7 @@ func OpenCSVSource(paths []string, opts CSVOptions) (*CSVSource, error) {
 		s.files = append(s.files, f)
 		total += f.size - f.dataStart
 	}
-	size := pieceBytes(total)
+	size := pieceBytes(total, s.recordBytes)
 	for fi, f := range s.files {
 		data := f.size - f.dataStart
 		n := max(1, (data+size-1)/size)
@@ -481,7 +492,9 @@ func openCSVFile(path string, opts CSVOptions, first bool) (*csvFile, csvSample,
 
 // dedupeNames renames repeated header names as Polars does: a, a_duplicated_0, ...
 func dedupeNames(names []string) []string {
-	seen := map[string]int{}
+	// Sized once: growing a map to a wide header's 300k names rehashes it
+	// over and over, garbage that adds to the peak of a wide read.
+	seen := make(map[string]int, len(names))
 	out := make([]string, len(names))
 	for i, n := range names {
 		if k, ok := seen[n]; ok {

@@ -58,3 +58,25 @@ func BenchmarkCSVWide(b *testing.B) {
 		tbl.Release()
 	}
 }
+
+// TestCSVWidePieces checks that a file of a few very wide records is read
+// as one piece: each piece pays a fixed cost per column, so two pieces of
+// 300k columns and one or two records each doubled the memory of a read.
+func TestCSVWidePieces(t *testing.T) {
+	path := wideCSV(t, 150_000, 3) // about 1.2 MB per record
+	s, err := OpenCSVSource([]string{path}, DefaultCSVOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := s.NumPieces(); n != 1 {
+		t.Fatalf("%d pieces for 3 records, want 1", n)
+	}
+	// Narrow records keep the pieces sized by bytes, and very wide ones
+	// are capped so that a piece's text stays bounded.
+	if got := pieceBytes(1<<40, 40); got != maxCSVPieceBytes {
+		t.Errorf("pieceBytes(1 TiB, 40 B records) = %d, want %d", got, maxCSVPieceBytes)
+	}
+	if got := pieceBytes(1<<40, 1<<30); got != maxWideCSVPieceBytes {
+		t.Errorf("pieceBytes(1 TiB, 1 GiB records) = %d, want %d", got, maxWideCSVPieceBytes)
+	}
+}

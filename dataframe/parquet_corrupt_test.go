@@ -22,6 +22,12 @@ import (
 // (a dictionary page, then a data page v2; snappy) and returns its bytes.
 func corruptBase(t *testing.T) []byte {
 	t.Helper()
+	return corruptBaseWith(t, ParquetWriteOptions{})
+}
+
+// corruptBaseWith is corruptBase written with opts.
+func corruptBaseWith(t *testing.T, opts ParquetWriteOptions) []byte {
+	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
 	b := array.NewStringBuilder(memory.DefaultAllocator)
 	for i := range 500 {
@@ -36,7 +42,7 @@ func corruptBase(t *testing.T) []byte {
 	arr.Release()
 	defer rb.Release()
 	path := filepath.Join(t.TempDir(), "base.parquet")
-	if err := WriteParquet(path, schema, []arrow.RecordBatch{rb}, ParquetWriteOptions{}); err != nil {
+	if err := WriteParquet(path, schema, []arrow.RecordBatch{rb}, opts); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(path)

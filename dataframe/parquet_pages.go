@@ -94,6 +94,9 @@ func scanPages(r io.ReaderAt, fileSize int64, cc *format.ColumnChunk, rows int64
 		if err := checkPageHeader(h, end-body, meta.Codec, rows-seen, col); err != nil {
 			return nil, fmt.Errorf("page at offset %d: %v", pos, err)
 		}
+		if err := checkPageBody(r, h, body, meta.Codec, col); err != nil {
+			return nil, fmt.Errorf("page at offset %d: %v", pos, err)
+		}
 		switch h.Type {
 		case format.DataPage:
 			seen += int64(h.DataPageHeader.V.NumValues)
@@ -181,6 +184,262 @@ func checkPageHeader(h *format.PageHeader, avail int64, codec format.Compression
 		if v := int64(h.DictionaryPageHeader.V.NumValues); v < 0 || v > maxPlainValues(col, bytes) {
 			return fmt.Errorf("a dictionary page claims %d values in %d bytes", v, bytes)
 		}
+	}
+	return nil
+}
+
+// checkPageBody checks the lengths at the start of a page's body that
+// parquet-go allocates from without a check: the definition levels of a
+// data page v2 (run lengths adding up to no more than the page's values)
+// and the uncompressed length a snappy stream or a zstd frame starts with
+// (no more than the page header's, which checkPageHeader bounded). Only a
+// page's first zstd frame is checked. The levels of a data page v1 are
+// checked when it is not compressed or compressed with snappy (see
+// checkV1Levels). Levels of data pages v1 sit
+// inside the compressed data and are not checked here.
+func checkPageBody(r io.ReaderAt, h *format.PageHeader, body int64, codec format.CompressionCodec, col *parquetColumn) error {
+	var levels, values int64 // data page v2: bytes of levels, and values
+	compressed := codec != format.Uncompressed
+	want := int64(h.UncompressedPageSize) // of the compressed stream
+	switch h.Type {
+	case format.DataPageV2:
+		v := &h.DataPageHeaderV2.V
+		if v.RepetitionLevelsByteLength != 0 {
+			return fmt.Errorf("it has %d bytes of repetition levels in a column that does not repeat", v.RepetitionLevelsByteLength)
+		}
+		levels, values = int64(v.DefinitionLevelsByteLength), int64(v.NumValues)
+		compressed = compressed && (!v.IsCompressed.Valid || v.IsCompressed.V)
+		want -= levels
+	case format.DataPage:
+		if col.maxDef > 0 && h.DataPageHeader.V.DefinitionLevelEncoding == format.RLE {
+			if err := checkV1Levels(r, body, h, codec); err != nil {
+				return err
+			}
+		}
+	case format.DictionaryPage:
+	default:
+		return nil
+	}
+	// The longest stream headers read: snappy's length is a uvarint of at
+	// most 32 bits; zstd's frame header is at most 18 bytes.
+	const streamHead = 18
+	n := levels
+	if compressed && (codec == format.Snappy || codec == format.Zstd) {
+		n = min(levels+streamHead, int64(h.CompressedPageSize))
+	}
+	if n == 0 {
+		return nil
+	}
+	head := make([]byte, n) // levels are within the page: checked above
+	if _, err := r.ReadAt(head, body); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if levels > 0 {
+		if col.maxDef == 0 {
+			return fmt.Errorf("it has %d bytes of definition levels in a REQUIRED column", levels)
+		}
+		if err := checkLevelRuns(head[:levels], values); err != nil {
+			return err
+		}
+	}
+	if compressed && codec == format.Snappy && int64(len(head)) > levels {
+		claim, k := binary.Uvarint(head[levels:])
+		if k <= 0 || claim > uint64(want) {
+			return fmt.Errorf("its snappy data claims %d bytes uncompressed, the page header %d", claim, want)
+		}
+	}
+	if compressed && codec == format.Zstd {
+		if claim, ok := zstdContentSize(head[levels:]); ok && claim > uint64(want) {
+			return fmt.Errorf("its zstd frame claims %d bytes uncompressed, the page header %d", claim, want)
+		}
+	}
+	return nil
+}
+
+// zstdContentSize reads the content size a zstd frame header declares (RFC
+// 8878, 3.1.1.1): the decoder sizes its output by it. ok is false when the
+// header does not declare one, or is not a frame header the decoder would
+// take (it then fails on its own, without allocating from it).
+func zstdContentSize(b []byte) (size uint64, ok bool) {
+	if len(b) < 5 || binary.LittleEndian.Uint32(b) != 0xFD2FB528 {
+		return 0, false
+	}
+	desc := b[4]
+	single := desc&0x20 != 0
+	at := 5
+	if !single {
+		at++ // window descriptor
+	}
+	at += []int{0, 1, 2, 4}[desc&3] // dictionary id
+	fcs := []int{0, 2, 4, 8}[desc>>6]
+	if fcs == 0 && single {
+		fcs = 1
+	}
+	if fcs == 0 || len(b) < at+fcs {
+		return 0, false
+	}
+	switch fcs {
+	case 1:
+		return uint64(b[at]), true
+	case 2:
+		return uint64(binary.LittleEndian.Uint16(b[at:])) + 256, true
+	case 4:
+		return uint64(binary.LittleEndian.Uint32(b[at:])), true
+	}
+	return binary.LittleEndian.Uint64(b[at:]), true
+}
+
+// checkV1Levels checks the definition levels at the start of a data page
+// v1: a 4-byte length, then the runs. In a snappy page only the prefix that
+// holds them is decompressed (snappyPrefix); pages of the other codecs are
+// checked only when not compressed.
+func checkV1Levels(r io.ReaderAt, body int64, h *format.PageHeader, codec format.CompressionCodec) error {
+	size, values := int64(h.CompressedPageSize), int64(h.DataPageHeader.V.NumValues)
+	var data []byte
+	switch codec {
+	case format.Uncompressed:
+		data = make([]byte, min(size, 4))
+	case format.Snappy:
+		// The levels come first and are small next to the values (a bit
+		// or less per value): a first read of 64 KiB usually holds them.
+		data = make([]byte, min(size, 64<<10))
+	default:
+		return nil
+	}
+	for {
+		if _, err := r.ReadAt(data, body); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		plain, k, complete, err := v1LevelBytes(data, codec, int64(h.UncompressedPageSize))
+		if err != nil {
+			return err
+		}
+		if complete {
+			return checkLevelRuns(plain, values)
+		}
+		if int64(len(data)) == size {
+			return fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, size)
+		}
+		// Read what the levels need (uncompressed) or the whole page.
+		want := size
+		if codec == format.Uncompressed {
+			want = min(size, 4+k)
+		}
+		data = make([]byte, want)
+	}
+}
+
+// v1LevelBytes finds the definition levels of a data page v1 in data, the
+// page's first bytes as stored: their length k from the 4-byte prefix and,
+// when data holds all of them, their bytes (complete).
+func v1LevelBytes(data []byte, codec format.CompressionCodec, uncompressed int64) (levels []byte, k int64, complete bool, err error) {
+	plain := data
+	if codec == format.Snappy {
+		if plain, err = snappyPrefix(data, 4); err != nil || len(plain) < 4 {
+			return nil, 0, false, err
+		}
+	} else if len(plain) < 4 {
+		return nil, 0, false, nil
+	}
+	k = int64(binary.LittleEndian.Uint32(plain))
+	if k > uncompressed-4 {
+		return nil, k, false, fmt.Errorf("its definition levels (%d bytes) run past its %d bytes", k, uncompressed)
+	}
+	if codec == format.Snappy {
+		if plain, err = snappyPrefix(data, int(4+k)); err != nil {
+			return nil, k, false, err
+		}
+	}
+	if int64(len(plain)) < 4+k {
+		return nil, k, false, nil
+	}
+	return plain[4 : 4+k], k, true, nil
+}
+
+// snappyPrefix decompresses the first n bytes of a snappy block (fewer when
+// src, a prefix of the block, ends first): the levels of a data page v1
+// without decompressing its values. The block's own length is checked by
+// checkPageBody.
+func snappyPrefix(src []byte, n int) ([]byte, error) {
+	_, at := binary.Uvarint(src)
+	if at <= 0 {
+		return nil, nil // too short to tell; the full read decides
+	}
+	out := make([]byte, 0, n)
+	for at < len(src) && len(out) < n {
+		tag := src[at]
+		var length, offset, head int
+		switch tag & 3 {
+		case 0: // literal
+			length, head = int(tag>>2)+1, 1
+			if extra := int(tag>>2) - 59; extra > 0 {
+				if at+1+extra > len(src) {
+					return out, nil
+				}
+				var v uint32
+				for i := range extra {
+					v |= uint32(src[at+1+i]) << (8 * i)
+				}
+				length, head = int(v)+1, 1+extra
+			}
+			lit := src[at+head:]
+			take := min(length, n-len(out), len(lit))
+			out = append(out, lit[:take]...)
+			if take < length && len(out) < n {
+				return out, nil // src ends inside the literal
+			}
+			at += head + length
+			continue
+		case 1:
+			if at+2 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 4+int(tag>>2&7), int(tag&0xe0)<<3|int(src[at+1]), 2
+		case 2:
+			if at+3 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 1+int(tag>>2), int(binary.LittleEndian.Uint16(src[at+1:])), 3
+		case 3:
+			if at+5 > len(src) {
+				return out, nil
+			}
+			length, offset, head = 1+int(tag>>2), int(binary.LittleEndian.Uint32(src[at+1:])), 5
+		}
+		if offset <= 0 || offset > len(out) {
+			return nil, fmt.Errorf("its snappy data is corrupt (a copy from before its start)")
+		}
+		for range min(length, n-len(out)) {
+			out = append(out, out[len(out)-offset])
+		}
+		at += head
+	}
+	return out, nil
+}
+
+// checkLevelRuns walks the runs of RLE/bit-packed levels of bit width 1
+// (flat OPTIONAL columns) and checks that they add up to no more than the
+// page's values, rounded up to a whole bit-packed group.
+func checkLevelRuns(b []byte, values int64) error {
+	limit := (values + 7) / 8 * 8
+	var total int64
+	for len(b) > 0 {
+		header, k := binary.Uvarint(b)
+		if k <= 0 {
+			return fmt.Errorf("its definition levels hold a corrupt run header")
+		}
+		b = b[k:]
+		var count, size uint64
+		if header&1 == 1 { // bit-packed groups of 8 levels, a byte each
+			count, size = (header>>1)*8, header>>1
+		} else { // one repeated level in one byte
+			count, size = header>>1, 1
+		}
+		if count > uint64(limit-total) {
+			return fmt.Errorf("its definition levels claim more than the page's %d values", values)
+		}
+		total += int64(count)
+		b = b[min(size, uint64(len(b))):]
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"math"
 	"strings"
 
 	"github.com/alopexdb/alopex/lazy"
@@ -60,7 +61,7 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 	case "min":
 		return agg(lazy.AggMin, 0), nil
 	case "max":
-		return agg(lazy.AggMax, 0), nil
+		return t.maxNaNGreatest(agg(lazy.AggMax, 0), args[0]), nil
 	case "std", "stddev", "stddev_pop":
 		return agg(lazy.AggStd, 0), nil
 	case "stddev_samp":
@@ -71,4 +72,31 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 		return agg(lazy.AggVar, 1), nil
 	}
 	return nil, notSupported("the aggregate %s is not supported (in %s)", strings.ToUpper(x.F), restore(x))
+}
+
+// maxNaNGreatest makes MAX of a float column NaN when a value is NaN. SQL
+// orders NaN above every number (DuckDB and ORDER BY here agree), so its
+// MAX is NaN; lazy.AggMax skips NaN as Polars' max does. MIN needs no
+// change: skipping NaN already gives the least number, and NaN when every
+// value is NaN.
+func (t *translator) maxNaNGreatest(m, x lazy.Expr) lazy.Expr {
+	typ := t.floatType(x)
+	if typ == nil {
+		return m
+	}
+	anyNaN := &lazy.Agg{Func: lazy.AggAny, X: call("is_nan", nil, x)}
+	return when(m, anyNaN, nanOf(typ))
+}
+
+// floatType is x's type when it is Float32 or Float64, else nil.
+func (t *translator) floatType(x lazy.Expr) arrow.DataType {
+	if typ := t.typeOf(x); typ != nil && (typ.ID() == arrow.FLOAT32 || typ.ID() == arrow.FLOAT64) {
+		return typ
+	}
+	return nil
+}
+
+// nanOf is a NaN of the float type typ.
+func nanOf(typ arrow.DataType) lazy.Expr {
+	return &lazy.Cast{X: &lazy.Literal{Value: math.NaN()}, To: typ, Strict: true}
 }

@@ -191,6 +191,9 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		if name == "sum" && !t.b.nonNull(t.rel.plan, arg) {
 			x = when(a, bin(lazy.OpEq, &lazy.Agg{Func: lazy.AggCount, X: arg}, dyn(0)), nullLit())
 		}
+		if name == "max" {
+			x = t.maxNaNGreatest(a, arg)
+		}
 		w.X = x
 		return w, nil
 	}
@@ -233,16 +236,27 @@ func (t *translator) running(x *ast.WindowFuncExpr, name string, arg lazy.Expr, 
 		}
 		return sum, nil
 	}
+	var res lazy.Expr
 	if !mayNull {
-		return over("cum_"+name, arg), nil
+		res = over("cum_"+name, arg)
+	} else {
+		// MIN and MAX: cum_min keeps a null row null where SQL carries the
+		// extreme so far, which is cum_min at the last row with a value: the
+		// first row of the run of rows with the same running count of values.
+		extreme := t.preColumn(over("cum_"+name, arg))
+		seen := t.preColumn(over("cum_count", arg))
+		by := append(append([]lazy.Expr{}, part...), seen)
+		res = &lazy.Window{X: &lazy.Agg{Func: lazy.AggFirst, X: extreme}, PartitionBy: by, OrderBy: order}
 	}
-	// MIN and MAX: cum_min keeps a null row null where SQL carries the
-	// extreme so far, which is cum_min at the last row with a value: the
-	// first row of the run of rows with the same running count of values.
-	extreme := t.preColumn(over("cum_"+name, arg))
-	seen := t.preColumn(over("cum_count", arg))
-	by := append(append([]lazy.Expr{}, part...), seen)
-	return &lazy.Window{X: &lazy.Agg{Func: lazy.AggFirst, X: extreme}, PartitionBy: by, OrderBy: order}, nil
+	if name == "max" {
+		// cum_max skips NaN (Polars); SQL's running MAX is NaN from the
+		// first NaN on, as maxNaNGreatest makes the aggregate.
+		if typ := t.floatType(arg); typ != nil {
+			isNaN := call("coalesce", nil, &lazy.Cast{X: call("is_nan", nil, arg), To: arrow.PrimitiveTypes.Int64, Strict: true}, dyn(0))
+			res = when(res, bin(lazy.OpGt, over("cum_sum", isNaN), dyn(0)), nanOf(typ))
+		}
+	}
+	return res, nil
 }
 
 // rank translates RANK() and DENSE_RANK(). One ORDER BY key without nulls

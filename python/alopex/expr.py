@@ -548,31 +548,73 @@ _SYMBOLS = {
 }
 
 
+# An expression's text longer than this keeps its head and tail around "…":
+# a chain of thousands of operations prints readably and in bounded space.
+_RENDER_LIMIT = 2000
+
+
 def _render(n: dict[str, Any]) -> str:
-    k = n["kind"]
+    """The Polars-like text of an expression node.
+
+    Iterative (an explicit stack of pending nodes and text), so that an
+    expression nested deeper than Python's recursion limit (thousands of
+    chained ``+ 1``) still prints; long text has its middle elided.
+    """
+    out: list[str] = []
+    stack: list[Any] = [n]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        # Parts are pushed last first: strings are text, dicts are nodes.
+        stack.extend(reversed(_render_parts(item)))
+    text = "".join(out)
+    if builtins.len(text) > _RENDER_LIMIT:
+        half = _RENDER_LIMIT // 2
+        text = f"{text[:half]} … {text[-half:]}"
+    return text
+
+
+def _render_parts(n: dict[str, Any]) -> list[Any]:
+    """One node's text as pieces: strings, and child nodes to print in place."""
+    k = n.get("kind")
     if k == "col":
-        return f'col("{n["name"]}")'
+        return [f'col("{n["name"]}")']
     if k == "lit":
-        return repr(n.get("value"))
+        return [repr(n.get("value"))]
     if k == "binary":
-        return f"({_render(n['left'])} {_SYMBOLS.get(n['op'], n['op'])} {_render(n['right'])})"
+        return ["(", n["left"], f" {_SYMBOLS.get(n['op'], n['op'])} ", n["right"], ")"]
     if k == "unary":
-        return {"not": "~", "neg": "-"}.get(n["op"], "") + _render(n["expr"]) + (
-            f".{n['op']}()" if n["op"] not in ("not", "neg") else "")
+        op = n["op"]
+        if op in ("not", "neg"):
+            return [{"not": "~", "neg": "-"}[op], n["expr"]]
+        return [n["expr"], f".{op}()"]
     if k == "alias":
-        return f'{_render(n["expr"])}.alias("{n["name"]}")'
+        return [n["expr"], f'.alias("{n["name"]}")']
     if k == "cast":
-        return f"{_render(n['expr'])}.cast({n['dtype']})"
+        return [n["expr"], f".cast({n['dtype']})"]
     if k == "call":
         args = n.get("args") or []
-        head = _render(args[0]) + "." if args else ""
-        return f"{head}{n['name']}(" + ", ".join(_render(a) for a in args[1:]) + ")"
+        head: list[Any] = [args[0], "."] if args else []
+        return [*head, f"{n['name']}(", *_joined(args[1:]), ")"]
     if k == "over":
-        return _render(n["expr"]) + ".over(" + ", ".join(_render(a) for a in n.get("args", [])) + ")"
+        return [n["expr"], ".over(", *_joined(n.get("args", [])), ")"]
     if k == "agg":
-        inner = _render(n["expr"]) + "." if n.get("expr") else ""
-        return f"{inner}{n['func']}()"
-    return str(n)
+        inner: list[Any] = [n["expr"], "."] if n.get("expr") else []
+        return [*inner, f"{n['func']}()"]
+    # Not a kind printed above: its kind only (the dict's own repr would
+    # recurse into children without bound).
+    return [f"<{k}>"]
+
+
+def _joined(nodes: list[Any]) -> list[Any]:
+    parts: list[Any] = []
+    for i, a in enumerate(nodes):
+        if i:
+            parts.append(", ")
+        parts.append(a)
+    return parts
 
 
 def to_exprs(items: Iterable[Any], named: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -67,5 +67,7 @@ def test_100k_column_csv_peak_memory_is_bounded(tmp_path):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     grown_mb = int(out.stdout.strip())
-    # Measured growth: 557 MB before, about 350 MB after.
-    assert grown_mb < 450, f"reading a 100k-column CSV grew RSS by {grown_mb} MB"
+    # Measured growth: 557 MB at first, about 390 MB with a bounded cost
+    # per column, about 290 MB once a file of a few wide records is one
+    # piece (each piece paid that cost again).
+    assert grown_mb < 360, f"reading a 100k-column CSV grew RSS by {grown_mb} MB"

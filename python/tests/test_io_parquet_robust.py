@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import math
 import struct
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -73,3 +77,32 @@ def test_invalid_utf8_in_string_column_is_invalid_input(tmp_path):
         pq.write_table(pa.table({"s": bad}), path, use_dictionary=use_dictionary)
         with pytest.raises(ax.InvalidInputError, match=r'column "s".*row 1 of the STRING column holds invalid UTF-8'):
             ax.read_parquet(path)
+
+
+_HOSTILE = Path(__file__).resolve().parents[2] / "dataframe" / "testdata"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
+@pytest.mark.parametrize("name, what", [
+    # A data page v1 (snappy, as pyarrow writes) whose definition levels are
+    # one run of 2^30 levels: 2.2 GiB allocated, and no error, before.
+    ("hostile_v1_snappy_levels.parquet", "definition levels"),
+    # A zstd frame header claiming 8 GiB in a 499-byte file.
+    ("hostile_zstd_content_size.parquet", "zstd frame claims"),
+])
+def test_lengths_inside_pages_are_checked_before_allocating(name, what):
+    # Made by dataframe/parquet_hostile_test.go (TestParquetHostilePageBodies).
+    path = _HOSTILE / name
+    code = textwrap.dedent(f"""
+        import resource, alopex as ax
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        try:
+            ax.read_parquet({str(path)!r})
+        except ax.InvalidInputError as e:
+            print(type(e).__name__, str(e))
+        print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("InvalidInputError") and name in lines[0] and what in lines[0], out
+    assert int(lines[-1]) < 200, f"reading a {path.stat().st_size}-byte file grew RSS by {lines[-1]} MB"

@@ -163,3 +163,28 @@ def test_nested_case_and_too_deep_expressions():
         e = e.abs()
     with pytest.raises(ax.InvalidInputError, match=str(LIMIT)):
         _frame().select(e)
+
+
+def test_repr_and_explain_of_deep_expressions():
+    # 3000 chained "+ 1" and 20,000 calls nest deeper than Python's recursion
+    # limit: printing them raised RecursionError. They print iteratively,
+    # their middle elided, with the start and end kept.
+    e = ax.col("x")
+    for _ in range(3000):
+        e = e + 1
+    text = repr(e)
+    assert text.startswith('<Expr ((((') and text.endswith(" + 1) + 1)>")
+    assert " … " in text and len(text) < 2100
+    assert str(e) == text
+    deeper = ax.col("x")
+    for _ in range(20_000):
+        deeper = deeper.abs().alias("y")
+    assert repr(deeper).endswith('.abs().alias("y")>')
+    # Short expressions print whole, as before.
+    assert repr((ax.col("a") + 1).alias("b")) == '<Expr (col("a") + 1).alias("b")>'
+    assert repr(ax.col("a").sum().over("g")) == '<Expr col("a").sum().over(col("g"))>'
+    assert repr(-ax.col("a").abs()) == '<Expr -col("a").abs()>'
+    # The engine prints a plan with an expression at the depth limit.
+    lf = _frame().lazy().select(e.alias("s"))
+    assert "+ 1" in lf.explain()
+    assert lf.collect()["s"].to_list() == [x + 3000 for x in _frame()["x"].to_list()]

@@ -110,3 +110,49 @@ def test_against_duckdb(query):
     got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
     assert got.num_columns == want.num_columns
     assert _rows(got) == _rows(want)
+
+
+def test_min_max_with_nan_follow_each_apis_peer():
+    # SQL orders NaN above every number (ORDER BY here, and DuckDB), so its
+    # MAX is NaN once a NaN is present; the DataFrame API follows Polars,
+    # whose max skips NaN. MIN is the least number in both (NaN when every
+    # value is NaN); all-null and empty groups are NULL.
+    pl = pytest.importorskip("polars")
+    nan = math.nan
+    t = pa.table({"g": [1, 1, 1, 2, 2, 3, 4, 4], "v": [1.0, nan, 3.0, nan, nan, None, -0.5, None]})
+    t32 = t.set_column(1, "v", t.column("v").cast(pa.float32()))
+    q = "SELECT g, MIN(v) AS mn, MAX(v) AS mx FROM src GROUP BY g ORDER BY g"
+
+    def rows(res):
+        return [tuple("nan" if isinstance(x, float) and math.isnan(x) else x for x in r) for r in res]
+
+    for tbl in (t, t32):
+        want = rows(duckdb.sql(q.replace("FROM src", "FROM tbl")).fetchall())
+        assert want == [(1, 1.0, "nan"), (2, "nan", "nan"), (3, None, None), (4, -0.5, -0.5)]
+        src = ax.DataFrame(tbl)  # noqa: F841 - read by ax.sql
+        got = ax.sql(q).collect().to_arrow()
+        assert rows(zip(*got.to_pydict().values())) == want
+        assert got.schema.field("mx").type == tbl.schema.field("v").type
+        # Without GROUP BY, with DISTINCT, over a filtered-out input, and as a window.
+        assert rows(ax.sql("SELECT MIN(v), MAX(v), MAX(DISTINCT v) FROM src")
+                    .collect().rows()) == [(-0.5, "nan", "nan")]
+        assert ax.sql("SELECT MAX(v) FROM src WHERE g > 9").collect().rows() == [(None,)]
+        win = ax.sql("SELECT g, MAX(v) OVER (PARTITION BY g) AS w FROM src ORDER BY g").collect()
+        assert rows(win.rows())[:3] == [(1, "nan")] * 3
+        assert rows(win.rows())[-1] == (4, -0.5)
+        # Running MAX (the default RANGE frame, peers included, and ROWS) is
+        # NaN from the first NaN on, as in DuckDB; running MIN skips NaN.
+        src_rows = pa.table({"j": [1, 2, 3, 4, 5, 6], "i": [1, 2, 2, 3, 4, 5], "p": [1, 1, 1, 2, 2, 2],  # noqa: F841
+                             "v": pa.array([1.0, None, nan, 3.0, nan, 2.0], tbl.schema.field("v").type)})
+        for w in ("ORDER BY i", "PARTITION BY p ORDER BY i", "ORDER BY j ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"):
+            wq = f"SELECT j, MAX(v) OVER ({w}) AS mx, MIN(v) OVER ({w}) AS mn FROM src_rows ORDER BY j"
+            assert rows(ax.sql(wq).collect().rows()) == rows(duckdb.sql(wq).fetchall()), w
+        # ORDER BY puts NaN last ascending (NULL first, MySQL's order): MAX agrees.
+        ordered = ax.sql("SELECT v FROM src WHERE v IS NOT NULL ORDER BY v").collect()
+        assert math.isnan(ordered["v"].to_list()[-1])
+
+    frame = ax.DataFrame(t)
+    got = frame.group_by("g").agg(ax.col("v").min().alias("mn"), ax.col("v").max().alias("mx")).sort("g")
+    want = pl.from_arrow(t).group_by("g").agg(pl.col("v").min().alias("mn"), pl.col("v").max().alias("mx")).sort("g")
+    assert rows(got.rows()) == rows(want.rows())
+    assert rows(got.rows()) == [(1, 1.0, 3.0), (2, "nan", "nan"), (3, None, None), (4, -0.5, -0.5)]
