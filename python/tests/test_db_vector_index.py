@@ -232,3 +232,30 @@ def test_fvecs_reader_roundtrip(tmp_path):
         for row in ([1.0, 2.0], [3.0, 4.5]):
             f.write(struct.pack("<i", 2) + struct.pack("<2f", *row))
     assert _fvecs(str(p)).tolist() == [[1.0, 2.0], [3.0, 4.5]]
+
+
+@pytest.mark.parametrize("percent", [50, 10, 1, 0.1])
+def test_filtered_search_at_every_selectivity(percent):
+    # 10k rows; the filter keeps `percent`% of them (by a bucket column).
+    rng = np.random.default_rng(int(percent * 10))
+    n = 10_000
+    X = rng.standard_normal((n, DIM)).astype(np.float32)
+    bucket = rng.permutation(n) % 1000  # 0..999, each 10 rows
+    keep = bucket < int(percent * 10)
+    with ax.connect() as db:
+        db.sql(f"CREATE TABLE f (id INT PRIMARY KEY, bucket INT, emb VECTOR({DIM}))")
+        db.insert("f", ax.DataFrame({"id": np.arange(n), "bucket": bucket, "emb": X}))
+        db.sql("CREATE INDEX h ON f USING HNSW (emb) WITH (metric='l2')")
+        found = total = 0
+        for _ in range(10):
+            q = rng.standard_normal(DIM).astype(np.float32)
+            got = db.sql("SELECT id, bucket FROM f WHERE bucket < ? ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10",
+                         [int(percent * 10), q], eager=True)
+            assert got.height == min(10, int(keep.sum()))  # k rows whenever k rows pass
+            assert all(b < percent * 10 for b in got["bucket"].to_list())  # never outside the filter
+            want = _exact(X[keep], np.arange(n)[keep], q, 10, "l2")
+            found += len(set(got["id"].to_list()) & set(want))
+            total += len(want)
+        assert found / total >= 0.9
+        st = _stats(db, "f", "h")
+        assert st["searches"] + st["fallbacks"] == 10
