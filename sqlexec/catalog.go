@@ -16,6 +16,9 @@ type catalog struct {
 	// expanding lists the views being expanded, to stop a view that reads
 	// itself.
 	expanding []string
+	// search tunes the vector-index searches of the tables it resolves
+	// (the session's SET hnsw_ef_search).
+	search vectorSettings
 }
 
 // has reports whether name is a stored table or view.
@@ -45,6 +48,7 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 			return err
 		}
 		src = newTableSource(c.use, desc, withRowID)
+		src.search = c.search
 		return nil
 	})
 	if err != nil {
@@ -59,7 +63,7 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 				name, strings.Join(c.expanding, " → "))
 		}
 	}
-	inner := catalog{use: c.use, expanding: append(append([]string{}, c.expanding...), name)}
+	inner := catalog{use: c.use, search: c.search, expanding: append(append([]string{}, c.expanding...), name)}
 	tables, err := inner.tablesOf(viewSQL, nil)
 	if err != nil {
 		return nil, err

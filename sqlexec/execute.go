@@ -150,7 +150,7 @@ func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, o
 func (ps *prepared) plan(st *Statement, params []lazy.Expr, opener lazy.Opener) (lazy.Plan, error) {
 	ps.planMu.Lock()
 	defer ps.planMu.Unlock()
-	tables, err := catalog{use: st.use}.tablesIn(ps.p.stmt, ps.p.funcs, nil)
+	tables, err := catalog{use: st.use, search: st.s.vectorSettings()}.tablesIn(ps.p.stmt, ps.p.funcs, nil)
 	if err != nil {
 		return nil, err
 	}

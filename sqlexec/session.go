@@ -29,6 +29,10 @@ type Session struct {
 
 	mu  sync.Mutex // held while a statement or a scan uses txn
 	txn *storage.Txn
+
+	// vars are the session's variables (SET, settings.go).
+	varsMu sync.Mutex
+	vars   vectorSettings
 }
 
 // NewSession returns an autocommit session on db.
@@ -135,6 +139,8 @@ func (s *Session) execParsed(ctx context.Context, p *parsed, req Request) (int64
 			"the statement has %d ? placeholder(s) but %d parameter value(s) were given", n, len(req.Params))
 	}
 	switch st := p.stmt.(type) {
+	case *ast.SetStmt:
+		return 0, s.set(st)
 	case *ast.BeginStmt:
 		if s.owned {
 			return 0, core.Errorf(core.KindInvalidInput, "BEGIN inside db.transaction(): the transaction is already open")
@@ -221,5 +227,5 @@ func (st *Statement) Release() {
 
 // TablePlan implements lazy.Catalog.
 func (st *Statement) TablePlan(name string) (lazy.Plan, error) {
-	return catalog{use: st.use}.tablePlan(name, false)
+	return catalog{use: st.use, search: st.s.vectorSettings()}.tablePlan(name, false)
 }

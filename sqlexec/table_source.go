@@ -23,6 +23,7 @@ type tableSource struct {
 	pk      []string // primary-key columns; [RowIDColumn] when the table has none
 	indexes []indexInfo
 	vectors []storage.VectorIndexDef
+	search  vectorSettings
 	// rows is the storage's estimate of the table's size, for the
 	// optimizer, taken on first use: counting costs a scan of up to a few
 	// thousand keys, which an INSERT … VALUES, whose target is in its

@@ -39,7 +39,7 @@ func (s *tableSource) SearchVectors(ctx context.Context, index string, query []f
 				return err
 			}
 		}
-		res, found, err := txn.VectorSearch(s.name, index, storage.VectorQuery{Vector: query, K: k, Allow: set, NullsFirst: nullsFirst})
+		res, found, err := txn.VectorSearch(s.name, index, storage.VectorQuery{Vector: query, K: k, Ef: s.search.efSearch, Allow: set, NullsFirst: nullsFirst})
 		if err != nil || !found {
 			return err
 		}

@@ -272,6 +272,10 @@ def session_new(db: int, *, begin: bool) -> int:
     return int(out[0])
 
 
+def session_inherit(dst: SessionHandle, src: SessionHandle) -> None:
+    check(lib.alopex_session_inherit, dst.value, src.value)
+
+
 def session_end(session: SessionHandle, *, commit: bool) -> None:
     check(lib.alopex_session_end, session.value, 1 if commit else 0)
 

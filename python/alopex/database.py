@@ -622,6 +622,7 @@ class Transaction(_Session):
     def __init__(self, db: Database):
         self._db = db
         self._session = _ffi.SessionHandle(_ffi.session_new(db._db.value, begin=True))
+        _ffi.session_inherit(self._session, db._session)  # SET hnsw_ef_search … carries over
         self._done = False
 
     def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:

@@ -259,3 +259,48 @@ def test_filtered_search_at_every_selectivity(percent):
         assert found / total >= 0.9
         st = _stats(db, "f", "h")
         assert st["searches"] + st["fallbacks"] == 10
+
+
+def _recall_at(db, X, ids, queries, k=10) -> float:
+    hits = 0
+    for q in queries:
+        got = db.sql(f"SELECT id FROM hard ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT {k}", [q], eager=True)
+        hits += len(set(got["id"].to_list()) & set(_exact(X, ids, q, k, "l2")))
+    return hits / (k * len(queries))
+
+
+def test_hnsw_ef_search_session_variable():
+    """SET hnsw_ef_search widens stored HNSW searches (DuckDB vss's name):
+    a sparse graph misses neighbours at the smallest breadth and finds them
+    all at a large one; DEFAULT goes back; transactions take the
+    connection's value; bad values are refused by name."""
+    rng = np.random.default_rng(11)
+    n, dim = 3000, 48
+    X = rng.standard_normal((n, dim)).astype(np.float32)
+    ids = np.arange(n)
+    queries = rng.standard_normal((20, dim)).astype(np.float32)
+    with ax.connect() as db:
+        db.sql(f"CREATE TABLE hard (id BIGINT PRIMARY KEY, emb VECTOR({dim}))")
+        db.insert("hard", ax.DataFrame({"id": ids, "emb": X}))
+        db.sql("CREATE INDEX h ON hard USING HNSW (emb) WITH (m=4, ef_construction=16)")
+        db.sql("SET hnsw_ef_search = 1")  # at least k is used
+        narrow = _recall_at(db, X, ids, queries)
+        db.execute("SET @@session.hnsw_ef_search = 2000")
+        wide = _recall_at(db, X, ids, queries)
+        assert wide >= 0.99 and narrow < wide - 0.05, (narrow, wide)
+        with db.transaction() as tx:
+            got = tx.sql("SELECT id FROM hard ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10", [queries[0]], eager=True)
+            assert len(set(got["id"].to_list()) & set(_exact(X, ids, queries[0], 10, "l2"))) >= 9
+        db.sql("SET hnsw_ef_search = DEFAULT")
+        assert _recall_at(db, X, ids, queries) < wide
+        assert _stats(db, "hard", "h")["fallbacks"] == 0
+        for stmt, exc, match in [
+            ("SET hnsw_ef_search = 0", ax.InvalidInputError, "between 1 and"),
+            ("SET hnsw_ef_search = -5", ax.InvalidInputError, "between 1 and"),
+            ("SET hnsw_ef_search = 'wide'", ax.InvalidInputError, "integer"),
+            ("SET GLOBAL hnsw_ef_search = 10", ax.NotSupportedError, "GLOBAL"),
+            ("SET @ef = 10", ax.NotSupportedError, "user variables"),
+            ("SET hnsw_ef = 10", ax.NotSupportedError, "hnsw_ef_search"),
+        ]:
+            with pytest.raises(exc, match=match):
+                db.sql(stmt)
