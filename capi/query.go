@@ -113,6 +113,23 @@ func alopex_query_start(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSo
 }
 
 func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
+	j.runFunc(ctx, func(ctx context.Context) (*core.Table, error) {
+		defer func() {
+			for _, s := range lazy.Sources(p) {
+				if t, ok := s.(*core.Table); ok {
+					t.Release()
+				}
+			}
+			release()
+		}()
+		return exec.Run(ctx, mem, lazy.Optimize(p))
+	})
+}
+
+// runFunc runs fn as the job's work (on the calling goroutine): a panic
+// becomes an InternalError, and a result nobody waits for any more is
+// released.
+func (j *job) runFunc(ctx context.Context, fn func(ctx context.Context) (*core.Table, error)) {
 	var (
 		res *core.Table
 		err error
@@ -121,12 +138,6 @@ func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
 		if r := recover(); r != nil {
 			err = core.Errorf(core.KindInternal, "internal error: %v", r)
 		}
-		for _, s := range lazy.Sources(p) {
-			if t, ok := s.(*core.Table); ok {
-				t.Release()
-			}
-		}
-		release()
 		j.mu.Lock()
 		if j.released && res != nil {
 			res.Release()
@@ -136,7 +147,7 @@ func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
 		j.mu.Unlock()
 		close(j.done)
 	}()
-	res, err = exec.Run(ctx, mem, lazy.Optimize(p))
+	res, err = fn(ctx)
 }
 
 func jobOf(h C.uint64_t) (*job, error) {

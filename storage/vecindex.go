@@ -238,47 +238,74 @@ type vecResult struct {
 // search that found fewer than k of the allowed vectors — and the caller
 // must compute the answer exactly.
 func (v *vecIndex) search(query []float32, k, ef int, snap uint64, allow func(key string) bool) (vecResult, bool, error) {
-	var res vecResult
+	res, ok, err := v.searchBatch(query, 1, k, ef, snap, allow)
+	if err != nil || res == nil {
+		return vecResult{}, false, err
+	}
+	return res[0], ok[0], nil
+}
+
+// searchBatch is search of nq queries (row after row in queries) with one
+// allow-list, made once; the index runs the queries in parallel. res is
+// nil when the snapshot is older than the index (no query can be
+// answered); ok[i] tells whether query i was.
+func (v *vecIndex) searchBatch(queries []float32, nq, k, ef int, snap uint64, allow func(key string) bool) (res []vecResult, ok []bool, err error) {
 	if snap < v.builtAt {
-		return res, false, nil
+		return nil, nil, nil
 	}
 	if err := v.drain(); err != nil {
-		return res, false, err
+		return nil, nil, err
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
 	mask := make([]bool, len(v.labels))
-	allowed := 0
+	allowed, nulls := 0, 0
 	for id, l := range v.labels {
 		if l.born <= snap && (l.died == 0 || l.died > snap) && (allow == nil || allow(l.key)) {
 			if l.null {
-				res.Nulls++
+				nulls++
 				continue
 			}
 			mask[id] = true
 			allowed++
 		}
 	}
+	res, ok = make([]vecResult, nq), make([]bool, nq)
+	for i := range res {
+		res[i].Nulls = nulls
+	}
 	k = min(k, allowed)
 	if k <= 0 {
-		return res, true, nil
-	}
-	ids := make([]int64, k)
-	dists := make([]float32, k)
-	if err := v.idx.Search(query, k, ef, &vector.Filter{Mask: mask}, ids, dists); err != nil {
-		return res, false, err
-	}
-	res.Hits = make([]vecHit, 0, k)
-	for i, id := range ids {
-		if id < 0 {
-			continue
+		for i := range ok {
+			ok[i] = true
 		}
-		if id >= int64(len(mask)) || !mask[id] {
-			return res, false, core.Errorf(core.KindInternal, "vector index returned label %d, which the search did not allow", id)
-		}
-		res.Hits = append(res.Hits, vecHit{Key: v.labels[id].key, Dist: dists[i]})
+		return res, ok, nil
 	}
-	return res, len(res.Hits) == k, nil
+	// Always with the mask, even when it allows every label: a flat
+	// index's unfiltered path ranks by |x|² - 2x·q + |q|², which loses the
+	// order of near ties at large norms; the masked path computes each
+	// distance as SQL's exact scan does.
+	ids := make([]int64, nq*k)
+	dists := make([]float32, nq*k)
+	if err := v.idx.Search(queries, k, ef, &vector.Filter{Mask: mask}, ids, dists); err != nil {
+		return nil, nil, err
+	}
+	for q := range nq {
+		hits := make([]vecHit, 0, k)
+		for i := q * k; i < (q+1)*k; i++ {
+			id := ids[i]
+			if id < 0 {
+				continue
+			}
+			if id >= int64(len(mask)) || !mask[id] {
+				return nil, nil, core.Errorf(core.KindInternal, "vector index returned label %d, which the search did not allow", id)
+			}
+			hits = append(hits, vecHit{Key: v.labels[id].key, Dist: dists[i]})
+		}
+		res[q].Hits = hits
+		ok[q] = len(hits) == k
+	}
+	return res, ok, nil
 }
 
 // visibleKeys returns the keys of the row versions visible at snap, in key

@@ -289,39 +289,22 @@ type KeySet struct {
 }
 
 // KeySetOf returns the set of rows whose primary key values are the rows of
-// keys (its columns: the table's key columns, by name).
-func (t *Txn) KeySetOf(table string, keys arrow.RecordBatch) (*KeySet, error) {
+// the batches keys (its columns: the table's key columns, by name).
+func (t *Txn) KeySetOf(table string, keys ...arrow.RecordBatch) (*KeySet, error) {
 	d, err := t.Table(table)
 	if err != nil {
 		return nil, err
 	}
-	readers := make([]colReader, len(d.pk))
-	for i, p := range d.pk {
-		c := &d.Columns[p]
-		idx := keys.Schema().FieldIndices(c.Name)
-		if len(idx) != 1 {
-			return nil, core.Errorf(core.KindColumnNotFound, "key set of table %q: no key column %q", d.Name, c.Name)
-		}
-		if readers[i], err = newColReader(keys.Column(idx[0]), &c.typ); err != nil {
+	set := &KeySet{table: d.ID, keys: map[string]struct{}{}}
+	for _, rb := range keys {
+		rows, err := t.RowKeysOf(table, rb)
+		if err != nil {
 			return nil, err
 		}
-	}
-	set := &KeySet{table: d.ID, keys: make(map[string]struct{}, keys.NumRows())}
-	prefix := rowPrefix(d.ID)
-	var buf []byte
-	for row := 0; row < int(keys.NumRows()); row++ {
-		buf = append(buf[:0], prefix...)
-		skip := false
-		for i, p := range d.pk {
-			v, err := readers[i](row)
-			if err != nil {
-				skip = true // not a value of the key type: no row has it
-				break
+		for _, r := range rows {
+			if r != "" { // not a value of the key type: no row has it
+				set.keys[r] = struct{}{}
 			}
-			buf = appendKey(buf, &d.Columns[p].typ, v)
-		}
-		if !skip {
-			set.keys[string(buf)] = struct{}{}
 		}
 	}
 	return set, nil
@@ -335,51 +318,8 @@ func (t *Txn) KeySetOf(table string, keys arrow.RecordBatch) (*KeySet, error) {
 // exactly.
 func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bool, error) {
 	var out VectorResult
-	if t.done {
-		return out, false, errTxnDone()
-	}
-	d, err := t.Table(table)
-	if err != nil {
-		return out, false, err
-	}
-	vx := d.VectorIndex(index)
-	if vx == nil {
-		return out, false, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
-	}
-	allow := q.Allow
-	if allow != nil && allow.table != d.ID {
-		return out, false, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
-	}
-	lo := rowPrefix(d.ID)
-	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
-		return out, false, nil // its own writes: only an exact scan sees them
-	}
-	t.db.catMu.RLock()
-	stale := t.start < t.db.catVersion
-	t.db.catMu.RUnlock()
-	if stale {
-		return out, false, nil // the catalog changed since: the index follows the new one
-	}
-	lv, err := t.db.liveIndex(d, vx)
-	if err != nil {
-		return out, false, err
-	}
-	if lv.idx.worn() {
-		// Mostly old versions: build it again from the table (snapshots
-		// older than the new build scan exactly).
-		t.db.dropLive(lv)
-		if lv, err = t.db.liveIndex(d, vx); err != nil {
-			return out, false, err
-		}
-	}
-	if len(q.Vector) != lv.typ.dim {
-		return out, false, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", len(q.Vector), vx.Column, d.Name, lv.typ.dim)
-	}
-	var accept func(string) bool
-	if allow != nil {
-		accept = func(k string) bool { _, ok := allow.keys[k]; return ok }
-	}
-	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
+	d, lv, accept, err := t.searchable(table, index, q.Allow, len(q.Vector))
+	if err != nil || lv == nil {
 		return out, false, err
 	}
 	res, ok, err := lv.idx.search(q.Vector, q.K, q.Ef, t.start, accept)
@@ -399,6 +339,58 @@ func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bo
 		out.Dists = append(out.Dists, h.Dist)
 	}
 	return out, true, nil
+}
+
+// searchable returns the live index that can answer a search of t with
+// vector index index of table (built or loaded if need be) and the allow
+// test of allow (nil: every row); lv is nil when the index cannot answer
+// for this transaction (see VectorSearch) and the caller must search
+// exactly. dim is the queries' dimension, checked against the column's.
+func (t *Txn) searchable(table, index string, allow *KeySet, dim int) (d *TableDesc, lv *liveVec, accept func(string) bool, err error) {
+	if t.done {
+		return nil, nil, nil, errTxnDone()
+	}
+	if d, err = t.Table(table); err != nil {
+		return nil, nil, nil, err
+	}
+	vx := d.VectorIndex(index)
+	if vx == nil {
+		return nil, nil, nil, core.Errorf(core.KindInvalidInput, "table %q has no vector index %q", d.Name, index)
+	}
+	if allow != nil && allow.table != d.ID {
+		return nil, nil, nil, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
+	}
+	lo := rowPrefix(d.ID)
+	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
+		return d, nil, nil, nil // its own writes: only an exact scan sees them
+	}
+	t.db.catMu.RLock()
+	stale := t.start < t.db.catVersion
+	t.db.catMu.RUnlock()
+	if stale {
+		return d, nil, nil, nil // the catalog changed since: the index follows the new one
+	}
+	if lv, err = t.db.liveIndex(d, vx); err != nil {
+		return nil, nil, nil, err
+	}
+	if lv.idx.worn() {
+		// Mostly old versions: build it again from the table (snapshots
+		// older than the new build scan exactly).
+		t.db.dropLive(lv)
+		if lv, err = t.db.liveIndex(d, vx); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if dim != lv.typ.dim {
+		return nil, nil, nil, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", dim, vx.Column, d.Name, lv.typ.dim)
+	}
+	if allow != nil {
+		accept = func(k string) bool { _, ok := allow.keys[k]; return ok }
+	}
+	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
+		return nil, nil, nil, err
+	}
+	return d, lv, accept, nil
 }
 
 // decodeRowKey returns the primary key values (as Go values, Get's form)

@@ -157,7 +157,15 @@ def run_query(plan: bytes, sources: list[TableHandle]) -> TableHandle:
     handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
     job = ffi.new("uint64_t*")
     check(lib.alopex_query_start, plan, len(plan), handles, len(sources), job)
-    job_id = int(job[0])
+    return wait_job(int(job[0]))
+
+
+def wait_job(job_id: int) -> TableHandle:
+    """Wait for a started job's table; Ctrl-C cancels the Go work and re-raises.
+
+    This thread waits in short slices so that KeyboardInterrupt is delivered
+    between them.
+    """
     done = ffi.new("int*")
     table = ffi.new("uint64_t*")
     err = ffi.new("char**")
@@ -274,6 +282,15 @@ def session_new(db: int, *, begin: bool) -> int:
 
 def session_inherit(dst: SessionHandle, src: SessionHandle) -> None:
     check(lib.alopex_session_inherit, dst.value, src.value)
+
+
+def session_search(session: SessionHandle, spec: bytes, queries: Any) -> TableHandle:
+    """Start a batch vector search (db.search) and wait for its table.
+    ``queries`` is a C-contiguous float32 NumPy array (Go copies it)."""
+    job = ffi.new("uint64_t*")
+    ptr = ffi.from_buffer("float[]", queries) if queries.size else ffi.NULL
+    check(lib.alopex_session_search_start, session.value, spec, len(spec), ptr, queries.size, job)
+    return wait_job(int(job[0]))
 
 
 def session_end(session: SessionHandle, *, commit: bool) -> None:

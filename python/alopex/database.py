@@ -292,6 +292,83 @@ class _Session:
         return self._load(name, data_or_schema, "create", primary_key=list(primary_key or []),
                           if_not_exists=bool(if_not_exists))
 
+    def search(self, table: str, queries: Any, k: int = 10, *, filter: Any = None, column: str | None = None,
+               columns: Sequence[str] | None = None, metric: str | None = None, ef: int | None = None) -> Any:
+        """The ``k`` nearest rows of stored table ``table`` to each query vector, in one call.
+
+        ``queries`` is one vector or a 2-D array of them (NumPy or anything
+        convertible, float32). Returns a DataFrame with ``query`` (the query's
+        position), the table's columns (or ``columns``) and ``_distance``,
+        query after query, nearest first: what ``SELECT …, VEC_*_DISTANCE(col,
+        q) AS _distance FROM table WHERE filter ORDER BY _distance LIMIT k``
+        gives for each query, except that rows with a NULL vector are never
+        returned. All queries read one snapshot.
+
+        ``filter`` keeps the rows that pass it: a SQL condition (``"cat = 3
+        AND year > 2020"``) or an expression (``ax.col("cat") == 3``); it is
+        evaluated once for the whole batch and becomes the vector index's
+        allow-list. ``column`` is the VECTOR column (default: the table's
+        only one); ``metric`` ("l2", "cosine", "ip") defaults to the column's
+        vector index's (l2 without one); ``ef`` widens HNSW searches (the
+        session's ``SET hnsw_ef_search`` otherwise). With no vector index on
+        the column, or when the index cannot answer a query exactly for this
+        snapshot, that query is answered by exact search.
+
+        >>> import alopex as ax, numpy as np
+        >>> db = ax.connect()
+        >>> _ = db.sql("CREATE TABLE docs (id INT PRIMARY KEY, cat INT, emb VECTOR(2))")
+        >>> _ = db.insert("docs", ax.DataFrame({"id": [1, 2, 3], "cat": [1, 1, 2],
+        ...                                     "emb": np.array([[0, 0], [1, 1], [2, 2]], np.float32)}))
+        >>> db.search("docs", [[0.9, 0.9], [3, 3]], k=1, filter="cat = 1", columns=["id"]).rows()
+        [(0, 2, 0.1414213925600052), (1, 2, 2.8284270763397217)]
+        """
+        import numpy as np
+
+        from .expr import Expr
+        from .frame import DataFrame
+        from .lazyframe import _encode_plan
+
+        self._check_usable()
+        if not isinstance(table, str):
+            raise TypeError(f"a table name must be a str, got {type(table).__name__}")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
+            raise InvalidInputError(f"k must be a positive integer, got {k!r}")
+        if ef is not None and (isinstance(ef, bool) or not isinstance(ef, (int, np.integer)) or ef <= 0):
+            raise InvalidInputError(f"ef must be a positive integer, got {ef!r}")
+        try:
+            q = np.asarray(queries, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise InvalidInputError(f"queries must be a vector or a 2-D array of numbers: {e}") from None
+        if q.ndim == 1:
+            q = q.reshape(1, -1)
+        if q.ndim != 2 or q.shape[1] == 0:
+            raise InvalidInputError(f"queries must be a vector or a 2-D array (one query per row), got shape {q.shape}")
+        bad = ~np.isfinite(q)
+        if bad.any():
+            row, pos = (int(i) for i in np.argwhere(bad)[0])
+            raise InvalidInputError(f"query {row} has {q[row, pos]} at position {pos}: query vectors must be finite")
+        spec: dict[str, Any] = {"table": table, "k": min(int(k), 2**62), "ef": min(int(ef or 0), 2**62),
+                                "dim": int(q.shape[1])}
+        if column is not None:
+            spec["column"] = column
+        if metric is not None:
+            spec["metric"] = metric
+        if columns is not None:
+            if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+                raise TypeError("columns must be a list of column names")
+            spec["columns"] = list(columns)
+        body = json.dumps(spec)
+        if isinstance(filter, str):
+            body = body[:-1] + ", " + json.dumps({"filter_sql": filter})[1:]
+        elif isinstance(filter, Expr):
+            def no_frames(node: dict[str, Any]) -> dict[str, Any]:
+                raise InvalidInputError("a search filter cannot read another frame")
+            body = body[:-1] + ', "filter": ' + _encode_plan(filter._node, no_frames) + "}"
+        elif filter is not None:
+            raise TypeError(f"filter must be a SQL condition (str) or an expression, got {type(filter).__name__}")
+        handle = _ffi.session_search(self._session, body.encode(), np.ascontiguousarray(q))
+        return DataFrame._from_handle(handle)
+
     def create_vector_index(self, table: str, column: str, *, kind: str = "hnsw", metric: str = "l2",
                             m: int | None = None, ef_construction: int | None = None,
                             name: str | None = None, if_not_exists: bool = False) -> None:

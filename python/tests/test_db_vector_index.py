@@ -304,3 +304,95 @@ def test_hnsw_ef_search_session_variable():
         ]:
             with pytest.raises(exc, match=match):
                 db.sql(stmt)
+
+
+def _search_sql(db, q, k, metric, where=""):
+    fn = DIST[metric]
+    return db.sql(f"SELECT id, {fn}(emb, ?) AS d FROM docs {where} ORDER BY d, id LIMIT {k}", [q], eager=True)
+
+
+@pytest.mark.parametrize("metric", ["l2", "cosine", "ip"])
+@pytest.mark.parametrize("indexed", [True, False])
+def test_batch_search_equals_sql_per_query(docs, metric, indexed):
+    """db.search answers many queries in one call exactly as SQL's ORDER BY
+    VEC_*_DISTANCE … LIMIT k answers each (FLAT index, or none: exact), with
+    the filter as SQL text or as an expression."""
+    db, X, ids = docs
+    if indexed:
+        db.create_vector_index("docs", "emb", kind="flat", metric=metric)
+    rng = np.random.default_rng(3)
+    Q = rng.standard_normal((7, DIM)).astype(np.float32)
+    for filt, where in [(None, ""), ("cat IN (2, 5) AND id > 100", "WHERE cat IN (2, 5) AND id > 100"),
+                        ((ax.col("cat") == 4) & (ax.col("id") < 2500), "WHERE cat = 4 AND id < 2500")]:
+        got = db.search("docs", Q, k=6, filter=filt, metric=None if indexed else metric)
+        assert got.columns == ["query", "id", "cat", "title", "emb", "_distance"]
+        assert got["query"].to_list() == [i for i in range(7) for _ in range(6)]
+        for i, q in enumerate(Q):
+            want = _search_sql(db, q, 6, metric, where)
+            part = got.filter(ax.col("query") == i)
+            assert part["id"].to_list() == want["id"].to_list()
+            np.testing.assert_allclose(part["_distance"].to_numpy(), want["d"].to_numpy(), rtol=1e-4, atol=1e-4)
+            row = X[part["id"].to_list()[0]]
+            assert part["title"].to_list()[0] == f"doc {part['id'].to_list()[0]}"
+            np.testing.assert_array_equal(part["emb"].to_numpy()[0], row)
+
+
+def test_batch_search_with_hnsw_recall_and_filter(docs):
+    db, X, ids = docs
+    db.sql("CREATE INDEX h ON docs USING HNSW (emb) WITH (metric='l2')")
+    rng = np.random.default_rng(4)
+    Q = rng.standard_normal((40, DIM)).astype(np.float32)
+    before = _stats(db, "docs", "h")["searches"]
+    got = db.search("docs", Q, k=10, filter="cat = 7", columns=["id", "cat"], ef=100)
+    assert set(got["cat"].to_list()) == {7}
+    allowed = ids[ids % 10 == 7]
+    hits = sum(len(set(got.filter(ax.col("query") == i)["id"].to_list()) & set(_exact(X[allowed], allowed, q, 10, "l2")))
+               for i, q in enumerate(Q))
+    assert hits / 400 >= 0.9
+    st = _stats(db, "docs", "h")
+    assert st["searches"] - before == 40 and st["fallbacks"] == 0
+    one = db.search("docs", Q[0], k=3, columns=["id"])  # one vector: one query
+    assert one["query"].to_list() == [0, 0, 0]
+
+
+def test_batch_search_snapshot_own_writes_and_nulls(tmp_path):
+    with ax.connect(str(tmp_path / "db")) as db:
+        db.sql("CREATE TABLE t (id INT PRIMARY KEY, emb VECTOR(2))")
+        db.sql("INSERT INTO t VALUES (1, '[0,0]'), (2, '[5,5]'), (3, NULL)")
+        db.sql("CREATE INDEX h ON t USING HNSW (emb)")
+        assert db.search("t", [0, 0], k=10)["id"].to_list() == [1, 2]  # NULL vectors never come back
+        with db.transaction() as tx:
+            tx.sql("INSERT INTO t VALUES (4, '[0.1,0.1]')")
+            tx.sql("DELETE FROM t WHERE id = 1")
+            assert tx.search("t", [0, 0], k=2)["id"].to_list() == [4, 2]  # its own writes (exact)
+            assert db.search("t", [0, 0], k=2)["id"].to_list() == [1, 2]  # others: the committed state
+        assert db.search("t", [0, 0], k=2)["id"].to_list() == [4, 2]
+        empty = db.search("t", [[0, 0], [1, 1]], k=2, filter="id > 100")
+        assert empty.shape == (0, 4) and empty.columns == ["query", "id", "emb", "_distance"]
+
+
+def test_batch_search_bad_input(docs):
+    db, X, ids = docs
+    q = np.zeros(DIM, np.float32)
+    cases = [
+        (dict(queries=np.zeros((2, DIM + 1))), ax.InvalidInputError, "dimension 17"),
+        (dict(queries=[np.nan] * DIM), ax.InvalidInputError, "position 0"),
+        (dict(queries=q, k=0), ax.InvalidInputError, "k must be"),
+        (dict(queries=q, filter=3), TypeError, "filter"),
+        (dict(queries=q, filter="nosuch = 1"), ax.ColumnNotFoundError, "nosuch"),
+        (dict(queries=q, columns=["titel"]), ax.ColumnNotFoundError, "did you mean 'title'"),
+        (dict(queries=q, column="title"), ax.InvalidInputError, "not a VECTOR column"),
+        (dict(queries=q, metric="hamming"), ax.InvalidInputError, "unknown metric"),
+        (dict(queries=[[]]), ax.InvalidInputError, "shape"),
+    ]
+    for kwargs, exc, match in cases:
+        with pytest.raises(exc, match=match):
+            db.search("docs", **kwargs)
+    with pytest.raises(ax.TableNotFoundError):
+        db.search("nodocs", q)
+    db.sql(f"CREATE TABLE two (id INT PRIMARY KEY, a VECTOR(2), b VECTOR(2), query INT)")
+    with pytest.raises(ax.InvalidInputError, match="several VECTOR columns"):
+        db.search("two", [0, 0])
+    with pytest.raises(ax.InvalidInputError, match="columns="):
+        db.search("two", [0, 0], column="a")
+    assert db.search("two", [0, 0], column="a", columns=["id"]).shape == (0, 3)
