@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -203,7 +204,7 @@ func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
 	db.vec.mu.Unlock()
 	db.txns.mu.Unlock()
 
-	lv.err = lv.load(build)
+	lv.err = lv.load(build, d.Name, vx.Name)
 	build.Rollback()
 	close(lv.ready)
 	if lv.err != nil {
@@ -233,8 +234,15 @@ func removeLive(lvs []*liveVec, lv *liveVec) []*liveVec {
 	return out
 }
 
-// load adds every row of the build snapshot to the index, in batches.
-func (lv *liveVec) load(build *Txn) error {
+// load adds every row of the build snapshot to the index, in batches,
+// reporting its progress (core.Tasks: Python shows a bar).
+func (lv *liveVec) load(build *Txn, table, index string) error {
+	total, err := build.ApproxRowCount(table)
+	if err != nil {
+		return err
+	}
+	task := core.StartTask(fmt.Sprintf("building vector index %s on %s", index, table), total)
+	defer task.End()
 	lo := rowPrefix(lv.table)
 	it, err := build.iter(lo, prefixEnd(lo))
 	if err != nil {
@@ -255,6 +263,7 @@ func (lv *liveVec) load(build *Txn) error {
 			if err := lv.idx.load(keys, vecs, nulls); err != nil {
 				return err
 			}
+			task.Add(int64(len(keys) + len(nulls)))
 			keys, vecs, nulls = keys[:0], vecs[:0], nulls[:0]
 		}
 	}

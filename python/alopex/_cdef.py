@@ -37,6 +37,7 @@ int alopex_db_describe(uint64_t dbh, char** out, char** errOut);
 int alopex_session_new(uint64_t dbh, int begin, uint64_t* out, char** errOut);
 void alopex_session_release(uint64_t h);
 int alopex_session_inherit(uint64_t dst, uint64_t src, char** errOut);
+int alopex_progress(char** out, char** errOut);
 int alopex_session_search_start(uint64_t h, char* spec, size_t specLen, float* queries, size_t nFloats, uint64_t* jobOut, char** errOut);
 int alopex_session_end(uint64_t h, int commit, char** errOut);
 int alopex_session_exec(uint64_t h, char* plan, size_t planLen, uint64_t* sources, size_t nSources, int64_t* rows, char** errOut);

@@ -146,6 +146,55 @@ def export_table(handle: TableHandle):
 
 _WAIT_MS = 50
 
+#: A wait shows the engine's long tasks (building a stored vector index on
+#: its first search) as a tqdm bar once it has waited this long, when tqdm
+#: is installed.
+PROGRESS_AFTER_S = 1.0
+
+
+def progress() -> list[dict[str, Any]]:
+    """The engine's running long tasks: what, done, total (an estimate), seconds."""
+    out = ffi.new("char**")
+    check(lib.alopex_progress, out)
+    return [] if out[0] == ffi.NULL else json.loads(take_string(out[0]))
+
+
+class _TaskBar:
+    """A tqdm bar over the oldest running engine task, while a call waits."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._since = self._clock()
+        self._bar: Any = None
+        self._what = ""
+
+    def poll(self) -> None:
+        if self._clock() - self._since < PROGRESS_AFTER_S:
+            return
+        tasks = progress()
+        if not tasks:
+            self.close()
+            return
+        t = tasks[0]
+        if self._bar is None or t["what"] != self._what:
+            self.close()
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                self._since = float("inf")  # no bar: stop asking
+                return
+            self._what = t["what"]
+            self._bar = tqdm(total=t["total"], desc=t["what"], unit="row", leave=False)
+        self._bar.total = max(self._bar.total or 0, t["total"])
+        self._bar.update(t["done"] - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
 
 def run_query(plan: bytes, sources: list[TableHandle]) -> TableHandle:
     """Run a serialized plan; Ctrl-C cancels the Go work and re-raises.
@@ -169,6 +218,7 @@ def wait_job(job_id: int) -> TableHandle:
     done = ffi.new("int*")
     table = ffi.new("uint64_t*")
     err = ffi.new("char**")
+    bar = _TaskBar()
     try:
         while True:
             status = lib.alopex_job_wait(job_id, _WAIT_MS, done, table, err)
@@ -176,6 +226,7 @@ def wait_job(job_id: int) -> TableHandle:
                 raise error_from(status, err)
             if done[0]:
                 return TableHandle(int(table[0]))
+            bar.poll()
     except KeyboardInterrupt:
         lib.alopex_job_cancel(job_id)
         # The engine checks for cancellation between morsels; wait for it to
@@ -191,6 +242,7 @@ def wait_job(job_id: int) -> TableHandle:
                 break
         raise
     finally:
+        bar.close()
         lib.alopex_job_release(job_id)
 
 

@@ -390,9 +390,47 @@ def test_batch_search_bad_input(docs):
             db.search("docs", **kwargs)
     with pytest.raises(ax.TableNotFoundError):
         db.search("nodocs", q)
-    db.sql(f"CREATE TABLE two (id INT PRIMARY KEY, a VECTOR(2), b VECTOR(2), query INT)")
+    db.sql("CREATE TABLE two (id INT PRIMARY KEY, a VECTOR(2), b VECTOR(2), query INT)")
     with pytest.raises(ax.InvalidInputError, match="several VECTOR columns"):
         db.search("two", [0, 0])
     with pytest.raises(ax.InvalidInputError, match="columns="):
         db.search("two", [0, 0], column="a")
     assert db.search("two", [0, 0], column="a", columns=["id"]).shape == (0, 3)
+
+
+def test_index_build_shows_progress(monkeypatch):
+    """Building a stored index at its first search reports progress, which
+    the waiting call shows as a tqdm bar."""
+    import sys
+    import types
+
+    bars = []
+
+    class FakeBar:
+        def __init__(self, total, desc, **kw):
+            self.total, self.desc, self.n, self.closed = total, desc, 0, False
+            bars.append(self)
+
+        def update(self, k):
+            self.n += k
+
+        def close(self):
+            self.closed = True
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = FakeBar
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(_ffi, "PROGRESS_AFTER_S", 0.0)
+    rng = np.random.default_rng(5)
+    n, dim = 20_000, 16
+    with ax.connect() as db:
+        db.sql(f"CREATE TABLE big (id BIGINT PRIMARY KEY, emb VECTOR({dim}))")
+        db.insert("big", ax.DataFrame({"id": np.arange(n), "emb": rng.standard_normal((n, dim)).astype(np.float32)}))
+        db.sql("CREATE INDEX h ON big USING HNSW (emb)")
+        assert _ffi.progress() == []
+        db.sql("SELECT id FROM big ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 3", [np.zeros(dim, np.float32)], eager=True)
+        assert _ffi.progress() == []
+    assert bars, "no progress bar while the index was built"
+    b = bars[0]
+    assert b.desc == "building vector index h on big" and b.closed
+    assert 0 < b.n <= n and b.total >= 0.5 * n
