@@ -115,3 +115,33 @@ func TestDistManyMatchesDist(t *testing.T) {
 		}
 	}
 }
+
+// Far from the origin the norm expansion of L2 cannot order near ties in
+// float32; the unfiltered flat search still returns the exact order.
+func TestFlatL2FarFromOrigin(t *testing.T) {
+	f, err := NewFlat(2, L2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vecs []float32
+	for i := range 5000 {
+		vecs = append(vecs, float32(i), 0)
+	}
+	if err := f.Add(vecs, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []float32{3000.2, 4000.3, 1234.6} {
+		ids, dists := make([]int64, 2), make([]float32, 2)
+		if err := f.Search([]float32{q, 0}, 2, 0, nil, ids, dists); err != nil {
+			t.Fatal(err)
+		}
+		near := int64(math.Round(float64(q)))
+		second := near - 1
+		if float64(q) > float64(near) {
+			second = near + 1
+		}
+		if ids[0] != near || ids[1] != second {
+			t.Fatalf("nearest to %v: %v (%v)", q, ids, dists)
+		}
+	}
+}
