@@ -306,3 +306,24 @@ func TestZstdClaimsAddUpFrames(t *testing.T) {
 		t.Fatalf("claims %d, %v; want %d", got, err, 2000+600)
 	}
 }
+
+// TestLevelRunsPaddingNotAligned: runs need not start at a multiple of 8,
+// so the last bit-packed group may pad past a multiple of 8 of the values
+// (pyarrow writes 10 repeated levels and then 124 groups for 1000 values:
+// 1002 levels). Up to 7 of padding is valid, 8 is not.
+func TestLevelRunsPaddingNotAligned(t *testing.T) {
+	levels := func(groups uint64) []byte {
+		b := append(binary.AppendUvarint(nil, 10<<1), 1)
+		b = binary.AppendUvarint(b, groups<<1|1)
+		return append(b, make([]byte, groups)...)
+	}
+	if err := checkLevelRuns(levels(124), 1000); err != nil {
+		t.Fatalf("1002 levels for 1000 values: %v", err)
+	}
+	if err := checkLevelRuns(levels(125), 1003); err != nil {
+		t.Fatalf("1010 levels for 1003 values: %v", err)
+	}
+	if err := checkLevelRuns(levels(125), 1000); err == nil {
+		t.Fatal("1010 levels for 1000 values passed")
+	}
+}
