@@ -116,20 +116,64 @@ func TestParquetHostilePageBodies(t *testing.T) {
 		}
 		return out
 	})
+	// The same run in v1 pages of the streaming codecs, and a second zstd
+	// frame that claims 8 GiB (the first one is honest).
+	recode := func(codec compress.Codec, edit func(h *format.PageHeader, plain []byte) []byte) []byte {
+		return withPageBody(t, v1Base(t, codec), 0, func(h *format.PageHeader, body []byte) []byte {
+			plain, err := codec.Decode(nil, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := codec.Encode(nil, edit(h, plain))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		})
+	}
+	v1GzipRun := recode(&parquet.Gzip, v1Levels)
+	v1BrotliRun := recode(&parquet.Brotli, v1Levels)
+	v1ZstdRun := recode(&parquet.Zstd, v1Levels)
+	// A frame of one empty raw block (last) that declares 8 GiB of content.
+	lyingFrame := binary.LittleEndian.AppendUint64([]byte{0x28, 0xB5, 0x2F, 0xFD, 0xC0, 0x00}, 8<<30)
+	lyingFrame = append(lyingFrame, 1, 0, 0)
+	v1ZstdSecondFrame := withPageBody(t, v1Base(t, &parquet.Zstd), 0, func(h *format.PageHeader, body []byte) []byte {
+		return append(append([]byte{}, body...), lyingFrame...)
+	})
+	v2ZstdSecondFrame := withPageBody(t, corruptBaseWith(t, ParquetWriteOptions{Compression: ParquetZstd}), 1,
+		func(h *format.PageHeader, body []byte) []byte {
+			return append(append([]byte{}, body...), lyingFrame...)
+		})
+	// file names the copy in testdata that python/tests/test_io_parquet_robust.py
+	// reads (ALOPEX_UPDATE_TESTDATA=1 rewrites them).
 	cases := []struct {
 		name string
 		data []byte
 		want string
+		file string
 	}{
-		{"definition level run, data page v1", v1Run, "definition levels"},
-		{"definition level run, snappy data page v1", v1SnappyRun, "definition levels"},
-		{"snappy uncompressed length", snappyClaim, "snappy"},
-		{"zstd content size", zstdClaim, "zstd"},
-		{"definition level run", defRun, "definition levels"},
+		{"definition level run, data page v1", v1Run, "definition levels", ""},
+		{"definition level run, snappy data page v1", v1SnappyRun, "definition levels", ""},
+		{"definition level run, gzip data page v1", v1GzipRun, "definition levels", "hostile_v1_gzip_levels"},
+		{"definition level run, brotli data page v1", v1BrotliRun, "definition levels", "hostile_v1_brotli_levels"},
+		{"definition level run, zstd data page v1", v1ZstdRun, "definition levels", "hostile_v1_zstd_levels"},
+		{"second zstd frame's content size, data page v1", v1ZstdSecondFrame, "zstd frames claim", "hostile_v1_zstd_second_frame"},
+		{"second zstd frame's content size, data page v2", v2ZstdSecondFrame, "zstd frames claim", "hostile_v2_zstd_second_frame"},
+		{"snappy uncompressed length", snappyClaim, "snappy", ""},
+		{"zstd content size", zstdClaim, "zstd", ""},
+		{"definition level run", defRun, "definition levels", ""},
 	}
 	dir := t.TempDir()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) >= 4096 {
+				t.Fatalf("the crafted file has %d bytes, want under 4 KiB", len(tc.data))
+			}
+			if tc.file != "" && os.Getenv("ALOPEX_UPDATE_TESTDATA") != "" {
+				if err := os.WriteFile(filepath.Join("testdata", tc.file+".parquet"), tc.data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 			path := filepath.Join(dir, "hostile.parquet")
 			if err := os.WriteFile(path, tc.data, 0o644); err != nil {
 				t.Fatal(err)
@@ -206,5 +250,80 @@ func TestSnappyPrefix(t *testing.T) {
 		if err != nil || !bytes.Equal(part, plain[:len(part)]) {
 			t.Fatalf("snappyPrefix(truncated, %d): %v", n, err)
 		}
+	}
+}
+
+// TestPagePrefix checks the partial decoders of every codec against the
+// codecs: the first n bytes, a shorter correct prefix from a truncated
+// stream, and an error only from a whole stream that is corrupt.
+func TestPagePrefix(t *testing.T) {
+	var plain []byte
+	for i := range 20000 {
+		plain = append(plain, byte(i*i>>3), byte(i%5), 'x', 'x')
+	}
+	for _, codec := range []compress.Codec{&parquet.Snappy, &parquet.Gzip, &parquet.Brotli, &parquet.Zstd} {
+		enc, err := codec.Encode(nil, plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := codec.CompressionCodec()
+		for _, n := range []int64{0, 4, 100, 70000, int64(len(plain)), int64(len(plain)) + 10} {
+			got, err := pagePrefix(c, enc, n, int64(len(plain)), true)
+			if err != nil || !bytes.Equal(got, plain[:min(n, int64(len(plain)))]) {
+				t.Fatalf("%s prefix %d: %v, %d bytes", c, n, err, len(got))
+			}
+			part, err := pagePrefix(c, enc[:len(enc)/2], n, int64(len(plain)), false)
+			if err != nil || !bytes.Equal(part, plain[:len(part)]) {
+				t.Fatalf("%s prefix %d of half the stream: %v", c, n, err)
+			}
+		}
+		bad := append([]byte{}, enc...)
+		for i := 0; i < len(bad); i += 7 {
+			bad[i] ^= 0x5a
+		}
+		if c != format.Snappy { // snappy's partial decoder checks only copy offsets
+			if _, err := pagePrefix(c, bad, int64(len(plain)), int64(len(plain)), true); err == nil || !strings.Contains(err.Error(), "corrupt") {
+				t.Errorf("%s: a corrupt stream gave %v", c, err)
+			}
+		}
+	}
+}
+
+func TestZstdClaimsAddUpFrames(t *testing.T) {
+	frame := func(n int) []byte {
+		out, err := parquet.Zstd.Encode(nil, bytes.Repeat([]byte("ab"), n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	skippable := []byte{0x5A, 0x2A, 0x4D, 0x18, 3, 0, 0, 0, 'x', 'y', 'z'}
+	// The last frame, of 10 bytes, declares no size (the encoder leaves it
+	// out of tiny frames): it adds nothing.
+	stream := append(append(append(frame(1000), skippable...), frame(300)...), frame(5)...)
+	got, err := zstdClaims(bytes.NewReader(stream), 0, int64(len(stream)))
+	if err != nil || got != 2000+600 {
+		t.Fatalf("claims %d, %v; want %d", got, err, 2000+600)
+	}
+}
+
+// TestLevelRunsPaddingNotAligned: runs need not start at a multiple of 8,
+// so the last bit-packed group may pad past a multiple of 8 of the values
+// (pyarrow writes 10 repeated levels and then 124 groups for 1000 values:
+// 1002 levels). Up to 7 of padding is valid, 8 is not.
+func TestLevelRunsPaddingNotAligned(t *testing.T) {
+	levels := func(groups uint64) []byte {
+		b := append(binary.AppendUvarint(nil, 10<<1), 1)
+		b = binary.AppendUvarint(b, groups<<1|1)
+		return append(b, make([]byte, groups)...)
+	}
+	if err := checkLevelRuns(levels(124), 1000); err != nil {
+		t.Fatalf("1002 levels for 1000 values: %v", err)
+	}
+	if err := checkLevelRuns(levels(125), 1003); err != nil {
+		t.Fatalf("1010 levels for 1003 values: %v", err)
+	}
+	if err := checkLevelRuns(levels(125), 1000); err == nil {
+		t.Fatal("1010 levels for 1000 values passed")
 	}
 }

@@ -14,8 +14,11 @@ import (
 // that satisfy the correlation (joined on its equalities, all pairs when
 // there are none, the other conditions filtered on the pairs), the pairs
 // are aggregated per outer row, and the result is left joined back by the
-// row number. Without equalities the pairs are the cross product, so this
-// is planned correctly rather than fast.
+// row number. Without equalities the pairs are the cross product: the
+// time is O(n*m), as in the nested loops of DuckDB and SQLite, but the
+// executor's cross join makes the pairs in bounded blocks that the filter
+// and the aggregation consume as they come (lazy/exec/cross_join.go), so
+// memory stays O(n + m) and the query can be cancelled between blocks.
 
 // applyPairs numbers rel's rows in a hidden column rid (withIdx) and pairs
 // them with the correlated subquery's rows. In the pairs, names resolve to

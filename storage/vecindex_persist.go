@@ -154,18 +154,29 @@ func (lv *liveVec) loadSaved() error {
 	v.idx = idx
 	v.labels = labels
 	live := 0
+	var stray []int64 // labels whose vector must not be in the index
 	for id, l := range labels {
 		if l.died == 0 {
+			if _, twice := v.live[l.key]; twice {
+				return fmt.Errorf("%s: row key %x has two current versions", lv.loadFrom[1], l.key)
+			}
 			v.live[l.key] = int64(id)
 			if !l.null {
 				live++
+				continue
 			}
 		} else {
 			v.nGone++
 		}
+		stray = append(stray, int64(id))
 	}
 	if live != idx.Len() {
 		return fmt.Errorf("%s holds %d vectors, its keys file %d", lv.loadFrom[0], idx.Len(), live)
+	}
+	// Saving collected every replaced version and a NULL has no vector:
+	// the index holds none of those labels (the files belong together).
+	if n, err := idx.Remove(stray); err != nil || n > 0 {
+		return fmt.Errorf("%s holds %d vectors of labels its keys file has no vector for (%v)", lv.loadFrom[0], n, err)
 	}
 	return nil
 }
@@ -316,7 +327,7 @@ func decodeVecKeys(data []byte) ([]vecLabel, error) {
 	}
 	b := body[len(vecKeysMagic):]
 	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)) {
+	if k <= 0 || n > uint64(len(b)-k)/2 { // a label takes at least a flag and a length
 		return nil, bad
 	}
 	b = b[k:]

@@ -101,19 +101,32 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 	return nil, core.Errorf(core.KindNotSupported, "plan node %T cannot be executed yet", p)
 }
 
-// attach adds a row-wise step to in: inside its pipeline when in is one
-// without a limit, else as a sequential map.
+// attach adds a row-wise step to in (see attachSteps).
 func (b *builder) attach(in Operator, fn batchFn, schema *arrow.Schema) Operator {
-	if pl, ok := in.(*pipeline); ok && pl.limit < 0 {
-		pl.then(fn, schema)
-		return pl
+	return attachSteps(in, []batchFn{fn}, schema)
+}
+
+// attachSteps adds row-wise steps to in, whose output has schema: inside
+// its pipeline when in is one without a limit, above the pairs of a cross
+// join, else as a sequential map.
+func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
+	switch op := in.(type) {
+	case *pipeline:
+		if op.limit < 0 {
+			op.fns = append(op.fns, fns...)
+			op.schema = schema
+			return op
+		}
+	case *mapOp:
+		op.fns = append(op.fns, fns...)
+		op.schema = schema
+		return op
+	case *crossJoin:
+		op.fns = append(op.fns, fns...)
+		op.schema = schema
+		return op
 	}
-	if m, ok := in.(*mapOp); ok {
-		m.fns = append(m.fns, fn)
-		m.schema = schema
-		return m
-	}
-	return &mapOp{input: in, fns: []batchFn{fn}, schema: schema}
+	return &mapOp{input: in, fns: fns, schema: schema}
 }
 
 // partitionedScan reads the pieces a scan needs on demand, in parallel.
@@ -316,6 +329,9 @@ func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Tabl
 // join builds a hash join: the build side becomes an operator read on first
 // probe; the probe side gets the probe as a row-wise step.
 func (b *builder) join(n *lazy.Join) (Operator, error) {
+	if n.Type == lazy.JoinCross {
+		return b.crossJoin(n) // cross_join.go
+	}
 	probePlan, buildPlan := n.Left, n.Right
 	probeKeys, buildKeys := n.LeftOn, n.RightOn
 	if n.Type == lazy.JoinLeft && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {

@@ -347,8 +347,15 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 
 // consume hands every batch of op to sink, on all cores when op is a
 // parallel pipeline, else in order on this goroutine (worker 0). It returns
-// the number of workers used.
+// the number of workers used. A staged operator is staged first, so that
+// the pipeline it runs as is drained on all cores.
 func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
+	if s, ok := op.(stagedOperator); ok {
+		var err error
+		if op, err = s.stage(ctx); err != nil {
+			return 1, err
+		}
+	}
 	if pl, ok := op.(*pipeline); ok && pl.limit < 0 && !pl.started {
 		if err := pl.ready(ctx); err != nil {
 			return 1, err

@@ -35,7 +35,9 @@ CHILD = textwrap.dedent("""
         db.sql("CREATE TABLE log (seq BIGINT PRIMARY KEY, src INT, dst INT, amt INT)")
         db.sql("CREATE INDEX by_src ON log (src)")
         db.sql("CREATE TABLE bulk (k BIGINT PRIMARY KEY, batch INT)")
-    seq = db.sql("SELECT COALESCE(MAX(seq), 0) AS m FROM log", eager=True).item()
+    # a bulk insert takes a number but writes no log row: resume after both
+    seq = max(db.sql("SELECT COALESCE(MAX(seq), 0) AS m FROM log", eager=True).item(),
+              db.sql("SELECT COALESCE(MAX(batch), 0) AS m FROM bulk", eager=True).item())
     print("ready", flush=True)
     while True:
         seq += 1
@@ -80,6 +82,28 @@ def _check(path: str, acked_tx: set[int], acked_bulk: set[int], before: set[int]
         return seqs
 
 
+def _run_trial(path: str, trial: int, pause: float, errfile) -> tuple[str, int]:
+    """Starts a child (seed ``trial``) on the database, kills it after ``pause`` seconds and
+    returns everything it printed and its exit status."""
+    child = subprocess.Popen([sys.executable, "-c", CHILD, path, str(trial)],
+                             stdout=subprocess.PIPE, stderr=errfile, text=True)
+    assert child.stdout is not None
+    first = child.stdout.readline()
+    if first.startswith("ready"):
+        time.sleep(pause)
+    os.kill(child.pid, signal.SIGKILL)  # a child that has already exited is a zombie until wait()
+    out = first + child.stdout.read()  # the rest, buffered or not
+    return out, child.wait()
+
+
+def _describe(trial: int, pause: float, status: int, out: str, stderr: str) -> str:
+    """What a failing trial shows: its seed, when it was killed, how the child ended and
+    what it printed."""
+    tail = "".join(out.splitlines(keepends=True)[-10:])
+    return (f"trial {trial} (child seed {trial}, killed after {pause:.3f}s, exit status {status})"
+            f"\n--- child stdout (last lines) ---\n{tail}--- child stderr ---\n{stderr}")
+
+
 def test_sigkill_loses_no_acknowledged_commit(tmp_path):
     # Each trial starts a child on the same database (reopening what the last
     # kill left), lets it commit for a random while, kills it, and checks.
@@ -89,25 +113,25 @@ def test_sigkill_loses_no_acknowledged_commit(tmp_path):
     acked_bulk: set[int] = set()
     seen: set[int] = set()
     for trial in range(TRIALS):
-        with open(tmp_path / "stderr.txt", "w+") as err:
-            child = subprocess.Popen([sys.executable, "-c", CHILD, path, str(trial)],
-                                     stdout=subprocess.PIPE, stderr=err, text=True)
-            assert child.stdout is not None
-            line = child.stdout.readline()
-            if not line.startswith("ready"):
-                child.kill()
-                child.wait()
-                err.seek(0)
-                pytest.fail(f"trial {trial}: the child did not start: {line!r} {err.read()}")
-            time.sleep(rng.uniform(0.05, 0.5))
-            os.kill(child.pid, signal.SIGKILL)
-            out = child.stdout.read()  # the rest, buffered or not
-            child.wait()
-        for ln in out.splitlines():
+        pause = rng.uniform(0.05, 0.5)
+        with open(tmp_path / f"stderr{trial}.txt", "w+") as err:
+            out, status = _run_trial(path, trial, pause, err)
+            err.seek(0)
+            stderr = err.read()
+
+        what = _describe(trial, pause, status, out, stderr)
+        if not out.startswith("ready"):
+            pytest.fail(f"the child did not start; {what}")
+        if status != -signal.SIGKILL:
+            pytest.fail(f"the child ended before it was killed; {what}")
+        for ln in out.splitlines()[1:]:
             kind, _, n = ln.partition(" ")
             if kind == "tx":
                 acked_tx.add(int(n))
             elif kind == "bulk":
                 acked_bulk.add(int(n))
-        seen = _check(path, acked_tx, acked_bulk, seen)
+        try:
+            seen = _check(path, acked_tx, acked_bulk, seen)
+        except Exception as e:  # AssertionError or an engine error: show what the child did
+            pytest.fail(f"{type(e).__name__}: {e}\n{what}")
     assert acked_tx, "no transaction committed in any trial"

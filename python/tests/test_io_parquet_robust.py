@@ -88,7 +88,15 @@ _HOSTILE = Path(__file__).resolve().parents[2] / "dataframe" / "testdata"
     # one run of 2^30 levels: 2.2 GiB allocated, and no error, before.
     ("hostile_v1_snappy_levels.parquet", "definition levels"),
     # A zstd frame header claiming 8 GiB in a 499-byte file.
-    ("hostile_zstd_content_size.parquet", "zstd frame claims"),
+    ("hostile_zstd_content_size.parquet", "zstd frames claim"),
+    # The 2^30-level run inside data pages v1 of the streaming codecs: each allocated 1 to
+    # 2.3 GiB before (only the levels' prefix of the page is decompressed to check them).
+    ("hostile_v1_gzip_levels.parquet", "definition levels"),
+    ("hostile_v1_brotli_levels.parquet", "definition levels"),
+    ("hostile_v1_zstd_levels.parquet", "definition levels"),
+    # An honest zstd frame followed by one claiming 8 GiB (8 GiB allocated before).
+    ("hostile_v1_zstd_second_frame.parquet", "zstd frames claim"),
+    ("hostile_v2_zstd_second_frame.parquet", "zstd frames claim"),
 ])
 def test_lengths_inside_pages_are_checked_before_allocating(name, what):
     # Made by dataframe/parquet_hostile_test.go (TestParquetHostilePageBodies).
@@ -106,3 +114,26 @@ def test_lengths_inside_pages_are_checked_before_allocating(name, what):
     lines = out.strip().splitlines()
     assert lines[0].startswith("InvalidInputError") and name in lines[0] and what in lines[0], out
     assert int(lines[-1]) < 200, f"reading a {path.stat().st_size}-byte file grew RSS by {lines[-1]} MB"
+
+
+@pytest.mark.parametrize("compression", ["NONE", "SNAPPY", "GZIP", "BROTLI", "ZSTD"])
+@pytest.mark.parametrize("version", ["1.0", "2.0"])
+def test_valid_compressed_pages_read_as_pyarrow_reads_them(tmp_path, compression, version):
+    # The page checks decompress the start of every page v1: files of every codec the
+    # reader takes, in both page versions, with nulls and several pages a column, read
+    # exactly as pyarrow reads them.
+    n = 6_000
+    rng = np.random.default_rng(3)
+    nulls = rng.random(n) < 0.2
+    table = pa.table({
+        "i": pa.array(rng.integers(-1000, 1000, n), mask=nulls),
+        "f": pa.array(rng.normal(size=n), mask=np.roll(nulls, 1)),
+        "s": pa.array([f"v{v}é" for v in rng.integers(0, 500, n)], mask=np.roll(nulls, 2)),
+        "b": pa.array(rng.random(n) < 0.5, mask=np.roll(nulls, 3)),
+        "r": np.arange(n),  # required, no levels
+    })
+    path = tmp_path / f"{compression}_{version}.parquet"
+    pq.write_table(table, path, compression=compression, data_page_version=version,
+                   data_page_size=4096, row_group_size=2_500)
+    got = ax.read_parquet(path).to_arrow()
+    assert got.equals(pq.read_table(path)), (compression, version)
