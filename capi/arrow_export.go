@@ -137,6 +137,9 @@ static inline ax_array_release ax_array_release_fn(int child) {
 static inline void ax_call_schema_release(struct ArrowSchema* s) {
   if (s->release != NULL) s->release(s);
 }
+static inline void ax_call_array_release(struct ArrowArray* a) {
+  if (a->release != NULL) a->release(a);
+}
 
 static inline void ax_init_stream(struct ArrowArrayStream* s, void* private_data) {
   s->get_schema = ax_stream_get_schema;
@@ -157,6 +160,17 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/cdata"
 )
+
+// cSchema and cArray name the C structs for the tests (which cannot use cgo).
+type (
+	cSchema = C.struct_ArrowSchema
+	cArray  = C.struct_ArrowArray
+)
+
+// releaseSchema and releaseArray call a C struct's release callback unless
+// it is released already, as a consumer does.
+func releaseSchema(s *cSchema) { C.ax_call_schema_release(s) }
+func releaseArray(a *cArray)   { C.ax_call_array_release(a) }
 
 // exportStream writes an ArrowArrayStream over schema and batches to out
 // (a struct owned by the caller). The stream keeps its own references to
