@@ -6,11 +6,12 @@ package main
 // schema alone): a 300k-column frame paid hundreds of MB for it. Here a
 // schema is one C allocation (structs, child pointers, names and formats) and
 // a batch is one C allocation (structs, child pointers, buffer pointers) plus
-// one handle for the whole batch. Columns of nested or dictionary types are
-// still exported by arrow-go, each into its slot of the block. Data buffers
-// are never copied: the batch's arrays point at the table's buffers, and the
-// batch keeps a reference to them until the last exported array using the
-// block is released.
+// one handle to the buffers it shares. Columns of nested or dictionary types
+// are still exported by arrow-go, each into its slot of the block. Data
+// buffers are never copied: the exported arrays point at the table's
+// buffers, and the block keeps a reference to those buffers (not to the Go
+// arrays, nor the schema) until the last exported array using it is
+// released.
 //
 // Release follows the C Data Interface: the parent's release releases the
 // children still owned by it; a child moved out by the consumer is released
@@ -159,6 +160,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/cdata"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // cSchema and cArray name the C structs for the tests (which cannot use cgo).
@@ -173,13 +175,14 @@ func releaseSchema(s *cSchema) { C.ax_call_schema_release(s) }
 func releaseArray(a *cArray)   { C.ax_call_array_release(a) }
 
 // exportStream writes an ArrowArrayStream over schema and batches to out
-// (a struct owned by the caller). The stream keeps its own references to
-// the batches until the consumer releases it.
+// (a struct owned by the caller). The batches are exported at once, so that
+// the stream holds no Go array: only C structs and the data buffers they
+// point at. The schema is exported when the consumer asks for it, once.
 func exportStream(schema *arrow.Schema, batches []arrow.RecordBatch, out unsafe.Pointer) {
-	// A copy: the stream clears its slots as it hands batches out.
-	st := &streamState{schema: schema, batches: append([]arrow.RecordBatch(nil), batches...)}
-	for _, rb := range batches {
-		rb.Retain()
+	st := &streamState{schema: schema, arrays: make([]*C.struct_ArrowArray, len(batches))}
+	for i, rb := range batches {
+		st.arrays[i] = (*C.struct_ArrowArray)(C.calloc(1, C.sizeof_struct_ArrowArray))
+		exportBatch(rb, st.arrays[i])
 	}
 	h := (*C.uintptr_t)(C.malloc(C.sizeof_uintptr_t))
 	*h = C.uintptr_t(cgo.NewHandle(st))
@@ -187,10 +190,10 @@ func exportStream(schema *arrow.Schema, batches []arrow.RecordBatch, out unsafe.
 }
 
 type streamState struct {
-	schema  *arrow.Schema
-	batches []arrow.RecordBatch
-	next    int
-	err     *C.char // the last error, malloc'd
+	schema *arrow.Schema          // nil once handed out
+	arrays []*C.struct_ArrowArray // exported batches not yet handed out
+	next   int
+	err    *C.char // the last error, malloc'd
 }
 
 func streamOf(s *C.struct_ArrowArrayStream) *streamState {
@@ -200,11 +203,11 @@ func streamOf(s *C.struct_ArrowArrayStream) *streamState {
 // fail records a panic of a stream callback as the stream's last error: a
 // callback runs outside any export's recover, and a panic must not cross
 // into C.
-func (st *streamState) fail(r any) C.int {
+func (st *streamState) fail(msg string) C.int {
 	if st.err != nil {
 		C.free(unsafe.Pointer(st.err))
 	}
-	st.err = C.CString(fmt.Sprintf("internal error exporting a table (a bug in alopex; please report it): %v", r))
+	st.err = C.CString(msg)
 	return C.EIO
 }
 
@@ -213,29 +216,31 @@ func axStreamGetSchema(s *C.struct_ArrowArrayStream, out *C.struct_ArrowSchema) 
 	st := streamOf(s)
 	defer func() {
 		if r := recover(); r != nil {
-			status = st.fail(r)
+			status = st.fail(fmt.Sprintf("internal error exporting a table (a bug in alopex; please report it): %v", r))
 		}
 	}()
+	if st.schema == nil {
+		// Dropping the Go schema after the first call frees its
+		// per-field objects while the consumer imports the batches.
+		return st.fail("the schema of this stream was already read")
+	}
 	exportSchema(st.schema, out)
+	st.schema = nil
 	return 0
 }
 
 //export axStreamGetNext
-func axStreamGetNext(s *C.struct_ArrowArrayStream, out *C.struct_ArrowArray) (status C.int) {
+func axStreamGetNext(s *C.struct_ArrowArrayStream, out *C.struct_ArrowArray) C.int {
 	st := streamOf(s)
-	defer func() {
-		if r := recover(); r != nil {
-			status = st.fail(r)
-		}
-	}()
-	if st.next >= len(st.batches) {
+	if st.next >= len(st.arrays) {
 		out.release = nil // end of stream
 		return 0
 	}
-	rb := st.batches[st.next]
-	st.batches[st.next] = nil
+	a := st.arrays[st.next]
+	st.arrays[st.next] = nil
 	st.next++
-	exportBatch(rb, out) // takes over the stream's reference
+	*out = *a // moved to the consumer
+	C.free(unsafe.Pointer(a))
 	return 0
 }
 
@@ -251,9 +256,10 @@ func axStreamRelease(s *C.struct_ArrowArrayStream) {
 	}
 	h := cgo.Handle(*(*C.uintptr_t)(s.private_data))
 	st := h.Value().(*streamState)
-	for _, rb := range st.batches {
-		if rb != nil {
-			rb.Release()
+	for _, a := range st.arrays {
+		if a != nil {
+			releaseArray(a)
+			C.free(unsafe.Pointer(a))
 		}
 	}
 	if st.err != nil {
@@ -265,13 +271,13 @@ func axStreamRelease(s *C.struct_ArrowArrayStream) {
 	s.release = nil
 }
 
-// axExportDone drops what a freed export block kept alive.
+// axExportDone drops the buffers a freed export block kept alive.
 //
 //export axExportDone
 func axExportDone(handle C.uintptr_t) {
 	h := cgo.Handle(handle)
-	if rb, ok := h.Value().(arrow.RecordBatch); ok {
-		rb.Release()
+	for _, b := range h.Value().([]*memory.Buffer) {
+		b.Release()
 	}
 	h.Delete()
 }
@@ -403,8 +409,10 @@ func exportSchema(schema *arrow.Schema, out *C.struct_ArrowSchema) {
 // as NULL (apache/arrow#33936); it is C memory so no cgo rule is broken.
 var zeroRegion = C.calloc(1, 64)
 
-// exportBatch writes rb to out as a struct array of its columns, taking over
-// the caller's reference to rb: the block keeps it until its last release.
+// exportBatch writes rb to out as a struct array of its columns. The block
+// keeps a reference to the buffers of the columns it exports until its last
+// release, not to rb: the arrays' Go objects (and the schema) are freed with
+// the table, which matters for a frame of 100k columns.
 func exportBatch(rb arrow.RecordBatch, out *C.struct_ArrowArray) {
 	n := int(rb.NumCols())
 	nbufs := 1 // the parent's (absent) validity bitmap
@@ -417,12 +425,11 @@ func exportBatch(rb arrow.RecordBatch, out *C.struct_ArrowArray) {
 	size := head + structSize*C.size_t(n) + ptrSize*C.size_t(n) + ptrSize*C.size_t(nbufs)
 	block := C.calloc(1, size) // zeroed: Go writes pointers into it
 	if block == nil {
-		rb.Release()
 		panic("out of memory exporting a batch")
 	}
 	hdr := (*C.ax_block)(block)
 	hdr.refs = 1
-	hdr.handle = C.uintptr_t(cgo.NewHandle(rb))
+	keep := make([]*memory.Buffer, 0, nbufs)
 	children := unsafe.Slice((*C.struct_ArrowArray)(unsafe.Add(block, head)), n)
 	ptrs := unsafe.Slice((**C.struct_ArrowArray)(unsafe.Add(block, head+structSize*C.size_t(n))), n)
 	bufs := unsafe.Slice((*unsafe.Pointer)(unsafe.Add(block, head+(structSize+ptrSize)*C.size_t(n))), nbufs)
@@ -445,6 +452,8 @@ func exportBatch(rb arrow.RecordBatch, out *C.struct_ArrowArray) {
 			switch {
 			case b != nil && b.Len() > 0:
 				own[j] = unsafe.Pointer(&b.Bytes()[0])
+				b.Retain()
+				keep = append(keep, b)
 			case j == 0:
 				own[j] = nil // no validity bitmap: no nulls
 			default:
@@ -462,6 +471,7 @@ func exportBatch(rb arrow.RecordBatch, out *C.struct_ArrowArray) {
 			private_data: block,
 		}
 	}
+	hdr.handle = C.uintptr_t(cgo.NewHandle(keep))
 	*out = C.struct_ArrowArray{
 		length:       C.int64_t(rb.NumRows()),
 		n_buffers:    1,

@@ -107,8 +107,17 @@ func alopex_table_release(h C.uint64_t) {
 		return
 	}
 	handle := cgo.Handle(h)
-	if t, ok := handle.Value().(*core.Table); ok {
-		t.Release()
-	}
+	t, ok := handle.Value().(*core.Table)
 	handle.Delete()
+	if !ok {
+		return
+	}
+	wide := t.Schema().NumFields() >= wideTable
+	t.Release()
+	if wide {
+		// Python releases a wide result's table once pyarrow has its
+		// schema and before it imports the batches: return the Go
+		// objects of its columns (hundreds of bytes each) first.
+		debug.FreeOSMemory()
+	}
 }
