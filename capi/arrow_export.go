@@ -304,10 +304,12 @@ func flatBuffers(t arrow.DataType) int {
 
 // formats caches the C Data Interface format string of each flat type, as
 // arrow-go writes it: a wide schema has few distinct types.
-var formats sync.Map // type fingerprint -> string
+var formats sync.Map // type key -> string
 
 func formatOf(t arrow.DataType) string {
-	key := t.Fingerprint()
+	// Some fingerprints leave out parameters (a fixed-size binary's width):
+	// the type's text completes the key.
+	key := t.Fingerprint() + "|" + t.String()
 	if f, ok := formats.Load(key); ok {
 		return f.(string)
 	}

@@ -82,6 +82,29 @@ func TestExportSchemaRoundTrips(t *testing.T) {
 	}
 }
 
+// TestExportSchemaTypeParameters checks types whose fingerprints match but
+// whose formats differ (arrow-go's fixed-size binary fingerprint leaves out
+// the width), so the format cache cannot mix them up.
+func TestExportSchemaTypeParameters(t *testing.T) {
+	want := arrow.NewSchema([]arrow.Field{
+		{Name: "a", Type: &arrow.FixedSizeBinaryType{ByteWidth: 2}, Nullable: true},
+		{Name: "b", Type: &arrow.FixedSizeBinaryType{ByteWidth: 4}, Nullable: true},
+		{Name: "c", Type: &arrow.Decimal128Type{Precision: 10, Scale: 2}, Nullable: true},
+		{Name: "d", Type: &arrow.Decimal128Type{Precision: 10, Scale: 3}, Nullable: true},
+		{Name: "e", Type: &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}, Nullable: true},
+		{Name: "f", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
+	}, nil)
+	s := newCSchema()
+	exportSchema(want, s)
+	got, err := cdata.ImportCArrowSchema((*cdata.CArrowSchema)(unsafe.Pointer(s)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want) {
+		t.Fatalf("schema changed:\n%v\nwant\n%v", got, want)
+	}
+}
+
 func TestExportBatchRoundTripsAndFreesOnce(t *testing.T) {
 	mem := memory.NewCheckedAllocator(mallocator.NewMallocator())
 	defer mem.AssertSize(t, 0)
