@@ -7,17 +7,21 @@ import "C"
 
 import (
 	"runtime/cgo"
+	"runtime/debug"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/dataframe"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/cdata"
 )
 
 // mem allocates every buffer the engine hands to Python: C memory, so that
 // exported Arrow arrays never point into the Go heap.
 var mem = core.NewCAllocator(1 << 30)
+
+// wideTable is the column count from which exporting a table first returns
+// the Go heap's free memory to the system (see alopex_table_export).
+const wideTable = 10_000
 
 func tableOf(h C.uint64_t) (*core.Table, error) {
 	if h == 0 {
@@ -67,12 +71,15 @@ func alopex_table_export(h C.uint64_t, stream unsafe.Pointer, errOut **C.char) C
 				}
 			}
 		}
-		rdr, err := array.NewRecordReader(t.Schema(), t.Batches())
-		if err != nil {
-			return err
+		if t.Schema().NumFields() >= wideTable {
+			// Building a wide table leaves hundreds of MB of per-column
+			// garbage in the Go heap, which the runtime keeps mapped:
+			// return it before pyarrow builds its own objects for every
+			// column, so that the two do not add up. Narrow results skip
+			// this (a forced GC costs time proportional to the live heap).
+			debug.FreeOSMemory()
 		}
-		defer rdr.Release()
-		cdata.ExportRecordReader(rdr, (*cdata.CArrowArrayStream)(stream))
+		exportStream(t.Schema(), t.Batches(), stream)
 		return nil
 	})
 }
@@ -100,8 +107,17 @@ func alopex_table_release(h C.uint64_t) {
 		return
 	}
 	handle := cgo.Handle(h)
-	if t, ok := handle.Value().(*core.Table); ok {
-		t.Release()
-	}
+	t, ok := handle.Value().(*core.Table)
 	handle.Delete()
+	if !ok {
+		return
+	}
+	wide := t.Schema().NumFields() >= wideTable
+	t.Release()
+	if wide {
+		// Python releases a wide result's table once pyarrow has its
+		// schema and before it imports the batches: return the Go
+		// objects of its columns (hundreds of bytes each) first.
+		debug.FreeOSMemory()
+	}
 }

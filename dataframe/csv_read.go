@@ -849,7 +849,10 @@ func (s *CSVSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int, 
 		}
 	}
 	if s.recordBytes > 0 {
-		est := int(float64(hi-lo)/s.recordBytes*1.1) + 16
+		// Sized to the records expected, with little slack: a file of a
+		// few very wide records would otherwise reserve rows it never
+		// fills in every one of its columns.
+		est := int(float64(hi-lo)/s.recordBytes*1.1) + 1
 		for _, c := range cols {
 			c.reserve(min(est, 1<<24))
 		}

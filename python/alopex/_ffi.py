@@ -134,13 +134,26 @@ def import_stream(stream_export: Callable[[int], None]) -> TableHandle:
     return TableHandle(int(out[0]))
 
 
-def export_table(handle: TableHandle):
-    """Read a Go table into a pyarrow Table sharing Go's buffers."""
+# From this many columns a table is wide (capi/tables.go's wideTable): the
+# engine's objects for its columns cost more than keeping them saves.
+WIDE_COLUMNS = 10_000
+
+
+def export_table(handle: TableHandle, release_wide: bool = False):
+    """Read a Go table into a pyarrow Table sharing Go's buffers.
+
+    With ``release_wide``, the handle of a wide table is closed once pyarrow
+    has its schema and before it imports the columns: the exported buffers
+    stay alive, and the Go objects of its columns are freed before pyarrow
+    builds its own (they would add up in a frame of 100k columns).
+    """
     import pyarrow as pa
 
     stream = ffi.new("char[]", 64)
     check(lib.alopex_table_export, handle.value, stream)
     reader = pa.RecordBatchReader._import_from_c(int(ffi.cast("uintptr_t", stream)))
+    if release_wide and len(reader.schema) >= WIDE_COLUMNS:
+        handle.close()
     return reader.read_all()
 
 

@@ -60,10 +60,11 @@ class DataFrame:
     @classmethod
     def _from_handle(cls, handle: _ffi.TableHandle) -> "DataFrame":
         df = cls.__new__(cls)
-        df._table = _ffi.export_table(handle)
+        df._table = _ffi.export_table(handle, release_wide=True)
         # Keep the engine's table too: using this result in another query
-        # then costs nothing.
-        df._handle = handle
+        # then costs nothing. A wide table's was released (see export_table):
+        # a later query imports the pyarrow table again, without copies.
+        df._handle = handle if handle._finalizer.alive else None
         return df
 
     def _engine_handle(self) -> _ffi.TableHandle:
