@@ -59,6 +59,7 @@ type pointPlan struct {
 	keys   [][]pointValue // per key column, its candidate values
 	keyVis []int          // visible column index of each key column
 	keyTyp []arrow.DataType
+	star   bool // the output is every visible column, in order
 }
 
 // selectShape recognizes the point shape, or returns nil.
@@ -187,7 +188,7 @@ func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
 		}
 		return idx[0], true
 	}
-	pp := &pointPlan{desc: desc}
+	pp := &pointPlan{desc: desc, star: sh.star}
 	if sh.star {
 		for i, f := range schema.Fields() {
 			pp.names, pp.types, pp.proj = append(pp.names, f.Name), append(pp.types, f.Type), append(pp.proj, i)
@@ -265,9 +266,9 @@ func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) 
 	return nil, false
 }
 
-// run reads the rows of the plan's keys in txn. ok false sends the
-// execution to the general path.
-func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
+// keyValues returns the plan's keys (one Go value per key column each)
+// for params. ok false sends the execution to the general path.
+func (pp *pointPlan) keyValues(params []lazy.Expr) (keys [][]any, ok bool) {
 	cands := make([][]any, len(pp.keys))
 	n := 1
 	for i, vals := range pp.keys {
@@ -289,7 +290,7 @@ func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok
 	// Every combination of the key columns' values (one column at most has
 	// several), flattened into one backing array.
 	flat := make([]any, n*len(cands))
-	keys := make([][]any, n)
+	keys = make([][]any, n)
 	for r := range keys {
 		keys[r] = flat[r*len(cands) : (r+1)*len(cands) : (r+1)*len(cands)]
 		q := r
@@ -298,16 +299,49 @@ func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok
 			q /= len(cands[i])
 		}
 	}
+	return keys, true
+}
+
+// run reads the rows of the plan's keys in txn. ok false sends the
+// execution to the general path.
+func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
+	keys, ok := pp.keyValues(params)
+	if !ok || len(keys) == 0 {
+		return nil, ok
+	}
 	found, err := txn.GetMany(pp.desc.Name, keys)
 	if err != nil {
 		return nil, false // a value out of the column's range: the general path compares it
 	}
-	for r, row := range found {
+	return pp.project(found), true
+}
+
+// runLatest is run outside a transaction, on the latest committed state.
+// ok false: read again in a transaction (or the general way).
+func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr) (rows [][]any, ok bool) {
+	keys, ok := pp.keyValues(params)
+	if !ok || len(keys) == 0 {
+		return nil, ok
+	}
+	found, ok, err := r.GetMany(pp.desc, keys)
+	if err != nil || !ok {
+		return nil, false
+	}
+	return pp.project(found), true
+}
+
+// project keeps the plan's output columns of rows (visible columns, in
+// place).
+func (pp *pointPlan) project(rows [][]any) [][]any {
+	if pp.star {
+		return rows
+	}
+	for r, row := range rows {
 		o := make([]any, len(pp.proj))
 		for j, i := range pp.proj {
 			o[j] = row[i]
 		}
-		found[r] = o
+		rows[r] = o
 	}
-	return found, true
+	return rows
 }

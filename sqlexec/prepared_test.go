@@ -190,3 +190,29 @@ func TestConcurrentParsesKeepTheirOwnStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkExecuteInList reads 1,000 random keys of 50,000 rows per
+// statement (bench/db_bench.py's batched lookup in SQL).
+func BenchmarkExecuteInList(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, f0 TEXT, f1 TEXT, f2 BIGINT)")
+	for i := 0; i < 50_000; i += 1000 {
+		rows := make([][]lazy.Expr, 1000)
+		for j := range rows {
+			rows[j] = []lazy.Expr{lit(int64(i + j)), lit(fmt.Sprintf("f0 value of row %08d", i+j)), lit("the same f1 text of 24 b"), lit(int64(j) << 30)}
+		}
+		if _, err := s.ExecuteMany(context.Background(), "INSERT INTO t VALUES (?, ?, ?, ?)", rows, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	q := "SELECT * FROM t WHERE id IN (?" + strings.Repeat(", ?", 999) + ")"
+	params := make([]any, 1000)
+	for i := range params {
+		params[i] = int64((i * 7919) % 50_000)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := mustExecute(b, s, q, params...)
+		_, _ = r.AppendCompact(nil)
+	}
+}

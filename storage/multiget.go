@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -39,30 +40,50 @@ func (t *Txn) GetMany(table string, keys [][]any) ([][]any, error) {
 	if err != nil || len(enc) == 0 {
 		return nil, err
 	}
+	return readRows(t.snap, t.pend, d, enc)
+}
+
+// readRows reads the rows of enc (sorted row keys of d) from r overlaid
+// with pend (nil: no writes of one's own).
+func readRows(r pebble.Reader, pend *pendingWrites, d *TableDesc, enc [][]byte) ([][]any, error) {
 	out := make([][]any, 0, len(enc))
 	rd := rowReader{d: d, vals: make([]datum, len(d.Columns)), seen: make([]bool, len(d.Columns))}
+	var err error
 	if len(enc) <= getsUpTo {
 		for _, k := range enc {
-			v, ok, err := t.get(k)
+			if pend != nil { // the transaction's own writes win over the store
+				if w, ok := pend.get(string(k)); ok {
+					if !w.del {
+						if out, err = rd.appendRow(out, k, w.val); err != nil {
+							return nil, err
+						}
+					}
+					continue
+				}
+			}
+			v, closer, err := r.Get(k)
+			if errors.Is(err, pebble.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, storageError(err)
+			}
+			out, err = rd.appendRow(out, k, v)
+			closer.Close()
 			if err != nil {
 				return nil, err
 			}
-			if ok {
-				if out, err = rd.appendRow(out, k, v); err != nil {
-					return nil, err
-				}
-			}
 		}
-		return out, nil
+		return out, pend.failed()
 	}
-	it, err := t.snap.NewIter(&pebble.IterOptions{LowerBound: enc[0], UpperBound: append(slices.Clip(enc[len(enc)-1]), 0)})
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: enc[0], UpperBound: append(slices.Clip(enc[len(enc)-1]), 0)})
 	if err != nil {
 		return nil, storageError(err)
 	}
 	defer it.Close()
 	for _, k := range enc {
-		if t.pend != nil { // the transaction's own writes win over the snapshot
-			if w, ok := t.pend.get(string(k)); ok {
+		if pend != nil {
+			if w, ok := pend.get(string(k)); ok {
 				if !w.del {
 					if out, err = rd.appendRow(out, k, w.val); err != nil {
 						return nil, err
@@ -85,10 +106,7 @@ func (t *Txn) GetMany(table string, keys [][]any) ([][]any, error) {
 			return nil, err
 		}
 	}
-	if err := t.pend.failed(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, pend.failed()
 }
 
 // encodeKeys returns the row keys of keys, sorted and without duplicates;

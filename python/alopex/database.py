@@ -361,11 +361,15 @@ _pack_len = struct.Struct("<cI").pack
 def _pack_params(params: Sequence[Any] | None) -> bytes:
     """The values of ? placeholders packed for Go (capi/db_params.go): ints,
     floats, str, bool and None directly, other values as their JSON literal node."""
+    t = type(params)
+    if t is not tuple and t is not list:  # the common kinds skip the slower ABC test
+        if params is None:
+            return b""
+        _check_params(params)
     if not params:
-        if params is not None:
-            _check_params(params)
         return b""
-    _check_params(params)
+    if len(params) == 1 and type(params[0]) is int and -(2**63) <= params[0] < 2**63:
+        return _pack_int(b"i", params[0])  # WHERE pk = ?
     parts = []
     for v in params:
         t = type(v)
@@ -470,7 +474,7 @@ class Cursor:
             self.rowcount = rowcount
             self._rows: list[tuple[Any, ...]] = []
             return
-        # (columns, rowcount, rows, columns to convert): see sqlexec/compact.go
+        # (columns, rowcount, rows, whether values need converting): sqlexec/compact.go
         cols, self.rowcount, rows, convert = data
         self._rows = _convert_rows(cols, rows) if convert and rows else rows
         self._columns = cols if self.rowcount < 0 else None
