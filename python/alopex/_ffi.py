@@ -311,8 +311,9 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
     try:
         frame = _execute_frames.pop()
     except IndexError:
-        frame = (ffi.new("char[]", _EXECUTE_BUF), ffi.new("char*[2]"), ffi.new("size_t*"))
-    buf, ptrs, n = frame
+        data = bytearray(_EXECUTE_BUF)
+        frame = (data, ffi.from_buffer(data), ffi.new("char*[2]"), ffi.new("size_t*"))
+    data, buf, ptrs, n = frame
     ptrs[1] = ffi.NULL
     status = lib.alopex_session_execute(session.value, query, len(query), params, len(params), buf, _EXECUTE_BUF,
                                         ptrs, n, ptrs + 1)
@@ -320,7 +321,7 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
         if status != 0:
             raise error_from(status, ptrs + 1)
         if ptrs[0] == ffi.NULL:
-            return marshal.loads(ffi.buffer(buf, n[0]))
+            return marshal.loads(data)  # reads one value: the bytes after it are ignored
         try:
             return marshal.loads(ffi.buffer(ptrs[0], n[0]))
         finally:
