@@ -54,7 +54,9 @@ func (r LatestRead) GetMany(d *TableDesc, keys [][]any) (rows [][]any, ok bool, 
 		return nil, false, err
 	}
 	if len(enc) > 0 {
-		if rows, err = readRows(r.db.pdb, nil, d, enc); err != nil {
+		// Several keys are read by one iterator, which reads one state of
+		// the store; Gets on the live store would each read the latest.
+		if rows, err = readRows(r.db.pdb, nil, d, enc, 1); err != nil {
 			return nil, false, err
 		}
 	}

@@ -40,16 +40,17 @@ func (t *Txn) GetMany(table string, keys [][]any) ([][]any, error) {
 	if err != nil || len(enc) == 0 {
 		return nil, err
 	}
-	return readRows(t.snap, t.pend, d, enc)
+	return readRows(t.snap, t.pend, d, enc, getsUpTo)
 }
 
 // readRows reads the rows of enc (sorted row keys of d) from r overlaid
-// with pend (nil: no writes of one's own).
-func readRows(r pebble.Reader, pend *pendingWrites, d *TableDesc, enc [][]byte) ([][]any, error) {
+// with pend (nil: no writes of one's own), by Gets when there are at most
+// maxGets keys.
+func readRows(r pebble.Reader, pend *pendingWrites, d *TableDesc, enc [][]byte, maxGets int) ([][]any, error) {
 	out := make([][]any, 0, len(enc))
 	rd := rowReader{d: d, vals: make([]datum, len(d.Columns)), seen: make([]bool, len(d.Columns))}
 	var err error
-	if len(enc) <= getsUpTo {
+	if len(enc) <= maxGets {
 		for _, k := range enc {
 			if pend != nil { // the transaction's own writes win over the store
 				if w, ok := pend.get(string(k)); ok {
