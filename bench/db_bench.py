@@ -20,7 +20,10 @@ sync on, SQLite in WAL mode with synchronous=FULL, and NORMAL beside it)
      side by side and their commits share fsyncs; F's read-modify-write runs in
      ``db.transaction()``, retried on a conflict).
 
-Timings are ``time.perf_counter`` around whole loops; latencies are means per call.
+Timings are ``time.perf_counter`` around whole loops; latencies are means per call. Point reads
+and batched lookups also show the process's CPU time per call (``time.process_time``: every
+thread of the process, so alopex's Go threads count too), which moves much less than wall time
+when the machine is busy with other work.
 """
 
 from __future__ import annotations
@@ -111,61 +114,71 @@ class Stores:
 
 def per_call(fn: Callable[[Any], Any], keys: list[Any], warmup: bool = True) -> float:
     """Mean seconds per call of fn over keys (after a short warm-up over the first keys)."""
+    return timed_calls(fn, keys, warmup)[0]
+
+
+def timed_calls(fn: Callable[[Any], Any], keys: list[Any], warmup: bool = True) -> tuple[float, float]:
+    """Mean wall and process CPU seconds per call of fn over keys (after a short warm-up)."""
     for k in keys[: max(len(keys) // 10, 5)] if warmup else []:
         fn(k)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for k in keys:
         fn(k)
-    return (time.perf_counter() - t0) / len(keys)
+    return (time.perf_counter() - t0) / len(keys), (time.process_time() - c0) / len(keys)
 
 
 # --- 1. point reads and 2. batched lookups ------------------------------------------------------------------------------
-def run_reads(s: Stores, n_reads: int, n_batch: int, log: Callable[[str], None]) -> list[tuple[str, str, float]]:
+def run_reads(s: Stores, n_reads: int, n_batch: int, log: Callable[[str], None]) -> list[tuple[str, str, float, float]]:
+    """(what, who, wall seconds, CPU seconds): per call for point reads, per batch for lookups."""
     rng = np.random.default_rng(2)
     keys = rng.integers(0, s.n, n_reads).tolist()
-    out: list[tuple[str, str, float]] = []
+    out: list[tuple[str, str, float, float]] = []
     q = "SELECT * FROM t WHERE id = ?"
     db = s.db
-    out.append(("point read", "alopex db.execute().fetchone()", per_call(lambda k: db.execute(q, (k,)).fetchone(), keys)))
-    out.append(("point read", "alopex db.sql(eager=True)", per_call(lambda k: db.sql(q, [k], eager=True), keys[:200])))
+    out.append(("point read", "alopex db.execute().fetchone()",
+                *timed_calls(lambda k: db.execute(q, (k,)).fetchone(), keys)))
+    out.append(("point read", "alopex db.sql(eager=True)", *timed_calls(lambda k: db.sql(q, [k], eager=True), keys[:200])))
     for sync, path in s.sqlite_paths.items():
         con = s.sqlite(path, sync)
-        out.append(("point read", f"sqlite3 (WAL, {sync})", per_call(lambda k, con=con: con.execute(q, (k,)).fetchone(), keys)))
+        out.append(("point read", f"sqlite3 (WAL, {sync})",
+                    *timed_calls(lambda k, con=con: con.execute(q, (k,)).fetchone(), keys)))
         con.close()
     duck = s.duck
-    out.append(("point read", "duckdb", per_call(lambda k: duck.execute(q, [k]).fetchall(), keys[:500])))
+    out.append(("point read", "duckdb", *timed_calls(lambda k: duck.execute(q, [k]).fetchall(), keys[:500])))
 
     batch = rng.integers(0, s.n, n_batch)
     chunks = [batch[i:i + 1000].tolist() for i in range(0, n_batch, 1000)]
     inq = "SELECT * FROM t WHERE id IN (" + ", ".join("?" * 1000) + ")"
 
-    def in_sql(run: Callable[[str, list[int]], int]) -> float:
-        t0 = time.perf_counter()
-        total = 0
-        for c in chunks:
-            text = inq if len(c) == 1000 else "SELECT * FROM t WHERE id IN (" + ", ".join("?" * len(c)) + ")"
-            total += run(text, c)
-        return time.perf_counter() - t0
+    def whole(fn: Callable[[], Any]) -> tuple[float, float]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        return time.perf_counter() - t0, time.process_time() - c0
+
+    def in_sql(run: Callable[[str, list[int]], int]) -> tuple[float, float]:
+        def go() -> None:
+            for c in chunks:
+                text = inq if len(c) == 1000 else "SELECT * FROM t WHERE id IN (" + ", ".join("?" * len(c)) + ")"
+                run(text, c)
+        return whole(go)
 
     out.append(("batched lookup", "alopex execute(id IN (?×1000))",
-                in_sql(lambda t, c: len(db.execute(t, c).fetchall()))))
+                *in_sql(lambda t, c: len(db.execute(t, c).fetchall()))))
     ids = ax.col("id")
-    t0 = time.perf_counter()
-    db.table("t").filter(ids.is_in(batch)).collect()
-    out.append(("batched lookup", "alopex db.table().filter(is_in) (one call)", time.perf_counter() - t0))
+    out.append(("batched lookup", "alopex db.table().filter(is_in) (one call)",
+                *whole(lambda: db.table("t").filter(ids.is_in(batch)).collect())))
     for sync, path in s.sqlite_paths.items():
         con = s.sqlite(path, sync)
         out.append(("batched lookup", f"sqlite3 (WAL, {sync}) id IN (?×1000)",
-                    in_sql(lambda t, c, con=con: len(con.execute(t, c).fetchall()))))
+                    *in_sql(lambda t, c, con=con: len(con.execute(t, c).fetchall()))))
         con.close()
     import pyarrow as pa
 
     s.duck.register("keys_tbl", pa.table({"k": batch}))
-    t0 = time.perf_counter()
-    s.duck.execute("SELECT t.* FROM t JOIN keys_tbl ON t.id = keys_tbl.k").fetchall()
-    out.append(("batched lookup", "duckdb join with Arrow keys (one call)", time.perf_counter() - t0))
-    for what, who, secs in out:
-        log(f"  {what:15s} {who:45s} {secs * 1e6:12.1f} µs")
+    out.append(("batched lookup", "duckdb join with Arrow keys (one call)",
+                *whole(lambda: s.duck.execute("SELECT t.* FROM t JOIN keys_tbl ON t.id = keys_tbl.k").fetchall())))
+    for what, who, secs, cpu in out:
+        log(f"  {what:15s} {who:45s} {secs * 1e6:12.1f} µs  (CPU {cpu * 1e6:.1f} µs)")
     return out
 
 
@@ -264,23 +277,24 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
 
 
 # --- report -------------------------------------------------------------------------------------------------------------
-def section(n: int, reads: list[tuple[str, str, float]], inserts: list[tuple[str, float]],
+def section(n: int, reads: list[tuple[str, str, float, float]], inserts: list[tuple[str, float]],
             y: dict[int, dict[tuple[str, str], float]], n_batch: int, ops: int, machine: str) -> str:
     lines = [HEADING, "",
              "`bench/db_bench.py` (`bench/run.py --db-only` reruns this section alone). Every store on disk; "
              "alopex commits with sync on, SQLite in WAL mode with synchronous=FULL (durable as alopex) and "
-             "NORMAL. Latencies are means per call from Python.", ""]
+             "NORMAL. Latencies are means per call from Python; CPU is the process's CPU time (all its "
+             "threads), steadier than wall time on a busy machine.", ""]
     if machine:
         lines += [f"**Machine:** {machine}", ""]
-    lines += ["| operation | engine, call | µs per call |", "|---|---|---:|"]
-    for what, who, secs in reads:
+    lines += ["| operation | engine, call | µs per call | CPU µs per call |", "|---|---|---:|---:|"]
+    for what, who, secs, cpu in reads:
         if what == "point read":
-            lines.append(f"| point read | {who} | {secs * 1e6:,.1f} |")
+            lines.append(f"| point read | {who} | {secs * 1e6:,.1f} | {cpu * 1e6:,.1f} |")
     lines += ["", f"Batched lookups of {n_batch:,} random keys (whole batch):", "",
-              "| engine, form | ms | keys/s |", "|---|---:|---:|"]
-    for what, who, secs in reads:
+              "| engine, form | ms | keys/s | keys per CPU second |", "|---|---:|---:|---:|"]
+    for what, who, secs, cpu in reads:
         if what == "batched lookup":
-            lines.append(f"| {who} | {secs * 1e3:,.1f} | {n_batch / secs:,.0f} |")
+            lines.append(f"| {who} | {secs * 1e3:,.1f} | {n_batch / secs:,.0f} | {n_batch / max(cpu, 1e-9):,.0f} |")
     lines += ["", "| insert | µs per row | rows/s |", "|---|---:|---:|"]
     for who, secs in inserts:
         lines.append(f"| {who} | {secs * 1e6:,.1f} | {1 / secs:,.0f} |")

@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime/cgo"
+	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -233,30 +234,31 @@ func alopex_session_in_transaction(h C.uint64_t, out *C.int, errOut **C.char) C.
 	})
 }
 
-// decodeParams decodes the values of ? placeholders: a JSON list of literal
-// expressions (the "params" of a "sql" plan node).
+// decodeParams decodes the values of ? placeholders, packed as
+// db_params.go describes.
 func decodeParams(params *C.char, paramsLen C.size_t) ([]lazy.Expr, error) {
 	if paramsLen == 0 {
 		return nil, nil
 	}
-	raw := unsafe.Slice((*byte)(unsafe.Pointer(params)), int(paramsLen))
-	doc := make([]byte, 0, len(raw)+64)
-	doc = append(doc, `{"version":1,"plan":{"kind":"sql","query":"","params":`...)
-	doc = append(doc, raw...)
-	doc = append(doc, "}}"...)
-	_, _, exprs, err := lazy.DecodeSQL(doc, nil, dataframe.Opener{})
-	return exprs, err
+	return decodePackedParams(unsafe.Slice((*byte)(unsafe.Pointer(params)), int(paramsLen)))
 }
 
-// alopex_session_execute runs one statement (the cursor API): params is a
-// JSON list of literal expressions for its ? placeholders. *out receives
-// (malloc'd; free with alopex_free) *outLen bytes: the result in the
-// compact encoding of sqlexec (compact.go).
+// resultBufs recycles the Go buffers results are encoded into: a point
+// read then allocates no encoding buffer at all.
+var resultBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// alopex_session_execute runs one statement (the cursor API): params holds
+// the values of its ? placeholders (db_params.go). The result, in the
+// compact encoding of sqlexec (compact.go), is written to buf (bufCap
+// bytes, owned by the caller, reused across calls) when it fits, and *out
+// is then NULL; otherwise *out receives a malloc'd copy (free with
+// alopex_free). *outLen is its length either way.
 //
 //export alopex_session_execute
 func alopex_session_execute(h C.uint64_t, query *C.char, queryLen C.size_t, params *C.char, paramsLen C.size_t,
-	out **C.char, outLen *C.size_t, errOut **C.char) C.int {
+	buf *C.char, bufCap C.size_t, out **C.char, outLen *C.size_t, errOut **C.char) C.int {
 	return call(errOut, func() error {
+		*out = nil
 		s, err := sessionOf(h)
 		if err != nil {
 			return err
@@ -270,19 +272,29 @@ func alopex_session_execute(h C.uint64_t, query *C.char, queryLen C.size_t, para
 			return err
 		}
 		defer res.Release()
-		b, err := res.AppendCompact(nil)
+		bp := resultBufs.Get().(*[]byte)
+		b, err := res.AppendCompact((*bp)[:0])
 		if err != nil {
+			resultBufs.Put(bp)
 			return err
 		}
-		*out = (*C.char)(C.CBytes(b))
 		*outLen = C.size_t(len(b))
+		if len(b) <= int(bufCap) {
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(buf)), len(b)), b)
+		} else {
+			*out = (*C.char)(C.CBytes(b))
+		}
+		if cap(b) <= 1<<20 { // a large result's buffer goes back to the GC
+			*bp = b
+			resultBufs.Put(bp)
+		}
 		return nil
 	})
 }
 
 // alopex_session_executemany runs one statement that changes data once per
 // parameter row, in one transaction (sqlexec.Session.ExecuteMany). params
-// is a JSON list of nRows*width literal expressions, row after row.
+// holds nRows*width values (db_params.go), row after row.
 //
 //export alopex_session_executemany
 func alopex_session_executemany(h C.uint64_t, query *C.char, queryLen C.size_t, params *C.char, paramsLen C.size_t,

@@ -1,10 +1,7 @@
 package sqlexec
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"math"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alopexdb/alopex/core"
@@ -14,17 +11,21 @@ import (
 )
 
 // The compact encoding of a small result, read by Python without pyarrow
-// (python/alopex/database.py, _decode_result): one JSON document
+// (python/alopex/database.py, Cursor): the bytes of Python's marshal
+// format of the tuple
 //
-//	{"columns": [[name, code, dtype], …], "rowcount": n, "rows": [[v, …], …]}
+//	(((name, code, dtype), …), rowcount, [(v, …), …], convert)
 //
-// json.loads reads it in C, so a row costs Python no per-value work beyond
-// what the column's code asks for: "i" integers, "f" floats (NaN, Infinity
-// and -Infinity as json.loads reads them), "s" text, "b" booleans, "y"
-// bytes (base64), "d" decimals (their text), "D" dates (days since the
-// epoch), "t" timestamps (microseconds since the epoch, "T" with a time
-// zone: the instant), "v" vectors (lists of floats), "n" all null.
-// dtype is the column's alopex data type name, for cursor.description.
+// marshal.loads builds it in C: the rows come out as the tuples a cursor
+// returns, and a row costs Python no per-value work beyond what its
+// column's code asks for. marshal.go writes the format (type codes
+// unchanged since Python 3.4). Codes: "i" integers, "f" floats, "s" text,
+// "b" booleans, "y" bytes, "d" decimals (their text), "D" dates (days
+// since the epoch), "t" timestamps (microseconds since the epoch, "T" with
+// a time zone: the instant), "v" vectors (their float32s as little-endian
+// bytes), "n" all null. dtype is the column's alopex data type name, for
+// cursor.description; convert is True when a column's values need more than
+// marshal.loads (decimals, dates, timestamps and vectors).
 
 // columnCode is the code of an Arrow type, or "" when the encoding has none.
 func columnCode(t arrow.DataType) string {
@@ -60,97 +61,46 @@ func columnCode(t arrow.DataType) string {
 
 // AppendCompact appends the compact encoding of r to b.
 func (r *Result) AppendCompact(b []byte) ([]byte, error) {
-	codes := make([]string, len(r.Types))
-	b = append(b, `{"columns":[`...)
+	b = marshalTupleHeader(b, 4)
+	b = marshalTupleHeader(b, len(r.Types))
+	convert := false
 	for i, t := range r.Types {
-		codes[i] = columnCode(t)
-		if codes[i] == "" {
+		code := columnCode(t)
+		convert = convert || strings.Contains("dDtTv", code)
+		if code == "" {
 			return nil, core.Errorf(core.KindNotSupported,
 				"column %q is of type %s, which execute() cannot return; read it with db.sql()", r.Names[i], core.DTypeName(t)).
 				With("column", r.Names[i])
 		}
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = appendJSONString(b, r.Names[i])
-		b = append(b, `,"`...)
-		b = append(b, codes[i]...)
-		b = append(b, `",`...)
-		b = appendJSONString(b, core.DTypeName(t))
-		b = append(b, ']')
+		b = marshalTupleHeader(b, 3)
+		b = marshalString(b, r.Names[i])
+		b = marshalString(b, code)
+		b = marshalString(b, core.DTypeName(t))
 	}
-	b = append(b, `],"rowcount":`...)
-	b = strconv.AppendInt(b, r.RowsAffected, 10)
-	b = append(b, `,"rows":[`...)
-	first := true
-	row := func() {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
+	b = marshalInt(b, r.RowsAffected)
+	n := len(r.rows)
+	if r.table != nil {
+		n += int(r.table.NumRows())
 	}
+	b = marshalListHeader(b, n)
 	for _, vals := range r.rows {
-		row()
-		b = append(b, '[')
+		b = marshalTupleHeader(b, len(vals))
 		for j, v := range vals {
-			if j > 0 {
-				b = append(b, ',')
-			}
 			b = appendGoValue(b, v, r.Types[j])
 		}
-		b = append(b, ']')
 	}
 	if r.table != nil {
 		for _, rb := range r.table.Batches() {
+			cols := rb.Columns()
 			for i := 0; i < int(rb.NumRows()); i++ {
-				row()
-				b = append(b, '[')
-				for j, c := range rb.Columns() {
-					if j > 0 {
-						b = append(b, ',')
-					}
+				b = marshalTupleHeader(b, len(cols))
+				for _, c := range cols {
 					b = appendArrowValue(b, c, i)
 				}
-				b = append(b, ']')
 			}
 		}
 	}
-	return append(b, "]}"...), nil
-}
-
-// appendJSONString appends s quoted as a JSON string. Printable ASCII is
-// copied as it is; text with anything else goes through encoding/json
-// (which makes invalid UTF-8 U+FFFD).
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-func appendFloat(b []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(b, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(b, "-Infinity"...)
-	}
-	n := len(b)
-	b = strconv.AppendFloat(b, f, 'g', -1, bits)
-	for _, c := range b[n:] {
-		if c == '.' || c == 'e' {
-			return b
-		}
-	}
-	return append(b, ".0"...) // json.loads reads 3 as an int
+	return marshalBool(b, convert), nil
 }
 
 // appendGoValue encodes a value of storage's Get (see storage.datumToGo)
@@ -158,100 +108,84 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 func appendGoValue(b []byte, v any, t arrow.DataType) []byte {
 	switch x := v.(type) {
 	case nil:
-		return append(b, "null"...)
+		return marshalNone(b)
 	case int64:
-		return strconv.AppendInt(b, x, 10)
+		return marshalInt(b, x)
 	case uint64:
-		return strconv.AppendUint(b, x, 10)
+		return marshalUint(b, x)
 	case float64:
-		return appendFloat(b, x, 64)
+		return marshalFloat(b, x)
 	case string:
-		return appendJSONString(b, x)
+		return marshalString(b, x)
 	case bool:
-		return strconv.AppendBool(b, x)
+		return marshalBool(b, x)
 	case []byte:
-		b = append(b, '"')
-		b = base64.StdEncoding.AppendEncode(b, x)
-		return append(b, '"')
+		return marshalBytes(b, x)
 	case decimal128.Num:
 		if d, ok := t.(*arrow.Decimal128Type); ok {
-			return appendJSONString(b, x.ToString(d.Scale))
+			return marshalString(b, x.ToString(d.Scale))
 		}
 	case int32:
-		return strconv.AppendInt(b, int64(x), 10)
+		return marshalInt(b, int64(x))
 	case time.Time:
-		return strconv.AppendInt(b, x.UnixMicro(), 10)
+		return marshalInt(b, x.UnixMicro())
 	case []float32:
-		b = append(b, '[')
-		for i, f := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendFloat(b, float64(f), 64)
-		}
-		return append(b, ']')
+		return marshalFloat32s(b, x)
 	}
-	return append(b, "null"...)
+	return marshalNone(b)
 }
 
 // appendArrowValue encodes row i of column c.
 func appendArrowValue(b []byte, c arrow.Array, i int) []byte {
 	if c.IsNull(i) {
-		return append(b, "null"...)
+		return marshalNone(b)
 	}
 	switch a := c.(type) {
 	case *array.Int8:
-		return strconv.AppendInt(b, int64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Int16:
-		return strconv.AppendInt(b, int64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Int32:
-		return strconv.AppendInt(b, int64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Int64:
-		return strconv.AppendInt(b, a.Value(i), 10)
+		return marshalInt(b, a.Value(i))
 	case *array.Uint8:
-		return strconv.AppendUint(b, uint64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Uint16:
-		return strconv.AppendUint(b, uint64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Uint32:
-		return strconv.AppendUint(b, uint64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Uint64:
-		return strconv.AppendUint(b, a.Value(i), 10)
+		return marshalUint(b, a.Value(i))
 	case *array.Float32:
-		return appendFloat(b, float64(a.Value(i)), 64)
+		return marshalFloat(b, float64(a.Value(i)))
 	case *array.Float64:
-		return appendFloat(b, a.Value(i), 64)
+		return marshalFloat(b, a.Value(i))
 	case *array.String:
-		return appendJSONString(b, a.Value(i))
+		return marshalString(b, a.Value(i))
 	case *array.LargeString:
-		return appendJSONString(b, a.Value(i))
+		return marshalString(b, a.Value(i))
 	case *array.Boolean:
-		return strconv.AppendBool(b, a.Value(i))
+		return marshalBool(b, a.Value(i))
 	case *array.Binary:
-		return appendGoValue(b, a.Value(i), a.DataType())
+		return marshalBytes(b, a.Value(i))
 	case *array.LargeBinary:
-		return appendGoValue(b, a.Value(i), a.DataType())
+		return marshalBytes(b, a.Value(i))
 	case *array.Decimal128:
 		scale := a.DataType().(*arrow.Decimal128Type).Scale
-		return appendJSONString(b, a.Value(i).ToString(scale))
+		return marshalString(b, a.Value(i).ToString(scale))
 	case *array.Date32:
-		return strconv.AppendInt(b, int64(a.Value(i)), 10)
+		return marshalInt(b, int64(a.Value(i)))
 	case *array.Timestamp:
 		unit := a.DataType().(*arrow.TimestampType).Unit
-		return strconv.AppendInt(b, toMicros(int64(a.Value(i)), unit), 10)
+		return marshalInt(b, toMicros(int64(a.Value(i)), unit))
 	case *array.FixedSizeList:
 		vals := a.ListValues().(*array.Float32)
 		n := int(a.DataType().(*arrow.FixedSizeListType).Len())
 		start := (a.Offset() + i) * n
-		b = append(b, '[')
-		for k := 0; k < n; k++ {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = appendFloat(b, float64(vals.Value(start+k)), 64)
-		}
-		return append(b, ']')
+		return marshalFloat32s(b, vals.Float32Values()[start:start+n])
 	}
-	return append(b, "null"...)
+	return marshalNone(b)
 }
 
 func toMicros(v int64, unit arrow.TimeUnit) int64 {

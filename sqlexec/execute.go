@@ -114,19 +114,9 @@ func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, o
 		return nil, core.Errorf(core.KindInvalidInput,
 			"the query has %d ? placeholder(s) but %d parameter value(s) were given", n, len(params))
 	}
-	var res *Result
-	if err := s.reading(func(txn *storage.Txn) error {
-		if pp := ps.pointPlanFor(txn); pp != nil {
-			if rows, ok := pp.run(txn, params); ok {
-				res = &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1, rows: rows}
-			}
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if res != nil {
-		return res, nil
+	res, err := s.pointQuery(ps, params)
+	if err != nil || res != nil {
+		return res, err
 	}
 	st := s.Statement()
 	defer st.Release()
@@ -144,6 +134,44 @@ func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, o
 		res.Types = append(res.Types, f.Type)
 	}
 	return res, nil
+}
+
+// pointQuery answers a point-get statement (pointget.go), or returns nil
+// to send it the general way. Outside a transaction it reads the latest
+// committed state without a snapshot (storage.LatestRead), falling back to
+// a snapshot of its own when the table's descriptor is not in the shared
+// catalog cache or the catalog changed during the read.
+func (s *Session) pointQuery(ps *prepared, params []lazy.Expr) (*Result, error) {
+	s.mu.Lock()
+	open := s.txn != nil
+	s.mu.Unlock()
+	if !open {
+		if r, ok := s.db.BeginLatest(); ok {
+			pp, known := ps.pointPlanFor(r.Table)
+			if known && pp == nil {
+				return nil, nil // not a point get
+			}
+			if pp != nil {
+				if rows, ok := pp.runLatest(r, params); ok {
+					return &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1, rows: rows}, nil
+				}
+			}
+		}
+	}
+	var res *Result
+	err := s.reading(func(txn *storage.Txn) error {
+		table := func(name string) (*storage.TableDesc, bool) {
+			d, err := txn.Table(name)
+			return d, err == nil
+		}
+		if pp, _ := ps.pointPlanFor(table); pp != nil {
+			if rows, ok := pp.run(txn, params); ok {
+				res = &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1, rows: rows}
+			}
+		}
+		return nil
+	})
+	return res, err
 }
 
 // plan compiles the query on the tables and views of st.

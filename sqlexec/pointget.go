@@ -1,10 +1,6 @@
 package sqlexec
 
 import (
-	"cmp"
-	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/alopexdb/alopex/lazy"
@@ -63,9 +59,7 @@ type pointPlan struct {
 	keys   [][]pointValue // per key column, its candidate values
 	keyVis []int          // visible column index of each key column
 	keyTyp []arrow.DataType
-	// single: one value per key column, so at most one row and nothing
-	// to order or deduplicate
-	single bool
+	star   bool // the output is every visible column, in order
 }
 
 // selectShape recognizes the point shape, or returns nil.
@@ -194,7 +188,7 @@ func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
 		}
 		return idx[0], true
 	}
-	pp := &pointPlan{desc: desc}
+	pp := &pointPlan{desc: desc, star: sh.star}
 	if sh.star {
 		for i, f := range schema.Fields() {
 			pp.names, pp.types, pp.proj = append(pp.names, f.Name), append(pp.types, f.Type), append(pp.proj, i)
@@ -237,10 +231,6 @@ func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
 		pp.keyVis = append(pp.keyVis, i)
 		pp.keyTyp = append(pp.keyTyp, schema.Field(i).Type)
 	}
-	pp.single = true
-	for _, vals := range pp.keys {
-		pp.single = pp.single && len(vals) == 1
-	}
 	return pp
 }
 
@@ -276,10 +266,11 @@ func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) 
 	return nil, false
 }
 
-// run reads the rows of the plan's keys in txn. ok false sends the
-// execution to the general path.
-func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
+// keyValues returns the plan's keys (one Go value per key column each)
+// for params. ok false sends the execution to the general path.
+func (pp *pointPlan) keyValues(params []lazy.Expr) (keys [][]any, ok bool) {
 	cands := make([][]any, len(pp.keys))
+	n := 1
 	for i, vals := range pp.keys {
 		t := pp.keyTyp[i]
 		for _, v := range vals {
@@ -291,88 +282,66 @@ func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok
 				cands[i] = append(cands[i], x)
 			}
 		}
+		n *= len(cands[i])
 	}
-	var found [][]any
-	var seen map[string]bool
-	if !pp.single {
-		seen = map[string]bool{}
+	if n == 0 {
+		return nil, true
 	}
-	key := make([]any, len(cands))
-	var visit func(i int) bool
-	visit = func(i int) bool {
-		if i == len(cands) {
-			row, hit, err := txn.Get(pp.desc.Name, key)
-			if err != nil {
-				return false // a value out of the column's range: the general path compares it
-			}
-			if hit && pp.single {
-				found = append(found, row)
-			} else if hit {
-				id := rowIdentity(row, pp.keyVis)
-				if !seen[id] {
-					seen[id] = true
-					found = append(found, row)
-				}
-			}
-			return true
+	// Every combination of the key columns' values (one column at most has
+	// several), flattened into one backing array.
+	flat := make([]any, n*len(cands))
+	keys = make([][]any, n)
+	for r := range keys {
+		keys[r] = flat[r*len(cands) : (r+1)*len(cands) : (r+1)*len(cands)]
+		q := r
+		for i := len(cands) - 1; i >= 0; i-- {
+			keys[r][i] = cands[i][q%len(cands[i])]
+			q /= len(cands[i])
 		}
-		for _, v := range cands[i] {
-			key[i] = v
-			if !visit(i + 1) {
-				return false
-			}
-		}
-		return true
 	}
-	if !visit(0) {
+	return keys, true
+}
+
+// run reads the rows of the plan's keys in txn. ok false sends the
+// execution to the general path.
+func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
+	keys, ok := pp.keyValues(params)
+	if !ok || len(keys) == 0 {
+		return nil, ok
+	}
+	found, err := txn.GetMany(pp.desc.Name, keys)
+	if err != nil {
+		return nil, false // a value out of the column's range: the general path compares it
+	}
+	return pp.project(found), true
+}
+
+// runLatest is run outside a transaction, on the latest committed state.
+// ok false: read again in a transaction (or the general way).
+func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr) (rows [][]any, ok bool) {
+	keys, ok := pp.keyValues(params)
+	if !ok || len(keys) == 0 {
+		return nil, ok
+	}
+	found, ok, err := r.GetMany(pp.desc, keys)
+	if err != nil || !ok {
 		return nil, false
 	}
-	if len(found) > 1 {
-		slices.SortFunc(found, func(a, b []any) int {
-			for _, k := range pp.keyVis {
-				if c := compareKey(a[k], b[k]); c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
+	return pp.project(found), true
+}
+
+// project keeps the plan's output columns of rows (visible columns, in
+// place).
+func (pp *pointPlan) project(rows [][]any) [][]any {
+	if pp.star {
+		return rows
 	}
-	out := make([][]any, len(found))
-	for r, row := range found {
+	for r, row := range rows {
 		o := make([]any, len(pp.proj))
 		for j, i := range pp.proj {
 			o[j] = row[i]
 		}
-		out[r] = o
+		rows[r] = o
 	}
-	return out, true
-}
-
-// rowIdentity is a text that tells rows with different keys apart.
-func rowIdentity(row []any, keyVis []int) string {
-	var sb strings.Builder
-	for _, k := range keyVis {
-		switch v := row[k].(type) {
-		case string:
-			sb.WriteString(strconv.Quote(v))
-		default:
-			fmt.Fprintf(&sb, "%v", v)
-		}
-		sb.WriteByte(0)
-	}
-	return sb.String()
-}
-
-// compareKey orders two key values of one column as the stored key does
-// (integers by value, strings by bytes).
-func compareKey(a, b any) int {
-	switch x := a.(type) {
-	case int64:
-		return cmp.Compare(x, b.(int64))
-	case uint64:
-		return cmp.Compare(x, b.(uint64))
-	case string:
-		return strings.Compare(x, b.(string))
-	}
-	return 0
+	return rows
 }

@@ -87,15 +87,17 @@ func (c *stmtCache) len() int {
 	return len(c.byKey)
 }
 
-// pointPlanFor returns the statement's point plan on the table as txn sees
-// it, or nil when the statement has no point shape (or the table is not a
-// stored table with a primary key). The plan made for an older descriptor
-// of the table is replaced.
-func (ps *prepared) pointPlanFor(txn *storage.Txn) *pointPlan {
+// pointPlanFor returns the statement's point plan on the table as table
+// (a lookup of descriptors by name, of a transaction or of the latest
+// catalog) gives it, or nil when the statement has no point shape (or the
+// table is not a stored table with a primary key, or table does not know
+// it: known is then false). The plan made for an older descriptor of the
+// table is replaced.
+func (ps *prepared) pointPlanFor(table func(name string) (*storage.TableDesc, bool)) (pp *pointPlan, known bool) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if ps.noShape {
-		return nil
+		return nil, true
 	}
 	if ps.shape == nil {
 		sel, ok := ps.p.stmt.(*ast.SelectStmt)
@@ -104,15 +106,15 @@ func (ps *prepared) pointPlanFor(txn *storage.Txn) *pointPlan {
 		}
 		if ps.shape == nil {
 			ps.noShape = true
-			return nil
+			return nil, true
 		}
 	}
-	desc, err := txn.Table(ps.shape.table)
-	if err != nil {
-		return nil // a view, or no such table: the general path says which
+	desc, ok := table(ps.shape.table)
+	if !ok {
+		return nil, false // a view, or no such table: the general path says which
 	}
 	if ps.pointDesc != desc {
 		ps.point, ps.pointDesc = ps.shape.plan(desc), desc
 	}
-	return ps.point
+	return ps.point, true
 }

@@ -8,6 +8,7 @@ calls, so queries from several Python threads run in parallel in Go.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import weakref
 from pathlib import Path
@@ -382,15 +383,37 @@ def session_catalog(session: SessionHandle) -> dict[str, list[str]]:
     return {"tables": list(data.get("tables") or []), "views": list(data.get("views") or [])}
 
 
-def session_execute(session: SessionHandle, query: bytes, params: bytes) -> bytes:
-    """Run one statement; the result in the compact encoding (sqlexec/compact.go)."""
-    out = ffi.new("char**")
-    n = ffi.new("size_t*")
-    check(lib.alopex_session_execute, session.value, query, len(query), params, len(params), out, n)
+# Calls of session_execute reuse these: a result buffer, the out/err
+# pointers and the length (list.pop and list.append are atomic under the
+# GIL, so each thread takes a set of its own).
+_EXECUTE_BUF = 1 << 16
+_execute_frames: list[Any] = []
+
+
+def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
+    """Run one statement; its result read from the compact encoding (sqlexec/compact.go)."""
+    if _forked:
+        ensure_usable()
     try:
-        return ffi.unpack(out[0], n[0])
+        frame = _execute_frames.pop()
+    except IndexError:
+        data = bytearray(_EXECUTE_BUF)
+        frame = (data, ffi.from_buffer(data), ffi.new("char*[2]"), ffi.new("size_t*"))
+    data, buf, ptrs, n = frame
+    ptrs[1] = ffi.NULL
+    status = lib.alopex_session_execute(session.value, query, len(query), params, len(params), buf, _EXECUTE_BUF,
+                                        ptrs, n, ptrs + 1)
+    try:
+        if status != 0:
+            raise error_from(status, ptrs + 1)
+        if ptrs[0] == ffi.NULL:
+            return marshal.loads(data)  # reads one value: the bytes after it are ignored
+        try:
+            return marshal.loads(ffi.buffer(ptrs[0], n[0]))
+        finally:
+            lib.alopex_free(ptrs[0])
     finally:
-        lib.alopex_free(out[0])
+        _execute_frames.append(frame)
 
 
 def session_executemany(session: SessionHandle, query: bytes, params: bytes, n_rows: int, width: int) -> int:

@@ -32,14 +32,13 @@ import functools
 import inspect
 import json
 import os
+import struct
 import threading
 import weakref
-from base64 import b64decode as _b64decode
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
 from datetime import timezone as _timezone
-from json.encoder import encode_basestring_ascii as _json_str
 from typing import Any, Sequence
 
 from . import _copy, _ffi
@@ -170,7 +169,7 @@ class _Session:
                 return lf.explain()
             return lf.collect() if eager else lf
         if not tables:  # reads only stored tables: the prepared-statement path (see execute())
-            rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _encode_params(params))).rowcount
+            rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _pack_params(params))).rowcount
             return DataFrame({"rows_affected": [rows]})
         plan, sources = LazyFrame(node)._serialize()
         rows = _ffi.session_exec(self._session, plan, [s._engine_handle() for s in sources])
@@ -204,12 +203,13 @@ class _Session:
         self._check_usable()
         if type(query) is not str:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
-        if _copy.starts_copy(query):  # COPY / BACKUP: not MySQL, so not for the engine's parser
+        # COPY / BACKUP are not MySQL, so not for the engine's parser (the first
+        # test skips the others cheaply: this runs once per point read)
+        if query[:1] in _COPY_HEADS and _copy.starts_copy(query):
             copy = _copy.parse(query)
             if copy is not None:
                 return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
-        data = _ffi.session_execute(self._session, query.encode(), _encode_params(params))
-        return Cursor(self, data)
+        return Cursor(self, _ffi.session_execute(self._session, query.encode(), _pack_params(params)))
 
     def executemany(self, query: str, seq_of_params: Any) -> "Cursor":
         """Run one statement that changes data once per parameter row, all in one
@@ -238,7 +238,7 @@ class _Session:
             flat.extend(r)
         if not rows:
             return Cursor(self, None, rowcount=0)
-        n = _ffi.session_executemany(self._session, query.encode(), _encode_params(flat), len(rows), width)
+        n = _ffi.session_executemany(self._session, query.encode(), _pack_params(flat), len(rows), width)
         return Cursor(self, None, rowcount=n)
 
     def table(self, name: str) -> LazyFrame:
@@ -426,26 +426,54 @@ def _check_params(params: Any) -> Sequence[Any]:
     return params
 
 
-def _encode_params(params: Sequence[Any] | None) -> bytes:
-    """The values of ? placeholders as the JSON list of literal nodes Go decodes."""
+# The first characters a COPY or BACKUP statement can start with ("" too:
+# starts_copy decides).
+_COPY_HEADS = "cCbB \t\r\n\f\v"
+
+_pack_int = struct.Struct("<cq").pack
+_pack_float = struct.Struct("<cd").pack
+_pack_len = struct.Struct("<cI").pack
+
+
+def _pack_params(params: Sequence[Any] | None) -> bytes:
+    """The values of ? placeholders packed for Go (capi/db_params.go): ints,
+    floats, str, bool and None directly, other values as their JSON literal node."""
+    t = type(params)
+    if t is not tuple and t is not list:  # the common kinds skip the slower ABC test
+        if params is None:
+            return b""
+        _check_params(params)
     if not params:
-        if params is not None:
-            _check_params(params)
         return b""
-    _check_params(params)
+    if len(params) == 1 and type(params[0]) is int and -(2**63) <= params[0] < 2**63:
+        return _pack_int(b"i", params[0])  # WHERE pk = ?
     parts = []
     for v in params:
         t = type(v)
-        # The common kinds are written directly: this runs once per statement.
         if t is int and -(2**63) <= v < 2**63:
-            parts.append('{"kind":"lit","value":%d}' % v)
+            parts.append(_pack_int(b"i", v))
         elif t is str:
-            parts.append('{"kind":"lit","value":' + _json_str(v) + "}")
+            try:
+                data = v.encode()
+            except UnicodeEncodeError:  # lone surrogates: as JSON escapes, as before
+                parts.append(_pack_json(v))
+                continue
+            parts.append(_pack_len(b"s", len(data)))
+            parts.append(data)
         elif v is None:
-            parts.append('{"kind":"lit","value":null}')
+            parts.append(b"n")
+        elif t is float:
+            parts.append(_pack_float(b"d", v))
+        elif t is bool:
+            parts.append(b"t" if v else b"f")
         else:
-            parts.append(json.dumps(_lit_node(v)))
-    return ("[" + ",".join(parts) + "]").encode()
+            parts.append(_pack_json(v))
+    return b"".join(parts)
+
+
+def _pack_json(v: Any) -> bytes:
+    node = json.dumps(_lit_node(v)).encode()
+    return _pack_len(b"j", len(node)) + node
 
 
 def _to_date(days: int) -> Any:
@@ -460,10 +488,10 @@ def _to_datetime_utc(us: int) -> Any:
     return _EPOCH_UTC + _timedelta(microseconds=us)
 
 
-def _to_vector(v: list[float]) -> Any:
+def _to_vector(v: bytes) -> Any:
     import numpy as np
 
-    return np.asarray(v, dtype=np.float32)
+    return np.frombuffer(v, dtype="<f4").astype(np.float32)
 
 
 def _to_decimal(text: str) -> Any:
@@ -473,16 +501,29 @@ def _to_decimal(text: str) -> Any:
 
 
 # Per column code of the compact result encoding (sqlexec/compact.go), the
-# conversion of a JSON value to its Python value; codes absent here ("i",
-# "f", "s", "b", "n") are read by json.loads as they are.
+# conversion of a value as marshal.loads reads it to its Python value; codes
+# absent here ("i", "f", "s", "b", "y", "n") need none.
 _CONVERTERS = {
-    "y": _b64decode,
     "d": _to_decimal,
     "D": _to_date,
     "t": _to_datetime,
     "T": _to_datetime_utc,
     "v": _to_vector,
 }
+
+
+def _convert_rows(cols: tuple[tuple[str, str, str], ...], rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    conv = [(j, f) for j, c in enumerate(cols) if (f := _CONVERTERS.get(c[1])) is not None]
+    if not conv:
+        return rows
+    out = []
+    for r in rows:
+        vals = list(r)
+        for j, f in conv:
+            if vals[j] is not None:
+                vals[j] = f(vals[j])
+        out.append(tuple(vals))
+    return out
 
 
 class Cursor:
@@ -499,27 +540,20 @@ class Cursor:
     data type name.
     """
 
-    arraysize = 1
+    __slots__ = ("connection", "arraysize", "rowcount", "_rows", "_pos", "_columns")
 
-    def __init__(self, owner: Any, data: bytes | None, *, rowcount: int = -1):
+    def __init__(self, owner: Any, data: tuple[Any, ...] | None, *, rowcount: int = -1):
         self.connection = owner
+        self.arraysize = 1
         self._pos = 0
         if data is None:
-            self._columns: list[list[Any]] | None = None
+            self._columns: tuple[tuple[str, str, str], ...] | None = None
             self.rowcount = rowcount
             self._rows: list[tuple[Any, ...]] = []
             return
-        doc = json.loads(data)
-        cols = doc["columns"]
-        self.rowcount = doc["rowcount"]
-        rows = doc["rows"]
-        for j, c in enumerate(cols):
-            f = _CONVERTERS.get(c[1])
-            if f is not None:
-                for r in rows:
-                    if r[j] is not None:
-                        r[j] = f(r[j])
-        self._rows = list(map(tuple, rows))
+        # (columns, rowcount, rows, whether values need converting): sqlexec/compact.go
+        cols, self.rowcount, rows, convert = data
+        self._rows = _convert_rows(cols, rows) if convert and rows else rows
         self._columns = cols if self.rowcount < 0 else None
 
     @property

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/dataframe"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// The values of ? placeholders of execute() and executemany(), packed by
+// Python (database.py, _pack_params) so that the common kinds cost neither
+// JSON work in Python nor a JSON decoder here. Each value is a tag byte
+// and its payload (integers little-endian):
+//
+//	'n'            NULL
+//	't' / 'f'      true / false
+//	'i' int64      an integer that fits in 64 signed bits
+//	'd' float64    a float (NaN and the infinities too)
+//	's' u32 bytes  text, UTF-8
+//	'j' u32 bytes  any other value: its literal node as JSON ({"kind":"lit",…}),
+//	               decoded by the plan decoder (dates, decimals, vectors, …)
+//
+// Each kind becomes exactly the literal the plan decoder makes of its JSON
+// form, so both encodings of a value mean the same.
+
+// decodePackedParams decodes raw into one literal per value.
+func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
+	var out []lazy.Expr
+	for len(raw) > 0 {
+		tag := raw[0]
+		raw = raw[1:]
+		switch tag {
+		case 'n':
+			out = append(out, &lazy.Literal{Value: nil})
+		case 't', 'f':
+			out = append(out, &lazy.Literal{Value: tag == 't'})
+		case 'i', 'd':
+			if len(raw) < 8 {
+				return nil, malformedParams(len(out))
+			}
+			u := binary.LittleEndian.Uint64(raw)
+			raw = raw[8:]
+			if tag == 'i' {
+				out = append(out, &lazy.Literal{Value: int64(u), Dynamic: true})
+			} else {
+				out = append(out, &lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true})
+			}
+		case 's', 'j':
+			if len(raw) < 4 || uint64(len(raw)-4) < uint64(binary.LittleEndian.Uint32(raw)) {
+				return nil, malformedParams(len(out))
+			}
+			n := int(binary.LittleEndian.Uint32(raw))
+			body := raw[4 : 4+n]
+			raw = raw[4+n:]
+			if tag == 's' {
+				out = append(out, &lazy.Literal{Value: string(body)})
+				continue
+			}
+			e, err := decodeJSONParam(body)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, e)
+		default:
+			return nil, malformedParams(len(out))
+		}
+	}
+	return out, nil
+}
+
+// decodeJSONParam decodes one literal node through the plan decoder.
+func decodeJSONParam(node []byte) (lazy.Expr, error) {
+	doc := make([]byte, 0, len(node)+64)
+	doc = append(doc, `{"version":1,"plan":{"kind":"sql","query":"","params":[`...)
+	doc = append(doc, node...)
+	doc = append(doc, "]}}"...)
+	_, _, exprs, err := lazy.DecodeSQL(doc, nil, dataframe.Opener{})
+	if err != nil {
+		return nil, err
+	}
+	if len(exprs) != 1 {
+		return nil, core.Errorf(core.KindInternal, "a packed parameter decoded to %d values", len(exprs))
+	}
+	return exprs[0], nil
+}
+
+func malformedParams(i int) error {
+	return core.Errorf(core.KindInternal, "malformed packed parameters at value %d", i)
+}

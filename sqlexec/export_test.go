@@ -1,0 +1,4 @@
+package sqlexec
+
+// CompactText shows a result's compact encoding as text, for tests.
+var CompactText = marshalText
