@@ -300,8 +300,8 @@ func (x *stmtExec) valueText(v ast.ExprNode) string {
 }
 
 // valueOrDefault translates a value written to column f of table: DEFAULT
-// and DEFAULT(c) give the column's default (defaultLit), anything else
-// goes through t.
+// and DEFAULT(c) give the column's default (defaultLit; outside VALUES,
+// 0 for an AUTO_INCREMENT column), anything else goes through t.
 func (x *stmtExec) valueOrDefault(t *translator, table string, f arrow.Field, v ast.ExprNode) (lazy.Expr, error) {
 	d, ok := stripParens(v).(*ast.DefaultExpr)
 	if !ok {
@@ -322,6 +322,12 @@ func (x *stmtExec) valueOrDefault(t *translator, table string, f arrow.Field, v 
 	c, err := desc.Column(name)
 	if err != nil {
 		return nil, err
+	}
+	if c.AutoIncrement && t.clause != "VALUES" {
+		// As MySQL 8: an AUTO_INCREMENT column's DEFAULT is its implicit
+		// default, 0; only an INSERT generates a new id for it (an UPDATE
+		// never does).
+		return &lazy.Literal{Value: int64(0)}, nil
 	}
 	return defaultLit(c), nil
 }
