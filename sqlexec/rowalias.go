@@ -15,7 +15,7 @@ import (
 // rowAliasRe finds "AS alias [(columns)] ON DUPLICATE KEY UPDATE" after
 // the closing parenthesis of a VALUES row, in text whose quoted parts are
 // blanked.
-var rowAliasRe = regexp.MustCompile(`(?i)\)\s*(AS\s+([A-Za-z_][A-Za-z0-9_$]*)\s*(\([^)]*\))?)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b`)
+var rowAliasRe = regexp.MustCompile("(?i)\\)\\s*(AS\\s+(`[^`]+`|[A-Za-z_][A-Za-z0-9_$]*)\\s*(\\([^)]*\\))?)\\s*ON\\s+DUPLICATE\\s+KEY\\s+UPDATE\\b")
 
 // parseRowAlias parses text that failed to parse as an INSERT with a row
 // alias, or returns ok false when it is not one.
@@ -24,7 +24,7 @@ func parseRowAlias(text string) (stmts []ast.StmtNode, ok bool, err error) {
 	if m == nil {
 		return nil, false, nil
 	}
-	alias := text[m[4]:m[5]]
+	alias := strings.Trim(text[m[4]:m[5]], "`")
 	if m[6] >= 0 {
 		return nil, true, notSupported("a row alias with column names (AS %s(…) ON DUPLICATE KEY UPDATE) is not supported; "+
 			"write AS %s and %s.column, or VALUES(column)", alias, alias, alias)
@@ -61,14 +61,16 @@ func (r *rowAliasRewriter) Leave(n ast.Node) (ast.Node, bool) {
 	return &ast.ValuesExpr{Column: &ast.ColumnNameExpr{Name: &ast.ColumnName{Name: c.Name.Name}}}, true
 }
 
-// blankQuoted is text with its quoted parts (strings, quoted names)
-// replaced by spaces, so that patterns never match inside them; offsets
-// are unchanged.
+// blankQuoted is text with its strings replaced by spaces, so that
+// patterns never match inside them; offsets are unchanged. (Quoted names
+// stay: an alias may be one.)
 func blankQuoted(text string) string {
 	b := []byte(text)
 	for i := 0; i < len(b); {
 		switch b[i] {
-		case '\'', '"', '`':
+		case '`':
+			i = skipQuoted(text, i)
+		case '\'', '"':
 			j := skipQuoted(text, i)
 			for k := i; k < j; k++ {
 				b[k] = ' '
