@@ -48,8 +48,8 @@ print(json.dumps({{"rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
 
-def child(path: str, n: int, what: str, txn_memory: str | None) -> dict:
-    code = CHILD.format(python=str(REPO / "python"), path=path, n=n, what=what, txn_memory=txn_memory)
+def child(path: str, n: int, what: str, txn_memory: str | None, python: str) -> dict:
+    code = CHILD.format(python=python, path=path, n=n, what=what, txn_memory=txn_memory)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"{what} failed:\n{out.stderr}")
@@ -60,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=10_000_000)
     p.add_argument("--txn-memory", default=None, help="ax.connect(txn_memory=...) (default: the engine's)")
+    p.add_argument("--python", default=str(REPO / "python"),
+                   help="the directory holding the alopex package to measure (another build, to compare)")
     a = p.parse_args(argv)
     base = tempfile.mkdtemp(prefix="alopex-insel-")
     try:
         path = os.path.join(base, "db")
-        child(path, a.n, "create", None)
+        child(path, a.n, "create", None, a.python)
         for what in ("insert_select", "scan_agg"):
-            r = child(path, a.n, what, a.txn_memory)
+            r = child(path, a.n, what, a.txn_memory, a.python)
             print(f"{what:14s} n={a.n:,} txn_memory={a.txn_memory or 'default'}: "
                   f"peak RSS {r['rss_mib']} MiB, {r['s']:.2f} s", flush=True)
     finally:
