@@ -94,8 +94,8 @@ def set_memory_limit(limit: int | str | None) -> None:
     if limit is None:
         _ffi.set_memory_limit(0)
         return
-    if isinstance(limit, bool) or not isinstance(limit, (int, float, str)):
-        limit = int_arg(limit, "the memory limit")  # a NumPy integer, or a TypeError
+    if not isinstance(limit, str):
+        limit = int_arg(limit, "the memory limit")  # a whole float or NumPy integer, else an error
     _ffi.set_memory_limit(parse_size(limit, "the memory limit"))
 __engine_version__ = _ffi.engine_version()
 

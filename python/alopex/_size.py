@@ -24,13 +24,13 @@ _SIZE_RE = re.compile(r"([0-9]*\.?[0-9]+(?:E[+-]?[0-9]+)?)([A-Z]*)")
 
 
 def parse_size(size: Any, what: str) -> int:
-    """Bytes from an int (or a float holding a whole number) or a size string.
+    """Bytes from an int or a size string.
 
     ``what`` names the option in errors. A string that is not a number with a known unit,
     and a size that is negative or not below 2**63, raise InvalidInputError; another type
     raises TypeError.
     """
-    if isinstance(size, bool) or not isinstance(size, (int, float, str)):
+    if isinstance(size, bool) or not isinstance(size, (int, str)):
         raise TypeError(f"{what} must be a number of bytes or a string like '512MiB', got {type(size).__name__}")
     if isinstance(size, str):
         m = _SIZE_RE.fullmatch(size.strip().upper().replace(" ", ""))
@@ -44,8 +44,8 @@ def parse_size(size: Any, what: str) -> int:
     else:
         value = size
     if isinstance(value, float):
-        if not math.isfinite(value) or (not isinstance(size, str) and not value.is_integer()):
-            raise InvalidInputError(f"{what} must be a whole, finite number of bytes, got {size!r}",
+        if not math.isfinite(value):
+            raise InvalidInputError(f"{what} must be a finite number of bytes, got {size!r}",
                                     {"option": what, "value": str(size)})
         value = int(value)
     if value < 0 or value >= 1 << 63:
