@@ -149,10 +149,18 @@ func (x *stmtExec) createTable(st *ast.CreateTableStmt) (int64, error) {
 	for _, f := range plan.Schema().Fields() {
 		def.Columns = append(def.Columns, storage.ColumnDef{Name: f.Name, Type: f.Type})
 	}
-	if err := x.txn.CreateTable(def); err != nil {
-		return 0, err
-	}
-	return x.insertPlan(name, plan, storage.ConflictError)
+	// One statement: a failing insert leaves no table behind, inside an
+	// open transaction too.
+	var n int64
+	err = x.txn.Statement(func() error {
+		if err := x.txn.CreateTable(def); err != nil {
+			return err
+		}
+		var err error
+		n, err = x.insertPlan("INSERT", name, plan, storage.ConflictError)
+		return err
+	})
+	return n, err
 }
 
 func indexName(name string, cols []string) string {

@@ -64,13 +64,36 @@ func (x *stmtExec) runPlan(p lazy.Plan) (arrow.RecordBatch, error) {
 	return bs[0], nil
 }
 
-func (x *stmtExec) insertPlan(table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
-	rb, err := x.runPlan(p)
-	if err != nil || rb == nil {
+// writeStream runs p and hands its batches, one at a time as the executor
+// makes them, to write (with the number of rows before the batch), as one
+// storage statement: the statement holds a bounded part of the query's
+// rows, its writes spill past the transaction's memory, and when a batch
+// fails every batch before it is undone too. The plan's stored tables are
+// read as they were before the statement's first write (exec.Stream opens
+// them first), so a statement never reads its own writes.
+func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, base int) (int64, error)) (int64, error) {
+	var n int64
+	err := x.txn.Statement(func() error {
+		base := 0
+		return exec.Stream(x.ctx, lazy.Optimize(p), func(rb arrow.RecordBatch) error {
+			k, err := write(rb, base)
+			n += k
+			base += int(rb.NumRows())
+			return err
+		})
+	})
+	if err != nil {
 		return 0, err
 	}
-	defer rb.Release()
-	return x.txn.Insert(table, rb, onConflict)
+	return n, nil
+}
+
+// insertPlan inserts the rows of p, streamed.
+func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
+	return x.writeStream(p, func(rb arrow.RecordBatch, base int) (int64, error) {
+		n, err := x.txn.Insert(table, rb, onConflict)
+		return n, rowNumbered(err, what, table, true, base)
+	})
 }
 
 func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
@@ -121,31 +144,30 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 		return 0, err
 	}
 	if len(st.OnDuplicate) > 0 {
-		if st.IgnoreErr {
-			return 0, notSupported("INSERT IGNORE … ON DUPLICATE KEY UPDATE is not supported; drop IGNORE")
-		}
 		return x.insertOnDuplicate(table, desc, p, st, cols)
 	}
+	if st.Select != nil {
+		return x.insertPlan(what, table, p, onConflict)
+	}
+	// VALUES are few: run as one batch, an error is located in them.
 	rb, err := x.runPlan(p)
 	if err != nil {
-		if st.Select == nil {
-			return 0, x.locateRowError(what, table, cols, st.Lists, err)
-		}
-		return 0, err
+		return 0, x.locateRowError(what, table, cols, st.Lists, err)
 	}
 	if rb == nil {
 		return 0, nil
 	}
 	defer rb.Release()
 	n, err := x.txn.Insert(table, rb, onConflict)
-	return n, rowNumbered(err, what, table, true)
+	return n, rowNumbered(err, what, table, true, 0)
 }
 
 // rowNumbered words a storage error about one row of a statement's batch
-// for SQL: storage counts the batch's rows from 0, VALUES rows count from
-// 1; the rows an UPDATE writes have no number the user wrote, so the
+// for SQL: storage counts the batch's rows from 0, VALUES rows (and the
+// rows of an INSERT's query, of which base came in earlier batches) count
+// from 1; the rows an UPDATE writes have no number the user wrote, so the
 // number is dropped.
-func rowNumbered(err error, what, table string, rows bool) error {
+func rowNumbered(err error, what, table string, rows bool, base int) error {
 	var e *core.Error
 	if !errors.As(err, &e) || e.Details == nil {
 		return err
@@ -157,13 +179,13 @@ func rowNumbered(err error, what, table string, rows bool) error {
 	msg := strings.TrimSuffix(e.Message, fmt.Sprintf(" (row %d)", row))
 	out := core.Errorf(e.Kind, "%s %s: %s", what, table, msg)
 	if rows {
-		out = core.Errorf(e.Kind, "%s INTO %s, row %d: %s", what, table, row+1, msg)
+		out = core.Errorf(e.Kind, "%s INTO %s, row %d: %s", what, table, base+row+1, msg)
 	}
 	for k, v := range e.Details {
 		out = out.With(k, v)
 	}
 	if rows {
-		return out.With("row", row+1)
+		return out.With("row", base+row+1)
 	}
 	delete(out.Details, "row")
 	return out
@@ -278,8 +300,8 @@ func (x *stmtExec) valueText(v ast.ExprNode) string {
 }
 
 // valueOrDefault translates a value written to column f of table: DEFAULT
-// and DEFAULT(c) give the column's default (defaultLit), anything else
-// goes through t.
+// and DEFAULT(c) give the column's default (defaultLit; outside VALUES,
+// 0 for an AUTO_INCREMENT column), anything else goes through t.
 func (x *stmtExec) valueOrDefault(t *translator, table string, f arrow.Field, v ast.ExprNode) (lazy.Expr, error) {
 	d, ok := stripParens(v).(*ast.DefaultExpr)
 	if !ok {
@@ -300,6 +322,12 @@ func (x *stmtExec) valueOrDefault(t *translator, table string, f arrow.Field, v 
 	c, err := desc.Column(name)
 	if err != nil {
 		return nil, err
+	}
+	if c.AutoIncrement && t.clause != "VALUES" {
+		// As MySQL 8: an AUTO_INCREMENT column's DEFAULT is its implicit
+		// default, 0; only an INSERT generates a new id for it (an UPDATE
+		// never does).
+		return &lazy.Literal{Value: int64(0)}, nil
 	}
 	return defaultLit(c), nil
 }
@@ -471,12 +499,9 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rb, err := x.runPlan(p)
-	if err != nil || rb == nil {
-		return 0, err
-	}
-	defer rb.Release()
-	return x.writeUpdated(table, keys, rb, moves)
+	return x.writeStream(p, func(rb arrow.RecordBatch, _ int) (int64, error) {
+		return x.writeUpdated(table, keys, rb, moves)
+	})
 }
 
 // writeUpdated stores the new rows rb of an UPDATE; when moves, rb ends
@@ -484,7 +509,7 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 func (x *stmtExec) writeUpdated(table string, keys []string, rb arrow.RecordBatch, moves bool) (int64, error) {
 	if !moves {
 		n, err := x.txn.Update(table, rb)
-		return n, rowNumbered(err, "UPDATE", table, false)
+		return n, rowNumbered(err, "UPDATE", table, false, 0)
 	}
 	n := int(rb.NumCols()) - len(keys)
 	rowCols, keyCols := rb.Columns()[:n], rb.Columns()[n:]
@@ -497,7 +522,7 @@ func (x *stmtExec) writeUpdated(table string, keys []string, rb arrow.RecordBatc
 	keysRB := array.NewRecordBatch(arrow.NewSchema(keyFields, nil), keyCols, rb.NumRows())
 	defer keysRB.Release()
 	count, err := x.txn.UpdateKeys(table, keysRB, rowsRB)
-	return count, rowNumbered(err, "UPDATE", table, false)
+	return count, rowNumbered(err, "UPDATE", table, false, 0)
 }
 
 // oldKeyPrefix names the old key columns an UPDATE that moves rows reads.
@@ -534,12 +559,9 @@ func (x *stmtExec) delete(st *ast.DeleteStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rb, err := x.runPlan(p)
-	if err != nil || rb == nil {
-		return 0, err
-	}
-	defer rb.Release()
-	return x.txn.Delete(table, rb)
+	return x.writeStream(p, func(rb arrow.RecordBatch, _ int) (int64, error) {
+		return x.txn.Delete(table, rb)
+	})
 }
 
 // decimalLit is a numeric constant as an exact DECIMAL(p, s) value: SQL

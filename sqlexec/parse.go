@@ -56,7 +56,14 @@ func parse(query string) (*parsed, error) {
 	}
 	stmts, err := parseText(text)
 	if err != nil {
-		return nil, syntaxError(query, text, edits, err)
+		aliased, ok, aerr := parseRowAlias(text)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if !ok {
+			return nil, syntaxError(query, text, edits, err)
+		}
+		stmts = aliased
 	}
 	switch len(stmts) {
 	case 0:

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/storage"
-	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // The few places that read storage's catalog and scan options, kept
@@ -52,13 +52,13 @@ func descIndexes(d *storage.TableDesc) []indexInfo {
 	return out
 }
 
-// scanTable reads columns of table along an access path into batches in
-// key order, a table scan on all cores (storage.Txn.ScanAll).
-func scanTable(ctx context.Context, txn *storage.Txn, table string, columns []string, a accessPath) (*arrow.Schema, []arrow.RecordBatch, error) {
+// scanTable streams columns of table along an access path in key order, a
+// table scan on all cores (storage.Txn.ScanParallel).
+func scanTable(ctx context.Context, txn *storage.Txn, table string, columns []string, a accessPath) (array.RecordReader, error) {
 	opts := storage.ScanOptions{Columns: columns, Index: a.index}
 	for _, r := range a.ranges {
 		opts.Ranges = append(opts.Ranges, storage.KeyRange{Lower: r.lower, Upper: r.upper,
 			LowerExclusive: !r.lowerIncl, UpperExclusive: !r.upperIncl})
 	}
-	return txn.ScanAll(ctx, table, opts, runtime.GOMAXPROCS(0))
+	return txn.ScanParallel(ctx, table, opts, runtime.GOMAXPROCS(0))
 }

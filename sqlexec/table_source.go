@@ -83,24 +83,51 @@ func (s *tableSource) Access(pred lazy.Expr) string {
 }
 
 // Read implements lazy.KeyedSource: the rows of the access path, read from
-// the transaction's snapshot (and its own writes) in key order.
+// the transaction's snapshot (and its own writes) in key order. The
+// reader streams (a table scan on all cores, a bounded number of batches
+// ahead: storage.Txn.ScanParallel); it sees the transaction as it was when
+// Read was called, so a statement that writes while it reads never meets
+// its own rows.
 func (s *tableSource) Read(ctx context.Context, columns []string, pred lazy.Expr) (array.RecordReader, error) {
 	a := s.accessPath(pred)
-	var batches []arrow.RecordBatch
-	var schema *arrow.Schema
+	var rdr array.RecordReader
 	err := s.use(func(txn *storage.Txn) error {
 		var err error
-		schema, batches, err = scanTable(ctx, txn, s.name, columns, a)
+		rdr, err = scanTable(ctx, txn, s.name, columns, a)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	rdr, err := array.NewRecordReader(schema, batches)
-	for _, rb := range batches {
-		rb.Release()
+	return &usingReader{RecordReader: rdr, use: s.use}, nil
+}
+
+// usingReader steps a storage reader only inside use, which holds the
+// session's lock: the transaction is used by one goroutine at a time,
+// whoever consumes the reader.
+type usingReader struct {
+	array.RecordReader
+	use func(fn func(txn *storage.Txn) error) error
+	err error // use's own failure (the statement's snapshot was released)
+}
+
+func (r *usingReader) Next() bool {
+	ok := false
+	if r.err == nil {
+		r.err = r.use(func(*storage.Txn) error { ok = r.RecordReader.Next(); return nil })
 	}
-	return rdr, err
+	return ok
+}
+
+func (r *usingReader) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.RecordReader.Err()
+}
+
+func (r *usingReader) Release() {
+	_ = r.use(func(*storage.Txn) error { r.RecordReader.Release(); return nil })
 }
 
 // describe renders an access path's ranges for explain.

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -27,94 +28,97 @@ func (x *stmtExec) insertOnDuplicate(table string, desc *storage.TableDesc, p la
 			return 0, err
 		}
 	}
+	// One storage statement: when a row fails, the rows before it (in
+	// earlier batches too) are undone, inside an open transaction too.
+	if st.Select != nil {
+		return x.writeStream(p, func(rb arrow.RecordBatch, base int) (int64, error) {
+			return x.upsertRows(desc, rb, base, st.OnDuplicate, st.IgnoreErr)
+		})
+	}
 	rb, err := x.runPlan(p)
 	if err != nil {
-		if st.Select == nil {
-			return 0, x.locateRowError("INSERT", table, cols, st.Lists, err)
-		}
-		return 0, err
+		return 0, x.locateRowError("INSERT", table, cols, st.Lists, err)
 	}
 	if rb == nil {
 		return 0, nil
 	}
 	defer rb.Release()
-	// Each row is a storage statement of its own: when one fails, the
-	// rows before it are undone, newest first, so that the statement has
-	// no effect inside an open transaction too.
 	var n int64
-	var undo []func() error
-	for i := 0; i < int(rb.NumRows()); i++ {
-		row := rb.NewSlice(int64(i), int64(i+1))
-		u, affected, err := x.upsertRow(desc, row, st.OnDuplicate)
-		row.Release()
-		if err != nil {
-			for j := len(undo) - 1; j >= 0; j-- {
-				if uerr := undo[j](); uerr != nil {
-					return 0, core.Errorf(core.KindOf(err), "%s (row %d; the statement's earlier rows could not all be undone: %v; "+
-						"roll the transaction back)", err.Error(), i+1, uerr).With("row", i+1)
-				}
-			}
-			return 0, withRow(err, i+1)
-		}
-		n += affected
-		if u != nil {
-			undo = append(undo, u)
-		}
+	err = x.txn.Statement(func() error {
+		var err error
+		n, err = x.upsertRows(desc, rb, 0, st.OnDuplicate, st.IgnoreErr)
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
 	return n, nil
 }
 
-// upsertRow inserts or updates one row and returns how to undo it.
-func (x *stmtExec) upsertRow(desc *storage.TableDesc, row arrow.RecordBatch, set []*ast.Assignment) (func() error, int64, error) {
-	key, found, err := x.duplicateOf(desc, row)
-	if err != nil {
-		return nil, 0, err
-	}
-	if found {
-		changed, undo, err := x.updateDuplicate(desc, key, row, set)
-		if !changed || err != nil {
-			return nil, 0, err
+// upsertRows inserts or updates the rows of rb one after the other (base
+// rows came before them). With ignore (INSERT IGNORE … ON DUPLICATE KEY
+// UPDATE), a row whose insert or update would break a unique key is
+// skipped, as MySQL turns that error into a warning.
+func (x *stmtExec) upsertRows(desc *storage.TableDesc, rb arrow.RecordBatch, base int, set []*ast.Assignment, ignore bool) (int64, error) {
+	var n int64
+	for i := 0; i < int(rb.NumRows()); i++ {
+		row := rb.NewSlice(int64(i), int64(i+1))
+		var mark storage.Savepoint
+		if ignore {
+			mark = x.txn.Savepoint()
 		}
-		return undo, 2, nil
-	}
-	if _, err := x.txn.Insert(desc.Name, row, storage.ConflictError); err != nil {
-		return nil, 0, rowNumbered(err, "INSERT", desc.Name, false)
-	}
-	// The new row's key: its values, or found by a unique index when the
-	// key was generated.
-	key, found, err = x.duplicateOf(desc, row)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !found {
-		return func() error {
-			return core.Errorf(core.KindNotSupported, "a row inserted with a generated key and no unique value cannot be found again")
-		}, 1, nil
-	}
-	return func() error {
-		rel, keys, err := x.storedRow(desc, key)
+		affected, err := x.upsertRow(desc, row, set, ignore)
+		row.Release()
+		if err != nil && ignore && isDuplicateKey(err) {
+			if err = x.txn.RollbackTo(mark); err == nil {
+				continue
+			}
+		}
 		if err != nil {
-			return err
+			return 0, withRow(err, base+i+1)
 		}
-		exprs := make([]lazy.Expr, len(keys))
-		for i, k := range keys {
-			exprs[i] = col(rel.cols[rel.findPhys(k)].phys)
-		}
-		p, err := lazy.NewProject(rel.plan, exprs)
-		if err != nil {
-			return err
-		}
-		rb, err := x.runPlan(p)
-		if err != nil || rb == nil {
-			return err
-		}
-		defer rb.Release()
-		_, err = x.txn.Delete(desc.Name, rb)
-		return err
-	}, 1, nil
+		n += affected
+	}
+	return n, nil
 }
 
-// withRow adds the VALUES row number to an error's details.
+// isDuplicateKey reports whether err is a primary-key or unique-index
+// violation (storage's uniqueError, which names the values).
+func isDuplicateKey(err error) bool {
+	var e *core.Error
+	if !errors.As(err, &e) || e.Kind != core.KindConstraint {
+		return false
+	}
+	_, ok := e.Details["values"]
+	return ok
+}
+
+// upsertRow inserts or updates one row; ignore inserts with
+// ConflictIgnore.
+func (x *stmtExec) upsertRow(desc *storage.TableDesc, row arrow.RecordBatch, set []*ast.Assignment, ignore bool) (int64, error) {
+	key, found, err := x.duplicateOf(desc, row)
+	if err != nil {
+		return 0, err
+	}
+	if found {
+		changed, err := x.updateDuplicate(desc, key, row, set)
+		if !changed || err != nil {
+			return 0, err
+		}
+		return 2, nil
+	}
+	onConflict := storage.ConflictError
+	if ignore {
+		onConflict = storage.ConflictIgnore
+	}
+	n, err := x.txn.Insert(desc.Name, row, onConflict)
+	if err != nil {
+		return 0, rowNumbered(err, "INSERT", desc.Name, false, 0)
+	}
+	return n, nil
+}
+
+// withRow adds the row number to an error's details.
 func withRow(err error, row int) error {
 	if e, ok := err.(*core.Error); ok {
 		if _, has := e.Details["row"]; !has {
@@ -234,12 +238,12 @@ func (x *stmtExec) storedRow(desc *storage.TableDesc, key []any) (*relation, []s
 
 // updateDuplicate runs the assignments over the stored row with key
 // values key, with VALUES(c) reading row, and writes the result when it
-// differs from the stored row. undo writes the stored row back.
-func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow.RecordBatch, set []*ast.Assignment) (bool, func() error, error) {
+// differs from the stored row.
+func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow.RecordBatch, set []*ast.Assignment) (bool, error) {
 	table := desc.Name
 	rel, keys, err := x.storedRow(desc, key)
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	// The inserted row beside the stored one, under fresh names.
 	b := x.builder()
@@ -261,7 +265,7 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 	defer vrb.Release()
 	vrel := &relation{plan: lazy.NewScan(core.NewTable(vrb.Schema(), []arrow.RecordBatch{vrb})), cols: vcols}
 	if rel, err = b.join(rel, vrel, lazy.JoinCross, nil, nil); err != nil {
-		return false, nil, err
+		return false, err
 	}
 	assigned := map[string]ast.ExprNode{}
 	schema := desc.Schema()
@@ -282,10 +286,10 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 			fd, _ := fieldOf(schema, table, c.name)
 			v, err := x.valueOrDefault(t, table, fd, n)
 			if err != nil {
-				return false, nil, err
+				return false, err
 			}
 			if e, err = x.storable(v, rel, fd, "INSERT", table, 1, n, false); err != nil {
-				return false, nil, err
+				return false, err
 			}
 			changedCols = append(changedCols, len(exprs))
 		}
@@ -293,7 +297,7 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 	}
 	if len(t.pending) > 0 {
 		if rel, err = b.flush(rel, t.pending); err != nil {
-			return false, nil, err
+			return false, err
 		}
 	}
 	moves := false
@@ -310,43 +314,34 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 	// share names.
 	p, err := lazy.NewProject(rel.plan, exprs)
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	op, err := lazy.NewProject(rel.plan, olds)
 	if err != nil {
-		return false, nil, err
+		return false, err
 	}
 	out, err := x.runPlan(p)
 	if err != nil || out == nil {
-		return false, nil, err
+		return false, err
 	}
 	defer out.Release()
 	old, err := x.runPlan(op)
 	if err != nil || old == nil {
-		return false, nil, err
+		return false, err
 	}
+	defer old.Release()
 	// MySQL counts an update that leaves the row as it was as no change.
 	changed := false
 	for _, i := range changedCols {
 		changed = changed || !array.Equal(out.Column(i), old.Column(i))
 	}
 	if !changed {
-		old.Release()
-		return false, nil, nil
+		return false, nil
 	}
 	if _, err = x.writeUpdated(table, keys, out, moves); err != nil {
-		old.Release()
-		return false, nil, err
+		return false, err
 	}
-	n := len(olds)
-	newRow := array.NewRecordBatch(arrow.NewSchema(out.Schema().Fields()[:n], nil), out.Columns()[:n], 1)
-	undo := func() error {
-		defer old.Release()
-		defer newRow.Release()
-		_, err := x.txn.UpdateKeys(table, newRow, old)
-		return err
-	}
-	return true, undo, nil
+	return true, nil
 }
 
 // findPhys is the index of the column whose SQL name is name, hidden or not.

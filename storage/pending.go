@@ -174,6 +174,51 @@ func (p *pendingWrites) rollbackTo() {
 	}
 }
 
+// undoPos is the running statement's position in its undo log: the
+// number of its undo records, spilled ones first.
+func (p *pendingWrites) undoPos() uint64 {
+	if p == nil {
+		return 0
+	}
+	n := uint64(len(p.undo))
+	if p.spill != nil {
+		n += p.spill.undoN
+	}
+	return n
+}
+
+// rollbackToPos undoes the running statement's writes made after undo
+// position pos (undoPos), newest first; the statement goes on.
+func (p *pendingWrites) rollbackToPos(pos uint64) {
+	if p == nil {
+		return
+	}
+	var spilled uint64
+	if p.spill != nil {
+		spilled = p.spill.undoN
+	}
+	keep := 0 // undo records in memory at or before pos
+	if pos > spilled {
+		keep = min(int(pos-spilled), len(p.undo))
+	}
+	for i := len(p.undo) - 1; i >= keep; i-- {
+		u := p.undo[i]
+		if u.had {
+			p.m.ReplaceOrInsert(u.key, u.prev)
+		} else {
+			p.m.Delete(u.key)
+		}
+	}
+	p.undo = p.undo[:keep]
+	if p.spill != nil && pos < spilled {
+		// A spill came after pos: memory is back to its state at that
+		// spill, and the spilled records after pos restore the rest.
+		if err := p.spill.undoAfter(pos); err != nil {
+			p.fail(err)
+		}
+	}
+}
+
 // empty reports whether the transaction wrote nothing.
 func (p *pendingWrites) empty() bool {
 	return p == nil || p.m.Len() == 0 && p.spill == nil

@@ -85,11 +85,28 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	if err := t.openReader(r); err != nil {
 		return nil, err
 	}
+	t.register(r)
 	return r, nil
 }
 
-// openReader opens r's iterator over r.ranges and registers r with the
-// transaction.
+// txnReader is a reader the transaction closes when it ends before the
+// reader is released.
+type txnReader interface{ close() }
+
+func (t *Txn) register(r txnReader) {
+	if t.readers == nil {
+		t.readers = map[txnReader]struct{}{}
+	}
+	t.readers[r] = struct{}{}
+}
+
+func (t *Txn) unregister(r txnReader) {
+	if t.readers != nil {
+		delete(t.readers, r)
+	}
+}
+
+// openReader opens r's iterator over r.ranges.
 func (t *Txn) openReader(r *tableReader) error {
 	// The iterator's bounds span the ranges, so pebble never reads past
 	// them; the ranges inside are reached by seeks.
@@ -102,10 +119,6 @@ func (t *Txn) openReader(r *tableReader) error {
 		return err
 	}
 	r.seekRange()
-	if t.readers == nil {
-		t.readers = map[*tableReader]struct{}{}
-	}
-	t.readers[r] = struct{}{}
 	return nil
 }
 
@@ -274,8 +287,8 @@ func (r *tableReader) Retain() { atomic.AddInt64(&r.refs, 1) }
 func (r *tableReader) Release() {
 	if atomic.AddInt64(&r.refs, -1) == 0 {
 		r.close()
-		if r.tx != nil && r.tx.readers != nil {
-			delete(r.tx.readers, r)
+		if r.tx != nil {
+			r.tx.unregister(r)
 		}
 	}
 }
@@ -289,7 +302,9 @@ func (r *tableReader) close() {
 		r.cur.Release()
 		r.cur = nil
 	}
-	_ = r.it.Close()
+	if r.it != nil {
+		_ = r.it.Close()
+	}
 	for _, b := range r.builders {
 		b.Release()
 	}

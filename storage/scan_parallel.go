@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/alopexdb/alopex/core"
@@ -24,80 +25,246 @@ var minParallelScanBytes uint64 = 4 << 20
 // leaves pieces to the others.
 const piecesPerWorker = 4
 
-// ScanAll reads a whole scan (as Scan would, same options) into record
-// batches, in key order, with up to workers goroutines, each reading
-// disjoint key sub-ranges with its own iterator on the transaction's
-// snapshot. Table scans are split by pebble's estimate of the bytes in
-// their key ranges; index scans, and tables small or still in memtables,
-// are read by one goroutine. The caller releases the batches.
-func (t *Txn) ScanAll(ctx context.Context, table string, opts ScanOptions, workers int) (*arrow.Schema, []arrow.RecordBatch, error) {
+// maxPieceBytes bounds the on-disk size of one piece of a parallel scan. A
+// piece is read whole into memory ahead of the consumer, so the memory of a
+// scan is about piecesAhead pieces, whatever the table's size. (A variable
+// for tests.)
+var maxPieceBytes uint64 = 4 << 20
+
+// piecesAhead is how many pieces per worker a parallel scan reads ahead of
+// the one its consumer is on.
+const piecesAhead = 2
+
+// ScanParallel streams a scan (as Scan would, same options) in key order,
+// with up to workers goroutines reading disjoint key sub-ranges ahead of
+// the consumer, each with its own iterator. Table scans are split by
+// pebble's estimate of the bytes in their key ranges into pieces of at
+// most a few MiB, of which at most piecesAhead per worker are read or held
+// at a time, so memory stays bounded however large the table; tables small
+// or still in memtables are read by one goroutine (the caller's, in Next).
+//
+// Every iterator is opened here (an index scan is read whole here), so the
+// reader sees the transaction as it is now, whatever the transaction
+// writes while it is read, and its Next never touches the transaction's
+// own state: it may run on another goroutine than the transaction's
+// writes, one goroutine at a time. Like Scan's, the reader must be
+// released before the transaction ends.
+func (t *Txn) ScanParallel(ctx context.Context, table string, opts ScanOptions, workers int) (array.RecordReader, error) {
 	rr, err := t.Scan(table, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	first := rr.(*tableReader)
-	schema := first.schema
+	if first.index != nil {
+		// An index scan reads each row by a point lookup in the
+		// transaction's current view, not the one at its start: it is read
+		// here, whole (an index scan is chosen for a selective predicate).
+		defer first.Release()
+		batches, err := drain(ctx, first)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseAll(batches)
+		return array.NewRecordReader(first.schema, batches)
+	}
 	var pieces [][][2][]byte
-	if workers > 1 && first.index == nil && !fullKeyPoints(opts.Ranges, len(first.d.pk)) {
+	if workers > 1 && !fullKeyPoints(opts.Ranges, len(first.d.pk)) {
 		pieces = t.splitRanges(first.ranges, workers*piecesPerWorker)
 	}
 	if len(pieces) < 2 {
-		defer first.Release()
-		batches, err := drain(ctx, first)
-		return schema, batches, err
+		return first, nil
 	}
 	first.Release()
-	readers := make([]*tableReader, 0, len(pieces))
-	defer func() {
-		for _, r := range readers {
-			r.Release()
-		}
-	}()
+	s := &parallelScan{tx: t, ctx: ctx, schema: first.schema, workers: workers, refs: 1}
 	for _, piece := range pieces {
 		r := &tableReader{tx: t, d: first.d, batchSize: first.batchSize, mem: first.mem, refs: 1, prefix: first.prefix, ranges: piece}
-		if err := r.bindColumns(opts.Columns); err != nil {
-			return nil, nil, err
+		err := r.bindColumns(opts.Columns)
+		if err == nil {
+			// The pieces belong to s, which the transaction closes: a
+			// piece must not be closed under a worker reading it.
+			r.it, err = t.iter(r.ranges[0][0], r.ranges[len(r.ranges)-1][1])
 		}
-		if err := t.openReader(r); err != nil {
-			return nil, nil, err
+		if err != nil {
+			r.close()
+			s.close()
+			return nil, err
 		}
-		readers = append(readers, r)
+		r.seekRange()
+		s.pieces = append(s.pieces, r)
 	}
-	out := make([][]arrow.RecordBatch, len(readers))
-	errs := make([]error, len(readers))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, len(readers)) {
-		wg.Add(1)
+	s.results = make([]pieceResult, len(s.pieces))
+	for i := range s.results {
+		s.results[i].done = make(chan struct{})
+	}
+	t.register(s)
+	return s, nil
+}
+
+// ScanAll reads a whole ScanParallel into record batches, which the caller
+// releases.
+func (t *Txn) ScanAll(ctx context.Context, table string, opts ScanOptions, workers int) (*arrow.Schema, []arrow.RecordBatch, error) {
+	rr, err := t.ScanParallel(ctx, table, opts, workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rr.Release()
+	batches, err := drain(ctx, rr)
+	return rr.Schema(), batches, err
+}
+
+// parallelScan is the RecordReader of a split ScanParallel. Workers claim
+// pieces in key order, each after taking a token, and read a piece whole
+// into its result; the consumer hands the batches out piece after piece
+// and returns a token when it leaves a piece, so that at most
+// piecesAhead*workers pieces are read or held at a time.
+type parallelScan struct {
+	tx      *Txn
+	schema  *arrow.Schema
+	workers int
+	pieces  []*tableReader
+	results []pieceResult
+
+	ctx     context.Context // the caller's: cancelling it stops the workers
+	started bool
+	cancel  context.CancelFunc
+	tokens  chan struct{}
+	claimed atomic.Int64
+	wg      sync.WaitGroup
+
+	cur    int // the piece being handed out
+	pos    int // the next batch of it
+	rb     arrow.RecordBatch
+	err    error
+	refs   int64
+	closed bool
+}
+
+type pieceResult struct {
+	done    chan struct{}
+	batches []arrow.RecordBatch
+	err     error
+}
+
+var _ array.RecordReader = (*parallelScan)(nil)
+
+func (s *parallelScan) start() {
+	s.started = true
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.cancel = cancel
+	ahead := piecesAhead * s.workers
+	s.tokens = make(chan struct{}, ahead)
+	for range min(ahead, len(s.pieces)) {
+		s.tokens <- struct{}{}
+	}
+	for range min(s.workers, len(s.pieces)) {
+		s.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer s.wg.Done()
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(readers) {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.tokens:
+				}
+				i := int(s.claimed.Add(1) - 1)
+				if i >= len(s.pieces) {
 					return
 				}
-				out[i], errs[i] = drainSafely(ctx, readers[i])
-				if errs[i] != nil {
-					next.Store(int64(len(readers))) // the others stop at their next piece
+				res := &s.results[i]
+				res.batches, res.err = drainSafely(ctx, s.pieces[i])
+				close(res.done)
+				if res.err != nil {
 					return
 				}
 			}
 		}()
 	}
-	wg.Wait()
-	var batches []arrow.RecordBatch
-	for _, bs := range out {
-		batches = append(batches, bs...)
+}
+
+func (s *parallelScan) Schema() *arrow.Schema          { return s.schema }
+func (s *parallelScan) Record() arrow.RecordBatch      { return s.rb }
+func (s *parallelScan) RecordBatch() arrow.RecordBatch { return s.rb }
+func (s *parallelScan) Err() error                     { return s.err }
+func (s *parallelScan) Retain()                        { atomic.AddInt64(&s.refs, 1) }
+
+// Release drops a reference; the last one stops the workers and frees what
+// the scan holds.
+func (s *parallelScan) Release() {
+	if atomic.AddInt64(&s.refs, -1) == 0 {
+		s.close()
+		s.tx.unregister(s)
 	}
-	for _, err := range errs {
-		if err != nil {
-			for _, b := range batches {
-				b.Release()
-			}
-			return nil, nil, err
+}
+
+// Next hands out the next batch, waiting for its piece to be read.
+func (s *parallelScan) Next() bool {
+	if s.rb != nil {
+		s.rb.Release()
+		s.rb = nil
+	}
+	if s.err != nil {
+		return false
+	}
+	if s.closed {
+		if s.tx.done {
+			s.err = core.Errorf(core.KindInvalidInput, "the transaction of this scan has ended; read the scan before committing")
+		}
+		return false
+	}
+	if !s.started {
+		s.start()
+	}
+	for s.cur < len(s.results) {
+		res := &s.results[s.cur]
+		select {
+		case <-res.done:
+		case <-s.ctx.Done():
+			s.err = s.ctx.Err()
+			return false
+		}
+		if res.err != nil {
+			s.err = res.err
+			return false
+		}
+		if s.pos < len(res.batches) {
+			s.rb = res.batches[s.pos]
+			res.batches[s.pos] = nil
+			s.pos++
+			return true
+		}
+		res.batches = nil
+		s.cur++
+		s.pos = 0
+		select {
+		case s.tokens <- struct{}{}: // room for one more piece ahead
+		default:
 		}
 	}
-	return schema, batches, nil
+	return false
+}
+
+// close stops the workers and releases the pieces and unread batches; the
+// transaction calls it when it ends first.
+func (s *parallelScan) close() {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.cancel != nil {
+		s.cancel()
+		s.wg.Wait()
+	}
+	if s.rb != nil {
+		s.rb.Release()
+		s.rb = nil
+	}
+	for i := range s.results {
+		releaseAll(s.results[i].batches)
+		s.results[i].batches = nil
+	}
+	for _, r := range s.pieces {
+		r.close()
+	}
 }
 
 // fullKeyPoints reports whether ranges are all single rows (a value for
@@ -113,7 +280,7 @@ func fullKeyPoints(ranges []KeyRange, keyCols int) bool {
 }
 
 // drain reads every batch of r (retained for the caller).
-func drain(ctx context.Context, r *tableReader) ([]arrow.RecordBatch, error) {
+func drain(ctx context.Context, r array.RecordReader) ([]arrow.RecordBatch, error) {
 	var out []arrow.RecordBatch
 	for r.Next() {
 		if err := ctx.Err(); err != nil {
@@ -145,14 +312,17 @@ func drainSafely(ctx context.Context, r *tableReader) (out []arrow.RecordBatch, 
 
 func releaseAll(bs []arrow.RecordBatch) {
 	for _, b := range bs {
-		b.Release()
+		if b != nil {
+			b.Release()
+		}
 	}
 }
 
-// splitRanges cuts sorted, disjoint key ranges into up to n pieces of
-// about the same size on disk, each a run of ranges in key order; nil when
-// they are too small to be worth it. One range is split at keys found by
-// bisection on pebble's size estimate; several ranges are grouped whole.
+// splitRanges cuts sorted, disjoint key ranges into pieces of about the
+// same size on disk, at least n and enough that none is over
+// maxPieceBytes, each a run of ranges in key order; nil when they are too
+// small to be worth it. One range is split at keys found by bisection on
+// pebble's size estimate; several ranges are grouped whole.
 func (t *Txn) splitRanges(ranges [][2][]byte, n int) [][][2][]byte {
 	sizes := make([]uint64, len(ranges))
 	var total uint64
@@ -166,6 +336,7 @@ func (t *Txn) splitRanges(ranges [][2][]byte, n int) [][][2][]byte {
 	if total < minParallelScanBytes || n < 2 {
 		return nil
 	}
+	n = max(n, int(total/maxPieceBytes)+1)
 	if len(ranges) == 1 {
 		lo, hi := ranges[0][0], ranges[0][1]
 		first, last, ok := t.firstLastKeys(lo, hi)

@@ -187,11 +187,16 @@ func (s *spillStore) saveUndo(undo []undoEntry) error {
 
 // undoStatement restores the spilled pending writes the running statement
 // changed to their state before it, newest record first.
-func (s *spillStore) undoStatement() error {
-	if s.undoN == 0 {
+func (s *spillStore) undoStatement() error { return s.undoAfter(0) }
+
+// undoAfter restores the spilled pending writes the running statement
+// changed after its undo record pos to their state then, newest record
+// first, and forgets those records.
+func (s *spillStore) undoAfter(pos uint64) error {
+	if s.undoN <= pos {
 		return nil
 	}
-	lo, hi := []byte{spillUndo}, []byte{spillUndo + 1}
+	lo, hi := binary.BigEndian.AppendUint64([]byte{spillUndo}, pos+1), []byte{spillUndo + 1}
 	it, err := s.pdb.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return storageError(err)
@@ -226,7 +231,11 @@ func (s *spillStore) undoStatement() error {
 	}
 	_ = b.Close()
 	if err == nil {
-		err = s.clearUndo()
+		if pos == 0 {
+			err = s.clearUndo()
+		} else if err = s.pdb.DeleteRange(lo, hi, pebble.NoSync); err == nil {
+			s.undoN = pos
+		}
 	}
 	return storageError(err)
 }

@@ -35,12 +35,15 @@ type Txn struct {
 	forget      [][]byte // counters of dropped table ids
 	descs       map[string]*TableDesc
 	ddl         bool // the transaction wrote to the catalog
-	readers     map[*tableReader]struct{}
+	readers     map[txnReader]struct{}
 	done        bool
 	// bulk are sstables of rows LoadNew wrote, ingested at commit; sealed
 	// says LoadNew ran, so the transaction can only end.
 	bulk   []bulkFile
 	sealed bool
+	// inStatement: a Statement is running; the writes inside it join its
+	// savepoint instead of taking their own.
+	inStatement bool
 }
 
 // Begin starts a transaction.
@@ -287,6 +290,33 @@ func (t *Txn) iter(lower, upper []byte) (*mergedIter, error) {
 	return newMergedIter(t.snap, t.pend, lower, upper)
 }
 
+// Statement runs fn, which may call the transaction's writes any number
+// of times, as one statement: when fn or one of its writes fails, every
+// write fn made is undone (the undo log spills with the writes, so a
+// statement may be larger than memory) and the transaction's earlier
+// writes stay. A write that fails inside fn may have written part of its
+// rows: fn must then fail too. Statements do not nest: a Statement inside
+// fn is part of the outer one.
+func (t *Txn) Statement(fn func() error) error { return t.statement(fn) }
+
+// Savepoint is a point inside a running Statement that RollbackTo returns
+// to.
+type Savepoint struct{ pos uint64 }
+
+// Savepoint marks the running Statement's writes so far.
+func (t *Txn) Savepoint() Savepoint { return Savepoint{pos: t.pend.undoPos()} }
+
+// RollbackTo undoes the running Statement's writes made after sp (a write
+// that failed may have written part of its rows), and the statement goes
+// on: INSERT IGNORE skips a row this way.
+func (t *Txn) RollbackTo(sp Savepoint) error {
+	if !t.inStatement {
+		return core.Errorf(core.KindInternal, "storage: RollbackTo outside a Statement")
+	}
+	t.pend.rollbackToPos(sp.pos)
+	return t.pend.failed()
+}
+
 // statement runs fn as one statement: when it fails, its writes are undone
 // and the transaction's earlier writes stay.
 func (t *Txn) statement(fn func() error) error {
@@ -299,6 +329,11 @@ func (t *Txn) statement(fn func() error) error {
 	if t.sealed {
 		return errSealed()
 	}
+	if t.inStatement {
+		return fn()
+	}
+	t.inStatement = true
+	defer func() { t.inStatement = false }()
 	t.pend.savepoint()
 	descs := maps.Clone(t.descs)
 	nAfter, nForget := len(t.afterCommit), len(t.forget)

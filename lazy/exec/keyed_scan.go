@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"sync"
 
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -9,10 +10,15 @@ import (
 
 // keyedScan reads a stored table through the access path its source picks
 // from the scan predicate (key ranges, an index). The source's reader is
-// drained once, before the first morsel, into the pipeline's morsels: the
-// reader belongs to one transaction, which one call uses at a time (the
-// source itself splits a table scan over the cores, storage.Txn.ScanAll),
-// while the filter and projection steps then run on all cores.
+// opened here, when the plan is built, before any operator runs: every
+// stored table a statement reads is then read as it was before the
+// statement wrote anything (an INSERT INTO t SELECT … FROM t, or a UNION
+// of two reads of t, never meets its own rows). The reader then streams:
+// the pipeline pulls its batches, cut into morsels, one worker at a time
+// (the reader belongs to one transaction; the source itself reads a table
+// scan ahead on all cores, storage.Txn.ScanParallel), and the filter and
+// projection steps run on all cores, so a scan holds a bounded number of
+// batches whatever the table's size.
 func (b *builder) keyedScan(s *lazy.Scan, src lazy.KeyedSource) (Operator, error) {
 	cols := lazy.ReadColumns(s)
 	if len(cols) == 0 && src.Schema().NumFields() > 0 {
@@ -25,27 +31,50 @@ func (b *builder) keyedScan(s *lazy.Scan, src lazy.KeyedSource) (Operator, error
 		fields[i] = src.Schema().Field(src.Schema().FieldIndices(c)[0])
 	}
 	readSchema := arrow.NewSchema(fields, nil)
-	p := newPipeline(readSchema, nil, -1)
-	p.prepare = func(ctx context.Context) error {
-		rdr, err := src.Read(ctx, cols, s.Predicate)
-		if err != nil {
-			return err
-		}
-		defer rdr.Release()
-		for rdr.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			rb := rdr.RecordBatch()
-			if rb.NumRows() == 0 {
-				continue
-			}
-			for off := int64(0); off < rb.NumRows(); off += int64(MorselRows) {
-				p.morsels = append(p.morsels, rb.NewSlice(off, min(off+int64(MorselRows), rb.NumRows())))
-			}
-		}
-		return rdr.Err()
+	ctx := b.ctx
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	rdr, err := src.Read(ctx, cols, s.Predicate)
+	if err != nil {
+		return nil, err
+	}
+	p := newPipeline(readSchema, nil, -1)
+	var cur arrow.RecordBatch // the batch being cut into morsels
+	var off int64
+	p.pull = func(ctx context.Context) (arrow.RecordBatch, error) {
+		for cur == nil || off >= cur.NumRows() {
+			if cur != nil {
+				cur.Release()
+				cur = nil
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if !rdr.Next() {
+				return nil, rdr.Err()
+			}
+			cur, off = rdr.RecordBatch(), 0
+			cur.Retain()
+		}
+		m := cur.NewSlice(off, min(off+int64(MorselRows), cur.NumRows()))
+		off += m.NumRows()
+		return m, nil
+	}
+	var once sync.Once
+	release := func() {
+		once.Do(func() {
+			if cur != nil {
+				cur.Release()
+				cur = nil
+			}
+			rdr.Release()
+		})
+	}
+	// Run's closers release it when the operator is never closed (a later
+	// part of the plan failed to build).
+	b.closers = append(b.closers, release)
+	p.onClose = release
 	if s.Predicate != nil {
 		p.then(b.filterFn(s.Predicate), readSchema)
 	}

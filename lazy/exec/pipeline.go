@@ -26,6 +26,15 @@ type pipeline struct {
 	// instead of morsels; count is then the number of morsels.
 	load  func(ctx context.Context, i int) (arrow.RecordBatch, error)
 	count int
+	// pull, when set, produces the morsels one after the other, nil at the
+	// end (a stream of unknown length: a stored table's scan). Workers
+	// call it one at a time, under pullMu; morsel i is the i-th pulled.
+	// onClose then releases what it reads from.
+	pull    func(ctx context.Context) (arrow.RecordBatch, error)
+	pullMu  sync.Mutex
+	pulled  int
+	ended   bool // pull returned nil or an error
+	onClose func()
 	// prepare, when set, runs once before the first morsel is taken (a
 	// cached subplan computes its batches and sets morsels there).
 	prepare func(ctx context.Context) error
@@ -41,10 +50,14 @@ type pipeline struct {
 	wg      sync.WaitGroup
 }
 
+// slot is one morsel's result. A pulled pipeline reuses a ring of window
+// slots: morsel i goes to slot i%window, which the consumer renews when it
+// has read it, before it hands the worker that may fill it next a token.
 type slot struct {
 	done chan struct{}
 	rb   arrow.RecordBatch
 	err  error
+	end  bool // a pulled pipeline's stream ended here
 }
 
 func newPipeline(schema *arrow.Schema, morsels []arrow.RecordBatch, limit int64) *pipeline {
@@ -53,7 +66,11 @@ func newPipeline(schema *arrow.Schema, morsels []arrow.RecordBatch, limit int64)
 
 func (p *pipeline) Schema() *arrow.Schema { return p.schema }
 
+// numMorsels is the number of morsels (-1: unknown, pulled).
 func (p *pipeline) numMorsels() int {
+	if p.pull != nil {
+		return -1
+	}
 	if p.load != nil {
 		return p.count
 	}
@@ -97,8 +114,80 @@ func (p *pipeline) run(rb arrow.RecordBatch) (out arrow.RecordBatch, err error) 
 	return out, nil
 }
 
+// pullNext pulls the next morsel and its index; m is nil at the end of
+// the stream (err says why, if it did not simply end).
+func (p *pipeline) pullNext(ctx context.Context) (m arrow.RecordBatch, i int, err error) {
+	p.pullMu.Lock()
+	defer p.pullMu.Unlock()
+	if p.ended {
+		return nil, -1, nil
+	}
+	i = p.pulled
+	func() {
+		defer recoverAsError(&err)
+		m, err = p.pull(ctx)
+	}()
+	if m == nil || err != nil {
+		p.ended = true
+		if m != nil {
+			m.Release()
+		}
+		return nil, i, err
+	}
+	p.pulled++
+	return m, i, nil
+}
+
+// startPulled starts the workers of a pulled pipeline: each takes a token,
+// pulls a morsel and runs the steps over it into its slot of the ring.
+func (p *pipeline) startPulled(ctx context.Context) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	window := windowFor(workers)
+	p.slots = make([]slot, window)
+	for i := range p.slots {
+		p.slots[i].done = make(chan struct{})
+	}
+	p.tokens = make(chan struct{}, window)
+	for range window {
+		p.tokens <- struct{}{}
+	}
+	ctx, p.cancel = context.WithCancel(ctx)
+	for range workers {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case _, ok := <-p.tokens:
+					if !ok {
+						return
+					}
+				}
+				m, i, err := p.pullNext(ctx)
+				if i < 0 { // another worker met the end
+					return
+				}
+				s := &p.slots[i%window]
+				if m == nil {
+					s.err, s.end = err, true
+					close(s.done)
+					return
+				}
+				s.rb, s.err = p.run(m)
+				close(s.done)
+			}
+		}()
+	}
+}
+
 func (p *pipeline) start(ctx context.Context) {
 	p.started = true
+	if p.pull != nil {
+		p.startPulled(ctx)
+		return
+	}
 	n := p.numMorsels()
 	p.slots = make([]slot, n)
 	for i := range p.slots {
@@ -163,14 +252,25 @@ func (p *pipeline) Next(ctx context.Context) (arrow.RecordBatch, error) {
 		p.start(ctx)
 	}
 	for {
-		if p.next >= len(p.slots) || (p.limit >= 0 && p.emitted >= p.limit) {
+		if p.limit >= 0 && p.emitted >= p.limit {
 			return nil, nil
 		}
-		s := &p.slots[p.next]
+		if p.pull == nil && p.next >= len(p.slots) {
+			return nil, nil
+		}
+		s := &p.slots[p.next%len(p.slots)]
 		select {
 		case <-s.done:
 		case <-ctx.Done():
 			return nil, ctx.Err()
+		}
+		if p.pull != nil {
+			if s.end {
+				return nil, s.err // (the slot stays: Next keeps returning the end)
+			}
+			got := *s
+			*s = slot{done: make(chan struct{})}
+			s = &got
 		}
 		p.next++
 		select {
@@ -217,6 +317,10 @@ func (p *pipeline) Close() {
 		}
 	}
 	p.morsels = nil
+	if p.onClose != nil {
+		p.onClose()
+		p.onClose = nil
+	}
 }
 
 // mapOp applies row-wise steps to another operator's batches, in order, on
@@ -315,11 +419,22 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 					errs[w] = err
 					return
 				}
-				i := int(claimed.Add(1) - 1)
-				if i >= n {
-					return
+				var rb arrow.RecordBatch
+				var err error
+				i := -1
+				if p.pull != nil {
+					var m arrow.RecordBatch
+					if m, i, err = p.pullNext(ctx); m != nil {
+						rb, err = p.run(m)
+					} else if err == nil {
+						return
+					}
+				} else {
+					if i = int(claimed.Add(1) - 1); i >= n {
+						return
+					}
+					rb, err = p.process(ctx, i)
 				}
-				rb, err := p.process(ctx, i)
 				if err == nil && rb != nil {
 					err = sink(w, i, rb)
 				}
@@ -360,7 +475,10 @@ func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arr
 		if err := pl.ready(ctx); err != nil {
 			return 1, err
 		}
-		workers := max(1, min(runtime.GOMAXPROCS(0), pl.numMorsels()))
+		workers := max(1, runtime.GOMAXPROCS(0))
+		if n := pl.numMorsels(); n >= 0 {
+			workers = max(1, min(workers, n))
+		}
 		return workers, pl.drain(ctx, workers, sink)
 	}
 	for seq := 0; ; seq++ {

@@ -8,9 +8,8 @@
 
 from __future__ import annotations
 
-import builtins
-
 from . import _ffi
+from ._size import parse_size
 from ._validate import int_arg
 from .database import Database, Transaction, connect
 from .datatypes import (
@@ -79,7 +78,10 @@ __version__ = "0.1.0"
 
 
 def set_memory_limit(limit: int | str | None) -> None:
-    """Bound the memory queries use: bytes, or a string like "2GB" (None: no bound).
+    """Bound the memory queries use: bytes, or a string like "2GB" or "2GiB" (None: no bound).
+
+    Units are read as DuckDB's ``memory_limit`` reads them (and as ``ax.connect``'s sizes):
+    KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024.
 
     The engine's working data stays under it (the Go heap's soft limit) and
     scans stream with one morsel per core in flight, so a scan → filter →
@@ -92,20 +94,9 @@ def set_memory_limit(limit: int | str | None) -> None:
     if limit is None:
         _ffi.set_memory_limit(0)
         return
-    if isinstance(limit, str):
-        units = {"KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40, "B": 1}
-        text = limit.strip().upper().replace(" ", "")
-        for suffix, mult in units.items():
-            if text.endswith(suffix):
-                scaled = float(text[: -builtins.len(suffix)]) * mult
-                limit = int(scaled) if scaled == scaled and abs(scaled) != float("inf") else scaled
-                break
-        else:
-            limit = int(text)
-    limit = int_arg(limit, "the memory limit")
-    if limit < 0:
-        raise ValueError("the memory limit must not be negative")
-    _ffi.set_memory_limit(limit)
+    if not isinstance(limit, str):
+        limit = int_arg(limit, "the memory limit")  # a whole float or NumPy integer, else an error
+    _ffi.set_memory_limit(parse_size(limit, "the memory limit"))
 __engine_version__ = _ffi.engine_version()
 
 __all__ = [

@@ -42,6 +42,7 @@ from datetime import timezone as _timezone
 from typing import Any, Sequence
 
 from . import _copy, _ffi
+from ._size import parse_size
 from .exceptions import InvalidInputError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
@@ -61,7 +62,8 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
     ``read_only`` opens for reading only (writes raise). ``sync=False`` skips the
     fsync of each commit: faster, but the last commits before a power loss or
     OS crash may be lost (a crash of the process alone loses nothing).
-    Sizes are bytes or strings like "512MiB", "1GiB" or "2GB":
+    Sizes are bytes or strings like "512MiB", "1GiB" or "2GB" (as DuckDB reads them:
+    KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024):
 
     - ``cache_size``: the block cache (default 64 MiB);
     - ``memtable_size``: one write buffer (default 64 MiB; bulk loads fill
@@ -90,37 +92,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
                     txn_memory=txn_memory)
 
 
-_SIZE_UNITS = {"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40,
-               "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4, "B": 1}
-
-
 def _parse_size(size: int | str | None, name: str = "cache_size") -> int:
-    """Bytes from an int or a string like "1GiB" (None: 0, the default)."""
-    from .exceptions import InvalidInputError
-
-    if size is None:
-        return 0
-    if isinstance(size, bool) or not isinstance(size, (int, str)):
-        raise TypeError(f"{name} must be a number of bytes or a string like '1GiB', got {type(size).__name__}")
-    value: float | int | None = size if isinstance(size, int) else None
-    if isinstance(size, str):
-        text = size.strip().upper().replace(" ", "")
-        number, mult = text, 1
-        for suffix, m in _SIZE_UNITS.items():
-            if text.endswith(suffix):
-                number, mult = text[: -len(suffix)], m
-                break
-        try:
-            value = float(number) * mult if mult != 1 or "." in number or "E" in number else int(number)
-        except ValueError:
-            value = None
-    if value is None or value != value or value in (float("inf"), float("-inf")):
-        raise InvalidInputError(f"cannot read {name} {size!r}: use bytes or a string like '512MiB' or '1GiB'",
-                                {"option": name, "value": str(size)})
-    if value < 0 or value >= 1 << 63:
-        raise InvalidInputError(f"{name} must be between 0 and 2**63 - 1 bytes, got {size!r}",
-                                {"option": name, "value": str(size)})
-    return int(value)
+    """Bytes from an int or a string like "1GiB" (None: 0, the default); see ``_size``."""
+    return 0 if size is None else parse_size(size, name)
 
 
 class _Session:

@@ -185,3 +185,66 @@ def test_on_duplicate_key_update_failure_in_transaction_is_undone(users):
     assert db.sql("INSERT INTO a (email, n) VALUES ('a@x', 0) ON DUPLICATE KEY UPDATE n = n + 1").item() == 2
     db.sql("COMMIT")
     assert rows(db, "SELECT email, n FROM a ORDER BY id") == [("a@x", 2), ("b@x", 1)]
+
+
+def test_insert_row_alias_as_mysql8(users):
+    db = users
+    # MySQL 8.0.19's row alias: new.c is the value the row tried to insert (VALUES(c))
+    assert db.sql("INSERT INTO u VALUES (1, 'z@x', 10, 'z') AS new ON DUPLICATE KEY UPDATE n = u.n + new.n, "
+                  "s = CONCAT(new.s, '!')").item() == 2
+    assert db.sql("INSERT INTO u (id, n) VALUES (?, ?) AS `New` ON DUPLICATE KEY UPDATE n = New.n * 2", [7, 4]).item() == 1
+    assert db.sql("INSERT INTO u (id, n) VALUES (?, ?) AS `New` ON DUPLICATE KEY UPDATE n = New.n * 2", [7, 4]).item() == 2
+    assert rows(db, "SELECT id, n, s FROM u ORDER BY id") == [(1, 11, "z!"), (2, 2, "b"), (7, 8, "dft")]
+    # a string holding the words is data, not an alias
+    assert db.sql("INSERT INTO u (id, s) VALUES (8, ') AS new ON DUPLICATE KEY UPDATE')").item() == 1
+    with pytest.raises(ax.NotSupportedError, match=r"AS new\(…\).*write AS new and new.column, or VALUES\(column\)"):
+        db.sql("INSERT INTO u (id, n) VALUES (1, 2) AS new(a, b) ON DUPLICATE KEY UPDATE n = b")
+    with pytest.raises(ax.SQLSyntaxError):
+        db.sql("INSERT INTO u (id, n) VALUES (1, 2) AS ON DUPLICATE KEY UPDATE n = 1")
+
+
+def test_insert_ignore_on_duplicate_key_update_as_mysql(users):
+    db = users
+    # the update of a duplicate that would break a unique key is skipped (MySQL: a warning);
+    # the other rows are inserted or updated
+    assert db.sql("INSERT IGNORE INTO u VALUES (1, 'q@x', 0, 'q'), (2, 'r@x', 0, 'r'), (3, 'c@x', 3, 'c') "
+                  "ON DUPLICATE KEY UPDATE email = IF(u.id = 1, 'b@x', VALUES(email)), n = u.n + 100").item() == 3
+    assert rows(db, "SELECT * FROM u ORDER BY id") == [
+        (1, "a@x", 1, "a"), (2, "r@x", 102, "b"), (3, "c@x", 3, "c")]
+    # a new row that duplicates a unique value of another row is updated, not ignored
+    assert db.sql("INSERT IGNORE INTO u VALUES (4, 'c@x', 4, 'd') ON DUPLICATE KEY UPDATE n = 33").item() == 2
+    assert rows(db, "SELECT id, n FROM u WHERE id >= 3 ORDER BY id") == [(3, 33)]
+
+
+def test_update_auto_increment_to_default_is_zero_as_mysql8(db):
+    db.sql("INSERT INTO t (n) VALUES (1), (2)")
+    # MySQL 8: DEFAULT of an AUTO_INCREMENT column is its implicit default, 0; UPDATE never
+    # generates an id (only INSERT does)
+    assert db.sql("UPDATE t SET id = DEFAULT WHERE n = 2").item() == 1
+    assert [(r[0], r[3]) for r in rows(db)] == [(0, 2), (1, 1)]
+    with pytest.raises(ax.ConstraintError, match="primary key"):
+        db.sql("UPDATE t SET id = DEFAULT")
+    db.sql("INSERT INTO t (n) VALUES (3)")  # the counter goes on
+    assert [(r[0], r[3]) for r in rows(db)] == [(0, 2), (1, 1), (3, 3)]
+
+
+def test_one_size_parser_as_duckdb(tmp_path):
+    from alopex._size import parse_size
+
+    assert parse_size("2GB", "x") == 2 * 10**9 and parse_size("2 gib", "x") == 2 << 30
+    assert parse_size("1.5KB", "x") == 1500 and parse_size("512MiB", "x") == 512 << 20
+    assert parse_size("10", "x") == 10 and parse_size(4096, "x") == 4096 and parse_size("3b", "x") == 3
+    for bad in ["infGB", "-1MB", "1XB", "", "GB", "1e999GB"]:
+        with pytest.raises(ax.InvalidInputError, match="x"):
+            parse_size(bad, "x")
+    with pytest.raises(TypeError):
+        parse_size([1], "x")
+    # both options read the same text the same way
+    ax.set_memory_limit("1GB")
+    ax.set_memory_limit(None)
+    with ax.connect(tmp_path / "db", cache_size="1GB", txn_memory="1.5 MB") as d:
+        d.sql("CREATE TABLE k (a INT)")
+    with pytest.raises(ax.InvalidInputError, match="cache_size"):
+        ax.connect(tmp_path / "db2", cache_size="1 GBB")
+    with pytest.raises(ax.InvalidInputError, match="memory limit"):
+        ax.set_memory_limit("1 GBB")
