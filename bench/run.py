@@ -6,6 +6,7 @@
     .venv/bin/python bench/run.py --vector-only          # only vector search; replaces its section
     .venv/bin/python bench/run.py --tpch-sql-only [--sf 1]   # only TPC-H in SQL; replaces its section
     .venv/bin/python bench/run.py --db-only              # only the embedded database; replaces its section
+    .venv/bin/python bench/run.py --vector-store-only    # only stored vector search vs LanceDB; replaces its section
 
 What is measured
   1. The round trip of a trivial query, from Python call to a result in hand:
@@ -23,6 +24,9 @@ What is measured
   6. The embedded database's OLTP path (bench/db_bench.py): point reads, batched lookups,
      single-row durable inserts and YCSB A/B/C/F with 1 and 8 threads, beside sqlite3 (WAL,
      synchronous=FULL and NORMAL) and DuckDB for reads.
+  7. Stored vector search (bench/vector_store_bench.py): a table with an HNSW index on disk beside
+     LanceDB (embedded) on the clustered set: ingest, size on disk, top-10 QPS at recall >= 0.95
+     with and without a filter (one query per call), update throughput, peak memory.
 
 Every timing is ``time.perf_counter`` around one call, after warm-up calls; we
 report the median (and the 95th percentile for round trips).
@@ -538,6 +542,12 @@ def run_db_bulk(args: argparse.Namespace, m: dict[str, str], log: Callable[[str]
     return mod.HEADING, mod.run(200_000 if args.quick else 10_000_000, args.quick, log, machine=_machine(m))
 
 
+def run_vector_store(args: argparse.Namespace, m: dict[str, str], log: Callable[[str], None]) -> tuple[str, str]:
+    """(heading, section) of bench/vector_store_bench.py: stored tables with a vector index beside LanceDB."""
+    mod = _bench_module("vector_store_bench")
+    return mod.HEADING, mod.run(args.vector_n, args.quick, log, machine=_machine(m))
+
+
 def replace_section(old: str, heading: str, section: str) -> str:
     """``old`` (a BENCHMARKS.md) with the section under ``heading`` replaced (appended if absent)."""
     start = old.find(heading)
@@ -578,6 +588,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tpch-sql-only", action="store_true",
                    help="run only TPC-H in SQL and replace its section of the existing report")
     p.add_argument("--no-tpch-sql", action="store_true", help="skip TPC-H in SQL")
+    p.add_argument("--vector-store-only", action="store_true",
+                   help="run only the stored vector search benchmark (beside LanceDB) and replace its section")
+    p.add_argument("--no-vector-store", action="store_true", help="skip the stored vector search benchmark")
     p.add_argument("--db-only", action="store_true",
                    help="run only the embedded database benchmark and replace its section of the existing report")
     p.add_argument("--no-db", action="store_true", help="skip the embedded database benchmark")
@@ -632,6 +645,16 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote the TPC-H SQL section of {out} ({time.perf_counter() - started:.0f} s)")
         return 0
 
+    if args.vector_store_only:
+        heading, section = run_vector_store(args, m, log)
+        if out is None:
+            print(section)
+        else:
+            old = out.read_text() if out.exists() else ""
+            out.write_text(replace_section(old, heading, section + "\n") if old else section)
+            log(f"wrote the stored vector search section of {out} ({time.perf_counter() - started:.0f} s)")
+        return 0
+
     if args.db_only:
         section = run_db(args, m, log)
         if out is None:
@@ -666,6 +689,9 @@ def main(argv: list[str] | None = None) -> int:
     if db_section:
         text = replace_section(text, DB_HEADING, db_section + "\n")
     text = replace_section(text, *run_db_bulk(args, m, log))
+    if not args.no_vector_store:
+        heading, section = run_vector_store(args, m, log)
+        text = replace_section(text, heading, section + "\n")
     if out is None:
         print(text)
     else:
