@@ -47,7 +47,7 @@ const (
 	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
 	// it instead of misreading its codes as float32s.
 	fileVersionSQ8 = 2
-	metaSize    = 64
+	metaSize       = 64
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
