@@ -88,23 +88,38 @@ func (s *store) code(i uint32) []uint8 {
 	return s.sq.codes[o : o+s.dim : o+s.dim]
 }
 
-// distSQ8 is dist for a quantized store: q against row i's codes.
+// distSQ8 is dist for a quantized store: q against row i's codes. Four
+// accumulators let the loop's independent multiply-adds overlap.
 func (s *store) distSQ8(q []float32, i uint32) float32 {
 	c, lo, step := s.code(i), s.sq.lo, s.sq.step
-	q = q[:len(c)]
-	lo, step = lo[:len(c)], step[:len(c)]
-	var sum float32
+	n := len(c)
+	q, lo, step = q[:n], lo[:n], step[:n]
+	var s0, s1, s2, s3 float32
+	d := 0
 	if s.metric == L2 {
-		for d, x := range c {
-			diff := q[d] - (lo[d] + step[d]*float32(x))
-			sum += diff * diff
+		for ; d+4 <= n; d += 4 {
+			e0 := q[d] - (lo[d] + step[d]*float32(c[d]))
+			e1 := q[d+1] - (lo[d+1] + step[d+1]*float32(c[d+1]))
+			e2 := q[d+2] - (lo[d+2] + step[d+2]*float32(c[d+2]))
+			e3 := q[d+3] - (lo[d+3] + step[d+3]*float32(c[d+3]))
+			s0, s1, s2, s3 = s0+e0*e0, s1+e1*e1, s2+e2*e2, s3+e3*e3
 		}
-		return sum
+		for ; d < n; d++ {
+			e := q[d] - (lo[d] + step[d]*float32(c[d]))
+			s0 += e * e
+		}
+		return (s0 + s1) + (s2 + s3)
 	}
-	for d, x := range c {
-		sum += q[d] * (lo[d] + step[d]*float32(x))
+	for ; d+4 <= n; d += 4 {
+		s0 += q[d] * (lo[d] + step[d]*float32(c[d]))
+		s1 += q[d+1] * (lo[d+1] + step[d+1]*float32(c[d+1]))
+		s2 += q[d+2] * (lo[d+2] + step[d+2]*float32(c[d+2]))
+		s3 += q[d+3] * (lo[d+3] + step[d+3]*float32(c[d+3]))
 	}
-	return 1 - sum
+	for ; d < n; d++ {
+		s0 += q[d] * (lo[d] + step[d]*float32(c[d]))
+	}
+	return 1 - ((s0 + s1) + (s2 + s3))
 }
 
 // distRowsSQ8 is distRows for a quantized store: both rows decoded on the
