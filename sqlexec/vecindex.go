@@ -7,12 +7,14 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/storage"
+	"github.com/alopexdb/alopex/vector"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
 // Vector indexes in SQL. Three spellings create one:
 //
 //	CREATE INDEX idx ON docs USING HNSW (emb) WITH (metric='cosine', m=16, ef_construction=200)
+//	CREATE INDEX idx ON docs USING HNSW (emb) WITH (quantization='sq8')          -- int8 codes, re-ranked
 //	CREATE INDEX idx ON docs USING FLAT (emb)
 //	CREATE VECTOR INDEX idx ON docs ((VEC_COSINE_DISTANCE(emb))) USING HNSW   -- TiDB's
 //	CREATE INDEX idx ON docs (emb) USING HNSW                                 -- MySQL's placement, l2
@@ -128,8 +130,16 @@ func setVectorIndexOption(def *storage.VectorIndexDef, k, v string) error {
 		def.M, err = num()
 	case "ef_construction":
 		def.EfConstruction, err = num()
+	case "quantization":
+		def.Quantization = strings.ToLower(v)
+		if def.Quantization == "none" {
+			def.Quantization = ""
+		}
+		if vector.CheckQuantization(def.Quantization) != nil {
+			return core.Errorf(core.KindInvalidInput, "vector index %s: unknown quantization %q: use 'sq8' or 'none'", def.Name, v).With("value", v)
+		}
 	default:
-		return core.Errorf(core.KindInvalidInput, "vector index %s: unknown option %q; the options are metric, m and ef_construction", def.Name, k)
+		return core.Errorf(core.KindInvalidInput, "vector index %s: unknown option %q; the options are metric, m, ef_construction and quantization", def.Name, k)
 	}
 	return err
 }

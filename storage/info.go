@@ -19,15 +19,17 @@ type TableInfo struct {
 // in-memory copy: built yet, the vectors it holds, and the searches it
 // answered and left to an exact scan since it was built.
 type VectorIndexInfo struct {
-	Name      string `json:"name"`
-	Column    string `json:"column"`
-	Kind      string `json:"kind"`
-	Metric    string `json:"metric"`
-	Built     bool   `json:"built"`
-	FromDisk  bool   `json:"from_disk"` // loaded from the files the last close saved
-	Vectors   int    `json:"vectors"`
-	Searches  int64  `json:"searches"`
-	Fallbacks int64  `json:"fallbacks"`
+	Name   string `json:"name"`
+	Column string `json:"column"`
+	Kind   string `json:"kind"`
+	Metric string `json:"metric"`
+	// Quantization is "sq8" for an int8 scalar-quantized HNSW, else "".
+	Quantization string `json:"quantization,omitempty"`
+	Built        bool   `json:"built"`
+	FromDisk     bool   `json:"from_disk"` // loaded from the files the last close saved
+	Vectors      int    `json:"vectors"`
+	Searches     int64  `json:"searches"`
+	Fallbacks    int64  `json:"fallbacks"`
 }
 
 // IndexInfo is a secondary index of TableInfo.

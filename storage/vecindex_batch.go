@@ -52,7 +52,7 @@ func (t *Txn) VectorSearchBatch(table, index string, b VectorBatch) (hits []Vect
 	if err != nil || lv == nil || nq == 0 {
 		return nil, nil, err
 	}
-	res, ok, err := lv.idx.searchBatch(b.Queries, nq, b.K, b.Ef, t.start, accept)
+	res, ok, err := lv.searchBatch(t, b.Queries, nq, b.K, b.Ef, accept)
 	if err != nil || res == nil {
 		return nil, nil, err
 	}

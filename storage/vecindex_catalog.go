@@ -23,6 +23,10 @@ type VectorIndexDef struct {
 	// the defaults, 16 and 200).
 	M              int
 	EfConstruction int
+	// Quantization is "" (float32 vectors) or "sq8" (HNSW only: one byte
+	// per dimension in memory; searches re-rank their candidates with the
+	// rows' full vectors, vecindex_sq8.go).
+	Quantization string
 
 	colID uint32
 }
@@ -34,14 +38,15 @@ type storedVectorIndex struct {
 	Metric         string `json:"metric"`
 	M              int    `json:"m,omitempty"`
 	EfConstruction int    `json:"ef_construction,omitempty"`
+	Quantization   string `json:"quantization,omitempty"`
 }
 
 func (d VectorIndexDef) stored() storedVectorIndex {
-	return storedVectorIndex{Name: d.Name, Column: d.colID, Kind: d.Kind, Metric: d.Metric, M: d.M, EfConstruction: d.EfConstruction}
+	return storedVectorIndex{Name: d.Name, Column: d.colID, Kind: d.Kind, Metric: d.Metric, M: d.M, EfConstruction: d.EfConstruction, Quantization: d.Quantization}
 }
 
 func (s storedVectorIndex) def() VectorIndexDef {
-	return VectorIndexDef{Name: s.Name, colID: s.Column, Kind: s.Kind, Metric: s.Metric, M: s.M, EfConstruction: s.EfConstruction}
+	return VectorIndexDef{Name: s.Name, colID: s.Column, Kind: s.Kind, Metric: s.Metric, M: s.M, EfConstruction: s.EfConstruction, Quantization: s.Quantization}
 }
 
 // VectorIndex returns the table's vector index named name (case-insensitive), or nil.
@@ -128,6 +133,13 @@ func (t *Txn) CreateVectorIndex(def VectorIndexDef) error {
 		}
 		if def.Kind == "flat" && (def.M != 0 || def.EfConstruction != 0) {
 			return core.Errorf(core.KindInvalidInput, "vector index %q: m and ef_construction apply to HNSW indexes, not FLAT", def.Name)
+		}
+		if vector.CheckQuantization(def.Quantization) != nil {
+			return core.Errorf(core.KindInvalidInput, "vector index %q: unknown quantization %q: use 'sq8' (or leave it out for float32 vectors)", def.Name, def.Quantization).
+				With("value", def.Quantization)
+		}
+		if def.Kind == "flat" && def.Quantization != "" {
+			return core.Errorf(core.KindInvalidInput, "vector index %q: quantization applies to HNSW indexes, not FLAT", def.Name)
 		}
 		for _, ix := range d.VectorIndexes {
 			if ix.colID == c.ID && ix.Metric == def.Metric {

@@ -186,7 +186,7 @@ func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
 		if vx.Kind == "flat" {
 			idx, err = vector.NewFlat(lv.typ.dim, metric)
 		} else {
-			idx, err = vector.NewHNSW(lv.typ.dim, metric, vector.HNSWOptions{M: vx.M, EfConstruction: vx.EfConstruction, Seed: uint64(d.ID)})
+			idx, err = vector.NewHNSW(lv.typ.dim, metric, vector.HNSWOptions{M: vx.M, EfConstruction: vx.EfConstruction, Seed: uint64(d.ID), Quantization: vx.Quantization})
 		}
 	}
 	if err != nil {
@@ -331,7 +331,12 @@ func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bo
 	if err != nil || lv == nil {
 		return out, false, err
 	}
-	res, ok, err := lv.idx.search(q.Vector, q.K, q.Ef, t.start, accept)
+	var res vecResult
+	rs, oks, err := lv.searchBatch(t, q.Vector, 1, q.K, q.Ef, accept)
+	ok := err == nil && rs != nil && oks[0]
+	if ok {
+		res = rs[0]
+	}
 	if err == nil && ok && q.NullsFirst && res.Nulls > 0 {
 		ok = false
 	}
@@ -435,7 +440,7 @@ func (db *DB) oldestSnapshot() uint64 {
 
 // vectorIndexInfo describes vx (of table id) and its built copy, if any.
 func (db *DB) vectorIndexInfo(table uint64, vx VectorIndexDef) VectorIndexInfo {
-	info := VectorIndexInfo{Name: vx.Name, Column: vx.Column, Kind: vx.Kind, Metric: vx.Metric}
+	info := VectorIndexInfo{Name: vx.Name, Column: vx.Column, Kind: vx.Kind, Metric: vx.Metric, Quantization: vx.Quantization}
 	db.vec.mu.Lock()
 	lv := db.vec.find(table, vx.Name)
 	db.vec.mu.Unlock()

@@ -13,21 +13,24 @@ import (
 	"github.com/alopexdb/alopex/core"
 )
 
-// The file format of a saved index (version 1). All numbers are
-// little-endian.
+// The file format of a saved index (version 1, or 2 for a quantized
+// HNSW). All numbers are little-endian.
 //
 //	offset 0   magic "ALOPEXVI"
-//	offset 8   uint32 format version (1)
+//	offset 8   uint32 format version (1, or 2: quantized)
 //	offset 12  uint32 number of sections
 //	then each section: 4-byte tag, uint64 payload length, uint32 CRC32C of
 //	the payload, the payload.
 //
 // Sections, in this order:
 //
-//	META  kind u8 (0 flat, 1 hnsw), metric u8, 2 zero bytes, dim u32, m u32,
+//	META  kind u8 (0 flat, 1 hnsw), metric u8, quantization u8 (0 none,
+//	      1 sq8: version 2 and hnsw only), a zero byte, dim u32, m u32,
 //	      ef_construction u32, ef_search u32, rows u64, removed u64,
 //	      next id i64, entry point i64 (-1: empty), max level u32, 4 zero bytes
-//	VECS  rows×dim float32 (normalised for cosine)
+//	VECS  rows×dim float32 (normalised for cosine)     (version 1)
+//	SQ8_  dim float32 lo, dim float32 step, rows×dim   (version 2, instead
+//	      uint8 codes (see sq8.go)                      of VECS)
 //	IDS_  rows int64 external ids
 //	DEAD  ceil(rows/64) uint64 words, bit i set when row i was removed
 //	LEVL  rows uint8 levels                          (hnsw only)
@@ -41,7 +44,10 @@ import (
 const (
 	fileMagic   = "ALOPEXVI"
 	fileVersion = 1
-	metaSize    = 64
+	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
+	// it instead of misreading its codes as float32s.
+	fileVersionSQ8 = 2
+	metaSize       = 64
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -60,7 +66,7 @@ type section struct {
 	data []byte
 }
 
-func writeFile(path string, sections []section) (err error) {
+func writeFile(path string, version uint32, sections []section) (err error) {
 	if !littleEndian {
 		return core.Errorf(core.KindNotSupported, "saving vector indexes is implemented for little-endian machines only")
 	}
@@ -78,7 +84,7 @@ func writeFile(path string, sections []section) (err error) {
 	w := bufio.NewWriterSize(f, 1<<20)
 	var hdr [16]byte
 	copy(hdr[:], fileMagic)
-	binary.LittleEndian.PutUint32(hdr[8:], fileVersion)
+	binary.LittleEndian.PutUint32(hdr[8:], version)
 	binary.LittleEndian.PutUint32(hdr[12:], uint32(len(sections)))
 	w.Write(hdr[:])
 	for _, s := range sections {
@@ -113,6 +119,7 @@ func fileError(err error, path string) error {
 
 type meta struct {
 	kind, metric     uint8
+	quant            uint8
 	dim, m, efc, efs uint32
 	rows, removed    uint64
 	nextID, entry    int64
@@ -121,7 +128,7 @@ type meta struct {
 
 func (m meta) encode() []byte {
 	b := make([]byte, metaSize)
-	b[0], b[1] = m.kind, m.metric
+	b[0], b[1], b[2] = m.kind, m.metric, m.quant
 	le := binary.LittleEndian
 	le.PutUint32(b[4:], m.dim)
 	le.PutUint32(b[8:], m.m)
@@ -138,7 +145,7 @@ func (m meta) encode() []byte {
 func decodeMeta(b []byte) meta {
 	le := binary.LittleEndian
 	return meta{
-		kind: b[0], metric: b[1],
+		kind: b[0], metric: b[1], quant: b[2],
 		dim: le.Uint32(b[4:]), m: le.Uint32(b[8:]), efc: le.Uint32(b[12:]), efs: le.Uint32(b[16:]),
 		rows: le.Uint64(b[20:]), removed: le.Uint64(b[28:]),
 		nextID: int64(le.Uint64(b[36:])), entry: int64(le.Uint64(b[44:])), maxLevel: le.Uint32(b[52:]),
@@ -148,9 +155,14 @@ func decodeMeta(b []byte) meta {
 func (s *store) baseSections(kind uint8, m meta) []section {
 	m.kind, m.metric, m.dim = kind, uint8(s.metric), uint32(s.dim)
 	m.rows, m.removed, m.nextID = uint64(s.rows()), uint64(s.nDead), s.nextID
+	vecs := section{"VECS", asBytes(s.vecs)}
+	if s.sq != nil {
+		m.quant = 1
+		vecs = section{"SQ8_", s.sq.encode(s.dim)}
+	}
 	return []section{
 		{"META", m.encode()},
-		{"VECS", asBytes(s.vecs)},
+		vecs,
 		{"IDS_", asBytes(s.ext)},
 		{"DEAD", asBytes(s.dead[:(s.rows()+63)/64])},
 	}
@@ -160,7 +172,7 @@ func (s *store) baseSections(kind uint8, m meta) []section {
 func (f *Flat) Save(path string) error {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return writeFile(path, f.baseSections(0, meta{entry: -1}))
+	return writeFile(path, fileVersion, f.baseSections(0, meta{entry: -1}))
 }
 
 // Save writes the index to path (atomically: a temporary file renamed).
@@ -175,7 +187,11 @@ func (h *HNSW) Save(path string) error {
 		section{"LEVL", asBytes(h.levels)},
 		section{"LNK0", asBytes(h.links0)},
 		section{"UPPR", asBytes(h.upper)})
-	return writeFile(path, secs)
+	version := uint32(fileVersion)
+	if h.sq != nil {
+		version = fileVersionSQ8
+	}
+	return writeFile(path, version, secs)
 }
 
 // Load reads an index written by Save.
@@ -254,8 +270,9 @@ func Decode(data []byte, name string) (Index, error) {
 	if len(data) < 16 || string(data[:8]) != fileMagic {
 		return nil, r.fail(0, "missing the %q header", fileMagic)
 	}
-	if v := binary.LittleEndian.Uint32(data[8:]); v != fileVersion {
-		return nil, r.fail(8, "format version %d; this alopex reads version %d", v, fileVersion)
+	version := binary.LittleEndian.Uint32(data[8:])
+	if version != fileVersion && version != fileVersionSQ8 {
+		return nil, r.fail(8, "format version %d; this alopex reads versions %d and %d", version, fileVersion, fileVersionSQ8)
 	}
 	r.off = 16
 	mb, moff, err := r.section("META", metaSize)
@@ -269,6 +286,8 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(moff, "unknown index kind %d", m.kind)
 	case m.metric > uint8(Cosine):
 		return nil, r.fail(moff+1, "unknown metric %d", m.metric)
+	case (version == fileVersionSQ8) != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1):
+		return nil, r.fail(moff+2, "quantization %d in a version %d file of index kind %d", m.quant, version, m.kind)
 	case m.dim == 0 || uint64(m.dim) > limit:
 		return nil, r.fail(moff+4, "dimension %d", m.dim)
 	case m.rows > limit:
@@ -292,19 +311,25 @@ func Decode(data []byte, name string) (Index, error) {
 	if err != nil {
 		return nil, r.fail(moff, "%v", err)
 	}
-	vsize, ok := mul(limit, m.rows, uint64(m.dim), 4)
-	if !ok {
-		return nil, r.fail(moff+20, "truncated: %d rows of dimension %d do not fit in the %d-byte file", m.rows, m.dim, limit)
-	}
-	vb, voff, err := r.section("VECS", vsize)
-	if err != nil {
-		return nil, err
-	}
-	s.vecs = fromBytes[float32](vb, rows*int(m.dim))
-	collapseHuge(asBytes(s.vecs))
-	for i, v := range s.vecs {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, r.fail(voff+4*i, "vector value is %v", v)
+	if m.quant == 1 {
+		if err := s.decodeSQ8(r, limit, m); err != nil {
+			return nil, err
+		}
+	} else {
+		vsize, ok := mul(limit, m.rows, uint64(m.dim), 4)
+		if !ok {
+			return nil, r.fail(moff+20, "truncated: %d rows of dimension %d do not fit in the %d-byte file", m.rows, m.dim, limit)
+		}
+		vb, voff, err := r.section("VECS", vsize)
+		if err != nil {
+			return nil, err
+		}
+		s.vecs = fromBytes[float32](vb, rows*int(m.dim))
+		collapseHuge(asBytes(s.vecs))
+		for i, v := range s.vecs {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return nil, r.fail(voff+4*i, "vector value is %v", v)
+			}
 		}
 	}
 	ib, ioff, err := r.section("IDS_", m.rows*8)

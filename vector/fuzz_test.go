@@ -41,6 +41,13 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	save(empty)
 	emptyH, _ := NewHNSW(2, Cosine, HNSWOptions{M: 2})
 	save(emptyH)
+	// Quantized (format version 2): with a removed row, and empty.
+	q, _ := NewHNSW(3, L2, HNSWOptions{M: 2, EfConstruction: 4, Seed: 5, Quantization: QuantizationSQ8})
+	q.Add(clustered(6, 40, 3, 2), nil)
+	q.Remove([]int64{4})
+	save(q)
+	emptyQ, _ := NewHNSW(2, Cosine, HNSWOptions{M: 2, Quantization: QuantizationSQ8})
+	save(emptyQ)
 	return out
 }
 

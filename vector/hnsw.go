@@ -67,6 +67,9 @@ type HNSWOptions struct {
 	EfConstruction int
 	EfSearch       int
 	Seed           uint64
+	// Quantization is "" (float32 vectors) or "sq8" (one byte per
+	// dimension, approximate distances: see sq8.go).
+	Quantization string
 }
 
 // maxLevelCap bounds node levels (they are stored in a byte; with m ≥ 2 a
@@ -93,6 +96,12 @@ func NewHNSW(dim int, metric Metric, o HNSWOptions) (*HNSW, error) {
 	}
 	if o.EfConstruction < 1 || o.EfSearch < 1 {
 		return nil, invalid("ef_construction and ef_search must be positive, got %d and %d", o.EfConstruction, o.EfSearch)
+	}
+	if err := CheckQuantization(o.Quantization); err != nil {
+		return nil, err
+	}
+	if o.Quantization == QuantizationSQ8 {
+		s.sq = &sq8{}
 	}
 	h := &HNSW{
 		store: s, m: o.M, m0: 2 * o.M,
@@ -233,7 +242,8 @@ func (h *HNSW) insert(c uint32, s *searcher) {
 			h.epMu.Unlock()
 		}()
 	}
-	q := h.vec(c)
+	s.qbuf = slices.Grow(s.qbuf[:0], h.dim)
+	q := h.decoded(c, s.qbuf)
 	cur, curDist := ep, h.dist(q, ep)
 	for l := top; l > level; l-- {
 		cur, curDist = h.greedyLocked(q, cur, curDist, l, s)
@@ -422,6 +432,7 @@ type searcher struct {
 	exactDist         []float32
 	nbDist            []float32 // distances of nb, from distMany
 	entries           []item    // the upper levels' beam
+	qbuf              []float32 // a decoded row (quantized stores)
 }
 
 // distBuf returns scratch room for n distances.

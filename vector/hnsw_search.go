@@ -243,16 +243,17 @@ func (h *HNSW) Compact() error {
 	if h.nDead == 0 {
 		return nil
 	}
-	fresh, err := NewHNSW(h.dim, h.metric, HNSWOptions{M: h.m, EfConstruction: h.efConstruction, EfSearch: h.efSearch, Seed: h.rng.Uint64()})
+	fresh, err := NewHNSW(h.dim, h.metric, HNSWOptions{M: h.m, EfConstruction: h.efConstruction, EfSearch: h.efSearch, Seed: h.rng.Uint64(), Quantization: h.Quantization()})
 	if err != nil {
 		return err
 	}
 	live := h.rows() - h.nDead
 	vecs := make([]float32, 0, live*h.dim)
 	ids := make([]int64, 0, live)
+	buf := make([]float32, h.dim)
 	for i := range h.ext {
 		if !h.dead.has(uint32(i)) {
-			vecs = append(vecs, h.vec(uint32(i))...)
+			vecs = append(vecs, h.decoded(uint32(i), buf)...)
 			ids = append(ids, h.ext[i])
 		}
 	}

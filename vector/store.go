@@ -58,6 +58,9 @@ type store struct {
 	dead   bitset           // removed rows (HNSW keeps them as tombstones)
 	nDead  int
 	nextID int64 // the id Add gives the next vector when ids are omitted
+	// sq holds the vectors as int8 codes instead of vecs (sq8.go); nil
+	// for float32 vectors.
+	sq *sq8
 }
 
 func newStore(dim int, metric Metric) (store, error) {
@@ -80,13 +83,21 @@ func (s *store) vec(i uint32) []float32 {
 // dist is the metric's distance between q (already normalised for cosine)
 // and row i.
 func (s *store) dist(q []float32, i uint32) float32 {
+	if s.sq != nil {
+		return s.distSQ8(q, i)
+	}
 	if s.metric == L2 {
 		return sqL2(q, s.vec(i))
 	}
 	return 1 - dot(q, s.vec(i))
 }
 
-func (s *store) distRows(i, j uint32) float32 { return s.dist(s.vec(i), j) }
+func (s *store) distRows(i, j uint32) float32 {
+	if s.sq != nil {
+		return s.distRowsSQ8(i, j)
+	}
+	return s.dist(s.vec(i), j)
+}
 
 // distMany writes dist(q, ids[i]) to out[i] (len(out) ≥ len(ids)). The
 // graph searches compute a node's unvisited neighbours in one call: on
@@ -96,7 +107,7 @@ func (s *store) distMany(q []float32, ids []uint32, out []float32) {
 		return
 	}
 	out = out[:len(ids)]
-	if hasAVX2FMA && s.dim >= 16 && s.dim%8 == 0 {
+	if hasAVX2FMA && s.sq == nil && s.dim >= 16 && s.dim%8 == 0 {
 		if s.metric == L2 {
 			sqL2GatherAVX2(&q[0], &s.vecs[0], s.dim, &ids[0], len(ids), &out[0])
 		} else {
@@ -187,6 +198,17 @@ func (s *store) checkNewIDs(ids []int64, n int) ([]int64, error) {
 
 // appendRows copies vectors (normalised for cosine) and their ids in.
 func (s *store) appendRows(vectors []float32, ids []int64) {
+	if s.sq != nil {
+		if s.metric == Cosine {
+			vectors = slices.Clone(vectors)
+			for o := 0; o < len(vectors); o += s.dim {
+				normalize(vectors[o : o+s.dim])
+			}
+		}
+		s.appendSQ8(vectors)
+		s.appendIDs(ids)
+		return
+	}
 	first := len(s.vecs)
 	s.vecs = growHuge(s.vecs, len(vectors))
 	copy(s.vecs[first:], vectors)
@@ -195,6 +217,11 @@ func (s *store) appendRows(vectors []float32, ids []int64) {
 			normalize(s.vecs[o : o+s.dim])
 		}
 	}
+	s.appendIDs(ids)
+}
+
+// appendIDs maps the ids of rows just appended.
+func (s *store) appendIDs(ids []int64) {
 	base := uint32(len(s.ext))
 	for i, id := range ids {
 		s.byExt[id] = base + uint32(i)
@@ -316,7 +343,7 @@ func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []flo
 			h.replaceTop(it)
 		}
 	}
-	if acc == nil {
+	if acc == nil && s.sq == nil {
 		d := s.dim
 		for b := 0; b < rows; b += exactBlock {
 			e := min(b+exactBlock, rows)
@@ -352,12 +379,19 @@ func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []flo
 			}
 			batch = batch[:0]
 		}
-		acc.allow.each(rows, func(i uint32) {
+		each := func(i uint32) {
 			batch = append(batch, i)
 			if len(batch) == exactBlock {
 				flush()
 			}
-		})
+		}
+		if acc != nil {
+			acc.allow.each(rows, each)
+		} else {
+			for i := range rows {
+				each(uint32(i))
+			}
+		}
 		flush()
 	}
 	return h.sortAscending(nil)

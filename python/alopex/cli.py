@@ -159,7 +159,8 @@ def _info(args: argparse.Namespace) -> int:
             n = db.sql(f"SELECT COUNT(*) AS n FROM `{t['name']}`", eager=True).item()
             idx = ", ".join([f"{'UNIQUE ' if i['unique'] else ''}{i['name']}({', '.join(i['columns'])})"
                              for i in t["indexes"]] +
-                            [f"{v['kind'].upper()} {v['name']}({v['column']}, {v['metric']})"
+                            [f"{v['kind'].upper()} {v['name']}({v['column']}, {v['metric']}"
+                             f"{', ' + v['quantization'] if v.get('quantization') else ''})"
                              for v in t.get("vector_indexes") or []])
             rows.append({"table": t["name"], "rows": int(n), "columns": len(db.schema(t["name"])),
                          "primary key": ", ".join(t["primary_key"]) or "(row id)",
@@ -262,7 +263,9 @@ class Shell:
                         print(f"{kind} {i['name']} ON {t['name']} ({', '.join(i['columns'])})", file=self.out)
                     for v in t.get("vector_indexes") or []:
                         print(f"INDEX {v['name']} ON {t['name']} USING {v['kind'].upper()} ({v['column']}) "
-                              f"WITH (metric='{v['metric']}')", file=self.out)
+                              f"WITH (metric='{v['metric']}'"
+                              f"{', quantization=' + repr(v['quantization']) if v.get('quantization') else ''})",
+                              file=self.out)
         elif cmd == ".timer":
             if arg not in ("on", "off"):
                 print("usage: .timer on|off", file=self.err)
