@@ -2,3 +2,6 @@ package sqlexec
 
 // CompactText shows a result's compact encoding as text, for tests.
 var CompactText = marshalText
+
+// CompactRows shows only the rows of a result's compact encoding.
+var CompactRows = marshalRowsText

@@ -112,3 +112,13 @@ func marshalText(b []byte) string {
 	}
 	return fmt.Sprintf("%v", v)
 }
+
+// marshalRowsText shows only the rows of a result's compact encoding.
+func marshalRowsText(b []byte) string {
+	v, rest, err := unmarshal(b)
+	parts, ok := v.([]any)
+	if err != nil || len(rest) != 0 || !ok || len(parts) != 4 {
+		return fmt.Sprintf("bad marshal data: %v (%d bytes left)", err, len(rest))
+	}
+	return fmt.Sprintf("%v", parts[2]) // (columns, rows affected, rows, convert)
+}
