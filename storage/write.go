@@ -182,6 +182,9 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		pk := d.pkBytes(keyBuf)
 		if !keyGenerated {
 			exists, err := probe.exists(keyBuf)
+			if err == nil && !exists {
+				exists, err = t.inSegments(d, pk) // a columnar table's other rows
+			}
 			if err != nil {
 				return 0, err
 			}
@@ -443,7 +446,7 @@ func (t *Txn) updateRows(d *TableDesc, keyR, readers []colReader, nrows int) (in
 		t.deleteIndexEntries(d, old, oldPK)
 		if moved {
 			t.del(oldKey)
-			if exists, err := t.exists(newKey); err != nil {
+			if exists, err := t.existsAnywhere(d, newKey); err != nil {
 				return 0, err
 			} else if exists {
 				return 0, t.uniqueError(d, d.pk, vals, "primary key violation")

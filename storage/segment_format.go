@@ -1,0 +1,265 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// The segment format of columnar tables (docs/storage-format.md, "Columnar
+// tables"). A segment is an immutable run of up to segmentRows rows in
+// primary-key order:
+//
+//	t{table:8} g {seg:8}            its descriptor (JSON: segmentDesc)
+//	t{table:8} s {seg:8} {col:4}    one column chunk per column id
+//	t{table:8} x {seg:8} {pos:4}    a delete marker (empty value)
+//
+// A column chunk is an Arrow IPC stream of one record batch with one
+// column, its buffers compressed with zstd: it decodes straight into Arrow
+// arrays, and a scan reads only the chunks of the columns it needs.
+// Segment ids come from a counter and are never reused, so a segment's
+// bytes never change once written: rewriting one means new ids.
+const (
+	markSegDesc   = 'g'
+	markSegChunk  = 's'
+	markSegMarker = 'x'
+)
+
+// segmentRows is the most rows a segment holds (a Parquet-sized row group;
+// a variable for tests).
+var segmentRows = 128 * 1024
+
+// maxStatBytes bounds the string min/max a zone map keeps: longer bounds
+// are left out (a truncated max would not bound the values).
+const maxStatBytes = 64
+
+// segmentDesc is a segment's descriptor.
+type segmentDesc struct {
+	Rows    int             `json:"rows"`
+	Columns []segmentColumn `json:"columns"`
+	// First and Last are the primary-key bytes of the segment's first and
+	// last rows (rows are in key order).
+	First []byte `json:"first"`
+	Last  []byte `json:"last"`
+}
+
+// segmentColumn is one column chunk's zone map.
+type segmentColumn struct {
+	ID    uint32 `json:"id"`
+	Nulls int64  `json:"nulls"`
+	NaNs  int64  `json:"nans,omitempty"`
+	// Min and Max are key encodings (keys.go) of the least and greatest
+	// non-null values, NaN left out; nil when unknown (a type without an
+	// order the pruning uses, only NULLs or NaNs, a string too long).
+	Min []byte `json:"min,omitempty"`
+	Max []byte `json:"max,omitempty"`
+}
+
+func segDescKey(table, seg uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegDesc), seg)
+}
+
+func segChunkKey(table, seg uint64, col uint32) []byte {
+	k := binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegChunk), seg)
+	return binary.BigEndian.AppendUint32(k, col)
+}
+
+func segMarkerPrefix(table, seg uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegMarker), seg)
+}
+
+func segMarkerKey(table, seg uint64, pos int) []byte {
+	return binary.BigEndian.AppendUint32(segMarkerPrefix(table, seg), uint32(pos))
+}
+
+// encodeChunk writes one column as a compressed Arrow IPC stream.
+func encodeChunk(arr arrow.Array) ([]byte, error) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "c", Type: arr.DataType(), Nullable: true}}, nil)
+	rb := array.NewRecordBatch(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rb.Release()
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(schema), ipc.WithZstd(), ipc.WithAllocator(memory.DefaultAllocator))
+	if err := w.Write(rb); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeChunk reads a chunk written by encodeChunk into an array of type
+// want with rows values (allocated by mem). Bytes that are not such a chunk
+// are an Internal error, never a panic.
+func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) (out arrow.Array, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
+		}
+	}()
+	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: no batch (%v)", r.Err())
+	}
+	rb := r.RecordBatch()
+	if rb.NumCols() != 1 || int(rb.NumRows()) != rows || !arrow.TypeEqual(rb.Column(0).DataType(), want) {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %d rows of %s, want %d of %s",
+			rb.NumRows(), rb.Column(0).DataType(), rows, want)
+	}
+	out = rb.Column(0)
+	out.Retain()
+	return out, nil
+}
+
+// zoneMap computes the zone map of one column chunk of type t.
+func zoneMap(id uint32, t *colType, arr arrow.Array) segmentColumn {
+	zm := segmentColumn{ID: id, Nulls: int64(arr.NullN())}
+	var lo, hi datum
+	have := false
+	take := func(v datum, less func(a, b datum) bool) {
+		if !have {
+			lo, hi, have = v, v, true
+			return
+		}
+		if less(v, lo) {
+			lo = v
+		}
+		if less(hi, v) {
+			hi = v
+		}
+	}
+	valid := func(i int) bool { return arr.IsValid(i) }
+	switch a := arr.(type) {
+	case *array.Int8, *array.Int16, *array.Int32, *array.Int64, *array.Date32, *array.Timestamp:
+		get := intGetter(a)
+		less := func(x, y datum) bool { return x.i < y.i }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{i: get(i)}, less)
+			}
+		}
+	case *array.Uint8, *array.Uint16, *array.Uint32, *array.Uint64:
+		get := uintGetter(a)
+		less := func(x, y datum) bool { return x.u < y.u }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{u: get(i)}, less)
+			}
+		}
+	case *array.Float32, *array.Float64:
+		less := func(x, y datum) bool { return x.f < y.f }
+		for i := 0; i < arr.Len(); i++ {
+			if !valid(i) {
+				continue
+			}
+			var f float64
+			if f32, ok := a.(*array.Float32); ok {
+				f = float64(f32.Value(i))
+			} else {
+				f = a.(*array.Float64).Value(i)
+			}
+			if math.IsNaN(f) {
+				zm.NaNs++
+				continue
+			}
+			take(datum{f: f}, less)
+		}
+	case *array.String:
+		less := func(x, y datum) bool { return bytes.Compare(x.b, y.b) < 0 }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{b: []byte(a.Value(i))}, less)
+			}
+		}
+		if have && (len(lo.b) > maxStatBytes || len(hi.b) > maxStatBytes) {
+			have = false
+		}
+	case *array.Boolean:
+		less := func(x, y datum) bool { return x.i < y.i }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{i: b2i(a.Value(i))}, less)
+			}
+		}
+	}
+	if have {
+		zm.Min = appendKey(nil, t, lo)
+		zm.Max = appendKey(nil, t, hi)
+	}
+	return zm
+}
+
+func intGetter(a arrow.Array) func(int) int64 {
+	switch x := a.(type) {
+	case *array.Int8:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Int16:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Int32:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Date32:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Timestamp:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	}
+	x := a.(*array.Int64)
+	return func(i int) int64 { return x.Value(i) }
+}
+
+func uintGetter(a arrow.Array) func(int) uint64 {
+	switch x := a.(type) {
+	case *array.Uint8:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	case *array.Uint16:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	case *array.Uint32:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	}
+	x := a.(*array.Uint64)
+	return func(i int) uint64 { return x.Value(i) }
+}
+
+// statValue turns a zone-map bound into the Go value the plan's pruning
+// compares (lazy.PartitionedSource.PieceStats): int64 for signed integers,
+// dates (days) and timestamps (microseconds), uint64, float64, string,
+// bool.
+func statValue(t *colType, v datum) any {
+	switch t.kind {
+	case kInt, kDate, kTimestamp:
+		return v.i
+	case kUint:
+		return v.u
+	case kFloat32, kFloat64:
+		return v.f
+	case kString:
+		return string(v.b)
+	case kBool:
+		return v.i != 0
+	}
+	return nil
+}
+
+func (s *segmentDesc) marshal() []byte {
+	b, _ := json.Marshal(s) // plain structs: cannot fail
+	return b
+}
+
+func unmarshalSegment(b []byte) (*segmentDesc, error) {
+	var s segmentDesc
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt segment descriptor: %v", err)
+	}
+	return &s, nil
+}
