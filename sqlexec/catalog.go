@@ -34,7 +34,7 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 	var (
 		viewSQL string
 		isView  bool
-		src     *tableSource
+		src     lazy.Source
 	)
 	err := c.use(func(txn *storage.Txn) error {
 		if viewSQL, isView = viewOf(txn, name); isView {
@@ -45,7 +45,10 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 			return err
 		}
 		src = newTableSource(c.use, desc, withRowID)
-		return nil
+		if desc.IsColumnar() {
+			src, err = newColumnarSource(txn, src.(*tableSource))
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

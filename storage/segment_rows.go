@@ -103,31 +103,8 @@ func (t *Txn) segmentRowToDelta(d *TableDesc, pk []byte, vals []datum) (bool, er
 	if err != nil || !ok {
 		return false, err
 	}
-	st := t.colState()
-	if st.rowsOf != s.ID || st.rows == nil {
-		// Statements touch rows in scan order: keep the last segment
-		// decoded, not one decode per row.
-		if st.rows != nil {
-			st.rows.Release()
-			st.rows = nil
-		}
-		if st.rows, err = t.decodeWhole(s, allColumnNames(d)); err != nil {
-			return false, err
-		}
-		st.rowsOf = s.ID
-	}
-	rb := st.rows
-	for i := range d.Columns {
-		r, err := newColReader(rb.Column(i), &d.Columns[i].typ)
-		if err != nil {
-			return false, core.Errorf(core.KindInternal, "storage: segment %d of table %q: %v", s.ID, d.Name, err)
-		}
-		if vals[i], err = r(pos); err != nil {
-			return false, err
-		}
-		if d.Columns[i].typ.kind == kString || d.Columns[i].typ.kind == kBinary || d.Columns[i].typ.kind == kVector {
-			vals[i].b = bytes.Clone(vals[i].b)
-		}
+	if err := t.readSegmentRow(s, pos, vals); err != nil {
+		return false, err
 	}
 	if err := t.put(segMarkerKey(d.ID, s.ID, pos), []byte{}); err != nil {
 		return false, err
@@ -138,6 +115,52 @@ func (t *Txn) segmentRowToDelta(d *TableDesc, pk []byte, vals []datum) (bool, er
 	}
 	t.guard(segDescKey(d.ID, s.ID))
 	return true, nil
+}
+
+// segmentRow reads the live segment row with key pk into vals, if any
+// (a point read: nothing moves).
+func (t *Txn) segmentRow(d *TableDesc, pk []byte, vals []datum) (bool, error) {
+	if !d.IsColumnar() {
+		return false, nil
+	}
+	s, pos, ok, err := t.findSegmentRow(d, pk)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, t.readSegmentRow(s, pos, vals)
+}
+
+// readSegmentRow reads every column of the row at pos of segment s.
+func (t *Txn) readSegmentRow(s *Segment, pos int, vals []datum) error {
+	d := s.d
+	var err error
+	st := t.colState()
+	if st.rowsOf != s.ID || st.rows == nil {
+		// Statements touch rows in scan order: keep the last segment
+		// decoded, not one decode per row.
+		if st.rows != nil {
+			st.rows.Release()
+			st.rows = nil
+		}
+		if st.rows, err = t.decodeWhole(s, allColumnNames(d)); err != nil {
+			return err
+		}
+		st.rowsOf = s.ID
+	}
+	rb := st.rows
+	for i := range d.Columns {
+		r, err := newColReader(rb.Column(i), &d.Columns[i].typ)
+		if err != nil {
+			return core.Errorf(core.KindInternal, "storage: segment %d of table %q: %v", s.ID, d.Name, err)
+		}
+		if vals[i], err = r(pos); err != nil {
+			return err
+		}
+		if k := d.Columns[i].typ.kind; k == kString || k == kBinary || k == kVector {
+			vals[i].b = bytes.Clone(vals[i].b) // the cached batch is replaced later
+		}
+	}
+	return nil
 }
 
 // guard makes a commit after Begin of key a conflict for this transaction.
