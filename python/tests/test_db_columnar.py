@@ -181,14 +181,15 @@ def test_random_statements_match_a_row_table():
         "SELECT k FROM {t} WHERE k BETWEEN 100 AND 150 OR s = 'é3' ORDER BY k",
         "SELECT count(*) FROM {t} WHERE x IS NULL OR s IS NULL",
     ]
-    for step in range(40):
-        op = rng.choice(["insert", "delete", "update", "replace", "optimize", "move"])
+    for step in range(60):
+        op = rng.choice(["insert", "delete", "update", "replace", "upsert", "optimize", "move"])
         a, b = sorted(rng.sample(range(450), 2))
         stmt = {
             "insert": f"INSERT IGNORE INTO {{t}} VALUES ({a * 2 + 1}, {a % 5}, {b * 0.5}, 'n{b}')",
             "delete": f"DELETE FROM {{t}} WHERE k BETWEEN {a} AND {a + rng.randint(0, 30)}",
             "update": f"UPDATE {{t}} SET x = x + 1, s = 'u{step}' WHERE g = {a % 5} AND k < {b}",
             "replace": f"REPLACE INTO {{t}} VALUES ({a * 2}, 9, NULL, 'r{step}')",
+            "upsert": f"INSERT INTO {{t}} VALUES ({a * 2}, 1, 2.5, 'i{step}') ON DUPLICATE KEY UPDATE x = x * 2",
             "optimize": "OPTIMIZE TABLE {t}",
             "move": f"UPDATE {{t}} SET k = k + 1000 WHERE k = {a * 2}",
         }[op]
