@@ -146,6 +146,18 @@ func (t *Txn) columnsOf(d *TableDesc, b arrow.RecordBatch) (*tableColumns, error
 			tc.release()
 			return nil, err
 		}
+		if len(slow) == 1 && slow[0] == rb.genCol && d.HasHiddenRowID() {
+			// Only the hidden row ids to make: a run of the ids taken.
+			b := array.NewInt64Builder(memory.DefaultAllocator)
+			b.Reserve(n)
+			for row := range n {
+				b.UnsafeAppend(int64(rb.generated) + int64(row))
+			}
+			tc.cols[slow[0]] = b.NewArray()
+			b.Release()
+			tc.keys = keysOf(d, tc.cols, n)
+			return tc, nil
+		}
 		builders := make([]array.Builder, len(slow))
 		sinks := make([]colSink, len(slow))
 		for k, i := range slow {
@@ -334,4 +346,22 @@ func (t *Txn) existsAnywhere(d *TableDesc, key []byte) (bool, error) {
 		return ok, err
 	}
 	return t.inSegments(d, d.pkBytes(key))
+}
+
+// columnarBulkRows is the least number of rows an INSERT into an empty
+// columnar table writes straight into segments (fewer go to the delta).
+const columnarBulkRows = 4096
+
+// insertColumnarBulk writes a big plain INSERT (INSERT … SELECT, CREATE
+// TABLE … AS, db.insert) into an empty columnar table as segments; done
+// is false when the insert is not one (then nothing happened).
+func (t *Txn) insertColumnarBulk(d *TableDesc, rows arrow.RecordBatch, onConflict OnConflict) (done bool, n int64, err error) {
+	if !d.IsColumnar() || onConflict != ConflictError || rows == nil || rows.NumRows() < columnarBulkRows {
+		return false, 0, nil
+	}
+	if empty, err := t.tableEmpty(d); err != nil || !empty {
+		return false, 0, err
+	}
+	n, err = t.loadColumnar(d, []arrow.RecordBatch{rows})
+	return true, n, err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/alopexdb/alopex/core"
 )
@@ -22,9 +23,12 @@ import (
 //	t{table:8} s {seg:8} {col:4}    one column chunk per column id
 //	t{table:8} x {seg:8} {pos:4}    a delete marker (empty value)
 //
-// A column chunk is an Arrow IPC stream of one record batch with one
-// column, its buffers compressed with zstd: it decodes straight into Arrow
-// arrays, and a scan reads only the chunks of the columns it needs.
+// A column chunk is the uncompressed size (uvarint) then the zstd
+// compression of an Arrow IPC stream of one record batch with one column:
+// it decodes straight into Arrow arrays, and a scan reads only the chunks
+// of the columns it needs. (Whole-stream zstd with one shared, stateless
+// decoder: arrow's per-buffer IPC compression starts a streaming zstd
+// decoder per buffer, whose window allocations cost more than the data.)
 // Segment ids come from a counter and are never reused, so a segment's
 // bytes never change once written: rewriting one means new ids.
 const (
@@ -86,15 +90,30 @@ func encodeChunk(arr arrow.Array) ([]byte, error) {
 	rb := array.NewRecordBatch(schema, []arrow.Array{arr}, int64(arr.Len()))
 	defer rb.Release()
 	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(schema), ipc.WithZstd(), ipc.WithAllocator(memory.DefaultAllocator))
+	w := ipc.NewWriter(&buf, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
 	if err := w.Write(rb); err != nil {
 		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
 	}
 	if err := w.Close(); err != nil {
 		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
 	}
-	return buf.Bytes(), nil
+	out := binary.AppendUvarint(make([]byte, 0, buf.Len()/3+16), uint64(buf.Len()))
+	return zstdEncoder.EncodeAll(buf.Bytes(), out), nil
 }
+
+// The zstd coders are shared: EncodeAll and DecodeAll are safe for
+// concurrent use.
+var (
+	// No zstd checksums: pebble checksums every block already.
+	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithEncoderCRC(false))
+	zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<32),
+		zstd.IgnoreChecksum(true))
+)
+
+// maxChunkBytes bounds the decompressed size a chunk may claim (a corrupt
+// size must not allocate without bound): 128K rows of 32 KiB.
+const maxChunkBytes = 4 << 30
 
 // decodeChunk reads a chunk written by encodeChunk into an array of type
 // want with rows values (allocated by mem). Bytes that are not such a chunk
@@ -105,7 +124,17 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
 		}
 	}()
-	r, err := ipc.NewReader(bytes.NewReader(b), ipc.WithAllocator(mem))
+	size, n := binary.Uvarint(b)
+	if n <= 0 || size > maxChunkBytes {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk header")
+	}
+	raw, err := zstdDecoder.DecodeAll(b[n:], make([]byte, 0, size))
+	if err != nil || uint64(len(raw)) != size {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
+	}
+	// The IPC reader copies each message body into a buffer of mem, so
+	// the arrays never point into Go memory raw owns.
+	r, err := ipc.NewReader(bytes.NewReader(raw), ipc.WithAllocator(mem))
 	if err != nil {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
 	}
@@ -177,15 +206,25 @@ func zoneMap(id uint32, t *colType, arr arrow.Array) segmentColumn {
 			take(datum{f: f}, less)
 		}
 	case *array.String:
-		less := func(x, y datum) bool { return bytes.Compare(x.b, y.b) < 0 }
+		var smin, smax string
 		for i := 0; i < arr.Len(); i++ {
-			if valid(i) {
-				take(datum{b: []byte(a.Value(i))}, less)
+			if !valid(i) {
+				continue
+			}
+			v := a.Value(i) // no copy: only the bounds are kept
+			switch {
+			case !have:
+				smin, smax, have = v, v, true
+			case v < smin:
+				smin = v
+			case v > smax:
+				smax = v
 			}
 		}
-		if have && (len(lo.b) > maxStatBytes || len(hi.b) > maxStatBytes) {
+		if have && (len(smin) > maxStatBytes || len(smax) > maxStatBytes) {
 			have = false
 		}
+		lo, hi = datum{b: []byte(smin)}, datum{b: []byte(smax)}
 	case *array.Boolean:
 		less := func(x, y datum) bool { return x.i < y.i }
 		for i := 0; i < arr.Len(); i++ {

@@ -80,6 +80,10 @@ func (t *Txn) Insert(table string, rows arrow.RecordBatch, onConflict OnConflict
 		if err != nil {
 			return err
 		}
+		if done, m, err := t.insertColumnarBulk(d, rows, onConflict); done || err != nil {
+			n = m
+			return err // a big insert into an empty columnar table: columnar_load.go
+		}
 		readers, err := boundColumns(d, rows, false)
 		if err != nil {
 			return err

@@ -65,9 +65,13 @@ def test_sql_storage_option_and_zone_map_pruning():
     data = pa.table({"id": pa.array(range(n), pa.int64()), "grp": pa.array([i % 10 for i in range(n)], pa.int32()),
                      "v": pa.array([float(i) if i % 1000 else math.nan for i in range(n)]),
                      "name": pa.array([f"n{i % 97}" for i in range(n)])})
-    db.insert("t", data)  # into the (empty) table's delta: rows inserted after CREATE TABLE
-    assert "DELTA" in db.sql("EXPLAIN SELECT * FROM t")
+    db.insert("t", data.slice(0, 1000))  # a small insert goes to the delta
+    assert "COLUMNAR SCAN t (0 SEGMENTS + DELTA)" in db.sql("EXPLAIN SELECT * FROM t")
     db.optimize("t")
+    db.execute("DELETE FROM t")
+    db.optimize("t")
+    assert "COLUMNAR SCAN t (0 SEGMENTS)" in db.sql("EXPLAIN SELECT * FROM t")
+    db.insert("t", data)  # a big one into an empty table: straight into segments
     plan = db.sql("EXPLAIN SELECT sum(v) FROM t WHERE id >= 290000")
     assert "COLUMNAR SCAN t (3 SEGMENTS)" in plan and "ROW GROUPS 1/3" in plan, plan
     assert "PROJECT 2/4 COLUMNS" in plan
