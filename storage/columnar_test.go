@@ -404,6 +404,10 @@ func TestColumnarReopen(t *testing.T) {
 			t.Error("the table is no longer columnar after reopening")
 		}
 		eq(t, columnarRows(t, tx, "c", nil), intRows(0, 20, 4))
+		infos, err := tx.Describe()
+		if err != nil || len(infos) != 1 || infos[0].Storage != StorageColumnar || infos[0].IndexBytes != 0 {
+			t.Errorf("Describe: %+v, %v", infos, err)
+		}
 		return nil
 	})
 }
