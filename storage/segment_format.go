@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -111,6 +112,11 @@ var (
 		zstd.IgnoreChecksum(true))
 )
 
+// rawPool recycles the decompressed IPC streams of decodeChunk (the
+// arrays never point into them), sparing the garbage collector a few MiB
+// per chunk read.
+var rawPool = sync.Pool{New: func() any { return new([]byte) }}
+
 // maxChunkBytes bounds the decompressed size a chunk may claim (a corrupt
 // size must not allocate without bound): 128K rows of 32 KiB.
 const maxChunkBytes = 4 << 30
@@ -128,7 +134,15 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 	if n <= 0 || size > maxChunkBytes {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk header")
 	}
-	raw, err := zstdDecoder.DecodeAll(b[n:], make([]byte, 0, size))
+	pooled := rawPool.Get().(*[]byte)
+	if uint64(cap(*pooled)) < size {
+		*pooled = make([]byte, 0, size)
+	}
+	raw, err := zstdDecoder.DecodeAll(b[n:], (*pooled)[:0])
+	defer func() {
+		*pooled = raw[:0]
+		rawPool.Put(pooled)
+	}()
 	if err != nil || uint64(len(raw)) != size {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
 	}
