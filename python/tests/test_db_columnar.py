@@ -201,3 +201,17 @@ def test_random_statements_match_a_row_table():
         assert counts[0] == counts[1], (step, stmt)
         for q in queries:
             _same(_rows(db, q.format(t="c")), _rows(db, q.format(t="r")))
+
+
+def test_table_without_primary_key():
+    """A columnar table without a key uses the hidden row id, in segments and in the delta."""
+    db = ax.connect()
+    db.create_table("c", pa.table({"a": [5, 1, 5, 3], "b": ["x", "y", "z", "w"]}), storage="columnar")
+    db.execute("INSERT INTO c VALUES (5, 'v')")
+    assert db.execute("DELETE FROM c WHERE a = 5 AND b <> 'z'").rowcount == 2
+    assert db.execute("UPDATE c SET b = 'q' WHERE a = 1").rowcount == 1
+    want = [(1, "q"), (3, "w"), (5, "z")]
+    assert _rows(db, "SELECT a, b FROM c ORDER BY a") == want
+    db.optimize("c")
+    assert _rows(db, "SELECT a, b FROM c ORDER BY a") == want
+    assert "COLUMNAR SCAN c (1 SEGMENTS)" in db.sql("EXPLAIN SELECT * FROM c")
