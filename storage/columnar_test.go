@@ -69,6 +69,7 @@ func allTypes() []ColumnDef {
 		{Name: "u64", Type: arrow.PrimitiveTypes.Uint64},
 		{Name: "f32", Type: arrow.PrimitiveTypes.Float32}, {Name: "f64", Type: arrow.PrimitiveTypes.Float64},
 		{Name: "dec", Type: &arrow.Decimal128Type{Precision: 10, Scale: 3}},
+		{Name: "dec38", Type: &arrow.Decimal128Type{Precision: 38, Scale: 4}},
 		{Name: "s", Type: arrow.BinaryTypes.String}, {Name: "bin", Type: arrow.BinaryTypes.Binary},
 		{Name: "b", Type: arrow.FixedWidthTypes.Boolean}, {Name: "d", Type: arrow.FixedWidthTypes.Date32},
 		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Microsecond}},
@@ -78,15 +79,15 @@ func allTypes() []ColumnDef {
 
 const allTypesRows = `[
  {"id": 3, "i8": -128, "i16": 32767, "i32": -5, "u8": 255, "u16": 0, "u32": 7, "u64": 18446744073709551615,
-  "f32": 1.5, "f64": "NaN", "dec": "-12.345", "s": "héllo ☃", "bin": "AAE=", "b": true, "d": 19000,
+  "f32": 1.5, "f64": "NaN", "dec": "-12.345", "dec38": "-1234567890123456789012345678.9012", "s": "héllo ☃", "bin": "AAE=", "b": true, "d": 19000,
   "ts": 1700000000000000, "v": [1, 2.5, -3]},
  {"id": 1, "i8": null, "i16": null, "i32": null, "u8": null, "u16": null, "u32": null, "u64": null,
-  "f32": null, "f64": null, "dec": null, "s": null, "bin": null, "b": null, "d": null, "ts": null, "v": null},
+  "f32": null, "f64": null, "dec": null, "dec38": null, "s": null, "bin": null, "b": null, "d": null, "ts": null, "v": null},
  {"id": 2, "i8": 5, "i16": -1, "i32": 2147483647, "u8": 0, "u16": 65535, "u32": 4294967295, "u64": 0,
-  "f32": "-Inf", "f64": -0.0, "dec": "9999999.999", "s": "", "bin": "", "b": false, "d": -1,
+  "f32": "-Inf", "f64": -0.0, "dec": "9999999.999", "dec38": "9999999999999999999999999999999999.9999", "s": "", "bin": "", "b": false, "d": -1,
   "ts": -1, "v": [0, 0, 0]},
  {"id": 4, "i8": 1, "i16": 2, "i32": 3, "u8": 4, "u16": 5, "u32": 6, "u64": 7,
-  "f32": "NaN", "f64": 1e300, "dec": "0.001", "s": "日本語", "bin": "/w==", "b": null, "d": 0,
+  "f32": "NaN", "f64": 1e300, "dec": "0.001", "dec38": "0.0001", "s": "日本語", "bin": "/w==", "b": null, "d": 0,
   "ts": 0, "v": [1e-30, 3e30, 0.5]}
 ]`
 
@@ -430,4 +431,30 @@ func TestColumnarUnsupported(t *testing.T) {
 	wantKind(t, db.Run(func(tx *Txn) error {
 		return tx.CreateVectorIndex(VectorIndexDef{Name: "ve", Table: "c", Column: "e", Kind: "flat", Metric: "l2"})
 	}), core.KindNotSupported)
+}
+
+// TestColumnarCorruptChunk: damaged chunk bytes are an Internal error,
+// never a panic or a wrong array.
+func TestColumnarCorruptChunk(t *testing.T) {
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	b.AppendValues([]int64{1, 2, 3}, nil)
+	arr := b.NewArray()
+	defer arr.Release()
+	good, err := encodeChunk(arr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]byte{nil, {0xff}, good[:len(good)/2], append([]byte{good[0] + 1}, good[1:]...)} {
+		if _, err := decodeChunk(bad, arrow.PrimitiveTypes.Int64, 3, memory.DefaultAllocator); core.KindOf(err) != core.KindInternal {
+			t.Errorf("decoding %x: %v, want an Internal error", bad, err)
+		}
+	}
+	if _, err := decodeChunk(good, arrow.BinaryTypes.String, 3, memory.DefaultAllocator); core.KindOf(err) != core.KindInternal {
+		t.Errorf("decoding as the wrong type: %v", err)
+	}
+	got, err := decodeChunk(good, arrow.PrimitiveTypes.Int64, 3, memory.DefaultAllocator)
+	if err != nil || !array.Equal(got, arr) {
+		t.Fatalf("round trip: %v, %v", got, err)
+	}
+	got.Release()
 }

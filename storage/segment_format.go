@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/klauspost/compress/zstd"
@@ -87,6 +88,12 @@ func segMarkerKey(table, seg uint64, pos int) []byte {
 
 // encodeChunk writes one column as a compressed Arrow IPC stream.
 func encodeChunk(arr arrow.Array) ([]byte, error) {
+	if narrow := narrowDecimal(arr); narrow != nil {
+		// A decimal of precision <= 18 is stored as its int64 unscaled
+		// values (as Parquet does): half the bytes to compress and decode.
+		defer narrow.Release()
+		arr = narrow
+	}
 	schema := arrow.NewSchema([]arrow.Field{{Name: "c", Type: arr.DataType(), Nullable: true}}, nil)
 	rb := array.NewRecordBatch(schema, []arrow.Array{arr}, int64(arr.Len()))
 	defer rb.Release()
@@ -157,6 +164,9 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: no batch (%v)", r.Err())
 	}
 	rb := r.RecordBatch()
+	if rb.NumCols() == 1 && int(rb.NumRows()) == rows && storedAsInt64(want) && rb.Column(0).DataType().ID() == arrow.INT64 {
+		return widenDecimal(rb.Column(0).(*array.Int64), want, mem), nil
+	}
 	if rb.NumCols() != 1 || int(rb.NumRows()) != rows || !arrow.TypeEqual(rb.Column(0).DataType(), want) {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %d rows of %s, want %d of %s",
 			rb.NumRows(), rb.Column(0).DataType(), rows, want)
@@ -315,4 +325,62 @@ func unmarshalSegment(b []byte) (*segmentDesc, error) {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt segment descriptor: %v", err)
 	}
 	return &s, nil
+}
+
+// storedAsInt64 reports whether chunks of type t hold int64 unscaled values.
+func storedAsInt64(t arrow.DataType) bool {
+	d, ok := t.(*arrow.Decimal128Type)
+	return ok && d.Precision <= 18
+}
+
+// narrowDecimal returns a decimal array of precision <= 18 as the int64
+// array of its unscaled values (they fit), or nil for other arrays.
+func narrowDecimal(arr arrow.Array) arrow.Array {
+	a, ok := arr.(*array.Decimal128)
+	if !ok || !storedAsInt64(a.DataType()) {
+		return nil
+	}
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Reserve(a.Len())
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.UnsafeAppendBoolToBitmap(false)
+		} else {
+			b.UnsafeAppend(int64(a.Value(i).LowBits()))
+		}
+	}
+	return b.NewArray()
+}
+
+// widenDecimal turns int64 unscaled values back into a decimal array of
+// type t (allocated by mem), sharing the validity bitmap.
+func widenDecimal(a *array.Int64, t arrow.DataType, mem memory.Allocator) arrow.Array {
+	n := a.Len()
+	if a.Data().Offset() != 0 { // never from the IPC reader; kept correct anyway
+		b := array.NewDecimal128Builder(mem, t.(*arrow.Decimal128Type))
+		defer b.Release()
+		for i := range n {
+			if a.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(decimal128.FromI64(a.Value(i)))
+			}
+		}
+		return b.NewArray()
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(16 * n)
+	out := arrow.Decimal128Traits.CastFromBytes(buf.Bytes())
+	for i, v := range a.Int64Values() {
+		out[i] = decimal128.FromI64(v)
+	}
+	var validity *memory.Buffer
+	if a.NullN() > 0 {
+		validity = a.Data().Buffers()[0]
+	}
+	data := array.NewData(t, n, []*memory.Buffer{validity, buf}, nil, a.NullN(), 0)
+	defer data.Release()
+	buf.Release()
+	return array.NewDecimal128Data(data)
 }
