@@ -4,11 +4,14 @@ the same text through ``ax.sql`` over the Parquet files (issue 11: stored within
     .venv/bin/python bench/db_tpch_bench.py             # SF 1
     .venv/bin/python bench/db_tpch_bench.py --quick     # SF 0.1
     .venv/bin/python bench/db_tpch_bench.py --sf 0.1 -q 1,6 --reps 1 --db /tmp/tpch.db
+    .venv/bin/python bench/db_tpch_bench.py --storage columnar   # columnar tables (issue 12)
 
 The data is bench/tpch.py's (``bench/data/tpch-sf<SF>``, made by tpchgen-cli). Each table is loaded once
 with ``db.create_table`` from its Parquet file, keyed by its TPC-H primary key, into a database directory
 (``--db``, else a temporary one, removed at the end); a database that already holds all eight tables is
-reused. Both sides run the text of ``python/tests/tpch/sql.py`` (Q11's fraction scaled to the SF). Per
+reused. ``--storage columnar`` creates columnar tables instead (``create_table(…, storage="columnar")``)
+and also reports the load time beside DuckDB's ``CREATE TABLE … AS SELECT * FROM read_parquet(…)`` into
+a database file, and the size on disk beside the (zstd) Parquet files. Both sides run the text of ``python/tests/tpch/sql.py`` (Q11's fraction scaled to the SF). Per
 query: one warm-up call of each side, whose results must be equal (``assert_same_result`` of
 python/tests/test_tpch.py, the Parquet run as the reference), then ``--reps`` interleaved timed calls; the
 median wall time of each, stored / Parquet, and the same for the process's CPU time (all threads; steadier
@@ -60,12 +63,13 @@ def _cpu_s() -> float:
     return time.process_time()
 
 
-def load_tables(db: Any, data: Path, log) -> None:
-    """Create the eight tables of ``data`` in ``db`` unless it holds them already."""
+def load_tables(db: Any, data: Path, log, storage: str = "row") -> float:
+    """Create the eight tables of ``data`` in ``db`` unless it holds them already; the seconds it took."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     have = set(db.tables())
+    total = 0.0
     for name, pk in PRIMARY_KEYS.items():
         if name in have:
             continue
@@ -74,8 +78,32 @@ def load_tables(db: Any, data: Path, log) -> None:
         # tpchgen-cli writes string_view, which a stored table does not take: store it as string.
         table = table.cast(pa.schema([f.with_type(pa.string()) if f.type == pa.string_view() else f
                                       for f in table.schema]))
-        rows = db.create_table(name, table, primary_key=pk)
-        log(f"  loaded {name}: {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+        rows = db.create_table(name, table, primary_key=pk, storage=storage)
+        dt = time.perf_counter() - t0
+        total += dt
+        log(f"  loaded {name}: {rows:,} rows in {dt:.1f} s")
+    return total
+
+
+def duckdb_load_s(data: Path, tmpdir: str) -> float:
+    """Seconds DuckDB takes to CREATE TABLE … AS SELECT * FROM read_parquet(…) the eight tables into a file."""
+    import duckdb
+
+    path = Path(tmpdir) / "duck.db"
+    con = duckdb.connect(str(path))
+    try:
+        t0 = time.perf_counter()
+        for name in PRIMARY_KEYS:
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{data / f'{name}.parquet'}')")
+        con.execute("CHECKPOINT")
+        return time.perf_counter() - t0
+    finally:
+        con.close()
+        path.unlink(missing_ok=True)
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--queries", default="", help="comma-separated query numbers (default: all 22)")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--db", default="", help="database directory to load into or reuse (default: a temporary one)")
+    ap.add_argument("--storage", choices=("row", "columnar"), default="row",
+                    help="the stored tables' storage (default: row)")
     ap.add_argument("--cache-size", default=None, help="block cache of the database, as ax.connect takes it "
                     "(default: its default, 64 MiB)")
     args = ap.parse_args(argv)
@@ -104,8 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     tmp = None if args.db else tempfile.mkdtemp(prefix="alopex-tpch-db-")
     db = ax.connect(args.db or tmp, cache_size=args.cache_size)
     try:
-        log(f"TPC-H SF {tpch.sf_name(sf)} into stored tables ({args.db or tmp}, cache {args.cache_size or 'default'})")
-        load_tables(db, data, log)
+        log(f"TPC-H SF {tpch.sf_name(sf)} into stored {args.storage} tables ({args.db or tmp}, cache {args.cache_size or 'default'})")
+        load_s = load_tables(db, data, log, args.storage)
+        if args.storage == "columnar" and load_s > 0:
+            parquet_bytes = sum((data / f"{n}.parquet").stat().st_size for n in PRIMARY_KEYS)
+            db_bytes = dir_bytes(Path(args.db or tmp))
+            duck_s = duckdb_load_s(data, tempfile.mkdtemp(prefix="alopex-duck-"))
+            print(f"load: alopex columnar {load_s:.1f} s, DuckDB CTAS from read_parquet {duck_s:.1f} s; size on disk "
+                  f"{db_bytes / 2**20:.0f} MiB vs Parquet files {parquet_bytes / 2**20:.0f} MiB "
+                  f"({db_bytes / parquet_bytes:.2f}x)", flush=True)
         actx = ax.SQLContext({n: ax.scan_parquet(data / f"{n}.parquet") for n in PRIMARY_KEYS})
         engines = {
             "parquet": tpch.Engine("parquet", lambda n: actx.execute(texts[n]).collect(), lambda r: r.to_arrow(),

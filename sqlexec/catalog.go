@@ -37,7 +37,7 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 	var (
 		viewSQL string
 		isView  bool
-		src     *tableSource
+		src     lazy.Source
 	)
 	err := c.use(func(txn *storage.Txn) error {
 		if viewSQL, isView = viewOf(txn, name); isView {
@@ -47,9 +47,13 @@ func (c catalog) tablePlan(name string, withRowID bool) (lazy.Plan, error) {
 		if err != nil {
 			return err
 		}
-		src = newTableSource(c.use, desc, withRowID)
-		src.search = c.search
-		return nil
+		ts := newTableSource(c.use, desc, withRowID)
+		ts.search = c.search
+		src = ts
+		if desc.IsColumnar() {
+			src, err = newColumnarSource(txn, ts)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -63,6 +63,8 @@ func (x *stmtExec) run(stmt ast.StmtNode) (int64, error) {
 		return 0, x.createView(st)
 	case *ast.CreateIndexStmt:
 		return 0, x.createIndex(st)
+	case *ast.OptimizeTableStmt:
+		return 0, x.optimize(st)
 	case *ast.DropIndexStmt:
 		err := x.txn.DropIndex(st.Table.Name.O, st.IndexName)
 		if err != nil && st.IfExists && core.KindOf(err) != core.KindTableNotFound {
@@ -94,6 +96,10 @@ func (x *stmtExec) createTable(st *ast.CreateTableStmt) (int64, error) {
 			With("table", name)
 	}
 	def := storage.TableDef{Name: name}
+	var err error
+	if def.Storage, err = tableStorage(st); err != nil {
+		return 0, err
+	}
 	for _, c := range st.Cols {
 		cd, pk, unique, err := x.columnDef(c)
 		if err != nil {

@@ -413,7 +413,7 @@ func (x *stmtExec) tableRelation(table, alias string) (*relation, []string, erro
 	if !ok {
 		return nil, nil, core.Errorf(core.KindInvalidInput, "%s is a view; views cannot be updated, write to their tables", table)
 	}
-	src := scan.Source.(*tableSource)
+	src := tableSourceOf(scan.Source)
 	rel := newRelation(p, alias)
 	for i := range rel.cols {
 		if rel.cols[i].name == RowIDColumn && src.pk[0] == RowIDColumn {

@@ -16,6 +16,8 @@ type LoadOptions struct {
 	Mode        string   `json:"mode"`
 	IfNotExists bool     `json:"if_not_exists"`
 	PrimaryKey  []string `json:"primary_key"`
+	// Storage of a created table: "row" (or empty) or "columnar".
+	Storage string `json:"storage"`
 }
 
 // Load writes batches of one schema into table name in bulk, in one
@@ -50,7 +52,7 @@ func (s *Session) Load(name string, schema *arrow.Schema, batches []arrow.Record
 					"table %s already exists; pass if_not_exists=True, or if_exists='append' or 'replace' to write_database", name).
 					With("table", name)
 			}
-			def := storage.TableDef{Name: name, PrimaryKey: o.PrimaryKey}
+			def := storage.TableDef{Name: name, PrimaryKey: o.PrimaryKey, Storage: o.Storage}
 			for _, f := range schema.Fields() {
 				def.Columns = append(def.Columns, storage.ColumnDef{Name: f.Name, Type: f.Type,
 					NotNull: slices.Contains(o.PrimaryKey, f.Name)})

@@ -42,7 +42,7 @@ func parse(query string) (*parsed, error) {
 	if err := checkParens(query); err != nil {
 		return nil, err
 	}
-	text, err := rewriteVectorIndex(query)
+	text, err := rewriteVectorIndex(rewriteColumnar(query))
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,9 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
+	if d.IsColumnar() {
+		return t.loadNewColumnar(d, batches) // columnar_load.go
+	}
 	total := 0
 	for _, b := range batches {
 		total += int(b.NumRows())

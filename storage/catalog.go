@@ -23,6 +23,8 @@ type TableDef struct {
 	// the hidden RowIDColumn key.
 	PrimaryKey []string
 	Indexes    []IndexDef
+	// Storage is StorageRow ("" too) or StorageColumnar (columnar.go).
+	Storage string
 }
 
 // ColumnDef describes one column.
@@ -91,6 +93,8 @@ type TableDesc struct {
 	// SchemaVersion counts the table's schema changes; row values carry the
 	// version they were written at.
 	SchemaVersion uint32
+	// Storage is StorageRow or StorageColumnar (columnar.go).
+	Storage string
 
 	pk      []int // positions of the key columns
 	byName  map[string]int
@@ -178,6 +182,7 @@ type storedTable struct {
 	SchemaVersion uint32              `json:"schema_version"`
 	NextColumn    uint32              `json:"next_column"`
 	NextIndex     uint32              `json:"next_index"`
+	Storage       string              `json:"storage,omitempty"`
 }
 
 type storedColumn struct {
@@ -199,6 +204,9 @@ type storedIndex struct {
 
 func (t *TableDesc) marshal() ([]byte, error) {
 	st := storedTable{Name: t.Name, ID: t.ID, SchemaVersion: t.SchemaVersion, NextColumn: t.nextCol, NextIndex: t.nextIdx}
+	if t.Storage != StorageRow {
+		st.Storage = t.Storage
+	}
 	for _, c := range t.Columns {
 		sc := storedColumn{Name: c.Name, ID: c.ID, Type: typeName(c.Type), NotNull: c.NotNull, AutoIncrement: c.AutoIncrement, Hidden: c.Hidden}
 		if !c.defaultV.null {
@@ -227,7 +235,10 @@ func unmarshalTable(b []byte) (*TableDesc, error) {
 	if err := json.Unmarshal(b, &st); err != nil {
 		return nil, core.Errorf(core.KindInternal, "catalog: corrupt table descriptor: %v", err)
 	}
-	t := &TableDesc{Name: st.Name, ID: st.ID, SchemaVersion: st.SchemaVersion, nextCol: st.NextColumn, nextIdx: st.NextIndex}
+	t := &TableDesc{Name: st.Name, ID: st.ID, SchemaVersion: st.SchemaVersion, nextCol: st.NextColumn, nextIdx: st.NextIndex, Storage: StorageRow}
+	if st.Storage != "" {
+		t.Storage = st.Storage
+	}
 	byID := map[uint32]int{}
 	for _, sc := range st.Columns {
 		typ, err := parseTypeName(sc.Type)

@@ -251,6 +251,10 @@ func checkName(what, name string) error {
 // newTableDesc checks a definition and builds its descriptor (without id).
 func newTableDesc(def TableDef) (*TableDesc, error) {
 	d := &TableDesc{Name: def.Name, SchemaVersion: 1, nextCol: 1, nextIdx: 1}
+	var err error
+	if d.Storage, err = storageOf(def); err != nil {
+		return nil, err
+	}
 	if len(def.Columns) == 0 {
 		return nil, core.Errorf(core.KindInvalidInput, "table %q needs at least one column", def.Name)
 	}
@@ -597,6 +601,9 @@ func (t *Txn) CreateIndex(ix IndexDef) error {
 	return t.statement(func() error {
 		d, err := t.Table(ix.Table)
 		if err != nil {
+			return err
+		}
+		if err := d.rowStoreOnly("a secondary index"); err != nil {
 			return err
 		}
 		nd := d.clone()

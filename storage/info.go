@@ -13,6 +13,8 @@ type TableInfo struct {
 	// memtable are not counted until flushed).
 	DataBytes  uint64 `json:"data_bytes"`
 	IndexBytes uint64 `json:"index_bytes"`
+	// Storage is "row" or "columnar" (whose data is its segments and delta).
+	Storage string `json:"storage"`
 }
 
 // VectorIndexInfo is a vector index of TableInfo, with the state of its
@@ -52,7 +54,7 @@ func (t *Txn) Describe() ([]TableInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		ti := TableInfo{Name: d.Name, PrimaryKey: d.PrimaryKey, Indexes: []IndexInfo{}}
+		ti := TableInfo{Name: d.Name, PrimaryKey: d.PrimaryKey, Indexes: []IndexInfo{}, Storage: d.Storage}
 		if d.HasHiddenRowID() {
 			ti.PrimaryKey = []string{}
 		}
@@ -64,6 +66,9 @@ func (t *Txn) Describe() ([]TableInfo, error) {
 			ti.VectorIndexes = append(ti.VectorIndexes, t.db.vectorIndexInfo(d.ID, vx))
 		}
 		rows := rowPrefix(d.ID)
+		if d.IsColumnar() {
+			rows = tablePrefix(d.ID) // no secondary index: every key is data
+		}
 		if ti.DataBytes, err = t.db.pdb.EstimateDiskUsage(rows, prefixEnd(rows)); err != nil {
 			return nil, storageError(err)
 		}

@@ -47,7 +47,7 @@ func (t *Txn) commitIngest(guards []string) error {
 		if _, ok := t.pend.get(k); ok {
 			return true
 		}
-		return slices.Contains(guards, k)
+		return slices.Contains(guards, k) || t.guardedByPrefix(k)
 	}
 	db.txns.mu.Lock()
 	defer db.txns.mu.Unlock()

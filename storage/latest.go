@@ -46,9 +46,13 @@ func (r LatestRead) Table(name string) (d *TableDesc, ok bool) {
 }
 
 // GetMany is Txn.GetMany on the latest committed state, for a descriptor
-// from r.Table. ok false: the catalog changed meanwhile, read again in a
-// transaction.
+// from r.Table. ok false: the catalog changed meanwhile, or the table is
+// columnar (its rows may be in segments, which a transaction reads): read
+// again in a transaction.
 func (r LatestRead) GetMany(d *TableDesc, keys [][]any) (rows [][]any, ok bool, err error) {
+	if d.IsColumnar() {
+		return nil, false, nil
+	}
 	enc, err := d.encodeKeys(keys)
 	if err != nil {
 		return nil, false, err

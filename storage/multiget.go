@@ -40,6 +40,20 @@ func (t *Txn) GetMany(table string, keys [][]any) ([][]any, error) {
 	if err != nil || len(enc) == 0 {
 		return nil, err
 	}
+	if d.IsColumnar() {
+		// Rows may be in segments: one at a time, as Get reads them.
+		out := make([][]any, 0, len(enc))
+		for _, k := range enc {
+			row, ok, err := t.rowAt(d, k)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, row)
+			}
+		}
+		return out, nil
+	}
 	return readRows(t.snap, t.pend, d, enc, getsUpTo)
 }
 

@@ -122,8 +122,16 @@ func (t *Txn) uniqueHolder(d *TableDesc, ix *IndexDesc, vals []datum, pk []byte)
 func (t *Txn) rowByPK(d *TableDesc, pk []byte, vals []datum) (bool, error) {
 	key := append(rowPrefix(d.ID), pk...)
 	v, ok, err := t.get(key)
-	if err != nil || !ok {
+	if err != nil {
 		return false, err
+	}
+	if !ok {
+		if d.IsColumnar() {
+			// The write paths read a row to change it: a segment row
+			// moves to the delta first (segment_rows.go).
+			return t.segmentRowToDelta(d, pk, vals)
+		}
+		return false, nil
 	}
 	return true, d.decodeRow(key, v, vals)
 }

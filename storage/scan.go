@@ -428,12 +428,24 @@ func (t *Txn) Get(table string, key []any) ([]any, bool, error) {
 		}
 		k = appendKey(k, &c.typ, v)
 	}
+	return t.rowAt(d, k)
+}
+
+// rowAt reads the visible columns of the row with row key k as Go values:
+// the transaction's own write, the store's row, or (columnar tables) the
+// row in a segment.
+func (t *Txn) rowAt(d *TableDesc, k []byte) ([]any, bool, error) {
 	val, ok, err := t.get(k)
-	if err != nil || !ok {
+	if err != nil {
 		return nil, false, err
 	}
 	vals := make([]datum, len(d.Columns))
-	if err := d.decodeRow(k, val, vals); err != nil {
+	if !ok {
+		// A columnar table's row may be in a segment (segment_rows.go).
+		if ok, err = t.segmentRow(d, d.pkBytes(k), vals); err != nil || !ok {
+			return nil, false, err
+		}
+	} else if err := d.decodeRow(k, val, vals); err != nil {
 		return nil, false, err
 	}
 	out := make([]any, 0, len(d.Columns))

@@ -29,6 +29,10 @@ type Txn struct {
 	// after Begin is a conflict, so DML never lands in a table a concurrent
 	// DDL changed.
 	guards map[string]struct{}
+	// guardPrefixes guard every key under them the same way (OPTIMIZE of
+	// a columnar table guards the delete markers of the segments it
+	// rewrites: columnar_optimize.go).
+	guardPrefixes []string
 	// afterCommit are key ranges to delete once the commit is durable: the
 	// data of dropped and truncated tables, unreachable from the catalog.
 	afterCommit [][2][]byte
@@ -44,6 +48,8 @@ type Txn struct {
 	// inStatement: a Statement is running; the writes inside it join its
 	// savepoint instead of taking their own.
 	inStatement bool
+	// col caches segment metadata of columnar tables (columnar.go).
+	col *columnarState
 }
 
 // Begin starts a transaction.
@@ -143,7 +149,11 @@ func (t *Txn) Commit() error {
 		}
 	}
 	db.txns.mu.Lock()
-	if k, bad := db.txns.conflict(t.start, checks); bad {
+	k, bad := db.txns.conflict(t.start, checks)
+	if !bad && len(t.guardPrefixes) > 0 {
+		k, bad = db.txns.conflictWith(t.start, t.guardedByPrefix)
+	}
+	if bad {
 		db.txns.mu.Unlock()
 		t.finish()
 		return conflictError(k)

@@ -99,6 +99,9 @@ func (t *Txn) CreateVectorIndex(def VectorIndexDef) error {
 		if err != nil {
 			return err
 		}
+		if err := d.rowStoreOnly("a vector index"); err != nil {
+			return err
+		}
 		if err := checkName("index", def.Name); err != nil {
 			return err
 		}

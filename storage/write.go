@@ -80,6 +80,10 @@ func (t *Txn) Insert(table string, rows arrow.RecordBatch, onConflict OnConflict
 		if err != nil {
 			return err
 		}
+		if done, m, err := t.insertColumnarBulk(d, rows, onConflict); done || err != nil {
+			n = m
+			return err // a big insert into an empty columnar table: columnar_load.go
+		}
 		readers, err := boundColumns(d, rows, false)
 		if err != nil {
 			return err
@@ -182,6 +186,9 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		pk := d.pkBytes(keyBuf)
 		if !keyGenerated {
 			exists, err := probe.exists(keyBuf)
+			if err == nil && !exists {
+				exists, err = t.inSegments(d, pk) // a columnar table's other rows
+			}
 			if err != nil {
 				return 0, err
 			}
@@ -443,7 +450,7 @@ func (t *Txn) updateRows(d *TableDesc, keyR, readers []colReader, nrows int) (in
 		t.deleteIndexEntries(d, old, oldPK)
 		if moved {
 			t.del(oldKey)
-			if exists, err := t.exists(newKey); err != nil {
+			if exists, err := t.existsAnywhere(d, newKey); err != nil {
 				return 0, err
 			} else if exists {
 				return 0, t.uniqueError(d, d.pk, vals, "primary key violation")

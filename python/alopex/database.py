@@ -248,7 +248,7 @@ class _Session:
         return self._load(name, data, "append")
 
     def create_table(self, name: str, data_or_schema: Any, primary_key: str | Sequence[str] | None = None,
-                     if_not_exists: bool = False) -> int:
+                     if_not_exists: bool = False, *, storage: str = "row") -> int:
         """Create table ``name`` from data (written in bulk) or from a schema.
 
         ``data_or_schema`` is anything ``ax.DataFrame`` accepts, or a schema: a
@@ -260,11 +260,40 @@ class _Session:
         Outside a transaction a large load (50,000 rows or more) is written as
         sorted files that the commit ingests at once, skipping the write-ahead log:
         several times faster than inserting, and atomic (all rows or none).
+
+        ``storage="columnar"`` stores the rows as compressed column chunks with
+        zone maps (the SQL form is ``CREATE TABLE … WITH (storage='columnar')``):
+        analytical scans read only the columns they need and skip chunks the
+        filter rules out. The data given here is written straight into chunks;
+        later inserts go to a row-format delta until :meth:`optimize`.
         """
         if isinstance(primary_key, str):
             primary_key = [primary_key]
+        if not isinstance(storage, str):
+            raise TypeError(f"storage must be 'row' or 'columnar', got {type(storage).__name__}")
         return self._load(name, data_or_schema, "create", primary_key=list(primary_key or []),
-                          if_not_exists=bool(if_not_exists))
+                          if_not_exists=bool(if_not_exists), storage=storage)
+
+    def optimize(self, table: str) -> None:
+        """Rewrite columnar table ``table`` into fresh column chunks (``OPTIMIZE TABLE``).
+
+        Rows inserted since the last load or optimize, and rows updated or deleted
+        in chunks, are merged into new chunks in key order; queries then read only
+        chunks. A snapshot taken before still sees the table as it was. For a row
+        table this does nothing.
+
+        >>> db = ax.connect()
+        >>> db.create_table("t", {"id": [1, 2, 3]}, primary_key="id", storage="columnar")
+        3
+        >>> db.execute("DELETE FROM t WHERE id = 2").rowcount
+        1
+        >>> db.optimize("t")
+        """
+        import re
+
+        if not isinstance(table, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", table):
+            raise InvalidInputError(f"table {table!r} must be a plain SQL name (letters, digits, _)")
+        self._caller_sql(f"OPTIMIZE TABLE {table}", None, True, None)
 
     def search(self, table: str, queries: Any, k: int = 10, *, filter: Any = None, column: str | None = None,
                columns: Sequence[str] | None = None, metric: str | None = None, ef: int | None = None) -> Any:

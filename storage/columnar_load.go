@@ -1,0 +1,367 @@
+package storage
+
+import (
+	"bytes"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// segmentCounter numbers segments of every table (ids are never reused).
+var segmentCounter = counterKey("segment", 0)
+
+// tableColumns are a table's rows as Arrow arrays, one per table column
+// (hidden row id included), with each row's primary-key bytes.
+type tableColumns struct {
+	cols []arrow.Array
+	keys [][]byte
+}
+
+func (tc *tableColumns) release() {
+	for _, c := range tc.cols {
+		if c != nil {
+			c.Release()
+		}
+	}
+}
+
+// loadColumnar writes batches into the empty columnar table d as
+// segments, in primary-key order. A duplicate key is a Constraint error
+// naming the value, as for a row table.
+func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
+	var parts []*tableColumns
+	defer func() {
+		for _, p := range parts {
+			p.release()
+		}
+	}()
+	var total int64
+	for _, b := range batches {
+		if b.NumRows() == 0 {
+			continue
+		}
+		tc, err := t.columnsOf(d, b)
+		if err != nil {
+			return 0, err
+		}
+		parts = append(parts, tc)
+		total += b.NumRows()
+	}
+	return total, t.writeSorted(d, parts)
+}
+
+// writeSorted writes the rows of parts as new segments of d in key order,
+// failing on a duplicate key.
+func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns) error {
+	var nonEmpty []*tableColumns
+	for _, p := range parts {
+		if len(p.keys) > 0 {
+			nonEmpty = append(nonEmpty, p)
+		}
+	}
+	if len(nonEmpty) == 0 {
+		return nil
+	}
+	all := nonEmpty[0]
+	if len(nonEmpty) > 1 {
+		all = &tableColumns{cols: make([]arrow.Array, len(d.Columns))}
+		defer all.release()
+		for i := range d.Columns {
+			arrs := make([]arrow.Array, len(nonEmpty))
+			for k, p := range nonEmpty {
+				arrs[k] = p.cols[i]
+			}
+			var err error
+			if all.cols[i], err = array.Concatenate(arrs, memory.DefaultAllocator); err != nil {
+				return core.Errorf(core.KindInternal, "storage: concatenating rows: %v", err)
+			}
+		}
+		for _, p := range nonEmpty {
+			all.keys = append(all.keys, p.keys...)
+		}
+	}
+	total := len(all.keys)
+	less := func(i, j int) bool { return bytes.Compare(all.keys[i], all.keys[j]) < 0 }
+	if !sort.SliceIsSorted(all.keys, less) {
+		order := make([]int, total)
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(i, j int) bool { return bytes.Compare(all.keys[order[i]], all.keys[order[j]]) < 0 })
+		perm := &tableColumns{cols: make([]arrow.Array, len(d.Columns)), keys: make([][]byte, total)}
+		defer perm.release()
+		for i := range d.Columns {
+			perm.cols[i] = takeArray(all.cols[i], &d.Columns[i].typ, order)
+		}
+		for k, o := range order {
+			perm.keys[k] = all.keys[o]
+		}
+		all = perm
+	}
+	for i := 1; i < total; i++ {
+		if bytes.Equal(all.keys[i-1], all.keys[i]) {
+			vals := make([]datum, len(d.Columns))
+			for _, p := range d.pk {
+				r, _ := newColReader(all.cols[p], &d.Columns[p].typ)
+				vals[p], _ = r(i)
+			}
+			return t.uniqueError(d, d.pk, vals, "primary key violation")
+		}
+	}
+	return t.writeSegments(d, all)
+}
+
+// columnsOf converts an input batch into the table's columns: a column of
+// the exact type (and no NULL in a NOT NULL column) is taken as is; the
+// others, and generated or defaulted ones, are built value by value by the
+// insert path's rowBuilder (conversions, defaults, AUTO_INCREMENT, hidden
+// row ids, NOT NULL checks).
+func (t *Txn) columnsOf(d *TableDesc, b arrow.RecordBatch) (*tableColumns, error) {
+	readers, err := boundColumns(d, b, false)
+	if err != nil {
+		return nil, err
+	}
+	n := int(b.NumRows())
+	tc := &tableColumns{cols: make([]arrow.Array, len(d.Columns))}
+	slow := make([]int, 0, len(d.Columns))
+	for i := range d.Columns {
+		c := &d.Columns[i]
+		arr := columnByName(b, c.Name)
+		if arr == nil || i == d.autoInc || !arrow.TypeEqual(arr.DataType(), c.Type) || (c.NotNull && arr.NullN() > 0) {
+			slow = append(slow, i)
+			continue
+		}
+		arr.Retain()
+		tc.cols[i] = arr
+	}
+	if len(slow) > 0 {
+		rb, err := t.newRowBuilder(d, readers, n)
+		if err != nil {
+			tc.release()
+			return nil, err
+		}
+		if len(slow) == 1 && slow[0] == rb.genCol && d.HasHiddenRowID() {
+			// Only the hidden row ids to make: a run of the ids taken.
+			b := array.NewInt64Builder(memory.DefaultAllocator)
+			b.Reserve(n)
+			for row := range n {
+				b.UnsafeAppend(int64(rb.generated) + int64(row))
+			}
+			tc.cols[slow[0]] = b.NewArray()
+			b.Release()
+			tc.keys = keysOf(d, tc.cols, n)
+			return tc, nil
+		}
+		builders := make([]array.Builder, len(slow))
+		sinks := make([]colSink, len(slow))
+		for k, i := range slow {
+			builders[k] = array.NewBuilder(memory.DefaultAllocator, d.Columns[i].Type)
+			sinks[k] = newColSink(builders[k], &d.Columns[i].typ)
+			sinks[k].reserve(n)
+		}
+		vals := make([]datum, len(d.Columns))
+		for row := 0; row < n; row++ {
+			if err := rb.values(row, vals); err != nil {
+				for _, bb := range builders {
+					bb.Release()
+				}
+				tc.release()
+				return nil, err
+			}
+			for k, i := range slow {
+				sinks[k].append(&vals[i])
+			}
+		}
+		for k, i := range slow {
+			tc.cols[i] = builders[k].NewArray()
+			builders[k].Release()
+		}
+	}
+	tc.keys = keysOf(d, tc.cols, n)
+	return tc, nil
+}
+
+func columnByName(b arrow.RecordBatch, name string) arrow.Array {
+	for j, f := range b.Schema().Fields() {
+		if equalFold(f.Name, name) {
+			return b.Column(j)
+		}
+	}
+	return nil
+}
+
+func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]byte(a), []byte(b)) }
+
+// keysOf encodes the primary-key bytes of each row (into one arena).
+func keysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
+	readers := make([]colReader, len(d.pk))
+	for k, p := range d.pk {
+		readers[k], _ = newColReader(cols[p], &d.Columns[p].typ) // the column's own type: cannot fail
+	}
+	keys := make([][]byte, n)
+	arena := make([]byte, 0, n*10)
+	for row := 0; row < n; row++ {
+		start := len(arena)
+		for k, p := range d.pk {
+			v, _ := readers[k](row)
+			arena = appendKey(arena, &d.Columns[p].typ, v)
+		}
+		// Earlier keys keep pointing into the arena's old backing array when
+		// it grows: its bytes stay valid.
+		keys[row] = arena[start:len(arena):len(arena)]
+	}
+	return keys
+}
+
+// takeArray returns arr's values in the given order (of column type t).
+func takeArray(arr arrow.Array, t *colType, order []int) arrow.Array {
+	b := array.NewBuilder(memory.DefaultAllocator, t.arrow)
+	defer b.Release()
+	sink := newColSink(b, t)
+	sink.reserve(len(order))
+	r, _ := newColReader(arr, t)
+	for _, o := range order {
+		v, _ := r(o)
+		sink.append(&v)
+	}
+	return b.NewArray()
+}
+
+// encodedSegment is one segment ready to write.
+type encodedSegment struct {
+	desc   segmentDesc
+	chunks [][]byte // per table column
+	err    error
+}
+
+// writeSegments writes rows in key order (tc) as new segments of d, their
+// chunks encoded in parallel.
+func (t *Txn) writeSegments(d *TableDesc, tc *tableColumns) error {
+	total := len(tc.keys)
+	nseg := (total + segmentRows - 1) / segmentRows
+	if nseg == 0 {
+		return nil
+	}
+	first, err := t.db.alloc.take(segmentCounter, uint64(nseg))
+	if err != nil {
+		return err
+	}
+	segs := make([]encodedSegment, nseg)
+	type job struct{ seg, col int }
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), nseg*len(d.Columns))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				lo := j.seg * segmentRows
+				hi := min(lo+segmentRows, total)
+				c := &d.Columns[j.col]
+				sl := array.NewSlice(tc.cols[j.col], int64(lo), int64(hi))
+				b, err := encodeChunk(sl)
+				segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl)
+				sl.Release()
+				segs[j.seg].chunks[j.col] = b
+				if err != nil {
+					segs[j.seg].err = err
+				}
+			}
+		}()
+	}
+	for s := range segs {
+		lo := s * segmentRows
+		hi := min(lo+segmentRows, total)
+		segs[s].desc = segmentDesc{Rows: hi - lo, Columns: make([]segmentColumn, len(d.Columns)), First: tc.keys[lo], Last: tc.keys[hi-1]}
+		segs[s].chunks = make([][]byte, len(d.Columns))
+	}
+	for s := range segs {
+		for i := range d.Columns {
+			jobs <- job{s, i}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for s := range segs {
+		if segs[s].err != nil {
+			return segs[s].err
+		}
+		id := first + uint64(s)
+		for i, c := range d.Columns {
+			if err := t.put(segChunkKey(d.ID, id, c.ID), segs[s].chunks[i]); err != nil {
+				return err
+			}
+		}
+		if err := t.put(segDescKey(d.ID, id), segs[s].desc.marshal()); err != nil {
+			return err
+		}
+	}
+	t.segmentsChanged(d)
+	return nil
+}
+
+// loadNewColumnar is LoadNew of a columnar table: rows go straight into
+// segments when the table is empty (so the only keys to check for
+// duplicates are the load's own), else into the delta by Insert. Unlike
+// a row table's ingestion, later statements of the transaction see them.
+func (t *Txn) loadNewColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
+	empty, err := t.tableEmpty(d)
+	if err != nil {
+		return 0, err
+	}
+	if empty {
+		var n int64
+		err := t.statement(func() error {
+			var err error
+			n, err = t.loadColumnar(d, batches)
+			return err
+		})
+		return n, err
+	}
+	var n int64
+	for _, b := range batches {
+		if b.NumRows() == 0 {
+			continue
+		}
+		m, err := t.Insert(d.Name, b, ConflictError)
+		if err != nil {
+			return 0, err
+		}
+		n += m
+	}
+	return n, nil
+}
+
+// existsAnywhere reports whether a row with row key key exists: in the
+// row keyspace, or in a segment of a columnar table.
+func (t *Txn) existsAnywhere(d *TableDesc, key []byte) (bool, error) {
+	ok, err := t.exists(key)
+	if err != nil || ok {
+		return ok, err
+	}
+	return t.inSegments(d, d.pkBytes(key))
+}
+
+// columnarBulkRows is the least number of rows an INSERT into an empty
+// columnar table writes straight into segments (fewer go to the delta).
+const columnarBulkRows = 4096
+
+// insertColumnarBulk writes a big plain INSERT (INSERT … SELECT, CREATE
+// TABLE … AS, db.insert) into an empty columnar table as segments; done
+// is false when the insert is not one (then nothing happened).
+func (t *Txn) insertColumnarBulk(d *TableDesc, rows arrow.RecordBatch, onConflict OnConflict) (done bool, n int64, err error) {
+	if !d.IsColumnar() || onConflict != ConflictError || rows == nil || rows.NumRows() < columnarBulkRows {
+		return false, 0, nil
+	}
+	if empty, err := t.tableEmpty(d); err != nil || !empty {
+		return false, 0, err
+	}
+	n, err = t.loadColumnar(d, []arrow.RecordBatch{rows})
+	return true, n, err
+}

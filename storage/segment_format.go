@@ -1,0 +1,386 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// The segment format of columnar tables (docs/storage-format.md, "Columnar
+// tables"). A segment is an immutable run of up to segmentRows rows in
+// primary-key order:
+//
+//	t{table:8} g {seg:8}            its descriptor (JSON: segmentDesc)
+//	t{table:8} s {seg:8} {col:4}    one column chunk per column id
+//	t{table:8} x {seg:8} {pos:4}    a delete marker (empty value)
+//
+// A column chunk is the uncompressed size (uvarint) then the zstd
+// compression of an Arrow IPC stream of one record batch with one column:
+// it decodes straight into Arrow arrays, and a scan reads only the chunks
+// of the columns it needs. (Whole-stream zstd with one shared, stateless
+// decoder: arrow's per-buffer IPC compression starts a streaming zstd
+// decoder per buffer, whose window allocations cost more than the data.)
+// Segment ids come from a counter and are never reused, so a segment's
+// bytes never change once written: rewriting one means new ids.
+const (
+	markSegDesc   = 'g'
+	markSegChunk  = 's'
+	markSegMarker = 'x'
+)
+
+// segmentRows is the most rows a segment holds (a Parquet-sized row group;
+// a variable for tests).
+var segmentRows = 128 * 1024
+
+// maxStatBytes bounds the string min/max a zone map keeps: longer bounds
+// are left out (a truncated max would not bound the values).
+const maxStatBytes = 64
+
+// segmentDesc is a segment's descriptor.
+type segmentDesc struct {
+	Rows    int             `json:"rows"`
+	Columns []segmentColumn `json:"columns"`
+	// First and Last are the primary-key bytes of the segment's first and
+	// last rows (rows are in key order).
+	First []byte `json:"first"`
+	Last  []byte `json:"last"`
+}
+
+// segmentColumn is one column chunk's zone map.
+type segmentColumn struct {
+	ID    uint32 `json:"id"`
+	Nulls int64  `json:"nulls"`
+	NaNs  int64  `json:"nans,omitempty"`
+	// Min and Max are key encodings (keys.go) of the least and greatest
+	// non-null values, NaN left out; nil when unknown (a type without an
+	// order the pruning uses, only NULLs or NaNs, a string too long).
+	Min []byte `json:"min,omitempty"`
+	Max []byte `json:"max,omitempty"`
+}
+
+func segDescKey(table, seg uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegDesc), seg)
+}
+
+func segChunkKey(table, seg uint64, col uint32) []byte {
+	k := binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegChunk), seg)
+	return binary.BigEndian.AppendUint32(k, col)
+}
+
+func segMarkerPrefix(table, seg uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(tablePrefix(table), markSegMarker), seg)
+}
+
+func segMarkerKey(table, seg uint64, pos int) []byte {
+	return binary.BigEndian.AppendUint32(segMarkerPrefix(table, seg), uint32(pos))
+}
+
+// encodeChunk writes one column as a compressed Arrow IPC stream.
+func encodeChunk(arr arrow.Array) ([]byte, error) {
+	if narrow := narrowDecimal(arr); narrow != nil {
+		// A decimal of precision <= 18 is stored as its int64 unscaled
+		// values (as Parquet does): half the bytes to compress and decode.
+		defer narrow.Release()
+		arr = narrow
+	}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "c", Type: arr.DataType(), Nullable: true}}, nil)
+	rb := array.NewRecordBatch(schema, []arrow.Array{arr}, int64(arr.Len()))
+	defer rb.Release()
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(schema), ipc.WithAllocator(memory.DefaultAllocator))
+	if err := w.Write(rb); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: encoding a column chunk: %v", err)
+	}
+	out := binary.AppendUvarint(make([]byte, 0, buf.Len()/3+16), uint64(buf.Len()))
+	return zstdEncoder.EncodeAll(buf.Bytes(), out), nil
+}
+
+// The zstd coders are shared: EncodeAll and DecodeAll are safe for
+// concurrent use.
+var (
+	// No zstd checksums: pebble checksums every block already.
+	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithEncoderCRC(false))
+	zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<32),
+		zstd.IgnoreChecksum(true))
+)
+
+// rawPool recycles the decompressed IPC streams of decodeChunk (the
+// arrays never point into them), sparing the garbage collector a few MiB
+// per chunk read.
+var rawPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxChunkBytes bounds the decompressed size a chunk may claim (a corrupt
+// size must not allocate without bound): 128K rows of 32 KiB.
+const maxChunkBytes = 4 << 30
+
+// decodeChunk reads a chunk written by encodeChunk into an array of type
+// want with rows values (allocated by mem). Bytes that are not such a chunk
+// are an Internal error, never a panic.
+func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) (out arrow.Array, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
+		}
+	}()
+	size, n := binary.Uvarint(b)
+	if n <= 0 || size > maxChunkBytes {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk header")
+	}
+	pooled := rawPool.Get().(*[]byte)
+	if uint64(cap(*pooled)) < size {
+		*pooled = make([]byte, 0, size)
+	}
+	raw, err := zstdDecoder.DecodeAll(b[n:], (*pooled)[:0])
+	defer func() {
+		*pooled = raw[:0]
+		rawPool.Put(pooled)
+	}()
+	if err != nil || uint64(len(raw)) != size {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
+	}
+	// The IPC reader copies each message body into a buffer of mem, so
+	// the arrays never point into Go memory raw owns.
+	r, err := ipc.NewReader(bytes.NewReader(raw), ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: no batch (%v)", r.Err())
+	}
+	rb := r.RecordBatch()
+	if rb.NumCols() == 1 && int(rb.NumRows()) == rows && storedAsInt64(want) && rb.Column(0).DataType().ID() == arrow.INT64 {
+		return widenDecimal(rb.Column(0).(*array.Int64), want, mem), nil
+	}
+	if rb.NumCols() != 1 || int(rb.NumRows()) != rows || !arrow.TypeEqual(rb.Column(0).DataType(), want) {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %d rows of %s, want %d of %s",
+			rb.NumRows(), rb.Column(0).DataType(), rows, want)
+	}
+	out = rb.Column(0)
+	out.Retain()
+	return out, nil
+}
+
+// zoneMap computes the zone map of one column chunk of type t.
+func zoneMap(id uint32, t *colType, arr arrow.Array) segmentColumn {
+	zm := segmentColumn{ID: id, Nulls: int64(arr.NullN())}
+	var lo, hi datum
+	have := false
+	take := func(v datum, less func(a, b datum) bool) {
+		if !have {
+			lo, hi, have = v, v, true
+			return
+		}
+		if less(v, lo) {
+			lo = v
+		}
+		if less(hi, v) {
+			hi = v
+		}
+	}
+	valid := func(i int) bool { return arr.IsValid(i) }
+	switch a := arr.(type) {
+	case *array.Int8, *array.Int16, *array.Int32, *array.Int64, *array.Date32, *array.Timestamp:
+		get := intGetter(a)
+		less := func(x, y datum) bool { return x.i < y.i }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{i: get(i)}, less)
+			}
+		}
+	case *array.Uint8, *array.Uint16, *array.Uint32, *array.Uint64:
+		get := uintGetter(a)
+		less := func(x, y datum) bool { return x.u < y.u }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{u: get(i)}, less)
+			}
+		}
+	case *array.Float32, *array.Float64:
+		less := func(x, y datum) bool { return x.f < y.f }
+		for i := 0; i < arr.Len(); i++ {
+			if !valid(i) {
+				continue
+			}
+			var f float64
+			if f32, ok := a.(*array.Float32); ok {
+				f = float64(f32.Value(i))
+			} else {
+				f = a.(*array.Float64).Value(i)
+			}
+			if math.IsNaN(f) {
+				zm.NaNs++
+				continue
+			}
+			take(datum{f: f}, less)
+		}
+	case *array.String:
+		var smin, smax string
+		for i := 0; i < arr.Len(); i++ {
+			if !valid(i) {
+				continue
+			}
+			v := a.Value(i) // no copy: only the bounds are kept
+			switch {
+			case !have:
+				smin, smax, have = v, v, true
+			case v < smin:
+				smin = v
+			case v > smax:
+				smax = v
+			}
+		}
+		if have && (len(smin) > maxStatBytes || len(smax) > maxStatBytes) {
+			have = false
+		}
+		lo, hi = datum{b: []byte(smin)}, datum{b: []byte(smax)}
+	case *array.Boolean:
+		less := func(x, y datum) bool { return x.i < y.i }
+		for i := 0; i < arr.Len(); i++ {
+			if valid(i) {
+				take(datum{i: b2i(a.Value(i))}, less)
+			}
+		}
+	}
+	if have {
+		zm.Min = appendKey(nil, t, lo)
+		zm.Max = appendKey(nil, t, hi)
+	}
+	return zm
+}
+
+func intGetter(a arrow.Array) func(int) int64 {
+	switch x := a.(type) {
+	case *array.Int8:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Int16:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Int32:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Date32:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	case *array.Timestamp:
+		return func(i int) int64 { return int64(x.Value(i)) }
+	}
+	x := a.(*array.Int64)
+	return func(i int) int64 { return x.Value(i) }
+}
+
+func uintGetter(a arrow.Array) func(int) uint64 {
+	switch x := a.(type) {
+	case *array.Uint8:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	case *array.Uint16:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	case *array.Uint32:
+		return func(i int) uint64 { return uint64(x.Value(i)) }
+	}
+	x := a.(*array.Uint64)
+	return func(i int) uint64 { return x.Value(i) }
+}
+
+// statValue turns a zone-map bound into the Go value the plan's pruning
+// compares (lazy.PartitionedSource.PieceStats): int64 for signed integers,
+// dates (days) and timestamps (microseconds), uint64, float64, string,
+// bool.
+func statValue(t *colType, v datum) any {
+	switch t.kind {
+	case kInt, kDate, kTimestamp:
+		return v.i
+	case kUint:
+		return v.u
+	case kFloat32, kFloat64:
+		return v.f
+	case kString:
+		return string(v.b)
+	case kBool:
+		return v.i != 0
+	}
+	return nil
+}
+
+func (s *segmentDesc) marshal() []byte {
+	b, _ := json.Marshal(s) // plain structs: cannot fail
+	return b
+}
+
+func unmarshalSegment(b []byte) (*segmentDesc, error) {
+	var s segmentDesc
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: corrupt segment descriptor: %v", err)
+	}
+	return &s, nil
+}
+
+// storedAsInt64 reports whether chunks of type t hold int64 unscaled values.
+func storedAsInt64(t arrow.DataType) bool {
+	d, ok := t.(*arrow.Decimal128Type)
+	return ok && d.Precision <= 18
+}
+
+// narrowDecimal returns a decimal array of precision <= 18 as the int64
+// array of its unscaled values (they fit), or nil for other arrays.
+func narrowDecimal(arr arrow.Array) arrow.Array {
+	a, ok := arr.(*array.Decimal128)
+	if !ok || !storedAsInt64(a.DataType()) {
+		return nil
+	}
+	b := array.NewInt64Builder(memory.DefaultAllocator)
+	defer b.Release()
+	b.Reserve(a.Len())
+	for i := 0; i < a.Len(); i++ {
+		if a.IsNull(i) {
+			b.UnsafeAppendBoolToBitmap(false)
+		} else {
+			b.UnsafeAppend(int64(a.Value(i).LowBits()))
+		}
+	}
+	return b.NewArray()
+}
+
+// widenDecimal turns int64 unscaled values back into a decimal array of
+// type t (allocated by mem), sharing the validity bitmap.
+func widenDecimal(a *array.Int64, t arrow.DataType, mem memory.Allocator) arrow.Array {
+	n := a.Len()
+	if a.Data().Offset() != 0 { // never from the IPC reader; kept correct anyway
+		b := array.NewDecimal128Builder(mem, t.(*arrow.Decimal128Type))
+		defer b.Release()
+		for i := range n {
+			if a.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(decimal128.FromI64(a.Value(i)))
+			}
+		}
+		return b.NewArray()
+	}
+	buf := memory.NewResizableBuffer(mem)
+	buf.Resize(16 * n)
+	out := arrow.Decimal128Traits.CastFromBytes(buf.Bytes())
+	for i, v := range a.Int64Values() {
+		out[i] = decimal128.FromI64(v)
+	}
+	var validity *memory.Buffer
+	if a.NullN() > 0 {
+		validity = a.Data().Buffers()[0]
+	}
+	data := array.NewData(t, n, []*memory.Buffer{validity, buf}, nil, a.NullN(), 0)
+	defer data.Release()
+	buf.Release()
+	return array.NewDecimal128Data(data)
+}
