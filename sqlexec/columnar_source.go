@@ -8,7 +8,6 @@ import (
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -119,44 +118,9 @@ func (s *columnarSource) readDelta(ctx context.Context, mem memory.Allocator, co
 		return nil, err
 	}
 	defer rdr.Release()
-	var parts []arrow.RecordBatch
-	defer func() {
-		for _, p := range parts {
-			p.Release()
-		}
-	}()
-	for rdr.Next() {
-		rb := rdr.RecordBatch()
-		rb.Retain()
-		parts = append(parts, rb)
-	}
-	if err := rdr.Err(); err != nil {
-		return nil, err
-	}
-	schema := rdr.Schema()
-	cols := make([]arrow.Array, schema.NumFields())
-	var n int64
-	for _, p := range parts {
-		n += p.NumRows()
-	}
-	for j := range cols {
-		arrs := make([]arrow.Array, len(parts))
-		for k, p := range parts {
-			arrs[k] = p.Column(j)
-		}
-		var err error
-		if len(arrs) == 0 {
-			cols[j] = array.MakeArrayOfNull(mem, schema.Field(j).Type, 0)
-		} else if cols[j], err = array.Concatenate(arrs, mem); err != nil {
-			for _, c := range cols[:j] {
-				c.Release()
-			}
-			return nil, core.Errorf(core.KindInternal, "reading the delta of %s: %v", s.name, err)
-		}
-	}
-	rb := array.NewRecordBatch(schema, cols, n)
-	for _, c := range cols {
-		c.Release()
+	rb, err := core.ReadAll(mem, rdr)
+	if err != nil {
+		return nil, core.Errorf(core.KindOf(err), "reading the delta of %s: %v", s.name, err)
 	}
 	return rb, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -80,42 +81,7 @@ func (s *tableSource) readKeys(ctx context.Context, txn *storage.Txn, keys [][]a
 		return nil, err
 	}
 	defer rdr.Release()
-	var parts []arrow.RecordBatch
-	defer func() {
-		for _, p := range parts {
-			p.Release()
-		}
-	}()
-	for rdr.Next() {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rb := rdr.RecordBatch()
-		rb.Retain()
-		parts = append(parts, rb)
-	}
-	if err := rdr.Err(); err != nil {
-		return nil, err
-	}
-	if len(parts) == 1 {
-		parts[0].Retain()
-		return parts[0], nil
-	}
-	tbl := array.NewTableFromRecords(rdr.Schema(), parts)
-	defer tbl.Release()
-	out := make([]arrow.Array, tbl.NumCols())
-	for i := range out {
-		c, err := array.Concatenate(tbl.Column(i).Data().Chunks(), memory.DefaultAllocator)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c
-	}
-	rb := array.NewRecordBatch(rdr.Schema(), out, tbl.NumRows())
-	for _, c := range out {
-		c.Release()
-	}
-	return rb, nil
+	return core.ReadAll(memory.DefaultAllocator, rdr)
 }
 
 func emptyColumns(schema *arrow.Schema) []arrow.Array {

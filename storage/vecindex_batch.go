@@ -133,21 +133,7 @@ func (t *Txn) ReadRows(table string, cols []string, refs []string) (arrow.Record
 		return nil, err
 	}
 	defer rdr.Release()
-	var parts []arrow.RecordBatch
-	defer func() {
-		for _, p := range parts {
-			p.Release()
-		}
-	}()
-	for rdr.Next() {
-		rb := rdr.RecordBatch()
-		rb.Retain()
-		parts = append(parts, rb)
-	}
-	if err := rdr.Err(); err != nil {
-		return nil, err
-	}
-	return concatRecords(rdr.Schema(), parts)
+	return core.ReadAll(memory.DefaultAllocator, rdr)
 }
 
 // emptyBatch is a batch of no rows with columns cols of d.
@@ -165,40 +151,4 @@ func emptyBatch(d *TableDesc, cols []string) (arrow.RecordBatch, error) {
 		defer arrs[i].Release()
 	}
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, 0), nil
-}
-
-// concatRecords joins parts (of schema) into one batch.
-func concatRecords(schema *arrow.Schema, parts []arrow.RecordBatch) (arrow.RecordBatch, error) {
-	if len(parts) == 1 {
-		parts[0].Retain()
-		return parts[0], nil
-	}
-	cols := make([]arrow.Array, schema.NumFields())
-	rows := int64(0)
-	for _, p := range parts {
-		rows += p.NumRows()
-	}
-	for i := range cols {
-		chunks := make([]arrow.Array, len(parts))
-		for j, p := range parts {
-			chunks[j] = p.Column(i)
-		}
-		if len(chunks) == 0 {
-			cols[i] = array.MakeArrayOfNull(memory.DefaultAllocator, schema.Field(i).Type, 0)
-		} else {
-			c, err := array.Concatenate(chunks, memory.DefaultAllocator)
-			if err != nil {
-				for _, a := range cols[:i] {
-					a.Release()
-				}
-				return nil, err
-			}
-			cols[i] = c
-		}
-	}
-	rb := array.NewRecordBatch(schema, cols, rows)
-	for _, c := range cols {
-		c.Release()
-	}
-	return rb, nil
 }
