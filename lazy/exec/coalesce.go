@@ -215,6 +215,13 @@ func concatFixed(out memory.Allocator, t arrow.DataType, width int, parts []arro
 // input batch produces), so that no data is copied; nil otherwise.
 func rejoinSlices(parts []arrow.Array) arrow.Array {
 	first := parts[0].Data()
+	if first.DataType().ID() == arrow.NULL { // no buffers at all: only a length
+		n := 0
+		for _, p := range parts {
+			n += p.Len()
+		}
+		return array.NewNull(n)
+	}
 	if len(first.Children()) > 0 && first.DataType().ID() != arrow.FIXED_SIZE_LIST {
 		return nil // a vector column's slices share its child; other nested types may not
 	}
