@@ -192,6 +192,7 @@ func (t *Txn) listNames(prefix []byte, name func(v []byte) (string, error)) ([]s
 
 func (t *Txn) putDesc(d *TableDesc) error {
 	t.ddl = true
+	t.ddlTables = append(t.ddlTables, d.ID)
 	b, err := d.marshal()
 	if err != nil {
 		return core.Errorf(core.KindInternal, "catalog: %v", err)
@@ -405,6 +406,7 @@ func (t *Txn) DropTable(name string, ifExists bool) error {
 // dropData schedules the deletion of a table id's keys and counters after
 // commit, and hides this transaction's own pending writes under it.
 func (t *Txn) dropData(id uint64) error {
+	t.ddlTables = append(t.ddlTables, id)
 	lo := tablePrefix(id)
 	hi := prefixEnd(lo)
 	keys, err := t.pend.keysIn(lo, hi)

@@ -39,8 +39,11 @@ type Txn struct {
 	forget      [][]byte // counters of dropped table ids
 	descs       map[string]*TableDesc
 	ddl         bool // the transaction wrote to the catalog
-	readers     map[txnReader]struct{}
-	done        bool
+	// ddlTables are the ids of the tables whose descriptors it wrote or
+	// whose data it dropped: their vector indexes are built again.
+	ddlTables []uint64
+	readers   map[txnReader]struct{}
+	done      bool
 	// bulk are sstables of rows LoadNew wrote, ingested at commit; sealed
 	// says LoadNew ran, so the transaction can only end.
 	bulk   []bulkFile

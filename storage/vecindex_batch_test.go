@@ -90,3 +90,59 @@ func TestVectorSearchBatchEqualsSingleSearches(t *testing.T) {
 		return nil
 	})
 }
+
+// A catalog change of another table keeps a built index; one of its own
+// table makes the next search build it again.
+func TestVectorIndexSurvivesOtherTablesDDL(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "db"), Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "docs", Columns: []ColumnDef{{Name: "id", Type: i64}, {Name: "v", Type: VectorType(2)}}, PrimaryKey: []string{"id"}})
+	})
+	run(t, db, func(tx *Txn) error {
+		_, err := tx.Insert("docs", vecRows(t, `{"id": 1, "v": [0, 0]}`, `{"id": 2, "v": [5, 5]}`), ConflictError)
+		return err
+	})
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateVectorIndex(VectorIndexDef{Name: "by_v", Table: "docs", Column: "v", Kind: "hnsw", Metric: "l2"})
+	})
+	live := func(want int64) *liveVec {
+		var lv *liveVec
+		run(t, db, func(tx *Txn) error {
+			if ids, ok := searchIDs(t, tx, []float32{4, 4}, 1, nil); !ok || !slices.Equal(ids, []int64{want}) {
+				t.Fatalf("search: %v %v", ids, ok)
+			}
+			d, err := tx.Table("docs")
+			if err != nil {
+				return err
+			}
+			db.vec.mu.Lock()
+			lv = db.vec.find(d.ID, "by_v")
+			db.vec.mu.Unlock()
+			return nil
+		})
+		return lv
+	}
+	first := live(2)
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "other", Columns: []ColumnDef{{Name: "id", Type: i64}}, PrimaryKey: []string{"id"}})
+	})
+	run(t, db, func(tx *Txn) error { // rows of docs in the same commit as another table's DDL
+		if err := tx.CreateTable(TableDef{Name: "third", Columns: []ColumnDef{{Name: "id", Type: i64}}, PrimaryKey: []string{"id"}}); err != nil {
+			return err
+		}
+		_, err := tx.Insert("docs", vecRows(t, `{"id": 3, "v": [4, 4.1]}`), ConflictError)
+		return err
+	})
+	if again := live(3); again != first { // and it has the row committed with the DDL
+		t.Fatal("another table's DDL dropped the built index")
+	}
+	run(t, db, func(tx *Txn) error { return tx.RenameTable("docs", "docs2") })
+	run(t, db, func(tx *Txn) error { return tx.RenameTable("docs2", "docs") })
+	if again := live(3); again == first {
+		t.Fatal("its own table's DDL kept the index")
+	}
+}

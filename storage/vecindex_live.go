@@ -92,11 +92,17 @@ func (db *DB) vecOnCommit(seq uint64, t *Txn) {
 	r := &db.vec
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if t.ddl || t.pend.spilled() {
-		// A catalog change, or a transaction too large to list under the
-		// commit lock: the indexes are built again on their next search.
+	if t.pend.spilled() {
+		// A transaction too large to list under the commit lock: the
+		// indexes are built again on their next search.
 		r.byTable = nil
 		return
+	}
+	for _, id := range t.ddlTables {
+		// A table whose definition changed (columns, indexes, name) or
+		// whose data was dropped: its indexes are built again; the other
+		// tables' stay.
+		delete(r.byTable, id)
 	}
 	if len(r.byTable) == 0 {
 		return
