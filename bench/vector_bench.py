@@ -17,6 +17,7 @@ library's own serialisation: vectors + graph + ids), which tracks the in-memory 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 import tempfile
@@ -27,7 +28,8 @@ from typing import Any, Callable
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "python"))
+if importlib.util.find_spec("alopex") is None:  # a checkout without an install: its own sources
+    sys.path.insert(0, str(REPO / "python"))
 
 import alopex as ax  # noqa: E402
 from alopex import _ffi  # noqa: E402

@@ -145,7 +145,8 @@ def best(points: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    sys.path.insert(0, str(HERE.parent / "python"))
+    if importlib.util.find_spec("alopex") is None:  # a checkout without an install: its own sources
+        sys.path.insert(0, str(HERE.parent / "python"))
     import alopex as ax
 
     x, q, cat = np.load(work / "x.npy"), np.load(work / "q.npy"), np.load(work / "cat.npy")
