@@ -105,19 +105,19 @@ func (sr *searchRun) resolve() error {
 	sr.pk = descPrimaryKey(desc)
 	var vecCols []string
 	for _, f := range sr.schema.Fields() {
-		if _, ok := lazy.VectorDim(f.Type), lazy.IsVector(f.Type); ok {
+		if lazy.IsVector(f.Type) {
 			vecCols = append(vecCols, f.Name)
 		}
 	}
 	switch {
 	case r.Column != "":
-		i := fieldIndexFold(sr.schema, r.Column)
-		if i < 0 {
-			return core.Errorf(core.KindColumnNotFound, "table %q has no column %q%s", desc.Name, r.Column, didYouMean(r.Column, fieldNames(sr.schema)))
+		f, err := fieldOf(sr.schema, desc.Name, r.Column)
+		if err != nil {
+			return err
 		}
-		sr.column = sr.schema.Field(i).Name
+		sr.column = f.Name
 		if !slices.Contains(vecCols, sr.column) {
-			return core.Errorf(core.KindInvalidInput, "column %q of table %q is %s, not a VECTOR column", sr.column, desc.Name, sr.schema.Field(i).Type)
+			return core.Errorf(core.KindInvalidInput, "column %q of table %q is %s, not a VECTOR column", sr.column, desc.Name, f.Type)
 		}
 	case len(vecCols) == 1:
 		sr.column = vecCols[0]
@@ -126,7 +126,8 @@ func (sr *searchRun) resolve() error {
 	default:
 		return core.Errorf(core.KindInvalidInput, "table %q has several VECTOR columns (%s): say which with column=", desc.Name, strings.Join(vecCols, ", "))
 	}
-	sr.dim = lazy.VectorDim(sr.schema.Field(fieldIndexFold(sr.schema, sr.column)).Type)
+	f, _ := fieldOf(sr.schema, desc.Name, sr.column)
+	sr.dim = lazy.VectorDim(f.Type)
 	if r.Dim != 0 && r.Dim != sr.dim {
 		return core.Errorf(core.KindInvalidInput, "the query vectors have dimension %d; column %q of table %q has dimension %d", r.Dim, sr.column, desc.Name, sr.dim)
 	}
@@ -150,14 +151,16 @@ func (sr *searchRun) resolve() error {
 	}
 	sr.metric = m
 	if r.Columns == nil {
-		sr.columns = fieldNames(sr.schema)
+		for _, f := range sr.schema.Fields() {
+			sr.columns = append(sr.columns, f.Name)
+		}
 	}
 	for _, c := range r.Columns {
-		i := fieldIndexFold(sr.schema, c)
-		if i < 0 {
-			return core.Errorf(core.KindColumnNotFound, "table %q has no column %q%s", desc.Name, c, didYouMean(c, fieldNames(sr.schema)))
+		f, err := fieldOf(sr.schema, desc.Name, c)
+		if err != nil {
+			return err
 		}
-		sr.columns = append(sr.columns, sr.schema.Field(i).Name)
+		sr.columns = append(sr.columns, f.Name)
 	}
 	for _, c := range sr.columns {
 		if strings.EqualFold(c, SearchQueryColumn) || strings.EqualFold(c, SearchDistanceColumn) {
@@ -422,32 +425,6 @@ func (sr *searchRun) assemble(hits []storage.VectorHits) (*core.Table, error) {
 	schema := arrow.NewSchema(fields, nil)
 	rb := array.NewRecordBatch(schema, out, int64(len(idx)))
 	return core.NewTable(schema, []arrow.RecordBatch{rb}), nil
-}
-
-func fieldNames(s *arrow.Schema) []string {
-	out := make([]string, s.NumFields())
-	for i, f := range s.Fields() {
-		out[i] = f.Name
-	}
-	return out
-}
-
-// fieldIndexFold is the position of column name in s, matched as SQL
-// matches names (case-insensitively); -1 if none.
-func fieldIndexFold(s *arrow.Schema, name string) int {
-	for i, f := range s.Fields() {
-		if strings.EqualFold(f.Name, name) {
-			return i
-		}
-	}
-	return -1
-}
-
-func didYouMean(name string, candidates []string) string {
-	if sugg := core.Suggest(name, candidates); len(sugg) > 0 {
-		return "; did you mean '" + strings.Join(sugg, "', '") + "'?"
-	}
-	return ""
 }
 
 func quoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
