@@ -37,17 +37,7 @@ func TestVectorSearchBatchEqualsSingleSearches(t *testing.T) {
 	}
 	run(t, db, func(tx *Txn) error {
 		for _, allow := range [][]int64{nil, allowed} {
-			var set *KeySet
-			if allow != nil {
-				var keys []string
-				for _, id := range allow {
-					keys = append(keys, fmt.Sprintf(`{"id": %d}`, id))
-				}
-				var err error
-				if set, err = tx.KeySetOf("docs", batch(t, schemaOf(field("id", i64)), "["+joinComma(keys)+"]")); err != nil {
-					t.Fatal(err)
-				}
-			}
+			set := docsKeySet(t, tx, allow)
 			hits, answered, err := tx.VectorSearchBatch("docs", "by_v", VectorBatch{Queries: queries, K: 5, Allow: set})
 			if err != nil {
 				t.Fatal(err)

@@ -27,20 +27,26 @@ func joinComma(s []string) string {
 	return out
 }
 
+// docsKeySet is the key set of the rows of docs with these ids (nil: none).
+func docsKeySet(t *testing.T, tx *Txn, ids []int64) *KeySet {
+	t.Helper()
+	if ids == nil {
+		return nil
+	}
+	var rows []string
+	for _, id := range ids {
+		rows = append(rows, fmt.Sprintf(`{"id": %d}`, id))
+	}
+	set, err := tx.KeySetOf("docs", batch(t, schemaOf(field("id", i64)), "["+joinComma(rows)+"]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 func searchIDs(t *testing.T, tx *Txn, q []float32, k int, allow []int64) ([]int64, bool) {
 	t.Helper()
-	var set *KeySet
-	if allow != nil {
-		var rows []string
-		for _, id := range allow {
-			rows = append(rows, fmt.Sprintf(`{"id": %d}`, id))
-		}
-		var err error
-		if set, err = tx.KeySetOf("docs", batch(t, schemaOf(field("id", i64)), "["+joinComma(rows)+"]")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	res, ok, err := tx.VectorSearch("docs", "by_v", VectorQuery{Vector: q, K: k, Allow: set})
+	res, ok, err := tx.VectorSearch("docs", "by_v", VectorQuery{Vector: q, K: k, Allow: docsKeySet(t, tx, allow)})
 	if err != nil {
 		t.Fatal(err)
 	}
