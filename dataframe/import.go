@@ -1,5 +1,8 @@
 // Package dataframe holds materialized frames and their readers and writers:
-// Arrow streams handed over the C boundary, and (later) Parquet and CSV.
+// Arrow streams handed over the C boundary (import.go, source.go, write.go),
+// Parquet (parquet_*.go: our page reader and writer over parquet-go's
+// encodings, with the limits that keep hostile files bounded) and CSV
+// (csv_*.go).
 package dataframe
 
 import (

@@ -279,10 +279,20 @@ func NewWithColumns(input Plan, exprs []Expr) (*Project, error) {
 			out = append(out, r)
 		}
 	}
+	var p *Project
+	var err error
 	if wn, rew := extractWindows(input, out, true); wn != nil {
-		return newProjectResolved(wn, keepNames(out, rew))
+		p, err = newProjectResolved(wn, keepNames(out, rew))
+	} else {
+		p, err = newProjectResolved(input, out)
 	}
-	return newProjectResolved(input, out)
+	if err != nil {
+		return nil, err
+	}
+	// with_columns keeps the frame's height even when no expression reads a
+	// column (every column dropped, then with_columns(lit(1))).
+	p.RowWise = true
+	return p, nil
 }
 
 // WithExprs returns a copy of p computing exprs (already resolved against

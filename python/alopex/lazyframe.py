@@ -68,8 +68,15 @@ class LazyFrame:
         return self._with("filter", predicate=combined._node)
 
     def select(self, *exprs: Any, **named: Any) -> "LazyFrame":
-        """Compute these columns (strs name columns)."""
-        return self._with("select", exprs=to_exprs(exprs, named))
+        """Compute these columns (strs name columns).
+
+        No expressions give an empty frame (no columns, no rows), as in Polars;
+        ``drop`` of every column keeps the height.
+        """
+        es = to_exprs(exprs, named)
+        if not es:
+            return self._with("select", exprs=[]).head(0)
+        return self._with("select", exprs=es)
 
     def with_columns(self, *exprs: Any, **named: Any) -> "LazyFrame":
         """Add columns, replacing those with the same name."""
@@ -157,7 +164,7 @@ class LazyFrame:
                     raise _missing(n, list(schema))
         from .expr import col
 
-        return self.select([col(c) for c in schema if c not in set(names)])
+        return self._with("select", exprs=[col(c) for c in schema if c not in set(names)])
 
     def rename(self, mapping: dict[str, str] | Any, *, strict: bool = True) -> "LazyFrame":
         """Rename columns: a dict old → new, or a function of the old name."""

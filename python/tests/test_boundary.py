@@ -127,8 +127,11 @@ def _slow_plan(rows: int = 4_000_000, depth: int = 300) -> ax.LazyFrame:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs os.kill with SIGINT")
 def test_ctrl_c_cancels_a_running_collect_promptly():
-    # The uninterrupted query takes several seconds (~5 s on a quiet 2-core machine).
-    lf = _slow_plan(rows=8_000_000)
+    # The uninterrupted query takes about a minute on a quiet 2-core machine, so
+    # stopping within the bound below is prompt even when a loaded machine
+    # slows everything tenfold (a bound on the slow side only, no timing
+    # comparison that load can flip).
+    lf = _slow_plan(rows=16_000_000, depth=1000)
     for _attempt in range(3):
         fired = threading.Event()
         fired_at: list[float] = []
@@ -141,7 +144,6 @@ def test_ctrl_c_cancels_a_running_collect_promptly():
             os.kill(os.getpid(), signal.SIGINT)
 
         timer = threading.Timer(0.5, interrupt)
-        start = time.perf_counter()
         timer.start()
         interrupted = False
         try:
@@ -158,8 +160,7 @@ def test_ctrl_c_cancels_a_running_collect_promptly():
     else:
         pytest.fail("collect() never raised KeyboardInterrupt in three attempts")
     assert fired.is_set()
-    assert returned - fired_at[0] < 2.0, f"collect took {returned - fired_at[0]:.2f}s to stop after Ctrl-C"
-    assert returned - start < 5
+    assert returned - fired_at[0] < 20.0, f"collect took {returned - fired_at[0]:.2f}s to stop after Ctrl-C"
     # The engine is usable again at once.
     assert ax.DataFrame({"a": [1, 2, 3]}).filter(ax.col("a") > 1).height == 2
 

@@ -824,3 +824,29 @@ def test_dtype_names_of_every_type():
     a, p = frames(1)
     assert [str(d) for d in a.dtypes] == [polars_dtype_name(d) for d in p.dtypes]
     assert [arrow_dtype_name(t) for t in a.to_arrow().schema.types] == [str(d) for d in a.dtypes]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_zero_column_frames_keep_polars_heights(lazy):
+    """select() of nothing is an empty frame; drop of every column keeps the height, and with_columns
+    over it broadcasts a literal to that height (it gave one row before)."""
+    data = {"a": [1, 2, 3], "b": ["x", None, "é"]}
+
+    def run(mod):
+        df = mod.DataFrame(data)
+        f = df.lazy() if lazy else df
+
+        def done(x):
+            return x.collect() if lazy else x
+
+        return [
+            done(f.select()).shape,
+            done(f.select([])).shape,
+            done(f.drop("a", "b")).shape,
+            done(f.drop("a", "b").with_columns(mod.lit(1).alias("x"))).shape,
+            done(f.select([]).with_columns(mod.lit(1).alias("x"))).shape,
+            done(f.drop("a", "b").select(mod.len())).rows(),
+            done(f.head(0).with_columns(mod.lit(1).alias("x"))).shape,
+        ]
+
+    assert run(ax) == run(pl)
