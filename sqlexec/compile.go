@@ -181,15 +181,9 @@ func (r *relation) find(qual, name string) []int {
 	if qual != "" {
 		lq = strings.ToLower(qual)
 	}
-next:
 	for i, c := range r.cols {
 		if c.hidden || !strings.EqualFold(c.name, name) || (qual != "" && c.qual != lq) || (qual == "" && c.qualOnly) {
 			continue
-		}
-		for _, j := range out {
-			if r.cols[j].phys == c.phys { // USING columns appear under both qualifiers
-				continue next
-			}
 		}
 		out = append(out, i)
 		if c.name == name {

@@ -355,35 +355,45 @@ func (b *builder) explicitJoin(j *ast.Join) (*relation, error) {
 	if err != nil {
 		return nil, err
 	}
-	if how == lazy.JoinFull && len(j.Using) > 0 {
-		return b.coalesceUsing(out, j.Using, lIdx, rIdx, len(l.cols))
+	if len(j.Using) > 0 {
+		return b.mergeUsing(out, how, j.Using, lIdx, rIdx, len(l.cols))
 	}
 	return b.filter(out, after, "ON")
 }
 
-// coalesceUsing gives FULL JOIN … USING (k) its one column k, the value of
-// whichever side has a row: COALESCE(l.k, r.k). It takes the left key's
-// place among the columns; the two sides' own key columns stay readable
-// qualified (l.k, r.k) but not as plain k nor through *. A full join keeps
-// every column of both sides in order, so the keys are found by position:
-// lIdx into the left relation's columns, rIdx into the right one's, which
-// follow the nLeft left ones.
-func (b *builder) coalesceUsing(rel *relation, using []*ast.ColumnName, lIdx, rIdx []int, nLeft int) (*relation, error) {
+// mergeUsing gives JOIN … USING (k) its one column k, as SQL does: the
+// value of whichever side has a row — the left key after an inner or left
+// join, the right key after a right join, COALESCE(l.k, r.k) after a full
+// join. It takes the left key's place among the columns; the two sides' own
+// key columns stay readable qualified (l.k, r.k) but not as plain k nor
+// through *. The join keeps every column of both sides in order, so the
+// keys are found by position: lIdx into the left relation's columns, rIdx
+// into the right one's, which follow the nLeft left ones.
+func (b *builder) mergeUsing(rel *relation, how lazy.JoinType, using []*ast.ColumnName, lIdx, rIdx []int, nLeft int) (*relation, error) {
 	var exprs []lazy.Expr
 	merged := map[int]column{}
 	qualOnly := map[int]bool{}
 	for i, u := range using {
 		lc, rc := rel.cols[lIdx[i]], rel.cols[nLeft+rIdx[i]]
-		name := b.fresh("using")
-		exprs = append(exprs, &lazy.Alias{X: call("coalesce", nil, col(lc.phys), col(rc.phys)), Name: name})
-		merged[lIdx[i]] = column{name: u.Name.O, phys: name}
+		phys := lc.phys
+		switch how {
+		case lazy.JoinRight:
+			phys = rc.phys
+		case lazy.JoinFull:
+			phys = b.fresh("using")
+			exprs = append(exprs, &lazy.Alias{X: call("coalesce", nil, col(lc.phys), col(rc.phys)), Name: phys})
+		}
+		merged[lIdx[i]] = column{name: u.Name.O, phys: phys}
 		qualOnly[lIdx[i]], qualOnly[nLeft+rIdx[i]] = true, true
 	}
-	p, err := lazy.NewWithColumns(rel.plan, exprs)
-	if err != nil {
-		return nil, err
+	out := &relation{plan: rel.plan}
+	if len(exprs) > 0 {
+		p, err := lazy.NewWithColumns(rel.plan, exprs)
+		if err != nil {
+			return nil, err
+		}
+		out.plan = p
 	}
-	out := &relation{plan: p}
 	for i, c := range rel.cols {
 		if m, ok := merged[i]; ok {
 			out.cols = append(out.cols, m)

@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/mysql"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
 var date32 = arrow.FixedWidthTypes.Date32
@@ -426,6 +428,17 @@ func (t *translator) trim(x *ast.FuncCallExpr) (lazy.Expr, error) {
 	return call(fn, nil, v, chars), nil
 }
 
+// decimalLiteral reports whether e is an exact literal with a fraction
+// (2.5, -2.5): MySQL's DECIMAL, which alopex's SQL reads as a Float64.
+func decimalLiteral(e ast.ExprNode) bool {
+	e = stripParens(e)
+	if u, ok := e.(*ast.UnaryOperationExpr); ok && (u.Op == opcode.Minus || u.Op == opcode.Plus) {
+		return decimalLiteral(u.V)
+	}
+	v, ok := e.(*test_driver.ValueExpr)
+	return ok && v.Kind() == test_driver.KindMysqlDecimal
+}
+
 // cast is CAST(x AS type) and CONVERT(x, type), with MySQL's type names.
 func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 	v, err := t.expr(x.Expr)
@@ -463,6 +476,17 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 	}
 	if typ := t.typeOf(v); typ != nil && core.IsString(typ) && to.ID() == arrow.DATE32 {
 		return call("str.to_date", map[string]any{"format": "%Y-%m-%d", "strict": false}, v), nil
+	}
+	if typ := t.typeOf(v); typ != nil && core.IsInteger(to) && (core.IsFloat(typ) || typ.ID() == arrow.DECIMAL128) {
+		// MySQL rounds a fraction to the nearest integer where a cast
+		// truncates: an exact value (a DECIMAL, a literal such as 2.5)
+		// halves away from zero (3; -2.5 gives -3), a DOUBLE as C's rint
+		// (halves to even: 2.5e0 gives 2), as DuckDB does too.
+		mode := "half_to_even"
+		if typ.ID() == arrow.DECIMAL128 || decimalLiteral(x.Expr) {
+			mode = "half_away_from_zero"
+		}
+		v = call("round", map[string]any{"decimals": 0, "mode": mode}, v)
 	}
 	// MySQL casts never fail: a value that does not convert becomes null.
 	return &lazy.Cast{X: v, To: to, Strict: false}, nil

@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -270,7 +271,45 @@ func (b *builder) flush(rel *relation, pending []*pendingSub) (*relation, error)
 // outField is one column of a SELECT's result.
 type outField struct {
 	name string
+	qual string    // the table a plain column reference or * took it from, if any
 	expr lazy.Expr // over the FROM relation
+}
+
+// uniqueNames renames the later of output columns whose names repeat: SQL
+// allows SELECT * FROM a JOIN b ON a.k = b.k to give two columns k, a frame
+// does not. The later one becomes k:b (its table, as Polars' SQL names it),
+// or k:1, k:2… when no table names it.
+func uniqueNames(fields []outField) {
+	seen := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		seen[f.name] = true
+	}
+	first := make(map[string]bool, len(fields))
+	for i, f := range fields {
+		if !first[f.name] {
+			first[f.name] = true
+			continue
+		}
+		name := f.name + ":" + f.qual
+		for n := 1; f.qual == "" || seen[name]; n++ {
+			name = fmt.Sprintf("%s:%d", f.name, n)
+			f.qual = "-" // numbered from now on
+		}
+		seen[name] = true
+		fields[i].name = name
+	}
+}
+
+// fieldQual is the table qualifying a select field that is a plain column
+// reference (b in b.k), else "".
+func fieldQual(f *ast.SelectField) string {
+	if f.AsName.O != "" {
+		return ""
+	}
+	if c, ok := stripParens(f.Expr).(*ast.ColumnNameExpr); ok {
+		return c.Name.Table.L
+	}
+	return ""
 }
 
 func fieldName(f *ast.SelectField) string {
@@ -301,14 +340,12 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 			if q != "" && !rel.hasQual(q) {
 				return nil, tableNotFound(f.WildCard.Table.O, rel.quals(), "table or alias")
 			}
-			seen := map[string]bool{}
 			for _, c := range rel.cols {
-				// t.* includes t's own keys of FULL JOIN … USING, * the merged key.
-				if c.hidden || (q == "" && c.qualOnly) || (q != "" && c.qual != q) || seen[c.phys] {
+				// t.* includes t's own keys of JOIN … USING, * the merged key.
+				if c.hidden || (q == "" && c.qualOnly) || (q != "" && c.qual != q) {
 					continue
 				}
-				seen[c.phys] = true
-				fields = append(fields, outField{name: c.name, expr: col(c.phys)})
+				fields = append(fields, outField{name: c.name, qual: c.qual, expr: col(c.phys)})
 			}
 			continue
 		}
@@ -316,8 +353,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		if err != nil {
 			return nil, err
 		}
-		fields = append(fields, outField{name: fieldName(f), expr: e})
+		fields = append(fields, outField{name: fieldName(f), qual: fieldQual(f), expr: e})
 	}
+	uniqueNames(fields)
 	aliases := map[string]lazy.Expr{}
 	for _, f := range fields {
 		aliases[strings.ToLower(f.name)] = f.expr

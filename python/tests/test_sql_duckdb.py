@@ -5,6 +5,7 @@ orders them completely."""
 
 from __future__ import annotations
 
+import decimal
 import math
 import random
 
@@ -156,3 +157,61 @@ def test_min_max_with_nan_follow_each_apis_peer():
     want = pl.from_arrow(t).group_by("g").agg(pl.col("v").min().alias("mn"), pl.col("v").max().alias("mx")).sort("g")
     assert rows(got.rows()) == rows(want.rows())
     assert rows(got.rows()) == [(1, 1.0, 3.0), (2, "nan", "nan"), (3, None, None), (4, -0.5, -0.5)]
+
+
+JOIN_COLUMNS = [
+    # ON and comma joins keep both sides' columns; only USING merges its keys into one column.
+    "SELECT * FROM T JOIN U ON T.k = U.k",
+    "SELECT * FROM T LEFT JOIN U ON T.k = U.k AND T.s = U.s",
+    "SELECT * FROM T RIGHT JOIN U ON T.x = U.x",
+    "SELECT * FROM T, U WHERE T.k = U.k AND T.x < U.x",
+    "SELECT * FROM T JOIN U USING (k)",
+    "SELECT * FROM T LEFT JOIN U USING (k, s)",
+    "SELECT * FROM T RIGHT JOIN U USING (x)",
+    "SELECT k, T.k, U.k FROM T LEFT JOIN U USING (k)",
+    "SELECT x, T.x, U.x FROM T RIGHT JOIN U USING (x)",
+    "SELECT T.*, U.k FROM T JOIN U USING (k)",
+    "SELECT T.k, U.k FROM T JOIN U ON T.k = U.k",
+]
+
+
+@pytest.mark.parametrize("query", JOIN_COLUMNS)
+def test_join_columns_against_duckdb(query):
+    """The columns of a join as SQL gives them (SELECT * over JOIN … ON used to drop the right key and
+    LEFT/RIGHT JOIN … USING was refused as ambiguous); repeated names become name:table, as in Polars' SQL."""
+    con = duckdb.connect()
+    con.register("T", T)
+    con.register("U", U)
+    want = con.sql(query).to_arrow_table()
+    got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
+    assert _rows(got) == _rows(want)
+    names, seen = [], set()
+    for n in want.column_names:
+        names.append(n if n not in seen else None)
+        seen.add(n)
+    assert [g if w is not None else None for g, w in zip(got.column_names, names)] == names
+    assert len(set(got.column_names)) == got.num_columns
+
+
+def test_ambiguous_column_after_join_on():
+    with pytest.raises(ax.AlopexError, match="ambiguous"):
+        ax.SQLContext(T=T, U=U).execute("SELECT k FROM T JOIN U ON T.k = U.k", eager=True)
+    got = ax.SQLContext(T=T, U=U).execute("SELECT id, 1 AS id FROM T LIMIT 1", eager=True)
+    assert got.columns == ["id", "id:1"]
+
+
+def test_cast_to_integer_rounds_as_mysql():
+    """A fraction cast to an integer rounds (a truncation gave 2 for 2.5): an exact value (DECIMAL, a
+    literal such as 2.5) halves away from zero, a DOUBLE halves to even (C's rint), as MySQL and DuckDB."""
+    frac = pa.table({"f": [2.5, -2.5, 2.4, 1.7, -0.5, None, 0.5, 3.5]})
+    q = "SELECT CAST(f AS {t}) AS i, CAST(f * 10 AS {t}) AS j FROM frac"
+    got = ax.SQLContext(frac=frac).execute(q.format(t="SIGNED"), eager=True).rows()
+    assert got == duckdb.sql(q.format(t="BIGINT")).fetchall()
+    assert got[0] == (2, 25) and got[1] == (-2, -25) and got[-1] == (4, 35)
+    dect = pa.table({"d": pa.array([decimal.Decimal("2.5"), decimal.Decimal("-2.5"), decimal.Decimal("0.49")],
+                                  pa.decimal128(6, 2))})
+    got = ax.SQLContext(dect=dect).execute("SELECT CAST(d AS SIGNED) FROM dect", eager=True).rows()
+    assert got == [(3,), (-3,), (0,)] == duckdb.sql("SELECT CAST(d AS BIGINT) FROM dect").fetchall()
+    lit = ax.sql("SELECT CAST(2.5 AS SIGNED) a, CAST(-2.5 AS SIGNED) b, CAST(2.5 AS UNSIGNED) c, "
+                 "CAST(2.5e0 AS SIGNED) d, CAST(-(3.5) AS SIGNED) e").collect().rows()
+    assert lit == [(3, -3, 3, 2, -4)]
