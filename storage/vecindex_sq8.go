@@ -15,16 +15,16 @@ import (
 // searchBatch answers nq queries as vecIndex.searchBatch does, for t;
 // for a quantized index it re-ranks the candidates (rerank) and returns
 // exact distances, as a float32 index would.
-func (lv *liveVec) searchBatch(t *Txn, queries []float32, nq, k, ef int, accept func(string) bool) ([]vecResult, []bool, error) {
+func (lv *liveVec) searchBatch(t *Txn, queries []float32, nq, k, ef int, set *KeySet) ([]vecResult, []bool, error) {
 	if lv.def.Quantization == "" || k <= 0 {
-		return lv.idx.searchBatch(queries, nq, k, ef, t.start, accept)
+		return lv.idx.searchSet(queries, nq, k, ef, t.start, set)
 	}
 	if ef <= 0 {
 		if h, ok := lv.idx.idx.(*vector.HNSW); ok {
 			_, _, ef = h.Params()
 		}
 	}
-	res, ok, err := lv.idx.searchBatch(queries, nq, vector.RefineCandidates(k, ef), ef, t.start, accept)
+	res, ok, err := lv.idx.searchSet(queries, nq, vector.RefineCandidates(k, ef), ef, t.start, set)
 	if err != nil || res == nil {
 		return res, ok, err
 	}

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -14,11 +15,12 @@ import (
 // storedIndexedInput answers a VectorTopK with a stored table's vector
 // index: the predicates under the top-k are evaluated over the table (read
 // through its access path, with just the key and predicate columns) to make
-// the allow-list of keys, the index is searched with it, and the plan under
-// the top-k runs over the rows found, followed by the exact top-k to order
-// them. ok is false when the index cannot answer (see
-// lazy.VectorSearchSource.SearchVectors): the caller then runs the exact
-// top-k.
+// the allow-list of keys — unless the source kept what it made of the same
+// predicates on the unchanged table (lazy.AllowList) —, the index is
+// searched with it, and the plan under the top-k runs over the rows found,
+// followed by the exact top-k to order them. ok is false when the index
+// cannot answer (see lazy.VectorSearchSource.SearchVectors): the caller
+// then runs the exact top-k.
 func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error) {
 	use := n.Index
 	src := use.Stored
@@ -31,25 +33,41 @@ func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error
 		preds = append(preds, use.Scan.Predicate)
 	}
 	preds = append(preds, use.Filters...)
-	var allowed arrow.RecordBatch
+	var allow *lazy.AllowList
 	if len(preds) > 0 {
-		var err error
-		if allowed, err = b.allowedKeys(ctx, src, use.Scan.Predicate, preds); err != nil {
-			return nil, false, err
-		}
-		defer allowed.Release()
+		allow = &lazy.AllowList{Filter: filterText(preds), Keys: func() (arrow.RecordBatch, error) {
+			return b.allowedKeys(ctx, src, use.Scan.Predicate, preds)
+		}}
 	}
 	k := int(min(n.K, int64(1)<<31))
-	if allowed != nil {
-		k = min(k, int(allowed.NumRows()))
-	}
-	rows, ok, err := src.SearchVectors(ctx, use.StoredIndex, use.Query, k, allowed, !n.Key.NullsLast)
+	rows, ok, err := src.SearchVectors(ctx, use.StoredIndex, use.Query, k, allow, !n.Key.NullsLast)
 	if err != nil || !ok {
 		return nil, false, err
 	}
 	table := core.NewTable(rows.Schema(), []arrow.RecordBatch{rows}) // takes rows
 	b.closers = append(b.closers, table.Release)
 	return replaceScan(n.Input, src, table), true, nil
+}
+
+// filterText names a conjunction of predicates for lazy.AllowList: their
+// text, which shows every literal's value and every call's options, and
+// the type of each node, so that predicates with the same text but
+// literals of different types (a date and its day number) differ.
+func filterText(preds []lazy.Expr) string {
+	var b strings.Builder
+	for _, p := range preds {
+		b.WriteString(p.String())
+		b.WriteString(" |")
+		lazy.Walk(p, func(e lazy.Expr) bool {
+			b.WriteByte(' ')
+			if t := e.DataType(); t != nil {
+				b.WriteString(t.String())
+			}
+			return true
+		})
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // allowedKeys reads the key columns of the rows of src that pass every
