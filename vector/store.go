@@ -110,6 +110,9 @@ func (s *store) distMany(q []float32, ids []uint32, out []float32) {
 		return
 	}
 	out = out[:len(ids)]
+	if s.sq != nil && s.distManySQ8(q, ids, out) {
+		return
+	}
 	if hasAVX2FMA && s.sq == nil && s.dim >= 16 && s.dim%8 == 0 {
 		if s.metric == L2 {
 			sqL2GatherAVX2(&q[0], &s.vecs[0], s.dim, &ids[0], len(ids), &out[0])
