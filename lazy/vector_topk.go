@@ -132,6 +132,32 @@ type AllowList struct {
 	Keys   func() (arrow.RecordBatch, error)
 }
 
+// FilterKey names expressions for AllowList.Filter: their text, which
+// shows every call's options, plus each node's type (the same text with
+// literals of different types — a date and its day number — differs) and
+// each vector literal in full (the text abbreviates those).
+func FilterKey(exprs []Expr) string {
+	var b strings.Builder
+	for _, e := range exprs {
+		b.WriteString(e.String())
+		b.WriteString(" |")
+		Walk(e, func(x Expr) bool {
+			b.WriteByte(' ')
+			if t := x.DataType(); t != nil {
+				b.WriteString(t.String())
+			}
+			if l, ok := x.(*Literal); ok {
+				if v, isVec := l.Value.([]float32); isVec {
+					b.WriteString(FormatVector(v))
+				}
+			}
+			return true
+		})
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // IndexedSource is an in-memory frame with a vector index attached to one
 // of its vector columns: the index holds row i of the column under id i.
 type IndexedSource struct {

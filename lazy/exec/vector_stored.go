@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -35,7 +34,7 @@ func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error
 	preds = append(preds, use.Filters...)
 	var allow *lazy.AllowList
 	if len(preds) > 0 {
-		allow = &lazy.AllowList{Filter: filterText(preds), Keys: func() (arrow.RecordBatch, error) {
+		allow = &lazy.AllowList{Filter: lazy.FilterKey(preds), Keys: func() (arrow.RecordBatch, error) {
 			return b.allowedKeys(ctx, src, use.Scan.Predicate, preds)
 		}}
 	}
@@ -47,27 +46,6 @@ func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error
 	table := core.NewTable(rows.Schema(), []arrow.RecordBatch{rows}) // takes rows
 	b.closers = append(b.closers, table.Release)
 	return replaceScan(n.Input, src, table), true, nil
-}
-
-// filterText names a conjunction of predicates for lazy.AllowList: their
-// text, which shows every literal's value and every call's options, and
-// the type of each node, so that predicates with the same text but
-// literals of different types (a date and its day number) differ.
-func filterText(preds []lazy.Expr) string {
-	var b strings.Builder
-	for _, p := range preds {
-		b.WriteString(p.String())
-		b.WriteString(" |")
-		lazy.Walk(p, func(e lazy.Expr) bool {
-			b.WriteByte(' ')
-			if t := e.DataType(); t != nil {
-				b.WriteString(t.String())
-			}
-			return true
-		})
-		b.WriteString("\n")
-	}
-	return b.String()
 }
 
 // allowedKeys reads the key columns of the rows of src that pass every
