@@ -146,3 +146,20 @@ def test_batch_search_reuses_the_allow_list_until_a_commit(flt):
                         columns=["id"])
         assert got["id"].to_list() == _exact(rows, Q[0], 101)
         assert _stats(db)["filter_masks"] == 3
+
+
+def test_batch_search_filter_reading_another_table_is_not_cached():
+    # The allow-list of a filter with a subquery depends on the other table, whose commits do not
+    # make a cached list of f stale: it is made again for every call.
+    X = np.array([[i, 0] for i in range(10)], dtype=np.float32)
+    with ax.connect() as db:
+        db.sql("CREATE TABLE f (id INT PRIMARY KEY, bucket INT, emb VECTOR(2))")
+        db.insert("f", ax.DataFrame({"id": np.arange(10), "bucket": np.zeros(10, np.int32), "emb": X}))
+        db.sql("CREATE INDEX h ON f USING FLAT (emb)")
+        db.sql("CREATE TABLE picked (id INT PRIMARY KEY)")
+        db.sql("INSERT INTO picked VALUES (2), (7)")
+        flt = "id IN (SELECT id FROM picked)"
+        assert db.search("f", [0, 0], k=3, filter=flt, columns=["id"])["id"].to_list() == [2, 7]
+        db.sql("INSERT INTO picked VALUES (1)")
+        assert db.search("f", [0, 0], k=3, filter=flt, columns=["id"])["id"].to_list() == [1, 2, 7]
+        assert _stats(db)["filter_masks_reused"] == 0
