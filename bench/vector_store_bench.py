@@ -7,15 +7,15 @@ Data: the synthetic clustered set of bench/vector_bench.py (``clustered(n, 128)`
 seed=1), a ``cat`` column with 10 values (uniform, seed 7) and an ``id`` primary key. Every system
 runs in its own child process on a fresh directory, so that its peak RSS (``ru_maxrss``) is its own;
 the ground truth is exact (NumPy) and computed in the parent: over all rows, over the rows with
-``cat = 3``, and over all rows again after the updates.
+``cat = 3``, over those with ``sub = 7``, and over all rows again after the updates.
 
 For each system and configuration:
 
 - ingest: from ``connect`` to the first answered search (table written, index built);
 - size on disk: bytes under the system's directory after ingest;
 - top-10 QPS, one query per Python call (as an application asks), over a sweep of the search
-  parameter; reported at the fastest setting that reaches recall@10 >= 0.95, without a filter and
-  with ``cat = 3`` (10% of the rows), with the process's CPU time per query (all threads: alopex
+  parameter; reported at the fastest setting that reaches recall@10 >= 0.95, without a filter,
+  with ``cat = 3`` (10% of the rows) and with ``sub = 7`` (1%), with the process's CPU time per query (all threads: alopex
   answers on the calling thread and the Go runtime's, LanceDB on its own thread pool);
 - updates: the embeddings of 1% of the rows replaced, in batches of 100 rows (one transaction
   each); LanceDB then needs ``optimize()`` to fold the changed rows into its index (until then
@@ -46,6 +46,13 @@ K = 10
 DIM = 128
 CATS = 10
 FILTER_CAT = 3
+SUBS = 100  # a second filtered column: `sub = FILTER_SUB` keeps 1% of the rows
+FILTER_SUB = 7
+
+
+def subs_for(n: int) -> int:
+    """The values of ``sub``: SUBS, fewer on a small set so that the filter keeps ~4k rows or more."""
+    return max(FILTER_SUB + 1, min(SUBS, n // (4 * K)))
 TARGET = 0.95
 BATCH = 100
 ALOPEX_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
@@ -68,17 +75,20 @@ def make_data(n: int, nq: int, work: Path) -> None:
     x = vb.clustered(n, DIM)
     q = vb.clustered(nq, DIM, seed=1)
     cat = np.random.default_rng(7).integers(0, CATS, n).astype(np.int32)
+    sub = np.random.default_rng(9).integers(0, subs_for(n), n).astype(np.int32)
     rng = np.random.default_rng(11)
     upd_ids = np.sort(rng.choice(n, max(n // 100, 1), replace=False)).astype(np.int64)
     upd_vecs = vb.clustered(len(upd_ids), DIM, seed=2)  # new embeddings from the same distribution
     gt = exact(vb, x, q)
     allowed = np.flatnonzero(cat == FILTER_CAT)
     gt_filter = allowed[exact(vb, x[allowed], q)]
+    allowed1 = np.flatnonzero(sub == FILTER_SUB)
+    gt_filter1 = allowed1[exact(vb, x[allowed1], q)]
     x_after = x.copy()
     x_after[upd_ids] = upd_vecs
     gt_after = exact(vb, x_after, q)
-    for name, arr in (("x", x), ("q", q), ("cat", cat), ("upd_ids", upd_ids), ("upd_vecs", upd_vecs),
-                      ("gt", gt), ("gt_filter", gt_filter), ("gt_after", gt_after)):
+    for name, arr in (("x", x), ("q", q), ("cat", cat), ("sub", sub), ("upd_ids", upd_ids), ("upd_vecs", upd_vecs),
+                      ("gt", gt), ("gt_filter", gt_filter), ("gt_filter1", gt_filter1), ("gt_after", gt_after)):
         np.save(work / f"{name}.npy", arr)
 
 
@@ -150,18 +160,22 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     import alopex as ax
 
     x, q, cat = np.load(work / "x.npy"), np.load(work / "q.npy"), np.load(work / "cat.npy")
-    res: dict[str, Any] = {"system": "alopex", "short": "alopex", "config": "HNSW m=16, ef_construction=200; B-tree index on cat",
+    sub = np.load(work / "sub.npy")
+    res: dict[str, Any] = {"system": "alopex", "short": "alopex",
+                           "config": "HNSW m=16, ef_construction=200; B-tree indexes on cat and sub",
                            "rss_data_mib": rss_mib("VmRSS")}
     topk = "SELECT id FROM docs ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
     topk_f = f"SELECT id FROM docs WHERE cat = {FILTER_CAT} ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
+    topk_f1 = f"SELECT id FROM docs WHERE sub = {FILTER_SUB} ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
     t0 = time.perf_counter()
     db = ax.connect(d)
-    db.sql(f"CREATE TABLE docs (id BIGINT PRIMARY KEY, cat INT NOT NULL, emb VECTOR({DIM}))")
-    db.insert("docs", ax.DataFrame({"id": np.arange(len(x), dtype=np.int64), "cat": cat, "emb": x}))
+    db.sql(f"CREATE TABLE docs (id BIGINT PRIMARY KEY, cat INT NOT NULL, sub INT NOT NULL, emb VECTOR({DIM}))")
+    db.insert("docs", ax.DataFrame({"id": np.arange(len(x), dtype=np.int64), "cat": cat, "sub": sub, "emb": x}))
     res["insert_s"] = time.perf_counter() - t0
     # A secondary index on the filtered column, as LanceDB gets a BITMAP index: the filter's allow-list
     # comes from an index scan instead of a scan of the whole table on every query.
     db.sql("CREATE INDEX by_cat ON docs (cat)")
+    db.sql("CREATE INDEX by_sub ON docs (sub)")
     db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb) WITH (metric='l2', m=16, ef_construction=200)")
     db.execute(topk, [q[0]]).fetchall()  # the index is built on its first search
     res["ingest_s"] = time.perf_counter() - t0
@@ -183,6 +197,8 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     res["sweep"] = sweep(ALOPEX_EFS, set_ef, search(topk), q, np.load(work / "gt.npy"), log, "ef")
     res["sweep_filter"] = sweep(ALOPEX_EFS, set_ef, search(topk_f), q, np.load(work / "gt_filter.npy"), log,
                                 "filtered ef")
+    res["sweep_filter1"] = sweep(ALOPEX_EFS, set_ef, search(topk_f1), q, np.load(work / "gt_filter1.npy"), log,
+                                 "filtered 1% ef")
 
     upd_ids, upd_vecs = np.load(work / "upd_ids.npy"), np.load(work / "upd_vecs.npy")
     # Two ways to write the same new embeddings: one UPDATE per row (executemany, the values sent as
@@ -196,8 +212,8 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     t0 = time.perf_counter()
     for s in range(0, len(upd_ids), BATCH):
         batch = ax.DataFrame({"id": upd_ids[s:s + BATCH], "cat": cat[upd_ids[s:s + BATCH]],  # noqa: F841 (in SQL)
-                              "emb": upd_vecs[s:s + BATCH]})
-        db.sql("REPLACE INTO docs SELECT id, cat, emb FROM batch")
+                              "sub": sub[upd_ids[s:s + BATCH]], "emb": upd_vecs[s:s + BATCH]})
+        db.sql("REPLACE INTO docs SELECT id, cat, sub, emb FROM batch")
     res["update_s"] = time.perf_counter() - t0
     res["optimize_s"] = 0.0  # every commit updates the index
     pick = best(res["sweep"]) or res["sweep"][-1]
@@ -221,6 +237,7 @@ def child_lancedb(work: Path, d: Path, index: str, log: Callable[[str], None]) -
     from lancedb.index import Bitmap, BTree, IvfHnswSq, IvfPq
 
     x, q, cat = np.load(work / "x.npy"), np.load(work / "q.npy"), np.load(work / "cat.npy")
+    sub = np.load(work / "sub.npy")
     n = len(x)
     # LanceDB's guidance: about sqrt(n) IVF partitions; PQ with dim/16 sub-vectors (8 bytes a vector),
     # refined on full vectors; HNSW inside each partition with SQ (1 byte a dimension).
@@ -231,21 +248,22 @@ def child_lancedb(work: Path, d: Path, index: str, log: Callable[[str], None]) -
     else:
         vindex = IvfHnswSq(distance_type="l2", num_partitions=parts, m=16, ef_construction=200)
         config = f"IVF_HNSW_SQ, {parts} partitions, m=16, ef_construction=200; search (nprobes, ef)"
-    config += "; BITMAP index on cat, BTREE on id"
+    config += "; BITMAP indexes on cat and sub, BTREE on id"
     res: dict[str, Any] = {"system": "LanceDB " + lancedb.__version__, "short": f"LanceDB {index}", "config": config,
                            "rss_data_mib": rss_mib("VmRSS")}
 
-    def table(ids: np.ndarray, cats: np.ndarray, vecs: np.ndarray) -> pa.Table:
+    def table(ids: np.ndarray, vecs: np.ndarray) -> pa.Table:
         flat = pa.array(np.ascontiguousarray(vecs, np.float32).reshape(-1))
-        return pa.table({"id": pa.array(ids, pa.int64()), "cat": pa.array(cats, pa.int32()),
-                         "vector": pa.FixedSizeListArray.from_arrays(flat, DIM)})
+        return pa.table({"id": pa.array(ids, pa.int64()), "cat": pa.array(cat[ids], pa.int32()),
+                         "sub": pa.array(sub[ids], pa.int32()), "vector": pa.FixedSizeListArray.from_arrays(flat, DIM)})
 
     t0 = time.perf_counter()
     db = lancedb.connect(d)
-    tbl = db.create_table("docs", table(np.arange(n), cat, x))
+    tbl = db.create_table("docs", table(np.arange(n), x))
     res["insert_s"] = time.perf_counter() - t0
     tbl.create_index("vector", config=vindex)
     tbl.create_index("cat", config=Bitmap())  # as LanceDB advises for a filtered column
+    tbl.create_index("sub", config=Bitmap())
     tbl.create_index("id", config=BTree())  # merge_insert on id finds the rows to update
     tbl.search(q[0]).limit(K).select(["id", "_distance"]).to_arrow()
     res["ingest_s"] = time.perf_counter() - t0
@@ -273,13 +291,15 @@ def child_lancedb(work: Path, d: Path, index: str, log: Callable[[str], None]) -
     res["sweep"] = sweep(settings, apply, search(None), q, np.load(work / "gt.npy"), log, "(nprobes, knob)")
     res["sweep_filter"] = sweep(settings, apply, search(f"cat = {FILTER_CAT}"), q, np.load(work / "gt_filter.npy"),
                                 log, "filtered (nprobes, knob)")
+    res["sweep_filter1"] = sweep(settings, apply, search(f"sub = {FILTER_SUB}"), q,
+                                 np.load(work / "gt_filter1.npy"), log, "filtered 1% (nprobes, knob)")
 
     upd_ids, upd_vecs = np.load(work / "upd_ids.npy"), np.load(work / "upd_vecs.npy")
     t0 = time.perf_counter()
     for s in range(0, len(upd_ids), BATCH):
         ids = upd_ids[s:s + BATCH]
         (tbl.merge_insert("id").when_matched_update_all()
-         .execute(table(ids, cat[ids], upd_vecs[s:s + BATCH])))
+         .execute(table(ids, upd_vecs[s:s + BATCH])))
     res["update_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     tbl.optimize()  # compaction and the changed rows into the index (until then: flat-scanned)
@@ -344,7 +364,8 @@ def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", l
     lines = [HEADING, "",
              "`bench/vector_store_bench.py` (`bench/run.py --vector-store-only` reruns this section alone). "
              f"The clustered set of section 4 ({n:,} × {DIM}, {nq:,} queries, L2), with a `cat` column of "
-             f"{CATS} values, stored on disk by each system in its own child process; top-10 searched one "
+             f"{CATS} values and a `sub` column of {subs_for(n)} (uniform: the filters keep 10% and "
+             f"{100 / subs_for(n):.0f}% of the rows), stored on disk by each system in its own child process; top-10 searched one "
              "query per Python call. QPS at recall ≥ 0.95: the fastest sweep point reaching it (recall, "
              "setting and the process's CPU time per query, all its threads). Updates: the "
              f"embeddings of {upd:,} rows (1%) replaced in batches of {BATCH} rows; LanceDB's figure with "
@@ -354,15 +375,16 @@ def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", l
     if machine:
         lines += [f"**Machine:** {machine}" + (f"; load average before this section {load}" if load else ""), ""]
     lines += ["| system | ingest (s) | size on disk, du (apparent) (MiB) | reopen + 1st search (s) | top-10 QPS @ R≥0.95 | "
-              f"same, `cat = {FILTER_CAT}` (10%) | updates, batch upsert (rows/s) | incl. optimize (rows/s) | "
-              "QPS after updates | peak RSS (MiB) |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              f"same, `cat = {FILTER_CAT}` (10%) | same, `sub = {FILTER_SUB}` ({100 / subs_for(n):.0f}%) | updates, batch upsert (rows/s) | "
+              "incl. optimize (rows/s) | QPS after updates | peak RSS (MiB) |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         total = r["update_s"] + r["optimize_s"]
         after = r["after"]
         lines.append(
             f"| {r['system']}: {r['config']} | {r['ingest_s']:.1f} | {r['disk_bytes']['blocks'] / 2**20:.0f} ({r['disk_bytes']['apparent'] / 2**20:.0f}) | "
             f"{r['reopen_s']:.2f} | {_qps(best(r['sweep']))} | {_qps(best(r['sweep_filter']))} | "
+            f"{_qps(best(r['sweep_filter1']))} | "
             f"{upd / r['update_s']:,.0f} | {upd / total:,.0f} (optimize {r['optimize_s']:.1f} s) | "
             f"{after['qps']:,.0f} (R {after['recall']:.3f}) | {r['rss_mib']:.0f} ({r['rss_data_mib']:.0f}) |")
     lines += ["", "Ingest: " + "; ".join(
@@ -377,7 +399,8 @@ def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", l
                         for r in results if "update_rows_s" in r), ""]
     lines += ["<details><summary>sweeps (setting: recall@10, QPS)</summary>", ""]
     for r in results:
-        for key, label in (("sweep", "no filter"), ("sweep_filter", f"cat = {FILTER_CAT}")):
+        for key, label in (("sweep", "no filter"), ("sweep_filter", f"cat = {FILTER_CAT}"),
+                           ("sweep_filter1", f"sub = {FILTER_SUB}")):
             lines.append(f"- {r['short']} ({label}): " + "; ".join(
                 f"{p['setting']}: {p['recall']:.3f}, {p['qps']:,.0f}" for p in r[key]))
     lines += ["", "</details>", ""]

@@ -114,12 +114,48 @@ type VectorSearchSource interface {
 	// KeyColumns are the columns that identify a row (the primary key).
 	KeyColumns() []string
 	// SearchVectors returns every column of the k rows nearest to query by
-	// index, among the rows whose key values are rows of allowed (nil:
-	// every row). ok is false when the index cannot answer exactly as a
-	// scan would (with nullsFirst, also when an allowed row has a NULL
-	// vector, whose NULL distance sorts first): the caller computes the
-	// top-k exactly then.
-	SearchVectors(ctx context.Context, index string, query []float32, k int, allowed arrow.RecordBatch, nullsFirst bool) (rows arrow.RecordBatch, ok bool, err error)
+	// index, among the rows of allow (nil: every row). ok is false when the
+	// index cannot answer exactly as a scan would (with nullsFirst, also
+	// when an allowed row has a NULL vector, whose NULL distance sorts
+	// first): the caller computes the top-k exactly then.
+	SearchVectors(ctx context.Context, index string, query []float32, k int, allow *AllowList, nullsFirst bool) (rows arrow.RecordBatch, ok bool, err error)
+}
+
+// AllowList is the rows a stored vector search may return: those whose key
+// values are rows of the batch Keys returns (the caller releases it).
+// Filter names the condition that selects them — the same text for the
+// same condition with the same values — so that a source may reuse what it
+// made of an earlier list with the same Filter, while the table is
+// unchanged, without calling Keys.
+type AllowList struct {
+	Filter string
+	Keys   func() (arrow.RecordBatch, error)
+}
+
+// FilterKey names expressions for AllowList.Filter: their text, which
+// shows every call's options, plus each node's type (the same text with
+// literals of different types — a date and its day number — differs) and
+// each vector literal in full (the text abbreviates those).
+func FilterKey(exprs []Expr) string {
+	var b strings.Builder
+	for _, e := range exprs {
+		b.WriteString(e.String())
+		b.WriteString(" |")
+		Walk(e, func(x Expr) bool {
+			b.WriteByte(' ')
+			if t := x.DataType(); t != nil {
+				b.WriteString(t.String())
+			}
+			if l, ok := x.(*Literal); ok {
+				if v, isVec := l.Value.([]float32); isVec {
+					b.WriteString(FormatVector(v))
+				}
+			}
+			return true
+		})
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // IndexedSource is an in-memory frame with a vector index attached to one

@@ -174,16 +174,8 @@ func (sr *searchRun) run() (*core.Table, error) {
 	filtered := sr.req.FilterSQL != "" || sr.req.Filter != nil
 	var allow *storage.KeySet
 	if filtered && sr.index != "" {
-		keys, err := sr.passing(sr.pk)
-		if err != nil {
-			return nil, err
-		}
-		err = sr.st.use(func(txn *storage.Txn) error {
-			allow, err = txn.KeySetOf(sr.req.Table, keys.Batches()...)
-			return err
-		})
-		keys.Release()
-		if err != nil {
+		var err error
+		if allow, err = sr.allowList(); err != nil {
 			return nil, err
 		}
 	}
@@ -228,9 +220,79 @@ func (sr *searchRun) searchEf() int {
 	return sr.s.vectorSettings().efSearch
 }
 
+// allowList is the rows that pass the filter, for the index: the index's
+// cached list when the same filter (the same plan: planFilterKey) was
+// resolved on the unchanged table (storage.Txn.CachedKeySet),
+// else the keys of the rows read now.
+func (sr *searchRun) allowList() (*storage.KeySet, error) {
+	plan, err := sr.filterPlan(sr.pk)
+	if err != nil {
+		return nil, err
+	}
+	filter := planFilterKey(plan)
+	var set *storage.KeySet
+	if filter != "" {
+		if err := sr.st.use(func(txn *storage.Txn) (err error) {
+			set, err = txn.CachedKeySet(sr.req.Table, sr.index, filter)
+			return err
+		}); err != nil || set != nil {
+			return set, err
+		}
+	}
+	keys, err := exec.Run(sr.ctx, sr.mem, lazy.Optimize(plan))
+	if err != nil {
+		return nil, err
+	}
+	defer keys.Release()
+	err = sr.st.use(func(txn *storage.Txn) (err error) {
+		set, err = txn.KeySetOf(sr.req.Table, keys.Batches()...)
+		return err
+	})
+	if err != nil || filter == "" {
+		return set, err
+	}
+	return set.ForFilter(filter), nil
+}
+
+// planFilterKey names a filter's plan for storage.KeySet.ForFilter: its
+// explain text and the full key (lazy.FilterKey) of every expression in
+// it, as explain abbreviates long literals. It is "" (not cached) unless
+// the plan is projections and filters over the scan of the table alone: a
+// subquery (a join) reads other tables, whose commits do not make the
+// cached list stale.
+func planFilterKey(root lazy.Plan) string {
+	var exprs []lazy.Expr
+	for p := root; ; {
+		switch n := p.(type) {
+		case *lazy.Scan:
+			if n.Predicate != nil {
+				exprs = append(exprs, n.Predicate)
+			}
+			return lazy.Explain(root) + lazy.FilterKey(exprs)
+		case *lazy.Filter:
+			exprs = append(exprs, n.Predicate)
+			p = n.Input
+		case *lazy.Project:
+			exprs = append(exprs, n.Exprs...)
+			p = n.Input
+		default:
+			return ""
+		}
+	}
+}
+
 // passing runs the rows of the table that pass the filter (all rows
 // without one), projected on cols.
 func (sr *searchRun) passing(cols []string) (*core.Table, error) {
+	plan, err := sr.filterPlan(cols)
+	if err != nil {
+		return nil, err
+	}
+	return exec.Run(sr.ctx, sr.mem, lazy.Optimize(plan))
+}
+
+// filterPlan is the plan of passing, not optimized yet.
+func (sr *searchRun) filterPlan(cols []string) (lazy.Plan, error) {
 	cat := catalog{use: sr.st.use}
 	var plan lazy.Plan
 	var err error
@@ -259,10 +321,7 @@ func (sr *searchRun) passing(cols []string) (*core.Table, error) {
 	for i, c := range cols {
 		exprs[i] = &lazy.Column{Name: c}
 	}
-	if plan, err = lazy.NewSelect(plan, exprs); err != nil {
-		return nil, err
-	}
-	return exec.Run(sr.ctx, sr.mem, lazy.Optimize(plan))
+	return lazy.NewSelect(plan, exprs)
 }
 
 // toSQLDistances turns the index's distances into SQL's: VEC_L2_DISTANCE

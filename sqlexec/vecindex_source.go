@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -28,18 +29,38 @@ func (s *tableSource) VectorIndexOn(column, metric string) (string, string) {
 func (s *tableSource) KeyColumns() []string { return s.pk }
 
 // SearchVectors implements lazy.VectorSearchSource: the index search and
-// then a point read of each row found, in the statement's transaction.
-func (s *tableSource) SearchVectors(ctx context.Context, index string, query []float32, k int, allowed arrow.RecordBatch, nullsFirst bool) (arrow.RecordBatch, bool, error) {
+// then a point read of each row found, in the statement's transaction. The
+// allow-list is the index's cached one for the same filter when the table
+// has not changed since it was made (storage.Txn.CachedKeySet); otherwise
+// its keys are read (outside use: reading takes the transaction itself).
+func (s *tableSource) SearchVectors(ctx context.Context, index string, query []float32, k int, allow *lazy.AllowList, nullsFirst bool) (arrow.RecordBatch, bool, error) {
+	var set *storage.KeySet
+	if allow != nil {
+		if err := s.use(func(txn *storage.Txn) (err error) {
+			set, err = txn.CachedKeySet(s.name, index, allow.Filter)
+			return err
+		}); err != nil {
+			return nil, false, err
+		}
+		if set == nil {
+			keys, err := allow.Keys()
+			if err != nil {
+				return nil, false, err
+			}
+			err = s.use(func(txn *storage.Txn) (err error) {
+				set, err = txn.KeySetOf(s.name, keys)
+				return err
+			})
+			keys.Release()
+			if err != nil {
+				return nil, false, err
+			}
+			set.ForFilter(allow.Filter)
+		}
+	}
 	var rows arrow.RecordBatch
 	var ok bool
 	err := s.use(func(txn *storage.Txn) error {
-		var set *storage.KeySet
-		if allowed != nil {
-			var err error
-			if set, err = txn.KeySetOf(s.name, allowed); err != nil {
-				return err
-			}
-		}
 		res, found, err := txn.VectorSearch(s.name, index, storage.VectorQuery{Vector: query, K: k, Ef: s.search.efSearch, Allow: set, NullsFirst: nullsFirst})
 		if err != nil || !found {
 			return err

@@ -32,6 +32,11 @@ type VectorIndexInfo struct {
 	Vectors      int    `json:"vectors"`
 	Searches     int64  `json:"searches"`
 	Fallbacks    int64  `json:"fallbacks"`
+	// FilterMasks counts the allow-lists of filtered searches resolved
+	// against the index, FilterMasksReused the searches that found theirs
+	// cached (vecindex_allow.go).
+	FilterMasks       int64 `json:"filter_masks"`
+	FilterMasksReused int64 `json:"filter_masks_reused"`
 }
 
 // IndexInfo is a secondary index of TableInfo.

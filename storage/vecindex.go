@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/vector"
@@ -60,10 +61,22 @@ type vecIndex struct {
 	live   map[string]int64 // row key -> label of its current version
 	nDead  int              // labels with died != 0 still in idx
 	nGone  int              // labels removed by gc (tombstones in idx)
+
+	// lastWrite is the sequence of the last commit that wrote the table
+	// (builtAt until one does): the table version cached allow-list masks
+	// are made at (vecindex_allow.go).
+	lastWrite atomic.Uint64
+	amu       sync.Mutex
+	allowed   map[string]*allowEntry // filter -> its mask
+	// masksMade counts the masks of named filters made, masksReused the
+	// searches that found theirs cached (VectorIndexInfo).
+	masksMade, masksReused atomic.Int64
 }
 
 func newVecIndex(idx vector.Index, builtAt uint64) *vecIndex {
-	return &vecIndex{idx: idx, builtAt: builtAt, live: map[string]int64{}}
+	v := &vecIndex{idx: idx, builtAt: builtAt, live: map[string]int64{}}
+	v.lastWrite.Store(builtAt)
+	return v
 }
 
 // load adds the rows of the snapshot the index is built from (vectors row
@@ -258,23 +271,47 @@ func (v *vecIndex) searchBatch(queries []float32, nq, k, ef int, snap uint64, al
 	}
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	mask := make([]bool, len(v.labels))
-	allowed, nulls := 0, 0
+	return v.searchMasked(queries, nq, k, ef, v.maskOf(snap, allow))
+}
+
+// labelMask is an allow-list resolved against the labels for one
+// snapshot: the labels visible there, accepted and with a vector (bits),
+// how many (n), and how many visible, accepted versions have a NULL vector.
+// Labels past the end of bits are not allowed.
+type labelMask struct {
+	bits  []uint64
+	n     int
+	nulls int
+}
+
+func (m *labelMask) has(id int64) bool {
+	return id >= 0 && id < int64(len(m.bits))*64 && m.bits[id>>6]&(1<<(id&63)) != 0
+}
+
+// maskOf resolves allow (nil: every row) for snapshot snap. Call with mu
+// held (read).
+func (v *vecIndex) maskOf(snap uint64, allow func(key string) bool) *labelMask {
+	m := &labelMask{bits: make([]uint64, (len(v.labels)+63)/64)}
 	for id, l := range v.labels {
 		if l.born <= snap && (l.died == 0 || l.died > snap) && (allow == nil || allow(l.key)) {
 			if l.null {
-				nulls++
+				m.nulls++
 				continue
 			}
-			mask[id] = true
-			allowed++
+			m.bits[id>>6] |= 1 << (id & 63)
+			m.n++
 		}
 	}
+	return m
+}
+
+// searchMasked searches the labels of m. Call with mu held (read).
+func (v *vecIndex) searchMasked(queries []float32, nq, k, ef int, m *labelMask) (res []vecResult, ok []bool, err error) {
 	res, ok = make([]vecResult, nq), make([]bool, nq)
 	for i := range res {
-		res[i].Nulls = nulls
+		res[i].Nulls = m.nulls
 	}
-	k = min(k, allowed)
+	k = min(k, m.n)
 	if k <= 0 {
 		for i := range ok {
 			ok[i] = true
@@ -287,7 +324,7 @@ func (v *vecIndex) searchBatch(queries []float32, nq, k, ef int, snap uint64, al
 	// distance as SQL's exact scan does.
 	ids := make([]int64, nq*k)
 	dists := make([]float32, nq*k)
-	if err := v.idx.Search(queries, k, ef, &vector.Filter{Mask: mask}, ids, dists); err != nil {
+	if err := v.idx.Search(queries, k, ef, &vector.Filter{Bits: m.bits}, ids, dists); err != nil {
 		return nil, nil, err
 	}
 	for q := range nq {
@@ -297,7 +334,7 @@ func (v *vecIndex) searchBatch(queries []float32, nq, k, ef int, snap uint64, al
 			if id < 0 {
 				continue
 			}
-			if id >= int64(len(mask)) || !mask[id] {
+			if !m.has(id) {
 				return nil, nil, core.Errorf(core.KindInternal, "vector index returned label %d, which the search did not allow", id)
 			}
 			hits = append(hits, vecHit{Key: v.labels[id].key, Dist: dists[i]})

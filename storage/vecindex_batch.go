@@ -48,11 +48,11 @@ func (t *Txn) VectorSearchBatch(table, index string, b VectorBatch) (hits []Vect
 		return nil, nil, core.Errorf(core.KindInvalidInput, "the queries hold %d numbers, not a whole number of vectors of dimension %d (column %q of table %q)", len(b.Queries), dim, vx.Column, d.Name)
 	}
 	nq := len(b.Queries) / dim
-	_, lv, accept, err := t.searchable(table, index, b.Allow, dim)
+	_, lv, set, err := t.searchable(table, index, b.Allow, dim)
 	if err != nil || lv == nil || nq == 0 {
 		return nil, nil, err
 	}
-	res, ok, err := lv.searchBatch(t, b.Queries, nq, b.K, b.Ef, accept)
+	res, ok, err := lv.searchBatch(t, b.Queries, nq, b.K, b.Ef, set)
 	if err != nil || res == nil {
 		return nil, nil, err
 	}

@@ -109,7 +109,13 @@ func (db *DB) vecOnCommit(seq uint64, t *Txn) {
 	}
 	for id, lvs := range r.byTable {
 		lo := rowPrefix(id)
-		for _, kv := range t.pend.between(lo, prefixEnd(lo)) {
+		kvs := t.pend.between(lo, prefixEnd(lo))
+		if len(kvs) > 0 {
+			for _, lv := range lvs {
+				lv.idx.lastWrite.Store(seq) // before any snapshot sees seq
+			}
+		}
+		for _, kv := range kvs {
 			for _, lv := range lvs {
 				c := vecChange{seq: seq, key: kv.key}
 				if !kv.w.del {
@@ -297,10 +303,17 @@ type VectorResult struct {
 	Dists []float32
 }
 
-// KeySet is a set of rows of one table, by primary key (KeySetOf).
+// KeySet is a set of rows of one table, by primary key (KeySetOf), or as
+// a vector index's cached mask (CachedKeySet).
 type KeySet struct {
 	table uint64
 	keys  map[string]struct{}
+	// filter names the filter the rows pass ("": unnamed, not cached).
+	filter string
+	// mask is the cached label mask of filter in index of (CachedKeySet);
+	// keys is then nil.
+	mask *labelMask
+	of   *vecIndex
 }
 
 // KeySetOf returns the set of rows whose primary key values are the rows of
@@ -333,12 +346,12 @@ func (t *Txn) KeySetOf(table string, keys ...arrow.RecordBatch) (*KeySet, error)
 // exactly.
 func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bool, error) {
 	var out VectorResult
-	d, lv, accept, err := t.searchable(table, index, q.Allow, len(q.Vector))
+	d, lv, set, err := t.searchable(table, index, q.Allow, len(q.Vector))
 	if err != nil || lv == nil {
 		return out, false, err
 	}
 	var res vecResult
-	rs, oks, err := lv.searchBatch(t, q.Vector, 1, q.K, q.Ef, accept)
+	rs, oks, err := lv.searchBatch(t, q.Vector, 1, q.K, q.Ef, set)
 	ok := err == nil && rs != nil && oks[0]
 	if ok {
 		res = rs[0]
@@ -363,10 +376,10 @@ func (t *Txn) VectorSearch(table, index string, q VectorQuery) (VectorResult, bo
 
 // searchable returns the live index that can answer a search of t with
 // vector index index of table (built or loaded if need be) and the allow
-// test of allow (nil: every row); lv is nil when the index cannot answer
+// set to search with (allow itself); lv is nil when the index cannot answer
 // for this transaction (see VectorSearch) and the caller must search
 // exactly. dim is the queries' dimension, checked against the column's.
-func (t *Txn) searchable(table, index string, allow *KeySet, dim int) (d *TableDesc, lv *liveVec, accept func(string) bool, err error) {
+func (t *Txn) searchable(table, index string, allow *KeySet, dim int) (d *TableDesc, lv *liveVec, set *KeySet, err error) {
 	if t.done {
 		return nil, nil, nil, errTxnDone()
 	}
@@ -380,15 +393,8 @@ func (t *Txn) searchable(table, index string, allow *KeySet, dim int) (d *TableD
 	if allow != nil && allow.table != d.ID {
 		return nil, nil, nil, core.Errorf(core.KindInvalidInput, "the key set is not of table %q", d.Name)
 	}
-	lo := rowPrefix(d.ID)
-	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
-		return d, nil, nil, nil // its own writes: only an exact scan sees them
-	}
-	t.db.catMu.RLock()
-	stale := t.start < t.db.catVersion
-	t.db.catMu.RUnlock()
-	if stale {
-		return d, nil, nil, nil // the catalog changed since: the index follows the new one
+	if !t.indexUsable(d) {
+		return d, nil, nil, nil
 	}
 	if lv, err = t.db.liveIndex(d, vx); err != nil {
 		return nil, nil, nil, err
@@ -404,13 +410,25 @@ func (t *Txn) searchable(table, index string, allow *KeySet, dim int) (d *TableD
 	if dim != lv.typ.dim {
 		return nil, nil, nil, core.Errorf(core.KindInvalidInput, "the query vector has dimension %d; column %q of table %q has dimension %d", dim, vx.Column, d.Name, lv.typ.dim)
 	}
-	if allow != nil {
-		accept = func(k string) bool { _, ok := allow.keys[k]; return ok }
-	}
 	if err := lv.idx.gcIfWorth(t.db.oldestSnapshot); err != nil {
 		return nil, nil, nil, err
 	}
-	return d, lv, accept, nil
+	return d, lv, allow, nil
+}
+
+// indexUsable reports whether the vector indexes of d can answer for t:
+// not when t wrote the table (only an exact scan sees its own writes), nor
+// when the catalog changed since t's snapshot (the indexes follow the new
+// one).
+func (t *Txn) indexUsable(d *TableDesc) bool {
+	lo := rowPrefix(d.ID)
+	if len(t.pend.between(lo, prefixEnd(lo))) > 0 || t.ddl {
+		return false
+	}
+	t.db.catMu.RLock()
+	stale := t.start < t.db.catVersion
+	t.db.catMu.RUnlock()
+	return !stale
 }
 
 // decodeRowKey returns the primary key values (as Go values, Get's form)
@@ -459,5 +477,6 @@ func (db *DB) vectorIndexInfo(table uint64, vx VectorIndexDef) VectorIndexInfo {
 	info.Built, info.FromDisk = true, lv.loadFrom[0] != ""
 	info.Vectors = lv.idx.idx.Len()
 	info.Searches, info.Fallbacks = lv.searches.Load(), lv.fallbacks.Load()
+	info.FilterMasks, info.FilterMasksReused = lv.idx.masksMade.Load(), lv.idx.masksReused.Load()
 	return info
 }

@@ -23,3 +23,6 @@ func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *fl
 
 //go:noescape
 func prefetchLinks(p *uint32)
+
+//go:noescape
+func dotU8GatherAVX2(w *float32, codes *uint8, d int, ids *uint32, n int, out *float32)

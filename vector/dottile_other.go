@@ -21,3 +21,7 @@ func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *fl
 }
 
 func prefetchLinks(p *uint32) {}
+
+func dotU8GatherAVX2(w *float32, codes *uint8, d int, ids *uint32, n int, out *float32) {
+	panic("unreachable: no assembly gather kernel on this architecture")
+}

@@ -45,6 +45,9 @@ func CheckQuantization(q string) error {
 type sq8 struct {
 	lo, step []float32 // per dimension; empty until the first rows
 	codes    []uint8
+	// norms holds each row's Σ (step·code)², for the fast L2 distance
+	// (sq8_fast.go); computed from the codes, not saved.
+	norms []float32
 }
 
 // refineFactor is how many candidates per result a quantized search
@@ -159,6 +162,7 @@ func (s *store) appendSQ8(vectors []float32) {
 			q.step[d] = stepOf(bmin[d], bmax[d])
 		}
 	} else {
+		widened := false
 		for d := range dim {
 			lo, hi := q.lo[d], q.lo[d]+255*q.step[d]
 			if bmin[d] >= lo && bmax[d] <= hi {
@@ -173,6 +177,10 @@ func (s *store) appendSQ8(vectors []float32) {
 				nhi += margin
 			}
 			s.reencode(d, nlo, stepOf(nlo, nhi))
+			widened = true
+		}
+		if widened {
+			q.setNorms(dim, 0)
 		}
 	}
 	first := len(q.codes)
@@ -183,6 +191,7 @@ func (s *store) appendSQ8(vectors []float32) {
 			c[d] = encode(v, q.lo[d], q.step[d])
 		}
 	}
+	q.setNorms(dim, first/dim)
 }
 
 // stepOf is the step of 256 codes spanning [lo, hi], finite even when the
@@ -228,7 +237,7 @@ func (h *HNSW) MemoryBytes() int64 {
 	defer h.mu.RUnlock()
 	n := 4*len(h.vecs) + 8*len(h.ext) + 8*len(h.dead)
 	if h.sq != nil {
-		n += len(h.sq.codes) + 8*len(h.sq.lo)
+		n += len(h.sq.codes) + 8*len(h.sq.lo) + 4*len(h.sq.norms)
 	}
 	n += 4*len(h.links0) + len(h.levels) + 4*len(h.upperAt) + 4*len(h.upper)
 	return int64(n)
@@ -278,6 +287,8 @@ func (s *store) decodeSQ8(r *reader, limit uint64, m meta) error {
 	}
 	if m.rows == 0 {
 		s.sq.lo, s.sq.step = nil, nil // trained by the first Add
+	} else {
+		s.sq.setNorms(dim, 0)
 	}
 	return nil
 }

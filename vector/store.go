@@ -39,10 +39,13 @@ type Index interface {
 
 // Filter restricts a search to some vectors. Exactly one of the fields is
 // set. Mask[i] tells whether the vector with external id i may be returned
-// (ids outside the mask are excluded); IDs lists the external ids that may
-// be returned (ids not in the index are ignored).
+// (ids outside the mask are excluded); Bits is the same as a bitset (bit
+// i%64 of Bits[i/64]: eight times smaller, for callers that keep one per
+// filter); IDs lists the external ids that may be returned (ids not in the
+// index are ignored).
 type Filter struct {
 	Mask []bool
+	Bits []uint64
 	IDs  []int64
 }
 
@@ -107,6 +110,9 @@ func (s *store) distMany(q []float32, ids []uint32, out []float32) {
 		return
 	}
 	out = out[:len(ids)]
+	if s.sq != nil && s.distManySQ8(q, ids, out) {
+		return
+	}
 	if hasAVX2FMA && s.sq == nil && s.dim >= 16 && s.dim%8 == 0 {
 		if s.metric == L2 {
 			sqL2GatherAVX2(&q[0], &s.vecs[0], s.dim, &ids[0], len(ids), &out[0])
@@ -294,13 +300,21 @@ func (s *store) resolve(f *Filter) *accept {
 		return a
 	}
 	a := &accept{allow: newBitset(rows)}
-	if f.Mask != nil {
+	switch {
+	case f.Bits != nil:
+		bits := bitset(f.Bits)
+		for i, id := range s.ext {
+			if id >= 0 && id < int64(len(bits))*64 && bits.has(uint32(id)) && !s.dead.has(uint32(i)) {
+				a.allow.set(uint32(i))
+			}
+		}
+	case f.Mask != nil:
 		for i, id := range s.ext {
 			if id >= 0 && id < int64(len(f.Mask)) && f.Mask[id] && !s.dead.has(uint32(i)) {
 				a.allow.set(uint32(i))
 			}
 		}
-	} else {
+	default:
 		for _, id := range f.IDs {
 			if i, ok := s.byExt[id]; ok {
 				a.allow.set(i)

@@ -14,11 +14,12 @@ import (
 // storedIndexedInput answers a VectorTopK with a stored table's vector
 // index: the predicates under the top-k are evaluated over the table (read
 // through its access path, with just the key and predicate columns) to make
-// the allow-list of keys, the index is searched with it, and the plan under
-// the top-k runs over the rows found, followed by the exact top-k to order
-// them. ok is false when the index cannot answer (see
-// lazy.VectorSearchSource.SearchVectors): the caller then runs the exact
-// top-k.
+// the allow-list of keys — unless the source kept what it made of the same
+// predicates on the unchanged table (lazy.AllowList) —, the index is
+// searched with it, and the plan under the top-k runs over the rows found,
+// followed by the exact top-k to order them. ok is false when the index
+// cannot answer (see lazy.VectorSearchSource.SearchVectors): the caller
+// then runs the exact top-k.
 func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error) {
 	use := n.Index
 	src := use.Stored
@@ -31,19 +32,14 @@ func (b *builder) storedIndexedInput(n *lazy.VectorTopK) (lazy.Plan, bool, error
 		preds = append(preds, use.Scan.Predicate)
 	}
 	preds = append(preds, use.Filters...)
-	var allowed arrow.RecordBatch
+	var allow *lazy.AllowList
 	if len(preds) > 0 {
-		var err error
-		if allowed, err = b.allowedKeys(ctx, src, use.Scan.Predicate, preds); err != nil {
-			return nil, false, err
-		}
-		defer allowed.Release()
+		allow = &lazy.AllowList{Filter: lazy.FilterKey(preds), Keys: func() (arrow.RecordBatch, error) {
+			return b.allowedKeys(ctx, src, use.Scan.Predicate, preds)
+		}}
 	}
 	k := int(min(n.K, int64(1)<<31))
-	if allowed != nil {
-		k = min(k, int(allowed.NumRows()))
-	}
-	rows, ok, err := src.SearchVectors(ctx, use.StoredIndex, use.Query, k, allowed, !n.Key.NullsLast)
+	rows, ok, err := src.SearchVectors(ctx, use.StoredIndex, use.Query, k, allow, !n.Key.NullsLast)
 	if err != nil || !ok {
 		return nil, false, err
 	}
