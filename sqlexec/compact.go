@@ -3,8 +3,10 @@ package sqlexec
 import (
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -78,7 +80,7 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		b = marshalString(b, core.DTypeName(t))
 	}
 	b = marshalInt(b, r.RowsAffected)
-	n := len(r.rows)
+	n := len(r.rows) + r.nEnc
 	if r.table != nil {
 		n += int(r.table.NumRows())
 	}
@@ -88,6 +90,9 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		for j, v := range vals {
 			b = appendGoValue(b, v, r.Types[j])
 		}
+	}
+	if r.enc != nil {
+		b = append(b, *r.enc...)
 	}
 	if r.table != nil {
 		for _, rb := range r.table.Batches() {
@@ -131,6 +136,34 @@ func appendGoValue(b []byte, v any, t arrow.DataType) []byte {
 		return marshalInt(b, x.UnixMicro())
 	case []float32:
 		return marshalFloat32s(b, x)
+	}
+	return marshalNone(b)
+}
+
+// appendStoredValue encodes visible column i of a stored row, a column of
+// type t, as appendGoValue encodes the Go value storage makes of it.
+func appendStoredValue(b []byte, row storage.Row, i int, t arrow.DataType) []byte {
+	if row.Null(i) {
+		return marshalNone(b)
+	}
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP:
+		return marshalInt(b, row.Int(i))
+	case arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		return marshalUint(b, row.Uint(i))
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return marshalFloat(b, row.Float(i))
+	case arrow.STRING:
+		v := row.Bytes(i) // read during this call only: no copy
+		return marshalString(b, unsafe.String(unsafe.SliceData(v), len(v)))
+	case arrow.BINARY:
+		return marshalBytes(b, row.Bytes(i))
+	case arrow.BOOL:
+		return marshalBool(b, row.Int(i) != 0)
+	case arrow.DECIMAL128:
+		return marshalString(b, row.Decimal(i).ToString(t.(*arrow.Decimal128Type).Scale))
+	case arrow.FIXED_SIZE_LIST: // a vector: its little-endian float32s as stored
+		return marshalBytes(b, row.Bytes(i)[:4*t.(*arrow.FixedSizeListType).Len()])
 	}
 	return marshalNone(b)
 }
