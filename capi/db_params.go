@@ -20,6 +20,8 @@ import (
 //	'i' int64      an integer that fits in 64 signed bits
 //	'd' float64    a float (NaN and the infinities too)
 //	's' u32 bytes  text, UTF-8
+//	'v' u32 f32s   a vector: its dimension, then that many little-endian
+//	               float32s (Python checked them as a vector literal)
 //	'j' u32 bytes  any other value: its literal node as JSON ({"kind":"lit",…}),
 //	               decoded by the plan decoder (dates, decimals, vectors, …)
 //
@@ -48,6 +50,21 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 			} else {
 				out = append(out, &lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true})
 			}
+		case 'v':
+			if len(raw) < 4 || uint64(len(raw)-4)/4 < uint64(binary.LittleEndian.Uint32(raw)) {
+				return nil, malformedParams(len(out))
+			}
+			n := int(binary.LittleEndian.Uint32(raw))
+			v := make([]float32, n)
+			for i := range v {
+				v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4+4*i:]))
+			}
+			raw = raw[4+4*n:]
+			lit, err := lazy.VectorLiteral(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lit)
 		case 's', 'j':
 			if len(raw) < 4 || uint64(len(raw)-4) < uint64(binary.LittleEndian.Uint32(raw)) {
 				return nil, malformedParams(len(out))
