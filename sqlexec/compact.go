@@ -1,6 +1,7 @@
 package sqlexec
 
 import (
+	"encoding/binary"
 	"strings"
 	"time"
 	"unsafe"
@@ -16,7 +17,10 @@ import (
 // (python/alopex/database.py, Cursor): the bytes of Python's marshal
 // format of the tuple
 //
-//	(((name, code, dtype), …), rowcount, [(v, …), …], convert)
+//	(columns, rowcount, [(v, …), …], convert)
+//
+// where columns is a bytes value: the marshal format of the tuple
+// ((name, code, dtype), …), which Python decodes once per distinct value.
 //
 // marshal.loads builds it in C: the rows come out as the tuples a cursor
 // returns, and a row costs Python no per-value work beyond what its
@@ -64,6 +68,11 @@ func columnCode(t arrow.DataType) string {
 // AppendCompact appends the compact encoding of r to b.
 func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 	b = marshalTupleHeader(b, 4)
+	// The columns tuple goes inside a bytes value: Python keeps the tuples
+	// it decoded by these bytes, so a statement run again costs one bytes
+	// object rather than a tuple and three strings per column.
+	b = append(b, marshalCodeBytes, 0, 0, 0, 0)
+	cols := len(b)
 	b = marshalTupleHeader(b, len(r.Types))
 	convert := false
 	for i, t := range r.Types {
@@ -79,6 +88,7 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		b = marshalString(b, code)
 		b = marshalString(b, core.DTypeName(t))
 	}
+	binary.LittleEndian.PutUint32(b[cols-4:], uint32(len(b)-cols))
 	b = marshalInt(b, r.RowsAffected)
 	n := len(r.rows) + r.nEnc
 	if r.table != nil {

@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import marshal
 import os
 import struct
 import threading
@@ -544,6 +545,19 @@ def _convert_rows(cols: tuple[tuple[str, str, str], ...], rows: list[tuple[Any, 
     return out
 
 
+# The columns of execute() results by their encoded bytes: a statement run
+# again decodes them once (bounded: cleared when it grows past many shapes).
+_COLUMNS: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
+
+
+def _columns_of(packed: bytes) -> tuple[tuple[str, str, str], ...]:
+    cols = marshal.loads(packed)
+    if len(_COLUMNS) >= 4096:
+        _COLUMNS.clear()
+    _COLUMNS[packed] = cols
+    return cols
+
+
 class Cursor:
     """The result of :meth:`Database.execute` (and :meth:`Transaction.execute`), in
     the manner of a DB-API 2.0 cursor: ``fetchone()``, ``fetchmany(n)``,
@@ -570,7 +584,10 @@ class Cursor:
             self._rows: list[tuple[Any, ...]] = []
             return
         # (columns, rowcount, rows, whether values need converting): sqlexec/compact.go
-        cols, self.rowcount, rows, convert = data
+        packed, self.rowcount, rows, convert = data
+        cols = _COLUMNS.get(packed)
+        if cols is None:
+            cols = _columns_of(packed)
         self._rows = _convert_rows(cols, rows) if convert and rows else rows
         self._columns = cols if self.rowcount < 0 else None
 
