@@ -31,14 +31,22 @@ import (
 // decodePackedParams decodes raw into one literal per value.
 func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 	var out []lazy.Expr
+	var slab []lazy.Literal // literals are allocated in blocks: an IN list of 1,000 is a few allocations, not 1,000
+	newLit := func(l lazy.Literal) *lazy.Literal {
+		if len(slab) == cap(slab) {
+			slab = make([]lazy.Literal, 0, min(max(2*cap(slab), 4), 256))
+		}
+		slab = append(slab, l)
+		return &slab[len(slab)-1]
+	}
 	for len(raw) > 0 {
 		tag := raw[0]
 		raw = raw[1:]
 		switch tag {
 		case 'n':
-			out = append(out, &lazy.Literal{Value: nil})
+			out = append(out, newLit(lazy.Literal{Value: nil}))
 		case 't', 'f':
-			out = append(out, &lazy.Literal{Value: tag == 't'})
+			out = append(out, newLit(lazy.Literal{Value: tag == 't'}))
 		case 'i', 'd':
 			if len(raw) < 8 {
 				return nil, malformedParams(len(out))
@@ -46,9 +54,9 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 			u := binary.LittleEndian.Uint64(raw)
 			raw = raw[8:]
 			if tag == 'i' {
-				out = append(out, &lazy.Literal{Value: int64(u), Dynamic: true})
+				out = append(out, newLit(lazy.Literal{Value: int64(u), Dynamic: true}))
 			} else {
-				out = append(out, &lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true})
+				out = append(out, newLit(lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true}))
 			}
 		case 'v':
 			if len(raw) < 4 || uint64(len(raw)-4)/4 < uint64(binary.LittleEndian.Uint32(raw)) {
@@ -73,7 +81,7 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 			body := raw[4 : 4+n]
 			raw = raw[4+n:]
 			if tag == 's' {
-				out = append(out, &lazy.Literal{Value: string(body)})
+				out = append(out, newLit(lazy.Literal{Value: string(body)}))
 				continue
 			}
 			e, err := decodeJSONParam(body)

@@ -45,7 +45,7 @@ func (r *Result) Release() {
 		r.table = nil
 	}
 	if r.enc != nil {
-		if cap(*r.enc) <= 1<<16 { // a large buffer goes back to the GC
+		if cap(*r.enc) <= 1<<20 { // a very large buffer goes back to the GC
 			*r.enc = (*r.enc)[:0]
 			encBufs.Put(r.enc)
 		}

@@ -340,12 +340,46 @@ func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr, res *Re
 	if !ok || len(keys) == 0 {
 		return ok
 	}
-	ok, err := r.GetManyFunc(pp.desc, keys, res.pointRows(pp))
-	if err != nil || !ok {
-		res.dropRows()
-		return false
+	if len(keys) < 2 {
+		ok, err := r.GetManyFunc(pp.desc, keys, res.pointRows(pp))
+		if err != nil || !ok {
+			res.dropRows()
+			return false
+		}
+		return true
 	}
-	return true
+	// A long key list is read in parts side by side, each encoded into a
+	// buffer of its own; the parts are in key order.
+	var bufs [2]*[]byte
+	var counts [2]int
+	parts, ok, err := r.GetManySplit(pp.desc, keys, func(p int, row storage.Row) error {
+		if bufs[p] == nil {
+			bufs[p] = encBufs.Get().(*[]byte)
+		}
+		*bufs[p] = pp.appendRow(*bufs[p], row)
+		counts[p]++
+		return nil
+	})
+	if ok && err == nil {
+		for p := range parts {
+			if bufs[p] == nil {
+				continue
+			}
+			if res.enc == nil {
+				res.enc, bufs[p] = bufs[p], nil
+			} else {
+				*res.enc = append(*res.enc, *bufs[p]...)
+			}
+			res.nEnc += counts[p]
+		}
+	}
+	for _, b := range bufs {
+		if b != nil && cap(*b) <= 1<<20 {
+			*b = (*b)[:0]
+			encBufs.Put(b)
+		}
+	}
+	return ok && err == nil
 }
 
 // appendRow appends the plan's output columns of a stored row in the

@@ -246,3 +246,33 @@ func TestPointGetAllocations(t *testing.T) {
 		t.Fatalf("the read found %q", got)
 	}
 }
+
+// TestLongInListMatchesGeneralPath: a long IN list is read in parts side by
+// side (storage.LatestRead.GetManySplit); the rows are the general path's,
+// in key order, each once (duplicates, missing keys and NULL included).
+func TestLongInListMatchesGeneralPath(t *testing.T) {
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
+	q := "INSERT INTO t VALUES "
+	for i := 0; i < 2000; i += 2 {
+		if i > 0 {
+			q += ","
+		}
+		q += fmt.Sprintf("(%d, 'row %d', %d.25)", i, i, i)
+	}
+	mustExecute(t, s, q)
+	params := make([]any, 900)
+	for i := range params {
+		params[i] = int64((i * 7919) % 2100) // odd keys and keys past the end are missing
+	}
+	params[5], params[17] = nil, params[3]
+	in := "(?" + strings.Repeat(", ?", len(params)-1) + ")"
+	point := compact(t, mustExecute(t, s, "SELECT * FROM t WHERE id IN "+in, params...))
+	general := compact(t, mustExecute(t, s, "SELECT * FROM t WHERE id IN "+in+" ORDER BY id", params...))
+	if point != general {
+		t.Fatalf("point %s\ngeneral %s", point, general)
+	}
+	if !strings.Contains(point, "row 1998") {
+		t.Fatalf("rows: %.200s", point)
+	}
+}

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -72,6 +73,53 @@ func (r LatestRead) GetManyFunc(d *TableDesc, keys [][]any, fn func(Row) error) 
 	return r.read(d, keys, rowFunc(d, fn))
 }
 
+// GetManySplit is GetManyFunc reading a long key list in parts side by
+// side (on the cores the process may use): part p's rows all come before
+// part p+1's in key order; the calls of fn for one part are in key order,
+// those for different parts concurrent. parts is at most splitParts.
+func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, row Row) error) (parts int, ok bool, err error) {
+	if d.IsColumnar() {
+		return 0, false, nil
+	}
+	enc, err := d.encodeKeys(keys)
+	if err != nil {
+		return 0, false, err
+	}
+	parts = 1
+	if len(enc) >= splitMinKeys && runtime.GOMAXPROCS(0) > 1 {
+		parts = splitParts
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := parts - 1; p >= 0; p-- {
+		part := enc[p*len(enc)/parts : (p+1)*len(enc)/parts]
+		read := func() {
+			errs[p] = r.readEnc(d, part, func(vals []datum) error { return fn(p, Row{d: d, vals: vals}) })
+		}
+		if p == 0 {
+			read() // the first part on this goroutine
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			read()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, false, err
+	}
+	return parts, r.sameCatalog(), nil
+}
+
+// splitMinKeys is the shortest key list GetManySplit divides, and
+// splitParts the parts it makes: a part costs a goroutine and an iterator.
+const (
+	splitMinKeys = 256
+	splitParts   = 2
+)
+
 func (r LatestRead) read(d *TableDesc, keys [][]any, fn func([]datum) error) (ok bool, err error) {
 	if d.IsColumnar() {
 		return false, nil
@@ -80,23 +128,35 @@ func (r LatestRead) read(d *TableDesc, keys [][]any, fn func([]datum) error) (ok
 	if err != nil {
 		return false, err
 	}
-	if len(enc) > 0 {
-		it, err := r.db.latestIters.take(r.db.pdb, r.seq)
-		if err != nil {
-			return false, err
-		}
-		err = readRowsIter(it, nil, d, enc, fn)
-		r.db.latestIters.put(it, r.seq)
-		if err != nil {
-			return false, err
-		}
+	if err := r.readEnc(d, enc, fn); err != nil {
+		return false, err
 	}
+	return r.sameCatalog(), nil
+}
+
+// readEnc reads the rows of enc (sorted row keys) with a kept iterator.
+func (r LatestRead) readEnc(d *TableDesc, enc [][]byte, fn func([]datum) error) error {
+	if len(enc) == 0 {
+		return nil
+	}
+	it, err := r.db.latestIters.take(r.db.pdb, r.seq)
+	if err != nil {
+		return err
+	}
+	err = readRowsIter(it, nil, d, enc, fn)
+	r.db.latestIters.put(it, r.seq)
+	return err
+}
+
+// sameCatalog reports whether the catalog is still the one r began with
+// (and the database open), passing through the commit critical section.
+func (r LatestRead) sameCatalog() bool {
 	r.db.txns.mu.Lock()
 	r.db.catMu.RLock()
 	same := r.db.catVersion == r.catVersion && !r.db.closed
 	r.db.catMu.RUnlock()
 	r.db.txns.mu.Unlock()
-	return same, nil
+	return same
 }
 
 // maxLatestIters bounds the idle iterators latestIters keeps (one per
