@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/alopexdb/alopex/core"
 )
 
 // LatestRead reads rows of the latest committed state outside any
@@ -103,6 +105,11 @@ func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, r
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { // a panic here would end the process
+				if x := recover(); x != nil {
+					errs[p] = core.Errorf(core.KindInternal, "storage: reading keys of table %q failed: %v", d.Name, x)
+				}
+			}()
 			read()
 		}()
 	}
