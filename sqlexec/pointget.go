@@ -350,8 +350,8 @@ func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr, res *Re
 	}
 	// A long key list is read in parts side by side, each encoded into a
 	// buffer of its own; the parts are in key order.
-	var bufs [2]*[]byte
-	var counts [2]int
+	var bufs [storage.SplitParts]*[]byte
+	var counts [storage.SplitParts]int
 	parts, ok, err := r.GetManySplit(pp.desc, keys, func(p int, row storage.Row) error {
 		if bufs[p] == nil {
 			bufs[p] = encBufs.Get().(*[]byte)

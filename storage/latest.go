@@ -78,7 +78,7 @@ func (r LatestRead) GetManyFunc(d *TableDesc, keys [][]any, fn func(Row) error) 
 // GetManySplit is GetManyFunc reading a long key list in parts side by
 // side (on the cores the process may use): part p's rows all come before
 // part p+1's in key order; the calls of fn for one part are in key order,
-// those for different parts concurrent. parts is at most splitParts.
+// those for different parts concurrent. parts is at most SplitParts.
 func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, row Row) error) (parts int, ok bool, err error) {
 	if d.IsColumnar() {
 		return 0, false, nil
@@ -89,7 +89,7 @@ func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, r
 	}
 	parts = 1
 	if len(enc) >= splitMinKeys && runtime.GOMAXPROCS(0) > 1 {
-		parts = splitParts
+		parts = SplitParts
 	}
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
@@ -120,12 +120,13 @@ func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, r
 	return parts, r.sameCatalog(), nil
 }
 
-// splitMinKeys is the shortest key list GetManySplit divides, and
-// splitParts the parts it makes: a part costs a goroutine and an iterator.
-const (
-	splitMinKeys = 256
-	splitParts   = 2
-)
+// splitMinKeys is the shortest key list GetManySplit divides: a part
+// costs a goroutine and an iterator.
+const splitMinKeys = 256
+
+// SplitParts is the number of parts GetManySplit divides a long key list
+// into (two: the cores a small machine has).
+const SplitParts = 2
 
 func (r LatestRead) read(d *TableDesc, keys [][]any, fn func([]datum) error) (ok bool, err error) {
 	if d.IsColumnar() {
