@@ -20,6 +20,8 @@ import (
 //	'i' int64      an integer that fits in 64 signed bits
 //	'd' float64    a float (NaN and the infinities too)
 //	's' u32 bytes  text, UTF-8
+//	'v' u32 f32s   a vector: its dimension, then that many little-endian
+//	               float32s (Python checked them as a vector literal)
 //	'j' u32 bytes  any other value: its literal node as JSON ({"kind":"lit",…}),
 //	               decoded by the plan decoder (dates, decimals, vectors, …)
 //
@@ -29,14 +31,22 @@ import (
 // decodePackedParams decodes raw into one literal per value.
 func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 	var out []lazy.Expr
+	var slab []lazy.Literal // literals are allocated in blocks: an IN list of 1,000 is a few allocations, not 1,000
+	newLit := func(l lazy.Literal) *lazy.Literal {
+		if len(slab) == cap(slab) {
+			slab = make([]lazy.Literal, 0, min(max(2*cap(slab), 4), 256))
+		}
+		slab = append(slab, l)
+		return &slab[len(slab)-1]
+	}
 	for len(raw) > 0 {
 		tag := raw[0]
 		raw = raw[1:]
 		switch tag {
 		case 'n':
-			out = append(out, &lazy.Literal{Value: nil})
+			out = append(out, newLit(lazy.Literal{Value: nil}))
 		case 't', 'f':
-			out = append(out, &lazy.Literal{Value: tag == 't'})
+			out = append(out, newLit(lazy.Literal{Value: tag == 't'}))
 		case 'i', 'd':
 			if len(raw) < 8 {
 				return nil, malformedParams(len(out))
@@ -44,10 +54,25 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 			u := binary.LittleEndian.Uint64(raw)
 			raw = raw[8:]
 			if tag == 'i' {
-				out = append(out, &lazy.Literal{Value: int64(u), Dynamic: true})
+				out = append(out, newLit(lazy.Literal{Value: int64(u), Dynamic: true}))
 			} else {
-				out = append(out, &lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true})
+				out = append(out, newLit(lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true}))
 			}
+		case 'v':
+			if len(raw) < 4 || uint64(len(raw)-4)/4 < uint64(binary.LittleEndian.Uint32(raw)) {
+				return nil, malformedParams(len(out))
+			}
+			n := int(binary.LittleEndian.Uint32(raw))
+			v := make([]float32, n)
+			for i := range v {
+				v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4+4*i:]))
+			}
+			raw = raw[4+4*n:]
+			lit, err := lazy.VectorLiteral(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, lit)
 		case 's', 'j':
 			if len(raw) < 4 || uint64(len(raw)-4) < uint64(binary.LittleEndian.Uint32(raw)) {
 				return nil, malformedParams(len(out))
@@ -56,7 +81,7 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 			body := raw[4 : 4+n]
 			raw = raw[4+n:]
 			if tag == 's' {
-				out = append(out, &lazy.Literal{Value: string(body)})
+				out = append(out, newLit(lazy.Literal{Value: string(body)}))
 				continue
 			}
 			e, err := decodeJSONParam(body)

@@ -1,10 +1,13 @@
 package sqlexec
 
 import (
+	"encoding/binary"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -14,7 +17,10 @@ import (
 // (python/alopex/database.py, Cursor): the bytes of Python's marshal
 // format of the tuple
 //
-//	(((name, code, dtype), …), rowcount, [(v, …), …], convert)
+//	(columns, rowcount, [(v, …), …], convert)
+//
+// where columns is a bytes value: the marshal format of the tuple
+// ((name, code, dtype), …), which Python decodes once per distinct value.
 //
 // marshal.loads builds it in C: the rows come out as the tuples a cursor
 // returns, and a row costs Python no per-value work beyond what its
@@ -62,6 +68,11 @@ func columnCode(t arrow.DataType) string {
 // AppendCompact appends the compact encoding of r to b.
 func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 	b = marshalTupleHeader(b, 4)
+	// The columns tuple goes inside a bytes value: Python keeps the tuples
+	// it decoded by these bytes, so a statement run again costs one bytes
+	// object rather than a tuple and three strings per column.
+	b = append(b, marshalCodeBytes, 0, 0, 0, 0)
+	cols := len(b)
 	b = marshalTupleHeader(b, len(r.Types))
 	convert := false
 	for i, t := range r.Types {
@@ -77,8 +88,9 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		b = marshalString(b, code)
 		b = marshalString(b, core.DTypeName(t))
 	}
+	binary.LittleEndian.PutUint32(b[cols-4:], uint32(len(b)-cols))
 	b = marshalInt(b, r.RowsAffected)
-	n := len(r.rows)
+	n := len(r.rows) + r.nEnc
 	if r.table != nil {
 		n += int(r.table.NumRows())
 	}
@@ -88,6 +100,9 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		for j, v := range vals {
 			b = appendGoValue(b, v, r.Types[j])
 		}
+	}
+	if r.enc != nil {
+		b = append(b, *r.enc...)
 	}
 	if r.table != nil {
 		for _, rb := range r.table.Batches() {
@@ -131,6 +146,34 @@ func appendGoValue(b []byte, v any, t arrow.DataType) []byte {
 		return marshalInt(b, x.UnixMicro())
 	case []float32:
 		return marshalFloat32s(b, x)
+	}
+	return marshalNone(b)
+}
+
+// appendStoredValue encodes visible column i of a stored row, a column of
+// type t, as appendGoValue encodes the Go value storage makes of it.
+func appendStoredValue(b []byte, row storage.Row, i int, t arrow.DataType) []byte {
+	if row.Null(i) {
+		return marshalNone(b)
+	}
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.DATE32, arrow.TIMESTAMP:
+		return marshalInt(b, row.Int(i))
+	case arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+		return marshalUint(b, row.Uint(i))
+	case arrow.FLOAT32, arrow.FLOAT64:
+		return marshalFloat(b, row.Float(i))
+	case arrow.STRING:
+		v := row.Bytes(i) // read during this call only: no copy
+		return marshalString(b, unsafe.String(unsafe.SliceData(v), len(v)))
+	case arrow.BINARY:
+		return marshalBytes(b, row.Bytes(i))
+	case arrow.BOOL:
+		return marshalBool(b, row.Int(i) != 0)
+	case arrow.DECIMAL128:
+		return marshalString(b, row.Decimal(i).ToString(t.(*arrow.Decimal128Type).Scale))
+	case arrow.FIXED_SIZE_LIST: // a vector: its little-endian float32s as stored
+		return marshalBytes(b, row.Bytes(i)[:4*t.(*arrow.FixedSizeListType).Len()])
 	}
 	return marshalNone(b)
 }

@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"context"
+	"sync"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -26,8 +27,15 @@ type Result struct {
 	// RowsAffected is -1 for a query (as sqlite3's rowcount).
 	RowsAffected int64
 
-	rows  [][]any     // the point path's rows
+	rows  [][]any     // the point path's rows as Go values (columnar tables)
 	table *core.Table // the general path's rows
+	// enc holds the point path's rows already in the compact encoding
+	// (nEnc of them): read straight from the stored values.
+	enc  *[]byte
+	nEnc int
+	// key1 and keys1 hold a point read's single key (pointPlan.keyValues).
+	key1  [1]any
+	keys1 [1][]any
 }
 
 // Release frees the result's rows.
@@ -36,6 +44,43 @@ func (r *Result) Release() {
 		r.table.Release()
 		r.table = nil
 	}
+	if r.enc != nil {
+		if cap(*r.enc) <= 1<<20 { // a very large buffer goes back to the GC
+			*r.enc = (*r.enc)[:0]
+			encBufs.Put(r.enc)
+		}
+		r.enc, r.nEnc = nil, 0
+	}
+}
+
+// encBufs recycles the buffers the point path encodes rows into: a point
+// read then allocates none.
+var encBufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// pointResult is an empty result of a point plan's columns.
+func pointResult(pp *pointPlan) *Result {
+	return &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1}
+}
+
+// pointRows returns the function GetManyFunc passes pp's rows to: it
+// encodes them into r.
+func (r *Result) pointRows(pp *pointPlan) func(storage.Row) error {
+	return func(row storage.Row) error {
+		if r.enc == nil {
+			r.enc = encBufs.Get().(*[]byte)
+		}
+		*r.enc = pp.appendRow(*r.enc, row)
+		r.nEnc++
+		return nil
+	}
+}
+
+// dropRows forgets the rows encoded so far (a read that goes another way).
+func (r *Result) dropRows() {
+	if r.enc != nil {
+		*r.enc = (*r.enc)[:0]
+	}
+	r.nEnc = 0
 }
 
 // Execute runs one statement: a query returns its rows, other statements
@@ -152,8 +197,8 @@ func (s *Session) pointQuery(ps *prepared, params []lazy.Expr) (*Result, error) 
 				return nil, nil // not a point get
 			}
 			if pp != nil {
-				if rows, ok := pp.runLatest(r, params); ok {
-					return &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1, rows: rows}, nil
+				if res := pointResult(pp); pp.runLatest(r, params, res) {
+					return res, nil
 				}
 			}
 		}
@@ -165,8 +210,8 @@ func (s *Session) pointQuery(ps *prepared, params []lazy.Expr) (*Result, error) 
 			return d, err == nil
 		}
 		if pp, _ := ps.pointPlanFor(table); pp != nil {
-			if rows, ok := pp.run(txn, params); ok {
-				res = &Result{Query: true, Names: pp.names, Types: pp.types, RowsAffected: -1, rows: rows}
+			if r := pointResult(pp); pp.run(txn, params, r) {
+				res = r
 			}
 		}
 		return nil

@@ -110,6 +110,17 @@ func marshalText(b []byte) string {
 	if err != nil || len(rest) != 0 {
 		return fmt.Sprintf("bad marshal data: %v (%d bytes left)", err, len(rest))
 	}
+	// A result's columns are marshal data inside a bytes value: shown
+	// decoded.
+	if parts, ok := v.([]any); ok && len(parts) == 4 {
+		if cols, ok := parts[0].([]byte); ok {
+			c, rest, err := unmarshal(cols)
+			if err != nil || len(rest) != 0 {
+				return fmt.Sprintf("bad columns data: %v (%d bytes left)", err, len(rest))
+			}
+			parts[0] = c
+		}
+	}
 	return fmt.Sprintf("%v", v)
 }
 

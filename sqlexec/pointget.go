@@ -267,8 +267,17 @@ func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) 
 }
 
 // keyValues returns the plan's keys (one Go value per key column each)
-// for params. ok false sends the execution to the general path.
-func (pp *pointPlan) keyValues(params []lazy.Expr) (keys [][]any, ok bool) {
+// for params (a single key in res's space). ok false sends the execution to the general path.
+func (pp *pointPlan) keyValues(params []lazy.Expr, res *Result) (keys [][]any, ok bool) {
+	if len(pp.keys) == 1 && len(pp.keys[0]) == 1 { // WHERE pk = ?: no allocation
+		x, ok := keyGoValue(pp.keys[0][0], params, pp.keyTyp[0])
+		if !ok || x == nil {
+			return nil, ok
+		}
+		res.key1[0] = x
+		res.keys1[0] = res.key1[:]
+		return res.keys1[:], true
+	}
 	cands := make([][]any, len(pp.keys))
 	n := 1
 	for i, vals := range pp.keys {
@@ -302,32 +311,85 @@ func (pp *pointPlan) keyValues(params []lazy.Expr) (keys [][]any, ok bool) {
 	return keys, true
 }
 
-// run reads the rows of the plan's keys in txn. ok false sends the
-// execution to the general path.
-func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr) (rows [][]any, ok bool) {
-	keys, ok := pp.keyValues(params)
+// run reads the rows of the plan's keys in txn into res. ok false sends
+// the execution to the general path.
+func (pp *pointPlan) run(txn *storage.Txn, params []lazy.Expr, res *Result) (ok bool) {
+	keys, ok := pp.keyValues(params, res)
 	if !ok || len(keys) == 0 {
-		return nil, ok
+		return ok
 	}
-	found, err := txn.GetMany(pp.desc.Name, keys)
+	raw, err := txn.GetManyFunc(pp.desc.Name, keys, res.pointRows(pp))
 	if err != nil {
-		return nil, false // a value out of the column's range: the general path compares it
+		res.dropRows()
+		return false // a value out of the column's range: the general path compares it
 	}
-	return pp.project(found), true
+	if !raw { // a columnar table: rows as Go values
+		found, err := txn.GetMany(pp.desc.Name, keys)
+		if err != nil {
+			return false
+		}
+		res.rows = pp.project(found)
+	}
+	return true
 }
 
 // runLatest is run outside a transaction, on the latest committed state.
 // ok false: read again in a transaction (or the general way).
-func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr) (rows [][]any, ok bool) {
-	keys, ok := pp.keyValues(params)
+func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr, res *Result) (ok bool) {
+	keys, ok := pp.keyValues(params, res)
 	if !ok || len(keys) == 0 {
-		return nil, ok
+		return ok
 	}
-	found, ok, err := r.GetMany(pp.desc, keys)
-	if err != nil || !ok {
-		return nil, false
+	if len(keys) < 2 {
+		ok, err := r.GetManyFunc(pp.desc, keys, res.pointRows(pp))
+		if err != nil || !ok {
+			res.dropRows()
+			return false
+		}
+		return true
 	}
-	return pp.project(found), true
+	// A long key list is read in parts side by side, each encoded into a
+	// buffer of its own; the parts are in key order.
+	var bufs [storage.SplitParts]*[]byte
+	var counts [storage.SplitParts]int
+	parts, ok, err := r.GetManySplit(pp.desc, keys, func(p int, row storage.Row) error {
+		if bufs[p] == nil {
+			bufs[p] = encBufs.Get().(*[]byte)
+		}
+		*bufs[p] = pp.appendRow(*bufs[p], row)
+		counts[p]++
+		return nil
+	})
+	if ok && err == nil {
+		for p := range parts {
+			if bufs[p] == nil {
+				continue
+			}
+			if res.enc == nil {
+				res.enc, bufs[p] = bufs[p], nil
+			} else {
+				*res.enc = append(*res.enc, *bufs[p]...)
+			}
+			res.nEnc += counts[p]
+		}
+	}
+	for _, b := range bufs {
+		if b != nil && cap(*b) <= 1<<20 {
+			*b = (*b)[:0]
+			encBufs.Put(b)
+		}
+	}
+	return ok && err == nil
+}
+
+// appendRow appends the plan's output columns of a stored row in the
+// compact encoding (compact.go), straight from the row's stored values.
+func (pp *pointPlan) appendRow(b []byte, row storage.Row) []byte {
+	b = marshalTupleHeader(b, len(pp.proj))
+	for j, i := range pp.proj {
+		b = appendStoredValue(b, row, i, pp.types[j])
+	}
+	return b
 }
 
 // project keeps the plan's output columns of rows (visible columns, in

@@ -75,6 +75,8 @@ type DB struct {
 	catVersion uint64
 	catCache   map[string]*TableDesc
 
+	latestIters latestIters // iterators kept between latest reads (latest.go)
+
 	closeOnce sync.Once
 }
 
@@ -299,6 +301,7 @@ func (db *DB) Close() error {
 			t.Rollback()
 		}
 		db.saveVectorIndexes()
+		db.latestIters.close()
 		err = storageError(db.pdb.Close())
 		if db.broken != nil {
 			err = nil // pebble repeats the write failure already reported

@@ -1,6 +1,16 @@
 package storage
 
-import "strings"
+import (
+	"bytes"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/alopexdb/alopex/core"
+)
 
 // LatestRead reads rows of the latest committed state outside any
 // transaction, without a pebble snapshot: an autocommit point read. A
@@ -18,6 +28,7 @@ import "strings"
 type LatestRead struct {
 	db         *DB
 	catVersion uint64
+	seq        uint64 // the commit sequence at BeginLatest
 }
 
 // BeginLatest starts a latest read; ok is false when the database is
@@ -30,7 +41,7 @@ func (db *DB) BeginLatest() (r LatestRead, ok bool) {
 	}
 	db.catMu.RLock()
 	defer db.catMu.RUnlock()
-	return LatestRead{db: db, catVersion: db.catVersion}, true
+	return LatestRead{db: db, catVersion: db.catVersion, seq: db.txns.seq}, true
 }
 
 // Table returns the latest descriptor of a table when the shared catalog
@@ -50,24 +61,205 @@ func (r LatestRead) Table(name string) (d *TableDesc, ok bool) {
 // columnar (its rows may be in segments, which a transaction reads): read
 // again in a transaction.
 func (r LatestRead) GetMany(d *TableDesc, keys [][]any) (rows [][]any, ok bool, err error) {
+	rows, err = collectRows(d, len(keys), func(fn func([]datum) error) error {
+		ok, err = r.read(d, keys, fn)
+		return err
+	})
+	return rows, ok, err
+}
+
+// GetManyFunc is Txn.GetManyFunc on the latest committed state, for a
+// descriptor from r.Table. ok false: as GetMany's; the rows fn was given
+// (if any) are then to be dropped.
+func (r LatestRead) GetManyFunc(d *TableDesc, keys [][]any, fn func(Row) error) (ok bool, err error) {
+	return r.read(d, keys, rowFunc(d, fn))
+}
+
+// GetManySplit is GetManyFunc reading a long key list in parts side by
+// side (on the cores the process may use): part p's rows all come before
+// part p+1's in key order; the calls of fn for one part are in key order,
+// those for different parts concurrent. parts is at most SplitParts.
+func (r LatestRead) GetManySplit(d *TableDesc, keys [][]any, fn func(part int, row Row) error) (parts int, ok bool, err error) {
 	if d.IsColumnar() {
-		return nil, false, nil
+		return 0, false, nil
 	}
 	enc, err := d.encodeKeys(keys)
 	if err != nil {
-		return nil, false, err
+		return 0, false, err
 	}
-	if len(enc) > 0 {
-		// Several keys are read by one iterator, which reads one state of
-		// the store; Gets on the live store would each read the latest.
-		if rows, err = readRows(r.db.pdb, nil, d, enc, 1); err != nil {
-			return nil, false, err
+	parts = 1
+	if len(enc) >= splitMinKeys && runtime.GOMAXPROCS(0) > 1 {
+		parts = SplitParts
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := parts - 1; p >= 0; p-- {
+		part := enc[p*len(enc)/parts : (p+1)*len(enc)/parts]
+		read := func() {
+			errs[p] = r.readEnc(d, part, func(vals []datum) error { return fn(p, Row{d: d, vals: vals}) })
 		}
+		if p == 0 {
+			read() // the first part on this goroutine
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { // a panic here would end the process
+				if x := recover(); x != nil {
+					errs[p] = core.Errorf(core.KindInternal, "storage: reading keys of table %q failed: %v", d.Name, x)
+				}
+			}()
+			read()
+		}()
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return 0, false, err
+	}
+	return parts, r.sameCatalog(), nil
+}
+
+// splitMinKeys is the shortest key list GetManySplit divides: a part
+// costs a goroutine and an iterator.
+const splitMinKeys = 256
+
+// SplitParts is the number of parts GetManySplit divides a long key list
+// into (two: the cores a small machine has).
+const SplitParts = 2
+
+func (r LatestRead) read(d *TableDesc, keys [][]any, fn func([]datum) error) (ok bool, err error) {
+	if d.IsColumnar() {
+		return false, nil
+	}
+	enc, err := d.encodeKeys(keys)
+	if err != nil {
+		return false, err
+	}
+	if err := r.readEnc(d, enc, fn); err != nil {
+		return false, err
+	}
+	return r.sameCatalog(), nil
+}
+
+// readEnc reads the rows of enc (sorted row keys) with a kept iterator.
+func (r LatestRead) readEnc(d *TableDesc, enc [][]byte, fn func([]datum) error) error {
+	if len(enc) == 0 {
+		return nil
+	}
+	it, err := r.db.latestIters.take(r.db.pdb, r.seq)
+	if err != nil {
+		return err
+	}
+	err = readRowsIter(it, nil, d, enc, fn)
+	r.db.latestIters.put(it, r.seq)
+	return err
+}
+
+// sameCatalog reports whether the catalog is still the one r began with
+// (and the database open), passing through the commit critical section.
+func (r LatestRead) sameCatalog() bool {
 	r.db.txns.mu.Lock()
 	r.db.catMu.RLock()
 	same := r.db.catVersion == r.catVersion && !r.db.closed
 	r.db.catMu.RUnlock()
 	r.db.txns.mu.Unlock()
-	return rows, same, nil
+	return same
+}
+
+// maxLatestIters bounds the idle iterators latestIters keeps (one per
+// thread reading at once is enough).
+const maxLatestIters = 4
+
+// latestIters keeps pebble iterators over the whole store between latest
+// reads. Opening an iterator (or a Get, which opens one inside) sets up an
+// iterator per memtable and level and releases them after; a kept
+// iterator only seeks. An iterator reads the store as it was when it was
+// opened, so one is reused only while the commit sequence it was opened at
+// is still the latest (only commits, under db.txns.mu, change rows of
+// live tables): the first latest read after a commit closes the idle ones
+// and opens a new one. An idle iterator pins the memtables and sstables
+// it reads (until the next read after a commit, or Close).
+type latestIters struct {
+	mu     sync.Mutex
+	seq    uint64 // the commit sequence the idle iterators read at
+	idle   []*pebble.Iterator
+	closed bool
+}
+
+// take returns an iterator reading the store at commit sequence seq or
+// later (the caller's BeginLatest saw seq; a later state is as good for
+// it, and put will not keep it).
+func (c *latestIters) take(pdb *pebble.DB, seq uint64) (*pebble.Iterator, error) {
+	c.mu.Lock()
+	if c.seq == seq && len(c.idle) > 0 {
+		it := c.idle[len(c.idle)-1]
+		c.idle = c.idle[:len(c.idle)-1]
+		c.mu.Unlock()
+		return it, nil
+	}
+	c.mu.Unlock()
+	it, err := pdb.NewIter(nil)
+	if err != nil {
+		return nil, storageError(err)
+	}
+	return it, nil
+}
+
+// put gives back an iterator that take returned for seq. It is kept when
+// no commit happened since seq (and the iterator was opened after seq
+// was the latest, so it reads exactly that state).
+func (c *latestIters) put(it *pebble.Iterator, seq uint64) {
+	c.mu.Lock()
+	var stale []*pebble.Iterator
+	switch {
+	case c.closed || seq < c.seq:
+		stale = append(stale, it)
+	case seq > c.seq:
+		stale = append(stale, c.idle...)
+		c.seq, c.idle = seq, append(c.idle[:0], it)
+	case len(c.idle) < maxLatestIters:
+		c.idle = append(c.idle, it)
+	default:
+		stale = append(stale, it)
+	}
+	c.mu.Unlock()
+	for _, s := range stale {
+		_ = s.Close()
+	}
+}
+
+// close closes the idle iterators; put closes those given back later.
+func (c *latestIters) close() {
+	c.mu.Lock()
+	idle := c.idle
+	c.idle, c.closed = nil, true
+	c.mu.Unlock()
+	for _, it := range idle {
+		_ = it.Close()
+	}
+}
+
+// seekRow positions it at key and returns its value (valid until it
+// moves), found false when the store has no such key. prefix asks for a
+// prefix seek, which consults the bloom filters: the cheaper way to look
+// up a single key.
+func seekRow(it *pebble.Iterator, key []byte, prefix bool) (val []byte, found bool, err error) {
+	var ok bool
+	if prefix {
+		ok = it.SeekPrefixGE(key)
+	} else {
+		ok = it.SeekGE(key)
+	}
+	if !ok || !bytes.Equal(it.Key(), key) {
+		if err := it.Error(); err != nil && !errors.Is(err, pebble.ErrNotFound) {
+			return nil, false, storageError(err)
+		}
+		return nil, false, nil
+	}
+	v, err := it.ValueAndErr()
+	if err != nil {
+		return nil, false, storageError(err)
+	}
+	return v, true, nil
 }

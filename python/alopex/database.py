@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import marshal
 import os
 import struct
 import threading
@@ -44,7 +45,7 @@ from typing import Any, Sequence
 from . import _copy, _ffi
 from ._size import parse_size
 from .exceptions import InvalidInputError
-from .expr import _lit_node
+from .expr import _lit_node, _vector_array
 from .lazyframe import LazyFrame
 
 __all__ = ["connect", "Database", "Transaction", "Cursor"]
@@ -440,7 +441,8 @@ _pack_len = struct.Struct("<cI").pack
 
 def _pack_params(params: Sequence[Any] | None) -> bytes:
     """The values of ? placeholders packed for Go (capi/db_params.go): ints,
-    floats, str, bool and None directly, other values as their JSON literal node."""
+    floats, str, bool, None and vectors (1-D NumPy arrays, lists of numbers)
+    directly, other values as their JSON literal node."""
     t = type(params)
     if t is not tuple and t is not list:  # the common kinds skip the slower ABC test
         if params is None:
@@ -469,9 +471,23 @@ def _pack_params(params: Sequence[Any] | None) -> bytes:
             parts.append(_pack_float(b"d", v))
         elif t is bool:
             parts.append(b"t" if v else b"f")
+        elif (t.__name__ == "ndarray" and getattr(v, "ndim", 0) == 1) or (t is list and _is_number_list(v)):
+            parts.append(_pack_vector(v))
         else:
             parts.append(_pack_json(v))
     return b"".join(parts)
+
+
+def _is_number_list(v: list[Any]) -> bool:
+    """Whether a list parameter is a vector: a non-empty list of ints and floats."""
+    return bool(v) and all((type(x) is float or type(x) is int) for x in v)
+
+
+def _pack_vector(v: Any) -> bytes:
+    """A vector parameter as its raw little-endian float32s (no JSON): the same
+    literal, and the same checks, as the JSON form gave."""
+    arr = _vector_array(v)
+    return _pack_len(b"v", arr.size) + arr.astype("<f4", copy=False).tobytes()
 
 
 def _pack_json(v: Any) -> bytes:
@@ -529,6 +545,19 @@ def _convert_rows(cols: tuple[tuple[str, str, str], ...], rows: list[tuple[Any, 
     return out
 
 
+# The columns of execute() results by their encoded bytes: a statement run
+# again decodes them once (bounded: cleared when it grows past many shapes).
+_COLUMNS: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
+
+
+def _columns_of(packed: bytes) -> tuple[tuple[str, str, str], ...]:
+    cols = marshal.loads(packed)
+    if len(_COLUMNS) >= 4096:
+        _COLUMNS.clear()
+    _COLUMNS[packed] = cols
+    return cols
+
+
 class Cursor:
     """The result of :meth:`Database.execute` (and :meth:`Transaction.execute`), in
     the manner of a DB-API 2.0 cursor: ``fetchone()``, ``fetchmany(n)``,
@@ -555,7 +584,10 @@ class Cursor:
             self._rows: list[tuple[Any, ...]] = []
             return
         # (columns, rowcount, rows, whether values need converting): sqlexec/compact.go
-        cols, self.rowcount, rows, convert = data
+        packed, self.rowcount, rows, convert = data
+        cols = _COLUMNS.get(packed)
+        if cols is None:
+            cols = _columns_of(packed)
         self._rows = _convert_rows(cols, rows) if convert and rows else rows
         self._columns = cols if self.rowcount < 0 else None
 

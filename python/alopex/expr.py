@@ -93,6 +93,13 @@ def _to_node(x: Any, *, str_as_col: bool = False) -> dict[str, Any]:
 
 def _vector_node(q: Any) -> dict[str, Any]:
     """A vector literal (Array(Float32, d)) from a 1-D NumPy array or a list of numbers."""
+    arr = _vector_array(q)
+    return _node("lit", value=[float(v) for v in arr], dtype=f"Array(Float32, shape={arr.size})")
+
+
+def _vector_array(q: Any) -> Any:
+    """The float32 NumPy array of a vector value (a 1-D NumPy array or a list of
+    numbers), checked as a vector literal must be."""
     import numpy as np
 
     from .exceptions import InvalidInputError
@@ -102,7 +109,7 @@ def _vector_node(q: Any) -> dict[str, Any]:
         raise InvalidInputError(f"a query vector must be 1-dimensional and non-empty, got shape {arr.shape}")
     if not np.isfinite(arr).all():
         raise InvalidInputError("the query vector holds NaN or infinity; vectors must hold finite numbers")
-    return _node("lit", value=[float(v) for v in arr], dtype=f"Array(Float32, shape={arr.size})")
+    return arr
 
 
 class Expr:
