@@ -86,8 +86,20 @@ func segMarkerKey(table, seg uint64, pos int) []byte {
 	return binary.BigEndian.AppendUint32(segMarkerPrefix(table, seg), uint32(pos))
 }
 
-// encodeChunk writes one column as a compressed Arrow IPC stream.
+// encodeChunk writes one column as a format-2 chunk (segment_encode.go),
+// or as format 1 for a type format 2 has no encoding for (vectors).
 func encodeChunk(arr arrow.Array) ([]byte, error) {
+	raw, ok := encodePayload(arr)
+	if !ok {
+		return encodeIPCChunk(arr)
+	}
+	out := binary.AppendUvarint(append(make([]byte, 0, len(raw)/3+16), 0, chunkFormat2), uint64(len(raw)))
+	return zstdEncoder.EncodeAll(raw, out), nil
+}
+
+// encodeIPCChunk writes one column as a format-1 chunk: a compressed Arrow
+// IPC stream.
+func encodeIPCChunk(arr arrow.Array) ([]byte, error) {
 	if narrow := narrowDecimal(arr); narrow != nil {
 		// A decimal of precision <= 18 is stored as its int64 unscaled
 		// values (as Parquet does): half the bytes to compress and decode.
@@ -128,7 +140,7 @@ var rawPool = sync.Pool{New: func() any { return new([]byte) }}
 // size must not allocate without bound): 128K rows of 32 KiB.
 const maxChunkBytes = 4 << 30
 
-// decodeChunk reads a chunk written by encodeChunk into an array of type
+// decodeChunk reads a chunk written by encodeChunk (either format) into an array of type
 // want with rows values (allocated by mem). Bytes that are not such a chunk
 // are an Internal error, never a panic.
 func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) (out arrow.Array, err error) {
@@ -137,6 +149,13 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
 		}
 	}()
+	format2 := len(b) >= 2 && b[0] == 0
+	if format2 {
+		if b[1] != chunkFormat2 {
+			return nil, core.Errorf(core.KindInternal, "storage: column chunk of unknown format %d", b[1])
+		}
+		b = b[2:]
+	}
 	size, n := binary.Uvarint(b)
 	if n <= 0 || size > maxChunkBytes {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk header")
@@ -152,6 +171,9 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 	}()
 	if err != nil || uint64(len(raw)) != size {
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
+	}
+	if format2 {
+		return decodePayload(raw, want, rows, mem)
 	}
 	// The IPC reader copies each message body into a buffer of mem, so
 	// the arrays never point into Go memory raw owns.
