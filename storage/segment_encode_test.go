@@ -115,7 +115,7 @@ func TestChunkFormat2Encodings(t *testing.T) {
 	small := array.NewInt64Builder(memory.DefaultAllocator)
 	flags := array.NewStringBuilder(memory.DefaultAllocator)
 	for i := range n {
-		keys.Append(int64(1_000_000_000 + 4*i))     // delta: one constant difference
+		keys.Append(int64(1_000_000_000 + 4*i))      // delta: one constant difference
 		small.Append(int64(1_000_000 + (i*7919)%50)) // frame of reference: one byte
 		flags.Append([]string{"DELIVER IN PERSON", "COLLECT COD", "NONE", "TAKE BACK RETURN"}[i*31%4])
 	}
