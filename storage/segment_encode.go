@@ -66,7 +66,14 @@ const maxDictShare = 4
 // it has no encoding for (vectors: they stay format 1).
 func encodePayload(arr arrow.Array) ([]byte, bool) {
 	n := arr.Len()
-	out := make([]byte, 0, 64+n)
+	// Room for the widest values: appends never regrow the payload.
+	size := 64 + 2*int(bitutil.BytesForBits(int64(n))) + 9*n
+	if a, ok := arr.(bytesArray); ok && n > 0 {
+		size += a.ValueOffset(n-1) + a.ValueLen(n-1) - a.ValueOffset(0)
+	} else if fw, ok := arr.DataType().(arrow.FixedWidthDataType); ok {
+		size += fw.Bytes() * n
+	}
+	out := make([]byte, 0, size)
 	out = binary.AppendUvarint(out, uint64(n))
 	out = binary.AppendUvarint(out, uint64(arr.NullN()))
 	var kind byte
@@ -264,6 +271,7 @@ func appendFixed(dst []byte, arr arrow.Array) []byte {
 type bytesArray interface {
 	arrow.Array
 	ValueLen(i int) int
+	ValueOffset(i int) int
 }
 
 // valueBytes is the i-th value of a String or Binary array, not copied.
@@ -327,7 +335,9 @@ func dictionaryOf(arr arrow.Array) ([]int64, []string, bool) {
 		v := valueBytes(arr, i)
 		k, ok := seen[string(v)] // no allocation for the lookup
 		if !ok {
-			if len(dict) >= limit {
+			// Mostly distinct values show early: give up then, not
+			// after n/maxDictShare map inserts.
+			if len(dict) >= limit || (i >= 1024 && len(dict) > i/maxDictShare) {
 				return nil, nil, false
 			}
 			k = int64(len(dict))

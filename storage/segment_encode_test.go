@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -188,5 +189,66 @@ func TestChunkFormat2Corrupt(t *testing.T) {
 	}
 	if _, err := decodeChunk([]byte{0, 9, 1, 0}, arrow.PrimitiveTypes.Int64, 1, memory.DefaultAllocator); core.KindOf(err) != core.KindInternal {
 		t.Errorf("unknown format: %v", err)
+	}
+}
+
+// TestColumnarLoadSortedBatches: a load of batches already in key order
+// cuts segments across batch boundaries without sorting; a key repeated
+// across two batches is still a duplicate naming the value.
+func TestColumnarLoadSortedBatches(t *testing.T) {
+	withSegmentRows(t, 4)
+	sch := schemaOf(field("id", arrow.PrimitiveTypes.Int64), field("s", arrow.BinaryTypes.String))
+	mk := func(lo, hi int) arrow.RecordBatch {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, sch)
+		defer b.Release()
+		for i := lo; i < hi; i++ {
+			b.Field(0).(*array.Int64Builder).Append(int64(i))
+			b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("v%d", i%3))
+		}
+		return b.NewRecordBatch()
+	}
+	create := func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "c", Columns: []ColumnDef{{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+			{Name: "s", Type: arrow.BinaryTypes.String}}, PrimaryKey: []string{"id"}, Storage: "columnar"})
+	}
+	db := openMem(t)
+	batches := []arrow.RecordBatch{mk(0, 3), mk(3, 3), mk(3, 10), mk(10, 11)}
+	run(t, db, func(tx *Txn) error {
+		if err := create(tx); err != nil {
+			return err
+		}
+		_, err := tx.LoadNew("c", batches)
+		return err
+	})
+	var want []string
+	for i := range 11 {
+		want = append(want, fmt.Sprintf("%d,v%d", i, i%3))
+	}
+	slices.Sort(want)
+	run(t, db, func(tx *Txn) error {
+		segs, err := tx.Segments("c")
+		if err != nil {
+			return err
+		}
+		if len(segs) != 3 {
+			t.Errorf("%d segments, want 3", len(segs))
+		}
+		eq(t, columnarRows(t, tx, "c", nil), want)
+		return nil
+	})
+	db2 := openMem(t)
+	err := db2.Run(func(tx *Txn) error {
+		if err := create(tx); err != nil {
+			return err
+		}
+		_, err := tx.LoadNew("c", []arrow.RecordBatch{mk(0, 6), mk(5, 8)})
+		return err
+	})
+	wantKind(t, err, core.KindConstraint)
+	if err == nil || !strings.Contains(err.Error(), "5") {
+		t.Errorf("the error does not name the value 5: %v", err)
+	}
+	for _, b := range batches {
+		b.Release()
 	}
 }
