@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"runtime"
 	"sort"
 	"sync"
@@ -216,6 +217,9 @@ func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]
 
 // keysOf encodes the primary-key bytes of each row (into one arena).
 func keysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
+	if keys := intKeysOf(d, cols, n); keys != nil {
+		return keys
+	}
 	readers := make([]colReader, len(d.pk))
 	for k, p := range d.pk {
 		readers[k], _ = newColReader(cols[p], &d.Columns[p].typ) // the column's own type: cannot fail
@@ -236,6 +240,36 @@ func keysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
 		// Earlier keys keep pointing into the arena's old backing array when
 		// it grows: its bytes stay valid.
 		keys[row] = arena[start:len(arena):len(arena)]
+	}
+	return keys
+}
+
+// intKeysOf is keysOf for a key of signed integer, date or timestamp
+// columns without NULLs (TPC-H's, most keys): every key has the same
+// length, written without a reader call per value; nil for other keys.
+func intKeysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
+	vals := make([][]int64, len(d.pk))
+	for k, p := range d.pk {
+		switch d.Columns[p].typ.kind {
+		case kInt, kDate, kTimestamp:
+		default:
+			return nil
+		}
+		if cols[p].NullN() > 0 {
+			return nil
+		}
+		vals[k] = int64sOf(cols[p], make([]int64, n))
+	}
+	w := 9 * len(vals) // appendKey: the value tag, then 8 bytes
+	arena := make([]byte, n*w)
+	keys := make([][]byte, n)
+	for row := range n {
+		key := arena[row*w : (row+1)*w : (row+1)*w]
+		for k, v := range vals {
+			key[9*k] = tagValue
+			binary.BigEndian.PutUint64(key[9*k+1:], uint64(v[row])^(1<<63))
+		}
+		keys[row] = key
 	}
 	return keys
 }
@@ -266,7 +300,8 @@ type encodedSegment struct {
 // encoded in parallel.
 func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) error {
 	total := len(keys)
-	nseg := (total + segmentRows - 1) / segmentRows
+	cuts := segmentCuts(parts, total)
+	nseg := len(cuts) - 1
 	if nseg == 0 {
 		return nil
 	}
@@ -283,8 +318,7 @@ func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) 
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				lo := j.seg * segmentRows
-				hi := min(lo+segmentRows, total)
+				lo, hi := cuts[j.seg], cuts[j.seg+1]
 				c := &d.Columns[j.col]
 				sl, err := rowsOfParts(parts, j.col, lo, hi)
 				var b []byte
@@ -301,8 +335,7 @@ func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) 
 		}()
 	}
 	for s := range segs {
-		lo := s * segmentRows
-		hi := min(lo+segmentRows, total)
+		lo, hi := cuts[s], cuts[s+1]
 		segs[s].desc = segmentDesc{Rows: hi - lo, Columns: make([]segmentColumn, len(d.Columns)), First: keys[lo], Last: keys[hi-1]}
 		segs[s].chunks = make([][]byte, len(d.Columns))
 	}
@@ -329,6 +362,36 @@ func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) 
 	}
 	t.segmentsChanged(d)
 	return nil
+}
+
+// segmentCuts returns where segments of the rows of parts start, and
+// total at the end. A segment holds at most segmentRows rows and ends at
+// the boundary of a part when one falls in its second half: the row
+// groups of a Parquet file, each a little smaller than a segment, then
+// become one segment each, a slice of the part instead of a copy.
+func segmentCuts(parts []*tableColumns, total int) []int {
+	var ends []int // the parts' ends, ascending
+	at := 0
+	for _, p := range parts {
+		at += len(p.keys)
+		ends = append(ends, at)
+	}
+	cuts := []int{0}
+	k := 0
+	for start := 0; start < total; {
+		end := min(start+segmentRows, total)
+		for k < len(ends) && ends[k] <= start {
+			k++
+		}
+		for j := k; j < len(ends) && ends[j] < end; j++ {
+			if ends[j] >= start+segmentRows/2 {
+				end = ends[j]
+			}
+		}
+		cuts = append(cuts, end)
+		start = end
+	}
+	return cuts
 }
 
 // rowsOfParts returns rows lo..hi (counted across parts, one after the

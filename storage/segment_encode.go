@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -62,9 +63,13 @@ const (
 // of mostly unique values saves nothing and costs a map insert each).
 const maxDictShare = 4
 
-// encodePayload returns the format-2 payload of arr, or false for a type
-// it has no encoding for (vectors: they stay format 1).
-func encodePayload(arr arrow.Array) ([]byte, bool) {
+// smallDict is the most distinct values a dictionary is searched for by
+// comparisons before it gets a map.
+const smallDict = 8
+
+// encodePayload appends the format-2 payload of arr to buf, or returns
+// false for a type it has no encoding for (vectors: they stay format 1).
+func encodePayload(arr arrow.Array, buf []byte) ([]byte, bool) {
 	n := arr.Len()
 	// Room for the widest values: appends never regrow the payload.
 	size := 64 + 2*int(bitutil.BytesForBits(int64(n))) + 9*n
@@ -73,7 +78,7 @@ func encodePayload(arr arrow.Array) ([]byte, bool) {
 	} else if fw, ok := arr.DataType().(arrow.FixedWidthDataType); ok {
 		size += fw.Bytes() * n
 	}
-	out := make([]byte, 0, size)
+	out := slices.Grow(buf, size)
 	out = binary.AppendUvarint(out, uint64(n))
 	out = binary.AppendUvarint(out, uint64(arr.NullN()))
 	var kind byte
@@ -101,7 +106,9 @@ func encodePayload(arr arrow.Array) ([]byte, bool) {
 	}
 	switch kind {
 	case encInts:
-		out = appendIntBlock(out, int64sOf(arr))
+		scratch := getInt64s(n)
+		out = appendIntBlock(out, int64sOf(arr, *scratch))
+		int64Pool.Put(scratch)
 	case encFixed:
 		out = appendFixed(out, arr)
 	case encBools:
@@ -122,35 +129,33 @@ func appendBitmap(dst, src []byte, off, length int) []byte {
 	return dst
 }
 
-// int64sOf returns the values of an integer-like array as int64 (unsigned
-// ones by their bits), a NULL slot holding the previous value.
-func int64sOf(arr arrow.Array) []int64 {
-	var v []int64
+// int64sOf writes the values of an integer-like array into v (of its
+// length) as int64 (unsigned ones by their bits), a NULL slot holding the
+// previous value.
+func int64sOf(arr arrow.Array, v []int64) []int64 {
 	switch a := arr.(type) {
 	case *array.Int8:
-		v = widen(a.Int8Values())
+		widen(v, a.Int8Values())
 	case *array.Int16:
-		v = widen(a.Int16Values())
+		widen(v, a.Int16Values())
 	case *array.Int32:
-		v = widen(a.Int32Values())
+		widen(v, a.Int32Values())
 	case *array.Int64:
-		v = widen(a.Int64Values())
+		copy(v, a.Int64Values())
 	case *array.Uint8:
-		v = widen(a.Uint8Values())
+		widen(v, a.Uint8Values())
 	case *array.Uint16:
-		v = widen(a.Uint16Values())
+		widen(v, a.Uint16Values())
 	case *array.Uint32:
-		v = widen(a.Uint32Values())
+		widen(v, a.Uint32Values())
 	case *array.Uint64:
-		v = widen(a.Uint64Values())
+		widen(v, a.Uint64Values())
 	case *array.Date32:
-		v = widen(a.Date32Values())
+		widen(v, a.Date32Values())
 	case *array.Timestamp:
-		v = widen(a.TimestampValues())
+		widen(v, a.TimestampValues())
 	case *array.Decimal128:
-		vals := a.Values()
-		v = make([]int64, len(vals))
-		for i, d := range vals {
+		for i, d := range a.Values() {
 			v[i] = int64(d.LowBits())
 		}
 	}
@@ -171,12 +176,10 @@ type integer interface {
 	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64
 }
 
-func widen[T integer](src []T) []int64 {
-	out := make([]int64, len(src))
+func widen[T integer](dst []int64, src []T) {
 	for i, x := range src {
-		out[i] = int64(x)
+		dst[i] = int64(x)
 	}
-	return out
 }
 
 // byteWidth is the fewest of 0, 1, 2, 4, 8 bytes that hold r.
@@ -290,7 +293,9 @@ func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 func appendBytes(dst []byte, arr arrow.Array) []byte {
 	n := arr.Len()
 	a := arr.(bytesArray)
-	if idx, dict, ok := dictionaryOf(arr); ok {
+	scratch := getInt64s(n)
+	defer int64Pool.Put(scratch)
+	if idx, dict, ok := dictionaryOf(arr, *scratch); ok {
 		dst = append(dst, bytesDict)
 		dst = binary.AppendUvarint(dst, uint64(len(dict)))
 		lens := make([]int64, len(dict))
@@ -304,8 +309,9 @@ func appendBytes(dst []byte, arr arrow.Array) []byte {
 		return appendIntBlock(dst, idx)
 	}
 	dst = append(dst, bytesPlain)
-	lens := make([]int64, n)
+	lens := *scratch // the indexes are not needed
 	for i := range n {
+		lens[i] = 0
 		if arr.IsValid(i) {
 			lens[i] = int64(a.ValueLen(i))
 		}
@@ -319,21 +325,34 @@ func appendBytes(dst []byte, arr arrow.Array) []byte {
 	return dst
 }
 
-// dictionaryOf returns each row's index into the distinct values of a
-// string or binary array (first-seen order; a NULL row gets 0), or false
-// when distinct values are too many for a dictionary to pay.
-func dictionaryOf(arr arrow.Array) ([]int64, []string, bool) {
+// dictionaryOf writes into idx (of arr's length) each row's index into
+// the distinct values of a string or binary array (first-seen order; a
+// NULL row gets 0) and returns them, or false when distinct values are
+// too many for a dictionary to pay.
+func dictionaryOf(arr arrow.Array, idx []int64) ([]int64, []string, bool) {
 	n := arr.Len()
 	limit := n / maxDictShare
-	seen := make(map[string]int64)
+	var seen map[string]int64 // from smallDict values on
 	var dict []string
-	idx := make([]int64, n)
 	for i := range n {
+		idx[i] = 0
 		if arr.IsNull(i) {
 			continue
 		}
 		v := valueBytes(arr, i)
-		k, ok := seen[string(v)] // no allocation for the lookup
+		k, ok := int64(0), false
+		if seen == nil {
+			// A few values (flags, modes) are found faster by comparing
+			// than by hashing.
+			for j, s := range dict {
+				if s == string(v) {
+					k, ok = int64(j), true
+					break
+				}
+			}
+		} else {
+			k, ok = seen[string(v)] // no allocation for the lookup
+		}
 		if !ok {
 			// Mostly distinct values show early: give up then, not
 			// after n/maxDictShare map inserts.
@@ -341,9 +360,15 @@ func dictionaryOf(arr arrow.Array) ([]int64, []string, bool) {
 				return nil, nil, false
 			}
 			k = int64(len(dict))
-			s := string(v)
-			seen[s] = k
-			dict = append(dict, s)
+			dict = append(dict, string(v))
+			if seen != nil {
+				seen[dict[k]] = k
+			} else if len(dict) > smallDict {
+				seen = make(map[string]int64, 2*len(dict))
+				for j, s := range dict {
+					seen[s] = int64(j)
+				}
+			}
 		}
 		idx[i] = k
 	}

@@ -115,7 +115,13 @@ func TestChunkFormat2Encodings(t *testing.T) {
 	keys := array.NewInt64Builder(memory.DefaultAllocator)
 	small := array.NewInt64Builder(memory.DefaultAllocator)
 	flags := array.NewStringBuilder(memory.DefaultAllocator)
+	many := array.NewStringBuilder(memory.DefaultAllocator) // a dictionary past smallDict: a map
 	for i := range n {
+		if i%50 == 0 {
+			many.AppendNull()
+		} else {
+			many.Append(fmt.Sprintf("value ☃ %d", i*7%40))
+		}
 		keys.Append(int64(1_000_000_000 + 4*i))      // delta: one constant difference
 		small.Append(int64(1_000_000 + (i*7919)%50)) // frame of reference: one byte
 		flags.Append([]string{"DELIVER IN PERSON", "COLLECT COD", "NONE", "TAKE BACK RETURN"}[i*31%4])
@@ -123,9 +129,9 @@ func TestChunkFormat2Encodings(t *testing.T) {
 	for _, c := range []struct {
 		b    array.Builder
 		most int
-	}{{keys, 40}, {small, n + 40}, {flags, n*8 + 200}} {
+	}{{keys, 40}, {small, n + 40}, {flags, n*8 + 200}, {many, n*8 + 2000}} {
 		arr := c.b.NewArray()
-		raw, ok := encodePayload(arr)
+		raw, ok := encodePayload(arr, nil)
 		if !ok || len(raw) > c.most {
 			t.Errorf("%s: payload of %d bytes, want at most %d", arr.DataType(), len(raw), c.most)
 		}
@@ -177,7 +183,7 @@ func TestChunkFormat2Corrupt(t *testing.T) {
 		{arrow.FixedWidthTypes.Boolean, `[true, null]`},
 	} {
 		arr := fromJSON(t, c.typ, c.js)
-		raw, _ := encodePayload(arr)
+		raw, _ := encodePayload(arr, nil)
 		for k := range len(raw) {
 			chunk := binary.AppendUvarint([]byte{0, chunkFormat2}, uint64(k))
 			chunk = zstdEncoder.EncodeAll(raw[:k], chunk)
@@ -230,8 +236,14 @@ func TestColumnarLoadSortedBatches(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(segs) != 3 {
-			t.Errorf("%d segments, want 3", len(segs))
+		// Segments end at a batch's end in their second half: 0-3, 3-7,
+		// 7-10, 10-11.
+		var sizes []int64
+		for _, s := range segs {
+			sizes = append(sizes, s.Rows)
+		}
+		if !slices.Equal(sizes, []int64{3, 4, 3, 1}) {
+			t.Errorf("segments of %v rows, want [3 4 3 1]", sizes)
 		}
 		eq(t, columnarRows(t, tx, "c", nil), want)
 		return nil
@@ -251,4 +263,45 @@ func TestColumnarLoadSortedBatches(t *testing.T) {
 	for _, b := range batches {
 		b.Release()
 	}
+}
+
+// TestIntKeysOfMatchesAppendKey: the integer-key fast path of keysOf
+// writes the bytes appendKey writes.
+func TestIntKeysOfMatchesAppendKey(t *testing.T) {
+	db := openMem(t)
+	defs := []ColumnDef{{Name: "a", Type: arrow.PrimitiveTypes.Int32}, {Name: "b", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "c", Type: arrow.FixedWidthTypes.Date32}, {Name: "v", Type: arrow.BinaryTypes.String}}
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "k", Columns: defs, PrimaryKey: []string{"a", "b", "c"}, Storage: "columnar"})
+	})
+	rows := batch(t, schemaOfDefs(defs), `[
+		{"a": -2147483648, "b": 9223372036854775807, "c": -1, "v": "x"},
+		{"a": 0, "b": -9223372036854775808, "c": 0, "v": null},
+		{"a": 2147483647, "b": -1, "c": 19000, "v": ""}]`)
+	run(t, db, func(tx *Txn) error {
+		d, err := tx.Table("k")
+		if err != nil {
+			return err
+		}
+		cols := make([]arrow.Array, len(defs))
+		for i := range defs {
+			cols[i] = rows.Column(i)
+		}
+		got := intKeysOf(d, cols, 3)
+		if got == nil {
+			t.Fatal("no fast path for an integer key")
+		}
+		for row := range 3 {
+			var want []byte
+			for _, p := range d.pk {
+				r, _ := newColReader(cols[p], &d.Columns[p].typ)
+				v, _ := r(row)
+				want = appendKey(want, &d.Columns[p].typ, v)
+			}
+			if string(got[row]) != string(want) {
+				t.Errorf("row %d: key %x, want %x", row, got[row], want)
+			}
+		}
+		return nil
+	})
 }

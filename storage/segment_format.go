@@ -89,7 +89,12 @@ func segMarkerKey(table, seg uint64, pos int) []byte {
 // encodeChunk writes one column as a format-2 chunk (segment_encode.go),
 // or as format 1 for a type format 2 has no encoding for (vectors).
 func encodeChunk(arr arrow.Array) ([]byte, error) {
-	raw, ok := encodePayload(arr)
+	pooled := rawPool.Get().(*[]byte)
+	raw, ok := encodePayload(arr, (*pooled)[:0])
+	defer func() {
+		*pooled = raw[:0]
+		rawPool.Put(pooled)
+	}()
 	if !ok {
 		return encodeIPCChunk(arr)
 	}
@@ -134,9 +139,9 @@ var (
 		zstd.IgnoreChecksum(true))
 )
 
-// rawPool recycles the decompressed IPC streams of decodeChunk (the
-// arrays never point into them), sparing the garbage collector a few MiB
-// per chunk read.
+// rawPool recycles the uncompressed payloads of encodeChunk and
+// decodeChunk (the arrays never point into them), sparing the garbage
+// collector a few MiB per chunk.
 var rawPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // maxChunkBytes bounds the decompressed size a chunk may claim (a corrupt
