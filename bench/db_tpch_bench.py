@@ -11,7 +11,7 @@ with ``db.create_table`` from its Parquet file (read by ``ax.read_parquet``), ke
 (``--db``, else a temporary one, removed at the end); a database that already holds all eight tables is
 reused. ``--storage columnar`` creates columnar tables instead (``create_table(…, storage="columnar")``)
 and also reports the load time beside DuckDB's ``CREATE TABLE … AS SELECT * FROM read_parquet(…)`` into
-a database file, and the size on disk beside the (zstd) Parquet files. Both sides run the text of ``python/tests/tpch/sql.py`` (Q11's fraction scaled to the SF). Per
+a database file, and the size on disk beside the Parquet files (tpchgen-cli writes them Snappy-compressed). Both sides run the text of ``python/tests/tpch/sql.py`` (Q11's fraction scaled to the SF). Per
 query: one warm-up call of each side, whose results must be equal (``assert_same_result`` of
 python/tests/test_tpch.py, the Parquet run as the reference), then ``--reps`` interleaved timed calls; the
 median wall time of each, stored / Parquet, and the same for the process's CPU time (all threads; steadier

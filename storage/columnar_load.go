@@ -323,8 +323,9 @@ func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) 
 				sl, err := rowsOfParts(parts, j.col, lo, hi)
 				var b []byte
 				if err == nil {
-					b, err = encodeChunk(sl)
-					segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl)
+					var dict []string
+					b, err = encodeChunkDict(sl, &dict)
+					segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl, dict)
 					sl.Release()
 				}
 				segs[j.seg].chunks[j.col] = b

@@ -69,7 +69,9 @@ const smallDict = 8
 
 // encodePayload appends the format-2 payload of arr to buf, or returns
 // false for a type it has no encoding for (vectors: they stay format 1).
-func encodePayload(arr arrow.Array, buf []byte) ([]byte, bool) {
+// A dictionary-encoded string column leaves its distinct values in
+// *dict (when dict is not nil) for the zone map.
+func encodePayload(arr arrow.Array, buf []byte, dict *[]string) ([]byte, bool) {
 	n := arr.Len()
 	// Room for the widest values: appends never regrow the payload.
 	size := 64 + 2*int(bitutil.BytesForBits(int64(n))) + 9*n
@@ -114,7 +116,7 @@ func encodePayload(arr arrow.Array, buf []byte) ([]byte, bool) {
 	case encBools:
 		out = appendBitmap(out, arr.Data().Buffers()[1].Bytes(), arr.Data().Offset(), n)
 	case encBytes:
-		out = appendBytes(out, arr)
+		out = appendBytes(out, arr, dict)
 	}
 	return out, true
 }
@@ -290,12 +292,15 @@ func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 
 // appendBytes appends a string or binary array, dictionary-encoded when
 // it has few distinct values.
-func appendBytes(dst []byte, arr arrow.Array) []byte {
+func appendBytes(dst []byte, arr arrow.Array, distinct *[]string) []byte {
 	n := arr.Len()
 	a := arr.(bytesArray)
 	scratch := getInt64s(n)
 	defer int64Pool.Put(scratch)
 	if idx, dict, ok := dictionaryOf(arr, *scratch); ok {
+		if distinct != nil {
+			*distinct = dict
+		}
 		dst = append(dst, bytesDict)
 		dst = binary.AppendUvarint(dst, uint64(len(dict)))
 		lens := make([]int64, len(dict))

@@ -131,7 +131,7 @@ func TestChunkFormat2Encodings(t *testing.T) {
 		most int
 	}{{keys, 40}, {small, n + 40}, {flags, n*8 + 200}, {many, n*8 + 2000}} {
 		arr := c.b.NewArray()
-		raw, ok := encodePayload(arr, nil)
+		raw, ok := encodePayload(arr, nil, nil)
 		if !ok || len(raw) > c.most {
 			t.Errorf("%s: payload of %d bytes, want at most %d", arr.DataType(), len(raw), c.most)
 		}
@@ -183,7 +183,7 @@ func TestChunkFormat2Corrupt(t *testing.T) {
 		{arrow.FixedWidthTypes.Boolean, `[true, null]`},
 	} {
 		arr := fromJSON(t, c.typ, c.js)
-		raw, _ := encodePayload(arr, nil)
+		raw, _ := encodePayload(arr, nil, nil)
 		for k := range len(raw) {
 			chunk := binary.AppendUvarint([]byte{0, chunkFormat2}, uint64(k))
 			chunk = zstdEncoder.EncodeAll(raw[:k], chunk)
@@ -304,4 +304,27 @@ func TestIntKeysOfMatchesAppendKey(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestZoneMapFromDictionary: a dictionary-encoded string chunk's zone map,
+// taken from its distinct values, is the one a scan of the rows gives.
+func TestZoneMapFromDictionary(t *testing.T) {
+	typ, err := resolveType(arrow.BinaryTypes.String)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := `"N", "A", null, "R", "", "A", "N", "R", "日本", "A", "N", "R", "A", "N", "A", "R", null, "N"`
+	arr := fromJSON(t, arrow.BinaryTypes.String, "["+js+", "+js+", "+js+"]")
+	defer arr.Release()
+	var dict []string
+	if _, err := encodeChunkDict(arr, &dict); err != nil {
+		t.Fatal(err)
+	}
+	if len(dict) != 5 {
+		t.Fatalf("dictionary %q, want the 5 distinct values", dict)
+	}
+	got, want := zoneMap(1, &typ, arr, dict), zoneMap(1, &typ, arr, nil)
+	if fmt.Sprint(got) != fmt.Sprint(want) || want.Min == nil || want.Nulls != 6 {
+		t.Fatalf("zone map from the dictionary %+v, from the rows %+v", got, want)
+	}
 }

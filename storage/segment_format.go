@@ -89,8 +89,14 @@ func segMarkerKey(table, seg uint64, pos int) []byte {
 // encodeChunk writes one column as a format-2 chunk (segment_encode.go),
 // or as format 1 for a type format 2 has no encoding for (vectors).
 func encodeChunk(arr arrow.Array) ([]byte, error) {
+	return encodeChunkDict(arr, nil)
+}
+
+// encodeChunkDict is encodeChunk leaving the distinct values of a
+// dictionary-encoded string column in *dict (see encodePayload).
+func encodeChunkDict(arr arrow.Array, dict *[]string) ([]byte, error) {
 	pooled := rawPool.Get().(*[]byte)
-	raw, ok := encodePayload(arr, (*pooled)[:0])
+	raw, ok := encodePayload(arr, (*pooled)[:0], dict)
 	defer func() {
 		*pooled = raw[:0]
 		rawPool.Put(pooled)
@@ -206,8 +212,10 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 	return out, nil
 }
 
-// zoneMap computes the zone map of one column chunk of type t.
-func zoneMap(id uint32, t *colType, arr arrow.Array) segmentColumn {
+// zoneMap computes the zone map of one column chunk of type t; dict, when
+// not nil, holds the distinct non-null values of a string chunk (its
+// bounds are theirs: fewer to compare).
+func zoneMap(id uint32, t *colType, arr arrow.Array, dict []string) segmentColumn {
 	zm := segmentColumn{ID: id, Nulls: int64(arr.NullN())}
 	var lo, hi datum
 	have := false
@@ -265,11 +273,20 @@ func zoneMap(id uint32, t *colType, arr arrow.Array) segmentColumn {
 		}
 	case *array.String:
 		var smin, smax string
-		for i := 0; i < arr.Len(); i++ {
-			if !valid(i) {
+		n := arr.Len()
+		if dict != nil {
+			n = len(dict)
+		}
+		for i := 0; i < n; i++ {
+			var v string
+			switch {
+			case dict != nil:
+				v = dict[i]
+			case !valid(i):
 				continue
+			default:
+				v = a.Value(i) // no copy: only the bounds are kept
 			}
-			v := a.Value(i) // no copy: only the bounds are kept
 			switch {
 			case !have:
 				smin, smax, have = v, v, true
