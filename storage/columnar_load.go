@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"runtime"
 	"sort"
 	"sync"
@@ -57,64 +58,80 @@ func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, er
 }
 
 // writeSorted writes the rows of parts as new segments of d in key order,
-// failing on a duplicate key.
+// failing on a duplicate key. Parts already in key order one after the
+// other (a bulk load of sorted data) are written as they are: a segment
+// is cut from the parts it spans, never from a copy of the whole table.
 func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns) error {
 	var nonEmpty []*tableColumns
+	var keys [][]byte
 	for _, p := range parts {
 		if len(p.keys) > 0 {
 			nonEmpty = append(nonEmpty, p)
+			keys = append(keys, p.keys...)
 		}
 	}
 	if len(nonEmpty) == 0 {
 		return nil
 	}
-	all := nonEmpty[0]
-	if len(nonEmpty) > 1 {
-		all = &tableColumns{cols: make([]arrow.Array, len(d.Columns))}
-		defer all.release()
-		for i := range d.Columns {
-			arrs := make([]arrow.Array, len(nonEmpty))
-			for k, p := range nonEmpty {
-				arrs[k] = p.cols[i]
-			}
-			var err error
-			if all.cols[i], err = array.Concatenate(arrs, memory.DefaultAllocator); err != nil {
-				return core.Errorf(core.KindInternal, "storage: concatenating rows: %v", err)
-			}
+	less := func(i, j int) bool { return bytes.Compare(keys[i], keys[j]) < 0 }
+	if !sort.SliceIsSorted(keys, less) {
+		perm, err := sortedColumns(d, nonEmpty, keys)
+		if err != nil {
+			return err
 		}
-		for _, p := range nonEmpty {
-			all.keys = append(all.keys, p.keys...)
-		}
-	}
-	total := len(all.keys)
-	less := func(i, j int) bool { return bytes.Compare(all.keys[i], all.keys[j]) < 0 }
-	if !sort.SliceIsSorted(all.keys, less) {
-		order := make([]int, total)
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(i, j int) bool { return bytes.Compare(all.keys[order[i]], all.keys[order[j]]) < 0 })
-		perm := &tableColumns{cols: make([]arrow.Array, len(d.Columns)), keys: make([][]byte, total)}
 		defer perm.release()
-		for i := range d.Columns {
-			perm.cols[i] = takeArray(all.cols[i], &d.Columns[i].typ, order)
-		}
-		for k, o := range order {
-			perm.keys[k] = all.keys[o]
-		}
-		all = perm
+		nonEmpty, keys = []*tableColumns{perm}, perm.keys
 	}
-	for i := 1; i < total; i++ {
-		if bytes.Equal(all.keys[i-1], all.keys[i]) {
+	for i := 1; i < len(keys); i++ {
+		if bytes.Equal(keys[i-1], keys[i]) {
+			// The row is in the part holding position i.
+			p, at := nonEmpty[0], i
+			for k := 0; at >= len(p.keys); k++ {
+				at -= len(p.keys)
+				p = nonEmpty[k+1]
+			}
 			vals := make([]datum, len(d.Columns))
-			for _, p := range d.pk {
-				r, _ := newColReader(all.cols[p], &d.Columns[p].typ)
-				vals[p], _ = r(i)
+			for _, c := range d.pk {
+				r, _ := newColReader(p.cols[c], &d.Columns[c].typ)
+				vals[c], _ = r(at)
 			}
 			return t.uniqueError(d, d.pk, vals, "primary key violation")
 		}
 	}
-	return t.writeSegments(d, all)
+	return t.writeSegments(d, nonEmpty, keys)
+}
+
+// sortedColumns returns the rows of parts (with primary-key bytes keys)
+// in key order, as one part.
+func sortedColumns(d *TableDesc, parts []*tableColumns, keys [][]byte) (*tableColumns, error) {
+	all := parts[0]
+	if len(parts) > 1 {
+		all = &tableColumns{cols: make([]arrow.Array, len(d.Columns)), keys: keys}
+		defer all.release()
+		for i := range d.Columns {
+			arrs := make([]arrow.Array, len(parts))
+			for k, p := range parts {
+				arrs[k] = p.cols[i]
+			}
+			var err error
+			if all.cols[i], err = array.Concatenate(arrs, memory.DefaultAllocator); err != nil {
+				return nil, core.Errorf(core.KindInternal, "storage: concatenating rows: %v", err)
+			}
+		}
+	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return bytes.Compare(keys[order[i]], keys[order[j]]) < 0 })
+	perm := &tableColumns{cols: make([]arrow.Array, len(d.Columns)), keys: make([][]byte, len(keys))}
+	for i := range d.Columns {
+		perm.cols[i] = takeArray(all.cols[i], &d.Columns[i].typ, order)
+	}
+	for k, o := range order {
+		perm.keys[k] = keys[o]
+	}
+	return perm, nil
 }
 
 // columnsOf converts an input batch into the table's columns: a column of
@@ -200,13 +217,21 @@ func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]
 
 // keysOf encodes the primary-key bytes of each row (into one arena).
 func keysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
+	if keys := intKeysOf(d, cols, n); keys != nil {
+		return keys
+	}
 	readers := make([]colReader, len(d.pk))
 	for k, p := range d.pk {
 		readers[k], _ = newColReader(cols[p], &d.Columns[p].typ) // the column's own type: cannot fail
 	}
 	keys := make([][]byte, n)
-	arena := make([]byte, 0, n*10)
+	arena := make([]byte, 0, 16)
 	for row := 0; row < n; row++ {
+		if row == 1 {
+			// Keys are mostly as long as the first: one arena for all.
+			arena = append(make([]byte, 0, n*(len(arena)+1)), arena...)
+			keys[0] = arena[:len(arena):len(arena)]
+		}
 		start := len(arena)
 		for k, p := range d.pk {
 			v, _ := readers[k](row)
@@ -215,6 +240,36 @@ func keysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
 		// Earlier keys keep pointing into the arena's old backing array when
 		// it grows: its bytes stay valid.
 		keys[row] = arena[start:len(arena):len(arena)]
+	}
+	return keys
+}
+
+// intKeysOf is keysOf for a key of signed integer, date or timestamp
+// columns without NULLs (TPC-H's, most keys): every key has the same
+// length, written without a reader call per value; nil for other keys.
+func intKeysOf(d *TableDesc, cols []arrow.Array, n int) [][]byte {
+	vals := make([][]int64, len(d.pk))
+	for k, p := range d.pk {
+		switch d.Columns[p].typ.kind {
+		case kInt, kDate, kTimestamp:
+		default:
+			return nil
+		}
+		if cols[p].NullN() > 0 {
+			return nil
+		}
+		vals[k] = int64sOf(cols[p], make([]int64, n))
+	}
+	w := 9 * len(vals) // appendKey: the value tag, then 8 bytes
+	arena := make([]byte, n*w)
+	keys := make([][]byte, n)
+	for row := range n {
+		key := arena[row*w : (row+1)*w : (row+1)*w]
+		for k, v := range vals {
+			key[9*k] = tagValue
+			binary.BigEndian.PutUint64(key[9*k+1:], uint64(v[row])^(1<<63))
+		}
+		keys[row] = key
 	}
 	return keys
 }
@@ -240,11 +295,13 @@ type encodedSegment struct {
 	err    error
 }
 
-// writeSegments writes rows in key order (tc) as new segments of d, their
-// chunks encoded in parallel.
-func (t *Txn) writeSegments(d *TableDesc, tc *tableColumns) error {
-	total := len(tc.keys)
-	nseg := (total + segmentRows - 1) / segmentRows
+// writeSegments writes the rows of parts, in key order (keys: their
+// primary-key bytes, part after part), as new segments of d, their chunks
+// encoded in parallel.
+func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) error {
+	total := len(keys)
+	cuts := segmentCuts(parts, total)
+	nseg := len(cuts) - 1
 	if nseg == 0 {
 		return nil
 	}
@@ -261,13 +318,16 @@ func (t *Txn) writeSegments(d *TableDesc, tc *tableColumns) error {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				lo := j.seg * segmentRows
-				hi := min(lo+segmentRows, total)
+				lo, hi := cuts[j.seg], cuts[j.seg+1]
 				c := &d.Columns[j.col]
-				sl := array.NewSlice(tc.cols[j.col], int64(lo), int64(hi))
-				b, err := encodeChunk(sl)
-				segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl)
-				sl.Release()
+				sl, err := rowsOfParts(parts, j.col, lo, hi)
+				var b []byte
+				if err == nil {
+					var dict []string
+					b, err = encodeChunkDict(sl, &dict)
+					segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl, dict)
+					sl.Release()
+				}
 				segs[j.seg].chunks[j.col] = b
 				if err != nil {
 					segs[j.seg].err = err
@@ -276,9 +336,8 @@ func (t *Txn) writeSegments(d *TableDesc, tc *tableColumns) error {
 		}()
 	}
 	for s := range segs {
-		lo := s * segmentRows
-		hi := min(lo+segmentRows, total)
-		segs[s].desc = segmentDesc{Rows: hi - lo, Columns: make([]segmentColumn, len(d.Columns)), First: tc.keys[lo], Last: tc.keys[hi-1]}
+		lo, hi := cuts[s], cuts[s+1]
+		segs[s].desc = segmentDesc{Rows: hi - lo, Columns: make([]segmentColumn, len(d.Columns)), First: keys[lo], Last: keys[hi-1]}
 		segs[s].chunks = make([][]byte, len(d.Columns))
 	}
 	for s := range segs {
@@ -304,6 +363,65 @@ func (t *Txn) writeSegments(d *TableDesc, tc *tableColumns) error {
 	}
 	t.segmentsChanged(d)
 	return nil
+}
+
+// segmentCuts returns where segments of the rows of parts start, and
+// total at the end. A segment holds at most segmentRows rows and ends at
+// the boundary of a part when one falls in its second half: the row
+// groups of a Parquet file, each a little smaller than a segment, then
+// become one segment each, a slice of the part instead of a copy.
+func segmentCuts(parts []*tableColumns, total int) []int {
+	var ends []int // the parts' ends, ascending
+	at := 0
+	for _, p := range parts {
+		at += len(p.keys)
+		ends = append(ends, at)
+	}
+	cuts := []int{0}
+	k := 0
+	for start := 0; start < total; {
+		end := min(start+segmentRows, total)
+		for k < len(ends) && ends[k] <= start {
+			k++
+		}
+		for j := k; j < len(ends) && ends[j] < end; j++ {
+			if ends[j] >= start+segmentRows/2 {
+				end = ends[j]
+			}
+		}
+		cuts = append(cuts, end)
+		start = end
+	}
+	return cuts
+}
+
+// rowsOfParts returns rows lo..hi (counted across parts, one after the
+// other) of table column col: a slice of one part, or the concatenation of
+// the slices of the parts it spans.
+func rowsOfParts(parts []*tableColumns, col, lo, hi int) (arrow.Array, error) {
+	var pieces []arrow.Array
+	defer func() {
+		for _, p := range pieces {
+			p.Release()
+		}
+	}()
+	start := 0
+	for _, p := range parts {
+		n := len(p.keys)
+		if a, b := max(lo, start), min(hi, start+n); a < b {
+			pieces = append(pieces, array.NewSlice(p.cols[col], int64(a-start), int64(b-start)))
+		}
+		start += n
+	}
+	if len(pieces) == 1 {
+		pieces[0].Retain()
+		return pieces[0], nil
+	}
+	out, err := array.Concatenate(pieces, memory.DefaultAllocator)
+	if err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: concatenating rows: %v", err)
+	}
+	return out, nil
 }
 
 // loadNewColumnar is LoadNew of a columnar table: rows go straight into
