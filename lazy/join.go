@@ -1,6 +1,7 @@
 package lazy
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
@@ -52,7 +53,27 @@ type Join struct {
 	LeftOn, RightOn []Expr
 	Suffix          string
 	Columns         []JoinColumn
+	// RuntimeFilterID, when not 0, names the RuntimeFilter on the probe
+	// side that this join fills when its build side is read.
+	RuntimeFilterID int
 	schema          *arrow.Schema
+}
+
+// ProbesLeft reports whether the executor streams the left input through a
+// hash table of the right one; false when it hashes the left input (a
+// right join, or an inner, left, semi or anti join whose right input is
+// estimated much larger). The runtime filter rule and the executor both
+// decide by it, so the filter lands on the side that is probed.
+func (j *Join) ProbesLeft() bool {
+	switch j.Type {
+	case JoinRight:
+		return false
+	case JoinInner:
+		return !(EstimateRows(j.Right) > 2*EstimateRows(j.Left))
+	case JoinLeft, JoinSemi, JoinAnti:
+		return !(EstimateRows(j.Right) > 4*EstimateRows(j.Left))
+	}
+	return true
 }
 
 // NewJoin resolves the key expressions against each side, casts key pairs
@@ -248,5 +269,9 @@ func (j *Join) describe() string {
 	for i := range j.LeftOn {
 		pairs[i] = j.LeftOn[i].String() + " = " + j.RightOn[i].String()
 	}
-	return strings.ToUpper(string(j.Type)) + " JOIN ON " + strings.Join(pairs, ", ")
+	s := strings.ToUpper(string(j.Type)) + " JOIN ON " + strings.Join(pairs, ", ")
+	if j.RuntimeFilterID != 0 {
+		s += fmt.Sprintf(" RUNTIME FILTER #%d", j.RuntimeFilterID)
+	}
+	return s
 }
