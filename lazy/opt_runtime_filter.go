@@ -1,8 +1,11 @@
 package lazy
 
-// RuntimeFilters turns the runtime filter rule on (tests turn it off to
-// compare results with and without filters).
-var RuntimeFilters = true
+import "os"
+
+// RuntimeFilters turns the runtime filter rule on. Tests turn it off to
+// compare results with and without filters; ALOPEX_RUNTIME_FILTERS=0 in the
+// environment of the process turns it off for measurements.
+var RuntimeFilters = os.Getenv("ALOPEX_RUNTIME_FILTERS") != "0"
 
 // runtimeFilter gives hash joins that drop unmatched probe rows (inner
 // joins, semi joins, left joins that hash their left input and stream the
