@@ -34,3 +34,25 @@ func (f *RuntimeFilter) WithChildren(ch []Plan) Plan {
 func (f *RuntimeFilter) Describe() string {
 	return fmt.Sprintf("RUNTIME FILTER #%d %s", f.ID, exprList(f.Keys))
 }
+
+// withoutRuntimeFilters returns p without its RuntimeFilter nodes (p itself
+// when it has none).
+func withoutRuntimeFilters(p Plan) Plan {
+	if f, ok := p.(*RuntimeFilter); ok {
+		return withoutRuntimeFilters(f.Input)
+	}
+	ch := p.Children()
+	var out []Plan
+	for i, c := range ch {
+		if d := withoutRuntimeFilters(c); d != c {
+			if out == nil {
+				out = append([]Plan(nil), ch...)
+			}
+			out[i] = d
+		}
+	}
+	if out == nil {
+		return p
+	}
+	return p.WithChildren(out)
+}
