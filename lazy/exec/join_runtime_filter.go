@@ -158,6 +158,25 @@ func (t *joinTable) keyHashes(keys []arrow.Array, n int) ([]uint64, []bool, erro
 
 // keep lists the probe rows (of n, with keys evaluated) that may match.
 func (f *joinFilter) keep(keys []arrow.Array, n int) ([]int32, error) {
+	out := make([]int32, 0, n)
+	if f.table.mode == keysInt {
+		// One pass, without per-row temporaries: the common case.
+		a, r := keys[0], f.ranges[0]
+		nulls := a.NullN() > 0
+		for i, v := range int64Values(a) {
+			if (nulls && a.IsNull(i)) || (r.ok && (v < r.lo || v > r.hi)) {
+				continue
+			}
+			if f.bloom != nil {
+				h := hashInt(v)
+				if b := bloomBits(h); f.bloom[h>>f.shift]&b != b {
+					continue
+				}
+			}
+			out = append(out, int32(i))
+		}
+		return out, nil
+	}
 	ok := make([]bool, n)
 	for i := range ok {
 		ok[i] = true
@@ -166,7 +185,7 @@ func (f *joinFilter) keep(keys []arrow.Array, n int) ([]int32, error) {
 		if !r.ok {
 			continue
 		}
-		for i, v := range intKeys(keys[k], nil) {
+		for i, v := range int64Values(keys[k]) {
 			if v < r.lo || v > r.hi {
 				ok[i] = false
 			}
@@ -176,7 +195,6 @@ func (f *joinFilter) keep(keys []arrow.Array, n int) ([]int32, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]int32, 0, n)
 	for i, h := range hashes {
 		if !ok[i] || !valid[i] {
 			continue
@@ -189,6 +207,15 @@ func (f *joinFilter) keep(keys []arrow.Array, n int) ([]int32, error) {
 		out = append(out, int32(i))
 	}
 	return out, nil
+}
+
+// int64Values is the values of an integer-like array as int64: Int64's
+// own buffer, other widths widened.
+func int64Values(a arrow.Array) []int64 {
+	if a.DataType().ID() == arrow.INT64 {
+		return kernels.Values[int64](a)
+	}
+	return intKeys(a, nil)
 }
 
 // mayMatchPiece reports whether a piece of a scan, by its statistics, may
