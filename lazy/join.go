@@ -1,6 +1,7 @@
 package lazy
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
@@ -52,7 +53,87 @@ type Join struct {
 	LeftOn, RightOn []Expr
 	Suffix          string
 	Columns         []JoinColumn
+	// RuntimeFilterID, when not 0, names the RuntimeFilter on the probe
+	// side that this join fills when its build side is read.
+	RuntimeFilterID int
 	schema          *arrow.Schema
+}
+
+// ProbesLeft reports whether the executor streams the left input through a
+// hash table of the right one; false when it hashes the left input (a
+// right join, or an inner, left, semi or anti join whose right input is
+// estimated much larger). The runtime filter rule and the executor both
+// decide by it, so the filter lands on the side that is probed.
+func (j *Join) ProbesLeft() bool {
+	// Runtime filters are left out: the choice is the same before and
+	// after the rule that places them.
+	left, right := withoutRuntimeFilters(j.Left), withoutRuntimeFilters(j.Right)
+	switch j.Type {
+	case JoinRight:
+		return false
+	case JoinInner:
+		return !(sideRows(right) > 2*sideRows(left))
+	case JoinLeft, JoinSemi, JoinAnti:
+		return !(sideRows(right) > 4*sideRows(left))
+	}
+	return true
+}
+
+// sideRows estimates the rows of a join input for choosing the side to
+// hash: EstimateRows, except that a group-by on several keys gives as many
+// groups as the product of their distinct values, when source statistics
+// bound them (up to its input rows), and a semi
+// join keeps of its left input the share of its right input's source that
+// survives the right input's filters (the keys of a filtered dimension).
+func sideRows(p Plan) float64 {
+	switch n := p.(type) {
+	case *Filter:
+		return max(sideRows(n.Input)/2, 1)
+	case *Project:
+		return sideRows(n.Input)
+	case *Aggregate:
+		in := sideRows(n.Input)
+		if len(n.Keys) == 0 {
+			return 1
+		}
+		if len(n.Keys) == 1 {
+			// The min/max range of one key overstates its distinct
+			// values (sparse keys); EstimateRows' tenth stands.
+			return max(in/10, 1)
+		}
+		groups := 1.0
+		for _, k := range n.Keys {
+			c, ok := k.(*Column)
+			if !ok {
+				return max(in/10, 1)
+			}
+			ndv, ok := columnNDV(n.Input, c.Name)
+			if !ok {
+				return max(in/10, 1)
+			}
+			groups *= ndv
+		}
+		return max(min(groups, in), 1)
+	case *Join:
+		if n.Type == JoinSemi {
+			return max(sideRows(n.Left)*min(sideRows(n.Right)/sourceRows(n.Right), 1), 1)
+		}
+	}
+	return float64(EstimateRows(p))
+}
+
+// sourceRows is the rows of p's source before filters (for a plan other
+// than filters and projections over a scan, its estimate).
+func sourceRows(p Plan) float64 {
+	switch n := p.(type) {
+	case *Scan:
+		return float64(max(n.Source.NumRows(), 1))
+	case *Filter:
+		return sourceRows(n.Input)
+	case *Project:
+		return sourceRows(n.Input)
+	}
+	return max(sideRows(p), 1)
 }
 
 // NewJoin resolves the key expressions against each side, casts key pairs
@@ -248,5 +329,9 @@ func (j *Join) describe() string {
 	for i := range j.LeftOn {
 		pairs[i] = j.LeftOn[i].String() + " = " + j.RightOn[i].String()
 	}
-	return strings.ToUpper(string(j.Type)) + " JOIN ON " + strings.Join(pairs, ", ")
+	s := strings.ToUpper(string(j.Type)) + " JOIN ON " + strings.Join(pairs, ", ")
+	if j.RuntimeFilterID != 0 {
+		s += fmt.Sprintf(" RUNTIME FILTER #%d", j.RuntimeFilterID)
+	}
+	return s
 }

@@ -11,7 +11,8 @@ type Rule interface {
 // next, so that join ordering estimates filtered inputs and projection
 // pushdown sees the columns predicates need where they land; slices go down
 // into scans that already carry their predicates; common subplans are found
-// last, when pushdown has settled what each occurrence reads.
+// last, when pushdown has settled what each occurrence reads; runtime
+// filters are placed on the final shape of the plan.
 var DefaultRules = []Rule{
 	simplify{},
 	predicatePushdown{},
@@ -21,6 +22,7 @@ var DefaultRules = []Rule{
 	slicePushdown{},
 	vectorTopK{},
 	commonSubplan{},
+	runtimeFilter{},
 }
 
 // Optimize runs DefaultRules over p.

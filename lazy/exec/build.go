@@ -21,6 +21,9 @@ type builder struct {
 	closers []func()
 	// caches holds the shared state of each cached subplan by ID.
 	caches map[int]*cacheEntry
+	// filterJoins holds, while a join's probe side is built, the join that
+	// fills each runtime filter there (join_runtime_filter.go).
+	filterJoins map[int]*hashJoin
 }
 
 func (b *builder) build(p lazy.Plan) (Operator, error) {
@@ -56,6 +59,8 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		return &sortOp{mem: b.mem, input: in, keys: n.Keys, schema: n.Schema()}, nil
 	case *lazy.Join:
 		return b.join(n)
+	case *lazy.RuntimeFilter:
+		return b.runtimeFilter(n) // join_runtime_filter.go
 	case *lazy.WindowNode:
 		in, err := b.build(n.Input)
 		if err != nil {
@@ -129,8 +134,10 @@ func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
 	return &mapOp{input: in, fns: fns, schema: schema}
 }
 
-// partitionedScan reads the pieces a scan needs on demand, in parallel.
-func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource) (Operator, error) {
+// partitionedScan reads the pieces a scan needs on demand, in parallel;
+// skip, when set, is asked before a piece is read whether it can be left
+// out (a runtime filter's key ranges).
+func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip func(piece int) bool) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
 	cols := lazy.ReadColumns(s)
 	readSchema := lazy.SchemaOf(src.Schema(), cols)
@@ -138,6 +145,9 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource) (Ope
 	p := newPipeline(readSchema, nil, -1)
 	p.count = len(pieces)
 	p.load = func(ctx context.Context, i int) (arrow.RecordBatch, error) {
+		if skip != nil && skip(pieces[i]) {
+			return nil, nil
+		}
 		return src.ReadPiece(ctx, mem, pieces[i], cols)
 	}
 	if s.Predicate != nil {
@@ -160,7 +170,7 @@ func columnNames(s *arrow.Schema) []string {
 
 func (b *builder) scan(s *lazy.Scan) (Operator, error) {
 	if ps, ok := s.Source.(lazy.PartitionedSource); ok {
-		return b.partitionedScan(s, ps)
+		return b.partitionedScan(s, ps, nil)
 	}
 	if ks, ok := s.Source.(lazy.KeyedSource); ok {
 		return b.keyedScan(s, ks)
@@ -334,16 +344,15 @@ func (b *builder) join(n *lazy.Join) (Operator, error) {
 	}
 	probePlan, buildPlan := n.Left, n.Right
 	probeKeys, buildKeys := n.LeftOn, n.RightOn
-	if n.Type == lazy.JoinLeft && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {
+	// An inner join hashes the smaller input and streams the larger one;
+	// left, semi and anti joins hash the left input when the right one is
+	// much larger.
+	probeLeft := n.ProbesLeft()
+	if n.Type == lazy.JoinLeft && !probeLeft {
 		return b.leftJoinHashingLeft(n)
 	}
-	if (n.Type == lazy.JoinSemi || n.Type == lazy.JoinAnti) && lazy.EstimateRows(n.Right) > 4*lazy.EstimateRows(n.Left) {
+	if (n.Type == lazy.JoinSemi || n.Type == lazy.JoinAnti) && !probeLeft {
 		return b.semiJoinHashingLeft(n)
-	}
-	probeLeft := n.Type != lazy.JoinRight
-	// An inner join hashes the smaller input and streams the larger one.
-	if n.Type == lazy.JoinInner && lazy.EstimateRows(n.Right) > 2*lazy.EstimateRows(n.Left) {
-		probeLeft = false
 	}
 	if !probeLeft {
 		probePlan, buildPlan = n.Right, n.Left
@@ -356,7 +365,9 @@ func (b *builder) join(n *lazy.Join) (Operator, error) {
 	j := &hashJoin{mem: b.mem, ctx: b.ctx, node: n, build: buildOp, probeLeft: probeLeft,
 		probeKeys: probeKeys, buildKeys: buildKeys}
 	b.closers = append(b.closers, j.close)
+	withdraw := b.offerFilter(n, j)
 	probeOp, err := b.build(probePlan)
+	withdraw()
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +390,9 @@ func (b *builder) leftJoinHashingLeft(n *lazy.Join) (Operator, error) {
 	j := &hashJoin{mem: b.mem, ctx: b.ctx, node: n, build: buildOp, probeLeft: false,
 		probeKeys: n.RightOn, buildKeys: n.LeftOn, probeType: lazy.JoinInner, buildRowCol: true}
 	b.closers = append(b.closers, j.close)
+	withdraw := b.offerFilter(n, j)
 	probeOp, err := b.build(n.Right)
+	withdraw()
 	if err != nil {
 		return nil, err
 	}
@@ -401,7 +414,9 @@ func (b *builder) semiJoinHashingLeft(n *lazy.Join) (Operator, error) {
 	s := &semiHashingLeft{join: j}
 	j.semiLeft = s
 	b.closers = append(b.closers, j.close)
+	withdraw := b.offerFilter(n, j)
 	probeOp, err := b.build(n.Right)
+	withdraw()
 	if err != nil {
 		return nil, err
 	}

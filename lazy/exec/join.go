@@ -42,6 +42,10 @@ type hashJoin struct {
 	rows    arrow.RecordBatch // the build side, materialized
 	table   *joinTable
 	matched []uint32 // full joins: build rows that found a partner (atomic)
+	// wantFilter asks prepare for filter, the runtime filter of the build
+	// keys (join_runtime_filter.go).
+	wantFilter bool
+	filter     *joinFilter
 }
 
 // joinTable maps keys to the first build row holding them; next chains the
@@ -228,6 +232,12 @@ func (j *hashJoin) prepare() error {
 				}
 				buf = enc.encode(buf[:0], i)
 				t.next[i] = t.strs.swap(buf, int32(i))
+			}
+		}
+		if j.wantFilter {
+			if j.filter, err = newJoinFilter(t, keys); err != nil {
+				j.err = err
+				return
 			}
 		}
 		j.table = t

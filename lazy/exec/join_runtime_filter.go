@@ -1,0 +1,368 @@
+package exec
+
+import (
+	"math/bits"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// joinFilter is what a hash join knows of its build keys once it has read
+// them, for a RuntimeFilter on its probe side: whether any key can match
+// at all, the range of each integer key, and (for builds small enough that
+// it stays in cache) a blocked Bloom filter of the keys as the join table
+// derives them. A probe row that fails it has no partner: null keys, keys
+// outside a range, keys the Bloom filter has never seen.
+type joinFilter struct {
+	table  *joinTable
+	empty  bool // no build row without a null key
+	ranges []keyRange
+	bloom  []uint64 // nil: none
+	shift  uint     // 64 - log2(len(bloom))
+
+	// The filter switches itself off when it keeps nearly every row it sees:
+	// then it is only cost.
+	seen, kept atomic.Int64
+	off        atomic.Bool
+}
+
+// keyRange is the range of one build key's values (ok: an integer key with
+// at least one non-null value).
+type keyRange struct {
+	lo, hi int64
+	ok     bool
+}
+
+const (
+	// bloomMaxKeys bounds the builds that get a Bloom filter (16 bits a
+	// key: 16 MiB at this bound); larger ones get ranges only.
+	bloomMaxKeys = 8 << 20
+	// filterTrialRows is how many rows the filter sees before it judges
+	// itself; filterUselessShare is the share of rows kept above which it
+	// switches off.
+	filterTrialRows    = 1 << 18
+	filterUselessShare = 0.9
+)
+
+// newJoinFilter derives the filter from the build keys of table t.
+func newJoinFilter(t *joinTable, keys []arrow.Array) (*joinFilter, error) {
+	n := 0
+	if len(keys) > 0 {
+		n = keys[0].Len()
+	}
+	f := &joinFilter{table: t, ranges: make([]keyRange, len(keys))}
+	for i, k := range keys {
+		if intKeyable(k.DataType()) {
+			f.ranges[i] = intRange(k)
+		}
+	}
+	hashes, valid, err := t.keyHashes(keys, n)
+	if err != nil {
+		return nil, err
+	}
+	count := 0
+	for _, v := range valid {
+		if v {
+			count++
+		}
+	}
+	f.empty = count == 0
+	if count == 0 || count > bloomMaxKeys {
+		return f, nil
+	}
+	words := 1 << max(bits.Len(uint(count/4)), 1)
+	f.bloom = make([]uint64, words)
+	f.shift = uint(64 - bits.TrailingZeros(uint(words)))
+	for i, h := range hashes {
+		if valid[i] {
+			f.bloom[h>>f.shift] |= bloomBits(h)
+		}
+	}
+	return f, nil
+}
+
+// bloomBits is the mask of three bits a hash sets in its word.
+func bloomBits(h uint64) uint64 {
+	return 1<<(h&63) | 1<<((h>>6)&63) | 1<<((h>>12)&63)
+}
+
+func intRange(a arrow.Array) keyRange {
+	var r keyRange
+	nulls := a.NullN() > 0
+	for i, v := range intKeys(a, nil) {
+		if nulls && a.IsNull(i) {
+			continue
+		}
+		if !r.ok || v < r.lo {
+			r.lo = v
+		}
+		if !r.ok || v > r.hi {
+			r.hi = v
+		}
+		r.ok = true
+	}
+	return r
+}
+
+// keyHashes hashes each row's keys the way the table derives them (int,
+// packed ints, string or row encoding); valid is false where a key is null
+// (or, packed, outside its build range), which never matches.
+func (t *joinTable) keyHashes(keys []arrow.Array, n int) ([]uint64, []bool, error) {
+	hashes, valid := make([]uint64, n), make([]bool, n)
+	switch t.mode {
+	case keysInt:
+		nulls := keys[0].NullN() > 0
+		for i, v := range intKeys(keys[0], nil) {
+			valid[i] = !nulls || !keys[0].IsNull(i)
+			hashes[i] = hashInt(v)
+		}
+	case keysPacked:
+		vals := make([][]int64, len(keys))
+		for i, k := range keys {
+			vals[i] = intKeys(k, nil)
+		}
+		for i := range n {
+			k, ok := t.pack(keys, vals, i)
+			hashes[i], valid[i] = hashInt(k), ok
+		}
+	case keysString:
+		at := kernels.StringAt(keys[0])
+		for i := range n {
+			if keys[0].IsNull(i) {
+				continue
+			}
+			s := at(i)
+			hashes[i], valid[i] = hashBytes(unsafe.Slice(unsafe.StringData(s), len(s))), true
+		}
+	default:
+		enc, err := newRowEncoder(keys)
+		if err != nil {
+			return nil, nil, err
+		}
+		var buf []byte
+		for i := range n {
+			if anyNull(keys, i) {
+				continue
+			}
+			buf = enc.encode(buf[:0], i)
+			hashes[i], valid[i] = hashBytes(buf), true
+		}
+	}
+	return hashes, valid, nil
+}
+
+// keep lists the probe rows (of n, with keys evaluated) that may match.
+func (f *joinFilter) keep(keys []arrow.Array, n int) ([]int32, error) {
+	out := make([]int32, 0, n)
+	if f.table.mode == keysInt {
+		// One pass, without per-row temporaries: the common case.
+		a, r := keys[0], f.ranges[0]
+		nulls := a.NullN() > 0
+		for i, v := range int64Values(a) {
+			if (nulls && a.IsNull(i)) || (r.ok && (v < r.lo || v > r.hi)) {
+				continue
+			}
+			if f.bloom != nil {
+				h := hashInt(v)
+				if b := bloomBits(h); f.bloom[h>>f.shift]&b != b {
+					continue
+				}
+			}
+			out = append(out, int32(i))
+		}
+		return out, nil
+	}
+	ok := make([]bool, n)
+	for i := range ok {
+		ok[i] = true
+	}
+	for k, r := range f.ranges {
+		if !r.ok {
+			continue
+		}
+		for i, v := range int64Values(keys[k]) {
+			if v < r.lo || v > r.hi {
+				ok[i] = false
+			}
+		}
+	}
+	hashes, valid, err := f.table.keyHashes(keys, n)
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range hashes {
+		if !ok[i] || !valid[i] {
+			continue
+		}
+		if f.bloom != nil {
+			if b := bloomBits(h); f.bloom[h>>f.shift]&b != b {
+				continue
+			}
+		}
+		out = append(out, int32(i))
+	}
+	return out, nil
+}
+
+// int64Values is the values of an integer-like array as int64: Int64's
+// own buffer, other widths widened.
+func int64Values(a arrow.Array) []int64 {
+	if a.DataType().ID() == arrow.INT64 {
+		return kernels.Values[int64](a)
+	}
+	return intKeys(a, nil)
+}
+
+// mayMatchPiece reports whether a piece of a scan, by its statistics, may
+// hold a probe row with a partner: false when an integer key column has
+// only nulls there, or its min and max miss the build range.
+func (f *joinFilter) mayMatchPiece(probeKeys []lazy.Expr, src lazy.PartitionedSource, piece int) bool {
+	if f.empty {
+		return false
+	}
+	for k, r := range f.ranges {
+		col, ok := plainIntColumn(probeKeys[k])
+		if !ok || !r.ok {
+			continue
+		}
+		lo, hi, nulls, have := src.PieceStats(piece, col)
+		if !have {
+			continue
+		}
+		if nulls == src.PieceRows(piece) {
+			return false
+		}
+		l, okL := lo.(int64)
+		h, okH := hi.(int64)
+		if okL && okH && (h < r.lo || l > r.hi) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainIntColumn returns the column a key reads when the key is the column
+// itself or an integer cast of an integer column: then the column's
+// statistics bound the key's values.
+func plainIntColumn(e lazy.Expr) (string, bool) {
+	for {
+		switch x := e.(type) {
+		case *lazy.Column:
+			return x.Name, true
+		case *lazy.Cast:
+			if !core.IsInteger(x.X.DataType()) || !core.IsInteger(x.To) {
+				return "", false
+			}
+			e = x.X
+		default:
+			return "", false
+		}
+	}
+}
+
+// filterStep is the row-wise step of a RuntimeFilter: it waits for the
+// join's build side and drops the rows that cannot match.
+func (j *hashJoin) filterStep(keys []lazy.Expr) batchFn {
+	return func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+		if err := j.prepare(); err != nil {
+			rb.Release()
+			return nil, err
+		}
+		f := j.filter
+		if f == nil || f.off.Load() {
+			return rb, nil
+		}
+		defer rb.Release()
+		n := int(rb.NumRows())
+		if f.empty {
+			return nil, nil
+		}
+		ka, err := evalArrays(j.mem, keys, rb)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseArrays(ka)
+		idx, err := f.keep(ka, n)
+		if err != nil {
+			return nil, err
+		}
+		if seen := f.seen.Add(int64(n)); seen-int64(n) < filterTrialRows {
+			kept := f.kept.Add(int64(len(idx)))
+			if seen >= filterTrialRows && float64(kept) > filterUselessShare*float64(seen) {
+				f.off.Store(true)
+			}
+		}
+		if len(idx) == n {
+			rb.Retain()
+			return rb, nil
+		}
+		if len(idx) == 0 {
+			return nil, nil
+		}
+		sel := &kernels.Selection{Idx: idx, N: n}
+		cols := make([]arrow.Array, rb.NumCols())
+		defer func() {
+			for _, c := range cols {
+				if c != nil {
+					c.Release()
+				}
+			}
+		}()
+		for i := range cols {
+			if cols[i], err = kernels.Take(j.mem, rb.Column(i), sel); err != nil {
+				return nil, err
+			}
+		}
+		return array.NewRecordBatch(rb.Schema(), cols, int64(len(idx))), nil
+	}
+}
+
+// runtimeFilter builds a RuntimeFilter node: the filter step of the join
+// that provides it, over its input (a scan of pieces also skips the pieces
+// whose key statistics miss the build range). A filter whose join is not
+// being built above it (it cannot wait for a build it is part of) passes
+// its input through.
+func (b *builder) runtimeFilter(n *lazy.RuntimeFilter) (Operator, error) {
+	j := b.filterJoins[n.ID]
+	if j == nil {
+		return b.build(n.Input)
+	}
+	var in Operator
+	var err error
+	if s, ok := n.Input.(*lazy.Scan); ok {
+		if src, ok := s.Source.(lazy.PartitionedSource); ok {
+			in, err = b.partitionedScan(s, src, func(piece int) bool {
+				if j.prepare() != nil || j.filter == nil {
+					return false // (the error surfaces in the filter step)
+				}
+				return !j.filter.mayMatchPiece(n.Keys, src, piece)
+			})
+		}
+	}
+	if in == nil && err == nil {
+		in, err = b.build(n.Input)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.attach(in, j.filterStep(n.Keys), n.Schema()), nil
+}
+
+// offerFilter makes join j the provider of its runtime filter while its
+// probe side is built; the returned function withdraws it.
+func (b *builder) offerFilter(n *lazy.Join, j *hashJoin) func() {
+	if n.RuntimeFilterID == 0 {
+		return func() {}
+	}
+	if b.filterJoins == nil {
+		b.filterJoins = map[int]*hashJoin{}
+	}
+	j.wantFilter = true
+	b.filterJoins[n.RuntimeFilterID] = j
+	return func() { delete(b.filterJoins, n.RuntimeFilterID) }
+}
