@@ -418,6 +418,17 @@ var simpleBinary = map[opcode.Op]lazy.BinaryOp{
 	opcode.Mul: lazy.OpMul,
 }
 
+// intArithOps are the operators whose integer form is MySQL's: computed in
+// BIGINT, an overflow an error (lazy.SQLIntArith), not the DataFrame
+// API's wrapping arithmetic in the operands' width.
+var intArithOps = map[lazy.BinaryOp]string{lazy.OpAdd: "add", lazy.OpSub: "sub", lazy.OpMul: "mul"}
+
+// integer reports whether e's type is known to be an integer type.
+func (t *translator) integer(e lazy.Expr) bool {
+	typ := t.typeOf(e)
+	return typ != nil && core.IsInteger(typ)
+}
+
 func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	l, err := t.expr(x.L)
 	if err != nil {
@@ -430,6 +441,9 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	if op, ok := simpleBinary[x.Op]; ok {
 		if folded, ok := foldDecimal(op, l, r); ok {
 			return folded, nil
+		}
+		if name, ok := intArithOps[op]; ok && t.integer(l) && t.integer(r) {
+			return call(lazy.SQLIntArith, map[string]any{"op": name}, l, r), nil
 		}
 		return bin(op, l, r), nil
 	}

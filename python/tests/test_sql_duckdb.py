@@ -215,3 +215,27 @@ def test_cast_to_integer_rounds_as_mysql():
     lit = ax.sql("SELECT CAST(2.5 AS SIGNED) a, CAST(-2.5 AS SIGNED) b, CAST(2.5 AS UNSIGNED) c, "
                  "CAST(2.5e0 AS SIGNED) d, CAST(-(3.5) AS SIGNED) e").collect().rows()
     assert lit == [(3, -3, 3, 2, -4)]
+
+
+def test_integer_arithmetic_is_bigint_and_checked():
+    """MySQL computes + - * of integers in BIGINT (BIGINT UNSIGNED with an unsigned operand) and raises on
+    overflow; the SQL path wrapped in the operands' width (2e9 + 2e9 in INT gave -294967296)."""
+    t = pa.table({"a": pa.array([2_000_000_000, 5, None], pa.int32()), "b": pa.array([2_000_000_000, -7, 1], pa.int32()),
+                  "u": pa.array([1, 2, 3], pa.uint8())})
+    ctx = ax.SQLContext(t=t)
+    got = ctx.execute("SELECT a + b, a * 3, a - b, u * 200, u + 1 FROM t", eager=True)
+    want = duckdb.sql("SELECT a::BIGINT + b, a::BIGINT * 3, a::BIGINT - b, u::UBIGINT * 200, u::UBIGINT + 1 FROM t")
+    assert got.rows() == want.fetchall()
+    assert got.dtypes == [ax.Int64, ax.Int64, ax.Int64, ax.UInt64, ax.UInt64]
+    for q, shown in [("SELECT 9223372036854775807 + 1", "9223372036854775807 + 1"),
+                     ("SELECT -9223372036854775807 - 2", "-9223372036854775807 - 2"),
+                     ("SELECT 4294967296 * 4294967296", "4294967296 * 4294967296"),
+                     ("SELECT -9223372036854775808 * -1", "-9223372036854775808 * -1"),
+                     ("SELECT u - 3 FROM t", "1 - 3"),
+                     ("SELECT 18446744073709551615 + 1", "18446744073709551615 + 1")]:
+        with pytest.raises(ax.ComputeError, match="out of range") as e:
+            ctx.execute(q, eager=True)
+        assert shown in str(e.value), q
+    edge = ctx.execute("SELECT -4611686018427387904 * 2, 18446744073709551615 + 0, 3037000499 * -3037000499",
+                       eager=True).rows()
+    assert edge == [(-9223372036854775808, 18446744073709551615, -9223372030926249001)]
