@@ -318,6 +318,9 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		}
 		fields = append(fields, outField{name: fieldName(f), expr: e})
 	}
+	if names, ok := b.positional[sel]; ok {
+		b.renameRepeated(fields, names)
+	}
 	aliases := map[string]lazy.Expr{}
 	for _, f := range fields {
 		aliases[strings.ToLower(f.name)] = f.expr
