@@ -2,10 +2,14 @@ package storage
 
 import "unsafe"
 
-// pendingArenaChunk is the size of the arena's chunks: large enough that
-// a chunk per write-set is one allocation among thousands of writes, small
-// enough that a half-used last chunk wastes little.
-const pendingArenaChunk = 1 << 20
+// The arena's chunks start small and double up to pendingArenaChunk: a
+// small transaction allocates little, a big one one chunk per thousands of
+// writes, and the unused end of the last chunk is at most half of what is
+// used.
+const (
+	pendingArenaFirst = 4 << 10
+	pendingArenaChunk = 1 << 20
+)
 
 // pendingArena holds the key and value bytes of a transaction's writes in
 // memory in large chunks: one allocation per chunk instead of two per
@@ -15,21 +19,25 @@ const pendingArenaChunk = 1 << 20
 // them; chunks are never reused (a reset drops them), because values read
 // earlier may still be in use.
 type pendingArena struct {
-	cur  []byte
-	size int // bytes allocated for the arena: whole chunks, big values alone
+	cur []byte
+	// size is the bytes copied in: what the writes take (the unused end
+	// of the current chunk is not counted, so a small spill threshold is
+	// not reached by one chunk).
+	size  int
+	chunk int // the size of the next chunk
 }
 
 // copy returns a copy of b in the arena.
 func (a *pendingArena) copy(b []byte) []byte {
+	a.size += len(b)
 	if len(b) > pendingArenaChunk/16 {
 		// A big value (a long text, a vector) gets its own allocation, so
 		// it does not leave most of a chunk unused.
-		a.size += len(b)
 		return append(make([]byte, 0, len(b)), b...)
 	}
 	if cap(a.cur)-len(a.cur) < len(b) {
-		a.cur = make([]byte, 0, pendingArenaChunk)
-		a.size += pendingArenaChunk
+		a.chunk = min(max(a.chunk*2, pendingArenaFirst), pendingArenaChunk)
+		a.cur = make([]byte, 0, max(a.chunk, len(b)))
 	}
 	n := len(a.cur)
 	a.cur = append(a.cur, b...)

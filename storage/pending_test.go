@@ -85,3 +85,23 @@ func TestPendingMemoryAccounting(t *testing.T) {
 		t.Fatalf("accounted %.0f bytes for %.0f real: the spill threshold would not bound memory", accounted, real)
 	}
 }
+
+// A small spill threshold spills after about that much memory of writes,
+// not after every write (the arena's first chunk alone must not pass it).
+func TestSmallSpillThreshold(t *testing.T) {
+	p := newPendingWrites(64<<10, t.TempDir())
+	defer p.close()
+	key := make([]byte, 17)
+	val := []byte("0123456789abcdef0123456789abcd")
+	for i := range 2000 {
+		binary.BigEndian.PutUint64(key[9:], uint64(i))
+		p.put(key, pendingWrite{val: val})
+	}
+	if err := p.failed(); err != nil {
+		t.Fatal(err)
+	}
+	// ~200 bytes a write: 2000 writes are ~400 KiB, six or so spills.
+	if p.spill == nil || p.spill.nfile < 3 || p.spill.nfile > 20 {
+		t.Fatalf("%d spills for 2000 writes at a 64 KiB threshold", p.spill.nfile)
+	}
+}
