@@ -103,6 +103,13 @@ type builder struct {
 	funcs      map[string]tableFunc
 	ctes       []map[string]*cte // innermost WITH last
 	nextName   int
+	// positional are the SELECT lists whose columns are taken by position
+	// (INSERT … SELECT, CREATE TABLE … AS SELECT): a repeated output name
+	// gets a fresh one instead of failing (positional.go); true marks the
+	// list that names the result.
+	positional map[*ast.SelectStmt]bool
+	// duplicate is the first output name such a list repeated ("": none).
+	duplicate string
 }
 
 func newBuilder(tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener, funcs map[string]tableFunc) *builder {

@@ -148,9 +148,13 @@ func (x *stmtExec) createTable(st *ast.CreateTableStmt) (int64, error) {
 	if len(def.Columns) > 0 {
 		return 0, notSupported("CREATE TABLE %s (columns) AS SELECT is not supported; let the query define the columns", name)
 	}
-	plan, err := x.queryPlan(st.Select)
+	plan, dup, err := x.positionalPlan(st.Select)
 	if err != nil {
 		return 0, err
+	}
+	if dup != "" {
+		return 0, core.Errorf(core.KindInvalidInput,
+			"CREATE TABLE %s AS SELECT: duplicate column name '%s'; give one of the columns another name with AS", name, dup).With("column", dup)
 	}
 	for _, f := range plan.Schema().Fields() {
 		def.Columns = append(def.Columns, storage.ColumnDef{Name: f.Name, Type: f.Type})
@@ -399,14 +403,4 @@ func (x *stmtExec) compile(query string) (lazy.Plan, error) {
 // builder compiles parts of the statement over the tables it names.
 func (x *stmtExec) builder() *builder {
 	return newBuilder(x.tables, x.req.Params, x.req.Opener, x.funcs)
-}
-
-// queryPlan compiles a query that is part of the statement (INSERT …
-// SELECT, CREATE TABLE … AS SELECT).
-func (x *stmtExec) queryPlan(n ast.ResultSetNode) (lazy.Plan, error) {
-	rel, err := x.builder().query(n, nil)
-	if err != nil {
-		return nil, err
-	}
-	return rel.output()
 }

@@ -126,7 +126,8 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 	}
 	var p lazy.Plan
 	if st.Select != nil {
-		if p, err = x.queryPlan(st.Select); err != nil {
+		// By position: the query may repeat a name (SELECT id, id).
+		if p, _, err = x.positionalPlan(st.Select); err != nil {
 			return 0, err
 		}
 		if n := p.Schema().NumFields(); n != len(cols) {

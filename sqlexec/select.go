@@ -355,6 +355,11 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		}
 		fields = append(fields, outField{name: fieldName(f), qual: fieldQual(f), expr: e})
 	}
+	if names, ok := b.positional[sel]; ok {
+		// Written by position (INSERT … SELECT, CREATE TABLE … AS SELECT):
+		// repeated names get fresh ones and CTAS rejects them, as MySQL.
+		b.renameRepeated(fields, names)
+	}
 	uniqueNames(fields)
 	aliases := map[string]lazy.Expr{}
 	for _, f := range fields {

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
@@ -60,6 +61,19 @@ func (x *stmtExec) insertOnDuplicate(table string, desc *storage.TableDesc, p la
 // UPDATE), a row whose insert or update would break a unique key is
 // skipped, as MySQL turns that error into a warning.
 func (x *stmtExec) upsertRows(desc *storage.TableDesc, rb arrow.RecordBatch, base int, set []*ast.Assignment, ignore bool) (int64, error) {
+	if !ignore {
+		mark := x.txn.Savepoint()
+		n, ok, err := x.upsertBatch(desc, rb, set)
+		if ok && err == nil {
+			return n, nil
+		}
+		if err != nil {
+			// The row-by-row path below fails the same way and names the row.
+			if err := x.txn.RollbackTo(mark); err != nil {
+				return 0, err
+			}
+		}
+	}
 	var n int64
 	for i := 0; i < int(rb.NumRows()); i++ {
 		row := rb.NewSlice(int64(i), int64(i+1))
@@ -245,15 +259,53 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 	if err != nil {
 		return false, err
 	}
-	// The inserted row beside the stored one, under fresh names.
 	b := x.builder()
-	values := map[string]lazy.Expr{}
-	fields := make([]arrow.Field, row.NumCols())
-	vcols := make([]column, row.NumCols())
-	for i, fd := range row.Schema().Fields() {
+	vrel, values, _, release := insertedRelation(b, row, desc, false)
+	defer release()
+	if rel, err = b.join(rel, vrel, lazy.JoinCross, nil, nil); err != nil {
+		return false, err
+	}
+	up, err := x.assignments(b, desc, rel, keys, values, set)
+	if err != nil {
+		return false, err
+	}
+	out, err := x.runPlan(up.plan)
+	if err != nil || out == nil {
+		return false, err
+	}
+	defer out.Release()
+	old, err := x.runPlan(up.old)
+	if err != nil || old == nil {
+		return false, err
+	}
+	defer old.Release()
+	// MySQL counts an update that leaves the row as it was as no change.
+	changed := false
+	for _, i := range up.changed {
+		changed = changed || !array.Equal(out.Column(i), old.Column(i))
+	}
+	if !changed {
+		return false, nil
+	}
+	if _, err = x.writeUpdated(table, keys, out, up.moves); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// insertedRelation is the rows an INSERT … ON DUPLICATE KEY UPDATE tries
+// to insert as a relation of hidden columns under fresh names, and the map
+// VALUES(c) reads (c's column, or its default when the insert omits it).
+// With pos, the relation ends with the row positions (named posName).
+func insertedRelation(b *builder, rows arrow.RecordBatch, desc *storage.TableDesc, pos bool) (rel *relation, values map[string]lazy.Expr, posName string, release func()) {
+	values = map[string]lazy.Expr{}
+	fields := make([]arrow.Field, 0, rows.NumCols()+1)
+	cols := append([]arrow.Array(nil), rows.Columns()...)
+	rel = &relation{}
+	for _, fd := range rows.Schema().Fields() {
 		name := b.fresh("values")
-		fields[i] = arrow.Field{Name: name, Type: fd.Type, Nullable: true}
-		vcols[i] = column{name: name, phys: name, hidden: true}
+		fields = append(fields, arrow.Field{Name: name, Type: fd.Type, Nullable: true})
+		rel.cols = append(rel.cols, column{name: name, phys: name, hidden: true})
 		values[strings.ToLower(fd.Name)] = col(name)
 	}
 	for _, c := range desc.Columns {
@@ -261,12 +313,41 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 			values[strings.ToLower(c.Name)] = assign(defaultLit(&c), c.Type)
 		}
 	}
-	vrb := array.NewRecordBatch(arrow.NewSchema(fields, nil), row.Columns(), 1)
-	defer vrb.Release()
-	vrel := &relation{plan: lazy.NewScan(core.NewTable(vrb.Schema(), []arrow.RecordBatch{vrb})), cols: vcols}
-	if rel, err = b.join(rel, vrel, lazy.JoinCross, nil, nil); err != nil {
-		return false, err
+	var posArr arrow.Array
+	if pos {
+		posName = b.fresh("pos")
+		pb := array.NewInt64Builder(memory.DefaultAllocator)
+		for i := range rows.NumRows() {
+			pb.Append(i)
+		}
+		posArr = pb.NewArray()
+		pb.Release()
+		fields = append(fields, arrow.Field{Name: posName, Type: arrow.PrimitiveTypes.Int64})
+		cols = append(cols, posArr)
+		rel.cols = append(rel.cols, column{name: posName, phys: posName, hidden: true})
 	}
+	rb := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rows.NumRows())
+	if posArr != nil {
+		posArr.Release()
+	}
+	rel.plan = lazy.NewScan(core.NewTable(rb.Schema(), []arrow.RecordBatch{rb}))
+	return rel, values, posName, rb.Release
+}
+
+// assignment is the plan of ON DUPLICATE KEY UPDATE's assignments over
+// stored rows beside the rows tried (rel).
+type assignment struct {
+	plan    lazy.Plan // the new rows (then the old keys, when moves)
+	old     lazy.Plan // the stored rows, the same columns
+	changed []int     // the columns assigned
+	moves   bool      // an assignment changes a key column
+	rel     *relation // rel after the assignments' subqueries
+	// exprs and olds are the projections of plan and old.
+	exprs, olds []lazy.Expr
+}
+
+func (x *stmtExec) assignments(b *builder, desc *storage.TableDesc, rel *relation, keys []string, values map[string]lazy.Expr, set []*ast.Assignment) (*assignment, error) {
+	table := desc.Name
 	assigned := map[string]ast.ExprNode{}
 	schema := desc.Schema()
 	for _, a := range set {
@@ -275,7 +356,7 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 	}
 	t := &translator{b: b, rel: rel, clause: "ON DUPLICATE KEY UPDATE", values: values}
 	var exprs, olds []lazy.Expr
-	var changedCols []int // positions in exprs and olds
+	up := &assignment{}
 	for _, c := range rel.cols {
 		if c.qual == "" { // the inserted row's columns
 			continue
@@ -286,62 +367,40 @@ func (x *stmtExec) updateDuplicate(desc *storage.TableDesc, key []any, row arrow
 			fd, _ := fieldOf(schema, table, c.name)
 			v, err := x.valueOrDefault(t, table, fd, n)
 			if err != nil {
-				return false, err
+				return nil, err
 			}
 			if e, err = x.storable(v, rel, fd, "INSERT", table, 1, n, false); err != nil {
-				return false, err
+				return nil, err
 			}
-			changedCols = append(changedCols, len(exprs))
+			up.changed = append(up.changed, len(exprs))
 		}
 		exprs = append(exprs, &lazy.Alias{X: e, Name: c.name})
 	}
+	var err error
 	if len(t.pending) > 0 {
 		if rel, err = b.flush(rel, t.pending); err != nil {
-			return false, err
+			return nil, err
 		}
 	}
-	moves := false
 	for _, k := range keys {
 		_, set := assigned[k]
-		moves = moves || set
+		up.moves = up.moves || set
 	}
-	if moves {
+	if up.moves {
 		for _, k := range keys {
 			exprs = append(exprs, &lazy.Alias{X: col(rel.cols[rel.findPhys(k)].phys), Name: oldKeyPrefix + k})
 		}
 	}
+	up.rel, up.exprs, up.olds = rel, exprs, olds
 	// The stored row is read by a plan of its own: the two projections
 	// share names.
-	p, err := lazy.NewProject(rel.plan, exprs)
-	if err != nil {
-		return false, err
+	if up.plan, err = lazy.NewProject(rel.plan, exprs); err != nil {
+		return nil, err
 	}
-	op, err := lazy.NewProject(rel.plan, olds)
-	if err != nil {
-		return false, err
+	if up.old, err = lazy.NewProject(rel.plan, olds); err != nil {
+		return nil, err
 	}
-	out, err := x.runPlan(p)
-	if err != nil || out == nil {
-		return false, err
-	}
-	defer out.Release()
-	old, err := x.runPlan(op)
-	if err != nil || old == nil {
-		return false, err
-	}
-	defer old.Release()
-	// MySQL counts an update that leaves the row as it was as no change.
-	changed := false
-	for _, i := range changedCols {
-		changed = changed || !array.Equal(out.Column(i), old.Column(i))
-	}
-	if !changed {
-		return false, nil
-	}
-	if _, err = x.writeUpdated(table, keys, out, moves); err != nil {
-		return false, err
-	}
-	return true, nil
+	return up, nil
 }
 
 // findPhys is the index of the column whose SQL name is name, hidden or not.

@@ -414,7 +414,7 @@ func (t *Txn) dropData(id uint64) error {
 		return err
 	}
 	for _, k := range keys {
-		t.pending().put(k, pendingWrite{del: true})
+		t.del([]byte(k))
 	}
 	t.afterCommit = append(t.afterCommit, [2][]byte{lo, hi})
 	t.forget = append(t.forget, rowIDCounter(id), autoIncCounter(id))

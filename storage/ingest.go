@@ -94,6 +94,14 @@ func (t *Txn) writeSSTables(dir string) (paths []string, err error) {
 			w = nil
 		}
 	}
+	if t.pend.spilled() {
+		// The writes still in memory go to the spill store first: the
+		// merged iterator would copy their list (pendIter.mem), memory on
+		// top of theirs at the very end of the biggest transactions.
+		if err = t.pend.spillNow(); err != nil {
+			return nil, err
+		}
+	}
 	it := t.pend.iter(nil, nil)
 	for ; it.valid && err == nil; it.next() {
 		s := 0

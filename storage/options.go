@@ -29,11 +29,14 @@ type Options struct {
 	// CompactionConcurrency is the most background compactions run at once
 	// (0: 2).
 	CompactionConcurrency int
-	// TxnMemory is how many bytes of pending writes a transaction keeps in
-	// memory before it spills them to a temporary store on disk (0: 256 MiB,
-	// or an eighth of the engine's memory limit when one is set and is
-	// lower). Spilled transactions commit by sstable ingestion. Ignored for
-	// InMemory databases, whose transactions stay in memory (up to 2 GiB).
+	// TxnMemory is how much memory a transaction's pending writes take
+	// (their bytes, the ordered map holding them and the undo log: the
+	// heap they really use) before it spills them to a temporary store on
+	// disk (0: 64 MiB, or an eighth of the engine's memory limit when one
+	// is set and is lower). Go's collector lets the heap grow to about
+	// twice what is live, so the process peaks near twice this. Spilled
+	// transactions commit by sstable ingestion. Ignored for InMemory
+	// databases, whose transactions stay in memory (up to 2 GiB).
 	TxnMemory int64
 	// ErrorIfMissing makes Open fail with FileNotFound when dir holds no
 	// database, instead of creating one. Ignored for InMemory.
@@ -47,7 +50,11 @@ const (
 	defaultCacheSize    = 64 << 20
 	defaultMemTableSize = 64 << 20
 	defaultCompactions  = 2
-	defaultTxnMemory    = 256 << 20
+	// defaultTxnMemory: spilling costs little (an sstable write per spill,
+	// lookups skip the spill store for keys outside its range), so a small
+	// default keeps a big INSERT … SELECT near 250 MiB of heap whatever its
+	// size.
+	defaultTxnMemory = 64 << 20
 	// DefaultBatchSize is the number of rows per record batch of a Scan
 	// when ScanOptions.BatchSize is 0.
 	DefaultBatchSize = 64 * 1024

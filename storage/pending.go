@@ -2,6 +2,7 @@ package storage
 
 import (
 	"strings"
+	"unsafe"
 
 	"github.com/RaduBerinde/btreemap"
 )
@@ -22,9 +23,10 @@ type pendingWrite struct {
 // merge the two (memory wins), so a transaction's size is bounded by the
 // disk, not by memory.
 type pendingWrites struct {
-	m    *btreemap.BTreeMap[string, pendingWrite]
-	undo []undoEntry
-	size int // memory of the writes in memory (payload and overhead), for the memory bound
+	m       *btreemap.BTreeMap[string, pendingWrite]
+	undo    []undoEntry
+	arena   pendingArena // the key and value bytes of the writes in memory
+	payload int          // their key and value bytes (the size of a commit batch)
 
 	spillAt  int    // 0: never spill
 	spillDir string // the database directory
@@ -38,10 +40,18 @@ type undoEntry struct {
 	prev pendingWrite
 }
 
-// pendingEntryOverhead approximates the memory of one pending write beyond
-// its key and value bytes (the B-tree slot, string and slice headers, the
-// undo entry), so the spill threshold bounds real memory, not payload.
-const pendingEntryOverhead = 96
+// pendingItemCost is the memory of one write's slot in the B-tree beyond
+// its bytes (which the arena counts): its key and value headers, twice
+// over, since nodes split in halves (keys mostly arrive in order, so the
+// left halves stay half full) and keep their capacity, plus the share of
+// the node and child pointers. Measured by TestPendingMemoryAccounting.
+const pendingItemCost = 2*int(unsafe.Sizeof(struct {
+	k string
+	w pendingWrite
+}{})) + 8
+
+// undoEntryCost is the memory of one record of the undo log.
+const undoEntryCost = int(unsafe.Sizeof(undoEntry{}))
 
 func newPendingWrites(spillAt int, spillDir string) *pendingWrites {
 	p := &pendingWrites{m: btreemap.New[string, pendingWrite](32, strings.Compare)}
@@ -72,11 +82,17 @@ func (p *pendingWrites) get(key string) (pendingWrite, bool) {
 	return w, ok
 }
 
-func (p *pendingWrites) put(key string, w pendingWrite) {
-	_, prev, had := p.m.ReplaceOrInsert(key, w)
-	p.undo = append(p.undo, undoEntry{key: key, had: had, prev: prev})
-	p.size += len(key) + len(w.val) + pendingEntryOverhead
-	if p.spillAt > 0 && p.size > p.spillAt && p.err == nil {
+// put records a write of key; it copies key and w.val, so callers may
+// reuse their buffers.
+func (p *pendingWrites) put(key []byte, w pendingWrite) {
+	k := p.arena.str(key)
+	if len(w.val) > 0 {
+		w.val = p.arena.copy(w.val)
+	}
+	_, prev, had := p.m.ReplaceOrInsert(k, w)
+	p.undo = append(p.undo, undoEntry{key: k, had: had, prev: prev})
+	p.payload += len(key) + len(w.val)
+	if p.spillAt > 0 && p.memory() > p.spillAt && p.err == nil {
 		if err := p.spillNow(); err != nil {
 			p.fail(err)
 		}
@@ -119,7 +135,10 @@ func (p *pendingWrites) spillNow() error {
 		return err
 	}
 	p.m.Clear(false)
-	p.size = 0
+	// The arena's chunks are dropped, not reused: values read before the
+	// spill may still be in use.
+	p.arena = pendingArena{}
+	p.payload = 0
 	return nil
 }
 
@@ -232,12 +251,22 @@ func (p *pendingWrites) len() int {
 	return p.m.Len()
 }
 
-// bytes is the size of the writes in memory.
+// bytes is the key and value bytes of the writes in memory.
 func (p *pendingWrites) bytes() int {
 	if p == nil {
 		return 0
 	}
-	return p.size
+	return p.payload
+}
+
+// memory is the heap the writes in memory take: the arena's chunks, the
+// B-tree's slots and the undo log's capacity. The spill threshold bounds
+// it, so a transaction's memory is what TxnMemory says, not a fraction.
+func (p *pendingWrites) memory() int {
+	if p == nil {
+		return 0
+	}
+	return p.arena.size + p.m.Len()*pendingItemCost + cap(p.undo)*undoEntryCost
 }
 
 // between returns the writes with lower <= key < upper (upper nil: no

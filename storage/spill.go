@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -36,6 +37,10 @@ const (
 
 var spillSeq atomic.Uint64
 
+// spillBatchBytes is the most a spill store's write batch grows to before
+// it is committed: batches are memory beyond the writes held in memory.
+const spillBatchBytes = 4 << 20
+
 // spillStore is where a transaction's pending writes go once they pass the
 // memory threshold: a scratch pebble instance (no WAL, small memtable) in
 // the database's temporary directory. Each spill writes the in-memory
@@ -51,6 +56,20 @@ type spillStore struct {
 	nfile  int
 	undoN  uint64 // undo records of the running statement
 	hasPut bool   // a spill has written pending writes
+	// lo and hi are the least and greatest key of a spilled pending write
+	// (when hasPut): a key outside them is not spilled, without a lookup.
+	// Big inserts write keys in order, so most of their lookups of keys
+	// not written yet end here.
+	lo, hi string
+}
+
+// cover widens [lo, hi] to key.
+func (s *spillStore) cover(key string) {
+	if !s.hasPut {
+		s.lo, s.hi, s.hasPut = key, key, true
+		return
+	}
+	s.lo, s.hi = min(s.lo, key), max(s.hi, key)
 }
 
 func openSpillStore(parent string) (*spillStore, error) {
@@ -96,6 +115,9 @@ func spillKey(prefix byte, key string) []byte {
 
 // get returns the spilled write of key.
 func (s *spillStore) get(key string) (pendingWrite, bool, error) {
+	if !s.hasPut || key < s.lo || key > s.hi {
+		return pendingWrite{}, false, nil
+	}
 	v, closer, err := s.pdb.Get(spillKey(spillPend, key))
 	if errors.Is(err, pebble.ErrNotFound) {
 		return pendingWrite{}, false, nil
@@ -132,7 +154,12 @@ func (s *spillStore) ingestSorted(next func(yield func(string, pendingWrite) boo
 	}
 	w := sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.po.MakeWriterOptions(0, s.pdb.TableFormat()))
 	var buf, kb []byte
+	var first, last string
 	for k, pw := range next {
+		if first == "" {
+			first = k
+		}
+		last = k
 		kb = append(append(kb[:0], spillPend), k...)
 		buf = encodeSpilled(buf[:0], pw)
 		if err = w.Set(kb, buf); err != nil {
@@ -146,7 +173,11 @@ func (s *spillStore) ingestSorted(next func(yield func(string, pendingWrite) boo
 		err = s.pdb.Ingest(context.Background(), []string{path})
 	}
 	_ = s.fs.Remove(path)
-	s.hasPut = true
+	if last != "" {
+		// strings.Clone: the keys live in the arena the caller drops.
+		s.cover(strings.Clone(first))
+		s.cover(strings.Clone(last))
+	}
 	return storageError(err)
 }
 
@@ -181,6 +212,14 @@ func (s *spillStore) saveUndo(undo []undoEntry) error {
 		if err := b.Set(kb, vb, nil); err != nil {
 			return storageError(err)
 		}
+		if b.Len() > spillBatchBytes {
+			// Commit in pieces: one batch of a whole spill's undo records
+			// would be as big as the writes the spill frees.
+			if err := b.Commit(pebble.NoSync); err != nil {
+				return storageError(err)
+			}
+			b.Reset()
+		}
 	}
 	return storageError(b.Commit(pebble.NoSync))
 }
@@ -212,9 +251,10 @@ func (s *spillStore) undoAfter(pos uint64) error {
 		if state == undoAbsent {
 			err = b.Delete(kb, nil)
 		} else {
+			s.cover(string(key))
 			err = b.Set(kb, append([]byte{state}, v[1+sz+int(n):]...), nil)
 		}
-		if err == nil && b.Len() > 16<<20 {
+		if err == nil && b.Len() > spillBatchBytes {
 			err = b.Commit(pebble.NoSync)
 			b.Reset()
 		}

@@ -270,12 +270,12 @@ func (t *Txn) put(key, val []byte) error {
 		// Only transactions that cannot spill (in-memory databases) get here.
 		return core.Errorf(core.KindInvalidInput, "transaction too large: more than %d MiB of pending writes; commit in smaller transactions", maxTxnBytes>>20)
 	}
-	t.pending().put(string(key), pendingWrite{val: val})
+	t.pending().put(key, pendingWrite{val: val})
 	return nil
 }
 
 func (t *Txn) del(key []byte) {
-	t.pending().put(string(key), pendingWrite{del: true})
+	t.pending().put(key, pendingWrite{del: true})
 }
 
 // pending returns the transaction's pending writes, made on the first

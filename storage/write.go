@@ -238,7 +238,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 		if skip {
 			continue
 		}
-		valBuf = d.appendRowValue(nil, vals)
+		valBuf = d.appendRowValue(valBuf[:0], vals) // put copies it
 		if err := t.put(keyBuf, valBuf); err != nil {
 			return 0, err
 		}

@@ -69,10 +69,12 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
     - ``cache_size``: the block cache (default 64 MiB);
     - ``memtable_size``: one write buffer (default 64 MiB; bulk loads fill
       several while they are flushed);
-    - ``txn_memory``: the pending writes a transaction keeps in memory before it
-      spills them to a temporary store in the database directory (default
-      256 MiB), so a transaction larger than memory (a 10M-row INSERT … SELECT)
-      runs in bounded memory. In-memory databases never spill.
+    - ``txn_memory``: the memory a transaction's pending writes take (their
+      bytes and the structures holding them) before it spills them to a
+      temporary store in the database directory (default 64 MiB), so a
+      transaction larger than memory (a 10M-row INSERT … SELECT) runs in
+      bounded memory: the Go heap peaks near twice this, whatever the row
+      count. In-memory databases never spill.
 
     Unset sizes are capped by :func:`alopex.set_memory_limit` when a limit is set
     before ``connect``: the cache at a quarter of it, a write buffer at a
