@@ -179,12 +179,11 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 	n := int(rb.NumRows())
 	keys := make([]arrow.Array, len(op.node.Keys))
 	inputs := make([]arrow.Array, len(op.aggs))
+	seconds := make([]arrow.Array, len(op.aggs)) // Y of corr and cov
 	defer func() {
-		for _, a := range append(keys, inputs...) {
-			if a != nil {
-				a.Release()
-			}
-		}
+		releaseArrays(keys)
+		releaseArrays(inputs)
+		releaseArrays(seconds)
 	}()
 	for i, k := range op.node.Keys {
 		a, err := evalArray(op.mem, k, rb)
@@ -202,6 +201,11 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 			return err
 		}
 		inputs[i] = arr
+		if a.Y != nil {
+			if seconds[i], err = evalArray(op.mem, a.Y, rb); err != nil {
+				return err
+			}
+		}
 	}
 	if err := op.assignGroups(w, keys, n, base); err != nil {
 		return err
@@ -209,6 +213,10 @@ func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) err
 	groups := w.table.size()
 	for i, s := range w.states {
 		s.grow(groups)
+		if p, ok := s.(pairAggState); ok {
+			p.updatePair(w.gids, inputs[i], seconds[i])
+			continue
+		}
 		s.update(w.gids, inputs[i], base)
 	}
 	return nil

@@ -65,6 +65,10 @@ func newAggState(a *lazy.Agg) (aggState, error) {
 		return &quantileState{out: a.Type, q: a.Param, interp: a.Interp}, nil
 	case lazy.AggNUnique:
 		return &nUniqueState{}, nil
+	case lazy.AggCorr, lazy.AggCov:
+		return &corrCovState{corr: a.Func == lazy.AggCorr, ddof: a.Param}, nil
+	case lazy.AggTopK, lazy.AggBottomK:
+		return newTopKState(a)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "aggregate %s is not supported", a.Func)
 }
