@@ -924,20 +924,7 @@ func (s *quantileState) finish(mem memory.Allocator) (arrow.Array, error) {
 		if len(v) == 0 {
 			continue
 		}
-		slices.SortFunc(v, func(a, b float64) int { // NaN last, as Polars sorts
-			switch {
-			case a != a:
-				return b2i(b == b)
-			case b != b:
-				return -1
-			case a < b:
-				return -1
-			case a > b:
-				return 1
-			}
-			return 0
-		})
-		out[g], valid[g] = quantileOf(v, s.q, s.interp), true
+		out[g], valid[g] = selectQuantile(v, s.q, s.interp), true
 	}
 	return numArray(mem, s.out, out, valid)
 }
