@@ -30,21 +30,34 @@ const (
 	AggLast     AggFunc = "last"
 	AggAny      AggFunc = "any"
 	AggAll      AggFunc = "all"
+	AggCorr     AggFunc = "corr"     // Pearson correlation of X and Y
+	AggCov      AggFunc = "cov"      // covariance of X and Y (ddof in Param)
+	AggTopK     AggFunc = "top_k"    // the Param largest values, as a list
+	AggBottomK  AggFunc = "bottom_k" // the Param smallest values, as a list
 )
 
 var aggFuncs = map[AggFunc]bool{
 	AggSum: true, AggMean: true, AggMin: true, AggMax: true, AggCount: true, AggLen: true,
 	AggNUnique: true, AggStd: true, AggVar: true, AggMedian: true, AggQuantile: true,
 	AggFirst: true, AggLast: true, AggAny: true, AggAll: true,
+	AggCorr: true, AggCov: true, AggTopK: true, AggBottomK: true,
 }
 
+// pairAgg reports whether f aggregates two inputs (X and Y).
+func pairAgg(f AggFunc) bool { return f == AggCorr || f == AggCov }
+
+// IsListAgg reports whether f gives a list per group (top_k, bottom_k).
+func IsListAgg(f AggFunc) bool { return f == AggTopK || f == AggBottomK }
+
 // Agg is an aggregate over the rows of a group (or of the whole input).
-// X is nil for len. Param is the ddof of std and var and the quantile of
-// quantile; Interp is quantile's interpolation ("nearest", "lower",
-// "higher", "midpoint", "linear").
+// X is nil for len; Y is the second input of corr and cov (nil for the
+// others). Param is the ddof of std, var and cov, the quantile of quantile
+// and the k of top_k and bottom_k; Interp is quantile's interpolation
+// ("nearest", "lower", "higher", "midpoint", "linear").
 type Agg struct {
 	Func   AggFunc
 	X      Expr
+	Y      Expr
 	Param  float64
 	Interp string
 	Type   arrow.DataType
@@ -53,8 +66,11 @@ type Agg struct {
 func (e *Agg) DataType() arrow.DataType { return e.Type }
 
 func (e *Agg) Children() []Expr {
-	if e.X == nil {
+	switch {
+	case e.X == nil:
 		return nil
+	case e.Y != nil:
+		return []Expr{e.X, e.Y}
 	}
 	return []Expr{e.X}
 }
@@ -63,6 +79,9 @@ func (e *Agg) WithChildren(ch []Expr) Expr {
 	c := *e
 	if len(ch) > 0 {
 		c.X = ch[0]
+	}
+	if len(ch) > 1 {
+		c.Y = ch[1]
 	}
 	return &c
 }
@@ -74,8 +93,24 @@ func (e *Agg) writeTo(b *strings.Builder) {
 		b.WriteString(string(e.Func) + "()")
 		return
 	}
+	if pairAgg(e.Func) {
+		b.WriteString(string(e.Func) + "(")
+		writeExpr(b, e.X)
+		b.WriteString(", ")
+		if e.Y != nil {
+			writeExpr(b, e.Y)
+		}
+		if e.Func == AggCov && e.Param != 1 {
+			b.WriteString(", ddof=" + strconv.FormatFloat(e.Param, 'g', -1, 64))
+		}
+		b.WriteString(")")
+		return
+	}
 	writeExpr(b, e.X)
 	switch e.Func {
+	case AggTopK, AggBottomK:
+		b.WriteString("." + string(e.Func) + "(" + strconv.FormatFloat(e.Param, 'g', -1, 64) + ")")
+		return
 	case AggStd, AggVar:
 		if e.Param != 1 {
 			b.WriteString("." + string(e.Func) + "(ddof=" + strconv.FormatFloat(e.Param, 'g', -1, 64) + ")")
@@ -172,6 +207,10 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 	switch e.Func {
 	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile:
 		x = floatIfDecimal(x)
+	case AggCorr, AggCov:
+		return r.pairAgg(e, x)
+	case AggTopK, AggBottomK:
+		return topKAgg(e, x)
 	}
 	if core.IsCategorical(x.DataType()) {
 		return categoricalAgg(e, x)
@@ -201,4 +240,61 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 		out.Interp = "nearest"
 	}
 	return out, nil
+}
+
+// pairAgg resolves corr and cov: both inputs numeric (or Boolean), their
+// result Float64, as in Polars.
+func (r *resolver) pairAgg(e *Agg, x Expr) (Expr, error) {
+	if e.Y == nil {
+		return nil, core.Errorf(core.KindInvalidInput, "%s needs two inputs: ax.%s(a, b)", e.Func, e.Func)
+	}
+	y, err := r.resolve(e.Y)
+	if err != nil {
+		return nil, err
+	}
+	if ContainsAgg(y) {
+		return nil, core.Errorf(core.KindCompute, "aggregate %s of an aggregate is not allowed in expression %s", e.Func, e).
+			With("expression", e.String())
+	}
+	x, y = floatIfDecimal(x), floatIfDecimal(y)
+	for _, v := range []Expr{x, y} {
+		t := v.DataType()
+		if !(core.IsNumeric(t) || t.ID() == arrow.BOOL || t.ID() == arrow.NULL) {
+			return nil, core.Errorf(core.KindCompute, "cannot compute %s of %s values (%s) in expression %s; cast it to a number first",
+				e.Func, dtypeName(t), v, e).With("expression", e.String())
+		}
+	}
+	if e.Func == AggCov && (e.Param < 0 || e.Param != float64(int(e.Param))) {
+		return nil, core.Errorf(core.KindInvalidInput, "ddof of cov must be a non-negative integer, got %v", e.Param)
+	}
+	return &Agg{Func: e.Func, X: x, Y: y, Param: e.Param, Type: arrow.PrimitiveTypes.Float64}, nil
+}
+
+// topKAgg resolves top_k and bottom_k inside agg: a list of the k largest
+// (smallest) values of each group, of the input's type.
+func topKAgg(e *Agg, x Expr) (Expr, error) {
+	if e.Param < 0 || e.Param != float64(int32(e.Param)) {
+		return nil, core.Errorf(core.KindInvalidInput, "k of %s must be a non-negative integer below 2^31, got %v", e.Func, e.Param)
+	}
+	t := x.DataType()
+	switch {
+	case t.ID() == arrow.DECIMAL128 || t.ID() == arrow.DECIMAL256 || core.IsCategorical(t):
+		return nil, core.Errorf(core.KindNotSupported, "%s of %s values is not supported yet (in %s); cast them first, e.g. .cast(ax.Float64)",
+			e.Func, dtypeName(t), e).With("expression", e.String())
+	case core.IsNumeric(t), core.IsString(t), t.ID() == arrow.BOOL, intKeyableType(t):
+	default:
+		return nil, core.Errorf(core.KindCompute, "cannot compute %s of %s values in expression %s",
+			e.Func, dtypeName(t), e).With("expression", e.String())
+	}
+	return &Agg{Func: e.Func, X: x, Param: e.Param, Type: arrow.ListOf(t)}, nil
+}
+
+// intKeyableType reports whether t is a date, time, timestamp or duration
+// (values that order as their int64 representation).
+func intKeyableType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.DURATION, arrow.TIME32, arrow.TIME64:
+		return true
+	}
+	return false
 }

@@ -118,6 +118,11 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 				With("column", name)
 		}
 		seen[name] = r
+		if len(rkeys) == 0 && containsListAgg(r) {
+			return nil, core.Errorf(core.KindNotSupported,
+				"%s outside group_by().agg() is not supported yet: it gives k rows; use sort(..., descending=True).head(k) instead", r).
+				With("expression", r.String())
+		}
 		if !ContainsAgg(r) {
 			if len(ColumnsUsed(r)) == 0 {
 				// A literal: evaluated once per group.
@@ -171,4 +176,16 @@ func NewGroupBy(input Plan, keys, aggs []Expr) (Plan, error) {
 	}
 	out = append(out, post...)
 	return newProjectResolved(agg, out)
+}
+
+// containsListAgg reports whether e has an aggregate giving a list per group.
+func containsListAgg(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if a, ok := x.(*Agg); ok && IsListAgg(a.Func) {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -364,7 +364,7 @@ func (d *decoder) expr(e *jsonExpr) (Expr, error) {
 		a := &Agg{Func: AggFunc(e.Func), Interp: e.Interp}
 		if e.Param != nil {
 			a.Param = *e.Param
-		} else if a.Func == AggStd || a.Func == AggVar {
+		} else if a.Func == AggStd || a.Func == AggVar || a.Func == AggCov {
 			a.Param = 1
 		}
 		if e.Expr != nil {
@@ -373,6 +373,13 @@ func (d *decoder) expr(e *jsonExpr) (Expr, error) {
 				return nil, err
 			}
 			a.X = x
+		}
+		if e.Right != nil { // the second input of corr and cov
+			y, err := d.expr(e.Right)
+			if err != nil {
+				return nil, err
+			}
+			a.Y = y
 		}
 		return a, nil
 	case "unary":

@@ -58,6 +58,7 @@ type groupTable struct {
 	keyNull   []bool
 	strKeys   []string
 	first     []int64
+	packed    *packedKeys // two packed key columns (agg_packed.go): ints holds the packed codes
 }
 
 // Key modes of a group table.
@@ -150,6 +151,11 @@ type aggWorker struct {
 	dictOf   arrow.ArrayData
 	dictGids []int32
 	codes    []int32
+	// Radix partitioning (agg_radix.go): rows aggregated so far, whether
+	// this worker now partitions rows instead, and the morsels it did so.
+	rows      int64
+	scatter   bool
+	scattered []scatteredMorsel
 }
 
 func (op *hashAggOp) newStates() ([]aggState, error) {
@@ -164,6 +170,18 @@ func (op *hashAggOp) newStates() ([]aggState, error) {
 	return states, nil
 }
 
+// newWorkerTable is a worker's table: packed when the key allows it.
+func (op *hashAggOp) newWorkerTable() *groupTable {
+	types := make([]arrow.DataType, len(op.node.Keys))
+	for i, k := range op.node.Keys {
+		types[i] = k.DataType()
+	}
+	if !packable(types) {
+		return newGroupTable(op.keyMode())
+	}
+	return &groupTable{nullGroup: -1, ints: newIntMap(0), packed: newPackedKeys(types)}
+}
+
 func (op *hashAggOp) keyMode() int {
 	switch {
 	case len(op.node.Keys) == 1 && intKeyable(op.node.Keys[0].DataType()):
@@ -174,42 +192,76 @@ func (op *hashAggOp) keyMode() int {
 	return keysBytes
 }
 
-func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
-	defer rb.Release()
-	n := int(rb.NumRows())
-	keys := make([]arrow.Array, len(op.node.Keys))
-	inputs := make([]arrow.Array, len(op.aggs))
-	defer func() {
-		for _, a := range append(keys, inputs...) {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
+// morselInputs are one morsel's evaluated key columns, aggregate inputs and
+// second inputs (Y of corr and cov); entries are nil where there is none.
+type morselInputs struct {
+	keys, inputs, seconds []arrow.Array
+	n                     int
+}
+
+func (m *morselInputs) release() {
+	releaseArrays(m.keys)
+	releaseArrays(m.inputs)
+	releaseArrays(m.seconds)
+}
+
+// evalInputs evaluates a morsel's keys and aggregate inputs; the caller
+// releases them (after an error there is nothing to release).
+func (op *hashAggOp) evalInputs(rb arrow.RecordBatch) (*morselInputs, error) {
+	m := &morselInputs{
+		keys:    make([]arrow.Array, len(op.node.Keys)),
+		inputs:  make([]arrow.Array, len(op.aggs)),
+		seconds: make([]arrow.Array, len(op.aggs)),
+		n:       int(rb.NumRows()),
+	}
+	var err error
 	for i, k := range op.node.Keys {
-		a, err := evalArray(op.mem, k, rb)
-		if err != nil {
-			return err
+		if m.keys[i], err = evalArray(op.mem, k, rb); err != nil {
+			m.release()
+			return nil, err
 		}
-		keys[i] = a
 	}
 	for i, a := range op.aggs {
 		if a.X == nil {
 			continue
 		}
-		arr, err := evalArray(op.mem, a.X, rb)
-		if err != nil {
-			return err
+		if m.inputs[i], err = evalArray(op.mem, a.X, rb); err != nil {
+			m.release()
+			return nil, err
 		}
-		inputs[i] = arr
+		if a.Y != nil {
+			if m.seconds[i], err = evalArray(op.mem, a.Y, rb); err != nil {
+				m.release()
+				return nil, err
+			}
+		}
 	}
-	if err := op.assignGroups(w, keys, n, base); err != nil {
+	return m, nil
+}
+
+func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
+	defer rb.Release()
+	m, err := op.evalInputs(rb)
+	if err != nil {
+		return err
+	}
+	defer m.release()
+	return op.aggregate(w, m, base)
+}
+
+// aggregate folds a morsel's rows into w's table and states.
+func (op *hashAggOp) aggregate(w *aggWorker, m *morselInputs, base int64) error {
+	if err := op.assignGroups(w, m.keys, m.n, base); err != nil {
 		return err
 	}
 	groups := w.table.size()
 	for i, s := range w.states {
 		s.grow(groups)
-		s.update(w.gids, inputs[i], base)
+		if p, ok := s.(pairAggState); ok {
+			p.updatePair(w.gids, m.inputs[i], m.seconds[i])
+			continue
+		}
+		s.update(w.gids, m.inputs[i], base)
 	}
 	return nil
 }
@@ -225,6 +277,8 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 			t.first = append(t.first, base)
 		}
 		clear(w.gids)
+	case t.packed != nil:
+		return w.assignPacked(keys, base)
 	case t.intMode:
 		w.ikeys = intKeys(keys[0], w.ikeys)
 		if keys[0].NullN() == 0 {
@@ -360,6 +414,8 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	}
 	op.done = true
 	workers := make([]*aggWorker, runtime.GOMAXPROCS(0))
+	defer releaseScattered(workers)
+	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
 	used, err := consume(ctx, op.input, func(wid, seq int, rb arrow.RecordBatch) error {
@@ -373,10 +429,18 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 				rb.Release()
 				return err
 			}
-			w = &aggWorker{table: newGroupTable(op.keyMode()), states: states}
+			w = &aggWorker{table: op.newWorkerTable(), states: states}
 			workers[wid] = w
 		}
-		return op.consume(w, rb, int64(seq)<<32)
+		if w.scatter {
+			return op.scatter(w, rb, seq)
+		}
+		w.rows += rb.NumRows()
+		if err := op.consume(w, rb, int64(seq)<<32); err != nil {
+			return err
+		}
+		w.scatter = canScatter && w.shouldScatter()
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -387,6 +451,9 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	var live []*aggWorker
 	for _, w := range workers[:max(used, 1)] {
 		if w != nil {
+			if w.table.packed != nil {
+				w.table = w.table.unpack()
+			}
 			live = append(live, w)
 		}
 	}
@@ -415,7 +482,8 @@ type partial struct {
 }
 
 func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial, error) {
-	if len(workers) == 1 || len(op.node.Keys) == 0 && len(workers) == 1 {
+	scattered := scatteredBySeq(workers)
+	if len(workers) == 1 && len(scattered) == 0 {
 		return []partial{{workers[0].table, workers[0].states}}, nil
 	}
 	if len(op.node.Keys) == 0 {
@@ -441,7 +509,10 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 	for _, w := range workers {
 		total += w.table.size()
 	}
-	if total > 4096 {
+	switch {
+	case len(scattered) > 0:
+		parts = scatterParts // as the rows were partitioned
+	case total > 4096:
 		parts = 2 * runtime.GOMAXPROCS(0)
 	}
 	// Assign each worker's groups to partitions.
@@ -522,6 +593,13 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				for j, s := range states {
 					s.grow(t.size())
 					s.merge(w.states[j], src, dst)
+				}
+			}
+			if len(scattered) > 0 {
+				pw := &aggWorker{table: t, states: states}
+				if err := op.aggregateScattered(pw, scattered, p); err != nil {
+					errs[p] = err
+					return
 				}
 			}
 			out[p] = partial{t, states}

@@ -65,6 +65,10 @@ func newAggState(a *lazy.Agg) (aggState, error) {
 		return &quantileState{out: a.Type, q: a.Param, interp: a.Interp}, nil
 	case lazy.AggNUnique:
 		return &nUniqueState{}, nil
+	case lazy.AggCorr, lazy.AggCov:
+		return &corrCovState{corr: a.Func == lazy.AggCorr, ddof: a.Param}, nil
+	case lazy.AggTopK, lazy.AggBottomK:
+		return newTopKState(a)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "aggregate %s is not supported", a.Func)
 }
@@ -920,20 +924,7 @@ func (s *quantileState) finish(mem memory.Allocator) (arrow.Array, error) {
 		if len(v) == 0 {
 			continue
 		}
-		slices.SortFunc(v, func(a, b float64) int { // NaN last, as Polars sorts
-			switch {
-			case a != a:
-				return b2i(b == b)
-			case b != b:
-				return -1
-			case a < b:
-				return -1
-			case a > b:
-				return 1
-			}
-			return 0
-		})
-		out[g], valid[g] = quantileOf(v, s.q, s.interp), true
+		out[g], valid[g] = selectQuantile(v, s.q, s.interp), true
 	}
 	return numArray(mem, s.out, out, valid)
 }

@@ -198,11 +198,25 @@ func evalWindow(mem memory.Allocator, rb arrow.RecordBatch, w *lazy.Window) (arr
 
 // windowAgg computes an aggregate per partition and broadcasts it.
 func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *partitions, ordered bool) (arrow.Array, error) {
+	if lazy.IsListAgg(a.Func) {
+		return nil, core.Errorf(core.KindNotSupported,
+			"%s over a window is not supported: it gives a list per group; use it inside group_by().agg()", a)
+	}
 	st, err := newAggState(a)
 	if err != nil {
 		return nil, err
 	}
 	st.grow(max(parts.groups, 1))
+	if p, ok := st.(pairAggState); ok {
+		// corr and cov do not depend on the order of rows.
+		x, err := evalArrays(mem, []lazy.Expr{a.X, a.Y}, rb)
+		if err != nil {
+			return nil, err
+		}
+		defer releaseArrays(x)
+		p.updatePair(parts.gids, x[0], x[1])
+		return broadcastAgg(mem, st, parts)
+	}
 	var in arrow.Array
 	if a.X != nil {
 		if in, err = evalArray(mem, a.X, rb); err != nil {
@@ -227,6 +241,11 @@ func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *p
 		}
 	}
 	st.update(gids, in, 0)
+	return broadcastAgg(mem, st, parts)
+}
+
+// broadcastAgg gives every row its partition's aggregate.
+func broadcastAgg(mem memory.Allocator, st aggState, parts *partitions) (arrow.Array, error) {
 	per, err := st.finish(mem)
 	if err != nil {
 		return nil, err

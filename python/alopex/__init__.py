@@ -53,7 +53,9 @@ from .expr import (
     Expr,
     coalesce,
     col,
+    corr,
     count,
+    cov,
     first,
     last,
     len,
@@ -101,7 +103,7 @@ __engine_version__ = _ffi.engine_version()
 
 __all__ = [
     "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
-    "median", "n_unique", "first", "last", "std", "var", "when", "coalesce",
+    "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from ._validate import int_arg
 from .datatypes import dtype_name
-from .exceptions import InvalidInputError
+from .exceptions import InvalidInputError, NotSupportedError
 
 
 def _node(kind: str, **fields: Any) -> dict[str, Any]:
@@ -420,6 +420,17 @@ class Expr:
     def quantile(self, quantile: float, interpolation: str = "nearest") -> Expr:
         return self._agg("quantile", param=float(quantile), interp=interpolation)
 
+    def top_k(self, k: int = 5) -> Expr:
+        """The ``k`` largest values, as a list per group inside ``group_by().agg()`` (largest
+        first; NaN ranks above every number; nulls only fill a group with fewer than ``k``
+        values), as Polars gives them."""
+        return self._agg("top_k", param=float(int_arg(k, "k")))
+
+    def bottom_k(self, k: int = 5) -> Expr:
+        """The ``k`` smallest values, as a list per group inside ``group_by().agg()`` (smallest
+        first; nulls only fill a group with fewer than ``k`` values)."""
+        return self._agg("bottom_k", param=float(int_arg(k, "k")))
+
     def first(self) -> Expr:
         return self._agg("first")
 
@@ -548,6 +559,32 @@ std = _agg_fn("std")
 var = _agg_fn("var")
 
 
+def _pair_agg(func: str, a: str | Expr, b: str | Expr, **fields: Any) -> Expr:
+    for x in (a, b):
+        if not isinstance(x, (str, Expr)):
+            raise TypeError(f"ax.{func}() takes column names or expressions, got {type(x).__name__} {x!r}")
+    x, y = (col(v) if isinstance(v, str) else v for v in (a, b))
+    return Expr(_node("agg", func=func, expr=x._node, right=y._node, **fields))
+
+
+def corr(a: str | Expr, b: str | Expr, *, method: str = "pearson") -> Expr:
+    """Pearson correlation of two columns (per group inside ``agg``), as ``pl.corr``: rows
+    with a null in either are skipped, NaN propagates, fewer than two rows or a constant
+    column give NaN. The result is named after ``a``."""
+    if method != "pearson":
+        raise NotSupportedError(f"corr(method={method!r}) is not supported; only method='pearson' is")
+    return _pair_agg("corr", a, b)
+
+
+def cov(a: str | Expr, b: str | Expr, *, ddof: int = 1) -> Expr:
+    """Covariance of two columns (per group inside ``agg``), as ``pl.cov``: rows with a null in
+    either are skipped, NaN propagates, ``n <= ddof`` rows give null."""
+    d = int_arg(ddof, "ddof")
+    if d < 0:
+        raise InvalidInputError(f"ddof must be non-negative, got {ddof!r}")
+    return _pair_agg("cov", a, b, param=float(d))
+
+
 _SYMBOLS = {
     "add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%",
     "eq": "==", "neq": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
@@ -608,7 +645,11 @@ def _render_parts(n: dict[str, Any]) -> list[Any]:
     if k == "over":
         return [n["expr"], ".over(", *_joined(n.get("args", [])), ")"]
     if k == "agg":
+        if n.get("right"):
+            return [f"{n['func']}(", n["expr"], ", ", n["right"], ")"]
         inner: list[Any] = [n["expr"], "."] if n.get("expr") else []
+        if n["func"] in ("top_k", "bottom_k"):
+            return [*inner, f"{n['func']}({int(n['param'])})"]
         return [*inner, f"{n['func']}()"]
     # Not a kind printed above: its kind only (the dict's own repr would
     # recurse into children without bound).

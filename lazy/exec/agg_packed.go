@@ -1,0 +1,170 @@
+package exec
+
+import (
+	"encoding/binary"
+	"unsafe"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Two-column keys (region and product, two ids) are the commonest
+// multi-column group-by. Row-encoding them costs a byte string per row and
+// a probe of a table of byte strings; instead each column's values get
+// small dense codes from the worker's own dictionary for that column (a
+// few entries, which stay in cache), and the two 32-bit codes packed into
+// one int64 are the key of an intMap. Only when the worker is done are its
+// groups' keys encoded as bytes, once per group, and its table becomes an
+// ordinary row-encoded one, which the merge and the output take as before.
+
+// packedKeys are a worker's per-column dictionaries of a two-column key.
+type packedKeys struct {
+	cols [2]packedCol
+}
+
+// packedCol maps one key column's values to codes: 0 is null, value
+// number i (in order of first appearance) is i+1.
+type packedCol struct {
+	str     bool
+	strs    *bytesMap
+	ints    *intMap
+	strVals []string
+	intVals []int64
+	width   int // bytes of an integer value in the row encoding
+	codes   []uint32
+	ikeys   []int64
+}
+
+// packable reports whether a two-column key of these types can be packed:
+// strings, Categoricals and integer-like values (not floats, whose NaNs
+// and zeros the row encoding canonicalizes, nor Booleans or decimals).
+func packable(types []arrow.DataType) bool {
+	if len(types) != 2 {
+		return false
+	}
+	for _, t := range types {
+		if !(core.IsString(t) || core.IsCategorical(t) || intKeyable(t) || t.ID() == arrow.UINT64) {
+			return false
+		}
+	}
+	return true
+}
+
+func newPackedKeys(types []arrow.DataType) *packedKeys {
+	pk := &packedKeys{}
+	for i, t := range types {
+		c := &pk.cols[i]
+		if core.IsString(t) || core.IsCategorical(t) {
+			c.str, c.strs = true, newBytesMap(0)
+		} else {
+			c.ints, c.width = newIntMap(0), t.(arrow.FixedWidthDataType).BitWidth()/8
+		}
+	}
+	return pk
+}
+
+// code sets c.codes to the code of each row of a.
+func (c *packedCol) code(a arrow.Array) error {
+	n := a.Len()
+	if cap(c.codes) < n {
+		c.codes = make([]uint32, n)
+	}
+	c.codes = c.codes[:n]
+	nulls := a.NullN() > 0
+	if !c.str {
+		c.ikeys = intKeys(a, c.ikeys)
+		for i, v := range c.ikeys {
+			if nulls && a.IsNull(i) {
+				c.codes[i] = 0
+				continue
+			}
+			g, found := c.ints.getOrPut(v, int32(len(c.intVals)))
+			if !found {
+				c.intVals = append(c.intVals, v)
+			}
+			c.codes[i] = uint32(g) + 1
+		}
+		return nil
+	}
+	at := kernels.StringAt(a)
+	if d, ok := a.(*array.Dictionary); ok {
+		var err error
+		if at, err = categoricalAt(d); err != nil {
+			return err
+		}
+	}
+	for i := range n {
+		if nulls && a.IsNull(i) {
+			c.codes[i] = 0
+			continue
+		}
+		s := at(i)
+		g, found, key := c.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(c.strVals)))
+		if !found {
+			c.strVals = append(c.strVals, key)
+		}
+		c.codes[i] = uint32(g) + 1
+	}
+	return nil
+}
+
+// encode appends code's value as the row encoding does (rowEncoder.encode).
+func (c *packedCol) encode(buf []byte, code uint32) []byte {
+	if code == 0 {
+		return append(buf, 0)
+	}
+	buf = append(buf, 1)
+	if c.str {
+		s := c.strVals[code-1]
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		return append(buf, s...)
+	}
+	var le [8]byte
+	binary.LittleEndian.PutUint64(le[:], uint64(c.intVals[code-1]))
+	return append(buf, le[:c.width]...) // the low bytes: the narrow value
+}
+
+// assignPacked sets w.gids for rows keyed by two packable columns.
+func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
+	t := w.table
+	pk := t.packed
+	for i := range pk.cols {
+		if err := pk.cols[i].code(keys[i]); err != nil {
+			return err
+		}
+	}
+	c0, c1 := pk.cols[0].codes, pk.cols[1].codes
+	prevK, prevG := int64(0), int32(-1)
+	for i := range w.gids {
+		k := int64(uint64(c0[i])<<32 | uint64(c1[i]))
+		if prevG >= 0 && k == prevK {
+			w.gids[i] = prevG
+			continue
+		}
+		g, found := t.ints.getOrPut(k, int32(len(t.first)))
+		if !found {
+			t.intKeys = append(t.intKeys, k)
+			t.first = append(t.first, base+int64(i))
+		}
+		prevK, prevG = k, g
+		w.gids[i] = g
+	}
+	return nil
+}
+
+// unpack turns a packed table into a row-encoded one with the same group
+// ids (groups are interned in id order), so that states stay valid.
+func (t *groupTable) unpack() *groupTable {
+	pk := t.packed
+	out := newGroupTable(keysBytes)
+	out.strs = newBytesMap(len(t.first))
+	var buf []byte
+	for g, k := range t.intKeys {
+		buf = pk.cols[0].encode(buf[:0], uint32(uint64(k)>>32))
+		buf = pk.cols[1].encode(buf, uint32(k))
+		out.internBytes(buf, t.first[g])
+	}
+	return out
+}

@@ -1,0 +1,200 @@
+package exec
+
+import (
+	"hash/maphash"
+	"slices"
+
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Radix-partitioned aggregation for keys with many groups. A worker
+// pre-aggregates its morsels into a private table while that reduces rows;
+// once its table holds scatterMinGroups groups and more than three groups
+// for every four rows it has seen (the keys are nearly unique, as a key of
+// six columns or an id), pre-aggregating only builds a table as large as the
+// input that the merge then builds again. From then on the worker only
+// evaluates a morsel's keys and inputs and splits its rows into
+// scatterParts partitions by the hash of their key; the merge, which owns
+// whole partitions (one goroutine each, the same hash as for the
+// pre-aggregated groups), aggregates each partition's rows straight into
+// the partition's table, so every such row is hashed into a table once.
+
+// scatterMinGroups is the size a worker's table must reach before it may
+// switch to partitioning rows (a variable so that tests can lower it).
+var scatterMinGroups = 1 << 16
+
+// scatterParts is the number of partitions of scattered rows: enough that a
+// partition's table of a few million groups stays near the cache's size.
+const scatterParts = 64
+
+// scatteredMorsel is a morsel whose rows were partitioned, not aggregated.
+type scatteredMorsel struct {
+	seq   int
+	in    *morselInputs
+	parts [][]int32 // partition -> the morsel's rows in it, ascending
+}
+
+// canScatter reports whether rows may skip pre-aggregation: there are keys,
+// and no aggregate depends on the order of rows (first and last compare
+// positions of rows within one table).
+func (op *hashAggOp) canScatter() bool {
+	if len(op.node.Keys) == 0 {
+		return false
+	}
+	for _, a := range op.aggs {
+		if a.Func == lazy.AggFirst || a.Func == lazy.AggLast {
+			return false
+		}
+	}
+	return true
+}
+
+// shouldScatter reports whether w's pre-aggregation stopped paying.
+func (w *aggWorker) shouldScatter() bool {
+	g := int64(w.table.size())
+	return g >= int64(scatterMinGroups) && 4*g > 3*w.rows
+}
+
+// scatter evaluates a morsel and keeps its rows split by partition.
+func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error {
+	defer rb.Release()
+	m, err := op.evalInputs(rb)
+	if err != nil {
+		return err
+	}
+	parts := make([][]int32, scatterParts)
+	err = op.rowHashes(w, m.keys, func(i int, h uint64) {
+		p := h % scatterParts
+		parts[p] = append(parts[p], int32(i))
+	})
+	if err != nil {
+		m.release()
+		return err
+	}
+	w.scattered = append(w.scattered, scatteredMorsel{seq: seq, in: m, parts: parts})
+	return nil
+}
+
+// rowHashes calls fn with each row's key hash: the hash merge gives the
+// row's group (hashInt of an integer key, the string or the row encoding
+// under keySeed, 0 for a null single key).
+func (op *hashAggOp) rowHashes(w *aggWorker, keys []arrow.Array, fn func(i int, h uint64)) error {
+	k := keys[0]
+	n := k.Len()
+	switch op.keyMode() {
+	case keysInt:
+		w.ikeys = intKeys(k, w.ikeys)
+		for i, v := range w.ikeys {
+			if k.IsNull(i) {
+				fn(i, 0)
+			} else {
+				fn(i, hashInt(v))
+			}
+		}
+	case keysString:
+		at := kernels.StringAt(k)
+		if d, ok := k.(*array.Dictionary); ok {
+			var err error
+			if at, err = categoricalAt(d); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			if k.IsNull(i) {
+				fn(i, 0)
+			} else {
+				fn(i, maphash.String(keySeed, at(i)))
+			}
+		}
+	default:
+		enc, err := newRowEncoder(keys)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			w.buf = enc.encode(w.buf[:0], i)
+			fn(i, maphash.Bytes(keySeed, w.buf))
+		}
+	}
+	return nil
+}
+
+// aggregateScattered folds the rows of partition p of every scattered
+// morsel (in morsel order) into the partition's table and states.
+func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel, p int) error {
+	// Rows get positions far above any real one, so that the loop below
+	// replaces a new group's first position with its row's real one.
+	const unplaced = int64(1) << 62
+	for _, sm := range morsels {
+		rows := sm.parts[p]
+		if len(rows) == 0 {
+			continue
+		}
+		g, err := gatherInputs(op, sm.in, rows)
+		if err != nil {
+			return err
+		}
+		err = op.aggregate(pw, g, unplaced)
+		g.release()
+		if err != nil {
+			return err
+		}
+		first := pw.table.first
+		for i, gid := range pw.gids {
+			if pos := int64(sm.seq)<<32 | int64(rows[i]); pos < first[gid] {
+				first[gid] = pos
+			}
+		}
+	}
+	return nil
+}
+
+// gatherInputs takes the given rows of a morsel's evaluated columns.
+func gatherInputs(op *hashAggOp, m *morselInputs, rows []int32) (*morselInputs, error) {
+	out := &morselInputs{
+		keys:    make([]arrow.Array, len(m.keys)),
+		inputs:  make([]arrow.Array, len(m.inputs)),
+		seconds: make([]arrow.Array, len(m.seconds)),
+		n:       len(rows),
+	}
+	for _, pair := range [][2][]arrow.Array{{m.keys, out.keys}, {m.inputs, out.inputs}, {m.seconds, out.seconds}} {
+		for i, a := range pair[0] {
+			if a == nil {
+				continue
+			}
+			g, err := kernels.Gather(op.mem, a, rows)
+			if err != nil {
+				out.release()
+				return nil, err
+			}
+			pair[1][i] = g
+		}
+	}
+	return out, nil
+}
+
+// scatteredBySeq collects the workers' scattered morsels in input order.
+func scatteredBySeq(workers []*aggWorker) []scatteredMorsel {
+	var all []scatteredMorsel
+	for _, w := range workers {
+		all = append(all, w.scattered...)
+	}
+	slices.SortFunc(all, func(a, b scatteredMorsel) int { return a.seq - b.seq })
+	return all
+}
+
+// releaseScattered frees the workers' scattered morsels.
+func releaseScattered(workers []*aggWorker) {
+	for _, w := range workers {
+		if w == nil {
+			continue
+		}
+		for _, sm := range w.scattered {
+			sm.in.release()
+		}
+		w.scattered = nil
+	}
+}
