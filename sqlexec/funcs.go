@@ -488,6 +488,13 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 		}
 		v = call("round", map[string]any{"decimals": 0, "mode": mode}, v)
 	}
+	if typ := t.typeOf(v); typ != nil && typ.ID() == arrow.TIMESTAMP && core.IsString(to) {
+		// A DATETIME prints its fraction only when it has one: MySQL's
+		// DATETIME has none by default, and alopex's microsecond
+		// timestamps would otherwise always end in .000000.
+		return call("str.replace", nil, &lazy.Cast{X: v, To: to, Strict: false},
+			&lazy.Literal{Value: `\.0{6}$`}, &lazy.Literal{Value: ""}), nil
+	}
 	// MySQL casts never fail: a value that does not convert becomes null.
 	return &lazy.Cast{X: v, To: to, Strict: false}, nil
 }

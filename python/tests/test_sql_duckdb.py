@@ -239,3 +239,16 @@ def test_integer_arithmetic_is_bigint_and_checked():
     edge = ctx.execute("SELECT -4611686018427387904 * 2, 18446744073709551615 + 0, 3037000499 * -3037000499",
                        eager=True).rows()
     assert edge == [(-9223372036854775808, 18446744073709551615, -9223372030926249001)]
+
+
+def test_cast_datetime_as_char_prints_a_fraction_only_when_there_is_one():
+    """MySQL's CAST(datetime AS CHAR) has no .000000 for whole seconds (alopex printed it always)."""
+    import datetime as dt
+
+    ts = pa.table({"ts": pa.array([dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2, 3, 4, 5, 120000), None],
+                                  pa.timestamp("us"))})
+    got = ax.SQLContext(ts=ts).execute("SELECT CAST(ts AS CHAR) FROM ts", eager=True).rows()
+    assert got == [("2024-01-02 03:04:05",), ("2024-01-02 03:04:05.120000",), (None,)]
+    assert ax.sql("SELECT CAST(TIMESTAMP '2024-05-06 07:08:09' AS CHAR)").collect().item() == "2024-05-06 07:08:09"
+    # The DataFrame API keeps Polars' form.
+    assert ax.DataFrame(ts).select(ax.col("ts").cast(ax.String)).item(0, 0) == "2024-01-02 03:04:05.000000"
