@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -28,6 +29,9 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 	name := strings.ToLower(x.F)
 	agg := func(f lazy.AggFunc, param float64) lazy.Expr {
 		return &lazy.Agg{Func: f, X: args[0], Param: param}
+	}
+	if pairAggregates[name] {
+		return t.pairAggregate(name, x, args)
 	}
 	if len(args) != 1 {
 		return nil, notSupported("%s with %d arguments is not supported (in %s)", strings.ToUpper(name), len(args), restore(x))
@@ -72,6 +76,35 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 		return agg(lazy.AggVar, 1), nil
 	}
 	return nil, notSupported("the aggregate %s is not supported (in %s)", strings.ToUpper(x.F), restore(x))
+}
+
+// pairAggregate is CORR(y, x), COVAR_SAMP(y, x) and COVAR_POP(y, x):
+// Pearson correlation and covariance over the rows where both are not
+// null (as in DuckDB and Postgres); NULL when no row has both.
+func (t *translator) pairAggregate(name string, x *ast.AggregateFuncExpr, args []lazy.Expr) (lazy.Expr, error) {
+	if len(args) != 2 {
+		return nil, core.Errorf(core.KindInvalidInput, "%s takes two arguments, got %d (in %s)",
+			strings.ToUpper(name), len(args), restore(x))
+	}
+	if x.Distinct {
+		return nil, notSupported("%s(DISTINCT …) is not supported (in %s)", strings.ToUpper(name), restore(x))
+	}
+	for i, a := range args {
+		args[i] = &lazy.Cast{X: a, To: arrow.PrimitiveTypes.Float64, Strict: false}
+	}
+	var out lazy.Expr
+	switch name {
+	case "corr":
+		out = &lazy.Agg{Func: lazy.AggCorr, X: args[0], Y: args[1]}
+	case "covar_samp":
+		out = &lazy.Agg{Func: lazy.AggCov, X: args[0], Y: args[1], Param: 1}
+	default:
+		out = &lazy.Agg{Func: lazy.AggCov, X: args[0], Y: args[1], Param: 0}
+	}
+	// Rows with both values: SQL's answer is NULL when there is none
+	// (Polars' corr gives NaN).
+	both := &lazy.Agg{Func: lazy.AggCount, X: bin(lazy.OpAdd, args[0], args[1])}
+	return when(out, bin(lazy.OpEq, both, dyn(0)), nullLit()), nil
 }
 
 // maxNaNGreatest makes MAX of a float column NaN when a value is NaN. SQL

@@ -76,7 +76,8 @@ func parse(query string) (*parsed, error) {
 	if err := checkStmtDepth(stmts[0]); err != nil {
 		return nil, err
 	}
-	return &parsed{stmt: stmts[0], funcs: funcs, params: countParams(stmts[0])}, nil
+	stmt := rewritePairAggregates(stmts[0])
+	return &parsed{stmt: stmt, funcs: funcs, params: countParams(stmt)}, nil
 }
 
 // parseText runs a pooled TiDB parser over text. The parser panics on some

@@ -252,3 +252,26 @@ def test_cast_datetime_as_char_prints_a_fraction_only_when_there_is_one():
     assert ax.sql("SELECT CAST(TIMESTAMP '2024-05-06 07:08:09' AS CHAR)").collect().item() == "2024-05-06 07:08:09"
     # The DataFrame API keeps Polars' form.
     assert ax.DataFrame(ts).select(ax.col("ts").cast(ax.String)).item(0, 0) == "2024-01-02 03:04:05.000000"
+
+
+def test_corr_and_covariance_aggregates_against_duckdb():
+    """CORR, COVAR_SAMP and COVAR_POP (not MySQL's, the parser reads them as plain calls): rows where
+    both values are non-null, NULL when none is, NaN propagating, also in scalar subqueries."""
+    nan = float("nan")
+    pt = pa.table({"g": [1, 1, 1, 2, 2, 3, 4, 4, 5, 5, 5],  # noqa: F841 - read by DuckDB
+                   "x": [1.0, 2, 3, 4, 5, None, 1, 1, 1, 2, nan], "y": [2.0, 4, 7, 1, None, 3, 5, 6, 1, 2, 3],
+                   "i": list(range(1, 12))})
+    ctx = ax.SQLContext(pt=pt)
+    for q in ["SELECT g, CORR(x, y) c, COVAR_SAMP(x, y) s, COVAR_POP(x, y) p FROM pt GROUP BY g",
+              "SELECT CORR(x, y), COVAR_SAMP(i, y), COVAR_POP(y, i), corr(i, i) FROM pt",
+              "SELECT CORR(x, y) FROM pt WHERE g > 9",
+              "SELECT g FROM pt WHERE i > (SELECT COVAR_POP(i, y) FROM pt) GROUP BY g HAVING COVAR_SAMP(i, i) > 0"]:
+        def nan_free(rows):
+            return [tuple("nan" if isinstance(v, float) and math.isnan(v) else v for v in r) for r in rows]
+
+        got, want = _rows(ctx.execute(q, eager=True).to_arrow()), _rows(duckdb.sql(q).to_arrow_table())
+        assert nan_free(got) == nan_free(want), q
+    with pytest.raises(ax.AlopexError, match="two arguments"):
+        ctx.execute("SELECT CORR(x) FROM pt", eager=True)
+    with pytest.raises(ax.AlopexError, match="not allowed in WHERE|aggregate"):
+        ctx.execute("SELECT g FROM pt WHERE CORR(x, y) > 0", eager=True)
