@@ -10,6 +10,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
 // PlanVersion is the version of the serialized plan format this package
@@ -453,6 +454,16 @@ func decodeLiteral(e jsonExpr) (Expr, error) {
 	}
 	if v == nil {
 		return &Literal{Value: nil, Type: t}, nil
+	}
+	if dt, ok := t.(*arrow.Decimal128Type); ok {
+		if s, ok := v.(string); ok {
+			// An exact decimal (Python's decimal.Decimal) travels as its text.
+			num, err := decimal128.FromString(s, dt.Precision, dt.Scale)
+			if err != nil {
+				return nil, core.Errorf(core.KindInvalidInput, "decimal literal %s does not fit in %s: %v", s, e.DType, err)
+			}
+			return &Literal{Value: num, Type: t}, nil
+		}
 	}
 	lit := &Literal{Value: v}
 	if n, ok := v.(json.Number); ok {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
 // Expr is a scalar expression evaluated row by row over a plan's input.
@@ -209,6 +210,11 @@ func (e *Literal) text() string {
 		return strconv.Quote(v)
 	case []float32:
 		return vectorLiteralString(v)
+	case decimal128.Num:
+		if dt, ok := e.Type.(*arrow.Decimal128Type); ok {
+			return v.ToString(dt.Scale)
+		}
+		return v.BigInt().String()
 	case float64:
 		switch {
 		case math.IsNaN(v):

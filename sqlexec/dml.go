@@ -292,7 +292,7 @@ func (x *stmtExec) valueText(v ast.ExprNode) string {
 				if s, ok := l.Value.(string); ok {
 					return "'" + s + "'"
 				}
-				return fmt.Sprintf("%v (parameter %d)", l.Value, n.Order+1)
+				return fmt.Sprintf("%s (parameter %d)", l, n.Order+1)
 			}
 		}
 		return fmt.Sprintf("parameter %d", n.Order+1)
@@ -587,6 +587,10 @@ func decimalLit(e lazy.Expr, t *arrow.Decimal128Type) (lazy.Expr, bool) {
 			return nil, false
 		}
 		r, _ = new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	case decimal128.Num: // an exact decimal parameter (Python's decimal.Decimal)
+		if dt, ok := l.Type.(*arrow.Decimal128Type); ok {
+			r = new(big.Rat).SetFrac(v.BigInt(), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(dt.Scale)), nil))
+		}
 	}
 	if r == nil {
 		return nil, false

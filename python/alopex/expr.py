@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as _dt
+import decimal as _decimal
 import math
 from typing import Any, Iterable
 
@@ -38,6 +39,18 @@ def _temporal_node(value: Any) -> dict[str, Any] | None:
         micros = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
         return _node("lit", value=micros, dtype="Duration(time_unit='us')")
     return None
+
+
+def _decimal_node(value: _decimal.Decimal) -> dict[str, Any]:
+    """An exact Decimal literal: its digits as text, typed Decimal(38, its scale) as Polars
+    types ``pl.lit(Decimal("1.25"))``, so stored DECIMAL columns get it exactly."""
+    if not value.is_finite():
+        raise InvalidInputError(f"a Decimal literal must be finite, got {value!r}; use a float for NaN or infinity")
+    _, digits, exponent = value.as_tuple()
+    scale = builtins.max(0, -int(exponent))
+    if builtins.max(builtins.len(digits) + builtins.max(0, int(exponent)), scale) > 38:
+        raise InvalidInputError(f"Decimal literal {value} has more than 38 digits, the most a Decimal holds")
+    return _node("lit", value=format(value, "f"), dtype=f"Decimal(precision=38, scale={scale})")
 
 
 def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
@@ -77,6 +90,8 @@ def _lit_node(value: Any, dtype: Any = None) -> dict[str, Any]:
         if math.isfinite(value):
             return _node("lit", value=value, dtype="Float64")
         return _node("lit", value="nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"), dtype="Float64")
+    if isinstance(value, _decimal.Decimal):
+        return _decimal_node(value)
     raise TypeError(
         f"cannot use {type(value).__name__} value {value!r} as a literal; "
         "use a bool, int, float, str or None"
