@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -203,6 +204,13 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		}
 		if decimals < 0 {
 			return nil, notSupported("ROUND to a negative number of decimals (in %s)", restore(x))
+		}
+		if text, ok := decimalText(x.Args[0]); ok {
+			// An exact literal rounds exactly, as MySQL's DECIMAL: 1.005 is
+			// 1.00499… as a float, and ROUND(1.005, 2) must be 1.01.
+			if r, ok := roundDecimal(text, decimals); ok {
+				return floatLit(r), nil
+			}
 		}
 		return call("round", map[string]any{"decimals": decimals, "mode": "half_away_from_zero"}, a[0]), nil
 	case "mod":
@@ -431,12 +439,43 @@ func (t *translator) trim(x *ast.FuncCallExpr) (lazy.Expr, error) {
 // decimalLiteral reports whether e is an exact literal with a fraction
 // (2.5, -2.5): MySQL's DECIMAL, which alopex's SQL reads as a Float64.
 func decimalLiteral(e ast.ExprNode) bool {
+	_, ok := decimalText(e)
+	return ok
+}
+
+// decimalText is the text of an exact literal with a fraction, signed
+// ("-2.5" for -(2.5)).
+func decimalText(e ast.ExprNode) (string, bool) {
 	e = stripParens(e)
 	if u, ok := e.(*ast.UnaryOperationExpr); ok && (u.Op == opcode.Minus || u.Op == opcode.Plus) {
-		return decimalLiteral(u.V)
+		s, ok := decimalText(u.V)
+		if ok && u.Op == opcode.Minus {
+			s = strings.TrimPrefix("-"+s, "--")
+		}
+		return s, ok
 	}
 	v, ok := e.(*test_driver.ValueExpr)
-	return ok && v.Kind() == test_driver.KindMysqlDecimal
+	if !ok || v.Kind() != test_driver.KindMysqlDecimal {
+		return "", false
+	}
+	return v.GetMysqlDecimal().String(), true
+}
+
+// roundDecimal rounds the decimal text to decimals digits, halves away
+// from zero, exactly, then to the nearest float.
+func roundDecimal(text string, decimals int64) (float64, bool) {
+	r, ok := new(big.Rat).SetString(text)
+	if !ok || decimals > 30 {
+		return 0, false
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(decimals), nil)
+	r.Mul(r, new(big.Rat).SetInt(scale))
+	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	if twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)); twice.Cmp(r.Denom()) >= 0 {
+		q.Add(q, big.NewInt(int64(r.Sign())))
+	}
+	f, _ := new(big.Rat).SetFrac(q, scale).Float64()
+	return f, true
 }
 
 // cast is CAST(x AS type) and CONVERT(x, type), with MySQL's type names.

@@ -275,3 +275,11 @@ def test_corr_and_covariance_aggregates_against_duckdb():
         ctx.execute("SELECT CORR(x) FROM pt", eager=True)
     with pytest.raises(ax.AlopexError, match="not allowed in WHERE|aggregate"):
         ctx.execute("SELECT g FROM pt WHERE CORR(x, y) > 0", eager=True)
+
+
+def test_round_of_an_exact_literal_is_exact():
+    """ROUND(1.005, 2) is 1.01 in MySQL and DuckDB (1.005 is a DECIMAL); rounding the Float64 gave 1.0."""
+    q = "SELECT ROUND(1.005, 2), ROUND(-1.005, 2), ROUND(2.5), ROUND(-(2.5)), ROUND(1.0049, 2), ROUND(123.456, 1)"
+    got = ax.sql(q).collect().rows()
+    assert got == [(1.01, -1.01, 3.0, -3.0, 1.0, 123.5)]
+    assert [tuple(float(v) for v in r) for r in duckdb.sql(q).fetchall()] == got
