@@ -47,15 +47,11 @@ func init() {
 		})
 	})
 	registerEval("pow", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		x, err := materialize(mem, args[0], n)
+		x, y, err := materializePair(mem, args, n)
 		if err != nil {
 			return nil, err
 		}
 		defer x.Release()
-		y, err := materialize(mem, args[1], n)
-		if err != nil {
-			return nil, err
-		}
 		defer y.Release()
 		if core.IsInteger(c.Type) {
 			bx, ey := intKeys(x, nil), intKeys(y, nil)

@@ -18,15 +18,11 @@ import (
 func init() {
 	registerEval(lazy.SQLIntArith, func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
 		op := lazy.OptString(c.Opts, "op", "")
-		x, err := materialize(mem, args[0], n)
+		x, y, err := materializePair(mem, args, n)
 		if err != nil {
 			return nil, err
 		}
 		defer x.Release()
-		y, err := materialize(mem, args[1], n)
-		if err != nil {
-			return nil, err
-		}
 		defer y.Release()
 		ax, ay := wide128(x), wide128(y)
 		unsigned := core.IsUnsigned(c.Type)

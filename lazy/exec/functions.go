@@ -57,3 +57,16 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 func materialize(mem memory.Allocator, v kernels.Value, n int) (arrow.Array, error) {
 	return v.Materialize(mem, n)
 }
+
+// materializePair is materialize of a two-argument function's arguments;
+// release both after use.
+func materializePair(mem memory.Allocator, args []kernels.Value, n int) (x, y arrow.Array, err error) {
+	if x, err = materialize(mem, args[0], n); err != nil {
+		return nil, nil, err
+	}
+	if y, err = materialize(mem, args[1], n); err != nil {
+		x.Release()
+		return nil, nil, err
+	}
+	return x, y, nil
+}
