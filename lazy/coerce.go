@@ -283,6 +283,9 @@ func canCast(from, to arrow.DataType) bool {
 		return true
 	case IsTemporal(from) || IsTemporal(to):
 		return temporalCastable(from, to)
+	case to.ID() == arrow.DECIMAL128:
+		// Exactly, rounding to the scale (kernels.toDecimal).
+		return core.IsNumeric(from) || core.IsString(from) || from.ID() == arrow.DECIMAL128
 	case from.ID() == arrow.DECIMAL128:
 		return core.IsFloat(to) || core.IsString(to)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:

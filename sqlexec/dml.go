@@ -11,6 +11,7 @@ import (
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/exec"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -598,16 +599,8 @@ func decimalLit(e lazy.Expr, t *arrow.Decimal128Type) (lazy.Expr, bool) {
 	if neg {
 		r.Neg(r)
 	}
-	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(t.Scale)), nil)))
-	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
-	if twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)); twice.Cmp(r.Denom()) >= 0 {
-		q.Add(q, big.NewInt(int64(r.Sign())))
-	}
-	if q.BitLen() > 126 {
-		return nil, false
-	}
-	n := decimal128.FromBigInt(q)
-	if !n.FitsInPrecision(t.Precision) {
+	n, ok := kernels.RatToDecimal(r, t, true)
+	if !ok {
 		return nil, false
 	}
 	return &lazy.Literal{Value: n, Type: t}, true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/mysql"
@@ -468,14 +469,48 @@ func roundDecimal(text string, decimals int64) (float64, bool) {
 	if !ok || decimals > 30 {
 		return 0, false
 	}
-	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(decimals), nil)
-	r.Mul(r, new(big.Rat).SetInt(scale))
-	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
-	if twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2)); twice.Cmp(r.Denom()) >= 0 {
-		q.Add(q, big.NewInt(int64(r.Sign())))
+	d, ok := kernels.RatToDecimal(r, &arrow.Decimal128Type{Precision: 38, Scale: int32(decimals)}, true)
+	if !ok {
+		return 0, false
 	}
-	f, _ := new(big.Rat).SetFrac(q, scale).Float64()
+	f, _ := new(big.Rat).SetFrac(d.BigInt(), new(big.Int).Exp(big.NewInt(10), big.NewInt(decimals), nil)).Float64()
 	return f, true
+}
+
+// castDecimal is CAST(x AS DECIMAL(p, s)): an exact Decimal128 (MySQL's
+// default DECIMAL is DECIMAL(10, 0)), the value rounded to s digits with
+// halves away from zero as MySQL does (CAST('3.75' AS DECIMAL(4,1)) is 3.8,
+// CAST(5000/7 AS DECIMAL(10,2)) 714.29); NULL when it does not fit.
+func (t *translator) castDecimal(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, error) {
+	p, s := x.Tp.GetFlen(), x.Tp.GetDecimal()
+	if p <= 0 {
+		p = 10
+	}
+	if s < 0 {
+		s = 0
+	}
+	if p > 38 || s > p {
+		return nil, notSupported("CAST to DECIMAL(%d, %d) is not supported: alopex's DECIMAL holds at most 38 digits (in %s)",
+			p, s, restore(x))
+	}
+	to := &arrow.Decimal128Type{Precision: int32(p), Scale: int32(s)}
+	if text, ok := decimalText(x.Expr); ok {
+		if r, ok := new(big.Rat).SetString(text); ok {
+			if d, ok := kernels.RatToDecimal(r, to, true); ok {
+				return &lazy.Literal{Value: d, Type: to}, nil
+			}
+			return &lazy.Literal{Value: nil, Type: to}, nil
+		}
+	}
+	typ := t.typeOf(v)
+	if typ != nil && core.IsString(typ) {
+		v = &lazy.Cast{X: v, To: arrow.PrimitiveTypes.Float64, Strict: false}
+		typ = arrow.PrimitiveTypes.Float64
+	}
+	if typ != nil && core.IsFloat(typ) {
+		v = call("round", map[string]any{"decimals": int64(s), "mode": "half_away_from_zero"}, v)
+	}
+	return &lazy.Cast{X: v, To: to, Strict: false}, nil
 }
 
 // cast is CAST(x AS type) and CONVERT(x, type), with MySQL's type names.
@@ -491,7 +526,9 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 		if mysql.HasUnsignedFlag(x.Tp.GetFlag()) {
 			to = arrow.PrimitiveTypes.Uint64
 		}
-	case mysql.TypeDouble, mysql.TypeNewDecimal:
+	case mysql.TypeNewDecimal:
+		return t.castDecimal(v, x)
+	case mysql.TypeDouble:
 		to = arrow.PrimitiveTypes.Float64
 	case mysql.TypeFloat:
 		to = arrow.PrimitiveTypes.Float32

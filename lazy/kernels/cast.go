@@ -34,6 +34,9 @@ func Cast(mem memory.Allocator, a arrow.Array, to arrow.DataType, strict bool) (
 	if isTemporal(from) || isTemporal(to) {
 		return c.temporal()
 	}
+	if to.ID() == arrow.DECIMAL128 {
+		return c.toDecimal()
+	}
 	if from.ID() == arrow.DECIMAL128 {
 		return c.fromDecimal()
 	}

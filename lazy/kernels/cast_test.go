@@ -274,12 +274,14 @@ func TestCastUnsupported(t *testing.T) {
 	defer d.Release()
 	n := makeArray(t, mem, i64, anys[any](int64(1)), 0)
 	defer n.Release()
+	b := makeArray(t, mem, arrow.FixedWidthTypes.Boolean, anys[any](true), 0)
+	defer b.Release()
 	for _, c := range []struct {
 		a  arrow.Array
 		to arrow.DataType
 	}{
 		{n, arrow.BinaryTypes.Binary}, {d, arrow.BinaryTypes.Binary},
-		{n, &arrow.Decimal128Type{Precision: 5, Scale: 1}},
+		{b, &arrow.Decimal128Type{Precision: 5, Scale: 1}},
 	} {
 		for _, strict := range []bool{true, false} {
 			got, err := kernels.Cast(mem, c.a, c.to, strict)
@@ -290,5 +292,41 @@ func TestCastUnsupported(t *testing.T) {
 			}
 			wantKind(t, err, core.KindNotSupported)
 		}
+	}
+}
+
+func TestCastToDecimal(t *testing.T) {
+	mem := newMem()
+	defer mem.AssertSize(t, 0)
+	to := &arrow.Decimal128Type{Precision: 4, Scale: 1}
+	for _, c := range []struct {
+		typ  arrow.DataType
+		in   []any
+		want []string // "" is null
+	}{
+		{arrow.PrimitiveTypes.Float64, anys[any](3.75, 3.65, -0.05, nil, 1e9), []string{"3.8", "3.6", "0.0", "", ""}},
+		{i64, anys[any](int64(12), int64(-999), int64(1000), nil), []string{"12.0", "-999.0", "", ""}},
+		{arrow.BinaryTypes.String, anys[any]("2.25", "x", "-2.35", nil), []string{"2.2", "", "-2.4", ""}},
+	} {
+		a := makeArray(t, mem, c.typ, c.in, 0)
+		got, err := kernels.Cast(mem, a, to, false)
+		if err != nil {
+			t.Fatalf("cast %s: %v", c.typ, err)
+		}
+		d := got.(*array.Decimal128)
+		for i, w := range c.want {
+			s := ""
+			if d.IsValid(i) {
+				s = d.Value(i).ToString(to.Scale)
+			}
+			if s != w {
+				t.Errorf("cast %s row %d: got %q, want %q", c.typ, i, s, w)
+			}
+		}
+		if _, err := kernels.Cast(mem, a, to, true); err == nil && c.typ != i64 {
+			t.Errorf("strict cast %s to %s accepted a value that does not fit", c.typ, to)
+		}
+		got.Release()
+		a.Release()
 	}
 }

@@ -283,3 +283,36 @@ def test_round_of_an_exact_literal_is_exact():
     got = ax.sql(q).collect().rows()
     assert got == [(1.01, -1.01, 3.0, -3.0, 1.0, 123.5)]
     assert [tuple(float(v) for v in r) for r in duckdb.sql(q).fetchall()] == got
+
+
+def test_cast_as_decimal_is_exact():
+    """CAST(… AS DECIMAL(p, s)) gives an exact Decimal rounded as MySQL and DuckDB (halves away from zero);
+    it gave a Float64 (CAST('3.75' AS DECIMAL(4,1)) was 3.75)."""
+    from decimal import Decimal as D
+
+    lit = ax.sql("SELECT CAST('3.75' AS DECIMAL(4,1)) a, CAST(5000/7 AS DECIMAL(10,2)) b, CAST(3.65 AS DECIMAL(4,1)) c, "
+                 "CAST(-2.25 AS DECIMAL(4,1)) d, CAST(12 AS DECIMAL) e, CAST(123456 AS DECIMAL(4,1)) f").collect()
+    assert lit.rows() == [(D("3.8"), D("714.29"), D("3.7"), D("-2.3"), D("12"), None)]
+    assert [str(t) for t in lit.dtypes][:2] == ["Decimal(precision=4, scale=1)", "Decimal(precision=10, scale=2)"]
+    t = pa.table({"f": [3.65, -0.05, None, 1e9], "s": ["3.75", "-2.25", None, "x"], "i": [1, 12345, None, 7]})
+    q = "SELECT CAST(f AS DECIMAL(4,1)) a, CAST(s AS DECIMAL(4,1)) b, CAST(i AS DECIMAL(6,1)) c FROM t"
+    assert ax.SQLContext(t=t).execute(q, eager=True).rows() == duckdb.sql(q.replace("FROM t", "FROM t LIMIT 3")).fetchall() + [(None, None, D("7.0"))]
+    with pytest.raises(ax.NotSupportedError, match="38 digits"):
+        ax.sql("SELECT CAST(1 AS DECIMAL(65, 30))").collect()
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_frame_cast_to_decimal_matches_polars(lazy):
+    pl = pytest.importorskip("polars")
+    vals = [3.75, 714.2857142857143, -0.05, None, 3.65, -2.25, 0.25, float("nan")]
+    strs = ["3.75", " 1", "x", None, "-2.25", "3.65", "1e2", "9999"]
+    ints = [1, 2, None, -5, 0, 10**6, 7, 8]
+
+    def run(m, dec):
+        df = m.DataFrame({"f": vals, "s": strs, "i": ints})
+        f = df.lazy() if lazy else df
+        out = f.select(m.col("f").cast(dec(4, 1), strict=False), m.col("s").cast(dec(5, 1), strict=False),
+                       m.col("i").cast(dec(10, 2), strict=False))
+        return (out.collect() if lazy else out).rows()
+
+    assert run(ax, lambda p, s: f"Decimal(precision={p}, scale={s})") == run(pl, pl.Decimal)
