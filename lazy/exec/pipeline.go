@@ -156,15 +156,7 @@ func (p *pipeline) startPulled(ctx context.Context) {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case _, ok := <-p.tokens:
-					if !ok {
-						return
-					}
-				}
+			for p.awaitToken(ctx) {
 				m, i, err := p.pullNext(ctx)
 				if i < 0 { // another worker met the end
 					return
@@ -179,6 +171,17 @@ func (p *pipeline) startPulled(ctx context.Context) {
 				close(s.done)
 			}
 		}()
+	}
+}
+
+// awaitToken waits for a window slot: false once ctx is cancelled or the
+// tokens are closed, when a worker stops.
+func (p *pipeline) awaitToken(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case _, ok := <-p.tokens:
+		return ok
 	}
 }
 
@@ -209,15 +212,7 @@ func (p *pipeline) start(ctx context.Context) {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case _, ok := <-p.tokens:
-					if !ok {
-						return
-					}
-				}
+			for p.awaitToken(ctx) {
 				i := int(claimed.Add(1) - 1)
 				if i >= n {
 					return
