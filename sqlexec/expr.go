@@ -423,8 +423,13 @@ var simpleBinary = map[opcode.Op]lazy.BinaryOp{
 // API's wrapping arithmetic in the operands' width.
 var intArithOps = map[lazy.BinaryOp]string{lazy.OpAdd: "add", lazy.OpSub: "sub", lazy.OpMul: "mul"}
 
-// integer reports whether e's type is known to be an integer type.
+// integer reports whether e's type is known to be an integer type. An
+// integer operation is one without resolving it again: a chain
+// c1 + c2 + … + cN stays linear to plan.
 func (t *translator) integer(e lazy.Expr) bool {
+	if c, ok := e.(*lazy.Call); ok && c.Name == lazy.SQLIntArith {
+		return true
+	}
 	typ := t.typeOf(e)
 	return typ != nil && core.IsInteger(typ)
 }
@@ -442,7 +447,9 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		if folded, ok := foldDecimal(op, l, r); ok {
 			return folded, nil
 		}
-		if name, ok := intArithOps[op]; ok && t.integer(l) && t.integer(r) {
+		// The right operand first: in a left-deep chain a + b + … it is the
+		// cheap one to type, and a non-integer one stops the check there.
+		if name, ok := intArithOps[op]; ok && t.integer(r) && t.integer(l) {
 			return call(lazy.SQLIntArith, map[string]any{"op": name}, l, r), nil
 		}
 		return bin(op, l, r), nil
