@@ -67,8 +67,9 @@ func (d *TableDesc) checkNotNull(vals []datum, row int) error {
 	return nil
 }
 
-// Insert inserts rows into table and returns how many were inserted (with
-// ConflictReplace, replaced rows count once). Columns are matched by name;
+// Insert inserts rows into table and returns the rows affected as MySQL
+// counts them: the rows inserted plus, with ConflictReplace, the rows
+// deleted to make room (a row replaced counts twice). Columns are matched by name;
 // omitted ones take their default, NULL, or the next AUTO_INCREMENT value.
 // Every value is converted exactly to its column's type (a lossy conversion
 // is an InvalidInput error naming column and row). A violated constraint
@@ -201,6 +202,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 						return 0, err
 					}
 					t.deleteRow(d, old, pk)
+					n++
 				default:
 					return 0, t.uniqueError(d, d.pk, vals, "primary key violation")
 				}
@@ -228,6 +230,7 @@ func (t *Txn) insertRows(d *TableDesc, readers []colReader, nrows int, onConflic
 					return 0, err
 				}
 				t.deleteRow(d, old, holder)
+				n++
 			default:
 				return 0, t.uniqueError(d, ix.cols, vals, fmt.Sprintf("unique index %q violation", ix.Name))
 			}

@@ -141,8 +141,14 @@ def test_constraints(db):
         db.sql("INSERT INTO t VALUES (4, 'a@x', 'dan')")
     # the failed statements had no effect
     assert db.sql("SELECT id FROM t", eager=True)["id"].to_list() == [1]
-    db.sql("REPLACE INTO t VALUES (1, 'z@x', 'zed')")
+    # REPLACE counts as MySQL does: the rows deleted plus the rows inserted
+    assert db.sql("REPLACE INTO t VALUES (1, 'z@x', 'zed')").item() == 2
     assert rows(db.sql("SELECT * FROM t", eager=True)) == [(1, "z@x", "zed")]
+    assert db.sql("REPLACE INTO t VALUES (5, 'e@x', 'eve')").item() == 1
+    # (6, 'z@x') deletes row 1 (its email), (5, 'f@x') deletes row 5 (its key)
+    assert db.sql("REPLACE INTO t VALUES (6, 'z@x', 'six'), (5, 'f@x', 'fay')").item() == 4
+    assert rows(db.sql("SELECT * FROM t ORDER BY id", eager=True)) == [(5, "f@x", "fay"), (6, "z@x", "six")]
+    assert db.execute("REPLACE INTO t VALUES (6, 'y@x', 'six')").rowcount == 2
 
 
 def test_bad_input_messages(db):

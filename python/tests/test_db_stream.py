@@ -48,7 +48,8 @@ def test_insert_select_streams_every_row(big):
     # CREATE TABLE … AS SELECT and REPLACE … SELECT stream the same way
     db.sql("CREATE TABLE c AS SELECT id, x + 1 AS y FROM t")
     assert db.sql("SELECT COUNT(*) AS c, SUM(y) AS s FROM c", eager=True).row(0) == (N, N * (N - 1) + N)
-    assert db.sql("REPLACE INTO t2 SELECT id, -x, u FROM t").item() == N
+    # MySQL's count: every row inserted, and the rows of t2 it replaced once more
+    assert db.sql("REPLACE INTO t2 SELECT id, -x, u FROM t").item() == N + len(keep)
     assert db.sql("SELECT COUNT(*) AS c, SUM(x) AS s FROM t2", eager=True).row(0) == (N, -N * (N - 1))
 
 
