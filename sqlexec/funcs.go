@@ -504,7 +504,7 @@ func (t *translator) castDecimal(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, e
 	}
 	typ := t.typeOf(v)
 	if typ != nil && core.IsString(typ) {
-		v = &lazy.Cast{X: v, To: arrow.PrimitiveTypes.Float64, Strict: false}
+		v = &lazy.Cast{X: numberPrefix(v, "float"), To: arrow.PrimitiveTypes.Float64, Strict: false}
 		typ = arrow.PrimitiveTypes.Float64
 	}
 	if typ != nil && core.IsFloat(typ) {
@@ -553,6 +553,16 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 	if typ := t.typeOf(v); typ != nil && core.IsString(typ) && to.ID() == arrow.DATE32 {
 		return call("str.to_date", map[string]any{"format": "%Y-%m-%d", "strict": false}, v), nil
 	}
+	if typ := t.typeOf(v); typ != nil && core.IsString(typ) && (core.IsInteger(to) || core.IsFloat(to)) {
+		kind := "float"
+		if core.IsInteger(to) {
+			kind = "int"
+			if core.IsUnsigned(to) {
+				kind = "uint"
+			}
+		}
+		v = numberPrefix(v, kind)
+	}
 	if typ := t.typeOf(v); typ != nil && core.IsInteger(to) && (core.IsFloat(typ) || typ.ID() == arrow.DECIMAL128) {
 		// MySQL rounds a fraction to the nearest integer where a cast
 		// truncates: an exact value (a DECIMAL, a literal such as 2.5)
@@ -573,4 +583,11 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 	}
 	// MySQL casts never fail: a value that does not convert becomes null.
 	return &lazy.Cast{X: v, To: to, Strict: false}, nil
+}
+
+// numberPrefix is the number MySQL reads from the string v when converting
+// it ("2.5" as an integer is 2, " 12abc" is 12, "abc" is 0; kind "int",
+// "uint" or "float").
+func numberPrefix(v lazy.Expr, kind string) lazy.Expr {
+	return call(lazy.SQLNumberPrefix, map[string]any{"kind": kind}, v)
 }

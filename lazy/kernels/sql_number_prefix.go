@@ -1,0 +1,96 @@
+package kernels
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// SQLNumberPrefix writes, for every string of a, the number MySQL reads
+// from it (lazy.SQLNumberPrefix): kind "int", "uint" or "float".
+func SQLNumberPrefix(mem memory.Allocator, a arrow.Array, kind string) (arrow.Array, error) {
+	return mapStrings(mem, a, a.Len()*4, func(_ int, s string, w *strOut) error {
+		w.str(numberPrefix(s, kind))
+		return nil
+	})
+}
+
+// numberPrefix is the numeric prefix of s as MySQL's string-to-number
+// conversion reads it, "0" when s starts with no number.
+func numberPrefix(s, kind string) string {
+	i := 0
+	for i < len(s) && isSQLSpace(s[i]) {
+		i++
+	}
+	start := i
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intEnd := i
+	if kind != "float" {
+		if intEnd == digits {
+			return "0"
+		}
+		return clampInt(s[start:intEnd], kind == "uint")
+	}
+	n := intEnd - digits
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		n += j - i - 1
+		i = j
+	}
+	if n == 0 {
+		return "0"
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		k := j
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		if k > j { // an exponent needs digits: "1e" reads as 1
+			i = k
+		}
+	}
+	return s[start:i]
+}
+
+// clampInt bounds an integer text to BIGINT (BIGINT UNSIGNED when unsigned;
+// a negative text is left to the cast), as MySQL clamps an out-of-range
+// string.
+func clampInt(t string, unsigned bool) string {
+	if unsigned {
+		if t[0] == '-' {
+			return t
+		}
+		if _, err := strconv.ParseUint(t, 10, 64); err != nil {
+			return strconv.FormatUint(math.MaxUint64, 10)
+		}
+		return t
+	}
+	if _, err := strconv.ParseInt(t, 10, 64); err != nil {
+		if t[0] == '-' {
+			return strconv.FormatInt(math.MinInt64, 10)
+		}
+		return strconv.FormatInt(math.MaxInt64, 10)
+	}
+	return t
+}
+
+func isSQLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
