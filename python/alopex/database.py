@@ -34,8 +34,10 @@ import json
 import marshal
 import os
 import struct
+import sys
 import threading
 import weakref
+from array import array as _array
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
@@ -569,6 +571,8 @@ class _RowCache:
 
 
 _pack_float = struct.Struct("<cd").pack
+_JUST_INT = {int}
+_BIG_ENDIAN = sys.byteorder == "big"
 _pack_len = struct.Struct("<cI").pack
 
 
@@ -585,6 +589,15 @@ def _pack_params(params: Sequence[Any] | None) -> bytes:
         return b""
     if len(params) == 1 and type(params[0]) is int and -(2**63) <= params[0] < 2**63:
         return _pack_int(b"i", params[0])  # WHERE pk = ?
+    if len(params) > 8 and set(map(type, params)) == _JUST_INT:  # an IN list of ints: one run
+        try:
+            run = _array("q", params)
+        except OverflowError:  # past 64 bits: as JSON, one by one below
+            pass
+        else:
+            if _BIG_ENDIAN:
+                run.byteswap()
+            return _pack_len(b"I", len(run)) + run.tobytes()
     parts = []
     for v in params:
         t = type(v)
