@@ -196,11 +196,10 @@ func readRows(r pebble.Reader, pend *pendingWrites, d *TableDesc, enc [][]byte, 
 
 // readRowsIter is readRows with an iterator: a single key is a prefix seek
 // (bloom filters skip the sstables without it), several keys one forward
-// walk (walkRow).
+// walk.
 func readRowsIter(it *pebble.Iterator, pend *pendingWrites, d *TableDesc, enc [][]byte, fn func([]datum) error) error {
 	rd := newRowScratch(d)
 	defer rd.release()
-	positioned := false // by this read (a kept iterator may be anywhere)
 	for _, k := range enc {
 		if w, ok := pendingAt(pend, k); ok {
 			if !w.del {
@@ -210,15 +209,7 @@ func readRowsIter(it *pebble.Iterator, pend *pendingWrites, d *TableDesc, enc []
 			}
 			continue
 		}
-		var v []byte
-		var found bool
-		var err error
-		if positioned && it.Valid() {
-			v, found, err = walkRow(it, k)
-		} else {
-			v, found, err = seekRow(it, k, len(enc) == 1)
-			positioned = true
-		}
+		v, found, err := seekRow(it, k, len(enc) == 1)
 		if err != nil {
 			return err
 		}
@@ -315,40 +306,4 @@ func (r *rowScratch) emit(key, val []byte, fn func([]datum) error) error {
 		return err
 	}
 	return fn(r.vals)
-}
-
-// maxWalkSteps bounds the Next steps walkRow takes before it seeks: a step
-// within a data block costs a few tens of ns, a seek (index block, block
-// cache lookup, search in the block) over a microsecond, so keys up to this
-// many rows apart are reached cheaper by stepping.
-const maxWalkSteps = 16
-
-// walkRow positions it, which is at a key before or at key (keys are read
-// in ascending order), at key: by stepping forward when key is at most
-// maxWalkSteps entries ahead, else by seeking. It returns the value at key
-// (valid until it moves), found false when the store has no such key (the
-// iterator is then past it, as a seek leaves it).
-func walkRow(it *pebble.Iterator, key []byte) (val []byte, found bool, err error) {
-	for step := 0; ; step++ {
-		c := bytes.Compare(it.Key(), key)
-		if c > 0 {
-			return nil, false, nil
-		}
-		if c == 0 {
-			v, err := it.ValueAndErr()
-			if err != nil {
-				return nil, false, storageError(err)
-			}
-			return v, true, nil
-		}
-		if step == maxWalkSteps {
-			return seekRow(it, key, false)
-		}
-		if !it.Next() {
-			if err := it.Error(); err != nil {
-				return nil, false, storageError(err)
-			}
-			return nil, false, nil
-		}
-	}
 }

@@ -9,13 +9,13 @@ import (
 // GetMany gives, for keys in any order with repeats, missing keys and
 // NULLs, the rows Get gives, in key order and each once: over committed
 // rows and the transaction's own writes and deletions, by Gets (few keys)
-// and by one iterator (many: stepping to near keys, seeking far ones).
+// and by one iterator (many).
 func TestGetManyAgreesWithGet(t *testing.T) {
 	db := openMem(t)
 	kvTable(t, db)
 	run(t, db, func(tx *Txn) error {
 		rows := "["
-		for k := 0; k < 1000; k += 2 { // keys far apart and near: walkRow seeks and steps
+		for k := 0; k < 1000; k += 2 {
 			if k > 0 {
 				rows += ","
 			}
