@@ -194,3 +194,20 @@ def test_prepared_statement_in_a_transaction_sees_its_writes(db):
 def test_numpy_keys_take_the_general_value_path(db):
     # NumPy integers are not exact ints: not cached, but the same rows
     assert db.execute(Q, (np.int64(3),)).fetchone() == read(db, 3)
+
+
+def test_composite_keys_and_in_lists_with_duplicates(db):
+    db.execute("CREATE TABLE c (a BIGINT, b TEXT, v BIGINT, PRIMARY KEY (a, b))")
+    db.executemany("INSERT INTO c VALUES (?, ?, ?)", [(1, "x", 10), (1, "y", 11), (2, "x", 20)])
+    q = "SELECT v FROM c WHERE a = ? AND b = ?"
+    inq = "SELECT a, b, v FROM c WHERE a IN (?, ?, ?) AND b = ?"
+    for _ in range(2):
+        assert db.execute(q, (1, "y")).fetchall() == [(11,)]
+        with pytest.raises(AlopexError):  # a key of the wrong type: the general path's error
+            db.execute(q, ("1", "y"))
+        assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 10), (2, "x", 20)]
+    db.execute("UPDATE c SET v = 0 WHERE a = 1")
+    assert db.execute(q, (1, "y")).fetchall() == [(0,)]
+    assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0), (2, "x", 20)]
+    db.execute("DELETE FROM c WHERE a = 2")
+    assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0)]
