@@ -185,17 +185,16 @@ class _Session:
         self._check_usable()
         if type(query) is not str:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
-        # COPY / BACKUP are not MySQL, so not for the engine's parser (the first
-        # test skips the others cheaply: this runs once per point read)
         rows = self._rows
-        if rows is not None:
+        key = None
+        if rows is not None:  # a point read answered again (see _RowCache)
             key = _cache_key(query, params)
             if key is not None:
                 hit = rows.get(key)
                 if hit is not None:
                     return Cursor(self, hit)
-        else:
-            key = None
+        # COPY / BACKUP are not MySQL, so not for the engine's parser (the first
+        # test skips the others cheaply: this runs once per point read)
         if query[:1] in _COPY_HEADS and _copy.starts_copy(query):
             copy = _copy.parse(query)
             if copy is not None:
@@ -471,7 +470,7 @@ def _check_params(params: Any) -> Sequence[Any]:
 # starts_copy decides).
 _COPY_HEADS = "cCbB \t\r\n\f\v"
 
-_pack_int = struct.Struct("<cq").pack
+
 class Statement:
     """A statement prepared by :meth:`Database.prepare` (or :meth:`Transaction.prepare`):
     ``execute(params)`` runs it as ``connection.execute(query, params)`` does, with
@@ -570,6 +569,7 @@ class _RowCache:
         m[key] = data
 
 
+_pack_int = struct.Struct("<cq").pack
 _pack_float = struct.Struct("<cd").pack
 _JUST_INT = {int}
 _BIG_ENDIAN = sys.byteorder == "big"

@@ -251,6 +251,6 @@ def test_int_runs_pack_as_their_values(db):
     for keys in (run, run + [True], run + [None], run + [2.0], run + [2**64], run + [np.int64(4)],
                  list(range(-60, 220))):
         q = f"SELECT * FROM t WHERE id IN ({', '.join('?' * len(keys))})"
-        assert outcome(lambda: db.execute(q, keys).fetchall()) == outcome(general, db, q, keys)
+        assert outcome(lambda q=q, keys=keys: db.execute(q, keys).fetchall()) == outcome(general, db, q, keys)
     rows = db.execute("SELECT id FROM t WHERE id IN (" + ", ".join("?" * 12) + ")", run).fetchall()
     assert rows == [(-50,), (1,), (4,), (7,), (13,), (100,), (199,)]
