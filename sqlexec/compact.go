@@ -34,10 +34,16 @@ import (
 // cursor.description; convert is True when a column's values need more than
 // marshal.loads (decimals, dates, timestamps and vectors). generation is
 // the database's read generation a point read of the latest committed state
-// read at (storage.LatestRead.Generation), -1 for any other result: the
+// read at (storage.LatestRead.Generation), -1 for any other result (and for
+// rows over maxCachedRowBytes): the
 // rows are what the statement with these parameters gives for as long as
 // the database's published generation (storage.DB.SetGenMirror) is this
 // one, so Python may answer it again from its row cache.
+
+// maxCachedRowBytes bounds the encoded rows of a result that carries a read
+// generation: Python keeps such results (up to 16,384 of them), so a large
+// row (a long text, a blob, a wide vector) is not offered to its cache.
+const maxCachedRowBytes = 2048
 
 // columnCode is the code of an Arrow type, or "" when the encoding has none.
 func columnCode(t arrow.DataType) string {
@@ -123,7 +129,7 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 	}
 	b = marshalBool(b, convert)
 	gen := int64(-1)
-	if r.genOK && r.gen <= math.MaxInt64 {
+	if r.genOK && r.gen <= math.MaxInt64 && (r.enc == nil || len(*r.enc) <= maxCachedRowBytes) {
 		gen = int64(r.gen)
 	}
 	return marshalInt(b, gen), nil

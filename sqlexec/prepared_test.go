@@ -297,6 +297,11 @@ func TestPointReadGeneration(t *testing.T) {
 	if g1 < 0 || gen("SELECT * FROM t WHERE id = ?", 2) != g1 || gen("SELECT * FROM t WHERE id IN (?, ?)", 1, 3) != g1 {
 		t.Fatalf("point reads without a commit between them: generations %d and others", g1)
 	}
+	mustExecute(t, s, "INSERT INTO t VALUES (9, ?)", strings.Repeat("long ", 500))
+	if g := gen("SELECT * FROM t WHERE id = ?", 9); g != -1 {
+		t.Fatalf("a 2.5 kB row carries generation %d", g)
+	}
+	g1 = gen("SELECT * FROM t WHERE id = ?", 1)
 	if g := gen("SELECT * FROM t WHERE id > ?", 0); g != -1 {
 		t.Fatalf("a general query carries generation %d", g)
 	}

@@ -541,7 +541,9 @@ class _RowCache:
     (BEGIN) does not answer from it, since its BEGIN advanced the generation
     and its reads inside the transaction carry none. Rows are shared
     immutable tuples; values that need converting (dates, decimals, vectors)
-    are converted per cursor, so each gets its own NumPy arrays.
+    are converted per cursor, so each gets its own NumPy arrays. Go offers
+    only results of at most 2 KiB of rows, so the cache stays within tens of
+    MiB at worst.
     """
 
     __slots__ = ("_word", "_map")

@@ -211,3 +211,10 @@ def test_composite_keys_and_in_lists_with_duplicates(db):
     assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0), (2, "x", 20)]
     db.execute("DELETE FROM c WHERE a = 2")
     assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0)]
+
+
+def test_large_rows_are_not_kept(db):
+    db.execute("INSERT INTO t VALUES (100, 1, ?)", ("x" * 5000,))
+    assert read(db, 100)[2] == "x" * 5000
+    assert read(db, 1) == (1, 10, "s1")
+    assert [k[1] for k in db._rows._map] == [1]
