@@ -10,6 +10,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"runtime/cgo"
 	"sync"
 	"unsafe"
@@ -56,7 +57,37 @@ func alopex_db_open(path *C.char, pathLen C.size_t, optsJSON *C.char, out *C.uin
 		if err != nil {
 			return err
 		}
+		word := (*uint64)(C.calloc(1, 8))
+		genWords.Store(db, word)
+		db.SetGenMirror(word)
 		*out = C.uint64_t(cgo.NewHandle(db))
+		return nil
+	})
+}
+
+// genWords holds each open database's read-generation word: C memory
+// (outside the Go heap, so Python may read it at any time) that the
+// database keeps equal to its read generation (storage.DB.SetGenMirror).
+var genWords sync.Map // *storage.DB -> *uint64
+
+// alopex_db_generation sets *out to the address of the database's read
+// generation word (a uint64 that stays allocated; after alopex_db_close it
+// holds a value no result carries). A point read's
+// result that carries a generation (sqlexec/compact.go) may be answered
+// again, without calling in, while the word holds that generation.
+//
+//export alopex_db_generation
+func alopex_db_generation(h C.uint64_t, out *C.uintptr_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		db, err := dbOf(h)
+		if err != nil {
+			return err
+		}
+		w, ok := genWords.Load(db)
+		if !ok {
+			return core.Errorf(core.KindInternal, "database handle %d has no generation word", uint64(h))
+		}
+		*out = C.uintptr_t(uintptr(unsafe.Pointer(w.(*uint64))))
 		return nil
 	})
 }
@@ -80,7 +111,16 @@ func alopex_db_close(h C.uint64_t, errOut **C.char) C.int {
 			return err
 		}
 		cgo.Handle(h).Delete()
-		return db.Close()
+		err = db.Close()
+		if w, ok := genWords.LoadAndDelete(db); ok {
+			// The word is not freed: a Python thread that passed its
+			// closed-check just before may still read it. It is left
+			// holding a value no result carries (8 bytes per database
+			// opened and closed).
+			db.SetGenMirror(nil)
+			*w.(*uint64) = math.MaxUint64
+		}
+		return err
 	})
 }
 

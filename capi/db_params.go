@@ -18,6 +18,8 @@ import (
 //	'n'            NULL
 //	't' / 'f'      true / false
 //	'i' int64      an integer that fits in 64 signed bits
+//	'I' u32 int64s a run of integers (an IN list of ints): their count,
+//	               then each as 'i' carries it
 //	'd' float64    a float (NaN and the infinities too)
 //	's' u32 bytes  text, UTF-8
 //	'v' u32 f32s   a vector: its dimension, then that many little-endian
@@ -57,6 +59,19 @@ func decodePackedParams(raw []byte) ([]lazy.Expr, error) {
 				out = append(out, newLit(lazy.Literal{Value: int64(u), Dynamic: true}))
 			} else {
 				out = append(out, newLit(lazy.Literal{Value: math.Float64frombits(u), Type: arrow.PrimitiveTypes.Float64, Dynamic: true}))
+			}
+		case 'I':
+			if len(raw) < 4 || uint64(len(raw)-4)/8 < uint64(binary.LittleEndian.Uint32(raw)) {
+				return nil, malformedParams(len(out))
+			}
+			n := int(binary.LittleEndian.Uint32(raw))
+			raw = raw[4:]
+			if out == nil {
+				out = make([]lazy.Expr, 0, n)
+			}
+			for range n {
+				out = append(out, newLit(lazy.Literal{Value: int64(binary.LittleEndian.Uint64(raw)), Dynamic: true}))
+				raw = raw[8:]
 			}
 		case 'v':
 			if len(raw) < 4 || uint64(len(raw)-4)/4 < uint64(binary.LittleEndian.Uint32(raw)) {

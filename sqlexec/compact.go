@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"encoding/binary"
+	"math"
 	"strings"
 	"time"
 	"unsafe"
@@ -17,7 +18,7 @@ import (
 // (python/alopex/database.py, Cursor): the bytes of Python's marshal
 // format of the tuple
 //
-//	(columns, rowcount, [(v, …), …], convert)
+//	(columns, rowcount, [(v, …), …], convert, generation)
 //
 // where columns is a bytes value: the marshal format of the tuple
 // ((name, code, dtype), …), which Python decodes once per distinct value.
@@ -31,7 +32,18 @@ import (
 // a time zone: the instant), "v" vectors (their float32s as little-endian
 // bytes), "n" all null. dtype is the column's alopex data type name, for
 // cursor.description; convert is True when a column's values need more than
-// marshal.loads (decimals, dates, timestamps and vectors).
+// marshal.loads (decimals, dates, timestamps and vectors). generation is
+// the database's read generation a point read of the latest committed state
+// read at (storage.LatestRead.Generation), -1 for any other result (and for
+// rows over maxCachedRowBytes): the
+// rows are what the statement with these parameters gives for as long as
+// the database's published generation (storage.DB.SetGenMirror) is this
+// one, so Python may answer it again from its row cache.
+
+// maxCachedRowBytes bounds the encoded rows of a result that carries a read
+// generation: Python keeps such results (up to 16,384 of them), so a large
+// row (a long text, a blob, a wide vector) is not offered to its cache.
+const maxCachedRowBytes = 2048
 
 // columnCode is the code of an Arrow type, or "" when the encoding has none.
 func columnCode(t arrow.DataType) string {
@@ -67,7 +79,7 @@ func columnCode(t arrow.DataType) string {
 
 // AppendCompact appends the compact encoding of r to b.
 func (r *Result) AppendCompact(b []byte) ([]byte, error) {
-	b = marshalTupleHeader(b, 4)
+	b = marshalTupleHeader(b, 5)
 	// The columns tuple goes inside a bytes value: Python keeps the tuples
 	// it decoded by these bytes, so a statement run again costs one bytes
 	// object rather than a tuple and three strings per column.
@@ -115,7 +127,12 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 			}
 		}
 	}
-	return marshalBool(b, convert), nil
+	b = marshalBool(b, convert)
+	gen := int64(-1)
+	if r.genOK && r.gen <= math.MaxInt64 && (r.enc == nil || len(*r.enc) <= maxCachedRowBytes) {
+		gen = int64(r.gen)
+	}
+	return marshalInt(b, gen), nil
 }
 
 // appendGoValue encodes a value of storage's Get (see storage.datumToGo)

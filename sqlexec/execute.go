@@ -33,6 +33,11 @@ type Result struct {
 	// (nEnc of them): read straight from the stored values.
 	enc  *[]byte
 	nEnc int
+	// gen is the read generation a point read of the latest state read at
+	// (storage.LatestRead.Generation), when genOK: the result stays what
+	// the statement gives while the database's generation is gen.
+	gen   uint64
+	genOK bool
 	// key1 and keys1 hold a point read's single key (pointPlan.keyValues).
 	key1  [1]any
 	keys1 [1][]any

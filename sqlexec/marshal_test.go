@@ -111,8 +111,11 @@ func marshalText(b []byte) string {
 		return fmt.Sprintf("bad marshal data: %v (%d bytes left)", err, len(rest))
 	}
 	// A result's columns are marshal data inside a bytes value: shown
-	// decoded.
-	if parts, ok := v.([]any); ok && len(parts) == 4 {
+	// decoded. Its read generation (which differs between the point and
+	// the general path, and from run to run) is left out: see
+	// marshalGeneration.
+	if parts, ok := v.([]any); ok && len(parts) == 5 {
+		v = parts[:4]
 		if cols, ok := parts[0].([]byte); ok {
 			c, rest, err := unmarshal(cols)
 			if err != nil || len(rest) != 0 {
@@ -128,8 +131,22 @@ func marshalText(b []byte) string {
 func marshalRowsText(b []byte) string {
 	v, rest, err := unmarshal(b)
 	parts, ok := v.([]any)
-	if err != nil || len(rest) != 0 || !ok || len(parts) != 4 {
+	if err != nil || len(rest) != 0 || !ok || len(parts) != 5 {
 		return fmt.Sprintf("bad marshal data: %v (%d bytes left)", err, len(rest))
 	}
-	return fmt.Sprintf("%v", parts[2]) // (columns, rows affected, rows, convert)
+	return fmt.Sprintf("%v", parts[2]) // (columns, rows affected, rows, convert, generation)
+}
+
+// marshalGeneration returns the read generation of a result's compact
+// encoding (-1: none).
+func marshalGeneration(b []byte) int64 {
+	v, _, err := unmarshal(b)
+	parts, ok := v.([]any)
+	if err != nil || !ok || len(parts) != 5 {
+		return -2
+	}
+	if g, ok := parts[4].(*big.Int); ok {
+		return g.Int64()
+	}
+	return -3
 }

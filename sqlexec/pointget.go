@@ -346,6 +346,7 @@ func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr, res *Re
 			res.dropRows()
 			return false
 		}
+		res.gen, res.genOK = r.Generation()
 		return true
 	}
 	// A long key list is read in parts side by side, each encoded into a
@@ -378,6 +379,9 @@ func (pp *pointPlan) runLatest(r storage.LatestRead, params []lazy.Expr, res *Re
 			*b = (*b)[:0]
 			encBufs.Put(b)
 		}
+	}
+	if ok && err == nil {
+		res.gen, res.genOK = r.Generation()
 	}
 	return ok && err == nil
 }

@@ -276,3 +276,46 @@ func TestLongInListMatchesGeneralPath(t *testing.T) {
 		t.Fatalf("rows: %.200s", point)
 	}
 }
+
+// TestPointReadGeneration: an autocommit point read carries the read
+// generation it read at, which every commit and every BEGIN advance; reads
+// in a transaction and results of the general path carry none (Python's
+// row cache answers only results with one, while the generation holds).
+func TestPointReadGeneration(t *testing.T) {
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT)")
+	mustExecute(t, s, "INSERT INTO t VALUES (1, 'x'), (2, 'y')")
+	gen := func(q string, args ...any) int64 {
+		t.Helper()
+		b, err := mustExecute(t, s, q, args...).AppendCompact(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sqlexec.CompactGeneration(b)
+	}
+	g1 := gen("SELECT * FROM t WHERE id = ?", 1)
+	if g1 < 0 || gen("SELECT * FROM t WHERE id = ?", 2) != g1 || gen("SELECT * FROM t WHERE id IN (?, ?)", 1, 3) != g1 {
+		t.Fatalf("point reads without a commit between them: generations %d and others", g1)
+	}
+	mustExecute(t, s, "INSERT INTO t VALUES (9, ?)", strings.Repeat("long ", 500))
+	if g := gen("SELECT * FROM t WHERE id = ?", 9); g != -1 {
+		t.Fatalf("a 2.5 kB row carries generation %d", g)
+	}
+	g1 = gen("SELECT * FROM t WHERE id = ?", 1)
+	if g := gen("SELECT * FROM t WHERE id > ?", 0); g != -1 {
+		t.Fatalf("a general query carries generation %d", g)
+	}
+	mustExecute(t, s, "UPDATE t SET a = 'z' WHERE id = 2")
+	g2 := gen("SELECT * FROM t WHERE id = ?", 1)
+	if g2 <= g1 {
+		t.Fatalf("a commit left the generation at %d (was %d)", g2, g1)
+	}
+	mustExecute(t, s, "BEGIN")
+	if g := gen("SELECT * FROM t WHERE id = ?", 1); g != -1 {
+		t.Fatalf("a read in a transaction carries generation %d", g)
+	}
+	mustExecute(t, s, "ROLLBACK")
+	if g := gen("SELECT * FROM t WHERE id = ?", 1); g <= g2 {
+		t.Fatalf("BEGIN left the generation at %d (was %d)", g, g2)
+	}
+}

@@ -71,6 +71,9 @@ func (s *Session) Begin() error {
 		return err
 	}
 	s.txn = txn
+	// Point reads kept in front of the store (Python's row cache) must not
+	// answer for this session while its transaction is open.
+	s.db.InvalidateLatest()
 	return nil
 }
 

@@ -16,6 +16,7 @@ type txnTracker struct {
 	open      map[uint64]int // start sequence -> open transactions with it
 	lastWrite map[string]uint64
 	log       []commitRecord // in sequence order
+	gen       readGen        // bumped by every commit (latest.go: cached latest reads)
 }
 
 type commitRecord struct {
@@ -68,6 +69,7 @@ func (t *txnTracker) othersOpen() bool {
 // held.
 func (t *txnTracker) committed(start uint64, keys []string) {
 	t.seq++
+	t.gen.bump()
 	// Another open transaction began before this commit iff the open set
 	// holds more than this one.
 	others := 0

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -29,6 +30,7 @@ type LatestRead struct {
 	db         *DB
 	catVersion uint64
 	seq        uint64 // the commit sequence at BeginLatest
+	gen        uint64 // the read generation at BeginLatest (readGen)
 }
 
 // BeginLatest starts a latest read; ok is false when the database is
@@ -41,7 +43,7 @@ func (db *DB) BeginLatest() (r LatestRead, ok bool) {
 	}
 	db.catMu.RLock()
 	defer db.catMu.RUnlock()
-	return LatestRead{db: db, catVersion: db.catVersion, seq: db.txns.seq}, true
+	return LatestRead{db: db, catVersion: db.catVersion, seq: db.txns.seq, gen: db.txns.gen.n.Load()}, true
 }
 
 // Table returns the latest descriptor of a table when the shared catalog
@@ -262,4 +264,61 @@ func seekRow(it *pebble.Iterator, key []byte, prefix bool) (val []byte, found bo
 		return nil, false, storageError(err)
 	}
 	return v, true, nil
+}
+
+// readGen is the read generation of the database: a counter that every
+// commit (under db.txns.mu, after its batch is visible) and every
+// explicitly begun transaction (InvalidateLatest) advances. A latest read
+// that saw the same generation before and after reading read exactly the
+// state of that generation, so its result may be kept (by the caller, in
+// front of the store) for as long as the generation stays the same. The
+// generation is also published to a word the embedder owns (SetGenMirror),
+// which Python reads without a call into Go.
+type readGen struct {
+	n      atomic.Uint64
+	mirror atomic.Pointer[uint64]
+}
+
+// bump advances the generation and publishes it. Concurrent bumps may
+// publish out of order; the mirror only ever grows, so it never shows a
+// generation older than one already shown (a result kept at an older
+// generation is never taken as current again).
+func (g *readGen) bump() {
+	v := g.n.Add(1)
+	m := g.mirror.Load()
+	if m == nil {
+		return
+	}
+	for {
+		cur := atomic.LoadUint64(m)
+		if cur >= v || atomic.CompareAndSwapUint64(m, cur, v) {
+			return
+		}
+	}
+}
+
+// SetGenMirror makes the database publish its read generation to *word
+// (memory outside the Go heap), or to nothing (word nil, before the
+// embedder frees it); the current generation is stored at once.
+func (db *DB) SetGenMirror(word *uint64) {
+	db.txns.gen.mirror.Store(word)
+	if word != nil {
+		db.txns.gen.bump()
+	}
+}
+
+// InvalidateLatest advances the read generation without a commit: the
+// results of earlier latest reads are not to be used any more by whoever
+// kept them. A session calls it when it opens a transaction, whose own
+// pending writes its later reads must see.
+func (db *DB) InvalidateLatest() {
+	db.txns.gen.bump()
+}
+
+// Generation returns the read generation at which r read the latest state,
+// ok false when it changed since BeginLatest (a commit, or a transaction
+// begun, meanwhile): what r read may then be of either generation. Call it
+// after the read.
+func (r LatestRead) Generation() (gen uint64, ok bool) {
+	return r.gen, r.db.txns.gen.n.Load() == r.gen
 }

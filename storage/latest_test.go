@@ -79,3 +79,41 @@ func TestLatestReadsSeeEachCommit(t *testing.T) {
 		t.Fatal("an iterator of an older state was reused")
 	}
 }
+
+// TestReadGeneration: a latest read reports the generation it read at
+// only while no commit (or InvalidateLatest) happened since it began, and
+// the mirror word follows the generation.
+func TestReadGeneration(t *testing.T) {
+	db, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var word uint64
+	db.SetGenMirror(&word)
+	r, _ := db.BeginLatest()
+	g, ok := r.Generation()
+	if !ok || g != word || g == 0 {
+		t.Fatalf("generation %d %v, word %d", g, ok, word)
+	}
+	run(t, db, func(tx *Txn) error {
+		return tx.CreateTable(TableDef{Name: "t", PrimaryKey: []string{"id"}, Columns: []ColumnDef{{Name: "id", Type: i64}}})
+	})
+	if _, ok := r.Generation(); ok {
+		t.Fatal("a read that began before a commit reports a generation")
+	}
+	r2, _ := db.BeginLatest()
+	g2, ok := r2.Generation()
+	if !ok || g2 <= g || word != g2 {
+		t.Fatalf("after a commit: generation %d %v (was %d), word %d", g2, ok, g, word)
+	}
+	db.InvalidateLatest()
+	if _, ok := r2.Generation(); ok || word <= g2 {
+		t.Fatalf("InvalidateLatest left the generation (word %d)", word)
+	}
+	db.SetGenMirror(nil)
+	db.InvalidateLatest()
+	if word != g2+1 {
+		t.Fatalf("a detached mirror changed to %d", word)
+	}
+}

@@ -15,7 +15,7 @@ func TestGetManyAgreesWithGet(t *testing.T) {
 	kvTable(t, db)
 	run(t, db, func(tx *Txn) error {
 		rows := "["
-		for k := 0; k < 200; k += 2 {
+		for k := 0; k < 1000; k += 2 {
 			if k > 0 {
 				rows += ","
 			}
@@ -34,12 +34,12 @@ func TestGetManyAgreesWithGet(t *testing.T) {
 	for trial := 0; trial < 40; trial++ {
 		n := 1 + r.IntN(3)
 		if trial%2 == 1 {
-			n = 20 + r.IntN(60)
+			n = 9 + r.IntN(200)
 		}
 		keys := make([][]any, n)
 		want := map[int64][]any{}
 		for i := range keys {
-			k := r.Int64N(210) - 5
+			k := r.Int64N(1010) - 5
 			keys[i] = []any{k}
 			if i%17 == 3 {
 				keys[i] = []any{nil}

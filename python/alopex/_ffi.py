@@ -340,6 +340,14 @@ def db_open(path: str, opts: bytes) -> DatabaseHandle:
     return DatabaseHandle(int(out[0]))
 
 
+def db_generation(db: DatabaseHandle) -> Any:
+    """The database's read generation word (capi/db.go alopex_db_generation):
+    a ``uint64_t*`` valid while the database is open, read with ``word[0]``."""
+    out = ffi.new("uintptr_t*")
+    check(lib.alopex_db_generation, db.value, out)
+    return ffi.cast("uint64_t*", out[0])
+
+
 def session_new(db: int, *, begin: bool) -> int:
     out = ffi.new("uint64_t*")
     check(lib.alopex_session_new, db, 1 if begin else 0, out)

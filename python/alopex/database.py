@@ -34,8 +34,10 @@ import json
 import marshal
 import os
 import struct
+import sys
 import threading
 import weakref
+from array import array as _array
 from datetime import date as _date
 from datetime import datetime as _datetime
 from datetime import timedelta as _timedelta
@@ -48,7 +50,7 @@ from .exceptions import InvalidInputError
 from .expr import _lit_node, _vector_array
 from .lazyframe import LazyFrame
 
-__all__ = ["connect", "Database", "Transaction", "Cursor"]
+__all__ = ["connect", "Database", "Transaction", "Cursor", "Statement"]
 
 _EPOCH = _datetime(1970, 1, 1)
 _EPOCH_UTC = _datetime(1970, 1, 1, tzinfo=_timezone.utc)
@@ -104,6 +106,9 @@ class _Session:
     """What a connection and a transaction share: statements run on a Go session."""
 
     _session: _ffi.SessionHandle
+    # Point reads by key kept by (statement, parameters): see _RowCache.
+    # None for a transaction (its reads see its own pending writes).
+    _rows: "_RowCache | None" = None
 
     def _engine_handle(self) -> _ffi.SessionHandle:
         return self._session
@@ -180,13 +185,42 @@ class _Session:
         self._check_usable()
         if type(query) is not str:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        rows = self._rows
+        key = None
+        if rows is not None:  # a point read answered again (see _RowCache)
+            key = _cache_key(query, params)
+            if key is not None:
+                hit = rows.get(key)
+                if hit is not None:
+                    return Cursor(self, hit)
         # COPY / BACKUP are not MySQL, so not for the engine's parser (the first
         # test skips the others cheaply: this runs once per point read)
         if query[:1] in _COPY_HEADS and _copy.starts_copy(query):
             copy = _copy.parse(query)
             if copy is not None:
                 return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
-        return Cursor(self, _ffi.session_execute(self._session, query.encode(), _pack_params(params)))
+        data = _ffi.session_execute(self._session, query.encode(), _pack_params(params))
+        if key is not None and data[4] >= 0:
+            rows.put(key, data)  # type: ignore[union-attr]
+        return Cursor(self, data)
+
+    def prepare(self, query: str) -> "Statement":
+        """A :class:`Statement` of ``query`` to run many times with new ``?`` values
+        (``stmt.execute(params)``): what :meth:`execute` gives, with the text's
+        checks done once.
+
+        >>> import alopex as ax
+        >>> db = ax.connect()
+        >>> _ = db.execute("CREATE TABLE kv (k INT PRIMARY KEY, v TEXT)")
+        >>> _ = db.execute("INSERT INTO kv VALUES (1, 'a'), (2, 'b')")
+        >>> get = db.prepare("SELECT v FROM kv WHERE k = ?")
+        >>> get.execute((2,)).fetchone(), get.execute([1]).fetchone()
+        (('b',), ('a',))
+        """
+        self._check_usable()
+        if type(query) is not str:
+            raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        return Statement(self, query)
 
     def executemany(self, query: str, seq_of_params: Any) -> "Cursor":
         """Run one statement that changes data once per parameter row, all in one
@@ -436,8 +470,111 @@ def _check_params(params: Any) -> Sequence[Any]:
 # starts_copy decides).
 _COPY_HEADS = "cCbB \t\r\n\f\v"
 
+
+class Statement:
+    """A statement prepared by :meth:`Database.prepare` (or :meth:`Transaction.prepare`):
+    ``execute(params)`` runs it as ``connection.execute(query, params)`` does, with
+    the same results and errors, skipping the per-call checks of its text."""
+
+    __slots__ = ("connection", "query", "_text", "_copy")
+
+    def __init__(self, owner: "_Session", query: str):
+        self.connection = owner
+        self.query = query
+        self._text = query.encode()
+        # COPY / BACKUP go through execute() (not the engine's parser)
+        self._copy = query[:1] in _COPY_HEADS and _copy.starts_copy(query)
+
+    def execute(self, params: Sequence[Any] | None = None) -> "Cursor":
+        """Run the statement with ``params`` for its ``?`` placeholders; see :meth:`Database.execute`."""
+        owner = self.connection
+        if self._copy:
+            return owner.execute(self.query, params)
+        owner._check_usable()
+        rows = owner._rows
+        key = None
+        if rows is not None:
+            key = _cache_key(self.query, params)
+            if key is not None:
+                hit = rows.get(key)
+                if hit is not None:
+                    return Cursor(owner, hit)
+        data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
+        if key is not None and data[4] >= 0:
+            rows.put(key, data)  # type: ignore[union-attr]
+        return Cursor(owner, data)
+
+    def __repr__(self) -> str:
+        return f"<alopex.Statement {self.query!r}>"
+
+
+def _cache_key(query: str, params: Any) -> tuple[Any, ...] | None:
+    """The row cache's key of a statement and its parameters, or None when they
+    are not cached. Only exact ints and strs: values equal across types (1, 1.0,
+    True) would share a key, and they can give different results."""
+    t = type(params)
+    if t is tuple or t is list:
+        if len(params) == 1:
+            v = params[0]
+            tv = type(v)
+            return (query, v) if tv is int or tv is str else None
+        if len(params) > 8:
+            return None
+        for v in params:
+            tv = type(v)
+            if tv is not int and tv is not str:
+                return None
+        return (query, *params)
+    return (query,) if params is None else None
+
+
+class _RowCache:
+    """Results of point reads by key (sqlexec/compact.go: those that carry a read
+    generation), kept by (statement, parameters) in front of the engine.
+
+    A result is answered again only while the database's read generation, a
+    word Go keeps current (storage/latest.go, readGen) and Python reads without
+    a call, is the one the read was made at. Every commit of any connection
+    or transaction of the database, DDL included, and every BEGIN advances it
+    before it returns, so a read that starts after a write committed never
+    sees the row before the write; a connection with a transaction open
+    (BEGIN) does not answer from it, since its BEGIN advanced the generation
+    and its reads inside the transaction carry none. Rows are shared
+    immutable tuples; values that need converting (dates, decimals, vectors)
+    are converted per cursor, so each gets its own NumPy arrays. Go offers
+    only results of at most 2 KiB of rows, so the cache stays within tens of
+    MiB at worst.
+    """
+
+    __slots__ = ("_word", "_map")
+
+    # Bounds: entries (cleared when full) and rows per entry (point reads).
+    MAX_ENTRIES = 16384
+    MAX_ROWS = 4
+
+    def __init__(self, word: Any):
+        self._word = word
+        self._map: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def get(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        hit = self._map.get(key)
+        if hit is None or hit[4] != self._word[0] or _ffi._forked:
+            return None
+        return hit
+
+    def put(self, key: tuple[Any, ...], data: tuple[Any, ...]) -> None:
+        if len(data[2]) > self.MAX_ROWS:
+            return
+        m = self._map
+        if len(m) >= self.MAX_ENTRIES:
+            m.clear()
+        m[key] = data
+
+
 _pack_int = struct.Struct("<cq").pack
 _pack_float = struct.Struct("<cd").pack
+_JUST_INT = {int}
+_BIG_ENDIAN = sys.byteorder == "big"
 _pack_len = struct.Struct("<cI").pack
 
 
@@ -454,6 +591,15 @@ def _pack_params(params: Sequence[Any] | None) -> bytes:
         return b""
     if len(params) == 1 and type(params[0]) is int and -(2**63) <= params[0] < 2**63:
         return _pack_int(b"i", params[0])  # WHERE pk = ?
+    if len(params) > 8 and set(map(type, params)) == _JUST_INT:  # an IN list of ints: one run
+        try:
+            run = _array("q", params)
+        except OverflowError:  # past 64 bits: as JSON, one by one below
+            pass
+        else:
+            if _BIG_ENDIAN:
+                run.byteswap()
+            return _pack_len(b"I", len(run)) + run.tobytes()
     parts = []
     for v in params:
         t = type(v)
@@ -585,8 +731,9 @@ class Cursor:
             self.rowcount = rowcount
             self._rows: list[tuple[Any, ...]] = []
             return
-        # (columns, rowcount, rows, whether values need converting): sqlexec/compact.go
-        packed, self.rowcount, rows, convert = data
+        # (columns, rowcount, rows, whether values need converting, read
+        # generation): sqlexec/compact.go
+        packed, self.rowcount, rows, convert, _ = data
         cols = _COLUMNS.get(packed)
         if cols is None:
             cols = _columns_of(packed)
@@ -682,6 +829,7 @@ class Database(_Session):
         self.read_only = bool(read_only)
         self._db = _ffi.db_open(self.path or "", opts.encode())
         self._session = _ffi.SessionHandle(_ffi.session_new(self._db.value, begin=False))
+        self._rows = _RowCache(_ffi.db_generation(self._db))
         self._transactions: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
         self._lock = threading.Lock()
 

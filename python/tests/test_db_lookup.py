@@ -235,3 +235,22 @@ def test_large_is_in_equals_a_merge(db):
     chunk = keys[:1000].tolist()
     rows = db.execute("SELECT id, v FROM t WHERE id IN (" + ", ".join("?" * 1000) + ")", chunk).fetchall()
     assert [r[0] for r in rows] == sorted(set(chunk) & set(ids.tolist()))
+
+
+def test_int_runs_pack_as_their_values(db):
+    """An IN list of more than 8 exact ints crosses as one packed run ('I'); the rows are
+    the general path's, and lists that cannot be a run (a bool, None, a float, an int past
+    64 bits, a NumPy int) still give what they gave value by value."""
+    from alopex.database import _pack_params
+
+    db.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)")
+    db.executemany("INSERT INTO t VALUES (?, ?)", [(i, f"v{i}") for i in range(-50, 200, 3)])
+    run = [7, -50, 1, 1, 2**62, -(2**63), 2**63 - 1, 199, 4, 13, 13, 100]
+    assert _pack_params(run)[:1] == b"I"
+    assert _pack_params([True] + run)[:1] != b"I"
+    for keys in (run, run + [True], run + [None], run + [2.0], run + [2**64], run + [np.int64(4)],
+                 list(range(-60, 220))):
+        q = f"SELECT * FROM t WHERE id IN ({', '.join('?' * len(keys))})"
+        assert outcome(lambda q=q, keys=keys: db.execute(q, keys).fetchall()) == outcome(general, db, q, keys)
+    rows = db.execute("SELECT id FROM t WHERE id IN (" + ", ".join("?" * 12) + ")", run).fetchall()
+    assert rows == [(-50,), (1,), (4,), (7,), (13,), (100,), (199,)]

@@ -1,0 +1,220 @@
+"""The row cache in front of point reads (database._RowCache) and prepared statements
+(db.prepare): a read never answers from a row that a committed write, DDL or an open
+transaction has made stale, and a prepared statement gives what execute() gives."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import alopex as ax
+from alopex.exceptions import AlopexError
+
+Q = "SELECT * FROM t WHERE id = ?"
+
+
+@pytest.fixture
+def db():
+    with ax.connect() as d:
+        d.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT, s TEXT)")
+        d.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, i * 10, f"s{i}") for i in range(10)])
+        yield d
+
+
+def read(d, k):
+    return d.execute(Q, (k,)).fetchone()
+
+
+def test_repeated_reads_are_served_from_the_cache_and_stay_equal(db):
+    assert read(db, 3) == (3, 30, "s3")
+    assert len(db._rows._map) == 1
+    assert read(db, 3) == (3, 30, "s3")
+    assert read(db, 99) is None  # a missing key is kept too
+    assert read(db, 99) is None
+    assert db.execute(Q, (3,)).description == db.execute("SELECT * FROM t WHERE id = 3").description
+
+
+def test_writes_of_every_kind_are_seen_by_the_next_read(db):
+    assert read(db, 1) == (1, 10, "s1") and read(db, 42) is None
+    db.execute("UPDATE t SET v = 11 WHERE id = 1")
+    assert read(db, 1) == (1, 11, "s1")
+    db.execute("INSERT INTO t VALUES (42, 420, 'x')")
+    assert read(db, 42) == (42, 420, "x")
+    db.execute("DELETE FROM t WHERE id = 42")
+    assert read(db, 42) is None
+    db.executemany("UPDATE t SET s = ? WHERE id = ?", [("one", 1)])
+    assert read(db, 1) == (1, 11, "one")
+    db.sql("UPDATE t SET v = 12 WHERE id = 1")
+    assert read(db, 1) == (1, 12, "one")
+    db.insert("t", {"id": [43], "v": [430], "s": ["y"]})  # the bulk path
+    assert read(db, 43) == (43, 430, "y")
+
+
+def test_a_commit_of_another_session_is_seen(db):
+    assert read(db, 2) == (2, 20, "s2")
+    with db.transaction() as tx:
+        tx.execute("UPDATE t SET v = -2 WHERE id = 2")
+        assert read(db, 2) == (2, 20, "s2")  # not committed yet
+        assert tx.execute(Q, (2,)).fetchone() == (2, -2, "s2")  # the transaction's own write
+    assert read(db, 2) == (2, -2, "s2")
+    tx = db.transaction()
+    tx.execute("DELETE FROM t WHERE id = 2")
+    tx.rollback()
+    assert read(db, 2) == (2, -2, "s2")
+
+
+def test_begin_on_the_connection_reads_its_pending_writes(db):
+    assert read(db, 4) == (4, 40, "s4")
+    db.execute("BEGIN")
+    db.execute("UPDATE t SET v = 0 WHERE id = 4")
+    assert read(db, 4) == (4, 0, "s4")  # pending, seen by its own transaction
+    db.execute("ROLLBACK")
+    assert read(db, 4) == (4, 40, "s4")
+    db.sql("BEGIN")
+    db.execute("DELETE FROM t WHERE id = 4")
+    assert read(db, 4) is None
+    db.sql("COMMIT")
+    assert read(db, 4) is None
+
+
+def test_ddl_is_seen(db):
+    assert read(db, 5) == (5, 50, "s5")
+    db.execute("ALTER TABLE t ADD COLUMN w DOUBLE")
+    assert read(db, 5) == (5, 50, "s5", None)
+    db.execute("DROP TABLE t")
+    with pytest.raises(AlopexError):
+        read(db, 5)
+    db.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)")
+    assert read(db, 5) is None
+    db.execute("INSERT INTO t VALUES (5, 'new')")
+    assert read(db, 5) == (5, "new")
+
+
+def test_keys_equal_across_types_do_not_share_an_entry(db):
+    db.execute("CREATE TABLE k (id BIGINT PRIMARY KEY, b BOOLEAN)")
+    db.execute("INSERT INTO k VALUES (1, true)")
+    q = "SELECT * FROM k WHERE id = ?"
+    def outcome(fn):
+        try:
+            return ("rows", fn())
+        except AlopexError as e:
+            return ("error", type(e).__name__)
+
+    keys = (1, True, 1.0, "1", 1.5)
+    general = [outcome(lambda p=p: db.sql(q, [p], eager=True).rows()) for p in keys]
+    for _ in range(2):  # the second round could be answered from the cache
+        assert [outcome(lambda p=p: db.execute(q, (p,)).fetchall()) for p in keys] == general
+
+
+def test_vectors_from_the_cache_are_fresh_arrays(db):
+    db.execute("CREATE TABLE e (id BIGINT PRIMARY KEY, emb VECTOR(2))")
+    db.execute("INSERT INTO e VALUES (1, '[1, 2]')")
+    a = db.execute("SELECT emb FROM e WHERE id = ?", (1,)).fetchone()[0]
+    a[0] = 99
+    b = db.execute("SELECT emb FROM e WHERE id = ?", (1,)).fetchone()[0]
+    assert b.tolist() == [1.0, 2.0]
+
+
+def test_writes_from_another_thread_are_never_read_stale(db):
+    """After a writer's commit returns, no read that starts later sees an older value."""
+    done = threading.Event()
+    committed = [0]
+    errors: list[str] = []
+
+    def writer() -> None:
+        try:
+            for i in range(1, 201):
+                db.execute("UPDATE t SET v = ? WHERE id = 7", (i,))
+                committed[0] = i
+        finally:
+            done.set()
+
+    def reader() -> None:
+        while not done.is_set():
+            floor = committed[0]
+            v = db.execute(Q, (7,)).fetchone()[1]
+            if v < floor and v != 70:
+                errors.append(f"read {v} after {floor} committed")
+            elif v == 70 and floor > 0:
+                errors.append(f"read the original row after {floor} committed")
+
+    ts = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == []
+    assert read(db, 7) == (7, 200, "s7")
+
+
+def test_closed_database_raises_not_a_cached_row(db):
+    read(db, 1)
+    db.close()
+    with pytest.raises(AlopexError):
+        read(db, 1)
+
+
+def test_prepared_statement_gives_what_execute_gives(db):
+    cases = [
+        (Q, [(1,), (99,), (1.5,), (None,)]),
+        ("SELECT s, id FROM t WHERE id IN (?, ?, ?)", [(3, 1, 3), (7, 8, 100)]),
+        ("SELECT count(*) FROM t WHERE v > ?", [(20,), (-1,)]),
+    ]
+    for sql, params in cases:
+        st = db.prepare(sql)
+        for p in params:
+            got = st.execute(p)
+            want = db.execute(sql, p)
+            assert (got.fetchall(), got.description, got.rowcount) == (want.fetchall(), want.description, want.rowcount)
+    st = db.prepare("UPDATE t SET v = ? WHERE id = ?")
+    assert st.execute((5, 1)).rowcount == 1
+    assert db.prepare(Q).execute((1,)).fetchone() == (1, 5, "s1")
+    for bad in [(1, 2), ("1",)]:
+        with pytest.raises(AlopexError) as prepared_err:
+            db.prepare(Q).execute(bad)
+        with pytest.raises(AlopexError) as execute_err:
+            db.execute(Q, bad)
+        assert type(prepared_err.value) is type(execute_err.value)
+        assert str(prepared_err.value) == str(execute_err.value)
+    with pytest.raises(TypeError):
+        db.prepare(b"SELECT 1")  # type: ignore[arg-type]
+
+
+def test_prepared_statement_in_a_transaction_sees_its_writes(db):
+    with db.transaction() as tx:
+        st = tx.prepare(Q)
+        assert st.execute((1,)).fetchone() == (1, 10, "s1")
+        tx.execute("UPDATE t SET v = 0 WHERE id = 1")
+        assert st.execute((1,)).fetchone() == (1, 0, "s1")
+    assert db.prepare(Q).execute([1]).fetchone() == (1, 0, "s1")
+
+
+def test_numpy_keys_take_the_general_value_path(db):
+    # NumPy integers are not exact ints: not cached, but the same rows
+    assert db.execute(Q, (np.int64(3),)).fetchone() == read(db, 3)
+
+
+def test_composite_keys_and_in_lists_with_duplicates(db):
+    db.execute("CREATE TABLE c (a BIGINT, b TEXT, v BIGINT, PRIMARY KEY (a, b))")
+    db.executemany("INSERT INTO c VALUES (?, ?, ?)", [(1, "x", 10), (1, "y", 11), (2, "x", 20)])
+    q = "SELECT v FROM c WHERE a = ? AND b = ?"
+    inq = "SELECT a, b, v FROM c WHERE a IN (?, ?, ?) AND b = ?"
+    for _ in range(2):
+        assert db.execute(q, (1, "y")).fetchall() == [(11,)]
+        with pytest.raises(AlopexError):  # a key of the wrong type: the general path's error
+            db.execute(q, ("1", "y"))
+        assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 10), (2, "x", 20)]
+    db.execute("UPDATE c SET v = 0 WHERE a = 1")
+    assert db.execute(q, (1, "y")).fetchall() == [(0,)]
+    assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0), (2, "x", 20)]
+    db.execute("DELETE FROM c WHERE a = 2")
+    assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 0)]
+
+
+def test_large_rows_are_not_kept(db):
+    db.execute("INSERT INTO t VALUES (100, 1, ?)", ("x" * 5000,))
+    assert read(db, 100)[2] == "x" * 5000
+    assert read(db, 1) == (1, 10, "s1")
+    assert [k[1] for k in db._rows._map] == [1]
