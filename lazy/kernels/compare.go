@@ -24,7 +24,8 @@ const (
 	GtEq
 )
 
-func (op CmpOp) flip() CmpOp {
+// Flip is the comparison with its operands swapped (a < b is b > a).
+func (op CmpOp) Flip() CmpOp {
 	switch op {
 	case Lt:
 		return Gt
@@ -54,7 +55,19 @@ func Compare(mem memory.Allocator, op CmpOp, a, b Value, n int) (arrow.Array, er
 		a = ArrayValue(arr)
 	}
 	if a.IsScalar() {
-		a, b, op = b, a, op.flip()
+		a, b, op = b, a, op.Flip()
+	}
+	if (op == Eq || op == NotEq) && b.IsScalar() {
+		// Equality with one string: lengths first, bytes when they agree.
+		if s, isStr := b.Scalar.(string); isStr {
+			if eq, ok := StringsIn(mem, a.Array, []string{s}); ok {
+				if op == Eq {
+					return eq, nil
+				}
+				defer eq.Release()
+				return Not(mem, eq)
+			}
+		}
 	}
 	validity := andValidity(mem, a, b, n)
 	out := allocBitmap(mem, n)
