@@ -126,30 +126,80 @@ func leNaN[T Num](x, y T) bool { return x <= y || y != y }
 func compareNum[T Num](op CmpOp, a, b Value, bits []byte) {
 	av := values[T](a.Array)
 	if b.IsScalar() {
+		// Eight results are packed in a register and stored as one byte.
 		s := scalarAs[T](b.Scalar)
+		full := len(av) &^ 7
 		switch op {
 		case Eq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(eqNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(eqNaN(x, s)) << (i & 7)
 			}
 		case NotEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(!eqNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(!eqNaN(x, s)) << (i & 7)
 			}
 		case Lt:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(ltNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(ltNaN(x, s)) << (i & 7)
 			}
 		case LtEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(leNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(leNaN(x, s)) << (i & 7)
 			}
 		case Gt:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(ltNaN(s, x)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(ltNaN(s, x)) << (i & 7)
 			}
 		case GtEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(leNaN(s, x)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(leNaN(s, x)) << (i & 7)
 			}
 		}
