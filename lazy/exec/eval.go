@@ -83,6 +83,9 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 		if out, ok, err := evalDecimalCompare(mem, e, rb); ok || err != nil {
 			return out, err
 		}
+		if out, ok, err := evalRangeAnd(mem, e, rb); ok || err != nil {
+			return out, withExpr(err, e)
+		}
 		l, err := evalExpr(mem, e.Left, rb)
 		if err != nil {
 			return l, err
