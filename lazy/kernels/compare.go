@@ -207,30 +207,91 @@ func compareNum[T Num](op CmpOp, a, b Value, bits []byte) {
 	}
 	bv := values[T](b.Array)
 	bv = bv[:len(av)]
+	full := len(av) &^ 7
 	switch op {
 	case Eq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(eqNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(eqNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(eqNaN(x, y)) << (i & 7)
 		}
 	case NotEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(!eqNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(!eqNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(!eqNaN(x, y)) << (i & 7)
 		}
 	case Lt:
-		for i, x := range av {
-			bits[i>>3] |= b2u(ltNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(ltNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(ltNaN(x, y)) << (i & 7)
 		}
 	case LtEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(leNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(leNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(leNaN(x, y)) << (i & 7)
 		}
 	case Gt:
-		for i, x := range av {
-			bits[i>>3] |= b2u(ltNaN(bv[i], x)) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(ltNaN(y, x)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(ltNaN(y, x)) << (i & 7)
 		}
 	case GtEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(leNaN(bv[i], x)) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(leNaN(y, x)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(leNaN(y, x)) << (i & 7)
 		}
 	}
 }
