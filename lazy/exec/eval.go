@@ -80,6 +80,12 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 	case *lazy.Call:
 		return evalCall(mem, e, rb)
 	case *lazy.Binary:
+		if out, ok, err := evalDecimalCompare(mem, e, rb); ok || err != nil {
+			return out, err
+		}
+		if out, ok, err := evalRangeAnd(mem, e, rb); ok || err != nil {
+			return out, withExpr(err, e)
+		}
 		l, err := evalExpr(mem, e.Left, rb)
 		if err != nil {
 			return l, err
@@ -131,6 +137,48 @@ func evalBinary(mem memory.Allocator, op lazy.BinaryOp, l, r kernels.Value, n in
 		return kernels.Logic(mem, k, l, r, n)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "binary operator %q", op)
+}
+
+// evalDecimalCompare evaluates a comparison of a Decimal cast to Float64
+// with a float constant (what `decimal_col < 24` types as) on the decimals
+// themselves, without the cast's Float64 array; ok is false when e is not
+// such a comparison or the kernel's fast path does not apply.
+func evalDecimalCompare(mem memory.Allocator, e *lazy.Binary, rb arrow.RecordBatch) (v kernels.Value, ok bool, err error) {
+	op, isCmp := cmpOps[e.Op]
+	if !isCmp {
+		return v, false, nil
+	}
+	cast, lit := e.Left, e.Right
+	if _, isLit := cast.(*lazy.Literal); isLit {
+		cast, lit, op = lit, cast, op.Flip()
+	}
+	c, isCast := cast.(*lazy.Cast)
+	l, isLit := lit.(*lazy.Literal)
+	if !isCast || !isLit || c.To.ID() != arrow.FLOAT64 || c.X.DataType().ID() != arrow.DECIMAL128 || l.Type.ID() != arrow.FLOAT64 {
+		return v, false, nil
+	}
+	var f float64
+	switch x := l.Value.(type) {
+	case float64:
+		f = x
+	case int64:
+		f = float64(x)
+	default: // null: the general path gives nulls
+		return v, false, nil
+	}
+	x, err := evalExpr(mem, c.X, rb)
+	if err != nil {
+		return v, false, err
+	}
+	defer x.Release()
+	if x.IsScalar() {
+		return v, false, nil
+	}
+	out, ok := kernels.CompareDecimalAsFloat(mem, op, x.Array, f)
+	if !ok {
+		return v, false, nil
+	}
+	return kernels.ArrayValue(out), true, nil
 }
 
 // withExpr adds the failing expression to a compute error's message.

@@ -332,6 +332,22 @@ func scalarFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// fewStrings returns the strings of an is_in list when there are at most
+// kernels.MaxFewStrings of them (compared row by row instead of hashed),
+// else nil.
+func fewStrings(vals []any) []string {
+	if len(vals) > kernels.MaxFewStrings {
+		return nil
+	}
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 func evalIsIn(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
 	x, err := materialize(mem, args[0], n)
 	if err != nil {
@@ -345,6 +361,11 @@ func evalIsIn(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (
 	t := x.DataType()
 	switch {
 	case core.IsString(t):
+		if few := fewStrings(vals); few != nil {
+			if out, ok := kernels.StringsIn(mem, x, few); ok {
+				return out, nil
+			}
+		}
 		set := isInSet(c, func() map[string]bool {
 			set := make(map[string]bool, len(vals))
 			for _, v := range vals {

@@ -98,7 +98,7 @@ func bitNot[T Int](mem memory.Allocator, a arrow.Array) arrow.Array {
 // 64-bit type holds both ranges). Either side may be the signed one.
 func CompareMixed(mem memory.Allocator, op CmpOp, a, b Value, n int) (arrow.Array, error) {
 	if a.Type.ID() == arrow.UINT64 {
-		a, b, op = b, a, op.flip()
+		a, b, op = b, a, op.Flip()
 	}
 	if a.Type.ID() != arrow.INT64 || b.Type.ID() != arrow.UINT64 {
 		return nil, core.Errorf(core.KindInternal, "CompareMixed needs Int64 and UInt64, got %s and %s",

@@ -24,7 +24,8 @@ const (
 	GtEq
 )
 
-func (op CmpOp) flip() CmpOp {
+// Flip is the comparison with its operands swapped (a < b is b > a).
+func (op CmpOp) Flip() CmpOp {
 	switch op {
 	case Lt:
 		return Gt
@@ -54,7 +55,19 @@ func Compare(mem memory.Allocator, op CmpOp, a, b Value, n int) (arrow.Array, er
 		a = ArrayValue(arr)
 	}
 	if a.IsScalar() {
-		a, b, op = b, a, op.flip()
+		a, b, op = b, a, op.Flip()
+	}
+	if (op == Eq || op == NotEq) && b.IsScalar() {
+		// Equality with one string: lengths first, bytes when they agree.
+		if s, isStr := b.Scalar.(string); isStr {
+			if eq, ok := StringsIn(mem, a.Array, []string{s}); ok {
+				if op == Eq {
+					return eq, nil
+				}
+				defer eq.Release()
+				return Not(mem, eq)
+			}
+		}
 	}
 	validity := andValidity(mem, a, b, n)
 	out := allocBitmap(mem, n)
@@ -113,30 +126,80 @@ func leNaN[T Num](x, y T) bool { return x <= y || y != y }
 func compareNum[T Num](op CmpOp, a, b Value, bits []byte) {
 	av := values[T](a.Array)
 	if b.IsScalar() {
+		// Eight results are packed in a register and stored as one byte.
 		s := scalarAs[T](b.Scalar)
+		full := len(av) &^ 7
 		switch op {
 		case Eq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(eqNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(eqNaN(x, s)) << (i & 7)
 			}
 		case NotEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(!eqNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(!eqNaN(x, s)) << (i & 7)
 			}
 		case Lt:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(ltNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(ltNaN(x, s)) << (i & 7)
 			}
 		case LtEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(leNaN(x, s)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(leNaN(x, s)) << (i & 7)
 			}
 		case Gt:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(ltNaN(s, x)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(ltNaN(s, x)) << (i & 7)
 			}
 		case GtEq:
-			for i, x := range av {
+			for i := 0; i < full; i += 8 {
+				var w byte
+				for j, x := range av[i : i+8 : i+8] {
+					w |= b2u(leNaN(s, x)) << j
+				}
+				bits[i>>3] = w
+			}
+			for i := full; i < len(av); i++ {
+				x := av[i]
 				bits[i>>3] |= b2u(leNaN(s, x)) << (i & 7)
 			}
 		}
@@ -144,30 +207,91 @@ func compareNum[T Num](op CmpOp, a, b Value, bits []byte) {
 	}
 	bv := values[T](b.Array)
 	bv = bv[:len(av)]
+	full := len(av) &^ 7
 	switch op {
 	case Eq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(eqNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(eqNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(eqNaN(x, y)) << (i & 7)
 		}
 	case NotEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(!eqNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(!eqNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(!eqNaN(x, y)) << (i & 7)
 		}
 	case Lt:
-		for i, x := range av {
-			bits[i>>3] |= b2u(ltNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(ltNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(ltNaN(x, y)) << (i & 7)
 		}
 	case LtEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(leNaN(x, bv[i])) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(leNaN(x, y)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(leNaN(x, y)) << (i & 7)
 		}
 	case Gt:
-		for i, x := range av {
-			bits[i>>3] |= b2u(ltNaN(bv[i], x)) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(ltNaN(y, x)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(ltNaN(y, x)) << (i & 7)
 		}
 	case GtEq:
-		for i, x := range av {
-			bits[i>>3] |= b2u(leNaN(bv[i], x)) << (i & 7)
+		for i := 0; i < full; i += 8 {
+			var w byte
+			ys := bv[i : i+8 : i+8]
+			for j, x := range av[i : i+8 : i+8] {
+				y := ys[j]
+				w |= b2u(leNaN(y, x)) << j
+			}
+			bits[i>>3] = w
+		}
+		for i := full; i < len(av); i++ {
+			x, y := av[i], bv[i]
+			bits[i>>3] |= b2u(leNaN(y, x)) << (i & 7)
 		}
 	}
 }
