@@ -1,0 +1,109 @@
+package exec
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// checkIntIndex builds an index of vals and checks it against a Go map:
+// every key's chain lists exactly its rows, in input order, skipped rows
+// are in no chain, and probes of absent or skipped keys find nothing.
+func checkIntIndex(t *testing.T, vals []int64, skip []bool, wantDirect bool) {
+	t.Helper()
+	next := make([]int32, len(vals))
+	ix := buildIntIndex(vals, skip, next)
+	if _, direct := ix.(*directIndex); direct != wantDirect {
+		t.Fatalf("direct index %v, want %v", direct, wantDirect)
+	}
+	want := map[int64][]int32{}
+	for i, v := range vals {
+		if skip == nil || !skip[i] {
+			want[v] = append(want[v], int32(i))
+		}
+	}
+	probe := make([]int64, 0, len(want)+3)
+	for k := range want {
+		probe = append(probe, k)
+	}
+	absent := []int64{math.MinInt64, math.MaxInt64, -7}
+	for _, k := range absent {
+		if _, ok := want[k]; !ok {
+			probe = append(probe, k)
+		}
+	}
+	out := make([]int32, len(probe))
+	ix.heads(probe, nil, out)
+	for i, k := range probe {
+		var got []int32
+		for b := out[i]; b >= 0; b = next[b] {
+			got = append(got, b)
+			if len(got) > len(vals) {
+				t.Fatalf("key %d: chain loops", k)
+			}
+		}
+		w := want[k]
+		if len(got) != len(w) {
+			t.Fatalf("key %d: chain %v, want %v", k, got, w)
+		}
+		for r := range w {
+			if got[r] != w[r] {
+				t.Fatalf("key %d: chain %v, want %v", k, got, w)
+			}
+		}
+	}
+	// A skipped probe row finds nothing even when its key is in the table.
+	if len(probe) > 0 {
+		ix.heads(probe[:1], []bool{true}, out[:1])
+		if out[0] != -1 {
+			t.Fatalf("skipped probe row found %d", out[0])
+		}
+	}
+}
+
+func TestIntIndexDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := make([]int64, 5000)
+	skip := make([]bool, len(vals))
+	for i := range vals {
+		vals[i] = 1_000_000 + int64(rng.IntN(3000)) // duplicates, dense range
+		skip[i] = rng.IntN(10) == 0
+	}
+	checkIntIndex(t, vals, skip, true)
+	checkIntIndex(t, vals, nil, true)
+	checkIntIndex(t, []int64{-5}, nil, true)
+	checkIntIndex(t, nil, nil, false)
+}
+
+func TestIntIndexHashPartitioned(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	// Enough rows for several partitions, keys sparse (no direct index),
+	// with duplicates and both extremes of int64.
+	vals := make([]int64, 5*partRows+17)
+	skip := make([]bool, len(vals))
+	for i := range vals {
+		vals[i] = int64(rng.IntN(len(vals)/2)) * 1_000_003
+		skip[i] = rng.IntN(20) == 0
+	}
+	vals[3], vals[4] = math.MinInt64, math.MaxInt64
+	checkIntIndex(t, vals, skip, false)
+	checkIntIndex(t, vals, nil, false)
+}
+
+func TestIntIndexHashSmall(t *testing.T) {
+	checkIntIndex(t, []int64{math.MinInt64, 0, math.MaxInt64, 0, math.MinInt64}, nil, false)
+	checkIntIndex(t, []int64{1, 2}, []bool{true, true}, false)
+}
+
+// A probe batch of one key repeated (a sorted probe side) takes the run
+// shortcut and must still skip null rows inside the run.
+func TestIntIndexHashRuns(t *testing.T) {
+	vals := []int64{10, 1 << 40, 10}
+	next := make([]int32, len(vals))
+	ix := buildIntIndex(vals, nil, next)
+	out := make([]int32, 4)
+	ix.heads([]int64{10, 10, 10, 1 << 40}, []bool{false, true, false, false}, out)
+	if out[0] != 0 || out[1] != -1 || out[2] != 0 || out[3] != 1 || next[0] != 2 {
+		t.Fatalf("heads %v next %v", out, next)
+	}
+}
