@@ -64,8 +64,12 @@ type joinTable struct {
 	packShift []uint
 }
 
-// keysPacked is a join table mode: several integer keys packed in ints.
-const keysPacked = -1
+// Join table modes beside the group table's: several integer keys packed
+// in ints; one string key of short values packed in ints (shortStringKeys).
+const (
+	keysPacked = -1
+	keysShort  = -2
+)
 
 // planPacking decides whether the build keys can be packed and sets the
 // ranges; it reports false when they do not fit.
@@ -188,6 +192,11 @@ func (j *hashJoin) prepare() error {
 		// Below, walk backwards and push on the front: chains come out in
 		// input order.
 		case keysString:
+			if vals, skip, ok := shortStringKeys(keys[0], true); ok {
+				t.mode = keysShort
+				t.ints = buildIntIndex(vals, skip, t.next)
+				break
+			}
 			t.strs = newBytesMap(n)
 			at := kernels.StringAt(keys[0])
 			for i := n - 1; i >= 0; i-- {
@@ -264,6 +273,9 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 		}
 		packed, skip := t.packAll(keys, vals, n)
 		t.ints.heads(packed, skip, out)
+	case keysShort:
+		vals, skip, _ := shortStringKeys(keys[0], false)
+		t.ints.heads(vals, skip, out)
 	case keysString:
 		at := kernels.StringAt(keys[0])
 		for i := range n {

@@ -130,6 +130,11 @@ func (t *joinTable) keyHashes(keys []arrow.Array, n int) ([]uint64, []bool, erro
 			k, ok := t.pack(keys, vals, i)
 			hashes[i], valid[i] = hashInt(k), ok
 		}
+	case keysShort:
+		vals, skip, _ := shortStringKeys(keys[0], false)
+		for i, v := range vals {
+			hashes[i], valid[i] = hashInt(v), skip == nil || !skip[i]
+		}
 	case keysString:
 		at := kernels.StringAt(keys[0])
 		for i := range n {

@@ -3,6 +3,9 @@ package exec
 import (
 	"math/bits"
 	"runtime"
+
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // intIndex finds, for integer join keys (one integer column, or several
@@ -57,11 +60,11 @@ func buildIntIndex(vals []int64, skip []bool, next []int32) intIndex {
 // directIndex is an array of chain heads indexed by key - min.
 type directIndex struct {
 	min  int64
-	head []int32 // -1: no row
+	head []int32 // -1: no row; one slot past the range, always -1
 }
 
 func buildDirectIndex(vals []int64, skip []bool, next []int32, lo int64, span int) *directIndex {
-	d := &directIndex{min: lo, head: make([]int32, span)}
+	d := &directIndex{min: lo, head: make([]int32, span+1)}
 	for i := range d.head {
 		d.head[i] = -1
 	}
@@ -79,11 +82,23 @@ func buildDirectIndex(vals []int64, skip []bool, next []int32, lo int64, span in
 }
 
 func (d *directIndex) heads(vals []int64, skip []bool, out []int32) {
-	n := uint64(len(d.head))
+	// head has one more slot than keys, always -1: a key outside the range
+	// reads it, so the loop has no branch that the share of misses could
+	// make unpredictable.
+	n := uint64(len(d.head) - 1)
+	head := d.head
 	for i, v := range vals {
-		out[i] = -1
-		if k := uint64(v - d.min); k < n && (skip == nil || !skip[i]) {
-			out[i] = d.head[k]
+		k := uint64(v - d.min)
+		if k > n {
+			k = n
+		}
+		out[i] = head[k]
+	}
+	if skip != nil {
+		for i, s := range skip {
+			if s {
+				out[i] = -1
+			}
 		}
 	}
 }
@@ -245,4 +260,43 @@ func (ix *hashIndex) lookup(k int64, h uint64) int32 {
 			return s.row - 1
 		}
 	}
+}
+
+// maxShortKey is the longest string a short key holds: its bytes fill the
+// low 7 bytes of an int64 and its length the top one.
+const maxShortKey = 7
+
+// shortStringKeys packs the strings of a (codes, ids, flags: most string
+// join keys) into fixed-width int64 keys, so that they join through the
+// integer index: no string hashing, no key bytes compared. Distinct strings
+// pack distinct: bytes past the length are zero and the length is in the
+// key. skip marks nulls, and (probe side, strict unset) strings too long to
+// pack, which then match no build key; on the build side (strict) one long
+// string makes it give up (ok false) for the byte-keyed table.
+func shortStringKeys(a arrow.Array, strict bool) (vals []int64, skip []bool, ok bool) {
+	at := kernels.StringAt(a)
+	n := a.Len()
+	vals, skip = make([]int64, n), nullMask(a)
+	for i := range n {
+		if skip != nil && skip[i] {
+			continue
+		}
+		s := at(i)
+		if len(s) > maxShortKey {
+			if strict {
+				return nil, nil, false
+			}
+			if skip == nil {
+				skip = make([]bool, n)
+			}
+			skip[i] = true
+			continue
+		}
+		k := uint64(len(s)) << 56
+		for b := len(s) - 1; b >= 0; b-- {
+			k |= uint64(s[b]) << (8 * b)
+		}
+		vals[i] = int64(k)
+	}
+	return vals, skip, true
 }
