@@ -4,6 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // checkIntIndex builds an index of vals and checks it against a Go map:
@@ -105,5 +108,35 @@ func TestIntIndexHashRuns(t *testing.T) {
 	ix.heads([]int64{10, 10, 10, 1 << 40}, []bool{false, true, false, false}, out)
 	if out[0] != 0 || out[1] != -1 || out[2] != 0 || out[3] != 1 || next[0] != 2 {
 		t.Fatalf("heads %v next %v", out, next)
+	}
+}
+
+func TestShortStringKeys(t *testing.T) {
+	b := array.NewStringBuilder(memory.NewGoAllocator())
+	defer b.Release()
+	strs := []string{"", "\x00", "a", "a\x00", "é", "abcdefg", "abcdefgh"}
+	b.AppendValues(strs, nil)
+	b.AppendNull()
+	a := b.NewArray()
+	defer a.Release()
+	if _, _, ok := shortStringKeys(a, true); ok {
+		t.Fatal("a build side with an 8-byte string packed")
+	}
+	vals, skip, ok := shortStringKeys(a, false)
+	if !ok || len(vals) != len(strs)+1 {
+		t.Fatalf("probe side: ok %v, %d keys", ok, len(vals))
+	}
+	seen := map[int64]string{}
+	for i, s := range strs[:6] {
+		if skip[i] {
+			t.Fatalf("%q skipped", s)
+		}
+		if o, dup := seen[vals[i]]; dup {
+			t.Fatalf("%q and %q pack alike", o, s)
+		}
+		seen[vals[i]] = s
+	}
+	if !skip[6] || !skip[7] {
+		t.Fatalf("long string or null not skipped: %v", skip)
 	}
 }
