@@ -14,8 +14,9 @@ two int32 columns: a 2-column key).
 
 Every case but one aggregates the join (row count and a sum of a right-side column) so that the
 join, not the output's materialization, is timed; ``j10`` returns the joined rows. Engines run
-interleaved in rounds, so background load hits all alike; the cell is the median wall time, with
-alopex's process CPU time beside it. Results are checked equal.
+interleaved in rounds, so background load hits all alike; the cell is the median wall time, and
+the process CPU time of each engine's call follows (less distorted by other processes' load than
+wall time; the ratio is of wall times). Results are checked equal.
 """
 
 from __future__ import annotations
@@ -167,7 +168,7 @@ def main() -> None:
     }
     only = [q for q in args.only.split(",") if q]
     print(f"left rows={rows:,} reps={args.reps} cpus={os.cpu_count()} load {os.getloadavg()}", flush=True)
-    print("| case | alopex | Polars | DuckDB | alopex / best | alopex CPU | equal? |")
+    print("| case | alopex | Polars | DuckDB | alopex / best | CPU alopex / Polars / DuckDB | equal? |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     ratios = []
     for cid, c in cases().items():
@@ -193,7 +194,7 @@ def main() -> None:
             ok += " (Polars ≠ DuckDB)"
         ratios.append(med["alopex"] / best)
         print(f"| {cid}: {c[0]} | {fmt(med['alopex'])} | {fmt(med['Polars'])} | {fmt(med['DuckDB'])} "
-              f"| {med['alopex'] / best:.2f}× | {fmt(cpu_med['alopex'])} | {ok} |", flush=True)
+              f"| {med['alopex'] / best:.2f}× | {' / '.join(fmt(cpu_med[e]) for e in engines)} | {ok} |", flush=True)
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         print(f"\ngeomean alopex / best peer over {len(ratios)} cases: {geo:.2f}×; load {os.getloadavg()}")

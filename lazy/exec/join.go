@@ -106,22 +106,6 @@ func (t *joinTable) planPacking(keys []arrow.Array, vals [][]int64) bool {
 	return true
 }
 
-// pack packs row r's keys; false when a key is null or outside its range.
-func (t *joinTable) pack(keys []arrow.Array, vals [][]int64, r int) (int64, bool) {
-	var k uint64
-	for i, a := range keys {
-		if a.IsNull(r) {
-			return 0, false
-		}
-		d := uint64(vals[i][r]) - uint64(t.packMin[i])
-		if d > t.packSpan[i] {
-			return 0, false
-		}
-		k |= d << t.packShift[i]
-	}
-	return int64(k), true
-}
-
 func (t *joinTable) lookupString(s string) int32 {
 	h, _ := t.strs.get(unsafe.Slice(unsafe.StringData(s), len(s)))
 	return h
@@ -235,14 +219,26 @@ func (j *hashJoin) prepare() error {
 	return j.err
 }
 
-// packAll packs the keys of rows 0..n-1; skip is set where a key is null
-// or outside its build range (no match).
+// packAll packs the keys of rows 0..n-1, a column at a time; skip is set
+// where a key is null or outside its build range (no match).
 func (t *joinTable) packAll(keys []arrow.Array, vals [][]int64, n int) ([]int64, []bool) {
 	packed, skip := make([]int64, n), make([]bool, n)
-	for i := range n {
-		var ok bool
-		packed[i], ok = t.pack(keys, vals, i)
-		skip[i] = !ok
+	for c, a := range keys {
+		lo, span, shift := uint64(t.packMin[c]), t.packSpan[c], t.packShift[c]
+		for i, v := range vals[c][:n] {
+			d := uint64(v) - lo
+			if d > span {
+				skip[i] = true
+			}
+			packed[i] |= int64(d << shift)
+		}
+		if a.NullN() > 0 {
+			for i := range n {
+				if a.IsNull(i) {
+					skip[i] = true
+				}
+			}
+		}
 	}
 	return packed, skip
 }
@@ -269,7 +265,7 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 	case keysPacked:
 		vals := make([][]int64, len(keys))
 		for i, k := range keys {
-			vals[i] = intKeys(k, nil)
+			vals[i] = int64Values(k)
 		}
 		packed, skip := t.packAll(keys, vals, n)
 		t.ints.heads(packed, skip, out)
