@@ -1,9 +1,6 @@
 package exec
 
 import (
-	"math/bits"
-	"runtime"
-
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -27,18 +24,12 @@ const (
 	// range used) even after a filter halves the orders.
 	directSlack = 8
 	directMin   = 1 << 12
-	// partRows is the build rows a hash partition aims at: 16K keys in
-	// 32K 16-byte slots, 512 KiB, a table that stays in L2 while it is
-	// built. maxPartBits caps the partitions (and the per-worker counts).
-	partRows    = 1 << 14
-	maxPartBits = 10
 )
 
 // buildIntIndex indexes the build keys vals (rows with skip set hold no
 // key; skip may be nil), setting next to chain rows of equal keys in input
 // order. Keys of a dense range (ids, dates, codes: most primary keys) get
-// a direct index; others a hash index, partitioned and built on all cores
-// when large.
+// a direct index; others a hash index.
 func buildIntIndex(vals []int64, skip []bool, next []int32) intIndex {
 	lo, hi, seen := int64(0), int64(0), false
 	for i, v := range vals {
@@ -105,137 +96,30 @@ func (d *directIndex) heads(vals []int64, skip []bool, out []int32) {
 	}
 }
 
-// hashIndex is an open-addressing hash table (linear probing, the key in
-// the slot beside its chain head, so a probe touches one cache line and
-// compares keys only there) split by the top bits of the key's hash into
-// partitions. Each key is hashed once per side; a large build is scattered
-// by partition and each partition built by one worker, in cache and with no
-// lock.
-type hashIndex struct {
-	parts    []hashPart
-	partBits uint
-}
-
-type hashPart struct {
-	slots []joinSlot
-	shift uint // 64 - log2(len(slots)), applied to the hash after the partition bits
-}
-
-type joinSlot struct {
-	key int64
-	row int32 // chain head + 1; 0: empty
-}
+// hashIndex is the index of keys a direct array would waste memory on: an
+// intMap (open addressing, the key beside its chain head in one 16-byte
+// slot, so a probe touches one cache line). A table split by hash into
+// cache-sized partitions and built in parallel was tried and measured
+// slower to probe (65 against 36 ms of thread CPU per million probes into
+// 700K keys), which outweighed its faster build: probes are the more.
+type hashIndex struct{ m *intMap }
 
 func buildHashIndex(vals []int64, skip []bool, next []int32) *hashIndex {
-	n := len(vals)
-	partBits := uint(0)
-	if n > partRows {
-		partBits = min(uint(bits.Len(uint(n/partRows))), maxPartBits)
+	m := newIntMap(len(vals))
+	// Walk backwards and push on the front: chains come out in input order.
+	for i := len(vals) - 1; i >= 0; i-- {
+		if skip != nil && skip[i] {
+			next[i] = -1
+			continue
+		}
+		next[i] = m.swap(vals[i], int32(i))
 	}
-	parts := 1 << partBits
-	ix := &hashIndex{parts: make([]hashPart, parts), partBits: partBits}
-	hashes := make([]uint64, n)
-	// Hash and count by partition, per chunk of rows.
-	chunks := max(1, min(runtime.GOMAXPROCS(0), n/partRows))
-	size := (n + chunks - 1) / chunks
-	counts := make([][]int32, chunks)
-	parallelRanges(chunks, 1, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			cnt := make([]int32, parts)
-			for i := c * size; i < min(n, (c+1)*size); i++ {
-				if skip != nil && skip[i] {
-					next[i] = -1
-					continue
-				}
-				h := hashInt(vals[i])
-				hashes[i] = h
-				cnt[ix.part(h)]++
-			}
-			counts[c] = cnt
-		}
-	})
-	// Each chunk's rows of a partition go after the earlier chunks' ones,
-	// so a partition's row list is in input order.
-	start := make([]int32, parts+1)
-	offs := make([][]int32, chunks)
-	pos := int32(0)
-	for p := range parts {
-		start[p] = pos
-		for c := range chunks {
-			if offs[c] == nil {
-				offs[c] = make([]int32, parts)
-			}
-			offs[c][p] = pos
-			pos += counts[c][p]
-		}
-	}
-	start[parts] = pos
-	rows := make([]int32, pos)
-	parallelRanges(chunks, 1, func(c0, c1 int) {
-		for c := c0; c < c1; c++ {
-			off := offs[c]
-			for i := c * size; i < min(n, (c+1)*size); i++ {
-				if skip != nil && skip[i] {
-					continue
-				}
-				p := ix.part(hashes[i])
-				rows[off[p]] = int32(i)
-				off[p]++
-			}
-		}
-	})
-	parallelRanges(parts, 1, func(p0, p1 int) {
-		for p := p0; p < p1; p++ {
-			ix.parts[p].build(vals, hashes, rows[start[p]:start[p+1]], partBits, next)
-		}
-	})
-	return ix
+	return &hashIndex{m}
 }
 
-func (ix *hashIndex) part(h uint64) int {
-	if ix.partBits == 0 {
-		return 0
-	}
-	return int(h >> (64 - ix.partBits))
-}
-
-// build indexes a partition's rows (ascending), walking them backwards and
-// pushing each on the front of its key's chain.
-func (hp *hashPart) build(vals []int64, hashes []uint64, rows []int32, partBits uint, next []int32) {
-	size := 1 << bits.Len(uint(max(16, 2*len(rows))-1))
-	hp.slots = make([]joinSlot, size)
-	hp.shift = uint(64 - bits.Len(uint(size-1)))
-	mask := size - 1
-	for r := len(rows) - 1; r >= 0; r-- {
-		row := rows[r]
-		k := vals[row]
-		i := int((hashes[row] << partBits) >> hp.shift)
-		for {
-			s := &hp.slots[i]
-			if s.row == 0 {
-				s.key, s.row = k, row+1
-				next[row] = -1
-				break
-			}
-			if s.key == k {
-				next[row] = s.row - 1
-				s.row = row + 1
-				break
-			}
-			i = (i + 1) & mask
-		}
-	}
-}
-
-// heads hashes the whole batch first, then looks the keys up: the lookup
-// loop carries no dependency from one row to the next, so the memory
-// accesses of consecutive rows overlap. A run of equal keys (sorted or
-// clustered probe sides) is looked up once.
+// heads looks the keys up; a run of equal keys (sorted or clustered probe
+// sides) is looked up once.
 func (ix *hashIndex) heads(vals []int64, skip []bool, out []int32) {
-	hashes := make([]uint64, len(vals))
-	for i, v := range vals {
-		hashes[i] = hashInt(v)
-	}
 	prevV, prevH, have := int64(0), int32(-1), false
 	for i, v := range vals {
 		switch {
@@ -244,22 +128,9 @@ func (ix *hashIndex) heads(vals []int64, skip []bool, out []int32) {
 		case have && v == prevV:
 			out[i] = prevH
 		default:
-			prevV, prevH, have = v, ix.lookup(v, hashes[i]), true
+			prevV, have = v, true
+			prevH, _ = ix.m.get(v)
 			out[i] = prevH
-		}
-	}
-}
-
-func (ix *hashIndex) lookup(k int64, h uint64) int32 {
-	hp := &ix.parts[ix.part(h)]
-	mask := len(hp.slots) - 1
-	for i := int((h << ix.partBits) >> hp.shift); ; i = (i + 1) & mask {
-		s := &hp.slots[i]
-		if s.row == 0 {
-			return -1
-		}
-		if s.key == k {
-			return s.row - 1
 		}
 	}
 }

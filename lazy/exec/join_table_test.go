@@ -78,11 +78,11 @@ func TestIntIndexDirect(t *testing.T) {
 	checkIntIndex(t, nil, nil, false)
 }
 
-func TestIntIndexHashPartitioned(t *testing.T) {
+func TestIntIndexHashLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	// Enough rows for several partitions, keys sparse (no direct index),
+	// Many rows, keys sparse (no direct index),
 	// with duplicates and both extremes of int64.
-	vals := make([]int64, 5*partRows+17)
+	vals := make([]int64, 80_017)
 	skip := make([]bool, len(vals))
 	for i := range vals {
 		vals[i] = int64(rng.IntN(len(vals)/2)) * 1_000_003
@@ -139,4 +139,43 @@ func TestShortStringKeys(t *testing.T) {
 	if !skip[6] || !skip[7] {
 		t.Fatalf("long string or null not skipped: %v", skip)
 	}
+}
+
+// benchIndexKeys is TPC-H Q3's join of lineitem with filtered orders in
+// small: 700K build keys of stride 8 (half the orders, a quarter of the
+// key range used) and 1M probe keys over the whole range.
+func benchIndexKeys() (build, probe []int64) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	build = make([]int64, 700_000)
+	for i := range build {
+		build[i] = int64(i) * 8
+	}
+	rng.Shuffle(len(build), func(i, j int) { build[i], build[j] = build[j], build[i] })
+	probe = make([]int64, 1_000_000)
+	for i := range probe {
+		probe[i] = int64(rng.IntN(len(build) * 16))
+	}
+	return build, probe
+}
+
+func benchIndex(b *testing.B, build func(vals []int64, next []int32) intIndex) {
+	keys, probe := benchIndexKeys()
+	next := make([]int32, len(keys))
+	out := make([]int32, 64<<10)
+	b.ResetTimer()
+	for range b.N {
+		ix := build(keys, next)
+		for lo := 0; lo < len(probe); lo += len(out) {
+			hi := min(lo+len(out), len(probe))
+			ix.heads(probe[lo:hi], nil, out[:hi-lo])
+		}
+	}
+}
+
+func BenchmarkIntIndexDirect(b *testing.B) {
+	benchIndex(b, func(v []int64, next []int32) intIndex { return buildDirectIndex(v, nil, next, 0, 8*len(v)) })
+}
+
+func BenchmarkIntIndexHash(b *testing.B) {
+	benchIndex(b, func(v []int64, next []int32) intIndex { return buildHashIndex(v, nil, next) })
 }

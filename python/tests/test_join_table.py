@@ -1,10 +1,10 @@
 """The hash join's key indexes (lazy/exec/join_table.go), differentially against Polars.
 
 Each index the join picks by its build keys gets data that lands in it, for every join type:
-dense integer keys (a direct array), sparse ones over enough rows to be partitioned and built in
-parallel, several integer columns packed into one key (dense and sparse), string keys of at most
-7 bytes packed into an int64 (unicode, the empty string, NUL bytes, probe strings longer than any
-build string that share its first 7 bytes) and string keys that are not (the byte-keyed table).
+dense integer keys (a direct array), sparse ones (an open-addressing table) over many rows,
+several integer columns packed into one key (dense and sparse), string keys of at most 7 bytes
+packed into an int64 (unicode, the empty string, NUL bytes, probe strings longer than any build
+string that share its first 7 bytes) and string keys that are not (the byte-keyed table).
 Keys repeat on both sides, with nulls, which never match; empty sides too. Comparison and row
 order rules are test_join_polars.py's.
 """
@@ -16,8 +16,8 @@ import pyarrow as pa
 import pytest
 from test_join_polars import HOWS, check_join
 
-# Above the 16K build rows of one hash partition: several partitions.
-PARTITIONED = 40_000
+# Enough rows that tables grow past the small sizes.
+MANY = 40_000
 SPARSE = 1_000_003  # a key stride that keeps integer keys out of the direct index
 
 
@@ -33,9 +33,9 @@ def int_side(n: int, distinct: int, seed: int, *, stride: int = 1, cols: int = 1
 
 @pytest.mark.parametrize("how", HOWS)
 @pytest.mark.parametrize("stride", [1, SPARSE])
-def test_int_keys_partitioned(how: str, stride: int) -> None:
-    lt = int_side(PARTITIONED, PARTITIONED // 2, 1, stride=stride)
-    rt = int_side(PARTITIONED, PARTITIONED // 2, 2, stride=stride)
+def test_int_keys_many(how: str, stride: int) -> None:
+    lt = int_side(MANY, MANY // 2, 1, stride=stride)
+    rt = int_side(MANY, MANY // 2, 2, stride=stride)
     check_join(how, lt, rt, on="k0")
 
 
@@ -103,7 +103,7 @@ def test_long_string_keys(how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["inner", "left", "semi", "anti"])
-def test_short_string_keys_partitioned(how: str) -> None:
+def test_short_string_keys_many(how: str) -> None:
     pool = [f"{i:x}" for i in range(0, 30_000_000, 997)]  # ~30K distinct keys of at most 7 bytes
 
     def side(n: int, seed: int) -> pa.Table:
@@ -111,4 +111,4 @@ def test_short_string_keys_partitioned(how: str) -> None:
         return pa.table({"k": pa.array([pool[c] for c in r.integers(0, len(pool), n)], pa.string()),
                          "v": pa.array(np.arange(n, dtype=np.int64))})
 
-    check_join(how, side(PARTITIONED, 12), side(PARTITIONED, 13), on="k")
+    check_join(how, side(MANY, 12), side(MANY, 13), on="k")
