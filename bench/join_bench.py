@@ -170,7 +170,7 @@ def main() -> None:
     print(f"left rows={rows:,} reps={args.reps} cpus={os.cpu_count()} load {os.getloadavg()}", flush=True)
     print("| case | alopex | Polars | DuckDB | alopex / best | CPU alopex / Polars / DuckDB | equal? |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
-    ratios = []
+    ratios, cpu_ratios = [], []
     for cid, c in cases().items():
         if only and cid not in only:
             continue
@@ -193,11 +193,15 @@ def main() -> None:
         if results["Polars"] != results["DuckDB"]:
             ok += " (Polars ≠ DuckDB)"
         ratios.append(med["alopex"] / best)
+        cpu_ratios.append(cpu_med["alopex"] / min(cpu_med["Polars"], cpu_med["DuckDB"]))
         print(f"| {cid}: {c[0]} | {fmt(med['alopex'])} | {fmt(med['Polars'])} | {fmt(med['DuckDB'])} "
               f"| {med['alopex'] / best:.2f}× | {' / '.join(fmt(cpu_med[e]) for e in engines)} | {ok} |", flush=True)
     if ratios:
-        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-        print(f"\ngeomean alopex / best peer over {len(ratios)} cases: {geo:.2f}×; load {os.getloadavg()}")
+        def geo(rs: list[float]) -> float:
+            return math.exp(sum(math.log(r) for r in rs) / len(rs))
+
+        print(f"\ngeomean alopex / best peer over {len(ratios)} cases: {geo(ratios):.2f}× wall, "
+              f"{geo(cpu_ratios):.2f}× CPU; load {os.getloadavg()}")
 
 
 if __name__ == "__main__":
