@@ -52,7 +52,7 @@ type hashJoin struct {
 // other rows with the same key, in order.
 type joinTable struct {
 	mode int
-	ints *intMap
+	ints intIndex  // integer keys, and several packed ones (join_table.go)
 	strs *bytesMap // string keys, and row-encoded keys of several columns
 	next []int32
 	// Several integer keys whose build-side ranges fit 63 bits together
@@ -64,8 +64,12 @@ type joinTable struct {
 	packShift []uint
 }
 
-// keysPacked is a join table mode: several integer keys packed in ints.
-const keysPacked = -1
+// Join table modes beside the group table's: several integer keys packed
+// in ints; one string key of short values packed in ints (shortStringKeys).
+const (
+	keysPacked = -1
+	keysShort  = -2
+)
 
 // planPacking decides whether the build keys can be packed and sets the
 // ranges; it reports false when they do not fit.
@@ -100,27 +104,6 @@ func (t *joinTable) planPacking(keys []arrow.Array, vals [][]int64) bool {
 		}
 	}
 	return true
-}
-
-// pack packs row r's keys; false when a key is null or outside its range.
-func (t *joinTable) pack(keys []arrow.Array, vals [][]int64, r int) (int64, bool) {
-	var k uint64
-	for i, a := range keys {
-		if a.IsNull(r) {
-			return 0, false
-		}
-		d := uint64(vals[i][r]) - uint64(t.packMin[i])
-		if d > t.packSpan[i] {
-			return 0, false
-		}
-		k |= d << t.packShift[i]
-	}
-	return int64(k), true
-}
-
-func (t *joinTable) lookupInt(k int64) int32 {
-	h, _ := t.ints.get(k)
-	return h
 }
 
 func (t *joinTable) lookupString(s string) int32 {
@@ -184,29 +167,20 @@ func (j *hashJoin) prepare() error {
 				t.mode = keysPacked
 			}
 		}
-		// Walk backwards and push on the front: chains come out in input order.
 		switch t.mode {
 		case keysInt:
-			t.ints = newIntMap(n)
-			vals := intKeys(keys[0], nil)
-			for i := n - 1; i >= 0; i-- {
-				if keys[0].IsNull(i) {
-					t.next[i] = -1
-					continue
-				}
-				t.next[i] = t.ints.swap(vals[i], int32(i))
-			}
+			t.ints = buildIntIndex(int64Values(keys[0]), nullMask(keys[0]), t.next)
 		case keysPacked:
-			t.ints = newIntMap(n)
-			for i := n - 1; i >= 0; i-- {
-				k, ok := t.pack(keys, packVals, i)
-				if !ok {
-					t.next[i] = -1
-					continue
-				}
-				t.next[i] = t.ints.swap(k, int32(i))
-			}
+			packed, skip := t.packAll(keys, packVals, n)
+			t.ints = buildIntIndex(packed, skip, t.next)
+		// Below, walk backwards and push on the front: chains come out in
+		// input order.
 		case keysString:
+			if vals, skip, ok := shortStringKeys(keys[0], true); ok {
+				t.mode = keysShort
+				t.ints = buildIntIndex(vals, skip, t.next)
+				break
+			}
 			t.strs = newBytesMap(n)
 			at := kernels.StringAt(keys[0])
 			for i := n - 1; i >= 0; i-- {
@@ -245,22 +219,40 @@ func (j *hashJoin) prepare() error {
 	return j.err
 }
 
-// lookupRuns looks up integer probe keys (rows with skip set match
-// nothing; skip may be nil). Equal keys often come in runs: a run is
-// looked up once.
-func (t *joinTable) lookupRuns(vals []int64, skip []bool, out []int32) {
-	prevV, prevH, have := int64(0), int32(-1), false
-	for i, v := range vals {
-		switch {
-		case skip != nil && skip[i]:
-			out[i] = -1
-		case have && v == prevV:
-			out[i] = prevH
-		default:
-			prevV, prevH, have = v, t.lookupInt(v), true
-			out[i] = prevH
+// packAll packs the keys of rows 0..n-1, a column at a time; skip is set
+// where a key is null or outside its build range (no match).
+func (t *joinTable) packAll(keys []arrow.Array, vals [][]int64, n int) ([]int64, []bool) {
+	packed, skip := make([]int64, n), make([]bool, n)
+	for c, a := range keys {
+		lo, span, shift := uint64(t.packMin[c]), t.packSpan[c], t.packShift[c]
+		for i, v := range vals[c][:n] {
+			d := uint64(v) - lo
+			if d > span {
+				skip[i] = true
+			}
+			packed[i] |= int64(d << shift)
+		}
+		if a.NullN() > 0 {
+			for i := range n {
+				if a.IsNull(i) {
+					skip[i] = true
+				}
+			}
 		}
 	}
+	return packed, skip
+}
+
+// nullMask is a's validity as a skip mask, nil when a has no nulls.
+func nullMask(a arrow.Array) []bool {
+	if a.NullN() == 0 {
+		return nil
+	}
+	skip := make([]bool, a.Len())
+	for i := range skip {
+		skip[i] = a.IsNull(i)
+	}
+	return skip
 }
 
 // heads returns, for each probe row, the first matching build row or -1.
@@ -269,26 +261,17 @@ func (j *hashJoin) heads(keys []arrow.Array, n int) ([]int32, error) {
 	t := j.table
 	switch t.mode {
 	case keysInt:
-		var skip []bool
-		if keys[0].NullN() > 0 {
-			skip = make([]bool, n)
-			for i := range skip {
-				skip[i] = keys[0].IsNull(i)
-			}
-		}
-		t.lookupRuns(intKeys(keys[0], nil), skip, out)
+		t.ints.heads(int64Values(keys[0]), nullMask(keys[0]), out)
 	case keysPacked:
 		vals := make([][]int64, len(keys))
 		for i, k := range keys {
-			vals[i] = intKeys(k, nil)
+			vals[i] = int64Values(k)
 		}
-		packed, skip := make([]int64, n), make([]bool, n)
-		for i := range n {
-			var ok bool
-			packed[i], ok = t.pack(keys, vals, i)
-			skip[i] = !ok
-		}
-		t.lookupRuns(packed, skip, out)
+		packed, skip := t.packAll(keys, vals, n)
+		t.ints.heads(packed, skip, out)
+	case keysShort:
+		vals, skip, _ := shortStringKeys(keys[0], false)
+		t.ints.heads(vals, skip, out)
 	case keysString:
 		at := kernels.StringAt(keys[0])
 		for i := range n {

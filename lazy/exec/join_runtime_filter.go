@@ -124,11 +124,16 @@ func (t *joinTable) keyHashes(keys []arrow.Array, n int) ([]uint64, []bool, erro
 	case keysPacked:
 		vals := make([][]int64, len(keys))
 		for i, k := range keys {
-			vals[i] = intKeys(k, nil)
+			vals[i] = int64Values(k)
 		}
-		for i := range n {
-			k, ok := t.pack(keys, vals, i)
-			hashes[i], valid[i] = hashInt(k), ok
+		packed, skip := t.packAll(keys, vals, n)
+		for i, k := range packed {
+			hashes[i], valid[i] = hashInt(k), !skip[i]
+		}
+	case keysShort:
+		vals, skip, _ := shortStringKeys(keys[0], false)
+		for i, v := range vals {
+			hashes[i], valid[i] = hashInt(v), skip == nil || !skip[i]
 		}
 	case keysString:
 		at := kernels.StringAt(keys[0])
