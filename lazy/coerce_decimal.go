@@ -104,6 +104,8 @@ func decimalCall(name string, args []Expr, opts map[string]any) (arrow.DataType,
 		return nil, false
 	}
 	switch name {
+	case SQLDecimalArith:
+		return nil, true // typed by MySQL's rules (fn_sqldecimal.go)
 	case "abs":
 		t := args[0].DataType()
 		return t, len(args) == 1 && isDecimal(t)

@@ -77,7 +77,7 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 // are scaled up and how the exact result is brought to the output scale.
 type decPlan struct {
 	op       ArithOp
-	xUp, yUp int32 // Add/Sub: each operand to the output scale; Div: the dividend
+	xUp, yUp int32 // Add/Sub: each operand to the output scale; Div: dividend and divisor
 	up, down int32 // Mul: product scale to output scale, up or down (rounded)
 	halfAway bool
 	out      *arrow.Decimal128Type
@@ -96,8 +96,13 @@ func newDecPlan(op ArithOp, sx, sy int32, out *arrow.Decimal128Type, halfAway bo
 			p.up = -d
 		}
 	case Div:
-		// x/10^sx ÷ y/10^sy at scale s is x·10^(s+sy-sx) ÷ y.
-		p.xUp = s + sy - sx
+		// x/10^sx ÷ y/10^sy at scale s is x·10^(s+sy-sx) ÷ y (or x ÷
+		// y·10^(sx-sy-s) when that power is negative).
+		if k := s + sy - sx; k >= 0 {
+			p.xUp = k
+		} else {
+			p.yUp = -k
+		}
 	default:
 		return nil, core.Errorf(core.KindNotSupported, "decimal operator %d is not supported", op)
 	}
@@ -148,11 +153,12 @@ func (p *decPlan) apply(x, y sdec) (sdec, bool) {
 		}
 		return sdec{x.neg != y.neg && !m.isZero(), m}, true
 	case Div:
-		num, ok := scaleUp(x.m, p.xUp)
-		if !ok {
+		num, ok1 := scaleUp(x.m, p.xUp)
+		den, ok2 := scaleUp(y.m, p.yUp)
+		if !ok1 || !ok2 {
 			return sdec{}, false
 		}
-		q, ok := num.divRound(y.m, p.halfAway)
+		q, ok := num.divRound(den, p.halfAway)
 		if !ok {
 			return sdec{}, false
 		}
@@ -180,7 +186,7 @@ func (p *decPlan) applyBig(x, y sdec) (sdec, bool) {
 			r.Mul(r, ten(p.up))
 		}
 	case Div:
-		r = bigDivRound(bx.Mul(bx, ten(p.xUp)), by, p.halfAway)
+		r = bigDivRound(bx.Mul(bx, ten(p.xUp)), by.Mul(by, ten(p.yUp)), p.halfAway)
 	}
 	return sdecFromBig(r)
 }
