@@ -223,7 +223,9 @@ func decReader(v Value) func(int) sdec {
 }
 
 // decimalAt is the i-th value of values128's words.
-func decimalAt(raw []uint64, i int) decimal128.Num { return decimal128.New(int64(raw[2*i+1]), raw[2*i]) }
+func decimalAt(raw []uint64, i int) decimal128.Num {
+	return decimal128.New(int64(raw[2*i+1]), raw[2*i])
+}
 
 // decSlice views a buffer of n Decimal128 values.
 func decSlice(buf *memory.Buffer, n int) []decimal128.Num {
