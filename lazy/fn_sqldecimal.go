@@ -10,9 +10,10 @@ import (
 // DECIMAL(digits, 0) (BIGINT: 19 digits, a literal: its own digits). Of
 // DECIMAL(p1, s1) and DECIMAL(p2, s2):
 //
-//   - -   scale max(s1, s2),  precision max(p1-s1, p2-s2) + scale + 1
-//   - scale s1 + s2,      precision p1 + p2
-//     /     scale s1 + 4,       precision p1 + s2 + 4   (div_precision_increment 4)
+//	op    scale          precision
+//	+, -  max(s1, s2)    max(p1-s1, p2-s2) + scale + 1
+//	*     s1 + s2        p1 + p2
+//	/     s1 + 4         p1 + s2 + 4   (div_precision_increment 4)
 //
 // Scales are capped at 30 and precisions at 38 (MySQL: 65); the value is
 // exact before one rounding to the scale, halves away from zero. A value
