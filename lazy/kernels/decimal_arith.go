@@ -1,7 +1,9 @@
 package kernels
 
 import (
+	"math"
 	"math/big"
+	"math/bits"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -32,7 +34,8 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 	if err != nil {
 		return nil, err
 	}
-	x, y := decReader(a), decReader(b)
+	xr, xs, xScalar := decOperand(a)
+	yr, ys, yScalar := decOperand(b)
 	validity := andValidity(mem, a, b, n)
 	buf := core.AllocateUninit(mem, n*16)
 	res := decSlice(buf, n)
@@ -40,12 +43,62 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 	if validity != nil {
 		vb = validity.Bytes()
 	}
+	mulFast := op == Mul && p.up == 0 && (p.down == 0 || p.down == 2)
+	addFast := (op == Add || op == Sub) && p.fx != 0 && p.fy != 0
 	for i := range n {
 		if vb != nil && !bitutil.BitIsSet(vb, i) {
 			res[i] = decimal128.Num{}
 			continue
 		}
-		xv, yv := x(i), y(i)
+		if !xScalar {
+			xs = decimalAt(xr, i)
+		}
+		if !yScalar {
+			ys = decimalAt(yr, i)
+		}
+		// The common case inline (no call per row): operands of 64 bits,
+		// a product rounded back by 10^0 or 10^2, a sum of scaled values.
+		x, y := int64(xs.LowBits()), int64(ys.LowBits())
+		if xs.HighBits() == x>>63 && ys.HighBits() == y>>63 && x != math.MinInt64 && y != math.MinInt64 {
+			switch {
+			case mulFast:
+				hi, m := bits.Mul64(abs64(x), abs64(y))
+				if hi != 0 {
+					break
+				}
+				if p.down == 2 {
+					q := m / 100 // a constant divisor: a multiplication
+					if rem := m - q*100; rem > 50 || rem == 50 && (p.halfAway || q&1 == 1) {
+						q++
+					}
+					m = q
+				}
+				if m <= uint64(p.limit) {
+					r := int64(m)
+					if (x < 0) != (y < 0) {
+						r = -r
+					}
+					res[i] = decimal128.New(r>>63, uint64(r))
+					continue
+				}
+			case addFast:
+				a, ok1 := mulSmall(x, p.fx)
+				b, ok2 := mulSmall(y, p.fy)
+				if op == Sub {
+					b = -b
+				}
+				r := a + b
+				if ok1 && ok2 && (a^r)&(b^r) >= 0 && r <= p.limit && r >= -p.limit {
+					res[i] = decimal128.New(r>>63, uint64(r))
+					continue
+				}
+			}
+			if r, ok := p.apply64(xs, ys); ok {
+				res[i] = r
+				continue
+			}
+		}
+		xv, yv := toSdec(xs), toSdec(ys)
 		if op == Div && yv.m.isZero() {
 			if !o.ZeroDivNull {
 				releaseAll(validity, buf)
@@ -81,10 +134,139 @@ type decPlan struct {
 	up, down int32 // Mul: product scale to output scale, up or down (rounded)
 	halfAway bool
 	out      *arrow.Decimal128Type
+	// For apply64: 10^xUp, 10^yUp, 10^up, 10^down (0 when above 10^18),
+	// and the largest magnitude out's precision holds.
+	fx, fy, fup, fdown uint64
+	limit              int64
+}
+
+// pow64 is 10^k, or 0 when it passes 10^18.
+func pow64(k int32) uint64 {
+	if k > 18 {
+		return 0
+	}
+	return pow10u128[k].lo
+}
+
+// apply64 computes x op y when both operands and every intermediate fit
+// 64 bits: the common case (money columns of precision <= 18) without
+// the 128-bit paths. ok is false otherwise (also for a zero divisor and
+// for a result that does not fit out's precision: the caller's general
+// path reports those).
+func (p *decPlan) apply64(xn, yn decimal128.Num) (decimal128.Num, bool) {
+	x, y := int64(xn.LowBits()), int64(yn.LowBits())
+	if xn.HighBits() != x>>63 || yn.HighBits() != y>>63 || x == math.MinInt64 || y == math.MinInt64 {
+		return decimal128.Num{}, false
+	}
+	var r int64
+	switch p.op {
+	case Add, Sub:
+		if p.fx == 0 || p.fy == 0 {
+			return decimal128.Num{}, false
+		}
+		a, ok1 := mulSmall(x, p.fx)
+		b, ok2 := mulSmall(y, p.fy)
+		if !ok1 || !ok2 {
+			return decimal128.Num{}, false
+		}
+		if p.op == Sub {
+			b = -b
+		}
+		r = a + b
+		if (a^r)&(b^r) < 0 {
+			return decimal128.Num{}, false
+		}
+	case Mul:
+		neg := (x < 0) != (y < 0)
+		hi, m := bits.Mul64(abs64(x), abs64(y))
+		if hi != 0 {
+			return decimal128.Num{}, false
+		}
+		switch {
+		case p.down > 0:
+			if p.fdown == 0 {
+				return decimal128.Num{}, false
+			}
+			q, rem := m/p.fdown, m%p.fdown
+			if roundsUp(rem, p.fdown, q&1 == 1, p.halfAway) {
+				q++
+			}
+			m = q
+		case p.up > 0:
+			if p.fup == 0 {
+				return decimal128.Num{}, false
+			}
+			if hi, m = bits.Mul64(m, p.fup); hi != 0 {
+				return decimal128.Num{}, false
+			}
+		}
+		if m > math.MaxInt64 {
+			return decimal128.Num{}, false
+		}
+		r = int64(m)
+		if neg {
+			r = -r
+		}
+	case Div:
+		if y == 0 || p.fx == 0 || p.fy == 0 {
+			return decimal128.Num{}, false
+		}
+		neg := (x < 0) != (y < 0)
+		hi, num := bits.Mul64(abs64(x), p.fx)
+		hi2, den := bits.Mul64(abs64(y), p.fy)
+		if hi != 0 || hi2 != 0 {
+			return decimal128.Num{}, false
+		}
+		q, rem := num/den, num%den
+		if roundsUp(rem, den, q&1 == 1, p.halfAway) {
+			q++
+		}
+		if q > math.MaxInt64 {
+			return decimal128.Num{}, false
+		}
+		r = int64(q)
+		if neg {
+			r = -r
+		}
+	default:
+		return decimal128.Num{}, false
+	}
+	if r > p.limit || r < -p.limit {
+		return decimal128.Num{}, false
+	}
+	return decimal128.New(r>>63, uint64(r)), true
+}
+
+// mulSmall returns x·f (f >= 1); ok is false when it passes int64.
+func mulSmall(x int64, f uint64) (int64, bool) {
+	if f == 1 {
+		return x, true
+	}
+	if x > -1<<31 && x < 1<<31 && f < 1<<31 {
+		return x * int64(f), true // |x·f| < 2^62
+	}
+	hi, m := bits.Mul64(abs64(x), f)
+	if hi != 0 || m > math.MaxInt64 {
+		return 0, false
+	}
+	if x < 0 {
+		return -int64(m), true
+	}
+	return int64(m), true
+}
+
+func abs64(x int64) uint64 {
+	if x < 0 {
+		return uint64(-x)
+	}
+	return uint64(x)
 }
 
 func newDecPlan(op ArithOp, sx, sy int32, out *arrow.Decimal128Type, halfAway bool) (*decPlan, error) {
-	p := &decPlan{op: op, halfAway: halfAway, out: out}
+	p := &decPlan{op: op, halfAway: halfAway, out: out, limit: math.MaxInt64}
+	if out.Precision <= 18 {
+		p.limit = int64(pow10u128[out.Precision].lo) - 1
+	}
 	s := out.Scale
 	switch op {
 	case Add, Sub:
@@ -109,6 +291,7 @@ func newDecPlan(op ArithOp, sx, sy int32, out *arrow.Decimal128Type, halfAway bo
 	if p.xUp < 0 || p.yUp < 0 || p.xUp > 76 || p.yUp > 76 || p.up > 76 {
 		return nil, core.Errorf(core.KindNotSupported, "decimal arithmetic from scales %d and %d to scale %d is not supported", sx, sy, s)
 	}
+	p.fx, p.fy, p.fup, p.fdown = pow64(p.xUp), pow64(p.yUp), pow64(p.up), pow64(p.down)
 	return p, nil
 }
 
@@ -199,6 +382,16 @@ func (p *decPlan) overflow(x, y sdec, sx, sy int32) error {
 	return core.Errorf(core.KindCompute,
 		"overflow in decimal %s: %s %s %s does not fit %s; cast the operands to Float64 for an approximate result",
 		name[0], x.num().ToString(sx), name[1], y.num().ToString(sy), core.DTypeName(p.out))
+}
+
+// decOperand is an operand's words (an array) or its value (a scalar;
+// null reads as zero, its rows are null anyway).
+func decOperand(v Value) (raw []uint64, scalar decimal128.Num, isScalar bool) {
+	if v.IsScalar() {
+		d, _ := v.Scalar.(decimal128.Num)
+		return nil, d, true
+	}
+	return values128(v.Array), decimal128.Num{}, false
 }
 
 // decScale is a Decimal128 type's scale (0 for anything else).

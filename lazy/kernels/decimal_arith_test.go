@@ -249,3 +249,24 @@ func TestDecimalCompareAcrossScales(t *testing.T) {
 		t.Errorf("a < b: %s", got)
 	}
 }
+
+// BenchmarkDecimalMul is TPC-H Q1's price * (1 - discount) in Polars'
+// types (Decimal(15, 2) operands, the product rounded back to scale 2).
+func BenchmarkDecimalMul(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	const n = 1 << 16
+	bld := array.NewDecimal128Builder(mem, dec(15, 2))
+	for i := range n {
+		bld.Append(decimal128.FromI64(int64(90000 + i*37%100000)))
+	}
+	x := bld.NewArray()
+	defer x.Release()
+	b.SetBytes(n * 16)
+	for b.Loop() {
+		out, err := kernels.DecimalArith(mem, kernels.Mul, kernels.ArrayValue(x), kernels.ArrayValue(x), n, dec(38, 2), kernels.DecimalOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out.Release()
+	}
+}
