@@ -293,7 +293,7 @@ func canCast(from, to arrow.DataType) bool {
 		// Exactly, rounding to the scale (kernels.toDecimal).
 		return core.IsNumeric(from) || core.IsString(from) || from.ID() == arrow.DECIMAL128
 	case from.ID() == arrow.DECIMAL128:
-		return core.IsFloat(to) || core.IsString(to)
+		return core.IsNumeric(to) || core.IsString(to) // to integers toward zero (kernels.decimalToInt)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
 	case core.IsCategorical(from):

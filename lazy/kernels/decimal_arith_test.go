@@ -270,3 +270,32 @@ func BenchmarkDecimalMul(b *testing.B) {
 		out.Release()
 	}
 }
+
+// TestDecimalToInteger: a cast to an integer drops the fraction toward
+// zero (SQL's CAST AS SIGNED rounds first); a value beyond the type is
+// null when the cast is not strict.
+func TestDecimalToInteger(t *testing.T) {
+	mem := newMem()
+	defer mem.AssertSize(t, 0)
+	a := decArray(t, mem, dec(38, 2), "2.99", "-2.99", "0.49", "", "300.00", "-99999999999999999999.00")
+	defer a.Release()
+	for _, c := range []struct {
+		to   arrow.DataType
+		want string
+	}{
+		{i64, "[2 -2 0 (null) 300 (null)]"},
+		{u8, "[2 (null) 0 (null) (null) (null)]"},
+	} {
+		out, err := kernels.Cast(mem, a, c.to, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); got != c.want {
+			t.Errorf("to %s: %s, want %s", c.to, got, c.want)
+		}
+		out.Release()
+	}
+	if _, err := kernels.Cast(mem, a, i64, true); err == nil || !strings.Contains(err.Error(), "-99999999999999999999.00") {
+		t.Errorf("strict cast: %v", err)
+	}
+}

@@ -1,6 +1,9 @@
 package kernels
 
 import (
+	"math"
+	"math/big"
+	"math/bits"
 	"strconv"
 
 	"github.com/alopexdb/alopex/core"
@@ -77,4 +80,56 @@ func rescale(x sdec, k int32) (sdec, bool) {
 		return sdec{x.neg && !q.isZero(), q}, true
 	}
 	return sdecFromBig(bigDivRound(x.big(), pow10(int64(-k)), false))
+}
+
+// decimalToInt casts Decimal128 values to an integer type, dropping the
+// fraction (toward zero, as Polars' cast; SQL rounds before it), through
+// Int64: a value beyond Int64 does not fit.
+func (c *caster) decimalToInt() (arrow.Array, error) {
+	sc := decScale(c.src.DataType())
+	read := decReader(ArrayValue(c.src))
+	n := c.src.Len()
+	buf, out := allocValues[int64](c.mem, n)
+	for i := range n {
+		out[i] = 0
+		if c.src.IsNull(i) {
+			continue
+		}
+		x := read(i)
+		q, ok := truncScale(x.m, sc)
+		if ok && q.hi == 0 && (q.lo <= math.MaxInt64 || x.neg && q.lo == 1<<63) {
+			v := int64(q.lo)
+			if x.neg {
+				v = -v
+			}
+			out[i] = v
+			continue
+		}
+		if err := c.reject(i, x.num().ToString(sc)); err != nil {
+			buf.Release()
+			return nil, err
+		}
+	}
+	arr := makeArray(arrow.PrimitiveTypes.Int64, n, c.outValidity(), buf)
+	c.validity = nil
+	if c.to.ID() == arrow.INT64 {
+		return arr, nil
+	}
+	defer arr.Release()
+	return Cast(c.mem, arr, c.to, c.strict)
+}
+
+// truncScale is m / 10^k rounded toward zero.
+func truncScale(m u128, k int32) (u128, bool) {
+	switch {
+	case k == 0:
+		return m, true
+	case k <= 19:
+		d := pow10u128[k].lo
+		qhi, r := m.hi/d, m.hi%d
+		qlo, _ := bits.Div64(r, m.lo, d)
+		return u128{qhi, qlo}, true
+	}
+	q, ok := sdecFromBig(new(big.Int).Quo(sdec{m: m}.big(), pow10(int64(k))))
+	return q.m, ok
 }
