@@ -64,6 +64,8 @@ EXPRS = {
     "cast1": lambda m: m.col("a").cast(_decimal(m, 12, 1)),
     "cast4": lambda m: m.col("a").cast(_decimal(m, 20, 4)),
     "i_cast": lambda m: m.col("i").cast(_decimal(m, 12, 3)),
+    "to_int": lambda m: m.col("a").cast(m.Int64),
+    "to_u8": lambda m: m.col("a").cast(m.UInt8, strict=False),
 }
 
 
