@@ -205,7 +205,12 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 			With("expression", e.String())
 	}
 	switch e.Func {
-	case AggSum, AggMean, AggStd, AggVar, AggMedian, AggQuantile:
+	case AggSum:
+		if t, ok := x.DataType().(*arrow.Decimal128Type); ok {
+			// Exact, in 128 bits, as Polars' Decimal(38, s).
+			return &Agg{Func: AggSum, X: x, Type: &arrow.Decimal128Type{Precision: MaxDecimalPrecision, Scale: t.Scale}}, nil
+		}
+	case AggMean, AggStd, AggVar, AggMedian, AggQuantile:
 		x = floatIfDecimal(x)
 	case AggCorr, AggCov:
 		return r.pairAgg(e, x)

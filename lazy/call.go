@@ -118,7 +118,9 @@ func (r *resolver) call(e *Call) (Expr, error) {
 		}
 		args[i] = x
 	}
-	if !strings.HasPrefix(e.Name, "str.") {
+	if dt, ok := decimalCall(e.Name, args, e.Opts); ok && dt != nil {
+		return &Call{Name: e.Name, Args: args, Opts: e.Opts, Type: dt}, nil // abs, round: exact
+	} else if !ok && !strings.HasPrefix(e.Name, "str.") {
 		for i, a := range args {
 			args[i] = floatIfDecimal(a)
 		}

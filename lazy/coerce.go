@@ -3,8 +3,8 @@ package lazy
 // Type coercion: the rules by which an expression's operands meet on one
 // type (Polars' rules: integer widening, Int/UInt to a signed type that
 // holds both, a Python int or float literal taking the other operand's type
-// when its value fits, Decimal computed as Float64, dates and durations in
-// their arithmetic) and the explicit casts they insert. Coercion runs as
+// when its value fits, dates and durations in their arithmetic) and the explicit casts they insert. Decimals keep exact
+// types in arithmetic with decimals and integers (coerce_decimal.go). Coercion runs as
 // each node is built (Resolve), because every node must know its output
 // schema; testdata/coercion.txt shows expressions before and after it.
 
@@ -37,6 +37,9 @@ func operandTypes(l, r Expr) (arrow.DataType, bool) {
 		if t, ok := dynamicFit(rl, lt); ok {
 			return t, true
 		}
+	}
+	if t, ok := decimalSupertype(lt, rt); ok {
+		return t, true
 	}
 	return core.Supertype(lt, rt)
 }
@@ -113,9 +116,9 @@ func intFits(v int64, t arrow.DataType) bool {
 	return false
 }
 
-// floatIfDecimal computes with decimals as Float64 (exact decimal
-// arithmetic is not implemented yet; results of arithmetic on decimals are
-// Float64).
+// floatIfDecimal computes with decimals as Float64: beside a float, and in
+// the functions and aggregates that have no exact decimal form (mean, std,
+// sqrt…, as Polars gives Float64 there too).
 func floatIfDecimal(e Expr) Expr {
 	if e.DataType().ID() == arrow.DECIMAL128 || e.DataType().ID() == arrow.DECIMAL256 {
 		return castTo(e, arrow.PrimitiveTypes.Float64)
@@ -124,6 +127,9 @@ func floatIfDecimal(e Expr) Expr {
 }
 
 func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
+	if e, ok := decimalBinary(orig, l, rr); ok {
+		return e, nil
+	}
 	if !orig.Op.IsLogical() {
 		l, rr = floatIfDecimal(l), floatIfDecimal(rr)
 	}
@@ -287,7 +293,7 @@ func canCast(from, to arrow.DataType) bool {
 		// Exactly, rounding to the scale (kernels.toDecimal).
 		return core.IsNumeric(from) || core.IsString(from) || from.ID() == arrow.DECIMAL128
 	case from.ID() == arrow.DECIMAL128:
-		return core.IsFloat(to) || core.IsString(to)
+		return core.IsNumeric(to) || core.IsString(to) // to integers toward zero (kernels.decimalToInt)
 	case core.IsNumeric(from) || from.ID() == arrow.BOOL:
 		return core.IsNumeric(to) || to.ID() == arrow.BOOL || core.IsString(to)
 	case core.IsCategorical(from):
@@ -318,6 +324,11 @@ func foldCast(c *Cast) Expr {
 	}
 	switch v := lit.Value.(type) {
 	case int64:
+		if dt, ok := to.(*arrow.Decimal128Type); ok {
+			if d, ok := decimalLiteral(v, dt); ok {
+				return d
+			}
+		}
 		switch {
 		case core.IsSigned(to) && intFits(v, to):
 			return &Literal{Value: v, Type: to}

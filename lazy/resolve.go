@@ -102,10 +102,10 @@ func literalType(v any) arrow.DataType {
 }
 
 func (r *resolver) unary(orig *Unary, x Expr) (Expr, error) {
-	if orig.Op == OpNeg {
-		x = floatIfDecimal(x)
-	}
 	t := x.DataType()
+	if orig.Op == OpNeg && isDecimal(t) {
+		return &Unary{Op: OpNeg, X: x, Type: t}, nil // exact, in x's type
+	}
 	switch orig.Op {
 	case OpIsNull, OpIsNotNull:
 		return &Unary{Op: orig.Op, X: x, Type: arrow.FixedWidthTypes.Boolean}, nil

@@ -61,6 +61,10 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 		}
 		return out, nil
 	case "avg":
+		if typ := t.typeOf(args[0]); typ != nil && typ.ID() == arrow.DECIMAL128 {
+			// MySQL: the exact sum divided at 4 more places (null for no rows).
+			return call(lazy.SQLDecimalArith, map[string]any{"op": "div"}, agg(lazy.AggSum, 0), agg(lazy.AggCount, 0)), nil
+		}
 		return agg(lazy.AggMean, 0), nil
 	case "min":
 		return agg(lazy.AggMin, 0), nil

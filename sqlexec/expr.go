@@ -427,11 +427,35 @@ var intArithOps = map[lazy.BinaryOp]string{lazy.OpAdd: "add", lazy.OpSub: "sub",
 // integer operation is one without resolving it again: a chain
 // c1 + c2 + … + cN stays linear to plan.
 func (t *translator) integer(e lazy.Expr) bool {
-	if c, ok := e.(*lazy.Call); ok && c.Name == lazy.SQLIntArith {
-		return true
-	}
-	typ := t.typeOf(e)
+	typ := t.arithType(e)
 	return typ != nil && core.IsInteger(typ)
+}
+
+// decimalArith reports an arithmetic operation MySQL computes in DECIMAL:
+// a DECIMAL operand beside a DECIMAL, an integer or null (beside a DOUBLE
+// it is DOUBLE arithmetic). The right operand is typed first, as in
+// integer: a chain of floats stops there.
+func (t *translator) decimalArith(l, r lazy.Expr) bool {
+	rt := t.arithType(r)
+	if rt == nil || !lazy.SQLDecimalOperand(rt) {
+		return false
+	}
+	lt := t.arithType(l)
+	return lt != nil && lazy.SQLDecimalOperand(lt) && (lt.ID() == arrow.DECIMAL128 || rt.ID() == arrow.DECIMAL128)
+}
+
+// arithType is e's type, known without resolving e for SQL's checked
+// arithmetic (so a chain of them plans in linear time).
+func (t *translator) arithType(e lazy.Expr) arrow.DataType {
+	if c, ok := e.(*lazy.Call); ok {
+		switch c.Name {
+		case lazy.SQLIntArith:
+			return arrow.PrimitiveTypes.Int64
+		case lazy.SQLDecimalArith:
+			return &arrow.Decimal128Type{Precision: lazy.MaxDecimalPrecision}
+		}
+	}
+	return t.typeOf(e)
 }
 
 func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
@@ -452,6 +476,9 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		if name, ok := intArithOps[op]; ok && t.integer(r) && t.integer(l) {
 			return call(lazy.SQLIntArith, map[string]any{"op": name}, l, r), nil
 		}
+		if name, ok := intArithOps[op]; ok && t.decimalArith(l, r) {
+			return call(lazy.SQLDecimalArith, map[string]any{"op": name}, l, r), nil
+		}
 		return bin(op, l, r), nil
 	}
 	switch x.Op {
@@ -462,6 +489,9 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	case opcode.LogicXor:
 		return bin(lazy.OpXor, t.truth(l), t.truth(r)), nil
 	case opcode.Div:
+		if t.decimalArith(l, r) {
+			return call(lazy.SQLDecimalArith, map[string]any{"op": "div"}, l, r), nil // null on a zero divisor
+		}
 		return divide(l, r), nil
 	case opcode.IntDiv:
 		return nullIfZero(r, &lazy.Cast{X: bin(lazy.OpTrueDiv, l, r), To: arrow.PrimitiveTypes.Int64, Strict: false}), nil

@@ -54,6 +54,9 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 				}
 			}
 			return true
+		case lazy.SQLDecimalArith:
+			// Null only from a null operand, or a zero divisor.
+			return lazy.OptString(x.Opts, "op", "") != "div" && b.nonNull(p, x.Args[0]) && b.nonNull(p, x.Args[1])
 		case "abs", "round", "floor", "ceil", "str.to_uppercase", "str.to_lowercase", "str.len_bytes", "str.len_chars",
 			"str.starts_with", "str.ends_with", "str.contains", "str.slice", "str.head", "str.tail",
 			"dt.year", "dt.month", "dt.day", "dt.quarter", "is_in":

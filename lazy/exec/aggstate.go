@@ -199,6 +199,8 @@ func newSumState(in, out arrow.DataType) (aggState, error) {
 		return &floatSumState{out: out}, nil
 	case arrow.FLOAT64:
 		return &floatSumState{out: out}, nil
+	case arrow.DECIMAL128:
+		return newDecSumState(out), nil
 	}
 	return nil, core.Errorf(core.KindNotSupported, "sum of %s", core.DTypeName(in))
 }

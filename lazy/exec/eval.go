@@ -65,7 +65,11 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 				out, err = kernels.Not(mem, arr)
 			}
 		case lazy.OpNeg:
-			out, err = kernels.Negate(mem, arr)
+			if isDecimal(arr.DataType()) {
+				out, err = kernels.DecimalNegate(mem, arr)
+			} else {
+				out, err = kernels.Negate(mem, arr)
+			}
 		case lazy.OpIsNull:
 			out = kernels.IsNull(mem, arr, false)
 		case lazy.OpIsNotNull:
@@ -96,7 +100,10 @@ func evalExpr(mem memory.Allocator, e lazy.Expr, rb arrow.RecordBatch) (kernels.
 			return r, err
 		}
 		defer r.Release()
-		out, err := evalBinary(mem, e.Op, l, r, n)
+		out, isDec, err := evalDecimalBinary(mem, e, l, r, n)
+		if !isDec {
+			out, err = evalBinary(mem, e.Op, l, r, n)
+		}
 		if err != nil {
 			return kernels.Value{}, withExpr(err, e)
 		}

@@ -30,6 +30,9 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 		return kernels.Value{}, core.Errorf(core.KindInternal, "%s must be computed as a window", e.Name)
 	}
 	fn, ok := evaluators[e.Name]
+	if dec, isDec := decimalEvaluators[e.Name]; isDec && isDecimal(e.Type) {
+		fn = dec
+	}
 	if !ok {
 		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)
 	}

@@ -423,6 +423,9 @@ func (c *caster) fromString() (arrow.Array, error) {
 
 // fromDecimal converts Decimal128 values to floats (or their text).
 func (c *caster) fromDecimal() (arrow.Array, error) {
+	if core.IsInteger(c.to) {
+		return c.decimalToInt()
+	}
 	d := c.src.(*array.Decimal128)
 	scale := d.DataType().(*arrow.Decimal128Type).Scale
 	n := d.Len()

@@ -18,6 +18,9 @@ import (
 // 0.0 at scale 1), and must fit the precision. SQL's CAST rounds halves away
 // from zero before it (sqlexec).
 func (c *caster) toDecimal() (arrow.Array, error) {
+	if out, ok, err := c.toDecimalExact(); ok {
+		return out, err
+	}
 	dt := c.to.(*arrow.Decimal128Type)
 	from := c.src.DataType()
 	var at func(i int) (*big.Rat, string)

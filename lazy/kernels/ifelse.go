@@ -83,6 +83,8 @@ func IfElse(mem memory.Allocator, mask []byte, a, b Value, t arrow.DataType, n i
 			return ifElseFixed[uint32](mem, mask, aa, bb, t, n, validity), nil
 		case 64:
 			return ifElseFixed[uint64](mem, mask, aa, bb, t, n, validity), nil
+		case 128:
+			return ifElse128(mem, mask, aa, bb, t, n, validity), nil
 		}
 	}
 	releaseAll(validity)

@@ -118,9 +118,10 @@ def tpch(tpch_sf01) -> dict[str, ax.LazyFrame]:
     return {name: ax.scan_parquet(tpch_sf01 / f"{name}.parquet") for name in tpch_sql.TABLES}
 
 
-#: SQL forms of TPC-H queries written as the DataFrame versions in tpch/queries.py are.
+#: SQL forms of TPC-H queries written as the DataFrame versions in tpch/queries.py are. (Q1 is
+#: not one any more: SQL's AVG of a DECIMAL is the exact SUM / COUNT at scale s + 4, as MySQL,
+#: where Polars' mean is a Float64.)
 SAME_PLAN = {
-    1: tpch_sql.QUERIES[1],
     3: """
 select o_orderkey as l_orderkey, revenue, o_orderdate, o_shippriority from (
     select o_orderkey, o_orderdate, o_shippriority, sum(revenue) as revenue from (
@@ -148,11 +149,28 @@ order by revenue desc limit 20""",
 }
 
 
+def _same_plan_but_decimal_arith(sql_plan: str, df_plan: str) -> bool:
+    """The plans match line by line, except that SQL's DECIMAL arithmetic (MySQL's scales,
+    ``sql.decimal_arith``) stands where the DataFrame API's (Polars' types, ``*`` and ``-``) is:
+    on such a line only the operator and the shape before its expressions must agree."""
+    sql_lines, df_lines = sql_plan.splitlines(), df_plan.splitlines()
+    if len(sql_lines) != len(df_lines):
+        return False
+    for a, b in zip(sql_lines, df_lines):
+        if "sql.decimal_arith" in a:
+            if a.split(" [")[0] != b.split(" [")[0] or a.count(".alias(") != b.count(".alias("):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
 @pytest.mark.parametrize("n", sorted(SAME_PLAN))
 def test_explain_matches_dataframe_plan(n, tpch):
     ctx = ax.SQLContext(tpch)
-    assert ctx.execute("EXPLAIN " + SAME_PLAN[n]) == queries.QUERIES[n](tpch).explain()
-    assert ctx.execute(SAME_PLAN[n]).explain() == queries.QUERIES[n](tpch).explain()
+    df_plan = queries.QUERIES[n](tpch).explain()
+    assert ctx.execute("EXPLAIN " + SAME_PLAN[n]) == ctx.execute(SAME_PLAN[n]).explain()
+    assert _same_plan_but_decimal_arith(ctx.execute(SAME_PLAN[n]).explain(), df_plan)
 
 
 def test_read_parquet_table_function(tmp_path):

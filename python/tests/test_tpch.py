@@ -3,7 +3,8 @@
 ``tpch/queries.py`` holds the queries written with the alopex DataFrame API, ``tpch/sql.py``
 the reference SQL that DuckDB runs. Results are compared positionally (column names may
 differ): same shape, floats and decimals to a relative tolerance of 1e-6 (both sides as
-Python floats), integers, strings and dates exactly. Rows are compared in order, except
+Python floats), or a Decimal to half a unit of its last place (SQL's AVG of a DECIMAL rounds to
+scale s + 4, as MySQL), integers, strings and dates exactly. Rows are compared in order, except
 inside runs of rows that the query's ORDER BY leaves tied (judged on DuckDB's exact result),
 which are compared as sorted multisets.
 """
@@ -64,6 +65,12 @@ def _same(a: Any, b: Any) -> bool:
     if _is_number(a) and _is_number(b):
         if isinstance(a, int) and isinstance(b, int):
             return a == b
+        if isinstance(a, decimal.Decimal) and isinstance(b, float) and a.is_finite():
+            # An exact Decimal rounded to its scale (SQL's AVG of a DECIMAL at scale s + 4, as
+            # MySQL) is within half a unit of its last place of DuckDB's double.
+            half = decimal.Decimal(1).scaleb(a.as_tuple().exponent) / 2
+            if abs(a - decimal.Decimal(b)) <= half:
+                return True
         return math.isclose(float(a), float(b), rel_tol=RTOL)
     if isinstance(a, (datetime.date, str, bool)):
         return type(a) is type(b) and a == b

@@ -8,9 +8,10 @@ Parameters are the TPC-H validation values (scale factor 0.1 for Q11's fraction)
 Polars would use a window function, an aggregate inside ``filter`` or ``LazyFrame.unique`` /
 ``concat`` (not in alopex yet), the query computes the scalar or the distinct set in a
 separate lazy query joined back (cross join, or semi/anti join), as Polars users often do.
-Money columns are decimals, which alopex computes as Float64; results are not rounded (Polars'
-versions round some to 2 places), so they compare with DuckDB's exact answers to a relative
-tolerance. Q15 alone rounds, to the exact scale of its sums (see there).
+Money columns are decimals, which alopex computes exactly with Polars' types (Decimal(38, s) at
+the larger operand scale, each product rounded to it, halves to even); results are not rounded
+(Polars' versions round some to 2 places), so they compare with DuckDB's answers (exact at the
+scale s1 + s2 of each product) to a relative tolerance.
 """
 
 from __future__ import annotations
@@ -185,8 +186,8 @@ def q8(t: Tables) -> ax.LazyFrame:
             ax.when(ax.col("nation") == "BRAZIL").then(ax.col("volume")).otherwise(0).alias("_tmp")
         )
         .group_by("o_year")
-        # Float64 already in alopex (the casts are no-ops the optimizer drops); Polars, which runs these
-        # queries in bench/tpch.py, would divide the decimals at the dividend's scale (0.03).
+        # The sums are exact Decimals; divided as Decimals (Polars' rule, also in alopex) the share
+        # would keep the dividend's scale (0.03), so both are cast to Float64 first.
         .agg((ax.sum("_tmp").cast(ax.Float64) / ax.sum("volume").cast(ax.Float64)).alias("mkt_share"))
         .sort("o_year")
     )
@@ -306,9 +307,9 @@ def q14(t: Tables) -> ax.LazyFrame:
 def q15(t: Tables) -> ax.LazyFrame:
     """Top supplier (the maximum revenue is a global max, joined back).
 
-    The revenue is rounded to its exact decimal scale (4 places): alopex sums decimals as
-    Float64, the join back runs the revenue subquery a second time, and two parallel float
-    sums may differ in the last bit, which would make the equality with the max miss.
+    The revenue is an exact Decimal sum, so the subquery run a second time for the join back
+    gives the same value and the equality with the max holds (the round(4) is a no-op kept
+    from when sums were Float64 and two parallel float sums could differ in the last bit).
     """
     revenue = (
         t["lineitem"]

@@ -1,0 +1,65 @@
+package exec
+
+import (
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Exact Decimal evaluation: arithmetic and comparisons of Decimal operands
+// (the plan has cast integers to Decimal; lazy/coerce_decimal.go holds the
+// typing rules), negation, abs and round in scaled integers.
+
+func isDecimal(t arrow.DataType) bool { return t.ID() == arrow.DECIMAL128 }
+
+// evalDecimalBinary evaluates e when it works on decimals; ok is false
+// for any other operation.
+func evalDecimalBinary(mem memory.Allocator, e *lazy.Binary, l, r kernels.Value, n int) (arrow.Array, bool, error) {
+	if !isDecimal(l.Type) || !isDecimal(r.Type) {
+		return nil, false, nil
+	}
+	if k, ok := cmpOps[e.Op]; ok {
+		out, err := kernels.DecimalCompare(mem, k, l, r, n)
+		return out, true, err
+	}
+	k, ok := arithOps[e.Op]
+	out, isDec := e.Type.(*arrow.Decimal128Type)
+	if !ok || !isDec {
+		return nil, false, nil
+	}
+	res, err := kernels.DecimalArith(mem, k, l, r, n, out, kernels.DecimalOptions{})
+	return res, true, err
+}
+
+// decimalEvaluators evaluate functions whose result is a Decimal, in place
+// of their numeric evaluator.
+var decimalEvaluators = map[string]scalarFn{
+	"abs": func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		x, err := materialize(mem, args[0], n)
+		if err != nil {
+			return nil, err
+		}
+		defer x.Release()
+		return kernels.DecimalAbs(mem, x)
+	},
+	"round": func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		x, err := materialize(mem, args[0], n)
+		if err != nil {
+			return nil, err
+		}
+		defer x.Release()
+		away := lazy.OptString(c.Opts, "mode", "half_to_even") == "half_away_from_zero"
+		return kernels.DecimalRound(mem, x, int32(lazy.OptFloat(c.Opts, "decimals", 0)), away, c.Type.(*arrow.Decimal128Type))
+	},
+}
+
+// SQL's decimal arithmetic (lazy.SQLDecimalArith): MySQL's scales (typed
+// by the plan), halves away from zero, a division by zero null.
+func init() {
+	ops := map[string]kernels.ArithOp{"add": kernels.Add, "sub": kernels.Sub, "mul": kernels.Mul, "div": kernels.Div}
+	registerEval(lazy.SQLDecimalArith, func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+		return kernels.DecimalArith(mem, ops[lazy.OptString(c.Opts, "op", "")], args[0], args[1], n,
+			c.Type.(*arrow.Decimal128Type), kernels.DecimalOptions{HalfAway: true, ZeroDivNull: true})
+	})
+}
