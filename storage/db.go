@@ -97,6 +97,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		if opts.fs != nil {
 			po.FS = opts.fs
 		}
+		po.FS = cappedFS{po.FS} // walfs.go: no 70 MiB preallocated per WAL
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, core.Errorf(core.KindInvalidInput, "database path %q: %v", dir, err)
@@ -302,7 +303,11 @@ func (db *DB) Close() error {
 		}
 		db.saveVectorIndexes()
 		db.latestIters.close()
+		live := db.flushForClose()
 		err = storageError(db.pdb.Close())
+		if err == nil {
+			db.removeObsoleteWALs(live)
+		}
 		if db.broken != nil {
 			err = nil // pebble repeats the write failure already reported
 		}
