@@ -38,6 +38,13 @@ import (
 //	UPPR  Σlevels×(1+m) uint32, levels 1.. of each   (hnsw only)
 //	      node in row order
 //
+// Version 3 (SaveWithoutVectors: an HNSW of float32 vectors whose owner
+// keeps the same vectors elsewhere, a stored table's rows) has VECD
+// instead of VECS: removed×dim float32, the vectors of the removed rows
+// only, in row order (the graph still routes through them); the others
+// are asked of the caller of LoadWith, by external id. A 50,000 × 128
+// index shrinks from 658 to ~146 bytes a vector.
+//
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
 // the offset, never a panic or a wrong index.
@@ -47,7 +54,10 @@ const (
 	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
 	// it instead of misreading its codes as float32s.
 	fileVersionSQ8 = 2
-	metaSize       = 64
+	// fileVersionNoVecs marks a file without the live rows' vectors:
+	// readers of versions 1 and 2 refuse it instead of misreading it.
+	fileVersionNoVecs = 3
+	metaSize          = 64
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -194,13 +204,51 @@ func (h *HNSW) Save(path string) error {
 	return writeFile(path, version, secs)
 }
 
+// SaveWithoutVectors writes the index to path as Save does, less the
+// vectors of its current rows (format version 3): for an owner that keeps
+// them anyway and hands them back to LoadWith. A quantized index is saved
+// whole (its codes are not the owner's vectors).
+func (h *HNSW) SaveWithoutVectors(path string) error {
+	if h.sq != nil {
+		return h.Save(path)
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	secs := h.baseSections(1, meta{
+		m: uint32(h.m), efc: uint32(h.efConstruction), efs: uint32(h.efSearch),
+		entry: h.entry, maxLevel: uint32(h.maxLevel),
+	})
+	removed := make([]float32, 0, h.nDead*h.dim)
+	for i := range h.rows() {
+		if h.dead.has(uint32(i)) {
+			removed = append(removed, h.vec(uint32(i))...)
+		}
+	}
+	secs[1] = section{"VECD", asBytes(removed)}
+	secs = append(secs,
+		section{"LEVL", asBytes(h.levels)},
+		section{"LNK0", asBytes(h.links0)},
+		section{"UPPR", asBytes(h.upper)})
+	return writeFile(path, fileVersionNoVecs, secs)
+}
+
+// VectorSource writes the vector of the row with external id into dst
+// (len dim) for LoadWith; an error stops the load.
+type VectorSource func(id int64, dst []float32) error
+
 // Load reads an index written by Save.
 func Load(path string) (Index, error) {
+	return LoadWith(path, nil)
+}
+
+// LoadWith reads an index written by Save or SaveWithoutVectors; src
+// supplies the vectors the second left out (nil: such a file is refused).
+func LoadWith(path string, src VectorSource) (Index, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fileError(err, path)
 	}
-	return Decode(data, path)
+	return DecodeWith(data, path, src)
 }
 
 // reader walks a file's bytes, turning every inconsistency into an error
@@ -263,6 +311,12 @@ func mul(limit uint64, xs ...uint64) (uint64, bool) {
 // Decode reads an index from the bytes of a saved file; name is used in
 // error messages.
 func Decode(data []byte, name string) (Index, error) {
+	return DecodeWith(data, name, nil)
+}
+
+// DecodeWith is Decode of a file that may lack its current rows' vectors
+// (SaveWithoutVectors): src supplies them.
+func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 	if !littleEndian {
 		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
 	}
@@ -271,8 +325,11 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(0, "missing the %q header", fileMagic)
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
-	if version != fileVersion && version != fileVersionSQ8 {
-		return nil, r.fail(8, "format version %d; this alopex reads versions %d and %d", version, fileVersion, fileVersionSQ8)
+	if version != fileVersion && version != fileVersionSQ8 && version != fileVersionNoVecs {
+		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionNoVecs)
+	}
+	if version == fileVersionNoVecs && src == nil {
+		return nil, r.fail(8, "format version %d holds no vectors of its current rows; load it with the table it indexes", version)
 	}
 	r.off = 16
 	mb, moff, err := r.section("META", metaSize)
@@ -286,7 +343,8 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(moff, "unknown index kind %d", m.kind)
 	case m.metric > uint8(Cosine):
 		return nil, r.fail(moff+1, "unknown metric %d", m.metric)
-	case (version == fileVersionSQ8) != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1):
+	case (version == fileVersionSQ8) != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1) ||
+		(version == fileVersionNoVecs && m.kind != 1):
 		return nil, r.fail(moff+2, "quantization %d in a version %d file of index kind %d", m.quant, version, m.kind)
 	case m.dim == 0 || uint64(m.dim) > limit:
 		return nil, r.fail(moff+4, "dimension %d", m.dim)
@@ -311,8 +369,18 @@ func Decode(data []byte, name string) (Index, error) {
 	if err != nil {
 		return nil, r.fail(moff, "%v", err)
 	}
+	var removedVecs []byte // version 3: the removed rows' vectors
+	voff := 0
 	if m.quant == 1 {
 		if err := s.decodeSQ8(r, limit, m); err != nil {
+			return nil, err
+		}
+	} else if version == fileVersionNoVecs {
+		vsize, ok := mul(limit, m.removed, uint64(m.dim), 4)
+		if !ok {
+			return nil, r.fail(moff+28, "truncated: %d removed rows of dimension %d do not fit in the %d-byte file", m.removed, m.dim, limit)
+		}
+		if removedVecs, voff, err = r.section("VECD", vsize); err != nil {
 			return nil, err
 		}
 	} else {
@@ -363,6 +431,11 @@ func Decode(data []byte, name string) (Index, error) {
 		s.byExt[id] = uint32(i)
 	}
 	s.nextID = m.nextID
+	if version == fileVersionNoVecs {
+		if err := s.fillVectors(r, voff, removedVecs, src); err != nil {
+			return nil, err
+		}
+	}
 	if m.kind == 0 {
 		if s.nDead != 0 {
 			return nil, r.fail(doff, "a flat index has no removed rows")
@@ -452,4 +525,34 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 		}
 	}
 	return h, nil
+}
+
+// fillVectors sets the vectors of a version 3 file: the removed rows' from
+// the file (removed, at offset off), the others from src (normalised for
+// cosine, as Add stores them).
+func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource) error {
+	rows, dim := s.rows(), s.dim
+	s.vecs = make([]float32, rows*dim)
+	collapseHuge(asBytes(s.vecs))
+	gone := fromBytes[float32](removed, len(removed)/4)
+	for i := range rows {
+		dst := s.vecs[i*dim : (i+1)*dim]
+		if s.dead.has(uint32(i)) {
+			copy(dst, gone[:dim])
+			gone = gone[dim:]
+		} else {
+			if err := src(s.ext[i], dst); err != nil {
+				return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+			}
+			if s.metric == Cosine {
+				normalize(dst)
+			}
+		}
+		for _, v := range dst {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return r.fail(off, "the vector of row id %d holds %v", s.ext[i], v)
+			}
+		}
+	}
+	return nil
 }
