@@ -42,8 +42,11 @@ import (
 // keeps the same vectors elsewhere, a stored table's rows) has VECD
 // instead of VECS: removed×dim float32, the vectors of the removed rows
 // only, in row order (the graph still routes through them); the others
-// are asked of the caller of LoadWith, by external id. A 50,000 × 128
-// index shrinks from 658 to ~146 bytes a vector.
+// are asked of the caller of LoadWith, by external id; and LNKV instead
+// of LNK0: per row a uvarint count, then each link as the zigzag varint of
+// its difference from the previous one (the first from the row's own
+// number), in the order they are kept (the order a search visits them).
+// A 20,000 × 128 index (m = 16) shrinks from 658 to ~59 bytes a vector.
 //
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
@@ -227,9 +230,53 @@ func (h *HNSW) SaveWithoutVectors(path string) error {
 	secs[1] = section{"VECD", asBytes(removed)}
 	secs = append(secs,
 		section{"LEVL", asBytes(h.levels)},
-		section{"LNK0", asBytes(h.links0)},
+		section{"LNKV", h.encodeLinks0()},
 		section{"UPPR", asBytes(h.upper)})
 	return writeFile(path, fileVersionNoVecs, secs)
+}
+
+// encodeLinks0 is the LNKV section: the level-0 links, varint-coded.
+func (h *HNSW) encodeLinks0() []byte {
+	b := make([]byte, 0, h.rows()*(1+h.m0*3))
+	for i := range h.rows() {
+		ln := h.links(uint32(i), 0)
+		b = binary.AppendUvarint(b, uint64(ln[0]))
+		prev := int64(i)
+		for _, n := range ln[1 : 1+ln[0]] {
+			b = binary.AppendVarint(b, int64(n)-prev)
+			prev = int64(n)
+		}
+	}
+	return b
+}
+
+// decodeLinks0 fills links0 (rows × stride, zeroed) from an LNKV section
+// at offset off; the caller checks each link's target.
+func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error {
+	stride, pos := 1+m0, 0
+	for i := range rows {
+		c, k := binary.Uvarint(p[pos:])
+		if k <= 0 || c > uint64(m0) {
+			return r.fail(off+pos, "node %d: a link count of %d (at most %d)", i, c, m0)
+		}
+		pos += k
+		row := links0[i*stride : (i+1)*stride]
+		row[0] = uint32(c)
+		prev := int64(i)
+		for j := range int(c) {
+			d, k := binary.Varint(p[pos:])
+			if k <= 0 || prev+d < 0 || prev+d >= int64(rows) {
+				return r.fail(off+pos, "node %d: link %d is not a node", i, j)
+			}
+			pos += k
+			prev += d
+			row[1+j] = uint32(prev)
+		}
+	}
+	if pos != len(p) {
+		return r.fail(off+pos, "%d bytes after the last node's links", len(p)-pos)
+	}
+	return nil
 }
 
 // VectorSource writes the vector of the row with external id into dst
@@ -265,6 +312,11 @@ func (r *reader) fail(off int, format string, args ...any) error {
 }
 
 func (r *reader) section(tag string, want uint64) ([]byte, int, error) {
+	return r.sectionOf(tag, want, want)
+}
+
+// sectionOf reads a section of between least and most bytes.
+func (r *reader) sectionOf(tag string, least, most uint64) ([]byte, int, error) {
 	start := r.off
 	if len(r.data)-r.off < 16 {
 		return nil, start, r.fail(start, "truncated: section %s header needs 16 bytes, %d left", tag, len(r.data)-r.off)
@@ -275,8 +327,11 @@ func (r *reader) section(tag string, want uint64) ([]byte, int, error) {
 	}
 	n := binary.LittleEndian.Uint64(h[4:])
 	sum := binary.LittleEndian.Uint32(h[12:])
-	if n != want {
-		return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d", tag, n, want)
+	if n < least || n > most {
+		if least == most {
+			return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d", tag, n, least)
+		}
+		return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d to %d", tag, n, least, most)
 	}
 	left := uint64(len(r.data) - r.off - 16)
 	if n > left {
@@ -445,10 +500,10 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		}
 		return newFlatFromStore(s), nil
 	}
-	return decodeHNSW(r, m, moff, s)
+	return decodeHNSW(r, m, moff, s, version == fileVersionNoVecs)
 }
 
-func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
+func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, error) {
 	rows := s.rows()
 	if m.m < 2 || m.m > 2048 {
 		return nil, r.fail(moff+8, "m = %d", m.m)
@@ -489,15 +544,39 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 		return nil, r.fail(moff+44, "entry point %d has level %d, not the maximum %d", m.entry, h.levels[m.entry], m.maxLevel)
 	}
 	stride := uint64(1 + 2*m.m)
-	size, ok := mul(uint64(len(r.data)), uint64(rows), stride, 4)
+	// The level-0 link table takes rows × stride × 4 bytes in memory: as
+	// many in the file (LNK0), or, varint-coded (LNKV), at most a bounded
+	// multiple of the file (a real graph's lists are mostly full; a file
+	// that claims more is refused, and its owner rebuilds the index).
+	bound := uint64(len(r.data))
+	if varLinks {
+		bound = 32*bound + 1<<20
+	}
+	size, ok := mul(bound, uint64(rows), stride, 4)
 	if !ok {
 		return nil, r.fail(r.off, "truncated: %d level-0 link lists of %d entries do not fit in the %d-byte file", rows, stride, len(r.data))
 	}
-	kb, koff, err := r.section("LNK0", size)
-	if err != nil {
-		return nil, err
+	koff := 0
+	if varLinks {
+		// A count byte per row at least; at most 10 bytes a varint.
+		most, _ := mul(math.MaxInt64, uint64(rows), 1+10*uint64(h.m0))
+		kb, off, err := r.sectionOf("LNKV", uint64(rows), min(most, uint64(len(r.data))))
+		if err != nil {
+			return nil, err
+		}
+		h.links0 = make([]uint32, rows*int(stride))
+		if err := decodeLinks0(r, kb, off, rows, h.m0, h.links0); err != nil {
+			return nil, err
+		}
+		koff = off
+	} else {
+		kb, off, err := r.section("LNK0", size)
+		if err != nil {
+			return nil, err
+		}
+		h.links0 = fromBytes[uint32](kb, rows*int(stride))
+		koff = off
 	}
-	h.links0 = fromBytes[uint32](kb, rows*int(stride))
 	collapseHuge(asBytes(h.links0))
 	ub, uoff, err := r.section("UPPR", total*4)
 	if err != nil {
@@ -510,16 +589,18 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 	for i := 0; i < rows; i++ {
 		for l := 0; l <= int(h.levels[i]); l++ {
 			ln := h.links(uint32(i), l)
-			base, maxLinks := koff+4*i*int(stride), h.m0
+			base, maxLinks, width := koff+4*i*int(stride), h.m0, 4
 			if l > 0 {
 				base, maxLinks = uoff+4*(int(h.upperAt[i])+(l-1)*(1+h.m)), h.m
+			} else if varLinks {
+				base, width = koff, 0 // no fixed place: the section's start
 			}
 			if int(ln[0]) > maxLinks {
 				return nil, r.fail(base, "node %d has %d links at level %d (at most %d)", i, ln[0], l, maxLinks)
 			}
 			for j, n := range ln[1 : 1+ln[0]] {
 				if int(n) >= rows || int(h.levels[n]) < l {
-					return nil, r.fail(base+4*(1+j), "node %d links to %d at level %d, which is not a node of that level", i, n, l)
+					return nil, r.fail(base+width*(1+j), "node %d links to %d at level %d, which is not a node of that level", i, n, l)
 				}
 			}
 		}
