@@ -77,6 +77,8 @@ type DB struct {
 
 	latestIters latestIters // iterators kept between latest reads (latest.go)
 
+	bgErr chan struct{} // pebble's background errors (walfs.go)
+
 	closeOnce sync.Once
 }
 
@@ -169,6 +171,7 @@ func (db *DB) pebbleOptions() *pebble.Options {
 		// Writes stall only well past the point compactions fall behind:
 		// bulk loads fill several memtables in a row.
 		MemTableStopWritesThreshold: 4,
+		EventListener:               db.eventListener(),
 	}
 	po.CompactionConcurrencyRange = func() (int, int) { return 1, compactions }
 	for i := range po.Levels {

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -58,15 +60,48 @@ func (f cappedFile) Preallocate(offset, length int64) error {
 // flushForClose moves what only the WAL holds into sstables before Close:
 // the memtables are flushed (their data compressed, the reopen replays no
 // log), so every WAL but the live, empty one becomes obsolete. It returns
-// how many WAL files are still live (-1: unknown; keep every log).
+// how many WAL files are still live (-1: not flushed; keep every log: the
+// next Open replays them).
 func (db *DB) flushForClose() int {
 	if db.dir == "" || db.opts.ReadOnly || db.broken != nil {
 		return -1
 	}
-	if err := db.pdb.Flush(); err != nil {
+	// A flush rotates the WAL, and pebble panics (the process aborts) when
+	// it cannot close the old log: flush only with room to spare.
+	need := 2*db.pdb.Metrics().MemTable.Size + 64<<20
+	if du, err := db.fs.GetDiskUsage(db.dir); err != nil || du.AvailBytes < need {
+		return -1
+	}
+	done, err := db.pdb.AsyncFlush()
+	if err != nil {
+		return -1
+	}
+	// pebble retries a failed flush without end (a full disk): Close must
+	// not wait for it. The first background error gives up, so does a
+	// flush slower than closeFlushWait; the WAL then stays as it is.
+	select {
+	case <-done:
+	case <-db.bgErr:
+		return -1
+	case <-time.After(closeFlushWait):
 		return -1
 	}
 	return int(db.pdb.Metrics().WAL.Files)
+}
+
+// closeFlushWait bounds the flush of Close.
+const closeFlushWait = 60 * time.Second
+
+// eventListener reports pebble's background errors (failed flushes and
+// compactions) on db.bgErr, for flushForClose.
+func (db *DB) eventListener() *pebble.EventListener {
+	db.bgErr = make(chan struct{}, 1)
+	return &pebble.EventListener{BackgroundError: func(error) {
+		select {
+		case db.bgErr <- struct{}{}:
+		default:
+		}
+	}}
 }
 
 // removeObsoleteWALs deletes, after pebble closed, the WAL files beyond
