@@ -374,7 +374,8 @@ func (v *vecIndex) save(idxPath, keysPath string) error {
 	save := v.idx.Save
 	if h, ok := v.idx.(*vector.HNSW); ok {
 		// The table's rows hold the vectors: the file keeps the graph
-		// (loadSaved reads them back from the rows).
+		// (loadSaved reads them back from the rows); an sq8 index keeps
+		// its codes, with varint links.
 		save = h.SaveWithoutVectors
 	}
 	if err := save(idxPath); err != nil {

@@ -47,6 +47,7 @@ import (
 // its difference from the previous one (the first from the row's own
 // number), in the order they are kept (the order a search visits them).
 // A 20,000 × 128 index (m = 16) shrinks from 658 to ~59 bytes a vector.
+// Version 4 is version 2 (sq8) with LNKV instead of LNK0.
 //
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
@@ -60,6 +61,9 @@ const (
 	// fileVersionNoVecs marks a file without the live rows' vectors:
 	// readers of versions 1 and 2 refuse it instead of misreading it.
 	fileVersionNoVecs = 3
+	// fileVersionSQ8Var is a quantized index with LNKV links (its codes
+	// stay: they are not the owner's vectors).
+	fileVersionSQ8Var = 4
 	metaSize          = 64
 )
 
@@ -209,18 +213,23 @@ func (h *HNSW) Save(path string) error {
 
 // SaveWithoutVectors writes the index to path as Save does, less the
 // vectors of its current rows (format version 3): for an owner that keeps
-// them anyway and hands them back to LoadWith. A quantized index is saved
-// whole (its codes are not the owner's vectors).
+// them anyway and hands them back to LoadWith. A quantized index keeps
+// its codes (they are not the owner's vectors), with the links
+// varint-coded (version 4).
 func (h *HNSW) SaveWithoutVectors(path string) error {
-	if h.sq != nil {
-		return h.Save(path)
-	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	secs := h.baseSections(1, meta{
 		m: uint32(h.m), efc: uint32(h.efConstruction), efs: uint32(h.efSearch),
 		entry: h.entry, maxLevel: uint32(h.maxLevel),
 	})
+	if h.sq != nil {
+		secs = append(secs,
+			section{"LEVL", asBytes(h.levels)},
+			section{"LNKV", h.encodeLinks0()},
+			section{"UPPR", asBytes(h.upper)})
+		return writeFile(path, fileVersionSQ8Var, secs)
+	}
 	removed := make([]float32, 0, h.nDead*h.dim)
 	for i := range h.rows() {
 		if h.dead.has(uint32(i)) {
@@ -380,9 +389,10 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		return nil, r.fail(0, "missing the %q header", fileMagic)
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
-	if version != fileVersion && version != fileVersionSQ8 && version != fileVersionNoVecs {
-		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionNoVecs)
+	if version < fileVersion || version > fileVersionSQ8Var {
+		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionSQ8Var)
 	}
+	quantized := version == fileVersionSQ8 || version == fileVersionSQ8Var
 	if version == fileVersionNoVecs && src == nil {
 		return nil, r.fail(8, "format version %d holds no vectors of its current rows; load it with the table it indexes", version)
 	}
@@ -398,8 +408,8 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		return nil, r.fail(moff, "unknown index kind %d", m.kind)
 	case m.metric > uint8(Cosine):
 		return nil, r.fail(moff+1, "unknown metric %d", m.metric)
-	case (version == fileVersionSQ8) != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1) ||
-		(version == fileVersionNoVecs && m.kind != 1):
+	case quantized != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1) ||
+		(version >= fileVersionNoVecs && m.kind != 1):
 		return nil, r.fail(moff+2, "quantization %d in a version %d file of index kind %d", m.quant, version, m.kind)
 	case m.dim == 0 || uint64(m.dim) > limit:
 		return nil, r.fail(moff+4, "dimension %d", m.dim)
@@ -500,7 +510,7 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		}
 		return newFlatFromStore(s), nil
 	}
-	return decodeHNSW(r, m, moff, s, version == fileVersionNoVecs)
+	return decodeHNSW(r, m, moff, s, version >= fileVersionNoVecs)
 }
 
 func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, error) {

@@ -95,3 +95,41 @@ func TestDamagedLinksAreRefused(t *testing.T) {
 		exerciseLoaded(t, idx, dir)
 	}
 }
+
+// TestSQ8SaveWithoutVectors: a quantized index keeps its codes (version 4:
+// no source needed) with the links varint-coded, and answers as before.
+func TestSQ8SaveWithoutVectors(t *testing.T) {
+	n, d := 1500, 16
+	base := clustered(12, n, d, 6)
+	qs := clustered(13, 20, d, 6)
+	h, err := NewHNSW(d, L2, HNSWOptions{M: 8, Quantization: QuantizationSQ8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add(base, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.Remove([]int64{4, 5})
+	dir := t.TempDir()
+	full, small := filepath.Join(dir, "full.idx"), filepath.Join(dir, "small.idx")
+	if err := h.Save(full); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SaveWithoutVectors(small); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := os.Stat(full)
+	gs, _ := os.Stat(small)
+	if gs.Size() >= fs.Size() {
+		t.Errorf("varint links: %d bytes, fixed: %d", gs.Size(), fs.Size())
+	}
+	back, err := Load(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, b1 := search(t, h, qs, 10, 0, nil)
+	a2, b2 := search(t, back, qs, 10, 0, nil)
+	if !slices.Equal(a1, a2) || !slices.Equal(b1, b2) {
+		t.Fatal("the loaded sq8 index answers differently")
+	}
+}

@@ -60,7 +60,19 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return append(out, b)
+	// Quantized with varint links (format version 4).
+	gq, _ := NewHNSW(3, L2, HNSWOptions{M: 2, EfConstruction: 4, Seed: 9, Quantization: QuantizationSQ8})
+	gq.Add(clustered(7, 30, 3, 2), nil)
+	gq.Remove([]int64{2})
+	pq := filepath.Join(dir, "graphq.bin")
+	if err := gq.SaveWithoutVectors(pq); err != nil {
+		tb.Fatal(err)
+	}
+	bq, err := os.ReadFile(pq)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(out, bq, b)
 }
 
 // fuzzSource hands a version 3 file vectors made from their ids.
