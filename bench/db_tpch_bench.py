@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", default="", help="database directory to load into or reuse (default: a temporary one)")
     ap.add_argument("--storage", choices=("row", "columnar"), default="row",
                     help="the stored tables' storage (default: row)")
+    ap.add_argument("--load-only", action="store_true",
+                    help="stop after the load (with --storage columnar: beside DuckDB's CTAS) and its size")
     ap.add_argument("--cache-size", default=None, help="block cache of the database, as ax.connect takes it "
                     "(default: its default, 64 MiB)")
     args = ap.parse_args(argv)
@@ -146,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{duck_s:.1f} s ({duck_cpu:.1f} s CPU); size on disk "
                   f"{db_bytes / 2**20:.0f} MiB vs Parquet files {parquet_bytes / 2**20:.0f} MiB "
                   f"({db_bytes / parquet_bytes:.2f}x)", flush=True)
+        if args.load_only:
+            return 0
         actx = ax.SQLContext({n: ax.scan_parquet(data / f"{n}.parquet") for n in PRIMARY_KEYS})
         engines = {
             "parquet": tpch.Engine("parquet", lambda n: actx.execute(texts[n]).collect(), lambda r: r.to_arrow(),

@@ -34,8 +34,10 @@ func (tc *tableColumns) release() {
 
 // loadColumnar writes batches into the empty columnar table d as
 // segments, in primary-key order. A duplicate key is a Constraint error
-// naming the value, as for a row table.
-func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
+// naming the value, as for a row table. With toFile the chunks go to an
+// sstable ingested at commit (columnar_ingest.go), which only a table this
+// transaction created may take: its rows are then invisible until commit.
+func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch, toFile bool) (int64, error) {
 	var parts []*tableColumns
 	defer func() {
 		for _, p := range parts {
@@ -54,14 +56,14 @@ func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, er
 		parts = append(parts, tc)
 		total += b.NumRows()
 	}
-	return total, t.writeSorted(d, parts)
+	return total, t.writeSorted(d, parts, toFile)
 }
 
 // writeSorted writes the rows of parts as new segments of d in key order,
 // failing on a duplicate key. Parts already in key order one after the
 // other (a bulk load of sorted data) are written as they are: a segment
 // is cut from the parts it spans, never from a copy of the whole table.
-func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns) error {
+func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns, toFile bool) error {
 	var nonEmpty []*tableColumns
 	var keys [][]byte
 	for _, p := range parts {
@@ -98,7 +100,7 @@ func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns) error {
 			return t.uniqueError(d, d.pk, vals, "primary key violation")
 		}
 	}
-	return t.writeSegments(d, nonEmpty, keys)
+	return t.writeSegments(d, nonEmpty, keys, toFile)
 }
 
 // sortedColumns returns the rows of parts (with primary-key bytes keys)
@@ -297,8 +299,8 @@ type encodedSegment struct {
 
 // writeSegments writes the rows of parts, in key order (keys: their
 // primary-key bytes, part after part), as new segments of d, their chunks
-// encoded in parallel.
-func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) error {
+// encoded in parallel; with toFile the chunks go to a chunkFile.
+func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte, toFile bool) error {
 	total := len(keys)
 	cuts := segmentCuts(parts, total)
 	nseg := len(cuts) - 1
@@ -351,15 +353,46 @@ func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, keys [][]byte) 
 		if segs[s].err != nil {
 			return segs[s].err
 		}
+	}
+	put := t.put
+	var file *chunkFile
+	if toFile {
+		if file, err = t.newChunkFile(); err != nil {
+			return err
+		}
+		defer func() {
+			if file != nil {
+				file.abort()
+			}
+		}()
+		put = file.add
+	}
+	// Columns in id order: a file's keys must ascend.
+	byID := make([]int, len(d.Columns))
+	for i := range byID {
+		byID[i] = i
+	}
+	sort.Slice(byID, func(a, b int) bool { return d.Columns[byID[a]].ID < d.Columns[byID[b]].ID })
+	for s := range segs {
 		id := first + uint64(s)
-		for i, c := range d.Columns {
-			if err := t.put(segChunkKey(d.ID, id, c.ID), segs[s].chunks[i]); err != nil {
+		for _, i := range byID {
+			if err := put(segChunkKey(d.ID, id, d.Columns[i].ID), segs[s].chunks[i]); err != nil {
 				return err
 			}
+			segs[s].chunks[i] = nil
 		}
 		if err := t.put(segDescKey(d.ID, id), segs[s].desc.marshal()); err != nil {
 			return err
 		}
+	}
+	if file != nil {
+		path, err := file.finish()
+		file = nil
+		if err != nil {
+			return err
+		}
+		lo := append(tablePrefix(d.ID), markSegChunk)
+		t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo)})
 	}
 	t.segmentsChanged(d)
 	return nil
@@ -435,11 +468,23 @@ func (t *Txn) loadNewColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64,
 	}
 	if empty {
 		var n int64
+		// Only a table this transaction created, on disk, takes its chunks
+		// by ingestion; the transaction can then only commit (as LoadNew of
+		// a row table).
+		toFile := t.db.dir != "" && !t.db.opts.ReadOnly
+		if toFile {
+			if toFile, err = t.createdHere(d); err != nil {
+				return 0, err
+			}
+		}
 		err := t.statement(func() error {
 			var err error
-			n, err = t.loadColumnar(d, batches)
+			n, err = t.loadColumnar(d, batches, toFile)
 			return err
 		})
+		if err == nil && toFile {
+			t.sealed = true
+		}
 		return n, err
 	}
 	var n int64
@@ -480,6 +525,6 @@ func (t *Txn) insertColumnarBulk(d *TableDesc, rows arrow.RecordBatch, onConflic
 	if empty, err := t.tableEmpty(d); err != nil || !empty {
 		return false, 0, err
 	}
-	n, err = t.loadColumnar(d, []arrow.RecordBatch{rows})
+	n, err = t.loadColumnar(d, []arrow.RecordBatch{rows}, false)
 	return true, n, err
 }

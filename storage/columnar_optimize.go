@@ -67,7 +67,7 @@ func (t *Txn) Optimize(table string) error {
 			}
 		}
 		t.segmentsChanged(d)
-		return t.writeSorted(d, parts)
+		return t.writeSorted(d, parts, false)
 	})
 }
 

@@ -77,6 +77,8 @@ type DB struct {
 
 	latestIters latestIters // iterators kept between latest reads (latest.go)
 
+	bgErr chan struct{} // pebble's background errors (walfs.go)
+
 	closeOnce sync.Once
 }
 
@@ -97,6 +99,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		if opts.fs != nil {
 			po.FS = opts.fs
 		}
+		po.FS = cappedFS{po.FS} // walfs.go: no 70 MiB preallocated per WAL
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, core.Errorf(core.KindInvalidInput, "database path %q: %v", dir, err)
@@ -168,6 +171,7 @@ func (db *DB) pebbleOptions() *pebble.Options {
 		// Writes stall only well past the point compactions fall behind:
 		// bulk loads fill several memtables in a row.
 		MemTableStopWritesThreshold: 4,
+		EventListener:               db.eventListener(),
 	}
 	po.CompactionConcurrencyRange = func() (int, int) { return 1, compactions }
 	for i := range po.Levels {
@@ -302,7 +306,11 @@ func (db *DB) Close() error {
 		}
 		db.saveVectorIndexes()
 		db.latestIters.close()
+		live := db.flushForClose()
 		err = storageError(db.pdb.Close())
+		if err == nil {
+			db.removeObsoleteWALs(live)
+		}
 		if db.broken != nil {
 			err = nil // pebble repeats the write failure already reported
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/cockroachdb/pebble/v2"
 )
 
 // vecRegistry holds the vector indexes built so far, by table id. An index
@@ -22,6 +23,9 @@ import (
 type vecRegistry struct {
 	mu      sync.Mutex
 	byTable map[uint64][]*liveVec
+	// openSnaps are the snapshots Open took for the saved indexes not yet
+	// loaded (vecindex_persist.go).
+	openSnaps map[*liveVec]*pebble.Snapshot
 }
 
 // liveVec is one vector index of one table id.
@@ -180,7 +184,7 @@ func (db *DB) liveIndex(d *TableDesc, vx *VectorIndexDef) (*liveVec, error) {
 		<-lv.ready
 		if lv.loadFrom[0] != "" {
 			lv.loadOnce.Do(func() {
-				lv.loadErr = lv.loadSaved()
+				lv.loadErr = db.loadSaved(lv)
 				lv.isLoaded.Store(lv.loadErr == nil)
 			})
 			if lv.loadErr != nil {

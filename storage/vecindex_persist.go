@@ -126,20 +126,112 @@ func (db *DB) loadSavedVectorIndexes() error {
 			db.vec.byTable = map[uint64][]*liveVec{}
 		}
 		db.vec.byTable[s.table] = append(db.vec.byTable[s.table], lv)
+		// The table as the files saw it (no commit ran since Close): a file
+		// without vectors (vector.SaveWithoutVectors) takes them from here
+		// on the first search, whatever was committed meanwhile.
+		if db.vec.openSnaps == nil {
+			db.vec.openSnaps = map[*liveVec]*pebble.Snapshot{}
+		}
+		db.vec.openSnaps[lv] = db.pdb.NewSnapshot()
 	}
 	return nil
 }
 
-// loadSaved fills a registered index from its files. A file that does not
-// load (damaged) is an error: the caller rebuilds the index.
-func (lv *liveVec) loadSaved() error {
-	idx, err := vector.Load(lv.loadFrom[0])
-	if err != nil {
-		return err
+// takeOpenSnapshot hands over the snapshot Open took for lv (nil: none
+// left); the caller closes it.
+func (db *DB) takeOpenSnapshot(lv *liveVec) *pebble.Snapshot {
+	db.vec.mu.Lock()
+	defer db.vec.mu.Unlock()
+	snap := db.vec.openSnaps[lv]
+	delete(db.vec.openSnaps, lv)
+	return snap
+}
+
+// closeOpenSnapshots closes the snapshots of indexes never loaded (Close).
+func (db *DB) closeOpenSnapshots() {
+	db.vec.mu.Lock()
+	defer db.vec.mu.Unlock()
+	for lv, snap := range db.vec.openSnaps {
+		_ = snap.Close()
+		delete(db.vec.openSnaps, lv)
 	}
-	if idx.Dim() != lv.typ.dim {
-		return fmt.Errorf("%s: dimension %d, the column has %d", lv.loadFrom[0], idx.Dim(), lv.typ.dim)
+}
+
+// savedVectors is the vector.VectorSource of a saved index: the vectors of
+// its current labels, read once (on the first call) from the rows in snap.
+func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.VectorSource {
+	var pos map[int64]int // label -> its vector's place in vecs
+	var vecs []float32
+	var readErr error
+	dim := lv.typ.dim
+	read := func() error {
+		if snap == nil {
+			return errors.New("no snapshot of the table to read the vectors from")
+		}
+		want := map[string]int64{}
+		for id, l := range labels {
+			if l.died == 0 && !l.null {
+				want[l.key] = int64(id)
+			}
+		}
+		pos = make(map[int64]int, len(want))
+		vecs = make([]float32, 0, len(want)*dim)
+		lo := rowPrefix(lv.table)
+		it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+		if err != nil {
+			return err
+		}
+		defer it.Close()
+		for it.First(); it.Valid(); it.Next() {
+			id, ok := want[string(it.Key())]
+			if !ok {
+				continue
+			}
+			v, null := lv.vectorOf(it.Value())
+			if null || len(v) != dim {
+				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), dim)
+			}
+			pos[id] = len(vecs) / dim
+			vecs = append(vecs, v...)
+		}
+		if err := it.Error(); err != nil {
+			return err
+		}
+		if len(pos) != len(want) {
+			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-len(pos), len(want))
+		}
+		return nil
 	}
+	return func(id int64, dst []float32) error {
+		if pos == nil && readErr == nil {
+			readErr = read()
+		}
+		if readErr != nil {
+			return readErr
+		}
+		p, ok := pos[id]
+		if !ok {
+			return fmt.Errorf("no current row has label %d", id)
+		}
+		copy(dst, vecs[p*dim:(p+1)*dim])
+		return nil
+	}
+}
+
+// loadSaved fills a registered index from its files (and, for a file
+// without vectors, the table's rows as Open found them). A file that does
+// not load (damaged) is an error: the caller rebuilds the index.
+func (db *DB) loadSaved(lv *liveVec) error {
+	snap := db.takeOpenSnapshot(lv)
+	if snap != nil {
+		defer snap.Close()
+	}
+	return lv.loadSaved(snap)
+}
+
+// loadSaved is DB.loadSaved with the rows in snap (nil: only files that
+// hold their vectors load).
+func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 	data, err := os.ReadFile(lv.loadFrom[1])
 	if err != nil {
 		return err
@@ -147,6 +239,13 @@ func (lv *liveVec) loadSaved() error {
 	labels, err := decodeVecKeys(data)
 	if err != nil {
 		return fmt.Errorf("%s: %v", lv.loadFrom[1], err)
+	}
+	idx, err := vector.LoadWith(lv.loadFrom[0], lv.savedVectors(snap, labels))
+	if err != nil {
+		return err
+	}
+	if idx.Dim() != lv.typ.dim {
+		return fmt.Errorf("%s: dimension %d, the column has %d", lv.loadFrom[0], idx.Dim(), lv.typ.dim)
 	}
 	v := lv.idx
 	v.mu.Lock()
@@ -197,6 +296,7 @@ func (db *DB) saveVectorIndexes() {
 		lvs = append(lvs, l...)
 	}
 	db.vec.mu.Unlock()
+	defer db.closeOpenSnapshots()
 	if len(lvs) == 0 {
 		_ = os.RemoveAll(dir)
 		return
@@ -271,7 +371,14 @@ func (db *DB) saveVectorIndexes() {
 func (v *vecIndex) save(idxPath, keysPath string) error {
 	v.mu.RLock()
 	defer v.mu.RUnlock()
-	if err := v.idx.Save(idxPath); err != nil {
+	save := v.idx.Save
+	if h, ok := v.idx.(*vector.HNSW); ok {
+		// The table's rows hold the vectors: the file keeps the graph
+		// (loadSaved reads them back from the rows); an sq8 index keeps
+		// its codes, with varint links.
+		save = h.SaveWithoutVectors
+	}
+	if err := save(idxPath); err != nil {
 		return err
 	}
 	data := encodeVecKeys(v.labels)

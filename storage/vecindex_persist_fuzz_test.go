@@ -101,7 +101,7 @@ func FuzzVecIndexKeysLoad(f *testing.F) {
 		lv := &liveVec{typ: colType{dim: vecFuzzDim}, idx: newVecIndex(nil, 0), loadFrom: [2]string{idxPath, keysPath}}
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		err := lv.loadSaved()
+		err := lv.loadSaved(nil)
 		runtime.ReadMemStats(&after)
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64*uint64(len(idxData)+len(keysData))+1<<20 {
 			t.Fatalf("loading %d + %d bytes allocated %d", len(idxData), len(keysData), grew)
@@ -163,7 +163,7 @@ func TestVecFilesThatDisagreeAreRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		lv := &liveVec{typ: colType{dim: vecFuzzDim}, idx: newVecIndex(nil, 0), loadFrom: [2]string{idxPath, keysPath}}
-		if err := lv.loadSaved(); err == nil {
+		if err := lv.loadSaved(nil); err == nil {
 			t.Errorf("%s: loaded", name)
 		}
 	}

@@ -38,6 +38,17 @@ import (
 //	UPPR  Σlevels×(1+m) uint32, levels 1.. of each   (hnsw only)
 //	      node in row order
 //
+// Version 3 (SaveWithoutVectors: an HNSW of float32 vectors whose owner
+// keeps the same vectors elsewhere, a stored table's rows) has VECD
+// instead of VECS: removed×dim float32, the vectors of the removed rows
+// only, in row order (the graph still routes through them); the others
+// are asked of the caller of LoadWith, by external id; and LNKV instead
+// of LNK0: per row a uvarint count, then each link as the zigzag varint of
+// its difference from the previous one (the first from the row's own
+// number), in the order they are kept (the order a search visits them).
+// A 20,000 × 128 index (m = 16) shrinks from 658 to ~59 bytes a vector.
+// Version 4 is version 2 (sq8) with LNKV instead of LNK0.
+//
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
 // the offset, never a panic or a wrong index.
@@ -47,7 +58,13 @@ const (
 	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
 	// it instead of misreading its codes as float32s.
 	fileVersionSQ8 = 2
-	metaSize       = 64
+	// fileVersionNoVecs marks a file without the live rows' vectors:
+	// readers of versions 1 and 2 refuse it instead of misreading it.
+	fileVersionNoVecs = 3
+	// fileVersionSQ8Var is a quantized index with LNKV links (its codes
+	// stay: they are not the owner's vectors).
+	fileVersionSQ8Var = 4
+	metaSize          = 64
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -194,13 +211,100 @@ func (h *HNSW) Save(path string) error {
 	return writeFile(path, version, secs)
 }
 
+// SaveWithoutVectors writes the index to path as Save does, less the
+// vectors of its current rows (format version 3): for an owner that keeps
+// them anyway and hands them back to LoadWith. A quantized index keeps
+// its codes (they are not the owner's vectors), with the links
+// varint-coded (version 4).
+func (h *HNSW) SaveWithoutVectors(path string) error {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	secs := h.baseSections(1, meta{
+		m: uint32(h.m), efc: uint32(h.efConstruction), efs: uint32(h.efSearch),
+		entry: h.entry, maxLevel: uint32(h.maxLevel),
+	})
+	if h.sq != nil {
+		secs = append(secs,
+			section{"LEVL", asBytes(h.levels)},
+			section{"LNKV", h.encodeLinks0()},
+			section{"UPPR", asBytes(h.upper)})
+		return writeFile(path, fileVersionSQ8Var, secs)
+	}
+	removed := make([]float32, 0, h.nDead*h.dim)
+	for i := range h.rows() {
+		if h.dead.has(uint32(i)) {
+			removed = append(removed, h.vec(uint32(i))...)
+		}
+	}
+	secs[1] = section{"VECD", asBytes(removed)}
+	secs = append(secs,
+		section{"LEVL", asBytes(h.levels)},
+		section{"LNKV", h.encodeLinks0()},
+		section{"UPPR", asBytes(h.upper)})
+	return writeFile(path, fileVersionNoVecs, secs)
+}
+
+// encodeLinks0 is the LNKV section: the level-0 links, varint-coded.
+func (h *HNSW) encodeLinks0() []byte {
+	b := make([]byte, 0, h.rows()*(1+h.m0*3))
+	for i := range h.rows() {
+		ln := h.links(uint32(i), 0)
+		b = binary.AppendUvarint(b, uint64(ln[0]))
+		prev := int64(i)
+		for _, n := range ln[1 : 1+ln[0]] {
+			b = binary.AppendVarint(b, int64(n)-prev)
+			prev = int64(n)
+		}
+	}
+	return b
+}
+
+// decodeLinks0 fills links0 (rows × stride, zeroed) from an LNKV section
+// at offset off; the caller checks each link's target.
+func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error {
+	stride, pos := 1+m0, 0
+	for i := range rows {
+		c, k := binary.Uvarint(p[pos:])
+		if k <= 0 || c > uint64(m0) {
+			return r.fail(off+pos, "node %d: a link count of %d (at most %d)", i, c, m0)
+		}
+		pos += k
+		row := links0[i*stride : (i+1)*stride]
+		row[0] = uint32(c)
+		prev := int64(i)
+		for j := range int(c) {
+			d, k := binary.Varint(p[pos:])
+			if k <= 0 || prev+d < 0 || prev+d >= int64(rows) {
+				return r.fail(off+pos, "node %d: link %d is not a node", i, j)
+			}
+			pos += k
+			prev += d
+			row[1+j] = uint32(prev)
+		}
+	}
+	if pos != len(p) {
+		return r.fail(off+pos, "%d bytes after the last node's links", len(p)-pos)
+	}
+	return nil
+}
+
+// VectorSource writes the vector of the row with external id into dst
+// (len dim) for LoadWith; an error stops the load.
+type VectorSource func(id int64, dst []float32) error
+
 // Load reads an index written by Save.
 func Load(path string) (Index, error) {
+	return LoadWith(path, nil)
+}
+
+// LoadWith reads an index written by Save or SaveWithoutVectors; src
+// supplies the vectors the second left out (nil: such a file is refused).
+func LoadWith(path string, src VectorSource) (Index, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fileError(err, path)
 	}
-	return Decode(data, path)
+	return DecodeWith(data, path, src)
 }
 
 // reader walks a file's bytes, turning every inconsistency into an error
@@ -217,6 +321,11 @@ func (r *reader) fail(off int, format string, args ...any) error {
 }
 
 func (r *reader) section(tag string, want uint64) ([]byte, int, error) {
+	return r.sectionOf(tag, want, want)
+}
+
+// sectionOf reads a section of between least and most bytes.
+func (r *reader) sectionOf(tag string, least, most uint64) ([]byte, int, error) {
 	start := r.off
 	if len(r.data)-r.off < 16 {
 		return nil, start, r.fail(start, "truncated: section %s header needs 16 bytes, %d left", tag, len(r.data)-r.off)
@@ -227,8 +336,11 @@ func (r *reader) section(tag string, want uint64) ([]byte, int, error) {
 	}
 	n := binary.LittleEndian.Uint64(h[4:])
 	sum := binary.LittleEndian.Uint32(h[12:])
-	if n != want {
-		return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d", tag, n, want)
+	if n < least || n > most {
+		if least == most {
+			return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d", tag, n, least)
+		}
+		return nil, start, r.fail(start, "section %s holds %d bytes, the header implies %d to %d", tag, n, least, most)
 	}
 	left := uint64(len(r.data) - r.off - 16)
 	if n > left {
@@ -263,6 +375,12 @@ func mul(limit uint64, xs ...uint64) (uint64, bool) {
 // Decode reads an index from the bytes of a saved file; name is used in
 // error messages.
 func Decode(data []byte, name string) (Index, error) {
+	return DecodeWith(data, name, nil)
+}
+
+// DecodeWith is Decode of a file that may lack its current rows' vectors
+// (SaveWithoutVectors): src supplies them.
+func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 	if !littleEndian {
 		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
 	}
@@ -271,8 +389,12 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(0, "missing the %q header", fileMagic)
 	}
 	version := binary.LittleEndian.Uint32(data[8:])
-	if version != fileVersion && version != fileVersionSQ8 {
-		return nil, r.fail(8, "format version %d; this alopex reads versions %d and %d", version, fileVersion, fileVersionSQ8)
+	if version < fileVersion || version > fileVersionSQ8Var {
+		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionSQ8Var)
+	}
+	quantized := version == fileVersionSQ8 || version == fileVersionSQ8Var
+	if version == fileVersionNoVecs && src == nil {
+		return nil, r.fail(8, "format version %d holds no vectors of its current rows; load it with the table it indexes", version)
 	}
 	r.off = 16
 	mb, moff, err := r.section("META", metaSize)
@@ -286,7 +408,8 @@ func Decode(data []byte, name string) (Index, error) {
 		return nil, r.fail(moff, "unknown index kind %d", m.kind)
 	case m.metric > uint8(Cosine):
 		return nil, r.fail(moff+1, "unknown metric %d", m.metric)
-	case (version == fileVersionSQ8) != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1):
+	case quantized != (m.quant == 1) || m.quant > 1 || (m.quant == 1 && m.kind != 1) ||
+		(version >= fileVersionNoVecs && m.kind != 1):
 		return nil, r.fail(moff+2, "quantization %d in a version %d file of index kind %d", m.quant, version, m.kind)
 	case m.dim == 0 || uint64(m.dim) > limit:
 		return nil, r.fail(moff+4, "dimension %d", m.dim)
@@ -311,8 +434,18 @@ func Decode(data []byte, name string) (Index, error) {
 	if err != nil {
 		return nil, r.fail(moff, "%v", err)
 	}
+	var removedVecs []byte // version 3: the removed rows' vectors
+	voff := 0
 	if m.quant == 1 {
 		if err := s.decodeSQ8(r, limit, m); err != nil {
+			return nil, err
+		}
+	} else if version == fileVersionNoVecs {
+		vsize, ok := mul(limit, m.removed, uint64(m.dim), 4)
+		if !ok {
+			return nil, r.fail(moff+28, "truncated: %d removed rows of dimension %d do not fit in the %d-byte file", m.removed, m.dim, limit)
+		}
+		if removedVecs, voff, err = r.section("VECD", vsize); err != nil {
 			return nil, err
 		}
 	} else {
@@ -363,6 +496,11 @@ func Decode(data []byte, name string) (Index, error) {
 		s.byExt[id] = uint32(i)
 	}
 	s.nextID = m.nextID
+	if version == fileVersionNoVecs {
+		if err := s.fillVectors(r, voff, removedVecs, src); err != nil {
+			return nil, err
+		}
+	}
 	if m.kind == 0 {
 		if s.nDead != 0 {
 			return nil, r.fail(doff, "a flat index has no removed rows")
@@ -372,10 +510,10 @@ func Decode(data []byte, name string) (Index, error) {
 		}
 		return newFlatFromStore(s), nil
 	}
-	return decodeHNSW(r, m, moff, s)
+	return decodeHNSW(r, m, moff, s, version >= fileVersionNoVecs)
 }
 
-func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
+func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, error) {
 	rows := s.rows()
 	if m.m < 2 || m.m > 2048 {
 		return nil, r.fail(moff+8, "m = %d", m.m)
@@ -416,15 +554,39 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 		return nil, r.fail(moff+44, "entry point %d has level %d, not the maximum %d", m.entry, h.levels[m.entry], m.maxLevel)
 	}
 	stride := uint64(1 + 2*m.m)
-	size, ok := mul(uint64(len(r.data)), uint64(rows), stride, 4)
+	// The level-0 link table takes rows × stride × 4 bytes in memory: as
+	// many in the file (LNK0), or, varint-coded (LNKV), at most a bounded
+	// multiple of the file (a real graph's lists are mostly full; a file
+	// that claims more is refused, and its owner rebuilds the index).
+	bound := uint64(len(r.data))
+	if varLinks {
+		bound = 32*bound + 1<<20
+	}
+	size, ok := mul(bound, uint64(rows), stride, 4)
 	if !ok {
 		return nil, r.fail(r.off, "truncated: %d level-0 link lists of %d entries do not fit in the %d-byte file", rows, stride, len(r.data))
 	}
-	kb, koff, err := r.section("LNK0", size)
-	if err != nil {
-		return nil, err
+	koff := 0
+	if varLinks {
+		// A count byte per row at least; at most 10 bytes a varint.
+		most, _ := mul(math.MaxInt64, uint64(rows), 1+10*uint64(h.m0))
+		kb, off, err := r.sectionOf("LNKV", uint64(rows), min(most, uint64(len(r.data))))
+		if err != nil {
+			return nil, err
+		}
+		h.links0 = make([]uint32, rows*int(stride))
+		if err := decodeLinks0(r, kb, off, rows, h.m0, h.links0); err != nil {
+			return nil, err
+		}
+		koff = off
+	} else {
+		kb, off, err := r.section("LNK0", size)
+		if err != nil {
+			return nil, err
+		}
+		h.links0 = fromBytes[uint32](kb, rows*int(stride))
+		koff = off
 	}
-	h.links0 = fromBytes[uint32](kb, rows*int(stride))
 	collapseHuge(asBytes(h.links0))
 	ub, uoff, err := r.section("UPPR", total*4)
 	if err != nil {
@@ -437,19 +599,51 @@ func decodeHNSW(r *reader, m meta, moff int, s store) (Index, error) {
 	for i := 0; i < rows; i++ {
 		for l := 0; l <= int(h.levels[i]); l++ {
 			ln := h.links(uint32(i), l)
-			base, maxLinks := koff+4*i*int(stride), h.m0
+			base, maxLinks, width := koff+4*i*int(stride), h.m0, 4
 			if l > 0 {
 				base, maxLinks = uoff+4*(int(h.upperAt[i])+(l-1)*(1+h.m)), h.m
+			} else if varLinks {
+				base, width = koff, 0 // no fixed place: the section's start
 			}
 			if int(ln[0]) > maxLinks {
 				return nil, r.fail(base, "node %d has %d links at level %d (at most %d)", i, ln[0], l, maxLinks)
 			}
 			for j, n := range ln[1 : 1+ln[0]] {
 				if int(n) >= rows || int(h.levels[n]) < l {
-					return nil, r.fail(base+4*(1+j), "node %d links to %d at level %d, which is not a node of that level", i, n, l)
+					return nil, r.fail(base+width*(1+j), "node %d links to %d at level %d, which is not a node of that level", i, n, l)
 				}
 			}
 		}
 	}
 	return h, nil
+}
+
+// fillVectors sets the vectors of a version 3 file: the removed rows' from
+// the file (removed, at offset off), the others from src (normalised for
+// cosine, as Add stores them).
+func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource) error {
+	rows, dim := s.rows(), s.dim
+	s.vecs = make([]float32, rows*dim)
+	collapseHuge(asBytes(s.vecs))
+	gone := fromBytes[float32](removed, len(removed)/4)
+	for i := range rows {
+		dst := s.vecs[i*dim : (i+1)*dim]
+		if s.dead.has(uint32(i)) {
+			copy(dst, gone[:dim])
+			gone = gone[dim:]
+		} else {
+			if err := src(s.ext[i], dst); err != nil {
+				return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+			}
+			if s.metric == Cosine {
+				normalize(dst)
+			}
+		}
+		for _, v := range dst {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				return r.fail(off, "the vector of row id %d holds %v", s.ext[i], v)
+			}
+		}
+	}
+	return nil
 }

@@ -48,7 +48,39 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	save(q)
 	emptyQ, _ := NewHNSW(2, Cosine, HNSWOptions{M: 2, Quantization: QuantizationSQ8})
 	save(emptyQ)
-	return out
+	// Without the current rows' vectors (format version 3), a row removed.
+	g, _ := NewHNSW(2, L2, HNSWOptions{M: 3, EfConstruction: 6, Seed: 7})
+	g.Add(clustered(8, 50, 2, 3), nil)
+	g.Remove([]int64{9})
+	p := filepath.Join(dir, "graph.bin")
+	if err := g.SaveWithoutVectors(p); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// Quantized with varint links (format version 4).
+	gq, _ := NewHNSW(3, L2, HNSWOptions{M: 2, EfConstruction: 4, Seed: 9, Quantization: QuantizationSQ8})
+	gq.Add(clustered(7, 30, 3, 2), nil)
+	gq.Remove([]int64{2})
+	pq := filepath.Join(dir, "graphq.bin")
+	if err := gq.SaveWithoutVectors(pq); err != nil {
+		tb.Fatal(err)
+	}
+	bq, err := os.ReadFile(pq)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(out, bq, b)
+}
+
+// fuzzSource hands a version 3 file vectors made from their ids.
+func fuzzSource(id int64, dst []float32) error {
+	for i := range dst {
+		dst[i] = float32(id%97) + float32(i)
+	}
+	return nil
 }
 
 // TestWriteFuzzSeeds rewrites testdata/fuzz/FuzzIndexLoad from fuzzSeeds
@@ -98,7 +130,7 @@ func FuzzIndexLoad(f *testing.F) {
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, b := range [][]byte{data, reseal(data)} {
-			idx, err := Decode(b, "fuzz")
+			idx, err := DecodeWith(b, "fuzz", fuzzSource)
 			if err != nil {
 				if core.KindOf(err) != core.KindInvalidInput {
 					t.Fatalf("wrong kind: %v", err)

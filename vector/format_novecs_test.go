@@ -1,0 +1,135 @@
+package vector
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/alopexdb/alopex/core"
+)
+
+// TestSaveWithoutVectorsRoundTrip: an HNSW saved without its current rows'
+// vectors (format version 3) loads back, with the vectors given by id, into
+// an index that answers exactly as the original, removed rows included;
+// the file is the graph (its links varint-coded), not the vectors; without
+// a source it is refused
+// with a clear error, and so is a source that fails.
+func TestSaveWithoutVectorsRoundTrip(t *testing.T) {
+	n, d := 2000, 24
+	base := clustered(9, n, d, 8)
+	qs := clustered(10, 30, d, 8)
+	for _, metric := range []Metric{L2, Cosine} {
+		h, err := NewHNSW(d, metric, HNSWOptions{M: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Add(base, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Remove([]int64{1, 2, 3, 700}); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		full, graph := filepath.Join(dir, "full.idx"), filepath.Join(dir, "graph.idx")
+		if err := h.Save(full); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.SaveWithoutVectors(graph); err != nil {
+			t.Fatal(err)
+		}
+		fs, _ := os.Stat(full)
+		gs, _ := os.Stat(graph)
+		// Smaller by the current rows' vectors, and by part of the level-0
+		// links (varint-coded instead of 1+2m uint32s a row).
+		if saved := fs.Size() - gs.Size(); saved <= int64((n-4)*d*4) {
+			t.Errorf("the file without vectors is %d bytes smaller; want more than the %d current rows' vectors", saved, n-4)
+		}
+		calls := 0
+		back, err := LoadWith(graph, func(id int64, dst []float32) error {
+			calls++
+			copy(dst, base[id*int64(d):(id+1)*int64(d)])
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != n-4 || back.Len() != h.Len() {
+			t.Fatalf("%d vectors asked for, %d rows loaded; want %d", calls, back.Len(), n-4)
+		}
+		a1, b1 := search(t, h, qs, 10, 0, nil)
+		a2, b2 := search(t, back, qs, 10, 0, nil)
+		if !slices.Equal(a1, a2) || !slices.Equal(b1, b2) {
+			t.Fatalf("%v: the loaded index answers differently", metric)
+		}
+		if _, err := Load(graph); err == nil || !strings.Contains(err.Error(), "no vectors") {
+			t.Errorf("Load of a file without vectors: %v", err)
+		}
+		bad := errors.New("the row is gone")
+		if _, err := LoadWith(graph, func(int64, []float32) error { return bad }); err == nil || !strings.Contains(err.Error(), "the row is gone") {
+			t.Errorf("a failing source: %v", err)
+		}
+	}
+}
+
+// TestDamagedLinksAreRefused: every one-byte change of a version 3 file
+// (checksums recomputed, so that the change reaches the decoder behind
+// them) loads as a working index or is an InvalidInputError, never a
+// panic.
+func TestDamagedLinksAreRefused(t *testing.T) {
+	seeds := fuzzSeeds(t)
+	data := seeds[len(seeds)-1]
+	dir := t.TempDir()
+	for i := 16; i < len(data); i++ {
+		b := append([]byte(nil), data...)
+		b[i] ^= 0x5a
+		idx, err := DecodeWith(reseal(b), "damaged", fuzzSource)
+		if err != nil {
+			if core.KindOf(err) != core.KindInvalidInput {
+				t.Fatalf("byte %d: wrong kind: %v", i, err)
+			}
+			continue
+		}
+		exerciseLoaded(t, idx, dir)
+	}
+}
+
+// TestSQ8SaveWithoutVectors: a quantized index keeps its codes (version 4:
+// no source needed) with the links varint-coded, and answers as before.
+func TestSQ8SaveWithoutVectors(t *testing.T) {
+	n, d := 1500, 16
+	base := clustered(12, n, d, 6)
+	qs := clustered(13, 20, d, 6)
+	h, err := NewHNSW(d, L2, HNSWOptions{M: 8, Quantization: QuantizationSQ8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Add(base, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.Remove([]int64{4, 5})
+	dir := t.TempDir()
+	full, small := filepath.Join(dir, "full.idx"), filepath.Join(dir, "small.idx")
+	if err := h.Save(full); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.SaveWithoutVectors(small); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := os.Stat(full)
+	gs, _ := os.Stat(small)
+	if gs.Size() >= fs.Size() {
+		t.Errorf("varint links: %d bytes, fixed: %d", gs.Size(), fs.Size())
+	}
+	back, err := Load(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, b1 := search(t, h, qs, 10, 0, nil)
+	a2, b2 := search(t, back, qs, 10, 0, nil)
+	if !slices.Equal(a1, a2) || !slices.Equal(b1, b2) {
+		t.Fatal("the loaded sq8 index answers differently")
+	}
+}
