@@ -125,7 +125,7 @@ def test_writes_from_another_thread_are_never_read_stale(db):
 
     def writer() -> None:
         try:
-            for i in range(1, 201):
+            for i in range(1001, 1201):  # never the original value, 70
                 db.execute("UPDATE t SET v = ? WHERE id = 7", (i,))
                 committed[0] = i
         finally:
@@ -146,7 +146,7 @@ def test_writes_from_another_thread_are_never_read_stale(db):
     for t in ts:
         t.join()
     assert errors == []
-    assert read(db, 7) == (7, 200, "s7")
+    assert read(db, 7) == (7, 1200, "s7")
 
 
 def test_closed_database_raises_not_a_cached_row(db):
