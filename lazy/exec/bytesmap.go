@@ -86,10 +86,15 @@ func (m *bytesMap) put(s *bytesSlot, k []byte, h uint64, v int32) {
 // v, false. key is the stored copy of k as a string (valid as long as the
 // map is reachable; it points into the arena).
 func (m *bytesMap) getOrPut(k []byte, v int32) (val int32, found bool, key string) {
+	return m.getOrPutHash(k, hashBytes(k), v)
+}
+
+// getOrPutHash is getOrPut of a key whose hashBytes the caller has already
+// computed (and kept: a group's hash picks its merge partition too).
+func (m *bytesMap) getOrPutHash(k []byte, h uint64, v int32) (val int32, found bool, key string) {
 	if 2*(m.count+1) > len(m.slots) {
 		m.grow()
 	}
-	h := hashBytes(k)
 	s, ok := m.slot(k, h)
 	if !ok {
 		m.put(s, k, h, v)
@@ -103,6 +108,29 @@ func (m *bytesMap) stringOf(s *bytesSlot) string {
 	}
 	b := m.keyOf(s)
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// adopt makes buf, which must never change, one of the arena's chunks
+// without copying it, and returns its number: keys that already sit in
+// such a buffer are then put in place (putAt).
+func (m *bytesMap) adopt(buf []byte) uint32 {
+	m.chunks = append(m.chunks, buf[:len(buf):len(buf)]) // full: store never appends to it
+	return uint32(len(m.chunks) - 1)
+}
+
+// getOrPutAt is getOrPutHash of the key at chunk[off:off+n] of an adopted
+// chunk, which a new slot references instead of copying the key.
+func (m *bytesMap) getOrPutAt(chunk, off, n uint32, h uint64, v int32) (val int32, found bool, key string) {
+	if 2*(m.count+1) > len(m.slots) {
+		m.grow()
+	}
+	k := m.chunks[chunk][off : off+n]
+	s, ok := m.slot(k, h)
+	if !ok {
+		*s = bytesSlot{hash: h, chunk: chunk, off: off, n: n, val: v}
+		m.count++
+	}
+	return s.val, ok, m.stringOf(s)
 }
 
 // store copies k into the arena.
