@@ -591,11 +591,20 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			for wi := range workers {
 				n += len(lists[wi][p])
 			}
+			// Rows are partitioned only while keys are nearly unique: the
+			// partition's rows bound its new groups closely enough too.
+			for _, sm := range scattered {
+				n += len(sm.parts[p])
+			}
 			if intMode {
 				t.ints = newIntMap(n)
+				t.intKeys = make([]int64, 0, n)
 			} else {
 				t.strs = newBytesMap(n)
+				t.strKeys = make([]string, 0, n)
+				t.hashes = make([]uint64, 0, n)
 			}
+			t.first = make([]int64, 0, n)
 			states, err := op.newStates()
 			if err != nil {
 				errs[p] = err
