@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"slices"
 	"unsafe"
 
@@ -79,11 +80,14 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 	}
 	parts := make([][]int32, scatterParts)
 	sm := scatteredMorsel{seq: seq, in: m, parts: parts}
+	encoded := false
 	if op.keyMode() == keysBytes {
-		if err := sm.encodeKeys(m.keys); err != nil {
+		if encoded, err = sm.encodeKeys(m.keys); err != nil {
 			m.release()
 			return err
 		}
+	}
+	if encoded {
 		for i, h := range sm.hashes {
 			p := partOf(h, scatterParts)
 			parts[p] = append(parts[p], int32(i))
@@ -105,11 +109,12 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 	return nil
 }
 
-// encodeKeys row-encodes and hashes every row's key.
-func (sm *scatteredMorsel) encodeKeys(keys []arrow.Array) error {
+// encodeKeys row-encodes and hashes every row's key; false (and nothing
+// kept) when the morsel's keys take more bytes than 32-bit offsets reach.
+func (sm *scatteredMorsel) encodeKeys(keys []arrow.Array) (bool, error) {
 	enc, err := newRowEncoder(keys)
 	if err != nil {
-		return err
+		return false, err
 	}
 	n := keys[0].Len()
 	sm.offs = make([]uint32, n+1)
@@ -121,10 +126,14 @@ func (sm *scatteredMorsel) encodeKeys(keys []arrow.Array) error {
 		}
 		start := len(sm.keys)
 		sm.keys = enc.encode(sm.keys, i)
+		if uint64(len(sm.keys)) > math.MaxUint32 {
+			sm.keys, sm.offs, sm.hashes = nil, nil, nil
+			return false, nil
+		}
 		sm.offs[i+1] = uint32(len(sm.keys))
 		sm.hashes[i] = hashBytes(sm.keys[start:])
 	}
-	return nil
+	return true, nil
 }
 
 // rowHashes calls fn with each row's key hash: the hash merge gives the
