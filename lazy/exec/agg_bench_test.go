@@ -102,3 +102,7 @@ func BenchmarkGroupBySixKeysPreAgg(b *testing.B) {
 	defer func() { scatterMinGroups = old }()
 	BenchmarkGroupBySixKeys(b)
 }
+
+func BenchmarkGroupByIntManyGroups(b *testing.B) {
+	benchGroupBy(b, []string{"i1m"}, sumOf("v1"), sumOf("i100"), sumOf("v3"))
+}

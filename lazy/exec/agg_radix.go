@@ -1,8 +1,9 @@
 package exec
 
 import (
-	"hash/maphash"
+	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
@@ -31,11 +32,23 @@ var scatterMinGroups = 1 << 16
 const scatterParts = 64
 
 // scatteredMorsel is a morsel whose rows were partitioned, not aggregated.
+// Row-encoded keys (several columns) are encoded and hashed once, here:
+// the rows' encodings sit end to end in keys (row i's from offs[i] to
+// offs[i+1]) beside their hashes, and the partition's aggregation probes its
+// table with them instead of gathering the key columns and encoding again.
 type scatteredMorsel struct {
-	seq   int
-	in    *morselInputs
-	parts [][]int32 // partition -> the morsel's rows in it, ascending
+	seq    int
+	in     *morselInputs
+	parts  [][]int32 // partition -> the morsel's rows in it, ascending
+	keys   []byte    // row-encoded keys only
+	offs   []uint32
+	hashes []uint64
 }
+
+// partOf is the partition of a key's hash among parts: from the upper half
+// of the hash, since hashBytes sets the lowest bit and the tables' slots
+// are picked by multiplying the whole hash.
+func partOf(h uint64, parts int) int { return int((h >> 32) % uint64(parts)) }
 
 // canScatter reports whether rows may skip pre-aggregation: there are keys,
 // and no aggregate depends on the order of rows (first and last compare
@@ -66,21 +79,66 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 		return err
 	}
 	parts := make([][]int32, scatterParts)
-	err = op.rowHashes(w, m.keys, func(i int, h uint64) {
-		p := h % scatterParts
-		parts[p] = append(parts[p], int32(i))
-	})
-	if err != nil {
-		m.release()
-		return err
+	sm := scatteredMorsel{seq: seq, in: m, parts: parts}
+	encoded := false
+	if op.keyMode() == keysBytes {
+		if encoded, err = sm.encodeKeys(m.keys); err != nil {
+			m.release()
+			return err
+		}
 	}
-	w.scattered = append(w.scattered, scatteredMorsel{seq: seq, in: m, parts: parts})
+	if encoded {
+		for i, h := range sm.hashes {
+			p := partOf(h, scatterParts)
+			parts[p] = append(parts[p], int32(i))
+		}
+		// The key columns are no longer needed: only the values are.
+		releaseArrays(m.keys)
+		clear(m.keys)
+	} else {
+		err = op.rowHashes(w, m.keys, func(i int, h uint64) {
+			p := partOf(h, scatterParts)
+			parts[p] = append(parts[p], int32(i))
+		})
+		if err != nil {
+			m.release()
+			return err
+		}
+	}
+	w.scattered = append(w.scattered, sm)
 	return nil
+}
+
+// encodeKeys row-encodes and hashes every row's key; false (and nothing
+// kept) when the morsel's keys take more bytes than 32-bit offsets reach.
+func (sm *scatteredMorsel) encodeKeys(keys []arrow.Array) (bool, error) {
+	enc, err := newRowEncoder(keys)
+	if err != nil {
+		return false, err
+	}
+	n := keys[0].Len()
+	sm.offs = make([]uint32, n+1)
+	sm.hashes = make([]uint64, n)
+	for i := range n {
+		if i == 1 {
+			// Room for every row at about the first row's size.
+			sm.keys = slices.Grow(sm.keys, (n-1)*(len(sm.keys)+4))
+		}
+		start := len(sm.keys)
+		sm.keys = enc.encode(sm.keys, i)
+		if uint64(len(sm.keys)) > math.MaxUint32 {
+			sm.keys, sm.offs, sm.hashes = nil, nil, nil
+			return false, nil
+		}
+		sm.offs[i+1] = uint32(len(sm.keys))
+		sm.hashes[i] = hashBytes(sm.keys[start:])
+	}
+	return true, nil
 }
 
 // rowHashes calls fn with each row's key hash: the hash merge gives the
 // row's group (hashInt of an integer key, the string or the row encoding
-// under keySeed, 0 for a null single key).
+// (hashBytes), 0 for a null single key).
 func (op *hashAggOp) rowHashes(w *aggWorker, keys []arrow.Array, fn func(i int, h uint64)) error {
 	k := keys[0]
 	n := k.Len()
@@ -106,7 +164,8 @@ func (op *hashAggOp) rowHashes(w *aggWorker, keys []arrow.Array, fn func(i int, 
 			if k.IsNull(i) {
 				fn(i, 0)
 			} else {
-				fn(i, maphash.String(keySeed, at(i)))
+				s := at(i)
+				fn(i, hashBytes(unsafe.Slice(unsafe.StringData(s), len(s))))
 			}
 		}
 	default:
@@ -116,7 +175,7 @@ func (op *hashAggOp) rowHashes(w *aggWorker, keys []arrow.Array, fn func(i int, 
 		}
 		for i := range n {
 			w.buf = enc.encode(w.buf[:0], i)
-			fn(i, maphash.Bytes(keySeed, w.buf))
+			fn(i, hashBytes(w.buf))
 		}
 	}
 	return nil
@@ -137,7 +196,19 @@ func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel
 		if err != nil {
 			return err
 		}
-		err = op.aggregate(pw, g, unplaced)
+		if sm.keys != nil {
+			// Keys encoded and hashed when the rows were partitioned.
+			// The table references them where they are, uncopied.
+			pw.gids = slices.Grow(pw.gids[:0], len(rows))[:len(rows)]
+			chunk := pw.table.strs.adopt(sm.keys)
+			for i, r := range rows {
+				off := sm.offs[r]
+				pw.gids[i] = pw.table.internBytesAt(chunk, off, sm.offs[r+1]-off, sm.hashes[r], unplaced)
+			}
+			op.updateStates(pw, g, unplaced)
+		} else {
+			err = op.aggregate(pw, g, unplaced)
+		}
 		g.release()
 		if err != nil {
 			return err

@@ -12,12 +12,14 @@ import (
 )
 
 // radixTable is n rows of keys with nulls (an int of `groups` values, a
-// string of `groups` values with unicode and empty ones, an Int8) and
-// values with nulls, in batches of 700 rows.
+// string of `groups` values with unicode and empty ones, of 0 to 30 bytes
+// around the 16 a hash slot holds, an Int8, a float with NaN and both
+// zeros, a Boolean) and values with nulls, in batches of 700 rows.
 func radixTable(t *testing.T, n, groups int) []column {
 	rng := rand.New(rand.NewPCG(5, uint64(n)))
 	pool := []string{"", "é", "日本", "a b", "😀"}
-	var k, s, k8, v, w []any
+	var k, s, k8, v, w, f, b []any
+	floats := []any{nil, 0.0, math.Copysign(0, -1), math.NaN(), 1.5, -2.25}
 	for range n {
 		g := rng.IntN(groups)
 		if rng.IntN(20) == 0 {
@@ -28,7 +30,7 @@ func radixTable(t *testing.T, n, groups int) []column {
 		if rng.IntN(20) == 0 {
 			s = append(s, nil)
 		} else {
-			s = append(s, fmt.Sprintf("%s%d", pool[g%len(pool)], rng.IntN(groups)))
+			s = append(s, fmt.Sprintf("%s%0*d", pool[g%len(pool)], g%31, rng.IntN(groups)))
 		}
 		k8 = append(k8, int64(rng.IntN(3)))
 		if rng.IntN(10) == 0 {
@@ -37,11 +39,18 @@ func radixTable(t *testing.T, n, groups int) []column {
 			v = append(v, rng.Float64()*10)
 		}
 		w = append(w, int64(rng.IntN(7)))
+		f = append(f, floats[rng.IntN(len(floats))])
+		if r := rng.IntN(3); r == 2 {
+			b = append(b, nil)
+		} else {
+			b = append(b, r == 1)
+		}
 	}
 	return []column{
 		{"k", arrow.PrimitiveTypes.Int64, k}, {"s", arrow.BinaryTypes.String, s},
 		{"k8", arrow.PrimitiveTypes.Int8, k8}, {"v", arrow.PrimitiveTypes.Float64, v},
-		{"w", arrow.PrimitiveTypes.Int64, w},
+		{"w", arrow.PrimitiveTypes.Int64, w}, {"f", arrow.PrimitiveTypes.Float64, f},
+		{"b", arrow.FixedWidthTypes.Boolean, b},
 	}
 }
 
@@ -67,7 +76,7 @@ func TestRadixAggregateMatchesPreAggregation(t *testing.T) {
 			sizes = append(sizes, min(n, 700))
 		}
 		tbl := newTable(t, mem, radixTable(t, 20000, groups), sizes...)
-		for _, keys := range [][]string{{"k"}, {"s"}, {"k", "s"}, {"s", "k8"}, {"k", "s", "k8"}} {
+		for _, keys := range [][]string{{"k"}, {"s"}, {"k", "s"}, {"s", "k8"}, {"k", "s", "k8"}, {"s", "f", "b", "k8", "k"}} {
 			name := fmt.Sprintf("%d groups by %v", groups, keys)
 			ks := make([]lazy.Expr, len(keys))
 			for i, k := range keys {

@@ -3,7 +3,6 @@ package exec
 import (
 	"bytes"
 	"context"
-	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -57,6 +56,7 @@ type groupTable struct {
 	intKeys   []int64
 	keyNull   []bool
 	strKeys   []string
+	hashes    []uint64 // string and byte keys: each group's hashBytes (0 for null), reused by the merge
 	first     []int64
 	packed    *packedKeys // two packed key columns (agg_packed.go): ints holds the packed codes
 }
@@ -81,11 +81,18 @@ func newGroupTable(mode int) *groupTable {
 // internString finds or adds the group of a string key; s may point into
 // an Arrow buffer: it is copied only when a new group is made.
 func (t *groupTable) internString(s string, pos int64) int32 {
-	g, found, key := t.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(t.first)))
+	k := unsafe.Slice(unsafe.StringData(s), len(s))
+	return t.internStringHash(k, hashBytes(k), pos)
+}
+
+// internStringHash is internString of a key whose hash is known.
+func (t *groupTable) internStringHash(k []byte, h uint64, pos int64) int32 {
+	g, found, key := t.strs.getOrPutHash(k, h, int32(len(t.first)))
 	if found {
 		return g
 	}
 	t.strKeys = append(t.strKeys, key)
+	t.hashes = append(t.hashes, h)
 	t.keyNull = append(t.keyNull, false)
 	t.first = append(t.first, pos)
 	return g
@@ -98,6 +105,7 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 	g := int32(len(t.first))
 	t.nullGroup = g
 	t.strKeys = append(t.strKeys, "")
+	t.hashes = append(t.hashes, 0)
 	t.keyNull = append(t.keyNull, true)
 	t.first = append(t.first, pos)
 	return g
@@ -129,11 +137,30 @@ func (t *groupTable) internNull(pos int64) int32 {
 }
 
 func (t *groupTable) internBytes(k []byte, pos int64) int32 {
-	g, found, key := t.strs.getOrPut(k, int32(len(t.first)))
+	return t.internBytesHash(k, hashBytes(k), pos)
+}
+
+// internBytesHash is internBytes of a key whose hash is known.
+func (t *groupTable) internBytesHash(k []byte, h uint64, pos int64) int32 {
+	g, found, key := t.strs.getOrPutHash(k, h, int32(len(t.first)))
 	if found {
 		return g
 	}
 	t.strKeys = append(t.strKeys, key)
+	t.hashes = append(t.hashes, h)
+	t.first = append(t.first, pos)
+	return g
+}
+
+// internBytesAt is internBytesHash of a key in an adopted chunk of the
+// table's arena (bytesMap.adopt).
+func (t *groupTable) internBytesAt(chunk, off, n uint32, h uint64, pos int64) int32 {
+	g, found, key := t.strs.getOrPutAt(chunk, off, n, h, int32(len(t.first)))
+	if found {
+		return g
+	}
+	t.strKeys = append(t.strKeys, key)
+	t.hashes = append(t.hashes, h)
 	t.first = append(t.first, pos)
 	return g
 }
@@ -254,6 +281,13 @@ func (op *hashAggOp) aggregate(w *aggWorker, m *morselInputs, base int64) error 
 	if err := op.assignGroups(w, m.keys, m.n, base); err != nil {
 		return err
 	}
+	op.updateStates(w, m, base)
+	return nil
+}
+
+// updateStates folds a morsel's aggregate inputs into w's states by the
+// groups in w.gids.
+func (op *hashAggOp) updateStates(w *aggWorker, m *morselInputs, base int64) {
 	groups := w.table.size()
 	for i, s := range w.states {
 		s.grow(groups)
@@ -263,7 +297,6 @@ func (op *hashAggOp) aggregate(w *aggWorker, m *morselInputs, base int64) error 
 		}
 		s.update(w.gids, m.inputs[i], base)
 	}
-	return nil
 }
 
 // assignGroups sets w.gids to the group of each of the n rows of keys,
@@ -525,14 +558,14 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			var h uint64
 			switch {
 			case parts == 1:
-			case (intMode || w.table.strMode) && w.table.keyNull[g]:
+			case intMode && w.table.keyNull[g]:
 				h = 0
 			case intMode:
 				h = hashInt(w.table.intKeys[g])
 			default:
-				h = maphash.String(keySeed, w.table.strKeys[g])
+				h = w.table.hashes[g] // 0 for a null string key
 			}
-			p := int(h % uint64(parts))
+			p := partOf(h, parts)
 			lists[wi][p] = append(lists[wi][p], int32(g))
 		}
 	}
@@ -558,11 +591,20 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			for wi := range workers {
 				n += len(lists[wi][p])
 			}
+			// Rows are partitioned only while keys are nearly unique: the
+			// partition's rows bound its new groups closely enough too.
+			for _, sm := range scattered {
+				n += len(sm.parts[p])
+			}
 			if intMode {
 				t.ints = newIntMap(n)
+				t.intKeys = make([]int64, 0, n)
 			} else {
 				t.strs = newBytesMap(n)
+				t.strKeys = make([]string, 0, n)
+				t.hashes = make([]uint64, 0, n)
 			}
+			t.first = make([]int64, 0, n)
 			states, err := op.newStates()
 			if err != nil {
 				errs[p] = err
@@ -581,10 +623,11 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 					case t.strMode && w.table.keyNull[g]:
 						dst[i] = t.internStringNull(pos)
 					case t.strMode:
-						dst[i] = t.internString(w.table.strKeys[g], pos)
+						k := w.table.strKeys[g]
+						dst[i] = t.internStringHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					default:
 						k := w.table.strKeys[g]
-						dst[i] = t.internBytes(unsafe.Slice(unsafe.StringData(k), len(k)), pos)
+						dst[i] = t.internBytesHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					}
 					if pos < t.first[dst[i]] {
 						t.first[dst[i]] = pos
@@ -614,73 +657,61 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 	return out, nil
 }
 
-// output builds the result batch: every partition's keys and aggregates,
-// concatenated, then put in order of first appearance.
+// output builds the result batch: every partition's aggregates,
+// concatenated, then put in order of first appearance; the keys are put in
+// that order first and built once, straight into their columns.
 func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 	mem := op.mem
-	ncols := len(op.node.Keys) + len(op.aggs)
-	cols := make([][]arrow.Array, ncols)
+	nkeys := len(op.node.Keys)
+	aggCols := make([][]arrow.Array, len(op.aggs))
 	var firsts []int64
-	release := func(xs []arrow.Array) {
-		for _, x := range xs {
-			if x != nil {
-				x.Release()
-			}
-		}
-	}
 	defer func() {
-		for _, c := range cols {
-			release(c)
+		for _, c := range aggCols {
+			releaseArrays(c)
 		}
 	}()
-	keyTypes := make([]arrow.DataType, len(op.node.Keys))
+	keyTypes := make([]arrow.DataType, nkeys)
 	for i, k := range op.node.Keys {
 		keyTypes[i] = k.DataType()
 	}
+	var (
+		intKeys []int64
+		strKeys []string
+		keyNull []bool
+	)
 	for _, p := range parts {
 		t := p.table
 		firsts = append(firsts, t.first...)
-		switch {
-		case len(keyTypes) == 0:
-		case t.intMode:
-			arr, err := numArray(mem, keyTypes[0], t.intKeys, notNull(t.keyNull))
-			if err != nil {
-				return nil, err
-			}
-			cols[0] = append(cols[0], arr)
-		case t.strMode:
-			arr, err := stringArray(mem, keyTypes[0], t.strKeys, notNull(t.keyNull))
-			if err != nil {
-				return nil, err
-			}
-			cols[0] = append(cols[0], arr)
-		default:
-			arrs, err := decodeKeys(mem, keyTypes, t.strKeys)
-			if err != nil {
-				return nil, err
-			}
-			for i, a := range arrs {
-				cols[i] = append(cols[i], a)
-			}
-		}
+		intKeys = append(intKeys, t.intKeys...)
+		strKeys = append(strKeys, t.strKeys...)
+		keyNull = append(keyNull, t.keyNull...)
 		for j, s := range p.states {
 			s.grow(t.size())
 			arr, err := s.finish(mem)
 			if err != nil {
 				return nil, err
 			}
-			cols[len(keyTypes)+j] = append(cols[len(keyTypes)+j], arr)
+			aggCols[j] = append(aggCols[j], arr)
 		}
 	}
-	sorted := slices.IsSorted(firsts)
 	var order []int32
-	if !sorted {
+	if !slices.IsSorted(firsts) {
 		// First rows are non-negative (morsel << 32 | row): sort as unsigned.
 		order = sortByKey(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(firsts))), len(firsts)))
+		intKeys = permute(intKeys, order)
+		strKeys = permute(strKeys, order)
+		keyNull = permute(keyNull, order)
 	}
-	final := make([]arrow.Array, ncols)
-	defer release(final)
-	for i, parts := range cols {
+	final := make([]arrow.Array, nkeys+len(op.aggs))
+	defer releaseArrays(final)
+	if nkeys > 0 {
+		keys, err := buildKeys(mem, parts[0].table, keyTypes, intKeys, strKeys, keyNull)
+		if err != nil {
+			return nil, err
+		}
+		copy(final, keys)
+	}
+	for i, parts := range aggCols {
 		var whole arrow.Array
 		if len(parts) == 1 {
 			whole = parts[0]
@@ -691,8 +722,8 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 				return nil, err
 			}
 		}
-		if sorted {
-			final[i] = whole
+		if order == nil {
+			final[nkeys+i] = whole
 			continue
 		}
 		g, err := kernels.Gather(mem, whole, order)
@@ -700,9 +731,42 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		final[i] = g
+		final[nkeys+i] = g
 	}
-	return array.NewRecordBatch(op.schema, final, int64(len(firsts))), nil
+	out := array.NewRecordBatch(op.schema, final, int64(len(firsts)))
+	return out, nil
+}
+
+// buildKeys builds the key columns of groups from their keys as a table of
+// t's mode holds them (integers, strings or row encodings).
+func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints []int64, strs []string, null []bool) ([]arrow.Array, error) {
+	switch {
+	case t.intMode:
+		arr, err := numArray(mem, types[0], ints, notNull(null))
+		if err != nil {
+			return nil, err
+		}
+		return []arrow.Array{arr}, nil
+	case t.strMode:
+		arr, err := stringArray(mem, types[0], strs, notNull(null))
+		if err != nil {
+			return nil, err
+		}
+		return []arrow.Array{arr}, nil
+	}
+	return decodeKeys(mem, types, strs)
+}
+
+// permute returns xs in the given order (xs itself when empty).
+func permute[T any](xs []T, order []int32) []T {
+	if len(xs) == 0 {
+		return xs
+	}
+	out := make([]T, len(order))
+	for i, o := range order {
+		out[i] = xs[o]
+	}
+	return out
 }
 
 func notNull(isNull []bool) []bool {

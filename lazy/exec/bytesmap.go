@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 	"unsafe"
@@ -9,9 +10,12 @@ import (
 // bytesMap maps byte-string keys (string group keys, row-encoded
 // multi-column keys) to non-negative int32 values with open addressing. Keys
 // are copied once into an arena of large chunks that never move, and the
-// slots hold the key's hash, its place in the arena and the value: no
-// pointers, so the garbage collector never scans millions of keys, which
-// profiles of Go's map[string] showed costing as much as the lookups.
+// slots hold the key's hash, its length, the value and either the key itself
+// (keys of up to 16 bytes: most ids, codes and names) or its place in the
+// arena and its first 8 bytes. No pointers, so the garbage collector never
+// scans millions of keys, which profiles of Go's map[string] showed costing
+// as much as the lookups; and a probe for a short key never leaves the slot
+// array, where comparing with the arena's copy was a cache miss per row.
 type bytesMap struct {
 	slots  []bytesSlot
 	shift  uint
@@ -20,12 +24,16 @@ type bytesMap struct {
 }
 
 type bytesSlot struct {
-	hash  uint64 // 0: empty (stored hashes are never 0)
-	chunk uint32
-	off   uint32
-	n     uint32
-	val   int32
+	hash uint64 // 0: empty (stored hashes are never 0)
+	n    uint32
+	val  int32
+	// n <= inlineKey: the key's bytes, zero-padded (a, then b). Longer
+	// keys: a is chunk<<32 | offset in the arena, b the first 8 bytes.
+	a, b uint64
 }
+
+// inlineKey is the length up to which a key is held in its slot.
+const inlineKey = 16
 
 const arenaChunk = 1 << 20
 
@@ -48,20 +56,46 @@ func hashBytes(k []byte) uint64 { return maphash.Bytes(bytesSeed, k) | 1 }
 
 func (m *bytesMap) home(h uint64) int { return int((h * 0x9E3779B97F4A7C15) >> m.shift) }
 
+// words are a key's a and b as a slot holds them: its bytes zero-padded when
+// it is short, else its first 8 bytes in b.
+func words(k []byte) (a, b uint64) {
+	if len(k) > inlineKey {
+		return 0, binary.LittleEndian.Uint64(k)
+	}
+	if len(k) == inlineKey {
+		return binary.LittleEndian.Uint64(k), binary.LittleEndian.Uint64(k[8:])
+	}
+	var pad [inlineKey]byte
+	copy(pad[:], k)
+	return binary.LittleEndian.Uint64(pad[:]), binary.LittleEndian.Uint64(pad[8:])
+}
+
+// keyOf is the arena's copy of a long key.
 func (m *bytesMap) keyOf(s *bytesSlot) []byte {
-	return m.chunks[s.chunk][s.off : s.off+s.n]
+	off := uint32(s.a)
+	return m.chunks[s.a>>32][off : off+s.n]
 }
 
 // slot finds k's slot: the one holding it (found) or the empty one where it
 // goes. The table must have room (callers that insert grow first).
 func (m *bytesMap) slot(k []byte, h uint64) (s *bytesSlot, found bool) {
 	mask := len(m.slots) - 1
+	n := uint32(len(k))
+	a, b := words(k)
+	long := n > inlineKey
 	for i := m.home(h); ; i = (i + 1) & mask {
 		s := &m.slots[i]
 		if s.hash == 0 {
 			return s, false
 		}
-		if s.hash == h && string(m.keyOf(s)) == string(k) {
+		if s.hash != h || s.n != n || s.b != b {
+			continue
+		}
+		if long {
+			if string(m.keyOf(s)) == string(k) {
+				return s, true
+			}
+		} else if s.a == a {
 			return s, true
 		}
 	}
@@ -75,34 +109,77 @@ func (m *bytesMap) get(k []byte) (int32, bool) {
 	return -1, false
 }
 
-// put fills an empty slot with a copy of k.
-func (m *bytesMap) put(s *bytesSlot, k []byte, h uint64, v int32) {
-	chunk, off := m.store(k)
-	*s = bytesSlot{hash: h, chunk: chunk, off: off, n: uint32(len(k)), val: v}
+// put fills an empty slot with k; a long key is copied into the arena, and
+// a short one too when keep is set (its caller wants a lasting copy), at
+// chunk and off.
+func (m *bytesMap) put(s *bytesSlot, k []byte, h uint64, v int32, keep bool) (chunk, off uint32) {
+	a, b := words(k)
+	if len(k) > inlineKey || keep {
+		chunk, off = m.store(k)
+		if len(k) > inlineKey {
+			a = uint64(chunk)<<32 | uint64(off)
+		}
+	}
+	*s = bytesSlot{hash: h, n: uint32(len(k)), val: v, a: a, b: b}
 	m.count++
+	return chunk, off
 }
 
 // getOrPut returns the value of k, or stores v for a copy of k and returns
-// v, false. key is the stored copy of k as a string (valid as long as the
-// map is reachable; it points into the arena).
+// v, false, and the copy as a string (valid as long as the map is
+// reachable; it points into the arena; "" when k was found).
 func (m *bytesMap) getOrPut(k []byte, v int32) (val int32, found bool, key string) {
+	return m.getOrPutHash(k, hashBytes(k), v)
+}
+
+// getOrPutHash is getOrPut of a key whose hashBytes the caller has already
+// computed (and kept: a group's hash picks its merge partition too).
+func (m *bytesMap) getOrPutHash(k []byte, h uint64, v int32) (val int32, found bool, key string) {
 	if 2*(m.count+1) > len(m.slots) {
 		m.grow()
 	}
-	h := hashBytes(k)
 	s, ok := m.slot(k, h)
-	if !ok {
-		m.put(s, k, h, v)
+	if ok {
+		return s.val, true, ""
 	}
-	return s.val, ok, m.stringOf(s)
+	chunk, off := m.put(s, k, h, v, true)
+	return v, false, m.stringAt(chunk, off, uint32(len(k)))
 }
 
-func (m *bytesMap) stringOf(s *bytesSlot) string {
-	if s.n == 0 {
+func (m *bytesMap) stringAt(chunk, off, n uint32) string {
+	if n == 0 {
 		return ""
 	}
-	b := m.keyOf(s)
+	b := m.chunks[chunk][off : off+n]
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// adopt makes buf, which must never change, one of the arena's chunks
+// without copying it, and returns its number: keys that already sit in
+// such a buffer are then put in place (getOrPutAt).
+func (m *bytesMap) adopt(buf []byte) uint32 {
+	m.chunks = append(m.chunks, buf[:len(buf):len(buf)]) // full: store never appends to it
+	return uint32(len(m.chunks) - 1)
+}
+
+// getOrPutAt is getOrPutHash of the key at chunk[off:off+n] of an adopted
+// chunk, which a new slot references instead of copying the key.
+func (m *bytesMap) getOrPutAt(chunk, off, n uint32, h uint64, v int32) (val int32, found bool, key string) {
+	if 2*(m.count+1) > len(m.slots) {
+		m.grow()
+	}
+	k := m.chunks[chunk][off : off+n]
+	s, ok := m.slot(k, h)
+	if ok {
+		return s.val, true, ""
+	}
+	a, b := words(k)
+	if n > inlineKey {
+		a = uint64(chunk)<<32 | uint64(off)
+	}
+	*s = bytesSlot{hash: h, n: n, val: v, a: a, b: b}
+	m.count++
+	return v, false, m.stringAt(chunk, off, n)
 }
 
 // store copies k into the arena.
@@ -144,7 +221,7 @@ func (m *bytesMap) swap(k []byte, v int32) int32 {
 	h := hashBytes(k)
 	s, ok := m.slot(k, h)
 	if !ok {
-		m.put(s, k, h, v)
+		m.put(s, k, h, v, false)
 		return -1
 	}
 	old := s.val

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"encoding/binary"
-	"hash/maphash"
 	"math"
 	"unsafe"
 
@@ -17,8 +16,6 @@ import (
 // codes), kept as an int64 in a map[int64], or a row encoding of all key
 // columns as bytes, kept as a string in a map[string]. Go's maps are Swiss
 // tables; lookups with a []byte converted in place do not allocate.
-
-var keySeed = maphash.MakeSeed()
 
 // intKeyable reports whether a single key of type t can use the int64 path.
 func intKeyable(t arrow.DataType) bool {

@@ -85,7 +85,8 @@ func BenchmarkIntMapGetOrPut(b *testing.B) {
 }
 
 // bytesMap agrees with a Go map, across growth and arena chunks, for empty,
-// long and binary keys.
+// long and binary keys (keys of 0 to 39 bytes of 0 to 3 each: held in the
+// slot up to 16 bytes, zero-padded, in the arena beyond).
 func TestBytesMapMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	m := newBytesMap(0)
@@ -108,7 +109,7 @@ func TestBytesMapMatchesMap(t *testing.T) {
 			if !ok {
 				ref[k], want = v, v
 			}
-			if got != want || found != ok || stored != k {
+			if got != want || found != ok || (!found && stored != k) {
 				t.Fatalf("getOrPut(%q) = %d, %v, %q; want %d, %v", k, got, found, stored, want, ok)
 			}
 		case 1:
@@ -129,6 +130,58 @@ func TestBytesMapMatchesMap(t *testing.T) {
 			}
 			if got != want || found != ok {
 				t.Fatalf("get(%q) = %d, %v; want %d, %v", k, got, found, want, ok)
+			}
+		}
+	}
+}
+
+// Keys whose hashes collide are told apart by their bytes alone: held in
+// the slot (up to 16 bytes, zero-padded, so that "a" and "a\x00" differ by
+// length only) or compared with the arena's copy beyond, including keys of
+// an adopted chunk (getOrPutAt).
+func TestBytesMapCollidingHashes(t *testing.T) {
+	m := newBytesMap(0)
+	var keys []string
+	for n := range 34 {
+		for _, fill := range []byte{0, 'a'} {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = fill
+			}
+			keys = append(keys, string(b))
+			if n > 0 {
+				b[n-1] = 'z' // differs from the fill in the last byte only
+				keys = append(keys, string(b))
+				b[n-1], b[0] = fill, 'z' // and in the first byte only
+				keys = append(keys, string(b))
+			}
+		}
+	}
+	seen := map[string]int32{}
+	var chunk uint32
+	adopted := []byte{}
+	for _, k := range keys {
+		adopted = append(adopted, k...)
+	}
+	chunk = m.adopt(adopted)
+	off := uint32(0)
+	for round := range 2 {
+		off = 0
+		for i, k := range keys {
+			var got int32
+			var found bool
+			if i%2 == 0 {
+				got, found, _ = m.getOrPutHash([]byte(k), 1, int32(i))
+			} else {
+				got, found, _ = m.getOrPutAt(chunk, off, uint32(len(k)), 1, int32(i))
+			}
+			off += uint32(len(k))
+			want, ok := seen[k]
+			if !ok {
+				seen[k], want = int32(i), int32(i)
+			}
+			if got != want || found != ok {
+				t.Fatalf("round %d: key %q = %d, %v; want %d, %v", round, k, got, found, want, ok)
 			}
 		}
 	}
