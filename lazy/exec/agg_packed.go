@@ -2,6 +2,7 @@ package exec
 
 import (
 	"encoding/binary"
+	"strings"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -29,6 +30,7 @@ type packedKeys struct {
 type packedCol struct {
 	str     bool
 	strs    *bytesMap
+	shorts  *intMap // strings of at most maxShortKey bytes, packed
 	ints    *intMap
 	strVals []string
 	intVals []int64
@@ -57,7 +59,7 @@ func newPackedKeys(types []arrow.DataType) *packedKeys {
 	for i, t := range types {
 		c := &pk.cols[i]
 		if core.IsString(t) || core.IsCategorical(t) {
-			c.str, c.strs = true, newBytesMap(0)
+			c.str, c.strs, c.shorts = true, newBytesMap(0), newIntMap(0)
 		} else {
 			c.ints, c.width = newIntMap(0), t.(arrow.FixedWidthDataType).BitWidth()/8
 		}
@@ -101,6 +103,17 @@ func (c *packedCol) code(a arrow.Array) error {
 			continue
 		}
 		s := at(i)
+		if len(s) <= maxShortKey {
+			// Short values (flags, codes, ids) as fixed-width keys: an
+			// integer probe, no string hash. Long ones keep the byte
+			// table; a value is always looked up in the same one.
+			g, found := c.shorts.getOrPut(packShortString(s), int32(len(c.strVals)))
+			if !found {
+				c.strVals = append(c.strVals, strings.Clone(s))
+			}
+			c.codes[i] = uint32(g) + 1
+			continue
+		}
 		g, found, key := c.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(c.strVals)))
 		if !found {
 			c.strVals = append(c.strVals, key)

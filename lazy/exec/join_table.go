@@ -165,11 +165,18 @@ func shortStringKeys(a arrow.Array, strict bool) (vals []int64, skip []bool, ok 
 			skip[i] = true
 			continue
 		}
-		k := uint64(len(s)) << 56
-		for b := len(s) - 1; b >= 0; b-- {
-			k |= uint64(s[b]) << (8 * b)
-		}
-		vals[i] = int64(k)
+		vals[i] = packShortString(s)
 	}
 	return vals, skip, true
+}
+
+// packShortString is the fixed-width key of a string of at most
+// maxShortKey bytes: its bytes in the low 7 bytes, its length in the top
+// one, so that distinct strings give distinct keys.
+func packShortString(s string) int64 {
+	k := uint64(len(s)) << 56
+	for b := len(s) - 1; b >= 0; b-- {
+		k |= uint64(s[b]) << (8 * b)
+	}
+	return int64(k)
 }

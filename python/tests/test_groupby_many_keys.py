@@ -102,3 +102,10 @@ def test_six_keys_in_sql():
     assert a.num_rows == p.height
     assert a.column("n").to_pylist() == p["n"].cast(pl.Int64).to_list()
     assert a.column("sv").to_pylist() == p["sv"].to_list()
+
+
+@pytest.mark.parametrize(("n", "distinct"), [(ROWS, 1000), (ROWS, 30), (0, 1)], ids=["1000", "30", "empty"])
+def test_two_keys_packed_with_short_and_long_strings(n, distinct):
+    """Two-column keys take per-column codes; strings of up to 7 bytes get theirs from a packed
+    integer key ("a", "a\\x00" and "" stay apart), longer ones from the byte table."""
+    check(["s", "i"], n, distinct)
