@@ -25,7 +25,6 @@ import math
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +33,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
+from _timing import fmt, timed  # bench/_timing.py (run from bench/ or with it on sys.path)
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
@@ -153,18 +153,6 @@ def same(a: list[tuple], b: list[tuple]) -> bool:
             elif x != y:
                 return False
     return True
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
-    w, c = time.perf_counter(), time.process_time()
-    out = fn()
-    return time.perf_counter() - w, time.process_time() - c, out
-
-
-def fmt(s: float | None) -> str:
-    if s is None:
-        return "n/a"
-    return f"{s * 1e3:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
 def main() -> None:

@@ -26,7 +26,6 @@ import math
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,6 +35,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from _timing import fmt, timed  # bench/_timing.py (run from bench/ or with it on sys.path)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -130,18 +130,6 @@ def canonical(t: pa.Table) -> Any:
     t = t.rename_columns([f"c{i}" for i in range(t.num_columns)])
     t = t.sort_by([(name, "ascending") for name in t.column_names])
     return [col.to_numpy().astype(np.int64).tolist() for col in t.columns]
-
-
-def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
-    w, c = time.perf_counter(), time.process_time()
-    out = fn()
-    return time.perf_counter() - w, time.process_time() - c, out
-
-
-def fmt(s: float | None) -> str:
-    if s is None:
-        return "n/a"
-    return f"{s * 1e3:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
 def main() -> None:
