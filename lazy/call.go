@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -99,6 +100,17 @@ func RegisterFunction(f *Function) {
 	functions[f.Name] = f
 }
 
+// FunctionNames lists the functions registered here, by name: those not yet
+// moved to the function registry (lazy/fn).
+func FunctionNames() []string {
+	out := make([]string, 0, len(functions))
+	for name := range functions {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // LookupFunction returns a registered function.
 func LookupFunction(name string) (*Function, bool) {
 	f, ok := functions[name]
@@ -106,8 +118,9 @@ func LookupFunction(name string) (*Function, bool) {
 }
 
 func (r *resolver) call(e *Call) (Expr, error) {
+	entry, inRegistry := fn.Lookup(e.Name)
 	f, ok := functions[e.Name]
-	if !ok {
+	if !ok && !inRegistry {
 		return nil, core.Errorf(core.KindNotSupported, "function %q is not supported", e.Name)
 	}
 	args := make([]Expr, len(e.Args))
@@ -126,7 +139,13 @@ func (r *resolver) call(e *Call) (Expr, error) {
 		}
 	}
 	args, hadCategorical := categoricalArgsAsString(args)
-	t, args, err := f.Resolve(args, e.Opts)
+	var t arrow.DataType
+	var err error
+	if inRegistry {
+		t, args, err = bindCall(entry, args, e.Opts)
+	} else {
+		t, args, err = f.Resolve(args, e.Opts)
+	}
 	if err != nil {
 		if ce, ok := err.(*core.Error); ok && ce.Details["expression"] == nil {
 			return nil, core.Errorf(ce.Kind, "%s (in expression %s)", ce.Message, e).With("expression", e.String())
@@ -156,6 +175,34 @@ func categoricalArgsAsString(args []Expr) ([]Expr, bool) {
 		}
 	}
 	return args, had
+}
+
+// bindCall types a call of a registry function with its rule: the result
+// type and the arguments cast as the rule asks.
+func bindCall(f *fn.Scalar, args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
+	b := &fn.Binding{Name: f.Name, Args: make([]fn.Arg, len(args)), Opts: opts}
+	for i, a := range args {
+		b.Args[i] = ruleArg{a}
+	}
+	if err := f.Bind(b); err != nil {
+		return nil, nil, err
+	}
+	for i, t := range b.Casts {
+		if t != nil {
+			args[i] = castTo(args[i], t)
+		}
+	}
+	return b.Out, args, nil
+}
+
+// ruleArg is an argument as a type rule sees it.
+type ruleArg struct{ Expr }
+
+func (a ruleArg) Constant() (any, bool) {
+	if l, ok := a.Expr.(*Literal); ok {
+		return l.Value, true
+	}
+	return nil, false
 }
 
 // Helpers for function resolvers.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -75,6 +76,13 @@ func intLit(e lazy.Expr) (int64, bool) {
 
 func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 	name := x.FnName.L
+	if f, ok := fn.LookupSQL(name); ok { // the same arguments and meaning
+		args, err := t.args(x, f.MinArgs, f.MaxArgs)
+		if err != nil {
+			return nil, err
+		}
+		return call(f.Name, nil, args...), nil
+	}
 	switch name {
 	case ast.DateLiteral:
 		s, ok := x.Args[0].(interface{ GetString() string })
@@ -144,15 +152,6 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 			}
 		}
 		return out, nil
-	case "upper", "ucase", "lower", "lcase", "length", "octet_length", "char_length", "character_length", "reverse":
-		a, err := t.args(x, 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		fn := map[string]string{"upper": "str.to_uppercase", "ucase": "str.to_uppercase", "lower": "str.to_lowercase",
-			"lcase": "str.to_lowercase", "length": "str.len_bytes", "octet_length": "str.len_bytes",
-			"char_length": "str.len_chars", "character_length": "str.len_chars", "reverse": "str.reverse"}[name]
-		return call(fn, nil, a[0]), nil
 	case "trim", "ltrim", "rtrim":
 		return t.trim(x)
 	case "replace":
@@ -589,5 +588,5 @@ func (t *translator) cast(x *ast.FuncCastExpr) (lazy.Expr, error) {
 // it ("2.5" as an integer is 2, " 12abc" is 12, "abc" is 0; kind "int",
 // "uint" or "float").
 func numberPrefix(v lazy.Expr, kind string) lazy.Expr {
-	return call(lazy.SQLNumberPrefix, map[string]any{"kind": kind}, v)
+	return call(fn.SQLNumberPrefix, map[string]any{"kind": kind}, v)
 }

@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 )
 
 // nonNull reports whether e, evaluated over p, can be proven never null.
@@ -39,6 +40,9 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		}
 		return false
 	case *lazy.Call:
+		if f, ok := fn.Lookup(x.Name); ok {
+			return f.NeverNullOver(x.Opts) && b.allNonNull(p, x.Args)
+		}
 		switch x.Name {
 		case "coalesce", "fill_null":
 			for _, a := range x.Args {
@@ -57,18 +61,21 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		case lazy.SQLDecimalArith:
 			// Null only from a null operand, or a zero divisor.
 			return lazy.OptString(x.Opts, "op", "") != "div" && b.nonNull(p, x.Args[0]) && b.nonNull(p, x.Args[1])
-		case "abs", "round", "floor", "ceil", "str.to_uppercase", "str.to_lowercase", "str.len_bytes", "str.len_chars",
-			"str.starts_with", "str.ends_with", "str.contains", "str.slice", "str.head", "str.tail",
-			"dt.year", "dt.month", "dt.day", "dt.quarter", "is_in":
-			for _, a := range x.Args {
-				if !b.nonNull(p, a) {
-					return false
-				}
-			}
-			return true
+		case "abs", "round", "floor", "ceil", "dt.year", "dt.month", "dt.day", "dt.quarter", "is_in":
+			return b.allNonNull(p, x.Args)
 		}
 	}
 	return false
+}
+
+// allNonNull reports whether every one of args is never null over p.
+func (b *builder) allNonNull(p lazy.Plan, args []lazy.Expr) bool {
+	for _, a := range args {
+		if !b.nonNull(p, a) {
+			return false
+		}
+	}
+	return true
 }
 
 // planColumnNonNull follows column name down p.

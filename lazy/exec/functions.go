@@ -3,6 +3,7 @@ package exec
 import (
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -17,7 +18,8 @@ type scalarFn func(mem memory.Allocator, call *lazy.Call, args []kernels.Value, 
 var evaluators = map[string]scalarFn{}
 
 // registerEval makes a function executable. Each function's planner side is
-// registered with lazy.RegisterFunction under the same name.
+// registered with lazy.RegisterFunction under the same name. (Functions of
+// the registry, lazy/fn, carry their evaluator in their entry instead.)
 func registerEval(name string, fn scalarFn) {
 	if _, dup := evaluators[name]; dup {
 		panic("alopex: evaluator registered twice: " + name)
@@ -29,9 +31,14 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 	if lazy.IsWindowFunction(e.Name) {
 		return kernels.Value{}, core.Errorf(core.KindInternal, "%s must be computed as a window", e.Name)
 	}
-	fn, ok := evaluators[e.Name]
+	eval, ok := evaluators[e.Name]
 	if dec, isDec := decimalEvaluators[e.Name]; isDec && isDecimal(e.Type) {
-		fn = dec
+		eval = dec
+	} else if entry, inRegistry := fn.Lookup(e.Name); inRegistry {
+		inv := &fn.Invocation{Opts: e.Opts, Type: e.Type}
+		eval, ok = func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
+			return entry.Eval(mem, inv, args, n)
+		}, true
 	}
 	if !ok {
 		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)
@@ -49,7 +56,7 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 		}
 		args[i] = v
 	}
-	out, err := fn(mem, e, args, int(rb.NumRows()))
+	out, err := eval(mem, e, args, int(rb.NumRows()))
 	if err != nil {
 		return kernels.Value{}, withExpr(err, e)
 	}

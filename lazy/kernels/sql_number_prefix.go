@@ -9,7 +9,7 @@ import (
 )
 
 // SQLNumberPrefix writes, for every string of a, the number MySQL reads
-// from it (lazy.SQLNumberPrefix): kind "int", "uint" or "float".
+// from it (fn.SQLNumberPrefix): kind "int", "uint" or "float".
 func SQLNumberPrefix(mem memory.Allocator, a arrow.Array, kind string) (arrow.Array, error) {
 	return mapStrings(mem, a, a.Len()*4, func(_ int, s string, w *strOut) error {
 		w.str(numberPrefix(s, kind))

@@ -6,6 +6,7 @@ A test compares these lines with the generated header, so they cannot drift.
 CDEF = """
 void alopex_free(void* p);
 int alopex_version(char** out);
+int alopex_functions(char** out);
 int alopex_debug_panic(int where, char** errOut);
 int alopex_query_start(char* plan, size_t planLen, uint64_t* sources, size_t nSources, uint64_t* jobOut, char** errOut);
 int alopex_job_wait(uint64_t h, int timeoutMs, int* done, uint64_t* table, char** errOut);

@@ -92,6 +92,13 @@ def error_from(status: int, err: Any) -> Exception:
     return exceptions.from_engine(int(data.get("kind", status)), data.get("message", ""), data.get("details"))
 
 
+def engine_functions() -> list[dict[str, Any]]:
+    """The engine's functions (capi/functions.go): name, Python method, SQL names."""
+    out = ffi.new("char**")
+    lib.alopex_functions(out)
+    return json.loads(take_string(out[0]))
+
+
 def engine_version() -> str:
     out = ffi.new("char**")
     lib.alopex_version(out)

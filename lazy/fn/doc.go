@@ -1,0 +1,21 @@
+// Package fn is the function registry: each scalar function the DataFrame
+// API and SQL can call is one Scalar entry, defined once — its name in the
+// plan, the Python method that builds it, the SQL names that call it with
+// the same arguments and meaning, its type rule, what it does with nulls,
+// and its evaluator over the typed kernels.
+//
+// The planner (package lazy) types a call with the entry's rule and casts
+// the arguments as the rule asks; the executor (lazy/exec) runs the
+// entry's evaluator; the SQL front end (sqlexec) maps SQL names to entries
+// and reads their null rules. This package sits below all three (it imports
+// only core and the kernels), so each imports it directly: no entry depends
+// on an init function or a blank import having run.
+//
+// Adding a function is one file here (or an entry in a family's file), its
+// Python method and its tests; the registry test checks that every Python
+// method, SQL name and documented function maps to an entry.
+//
+// Families: strings.go (the Expr.str namespace), lists.go (str.split and the
+// Expr.list namespace), sqlnum.go (MySQL's reading of numbers in strings). Functions not yet moved
+// here are still registered in lazy/fn_*.go and lazy/exec/fn_*.go.
+package fn

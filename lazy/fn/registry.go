@@ -1,0 +1,133 @@
+package fn
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Scalar is one scalar function: it maps each row of its arguments to one
+// value of the result.
+type Scalar struct {
+	// Name is the function's name in the plan, as explain() shows it and
+	// as Python's call nodes name it ("str.contains").
+	Name string
+	// Python is the Python method that builds the call ("Expr.str.contains");
+	// empty for a function only the engine or SQL builds.
+	Python string
+	// SQL lists the SQL names (lower case) that call the function with the
+	// same arguments, in the same order, with the same meaning. A SQL
+	// function whose arguments or meaning differ is translated in sqlexec.
+	SQL []string
+	// MinArgs and MaxArgs bound the number of arguments, the input
+	// included (MaxArgs < 0: no bound); checked before the type rule runs.
+	MinArgs, MaxArgs int
+	// Nulls says when the result can be null.
+	Nulls Nulls
+	// Type is the type rule: it checks the arguments and options, sets the
+	// result type and the types the evaluator needs the arguments in.
+	Type func(b *Binding) error
+	// Eval computes the function over a batch.
+	Eval Eval
+}
+
+// Nulls is what a function does with nulls.
+type Nulls uint8
+
+const (
+	// NullsAny: the result may be null where no argument is (a lookup
+	// that finds nothing, a parse that fails).
+	NullsAny Nulls = iota
+	// NullsFromArgs: the result is null only where an argument is null, so
+	// a call over arguments that are never null is never null.
+	NullsFromArgs
+	// NullsFromArgsIfStrict is NullsFromArgs when the "strict" option is
+	// true (the default), NullsAny otherwise.
+	NullsFromArgsIfStrict
+)
+
+// Bind types a call: b holds its arguments and options; on success b.Out
+// is the result type and b.Casts the casts the arguments need.
+func (s *Scalar) Bind(b *Binding) error {
+	if err := b.Count(s.MinArgs, s.MaxArgs); err != nil {
+		return err
+	}
+	return s.Type(b)
+}
+
+// NeverNullOver reports whether a call with these options is never null
+// when none of its arguments is.
+func (s *Scalar) NeverNullOver(opts map[string]any) bool {
+	switch s.Nulls {
+	case NullsFromArgs:
+		return true
+	case NullsFromArgsIfStrict:
+		return Opts(opts).Bool("strict", true)
+	}
+	return false
+}
+
+// Eval evaluates a function over n rows. args are the evaluated arguments
+// in the types the rule asked for (arrays, or scalars broadcast over the n
+// rows); the evaluator does not release them. The result is owned by the
+// caller.
+type Eval func(mem memory.Allocator, c *Invocation, args []kernels.Value, n int) (arrow.Array, error)
+
+// Invocation is what an evaluator knows of its call besides the arguments.
+type Invocation struct {
+	Opts Opts
+	// Type is the result type the rule resolved.
+	Type arrow.DataType
+}
+
+// The registry: every family's entries, indexed by name and SQL name.
+var (
+	byName = map[string]*Scalar{}
+	bySQL  = map[string]*Scalar{}
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions)
+)
+
+func index(families ...[]*Scalar) bool {
+	for _, s := range slices.Concat(families...) {
+		if _, dup := byName[s.Name]; dup {
+			panic("alopex: function defined twice: " + s.Name)
+		}
+		byName[s.Name] = s
+		for _, alias := range s.SQL {
+			if alias != strings.ToLower(alias) {
+				panic("alopex: SQL name not in lower case: " + alias)
+			}
+			if _, dup := bySQL[alias]; dup {
+				panic("alopex: SQL name defined twice: " + alias)
+			}
+			bySQL[alias] = s
+		}
+	}
+	return true
+}
+
+// Lookup returns the function named name in plans.
+func Lookup(name string) (*Scalar, bool) {
+	s, ok := byName[name]
+	return s, ok
+}
+
+// LookupSQL returns the function a SQL name (lower case) calls directly.
+func LookupSQL(name string) (*Scalar, bool) {
+	s, ok := bySQL[name]
+	return s, ok
+}
+
+// All returns every function, by name.
+func All() []*Scalar {
+	out := make([]*Scalar, 0, len(byName))
+	for _, s := range byName {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,0 +1,53 @@
+package fn
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every entry is complete: a name, a type rule, an evaluator, a sane
+// arity, and a Python method unless only the engine or SQL builds it.
+func TestEntriesComplete(t *testing.T) {
+	for _, s := range All() {
+		if s.Type == nil || s.Eval == nil {
+			t.Errorf("%s: no type rule or evaluator", s.Name)
+		}
+		if s.MinArgs < 0 || (s.MaxArgs >= 0 && s.MaxArgs < s.MinArgs) {
+			t.Errorf("%s: arity %d..%d", s.Name, s.MinArgs, s.MaxArgs)
+		}
+		if s.Python == "" && !strings.HasPrefix(s.Name, "sql.") {
+			t.Errorf("%s: no Python method", s.Name)
+		}
+		if s.Python != "" && !strings.HasPrefix(s.Python, "Expr.") {
+			t.Errorf("%s: Python method %q is not an Expr method", s.Name, s.Python)
+		}
+		for _, alias := range s.SQL {
+			if got, ok := LookupSQL(alias); !ok || got != s {
+				t.Errorf("%s: SQL name %q does not find it", s.Name, alias)
+			}
+		}
+		if got, ok := Lookup(s.Name); !ok || got != s {
+			t.Errorf("%s: Lookup does not find it", s.Name)
+		}
+	}
+}
+
+// The arity is checked before the rule, with the function's name.
+func TestBindChecksArity(t *testing.T) {
+	s, _ := Lookup("str.to_uppercase")
+	err := s.Bind(&Binding{Name: s.Name, Args: nil})
+	if err == nil || !strings.Contains(err.Error(), "str.to_uppercase takes 1 to 1 arguments, got 0") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestNullRules(t *testing.T) {
+	contains, _ := Lookup("str.contains")
+	if !contains.NeverNullOver(nil) || contains.NeverNullOver(map[string]any{"strict": false}) {
+		t.Error("str.contains: null only from its arguments when strict, not otherwise")
+	}
+	find, _ := Lookup("str.find")
+	if find.NeverNullOver(nil) {
+		t.Error("str.find is null where nothing matches")
+	}
+}
