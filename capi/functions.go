@@ -15,7 +15,7 @@ import (
 // functionInfo is one function as Python's registry test sees it.
 type functionInfo struct {
 	Name   string   `json:"name"`
-	Python string   `json:"python,omitempty"`
+	Python []string `json:"python,omitempty"`
 	SQL    []string `json:"sql,omitempty"`
 	// Legacy marks a function still registered in lazy and lazy/exec, not
 	// yet an entry of the registry (lazy/fn).

@@ -3,17 +3,15 @@ package lazy
 import (
 	"fmt"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// Dates and times: the dt namespace, temporal arithmetic and literals.
-// Dates are Arrow Date32 (days since 1970-01-01), datetimes Timestamp with a
-// unit and no time zone, durations Duration. Evaluation is in
-// lazy/exec/fn_datetime.go.
+// Dates and times in the plan: temporal arithmetic and literals. Dates are
+// Arrow Date32 (days since 1970-01-01), datetimes Timestamp with a unit and
+// no time zone, durations Duration. The dt functions, and the functions
+// temporal + and - become, are entries of the registry (lazy/fn/datetime.go).
 
 // IsTemporal reports whether t is a date, datetime or duration.
 func IsTemporal(t arrow.DataType) bool {
@@ -84,133 +82,6 @@ func arithmeticOf(op BinaryOp) string {
 		return "sub"
 	}
 	return "add"
-}
-
-// ParseInterval reads a Polars duration string ("1d", "3mo", "1y", "2h30m",
-// "1w") into months, days and microseconds.
-func ParseInterval(s string) (months, days int64, micros int64, err error) {
-	rest := strings.TrimSpace(s)
-	if rest == "" {
-		return 0, 0, 0, core.Errorf(core.KindInvalidInput, "empty interval")
-	}
-	for rest != "" {
-		i := 0
-		for i < len(rest) && (unicode.IsDigit(rune(rest[i])) || (i == 0 && rest[i] == '-')) {
-			i++
-		}
-		if i == 0 || (i == 1 && rest[0] == '-') {
-			return 0, 0, 0, core.Errorf(core.KindInvalidInput, "interval %q: expected a number before %q", s, rest)
-		}
-		n, _ := strconv.ParseInt(rest[:i], 10, 64)
-		rest = rest[i:]
-		j := 0
-		for j < len(rest) && unicode.IsLetter(rune(rest[j])) {
-			j++
-		}
-		unit := rest[:j]
-		rest = rest[j:]
-		switch unit {
-		case "y":
-			months += 12 * n
-		case "q":
-			months += 3 * n
-		case "mo":
-			months += n
-		case "w":
-			days += 7 * n
-		case "d":
-			days += n
-		case "h":
-			micros += n * 3_600_000_000
-		case "m":
-			micros += n * 60_000_000
-		case "s":
-			micros += n * 1_000_000
-		case "ms":
-			micros += n * 1_000
-		case "us":
-			micros += n
-		case "ns":
-			micros += n / 1000
-		default:
-			return 0, 0, 0, core.Errorf(core.KindInvalidInput,
-				"interval %q: unknown unit %q (use y, q, mo, w, d, h, m, s, ms, us, ns)", s, unit)
-		}
-	}
-	return months, days, micros, nil
-}
-
-func init() {
-	part := func(name string, out arrow.DataType, needsTime bool) *Function {
-		return &Function{Name: "dt." + name, Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
-			if err := ArgCount("dt."+name, args, 1, 1); err != nil {
-				return nil, nil, err
-			}
-			t := args[0].DataType()
-			if !isDateLike(t) || (needsTime && t.ID() != arrow.TIMESTAMP) {
-				want := "a Date or Datetime"
-				if needsTime {
-					want = "a Datetime"
-				}
-				return nil, nil, core.Errorf(core.KindCompute, "dt.%s needs %s, got %s", name, want, dtypeName(t))
-			}
-			return out, args, nil
-		}}
-	}
-	i8, i16, i32 := arrow.PrimitiveTypes.Int8, arrow.PrimitiveTypes.Int16, arrow.PrimitiveTypes.Int32
-	for _, f := range []*Function{
-		part("year", i32, false), part("month", i8, false), part("day", i8, false),
-		part("weekday", i8, false), part("quarter", i8, false), part("ordinal_day", i16, false),
-		part("week", i8, false), part("hour", i8, true), part("minute", i8, true),
-		part("second", i8, true), part("millisecond", i32, true), part("microsecond", i32, true),
-	} {
-		RegisterFunction(f)
-	}
-	RegisterFunction(&Function{Name: "dt.date", Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
-		if err := ArgCount("dt.date", args, 1, 1); err != nil {
-			return nil, nil, err
-		}
-		if !isDateLike(args[0].DataType()) {
-			return nil, nil, core.Errorf(core.KindCompute, "dt.date needs a Date or Datetime, got %s", dtypeName(args[0].DataType()))
-		}
-		return arrow.FixedWidthTypes.Date32, args, nil
-	}})
-	interval := func(name, key string) *Function {
-		return &Function{Name: name, Resolve: func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
-			if err := ArgCount(name, args, 1, 1); err != nil {
-				return nil, nil, err
-			}
-			t := args[0].DataType()
-			if !isDateLike(t) {
-				return nil, nil, core.Errorf(core.KindCompute, "%s needs a Date or Datetime, got %s", name, dtypeName(t))
-			}
-			if _, _, _, err := ParseInterval(OptString(opts, key, "")); err != nil {
-				return nil, nil, err
-			}
-			return t, args, nil
-		}}
-	}
-	RegisterFunction(interval("dt.truncate", "every"))
-	RegisterFunction(interval("dt.offset_by", "by"))
-	for _, name := range []string{"temporal_add", "temporal_sub", "temporal_diff", "duration_add", "duration_sub"} {
-		RegisterFunction(&Function{Name: name, Resolve: func(args []Expr, _ map[string]any) (arrow.DataType, []Expr, error) {
-			return nil, nil, core.Errorf(core.KindInternal, "%s is planned by the +/- operators only", name)
-		}})
-	}
-	RegisterFunction(&Function{Name: "dt.total", Resolve: func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
-		if err := ArgCount("dt.total", args, 1, 1); err != nil {
-			return nil, nil, err
-		}
-		if args[0].DataType().ID() != arrow.DURATION {
-			return nil, nil, core.Errorf(core.KindCompute, "dt.total_* needs a Duration, got %s", dtypeName(args[0].DataType()))
-		}
-		switch u := OptString(opts, "unit", ""); u {
-		case "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds":
-		default:
-			return nil, nil, core.Errorf(core.KindInvalidInput, "unknown duration unit %q", u)
-		}
-		return arrow.PrimitiveTypes.Int64, args, nil
-	}})
 }
 
 // describeTemporal renders a temporal literal (days or ticks) for explain.

@@ -13,11 +13,11 @@ import (
 // arguments go to the kernels as scalars or columns.
 
 var listFunctions = []*Scalar{
-	{Name: "str.split", Python: "Expr.str.split", MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgs, Type: typeStrSplit,
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
+	{Name: "str.split", Python: []string{"Expr.str.split"}, MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgs, Type: typeStrSplit,
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
 			return kernels.StrSplit(mem, a, args[0], c.Opts.Bool("inclusive", false))
 		})},
-	{Name: "list.len", Python: "Expr.list.len", MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgs,
+	{Name: "list.len", Python: []string{"Expr.list.len"}, MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgs,
 		Type: func(b *Binding) error {
 			if err := listInput(b); err != nil {
 				return err
@@ -25,10 +25,10 @@ var listFunctions = []*Scalar{
 			b.Out = u32
 			return nil
 		},
-		Eval: onString(func(mem memory.Allocator, _ *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, _ *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
 			return kernels.ListLen(mem, a)
 		})},
-	{Name: "list.get", Python: "Expr.list.get", MinArgs: 2, MaxArgs: 2, Nulls: NullsAny,
+	{Name: "list.get", Python: []string{"Expr.list.get"}, MinArgs: 2, MaxArgs: 2, Nulls: NullsAny,
 		Type: func(b *Binding) error {
 			if err := listInput(b); err != nil {
 				return err
@@ -39,10 +39,10 @@ var listFunctions = []*Scalar{
 			b.Out = listElem(b.Args[0].DataType())
 			return nil
 		},
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
 			return kernels.ListGet(mem, a, args[0], c.Opts.Bool("null_on_oob", true))
 		})},
-	{Name: "list.join", Python: "Expr.list.join", MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgs,
+	{Name: "list.join", Python: []string{"Expr.list.join"}, MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgs,
 		Type: func(b *Binding) error {
 			if err := listInput(b); err != nil {
 				return err
@@ -57,7 +57,7 @@ var listFunctions = []*Scalar{
 			b.Out = str
 			return nil
 		},
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
 			return kernels.ListJoin(mem, a, args[0], c.Opts.Bool("ignore_nulls", true))
 		})},
 }

@@ -16,13 +16,18 @@ type Scalar struct {
 	// Name is the function's name in the plan, as explain() shows it and
 	// as Python's call nodes name it ("str.contains").
 	Name string
-	// Python is the Python method that builds the call ("Expr.str.contains");
-	// empty for a function only the engine or SQL builds.
-	Python string
+	// Python lists the Python methods that build the call
+	// ("Expr.str.contains"); none for a function only the engine or SQL
+	// builds.
+	Python []string
 	// SQL lists the SQL names (lower case) that call the function with the
 	// same arguments, in the same order, with the same meaning. A SQL
 	// function whose arguments or meaning differ is translated in sqlexec.
 	SQL []string
+	// Internal marks a function only the planner builds (for an operator:
+	// date + duration is temporal_add), which no Python method or SQL name
+	// calls.
+	Internal bool
 	// MinArgs and MaxArgs bound the number of arguments, the input
 	// included (MaxArgs < 0: no bound); checked before the type rule runs.
 	MinArgs, MaxArgs int
@@ -88,7 +93,7 @@ type Invocation struct {
 var (
 	byName = map[string]*Scalar{}
 	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions)
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, datetimeFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

@@ -33,7 +33,7 @@ var sqlNumberFunctions = []*Scalar{
 			b.Out = str
 			return nil
 		},
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
 			return kernels.SQLNumberPrefix(mem, a, c.Opts.String("kind", "float"))
 		})},
 }

@@ -121,30 +121,31 @@ var stringFunctions = []*Scalar{
 	strStrip("strip_chars_end", false, true),
 
 	// parsing
-	{Name: "str.to_integer", Python: "Expr.str.to_integer", MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgsIfStrict, Type: typeStrToInteger,
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
+	{Name: "str.to_integer", Python: []string{"Expr.str.to_integer"}, MinArgs: 2, MaxArgs: 2, Nulls: NullsFromArgsIfStrict, Type: typeStrToInteger,
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error) {
 			base, _ := args[0].Scalar.(int64)
 			return kernels.StrToInteger(mem, a, int(base), c.Type, c.Opts.Bool("strict", true))
 		})},
-	{Name: "str.to_date", Python: "Expr.str.to_date", MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgsIfStrict,
+	{Name: "str.to_date", Python: []string{"Expr.str.to_date"}, MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgsIfStrict,
 		Type: func(b *Binding) error { return typeStrToTemporal(b, false) },
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
 			return kernels.StrToDate(mem, a, c.Opts.String("format", ""), c.Opts.Bool("strict", true))
 		})},
-	{Name: "str.to_datetime", Python: "Expr.str.to_datetime", MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgsIfStrict,
+	{Name: "str.to_datetime", Python: []string{"Expr.str.to_datetime"}, MinArgs: 1, MaxArgs: 1, Nulls: NullsFromArgsIfStrict,
 		Type: func(b *Binding) error { return typeStrToTemporal(b, true) },
-		Eval: onString(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
+		Eval: onInput(func(mem memory.Allocator, c *Invocation, a arrow.Array, _ []kernels.Value) (arrow.Array, error) {
 			return kernels.StrToDatetime(mem, a, c.Opts.String("format", ""), c.Type.(*arrow.TimestampType),
 				c.Opts.Bool("strict", true))
 		})},
 }
 
-// stringEval evaluates a string function on its input a (an array of the
-// batch's rows) and the remaining arguments.
-type stringEval func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error)
+// inputEval evaluates a function on its input a (its first argument, an
+// array of the batch's rows) and the remaining arguments.
+type inputEval func(mem memory.Allocator, c *Invocation, a arrow.Array, args []kernels.Value) (arrow.Array, error)
 
-// onString is the evaluator of a string function: its input materialized.
-func onString(f stringEval) Eval {
+// onInput is the evaluator of a function that works on its input as an
+// array: a scalar input is broadcast over the rows first.
+func onInput(f inputEval) Eval {
 	return func(mem memory.Allocator, c *Invocation, args []kernels.Value, n int) (arrow.Array, error) {
 		a, err := args[0].Materialize(mem, n)
 		if err != nil {
@@ -158,9 +159,9 @@ func onString(f stringEval) Eval {
 // strFn is the entry of Expr.str.<method>, with the arguments after the
 // input described by spec; check (optional) validates them further.
 func strFn(method string, out arrow.DataType, nulls Nulls, sql []string, check func(b *Binding) error,
-	spec []strArg, eval stringEval) *Scalar {
+	spec []strArg, eval inputEval) *Scalar {
 	return &Scalar{
-		Name: "str." + method, Python: "Expr.str." + method, SQL: sql, Nulls: nulls,
+		Name: "str." + method, Python: []string{"Expr.str." + method}, SQL: sql, Nulls: nulls,
 		MinArgs: 1 + len(spec), MaxArgs: 1 + len(spec),
 		Type: func(b *Binding) error {
 			if err := checkStringInput(b); err != nil {
@@ -177,7 +178,7 @@ func strFn(method string, out arrow.DataType, nulls Nulls, sql []string, check f
 			}
 			return nil
 		},
-		Eval: onString(eval),
+		Eval: onInput(eval),
 	}
 }
 
