@@ -8,6 +8,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
@@ -419,7 +420,7 @@ var simpleBinary = map[opcode.Op]lazy.BinaryOp{
 }
 
 // intArithOps are the operators whose integer form is MySQL's: computed in
-// BIGINT, an overflow an error (lazy.SQLIntArith), not the DataFrame
+// BIGINT, an overflow an error (fn.SQLIntArith), not the DataFrame
 // API's wrapping arithmetic in the operands' width.
 var intArithOps = map[lazy.BinaryOp]string{lazy.OpAdd: "add", lazy.OpSub: "sub", lazy.OpMul: "mul"}
 
@@ -449,7 +450,7 @@ func (t *translator) decimalArith(l, r lazy.Expr) bool {
 func (t *translator) arithType(e lazy.Expr) arrow.DataType {
 	if c, ok := e.(*lazy.Call); ok {
 		switch c.Name {
-		case lazy.SQLIntArith:
+		case fn.SQLIntArith:
 			return arrow.PrimitiveTypes.Int64
 		case lazy.SQLDecimalArith:
 			return &arrow.Decimal128Type{Precision: lazy.MaxDecimalPrecision}
@@ -474,7 +475,7 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		// The right operand first: in a left-deep chain a + b + … it is the
 		// cheap one to type, and a non-integer one stops the check there.
 		if name, ok := intArithOps[op]; ok && t.integer(r) && t.integer(l) {
-			return call(lazy.SQLIntArith, map[string]any{"op": name}, l, r), nil
+			return call(fn.SQLIntArith, map[string]any{"op": name}, l, r), nil
 		}
 		if name, ok := intArithOps[op]; ok && t.decimalArith(l, r) {
 			return call(lazy.SQLDecimalArith, map[string]any{"op": name}, l, r), nil

@@ -16,6 +16,8 @@
 // method, SQL name and documented function maps to an entry.
 //
 // Families: strings.go (the Expr.str namespace), lists.go (str.split and the
-// Expr.list namespace), sqlnum.go (MySQL's reading of numbers in strings). Functions not yet moved
-// here are still registered in lazy/fn_*.go and lazy/exec/fn_*.go.
+// Expr.list namespace), datetime.go (the Expr.dt namespace, temporal + and -),
+// sqlnum.go (MySQL's reading of numbers in strings), sqlint.go (MySQL's
+// checked integer arithmetic). Functions not yet moved here are still
+// registered in lazy/fn_*.go and lazy/exec/fn_*.go.
 package fn

@@ -93,7 +93,7 @@ type Invocation struct {
 var (
 	byName = map[string]*Scalar{}
 	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, datetimeFunctions)
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions)
 )
 
 func index(families ...[]*Scalar) bool {
