@@ -246,31 +246,13 @@ func CommonType(args []Expr) (arrow.DataType, bool) {
 	return t, true
 }
 
-// OptString reads a string option.
-func OptString(opts map[string]any, key, def string) string {
-	if v, ok := opts[key].(string); ok {
-		return v
-	}
-	return def
-}
+// OptString reads a string option (see fn.Opts).
+func OptString(opts map[string]any, key, def string) string { return fn.Opts(opts).String(key, def) }
 
 // OptBool reads a boolean option.
-func OptBool(opts map[string]any, key string, def bool) bool {
-	if v, ok := opts[key].(bool); ok {
-		return v
-	}
-	return def
-}
+func OptBool(opts map[string]any, key string, def bool) bool { return fn.Opts(opts).Bool(key, def) }
 
 // OptFloat reads a numeric option.
 func OptFloat(opts map[string]any, key string, def float64) float64 {
-	switch v := opts[key].(type) {
-	case float64:
-		return v
-	case int64:
-		return float64(v)
-	case int:
-		return float64(v)
-	}
-	return def
+	return fn.Opts(opts).Float(key, def)
 }

@@ -388,6 +388,7 @@ func allDigits(s string) bool {
 
 const maxParsedYear = 262142 // chrono's range
 
+// monthLength is the number of days of month m (1–12) of year y.
 func monthLength(y, m int64) int64 {
 	switch m {
 	case 2:

@@ -67,19 +67,6 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func daysInMonth(y int64, m int) int {
-	switch m {
-	case 2:
-		if core.IsLeapYear(y) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
 // intsArray builds an array of type t (an integer, date, datetime or
 // duration type of 8 to 64 bits) from vals, with the given validity
 // (taken over; nil: no nulls).
@@ -227,7 +214,7 @@ func TemporalOffset(mem memory.Allocator, a arrow.Array, months, days, micros in
 			total := y*12 + int64(m-1) + months
 			ny := floorDiv(total, 12)
 			nm := int(total-ny*12) + 1
-			dd = min(dd, daysInMonth(ny, nm))
+			dd = min(dd, int(monthLength(ny, int64(nm))))
 			d = core.DaysFromCivil(ny, nm, dd)
 		}
 		d += days
