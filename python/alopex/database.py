@@ -544,17 +544,28 @@ class _RowCache:
     are converted per cursor, so each gets its own NumPy arrays. Go offers
     only results of at most 2 KiB of rows, so the cache stays within tens of
     MiB at worst.
+
+    Admission: a result is kept only when its key was read before (since the
+    set of keys seen was last cleared). Reads of distinct keys ("cold" reads)
+    then keep nothing alive: keeping every one made Python's cyclic collector
+    run every few hundred reads and scan the whole cache (7% of a cold read's
+    CPU), for entries that were never read again. ``_seen`` holds only the
+    keys' hashes (ints, which the collector does not track); a collision only
+    admits a key one read early.
     """
 
-    __slots__ = ("_word", "_map")
+    __slots__ = ("_word", "_map", "_seen")
 
-    # Bounds: entries (cleared when full) and rows per entry (point reads).
+    # Bounds: entries (cleared when full), rows per entry (point reads) and
+    # hashes of keys read once (cleared when full).
     MAX_ENTRIES = 16384
     MAX_ROWS = 4
+    MAX_SEEN = 65536
 
     def __init__(self, word: Any):
         self._word = word
         self._map: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._seen: set[int] = set()
 
     def get(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
         hit = self._map.get(key)
@@ -566,8 +577,16 @@ class _RowCache:
         if len(data[2]) > self.MAX_ROWS:
             return
         m = self._map
-        if len(m) >= self.MAX_ENTRIES:
-            m.clear()
+        if key not in m:  # not a stale entry read again: admitted on its second read
+            h = hash(key)
+            seen = self._seen
+            if h not in seen:
+                if len(seen) >= self.MAX_SEEN:
+                    seen.clear()
+                seen.add(h)
+                return
+            if len(m) >= self.MAX_ENTRIES:
+                m.clear()
         m[key] = data
 
 
