@@ -68,7 +68,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
     Sizes are bytes or strings like "512MiB", "1GiB" or "2GB" (as DuckDB reads them:
     KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024):
 
-    - ``cache_size``: the block cache (default 64 MiB);
+    - ``cache_size``: the block cache (default a sixteenth of the machine's
+      memory, between 64 MiB and 256 MiB, and at most a quarter of
+      ``ax.set_memory_limit``; it fills only as blocks are read);
     - ``memtable_size``: one write buffer (default 64 MiB; bulk loads fill
       several while they are flushed);
     - ``txn_memory``: the memory a transaction's pending writes take (their
