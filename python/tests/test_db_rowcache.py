@@ -290,3 +290,37 @@ def test_admission_is_exact_under_writes_of_other_threads(db):
         t.join()
     assert errors == []
     assert [read(db, k)[1] for k in range(10)] == [committed[k] for k in range(10)]
+
+
+def test_closed_connection_and_finished_transaction_raise_on_every_path(db):
+    st = db.prepare(Q)
+    tx = db.transaction()
+    assert tx.execute(Q, (1,)).fetchone() == (1, 10, "s1")
+    tx.commit()
+    with pytest.raises(ax.InvalidInputError, match="already been committed"):
+        tx.execute(Q, (1,))
+    tx2 = db.transaction()
+    tx2.rollback()
+    with pytest.raises(ax.InvalidInputError, match="already been committed"):
+        tx2.execute(Q, (1,))
+    tx3 = db.transaction()
+    st3 = tx3.prepare(Q)
+    read(db, 2)
+    db.close()  # rolls tx3 back
+    for call in (lambda: db.execute(Q, (2,)), lambda: st.execute((2,)), lambda: db.execute(Q, (3,)),
+                 lambda: tx3.execute(Q, (2,)), lambda: st3.execute((2,))):
+        with pytest.raises(AlopexError):
+            call()
+
+
+def test_statement_text_checks(db, tmp_path):
+    with pytest.raises(TypeError, match="must be a str"):
+        db.execute(b"SELECT 1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be a str"):
+        db.execute(["SELECT 1"])  # type: ignore[arg-type]
+    f = tmp_path / "t.csv"
+    for _ in range(2):  # the second time the text's kind comes from the memo
+        assert db.execute(f"COPY t TO '{f}'").rowcount == 10
+        assert db.execute(" select count(*) from t").fetchone() == (10,)
+    assert db.execute(Q, (1,)).description[0][:2] == ("id", "Int64")
+    assert db.execute("UPDATE t SET v = 1 WHERE id = 1").description is None
