@@ -603,12 +603,13 @@ class _RowCache:
             return
         m = self._map
         if key not in m:  # not a stale entry read again: admitted on its second read
-            h = hash(key)
             seen = self._seen
-            if h not in seen:
-                if len(seen) >= self.MAX_SEEN:
+            n = len(seen)
+            seen.add(hash(key))  # one probe of the set, not a test and an add
+            if len(seen) != n:  # first read
+                if n >= self.MAX_SEEN:
                     seen.clear()
-                seen.add(h)
+                    seen.add(hash(key))
                 return
             if len(m) >= self.MAX_ENTRIES:
                 m.clear()
