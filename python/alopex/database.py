@@ -481,17 +481,20 @@ _COPY_HEADS = "cCbB \t\r\n\f\v"
 
 # execute()'s statements by text: the UTF-8 bytes given to the engine, or
 # _COPY_TEXT for COPY / BACKUP (run in Python). One dict lookup per call
-# instead of an encode and a COPY test; bounded (cleared when full).
+# instead of an encode and a COPY test; bounded (cleared when full, and
+# long texts, such as INSERTs with their values inline, are not kept).
 _TEXTS: dict[str, bytes] = {}
 _COPY_TEXT = b"COPY"
 _MAX_TEXTS = 1024
+_MAX_TEXT_LEN = 4096
 
 
 def _statement_text(query: str) -> bytes:
     text = _COPY_TEXT if query[:1] in _COPY_HEADS and _copy.starts_copy(query) else query.encode()
-    if len(_TEXTS) >= _MAX_TEXTS:
-        _TEXTS.clear()
-    _TEXTS[query] = text
+    if len(query) <= _MAX_TEXT_LEN:
+        if len(_TEXTS) >= _MAX_TEXTS:
+            _TEXTS.clear()
+        _TEXTS[query] = text
     return text
 
 

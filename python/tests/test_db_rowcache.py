@@ -322,5 +322,8 @@ def test_statement_text_checks(db, tmp_path):
     for _ in range(2):  # the second time the text's kind comes from the memo
         assert db.execute(f"COPY t TO '{f}'").rowcount == 10
         assert db.execute(" select count(*) from t").fetchone() == (10,)
+    long_insert = "INSERT INTO t VALUES " + ", ".join(f"({i}, {i}, 'x')" for i in range(1000, 1400))
+    assert db.execute(long_insert).rowcount == 400
+    assert long_insert not in ax.database._TEXTS  # long texts are not kept
     assert db.execute(Q, (1,)).description[0][:2] == ("id", "Int64")
     assert db.execute("UPDATE t SET v = 1 WHERE id = 1").description is None
