@@ -150,7 +150,7 @@ func (db *DB) pebbleOptions() *pebble.Options {
 	// 4 + 1 of them exist at once).
 	cacheSize := o.CacheSize
 	if cacheSize <= 0 {
-		cacheSize = boundedBy(defaultCacheSize, 4)
+		cacheSize = boundedBy(defaultCacheSize(), 4)
 	}
 	memTable := o.MemTableSize
 	if memTable == 0 {

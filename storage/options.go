@@ -1,8 +1,12 @@
 package storage
 
 import (
+	"bufio"
 	"math"
+	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
@@ -21,7 +25,10 @@ type Options struct {
 	// process) may lose the most recent acknowledged commits. Never
 	// corrupts: recovery stops at the last complete batch.
 	NoSync bool
-	// CacheSize is the size in bytes of pebble's block cache (0: 64 MiB).
+	// CacheSize is the size in bytes of pebble's block cache (0: a
+	// sixteenth of the machine's memory, between 64 MiB and 256 MiB; at
+	// most a quarter of the engine's memory limit when one is set). The
+	// cache takes memory only as blocks are read into it.
 	CacheSize int64
 	// MemTableSize is the size in bytes of one memtable (0: 64 MiB). Larger
 	// memtables make bulk loads faster and recovery slower.
@@ -47,7 +54,14 @@ type Options struct {
 }
 
 const (
-	defaultCacheSize    = 64 << 20
+	// The default block cache is a share of the machine's memory within
+	// these bounds: a table of a few million rows that is read by key then
+	// stays decompressed in memory (a point read that misses the cache
+	// reads, checks and decompresses a block: a third of its cost), while a
+	// scan of a larger table, which fills the cache, grows the process by
+	// 256 MiB at most.
+	minDefaultCacheSize = 64 << 20
+	maxDefaultCacheSize = 256 << 20
 	defaultMemTableSize = 64 << 20
 	defaultCompactions  = 2
 	// defaultTxnMemory: spilling costs little (an sstable write per spill,
@@ -65,6 +79,37 @@ const (
 func memoryLimit() int64 {
 	if l := debug.SetMemoryLimit(-1); l > 0 && l < math.MaxInt64 {
 		return l
+	}
+	return 0
+}
+
+// defaultCacheSize is the block cache of a database opened without a
+// CacheSize: a sixteenth of physical memory within [minDefaultCacheSize,
+// maxDefaultCacheSize] (the minimum when the memory is unknown).
+func defaultCacheSize() int64 {
+	return min(max(physicalMemory()/16, minDefaultCacheSize), maxDefaultCacheSize)
+}
+
+// physicalMemory is the machine's memory in bytes from /proc/meminfo, 0
+// where there is none (other systems get the minimum default cache).
+func physicalMemory() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		// "MemTotal:       24545060 kB"
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+					return kb << 10
+				}
+			}
+			return 0
+		}
 	}
 	return 0
 }

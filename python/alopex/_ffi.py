@@ -413,14 +413,15 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
         frame = _execute_frames.pop()
     except IndexError:
         data = bytearray(_EXECUTE_BUF)
-        frame = (data, ffi.from_buffer(data), ffi.new("char*[2]"), ffi.new("size_t*"))
-    data, buf, ptrs, n = frame
+        ptrs = ffi.new("char*[2]")
+        frame = (data, ffi.from_buffer(data), ptrs, ffi.new("size_t*"), ptrs + 1)
+    data, buf, ptrs, n, err = frame
     ptrs[1] = ffi.NULL
     status = lib.alopex_session_execute(session.value, query, len(query), params, len(params), buf, _EXECUTE_BUF,
-                                        ptrs, n, ptrs + 1)
+                                        ptrs, n, err)
     try:
         if status != 0:
-            raise error_from(status, ptrs + 1)
+            raise error_from(status, err)
         if ptrs[0] == ffi.NULL:
             return marshal.loads(data)  # reads one value: the bytes after it are ignored
         try:

@@ -68,7 +68,9 @@ def connect(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
     Sizes are bytes or strings like "512MiB", "1GiB" or "2GB" (as DuckDB reads them:
     KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024):
 
-    - ``cache_size``: the block cache (default 64 MiB);
+    - ``cache_size``: the block cache (default a sixteenth of the machine's
+      memory, between 64 MiB and 256 MiB, and at most a quarter of
+      ``ax.set_memory_limit``; it fills only as blocks are read);
     - ``memtable_size``: one write buffer (default 64 MiB; bulk loads fill
       several while they are flushed);
     - ``txn_memory``: the memory a transaction's pending writes take (their
@@ -109,6 +111,10 @@ class _Session:
     # Point reads by key kept by (statement, parameters): see _RowCache.
     # None for a transaction (its reads see its own pending writes).
     _rows: "_RowCache | None" = None
+    # Set once the connection is closed (or the transaction over): execute()
+    # tests this attribute and only then calls _check_usable for the error,
+    # instead of a chain of calls per statement.
+    _unusable = False
 
     def _engine_handle(self) -> _ffi.SessionHandle:
         return self._session
@@ -182,24 +188,27 @@ class _Session:
         >>> [r for r in db.execute("SELECT * FROM kv ORDER BY k")]
         [(1, 'a'), (2, 'b')]
         """
-        self._check_usable()
+        if self._unusable:
+            self._check_usable()
         if type(query) is not str:
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
+        text = _TEXTS.get(query)
+        if text is None:
+            text = _statement_text(query)
         rows = self._rows
         key = None
         if rows is not None:  # a point read answered again (see _RowCache)
             key = _cache_key(query, params)
             if key is not None:
-                hit = rows.get(key)
-                if hit is not None:
+                hit = rows._map.get(key)
+                if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(self, hit)
-        # COPY / BACKUP are not MySQL, so not for the engine's parser (the first
-        # test skips the others cheaply: this runs once per point read)
-        if query[:1] in _COPY_HEADS and _copy.starts_copy(query):
+        if text is _COPY_TEXT:  # COPY / BACKUP: not MySQL, so not for the engine's parser
             copy = _copy.parse(query)
             if copy is not None:
                 return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
-        data = _ffi.session_execute(self._session, query.encode(), _pack_params(params))
+            text = query.encode()
+        data = _ffi.session_execute(self._session, text, _pack_params(params))
         if key is not None and data[4] >= 0:
             rows.put(key, data)  # type: ignore[union-attr]
         return Cursor(self, data)
@@ -470,6 +479,24 @@ def _check_params(params: Any) -> Sequence[Any]:
 # starts_copy decides).
 _COPY_HEADS = "cCbB \t\r\n\f\v"
 
+# execute()'s statements by text: the UTF-8 bytes given to the engine, or
+# _COPY_TEXT for COPY / BACKUP (run in Python). One dict lookup per call
+# instead of an encode and a COPY test; bounded (cleared when full, and
+# long texts, such as INSERTs with their values inline, are not kept).
+_TEXTS: dict[str, bytes] = {}
+_COPY_TEXT = b"COPY"
+_MAX_TEXTS = 1024
+_MAX_TEXT_LEN = 4096
+
+
+def _statement_text(query: str) -> bytes:
+    text = _COPY_TEXT if query[:1] in _COPY_HEADS and _copy.starts_copy(query) else query.encode()
+    if len(query) <= _MAX_TEXT_LEN:
+        if len(_TEXTS) >= _MAX_TEXTS:
+            _TEXTS.clear()
+        _TEXTS[query] = text
+    return text
+
 
 class Statement:
     """A statement prepared by :meth:`Database.prepare` (or :meth:`Transaction.prepare`):
@@ -490,14 +517,15 @@ class Statement:
         owner = self.connection
         if self._copy:
             return owner.execute(self.query, params)
-        owner._check_usable()
+        if owner._unusable:
+            owner._check_usable()
         rows = owner._rows
         key = None
         if rows is not None:
             key = _cache_key(self.query, params)
             if key is not None:
-                hit = rows.get(key)
-                if hit is not None:
+                hit = rows._map.get(key)
+                if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(owner, hit)
         data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
         if key is not None and data[4] >= 0:
@@ -544,17 +572,28 @@ class _RowCache:
     are converted per cursor, so each gets its own NumPy arrays. Go offers
     only results of at most 2 KiB of rows, so the cache stays within tens of
     MiB at worst.
+
+    Admission: a result is kept only when its key was read before (since the
+    set of keys seen was last cleared). Reads of distinct keys ("cold" reads)
+    then keep nothing alive: keeping every one made Python's cyclic collector
+    run every few hundred reads and scan the whole cache (7% of a cold read's
+    CPU), for entries that were never read again. ``_seen`` holds only the
+    keys' hashes (ints, which the collector does not track); a collision only
+    admits a key one read early.
     """
 
-    __slots__ = ("_word", "_map")
+    __slots__ = ("_word", "_map", "_seen")
 
-    # Bounds: entries (cleared when full) and rows per entry (point reads).
+    # Bounds: entries (cleared when full), rows per entry (point reads) and
+    # hashes of keys read once (cleared when full).
     MAX_ENTRIES = 16384
     MAX_ROWS = 4
+    MAX_SEEN = 16384
 
     def __init__(self, word: Any):
         self._word = word
         self._map: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._seen: set[int] = set()
 
     def get(self, key: tuple[Any, ...]) -> tuple[Any, ...] | None:
         hit = self._map.get(key)
@@ -566,8 +605,17 @@ class _RowCache:
         if len(data[2]) > self.MAX_ROWS:
             return
         m = self._map
-        if len(m) >= self.MAX_ENTRIES:
-            m.clear()
+        if key not in m:  # not a stale entry read again: admitted on its second read
+            seen = self._seen
+            n = len(seen)
+            seen.add(hash(key))  # one probe of the set, not a test and an add
+            if len(seen) != n:  # first read
+                if n >= self.MAX_SEEN:
+                    seen.clear()
+                    seen.add(hash(key))
+                return
+            if len(m) >= self.MAX_ENTRIES:
+                m.clear()
         m[key] = data
 
 
@@ -698,7 +746,10 @@ def _convert_rows(cols: tuple[tuple[str, str, str], ...], rows: list[tuple[Any, 
 _COLUMNS: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
 
 
-def _columns_of(packed: bytes) -> tuple[tuple[str, str, str], ...]:
+def _columns(packed: bytes) -> tuple[tuple[str, str, str], ...]:
+    cols = _COLUMNS.get(packed)
+    if cols is not None:
+        return cols
     cols = marshal.loads(packed)
     if len(_COLUMNS) >= 4096:
         _COLUMNS.clear()
@@ -727,18 +778,16 @@ class Cursor:
         self.arraysize = 1
         self._pos = 0
         if data is None:
-            self._columns: tuple[tuple[str, str, str], ...] | None = None
+            self._columns: bytes | None = None
             self.rowcount = rowcount
             self._rows: list[tuple[Any, ...]] = []
             return
         # (columns, rowcount, rows, whether values need converting, read
-        # generation): sqlexec/compact.go
+        # generation): sqlexec/compact.go. The columns stay encoded until
+        # description asks for them (a point read seldom does).
         packed, self.rowcount, rows, convert, _ = data
-        cols = _COLUMNS.get(packed)
-        if cols is None:
-            cols = _columns_of(packed)
-        self._rows = _convert_rows(cols, rows) if convert and rows else rows
-        self._columns = cols if self.rowcount < 0 else None
+        self._rows = _convert_rows(_columns(packed), rows) if convert and rows else rows
+        self._columns = packed if self.rowcount < 0 else None
 
     @property
     def description(self) -> tuple[tuple[Any, ...], ...] | None:
@@ -746,14 +795,16 @@ class Cursor:
         None); None for a statement that is not a query."""
         if self._columns is None:
             return None
-        return tuple((c[0], c[2], None, None, None, None, None) for c in self._columns)
+        return tuple((c[0], c[2], None, None, None, None, None) for c in _columns(self._columns))
 
     def fetchone(self) -> tuple[Any, ...] | None:
         """The next row, or None after the last."""
-        if self._pos >= len(self._rows):
+        pos = self._pos
+        rows = self._rows
+        if pos >= len(rows):
             return None
-        self._pos += 1
-        return self._rows[self._pos - 1]
+        self._pos = pos + 1
+        return rows[pos]
 
     def fetchmany(self, size: int | None = None) -> list[tuple[Any, ...]]:
         """The next ``size`` rows (``arraysize`` by default); fewer at the end."""
@@ -893,6 +944,7 @@ class Database(_Session):
                 return
             for tx in list(self._transactions):
                 tx._release()
+            self._unusable = True
             self._session.close()
             self._db.close()
 
@@ -949,7 +1001,7 @@ class Transaction(_Session):
         """Commit: a TransactionConflictError means another transaction wrote the
         same rows first, and nothing of this one was applied."""
         self._check_active()
-        self._done = True
+        self._done = self._unusable = True
         try:
             _ffi.session_end(self._session, commit=True)
         finally:
@@ -961,7 +1013,7 @@ class Transaction(_Session):
         self._release()
 
     def _release(self) -> None:
-        self._done = True
+        self._done = self._unusable = True
         self._session.close()
 
     def __enter__(self) -> "Transaction":

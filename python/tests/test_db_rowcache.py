@@ -24,7 +24,11 @@ def db():
 
 
 def read(d, k):
-    return d.execute(Q, (k,)).fetchone()
+    """The row of key k, read twice: a key is kept on its second read (_RowCache), so
+    the reads after this one may be answered from the cache, and must be exact."""
+    first = d.execute(Q, (k,)).fetchone()
+    assert d.execute(Q, (k,)).fetchone() == first
+    return first
 
 
 def test_repeated_reads_are_served_from_the_cache_and_stay_equal(db):
@@ -218,3 +222,108 @@ def test_large_rows_are_not_kept(db):
     assert read(db, 100)[2] == "x" * 5000
     assert read(db, 1) == (1, 10, "s1")
     assert [k[1] for k in db._rows._map] == [1]
+
+
+def test_a_result_is_kept_on_the_second_read_of_its_key(db):
+    first = db.execute(Q, (3,)).fetchone()
+    assert db._rows._map == {}  # read once: nothing kept
+    second = db.execute(Q, (3,)).fetchone()
+    assert first == second == (3, 30, "s3") and len(db._rows._map) == 1
+    third = db.execute(Q, (3,)).fetchone()
+    assert third is second  # the kept row itself: answered from the cache
+    st = db.prepare(Q)  # the prepared path admits the same way
+    assert st.execute((5,)).fetchone() == (5, 50, "s5") and len(db._rows._map) == 1
+    assert st.execute((5,)).fetchone() == (5, 50, "s5") and len(db._rows._map) == 2
+
+
+def test_cold_reads_keep_nothing_for_the_collector(db):
+    db.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, i, "x") for i in range(10, 2000)])
+    rows = [db.execute(Q, (k,)).fetchone() for k in range(2000)]
+    assert rows[1500] == (1500, 1500, "x")
+    assert db._rows._map == {}
+    assert all(type(h) is int for h in db._rows._seen)  # hashes only: nothing the collector scans
+
+
+def test_seen_keys_are_bounded_and_a_stale_entry_is_replaced_at_once(db, monkeypatch):
+    monkeypatch.setattr(type(db._rows), "MAX_SEEN", 4)
+    for k in range(10):
+        db.execute(Q, (k,)).fetchone()
+        assert len(db._rows._seen) <= 4
+    assert read(db, 1) == (1, 10, "s1")
+    db.execute("UPDATE t SET v = 7 WHERE id = 1")
+    # the kept entry is stale: one read goes into the engine and replaces it
+    assert db.execute(Q, (1,)).fetchone() == (1, 7, "s1")
+    assert db._rows._map[(Q, 1)][2] == [(1, 7, "s1")]
+    assert db.execute(Q, (1,)).fetchone() == (1, 7, "s1")
+
+
+def test_admission_is_exact_under_writes_of_other_threads(db):
+    """Keys read by two readers while another thread updates them: every read returns a
+    value at least as new as the last commit that returned before the read began."""
+    stop = threading.Event()
+    committed = {k: k * 10 for k in range(10)}
+    errors: list[str] = []
+
+    def writer() -> None:
+        try:
+            for i in range(1, 301):
+                k = i % 10
+                db.execute("UPDATE t SET v = ? WHERE id = ?", (10_000 + i, k))
+                committed[k] = 10_000 + i
+        finally:
+            stop.set()
+
+    def reader(step: int) -> None:
+        k = 0
+        while not stop.is_set():
+            k = (k + step) % 10
+            floor = committed[k]
+            v = db.execute(Q, (k,)).fetchone()[1]
+            if v < floor:
+                errors.append(f"key {k}: read {v} after {floor} committed")
+
+    ts = [threading.Thread(target=writer), threading.Thread(target=reader, args=(1,)),
+          threading.Thread(target=reader, args=(3,))]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == []
+    assert [read(db, k)[1] for k in range(10)] == [committed[k] for k in range(10)]
+
+
+def test_closed_connection_and_finished_transaction_raise_on_every_path(db):
+    st = db.prepare(Q)
+    tx = db.transaction()
+    assert tx.execute(Q, (1,)).fetchone() == (1, 10, "s1")
+    tx.commit()
+    with pytest.raises(ax.InvalidInputError, match="already been committed"):
+        tx.execute(Q, (1,))
+    tx2 = db.transaction()
+    tx2.rollback()
+    with pytest.raises(ax.InvalidInputError, match="already been committed"):
+        tx2.execute(Q, (1,))
+    tx3 = db.transaction()
+    st3 = tx3.prepare(Q)
+    read(db, 2)
+    db.close()  # rolls tx3 back
+    for call in (lambda: db.execute(Q, (2,)), lambda: st.execute((2,)), lambda: db.execute(Q, (3,)),
+                 lambda: tx3.execute(Q, (2,)), lambda: st3.execute((2,))):
+        with pytest.raises(AlopexError):
+            call()
+
+
+def test_statement_text_checks(db, tmp_path):
+    with pytest.raises(TypeError, match="must be a str"):
+        db.execute(b"SELECT 1")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be a str"):
+        db.execute(["SELECT 1"])  # type: ignore[arg-type]
+    f = tmp_path / "t.csv"
+    for _ in range(2):  # the second time the text's kind comes from the memo
+        assert db.execute(f"COPY t TO '{f}'").rowcount == 10
+        assert db.execute(" select count(*) from t").fetchone() == (10,)
+    long_insert = "INSERT INTO t VALUES " + ", ".join(f"({i}, {i}, 'x')" for i in range(1000, 1400))
+    assert db.execute(long_insert).rowcount == 400
+    assert long_insert not in ax.database._TEXTS  # long texts are not kept
+    assert db.execute(Q, (1,)).description[0][:2] == ("id", "Int64")
+    assert db.execute("UPDATE t SET v = 1 WHERE id = 1").description is None
