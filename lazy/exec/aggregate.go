@@ -113,6 +113,15 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 
 func (t *groupTable) size() int { return len(t.first) }
 
+// dropIndex frees what only finding groups needs (the hash table and the
+// groups' hashes) once no more groups will be looked up: the output needs
+// the keys alone, and the index is most of a table's bytes. The keys of a
+// string table stay valid: they point into the arena's chunks, which the
+// garbage collector keeps for them.
+func (t *groupTable) dropIndex() {
+	t.ints, t.strs, t.hashes = nil, nil, nil
+}
+
 func (t *groupTable) internInt(k int64, pos int64) int32 {
 	g, found := t.ints.getOrPut(k, int32(len(t.first)))
 	if found {
@@ -505,6 +514,12 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The merged partitions hold all that is left to output: the workers'
+	// tables and partitioned rows can go before the output is built.
+	releaseScattered(workers)
+	for _, w := range live {
+		w.table, w.states = nil, nil
+	}
 	return op.output(final)
 }
 
@@ -517,6 +532,7 @@ type partial struct {
 func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial, error) {
 	scattered := scatteredBySeq(workers)
 	if len(workers) == 1 && len(scattered) == 0 {
+		workers[0].table.dropIndex()
 		return []partial{{workers[0].table, workers[0].states}}, nil
 	}
 	if len(op.node.Keys) == 0 {
@@ -645,6 +661,7 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 					return
 				}
 			}
+			t.dropIndex()
 			out[p] = partial{t, states}
 		}()
 	}
@@ -679,36 +696,53 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		strKeys []string
 		keyNull []bool
 	)
+	total := 0
 	for _, p := range parts {
-		t := p.table
+		total += p.table.size()
+	}
+	firsts = make([]int64, 0, total)
+	kt := parts[0].table // the key mode of every partition
+	for i := range parts {
+		// Each partition's keys and states are dropped as soon as they are
+		// copied out, so that they and the whole result's do not all live
+		// at once.
+		t := parts[i].table
 		firsts = append(firsts, t.first...)
 		intKeys = append(intKeys, t.intKeys...)
 		strKeys = append(strKeys, t.strKeys...)
 		keyNull = append(keyNull, t.keyNull...)
-		for j, s := range p.states {
+		for j, s := range parts[i].states {
 			s.grow(t.size())
 			arr, err := s.finish(mem)
 			if err != nil {
 				return nil, err
 			}
 			aggCols[j] = append(aggCols[j], arr)
+			parts[i].states[j] = nil
 		}
+		parts[i].table = nil
 	}
 	var order []int32
 	if !slices.IsSorted(firsts) {
 		// First rows are non-negative (morsel << 32 | row): sort as unsigned.
 		order = sortByKey(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(firsts))), len(firsts)))
 		intKeys = permute(intKeys, order)
-		strKeys = permute(strKeys, order)
 		keyNull = permute(keyNull, order)
+		if kt.strMode {
+			// Row-encoded keys are decoded through the order instead
+			// (decodeKeys): no second copy of every key's header.
+			strKeys = permute(strKeys, order)
+		}
 	}
+	firsts = nil
 	final := make([]arrow.Array, nkeys+len(op.aggs))
 	defer releaseArrays(final)
 	if nkeys > 0 {
-		keys, err := buildKeys(mem, parts[0].table, keyTypes, intKeys, strKeys, keyNull)
+		keys, err := buildKeys(mem, kt, keyTypes, intKeys, strKeys, keyNull, order)
 		if err != nil {
 			return nil, err
 		}
+		intKeys, strKeys, keyNull = nil, nil, nil
 		copy(final, keys)
 	}
 	for i, parts := range aggCols {
@@ -733,13 +767,15 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		}
 		final[nkeys+i] = g
 	}
-	out := array.NewRecordBatch(op.schema, final, int64(len(firsts)))
+	out := array.NewRecordBatch(op.schema, final, int64(total))
 	return out, nil
 }
 
 // buildKeys builds the key columns of groups from their keys as a table of
-// t's mode holds them (integers, strings or row encodings).
-func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints []int64, strs []string, null []bool) ([]arrow.Array, error) {
+// t's mode holds them (integers, strings or row encodings); ints, null and
+// strings are in output order, row encodings in the given order (nil: as
+// they are).
+func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints []int64, strs []string, null []bool, order []int32) ([]arrow.Array, error) {
 	switch {
 	case t.intMode:
 		arr, err := numArray(mem, types[0], ints, notNull(null))
@@ -754,7 +790,7 @@ func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints
 		}
 		return []arrow.Array{arr}, nil
 	}
-	return decodeKeys(mem, types, strs)
+	return decodeKeys(mem, types, strs, order)
 }
 
 // permute returns xs in the given order (xs itself when empty).
