@@ -200,10 +200,9 @@ func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel
 			// Keys encoded and hashed when the rows were partitioned.
 			// The table references them where they are, uncopied.
 			pw.gids = slices.Grow(pw.gids[:0], len(rows))[:len(rows)]
-			chunk := pw.table.strs.adopt(sm.keys)
 			for i, r := range rows {
-				off := sm.offs[r]
-				pw.gids[i] = pw.table.internBytesAt(chunk, off, sm.offs[r+1]-off, sm.hashes[r], unplaced)
+				k := sm.keys[sm.offs[r]:sm.offs[r+1]]
+				pw.gids[i] = pw.table.internBytesRef(k, sm.hashes[r], unplaced)
 			}
 			op.updateStates(pw, g, unplaced)
 		} else {

@@ -52,7 +52,9 @@ type groupTable struct {
 	strMode   bool // one string key: the value itself is the map key
 	ints      *intMap
 	nullGroup int32
-	strs      *bytesMap
+	strs      *bytesMap   // one string key
+	index     *groupIndex // row-encoded keys, copied into arena
+	arena     keyArena
 	intKeys   []int64
 	keyNull   []bool
 	strKeys   []string
@@ -70,10 +72,13 @@ const (
 
 func newGroupTable(mode int) *groupTable {
 	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
-	if t.intMode {
+	switch mode {
+	case keysInt:
 		t.ints = newIntMap(0)
-	} else {
+	case keysString:
 		t.strs = newBytesMap(0)
+	default:
+		t.index = newGroupIndex(0)
 	}
 	return t
 }
@@ -119,7 +124,7 @@ func (t *groupTable) size() int { return len(t.first) }
 // string table stay valid: they point into the arena's chunks, which the
 // garbage collector keeps for them.
 func (t *groupTable) dropIndex() {
-	t.ints, t.strs, t.hashes = nil, nil, nil
+	t.ints, t.strs, t.index, t.hashes = nil, nil, nil, nil
 }
 
 func (t *groupTable) internInt(k int64, pos int64) int32 {
@@ -151,23 +156,29 @@ func (t *groupTable) internBytes(k []byte, pos int64) int32 {
 
 // internBytesHash is internBytes of a key whose hash is known.
 func (t *groupTable) internBytesHash(k []byte, h uint64, pos int64) int32 {
-	g, found, key := t.strs.getOrPutHash(k, h, int32(len(t.first)))
-	if found {
+	t.index.reserve(t.hashes)
+	g, slot := t.index.find(k, h, t.strKeys)
+	if g >= 0 {
 		return g
 	}
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.first = append(t.first, pos)
-	return g
+	return t.addBytes(t.arena.store(k), h, slot, pos)
 }
 
-// internBytesAt is internBytesHash of a key in an adopted chunk of the
-// table's arena (bytesMap.adopt).
-func (t *groupTable) internBytesAt(chunk, off, n uint32, h uint64, pos int64) int32 {
-	g, found, key := t.strs.getOrPutAt(chunk, off, n, h, int32(len(t.first)))
-	if found {
+// internBytesRef is internBytesHash of a key in a buffer that never
+// changes and outlives the table's keys (a partitioned morsel's encoded
+// keys): a new group keeps the key where it is instead of copying it.
+func (t *groupTable) internBytesRef(k []byte, h uint64, pos int64) int32 {
+	t.index.reserve(t.hashes)
+	g, slot := t.index.find(k, h, t.strKeys)
+	if g >= 0 {
 		return g
 	}
+	return t.addBytes(unsafe.String(unsafe.SliceData(k), len(k)), h, slot, pos)
+}
+
+func (t *groupTable) addBytes(key string, h uint64, slot int, pos int64) int32 {
+	g := int32(len(t.first))
+	t.index.insert(slot, h, g)
 	t.strKeys = append(t.strKeys, key)
 	t.hashes = append(t.hashes, h)
 	t.first = append(t.first, pos)
@@ -612,11 +623,16 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			for _, sm := range scattered {
 				n += len(sm.parts[p])
 			}
-			if intMode {
+			switch {
+			case intMode:
 				t.ints = newIntMap(n)
 				t.intKeys = make([]int64, 0, n)
-			} else {
+			case t.strMode:
 				t.strs = newBytesMap(n)
+			default:
+				t.index = newGroupIndex(n)
+			}
+			if !intMode {
 				t.strKeys = make([]string, 0, n)
 				t.hashes = make([]uint64, 0, n)
 			}
