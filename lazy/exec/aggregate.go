@@ -203,6 +203,10 @@ type aggWorker struct {
 	rows      int64
 	scatter   bool
 	scattered []scatteredMorsel
+	// Partitioned morsels' encoded keys, outside the Go heap (keepKeys),
+	// and the buffer they are encoded in first.
+	keyBufs    []*memory.Buffer
+	keyScratch []byte
 }
 
 func (op *hashAggOp) newStates() ([]aggState, error) {
@@ -468,6 +472,7 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	op.done = true
 	workers := make([]*aggWorker, runtime.GOMAXPROCS(0))
 	defer releaseScattered(workers)
+	defer releaseKeys(workers) // after the output: its groups' keys point into them
 	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
@@ -658,8 +663,10 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 						k := w.table.strKeys[g]
 						dst[i] = t.internStringHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					default:
+						// The worker's arena never changes: its keys are
+						// referenced, not copied again.
 						k := w.table.strKeys[g]
-						dst[i] = t.internBytesHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
+						dst[i] = t.internBytesRef(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					}
 					if pos < t.first[dst[i]] {
 						t.first[dst[i]] = pos
