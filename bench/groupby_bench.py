@@ -241,7 +241,7 @@ def main() -> None:
     qs = questions()
     only = [q for q in args.only.split(",") if q]
     print(f"rows={rows:,} reps={args.reps} threads: Go {os.cpu_count()} cpus; load {os.getloadavg()}", flush=True)
-    print("| question | alopex | Polars | DuckDB | alopex / best | alopex CPU | equal? |")
+    print("| question | alopex | Polars | DuckDB | alopex / best | CPU alopex / Polars / DuckDB | equal? |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     ratios = []
     for qid, q in qs.items():
@@ -281,7 +281,7 @@ def main() -> None:
         elif "alopex" in failed:
             ratio = f"fails: {failed['alopex']}"
         print(f"| {qid}: {q[0]} | {fmt(med['alopex'])} | {fmt(med['Polars'])} | {fmt(med['DuckDB'])} | {ratio} "
-              f"| {fmt(cpu['alopex'])} | {ok} |", flush=True)
+              f"| {fmt(cpu['alopex'])} / {fmt(cpu['Polars'])} / {fmt(cpu['DuckDB'])} | {ok} |", flush=True)
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         print(f"\ngeomean alopex / best peer over {len(ratios)} questions: {geo:.2f}×; load {os.getloadavg()}")
