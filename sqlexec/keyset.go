@@ -2,6 +2,7 @@ package sqlexec
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/alopexdb/alopex/lazy"
@@ -28,8 +29,15 @@ func newKeySet(t arrow.DataType, raw []any) *keySet {
 	var ints []int64
 	var uints []uint64
 	var others []any
+	signed := isSignedKey(t)
 	for _, r := range raw {
 		if r == nil {
+			continue
+		}
+		if i, ok := r.(int64); ok && signed { // the common case, without a literal
+			if inKeyRange(t, i) {
+				ints = append(ints, i)
+			}
 			continue
 		}
 		v, exact := keyValue(t, &lazy.Literal{Value: r})
@@ -37,6 +45,12 @@ func newKeySet(t arrow.DataType, raw []any) *keySet {
 			return nil
 		}
 		if !exact {
+			continue
+		}
+		if i, ok := v.(int64); ok && signed && !inKeyRange(t, i) {
+			continue // 300 against an Int8 key
+		}
+		if u, ok := v.(uint64); ok && u > maxUnsigned(t) {
 			continue
 		}
 		switch x := v.(type) {
@@ -60,9 +74,46 @@ func newKeySet(t arrow.DataType, raw []any) *keySet {
 	}
 }
 
+// isSignedKey: keyValue takes an int64 as it is for a key of type t.
+func isSignedKey(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+		return true
+	}
+	return false
+}
+
+// inKeyRange: a key of signed integer type t can hold i.
+func inKeyRange(t arrow.DataType, i int64) bool {
+	switch t.ID() {
+	case arrow.INT8:
+		return i >= math.MinInt8 && i <= math.MaxInt8
+	case arrow.INT16:
+		return i >= math.MinInt16 && i <= math.MaxInt16
+	case arrow.INT32:
+		return i >= math.MinInt32 && i <= math.MaxInt32
+	}
+	return true
+}
+
+// maxUnsigned is the largest key of type t, an unsigned integer type.
+func maxUnsigned(t arrow.DataType) uint64 {
+	switch t.ID() {
+	case arrow.UINT8:
+		return math.MaxUint8
+	case arrow.UINT16:
+		return math.MaxUint16
+	case arrow.UINT32:
+		return math.MaxUint32
+	}
+	return math.MaxUint64
+}
+
 // sortedBoxed sorts vs, drops repeats and returns them as Go values.
 func sortedBoxed[T cmp.Ordered](vs []T) []any {
-	slices.Sort(vs)
+	if !slices.IsSorted(vs) {
+		slices.Sort(vs)
+	}
 	vs = slices.Compact(vs)
 	out := make([]any, len(vs))
 	for i, v := range vs {

@@ -180,3 +180,14 @@ def test_packed_is_in_equals_the_json_path(monkeypatch, values):
     packed = outcome()
     monkeypatch.setattr(ax_expr, "_PACK_IS_IN_OVER", 10**9)
     assert packed == outcome()
+
+
+@pytest.mark.parametrize("dtype", [ax.Int8, ax.Int32, ax.UInt8, ax.UInt32])
+def test_keys_past_a_narrow_key_type(dtype):
+    with ax.connect() as d:
+        d.execute(f"CREATE TABLE n (k {'TINYINT' if dtype in (ax.Int8, ax.UInt8) else 'INT'}"
+                  f"{' UNSIGNED' if dtype in (ax.UInt8, ax.UInt32) else ''} PRIMARY KEY, v BIGINT)")
+        d.execute("INSERT INTO n VALUES (1, 10), (2, 20), (100, 30)")
+        keys = [1, 100, 300, -300, 2**40, -(2**40), 2**63 + 1] * 20
+        lf = d.table("n").filter(ax.col("k").is_in(keys))
+        assert rows(lf.collect()) == [(1, 10), (100, 30)]
