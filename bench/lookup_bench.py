@@ -54,8 +54,8 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, int]:
     return time.perf_counter() - t0, time.process_time() - c0, rows
 
 
-def ways(root: str, keys: np.ndarray) -> dict[str, Callable[[], int]]:
-    db = ax.connect(os.path.join(root, "alopex"))
+def ways(root: str, keys: np.ndarray, cache: str | None) -> dict[str, Callable[[], int]]:
+    db = ax.connect(os.path.join(root, "alopex"), **({"cache_size": cache} if cache else {}))
     con = sqlite3.connect(os.path.join(root, "sqlite.db"), isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     klist = keys.tolist()
@@ -91,17 +91,19 @@ def main() -> None:
     p.add_argument("--keys", type=int, default=100_000)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--only", default="", help="run only the ways whose name contains this")
+    p.add_argument("--cache", default=None, help="alopex's block cache size (e.g. 256MB; default: the engine's)")
     a = p.parse_args()
     build(a.data, a.n)
     keys = np.random.default_rng(2).integers(0, a.n, a.keys)
-    fns = {k: v for k, v in ways(a.data, keys).items() if a.only in k}
+    fns = {k: v for k, v in ways(a.data, keys, a.cache).items() if a.only in k}
     best: dict[str, tuple[float, float, int]] = {}
     for _ in range(a.rounds):
         for name, fn in fns.items():
             w, c, rows = timed(fn)
             if name not in best or c < best[name][1]:
                 best[name] = (w, c, rows)
-    print(f"{a.keys:,} keys out of {a.n:,} rows; best of {a.rounds} rounds; load {os.getloadavg()[0]:.2f}")
+    print(f"{a.keys:,} keys out of {a.n:,} rows; best of {a.rounds} rounds; load {os.getloadavg()[0]:.2f}"
+          + (f"; alopex cache_size={a.cache}" if a.cache else ""))
     for name, (w, c, rows) in best.items():
         print(f"  {name:40s} wall {w * 1e3:8.1f} ms  CPU {c * 1e3:8.1f} ms  rows {rows:,}")
 
