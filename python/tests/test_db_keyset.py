@@ -191,3 +191,15 @@ def test_keys_past_a_narrow_key_type(dtype):
         keys = [1, 100, 300, -300, 2**40, -(2**40), 2**63 + 1] * 20
         lf = d.table("n").filter(ax.col("k").is_in(keys))
         assert rows(lf.collect()) == [(1, 10), (100, 30)]
+
+
+def test_search_filter_with_a_long_key_list():
+    """A search filter carries no frames: a long is_in list goes inline, as JSON."""
+    with ax.connect() as d:
+        d.sql("CREATE TABLE docs (id INT PRIMARY KEY, emb VECTOR(2))")
+        ids = np.arange(200)
+        d.insert("docs", ax.DataFrame({"id": ids.astype(np.int32),
+                                       "emb": np.stack([ids, ids], axis=1).astype(np.float32)}))
+        allowed = np.arange(1, 200, 2)  # odd ids only
+        got = d.search("docs", [[10.2, 10.2]], k=3, filter=ax.col("id").is_in(allowed), columns=["id"])
+        assert [r[1] for r in got.rows()] == [11, 9, 13]
