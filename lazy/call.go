@@ -2,6 +2,7 @@ package lazy
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
@@ -64,8 +65,31 @@ func formatOpt(v any) string {
 		return `"` + x + `"`
 	case nil:
 		return "null"
+	case []any:
+		if s, ok := formatInts(x); ok {
+			return s
+		}
 	}
 	return (&Literal{Value: normalizeOpt(v)}).text()
+}
+
+// formatInts is fmt.Sprint of a list of int64s (an is_in list of keys),
+// without fmt's reflection: the optimizer keys plans by their text, and
+// printing 100k keys through fmt cost as much as looking them up.
+func formatInts(vs []any) (string, bool) {
+	b := make([]byte, 0, 2+8*len(vs))
+	b = append(b, '[')
+	for i, v := range vs {
+		n, ok := v.(int64)
+		if !ok {
+			return "", false
+		}
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return string(append(b, ']')), true
 }
 
 func normalizeOpt(v any) any {

@@ -358,6 +358,14 @@ func (d *decoder) expr(e *jsonExpr) (Expr, error) {
 		}
 		opts := map[string]any{}
 		for k, v := range e.Opts {
+			vals, isArray, err := d.arrayOpt(v)
+			if err != nil {
+				return nil, err
+			}
+			if isArray {
+				opts[k] = vals
+				continue
+			}
 			opts[k] = jsonOpt(v)
 		}
 		return &Call{Name: e.Name, Args: args, Opts: opts}, nil

@@ -166,7 +166,17 @@ func init() {
 			// A null is in no list: every row is null, whatever the values' type.
 			return arrow.FixedWidthTypes.Boolean, args, nil
 		}
+		numeric, text := core.IsNumeric(t), core.IsString(t)
 		for _, v := range vals {
+			// The common cases need no literal to check: numbers against a
+			// numeric column, text against a text one (a list of 100k keys
+			// made 100k literals here).
+			if v == nil || (numeric && isNumber(v)) {
+				continue
+			}
+			if _, ok := v.(string); ok && text {
+				continue
+			}
 			lit, err := (&resolver{}).resolve(&Literal{Value: v, Dynamic: isNumber(v)})
 			if err != nil {
 				return nil, nil, err

@@ -17,6 +17,9 @@ type accessPath struct {
 	index   string
 	columns []string
 	ranges  []keyRange
+	// keys, when set, are the values of the table's one key column to
+	// read (a key set: keyset.go), instead of ranges.
+	keys *keySet
 }
 
 // keyRange bounds keys by values of a prefix of the key columns; a nil
@@ -68,6 +71,7 @@ func showValue(v any) string {
 type colBounds struct {
 	eq             []any
 	hasEq          bool
+	set            *keySet // the key set of an is_in on the table's one key column
 	lo, hi         any
 	loIncl, hiIncl bool
 	hasLo, hasHi   bool
@@ -94,6 +98,9 @@ func (s *tableSource) accessPath(pred lazy.Expr) accessPath {
 	}
 	if len(bounds) == 0 {
 		return accessPath{}
+	}
+	if len(s.pk) == 1 && bounds[s.pk[0]] != nil && bounds[s.pk[0]].set != nil {
+		return accessPath{columns: s.pk, keys: bounds[s.pk[0]].set}
 	}
 	if r := rangesOn(s.pk, bounds); r != nil {
 		return accessPath{columns: s.pk, ranges: r}
@@ -170,7 +177,18 @@ func (s *tableSource) collectBounds(e lazy.Expr, get func(string) *colBounds) {
 		}
 		t := s.columnType(c.Name)
 		values, _ := x.Opts["values"].([]any)
-		if t == nil || len(values) == 0 || len(values) > maxPoints {
+		if t == nil || len(values) == 0 {
+			return
+		}
+		if len(s.pk) == 1 && c.Name == s.pk[0] {
+			if set := newKeySet(t, values); set != nil {
+				if b := get(c.Name); !b.hasEq {
+					b.eq, b.hasEq, b.set = nil, true, set
+				}
+			}
+			return
+		}
+		if len(values) > maxPoints {
 			return
 		}
 		var eq []any

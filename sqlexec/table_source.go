@@ -3,6 +3,7 @@ package sqlexec
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -76,6 +77,9 @@ func (s *tableSource) Access(pred lazy.Expr) string {
 	if a.index != "" {
 		return fmt.Sprintf("INDEX SCAN %s USING %s %s", s.name, a.index, a.describe())
 	}
+	if a.keys != nil {
+		return fmt.Sprintf("TABLE SCAN %s KEY SET %d keys", s.name, len(a.keys.values))
+	}
 	if len(a.ranges) == 0 {
 		return "TABLE SCAN " + s.name
 	}
@@ -93,6 +97,11 @@ func (s *tableSource) Read(ctx context.Context, columns []string, pred lazy.Expr
 	var rdr array.RecordReader
 	err := s.use(func(txn *storage.Txn) error {
 		var err error
+		if a.keys != nil {
+			rdr, err = txn.ScanKeys(ctx, s.name, storage.KeySetOptions{Columns: columns, Keys: a.keys.values,
+				Sorted: a.keys.sorted}, runtime.GOMAXPROCS(0))
+			return err
+		}
 		rdr, err = scanTable(ctx, txn, s.name, columns, a)
 		return err
 	})

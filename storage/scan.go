@@ -204,6 +204,7 @@ type tableReader struct {
 	seen      []bool      // scratch of dec
 	prefix    []byte      // of the table's rows or the index's entries
 	ranges    [][2][]byte // sorted, disjoint [lo, hi) key ranges to read
+	points    bool        // each range is one key, read by a seek (ScanKeys)
 	ri        int
 	it        *mergedIter
 	batchSize int
@@ -327,6 +328,17 @@ func (r *tableReader) Next() bool {
 	}
 	n := 0
 	for n < r.batchSize && r.ri < len(r.ranges) {
+		if r.points { // a key-set scan (multiget_scan.go)
+			found, err := r.nextPoint()
+			if err != nil {
+				r.err = err
+				return false
+			}
+			if found {
+				n++
+			}
+			continue
+		}
 		if !r.it.Valid() {
 			if err := r.it.Error(); err != nil {
 				r.err = err

@@ -410,7 +410,9 @@ class _Session:
         if isinstance(filter, str):
             body = body[:-1] + ", " + json.dumps({"filter_sql": filter})[1:]
         elif isinstance(filter, Expr):
-            def no_frames(node: dict[str, Any]) -> dict[str, Any]:
+            def no_frames(node: dict[str, Any]) -> Any:
+                if node["kind"] == "array":  # a long is_in list: inline, as JSON values
+                    return node["source"]._table.column(0).to_pylist()
                 raise InvalidInputError("a search filter cannot read another frame")
             body = body[:-1] + ', "filter": ' + _encode_plan(filter._node, no_frames) + "}"
         elif filter is not None:

@@ -127,6 +127,79 @@ def _vector_array(q: Any) -> Any:
     return arr
 
 
+# is_in lists longer than this travel beside the plan as an Arrow array (a
+# frame the plan names as a source) rather than as JSON values: building and
+# encoding a Python list of 100k numbers costs more than the lookup itself.
+_PACK_IS_IN_OVER = 64
+
+# The Arrow types of packed is_in values; other values (dates, decimals,
+# mixed lists) go as JSON, one by one, as before.
+_PACKABLE = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+             "float", "double", "bool", "string", "large_string")
+
+
+def _packed_values(other: Any) -> tuple[dict[str, Any], list[str]] | None:
+    """The values node of a long is_in list as an Arrow array (and its NaN and
+    infinities by name, as the JSON form has them), or None to send the values
+    as JSON."""
+    import numpy as np
+    import pyarrow as pa
+
+    from .frame import DataFrame, Series
+
+    if isinstance(other, (str, bytes, dict)):
+        return None
+    if isinstance(other, _polars_series()):
+        other = other.to_arrow()
+    if isinstance(other, Series):
+        other = other._data
+    try:
+        n = builtins.len(other)
+    except TypeError:
+        return None
+    if n <= _PACK_IS_IN_OVER:
+        return None
+    try:
+        if isinstance(other, (pa.Array, pa.ChunkedArray)):
+            arr = other
+        elif isinstance(other, np.ndarray):
+            if other.ndim != 1 or other.dtype.kind not in "iufbU":
+                return None
+            arr = pa.array(other)
+        elif hasattr(other, "to_numpy") and not isinstance(other, (list, tuple, set, frozenset)):
+            return _packed_values(other.to_numpy())  # pandas
+        elif isinstance(other, (list, tuple, set, frozenset)):
+            values = list(other)
+            arr = pa.array(values)
+            if pa.types.is_floating(arr.type) and any(type(v) is int for v in values):
+                return None  # ints beside floats: keep each int exact
+        else:
+            return None
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if str(arr.type) not in _PACKABLE:
+        return None
+    non_finite: list[str] = []
+    if pa.types.is_floating(arr.type):
+        import pyarrow.compute as pc
+
+        finite = pc.fill_null(pc.is_finite(arr), True)
+        if not pc.all(finite).as_py():
+            bad = pc.unique(pc.filter(arr, pc.invert(finite))).to_pylist()
+            non_finite = ["nan" if math.isnan(v) else ("inf" if v > 0 else "-inf") for v in bad]
+            arr = pc.filter(arr, finite)
+    table = pa.table({"values": arr})
+    return _node("array", source=DataFrame._from_arrow_table(table)), non_finite
+
+
+def _polars_series() -> tuple[type, ...]:
+    """Polars' Series class, when polars is loaded (it converts to Arrow)."""
+    import sys
+
+    pl = sys.modules.get("polars")
+    return (pl.Series,) if pl is not None else ()
+
+
 class Expr:
     """A column expression. Build one with :func:`col` or :func:`lit`.
 
@@ -289,6 +362,14 @@ class Expr:
             from .exceptions import NotSupportedError
 
             raise NotSupportedError("is_in with an expression is not supported yet; pass a list of values")
+        packed = _packed_values(other)
+        if packed is not None:
+            # Many values travel beside the plan as an Arrow array, not as JSON numbers.
+            values, non_finite = packed
+            opts: dict[str, Any] = {"values": values}
+            if non_finite:
+                opts["non_finite"] = non_finite
+            return self._call("is_in", **opts)
         if hasattr(other, "to_list"):
             other = other.to_list()
         elif hasattr(other, "tolist"):

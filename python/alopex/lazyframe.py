@@ -288,6 +288,8 @@ class LazyFrame:
                 sources.append(frame)
             if node["kind"] == "table":  # a stored table: the database session travels as the source
                 return {"kind": "table", "source": i, "name": node["name"]}
+            if node["kind"] == "array":  # a long is_in list, a one-column frame
+                return {"kind": "array", "source": i}
             attached = getattr(frame, "_vector_indexes", None)
             if attached:  # DataFrame.with_vector_index: the indexes travel as sources too
                 refs = []
@@ -415,8 +417,9 @@ def _is_container(x: Any) -> bool:
 
 
 def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) -> str:
-    """The JSON text of a plan tree, scan nodes of frames and table nodes of
-    stored tables replaced by scan(node).
+    """The JSON text of a plan tree, scan nodes of frames, table nodes of
+    stored tables and array nodes (long ``is_in`` lists) replaced by
+    scan(node).
 
     Iterative, with an explicit stack: a plan of thousands of chained steps
     or an expression thousands of operators deep is as deep a tree, which
@@ -435,8 +438,11 @@ def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) ->
             out.append(x)
             continue
         if isinstance(x, dict):
-            if x.get("kind") in ("scan", "table") and not isinstance(x.get("source"), int):
+            if x.get("kind") in ("scan", "table", "array") and not isinstance(x.get("source"), int):
                 x = scan(x)
+                if not isinstance(x, dict):  # an array node written inline, as a list
+                    stack.append((False, x))
+                    continue
             if not any(_is_container(v) for v in x.values()):
                 out.append(_dumps(x))
                 continue
