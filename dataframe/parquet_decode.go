@@ -333,6 +333,7 @@ type fixedDecoder[T any] struct {
 	dictBuf   scratch[T]
 	spreadBuf scratch[T]
 	idx       []int32
+	levelBuf  []byte // definition levels of a page alopex read
 }
 
 func newFixedDecoder[T any](st colState, convert func([]T, *encoding.Values) error) *fixedDecoder[T] {
