@@ -474,6 +474,9 @@ type rawPage struct {
 // nil allocates afresh.
 type pageBuffers struct {
 	stored, plain []byte
+	// target, when set, is where the next page's values go if they
+	// decompress to exactly its length (see decodeRawPages).
+	target []byte
 }
 
 // storedBuf returns n bytes for a page as stored.
@@ -557,7 +560,11 @@ func decompressPage(codec format.CompressionCodec, src []byte, size int, bufs *p
 	if size < 0 {
 		return nil, corruptf("a page's uncompressed size is negative")
 	}
-	out, err := parquet.LookupCompressionCodec(codec).Decode(bufs.plainBuf(size), src)
+	dst := bufs.plainBuf(size)
+	if bufs != nil && len(bufs.target) == size {
+		dst = bufs.target[:0]
+	}
+	out, err := parquet.LookupCompressionCodec(codec).Decode(dst, src)
 	if err != nil {
 		return nil, fmt.Errorf("decompressing a page: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/bits"
 	"sync"
+	"unsafe"
 
 	"github.com/parquet-go/parquet-go/encoding"
 	"github.com/parquet-go/parquet-go/format"
@@ -25,6 +26,11 @@ type rawPageDecoder interface {
 	setDictionary(values []byte, n int) error
 	// decodeRaw appends the rows of one data page of encoding enc.
 	decodeRaw(rp rawPage, enc format.Encoding) error
+	// plainTarget returns where the PLAIN values of the next rows rows
+	// can be decompressed in place (nil when they cannot: nulls to
+	// spread, values to convert); tookPlain then appends them.
+	plainTarget(rows int) []byte
+	tookPlain(rows int) error
 }
 
 // rawReadable says whether alopex's page reader decodes every page of a
@@ -85,11 +91,25 @@ func (f *ParquetFile) decodeRawPages(ctx context.Context, d rawPageDecoder, code
 			}
 		case format.DataPage, format.DataPageV2:
 			enc, _ := dataPageEncoding(h)
+			// A compressed PLAIN page without nulls is decompressed
+			// straight into the column when its values need no
+			// conversion: one copy less.
+			var target []byte
+			if enc == format.Plain && maxDef == 0 && codec != format.Uncompressed {
+				target = d.plainTarget(pageRows(h))
+			}
+			bufs.target = target
 			rp, err := f.readRawPage(codec, p, maxDef, bufs)
+			bufs.target = nil
 			if err != nil {
 				return err
 			}
-			if err := d.decodeRaw(rp, enc); err != nil {
+			if target != nil && len(rp.values) == len(target) && unsafe.SliceData(rp.values) == unsafe.SliceData(target) {
+				err = d.tookPlain(rp.rows)
+			} else {
+				err = d.decodeRaw(rp, enc)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -147,6 +167,29 @@ func (d *fixedDecoder[T]) decodeRaw(rp rawPage, enc format.Encoding) error {
 	}
 	if levels != nil {
 		spread(dst, dense, levels, d.maxDef)
+	}
+	d.pos += rows
+	return nil
+}
+
+// pageRows is the row count a data page's header gives.
+func pageRows(h *format.PageHeader) int {
+	if h.Type == format.DataPageV2 {
+		return int(h.DataPageHeaderV2.V.NumRows)
+	}
+	return int(h.DataPageHeader.V.NumValues)
+}
+
+func (d *fixedDecoder[T]) plainTarget(rows int) []byte {
+	if !d.bitForBit || d.maxDef > 0 || rows < 0 || rows > d.n-d.pos {
+		return nil
+	}
+	return bytesOf(d.out[d.pos : d.pos+rows])
+}
+
+func (d *fixedDecoder[T]) tookPlain(rows int) error {
+	if _, _, _, err := d.addLevels(rows, nil); err != nil {
+		return err
 	}
 	d.pos += rows
 	return nil
