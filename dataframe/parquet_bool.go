@@ -66,6 +66,7 @@ func (f *ParquetFile) readBoolPages(ctx context.Context, mem memory.Allocator, r
 type boolPagesDecoder struct {
 	colState
 	codec  format.CompressionCodec
+	bufs   pageBuffers
 	buf    *memory.Buffer
 	levels []byte
 	values []byte
@@ -88,7 +89,7 @@ func (d *boolPagesDecoder) decodePage(f *ParquetFile, p *pageInfo) error {
 		}
 		return nil // index pages hold nothing to read
 	}
-	rp, err := f.readRawPage(d.codec, p, d.maxDef)
+	rp, err := f.readRawPage(d.codec, p, d.maxDef, &d.bufs)
 	if err != nil {
 		return err
 	}

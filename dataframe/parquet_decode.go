@@ -195,9 +195,13 @@ func newColumnDecoder(col *parquetColumn, n int, mem memory.Allocator) columnDec
 	st := colState{mem: mem, typ: col.field.Type, n: n, maxDef: col.maxDef}
 	switch col.decoding {
 	case decodeCopy4:
-		return newFixedDecoder(st, copyPlain[uint32])
+		d := newFixedDecoder(st, copyPlain[uint32])
+		d.bitForBit = true
+		return d
 	case decodeCopy8:
-		return newFixedDecoder(st, copyPlain[uint64])
+		d := newFixedDecoder(st, copyPlain[uint64])
+		d.bitForBit = true
+		return d
 	case decodeInt32To8:
 		return newFixedDecoder(st, func(dst []uint8, v *encoding.Values) error {
 			src, err := plainSlice(v, len(dst), 4)
@@ -333,6 +337,8 @@ type fixedDecoder[T any] struct {
 	dictBuf   scratch[T]
 	spreadBuf scratch[T]
 	idx       []int32
+	levelBuf  []byte // definition levels of a page alopex read
+	bitForBit bool   // convert is copyPlain: PLAIN values are the Arrow values
 }
 
 func newFixedDecoder[T any](st colState, convert func([]T, *encoding.Values) error) *fixedDecoder[T] {

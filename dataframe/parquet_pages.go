@@ -468,17 +468,46 @@ type rawPage struct {
 	values    []byte // the encoded values, uncompressed
 }
 
+// pageBuffers is the page memory a reader reuses from page to page: the
+// page as stored and decompressed. A page read into it is valid until the
+// next read; reusing it spares an allocation (and its zeroing) per page.
+// nil allocates afresh.
+type pageBuffers struct {
+	stored, plain []byte
+	// target, when set, is where the next page's values go if they
+	// decompress to exactly its length (see decodeRawPages).
+	target []byte
+}
+
+// storedBuf returns n bytes for a page as stored.
+func (b *pageBuffers) storedBuf(n int) []byte {
+	if b == nil {
+		return make([]byte, n)
+	}
+	b.stored = resize(b.stored, n)
+	return b.stored
+}
+
+// plainBuf returns an empty slice of capacity n for a decompressed page.
+func (b *pageBuffers) plainBuf(n int) []byte {
+	if b == nil {
+		return make([]byte, 0, n)
+	}
+	b.plain = resize(b.plain, n)
+	return b.plain[:0]
+}
+
 // readRawPage reads the data page p (checked by scanPages) of a column
-// with no repetition.
-func (f *ParquetFile) readRawPage(codec format.CompressionCodec, p *pageInfo, maxDef byte) (rawPage, error) {
+// with no repetition, into bufs.
+func (f *ParquetFile) readRawPage(codec format.CompressionCodec, p *pageInfo, maxDef byte, bufs *pageBuffers) (rawPage, error) {
 	h := &p.header
-	body := make([]byte, h.CompressedPageSize) // checked against the chunk by scanPages
+	body := bufs.storedBuf(int(h.CompressedPageSize)) // checked against the chunk by scanPages
 	if _, err := f.osFile.ReadAt(body, p.body); err != nil {
 		return rawPage{}, fmt.Errorf("reading a page: %v", err)
 	}
 	if h.Type == format.DataPage {
 		rp := rawPage{rows: int(h.DataPageHeader.V.NumValues)}
-		raw, err := decompressPage(codec, body, int(h.UncompressedPageSize))
+		raw, err := decompressPage(codec, body, int(h.UncompressedPageSize), bufs)
 		if err != nil {
 			return rawPage{}, err
 		}
@@ -503,23 +532,39 @@ func (f *ParquetFile) readRawPage(codec format.CompressionCodec, p *pageInfo, ma
 	}
 	if !v.IsCompressed.Valid || v.IsCompressed.V { // compressed unless said otherwise
 		var err error
-		if rp.values, err = decompressPage(codec, rp.values, int(h.UncompressedPageSize)-rep-def); err != nil {
+		if rp.values, err = decompressPage(codec, rp.values, int(h.UncompressedPageSize)-rep-def, bufs); err != nil {
 			return rawPage{}, err
 		}
 	}
 	return rp, nil
 }
 
+// readDictionaryPage reads the dictionary page p (checked by scanPages)
+// into bufs and returns its PLAIN values.
+func (f *ParquetFile) readDictionaryPage(codec format.CompressionCodec, p *pageInfo, bufs *pageBuffers) ([]byte, error) {
+	h := &p.header
+	body := bufs.storedBuf(int(h.CompressedPageSize))
+	if _, err := f.osFile.ReadAt(body, p.body); err != nil {
+		return nil, fmt.Errorf("reading a page: %v", err)
+	}
+	return decompressPage(codec, body, int(h.UncompressedPageSize), bufs)
+}
+
 // decompressPage returns what src decompresses to (src itself when the
-// chunk is not compressed); size, checked by scanPages, is the expected size.
-func decompressPage(codec format.CompressionCodec, src []byte, size int) ([]byte, error) {
+// chunk is not compressed), in bufs; size, checked by scanPages, is the
+// expected size.
+func decompressPage(codec format.CompressionCodec, src []byte, size int, bufs *pageBuffers) ([]byte, error) {
 	if codec == format.Uncompressed {
 		return src, nil
 	}
 	if size < 0 {
 		return nil, corruptf("a page's uncompressed size is negative")
 	}
-	out, err := parquet.LookupCompressionCodec(codec).Decode(make([]byte, 0, size), src)
+	dst := bufs.plainBuf(size)
+	if bufs != nil && len(bufs.target) == size {
+		dst = bufs.target[:0]
+	}
+	out, err := parquet.LookupCompressionCodec(codec).Decode(dst, src)
 	if err != nil {
 		return nil, fmt.Errorf("decompressing a page: %v", err)
 	}
@@ -533,11 +578,12 @@ func decompressPage(codec format.CompressionCodec, src []byte, size int) ([]byte
 // is longer than all the suffix bytes together, and the page holds at most
 // rows times the page's bytes.
 func (f *ParquetFile) checkDeltaByteArrayPages(codec format.CompressionCodec, pages []pageInfo, maxDef byte) error {
+	var bufs pageBuffers
 	for i := range pages {
 		if enc, ok := dataPageEncoding(&pages[i].header); !ok || enc != format.DeltaByteArray {
 			continue
 		}
-		rp, err := f.readRawPage(codec, &pages[i], maxDef)
+		rp, err := f.readRawPage(codec, &pages[i], maxDef, &bufs)
 		if err != nil {
 			return err
 		}

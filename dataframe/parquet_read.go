@@ -185,6 +185,18 @@ func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, 
 		}
 	}()
 
+	if rd, ok := dec.(rawPageDecoder); ok && col.physical != format.ByteArray && rawReadable(checked, col) {
+		if err := f.decodeRawPages(ctx, rd, cc.MetaData.Codec, checked, col.maxDef); err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, f.chunkError(rg, col, err)
+		}
+		if arr, err = dec.finish(); err != nil {
+			return nil, f.chunkError(rg, col, err)
+		}
+		return arr, nil
+	}
 	chunk := f.file.RowGroups()[rg].ColumnChunks()[col.leaf]
 	pages := chunk.Pages()
 	defer pages.Close()
