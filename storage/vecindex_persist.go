@@ -398,14 +398,25 @@ func (v *vecIndex) save(idxPath, keysPath string) error {
 	return err
 }
 
-var vecKeysMagic = []byte("ALXVKEYS1")
+var (
+	vecKeysMagic  = []byte("ALXVKEYS1")
+	vecKeysMagic2 = []byte("ALXVKEYS2")
+)
 
-// encodeVecKeys writes the labels: magic, count, then per label a flag
-// byte (1: current, 2: NULL vector) and the row key, and a CRC-32C of all
-// before it.
+// maxVecKeysBytes bounds the decompressed size a keys file may claim.
+const maxVecKeysBytes = 1 << 34
+
+// encodeVecKeys writes the labels (format 2): magic, the uvarint size of
+// the body, the body compressed by zstd, and a CRC-32C of all before it.
+// The body is a uvarint count, then per label a flag byte (1: current, 2:
+// NULL vector), the uvarint length of the prefix its row key shares with
+// the previous label's, the uvarint length of the rest and the rest.
+// Labels follow the inserts, so neighbours share all but the last bytes
+// of their key: ~1 byte a label instead of ~20 (format 1: the whole key
+// after the flag, uncompressed; still read).
 func encodeVecKeys(labels []vecLabel) []byte {
-	b := append([]byte(nil), vecKeysMagic...)
-	b = binary.AppendUvarint(b, uint64(len(labels)))
+	body := binary.AppendUvarint(nil, uint64(len(labels)))
+	prev := ""
 	for _, l := range labels {
 		var flag byte
 		if l.died == 0 {
@@ -414,10 +425,19 @@ func encodeVecKeys(labels []vecLabel) []byte {
 		if l.null {
 			flag |= 2
 		}
-		b = append(b, flag)
-		b = binary.AppendUvarint(b, uint64(len(l.key)))
-		b = append(b, l.key...)
+		shared := 0
+		for shared < len(prev) && shared < len(l.key) && prev[shared] == l.key[shared] {
+			shared++
+		}
+		body = append(body, flag)
+		body = binary.AppendUvarint(body, uint64(shared))
+		body = binary.AppendUvarint(body, uint64(len(l.key)-shared))
+		body = append(body, l.key[shared:]...)
+		prev = l.key
 	}
+	b := append([]byte(nil), vecKeysMagic2...)
+	b = binary.AppendUvarint(b, uint64(len(body)))
+	b = zstdEncoder.EncodeAll(body, b)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
@@ -425,7 +445,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func decodeVecKeys(data []byte) ([]vecLabel, error) {
 	bad := errors.New("not a valid vector index keys file")
-	if len(data) < len(vecKeysMagic)+4 || !bytes.HasPrefix(data, vecKeysMagic) {
+	v2 := bytes.HasPrefix(data, vecKeysMagic2)
+	if len(data) < len(vecKeysMagic)+4 || !v2 && !bytes.HasPrefix(data, vecKeysMagic) {
 		return nil, bad
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
@@ -433,23 +454,44 @@ func decodeVecKeys(data []byte) ([]vecLabel, error) {
 		return nil, errors.New("checksum mismatch")
 	}
 	b := body[len(vecKeysMagic):]
+	if v2 {
+		size, k := binary.Uvarint(b)
+		if k <= 0 || size > maxVecKeysBytes {
+			return nil, bad
+		}
+		raw, err := zstdDecoder.DecodeAll(b[k:], make([]byte, 0, min(size, 64*uint64(len(b)))))
+		if err != nil || uint64(len(raw)) != size {
+			return nil, bad
+		}
+		b = raw
+	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k)/2 { // a label takes at least a flag and a length
 		return nil, bad
 	}
 	b = b[k:]
 	labels := make([]vecLabel, 0, n)
+	prev := ""
 	for range n {
 		if len(b) < 1 {
 			return nil, bad
 		}
 		flag := b[0]
-		l, k := binary.Uvarint(b[1:])
-		if k <= 0 || l > uint64(len(b)-1-k) {
+		b = b[1:]
+		var shared uint64
+		if v2 {
+			if shared, k = binary.Uvarint(b); k <= 0 || shared > uint64(len(prev)) {
+				return nil, bad
+			}
+			b = b[k:]
+		}
+		l, k := binary.Uvarint(b)
+		if k <= 0 || l > uint64(len(b)-k) {
 			return nil, bad
 		}
-		key := string(b[1+k : 1+k+int(l)])
-		b = b[1+k+int(l):]
+		key := prev[:shared] + string(b[k:k+int(l)])
+		b = b[k+int(l):]
+		prev = key
 		lab := vecLabel{key: key, null: flag&2 != 0}
 		if flag&1 == 0 {
 			lab.died = ^uint64(0) // removed: never visible

@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/klauspost/compress/zstd"
 )
 
 // The file format of a saved index (version 1, or 2 for a quantized
@@ -49,11 +51,21 @@ import (
 // A 20,000 × 128 index (m = 16) shrinks from 658 to ~59 bytes a vector.
 // Version 4 is version 2 (sq8) with LNKV instead of LNK0.
 //
+// SaveWithoutVectors writes versions 3 and 4 compressed: the magic
+// "ALOPEXVZ", the uvarint size of the file inside, then that file (magic
+// "ALOPEXVI" and on) compressed by zstd. Its link lists are sorted by
+// node number, so that their differences are small (a search weighs
+// every neighbour of a node before the next node, so the order of a list
+// does not change the answers). The ids (0, 1, 2, … for a stored table's
+// labels), levels and links shrink from ~49 to ~33 bytes a vector
+// (200,000 × 128, m = 16). Files written before, uncompressed, still load.
+//
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
 // the offset, never a panic or a wrong index.
 const (
 	fileMagic   = "ALOPEXVI"
+	fileMagicZ  = "ALOPEXVZ"
 	fileVersion = 1
 	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
 	// it instead of misreading its codes as float32s.
@@ -83,7 +95,12 @@ type section struct {
 	data []byte
 }
 
-func writeFile(path string, version uint32, sections []section) (err error) {
+func writeFile(path string, version uint32, sections []section) error {
+	return writeFileAs(path, version, sections, false)
+}
+
+// writeFileAs writes the file, compressed (fileMagicZ) when asked to.
+func writeFileAs(path string, version uint32, sections []section, compress bool) (err error) {
 	if !littleEndian {
 		return core.Errorf(core.KindNotSupported, "saving vector indexes is implemented for little-endian machines only")
 	}
@@ -98,7 +115,15 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	w := bufio.NewWriterSize(f, 1<<20)
+	var w interface {
+		Write([]byte) (int, error)
+		Flush() error
+	} = bufio.NewWriterSize(f, 1<<20)
+	var raw *flushBuffer
+	if compress {
+		raw = &flushBuffer{}
+		w = raw
+	}
 	var hdr [16]byte
 	copy(hdr[:], fileMagic)
 	binary.LittleEndian.PutUint32(hdr[8:], version)
@@ -111,6 +136,13 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 		binary.LittleEndian.PutUint32(sh[12:], crc32.Checksum(s.data, castagnoli))
 		w.Write(sh[:])
 		w.Write(s.data)
+	}
+	if compress {
+		out := binary.AppendUvarint([]byte(fileMagicZ), uint64(len(raw.b)))
+		out = zstdFile.EncodeAll(raw.b, out)
+		if _, err = f.Write(out); err != nil {
+			return fileError(err, path)
+		}
 	}
 	if err = w.Flush(); err != nil {
 		return fileError(err, path)
@@ -125,6 +157,43 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 		return fileError(err, path)
 	}
 	return nil
+}
+
+// flushBuffer collects a file to compress.
+type flushBuffer struct{ b []byte }
+
+func (f *flushBuffer) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }
+func (f *flushBuffer) Flush() error                { return nil }
+
+// The zstd coders of compressed files (EncodeAll and DecodeAll are safe
+// for concurrent use). A graph is saved once per close: the default level.
+var (
+	zstdFile, _   = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false))
+	unzstdFile, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34),
+		zstd.IgnoreChecksum(true))
+)
+
+// inflate returns the file inside a compressed one (fileMagicZ), data
+// itself otherwise.
+func inflate(data []byte, name string) ([]byte, error) {
+	if len(data) < 8 || string(data[:8]) != fileMagicZ {
+		return data, nil
+	}
+	r := &reader{name: name, data: data}
+	size, k := binary.Uvarint(data[8:])
+	// zstd compresses a graph a few times at most; a claim far beyond
+	// that is damage, not a file to allocate for.
+	if k <= 0 || size < 16 || size > 1024*uint64(len(data)) {
+		return nil, r.fail(8, "a compressed file claiming %d bytes", size)
+	}
+	raw, err := unzstdFile.DecodeAll(data[8+k:], make([]byte, 0, size))
+	if err != nil || uint64(len(raw)) != size {
+		return nil, r.fail(8+k, "the compressed file does not decompress to its %d bytes (%v)", size, err)
+	}
+	if string(raw[:8]) == fileMagicZ {
+		return nil, r.fail(8+k, "compressed twice")
+	}
+	return raw, nil
 }
 
 func fileError(err error, path string) error {
@@ -228,7 +297,7 @@ func (h *HNSW) SaveWithoutVectors(path string) error {
 			section{"LEVL", asBytes(h.levels)},
 			section{"LNKV", h.encodeLinks0()},
 			section{"UPPR", asBytes(h.upper)})
-		return writeFile(path, fileVersionSQ8Var, secs)
+		return writeFileAs(path, fileVersionSQ8Var, secs, true)
 	}
 	removed := make([]float32, 0, h.nDead*h.dim)
 	for i := range h.rows() {
@@ -241,17 +310,21 @@ func (h *HNSW) SaveWithoutVectors(path string) error {
 		section{"LEVL", asBytes(h.levels)},
 		section{"LNKV", h.encodeLinks0()},
 		section{"UPPR", asBytes(h.upper)})
-	return writeFile(path, fileVersionNoVecs, secs)
+	return writeFileAs(path, fileVersionNoVecs, secs, true)
 }
 
-// encodeLinks0 is the LNKV section: the level-0 links, varint-coded.
+// encodeLinks0 is the LNKV section: the level-0 links, varint-coded,
+// each list sorted.
 func (h *HNSW) encodeLinks0() []byte {
 	b := make([]byte, 0, h.rows()*(1+h.m0*3))
+	var sorted []uint32
 	for i := range h.rows() {
 		ln := h.links(uint32(i), 0)
 		b = binary.AppendUvarint(b, uint64(ln[0]))
 		prev := int64(i)
-		for _, n := range ln[1 : 1+ln[0]] {
+		sorted = append(sorted[:0], ln[1:1+ln[0]]...)
+		slices.Sort(sorted)
+		for _, n := range sorted {
 			b = binary.AppendVarint(b, int64(n)-prev)
 			prev = int64(n)
 		}
@@ -383,6 +456,10 @@ func Decode(data []byte, name string) (Index, error) {
 func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 	if !littleEndian {
 		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
+	}
+	data, err := inflate(data, name)
+	if err != nil {
+		return nil, err
 	}
 	r := &reader{name: name, data: data}
 	if len(data) < 16 || string(data[:8]) != fileMagic {
