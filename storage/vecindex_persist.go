@@ -157,63 +157,48 @@ func (db *DB) closeOpenSnapshots() {
 	}
 }
 
-// savedVectors is the vector.VectorSource of a saved index: the vectors of
-// its current labels, read once (on the first call) from the rows in snap.
-func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.VectorSource {
-	var pos map[int64]int // label -> its vector's place in vecs
-	var vecs []float32
-	var readErr error
-	dim := lv.typ.dim
-	read := func() error {
+// savedVectors is the vector.BulkVectorSource of a saved index: one walk
+// of the rows in snap decodes the vector of each current label straight
+// into the index's slab (no copy of the vectors in between: a reopen held
+// them twice, and paid a map from label to position besides).
+func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.BulkVectorSource {
+	return func(slot func(id int64) []float32) error {
 		if snap == nil {
 			return errors.New("no snapshot of the table to read the vectors from")
 		}
-		want := map[string]int64{}
+		want := make(map[string]int64, len(labels))
 		for id, l := range labels {
 			if l.died == 0 && !l.null {
 				want[l.key] = int64(id)
 			}
 		}
-		pos = make(map[int64]int, len(want))
-		vecs = make([]float32, 0, len(want)*dim)
 		lo := rowPrefix(lv.table)
 		it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
 		if err != nil {
 			return err
 		}
 		defer it.Close()
+		found := 0
 		for it.First(); it.Valid(); it.Next() {
 			id, ok := want[string(it.Key())]
 			if !ok {
 				continue
 			}
-			v, null := lv.vectorOf(it.Value())
-			if null || len(v) != dim {
-				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), dim)
+			dst := slot(id)
+			if dst == nil {
+				return fmt.Errorf("the index has no row with label %d", id)
 			}
-			pos[id] = len(vecs) / dim
-			vecs = append(vecs, v...)
+			if !lv.vectorInto(dst, it.Value()) {
+				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), len(dst))
+			}
+			found++
 		}
 		if err := it.Error(); err != nil {
 			return err
 		}
-		if len(pos) != len(want) {
-			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-len(pos), len(want))
+		if found != len(want) {
+			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-found, len(want))
 		}
-		return nil
-	}
-	return func(id int64, dst []float32) error {
-		if pos == nil && readErr == nil {
-			readErr = read()
-		}
-		if readErr != nil {
-			return readErr
-		}
-		p, ok := pos[id]
-		if !ok {
-			return fmt.Errorf("no current row has label %d", id)
-		}
-		copy(dst, vecs[p*dim:(p+1)*dim])
 		return nil
 	}
 }
@@ -240,7 +225,7 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", lv.loadFrom[1], err)
 	}
-	idx, err := vector.LoadWith(lv.loadFrom[0], lv.savedVectors(snap, labels))
+	idx, err := vector.LoadWithBulk(lv.loadFrom[0], lv.savedVectors(snap, labels))
 	if err != nil {
 		return err
 	}

@@ -365,6 +365,28 @@ func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error
 // (len dim) for LoadWith; an error stops the load.
 type VectorSource func(id int64, dst []float32) error
 
+// BulkVectorSource supplies every vector LoadWithBulk asks for in one
+// pass, in whatever order it holds them: for each row it has it calls
+// slot with the row's external id and writes the row's vector into the
+// slice returned (nil: the index has no such row). The vectors land in
+// the index's own slab, with no copy in between.
+type BulkVectorSource func(slot func(id int64) []float32) error
+
+// vectorSupply is how a file without vectors gets them: one of the two.
+type vectorSupply struct {
+	one  VectorSource
+	bulk BulkVectorSource
+}
+
+// LoadWithBulk is LoadWith with the vectors written in place by src.
+func LoadWithBulk(path string, src BulkVectorSource) (Index, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(err, path)
+	}
+	return decodeWith(data, path, vectorSupply{bulk: src})
+}
+
 // Load reads an index written by Save.
 func Load(path string) (Index, error) {
 	return LoadWith(path, nil)
@@ -454,6 +476,10 @@ func Decode(data []byte, name string) (Index, error) {
 // DecodeWith is Decode of a file that may lack its current rows' vectors
 // (SaveWithoutVectors): src supplies them.
 func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
+	return decodeWith(data, name, vectorSupply{one: src})
+}
+
+func decodeWith(data []byte, name string, src vectorSupply) (Index, error) {
 	if !littleEndian {
 		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
 	}
@@ -470,7 +496,7 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionSQ8Var)
 	}
 	quantized := version == fileVersionSQ8 || version == fileVersionSQ8Var
-	if version == fileVersionNoVecs && src == nil {
+	if version == fileVersionNoVecs && src.one == nil && src.bulk == nil {
 		return nil, r.fail(8, "format version %d holds no vectors of its current rows; load it with the table it indexes", version)
 	}
 	r.off = 16
@@ -698,10 +724,29 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 // fillVectors sets the vectors of a version 3 file: the removed rows' from
 // the file (removed, at offset off), the others from src (normalised for
 // cosine, as Add stores them).
-func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource) error {
+func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply) error {
 	rows, dim := s.rows(), s.dim
 	s.vecs = make([]float32, rows*dim)
 	collapseHuge(asBytes(s.vecs))
+	if src.bulk != nil {
+		filled := make(bitset, (rows+63)/64)
+		n := 0
+		err := src.bulk(func(id int64) []float32 {
+			i, ok := s.byExt[id] // live rows only
+			if !ok || filled.has(i) {
+				return nil
+			}
+			filled.set(i)
+			n++
+			return s.vecs[int(i)*dim : int(i+1)*dim]
+		})
+		if err != nil {
+			return r.fail(off, "the vectors of the rows: %v", err)
+		}
+		if live := rows - s.nDead; n != live {
+			return r.fail(off, "%d of the %d rows' vectors were supplied", n, live)
+		}
+	}
 	gone := fromBytes[float32](removed, len(removed)/4)
 	for i := range rows {
 		dst := s.vecs[i*dim : (i+1)*dim]
@@ -709,8 +754,10 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource
 			copy(dst, gone[:dim])
 			gone = gone[dim:]
 		} else {
-			if err := src(s.ext[i], dst); err != nil {
-				return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+			if src.bulk == nil {
+				if err := src.one(s.ext[i], dst); err != nil {
+					return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+				}
 			}
 			if s.metric == Cosine {
 				normalize(dst)

@@ -3,6 +3,7 @@ package vector
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 )
 
 // Packed vectors: a lossless encoding of float32 vectors for storage,
@@ -147,6 +148,22 @@ func UnpackTo(dst, p []byte) error {
 	// Only the zero padding of the last byte may be left.
 	if at != len(codes) || n >= 8 || acc != 0 {
 		return ErrBadPacked
+	}
+	return nil
+}
+
+// UnpackFloats decodes the packed vector p into dst (its length says how
+// many values p must hold).
+func UnpackFloats(dst []float32, p []byte) error {
+	if littleEndian {
+		return UnpackTo(asBytes(dst), p)
+	}
+	b := make([]byte, 4*len(dst))
+	if err := UnpackTo(b, p); err != nil {
+		return err
+	}
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return nil
 }
