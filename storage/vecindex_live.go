@@ -289,12 +289,16 @@ func (lv *liveVec) load(build *Txn, table, index string) error {
 	const batch = 4096
 	var keys, nulls []string
 	var vecs []float32
+	dim := lv.typ.dim
+	vecs = make([]float32, 0, batch*dim)
 	for ; it.Valid(); it.Next() {
-		if v, null := lv.vectorOf(it.Value()); null {
+		// Decoded straight into the batch: no garbage per row.
+		vecs = vecs[:len(vecs)+dim]
+		if !lv.vectorInto(vecs[len(vecs)-dim:], it.Value()) {
+			vecs = vecs[:len(vecs)-dim]
 			nulls = append(nulls, string(it.Key()))
 		} else {
 			keys = append(keys, string(it.Key()))
-			vecs = append(vecs, v...)
 		}
 		if len(keys) == batch {
 			if err := lv.idx.load(keys, vecs, nulls); err != nil {
