@@ -270,6 +270,11 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 // removed. Errors leave the indexes unsaved: they are rebuilt on the next
 // open.
 func (db *DB) saveVectorIndexes() {
+	// Whatever happens, the closed database lets go of its indexes: a
+	// handle on it may outlive Close (Python's object until collected),
+	// and a reopen of the same data would otherwise hold every index
+	// twice (200,000 × 128: ~180 MiB more at the peak).
+	defer db.releaseVectorIndexes()
 	if db.dir == "" || db.opts.ReadOnly {
 		return
 	}
@@ -350,6 +355,13 @@ func (db *DB) saveVectorIndexes() {
 			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// releaseVectorIndexes drops the built indexes (Close, after saving them).
+func (db *DB) releaseVectorIndexes() {
+	db.vec.mu.Lock()
+	defer db.vec.mu.Unlock()
+	db.vec.byTable = nil
 }
 
 // save writes the index and its keys file, synced.
