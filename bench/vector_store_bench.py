@@ -179,6 +179,7 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb) WITH (metric='l2', m=16, ef_construction=200)")
     db.execute(topk, [q[0]]).fetchall()  # the index is built on its first search
     res["ingest_s"] = time.perf_counter() - t0
+    phases = res["rss_phases_mib"] = {"ingest": rss_mib()}  # peak RSS (VmHWM) at the end of each phase
     t0 = time.perf_counter()
     db.close()  # writes the graph beside the data, so that a reopen loads it
     res["close_s"] = time.perf_counter() - t0
@@ -187,6 +188,7 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     db = ax.connect(d)
     db.execute(topk, [q[0]]).fetchall()
     res["reopen_s"] = time.perf_counter() - t0  # the index loads from disk
+    phases["reopen"] = rss_mib()
 
     def search(sql: str) -> Callable[[np.ndarray], list[int]]:
         return lambda v: [r[0] for r in db.execute(sql, [v]).fetchall()]
@@ -200,6 +202,7 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     res["sweep_filter1"] = sweep(ALOPEX_EFS, set_ef, search(topk_f1), q, np.load(work / "gt_filter1.npy"), log,
                                  "filtered 1% ef")
 
+    phases["searches"] = rss_mib()
     upd_ids, upd_vecs = np.load(work / "upd_ids.npy"), np.load(work / "upd_vecs.npy")
     # Two ways to write the same new embeddings: one UPDATE per row (executemany, the values sent as
     # parameters), then a batch upsert from a frame (REPLACE … SELECT, Arrow in, as LanceDB's
@@ -219,8 +222,10 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     pick = best(res["sweep"]) or res["sweep"][-1]
     set_ef(pick["setting"])
     res["after"] = {"setting": pick["setting"], **run_queries(search(topk), q, np.load(work / "gt_after.npy"))}
+    phases["updates"] = rss_mib()
     db.close()
     res["rss_mib"] = rss_mib()
+    log(f"  alopex peak RSS (MiB) by the end of: {phases}")
     return res
 
 

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/vector"
 )
 
 // Row values (docs/storage-format.md, "Row format"):
@@ -24,7 +25,11 @@ const (
 	wireFixed32 = 2 // float32, little endian
 	wireFixed64 = 3 // float64, little endian
 	wireFixed16 = 4 // decimal128: low 8 bytes then high 8 bytes, little endian
-	wireBytes   = 5 // uvarint length, then bytes (string, binary, vector)
+	wireBytes   = 5 // uvarint length, then bytes (string, binary, a vector written before packing)
+	// wirePacked: uvarint length, then a vector packed losslessly
+	// (vector.AppendPacked: ~84% of its float32 bytes). A vector that does
+	// not pack smaller is written as wireBytes; readers take both.
+	wirePacked = 6
 )
 
 var errBadRow = core.Errorf(core.KindInternal, "storage: corrupt row value")
@@ -57,7 +62,16 @@ func appendField(b []byte, id uint32, t *colType, v datum) []byte {
 		b = binary.AppendUvarint(b, tag|wireFixed16)
 		b = binary.LittleEndian.AppendUint64(b, v.d.LowBits())
 		return binary.LittleEndian.AppendUint64(b, uint64(v.d.HighBits()))
-	default: // kString, kBinary, kVector
+	case kVector:
+		if n := vector.PackedLen(v.b); n < len(v.b) {
+			b = binary.AppendUvarint(b, tag|wirePacked)
+			b = binary.AppendUvarint(b, uint64(n))
+			return vector.AppendPacked(b, v.b)
+		}
+		b = binary.AppendUvarint(b, tag|wireBytes)
+		b = binary.AppendUvarint(b, uint64(len(v.b)))
+		return append(b, v.b...)
+	default: // kString, kBinary
 		b = binary.AppendUvarint(b, tag|wireBytes)
 		b = binary.AppendUvarint(b, uint64(len(v.b)))
 		return append(b, v.b...)
@@ -104,7 +118,7 @@ func nextField(b []byte) (id uint64, wire uint8, payload, rest []byte, err error
 		size = 8
 	case wireFixed16:
 		size = 16
-	case wireBytes:
+	case wireBytes, wirePacked:
 		if len(b) > 0 && b[0] < 0x80 { // shorter than 128 bytes
 			size, b = int(b[0]), b[1:]
 			break

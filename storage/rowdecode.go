@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 
+	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
@@ -168,10 +169,19 @@ func decodeField(t *colType, wire uint8, p []byte, v *datum) error {
 		}
 		v.b = p
 	case kVector:
-		if wire != wireBytes || len(p) != 4*t.dim {
+		switch {
+		case wire == wireBytes && len(p) == 4*t.dim:
+			v.b = p
+		case wire == wirePacked:
+			// A new buffer: the datum may outlive the value it came from.
+			b := make([]byte, 4*t.dim)
+			if vector.UnpackTo(b, p) != nil {
+				return errBadRow
+			}
+			v.b = b
+		default:
 			return errBadRow
 		}
-		v.b = p
 	default:
 		return errBadRow
 	}

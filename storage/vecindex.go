@@ -89,6 +89,20 @@ func (v *vecIndex) load(keys []string, vectors []float32, nullKeys []string) err
 	return v.add(keys, vectors, v.builtAt)
 }
 
+// reserve makes room for n more vectors in an HNSW index (the build adds
+// the table's rows in batches).
+func (v *vecIndex) reserve(n int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if h, ok := v.idx.(*vector.HNSW); ok {
+		h.Reserve(n)
+	}
+	v.labels = slices.Grow(v.labels, n)
+	if len(v.live) == 0 {
+		v.live = make(map[string]int64, n)
+	}
+}
+
 // add gives each key a new current label. Call with mu held.
 func (v *vecIndex) add(keys []string, vectors []float32, seq uint64) error {
 	if len(keys) == 0 {

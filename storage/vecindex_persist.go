@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/alopexdb/alopex/vector"
@@ -157,63 +158,48 @@ func (db *DB) closeOpenSnapshots() {
 	}
 }
 
-// savedVectors is the vector.VectorSource of a saved index: the vectors of
-// its current labels, read once (on the first call) from the rows in snap.
-func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.VectorSource {
-	var pos map[int64]int // label -> its vector's place in vecs
-	var vecs []float32
-	var readErr error
-	dim := lv.typ.dim
-	read := func() error {
+// savedVectors is the vector.BulkVectorSource of a saved index: one walk
+// of the rows in snap decodes the vector of each current label straight
+// into the index's slab (no copy of the vectors in between: a reopen held
+// them twice, and paid a map from label to position besides).
+func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.BulkVectorSource {
+	return func(slot func(id int64) []float32) error {
 		if snap == nil {
 			return errors.New("no snapshot of the table to read the vectors from")
 		}
-		want := map[string]int64{}
+		want := make(map[string]int64, len(labels))
 		for id, l := range labels {
 			if l.died == 0 && !l.null {
 				want[l.key] = int64(id)
 			}
 		}
-		pos = make(map[int64]int, len(want))
-		vecs = make([]float32, 0, len(want)*dim)
 		lo := rowPrefix(lv.table)
 		it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
 		if err != nil {
 			return err
 		}
 		defer it.Close()
+		found := 0
 		for it.First(); it.Valid(); it.Next() {
 			id, ok := want[string(it.Key())]
 			if !ok {
 				continue
 			}
-			v, null := lv.vectorOf(it.Value())
-			if null || len(v) != dim {
-				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), dim)
+			dst := slot(id)
+			if dst == nil {
+				return fmt.Errorf("the index has no row with label %d", id)
 			}
-			pos[id] = len(vecs) / dim
-			vecs = append(vecs, v...)
+			if !lv.vectorInto(dst, it.Value()) {
+				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), len(dst))
+			}
+			found++
 		}
 		if err := it.Error(); err != nil {
 			return err
 		}
-		if len(pos) != len(want) {
-			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-len(pos), len(want))
+		if found != len(want) {
+			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-found, len(want))
 		}
-		return nil
-	}
-	return func(id int64, dst []float32) error {
-		if pos == nil && readErr == nil {
-			readErr = read()
-		}
-		if readErr != nil {
-			return readErr
-		}
-		p, ok := pos[id]
-		if !ok {
-			return fmt.Errorf("no current row has label %d", id)
-		}
-		copy(dst, vecs[p*dim:(p+1)*dim])
 		return nil
 	}
 }
@@ -240,7 +226,7 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", lv.loadFrom[1], err)
 	}
-	idx, err := vector.LoadWith(lv.loadFrom[0], lv.savedVectors(snap, labels))
+	idx, err := vector.LoadWithBulk(lv.loadFrom[0], lv.savedVectors(snap, labels))
 	if err != nil {
 		return err
 	}
@@ -285,6 +271,11 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 // removed. Errors leave the indexes unsaved: they are rebuilt on the next
 // open.
 func (db *DB) saveVectorIndexes() {
+	// Whatever happens, the closed database lets go of its indexes: a
+	// handle on it may outlive Close (Python's object until collected),
+	// and a reopen of the same data would otherwise hold every index
+	// twice (200,000 × 128: ~180 MiB more at the peak).
+	defer db.releaseVectorIndexes()
 	if db.dir == "" || db.opts.ReadOnly {
 		return
 	}
@@ -367,6 +358,32 @@ func (db *DB) saveVectorIndexes() {
 	}
 }
 
+// releaseVectorIndexes drops the built indexes (Close, after saving them).
+func (db *DB) releaseVectorIndexes() {
+	db.vec.mu.Lock()
+	floats := 0
+	for _, lvs := range db.vec.byTable {
+		for _, lv := range lvs {
+			if lv.isReady() && lv.idx != nil {
+				lv.idx.mu.RLock()
+				if lv.idx.idx != nil {
+					floats += lv.idx.idx.Len() * lv.typ.dim
+				}
+				lv.idx.mu.RUnlock()
+			}
+		}
+	}
+	db.vec.byTable = nil
+	db.vec.mu.Unlock()
+	// Large indexes are freed now, not at the collector's next cycle: a
+	// reopen (bench/vector_store_bench.py closes and reopens at once)
+	// would otherwise allocate its index in fresh pages beside the dead
+	// one's (+208 MiB of peak RSS at 200,000 × 128).
+	if floats >= 8<<20 {
+		debug.FreeOSMemory()
+	}
+}
+
 // save writes the index and its keys file, synced.
 func (v *vecIndex) save(idxPath, keysPath string) error {
 	v.mu.RLock()
@@ -398,14 +415,25 @@ func (v *vecIndex) save(idxPath, keysPath string) error {
 	return err
 }
 
-var vecKeysMagic = []byte("ALXVKEYS1")
+var (
+	vecKeysMagic  = []byte("ALXVKEYS1")
+	vecKeysMagic2 = []byte("ALXVKEYS2")
+)
 
-// encodeVecKeys writes the labels: magic, count, then per label a flag
-// byte (1: current, 2: NULL vector) and the row key, and a CRC-32C of all
-// before it.
+// maxVecKeysBytes bounds the decompressed size a keys file may claim.
+const maxVecKeysBytes = 1 << 34
+
+// encodeVecKeys writes the labels (format 2): magic, the uvarint size of
+// the body, the body compressed by zstd, and a CRC-32C of all before it.
+// The body is a uvarint count, then per label a flag byte (1: current, 2:
+// NULL vector), the uvarint length of the prefix its row key shares with
+// the previous label's, the uvarint length of the rest and the rest.
+// Labels follow the inserts, so neighbours share all but the last bytes
+// of their key: ~1 byte a label instead of ~20 (format 1: the whole key
+// after the flag, uncompressed; still read).
 func encodeVecKeys(labels []vecLabel) []byte {
-	b := append([]byte(nil), vecKeysMagic...)
-	b = binary.AppendUvarint(b, uint64(len(labels)))
+	body := binary.AppendUvarint(nil, uint64(len(labels)))
+	prev := ""
 	for _, l := range labels {
 		var flag byte
 		if l.died == 0 {
@@ -414,10 +442,19 @@ func encodeVecKeys(labels []vecLabel) []byte {
 		if l.null {
 			flag |= 2
 		}
-		b = append(b, flag)
-		b = binary.AppendUvarint(b, uint64(len(l.key)))
-		b = append(b, l.key...)
+		shared := 0
+		for shared < len(prev) && shared < len(l.key) && prev[shared] == l.key[shared] {
+			shared++
+		}
+		body = append(body, flag)
+		body = binary.AppendUvarint(body, uint64(shared))
+		body = binary.AppendUvarint(body, uint64(len(l.key)-shared))
+		body = append(body, l.key[shared:]...)
+		prev = l.key
 	}
+	b := append([]byte(nil), vecKeysMagic2...)
+	b = binary.AppendUvarint(b, uint64(len(body)))
+	b = zstdEncoder.EncodeAll(body, b)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
@@ -425,7 +462,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func decodeVecKeys(data []byte) ([]vecLabel, error) {
 	bad := errors.New("not a valid vector index keys file")
-	if len(data) < len(vecKeysMagic)+4 || !bytes.HasPrefix(data, vecKeysMagic) {
+	v2 := bytes.HasPrefix(data, vecKeysMagic2)
+	if len(data) < len(vecKeysMagic)+4 || !v2 && !bytes.HasPrefix(data, vecKeysMagic) {
 		return nil, bad
 	}
 	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
@@ -433,23 +471,44 @@ func decodeVecKeys(data []byte) ([]vecLabel, error) {
 		return nil, errors.New("checksum mismatch")
 	}
 	b := body[len(vecKeysMagic):]
+	if v2 {
+		size, k := binary.Uvarint(b)
+		if k <= 0 || size > maxVecKeysBytes {
+			return nil, bad
+		}
+		raw, err := zstdDecoder.DecodeAll(b[k:], make([]byte, 0, min(size, 64*uint64(len(b)))))
+		if err != nil || uint64(len(raw)) != size {
+			return nil, bad
+		}
+		b = raw
+	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)-k)/2 { // a label takes at least a flag and a length
 		return nil, bad
 	}
 	b = b[k:]
 	labels := make([]vecLabel, 0, n)
+	prev := ""
 	for range n {
 		if len(b) < 1 {
 			return nil, bad
 		}
 		flag := b[0]
-		l, k := binary.Uvarint(b[1:])
-		if k <= 0 || l > uint64(len(b)-1-k) {
+		b = b[1:]
+		var shared uint64
+		if v2 {
+			if shared, k = binary.Uvarint(b); k <= 0 || shared > uint64(len(prev)) {
+				return nil, bad
+			}
+			b = b[k:]
+		}
+		l, k := binary.Uvarint(b)
+		if k <= 0 || l > uint64(len(b)-k) {
 			return nil, bad
 		}
-		key := string(b[1+k : 1+k+int(l)])
-		b = b[1+k+int(l):]
+		key := prev[:shared] + string(b[k:k+int(l)])
+		b = b[k+int(l):]
+		prev = key
 		lab := vecLabel{key: key, null: flag&2 != 0}
 		if flag&1 == 0 {
 			lab.died = ^uint64(0) // removed: never visible

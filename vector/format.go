@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/klauspost/compress/zstd"
 )
 
 // The file format of a saved index (version 1, or 2 for a quantized
@@ -49,11 +51,21 @@ import (
 // A 20,000 × 128 index (m = 16) shrinks from 658 to ~59 bytes a vector.
 // Version 4 is version 2 (sq8) with LNKV instead of LNK0.
 //
+// SaveWithoutVectors writes versions 3 and 4 compressed: the magic
+// "ALOPEXVZ", the uvarint size of the file inside, then that file (magic
+// "ALOPEXVI" and on) compressed by zstd. Its link lists are sorted by
+// node number, so that their differences are small (a search weighs
+// every neighbour of a node before the next node, so the order of a list
+// does not change the answers). The ids (0, 1, 2, … for a stored table's
+// labels), levels and links shrink from ~49 to ~33 bytes a vector
+// (200,000 × 128, m = 16). Files written before, uncompressed, still load.
+//
 // Load checks every checksum, length and link before it builds anything, so
 // a corrupt or truncated file is an InvalidInputError naming the file and
 // the offset, never a panic or a wrong index.
 const (
 	fileMagic   = "ALOPEXVI"
+	fileMagicZ  = "ALOPEXVZ"
 	fileVersion = 1
 	// fileVersionSQ8 marks a quantized index: readers of version 1 refuse
 	// it instead of misreading its codes as float32s.
@@ -83,7 +95,12 @@ type section struct {
 	data []byte
 }
 
-func writeFile(path string, version uint32, sections []section) (err error) {
+func writeFile(path string, version uint32, sections []section) error {
+	return writeFileAs(path, version, sections, false)
+}
+
+// writeFileAs writes the file, compressed (fileMagicZ) when asked to.
+func writeFileAs(path string, version uint32, sections []section, compress bool) (err error) {
 	if !littleEndian {
 		return core.Errorf(core.KindNotSupported, "saving vector indexes is implemented for little-endian machines only")
 	}
@@ -98,7 +115,15 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	w := bufio.NewWriterSize(f, 1<<20)
+	var w interface {
+		Write([]byte) (int, error)
+		Flush() error
+	} = bufio.NewWriterSize(f, 1<<20)
+	var raw *flushBuffer
+	if compress {
+		raw = &flushBuffer{}
+		w = raw
+	}
 	var hdr [16]byte
 	copy(hdr[:], fileMagic)
 	binary.LittleEndian.PutUint32(hdr[8:], version)
@@ -111,6 +136,13 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 		binary.LittleEndian.PutUint32(sh[12:], crc32.Checksum(s.data, castagnoli))
 		w.Write(sh[:])
 		w.Write(s.data)
+	}
+	if compress {
+		out := binary.AppendUvarint([]byte(fileMagicZ), uint64(len(raw.b)))
+		out = zstdFile.EncodeAll(raw.b, out)
+		if _, err = f.Write(out); err != nil {
+			return fileError(err, path)
+		}
 	}
 	if err = w.Flush(); err != nil {
 		return fileError(err, path)
@@ -125,6 +157,43 @@ func writeFile(path string, version uint32, sections []section) (err error) {
 		return fileError(err, path)
 	}
 	return nil
+}
+
+// flushBuffer collects a file to compress.
+type flushBuffer struct{ b []byte }
+
+func (f *flushBuffer) Write(p []byte) (int, error) { f.b = append(f.b, p...); return len(p), nil }
+func (f *flushBuffer) Flush() error                { return nil }
+
+// The zstd coders of compressed files (EncodeAll and DecodeAll are safe
+// for concurrent use). A graph is saved once per close: the default level.
+var (
+	zstdFile, _   = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false))
+	unzstdFile, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<34),
+		zstd.IgnoreChecksum(true))
+)
+
+// inflate returns the file inside a compressed one (fileMagicZ), data
+// itself otherwise.
+func inflate(data []byte, name string) ([]byte, error) {
+	if len(data) < 8 || string(data[:8]) != fileMagicZ {
+		return data, nil
+	}
+	r := &reader{name: name, data: data}
+	size, k := binary.Uvarint(data[8:])
+	// zstd compresses a graph a few times at most; a claim far beyond
+	// that is damage, not a file to allocate for.
+	if k <= 0 || size < 16 || size > 1024*uint64(len(data)) {
+		return nil, r.fail(8, "a compressed file claiming %d bytes", size)
+	}
+	raw, err := unzstdFile.DecodeAll(data[8+k:], make([]byte, 0, size))
+	if err != nil || uint64(len(raw)) != size {
+		return nil, r.fail(8+k, "the compressed file does not decompress to its %d bytes (%v)", size, err)
+	}
+	if string(raw[:8]) == fileMagicZ {
+		return nil, r.fail(8+k, "compressed twice")
+	}
+	return raw, nil
 }
 
 func fileError(err error, path string) error {
@@ -226,32 +295,78 @@ func (h *HNSW) SaveWithoutVectors(path string) error {
 	if h.sq != nil {
 		secs = append(secs,
 			section{"LEVL", asBytes(h.levels)},
-			section{"LNKV", h.encodeLinks0()},
+			section{"LNKV", h.encodeLinks0(nil, nil)},
 			section{"UPPR", asBytes(h.upper)})
-		return writeFile(path, fileVersionSQ8Var, secs)
+		return writeFileAs(path, fileVersionSQ8Var, secs, true)
+	}
+	// Rows renumbered in breadth-first order of the graph (the file's
+	// row i is perm[i]): a node's neighbours get nearby numbers, and
+	// their differences shrink (200,000 × 128: links 43.7 → 33.7 bytes a
+	// node). Readers need no change: a file lists its rows in any order.
+	perm := h.bfsOrder()
+	inv := make([]uint32, len(perm))
+	for i, o := range perm {
+		inv[o] = uint32(i)
+	}
+	if h.entry >= 0 {
+		secs[0] = section{"META", meta{
+			kind: 1, metric: uint8(h.metric), dim: uint32(h.dim),
+			rows: uint64(h.rows()), removed: uint64(h.nDead), nextID: h.nextID,
+			m: uint32(h.m), efc: uint32(h.efConstruction), efs: uint32(h.efSearch),
+			entry: int64(inv[h.entry]), maxLevel: uint32(h.maxLevel),
+		}.encode()}
 	}
 	removed := make([]float32, 0, h.nDead*h.dim)
-	for i := range h.rows() {
-		if h.dead.has(uint32(i)) {
-			removed = append(removed, h.vec(uint32(i))...)
+	ids := make([]int64, len(perm))
+	dead := make(bitset, (len(perm)+63)/64)
+	levels := make([]uint8, len(perm))
+	var upper []uint32
+	for i, o := range perm {
+		ids[i], levels[i] = h.ext[o], h.levels[o]
+		if h.dead.has(o) {
+			dead.set(uint32(i))
+			removed = append(removed, h.vec(o)...)
+		}
+		for l := 1; l <= int(h.levels[o]); l++ {
+			ln := h.links(o, l)
+			upper = append(upper, ln[0])
+			for _, n := range ln[1:] {
+				upper = append(upper, inv[n])
+			}
 		}
 	}
 	secs[1] = section{"VECD", asBytes(removed)}
+	secs[2] = section{"IDS_", asBytes(ids)}
+	secs[3] = section{"DEAD", asBytes(dead)}
 	secs = append(secs,
-		section{"LEVL", asBytes(h.levels)},
-		section{"LNKV", h.encodeLinks0()},
-		section{"UPPR", asBytes(h.upper)})
-	return writeFile(path, fileVersionNoVecs, secs)
+		section{"LEVL", asBytes(levels)},
+		section{"LNKV", h.encodeLinks0(perm, inv)},
+		section{"UPPR", asBytes(upper)})
+	return writeFileAs(path, fileVersionNoVecs, secs, true)
 }
 
-// encodeLinks0 is the LNKV section: the level-0 links, varint-coded.
-func (h *HNSW) encodeLinks0() []byte {
+// encodeLinks0 is the LNKV section: the level-0 links, varint-coded,
+// each list sorted; the file's row i is perm[i] and inv maps the other
+// way (both nil: rows in their own order).
+func (h *HNSW) encodeLinks0(perm, inv []uint32) []byte {
 	b := make([]byte, 0, h.rows()*(1+h.m0*3))
+	var sorted []uint32
 	for i := range h.rows() {
-		ln := h.links(uint32(i), 0)
+		o := uint32(i)
+		if perm != nil {
+			o = perm[i]
+		}
+		ln := h.links(o, 0)
 		b = binary.AppendUvarint(b, uint64(ln[0]))
 		prev := int64(i)
-		for _, n := range ln[1 : 1+ln[0]] {
+		sorted = append(sorted[:0], ln[1:1+ln[0]]...)
+		if inv != nil {
+			for j, n := range sorted {
+				sorted[j] = inv[n]
+			}
+		}
+		slices.Sort(sorted)
+		for _, n := range sorted {
 			b = binary.AppendVarint(b, int64(n)-prev)
 			prev = int64(n)
 		}
@@ -291,6 +406,28 @@ func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error
 // VectorSource writes the vector of the row with external id into dst
 // (len dim) for LoadWith; an error stops the load.
 type VectorSource func(id int64, dst []float32) error
+
+// BulkVectorSource supplies every vector LoadWithBulk asks for in one
+// pass, in whatever order it holds them: for each row it has it calls
+// slot with the row's external id and writes the row's vector into the
+// slice returned (nil: the index has no such row). The vectors land in
+// the index's own slab, with no copy in between.
+type BulkVectorSource func(slot func(id int64) []float32) error
+
+// vectorSupply is how a file without vectors gets them: one of the two.
+type vectorSupply struct {
+	one  VectorSource
+	bulk BulkVectorSource
+}
+
+// LoadWithBulk is LoadWith with the vectors written in place by src.
+func LoadWithBulk(path string, src BulkVectorSource) (Index, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(err, path)
+	}
+	return decodeWith(data, path, vectorSupply{bulk: src})
+}
 
 // Load reads an index written by Save.
 func Load(path string) (Index, error) {
@@ -381,8 +518,16 @@ func Decode(data []byte, name string) (Index, error) {
 // DecodeWith is Decode of a file that may lack its current rows' vectors
 // (SaveWithoutVectors): src supplies them.
 func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
+	return decodeWith(data, name, vectorSupply{one: src})
+}
+
+func decodeWith(data []byte, name string, src vectorSupply) (Index, error) {
 	if !littleEndian {
 		return nil, core.Errorf(core.KindNotSupported, "loading vector indexes is implemented for little-endian machines only")
+	}
+	data, err := inflate(data, name)
+	if err != nil {
+		return nil, err
 	}
 	r := &reader{name: name, data: data}
 	if len(data) < 16 || string(data[:8]) != fileMagic {
@@ -393,7 +538,7 @@ func DecodeWith(data []byte, name string, src VectorSource) (Index, error) {
 		return nil, r.fail(8, "format version %d; this alopex reads versions %d to %d", version, fileVersion, fileVersionSQ8Var)
 	}
 	quantized := version == fileVersionSQ8 || version == fileVersionSQ8Var
-	if version == fileVersionNoVecs && src == nil {
+	if version == fileVersionNoVecs && src.one == nil && src.bulk == nil {
 		return nil, r.fail(8, "format version %d holds no vectors of its current rows; load it with the table it indexes", version)
 	}
 	r.off = 16
@@ -621,10 +766,29 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 // fillVectors sets the vectors of a version 3 file: the removed rows' from
 // the file (removed, at offset off), the others from src (normalised for
 // cosine, as Add stores them).
-func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource) error {
+func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply) error {
 	rows, dim := s.rows(), s.dim
 	s.vecs = make([]float32, rows*dim)
 	collapseHuge(asBytes(s.vecs))
+	if src.bulk != nil {
+		filled := make(bitset, (rows+63)/64)
+		n := 0
+		err := src.bulk(func(id int64) []float32 {
+			i, ok := s.byExt[id] // live rows only
+			if !ok || filled.has(i) {
+				return nil
+			}
+			filled.set(i)
+			n++
+			return s.vecs[int(i)*dim : int(i+1)*dim]
+		})
+		if err != nil {
+			return r.fail(off, "the vectors of the rows: %v", err)
+		}
+		if live := rows - s.nDead; n != live {
+			return r.fail(off, "%d of the %d rows' vectors were supplied", n, live)
+		}
+	}
 	gone := fromBytes[float32](removed, len(removed)/4)
 	for i := range rows {
 		dst := s.vecs[i*dim : (i+1)*dim]
@@ -632,8 +796,10 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src VectorSource
 			copy(dst, gone[:dim])
 			gone = gone[dim:]
 		} else {
-			if err := src(s.ext[i], dst); err != nil {
-				return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+			if src.bulk == nil {
+				if err := src.one(s.ext[i], dst); err != nil {
+					return r.fail(off, "the vector of row id %d: %v", s.ext[i], err)
+				}
 			}
 			if s.metric == Cosine {
 				normalize(dst)

@@ -133,3 +133,68 @@ func TestSQ8SaveWithoutVectors(t *testing.T) {
 		t.Fatal("the loaded sq8 index answers differently")
 	}
 }
+
+// TestLoadWithBulk: a file without vectors loads from a source that writes
+// them in place, in any order, into an index that answers as the original;
+// a source that leaves a row out, or fails, is an error. The file is saved
+// compressed, and the file inside (the layout written before) loads too.
+func TestLoadWithBulk(t *testing.T) {
+	n, d := 1200, 16
+	base := clustered(21, n, d, 6)
+	qs := clustered(22, 20, d, 6)
+	h, err := NewHNSW(d, L2, HNSWOptions{M: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Reserve(n)
+	if err := h.Add(base, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Remove([]int64{5, 900}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "graph.idx")
+	if err := h.SaveWithoutVectors(p); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	raw, err := inflate(data, p)
+	if err != nil || string(data[:8]) != fileMagicZ || len(raw) <= len(data) {
+		t.Fatalf("saved %d bytes (%q), %d inside (%v)", len(data), data[:8], len(raw), err)
+	}
+	old := filepath.Join(dir, "old.idx")
+	if err := os.WriteFile(old, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	all := func(skip int64) BulkVectorSource {
+		return func(slot func(int64) []float32) error {
+			for id := int64(n - 1); id >= 0; id-- { // backwards: any order
+				if dst := slot(id); dst != nil && id != skip {
+					copy(dst, base[id*int64(d):(id+1)*int64(d)])
+				} else if dst != nil {
+					return nil // stops early: the row is missing
+				}
+			}
+			return nil
+		}
+	}
+	a1, b1 := search(t, h, qs, 10, 0, nil)
+	for _, path := range []string{p, old} {
+		back, err := LoadWithBulk(path, all(-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2, b2 := search(t, back, qs, 10, 0, nil)
+		if !slices.Equal(a1, a2) || !slices.Equal(b1, b2) {
+			t.Fatalf("%s: the loaded index answers differently", path)
+		}
+	}
+	if _, err := LoadWithBulk(p, all(7)); err == nil || !strings.Contains(err.Error(), "were supplied") {
+		t.Errorf("a row left out: %v", err)
+	}
+	bad := errors.New("the table is gone")
+	if _, err := LoadWithBulk(p, func(func(int64) []float32) error { return bad }); err == nil || !strings.Contains(err.Error(), "the table is gone") {
+		t.Errorf("a failing source: %v", err)
+	}
+}

@@ -72,7 +72,18 @@ func fuzzSeeds(tb testing.TB) [][]byte {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return append(out, bq, b)
+	// Compressed as saved, then the files inside (the damage tests reach
+	// the decoder behind the checksums of those).
+	out = append(out, bq, b)
+	rq, err := inflate(bq, pq)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rb, err := inflate(b, p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return append(out, rq, rb)
 }
 
 // fuzzSource hands a version 3 file vectors made from their ids.
