@@ -39,6 +39,13 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 	validity := andValidity(mem, a, b, n)
 	buf := core.AllocateUninit(mem, n*16)
 	res := decSlice(buf, n)
+	if op != Div {
+		x, okx := asDec64(xr, [2]uint64{xs.LowBits(), uint64(xs.HighBits())}, xScalar, n)
+		y, oky := asDec64(yr, [2]uint64{ys.LowBits(), uint64(ys.HighBits())}, yScalar, n)
+		if okx && oky && p.arith64(decWords(buf, n), x, y, n) {
+			return makeArray(out, n, validity, buf), nil
+		}
+	}
 	var vb []byte
 	if validity != nil {
 		vb = validity.Bytes()
@@ -426,6 +433,14 @@ func decSlice(buf *memory.Buffer, n int) []decimal128.Num {
 		return nil
 	}
 	return unsafe.Slice((*decimal128.Num)(unsafe.Pointer(&buf.Bytes()[0])), n)
+}
+
+// decWords views a buffer of n Decimal128 values as pairs of words.
+func decWords(buf *memory.Buffer, n int) []uint64 {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&buf.Bytes()[0])), 2*n)
 }
 
 // allBitsSet allocates a bitmap of n set bits.
