@@ -7,13 +7,26 @@ import (
 
 // The int64 fast path of DecimalArith. Money columns (precision <= 18)
 // hold scaled integers that fit an int64, and so do their sums and most
-// products. Rather than prove that per row, one pass over each operand
-// bounds its largest magnitude; when the bounds say no result of the batch
-// can pass an int64 or the output precision, a loop specialised for the
-// operator and the rescale runs without any check, else the batch takes
-// the checked per-row path. Every slot is computed, null or not: the
+// products. Rather than prove that per row, DecimalArith works in blocks
+// of decBlock rows: one pass over each operand's block bounds its largest
+// magnitude; when the bounds say no result of the block can pass an int64
+// or the output precision, a loop specialised for the operator and the
+// rescale runs without any check (on the block the bound pass just brought
+// into the cache), else the block takes the checked per-row path. Every slot is computed, null or not: the
 // bounds cover the (arbitrary) values under nulls too, and the result's
 // validity is the AND of the operands'.
+
+// decBlock is the number of rows bounded at a time: small enough that a
+// block's operands stay in the L1 cache between the bound and the loop.
+const decBlock = 1024
+
+// block128 is rows [lo, hi) of values128's words (nil for a scalar).
+func block128(raw []uint64, lo, hi int) []uint64 {
+	if raw == nil {
+		return nil
+	}
+	return raw[2*lo : 2*hi]
+}
 
 // dec64 is a Decimal128 operand whose values all fit an int64: the low
 // words of an array (stride 2, the high words being their sign) or a

@@ -208,3 +208,67 @@ func TestDecimalArithFastMatchesGenericAndBig(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimalArithBlocks: a batch of several blocks where one block holds
+// values beyond an int64 (it takes the checked path) and the others small
+// ones (the loops), with nulls and a scalar, gives big.Rat's values on
+// every valid row.
+func TestDecimalArithBlocks(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(9, 10))
+	const n = 3*decBlock + 77
+	tx, ty := &arrow.Decimal128Type{Precision: 38, Scale: 2}, &arrow.Decimal128Type{Precision: 38, Scale: 2}
+	var c decCase
+	c.xNull = make([]bool, n)
+	for i := range n {
+		c.x = append(c.x, randDec(rng, 99_999_999))
+		c.y = append(c.y, randDec(rng, 9_999))
+		if i >= decBlock+100 && i < decBlock+110 {
+			c.x[i] = decimal128.FromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(25), nil)).Add(decimal128.FromI64(int64(i)))
+		}
+		c.xNull[i] = rng.IntN(9) == 0
+	}
+	for _, op := range []ArithOp{Add, Sub, Mul} {
+		for _, ySc := range []bool{false, true} {
+			c.ySc = ySc
+			xv := c.value(c.x, false, tx, mem, c.xNull)
+			yv := c.value(c.y, ySc, ty, mem, nil)
+			out := &arrow.Decimal128Type{Precision: 38, Scale: 2}
+			got, err := DecimalArith(mem, op, xv, yv, n, out, DecimalOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := got.(*array.Decimal128)
+			for i := range n {
+				if c.xNull[i] {
+					if d.IsValid(i) {
+						t.Fatalf("op %d row %d: want null", op, i)
+					}
+					continue
+				}
+				yi := c.y[i]
+				if ySc {
+					yi = c.y[0]
+				}
+				a, b := ratAt(c.x[i], 2), ratAt(yi, 2)
+				r := new(big.Rat)
+				switch op {
+				case Add:
+					r.Add(a, b)
+				case Sub:
+					r.Sub(a, b)
+				case Mul:
+					r.Mul(a, b)
+				}
+				want, _ := RatToDecimal(r, out, false)
+				if d.Value(i) != want {
+					t.Fatalf("op %d row %d: got %s, want %s", op, i, d.Value(i).ToString(2), want.ToString(2))
+				}
+			}
+			got.Release()
+			xv.Release()
+			yv.Release()
+		}
+	}
+}
