@@ -28,7 +28,6 @@ type hashAggOp struct {
 	aggs   []*lazy.Agg
 	done   bool
 	schema *arrow.Schema
-	shared *sharedExprs // subexpressions of aggs computed once a batch (eval_shared.go)
 }
 
 func newHashAgg(mem memory.Allocator, input Operator, n *lazy.Aggregate) (*hashAggOp, error) {
@@ -40,7 +39,6 @@ func newHashAgg(mem memory.Allocator, input Operator, n *lazy.Aggregate) (*hashA
 		}
 		op.aggs = append(op.aggs, a)
 	}
-	op.shareAggInputs()
 	return op, nil
 }
 
@@ -244,12 +242,6 @@ func (op *hashAggOp) evalInputs(rb arrow.RecordBatch) (*morselInputs, error) {
 		n:       int(rb.NumRows()),
 	}
 	var err error
-	if op.shared != nil {
-		if rb, err = op.shared.extend(op.mem, rb); err != nil {
-			return nil, err
-		}
-		defer rb.Release()
-	}
 	for i, k := range op.node.Keys {
 		if m.keys[i], err = evalArray(op.mem, k, rb); err != nil {
 			m.release()
