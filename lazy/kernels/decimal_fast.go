@@ -48,15 +48,23 @@ func asDec64(raw []uint64, scalar [2]uint64, isScalar bool, n int) (d dec64, ok 
 	if len(raw) < 2*n {
 		return d, false
 	}
+	d.w = raw
+	d.max, ok = Int64Bound(raw[:2*n])
+	return d, ok
+}
+
+// Int64Bound returns the largest magnitude of Decimal128 words (pairs of
+// words, as Decimal128Words gives); ok is false when some value does not
+// fit an int64 (or is math.MinInt64).
+func Int64Bound(words []uint64) (maxAbs uint64, ok bool) {
 	var bad, mx uint64
-	for i := 0; i < 2*n; i += 2 {
-		lo, hi := raw[i], raw[i+1]
+	for i := 0; i+1 < len(words); i += 2 {
+		lo, hi := words[i], words[i+1]
 		s := uint64(int64(lo) >> 63)
 		bad |= hi ^ s
 		mx = max(mx, (lo^s)-s) // |lo|, with MinInt64 reading as 2^63
 	}
-	d.w, d.max = raw, mx
-	return d, bad == 0 && mx <= math.MaxInt64
+	return mx, bad == 0 && mx <= math.MaxInt64
 }
 
 // at is the i-th value.
