@@ -20,13 +20,38 @@ type decSumState struct {
 	lo       []uint64
 	out      *arrow.Decimal128Type
 	overflow bool
+	// small holds each group's partial sum of batches whose values all fit
+	// an int64 (money columns), added without carries or overflow checks:
+	// smallBound bounds every partial sum's magnitude, and flush moves them
+	// into hi/lo before it could pass an int64.
+	small      []int64
+	smallBound uint64
 }
+
+// smallLimit is the bound of the int64 partial sums.
+const smallLimit = 1 << 62
 
 func newDecSumState(out arrow.DataType) aggState {
 	return &decSumState{out: out.(*arrow.Decimal128Type)}
 }
 
-func (s *decSumState) grow(n int) { s.hi, s.lo = growTo(s.hi, n), growTo(s.lo, n) }
+func (s *decSumState) grow(n int) {
+	s.hi, s.lo, s.small = growTo(s.hi, n), growTo(s.lo, n), growTo(s.small, n)
+}
+
+// flush adds the int64 partial sums into the 128-bit ones.
+func (s *decSumState) flush() {
+	if s.smallBound == 0 {
+		return
+	}
+	for g, v := range s.small {
+		if v != 0 {
+			s.add(int32(g), v>>63, uint64(v))
+			s.small[g] = 0
+		}
+	}
+	s.smallBound = 0
+}
 
 // add folds (hi, lo) into group g.
 func (s *decSumState) add(g int32, hi int64, lo uint64) {
@@ -46,6 +71,20 @@ func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
 	}
 	w := kernels.Decimal128Words(arr)
 	if arr.NullN() == 0 {
+		if mx, ok := kernels.Int64Bound(w); ok {
+			// The batch adds at most len(gids)·mx to any group.
+			hi, batch := bits.Mul64(mx, uint64(len(gids)))
+			if hi == 0 && batch <= smallLimit {
+				if s.smallBound+batch > smallLimit {
+					s.flush()
+				}
+				s.smallBound += batch
+				for i, g := range gids {
+					s.small[g] += int64(w[2*i])
+				}
+				return
+			}
+		}
 		for i, g := range gids {
 			s.add(g, int64(w[2*i+1]), w[2*i])
 		}
@@ -60,6 +99,7 @@ func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
 
 func (s *decSumState) merge(src aggState, srcG, dstG []int32) {
 	o := src.(*decSumState)
+	o.flush()
 	s.overflow = s.overflow || o.overflow
 	for i, g := range srcG {
 		s.add(dstG[i], o.hi[g], o.lo[g])
@@ -67,6 +107,7 @@ func (s *decSumState) merge(src aggState, srcG, dstG []int32) {
 }
 
 func (s *decSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+	s.flush()
 	v := make([]decimal128.Num, len(s.hi))
 	valid := make([]bool, len(s.hi))
 	for i := range v {

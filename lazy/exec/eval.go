@@ -146,14 +146,28 @@ func evalBinary(mem memory.Allocator, op lazy.BinaryOp, l, r kernels.Value, n in
 	return nil, core.Errorf(core.KindNotSupported, "binary operator %q", op)
 }
 
-// evalDecimalCompare evaluates a comparison of a Decimal cast to Float64
-// with a float constant (what `decimal_col < 24` types as) on the decimals
-// themselves, without the cast's Float64 array; ok is false when e is not
-// such a comparison or the kernel's fast path does not apply.
+// evalDecimalCompare evaluates a comparison of a Decimal with a Decimal
+// constant, or of a Decimal cast to Float64 with a float constant, on the
+// decimals' unscaled integers (one interval test a row, no cast's Float64
+// array); ok is false when e is not such a comparison or the kernel's fast
+// path does not apply.
 func evalDecimalCompare(mem memory.Allocator, e *lazy.Binary, rb arrow.RecordBatch) (v kernels.Value, ok bool, err error) {
 	op, isCmp := cmpOps[e.Op]
 	if !isCmp {
 		return v, false, nil
+	}
+	if t, isRange := asRangeTerm(e); isRange && isDecimal(t.x.DataType()) {
+		// A Decimal against a Decimal constant: one interval of its
+		// unscaled integers (when they fit an int64).
+		x, err := evalArray(mem, t.x, rb)
+		if err != nil {
+			return v, false, err
+		}
+		out, inRange := kernels.InRange(mem, x, t.r)
+		x.Release()
+		if inRange {
+			return kernels.ArrayValue(out), true, nil
+		}
 	}
 	cast, lit := e.Left, e.Right
 	if _, isLit := cast.(*lazy.Literal); isLit {

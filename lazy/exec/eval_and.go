@@ -4,19 +4,21 @@ import (
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// rangeTerm is a conjunct that compares one integer-like column, or a
-// Decimal cast to Float64, with a constant: it keeps an interval of the
-// column's integers (a Decimal's unscaled values).
+// rangeTerm is a conjunct that compares one integer-like column, a
+// Decimal, or a Decimal cast to Float64, with a constant: it keeps an
+// interval of the column's integers (a Decimal's unscaled values).
 type rangeTerm struct {
 	x lazy.Expr // the column compared (the Decimal under its cast)
 	r kernels.IntRange
 }
 
 // asRangeTerm recognizes `col op constant` on Int32/Int64/Date32/Timestamp
-// columns and `decimal.cast(Float64) op float` (either side constant).
+// columns, `decimal op decimal constant` and `decimal.cast(Float64) op
+// float` (either side constant).
 func asRangeTerm(e lazy.Expr) (rangeTerm, bool) {
 	b, ok := e.(*lazy.Binary)
 	if !ok {
@@ -28,7 +30,20 @@ func asRangeTerm(e lazy.Expr) (rangeTerm, bool) {
 		x, c, op = c, x, op.Flip()
 	}
 	lit, isLit := c.(*lazy.Literal)
-	if !isCmp || !isLit || lit.Value == nil || !arrow.TypeEqual(lit.Type, x.DataType()) {
+	if !isCmp || !isLit || lit.Value == nil {
+		return rangeTerm{}, false
+	}
+	if dt, isDec := x.DataType().(*arrow.Decimal128Type); isDec {
+		// A Decimal compared with a Decimal constant of any scale.
+		lt, litDec := lit.Type.(*arrow.Decimal128Type)
+		c, isNum := lit.Value.(decimal128.Num)
+		if !litDec || !isNum {
+			return rangeTerm{}, false
+		}
+		r, ok := kernels.DecimalCmpRange(dt, op, c, lt.Scale)
+		return rangeTerm{x: x, r: r}, ok
+	}
+	if !arrow.TypeEqual(lit.Type, x.DataType()) {
 		return rangeTerm{}, false
 	}
 	if cast, ok := x.(*lazy.Cast); ok && cast.To.ID() == arrow.FLOAT64 {

@@ -45,83 +45,102 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 	}
 	mulFast := op == Mul && p.up == 0 && (p.down == 0 || p.down == 2)
 	addFast := (op == Add || op == Sub) && p.fx != 0 && p.fy != 0
-	for i := range n {
-		if vb != nil && !bitutil.BitIsSet(vb, i) {
-			res[i] = decimal128.Num{}
-			continue
-		}
-		if !xScalar {
-			xs = decimalAt(xr, i)
-		}
-		if !yScalar {
-			ys = decimalAt(yr, i)
-		}
-		// The common case inline (no call per row): operands of 64 bits,
-		// a product rounded back by 10^0 or 10^2, a sum of scaled values.
-		x, y := int64(xs.LowBits()), int64(ys.LowBits())
-		if xs.HighBits() == x>>63 && ys.HighBits() == y>>63 && x != math.MinInt64 && y != math.MinInt64 {
-			switch {
-			case mulFast:
-				hi, m := bits.Mul64(abs64(x), abs64(y))
-				if hi != 0 {
-					break
-				}
-				if p.down == 2 {
-					q := m / 100 // a constant divisor: a multiplication
-					if rem := m - q*100; rem > 50 || rem == 50 && (p.halfAway || q&1 == 1) {
-						q++
+	// checked computes rows [lo, hi) one by one, with every check.
+	checked := func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if vb != nil && !bitutil.BitIsSet(vb, i) {
+				res[i] = decimal128.Num{}
+				continue
+			}
+			if !xScalar {
+				xs = decimalAt(xr, i)
+			}
+			if !yScalar {
+				ys = decimalAt(yr, i)
+			}
+			// The common case inline (no call per row): operands of 64 bits,
+			// a product rounded back by 10^0 or 10^2, a sum of scaled values.
+			x, y := int64(xs.LowBits()), int64(ys.LowBits())
+			if xs.HighBits() == x>>63 && ys.HighBits() == y>>63 && x != math.MinInt64 && y != math.MinInt64 {
+				switch {
+				case mulFast:
+					carry, m := bits.Mul64(abs64(x), abs64(y))
+					if carry != 0 {
+						break
 					}
-					m = q
-				}
-				if m <= uint64(p.limit) {
-					r := int64(m)
-					if (x < 0) != (y < 0) {
-						r = -r
+					if p.down == 2 {
+						q := m / 100 // a constant divisor: a multiplication
+						if rem := m - q*100; rem > 50 || rem == 50 && (p.halfAway || q&1 == 1) {
+							q++
+						}
+						m = q
 					}
-					res[i] = decimal128.New(r>>63, uint64(r))
-					continue
+					if m <= uint64(p.limit) {
+						r := int64(m)
+						if (x < 0) != (y < 0) {
+							r = -r
+						}
+						res[i] = decimal128.New(r>>63, uint64(r))
+						continue
+					}
+				case addFast:
+					a, ok1 := mulSmall(x, p.fx)
+					b, ok2 := mulSmall(y, p.fy)
+					if op == Sub {
+						b = -b
+					}
+					r := a + b
+					if ok1 && ok2 && (a^r)&(b^r) >= 0 && r <= p.limit && r >= -p.limit {
+						res[i] = decimal128.New(r>>63, uint64(r))
+						continue
+					}
 				}
-			case addFast:
-				a, ok1 := mulSmall(x, p.fx)
-				b, ok2 := mulSmall(y, p.fy)
-				if op == Sub {
-					b = -b
-				}
-				r := a + b
-				if ok1 && ok2 && (a^r)&(b^r) >= 0 && r <= p.limit && r >= -p.limit {
-					res[i] = decimal128.New(r>>63, uint64(r))
+				if r, ok := p.apply64(xs, ys); ok {
+					res[i] = r
 					continue
 				}
 			}
-			if r, ok := p.apply64(xs, ys); ok {
-				res[i] = r
+			xv, yv := toSdec(xs), toSdec(ys)
+			if op == Div && yv.m.isZero() {
+				if !o.ZeroDivNull {
+					return core.Errorf(core.KindCompute, "division by zero: %s / 0; use .when() to skip zero divisors, or cast to Float64 for inf",
+						xv.num().ToString(decScale(a.Type)))
+				}
+				if validity == nil {
+					validity = allBitsSet(mem, n)
+					vb = validity.Bytes()
+				}
+				bitutil.ClearBit(vb, i)
+				res[i] = decimal128.Num{}
+				continue
+			}
+			r, ok := p.apply(xv, yv)
+			if !ok {
+				r, ok = p.applyBig(xv, yv)
+			}
+			if !ok || !r.fits(out.Precision) {
+				return p.overflow(xv, yv, decScale(a.Type), decScale(b.Type))
+			}
+			res[i] = r.num()
+		}
+		return nil
+	}
+	words := decWords(buf, n)
+	xw := [2]uint64{xs.LowBits(), uint64(xs.HighBits())}
+	yw := [2]uint64{ys.LowBits(), uint64(ys.HighBits())}
+	for lo := 0; lo < n; lo += decBlock {
+		hi := min(lo+decBlock, n)
+		if op != Div { // (a zero divisor needs the per-row path)
+			x, okx := asDec64(block128(xr, lo, hi), xw, xScalar, hi-lo)
+			y, oky := asDec64(block128(yr, lo, hi), yw, yScalar, hi-lo)
+			if okx && oky && p.arith64(words[2*lo:2*hi], x, y, hi-lo) {
 				continue
 			}
 		}
-		xv, yv := toSdec(xs), toSdec(ys)
-		if op == Div && yv.m.isZero() {
-			if !o.ZeroDivNull {
-				releaseAll(validity, buf)
-				return nil, core.Errorf(core.KindCompute, "division by zero: %s / 0; use .when() to skip zero divisors, or cast to Float64 for inf",
-					xv.num().ToString(decScale(a.Type)))
-			}
-			if validity == nil {
-				validity = allBitsSet(mem, n)
-				vb = validity.Bytes()
-			}
-			bitutil.ClearBit(vb, i)
-			res[i] = decimal128.Num{}
-			continue
-		}
-		r, ok := p.apply(xv, yv)
-		if !ok {
-			r, ok = p.applyBig(xv, yv)
-		}
-		if !ok || !r.fits(out.Precision) {
+		if err := checked(lo, hi); err != nil {
 			releaseAll(validity, buf)
-			return nil, p.overflow(xv, yv, decScale(a.Type), decScale(b.Type))
+			return nil, err
 		}
-		res[i] = r.num()
 	}
 	return makeArray(out, n, validity, buf), nil
 }
@@ -426,6 +445,14 @@ func decSlice(buf *memory.Buffer, n int) []decimal128.Num {
 		return nil
 	}
 	return unsafe.Slice((*decimal128.Num)(unsafe.Pointer(&buf.Bytes()[0])), n)
+}
+
+// decWords views a buffer of n Decimal128 values as pairs of words.
+func decWords(buf *memory.Buffer, n int) []uint64 {
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(unsafe.Pointer(&buf.Bytes()[0])), 2*n)
 }
 
 // allBitsSet allocates a bitmap of n set bits.

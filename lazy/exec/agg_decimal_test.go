@@ -1,0 +1,109 @@
+package exec
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TestDecimalSumPartials: sums of Decimal batches into groups, some of
+// int64 values (the carry-free partial sums, flushed when their bound
+// nears an int64), some beyond an int64 or with nulls (the 128-bit adds),
+// and a merge of two states, equal big.Int's sums.
+func TestDecimalSumPartials(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(11, 12))
+	typ := &arrow.Decimal128Type{Precision: 38, Scale: 2}
+	const groups = 5
+	want := make([]*big.Int, groups)
+	for g := range want {
+		want[g] = new(big.Int)
+	}
+	states := []*decSumState{newDecSumState(typ).(*decSumState), newDecSumState(typ).(*decSumState)}
+	for batch := range 40 {
+		n := 1 + rng.IntN(300)
+		b := array.NewDecimal128Builder(mem, typ)
+		gids := make([]int32, n)
+		for i := range n {
+			gids[i] = int32(rng.IntN(groups))
+			var v decimal128.Num
+			switch batch % 4 {
+			case 0: // money
+				v = decimal128.FromI64(rng.Int64N(2_000_000) - 1_000_000)
+			case 1: // near the int64 ends: the bound forces flushes
+				v = decimal128.FromI64(1<<61 - rng.Int64N(1000))
+				if rng.IntN(2) == 0 {
+					v = v.Negate()
+				}
+			case 2: // beyond an int64
+				v = decimal128.FromI64(rng.Int64N(1 << 40)).Mul(decimal128.FromI64(1 << 40))
+			case 3: // nulls
+				if rng.IntN(3) == 0 {
+					b.AppendNull()
+					continue
+				}
+				v = decimal128.FromI64(rng.Int64N(1000))
+			}
+			b.Append(v)
+			want[gids[i]].Add(want[gids[i]], v.BigInt())
+		}
+		arr := b.NewArray()
+		b.Release()
+		s := states[batch%2]
+		s.grow(groups)
+		s.update(gids, arr, 0)
+		arr.Release()
+	}
+	ids := []int32{0, 1, 2, 3, 4}
+	states[0].merge(states[1], ids, ids)
+	got, err := states[0].finish(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	d := got.(*array.Decimal128)
+	for g := range groups {
+		if d.Value(g).BigInt().Cmp(want[g]) != 0 {
+			t.Errorf("group %d: sum %s, want %s", g, d.Value(g).BigInt(), want[g])
+		}
+	}
+}
+
+// TestDecimalSumFlushes: batches of int64 values whose total passes an
+// int64 many times over: the partial sums are flushed into the 128-bit
+// sum before they could wrap.
+func TestDecimalSumFlushes(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	typ := &arrow.Decimal128Type{Precision: 38, Scale: 0}
+	s := newDecSumState(typ).(*decSumState)
+	s.grow(1)
+	want := new(big.Int)
+	const n, v = 400, int64(1) << 53
+	gids := make([]int32, n)
+	for range 30 {
+		b := array.NewDecimal128Builder(mem, typ)
+		for range n {
+			b.Append(decimal128.FromI64(v))
+		}
+		arr := b.NewArray()
+		b.Release()
+		s.update(gids, arr, 0)
+		arr.Release()
+		want.Add(want, new(big.Int).Mul(big.NewInt(n), big.NewInt(v)))
+	}
+	got, err := s.finish(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	if g := got.(*array.Decimal128).Value(0).BigInt(); g.Cmp(want) != 0 {
+		t.Errorf("sum %s, want %s", g, want)
+	}
+}
