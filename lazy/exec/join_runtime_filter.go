@@ -64,14 +64,20 @@ func newJoinFilter(t *joinTable, keys []arrow.Array) (*joinFilter, error) {
 			f.ranges[i] = intRange(k)
 		}
 	}
-	hashes, valid, err := t.keyHashes(keys, n)
-	if err != nil {
-		return nil, err
-	}
+	var hashes []uint64
+	var valid []bool
 	count := 0
-	for _, v := range valid {
-		if v {
-			count++
+	if t.mode == keysInt {
+		count = n - keys[0].NullN() // (hashed only for a Bloom filter)
+	} else {
+		var err error
+		if hashes, valid, err = t.keyHashes(keys, n); err != nil {
+			return nil, err
+		}
+		for _, v := range valid {
+			if v {
+				count++
+			}
 		}
 	}
 	f.empty = count == 0
@@ -92,6 +98,12 @@ func newJoinFilter(t *joinTable, keys []arrow.Array) (*joinFilter, error) {
 			}
 		}
 		return f, nil
+	}
+	if hashes == nil {
+		var err error
+		if hashes, valid, err = t.keyHashes(keys, n); err != nil {
+			return nil, err
+		}
 	}
 	f.bloom = make([]uint64, words)
 	f.shift = uint(64 - bits.TrailingZeros(uint(words)))
