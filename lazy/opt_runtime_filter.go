@@ -1,6 +1,10 @@
 package lazy
 
-import "os"
+import (
+	"os"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
 
 // RuntimeFilters turns the runtime filter rule on. Tests turn it off to
 // compare results with and without filters; ALOPEX_RUNTIME_FILTERS=0 in the
@@ -27,7 +31,7 @@ func (r runtimeFilter) Apply(p Plan) Plan {
 			next = j.RuntimeFilterID + 1 // already optimized: keep the IDs unique
 		}
 	})
-	return r.apply(p, &next)
+	return intoCaches(r.apply(p, &next))
 }
 
 func walkPlan(p Plan, fn func(Plan)) {
@@ -155,12 +159,49 @@ func placeInJoin(n *Join, keys []Expr, id int) (Plan, bool) {
 	switch {
 	case left:
 		placed, _ := placeRuntimeFilter(n.Left, renamed, id, false)
-		return n.WithInputs(placed, n.Right), true
+		other := n.Right
+		if onRight, ok := acrossJoinKeys(n, renamed); ok {
+			other, _ = placeRuntimeFilter(n.Right, onRight, id, false)
+		}
+		return n.WithInputs(placed, other), true
 	case right && n.Type == JoinInner:
 		placed, _ := placeRuntimeFilter(n.Right, renamed, id, false)
 		return n.WithInputs(n.Left, placed), true
 	}
 	return nil, false
+}
+
+// acrossJoinKeys carries keys over the left input of an inner or semi join
+// to its right input, when each key is a left join key compared as it is
+// (same type on both sides): a right row whose key misses the filter can
+// only meet left rows that miss it too, which the filter drops, so the
+// join drops it as well (TPC-H Q21: the orders of the outer join filter
+// both inputs of a self-join on l_orderkey). ok is false otherwise.
+func acrossJoinKeys(n *Join, keys []Expr) ([]Expr, bool) {
+	if n.Type != JoinInner && n.Type != JoinSemi {
+		return nil, false
+	}
+	out := make([]Expr, len(keys))
+	for i, k := range keys {
+		c, ok := k.(*Column)
+		if !ok {
+			return nil, false
+		}
+		found := false
+		for p, l := range n.LeftOn {
+			lc, lok := l.(*Column)
+			rc, rok := n.RightOn[p].(*Column)
+			if lok && rok && lc.Name == c.Name && arrow.TypeEqual(lc.DataType(), rc.DataType()) &&
+				arrow.TypeEqual(c.DataType(), lc.DataType()) {
+				out[i], found = rc, true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // piecewise reports whether p is a scan read in pieces (row groups) that a

@@ -424,8 +424,7 @@ func (b *builder) leftJoinHashingLeft(n *lazy.Join) (Operator, error) {
 		return nil, err
 	}
 	withRow := &fullJoinTail{input: b.attach(probeOp, j.probe, j.outSchema()), join: j}
-	key := &lazy.Column{Name: buildRowName, Type: arrow.PrimitiveTypes.Int32}
-	sorted := &sortOp{mem: b.mem, input: withRow, keys: []lazy.SortKey{{Expr: key}}, schema: j.outSchema()}
+	sorted := &buildOrderOp{mem: b.mem, input: withRow, schema: j.outSchema()} // join_left_order.go
 	return b.attach(sorted, selectColumns(columnNames(n.Schema()), n.Schema()), n.Schema()), nil
 }
 

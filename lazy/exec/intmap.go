@@ -22,8 +22,13 @@ type intSlot struct {
 
 func newIntMap(capacity int) *intMap {
 	m := &intMap{}
-	m.alloc(max(16, capacity*2))
+	m.alloc(hashSlots(capacity))
 	return m
+}
+
+// hashSlots is the number of slots newIntMap makes for capacity keys.
+func hashSlots(capacity int) int {
+	return 1 << bits.Len(uint(max(16, capacity*2)-1))
 }
 
 // alloc makes an empty table of at least n slots (a power of two).

@@ -15,16 +15,8 @@ type intIndex interface {
 	heads(vals []int64, skip []bool, out []int32)
 }
 
-const (
-	// directSlack bounds the key range a direct index may span: up to
-	// eight slots a build row (plus a little for tiny builds). Its 4-byte
-	// slots then take no more memory than a hash table's 16-byte ones at
-	// its load factor (2 to 4 slots a key), and a probe is one load with
-	// no key compare. Eight takes TPC-H's order keys (a quarter of their
-	// range used) even after a filter halves the orders.
-	directSlack = 8
-	directMin   = 1 << 12
-)
+// directMin is the key range a direct index may always span (tiny builds).
+const directMin = 1 << 12
 
 // buildIntIndex indexes the build keys vals (rows with skip set hold no
 // key; skip may be nil), setting next to chain rows of equal keys in input
@@ -44,7 +36,12 @@ func buildIntIndex(vals []int64, skip []bool, next []int32) intIndex {
 		}
 		seen = true
 	}
-	if span := uint64(hi) - uint64(lo); seen && hi >= lo && span < uint64(directSlack*len(vals)+directMin) {
+	// A direct index takes 4 bytes a key of the range, the hash index 16 a
+	// slot: the direct one whenever it is no larger (a probe is then one
+	// load with no key compare). That takes keys using from a quarter to
+	// an eighth of their range or more, by how the hash table rounds up:
+	// TPC-H's order keys, even after a filter halves the orders (Q21).
+	if span := uint64(hi) - uint64(lo); seen && hi >= lo && span < uint64(4*hashSlots(len(vals))+directMin) {
 		return buildDirectIndex(vals, skip, next, lo, int(span)+1)
 	}
 	return buildHashIndex(vals, skip, next)
