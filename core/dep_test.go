@@ -16,17 +16,19 @@ const module = "github.com/alopexdb/alopex"
 // layering lists, for each package of the module (by path inside it), the
 // other alopex packages it may import. It holds the line drawn in DESIGN.md:
 // imports point downward only, capi → sqlexec, dataframe → lazy → core,
-// vector. A package without an entry follows the entry of its closest
+// vector; the function registry (lazy/fn) sits below the planner and the
+// executor, over the kernels. A package without an entry follows the entry of its closest
 // parent folder; give a new package its own entry when it needs one.
 var layering = map[string][]string{
 	"core":         {},
 	"vector":       {"core"},
-	"lazy":         {"core", "vector"},
+	"lazy":         {"core", "vector", "lazy/fn"},
+	"lazy/fn":      {"core", "lazy/kernels"}, // the function registry: type rules and evaluators
 	"lazy/kernels": {"core"},
-	"lazy/exec":    {"core", "vector", "lazy", "lazy/kernels"},
+	"lazy/exec":    {"core", "vector", "lazy", "lazy/fn", "lazy/kernels"},
 	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
 	"storage":      {"core", "vector"}, // vector indexes are kept beside the data
-	"sqlexec":      {"core", "vector", "lazy", "lazy/exec", "lazy/kernels", "dataframe", "storage"},
+	"sqlexec":      {"core", "vector", "lazy", "lazy/exec", "lazy/fn", "lazy/kernels", "dataframe", "storage"},
 	"capi":         {"*"},
 }
 
