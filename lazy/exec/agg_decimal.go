@@ -98,11 +98,17 @@ func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
 }
 
 func (s *decSumState) merge(src aggState, srcG, dstG []int32) {
+	// src is only read: the partitions of a radix-partitioned aggregate
+	// merge their groups of one worker's state at the same time.
 	o := src.(*decSumState)
-	o.flush()
 	s.overflow = s.overflow || o.overflow
 	for i, g := range srcG {
 		s.add(dstG[i], o.hi[g], o.lo[g])
+		if o.smallBound != 0 {
+			if v := o.small[g]; v != 0 {
+				s.add(dstG[i], v>>63, uint64(v))
+			}
+		}
 	}
 }
 
