@@ -287,6 +287,9 @@ func (op *hashAggOp) evalInputs(rb arrow.RecordBatch) (*morselInputs, error) {
 			}
 		}
 	}
+	for _, list := range [][]arrow.Array{m.keys, m.inputs, m.seconds} {
+		settleNullCounts(list) // partitions of a radix-partitioned merge share them
+	}
 	return m, nil
 }
 

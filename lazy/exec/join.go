@@ -140,6 +140,7 @@ func (j *hashJoin) prepare() error {
 			return
 		}
 		j.rows = rows
+		settleNullCounts(rows.Columns()) // the probes share them
 		n := int(rows.NumRows())
 		if j.node.Type == lazy.JoinFull || j.buildRowCol || j.semiLeft != nil {
 			j.matched = make([]uint32, n)

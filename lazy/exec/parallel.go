@@ -3,6 +3,8 @@ package exec
 import (
 	"runtime"
 	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // parallelRanges splits [0, n) into chunks of at least minChunk items and
@@ -37,5 +39,17 @@ func parallelRanges(n, minChunk int, fn func(lo, hi int)) {
 	wg.Wait()
 	if panicked != nil {
 		panic(panicked)
+	}
+}
+
+// settleNullCounts asks each array for its null count. Arrow counts an
+// array's nulls on first ask and keeps the count in the array, so arrays
+// that goroutines will share must be asked once before they are shared:
+// afterwards every ask only reads.
+func settleNullCounts(arrs []arrow.Array) {
+	for _, a := range arrs {
+		if a != nil {
+			a.NullN()
+		}
 	}
 }
