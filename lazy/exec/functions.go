@@ -32,13 +32,11 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 		return kernels.Value{}, core.Errorf(core.KindInternal, "%s must be computed as a window", e.Name)
 	}
 	eval, ok := evaluators[e.Name]
+	var entry *fn.Scalar // a registry function: its entry's evaluator
 	if dec, isDec := decimalEvaluators[e.Name]; isDec && isDecimal(e.Type) {
 		eval = dec
-	} else if entry, inRegistry := fn.Lookup(e.Name); inRegistry {
-		inv := &fn.Invocation{Opts: e.Opts, Type: e.Type}
-		eval, ok = func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-			return entry.Eval(mem, inv, args, n)
-		}, true
+	} else if f, inRegistry := fn.Lookup(e.Name); inRegistry {
+		entry, ok = f, true
 	}
 	if !ok {
 		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)
@@ -56,7 +54,13 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 		}
 		args[i] = v
 	}
-	out, err := eval(mem, e, args, int(rb.NumRows()))
+	var out arrow.Array
+	var err error
+	if entry != nil {
+		out, err = entry.Eval(mem, &fn.Invocation{Opts: e.Opts, Type: e.Type}, args, int(rb.NumRows()))
+	} else {
+		out, err = eval(mem, e, args, int(rb.NumRows()))
+	}
 	if err != nil {
 		return kernels.Value{}, withExpr(err, e)
 	}
