@@ -113,7 +113,8 @@ func (s *Session) Execute(ctx context.Context, query string, params []lazy.Expr,
 }
 
 // maxAutocommitRetries bounds the reruns of an autocommit statement that
-// lost a write conflict.
+// lost a write conflict (after autocommitShared it runs alone in its session,
+// so only other sessions' transactions can still make it lose).
 const maxAutocommitRetries = 32
 
 // autocommit runs a statement that changes data in a transaction of its own
@@ -139,24 +140,44 @@ func (s *Session) autocommit(ctx context.Context, ps *prepared, req Request) (n 
 		return 0, false, nil
 	}
 	for attempt := 0; ; attempt++ {
-		txn, err := s.db.Begin()
-		if err != nil {
-			return 0, true, err
+		alone := attempt >= autocommitShared
+		if alone {
+			s.autoMu.Lock()
+		} else {
+			s.autoMu.RLock()
 		}
-		ps.planMu.Lock() // the statement's tree is walked while it runs
-		x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs}
-		n, err = x.run(ps.p.stmt)
-		ps.planMu.Unlock()
-		if err != nil {
-			txn.Rollback()
-			return 0, true, err
+		n, err = s.autocommitOnce(ctx, ps, req)
+		if alone {
+			s.autoMu.Unlock()
+		} else {
+			s.autoMu.RUnlock()
 		}
-		err = txn.Commit()
 		if core.KindOf(err) == core.KindTransactionConflict && attempt < maxAutocommitRetries {
 			continue
 		}
 		return n, true, err
 	}
+}
+
+// autocommitShared is how many times an autocommit statement runs beside the
+// session's others before it runs alone (Session.autoMu).
+const autocommitShared = 3
+
+// autocommitOnce runs the statement in a transaction of its own and commits.
+func (s *Session) autocommitOnce(ctx context.Context, ps *prepared, req Request) (int64, error) {
+	txn, err := s.db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	ps.planMu.Lock() // the statement's tree is walked while it runs
+	x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs}
+	n, err := x.run(ps.p.stmt)
+	ps.planMu.Unlock()
+	if err != nil {
+		txn.Rollback()
+		return 0, err
+	}
+	return n, txn.Commit()
 }
 
 func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, opener lazy.Opener) (*Result, error) {

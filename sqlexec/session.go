@@ -30,6 +30,12 @@ type Session struct {
 	mu  sync.Mutex // held while a statement or a scan uses txn
 	txn *storage.Txn
 
+	// autoMu orders autocommit statements that keep losing write conflicts:
+	// each attempt holds it shared, and a statement that lost
+	// autocommitShared times runs its next attempts holding it alone, so
+	// that under any load it stops competing with its own session.
+	autoMu sync.RWMutex
+
 	// vars are the session's variables (SET, settings.go).
 	varsMu sync.Mutex
 	vars   vectorSettings
