@@ -23,8 +23,8 @@ var layering = map[string][]string{
 	"core":         {},
 	"vector":       {"core"},
 	"lazy":         {"core", "vector", "lazy/fn"},
-	"lazy/fn":      {"core", "lazy/kernels"}, // the function registry: type rules and evaluators
-	"lazy/kernels": {"core"},
+	"lazy/fn":      {"core", "vector", "lazy/kernels"}, // the function registry: type rules and evaluators
+	"lazy/kernels": {"core", "vector"},
 	"lazy/exec":    {"core", "vector", "lazy", "lazy/fn", "lazy/kernels"},
 	"dataframe":    {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
 	"storage":      {"core", "vector"}, // vector indexes are kept beside the data

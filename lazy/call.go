@@ -208,6 +208,16 @@ func bindCall(f *fn.Scalar, args []Expr, opts map[string]any) (arrow.DataType, [
 	for i, a := range args {
 		b.Args[i] = ruleArg{a}
 	}
+	b.Supertype = func(idx ...int) (arrow.DataType, bool) {
+		if idx == nil {
+			return CommonType(args)
+		}
+		pick := make([]Expr, len(idx))
+		for k, i := range idx {
+			pick[k] = args[i]
+		}
+		return CommonType(pick)
+	}
 	if err := f.Bind(b); err != nil {
 		return nil, nil, err
 	}
@@ -215,6 +225,18 @@ func bindCall(f *fn.Scalar, args []Expr, opts map[string]any) (arrow.DataType, [
 		if t != nil {
 			args[i] = castTo(args[i], t)
 		}
+	}
+	for i, c := range b.Constants {
+		if c != nil {
+			args[i] = &Literal{Value: c.Value, Type: c.Type}
+		}
+	}
+	if b.Order != nil {
+		ordered := make([]Expr, len(b.Order))
+		for k, i := range b.Order {
+			ordered[k] = args[i]
+		}
+		args = ordered
 	}
 	return b.Out, args, nil
 }

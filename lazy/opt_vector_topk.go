@@ -1,7 +1,9 @@
 package lazy
 
+import "github.com/alopexdb/alopex/lazy/fn"
+
 // vectorTopK plans sort(distance).head(k) as a VectorTopK node: the k
-// nearest rows by a vector distance (lazy/fn_vector.go), computed with a
+// nearest rows by a vector distance (lazy/fn/vectors.go), computed with a
 // bounded heap instead of a full sort, or answered by a vector index
 // attached to the scanned frame. It matches a head (offset 0) over a sort
 // by one key that is a distance call, or a column a projection below
@@ -31,7 +33,7 @@ func (r vectorTopK) Apply(p Plan) Plan {
 	if dist == nil {
 		return p
 	}
-	info := VectorDistances[dist.Name]
+	info := fn.VectorDistances[dist.Name]
 	if key.Descending != info.LargerIsCloser {
 		return p // farthest first: an ordinary sort
 	}
@@ -44,7 +46,7 @@ func (r vectorTopK) Apply(p Plan) Plan {
 func distanceCall(e Expr, input Plan) *Call {
 	e = StripAlias(e)
 	if c, ok := e.(*Call); ok {
-		if _, isDist := VectorDistances[c.Name]; isDist {
+		if _, isDist := fn.VectorDistances[c.Name]; isDist {
 			return c
 		}
 		return nil
@@ -112,7 +114,7 @@ func FindVectorIndex(input Plan, dist *Call) *VectorIndexUse {
 				return nil
 			}
 			qv, ok := q.Value.([]float32)
-			metric := VectorDistances[c.Name].Metric
+			metric := fn.VectorDistances[c.Name].Metric
 			if !ok || metric == "" {
 				return nil
 			}

@@ -24,7 +24,7 @@ func vectorSources(t *testing.T) []lazy.Source {
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "n", Type: arrow.PrimitiveTypes.Int64},
-		{Name: "emb", Type: lazy.VectorType(dim)},
+		{Name: "emb", Type: core.VectorType(dim)},
 	}, nil)
 	b := array.NewRecordBuilder(mem, schema)
 	defer b.Release()

@@ -148,7 +148,7 @@ func FilterKey(exprs []Expr) string {
 			}
 			if l, ok := x.(*Literal); ok {
 				if v, isVec := l.Value.([]float32); isVec {
-					b.WriteString(FormatVector(v))
+					b.WriteString(vector.FormatText(v))
 				}
 			}
 			return true
@@ -181,10 +181,10 @@ func AttachVectorIndex(src Source, column string, idx vector.Index) (*IndexedSou
 	if !ok {
 		return nil, core.Errorf(core.KindColumnNotFound, "vector index attached to column %q, which the frame does not have", column)
 	}
-	if !IsVector(f[0].Type) {
+	if !core.IsVector(f[0].Type) {
 		return nil, core.Errorf(core.KindCompute, "vector index attached to column %q of type %s; it needs an Array(Float32, d) column", column, dtypeName(f[0].Type))
 	}
-	if d := VectorDim(f[0].Type); d != idx.Dim() {
+	if d := core.VectorDim(f[0].Type); d != idx.Dim() {
 		return nil, core.Errorf(core.KindInvalidInput, "vector index of dimension %d attached to column %q of dimension %d", idx.Dim(), column, d)
 	}
 	if int64(idx.Len()) != ms.NumRows() {

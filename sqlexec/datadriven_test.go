@@ -47,7 +47,7 @@ func ddSources() ([]lazy.Source, map[string]lazy.Plan) {
 		srcs = append(srcs, namedSource{name, tpchSchema(name)})
 	}
 	srcs = append(srcs, namedSource{"v", arrow.NewSchema([]arrow.Field{{Name: "id", Type: i64}, {Name: "n", Type: i64},
-		{Name: "emb", Type: lazy.VectorType(4)}}, nil)})
+		{Name: "emb", Type: core.VectorType(4)}}, nil)})
 	for _, s := range srcs {
 		tables[s.Name()] = lazy.NewScan(s)
 	}

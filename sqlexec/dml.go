@@ -257,7 +257,7 @@ func (x *stmtExec) rowPlan(what, table string, cols []arrow.Field, row []ast.Exp
 // here, naming the column, the row and the value (conversions that fail
 // on the data are located by locateRowError).
 func (x *stmtExec) storable(e lazy.Expr, rel *relation, f arrow.Field, what, table string, row int, v ast.ExprNode, check bool) (lazy.Expr, error) {
-	if lazy.IsVector(f.Type) {
+	if core.IsVector(f.Type) {
 		var err error
 		if e, err = vectorText(e); err != nil {
 			return nil, x.cellError(what, table, f, row, v, err)
@@ -468,7 +468,7 @@ func (x *stmtExec) update(st *ast.UpdateStmt) (int64, error) {
 			if err != nil {
 				return 0, err
 			}
-			if lazy.IsVector(f.Type) {
+			if core.IsVector(f.Type) {
 				if v, err = vectorText(v); err != nil {
 					return 0, err
 				}

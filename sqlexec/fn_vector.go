@@ -5,12 +5,14 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
+	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
 
 // vectorFunctions maps the SQL vector functions to the lazy vec.* calls
-// (lazy/fn_vector.go): TiDB's VEC_* names, with TiDB's meanings
+// (lazy/fn/vectors.go): TiDB's VEC_* names, with TiDB's meanings
 // (VEC_L2_DISTANCE is the Euclidean distance, not its square;
 // VEC_NEGATIVE_INNER_PRODUCT is -(a·b); VEC_COSINE_DISTANCE is 1 - cos),
 // and pgvector-style cosine_similarity, l2_distance and inner_product.
@@ -33,16 +35,16 @@ var vectorFunctions = map[string]string{
 // string constant is vector text ('[1.0, 2.0]', as TiDB reads it), parsed
 // here so a malformed one is reported with its text; a `?` bound to a
 // NumPy array arrives as a vector constant already.
-func (t *translator) vectorCall(x *ast.FuncCallExpr, fn string) (lazy.Expr, error) {
+func (t *translator) vectorCall(x *ast.FuncCallExpr, callName string) (lazy.Expr, error) {
 	n := 1
-	if _, isDist := lazy.VectorDistances[fn]; isDist {
+	if _, isDist := fn.VectorDistances[callName]; isDist {
 		n = 2
 	}
 	a, err := t.args(x, n, n)
 	if err != nil {
 		return nil, err
 	}
-	if fn == "vec.from_text" {
+	if callName == "vec.from_text" {
 		if _, ok := strLit(a[0]); !ok {
 			// A VECTOR type has a dimension here; a column's rows
 			// could have any.
@@ -57,18 +59,18 @@ func (t *translator) vectorCall(x *ast.FuncCallExpr, fn string) (lazy.Expr, erro
 			return nil, err
 		}
 		if typ := t.typeOf(a[i]); typ != nil && typ.ID() != arrow.NULL {
-			if !lazy.IsVector(typ) {
+			if !core.IsVector(typ) {
 				return nil, core.Errorf(core.KindCompute, "%s takes vectors (VECTOR columns or text like '[1, 2]'), got %s (in %s)",
 					strings.ToUpper(x.FnName.O), core.DTypeName(typ), restore(x))
 			}
-			dims[i] = lazy.VectorDim(typ)
+			dims[i] = core.VectorDim(typ)
 		}
 	}
 	if len(a) == 2 && dims[0] > 0 && dims[1] > 0 && dims[0] != dims[1] {
 		return nil, core.Errorf(core.KindCompute, "%s between vectors of different dimensions: %d and %d (in %s)",
 			strings.ToUpper(x.FnName.O), dims[0], dims[1], restore(x))
 	}
-	return call(fn, nil, a...), nil
+	return call(callName, nil, a...), nil
 }
 
 // vectorText turns a string constant into a vector constant; other
@@ -78,7 +80,7 @@ func vectorText(e lazy.Expr) (lazy.Expr, error) {
 	if !ok {
 		return e, nil
 	}
-	v, err := lazy.ParseVectorText(s)
+	v, err := vector.ParseText(s)
 	if err != nil {
 		return nil, err
 	}
@@ -102,13 +104,13 @@ func (t *translator) castVector(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, er
 		}
 		return call("vec.from_text", map[string]any{"dim": float64(want)}, v), nil
 	}
-	if typ != nil && !lazy.IsVector(typ) {
+	if typ != nil && !core.IsVector(typ) {
 		return nil, notSupported("CAST of %s values to VECTOR (in %s); cast text like '[1, 2]'",
 			core.DTypeName(typ), restore(x))
 	}
-	if want > 0 && typ != nil && lazy.VectorDim(typ) != want {
+	if want > 0 && typ != nil && core.VectorDim(typ) != want {
 		return nil, core.Errorf(core.KindInvalidInput, "cannot cast a vector of dimension %d to VECTOR(%d) (in %s)",
-			lazy.VectorDim(typ), want, restore(x))
+			core.VectorDim(typ), want, restore(x))
 	}
 	return v, nil
 }

@@ -174,21 +174,6 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 			fn = "str.tail"
 		}
 		return call(fn, nil, a[0], dyn(n)), nil
-	case "abs":
-		a, err := t.args(x, 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		return call("abs", nil, a[0]), nil
-	case "floor", "ceil", "ceiling":
-		a, err := t.args(x, 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		if name == "ceiling" {
-			name = "ceil"
-		}
-		return call(name, nil, a[0]), nil
 	case "round":
 		a, err := t.args(x, 1, 2)
 		if err != nil {
@@ -224,7 +209,9 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return call("pow", nil, a...), nil
+		// MySQL: always DOUBLE (POW(2, -1) is 0.5, POW(2, 3) is 8 as a double).
+		f := arrow.PrimitiveTypes.Float64
+		return call("pow", nil, &lazy.Cast{X: a[0], To: f, Strict: true}, &lazy.Cast{X: a[1], To: f, Strict: true}), nil
 	case "sqrt":
 		a, err := t.args(x, 1, 1)
 		if err != nil {
@@ -243,18 +230,6 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		}
 		// MySQL: the logarithm of zero or a negative number is null.
 		return when(call("log", nil, a[0]), bin(lazy.OpLtEq, a[0], dyn(0)), nullLit()), nil
-	case "exp":
-		a, err := t.args(x, 1, 1)
-		if err != nil {
-			return nil, err
-		}
-		return call("exp", nil, a[0]), nil
-	case "coalesce":
-		a, err := t.args(x, 1, -1)
-		if err != nil {
-			return nil, err
-		}
-		return call("coalesce", nil, a...), nil
 	case "ifnull":
 		a, err := t.args(x, 2, 2)
 		if err != nil {

@@ -41,27 +41,13 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		return false
 	case *lazy.Call:
 		if f, ok := fn.Lookup(x.Name); ok {
-			return f.NeverNullOver(x.Opts) && b.allNonNull(p, x.Args)
+			return f.NeverNull(x.Opts, len(x.Args), func(i int) bool { return b.nonNull(p, x.Args[i]) })
 		}
 		switch x.Name {
-		case "coalesce", "fill_null":
-			for _, a := range x.Args {
-				if b.nonNull(p, a) {
-					return true
-				}
-			}
-			return false
-		case "when":
-			for i, a := range x.Args {
-				if (i%2 == 1 || i == len(x.Args)-1) && !b.nonNull(p, a) {
-					return false
-				}
-			}
-			return true
 		case lazy.SQLDecimalArith:
 			// Null only from a null operand, or a zero divisor.
 			return lazy.OptString(x.Opts, "op", "") != "div" && b.nonNull(p, x.Args[0]) && b.nonNull(p, x.Args[1])
-		case "abs", "round", "floor", "ceil", "dt.year", "dt.month", "dt.day", "dt.quarter", "is_in":
+		case "is_in":
 			return b.allNonNull(p, x.Args)
 		}
 	}

@@ -105,7 +105,7 @@ func (sr *searchRun) resolve() error {
 	sr.pk = descPrimaryKey(desc)
 	var vecCols []string
 	for _, f := range sr.schema.Fields() {
-		if lazy.IsVector(f.Type) {
+		if core.IsVector(f.Type) {
 			vecCols = append(vecCols, f.Name)
 		}
 	}
@@ -127,7 +127,7 @@ func (sr *searchRun) resolve() error {
 		return core.Errorf(core.KindInvalidInput, "table %q has several VECTOR columns (%s): say which with column=", desc.Name, strings.Join(vecCols, ", "))
 	}
 	f, _ := fieldOf(sr.schema, desc.Name, sr.column)
-	sr.dim = lazy.VectorDim(f.Type)
+	sr.dim = core.VectorDim(f.Type)
 	if r.Dim != 0 && r.Dim != sr.dim {
 		return core.Errorf(core.KindInvalidInput, "the query vectors have dimension %d; column %q of table %q has dimension %d", r.Dim, sr.column, desc.Name, sr.dim)
 	}

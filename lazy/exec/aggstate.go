@@ -73,34 +73,6 @@ func newAggState(a *lazy.Agg) (aggState, error) {
 	return nil, core.Errorf(core.KindNotSupported, "aggregate %s is not supported", a.Func)
 }
 
-// numericAsFloat reads a numeric or boolean array as float64 values.
-func numericAsFloat(arr arrow.Array) func(int) float64 {
-	switch a := arr.(type) {
-	case *array.Float64:
-		v := a.Float64Values()
-		return func(i int) float64 { return v[i] }
-	case *array.Float32:
-		v := a.Float32Values()
-		return func(i int) float64 { return float64(v[i]) }
-	case *array.Boolean:
-		return func(i int) float64 {
-			if a.Value(i) {
-				return 1
-			}
-			return 0
-		}
-	}
-	if arr.DataType().ID() == arrow.UINT64 {
-		v := kernels.Values[uint64](arr)
-		return func(i int) float64 { return float64(v[i]) }
-	}
-	if core.IsInteger(arr.DataType()) {
-		v := intKeys(arr, nil)
-		return func(i int) float64 { return float64(v[i]) }
-	}
-	return func(int) float64 { return math.NaN() }
-}
-
 // intAt reads row i of an integer-like fixed-width array as an int64.
 func intAt(a arrow.Array, i int) int64 {
 	unsigned := core.IsUnsigned(a.DataType())

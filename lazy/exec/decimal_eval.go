@@ -9,7 +9,7 @@ import (
 
 // Exact Decimal evaluation: arithmetic and comparisons of Decimal operands
 // (the plan has cast integers to Decimal; lazy/coerce_decimal.go holds the
-// typing rules), negation, abs and round in scaled integers.
+// typing rules) and negation in scaled integers (abs and round: lazy/fn/math.go).
 
 func isDecimal(t arrow.DataType) bool { return t.ID() == arrow.DECIMAL128 }
 
@@ -30,28 +30,6 @@ func evalDecimalBinary(mem memory.Allocator, e *lazy.Binary, l, r kernels.Value,
 	}
 	res, err := kernels.DecimalArith(mem, k, l, r, n, out, kernels.DecimalOptions{})
 	return res, true, err
-}
-
-// decimalEvaluators evaluate functions whose result is a Decimal, in place
-// of their numeric evaluator.
-var decimalEvaluators = map[string]scalarFn{
-	"abs": func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		x, err := materialize(mem, args[0], n)
-		if err != nil {
-			return nil, err
-		}
-		defer x.Release()
-		return kernels.DecimalAbs(mem, x)
-	},
-	"round": func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		x, err := materialize(mem, args[0], n)
-		if err != nil {
-			return nil, err
-		}
-		defer x.Release()
-		away := lazy.OptString(c.Opts, "mode", "half_to_even") == "half_away_from_zero"
-		return kernels.DecimalRound(mem, x, int32(lazy.OptFloat(c.Opts, "decimals", 0)), away, c.Type.(*arrow.Decimal128Type))
-	},
 }
 
 // SQL's decimal arithmetic (lazy.SQLDecimalArith): MySQL's scales (typed

@@ -33,9 +33,7 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 	}
 	eval, ok := evaluators[e.Name]
 	var entry *fn.Scalar // a registry function: its entry's evaluator
-	if dec, isDec := decimalEvaluators[e.Name]; isDec && isDecimal(e.Type) {
-		eval = dec
-	} else if f, inRegistry := fn.Lookup(e.Name); inRegistry {
+	if f, inRegistry := fn.Lookup(e.Name); inRegistry {
 		entry, ok = f, true
 	}
 	if !ok {

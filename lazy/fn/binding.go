@@ -27,6 +27,16 @@ type Binding struct {
 	Out arrow.DataType
 	// Casts has, per argument, the type to cast it to (nil: none).
 	Casts []arrow.DataType
+	// Constants has, per argument, the constant to replace it with (nil:
+	// none); see Replace.
+	Constants []*Constant
+	// Order, when set, lists the arguments (by index) in the order the
+	// evaluator takes them.
+	Order []int
+	// Supertype returns the type the arguments at idx all convert to, as
+	// the planner's operators find it (a dynamic literal adapts to the
+	// others), and false when they have none; the planner sets it.
+	Supertype func(idx ...int) (arrow.DataType, bool)
 }
 
 // Cast asks for argument i as type t.
@@ -37,10 +47,29 @@ func (b *Binding) Cast(i int, t arrow.DataType) {
 	b.Casts[i] = t
 }
 
+// Constant is a value of a type, as a literal in the plan holds it.
+type Constant struct {
+	Value any
+	Type  arrow.DataType
+}
+
+// Replace asks for argument i to be replaced by the constant v of type t:
+// the rule has read a constant argument into the value the evaluator
+// wants (vector text into a vector).
+func (b *Binding) Replace(i int, v any, t arrow.DataType) {
+	if b.Constants == nil {
+		b.Constants = make([]*Constant, len(b.Args))
+	}
+	b.Constants[i] = &Constant{Value: v, Type: t}
+}
+
 // Count checks the number of arguments: from min to max (max < 0: no
 // upper bound).
 func (b *Binding) Count(min, max int) error {
-	if n := len(b.Args); n < min || (max >= 0 && n > max) {
+	switch n := len(b.Args); {
+	case max < 0 && n < min:
+		return core.Errorf(core.KindInvalidInput, "%s takes at least %d argument(s), got %d", b.Name, min, n)
+	case n < min || (max >= 0 && n > max):
 		return core.Errorf(core.KindInvalidInput, "%s takes %d to %d arguments, got %d", b.Name, min, max, n)
 	}
 	return nil

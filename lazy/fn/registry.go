@@ -16,9 +16,9 @@ type Scalar struct {
 	// Name is the function's name in the plan, as explain() shows it and
 	// as Python's call nodes name it ("str.contains").
 	Name string
-	// Python lists the Python methods that build the call
-	// ("Expr.str.contains"); none for a function only the engine or SQL
-	// builds.
+	// Python lists the Python methods ("Expr.str.contains") or package
+	// functions ("ax.coalesce") that build the call; none for a function
+	// only the engine or SQL builds.
 	Python []string
 	// SQL lists the SQL names (lower case) that call the function with the
 	// same arguments, in the same order, with the same meaning. A SQL
@@ -53,6 +53,12 @@ const (
 	// NullsFromArgsIfStrict is NullsFromArgs when the "strict" option is
 	// true (the default), NullsAny otherwise.
 	NullsFromArgsIfStrict
+	// NullsIfAllArgs: the result is null only where every argument is
+	// (coalesce), so one never-null argument makes it never null.
+	NullsIfAllArgs
+	// NullsFromValues: the arguments are condition/value pairs and a last
+	// value (when); the result is null only where the value chosen is.
+	NullsFromValues
 )
 
 // Bind types a call: b holds its arguments and options; on success b.Out
@@ -64,14 +70,30 @@ func (s *Scalar) Bind(b *Binding) error {
 	return s.Type(b)
 }
 
-// NeverNullOver reports whether a call with these options is never null
-// when none of its arguments is.
-func (s *Scalar) NeverNullOver(opts map[string]any) bool {
+// NeverNull reports whether a call with these options over n arguments is
+// never null, given which arguments are never null.
+func (s *Scalar) NeverNull(opts map[string]any, n int, argNeverNull func(i int) bool) bool {
+	all := func(pick func(i int) bool) bool {
+		for i := range n {
+			if pick(i) && !argNeverNull(i) {
+				return false
+			}
+		}
+		return true
+	}
 	switch s.Nulls {
 	case NullsFromArgs:
-		return true
+		return all(func(int) bool { return true })
 	case NullsFromArgsIfStrict:
-		return Opts(opts).Bool("strict", true)
+		return Opts(opts).Bool("strict", true) && all(func(int) bool { return true })
+	case NullsIfAllArgs:
+		for i := range n {
+			if argNeverNull(i) {
+				return true
+			}
+		}
+	case NullsFromValues:
+		return all(func(i int) bool { return i%2 == 1 || i == n-1 })
 	}
 	return false
 }
@@ -93,7 +115,7 @@ type Invocation struct {
 var (
 	byName = map[string]*Scalar{}
 	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions)
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

@@ -19,8 +19,8 @@ func TestEntriesComplete(t *testing.T) {
 			t.Errorf("%s: no Python method", s.Name)
 		}
 		for _, m := range s.Python {
-			if !strings.HasPrefix(m, "Expr.") {
-				t.Errorf("%s: Python method %q is not an Expr method", s.Name, m)
+			if !strings.HasPrefix(m, "Expr.") && !strings.HasPrefix(m, "ax.") {
+				t.Errorf("%s: Python name %q is neither an Expr method nor a function of the package", s.Name, m)
 			}
 		}
 		for _, alias := range s.SQL {
@@ -44,12 +44,25 @@ func TestBindChecksArity(t *testing.T) {
 }
 
 func TestNullRules(t *testing.T) {
+	yes := func(int) bool { return true }
 	contains, _ := Lookup("str.contains")
-	if !contains.NeverNullOver(nil) || contains.NeverNullOver(map[string]any{"strict": false}) {
+	if !contains.NeverNull(nil, 2, yes) || contains.NeverNull(map[string]any{"strict": false}, 2, yes) {
 		t.Error("str.contains: null only from its arguments when strict, not otherwise")
 	}
+	if contains.NeverNull(nil, 2, func(i int) bool { return i == 0 }) {
+		t.Error("str.contains of a nullable pattern can be null")
+	}
 	find, _ := Lookup("str.find")
-	if find.NeverNullOver(nil) {
+	if find.NeverNull(nil, 2, yes) {
 		t.Error("str.find is null where nothing matches")
+	}
+	coalesce, _ := Lookup("coalesce")
+	if !coalesce.NeverNull(nil, 3, func(i int) bool { return i == 2 }) || coalesce.NeverNull(nil, 2, func(int) bool { return false }) {
+		t.Error("coalesce is never null when one of its arguments is never null, only then")
+	}
+	when, _ := Lookup("when")
+	values := func(i int) bool { return i != 0 && i != 2 } // conditions nullable, values not
+	if !when.NeverNull(nil, 5, values) || when.NeverNull(nil, 5, func(i int) bool { return i != 3 }) {
+		t.Error("when is never null when its values are never null, whatever its conditions")
 	}
 }

@@ -75,6 +75,10 @@ class ExprVectorNameSpace:
         """The Euclidean norm of each vector (Float32)."""
         return self._expr._call("vec.norm")
 
+    def as_text(self) -> Expr:
+        """Each vector as text, ``"[1,2.5]"`` (TiDB VEC_AS_TEXT; null for a null vector)."""
+        return self._expr._call("vec.as_text")
+
     def dims(self) -> Expr:
         """The dimension of each vector (Int64; null for a null vector)."""
         return self._expr._call("vec.dims")

@@ -49,8 +49,8 @@ def test_python_calls_name_engine_functions(where, name):
 def test_entry_python_methods_exist(entry):
     for method in entry["python"]:
         path = method.split(".")
-        assert path[0] == "Expr"
-        obj = ax.col("x")
+        assert path[0] in ("Expr", "ax")
+        obj = ax.col("x") if path[0] == "Expr" else ax
         for attr in path[1:]:
             assert hasattr(obj, attr), f"{entry['name']}: no Python method {method}"
             obj = getattr(obj, attr)
@@ -78,3 +78,28 @@ def test_sql_name_gives_the_python_method(entry):
         assert got == want, (alias, got, want)
         with pytest.raises(ax.InvalidInputError, match=alias.upper()):
             ax.sql(f"SELECT {alias}(s, s) AS r FROM df", eager=True)
+
+
+ONE_ARG_MATH = [f for f in ENTRIES if f.get("sql") and f["name"] in
+                {"abs", "exp", "sin", "cos", "tan", "floor", "ceil"}]
+
+
+@pytest.mark.parametrize("entry", ONE_ARG_MATH, ids=lambda f: f["name"])
+def test_sql_math_name_gives_the_python_method(entry):
+    df = ax.DataFrame({"x": [-2.5, 0.0, None, 1.25, float("nan"), 3.0]})
+    method = getattr(ax.col("x"), entry["python"][0].split(".")[-1])
+    want = df.select(method().alias("r"))["r"].to_list()
+    for alias in entry["sql"]:
+        got = ax.sql(f"SELECT {alias}(x) AS r FROM df", eager=True)["r"].to_list()
+        assert repr(got) == repr(want), (alias, got, want)
+
+
+def test_sql_pow_is_double_and_coalesce_is_the_python_function():
+    df = ax.DataFrame({"a": [2, None, -3, 4], "b": [3, 2, None, -1]})
+    for alias in ("pow", "power"):  # MySQL: always DOUBLE
+        got = ax.sql(f"SELECT {alias}(a, b) AS r FROM df", eager=True)["r"].to_list()
+        assert repr(got) == repr([8.0, None, None, 0.25])
+    got = ax.sql("SELECT coalesce(a, b, 0) AS r FROM df", eager=True)["r"].to_list()
+    assert got == df.select(ax.coalesce("a", "b", 0).alias("r"))["r"].to_list() == [2, 2, -3, 4]
+    with pytest.raises(ax.InvalidInputError, match="COALESCE"):
+        ax.sql("SELECT coalesce() AS r FROM df", eager=True)

@@ -227,3 +227,17 @@ def test_huge_limit_over_an_indexed_frame(limit):
     assert sorted(filtered) == list(range(0, 200, 3))
     assert ax.sql(f"SELECT id FROM t LIMIT {limit} OFFSET 195", eager=True)["id"].to_list() == list(range(195, 200))
     assert ax.sql(f"SELECT id FROM t LIMIT {limit} OFFSET {limit}", eager=True).height == 0
+
+
+def test_query_vector_may_come_first_and_as_text_is_the_python_method():
+    # The registry's rule reads the constant first argument as the query and swaps it
+    # behind the column (VEC_L2_DISTANCE('[…]', emb) is VEC_L2_DISTANCE(emb, '[…]')).
+    emb = np.array([[1, 0, 0, 1], [0.5, -2, 3, 0]], dtype=np.float32)
+    df = ax.DataFrame({"emb": emb})
+    first = ax.sql("SELECT VEC_L2_DISTANCE('[1, 2, 3, 4]', emb) AS d FROM df", eager=True)["d"].to_list()
+    second = ax.sql("SELECT VEC_L2_DISTANCE(emb, '[1, 2, 3, 4]') AS d FROM df", eager=True)["d"].to_list()
+    assert first == second == pytest.approx(np.linalg.norm(emb - np.float32([1, 2, 3, 4]), axis=1).tolist())
+    with pytest.raises(ax.ComputeError, match="different dimensions"):
+        df.select(ax.col("emb").vec.l2_distance([1.0, 2.0]))
+    got = df.select(ax.col("emb").vec.as_text().alias("t"))["t"].to_list()
+    assert got == ax.sql("SELECT VEC_AS_TEXT(emb) AS t FROM df", eager=True)["t"].to_list() == ["[1,0,0,1]", "[0.5,-2,3,0]"]

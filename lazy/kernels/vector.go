@@ -1,11 +1,9 @@
-package exec
+package kernels
 
 import (
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/lazy"
-	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,10 +11,80 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// The evaluators of the vector functions (planner side: lazy/fn_vector.go).
-// A vector column is a FixedSizeList<Float32>[d] whose child is one
-// contiguous n×d buffer: distances to a constant query are one call of
-// vector.Distances per batch over that buffer, with no per-row work.
+// The vector functions' kernels (lazy/fn/vectors.go). A vector column is a
+// FixedSizeList<Float32>[d] whose child is one contiguous n×d buffer:
+// distances to a constant query are one call of vector.Distances per batch
+// over that buffer, with no per-row work.
+
+// VectorDistance is the distance function name ("vec.l2_distance", …)
+// between the vectors of x and q, either of which may be a constant
+// (distances are symmetric).
+func VectorDistance(mem memory.Allocator, name string, x, q Value, n int) (arrow.Array, error) {
+	if x.IsScalar() && !q.IsScalar() {
+		x, q = q, x
+	}
+	xa, err := materializeVector(mem, x, n)
+	if err != nil {
+		return nil, err
+	}
+	defer xa.Release()
+	return vectorDistance(mem, name, xa, q, n)
+}
+
+// VectorNorm is the Euclidean norm of each vector (Float32).
+func VectorNorm(mem memory.Allocator, v Value, n int) (arrow.Array, error) {
+	return overVectors(mem, v, n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
+		buf, out := newFloat32s(mem, n)
+		if n > 0 {
+			if err := vector.Norms(base, d, out); err != nil {
+				buf.Release()
+				return nil, err
+			}
+		}
+		return float32Result(mem, n, buf, xa), nil
+	})
+}
+
+// VectorDims is d for each vector of v (of dimension d), null for a null
+// vector.
+func VectorDims(mem memory.Allocator, v Value, d, n int) arrow.Array {
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Reserve(n)
+	for i := range n {
+		if !v.IsScalar() && v.Array.IsNull(i) {
+			b.AppendNull()
+		} else {
+			b.UnsafeAppend(int64(d))
+		}
+	}
+	return b.NewArray()
+}
+
+// VectorAsText writes each vector as TiDB's VEC_AS_TEXT does.
+func VectorAsText(mem memory.Allocator, v Value, n int) (arrow.Array, error) {
+	return overVectors(mem, v, n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
+		b := array.NewStringBuilder(mem)
+		defer b.Release()
+		for i := range n {
+			if xa.IsNull(i) {
+				b.AppendNull()
+			} else {
+				b.Append(vector.FormatText(base[i*d : (i+1)*d]))
+			}
+		}
+		return b.NewArray(), nil
+	})
+}
+
+// VectorsFromText parses vector text into vectors of dimension d: a
+// constant vector (already parsed by the planner) is repeated.
+func VectorsFromText(mem memory.Allocator, v Value, d, n int) (arrow.Array, error) {
+	if v.IsScalar() {
+		return materializeVector(mem, v, n)
+	}
+	return vectorsFromText(mem, v.Array, d)
+}
 
 // vectorRows returns the n×d floats of a vector array's rows (aliasing its
 // memory) and d. Null rows hold whatever their slots hold; the caller
@@ -26,7 +94,7 @@ func vectorRows(a arrow.Array) ([]float32, int, error) {
 	if !ok {
 		return nil, 0, core.Errorf(core.KindInternal, "vector function over %s", core.DTypeName(a.DataType()))
 	}
-	d := lazy.VectorDim(a.DataType())
+	d := core.VectorDim(a.DataType())
 	child := fsl.ListValues()
 	off := fsl.Data().Offset()
 	if child.NullN() > 0 {
@@ -44,7 +112,7 @@ func vectorRows(a arrow.Array) ([]float32, int, error) {
 			}
 		}
 	}
-	vals := kernels.Values[float32](child)
+	vals := Values[float32](child)
 	return vals[off*d : (off+a.Len())*d], d, nil
 }
 
@@ -60,7 +128,7 @@ func newFloat32s(mem memory.Allocator, n int) (*memory.Buffer, []float32) {
 // float32Result wraps values with the validity of srcs (null vectors give
 // null distances).
 func float32Result(mem memory.Allocator, n int, buf *memory.Buffer, srcs ...arrow.Array) arrow.Array {
-	validity, nulls := validityOf(mem, n, srcs...)
+	validity, nulls := validityOfAll(mem, n, srcs...)
 	data := array.NewData(arrow.PrimitiveTypes.Float32, n, []*memory.Buffer{validity, buf}, nil, nulls, 0)
 	buf.Release()
 	if validity != nil {
@@ -70,9 +138,9 @@ func float32Result(mem memory.Allocator, n int, buf *memory.Buffer, srcs ...arro
 	return array.MakeFromData(data)
 }
 
-// validityOf is the validity bitmap of n rows that are valid where every
+// validityOfAll is the validity bitmap of n rows that are valid where every
 // src is (nil when no src has nulls) and its count of nulls.
-func validityOf(mem memory.Allocator, n int, srcs ...arrow.Array) (*memory.Buffer, int) {
+func validityOfAll(mem memory.Allocator, n int, srcs ...arrow.Array) (*memory.Buffer, int) {
 	var validity *memory.Buffer
 	for _, s := range srcs {
 		if s == nil || s.NullN() == 0 {
@@ -98,7 +166,7 @@ func validityOf(mem memory.Allocator, n int, srcs ...arrow.Array) (*memory.Buffe
 
 // vectorDistance computes one distance function over the rows of x and a
 // query: a constant vector or a second vector column.
-func vectorDistance(mem memory.Allocator, name string, x arrow.Array, q kernels.Value, n int) (arrow.Array, error) {
+func vectorDistance(mem memory.Allocator, name string, x arrow.Array, q Value, n int) (arrow.Array, error) {
 	base, d, err := vectorRows(x)
 	if err != nil {
 		return nil, err
@@ -173,73 +241,9 @@ func distancesTo(name string, q, base []float32, d int, out []float32) error {
 	return core.Errorf(core.KindInternal, "unknown vector distance %s", name)
 }
 
-func init() {
-	for call := range lazy.VectorDistances {
-		name := call
-		registerEval(name, func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-			x, q := args[0], args[1]
-			if x.IsScalar() && !q.IsScalar() {
-				x, q = q, x // distances are symmetric
-			}
-			xa, err := materializeVector(mem, x, n)
-			if err != nil {
-				return nil, err
-			}
-			defer xa.Release()
-			return vectorDistance(mem, name, xa, q, n)
-		})
-	}
-	registerEval("vec.norm", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		return overVectors(mem, args[0], n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
-			buf, out := newFloat32s(mem, n)
-			if n > 0 {
-				if err := vector.Norms(base, d, out); err != nil {
-					buf.Release()
-					return nil, err
-				}
-			}
-			return float32Result(mem, n, buf, xa), nil
-		})
-	})
-	registerEval("vec.dims", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		d := int64(lazy.VectorDim(c.Args[0].DataType()))
-		b := array.NewInt64Builder(mem)
-		defer b.Release()
-		b.Reserve(n)
-		for i := range n {
-			if !args[0].IsScalar() && args[0].Array.IsNull(i) {
-				b.AppendNull()
-			} else {
-				b.UnsafeAppend(d)
-			}
-		}
-		return b.NewArray(), nil
-	})
-	registerEval("vec.as_text", func(mem memory.Allocator, _ *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		return overVectors(mem, args[0], n, func(xa arrow.Array, base []float32, d int) (arrow.Array, error) {
-			b := array.NewStringBuilder(mem)
-			defer b.Release()
-			for i := range n {
-				if xa.IsNull(i) {
-					b.AppendNull()
-				} else {
-					b.Append(lazy.FormatVector(base[i*d : (i+1)*d]))
-				}
-			}
-			return b.NewArray(), nil
-		})
-	})
-	registerEval("vec.from_text", func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		if args[0].IsScalar() {
-			return materializeVector(mem, args[0], n)
-		}
-		return vectorsFromText(mem, args[0].Array, lazy.VectorDim(c.Type))
-	})
-}
-
 // overVectors calls fn with the n vectors of v (a constant repeated) as an
 // array and as their rows of d floats.
-func overVectors(mem memory.Allocator, v kernels.Value, n int, fn func(xa arrow.Array, base []float32, d int) (arrow.Array, error)) (arrow.Array, error) {
+func overVectors(mem memory.Allocator, v Value, n int, fn func(xa arrow.Array, base []float32, d int) (arrow.Array, error)) (arrow.Array, error) {
 	xa, err := materializeVector(mem, v, n)
 	if err != nil {
 		return nil, err
@@ -258,7 +262,7 @@ func overVectors(mem memory.Allocator, v kernels.Value, n int, fn func(xa arrow.
 // the row.
 func vectorsFromText(mem memory.Allocator, a arrow.Array, d int) (arrow.Array, error) {
 	n := a.Len()
-	at := kernels.StringAt(a)
+	at := StringAt(a)
 	buf, out := newFloat32s(mem, n*d)
 	clear(out)
 	fail := func(i int, err error) (arrow.Array, error) {
@@ -272,14 +276,14 @@ func vectorsFromText(mem memory.Allocator, a arrow.Array, d int) (arrow.Array, e
 		if a.IsNull(i) {
 			continue
 		}
-		v, err := lazy.ParseVectorText(at(i))
+		v, err := vector.ParseText(at(i))
 		if err != nil {
 			return fail(i, err)
 		}
 		if len(v) != d {
-			return fail(i, core.Errorf(core.KindInvalidInput, "vector text %q has %d elements, not %d", lazy.ShortText(at(i)), len(v), d))
+			return fail(i, core.Errorf(core.KindInvalidInput, "vector text %q has %d elements, not %d", core.ShortText(at(i)), len(v), d))
 		}
-		if _, err := lazy.VectorLiteral(v); err != nil {
+		if err := vector.CheckValue(v); err != nil {
 			return fail(i, err)
 		}
 		copy(out[i*d:], v)
@@ -287,18 +291,18 @@ func vectorsFromText(mem memory.Allocator, a arrow.Array, d int) (arrow.Array, e
 	child := array.NewData(arrow.PrimitiveTypes.Float32, n*d, []*memory.Buffer{nil, buf}, nil, 0, 0)
 	buf.Release()
 	defer child.Release()
-	validity, nulls := validityOf(mem, n, a)
+	validity, nulls := validityOfAll(mem, n, a)
 	if validity != nil {
 		defer validity.Release()
 	}
-	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{validity}, []arrow.ArrayData{child}, nulls, 0)
+	data := array.NewData(core.VectorType(d), n, []*memory.Buffer{validity}, []arrow.ArrayData{child}, nulls, 0)
 	defer data.Release()
 	return array.MakeFromData(data), nil
 }
 
 // materializeVector returns a vector Value as an array of n rows: a
 // constant vector is repeated.
-func materializeVector(mem memory.Allocator, v kernels.Value, n int) (arrow.Array, error) {
+func materializeVector(mem memory.Allocator, v Value, n int) (arrow.Array, error) {
 	if !v.IsScalar() {
 		v.Array.Retain()
 		return v.Array, nil
@@ -315,7 +319,7 @@ func materializeVector(mem memory.Allocator, v kernels.Value, n int) (arrow.Arra
 	child := array.NewData(arrow.PrimitiveTypes.Float32, n*d, []*memory.Buffer{nil, buf}, nil, 0, 0)
 	buf.Release()
 	defer child.Release()
-	data := array.NewData(lazy.VectorType(d), n, []*memory.Buffer{nil}, []arrow.ArrayData{child}, 0, 0)
+	data := array.NewData(core.VectorType(d), n, []*memory.Buffer{nil}, []arrow.ArrayData{child}, 0, 0)
 	defer data.Release()
 	return array.MakeFromData(data), nil
 }
