@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -208,7 +209,7 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 	case AggSum:
 		if t, ok := x.DataType().(*arrow.Decimal128Type); ok {
 			// Exact, in 128 bits, as Polars' Decimal(38, s).
-			return &Agg{Func: AggSum, X: x, Type: &arrow.Decimal128Type{Precision: MaxDecimalPrecision, Scale: t.Scale}}, nil
+			return &Agg{Func: AggSum, X: x, Type: &arrow.Decimal128Type{Precision: fn.MaxDecimalPrecision, Scale: t.Scale}}, nil
 		}
 	case AggMean, AggStd, AggVar, AggMedian, AggQuantile:
 		x = floatIfDecimal(x)

@@ -20,16 +20,14 @@ package lazy
 //
 // A result that does not fit its precision is a ComputeError naming the
 // values, as Polars' "overflow in decimal multiplication". SQL has its own
-// rules (MySQL's scales, halves away from zero): see SQLDecimalArith.
+// rules (MySQL's scales, halves away from zero): see fn.SQLDecimalArith (lazy/fn/sqldecimal.go).
 
 import (
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
-
-// MaxDecimalPrecision is the widest Decimal128.
-const MaxDecimalPrecision = 38
 
 func isDecimal(t arrow.DataType) bool { return t.ID() == arrow.DECIMAL128 }
 
@@ -46,7 +44,7 @@ func asDecimal(e Expr) Expr {
 	if isDecimal(e.DataType()) {
 		return e
 	}
-	return castTo(e, &arrow.Decimal128Type{Precision: MaxDecimalPrecision, Scale: 0})
+	return castTo(e, &arrow.Decimal128Type{Precision: fn.MaxDecimalPrecision, Scale: 0})
 }
 
 // decimalBinary types an arithmetic operation or comparison with a Decimal
@@ -61,7 +59,7 @@ func decimalBinary(orig *Binary, l, r Expr) (Expr, bool) {
 	case orig.Op.IsComparison():
 		return &Binary{Op: orig.Op, Left: asDecimal(l), Right: asDecimal(r), Type: arrow.FixedWidthTypes.Boolean}, true
 	case orig.Op == OpAdd || orig.Op == OpSub || orig.Op == OpMul || orig.Op == OpTrueDiv:
-		out := &arrow.Decimal128Type{Precision: MaxDecimalPrecision, Scale: max(decimalScale(lt), decimalScale(rt))}
+		out := &arrow.Decimal128Type{Precision: fn.MaxDecimalPrecision, Scale: max(decimalScale(lt), decimalScale(rt))}
 		return &Binary{Op: orig.Op, Left: asDecimal(l), Right: asDecimal(r), Type: out}, true
 	}
 	return nil, false
@@ -84,7 +82,7 @@ func decimalSupertype(a, b arrow.DataType) (arrow.DataType, bool) {
 	if a.ID() == arrow.NULL {
 		return b, true
 	}
-	return &arrow.Decimal128Type{Precision: MaxDecimalPrecision, Scale: max(decimalScale(a), decimalScale(b))}, true
+	return &arrow.Decimal128Type{Precision: fn.MaxDecimalPrecision, Scale: max(decimalScale(a), decimalScale(b))}, true
 }
 
 // decimalScale is a Decimal type's scale, 0 for an integer.
@@ -104,8 +102,8 @@ func decimalCall(name string, args []Expr, opts map[string]any) (arrow.DataType,
 		return nil, false
 	}
 	switch name {
-	case SQLDecimalArith:
-		return nil, true // typed by MySQL's rules (fn_sqldecimal.go)
+	case fn.SQLDecimalArith:
+		return nil, true // typed by MySQL's rules (lazy/fn/sqldecimal.go)
 	case "abs":
 		t := args[0].DataType()
 		return t, len(args) == 1 && isDecimal(t)
@@ -117,7 +115,7 @@ func decimalCall(name string, args []Expr, opts map[string]any) (arrow.DataType,
 		if float64(t.Scale) <= OptFloat(opts, "decimals", 0) {
 			return t, true
 		}
-		return &arrow.Decimal128Type{Precision: min(t.Precision+1, MaxDecimalPrecision), Scale: t.Scale}, true
+		return &arrow.Decimal128Type{Precision: min(t.Precision+1, fn.MaxDecimalPrecision), Scale: t.Scale}, true
 	case "when", "fill_null", "coalesce":
 		// Values meet on a Decimal (operandTypes) when all of them can.
 		values := args

@@ -6,6 +6,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
@@ -63,7 +64,7 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 	case "avg":
 		if typ := t.typeOf(args[0]); typ != nil && typ.ID() == arrow.DECIMAL128 {
 			// MySQL: the exact sum divided at 4 more places (null for no rows).
-			return call(lazy.SQLDecimalArith, map[string]any{"op": "div"}, agg(lazy.AggSum, 0), agg(lazy.AggCount, 0)), nil
+			return call(fn.SQLDecimalArith, map[string]any{"op": "div"}, agg(lazy.AggSum, 0), agg(lazy.AggCount, 0)), nil
 		}
 		return agg(lazy.AggMean, 0), nil
 	case "min":

@@ -438,11 +438,11 @@ func (t *translator) integer(e lazy.Expr) bool {
 // integer: a chain of floats stops there.
 func (t *translator) decimalArith(l, r lazy.Expr) bool {
 	rt := t.arithType(r)
-	if rt == nil || !lazy.SQLDecimalOperand(rt) {
+	if rt == nil || !fn.SQLDecimalOperand(rt) {
 		return false
 	}
 	lt := t.arithType(l)
-	return lt != nil && lazy.SQLDecimalOperand(lt) && (lt.ID() == arrow.DECIMAL128 || rt.ID() == arrow.DECIMAL128)
+	return lt != nil && fn.SQLDecimalOperand(lt) && (lt.ID() == arrow.DECIMAL128 || rt.ID() == arrow.DECIMAL128)
 }
 
 // arithType is e's type, known without resolving e for SQL's checked
@@ -452,8 +452,8 @@ func (t *translator) arithType(e lazy.Expr) arrow.DataType {
 		switch c.Name {
 		case fn.SQLIntArith:
 			return arrow.PrimitiveTypes.Int64
-		case lazy.SQLDecimalArith:
-			return &arrow.Decimal128Type{Precision: lazy.MaxDecimalPrecision}
+		case fn.SQLDecimalArith:
+			return &arrow.Decimal128Type{Precision: fn.MaxDecimalPrecision}
 		}
 	}
 	return t.typeOf(e)
@@ -478,7 +478,7 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 			return call(fn.SQLIntArith, map[string]any{"op": name}, l, r), nil
 		}
 		if name, ok := intArithOps[op]; ok && t.decimalArith(l, r) {
-			return call(lazy.SQLDecimalArith, map[string]any{"op": name}, l, r), nil
+			return call(fn.SQLDecimalArith, map[string]any{"op": name}, l, r), nil
 		}
 		return bin(op, l, r), nil
 	}
@@ -491,7 +491,7 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 		return bin(lazy.OpXor, t.truth(l), t.truth(r)), nil
 	case opcode.Div:
 		if t.decimalArith(l, r) {
-			return call(lazy.SQLDecimalArith, map[string]any{"op": "div"}, l, r), nil // null on a zero divisor
+			return call(fn.SQLDecimalArith, map[string]any{"op": "div"}, l, r), nil // null on a zero divisor
 		}
 		return divide(l, r), nil
 	case opcode.IntDiv:

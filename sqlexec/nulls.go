@@ -44,7 +44,7 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 			return f.NeverNull(x.Opts, len(x.Args), func(i int) bool { return b.nonNull(p, x.Args[i]) })
 		}
 		switch x.Name {
-		case lazy.SQLDecimalArith:
+		case fn.SQLDecimalArith:
 			// Null only from a null operand, or a zero divisor.
 			return lazy.OptString(x.Opts, "op", "") != "div" && b.nonNull(p, x.Args[0]) && b.nonNull(p, x.Args[1])
 		case "is_in":

@@ -31,13 +31,3 @@ func evalDecimalBinary(mem memory.Allocator, e *lazy.Binary, l, r kernels.Value,
 	res, err := kernels.DecimalArith(mem, k, l, r, n, out, kernels.DecimalOptions{})
 	return res, true, err
 }
-
-// SQL's decimal arithmetic (lazy.SQLDecimalArith): MySQL's scales (typed
-// by the plan), halves away from zero, a division by zero null.
-func init() {
-	ops := map[string]kernels.ArithOp{"add": kernels.Add, "sub": kernels.Sub, "mul": kernels.Mul, "div": kernels.Div}
-	registerEval(lazy.SQLDecimalArith, func(mem memory.Allocator, c *lazy.Call, args []kernels.Value, n int) (arrow.Array, error) {
-		return kernels.DecimalArith(mem, ops[lazy.OptString(c.Opts, "op", "")], args[0], args[1], n,
-			c.Type.(*arrow.Decimal128Type), kernels.DecimalOptions{HalfAway: true, ZeroDivNull: true})
-	})
-}

@@ -31,8 +31,10 @@ type Scalar struct {
 	// MinArgs and MaxArgs bound the number of arguments, the input
 	// included (MaxArgs < 0: no bound); checked before the type rule runs.
 	MinArgs, MaxArgs int
-	// Nulls says when the result can be null.
-	Nulls Nulls
+	// Nulls says when the result can be null; NullsBy, when set, says it
+	// instead from the call's options.
+	Nulls   Nulls
+	NullsBy func(Opts) Nulls
 	// Type is the type rule: it checks the arguments and options, sets the
 	// result type and the types the evaluator needs the arguments in.
 	Type func(b *Binding) error
@@ -81,7 +83,11 @@ func (s *Scalar) NeverNull(opts map[string]any, n int, argNeverNull func(i int) 
 		}
 		return true
 	}
-	switch s.Nulls {
+	rule := s.Nulls
+	if s.NullsBy != nil {
+		rule = s.NullsBy(opts)
+	}
+	switch rule {
 	case NullsFromArgs:
 		return all(func(int) bool { return true })
 	case NullsFromArgsIfStrict:
@@ -115,7 +121,7 @@ type Invocation struct {
 var (
 	byName = map[string]*Scalar{}
 	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions)
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

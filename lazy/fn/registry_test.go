@@ -60,6 +60,10 @@ func TestNullRules(t *testing.T) {
 	if !coalesce.NeverNull(nil, 3, func(i int) bool { return i == 2 }) || coalesce.NeverNull(nil, 2, func(int) bool { return false }) {
 		t.Error("coalesce is never null when one of its arguments is never null, only then")
 	}
+	dec, _ := Lookup(SQLDecimalArith)
+	if !dec.NeverNull(map[string]any{"op": "mul"}, 2, yes) || dec.NeverNull(map[string]any{"op": "div"}, 2, yes) {
+		t.Error("SQL decimal arithmetic is null only from its operands, except a division (by zero)")
+	}
 	when, _ := Lookup("when")
 	values := func(i int) bool { return i != 0 && i != 2 } // conditions nullable, values not
 	if !when.NeverNull(nil, 5, values) || when.NeverNull(nil, 5, func(i int) bool { return i != 3 }) {
