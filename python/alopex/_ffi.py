@@ -405,6 +405,13 @@ _EXECUTE_BUF = 1 << 16
 _execute_frames: list[Any] = []
 
 
+def _execute_frame() -> tuple[Any, ...]:
+    """A new call frame of session_execute: (buffer, its cdata, out pointers, length, error pointer)."""
+    data = bytearray(_EXECUTE_BUF)
+    ptrs = ffi.new("char*[2]")
+    return (data, ffi.from_buffer(data), ptrs, ffi.new("size_t*"), ptrs + 1)
+
+
 def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
     """Run one statement; its result read from the compact encoding (sqlexec/compact.go)."""
     if _forked:
@@ -412,13 +419,37 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
     try:
         frame = _execute_frames.pop()
     except IndexError:
-        data = bytearray(_EXECUTE_BUF)
-        ptrs = ffi.new("char*[2]")
-        frame = (data, ffi.from_buffer(data), ptrs, ffi.new("size_t*"), ptrs + 1)
+        frame = _execute_frame()
     data, buf, ptrs, n, err = frame
     ptrs[1] = ffi.NULL
     status = lib.alopex_session_execute(session.value, query, len(query), params, len(params), buf, _EXECUTE_BUF,
                                         ptrs, n, err)
+    try:
+        if status != 0:
+            raise error_from(status, err)
+        if ptrs[0] == ffi.NULL:
+            return marshal.loads(data)  # reads one value: the bytes after it are ignored
+        try:
+            return marshal.loads(ffi.buffer(ptrs[0], n[0]))
+        finally:
+            lib.alopex_free(ptrs[0])
+    finally:
+        _execute_frames.append(frame)
+
+
+def session_execute_int(session: SessionHandle, query: bytes, v: int) -> Any:
+    """session_execute of a statement with one parameter, the int ``v`` (within
+    64 bits): the same result, without packing the parameter, and a point read
+    by an integer primary key (``WHERE pk = ?``) without a Go allocation."""
+    if _forked:
+        ensure_usable()
+    try:
+        frame = _execute_frames.pop()
+    except IndexError:
+        frame = _execute_frame()
+    data, buf, ptrs, n, err = frame
+    ptrs[1] = ffi.NULL
+    status = lib.alopex_session_execute_int(session.value, query, len(query), v, buf, _EXECUTE_BUF, ptrs, n, err)
     try:
         if status != 0:
             raise error_from(status, err)

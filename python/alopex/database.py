@@ -197,18 +197,29 @@ class _Session:
             text = _statement_text(query)
         rows = self._rows
         key = None
-        if rows is not None:  # a point read answered again (see _RowCache)
-            key = _cache_key(query, params)
-            if key is not None:
+        t = type(params)
+        if ((t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int
+                and _I64_MIN <= v <= _I64_MAX and text is not _COPY_TEXT):
+            # WHERE pk = ? with an int: one thin call (see _ffi.session_execute_int)
+            if rows is not None:  # a point read answered again (see _RowCache)
+                key = (query, v)  # _cache_key's key
                 hit = rows._map.get(key)
                 if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(self, hit)
-        if text is _COPY_TEXT:  # COPY / BACKUP: not MySQL, so not for the engine's parser
-            copy = _copy.parse(query)
-            if copy is not None:
-                return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
-            text = query.encode()
-        data = _ffi.session_execute(self._session, text, _pack_params(params))
+            data = _ffi.session_execute_int(self._session, text, v)
+        else:
+            if rows is not None:
+                key = _cache_key(query, params)
+                if key is not None:
+                    hit = rows._map.get(key)
+                    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
+                        return Cursor(self, hit)
+            if text is _COPY_TEXT:  # COPY / BACKUP: not MySQL, so not for the engine's parser
+                copy = _copy.parse(query)
+                if copy is not None:
+                    return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
+                text = query.encode()
+            data = _ffi.session_execute(self._session, text, _pack_params(params))
         if key is not None and data[4] >= 0:
             rows.put(key, data)  # type: ignore[union-attr]
         return Cursor(self, data)
@@ -523,13 +534,22 @@ class Statement:
             owner._check_usable()
         rows = owner._rows
         key = None
-        if rows is not None:
-            key = _cache_key(self.query, params)
-            if key is not None:
+        t = type(params)
+        if (t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int and _I64_MIN <= v <= _I64_MAX:
+            if rows is not None:  # as in execute()
+                key = (self.query, v)
                 hit = rows._map.get(key)
                 if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(owner, hit)
-        data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
+            data = _ffi.session_execute_int(owner._session, self._text, v)
+        else:
+            if rows is not None:
+                key = _cache_key(self.query, params)
+                if key is not None:
+                    hit = rows._map.get(key)
+                    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
+                        return Cursor(owner, hit)
+            data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
         if key is not None and data[4] >= 0:
             rows.put(key, data)  # type: ignore[union-attr]
         return Cursor(owner, data)
@@ -621,6 +641,9 @@ class _RowCache:
         m[key] = data
 
 
+# The range of an int parameter passed as one 64-bit integer.
+_I64_MIN = -(2**63)
+_I64_MAX = 2**63 - 1
 _pack_int = struct.Struct("<cq").pack
 _pack_float = struct.Struct("<cd").pack
 _JUST_INT = {int}
