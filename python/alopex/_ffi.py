@@ -17,9 +17,10 @@ from typing import Any, Callable
 import cffi
 
 from . import exceptions
-from ._cdef import CDEF
+from ._cdef import CDEF, TYPES
 
 ffi = cffi.FFI()
+ffi.cdef(TYPES)
 ffi.cdef(CDEF)
 
 _LIB_NAME = "libalopex.so"
@@ -437,30 +438,45 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
         _execute_frames.append(frame)
 
 
+# Calls of session_execute_int reuse these: (result buffer, its cdata,
+# alopex_frame*), taken and given back as _execute_frames are.
+_int_frames: list[Any] = []
+_execute_int = lib.alopex_session_execute_int
+
+
+def _int_frame() -> tuple[Any, ...]:
+    data = bytearray(_EXECUTE_BUF)
+    buf = ffi.from_buffer(data)
+    return (data, buf, ffi.new("alopex_frame*", {"buf": buf, "cap": _EXECUTE_BUF}))
+
+
 def session_execute_int(session: SessionHandle, query: bytes, v: int) -> Any:
     """session_execute of a statement with one parameter, the int ``v`` (within
-    64 bits): the same result, without packing the parameter, and a point read
-    by an integer primary key (``WHERE pk = ?``) without a Go allocation."""
+    64 bits): the same result through a call with fewer arguments to convert,
+    and a point read by an integer primary key (``WHERE pk = ?``) without a Go
+    allocation. Status 0 means the result is in the frame's buffer."""
     if _forked:
         ensure_usable()
     try:
-        frame = _execute_frames.pop()
+        frame = _int_frames.pop()
     except IndexError:
-        frame = _execute_frame()
-    data, buf, ptrs, n, err = frame
-    ptrs[1] = ffi.NULL
-    status = lib.alopex_session_execute_int(session.value, query, len(query), v, buf, _EXECUTE_BUF, ptrs, n, err)
+        frame = _int_frame()
+    status = _execute_int(session.value, query, len(query), v, frame[2])
+    if status == 0:
+        data = marshal.loads(frame[0])  # reads one value: the bytes after it are ignored
+        _int_frames.append(frame)
+        return data
+    f = frame[2]
     try:
-        if status != 0:
-            raise error_from(status, err)
-        if ptrs[0] == ffi.NULL:
-            return marshal.loads(data)  # reads one value: the bytes after it are ignored
-        try:
-            return marshal.loads(ffi.buffer(ptrs[0], n[0]))
-        finally:
-            lib.alopex_free(ptrs[0])
+        if status == -1:  # the result did not fit: malloc'd by Go
+            try:
+                return marshal.loads(ffi.buffer(f.out, f.len))
+            finally:
+                lib.alopex_free(f.out)
+        raise error_from(status, ffi.addressof(f, "err"))
     finally:
-        _execute_frames.append(frame)
+        f.err = ffi.NULL
+        _int_frames.append(frame)
 
 
 def session_executemany(session: SessionHandle, query: bytes, params: bytes, n_rows: int, width: int) -> int:
