@@ -195,31 +195,24 @@ class _Session:
         text = _TEXTS.get(query)
         if text is None:
             text = _statement_text(query)
-        rows = self._rows
-        key = None
         t = type(params)
         if ((t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int
                 and _I64_MIN <= v <= _I64_MAX and text is not _COPY_TEXT):
-            # WHERE pk = ? with an int: one thin call (see _ffi.session_execute_int)
-            if rows is not None:  # a point read answered again (see _RowCache)
-                key = (query, v)  # _cache_key's key
+            return _execute_int(self, query, text, v)  # WHERE pk = ? with an int
+        rows = self._rows
+        key = None
+        if rows is not None:  # a point read answered again (see _RowCache)
+            key = _cache_key(query, params)
+            if key is not None:
                 hit = rows._map.get(key)
                 if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(self, hit)
-            data = _ffi.session_execute_int(self._session, text, v)
-        else:
-            if rows is not None:
-                key = _cache_key(query, params)
-                if key is not None:
-                    hit = rows._map.get(key)
-                    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
-                        return Cursor(self, hit)
-            if text is _COPY_TEXT:  # COPY / BACKUP: not MySQL, so not for the engine's parser
-                copy = _copy.parse(query)
-                if copy is not None:
-                    return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
-                text = query.encode()
-            data = _ffi.session_execute(self._session, text, _pack_params(params))
+        if text is _COPY_TEXT:  # COPY / BACKUP: not MySQL, so not for the engine's parser
+            copy = _copy.parse(query)
+            if copy is not None:
+                return Cursor(self, None, rowcount=_copy.run(self, copy, params, None).item())
+            text = query.encode()
+        data = _ffi.session_execute(self._session, text, _pack_params(params))
         if key is not None and data[4] >= 0:
             rows.put(key, data)  # type: ignore[union-attr]
         return Cursor(self, data)
@@ -532,30 +525,54 @@ class Statement:
             return owner.execute(self.query, params)
         if owner._unusable:
             owner._check_usable()
-        rows = owner._rows
-        key = None
         t = type(params)
         if (t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int and _I64_MIN <= v <= _I64_MAX:
-            if rows is not None:  # as in execute()
-                key = (self.query, v)
+            return _execute_int(owner, self.query, self._text, v)
+        rows = owner._rows
+        key = None
+        if rows is not None:
+            key = _cache_key(self.query, params)
+            if key is not None:
                 hit = rows._map.get(key)
                 if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
                     return Cursor(owner, hit)
-            data = _ffi.session_execute_int(owner._session, self._text, v)
-        else:
-            if rows is not None:
-                key = _cache_key(self.query, params)
-                if key is not None:
-                    hit = rows._map.get(key)
-                    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
-                        return Cursor(owner, hit)
-            data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
+        data = _ffi.session_execute(owner._session, self._text, _pack_params(params))
         if key is not None and data[4] >= 0:
             rows.put(key, data)  # type: ignore[union-attr]
         return Cursor(owner, data)
 
     def __repr__(self) -> str:
         return f"<alopex.Statement {self.query!r}>"
+
+
+def _execute_int(owner: "_Session", query: str, text: bytes, v: int) -> "Cursor":
+    """execute() of a statement (not COPY / BACKUP) given one int parameter within
+    64 bits, the shape of a point read by key: the row cache probed and fed as
+    _RowCache.get and put do (its key is _cache_key's), the statement run by
+    the thin call _ffi.session_execute_int. One function for execute() and
+    Statement.execute(), with the cache's steps inline: they are most of a cold
+    read's Python time."""
+    rows = owner._rows
+    if rows is None:  # a transaction: no cache
+        return Cursor(owner, _ffi.session_execute_int(owner._session, text, v))
+    key = (query, v)
+    hit = rows._map.get(key)
+    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
+        return Cursor(owner, hit)
+    data = _ffi.session_execute_int(owner._session, text, v)
+    if data[4] >= 0:
+        if hit is not None:  # a stale entry: replaced at once
+            rows.put(key, data)
+        else:  # admitted on the second read of its key (_RowCache.put, inline)
+            seen = rows._seen
+            n = len(seen)
+            seen.add(hash(key))
+            if len(seen) == n:
+                rows.put(key, data)
+            elif n >= _RowCache.MAX_SEEN:
+                seen.clear()
+                seen.add(hash(key))
+    return Cursor(owner, data)
 
 
 def _cache_key(query: str, params: Any) -> tuple[Any, ...] | None:
@@ -624,6 +641,8 @@ class _RowCache:
         return hit
 
     def put(self, key: tuple[Any, ...], data: tuple[Any, ...]) -> None:
+        # _execute_int (a read by one int key) does the first-read test of
+        # this method inline and calls it only to keep a result.
         if len(data[2]) > self.MAX_ROWS:
             return
         m = self._map
