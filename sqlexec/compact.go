@@ -83,24 +83,10 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 	// The columns tuple goes inside a bytes value: Python keeps the tuples
 	// it decoded by these bytes, so a statement run again costs one bytes
 	// object rather than a tuple and three strings per column.
-	b = append(b, marshalCodeBytes, 0, 0, 0, 0)
-	cols := len(b)
-	b = marshalTupleHeader(b, len(r.Types))
-	convert := false
-	for i, t := range r.Types {
-		code := columnCode(t)
-		convert = convert || strings.Contains("dDtTv", code)
-		if code == "" {
-			return nil, core.Errorf(core.KindNotSupported,
-				"column %q is of type %s, which execute() cannot return; read it with db.sql()", r.Names[i], core.DTypeName(t)).
-				With("column", r.Names[i])
-		}
-		b = marshalTupleHeader(b, 3)
-		b = marshalString(b, r.Names[i])
-		b = marshalString(b, code)
-		b = marshalString(b, core.DTypeName(t))
+	b, convert, err := appendColumns(b, r.Names, r.Types)
+	if err != nil {
+		return nil, err
 	}
-	binary.LittleEndian.PutUint32(b[cols-4:], uint32(len(b)-cols))
 	b = marshalInt(b, r.RowsAffected)
 	n := len(r.rows) + r.nEnc
 	if r.table != nil {
@@ -133,6 +119,30 @@ func (r *Result) AppendCompact(b []byte) ([]byte, error) {
 		gen = int64(r.gen)
 	}
 	return marshalInt(b, gen), nil
+}
+
+// appendColumns appends the columns item of the compact encoding (a bytes
+// value holding the columns tuple) and reports whether a column's values
+// need converting in Python.
+func appendColumns(b []byte, names []string, types []arrow.DataType) (_ []byte, convert bool, err error) {
+	b = append(b, marshalCodeBytes, 0, 0, 0, 0)
+	cols := len(b)
+	b = marshalTupleHeader(b, len(types))
+	for i, t := range types {
+		code := columnCode(t)
+		convert = convert || strings.Contains("dDtTv", code)
+		if code == "" {
+			return nil, false, core.Errorf(core.KindNotSupported,
+				"column %q is of type %s, which execute() cannot return; read it with db.sql()", names[i], core.DTypeName(t)).
+				With("column", names[i])
+		}
+		b = marshalTupleHeader(b, 3)
+		b = marshalString(b, names[i])
+		b = marshalString(b, code)
+		b = marshalString(b, core.DTypeName(t))
+	}
+	binary.LittleEndian.PutUint32(b[cols-4:], uint32(len(b)-cols))
+	return b, convert, nil
 }
 
 // appendGoValue encodes a value of storage's Get (see storage.datumToGo)

@@ -1,6 +1,9 @@
 package sqlexec
 
 import (
+	"context"
+	"encoding/binary"
+	"math"
 	"strings"
 
 	"github.com/alopexdb/alopex/lazy"
@@ -60,6 +63,12 @@ type pointPlan struct {
 	keyVis []int          // visible column index of each key column
 	keyTyp []arrow.DataType
 	star   bool // the output is every visible column, in order
+	// intHead is set when the plan reads one row by an integer primary key
+	// given as its only ? (WHERE pk = ?): the compact encoding's items
+	// before the rows (ExecuteInt), made once per plan. convert is the
+	// encoding's convert item.
+	intHead []byte
+	convert bool
 }
 
 // selectShape recognizes the point shape, or returns nil.
@@ -231,7 +240,90 @@ func (sh *pointShape) plan(desc *storage.TableDesc) *pointPlan {
 		pp.keyVis = append(pp.keyVis, i)
 		pp.keyTyp = append(pp.keyTyp, schema.Field(i).Type)
 	}
+	pp.planIntHead()
 	return pp
+}
+
+// planIntHead sets the plan's intHead (see pointPlan) when it reads by a
+// single integer key that is the statement's ? (and every output column
+// has a code: otherwise the general path reports the column).
+func (pp *pointPlan) planIntHead() {
+	if len(pp.keys) != 1 || len(pp.keys[0]) != 1 || pp.keys[0][0].param != 0 {
+		return
+	}
+	switch pp.keyTyp[0].ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
+	default:
+		return
+	}
+	b, convert, err := appendColumns(marshalTupleHeader(nil, 5), pp.names, pp.types)
+	if err != nil {
+		return
+	}
+	b = marshalInt(b, -1)                // rowcount, as a query's
+	pp.intHead = marshalListHeader(b, 0) // the row count is set once read
+	pp.convert = convert
+}
+
+// ExecuteInt is Execute of a statement given one parameter, the integer v,
+// with its result appended to dst in the compact encoding (AppendCompact).
+// query is only read during the call (the statement cache keeps a copy),
+// so it may be memory the caller reuses. A point read by an integer
+// primary key (WHERE pk = ?) outside a transaction, of a statement run
+// before, is answered straight into dst: no result, parameter or key is
+// allocated. Everything else goes through Execute.
+func (s *Session) ExecuteInt(ctx context.Context, query string, v int64, dst []byte, opener lazy.Opener) ([]byte, error) {
+	if out, ok := s.pointInt(query, v, dst); ok {
+		return out, nil
+	}
+	res, err := s.Execute(ctx, strings.Clone(query), []lazy.Expr{&lazy.Literal{Value: v, Dynamic: true}}, opener)
+	if err != nil {
+		return dst, err
+	}
+	defer res.Release()
+	return res.AppendCompact(dst)
+}
+
+// pointInt is ExecuteInt's point read; ok false when it does not apply
+// (dst is then as given).
+func (s *Session) pointInt(query string, v int64, dst []byte) (_ []byte, ok bool) {
+	ps := s.prepared.lookup(query)
+	if ps == nil || ps.p.nParams() != 1 {
+		return dst, false
+	}
+	s.mu.Lock()
+	open := s.txn != nil
+	s.mu.Unlock()
+	if open {
+		return dst, false
+	}
+	r, ok := s.db.BeginLatest()
+	if !ok {
+		return dst, false
+	}
+	pp, _ := ps.pointPlanFor(r.Table)
+	if pp == nil || pp.intHead == nil {
+		return dst, false
+	}
+	start := len(dst)
+	dst = append(dst, pp.intHead...)
+	rows, n := len(dst), 0
+	ok, err := r.GetInt(pp.desc, v, func(row storage.Row) error {
+		dst = pp.appendRow(dst, row)
+		n++
+		return nil
+	})
+	if err != nil || !ok {
+		return dst[:start], false
+	}
+	binary.LittleEndian.PutUint32(dst[rows-4:], uint32(n))
+	size := len(dst) - rows
+	dst = marshalBool(dst, pp.convert)
+	gen := int64(-1) // as AppendCompact decides it
+	if g, ok := r.Generation(); ok && g <= math.MaxInt64 && size <= maxCachedRowBytes {
+		gen = int64(g)
+	}
+	return marshalInt(dst, gen), true
 }
 
 // keyGoValue returns the Go value of v for a key column of type t, or false

@@ -80,6 +80,20 @@ func (c *stmtCache) get(text string) (*prepared, error) {
 	return ps, nil
 }
 
+// lookup returns the prepared statement of text when the cache holds it
+// (nil otherwise: get parses it). text is not kept, so it may be memory
+// the caller reuses.
+func (c *stmtCache) lookup(text string) *prepared {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[text]
+	if !ok {
+		return nil
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*prepared)
+}
+
 // len is the number of statements cached (for tests).
 func (c *stmtCache) len() int {
 	c.mu.Lock()

@@ -354,3 +354,29 @@ func TestAutocommitContentionLosesNoUpdate(t *testing.T) {
 		t.Fatalf("n is %s, want %s", got, want)
 	}
 }
+
+// BenchmarkExecuteIntPointGet is BenchmarkExecutePointGet through
+// ExecuteInt, the call Python makes for WHERE pk = ? with an int: 0
+// allocations per read.
+func BenchmarkExecuteIntPointGet(b *testing.B) {
+	s := openSession(b)
+	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
+	for i := 0; i < 1000; i += 100 {
+		q := "INSERT INTO t VALUES "
+		for j := i; j < i+100; j++ {
+			if j > i {
+				q += ","
+			}
+			q += fmt.Sprintf("(%d, 'row %d', %d.5)", j, j, j)
+		}
+		mustExecute(b, s, q)
+	}
+	const q = "SELECT * FROM t WHERE id = ?"
+	buf := make([]byte, 0, 4096)
+	buf, _ = s.ExecuteInt(context.Background(), q, 1, buf, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf, _ = s.ExecuteInt(context.Background(), q, int64(500+i%500), buf[:0], nil)
+	}
+}

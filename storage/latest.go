@@ -77,6 +77,40 @@ func (r LatestRead) GetManyFunc(d *TableDesc, keys [][]any, fn func(Row) error) 
 	return r.read(d, keys, rowFunc(d, fn))
 }
 
+// GetInt is GetManyFunc for the single key v of a table whose primary key
+// is one integer column: the read of WHERE pk = ? with an integer. It
+// allocates nothing (the key is encoded into pooled memory, the row decoded
+// into pooled datums). ok false: as GetMany's, and also when the table is
+// not such a table or v is outside the key column's range (the caller then
+// reads the general way, which says or compares what it should); fn may
+// then have been given the row, which is to be dropped.
+func (r LatestRead) GetInt(d *TableDesc, v int64, fn func(Row) error) (ok bool, err error) {
+	if d.IsColumnar() || len(d.pk) != 1 {
+		return false, nil
+	}
+	c := &d.Columns[d.pk[0]]
+	if c.typ.kind != kInt && c.typ.kind != kUint {
+		return false, nil
+	}
+	x, err := fitInt(&c.typ, v)
+	if err != nil {
+		return false, nil
+	}
+	kb := keyBufs.Get().(*[1][]byte)
+	kb[0] = appendKey(appendRowPrefix(kb[0][:0], d.ID), &c.typ, x)
+	err = r.readEnc(d, kb[:], func(vals []datum) error { return fn(Row{d: d, vals: vals}) })
+	keyBufs.Put(kb)
+	if err != nil {
+		return false, err
+	}
+	return r.sameCatalog(), nil
+}
+
+// keyBufs recycles GetInt's key: pebble's seek may keep a reference to
+// the key it was given (so it would not stay on the stack), and a pooled
+// buffer is cheaper than an allocation per read.
+var keyBufs = sync.Pool{New: func() any { return &[1][]byte{make([]byte, 0, 32)} }}
+
 // GetManySplit is GetManyFunc reading a long key list in parts side by
 // side (on the cores the process may use): part p's rows all come before
 // part p+1's in key order; the calls of fn for one part are in key order,

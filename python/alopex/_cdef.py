@@ -3,6 +3,11 @@
 A test compares these lines with the generated header, so they cannot drift.
 """
 
+# Types the exports take (declared in their cgo preambles: capi/db_execute_int.go).
+TYPES = """
+typedef struct { char* buf; size_t cap; char* out; size_t len; char* err; } alopex_frame;
+"""
+
 CDEF = """
 void alopex_free(void* p);
 int alopex_version(char** out);
@@ -47,5 +52,6 @@ int alopex_session_load(uint64_t h, char* name, uint64_t th, char* optsJSON, int
 int alopex_session_catalog(uint64_t h, char** out, char** errOut);
 int alopex_session_in_transaction(uint64_t h, int* out, char** errOut);
 int alopex_session_execute(uint64_t h, char* query, size_t queryLen, char* params, size_t paramsLen, char* buf, size_t bufCap, char** out, size_t* outLen, char** errOut);
+int alopex_session_execute_int(uint64_t h, char* query, size_t queryLen, int64_t v, alopex_frame* f);
 int alopex_session_executemany(uint64_t h, char* query, size_t queryLen, char* params, size_t paramsLen, size_t nRows, size_t width, int64_t* rows, char** errOut);
 """

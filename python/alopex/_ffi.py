@@ -17,9 +17,10 @@ from typing import Any, Callable
 import cffi
 
 from . import exceptions
-from ._cdef import CDEF
+from ._cdef import CDEF, TYPES
 
 ffi = cffi.FFI()
+ffi.cdef(TYPES)
 ffi.cdef(CDEF)
 
 _LIB_NAME = "libalopex.so"
@@ -405,6 +406,13 @@ _EXECUTE_BUF = 1 << 16
 _execute_frames: list[Any] = []
 
 
+def _execute_frame() -> tuple[Any, ...]:
+    """A new call frame of session_execute: (buffer, its cdata, out pointers, length, error pointer)."""
+    data = bytearray(_EXECUTE_BUF)
+    ptrs = ffi.new("char*[2]")
+    return (data, ffi.from_buffer(data), ptrs, ffi.new("size_t*"), ptrs + 1)
+
+
 def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
     """Run one statement; its result read from the compact encoding (sqlexec/compact.go)."""
     if _forked:
@@ -412,9 +420,7 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
     try:
         frame = _execute_frames.pop()
     except IndexError:
-        data = bytearray(_EXECUTE_BUF)
-        ptrs = ffi.new("char*[2]")
-        frame = (data, ffi.from_buffer(data), ptrs, ffi.new("size_t*"), ptrs + 1)
+        frame = _execute_frame()
     data, buf, ptrs, n, err = frame
     ptrs[1] = ffi.NULL
     status = lib.alopex_session_execute(session.value, query, len(query), params, len(params), buf, _EXECUTE_BUF,
@@ -430,6 +436,47 @@ def session_execute(session: SessionHandle, query: bytes, params: bytes) -> Any:
             lib.alopex_free(ptrs[0])
     finally:
         _execute_frames.append(frame)
+
+
+# Calls of session_execute_int reuse these: (result buffer, its cdata,
+# alopex_frame*), taken and given back as _execute_frames are.
+_int_frames: list[Any] = []
+_execute_int = lib.alopex_session_execute_int
+
+
+def _int_frame() -> tuple[Any, ...]:
+    data = bytearray(_EXECUTE_BUF)
+    buf = ffi.from_buffer(data)
+    return (data, buf, ffi.new("alopex_frame*", {"buf": buf, "cap": _EXECUTE_BUF}))
+
+
+def session_execute_int(session: SessionHandle, query: bytes, v: int) -> Any:
+    """session_execute of a statement with one parameter, the int ``v`` (within
+    64 bits): the same result through a call with fewer arguments to convert,
+    and a point read by an integer primary key (``WHERE pk = ?``) without a Go
+    allocation. Status 0 means the result is in the frame's buffer."""
+    if _forked:
+        ensure_usable()
+    try:
+        frame = _int_frames.pop()
+    except IndexError:
+        frame = _int_frame()
+    status = _execute_int(session.value, query, len(query), v, frame[2])
+    if status == 0:
+        data = marshal.loads(frame[0])  # reads one value: the bytes after it are ignored
+        _int_frames.append(frame)
+        return data
+    f = frame[2]
+    try:
+        if status == -1:  # the result did not fit: malloc'd by Go
+            try:
+                return marshal.loads(ffi.buffer(f.out, f.len))
+            finally:
+                lib.alopex_free(f.out)
+        raise error_from(status, ffi.addressof(f, "err"))
+    finally:
+        f.err = ffi.NULL
+        _int_frames.append(frame)
 
 
 def session_executemany(session: SessionHandle, query: bytes, params: bytes, n_rows: int, width: int) -> int:

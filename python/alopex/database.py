@@ -195,6 +195,10 @@ class _Session:
         text = _TEXTS.get(query)
         if text is None:
             text = _statement_text(query)
+        t = type(params)
+        if ((t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int
+                and _I64_MIN <= v <= _I64_MAX and text is not _COPY_TEXT):
+            return _execute_int(self, query, text, v)  # WHERE pk = ? with an int
         rows = self._rows
         key = None
         if rows is not None:  # a point read answered again (see _RowCache)
@@ -521,6 +525,9 @@ class Statement:
             return owner.execute(self.query, params)
         if owner._unusable:
             owner._check_usable()
+        t = type(params)
+        if (t is tuple or t is list) and len(params) == 1 and type(v := params[0]) is int and _I64_MIN <= v <= _I64_MAX:
+            return _execute_int(owner, self.query, self._text, v)
         rows = owner._rows
         key = None
         if rows is not None:
@@ -536,6 +543,36 @@ class Statement:
 
     def __repr__(self) -> str:
         return f"<alopex.Statement {self.query!r}>"
+
+
+def _execute_int(owner: "_Session", query: str, text: bytes, v: int) -> "Cursor":
+    """execute() of a statement (not COPY / BACKUP) given one int parameter within
+    64 bits, the shape of a point read by key: the row cache probed and fed as
+    _RowCache.get and put do (its key is _cache_key's), the statement run by
+    the thin call _ffi.session_execute_int. One function for execute() and
+    Statement.execute(), with the cache's steps inline: they are most of a cold
+    read's Python time."""
+    rows = owner._rows
+    if rows is None:  # a transaction: no cache
+        return Cursor(owner, _ffi.session_execute_int(owner._session, text, v))
+    key = (query, v)
+    hit = rows._map.get(key)
+    if hit is not None and hit[4] == rows._word[0] and not _ffi._forked:
+        return Cursor(owner, hit)
+    data = _ffi.session_execute_int(owner._session, text, v)
+    if data[4] >= 0:
+        if hit is not None:  # a stale entry: replaced at once
+            rows.put(key, data)
+        else:  # admitted on the second read of its key (_RowCache.put, inline)
+            seen = rows._seen
+            n = len(seen)
+            seen.add(hash(key))
+            if len(seen) == n:
+                rows.put(key, data)
+            elif n >= _RowCache.MAX_SEEN:
+                seen.clear()
+                seen.add(hash(key))
+    return Cursor(owner, data)
 
 
 def _cache_key(query: str, params: Any) -> tuple[Any, ...] | None:
@@ -604,6 +641,8 @@ class _RowCache:
         return hit
 
     def put(self, key: tuple[Any, ...], data: tuple[Any, ...]) -> None:
+        # _execute_int (a read by one int key) does the first-read test of
+        # this method inline and calls it only to keep a result.
         if len(data[2]) > self.MAX_ROWS:
             return
         m = self._map
@@ -621,6 +660,9 @@ class _RowCache:
         m[key] = data
 
 
+# The range of an int parameter passed as one 64-bit integer.
+_I64_MIN = -(2**63)
+_I64_MAX = 2**63 - 1
 _pack_int = struct.Struct("<cq").pack
 _pack_float = struct.Struct("<cd").pack
 _JUST_INT = {int}
