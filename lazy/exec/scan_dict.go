@@ -132,7 +132,7 @@ func (b *builder) dictScan(p *pipeline, src dictPieceReader, pieces []int, cols 
 	var rest batchFn
 	if df.rest != nil {
 		rest = b.filterSelectFn(df.rest, out)
-	} else if df.keep.NumFields() != out.NumFields() {
+	} else if !sameNames(df.keep, out) {
 		rest = selectColumns(columnNames(out), out)
 	}
 	work := b.mem
@@ -144,6 +144,19 @@ func (b *builder) dictScan(p *pipeline, src dictPieceReader, pieces []int, cols 
 		}
 		return rest(kept)
 	}, out)
+}
+
+// sameNames reports whether two schemas name the same columns in order.
+func sameNames(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.NumFields() {
+		if a.Field(i).Name != b.Field(i).Name {
+			return false
+		}
+	}
+	return true
 }
 
 // filter returns the rows of rb that pass the dictionary tests, with the
