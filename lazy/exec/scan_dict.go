@@ -32,10 +32,11 @@ type dictPieceReader interface {
 
 // dictFilter is a scan predicate split for dictionary evaluation.
 type dictFilter struct {
-	cols  []string    // string columns tested alone, read as dictionaries
-	tests []lazy.Expr // tests[i]: the conjunction of the conjuncts over cols[i] alone
-	rest  lazy.Expr   // the other conjuncts (nil: none), run on the kept rows
-	keep  *arrow.Schema
+	cols   []string      // string columns tested alone, read as dictionaries
+	tests  []lazy.Expr   // tests[i]: the conjunction of the conjuncts over cols[i] alone
+	rest   lazy.Expr     // the other conjuncts (nil: none), run on the rows the tests keep
+	restIn *arrow.Schema // the columns rest reads (dictionary ones decoded)
+	out    *arrow.Schema // the scan's output
 }
 
 // planDictFilter splits pred (over the columns of read) for a scan whose
@@ -76,23 +77,10 @@ func planDictFilter(pred lazy.Expr, read, out *arrow.Schema) *dictFilter {
 			df.rest = &lazy.Binary{Op: lazy.OpAnd, Left: df.rest, Right: c, Type: arrow.FixedWidthTypes.Boolean}
 		}
 	}
-	// The kept rows carry the output's columns and those rest reads.
-	need := map[string]bool{}
-	for _, f := range out.Fields() {
-		need[f.Name] = true
-	}
 	if df.rest != nil {
-		for _, c := range lazy.ColumnsUsed(df.rest) {
-			need[c] = true
-		}
+		df.restIn = lazy.SchemaOf(read, lazy.ColumnsUsed(df.rest))
 	}
-	var keep []arrow.Field
-	for _, f := range read.Fields() {
-		if need[f.Name] {
-			keep = append(keep, f)
-		}
-	}
-	df.keep = arrow.NewSchema(keep, nil)
+	df.out = out
 	return df
 }
 
@@ -129,38 +117,17 @@ func (b *builder) dictScan(p *pipeline, src dictPieceReader, pieces []int, cols 
 		}
 		return src.ReadPieceDict(ctx, mem, pieces[i], cols, df.cols)
 	}
-	var rest batchFn
-	if df.rest != nil {
-		rest = b.filterSelectFn(df.rest, out)
-	} else if !sameNames(df.keep, out) {
-		rest = selectColumns(columnNames(out), out)
-	}
 	work := b.mem
 	p.then(func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 		defer rb.Release()
-		kept, err := df.filter(work, rb)
-		if err != nil || kept == nil || rest == nil {
-			return kept, err
-		}
-		return rest(kept)
+		return df.filter(work, rb)
 	}, out)
 }
 
-// sameNames reports whether two schemas name the same columns in order.
-func sameNames(a, b *arrow.Schema) bool {
-	if a.NumFields() != b.NumFields() {
-		return false
-	}
-	for i := range a.NumFields() {
-		if a.Field(i).Name != b.Field(i).Name {
-			return false
-		}
-	}
-	return true
-}
-
-// filter returns the rows of rb that pass the dictionary tests, with the
-// columns of df.keep decoded (nil when no row passes).
+// filter returns the rows of rb that pass the dictionary tests and then
+// rest, with the output's columns, decoded (nil when no row passes). rest
+// runs on the rows the tests keep, gathered from the columns it reads; only
+// the rows that pass it are gathered from the output's columns.
 func (df *dictFilter) filter(mem memory.Allocator, rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 	n := int(rb.NumRows())
 	var mask *memory.Buffer
@@ -169,7 +136,6 @@ func (df *dictFilter) filter(mem memory.Allocator, rb arrow.RecordBatch) (arrow.
 			mask.Release()
 		}
 	}()
-	kept := n
 	for i, name := range df.cols {
 		m, err := testMask(mem, df.tests[i], name, columnOf(rb, name), n)
 		if err != nil {
@@ -181,26 +147,69 @@ func (df *dictFilter) filter(mem memory.Allocator, rb arrow.RecordBatch) (arrow.
 			bitutil.BitmapAnd(mask.Bytes(), m.Bytes(), 0, 0, mask.Bytes(), 0, int64(n))
 			m.Release()
 		}
-		if kept = bitutil.CountSetBits(mask.Bytes(), 0, n); kept == 0 {
+		if bitutil.CountSetBits(mask.Bytes(), 0, n) == 0 {
 			return nil, nil
 		}
 	}
 	sel := kernels.NewSelection(mask.Bytes(), n)
 	defer sel.Release()
-	out := make([]arrow.Array, 0, df.keep.NumFields())
-	defer func() {
-		for _, a := range out {
-			a.Release()
-		}
-	}()
-	for _, f := range df.keep.Fields() {
-		a, err := takeDecoded(mem, columnOf(rb, f.Name), sel)
-		if err != nil {
+	rows := sel.Idx
+	if df.rest != nil {
+		var err error
+		if rows, err = df.restRows(mem, rb, rows); err != nil || len(rows) == 0 {
 			return nil, err
 		}
-		out = append(out, a)
 	}
-	return array.NewRecordBatch(df.keep, out, int64(kept)), nil
+	cols, err := gatherColumns(mem, rb, df.out, rows)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseArrays(cols)
+	return array.NewRecordBatch(df.out, cols, int64(len(rows))), nil
+}
+
+// restRows returns the rows among rows (positions in rb) where rest holds.
+func (df *dictFilter) restRows(mem memory.Allocator, rb arrow.RecordBatch, rows []int32) ([]int32, error) {
+	cols, err := gatherColumns(mem, rb, df.restIn, rows)
+	if err != nil {
+		return nil, err
+	}
+	in := array.NewRecordBatch(df.restIn, cols, int64(len(rows)))
+	releaseArrays(cols)
+	defer in.Release()
+	v, err := evalExpr(mem, df.rest, in)
+	if err != nil {
+		return nil, err
+	}
+	mask, kept := kernels.SelectionMask(mem, v, len(rows))
+	v.Release()
+	defer mask.Release()
+	if kept == len(rows) {
+		return rows, nil
+	}
+	out := make([]int32, 0, kept)
+	bits := mask.Bytes()
+	for j, r := range rows {
+		if bits[j>>3]>>(j&7)&1 != 0 {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// gatherColumns gathers rows of the columns of schema from rb, decoding
+// dictionary arrays (only those rows are decoded).
+func gatherColumns(mem memory.Allocator, rb arrow.RecordBatch, schema *arrow.Schema, rows []int32) ([]arrow.Array, error) {
+	cols := make([]arrow.Array, 0, schema.NumFields())
+	for _, f := range schema.Fields() {
+		a, err := gatherDecoded(mem, columnOf(rb, f.Name), rows)
+		if err != nil {
+			releaseArrays(cols)
+			return nil, err
+		}
+		cols = append(cols, a)
+	}
+	return cols, nil
 }
 
 func columnOf(rb arrow.RecordBatch, name string) arrow.Array {
@@ -330,29 +339,28 @@ func maskByCodes(mem memory.Allocator, d *array.Dictionary, keep []byte) *memory
 	return buf
 }
 
-// takeDecoded returns the selected rows of a, decoding a dictionary array
-// to its values (only those rows are decoded).
-func takeDecoded(mem memory.Allocator, a arrow.Array, sel *kernels.Selection) (arrow.Array, error) {
+// gatherDecoded returns the rows of a at the positions rows (increasing),
+// decoding a dictionary array to its values.
+func gatherDecoded(mem memory.Allocator, a arrow.Array, rows []int32) (arrow.Array, error) {
 	d, ok := a.(*array.Dictionary)
 	if !ok {
-		return kernels.Take(mem, a, sel)
+		if len(rows) == a.Len() {
+			a.Retain()
+			return a, nil
+		}
+		return kernels.Gather(mem, a, rows)
 	}
-	var picked []int32
+	picked := make([]int32, len(rows))
 	if c, ok := d.Indices().(*array.Int32); ok && c.NullN() == 0 {
-		// The reader's codes: pick the kept rows' without widening all.
+		// The reader's codes: pick the rows' without widening all.
 		codes := c.Int32Values()
-		picked = make([]int32, len(sel.Idx))
-		for j, i := range sel.Idx {
+		for j, i := range rows {
 			picked[j] = codes[i]
 		}
 	} else {
 		codes := kernels.DictCodes(d, nil)
-		picked = codes
-		if !sel.All() {
-			picked = make([]int32, len(sel.Idx))
-			for j, i := range sel.Idx {
-				picked[j] = codes[i]
-			}
+		for j, i := range rows {
+			picked[j] = codes[i]
 		}
 	}
 	dict := d.Dictionary()
