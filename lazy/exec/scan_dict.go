@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 
+	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
@@ -248,7 +249,11 @@ func testMask(mem memory.Allocator, test lazy.Expr, name string, a arrow.Array, 
 // dictKeep evaluates test over the values of dict and over a null, and
 // returns a flag per code (1: true), the null's last.
 func dictKeep(mem memory.Allocator, test lazy.Expr, name string, dict arrow.Array) ([]byte, error) {
-	vals := withNullSlot(dict)
+	s, ok := dict.(*array.String)
+	if !ok {
+		return nil, typeErrDict(dict.DataType())
+	}
+	vals := withNullSlot(s)
 	defer vals.Release()
 	m := vals.Len()
 	rb := array.NewRecordBatch(arrow.NewSchema([]arrow.Field{{Name: name, Type: vals.DataType(), Nullable: true}}, nil),
@@ -271,8 +276,7 @@ func dictKeep(mem memory.Allocator, test lazy.Expr, name string, dict arrow.Arra
 }
 
 // withNullSlot is a String dictionary with one more value, a null, last.
-func withNullSlot(dict arrow.Array) arrow.Array {
-	s := dict.(*array.String)
+func withNullSlot(s *array.String) arrow.Array {
 	n := s.Len()
 	offs := s.ValueOffsets()
 	data := s.ValueBytes()
@@ -302,6 +306,12 @@ func withNullSlot(dict arrow.Array) arrow.Array {
 	d := array.NewData(arrow.BinaryTypes.String, n+1, buffers, nil, array.UnknownNullCount, 0)
 	defer d.Release()
 	return array.NewStringData(d)
+}
+
+// typeErrDict reports a dictionary of other values than String (which the
+// caller then decodes and tests row by row).
+func typeErrDict(t arrow.DataType) error {
+	return core.Errorf(core.KindNotSupported, "dictionary of %s values: tested row by row", t)
 }
 
 // maskByCodes returns the bitmap of the rows of d whose code (the null slot
