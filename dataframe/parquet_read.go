@@ -42,6 +42,13 @@ func (f *ParquetFile) ReadRowGroup(ctx context.Context, mem memory.Allocator, rg
 // goroutines, so a whole file is read with every core busy whatever its
 // shape. Errors are those of ReadRowGroup; on error no batch is returned.
 func (f *ParquetFile) ReadRowGroups(ctx context.Context, mem memory.Allocator, rowGroups []int, columns []int) ([]arrow.RecordBatch, error) {
+	return f.readRowGroups(ctx, mem, rowGroups, columns, nil)
+}
+
+// readRowGroups is ReadRowGroups; asDict, when set, says which of the
+// columns to return as dictionary arrays where their chunk allows it (see
+// dictStringDecoder), and the batches' schemas then give each column's type.
+func (f *ParquetFile) readRowGroups(ctx context.Context, mem memory.Allocator, rowGroups []int, columns []int, asDict []bool) ([]arrow.RecordBatch, error) {
 	if f.osFile == nil {
 		return nil, core.Errorf(core.KindInvalidInput, "parquet file %s is closed", f.path)
 	}
@@ -118,7 +125,7 @@ func (f *ParquetFile) ReadRowGroups(ctx context.Context, mem memory.Allocator, r
 				return
 			}
 			i, j := u/len(columns), u%len(columns)
-			arr, err := f.readColumn(ctx, mem, rowGroups[i], columns[j])
+			arr, err := f.readColumn(ctx, mem, rowGroups[i], columns[j], asDict != nil && asDict[j])
 			if err != nil {
 				fail(err)
 				return
@@ -140,7 +147,11 @@ func (f *ParquetFile) ReadRowGroups(ctx context.Context, mem memory.Allocator, r
 	schema := arrow.NewSchema(fields, nil)
 	batches := make([]arrow.RecordBatch, len(rowGroups))
 	for i, rg := range rowGroups {
-		batches[i] = array.NewRecordBatch(schema, arrays[i], f.RowGroupRows(rg))
+		s := schema
+		if asDict != nil {
+			s = withArrayTypes(fields, arrays[i])
+		}
+		batches[i] = array.NewRecordBatch(s, arrays[i], f.RowGroupRows(rg))
 	}
 	releaseAll() // the batches hold their own references
 	return batches, nil
@@ -148,7 +159,7 @@ func (f *ParquetFile) ReadRowGroups(ctx context.Context, mem memory.Allocator, r
 
 // readColumn decodes one column chunk. parquet-go panics on some corrupt
 // pages; the panic is turned into an error naming the chunk.
-func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, c int) (arr arrow.Array, err error) {
+func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, c int, asDict bool) (arr arrow.Array, err error) {
 	col := &f.cols[c]
 	n := f.RowGroupRows(rg)
 	if n > int64(maxInt32) {
@@ -174,7 +185,12 @@ func (f *ParquetFile) readColumn(ctx context.Context, mem memory.Allocator, rg, 
 			return nil, f.chunkError(rg, col, err)
 		}
 	}
-	dec := newColumnDecoder(col, int(n), mem)
+	var dec columnDecoder
+	if asDict && dictDecodable(col) {
+		dec = newDictStringDecoder(col, int(n), mem)
+	} else {
+		dec = newColumnDecoder(col, int(n), mem)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = f.chunkError(rg, col, fmt.Errorf("parquet-go or decoder panic: %v", r))

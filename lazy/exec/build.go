@@ -153,6 +153,13 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip
 		}
 		return src.ReadPiece(ctx, mem, pieces[i], cols)
 	}
+	if dr, ok := src.(dictPieceReader); ok && s.Predicate != nil {
+		if df := planDictFilter(s.Predicate, readSchema, s.Schema()); df != nil {
+			b.dictScan(p, dr, pieces, cols, df, s.Schema(), skip, mem) // scan_dict.go
+			p.limit = s.Limit
+			return p, nil
+		}
+	}
 	switch {
 	case s.Predicate != nil && len(cols) != s.Schema().NumFields():
 		p.then(b.filterSelectFn(s.Predicate, s.Schema()), s.Schema())

@@ -2,6 +2,7 @@ package kernels_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/alopexdb/alopex/lazy/kernels"
@@ -11,10 +12,15 @@ import (
 // TestStringsIn: membership by length and bytes, for String and
 // LargeString, at offsets inside a byte, with nulls, the empty string,
 // a value that is another's prefix ("AIR" and "AIR REG"), unicode, and an
-// empty list; more than MaxFewStrings values or a StringView declines.
+// empty list, values longer than eight bytes (equal first words) and
+// than the length table (64 bytes), a value at the end of the data; more
+// than MaxFewStrings values or a StringView declines.
 func TestStringsIn(t *testing.T) {
-	vals := []any{"AIR", "AIR REG", "", nil, "MAIL", "air", "é", "SHIP", "AI", "AIR REGX", nil, "é\x00"}
-	sets := [][]string{{"AIR"}, {"AIR REG", "MAIL"}, {""}, {"é"}, {}, {"SHIP", "TRUCK", "RAIL", "FOB", "AIR", "REG AIR", "MAIL", "é\x00"}}
+	long := strings.Repeat("x", 70)
+	vals := []any{"AIR", "AIR REG", "", nil, "MAIL", "air", "é", "SHIP", "AI", "AIR REGX", "DELIVER IN PERSON", "DELIVER IN PERSOM",
+		long, long + "y", long[:64], nil, "é\x00"}
+	sets := [][]string{{"AIR"}, {"AIR REG", "MAIL"}, {""}, {"é"}, {}, {"SHIP", "TRUCK", "RAIL", "FOB", "AIR", "REG AIR", "MAIL", "é\x00"},
+		{"DELIVER IN PERSON"}, {long, long[:64], "AIR REGX"}, {long + "y", "é\x00", "DELIVER IN PERSOM"}}
 	for _, dt := range []arrow.DataType{str, lstr} {
 		for _, off := range offsets {
 			for _, set := range sets {
