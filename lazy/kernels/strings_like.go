@@ -333,3 +333,50 @@ func requiredLiteral(re *syntax.Regexp) string {
 	}
 	return best
 }
+
+// finder searches for a literal by its rarest byte (by English text's
+// letter frequencies): memchr-speed IndexByte over the haystack stops only
+// where that byte is, where the first byte of a word like "requests" stops
+// every few characters.
+type finder struct {
+	lit  string
+	rare int // index in lit of the byte searched for
+}
+
+// commonBytes lists bytes from the most to the least frequent in English
+// text; bytes not listed are taken as rarer than all of them.
+const commonBytes = " etaoinsrhldcumfpgwybvk,.xjqzETAOINSRHLDCUMFPGWYBVK0123456789-'\"XJQZ"
+
+func newFinder(lit string) finder {
+	f := finder{lit: lit}
+	best := -1
+	for i := 0; i < len(lit); i++ {
+		rank := strings.IndexByte(commonBytes, lit[i])
+		if rank < 0 {
+			rank = len(commonBytes)
+		}
+		if rank > best {
+			best, f.rare = rank, i
+		}
+	}
+	return f
+}
+
+// index returns the byte offset of the first occurrence of f.lit in h, or
+// -1; lit must not be empty.
+func (f *finder) index(h string) int {
+	n, r := len(f.lit), f.rare
+	c := f.lit[r]
+	for i := 0; i+n <= len(h); {
+		k := strings.IndexByte(h[i+r:len(h)-n+r+1], c)
+		if k < 0 {
+			return -1
+		}
+		start := i + k
+		if h[start:start+n] == f.lit {
+			return start
+		}
+		i = start + 1
+	}
+	return -1
+}

@@ -132,3 +132,22 @@ func TestLikeMatcherShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestFinderIndex checks the rare-byte search against strings.Index.
+func TestFinderIndex(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	alphabet := []string{"a", "b", "q", "é", " ", "z"}
+	for range 20000 {
+		var h, l strings.Builder
+		for range rng.Intn(20) {
+			h.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		for range 1 + rng.Intn(3) {
+			l.WriteString(alphabet[rng.Intn(len(alphabet))])
+		}
+		f := newFinder(l.String())
+		if got, want := f.index(h.String()), strings.Index(h.String(), l.String()); got != want {
+			t.Fatalf("index(%q, %q) = %d, want %d", h.String(), l.String(), got, want)
+		}
+	}
+}

@@ -403,8 +403,8 @@ func StrContains(mem memory.Allocator, a arrow.Array, pat Value, literal, strict
 // searched as a whole for the needle, and only the rows it is found in are
 // tested further (a literal pattern needs no more).
 func containsAcross[O int32 | int64](offs []O, data string, p *Pattern, valid, out []byte) error {
-	lit := p.needle()
-	for row := nextRowWith(offs, data, lit, 0); row >= 0; row = nextRowWith(offs, data, lit, row+1) {
+	f := newFinder(p.needle())
+	for row := nextRowWith(offs, data, &f, 0); row >= 0; row = nextRowWith(offs, data, &f, row+1) {
 		if p.isLit {
 			bitutil.SetBit(out, row)
 			continue
@@ -423,16 +423,17 @@ func containsAcross[O int32 | int64](offs []O, data string, p *Pattern, valid, o
 	return nil
 }
 
-// nextRowWith returns the first row from row on that contains lit
-// (non-empty), or -1. One strings.Index call over the values buffer finds
-// the next occurrence in any row; one that crosses into the next row only
-// moves the search to that row's start.
-func nextRowWith[O int32 | int64](offs []O, data, lit string, row int) int {
+// nextRowWith returns the first row from row on that contains f's literal
+// (non-empty), or -1. One search over the values buffer finds the next
+// occurrence in any row; one that crosses into the next row only moves the
+// search to that row's start.
+func nextRowWith[O int32 | int64](offs []O, data string, f *finder, row int) int {
+	lit := f.lit
 	n := len(offs) - 1
 	end := int(offs[n])
 	for row < n {
 		pos := int(offs[row])
-		k := strings.Index(data[pos:end], lit)
+		k := f.index(data[pos:end])
 		if k < 0 {
 			return -1
 		}
