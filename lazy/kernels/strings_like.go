@@ -366,6 +366,9 @@ func newFinder(lit string) finder {
 // -1; lit must not be empty.
 func (f *finder) index(h string) int {
 	n, r := len(f.lit), f.rare
+	if r == 0 { // strings.Index scans for the first byte, and better
+		return strings.Index(h, f.lit)
+	}
 	c := f.lit[r]
 	for i := 0; i+n <= len(h); {
 		k := strings.IndexByte(h[i+r:len(h)-n+r+1], c)
