@@ -3,11 +3,23 @@ package lazy
 // projectionPushdown drops columns nobody reads: projected expressions whose
 // output is unused, and scan columns outside the needed set, so that only the
 // columns a query uses are read. Projections left as the identity are removed.
-type projectionPushdown struct{}
+// Occurrences of a repeated subplan are pruned alike (see sharedNeeds).
+type projectionPushdown struct {
+	shared *sharedNeeds
+}
 
 func (projectionPushdown) Name() string { return "projection_pushdown" }
 
-func (r projectionPushdown) Apply(p Plan) Plan { return r.prune(p, nil) }
+func (r projectionPushdown) Apply(p Plan) Plan {
+	s := newSharedNeeds(p)
+	if len(s.known) == 0 {
+		return r.prune(p, nil)
+	}
+	r.shared = s
+	r.prune(p, nil) // first pass: what each occurrence needs
+	s.final = true
+	return r.prune(p, nil)
+}
 
 // colSet is the set of columns needed from a node's output; nil means all.
 type colSet map[string]bool
@@ -19,6 +31,15 @@ func (s colSet) addAll(names []string) {
 }
 
 func (r projectionPushdown) prune(p Plan, need colSet) Plan {
+	if r.shared != nil {
+		if wide, ok := r.shared.widen(p, need); ok && r.shared.final {
+			return narrowTo(r.pruneNode(p, wide), wide, need)
+		}
+	}
+	return r.pruneNode(p, need)
+}
+
+func (r projectionPushdown) pruneNode(p Plan, need colSet) Plan {
 	switch n := p.(type) {
 	case *Project:
 		kept := n.Exprs

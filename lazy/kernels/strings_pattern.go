@@ -34,6 +34,12 @@ type Pattern struct {
 	// characters where Rust uses Unicode ones: rows with other word
 	// characters are refused (see check) rather than answered differently.
 	wordBoundary bool
+	// like matches re without the regex engine when re is literal text and
+	// wildcards (see likeFromRegex); nil otherwise.
+	like *likeMatcher
+	// need is a literal every match contains, tested before running re
+	// (when like is nil; like has its own).
+	need string
 }
 
 // check refuses a row that the pattern would match differently from Polars.
@@ -93,6 +99,10 @@ func CompilePattern(src string, literal bool) (*Pattern, error) {
 			p.lit, p.isLit = string(parsed.Rune), true
 		case parsed.Op == syntax.OpEmptyMatch:
 			p.lit, p.isLit = "", true
+		default:
+			if p.like = likeFromRegex(parsed); p.like == nil {
+				p.need = requiredLiteral(parsed)
+			}
 		}
 	}
 	patternCache.Lock()
@@ -108,7 +118,31 @@ func (p *Pattern) contains(s string) bool {
 	if p.isLit {
 		return strings.Contains(s, p.lit)
 	}
+	if m := p.like; m != nil {
+		// Where the matcher's wildcards may differ from the regex's (a '.'
+		// that does not match \n), rows with a \n go to the regex.
+		if !m.match(s) {
+			return false
+		}
+		if m.newlineExact || strings.IndexByte(s, '\n') < 0 {
+			return true
+		}
+	} else if p.need != "" && !strings.Contains(s, p.need) {
+		return false
+	}
 	return p.re.MatchString(s)
+}
+
+// needle returns a literal that every string containing a match contains
+// ("" for none).
+func (p *Pattern) needle() string {
+	switch {
+	case p.isLit:
+		return p.lit
+	case p.like != nil:
+		return p.like.needle
+	}
+	return p.need
 }
 
 // index returns the byte offset of the first match, or -1.
@@ -319,20 +353,21 @@ func StrContains(mem memory.Allocator, a arrow.Array, pat Value, literal, strict
 	out := buf.Bytes()
 	valid := validBits(mem, a, n)
 	vb := valid.Bytes()
-	if p := pa.one; p != nil && p.isLit {
-		switch {
-		case p.lit == "":
-			bitutil.SetBitsTo(out, 0, int64(n), true)
-		case c.off32 != nil:
-			containsAcross(c.off32, c.data, p.lit, out)
-		case c.off64 != nil:
-			containsAcross(c.off64, c.data, p.lit, out)
-		default:
-			for i := range n {
-				if strings.Contains(c.at(i), p.lit) {
-					bitutil.SetBit(out, i)
-				}
-			}
+	if p := pa.one; p != nil && p.isLit && p.lit == "" {
+		bitutil.SetBitsTo(out, 0, int64(n), true)
+		return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, buf), nil
+	}
+	if p := pa.one; p != nil && p.needle() != "" && (c.off32 != nil || c.off64 != nil) {
+		var err error
+		if c.off32 != nil {
+			err = containsAcross(c.off32, c.data, p, vb, out)
+		} else {
+			err = containsAcross(c.off64, c.data, p, vb, out)
+		}
+		if err != nil {
+			buf.Release()
+			valid.Release()
+			return nil, err
 		}
 		return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, buf), nil
 	}
@@ -363,32 +398,55 @@ func StrContains(mem memory.Allocator, a arrow.Array, pat Value, literal, strict
 	return makeArray(arrow.FixedWidthTypes.Boolean, n, valid, buf), nil
 }
 
-// containsAcross sets bit i of out when row i contains lit (non-empty),
-// searching the values buffer as a whole: one strings.Index call finds the
-// next match in any row, and a match that crosses into the next row only
-// moves the search to that row's start.
-func containsAcross[O int32 | int64](offs []O, data, lit string, out []byte) {
+// containsAcross sets bit i of out when valid row i contains a match of p,
+// which has a needle (every match contains it): the values buffer is
+// searched as a whole for the needle, and only the rows it is found in are
+// tested further (a literal pattern needs no more).
+func containsAcross[O int32 | int64](offs []O, data string, p *Pattern, valid, out []byte) error {
+	f := newFinder(p.needle())
+	for row := nextRowWith(offs, data, &f, 0); row >= 0; row = nextRowWith(offs, data, &f, row+1) {
+		if p.isLit {
+			bitutil.SetBit(out, row)
+			continue
+		}
+		if !bitutil.BitIsSet(valid, row) {
+			continue
+		}
+		s := data[offs[row]:offs[row+1]]
+		if err := p.check(s); err != nil {
+			return err
+		}
+		if p.contains(s) {
+			bitutil.SetBit(out, row)
+		}
+	}
+	return nil
+}
+
+// nextRowWith returns the first row from row on that contains f's literal
+// (non-empty), or -1. One search over the values buffer finds the next
+// occurrence in any row; one that crosses into the next row only moves the
+// search to that row's start.
+func nextRowWith[O int32 | int64](offs []O, data string, f *finder, row int) int {
+	lit := f.lit
 	n := len(offs) - 1
 	end := int(offs[n])
-	row, pos := 0, int(offs[0])
-	for pos < end {
-		k := strings.Index(data[pos:end], lit)
+	for row < n {
+		pos := int(offs[row])
+		k := f.index(data[pos:end])
 		if k < 0 {
-			return
+			return -1
 		}
 		m := pos + k
 		for int(offs[row+1]) <= m {
 			row++
 		}
 		if m+len(lit) <= int(offs[row+1]) {
-			bitutil.SetBit(out, row)
+			return row
 		}
 		row++
-		if row >= n {
-			return
-		}
-		pos = int(offs[row])
 	}
+	return -1
 }
 
 // StrFind returns the byte offset of the first match of pat in every
