@@ -172,7 +172,9 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 func (t *groupTable) unpack() *groupTable {
 	pk := t.packed
 	out := newGroupTable(keysBytes)
-	out.strs = newBytesMap(len(t.first))
+	out.index = newGroupIndex(len(t.first))
+	out.strKeys = make([]string, 0, len(t.first))
+	out.hashes = make([]uint64, 0, len(t.first))
 	var buf []byte
 	for g, k := range t.intKeys {
 		buf = pk.cols[0].encode(buf[:0], uint32(uint64(k)>>32))
