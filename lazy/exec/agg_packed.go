@@ -9,6 +9,7 @@ import (
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Two-column keys (region and product, two ids) are the commonest
@@ -168,11 +169,12 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 }
 
 // unpack turns a packed table into a row-encoded one with the same group
-// ids (groups are interned in id order), so that states stay valid.
-func (t *groupTable) unpack() *groupTable {
+// ids (groups are interned in id order), so that states stay valid; its
+// hash table's large slots come from mem (allocSlots).
+func (t *groupTable) unpack(mem memory.Allocator) *groupTable {
 	pk := t.packed
 	out := newGroupTable(keysBytes)
-	out.index = newGroupIndex(len(t.first))
+	out.index = newGroupIndex(mem, len(t.first))
 	out.strKeys = make([]string, 0, len(t.first))
 	out.hashes = make([]uint64, 0, len(t.first))
 	var buf []byte

@@ -91,7 +91,7 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 		}
 		if encoded {
 			w.keyScratch = sm.keys
-			sm.keys = w.keepKeys(op.mem, sm.keys)
+			sm.keys = w.keepKeys(slotMem, sm.keys)
 		}
 	}
 	if encoded {
@@ -117,7 +117,8 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 }
 
 // keepKeys copies a morsel's encoded keys out of the Go heap into a buffer
-// of mem, which the worker frees once the output is built (releaseKeys):
+// of mem (slotMem: the executor's own allocator is the Go heap's), which
+// the worker frees once the output is built (releaseKeys):
 // the partitions' groups reference their keys there until then, and as the
 // largest part of a many-group aggregation's memory they would otherwise
 // be doubled by the garbage collector's headroom.

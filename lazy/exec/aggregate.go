@@ -70,15 +70,20 @@ const (
 	keysString        // one string key
 )
 
-func newGroupTable(mode int) *groupTable {
+func newGroupTable(mode int) *groupTable { return newGroupTableIn(mode, nil) }
+
+// newGroupTableIn is newGroupTable with the hash table's large slot arrays
+// from mem (allocSlots): the table must then be dropped (dropIndex) once
+// no more groups are looked up, or its slots are never freed.
+func newGroupTableIn(mode int, mem memory.Allocator) *groupTable {
 	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
 	switch mode {
 	case keysInt:
-		t.ints = newIntMap(0)
+		t.ints = newIntMapIn(mem, 0)
 	case keysString:
 		t.strs = newBytesMap(0)
 	default:
-		t.index = newGroupIndex(0)
+		t.index = newGroupIndex(mem, 0)
 	}
 	return t
 }
@@ -118,13 +123,27 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 
 func (t *groupTable) size() int { return len(t.first) }
 
+// releaseSlots frees the hash table of a table whose groups are no longer
+// looked up but still merged (by their keys and hashes).
+func (t *groupTable) releaseSlots() {
+	if t.ints != nil {
+		t.ints.release()
+	}
+	if t.index != nil {
+		t.index.release()
+	}
+	t.ints, t.index = nil, nil
+}
+
 // dropIndex frees what only finding groups needs (the hash table and the
 // groups' hashes) once no more groups will be looked up: the output needs
 // the keys alone, and the index is most of a table's bytes. The keys of a
 // string table stay valid: they point into the arena's chunks, which the
-// garbage collector keeps for them.
+// garbage collector keeps for them. Slots from the query's allocator go
+// back to it here, for the next table to reuse; dropping twice is harmless.
 func (t *groupTable) dropIndex() {
-	t.ints, t.strs, t.index, t.hashes = nil, nil, nil, nil
+	t.releaseSlots()
+	t.strs, t.hashes = nil, nil
 }
 
 func (t *groupTable) internInt(k int64, pos int64) int32 {
@@ -228,9 +247,9 @@ func (op *hashAggOp) newWorkerTable() *groupTable {
 		types[i] = k.DataType()
 	}
 	if !packable(types) {
-		return newGroupTable(op.keyMode())
+		return newGroupTableIn(op.keyMode(), slotMem)
 	}
-	return &groupTable{nullGroup: -1, ints: newIntMap(0), packed: newPackedKeys(types)}
+	return &groupTable{nullGroup: -1, ints: newIntMapIn(slotMem, 0), packed: newPackedKeys(types)}
 }
 
 func (op *hashAggOp) keyMode() int {
@@ -476,6 +495,14 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	workers := make([]*aggWorker, runtime.GOMAXPROCS(0))
 	defer releaseScattered(workers)
 	defer releaseKeys(workers) // after the output: its groups' keys point into them
+	defer func() {
+		// Frees the hash tables' slots after an error too (see allocSlots).
+		for _, w := range workers {
+			if w != nil && w.table != nil {
+				w.table.dropIndex()
+			}
+		}
+	}()
 	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
@@ -513,8 +540,13 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	for _, w := range workers[:max(used, 1)] {
 		if w != nil {
 			if w.table.packed != nil {
-				w.table = w.table.unpack()
+				packed := w.table
+				w.table = packed.unpack(slotMem)
+				packed.dropIndex()
 			}
+			// No more rows to look up: the worker's hash table goes back
+			// to the allocator before the merge makes the partitions'.
+			w.table.releaseSlots()
 			live = append(live, w)
 		}
 	}
@@ -619,7 +651,8 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				errs[p] = err
 				return
 			}
-			t := newGroupTable(mode)
+			t := newGroupTableIn(mode, slotMem)
+			defer t.dropIndex() // after an error too: frees the slots
 			// At most the groups the workers hand this partition: size the
 			// table once instead of growing it.
 			n := 0
@@ -633,12 +666,14 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			}
 			switch {
 			case intMode:
-				t.ints = newIntMap(n)
+				t.ints.release()
+				t.ints = newIntMapIn(slotMem, n)
 				t.intKeys = make([]int64, 0, n)
 			case t.strMode:
 				t.strs = newBytesMap(n)
 			default:
-				t.index = newGroupIndex(n)
+				t.index.release()
+				t.index = newGroupIndex(slotMem, n)
 			}
 			if !intMode {
 				t.strKeys = make([]string, 0, n)

@@ -3,6 +3,8 @@ package exec
 import (
 	"math/bits"
 	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // groupIndex finds the group of a row-encoded (multi-column) key. Its slots
@@ -18,17 +20,29 @@ type groupIndex struct {
 	slots []uint64 // hash>>32 << 32 | group id + 1; 0: empty
 	shift uint
 	count int
+	// mem, when set, holds large slot arrays outside the Go heap
+	// (allocSlots); buf is the current array's buffer, nil on the heap.
+	mem memory.Allocator
+	buf *memory.Buffer
 }
 
-func newGroupIndex(capacity int) *groupIndex {
-	x := &groupIndex{}
+// newGroupIndex makes an index for capacity groups, its large slot arrays
+// from mem (nil: the Go heap); it must be released.
+func newGroupIndex(mem memory.Allocator, capacity int) *groupIndex {
+	x := &groupIndex{mem: mem}
 	x.alloc(max(16, 2*capacity))
 	return x
 }
 
+// release frees the slots (when they came from mem).
+func (x *groupIndex) release() {
+	freeSlots(x.buf)
+	x.slots, x.buf, x.count = nil, nil, 0
+}
+
 func (x *groupIndex) alloc(n int) {
 	size := 1 << bits.Len(uint(n-1))
-	x.slots = make([]uint64, size)
+	x.slots, x.buf = allocSlots[uint64](x.mem, size)
 	x.shift = uint(64 - bits.Len(uint(size-1)))
 	x.count = 0
 }
@@ -64,10 +78,14 @@ func (x *groupIndex) insert(slot int, h uint64, g int32) {
 // reserve makes room for one more group, rehashing the groups (of the
 // given hashes) into a table twice as large when the index is half full.
 func (x *groupIndex) reserve(hashes []uint64) {
-	if 2*(x.count+1) <= len(x.slots) {
-		return
+	if 2*(x.count+1) > len(x.slots) {
+		x.grow(hashes)
 	}
-	old := x.slots
+}
+
+func (x *groupIndex) grow(hashes []uint64) {
+	old, oldBuf := x.slots, x.buf
+	defer freeSlots(oldBuf)
 	x.alloc(2 * len(old))
 	mask := len(x.slots) - 1
 	for _, s := range old {
