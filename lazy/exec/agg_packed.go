@@ -159,8 +159,8 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 		}
 		g, found := t.ints.getOrPut(k, int32(len(t.first)))
 		if !found {
-			t.intKeys = append(t.intKeys, k)
-			t.first = append(t.first, base+int64(i))
+			t.intKeys = appendGrow(t.intKeys, k)
+			t.first = appendGrow(t.first, base+int64(i))
 		}
 		prevK, prevG = k, g
 		w.gids[i] = g

@@ -101,10 +101,10 @@ func (t *groupTable) internStringHash(k []byte, h uint64, pos int64) int32 {
 	if found {
 		return g
 	}
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.keyNull = append(t.keyNull, false)
-	t.first = append(t.first, pos)
+	t.strKeys = appendGrow(t.strKeys, key)
+	t.hashes = appendGrow(t.hashes, h)
+	t.keyNull = appendGrow(t.keyNull, false)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -114,10 +114,10 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 	}
 	g := int32(len(t.first))
 	t.nullGroup = g
-	t.strKeys = append(t.strKeys, "")
-	t.hashes = append(t.hashes, 0)
-	t.keyNull = append(t.keyNull, true)
-	t.first = append(t.first, pos)
+	t.strKeys = appendGrow(t.strKeys, "")
+	t.hashes = appendGrow(t.hashes, 0)
+	t.keyNull = appendGrow(t.keyNull, true)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -151,9 +151,9 @@ func (t *groupTable) internInt(k int64, pos int64) int32 {
 	if found {
 		return g
 	}
-	t.intKeys = append(t.intKeys, k)
-	t.keyNull = append(t.keyNull, false)
-	t.first = append(t.first, pos)
+	t.intKeys = appendGrow(t.intKeys, k)
+	t.keyNull = appendGrow(t.keyNull, false)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -163,9 +163,9 @@ func (t *groupTable) internNull(pos int64) int32 {
 	}
 	g := int32(len(t.first))
 	t.nullGroup = g
-	t.intKeys = append(t.intKeys, 0)
-	t.keyNull = append(t.keyNull, true)
-	t.first = append(t.first, pos)
+	t.intKeys = appendGrow(t.intKeys, 0)
+	t.keyNull = appendGrow(t.keyNull, true)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -198,9 +198,9 @@ func (t *groupTable) internBytesRef(k []byte, h uint64, pos int64) int32 {
 func (t *groupTable) addBytes(key string, h uint64, slot int, pos int64) int32 {
 	g := int32(len(t.first))
 	t.index.insert(slot, h, g)
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.first = append(t.first, pos)
+	t.strKeys = appendGrow(t.strKeys, key)
+	t.hashes = appendGrow(t.hashes, h)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -353,7 +353,7 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 	switch {
 	case len(keys) == 0:
 		if t.size() == 0 {
-			t.first = append(t.first, base)
+			t.first = appendGrow(t.first, base)
 		}
 		clear(w.gids)
 	case t.packed != nil:
