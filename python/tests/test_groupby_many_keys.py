@@ -142,3 +142,20 @@ def test_time_decimal_and_float32_keys():
     assert a.num_rows == p.num_rows
     for name in keys + ["s", "len"]:
         assert_arrays_match(a.column(name), p.column(name), name)
+
+
+def test_many_group_tables_reused_across_queries():
+    """Hash tables of many groups take their slots from a pool of blocks that queries free and
+    reuse (lazy/exec/tablemem.go): group-bys one after another over different keys, integer and
+    row-encoded, must each start from an empty table."""
+    n = 200_000
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        ids = rng.integers(0, 150_000, n) * (seed + 1) - seed
+        t = pa.table({"k": ids, "s": pa.array([f"k{i % 1000}" for i in ids]), "v": rng.integers(0, 10, n)})
+        for keys in (["k"], ["s", "k"]):
+            a = ax.DataFrame(t).group_by(*keys).agg(ax.col("v").sum().alias("sum"), ax.len()).to_arrow()
+            p = pl.from_arrow(t).group_by(*keys, maintain_order=True).agg(pl.col("v").sum().alias("sum"), pl.len()).to_arrow()
+            assert a.num_rows == p.num_rows, f"seed {seed}, keys {keys}"
+            for name in keys + ["sum", "len"]:
+                assert_arrays_match(a.column(name), p.column(name), name)
