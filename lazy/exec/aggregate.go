@@ -139,7 +139,7 @@ func (t *groupTable) releaseSlots() {
 // groups' hashes) once no more groups will be looked up: the output needs
 // the keys alone, and the index is most of a table's bytes. The keys of a
 // string table stay valid: they point into the arena's chunks, which the
-// garbage collector keeps for them. Slots from the query's allocator go
+// garbage collector keeps for them. Slots from slotMem go
 // back to it here, for the next table to reuse; dropping twice is harmless.
 func (t *groupTable) dropIndex() {
 	t.releaseSlots()
