@@ -16,6 +16,10 @@ interleaved in rounds, so background load hits all alike; the cell is the median
 the rounds, with process CPU time beside it. Results are checked equal (rows sorted, lists
 exploded, floats within a relative 1e-9). A question alopex cannot run is shown as such and left
 out of the geomean.
+
+``--memory`` runs each question once per engine in a child process instead and reports the peak
+resident memory of the query above the loaded data (VmHWM, reset after the load through
+/proc/self/clear_refs) and that peak per result group.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import argparse
 import math
 import os
 import statistics
+import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -155,13 +161,73 @@ def same(a: list[tuple], b: list[tuple]) -> bool:
     return True
 
 
+def _vm(field: str) -> int:
+    """A /proc/self/status field in bytes (VmRSS, VmHWM)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise KeyError(field)
+
+
+def child(qid: str, engine: str, rows: int) -> None:
+    """One question on one engine: prints its peak memory above the loaded data, groups, seconds."""
+    table = make_table(rows)
+    q = questions()[qid]
+    if engine == "alopex":
+        frame = ax.from_arrow(table).lazy()
+        run = lambda: q[1](frame).collect().to_arrow()  # noqa: E731
+    elif engine == "Polars":
+        frame = pl.from_arrow(table).lazy()
+        run = lambda: q[2](frame).collect().to_arrow()  # noqa: E731
+    else:
+        con = duckdb.connect()
+        con.register("t", table)
+        run = lambda: con.sql(q[3]).to_arrow_table()  # noqa: E731
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset VmHWM to the current RSS
+    base = _vm("VmRSS")
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = run()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(_vm("VmHWM") - base, out.num_rows, wall, cpu)
+
+
+def memory(qids: list[str], rows: int) -> None:
+    """Peak memory of each question per engine, each run alone in a child process."""
+    make_table(rows)  # generate the data once, outside the children
+    print(f"rows={rows:,}; load {os.getloadavg()}", flush=True)
+    print("| question | engine | groups | peak above data | bytes/group | wall | CPU |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for qid in qids:
+        for engine in ("alopex", "Polars", "DuckDB"):
+            r = subprocess.run([sys.executable, __file__, "--rows", str(rows), "--child", f"{qid}:{engine}"],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                print(f"| {qid} | {engine} | fails: {r.stderr.strip().splitlines()[-1][:80]} | | | | |", flush=True)
+                continue
+            peak, groups, wall, cpu = r.stdout.split()
+            peak, groups = int(peak), int(groups)
+            print(f"| {qid} | {engine} | {groups:,} | {peak / 2**20:.0f} MiB | {peak / max(groups, 1):.0f} "
+                  f"| {fmt(float(wall))} | {fmt(float(cpu))} |", flush=True)
+    print(f"load {os.getloadavg()}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=float, default=10e6)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--only", default="", help="comma-separated question ids (q1,q2,...)")
+    ap.add_argument("--memory", action="store_true", help="peak memory per question, a child process each")
+    ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()
     rows = int(args.rows)
+    if args.child:
+        child(*args.child.split(":"), rows)
+        return
+    if args.memory:
+        memory([q for q in args.only.split(",") if q] or list(questions()), rows)
+        return
     table = make_table(rows)
     af = ax.from_arrow(table).lazy()
     pf = pl.from_arrow(table).lazy()
@@ -175,7 +241,7 @@ def main() -> None:
     qs = questions()
     only = [q for q in args.only.split(",") if q]
     print(f"rows={rows:,} reps={args.reps} threads: Go {os.cpu_count()} cpus; load {os.getloadavg()}", flush=True)
-    print("| question | alopex | Polars | DuckDB | alopex / best | alopex CPU | equal? |")
+    print("| question | alopex | Polars | DuckDB | alopex / best | CPU alopex / Polars / DuckDB | equal? |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     ratios = []
     for qid, q in qs.items():
@@ -215,7 +281,7 @@ def main() -> None:
         elif "alopex" in failed:
             ratio = f"fails: {failed['alopex']}"
         print(f"| {qid}: {q[0]} | {fmt(med['alopex'])} | {fmt(med['Polars'])} | {fmt(med['DuckDB'])} | {ratio} "
-              f"| {fmt(cpu['alopex'])} | {ok} |", flush=True)
+              f"| {fmt(cpu['alopex'])} / {fmt(cpu['Polars'])} / {fmt(cpu['DuckDB'])} | {ok} |", flush=True)
     if ratios:
         geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
         print(f"\ngeomean alopex / best peer over {len(ratios)} questions: {geo:.2f}×; load {os.getloadavg()}")

@@ -55,7 +55,11 @@ func groupByTable(n int) *core.Table {
 }
 
 func benchGroupBy(b *testing.B, keys []string, aggs ...lazy.Expr) {
-	t := groupByTable(1_000_000)
+	benchGroupByRows(b, 1_000_000, keys, aggs...)
+}
+
+func benchGroupByRows(b *testing.B, rows int, keys []string, aggs ...lazy.Expr) {
+	t := groupByTable(rows)
 	mem := core.NewCAllocator(1 << 30)
 	ks := make([]lazy.Expr, len(keys))
 	for i, k := range keys {
@@ -105,4 +109,10 @@ func BenchmarkGroupBySixKeysPreAgg(b *testing.B) {
 
 func BenchmarkGroupByIntManyGroups(b *testing.B) {
 	benchGroupBy(b, []string{"i1m"}, sumOf("v1"), sumOf("i100"), sumOf("v3"))
+}
+
+// The six-key group-by over 2M rows (about 2M groups): go test -memprofile
+// of it shows what a group costs.
+func BenchmarkGroupBySixKeys2M(b *testing.B) {
+	benchGroupByRows(b, 2_000_000, []string{"s100", "s100b", "s1m", "i100", "i100b", "i1m"}, sumOf("v3"), &lazy.Agg{Func: lazy.AggLen})
 }

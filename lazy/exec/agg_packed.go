@@ -9,6 +9,7 @@ import (
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Two-column keys (region and product, two ids) are the commonest
@@ -158,8 +159,8 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 		}
 		g, found := t.ints.getOrPut(k, int32(len(t.first)))
 		if !found {
-			t.intKeys = append(t.intKeys, k)
-			t.first = append(t.first, base+int64(i))
+			t.intKeys = appendGrow(t.intKeys, k)
+			t.first = appendGrow(t.first, base+int64(i))
 		}
 		prevK, prevG = k, g
 		w.gids[i] = g
@@ -168,11 +169,14 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 }
 
 // unpack turns a packed table into a row-encoded one with the same group
-// ids (groups are interned in id order), so that states stay valid.
-func (t *groupTable) unpack() *groupTable {
+// ids (groups are interned in id order), so that states stay valid; its
+// hash table's large slots come from mem (allocSlots).
+func (t *groupTable) unpack(mem memory.Allocator) *groupTable {
 	pk := t.packed
 	out := newGroupTable(keysBytes)
-	out.strs = newBytesMap(len(t.first))
+	out.index = newGroupIndex(mem, len(t.first))
+	out.strKeys = make([]string, 0, len(t.first))
+	out.hashes = make([]uint64, 0, len(t.first))
 	var buf []byte
 	for g, k := range t.intKeys {
 		buf = pk.cols[0].encode(buf[:0], uint32(uint64(k)>>32))

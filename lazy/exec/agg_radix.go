@@ -5,10 +5,12 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Radix-partitioned aggregation for keys with many groups. A worker
@@ -82,9 +84,14 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 	sm := scatteredMorsel{seq: seq, in: m, parts: parts}
 	encoded := false
 	if op.keyMode() == keysBytes {
+		sm.keys = w.keyScratch[:0]
 		if encoded, err = sm.encodeKeys(m.keys); err != nil {
 			m.release()
 			return err
+		}
+		if encoded {
+			w.keyScratch = sm.keys
+			sm.keys = w.keepKeys(slotMem, sm.keys)
 		}
 	}
 	if encoded {
@@ -107,6 +114,36 @@ func (op *hashAggOp) scatter(w *aggWorker, rb arrow.RecordBatch, seq int) error 
 	}
 	w.scattered = append(w.scattered, sm)
 	return nil
+}
+
+// keepKeys copies a morsel's encoded keys out of the Go heap into a buffer
+// of mem (slotMem: the executor's own allocator is the Go heap's), which
+// the worker frees once the output is built (releaseKeys):
+// the partitions' groups reference their keys there until then, and as the
+// largest part of a many-group aggregation's memory they would otherwise
+// be doubled by the garbage collector's headroom.
+func (w *aggWorker) keepKeys(mem memory.Allocator, keys []byte) []byte {
+	if len(keys) == 0 {
+		return keys
+	}
+	buf := core.AllocateUninit(mem, len(keys))
+	w.keyBufs = append(w.keyBufs, buf)
+	b := buf.Bytes()[:len(keys):len(keys)]
+	copy(b, keys)
+	return b
+}
+
+// releaseKeys frees the workers' kept keys (keepKeys).
+func releaseKeys(workers []*aggWorker) {
+	for _, w := range workers {
+		if w == nil {
+			continue
+		}
+		for _, b := range w.keyBufs {
+			b.Release()
+		}
+		w.keyBufs = nil
+	}
 }
 
 // encodeKeys row-encodes and hashes every row's key; false (and nothing
@@ -200,10 +237,9 @@ func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel
 			// Keys encoded and hashed when the rows were partitioned.
 			// The table references them where they are, uncopied.
 			pw.gids = slices.Grow(pw.gids[:0], len(rows))[:len(rows)]
-			chunk := pw.table.strs.adopt(sm.keys)
 			for i, r := range rows {
-				off := sm.offs[r]
-				pw.gids[i] = pw.table.internBytesAt(chunk, off, sm.offs[r+1]-off, sm.hashes[r], unplaced)
+				k := sm.keys[sm.offs[r]:sm.offs[r+1]]
+				pw.gids[i] = pw.table.internBytesRef(k, sm.hashes[r], unplaced)
 			}
 			op.updateStates(pw, g, unplaced)
 		} else {

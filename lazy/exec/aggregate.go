@@ -52,7 +52,9 @@ type groupTable struct {
 	strMode   bool // one string key: the value itself is the map key
 	ints      *intMap
 	nullGroup int32
-	strs      *bytesMap
+	strs      *bytesMap   // one string key
+	index     *groupIndex // row-encoded keys, copied into arena
+	arena     keyArena
 	intKeys   []int64
 	keyNull   []bool
 	strKeys   []string
@@ -68,12 +70,20 @@ const (
 	keysString        // one string key
 )
 
-func newGroupTable(mode int) *groupTable {
+func newGroupTable(mode int) *groupTable { return newGroupTableIn(mode, nil) }
+
+// newGroupTableIn is newGroupTable with the hash table's large slot arrays
+// from mem (allocSlots): the table must then be dropped (dropIndex) once
+// no more groups are looked up, or its slots are never freed.
+func newGroupTableIn(mode int, mem memory.Allocator) *groupTable {
 	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
-	if t.intMode {
-		t.ints = newIntMap(0)
-	} else {
+	switch mode {
+	case keysInt:
+		t.ints = newIntMapIn(mem, 0)
+	case keysString:
 		t.strs = newBytesMap(0)
+	default:
+		t.index = newGroupIndex(mem, 0)
 	}
 	return t
 }
@@ -91,10 +101,10 @@ func (t *groupTable) internStringHash(k []byte, h uint64, pos int64) int32 {
 	if found {
 		return g
 	}
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.keyNull = append(t.keyNull, false)
-	t.first = append(t.first, pos)
+	t.strKeys = appendGrow(t.strKeys, key)
+	t.hashes = appendGrow(t.hashes, h)
+	t.keyNull = appendGrow(t.keyNull, false)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -104,23 +114,46 @@ func (t *groupTable) internStringNull(pos int64) int32 {
 	}
 	g := int32(len(t.first))
 	t.nullGroup = g
-	t.strKeys = append(t.strKeys, "")
-	t.hashes = append(t.hashes, 0)
-	t.keyNull = append(t.keyNull, true)
-	t.first = append(t.first, pos)
+	t.strKeys = appendGrow(t.strKeys, "")
+	t.hashes = appendGrow(t.hashes, 0)
+	t.keyNull = appendGrow(t.keyNull, true)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
 func (t *groupTable) size() int { return len(t.first) }
+
+// releaseSlots frees the hash table of a table whose groups are no longer
+// looked up but still merged (by their keys and hashes).
+func (t *groupTable) releaseSlots() {
+	if t.ints != nil {
+		t.ints.release()
+	}
+	if t.index != nil {
+		t.index.release()
+	}
+	t.ints, t.index = nil, nil
+}
+
+// dropIndex frees what only finding groups needs (the hash table and the
+// groups' hashes) once no more groups will be looked up: the output needs
+// the keys alone, and the index is most of a table's bytes. The keys of a
+// string table stay valid: they point into the arena's chunks, which the
+// garbage collector keeps for them. Slots from slotMem go
+// back to it here, for the next table to reuse; dropping twice is harmless.
+func (t *groupTable) dropIndex() {
+	t.releaseSlots()
+	t.strs, t.hashes = nil, nil
+}
 
 func (t *groupTable) internInt(k int64, pos int64) int32 {
 	g, found := t.ints.getOrPut(k, int32(len(t.first)))
 	if found {
 		return g
 	}
-	t.intKeys = append(t.intKeys, k)
-	t.keyNull = append(t.keyNull, false)
-	t.first = append(t.first, pos)
+	t.intKeys = appendGrow(t.intKeys, k)
+	t.keyNull = appendGrow(t.keyNull, false)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -130,9 +163,9 @@ func (t *groupTable) internNull(pos int64) int32 {
 	}
 	g := int32(len(t.first))
 	t.nullGroup = g
-	t.intKeys = append(t.intKeys, 0)
-	t.keyNull = append(t.keyNull, true)
-	t.first = append(t.first, pos)
+	t.intKeys = appendGrow(t.intKeys, 0)
+	t.keyNull = appendGrow(t.keyNull, true)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -142,26 +175,32 @@ func (t *groupTable) internBytes(k []byte, pos int64) int32 {
 
 // internBytesHash is internBytes of a key whose hash is known.
 func (t *groupTable) internBytesHash(k []byte, h uint64, pos int64) int32 {
-	g, found, key := t.strs.getOrPutHash(k, h, int32(len(t.first)))
-	if found {
+	t.index.reserve(t.hashes)
+	g, slot := t.index.find(k, h, t.strKeys)
+	if g >= 0 {
 		return g
 	}
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.first = append(t.first, pos)
-	return g
+	return t.addBytes(t.arena.store(k), h, slot, pos)
 }
 
-// internBytesAt is internBytesHash of a key in an adopted chunk of the
-// table's arena (bytesMap.adopt).
-func (t *groupTable) internBytesAt(chunk, off, n uint32, h uint64, pos int64) int32 {
-	g, found, key := t.strs.getOrPutAt(chunk, off, n, h, int32(len(t.first)))
-	if found {
+// internBytesRef is internBytesHash of a key in a buffer that never
+// changes and outlives the table's keys (a partitioned morsel's encoded
+// keys): a new group keeps the key where it is instead of copying it.
+func (t *groupTable) internBytesRef(k []byte, h uint64, pos int64) int32 {
+	t.index.reserve(t.hashes)
+	g, slot := t.index.find(k, h, t.strKeys)
+	if g >= 0 {
 		return g
 	}
-	t.strKeys = append(t.strKeys, key)
-	t.hashes = append(t.hashes, h)
-	t.first = append(t.first, pos)
+	return t.addBytes(unsafe.String(unsafe.SliceData(k), len(k)), h, slot, pos)
+}
+
+func (t *groupTable) addBytes(key string, h uint64, slot int, pos int64) int32 {
+	g := int32(len(t.first))
+	t.index.insert(slot, h, g)
+	t.strKeys = appendGrow(t.strKeys, key)
+	t.hashes = appendGrow(t.hashes, h)
+	t.first = appendGrow(t.first, pos)
 	return g
 }
 
@@ -183,6 +222,10 @@ type aggWorker struct {
 	rows      int64
 	scatter   bool
 	scattered []scatteredMorsel
+	// Partitioned morsels' encoded keys, outside the Go heap (keepKeys),
+	// and the buffer they are encoded in first.
+	keyBufs    []*memory.Buffer
+	keyScratch []byte
 }
 
 func (op *hashAggOp) newStates() ([]aggState, error) {
@@ -204,9 +247,9 @@ func (op *hashAggOp) newWorkerTable() *groupTable {
 		types[i] = k.DataType()
 	}
 	if !packable(types) {
-		return newGroupTable(op.keyMode())
+		return newGroupTableIn(op.keyMode(), slotMem)
 	}
-	return &groupTable{nullGroup: -1, ints: newIntMap(0), packed: newPackedKeys(types)}
+	return &groupTable{nullGroup: -1, ints: newIntMapIn(slotMem, 0), packed: newPackedKeys(types)}
 }
 
 func (op *hashAggOp) keyMode() int {
@@ -310,7 +353,7 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 	switch {
 	case len(keys) == 0:
 		if t.size() == 0 {
-			t.first = append(t.first, base)
+			t.first = appendGrow(t.first, base)
 		}
 		clear(w.gids)
 	case t.packed != nil:
@@ -451,6 +494,15 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	op.done = true
 	workers := make([]*aggWorker, runtime.GOMAXPROCS(0))
 	defer releaseScattered(workers)
+	defer releaseKeys(workers) // after the output: its groups' keys point into them
+	defer func() {
+		// Frees the hash tables' slots after an error too (see allocSlots).
+		for _, w := range workers {
+			if w != nil && w.table != nil {
+				w.table.dropIndex()
+			}
+		}
+	}()
 	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
@@ -488,8 +540,13 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	for _, w := range workers[:max(used, 1)] {
 		if w != nil {
 			if w.table.packed != nil {
-				w.table = w.table.unpack()
+				packed := w.table
+				w.table = packed.unpack(slotMem)
+				packed.dropIndex()
 			}
+			// No more rows to look up: the worker's hash table goes back
+			// to the allocator before the merge makes the partitions'.
+			w.table.releaseSlots()
 			live = append(live, w)
 		}
 	}
@@ -508,6 +565,12 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The merged partitions hold all that is left to output: the workers'
+	// tables and partitioned rows can go before the output is built.
+	releaseScattered(workers)
+	for _, w := range live {
+		w.table, w.states = nil, nil
+	}
 	return op.output(final)
 }
 
@@ -520,6 +583,7 @@ type partial struct {
 func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial, error) {
 	scattered := scatteredBySeq(workers)
 	if len(workers) == 1 && len(scattered) == 0 {
+		workers[0].table.dropIndex()
 		return []partial{{workers[0].table, workers[0].states}}, nil
 	}
 	if len(op.node.Keys) == 0 {
@@ -587,7 +651,8 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				errs[p] = err
 				return
 			}
-			t := newGroupTable(mode)
+			t := newGroupTableIn(mode, slotMem)
+			defer t.dropIndex() // after an error too: frees the slots
 			// At most the groups the workers hand this partition: size the
 			// table once instead of growing it.
 			n := 0
@@ -599,11 +664,18 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			for _, sm := range scattered {
 				n += len(sm.parts[p])
 			}
-			if intMode {
-				t.ints = newIntMap(n)
+			switch {
+			case intMode:
+				t.ints.release()
+				t.ints = newIntMapIn(slotMem, n)
 				t.intKeys = make([]int64, 0, n)
-			} else {
+			case t.strMode:
 				t.strs = newBytesMap(n)
+			default:
+				t.index.release()
+				t.index = newGroupIndex(slotMem, n)
+			}
+			if !intMode {
 				t.strKeys = make([]string, 0, n)
 				t.hashes = make([]uint64, 0, n)
 			}
@@ -629,8 +701,10 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 						k := w.table.strKeys[g]
 						dst[i] = t.internStringHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					default:
+						// The worker's arena never changes: its keys are
+						// referenced, not copied again.
 						k := w.table.strKeys[g]
-						dst[i] = t.internBytesHash(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
+						dst[i] = t.internBytesRef(unsafe.Slice(unsafe.StringData(k), len(k)), w.table.hashes[g], pos)
 					}
 					if pos < t.first[dst[i]] {
 						t.first[dst[i]] = pos
@@ -648,6 +722,7 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 					return
 				}
 			}
+			t.dropIndex()
 			out[p] = partial{t, states}
 		}()
 	}
@@ -682,36 +757,53 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		strKeys []string
 		keyNull []bool
 	)
+	total := 0
 	for _, p := range parts {
-		t := p.table
+		total += p.table.size()
+	}
+	firsts = make([]int64, 0, total)
+	kt := parts[0].table // the key mode of every partition
+	for i := range parts {
+		// Each partition's keys and states are dropped as soon as they are
+		// copied out, so that they and the whole result's do not all live
+		// at once.
+		t := parts[i].table
 		firsts = append(firsts, t.first...)
 		intKeys = append(intKeys, t.intKeys...)
 		strKeys = append(strKeys, t.strKeys...)
 		keyNull = append(keyNull, t.keyNull...)
-		for j, s := range p.states {
+		for j, s := range parts[i].states {
 			s.grow(t.size())
 			arr, err := s.finish(mem)
 			if err != nil {
 				return nil, err
 			}
 			aggCols[j] = append(aggCols[j], arr)
+			parts[i].states[j] = nil
 		}
+		parts[i].table = nil
 	}
 	var order []int32
 	if !slices.IsSorted(firsts) {
 		// First rows are non-negative (morsel << 32 | row): sort as unsigned.
 		order = sortByKey(unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(firsts))), len(firsts)))
 		intKeys = permute(intKeys, order)
-		strKeys = permute(strKeys, order)
 		keyNull = permute(keyNull, order)
+		if kt.strMode {
+			// Row-encoded keys are decoded through the order instead
+			// (decodeKeys): no second copy of every key's header.
+			strKeys = permute(strKeys, order)
+		}
 	}
+	firsts = nil
 	final := make([]arrow.Array, nkeys+len(op.aggs))
 	defer releaseArrays(final)
 	if nkeys > 0 {
-		keys, err := buildKeys(mem, parts[0].table, keyTypes, intKeys, strKeys, keyNull)
+		keys, err := buildKeys(mem, kt, keyTypes, intKeys, strKeys, keyNull, order)
 		if err != nil {
 			return nil, err
 		}
+		intKeys, strKeys, keyNull = nil, nil, nil
 		copy(final, keys)
 	}
 	for i, parts := range aggCols {
@@ -736,13 +828,15 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		}
 		final[nkeys+i] = g
 	}
-	out := array.NewRecordBatch(op.schema, final, int64(len(firsts)))
+	out := array.NewRecordBatch(op.schema, final, int64(total))
 	return out, nil
 }
 
 // buildKeys builds the key columns of groups from their keys as a table of
-// t's mode holds them (integers, strings or row encodings).
-func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints []int64, strs []string, null []bool) ([]arrow.Array, error) {
+// t's mode holds them (integers, strings or row encodings); ints, null and
+// strings are in output order, row encodings in the given order (nil: as
+// they are).
+func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints []int64, strs []string, null []bool, order []int32) ([]arrow.Array, error) {
 	switch {
 	case t.intMode:
 		arr, err := numArray(mem, types[0], ints, notNull(null))
@@ -757,7 +851,7 @@ func buildKeys(mem memory.Allocator, t *groupTable, types []arrow.DataType, ints
 		}
 		return []arrow.Array{arr}, nil
 	}
-	return decodeKeys(mem, types, strs)
+	return decodeKeys(mem, types, strs, order)
 }
 
 // permute returns xs in the given order (xs itself when empty).

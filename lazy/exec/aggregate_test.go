@@ -1545,8 +1545,7 @@ func TestAggregateTemporaryNameClash(t *testing.T) {
 
 // Date64 is a Date of the engine, but an Aggregate cannot output it: a
 // Date64 key, or min/max/first/last of a Date64 column, fail with
-// "aggregate result of type Date" (numArray and appendFixedBytes have no
-// Date64/Time builders).
+// "aggregate result of type Date" (numArray has no Date64/Time builders).
 func TestAggregateDate64(t *testing.T) {
 	mem := checkLeaks(t)
 	day := int64(86400000)

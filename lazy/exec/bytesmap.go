@@ -154,34 +154,6 @@ func (m *bytesMap) stringAt(chunk, off, n uint32) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// adopt makes buf, which must never change, one of the arena's chunks
-// without copying it, and returns its number: keys that already sit in
-// such a buffer are then put in place (getOrPutAt).
-func (m *bytesMap) adopt(buf []byte) uint32 {
-	m.chunks = append(m.chunks, buf[:len(buf):len(buf)]) // full: store never appends to it
-	return uint32(len(m.chunks) - 1)
-}
-
-// getOrPutAt is getOrPutHash of the key at chunk[off:off+n] of an adopted
-// chunk, which a new slot references instead of copying the key.
-func (m *bytesMap) getOrPutAt(chunk, off, n uint32, h uint64, v int32) (val int32, found bool, key string) {
-	if 2*(m.count+1) > len(m.slots) {
-		m.grow()
-	}
-	k := m.chunks[chunk][off : off+n]
-	s, ok := m.slot(k, h)
-	if ok {
-		return s.val, true, ""
-	}
-	a, b := words(k)
-	if n > inlineKey {
-		a = uint64(chunk)<<32 | uint64(off)
-	}
-	*s = bytesSlot{hash: h, n: n, val: v, a: a, b: b}
-	m.count++
-	return v, false, m.stringAt(chunk, off, n)
-}
-
 // store copies k into the arena.
 func (m *bytesMap) store(k []byte) (chunk, off uint32) {
 	last := len(m.chunks) - 1

@@ -9,7 +9,6 @@ import (
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // A group key is either one integer column (the common case: ids, dates,
@@ -178,109 +177,4 @@ func canonFloat(f float64) float64 {
 		return 0
 	}
 	return f
-}
-
-// decodeKeys rebuilds key columns from encoded keys (in the given order).
-func decodeKeys(mem memory.Allocator, types []arrow.DataType, keys []string) ([]arrow.Array, error) {
-	builders := make([]array.Builder, len(types))
-	for i, t := range types {
-		builders[i] = kernels.NewBuilder(mem, t)
-		builders[i].Reserve(len(keys))
-	}
-	defer func() {
-		for _, b := range builders {
-			b.Release()
-		}
-	}()
-	for _, k := range keys {
-		p := 0
-		for i, t := range types {
-			if k[p] == 0 {
-				builders[i].AppendNull()
-				p++
-				continue
-			}
-			p++
-			switch {
-			case core.IsString(t) || core.IsCategorical(t) || t.ID() == arrow.BINARY || t.ID() == arrow.LARGE_BINARY:
-				n, w := binary.Uvarint([]byte(k[p:min(len(k), p+binary.MaxVarintLen64)]))
-				p += w
-				s := k[p : p+int(n)]
-				p += int(n)
-				switch b := builders[i].(type) {
-				case *array.StringBuilder:
-					b.Append(s)
-				case *array.LargeStringBuilder:
-					b.Append(s)
-				case *array.StringViewBuilder:
-					b.Append(s)
-				case *array.BinaryBuilder:
-					b.Append([]byte(s))
-				case *array.BinaryDictionaryBuilder:
-					if err := b.AppendString(s); err != nil {
-						return nil, err
-					}
-				}
-			case t.ID() == arrow.BOOL:
-				builders[i].(*array.BooleanBuilder).Append(k[p] == 1)
-				p++
-			case t.ID() == arrow.NULL:
-				builders[i].AppendNull()
-			case t.ID() == arrow.FLOAT64:
-				builders[i].(*array.Float64Builder).Append(math.Float64frombits(binary.LittleEndian.Uint64([]byte(k[p : p+8]))))
-				p += 8
-			case t.ID() == arrow.FLOAT32:
-				builders[i].(*array.Float32Builder).Append(float32(math.Float64frombits(binary.LittleEndian.Uint64([]byte(k[p : p+8])))))
-				p += 8
-			default:
-				w := t.(arrow.FixedWidthDataType).BitWidth() / 8
-				if err := appendFixedBytes(builders[i], []byte(k[p:p+w])); err != nil {
-					return nil, err
-				}
-				p += w
-			}
-		}
-	}
-	out := make([]arrow.Array, len(types))
-	for i, b := range builders {
-		out[i] = b.NewArray()
-	}
-	return out, nil
-}
-
-// appendFixedBytes appends a little-endian fixed-width value to a builder.
-func appendFixedBytes(b array.Builder, v []byte) error {
-	switch bb := b.(type) {
-	case *array.Int8Builder:
-		bb.Append(int8(v[0]))
-	case *array.Uint8Builder:
-		bb.Append(v[0])
-	case *array.Int16Builder:
-		bb.Append(int16(binary.LittleEndian.Uint16(v)))
-	case *array.Uint16Builder:
-		bb.Append(binary.LittleEndian.Uint16(v))
-	case *array.Int32Builder:
-		bb.Append(int32(binary.LittleEndian.Uint32(v)))
-	case *array.Uint32Builder:
-		bb.Append(binary.LittleEndian.Uint32(v))
-	case *array.Int64Builder:
-		bb.Append(int64(binary.LittleEndian.Uint64(v)))
-	case *array.Uint64Builder:
-		bb.Append(binary.LittleEndian.Uint64(v))
-	case *array.Date32Builder:
-		bb.Append(arrow.Date32(int32(binary.LittleEndian.Uint32(v))))
-	case *array.Date64Builder:
-		bb.Append(arrow.Date64(int64(binary.LittleEndian.Uint64(v))))
-	case *array.TimestampBuilder:
-		bb.Append(arrow.Timestamp(int64(binary.LittleEndian.Uint64(v))))
-	case *array.DurationBuilder:
-		bb.Append(arrow.Duration(int64(binary.LittleEndian.Uint64(v))))
-	case *array.Decimal128Builder:
-		lo := binary.LittleEndian.Uint64(v[:8])
-		hi := int64(binary.LittleEndian.Uint64(v[8:16]))
-		bb.Append(newDecimal128(hi, lo))
-	default:
-		return core.Errorf(core.KindNotSupported, "key type %T", b)
-	}
-	return nil
 }

@@ -1,6 +1,10 @@
 package exec
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
 
 // intMap maps int64 keys to non-negative int32 values (group ids, row
 // numbers) with open addressing and linear probing over one array of
@@ -13,6 +17,10 @@ type intMap struct {
 	slots []intSlot
 	shift uint // 64 - log2(len(slots))
 	count int
+	// mem, when set, holds large slot arrays outside the Go heap
+	// (allocSlots); buf is the current array's buffer, nil on the heap.
+	mem memory.Allocator
+	buf *memory.Buffer
 }
 
 type intSlot struct {
@@ -20,10 +28,21 @@ type intSlot struct {
 	val int32 // value + 1; 0: empty
 }
 
-func newIntMap(capacity int) *intMap {
-	m := &intMap{}
+func newIntMap(capacity int) *intMap { return newIntMapIn(nil, capacity) }
+
+// newIntMapIn is newIntMap with large slot arrays from mem (allocSlots):
+// the map must then be released.
+func newIntMapIn(mem memory.Allocator, capacity int) *intMap {
+	m := &intMap{mem: mem}
 	m.alloc(hashSlots(capacity))
 	return m
+}
+
+// release frees the slots (when they came from mem); the map is then empty
+// and unusable.
+func (m *intMap) release() {
+	freeSlots(m.buf)
+	m.slots, m.buf, m.count = nil, nil, 0
 }
 
 // hashSlots is the number of slots newIntMap makes for capacity keys.
@@ -34,7 +53,7 @@ func hashSlots(capacity int) int {
 // alloc makes an empty table of at least n slots (a power of two).
 func (m *intMap) alloc(n int) {
 	size := 1 << bits.Len(uint(n-1))
-	m.slots = make([]intSlot, size)
+	m.slots, m.buf = allocSlots[intSlot](m.mem, size)
 	m.shift = uint(64 - bits.Len(uint(size-1)))
 	m.count = 0
 }
@@ -99,7 +118,8 @@ func (m *intMap) swap(k int64, v int32) int32 {
 }
 
 func (m *intMap) grow() {
-	old := m.slots
+	old, oldBuf := m.slots, m.buf
+	defer freeSlots(oldBuf)
 	m.alloc(2 * len(old))
 	mask := len(m.slots) - 1
 	for _, s := range old {

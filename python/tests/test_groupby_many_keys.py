@@ -109,3 +109,53 @@ def test_two_keys_packed_with_short_and_long_strings(n, distinct):
     """Two-column keys take per-column codes; strings of up to 7 bytes get theirs from a packed
     integer key ("a", "a\\x00" and "" stay apart), longer ones from the byte table."""
     check(["s", "i"], n, distinct)
+
+
+def test_six_keys_of_more_groups_than_two_to_the_sixteen():
+    """300,000 nearly unique six-column keys: every worker's table passes 2^16 groups, so rows
+    are partitioned and each partition's table keeps the keys where the partitioning encoded
+    them; the output decodes them column by column in order of first appearance."""
+    check(SIX, 3 * ROWS, 30 * ROWS)
+
+
+def test_time_decimal_and_float32_keys():
+    """Key columns of types the row-by-row key decoder had no builder for (Time64, Time32) beside
+    Decimal128 and Float32 keys with nulls and NaN, grouped together with an integer key."""
+    import datetime as dt
+    from decimal import Decimal
+
+    n = 5_000
+    rng = np.random.default_rng(21)
+    ids = rng.integers(0, 300, n)
+    mask = rng.random(n) < 0.05
+    t = pa.table({
+        "t": pa.array([dt.time(int(i) % 24, int(i) % 60) for i in ids], pa.time64("us"), mask=mask),
+        "t32": pa.array((ids % 50 * 1000).astype(np.int32), pa.int32()).cast(pa.time32("ms")),
+        "d": pa.array([Decimal(int(i) % 40) / 4 for i in ids], pa.decimal128(10, 2), mask=rng.random(n) < 0.05),
+        "f": pa.array(np.where(ids % 9 == 0, np.nan, ids % 11 / 2).astype(np.float32), mask=rng.random(n) < 0.05),
+        "k": pa.array(ids // 7),
+        "v": pa.array(rng.integers(0, 100, n)),
+    })
+    keys = ["t", "t32", "d", "f", "k"]
+    a = ax.DataFrame(t).group_by(*keys).agg(ax.col("v").sum().alias("s"), ax.len()).to_arrow()
+    p = pl.from_arrow(t).group_by(*keys, maintain_order=True).agg(pl.col("v").sum().alias("s"), pl.len()).to_arrow()
+    assert a.num_rows == p.num_rows
+    for name in keys + ["s", "len"]:
+        assert_arrays_match(a.column(name), p.column(name), name)
+
+
+def test_many_group_tables_reused_across_queries():
+    """Hash tables of many groups take their slots from a pool of blocks that queries free and
+    reuse (lazy/exec/tablemem.go): group-bys one after another over different keys, integer and
+    row-encoded, must each start from an empty table."""
+    n = 200_000
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        ids = rng.integers(0, 150_000, n) * (seed + 1) - seed
+        t = pa.table({"k": ids, "s": pa.array([f"k{i % 1000}" for i in ids]), "v": rng.integers(0, 10, n)})
+        for keys in (["k"], ["s", "k"]):
+            a = ax.DataFrame(t).group_by(*keys).agg(ax.col("v").sum().alias("sum"), ax.len()).to_arrow()
+            p = pl.from_arrow(t).group_by(*keys, maintain_order=True).agg(pl.col("v").sum().alias("sum"), pl.len()).to_arrow()
+            assert a.num_rows == p.num_rows, f"seed {seed}, keys {keys}"
+            for name in keys + ["sum", "len"]:
+                assert_arrays_match(a.column(name), p.column(name), name)
