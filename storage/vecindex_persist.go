@@ -487,7 +487,7 @@ func decodeVecKeys(data []byte) ([]vecLabel, error) {
 		return nil, bad
 	}
 	b = b[k:]
-	labels := make([]vecLabel, 0, n)
+	labels := make([]vecLabel, 0, n+n/16) // room for the commits after a reopen (as vector.loadRoom)
 	prev := ""
 	for range n {
 		if len(b) < 1 {

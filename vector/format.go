@@ -602,7 +602,7 @@ func decodeWith(data []byte, name string, src vectorSupply) (Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.vecs = fromBytes[float32](vb, rows*int(m.dim))
+		s.vecs, s.vecsMem = slabFrom[float32](vb, rows*int(m.dim), (rows+loadRoom(rows))*int(m.dim))
 		collapseHuge(asBytes(s.vecs))
 		for i, v := range s.vecs {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
@@ -719,7 +719,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 		if err != nil {
 			return nil, err
 		}
-		h.links0 = make([]uint32, rows*int(stride))
+		h.links0, h.links0Mem = makeSlab[uint32](rows*int(stride), (rows+loadRoom(rows))*int(stride))
 		if err := decodeLinks0(r, kb, off, rows, h.m0, h.links0); err != nil {
 			return nil, err
 		}
@@ -729,7 +729,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 		if err != nil {
 			return nil, err
 		}
-		h.links0 = fromBytes[uint32](kb, rows*int(stride))
+		h.links0, h.links0Mem = slabFrom[uint32](kb, rows*int(stride), (rows+loadRoom(rows))*int(stride))
 		koff = off
 	}
 	collapseHuge(asBytes(h.links0))
@@ -768,7 +768,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 // cosine, as Add stores them).
 func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply) error {
 	rows, dim := s.rows(), s.dim
-	s.vecs = make([]float32, rows*dim)
+	s.vecs, s.vecsMem = makeSlab[float32](rows*dim, (rows+loadRoom(rows))*dim)
 	collapseHuge(asBytes(s.vecs))
 	if src.bulk != nil {
 		filled := make(bitset, (rows+63)/64)
