@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -408,7 +409,8 @@ func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error
 type VectorSource func(id int64, dst []float32) error
 
 // BulkVectorSource supplies every vector LoadWithBulk asks for in one
-// pass, in whatever order it holds them: for each row it has it calls
+// pass, in whatever order it holds them (slot is safe to call from
+// several goroutines at once): for each row it has it calls
 // slot with the row's external id and writes the row's vector into the
 // slice returned (nil: the index has no such row). The vectors land in
 // the index's own slab, with no copy in between.
@@ -773,8 +775,11 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply
 	if src.bulk != nil {
 		filled := make(bitset, (rows+63)/64)
 		n := 0
+		var mu sync.Mutex // the source may call slot from several goroutines
 		err := src.bulk(func(id int64) []float32 {
 			i, ok := s.byExt[id] // live rows only
+			mu.Lock()
+			defer mu.Unlock()
 			if !ok || filled.has(i) {
 				return nil
 			}
