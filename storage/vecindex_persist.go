@@ -282,6 +282,9 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 	defer v.mu.Unlock()
 	v.idx = idx
 	v.labels = labels
+	if len(v.live) == 0 {
+		v.live = make(map[string]int64, len(labels)) // sized once, not grown 200,000 keys long
+	}
 	live := 0
 	var stray []int64 // labels whose vector must not be in the index
 	for id, l := range labels {

@@ -775,9 +775,30 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply
 	if src.bulk != nil {
 		filled := make(bitset, (rows+63)/64)
 		n := 0
+		// The row of each live id: an array when the ids are dense (a
+		// stored table's labels), which 200,000 lookups in byExt cost
+		// more than building.
+		var rowOf []int32
+		if s.nextID <= 4*int64(rows)+1024 {
+			rowOf = make([]int32, s.nextID)
+			for i := range rowOf {
+				rowOf[i] = -1
+			}
+			for id, i := range s.byExt {
+				rowOf[id] = int32(i)
+			}
+		}
 		var mu sync.Mutex // the source may call slot from several goroutines
 		err := src.bulk(func(id int64) []float32 {
-			i, ok := s.byExt[id] // live rows only
+			var i uint32
+			ok := false
+			if rowOf != nil {
+				if id >= 0 && id < int64(len(rowOf)) && rowOf[id] >= 0 {
+					i, ok = uint32(rowOf[id]), true
+				}
+			} else {
+				i, ok = s.byExt[id] // live rows only
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if !ok || filled.has(i) {
@@ -811,7 +832,7 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply
 			}
 		}
 		for _, v := range dst {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			if math.Float32bits(v)&0x7f800000 == 0x7f800000 { // NaN or ±Inf
 				return r.fail(off, "the vector of row id %d holds %v", s.ext[i], v)
 			}
 		}
