@@ -167,7 +167,7 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     topk = "SELECT id FROM docs ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
     topk_f = f"SELECT id FROM docs WHERE cat = {FILTER_CAT} ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
     topk_f1 = f"SELECT id FROM docs WHERE sub = {FILTER_SUB} ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 10"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     db = ax.connect(d)
     db.sql(f"CREATE TABLE docs (id BIGINT PRIMARY KEY, cat INT NOT NULL, sub INT NOT NULL, emb VECTOR({DIM}))")
     db.insert("docs", ax.DataFrame({"id": np.arange(len(x), dtype=np.int64), "cat": cat, "sub": sub, "emb": x}))
@@ -178,16 +178,16 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     db.sql("CREATE INDEX by_sub ON docs (sub)")
     db.sql("CREATE INDEX by_emb ON docs USING HNSW (emb) WITH (metric='l2', m=16, ef_construction=200)")
     db.execute(topk, [q[0]]).fetchall()  # the index is built on its first search
-    res["ingest_s"] = time.perf_counter() - t0
+    res["ingest_s"], res["ingest_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
     phases = res["rss_phases_mib"] = {"ingest": rss_mib()}  # peak RSS (VmHWM) at the end of each phase
     t0 = time.perf_counter()
     db.close()  # writes the graph beside the data, so that a reopen loads it
     res["close_s"] = time.perf_counter() - t0
     res["disk_bytes"] = du(d)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     db = ax.connect(d)
     db.execute(topk, [q[0]]).fetchall()
-    res["reopen_s"] = time.perf_counter() - t0  # the index loads from disk
+    res["reopen_s"], res["reopen_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0  # loads from disk
     phases["reopen"] = rss_mib()
 
     def search(sql: str) -> Callable[[np.ndarray], list[int]]:
@@ -223,8 +223,8 @@ def child_alopex(work: Path, d: Path, log: Callable[[str], None]) -> dict[str, A
     set_ef(pick["setting"])
     res["after"] = {"setting": pick["setting"], **run_queries(search(topk), q, np.load(work / "gt_after.npy"))}
     phases["updates"] = rss_mib()
-    db.close()
-    res["rss_mib"] = rss_mib()
+    db.close()  # saves the index again (it changed)
+    res["rss_mib"] = phases["close"] = rss_mib()
     log(f"  alopex peak RSS (MiB) by the end of: {phases}")
     return res
 
@@ -262,7 +262,7 @@ def child_lancedb(work: Path, d: Path, index: str, log: Callable[[str], None]) -
         return pa.table({"id": pa.array(ids, pa.int64()), "cat": pa.array(cat[ids], pa.int32()),
                          "sub": pa.array(sub[ids], pa.int32()), "vector": pa.FixedSizeListArray.from_arrays(flat, DIM)})
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     db = lancedb.connect(d)
     tbl = db.create_table("docs", table(np.arange(n), x))
     res["insert_s"] = time.perf_counter() - t0
@@ -271,12 +271,12 @@ def child_lancedb(work: Path, d: Path, index: str, log: Callable[[str], None]) -
     tbl.create_index("sub", config=Bitmap())
     tbl.create_index("id", config=BTree())  # merge_insert on id finds the rows to update
     tbl.search(q[0]).limit(K).select(["id", "_distance"]).to_arrow()
-    res["ingest_s"] = time.perf_counter() - t0
+    res["ingest_s"], res["ingest_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
     res["disk_bytes"] = du(d)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tbl = lancedb.connect(d).open_table("docs")
     tbl.search(q[0]).limit(K).select(["id", "_distance"]).to_arrow()
-    res["reopen_s"] = time.perf_counter() - t0
+    res["reopen_s"], res["reopen_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
     setting: list[Any] = [None]
 
     def apply(s: Any) -> None:
@@ -364,6 +364,11 @@ def _qps(p: dict[str, Any] | None) -> str:
     return f"{p['qps']:,.0f} (R {p['recall']:.3f}, {setting}; {cpu_ms:.2f} ms CPU/query)"
 
 
+def _cpu(r: dict[str, Any], key: str, digits: int) -> str:
+    """"; CPU" of a phase (the process's CPU time, all threads), when recorded."""
+    return f"; {r[key]:.{digits}f}" if key in r else ""
+
+
 def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", load: str = "") -> str:
     upd = max(n // 100, 1)
     lines = [HEADING, "",
@@ -379,7 +384,7 @@ def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", l
              "imported and the input arrays are loaded, before any work.", ""]
     if machine:
         lines += [f"**Machine:** {machine}" + (f"; load average before this section {load}" if load else ""), ""]
-    lines += ["| system | ingest (s) | size on disk, du (apparent) (MiB) | reopen + 1st search (s) | top-10 QPS @ R≥0.95 | "
+    lines += ["| system | ingest (s; CPU s) | size on disk, du (apparent) (MiB) | reopen + 1st search (s; CPU s) | top-10 QPS @ R≥0.95 | "
               f"same, `cat = {FILTER_CAT}` (10%) | same, `sub = {FILTER_SUB}` ({100 / subs_for(n):.0f}%) | updates, batch upsert (rows/s) | "
               "incl. optimize (rows/s) | QPS after updates | peak RSS (MiB) |",
               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -387,8 +392,9 @@ def section(results: list[dict[str, Any]], n: int, nq: int, machine: str = "", l
         total = r["update_s"] + r["optimize_s"]
         after = r["after"]
         lines.append(
-            f"| {r['system']}: {r['config']} | {r['ingest_s']:.1f} | {r['disk_bytes']['blocks'] / 2**20:.0f} ({r['disk_bytes']['apparent'] / 2**20:.0f}) | "
-            f"{r['reopen_s']:.2f} | {_qps(best(r['sweep']))} | {_qps(best(r['sweep_filter']))} | "
+            f"| {r['system']}: {r['config']} | {r['ingest_s']:.1f}{_cpu(r, 'ingest_cpu_s', 1)} | "
+            f"{r['disk_bytes']['blocks'] / 2**20:.0f} ({r['disk_bytes']['apparent'] / 2**20:.0f}) | "
+            f"{r['reopen_s']:.2f}{_cpu(r, 'reopen_cpu_s', 2)} | {_qps(best(r['sweep']))} | {_qps(best(r['sweep_filter']))} | "
             f"{_qps(best(r['sweep_filter1']))} | "
             f"{upd / r['update_s']:,.0f} | {upd / total:,.0f} (optimize {r['optimize_s']:.1f} s) | "
             f"{after['qps']:,.0f} (R {after['recall']:.3f}) | {r['rss_mib']:.0f} ({r['rss_data_mib']:.0f}) |")

@@ -11,8 +11,11 @@ import (
 	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alopexdb/alopex/vector"
 	"github.com/cockroachdb/pebble/v2"
@@ -158,50 +161,91 @@ func (db *DB) closeOpenSnapshots() {
 	}
 }
 
-// savedVectors is the vector.BulkVectorSource of a saved index: one walk
-// of the rows in snap decodes the vector of each current label straight
-// into the index's slab (no copy of the vectors in between: a reopen held
-// them twice, and paid a map from label to position besides).
+// savedVectors is the vector.BulkVectorSource of a saved index: a walk of
+// the rows in snap decodes the vector of each current label straight into
+// the index's slab (no copy of the vectors in between). The labels are
+// matched to the rows in key order (a merge, not a map of 200,000 keys),
+// and the key range is cut in parts walked in parallel: decoding the
+// packed vectors is most of a reopen's work.
 func (lv *liveVec) savedVectors(snap *pebble.Snapshot, labels []vecLabel) vector.BulkVectorSource {
 	return func(slot func(id int64) []float32) error {
 		if snap == nil {
 			return errors.New("no snapshot of the table to read the vectors from")
 		}
-		want := make(map[string]int64, len(labels))
+		order := make([]int32, 0, len(labels))
 		for id, l := range labels {
 			if l.died == 0 && !l.null {
-				want[l.key] = int64(id)
+				order = append(order, int32(id))
 			}
 		}
+		byKey := func(a, b int32) int { return strings.Compare(labels[a].key, labels[b].key) }
+		// Labels follow the inserts: a table loaded in key order needs no sort.
+		if !slices.IsSortedFunc(order, byKey) {
+			slices.SortFunc(order, byKey)
+		}
+		parts := min(runtime.GOMAXPROCS(0), 4, max(len(order)/vecLoadPart, 1))
 		lo := rowPrefix(lv.table)
-		it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
-		if err != nil {
-			return err
-		}
-		defer it.Close()
-		found := 0
-		for it.First(); it.Valid(); it.Next() {
-			id, ok := want[string(it.Key())]
-			if !ok {
-				continue
+		errs := make([]error, parts)
+		var wg sync.WaitGroup
+		for p := range parts {
+			part := order[p*len(order)/parts : (p+1)*len(order)/parts]
+			lower, upper := lo, prefixEnd(lo)
+			if p > 0 {
+				lower = []byte(labels[part[0]].key)
 			}
-			dst := slot(id)
-			if dst == nil {
-				return fmt.Errorf("the index has no row with label %d", id)
+			if p < parts-1 {
+				upper = []byte(labels[order[(p+1)*len(order)/parts]].key)
 			}
-			if !lv.vectorInto(dst, it.Value()) {
-				return fmt.Errorf("row %x has no vector of dimension %d", it.Key(), len(dst))
-			}
-			found++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[p] = lv.walkVectors(snap, lower, upper, labels, part, slot)
+			}()
 		}
-		if err := it.Error(); err != nil {
-			return err
-		}
-		if found != len(want) {
-			return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(want)-found, len(want))
-		}
-		return nil
+		wg.Wait()
+		return errors.Join(errs...)
 	}
+}
+
+// vecLoadPart is the fewest labels a parallel part of a reopen reads.
+var vecLoadPart = 16 << 10 // a variable: tests cut small tables in parts
+
+// walkVectors walks the rows of snap in [lower, upper) beside part (labels
+// in key order, all in the range) and writes each label's vector to its
+// slot. Rows without a current label (a NULL vector) are skipped.
+func (lv *liveVec) walkVectors(snap *pebble.Snapshot, lower, upper []byte, labels []vecLabel, part []int32,
+	slot func(id int64) []float32) error {
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: upper})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	next := 0
+	for it.First(); it.Valid() && next < len(part); it.Next() {
+		key, want := it.Key(), labels[part[next]].key
+		if want < string(key) {
+			break // the label's row is not in the table
+		}
+		if want != string(key) {
+			continue
+		}
+		id := int64(part[next])
+		next++
+		dst := slot(id)
+		if dst == nil {
+			return fmt.Errorf("the index has no row with label %d", id)
+		}
+		if !lv.vectorInto(dst, it.Value()) {
+			return fmt.Errorf("row %x has no vector of dimension %d", key, len(dst))
+		}
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if next != len(part) {
+		return fmt.Errorf("%d of the %d rows the index holds are not in the table", len(part)-next, len(part))
+	}
+	return nil
 }
 
 // loadSaved fills a registered index from its files (and, for a file
@@ -238,6 +282,9 @@ func (lv *liveVec) loadSaved(snap *pebble.Snapshot) error {
 	defer v.mu.Unlock()
 	v.idx = idx
 	v.labels = labels
+	if len(v.live) == 0 {
+		v.live = make(map[string]int64, len(labels)) // sized once, not grown 200,000 keys long
+	}
 	live := 0
 	var stray []int64 // labels whose vector must not be in the index
 	for id, l := range labels {
@@ -487,7 +534,7 @@ func decodeVecKeys(data []byte) ([]vecLabel, error) {
 		return nil, bad
 	}
 	b = b[k:]
-	labels := make([]vecLabel, 0, n)
+	labels := make([]vecLabel, 0, n+n/16) // room for the commits after a reopen (as vector.loadRoom)
 	prev := ""
 	for range n {
 		if len(b) < 1 {

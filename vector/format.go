@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
@@ -408,7 +409,8 @@ func decodeLinks0(r *reader, p []byte, off, rows, m0 int, links0 []uint32) error
 type VectorSource func(id int64, dst []float32) error
 
 // BulkVectorSource supplies every vector LoadWithBulk asks for in one
-// pass, in whatever order it holds them: for each row it has it calls
+// pass, in whatever order it holds them (slot is safe to call from
+// several goroutines at once): for each row it has it calls
 // slot with the row's external id and writes the row's vector into the
 // slice returned (nil: the index has no such row). The vectors land in
 // the index's own slab, with no copy in between.
@@ -602,7 +604,7 @@ func decodeWith(data []byte, name string, src vectorSupply) (Index, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.vecs = fromBytes[float32](vb, rows*int(m.dim))
+		s.vecs, s.vecsMem = slabFrom[float32](vb, rows*int(m.dim), (rows+loadRoom(rows))*int(m.dim))
 		collapseHuge(asBytes(s.vecs))
 		for i, v := range s.vecs {
 			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
@@ -719,7 +721,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 		if err != nil {
 			return nil, err
 		}
-		h.links0 = make([]uint32, rows*int(stride))
+		h.links0, h.links0Mem = makeSlab[uint32](rows*int(stride), (rows+loadRoom(rows))*int(stride))
 		if err := decodeLinks0(r, kb, off, rows, h.m0, h.links0); err != nil {
 			return nil, err
 		}
@@ -729,7 +731,7 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 		if err != nil {
 			return nil, err
 		}
-		h.links0 = fromBytes[uint32](kb, rows*int(stride))
+		h.links0, h.links0Mem = slabFrom[uint32](kb, rows*int(stride), (rows+loadRoom(rows))*int(stride))
 		koff = off
 	}
 	collapseHuge(asBytes(h.links0))
@@ -768,13 +770,37 @@ func decodeHNSW(r *reader, m meta, moff int, s store, varLinks bool) (Index, err
 // cosine, as Add stores them).
 func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply) error {
 	rows, dim := s.rows(), s.dim
-	s.vecs = make([]float32, rows*dim)
+	s.vecs, s.vecsMem = makeSlab[float32](rows*dim, (rows+loadRoom(rows))*dim)
 	collapseHuge(asBytes(s.vecs))
 	if src.bulk != nil {
 		filled := make(bitset, (rows+63)/64)
 		n := 0
+		// The row of each live id: an array when the ids are dense (a
+		// stored table's labels), which 200,000 lookups in byExt cost
+		// more than building.
+		var rowOf []int32
+		if s.nextID <= 4*int64(rows)+1024 {
+			rowOf = make([]int32, s.nextID)
+			for i := range rowOf {
+				rowOf[i] = -1
+			}
+			for id, i := range s.byExt {
+				rowOf[id] = int32(i)
+			}
+		}
+		var mu sync.Mutex // the source may call slot from several goroutines
 		err := src.bulk(func(id int64) []float32 {
-			i, ok := s.byExt[id] // live rows only
+			var i uint32
+			ok := false
+			if rowOf != nil {
+				if id >= 0 && id < int64(len(rowOf)) && rowOf[id] >= 0 {
+					i, ok = uint32(rowOf[id]), true
+				}
+			} else {
+				i, ok = s.byExt[id] // live rows only
+			}
+			mu.Lock()
+			defer mu.Unlock()
 			if !ok || filled.has(i) {
 				return nil
 			}
@@ -806,7 +832,7 @@ func (s *store) fillVectors(r *reader, off int, removed []byte, src vectorSupply
 			}
 		}
 		for _, v := range dst {
-			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			if math.Float32bits(v)&0x7f800000 == 0x7f800000 { // NaN or ±Inf
 				return r.fail(off, "the vector of row id %d holds %v", s.ext[i], v)
 			}
 		}

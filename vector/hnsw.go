@@ -41,10 +41,12 @@ type HNSW struct {
 	levelMult      float64
 	rng            *rand.Rand
 
-	links0  []uint32 // rows × (1+m0)
-	levels  []uint8  // top level of each node
-	upperAt []uint32 // offset into upper of node i's level 1 (when levels[i] > 0)
-	upper   []uint32 // level l ≥ 1 of node i: upper[upperAt[i]+(l-1)*(1+m) ...]
+	links0 []uint32 // rows × (1+m0)
+	// links0Mem owns links0's memory when it is a slab (slab.go); nil otherwise.
+	links0Mem *slab
+	levels    []uint8  // top level of each node
+	upperAt   []uint32 // offset into upper of node i's level 1 (when levels[i] > 0)
+	upper     []uint32 // level l ≥ 1 of node i: upper[upperAt[i]+(l-1)*(1+m) ...]
 
 	entry    int64 // entry point (internal id), -1 while empty
 	maxLevel int
@@ -199,7 +201,7 @@ func (h *HNSW) Add(vectors []float32, ids []int64) error {
 
 // grow makes room for the links of rows [from, to) and draws their levels.
 func (h *HNSW) grow(from, to int) {
-	h.links0 = growHuge(h.links0, (to-from)*h.stride0())
+	h.links0 = growHuge(h.links0, &h.links0Mem, (to-from)*h.stride0())
 	for i := from; i < to; i++ {
 		l := h.randomLevel()
 		h.levels = append(h.levels, uint8(l))

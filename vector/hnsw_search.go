@@ -264,6 +264,7 @@ func (h *HNSW) Compact() error {
 	}
 	nextID := h.nextID
 	h.store, h.links0, h.levels, h.upperAt, h.upper = fresh.store, fresh.links0, fresh.levels, fresh.upperAt, fresh.upper
+	h.links0Mem = fresh.links0Mem
 	h.entry, h.maxLevel, h.rng = fresh.entry, fresh.maxLevel, fresh.rng
 	h.nextID = nextID
 	return nil

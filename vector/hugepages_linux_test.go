@@ -24,12 +24,16 @@ func TestHugeInterior(t *testing.T) {
 }
 
 func TestGrowHuge(t *testing.T) {
-	s := growHuge([]float32(nil), 3)
+	var mem *slab
+	s := growHuge([]float32(nil), &mem, 3)
 	if len(s) != 3 || s[0] != 0 {
 		t.Fatal(s)
 	}
 	copy(s, []float32{1, 2, 3})
-	s = growHuge(s, 2<<20) // new backing array, advised
+	s = growHuge(s, &mem, 2<<20) // new backing array (a slab), advised
+	if mem == nil {
+		t.Fatal("an 8 MiB array is not a slab")
+	}
 	if len(s) != 3+2<<20 || s[2] != 3 || s[3] != 0 || s[len(s)-1] != 0 {
 		t.Fatal("contents not kept or tail not zero")
 	}
@@ -38,8 +42,9 @@ func TestGrowHuge(t *testing.T) {
 		s[i] = 7 // stale values in the spare capacity
 	}
 	s = s[:3]
-	s = growHuge(s, 5) // in place: the new elements are zeroed
+	s = growHuge(s, &mem, 5) // in place: the new elements are zeroed
 	if len(s) != 8 || s[2] != 7 || s[3] != 0 || s[7] != 0 {
 		t.Fatal(s)
 	}
+	mem.free()
 }

@@ -114,3 +114,25 @@ func TestPackedCorruptIsAnError(t *testing.T) {
 		t.Error("nonzero padding decoded")
 	}
 }
+
+// BenchmarkUnpack decodes Gaussian-like 128-dimensional vectors (a reopen
+// decodes every row's vector so).
+func BenchmarkUnpack(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const dim, n = 128, 256
+	var packed [][]byte
+	for range n {
+		v := make([]byte, 0, 4*dim)
+		for range dim {
+			v = binary.LittleEndian.AppendUint32(v, math.Float32bits(float32(rng.NormFloat64())))
+		}
+		packed = append(packed, AppendPacked(nil, v))
+	}
+	dst := make([]byte, 4*dim)
+	b.SetBytes(4 * dim)
+	for i := 0; b.Loop(); i++ {
+		if err := UnpackTo(dst, packed[i%n]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,10 +16,10 @@ func (h *HNSW) Reserve(n int) {
 	defer h.mu.Unlock()
 	rows := h.rows()
 	if h.sq == nil && cap(h.vecs)-len(h.vecs) < n*h.dim {
-		h.vecs = reserveHuge(h.vecs, n*h.dim)
+		h.vecs = reserveHuge(h.vecs, &h.vecsMem, n*h.dim)
 	}
 	if cap(h.links0)-len(h.links0) < n*h.stride0() {
-		h.links0 = reserveHuge(h.links0, n*h.stride0())
+		h.links0 = reserveHuge(h.links0, &h.links0Mem, n*h.stride0())
 	}
 	h.ext = slices.Grow(h.ext, n)
 	h.levels = slices.Grow(h.levels, n)
@@ -28,11 +28,13 @@ func (h *HNSW) Reserve(n int) {
 }
 
 // reserveHuge returns s with room for n more elements (growHuge then
-// fills within it).
-func reserveHuge[T float32 | uint32](s []T, n int) []T {
-	grown := make([]T, len(s), len(s)+n)
+// fills within it); mem owns s's memory, as for growHuge.
+func reserveHuge[T float32 | uint32](s []T, mem **slab, n int) []T {
+	grown, gmem := makeSlab[T](len(s), len(s)+n)
 	adviseHuge(asBytes(grown[:cap(grown)]))
 	copy(grown, s)
+	(*mem).free()
+	*mem = gmem
 	return grown
 }
 
@@ -42,4 +44,14 @@ func growMap(m map[int64]uint32, n int) map[int64]uint32 {
 		return m // rehashing a filled map would cost more than it saves
 	}
 	return make(map[int64]uint32, n)
+}
+
+// loadRoom is how many rows a loaded index has room for beyond its own:
+// the first commits after a reopen add rows (an UPDATE adds a version of
+// each row it changes), and a slab loaded at its exact size would be
+// copied whole for the first of them (200,000 × 128: a second 110 MiB
+// slab beside the first, and the collector's goal raised by both). The
+// room is a sixteenth; pages never written stay out of the resident set.
+func loadRoom(rows int) int {
+	return max(rows/16, 1024)
 }

@@ -57,11 +57,13 @@ type store struct {
 	dim    int
 	metric Metric
 	vecs   []float32
-	ext    []int64          // internal -> external id
-	byExt  map[int64]uint32 // external -> internal id, live rows only
-	dead   bitset           // removed rows (HNSW keeps them as tombstones)
-	nDead  int
-	nextID int64 // the id Add gives the next vector when ids are omitted
+	// vecsMem owns vecs' memory when it is a slab (slab.go); nil otherwise.
+	vecsMem *slab
+	ext     []int64          // internal -> external id
+	byExt   map[int64]uint32 // external -> internal id, live rows only
+	dead    bitset           // removed rows (HNSW keeps them as tombstones)
+	nDead   int
+	nextID  int64 // the id Add gives the next vector when ids are omitted
 	// sq holds the vectors as int8 codes instead of vecs (sq8.go); nil
 	// for float32 vectors.
 	sq *sq8
@@ -217,7 +219,7 @@ func (s *store) appendRows(vectors []float32, ids []int64) {
 		return
 	}
 	first := len(s.vecs)
-	s.vecs = growHuge(s.vecs, len(vectors))
+	s.vecs = growHuge(s.vecs, &s.vecsMem, len(vectors))
 	copy(s.vecs[first:], vectors)
 	if s.metric == Cosine {
 		for o := first; o < len(s.vecs); o += s.dim {
@@ -415,7 +417,10 @@ func (s *store) exact(q []float32, k int, acc *accept, h *maxHeap, scratch []flo
 // growHuge extends s by n zeroed elements. The arrays a search reads at
 // random (the vectors, the level-0 links) grow through it: a new backing
 // array is advised to use huge pages (adviseHuge) before it is written.
-func growHuge[T float32 | uint32](s []T, n int) []T {
+//
+// mem owns s's memory (slab.go): a new backing array replaces it, and the
+// old one is freed at once (callers hold the index's write lock).
+func growHuge[T float32 | uint32](s []T, mem **slab, n int) []T {
 	if len(s)+n <= cap(s) {
 		s = s[:len(s)+n]
 		clear(s[len(s)-n:])
@@ -428,9 +433,11 @@ func growHuge[T float32 | uint32](s []T, n int) []T {
 	if cap(s)*int(unsafe.Sizeof(s[0])) >= 16<<20 {
 		next = cap(s) + cap(s)/8
 	}
-	grown := make([]T, len(s)+n, max(next, len(s)+n))
+	grown, gmem := makeSlab[T](len(s)+n, max(next, len(s)+n))
 	adviseHuge(asBytes(grown[:cap(grown)]))
 	copy(grown, s)
 	collapseHuge(asBytes(grown))
+	(*mem).free()
+	*mem = gmem
 	return grown
 }
