@@ -168,6 +168,13 @@ func (a *CAllocator) Free(b []byte) {
 
 // Reallocate resizes b, keeping its contents; new bytes are zeroed.
 func (a *CAllocator) Reallocate(size int, b []byte) []byte {
+	return Reallocate(size, b, a.Allocate, a.Free)
+}
+
+// Reallocate resizes b, keeping its contents, for an allocator whose
+// allocate returns zeroed bytes: within b's capacity it reslices (zeroing
+// what it adds); beyond, it allocates, copies and frees b.
+func Reallocate(size int, b []byte, allocate func(int) []byte, free func([]byte)) []byte {
 	if size <= cap(b) {
 		old := len(b)
 		b = b[:size]
@@ -176,9 +183,9 @@ func (a *CAllocator) Reallocate(size int, b []byte) []byte {
 		}
 		return b
 	}
-	nb := a.Allocate(size)
+	nb := allocate(size)
 	copy(nb, b)
-	a.Free(b)
+	free(b)
 	return nb
 }
 

@@ -86,18 +86,7 @@ func (p *slotPool) Free(b []byte) {
 
 // Reallocate resizes b, keeping its contents.
 func (p *slotPool) Reallocate(size int, b []byte) []byte {
-	if size <= cap(b) {
-		old := len(b)
-		b = b[:size]
-		if size > old {
-			clear(b[old:])
-		}
-		return b
-	}
-	nb := p.Allocate(size)
-	copy(nb, b)
-	p.Free(b)
-	return nb
+	return core.Reallocate(size, b, p.Allocate, p.Free)
 }
 
 var pageSize = syscall.Getpagesize()
