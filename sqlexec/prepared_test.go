@@ -78,7 +78,9 @@ func TestExecutePointGetAndInvalidation(t *testing.T) {
 	}
 }
 
-func BenchmarkExecutePointGet(b *testing.B) {
+// pointGetTable is a session with a table t of 1,000 rows for the point
+// read benchmarks.
+func pointGetTable(b *testing.B) *sqlexec.Session {
 	s := openSession(b)
 	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
 	for i := 0; i < 1000; i += 100 {
@@ -91,6 +93,11 @@ func BenchmarkExecutePointGet(b *testing.B) {
 		}
 		mustExecute(b, s, q)
 	}
+	return s
+}
+
+func BenchmarkExecutePointGet(b *testing.B) {
+	s := pointGetTable(b)
 	var buf []byte
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -359,18 +366,7 @@ func TestAutocommitContentionLosesNoUpdate(t *testing.T) {
 // ExecuteInt, the call Python makes for WHERE pk = ? with an int: 0
 // allocations per read.
 func BenchmarkExecuteIntPointGet(b *testing.B) {
-	s := openSession(b)
-	mustExecute(b, s, "CREATE TABLE t (id BIGINT PRIMARY KEY, a TEXT, v DOUBLE)")
-	for i := 0; i < 1000; i += 100 {
-		q := "INSERT INTO t VALUES "
-		for j := i; j < i+100; j++ {
-			if j > i {
-				q += ","
-			}
-			q += fmt.Sprintf("(%d, 'row %d', %d.5)", j, j, j)
-		}
-		mustExecute(b, s, q)
-	}
+	s := pointGetTable(b)
 	const q = "SELECT * FROM t WHERE id = ?"
 	buf := make([]byte, 0, 4096)
 	buf, _ = s.ExecuteInt(context.Background(), q, 1, buf, nil)

@@ -71,17 +71,11 @@ func (t *Txn) ScanKeys(ctx context.Context, table string, opts KeySetOptions, wo
 		points[i] = [2][]byte{k, k[:len(k)+1]}
 	}
 	newPiece := func(keys [][2][]byte) (*tableReader, error) {
-		r := &tableReader{tx: t, d: d, batchSize: opts.BatchSize, mem: opts.Mem, refs: 1,
-			prefix: rowPrefix(d.ID), ranges: keys, points: true}
-		if r.batchSize <= 0 {
-			r.batchSize = DefaultBatchSize
-		}
-		if r.mem == nil {
-			r.mem = memory.DefaultAllocator
-		}
-		if err := r.bindColumns(opts.Columns); err != nil {
+		r, err := newTableReader(t, d, opts.Columns, opts.BatchSize, opts.Mem)
+		if err != nil {
 			return nil, err
 		}
+		r.prefix, r.ranges, r.points = rowPrefix(d.ID), keys, true
 		if len(keys) == 0 { // no key to read: an empty iterator is enough
 			keys = [][2][]byte{{r.prefix, r.prefix}}
 		}
@@ -112,12 +106,7 @@ func (t *Txn) ScanKeys(ctx context.Context, table string, opts KeySetOptions, wo
 		s.schema = r.schema
 		s.pieces = append(s.pieces, r)
 	}
-	s.results = make([]pieceResult, len(s.pieces))
-	for i := range s.results {
-		s.results[i].done = make(chan struct{})
-	}
-	t.register(s)
-	return s, nil
+	return s.begin(), nil
 }
 
 // encodeKeyColumn returns the row keys of values of d's one key column,

@@ -57,14 +57,8 @@ func (t *Txn) Scan(table string, opts ScanOptions) (array.RecordReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &tableReader{tx: t, d: d, batchSize: opts.BatchSize, mem: opts.Mem, refs: 1}
-	if r.batchSize <= 0 {
-		r.batchSize = DefaultBatchSize
-	}
-	if r.mem == nil {
-		r.mem = memory.DefaultAllocator
-	}
-	if err := r.bindColumns(opts.Columns); err != nil {
+	r, err := newTableReader(t, d, opts.Columns, opts.BatchSize, opts.Mem)
+	if err != nil {
 		return nil, err
 	}
 	keyCols := d.pk
@@ -511,4 +505,21 @@ func (t *Txn) sampleRowBytes(lo []byte, limit int) (int64, error) {
 		return 0, it.Error()
 	}
 	return total / n, it.Error()
+}
+
+// newTableReader is a reader of d's columns (nil: every visible one) in
+// batches of batchSize rows (0: DefaultBatchSize) allocated from mem (nil:
+// the Go allocator); the caller sets what it reads and its iterator.
+func newTableReader(t *Txn, d *TableDesc, columns []string, batchSize int, mem memory.Allocator) (*tableReader, error) {
+	r := &tableReader{tx: t, d: d, batchSize: batchSize, mem: mem, refs: 1}
+	if r.batchSize <= 0 {
+		r.batchSize = DefaultBatchSize
+	}
+	if r.mem == nil {
+		r.mem = memory.DefaultAllocator
+	}
+	if err := r.bindColumns(columns); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

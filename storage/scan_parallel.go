@@ -92,12 +92,18 @@ func (t *Txn) ScanParallel(ctx context.Context, table string, opts ScanOptions, 
 		r.seekRange()
 		s.pieces = append(s.pieces, r)
 	}
+	return s.begin(), nil
+}
+
+// begin readies the scan's results, one per piece, and registers the scan
+// with its transaction (which closes it at its end).
+func (s *parallelScan) begin() *parallelScan {
 	s.results = make([]pieceResult, len(s.pieces))
 	for i := range s.results {
 		s.results[i].done = make(chan struct{})
 	}
-	t.register(s)
-	return s, nil
+	s.tx.register(s)
+	return s
 }
 
 // ScanAll reads a whole ScanParallel into record batches, which the caller
