@@ -47,8 +47,6 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		case fn.SQLDecimalArith:
 			// Null only from a null operand, or a zero divisor.
 			return lazy.OptString(x.Opts, "op", "") != "div" && b.nonNull(p, x.Args[0]) && b.nonNull(p, x.Args[1])
-		case "is_in":
-			return b.allNonNull(p, x.Args)
 		}
 	}
 	return false

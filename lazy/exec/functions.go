@@ -55,7 +55,7 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 	var out arrow.Array
 	var err error
 	if entry != nil {
-		out, err = entry.Eval(mem, &fn.Invocation{Opts: e.Opts, Type: e.Type}, args, int(rb.NumRows()))
+		out, err = entry.Eval(mem, &fn.Invocation{Opts: e.Opts, Type: e.Type, Memo: callMemo{e}}, args, int(rb.NumRows()))
 	} else {
 		out, err = eval(mem, e, args, int(rb.NumRows()))
 	}

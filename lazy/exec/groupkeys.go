@@ -17,58 +17,10 @@ import (
 // tables; lookups with a []byte converted in place do not allocate.
 
 // intKeyable reports whether a single key of type t can use the int64 path.
-func intKeyable(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
-		arrow.DATE32, arrow.DATE64, arrow.TIMESTAMP, arrow.DURATION, arrow.TIME32, arrow.TIME64:
-		return true
-	}
-	return false // UInt64 (beyond int64) and everything else use the byte encoding
-}
+func intKeyable(t arrow.DataType) bool { return kernels.IntLike(t) }
 
 // intKeys widens the values of an integer-like array to int64 (reusing dst).
-func intKeys(a arrow.Array, dst []int64) []int64 {
-	n := a.Len()
-	if cap(dst) < n {
-		dst = make([]int64, n)
-	}
-	dst = dst[:n]
-	switch fw := a.DataType().(arrow.FixedWidthDataType); fw.BitWidth() {
-	case 8:
-		if core.IsUnsigned(a.DataType()) {
-			for i, v := range kernels.Values[uint8](a) {
-				dst[i] = int64(v)
-			}
-		} else {
-			for i, v := range kernels.Values[int8](a) {
-				dst[i] = int64(v)
-			}
-		}
-	case 16:
-		if core.IsUnsigned(a.DataType()) {
-			for i, v := range kernels.Values[uint16](a) {
-				dst[i] = int64(v)
-			}
-		} else {
-			for i, v := range kernels.Values[int16](a) {
-				dst[i] = int64(v)
-			}
-		}
-	case 32:
-		if core.IsUnsigned(a.DataType()) {
-			for i, v := range kernels.Values[uint32](a) {
-				dst[i] = int64(v)
-			}
-		} else {
-			for i, v := range kernels.Values[int32](a) {
-				dst[i] = int64(v)
-			}
-		}
-	default:
-		copy(dst, kernels.Values[int64](a))
-	}
-	return dst
-}
+func intKeys(a arrow.Array, dst []int64) []int64 { return kernels.Int64Keys(a, dst) }
 
 func hashInt(v int64) uint64 {
 	h := uint64(v) * 0x9E3779B97F4A7C15

@@ -85,10 +85,6 @@ func planDictFilter(pred lazy.Expr, read, out *arrow.Schema) *dictFilter {
 	return df
 }
 
-// legacyRowFunctions are the functions outside lazy/fn's registry (whose
-// every function maps a row to a value) that are row-wise too.
-var legacyRowFunctions = map[string]bool{"is_in": true, "when": true, "round": true, "pow": true, "clip": true, "fill_nan": true}
-
 // dictTestable reports whether e gives each row a value from that row
 // alone, so that its value over a dictionary value holds for every row
 // with that value: no aggregate, window or order-dependent function.
@@ -98,7 +94,7 @@ func dictTestable(e lazy.Expr) bool {
 		switch x := x.(type) {
 		case *lazy.Column, *lazy.Literal, *lazy.Alias, *lazy.Cast, *lazy.Unary, *lazy.Binary:
 		case *lazy.Call:
-			if _, reg := fn.Lookup(x.Name); !reg && !legacyRowFunctions[x.Name] {
+			if _, scalar := fn.Lookup(x.Name); !scalar { // window functions are not
 				ok = false
 			}
 		default:

@@ -115,13 +115,32 @@ type Invocation struct {
 	Opts Opts
 	// Type is the result type the rule resolved.
 	Type arrow.DataType
+	// Memo keeps values for the call between the batches of a query; nil
+	// keeps nothing (see Keep).
+	Memo Memo
+}
+
+// Memo keeps one value per call of a plan, for as long as the call lives.
+type Memo interface {
+	// Keep returns the value kept for the call, made by build the first time.
+	Keep(build func() any) any
+}
+
+// Keep returns a value derived from the call's options alone (an is_in
+// list's hash set), built once per call of the plan rather than once per
+// batch; without a Memo it is built each time.
+func (c *Invocation) Keep(build func() any) any {
+	if c.Memo == nil {
+		return build()
+	}
+	return c.Memo.Keep(build)
 }
 
 // The registry: every family's entries, indexed by name and SQL name.
 var (
 	byName = map[string]*Scalar{}
 	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions)
+	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

@@ -151,7 +151,7 @@ class _Session:
                 raise _table_not_found(name, cat["tables"] + cat["views"])
         node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
         if is_query:
-            lf = LazyFrame(node)
+            lf = LazyFrame._of(node)
             lf.collect_schema()  # compile now: unknown tables and columns raise here
             if info["explain"]:
                 return lf.explain()
@@ -159,7 +159,7 @@ class _Session:
         if not tables:  # reads only stored tables: the prepared-statement path (see execute())
             rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _pack_params(params))).rowcount
             return DataFrame({"rows_affected": [rows]})
-        plan, sources = LazyFrame(node)._serialize()
+        plan, sources = LazyFrame._of(node)._serialize()
         rows = _ffi.session_exec(self._session, plan, [s._engine_handle() for s in sources])
         return DataFrame({"rows_affected": [rows]})
 
@@ -273,7 +273,7 @@ class _Session:
         """
         if not isinstance(name, str):
             raise TypeError(f"a table name must be a str, got {type(name).__name__}")
-        lf = LazyFrame({"kind": "table", "source": self, "name": name})
+        lf = LazyFrame._of({"kind": "table", "source": self, "name": name})
         lf.collect_schema()  # an unknown table raises TableNotFoundError here
         return lf
 

@@ -359,8 +359,6 @@ class Expr:
     def is_in(self, other: Any) -> Expr:
         """Whether each value is in ``other`` (a list, set, tuple, NumPy array or Series)."""
         if isinstance(other, Expr):
-            from .exceptions import NotSupportedError
-
             raise NotSupportedError("is_in with an expression is not supported yet; pass a list of values")
         packed = _packed_values(other)
         if packed is not None:
@@ -370,22 +368,54 @@ class Expr:
             if non_finite:
                 opts["non_finite"] = non_finite
             return self._call("is_in", **opts)
+        kind = getattr(getattr(other, "dtype", None), "kind", "")
+        if kind in ("M", "m") and other.dtype.str[4:5] != "D":
+            # NumPy datetimes and durations as microseconds, so that tolist() gives Python objects
+            # (dates for a unit of days), not integers of the array's unit.
+            other = other.astype(f"{other.dtype.str[1:3]}[us]")
         if hasattr(other, "to_list"):
             other = other.to_list()
         elif hasattr(other, "tolist"):
             other = other.tolist()
+        elif isinstance(other, (str, bytes)) or not hasattr(other, "__iter__"):
+            raise InvalidInputError(f"is_in needs a collection of values (a list, set, tuple, NumPy array or "
+                                    f"Series), got {type(other).__name__}")
         values = []
         non_finite = []  # JSON numbers cannot carry NaN and the infinities
+        kinds = set()  # the dtype of dates, datetimes and durations (sent as their ticks); None for others
         for v in other:
-            if hasattr(v, "item"):
+            if type(v).__name__ in ("datetime64", "timedelta64") and v.dtype.str[4:5] != "D":
+                v = v.astype(f"{v.dtype.str[1:3]}[us]").item()
+            elif type(v).__module__ == "numpy":
                 v = v.item()
-            if isinstance(v, float) and not math.isfinite(v):
+            if v is None:
+                values.append(None)
+                continue
+            temporal = _temporal_node(v)
+            kinds.add(temporal["dtype"] if temporal is not None else None)
+            if builtins.len(kinds) > 1:
+                raise InvalidInputError(f"is_in values must be of one kind: {v!r} is among "
+                                        f"{'other' if temporal is not None else 'temporal'} values")
+            if temporal is not None:
+                v = temporal["value"]
+            elif isinstance(v, _decimal.Decimal):
+                v = float(v)  # is_in compares Decimal columns as Float64
+            elif isinstance(v, float) and not math.isfinite(v):
                 non_finite.append("nan" if math.isnan(v) else ("inf" if v > 0 else "-inf"))
                 continue
+            elif isinstance(v, (bytes, bytearray, _dt.time)):
+                raise NotSupportedError(f"is_in with {type(v).__name__} values is not supported yet")
+            elif not isinstance(v, (bool, int, float, str)):
+                raise InvalidInputError(f"is_in cannot compare with {type(v).__name__} value {v!r}; "
+                                        "use bools, numbers, strings, dates, datetimes or durations")
             values.append(v)
+        dtype = next(iter(kinds)) if kinds else None
+        opts: dict[str, Any] = {"values": values}
         if non_finite:
-            return self._call("is_in", values=values, non_finite=non_finite)
-        return self._call("is_in", values=values)
+            opts["non_finite"] = non_finite
+        if dtype is not None:
+            opts["dtype"] = dtype
+        return self._call("is_in", **opts)
 
     def is_between(self, lower_bound: Any, upper_bound: Any, closed: str = "both") -> Expr:
         """``lower_bound <= x <= upper_bound``; ``closed`` is both, left, right or none."""

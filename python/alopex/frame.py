@@ -695,7 +695,7 @@ def concat(items: Sequence[Any], *, how: str = "vertical", rechunk: bool = False
         if not isinstance(x, (DataFrame, LazyFrame)):
             raise TypeError(f"concat takes a list of DataFrames or LazyFrames; item {i} is a {type(x).__name__}")
     lazy = [x.lazy() for x in items]
-    lf = LazyFrame({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
+    lf = LazyFrame._of({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
     if all(isinstance(x, DataFrame) for x in items):
         return lf.collect()
     return lf

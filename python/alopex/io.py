@@ -36,7 +36,7 @@ def _path(source: Any) -> str:
 
 def scan_parquet(source: str | Path, *, n_rows: int | None = None) -> LazyFrame:
     """Lazily read Parquet: one file, a glob (``"data/*.parquet"``) or a directory."""
-    lf = LazyFrame({"kind": "scan_parquet", "path": _path(source), "options": {}})
+    lf = LazyFrame._of({"kind": "scan_parquet", "path": _path(source), "options": {}})
     return lf.head(n_rows) if n_rows is not None else lf
 
 
@@ -123,7 +123,7 @@ def scan_csv(
             options["schema_overrides"] = _pairs("schema_overrides", schema_overrides)
         else:
             options["schema_overrides_list"] = [dtype_name(t) for t in schema_overrides]
-    lf = LazyFrame({"kind": "scan_csv", "path": _path(source), "options": options})
+    lf = LazyFrame._of({"kind": "scan_csv", "path": _path(source), "options": options})
     return lf.head(n_rows) if n_rows is not None else lf
 
 

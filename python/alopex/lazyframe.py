@@ -34,15 +34,27 @@ class LazyFrame:
 
     __slots__ = ("_plan",)
 
-    def __init__(self, plan: dict[str, Any]):
-        self._plan = plan
+    def __init__(self, data: Any = None, schema: Any = None):
+        """A lazy query over ``data``: anything ``ax.DataFrame`` accepts (a dict of columns,
+        a DataFrame, a pyarrow Table, a Polars or pandas frame), as ``pl.LazyFrame(data)``."""
+        from .frame import DataFrame
+
+        frame = data if isinstance(data, DataFrame) and schema is None else DataFrame(data, schema)
+        self._plan: dict[str, Any] = {"kind": "scan", "source": frame}
+
+    @classmethod
+    def _of(cls, plan: dict[str, Any]) -> "LazyFrame":
+        """The LazyFrame of a plan node (the engine's JSON form, docs/plan-format.md)."""
+        lf = object.__new__(cls)
+        lf._plan = plan
+        return lf
 
     @classmethod
     def _scan(cls, frame: "DataFrame") -> "LazyFrame":
-        return cls({"kind": "scan", "source": frame})
+        return cls._of({"kind": "scan", "source": frame})
 
     def _with(self, kind: str, **fields: Any) -> "LazyFrame":
-        return LazyFrame({"kind": kind, "input": self._plan, **fields})
+        return LazyFrame._of({"kind": kind, "input": self._plan, **fields})
 
     # --- building ------------------------------------------------------------
     def filter(self, *predicates: Any, **constraints: Any) -> "LazyFrame":
@@ -125,7 +137,7 @@ class LazyFrame:
                 raise ValueError(f"a {how} join needs on= or both left_on= and right_on=")
             lk = to_exprs(left_on if isinstance(left_on, (list, tuple)) else [left_on])
             rk = to_exprs(right_on if isinstance(right_on, (list, tuple)) else [right_on])
-        return LazyFrame({"kind": "join", "input": self._plan, "right": other_lf._plan, "how": how,
+        return LazyFrame._of({"kind": "join", "input": self._plan, "right": other_lf._plan, "how": how,
                           "left_on": lk, "right_on": rk, "suffix": suffix})
 
     def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,

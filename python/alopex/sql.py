@@ -143,7 +143,7 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
     if params is not None and (isinstance(params, (str, bytes)) or not isinstance(params, Sequence)):
         raise TypeError("params must be a list or tuple of values, one per ? placeholder")
     node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
-    lf = LazyFrame(node)
+    lf = LazyFrame._of(node)
     lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
     if info["explain"]:
         return lf.explain()
