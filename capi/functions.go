@@ -8,7 +8,6 @@ import "C"
 import (
 	"encoding/json"
 
-	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/fn"
 )
 
@@ -17,13 +16,13 @@ type functionInfo struct {
 	Name   string   `json:"name"`
 	Python []string `json:"python,omitempty"`
 	SQL    []string `json:"sql,omitempty"`
-	// Legacy marks a function still registered in lazy and lazy/exec, not
-	// yet an entry of the registry (lazy/fn).
-	Legacy bool `json:"legacy,omitempty"`
+	// Window marks an order-dependent function (cum_sum, shift, rank).
+	Window bool `json:"window,omitempty"`
 }
 
 // alopex_functions writes to *out (malloc'd; free with alopex_free) the
-// engine's functions as JSON: [{"name", "python", "sql", "legacy"}].
+// engine's functions, every entry of the registry (lazy/fn), as JSON:
+// [{"name", "python", "sql", "window"}].
 //
 //export alopex_functions
 func alopex_functions(out **C.char) C.int {
@@ -31,8 +30,8 @@ func alopex_functions(out **C.char) C.int {
 	for _, f := range fn.All() {
 		list = append(list, functionInfo{Name: f.Name, Python: f.Python, SQL: f.SQL})
 	}
-	for _, name := range lazy.FunctionNames() {
-		list = append(list, functionInfo{Name: name, Legacy: true})
+	for _, w := range fn.AllWindows() {
+		list = append(list, functionInfo{Name: w.Name, Python: w.Python, Window: true})
 	}
 	data, _ := json.Marshal(list)
 	*out = C.CString(string(data))

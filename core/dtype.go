@@ -255,6 +255,21 @@ func IsFloat(t arrow.DataType) bool {
 // IsNumeric reports whether t is an integer or floating point type.
 func IsNumeric(t arrow.DataType) bool { return IsInteger(t) || IsFloat(t) }
 
+// Comparable reports whether values of type t compare with < and > across
+// batches by value: numbers, strings, booleans, dates, datetimes and
+// durations.
+func Comparable(t arrow.DataType) bool {
+	return IsNumeric(t) || IsString(t) || t.ID() == arrow.BOOL ||
+		t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP || t.ID() == arrow.DURATION
+}
+
+// Sortable reports whether a column of type t can be sorted (or ranked):
+// the comparable types, and categoricals, nulls, Date64, times and decimals.
+func Sortable(t arrow.DataType) bool {
+	return Comparable(t) || IsCategorical(t) || t.ID() == arrow.NULL || t.ID() == arrow.DATE64 ||
+		t.ID() == arrow.TIME32 || t.ID() == arrow.TIME64 || t.ID() == arrow.DECIMAL128
+}
+
 // IsString reports whether t is one of Arrow's UTF-8 string layouts.
 func IsString(t arrow.DataType) bool {
 	switch t.ID() {

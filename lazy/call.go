@@ -104,47 +104,13 @@ func normalizeOpt(v any) any {
 	return v
 }
 
-// Function describes a scalar function to the planner: Resolve receives the
-// resolved arguments and options and returns the result type and the
-// arguments as the kernel wants them (with casts inserted), or an error
-// naming the problem. Execution is registered separately, in lazy/exec.
-type Function struct {
-	Name    string
-	Resolve func(args []Expr, opts map[string]any) (arrow.DataType, []Expr, error)
-}
-
-var functions = map[string]*Function{}
-
-// RegisterFunction makes a function known to the planner. It is called from
-// init functions of the files defining the functions.
-func RegisterFunction(f *Function) {
-	if _, dup := functions[f.Name]; dup {
-		panic("alopex: function registered twice: " + f.Name)
-	}
-	functions[f.Name] = f
-}
-
-// FunctionNames lists the functions registered here, by name: those not yet
-// moved to the function registry (lazy/fn).
-func FunctionNames() []string {
-	out := make([]string, 0, len(functions))
-	for name := range functions {
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// LookupFunction returns a registered function.
-func LookupFunction(name string) (*Function, bool) {
-	f, ok := functions[name]
-	return f, ok
-}
-
 func (r *resolver) call(e *Call) (Expr, error) {
-	entry, inRegistry := fn.Lookup(e.Name)
-	f, ok := functions[e.Name]
-	if !ok && !inRegistry {
+	var bind func(*fn.Binding) error
+	if f, ok := fn.Lookup(e.Name); ok {
+		bind = f.Bind
+	} else if w, ok := fn.LookupWindow(e.Name); ok {
+		bind = w.Bind
+	} else {
 		return nil, core.Errorf(core.KindNotSupported, "function %q is not supported", e.Name)
 	}
 	args := make([]Expr, len(e.Args))
@@ -163,13 +129,7 @@ func (r *resolver) call(e *Call) (Expr, error) {
 		}
 	}
 	args, hadCategorical := categoricalArgsAsString(args)
-	var t arrow.DataType
-	var err error
-	if inRegistry {
-		t, args, err = bindCall(entry, args, e.Opts)
-	} else {
-		t, args, err = f.Resolve(args, e.Opts)
-	}
+	t, args, err := bindCall(e.Name, bind, args, e.Opts)
 	if err != nil {
 		if ce, ok := err.(*core.Error); ok && ce.Details["expression"] == nil {
 			return nil, core.Errorf(ce.Kind, "%s (in expression %s)", ce.Message, e).With("expression", e.String())
@@ -201,10 +161,10 @@ func categoricalArgsAsString(args []Expr) ([]Expr, bool) {
 	return args, had
 }
 
-// bindCall types a call of a registry function with its rule: the result
-// type and the arguments cast as the rule asks.
-func bindCall(f *fn.Scalar, args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
-	b := &fn.Binding{Name: f.Name, Args: make([]fn.Arg, len(args)), Opts: opts}
+// bindCall types a call of a registry function with its entry's Bind: the
+// result type and the arguments cast as the rule asks.
+func bindCall(name string, bind func(*fn.Binding) error, args []Expr, opts map[string]any) (arrow.DataType, []Expr, error) {
+	b := &fn.Binding{Name: name, Args: make([]fn.Arg, len(args)), Opts: opts}
 	for i, a := range args {
 		b.Args[i] = ruleArg{a}
 	}
@@ -218,7 +178,7 @@ func bindCall(f *fn.Scalar, args []Expr, opts map[string]any) (arrow.DataType, [
 		}
 		return CommonType(pick)
 	}
-	if err := f.Bind(b); err != nil {
+	if err := bind(b); err != nil {
 		return nil, nil, err
 	}
 	for i, t := range b.Casts {

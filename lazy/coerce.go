@@ -267,10 +267,7 @@ func mixedSignErr(e *Binary, a, b arrow.DataType) error {
 // isText reports a String or Categorical type: values that are text.
 func isText(t arrow.DataType) bool { return core.IsString(t) || core.IsCategorical(t) }
 
-func comparable(t arrow.DataType) bool {
-	return core.IsNumeric(t) || core.IsString(t) || t.ID() == arrow.BOOL ||
-		t.ID() == arrow.DATE32 || t.ID() == arrow.TIMESTAMP || t.ID() == arrow.DURATION
-}
+func comparable(t arrow.DataType) bool { return core.Comparable(t) }
 
 // castTo wraps e in a cast to t unless it already has that type; casts of
 // literals are folded.

@@ -446,7 +446,7 @@ func windowOutsideAggs(e Expr) bool {
 			found = true
 			return
 		case *Call:
-			if windowFuncs[n.Name] {
+			if IsWindowFunction(n.Name) {
 				found = true
 				return
 			}

@@ -76,10 +76,7 @@ func NewSort(input Plan, keys []SortKey) (*Sort, error) {
 // sortable reports whether rows can be ordered by values of type t. A
 // Categorical sorts lexically, as Polars' does: the executor sorts all rows
 // at once (one dictionary) by the ranks of its values.
-func sortable(t arrow.DataType) bool {
-	return comparable(t) || core.IsCategorical(t) || t.ID() == arrow.NULL || t.ID() == arrow.DATE64 ||
-		t.ID() == arrow.TIME32 || t.ID() == arrow.TIME64 || t.ID() == arrow.DECIMAL128
-}
+func sortable(t arrow.DataType) bool { return core.Sortable(t) }
 
 func (s *Sort) Schema() *arrow.Schema { return s.Input.Schema() }
 func (s *Sort) Children() []Plan      { return []Plan{s.Input} }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -66,12 +67,13 @@ func (e *Window) writeTo(b *strings.Builder) {
 	b.WriteString(")")
 }
 
-// windowFuncs are the functions that need their rows in order: they are
-// never evaluated row by row, always as (part of) a window.
-var windowFuncs = map[string]bool{}
-
-// IsWindowFunction reports whether a registered function is order-dependent.
-func IsWindowFunction(name string) bool { return windowFuncs[name] }
+// IsWindowFunction reports whether a function needs its rows in order (an
+// entry of the registry's window functions): such a call is never evaluated
+// row by row, always as (part of) a window.
+func IsWindowFunction(name string) bool {
+	_, ok := fn.LookupWindow(name)
+	return ok
+}
 
 func (r *resolver) window(e *Window) (Expr, error) {
 	x, err := r.resolve(e.X)
@@ -115,7 +117,7 @@ func containsWindow(e Expr) bool {
 		case *Window:
 			found = true
 		case *Call:
-			if windowFuncs[n.Name] {
+			if IsWindowFunction(n.Name) {
 				found = true
 			}
 		}
@@ -199,7 +201,7 @@ func extractWindows(input Plan, exprs []Expr, aggsBroadcast bool) (*WindowNode, 
 				return add(&Window{X: x})
 			}
 		case *Call:
-			if windowFuncs[x.Name] {
+			if IsWindowFunction(x.Name) {
 				return add(&Window{X: x})
 			}
 		}

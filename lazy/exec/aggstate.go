@@ -304,23 +304,6 @@ func (s *sumState[T, A]) finish(mem memory.Allocator) (arrow.Array, error) {
 	return numArray(mem, s.out, s.acc, nil)
 }
 
-// numArray builds an array of type out from accumulators (valid nil: all valid).
-func numArray[A kernels.Num](mem memory.Allocator, out arrow.DataType, acc []A, valid []bool) (arrow.Array, error) {
-	b := array.NewBuilder(mem, out)
-	defer b.Release()
-	b.Reserve(len(acc))
-	for i, v := range acc {
-		if valid != nil && !valid[i] {
-			b.AppendNull()
-			continue
-		}
-		if !appendNum(b, v) {
-			return nil, core.Errorf(core.KindNotSupported, "aggregate result of type %s", core.DTypeName(out))
-		}
-	}
-	return b.NewArray(), nil
-}
-
 type boolSumState struct{ n []int64 }
 
 func (s *boolSumState) grow(n int) { s.n = growTo(s.n, n) }

@@ -9,33 +9,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// scalarFn evaluates a registered function over n rows. args are the
-// evaluated arguments (arrays or broadcast scalars; the evaluator does not
-// release them); out is the resolved result type. The result is owned by
-// the caller.
-type scalarFn func(mem memory.Allocator, call *lazy.Call, args []kernels.Value, n int) (arrow.Array, error)
-
-var evaluators = map[string]scalarFn{}
-
-// registerEval makes a function executable. Each function's planner side is
-// registered with lazy.RegisterFunction under the same name. (Functions of
-// the registry, lazy/fn, carry their evaluator in their entry instead.)
-func registerEval(name string, fn scalarFn) {
-	if _, dup := evaluators[name]; dup {
-		panic("alopex: evaluator registered twice: " + name)
-	}
-	evaluators[name] = fn
-}
-
+// evalCall evaluates a call of a scalar function of the registry over a batch.
 func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels.Value, error) {
 	if lazy.IsWindowFunction(e.Name) {
 		return kernels.Value{}, core.Errorf(core.KindInternal, "%s must be computed as a window", e.Name)
 	}
-	eval, ok := evaluators[e.Name]
-	var entry *fn.Scalar // a registry function: its entry's evaluator
-	if f, inRegistry := fn.Lookup(e.Name); inRegistry {
-		entry, ok = f, true
-	}
+	entry, ok := fn.Lookup(e.Name)
 	if !ok {
 		return kernels.Value{}, core.Errorf(core.KindNotSupported, "function %q has no implementation", e.Name)
 	}
@@ -52,13 +31,7 @@ func evalCall(mem memory.Allocator, e *lazy.Call, rb arrow.RecordBatch) (kernels
 		}
 		args[i] = v
 	}
-	var out arrow.Array
-	var err error
-	if entry != nil {
-		out, err = entry.Eval(mem, &fn.Invocation{Opts: e.Opts, Type: e.Type, Memo: callMemo{e}}, args, int(rb.NumRows()))
-	} else {
-		out, err = eval(mem, e, args, int(rb.NumRows()))
-	}
+	out, err := entry.Eval(mem, &fn.Invocation{Opts: e.Opts, Type: e.Type, Memo: callMemo{e}}, args, int(rb.NumRows()))
 	if err != nil {
 		return kernels.Value{}, withExpr(err, e)
 	}

@@ -16,12 +16,6 @@ import (
 // columns as bytes, kept as a string in a map[string]. Go's maps are Swiss
 // tables; lookups with a []byte converted in place do not allocate.
 
-// intKeyable reports whether a single key of type t can use the int64 path.
-func intKeyable(t arrow.DataType) bool { return kernels.IntLike(t) }
-
-// intKeys widens the values of an integer-like array to int64 (reusing dst).
-func intKeys(a arrow.Array, dst []int64) []int64 { return kernels.Int64Keys(a, dst) }
-
 func hashInt(v int64) uint64 {
 	h := uint64(v) * 0x9E3779B97F4A7C15
 	return h ^ (h >> 29)

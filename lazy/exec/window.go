@@ -8,10 +8,10 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
@@ -254,232 +254,25 @@ func broadcastAgg(mem memory.Allocator, st aggState, parts *partitions) (arrow.A
 	return kernels.Gather(mem, per, parts.gids)
 }
 
-// windowCall computes an order-dependent function along each partition.
+// windowCall computes an order-dependent function (a window entry of the
+// registry) along each partition.
 func windowCall(mem memory.Allocator, rb arrow.RecordBatch, c *lazy.Call, parts *partitions) (arrow.Array, error) {
-	args := make([]arrow.Array, len(c.Args))
-	defer func() {
-		for _, a := range args {
-			if a != nil {
-				a.Release()
-			}
-		}
-	}()
-	for i, e := range c.Args {
-		a, err := evalArray(mem, e, rb)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = a
+	w, ok := fn.LookupWindow(c.Name)
+	if !ok {
+		return nil, core.Errorf(core.KindNotSupported, "window function %q has no implementation", c.Name)
 	}
-	n := int(rb.NumRows())
-	switch c.Name {
-	case "shift":
-		k := int(lazy.OptFloat(c.Opts, "n", 1))
-		src := make([]int32, n)
-		filled := make([]byte, bitutil.BytesForBits(int64(n)))
-		for g := range parts.groups {
-			part := parts.order[parts.starts[g]:parts.starts[g+1]]
-			for i, row := range part {
-				j := i - k
-				if j < 0 || j >= len(part) {
-					src[row] = -1
-					bitutil.SetBit(filled, int(row))
-				} else {
-					src[row] = part[j]
-				}
-			}
-		}
-		shifted, err := kernels.Gather(mem, args[0], src)
-		if err != nil {
-			return nil, err
-		}
-		defer shifted.Release()
-		if args[1].NullN() == args[1].Len() {
-			shifted.Retain()
-			return shifted, nil
-		}
-		return kernels.IfElse(mem, filled, kernels.ArrayValue(args[1]), kernels.ArrayValue(shifted), c.Type, n)
-	case "diff":
-		k := int(lazy.OptFloat(c.Opts, "n", 1))
-		shiftCall := &lazy.Call{Name: "shift", Args: c.Args, Opts: map[string]any{"n": float64(k)}, Type: c.Type}
-		nulls, err := kernels.Broadcast(mem, nil, c.Type, n)
-		if err != nil {
-			return nil, err
-		}
-		defer nulls.Release()
-		prev, err := windowCallArgs(mem, shiftCall, []arrow.Array{args[0], nulls}, parts, n)
-		if err != nil {
-			return nil, err
-		}
-		defer prev.Release()
-		return kernels.Arith(mem, kernels.Sub, kernels.ArrayValue(args[0]), kernels.ArrayValue(prev), n)
-	case "rank":
-		return rankWindow(mem, args[0], c, parts)
-	case "frame_agg":
-		return frameAgg(mem, c, args[0], parts)
-	}
-	return cumulative(mem, c, args[0], parts)
-}
-
-func windowCallArgs(mem memory.Allocator, c *lazy.Call, args []arrow.Array, parts *partitions, n int) (arrow.Array, error) {
-	fields := make([]arrow.Field, len(args))
-	exprs := make([]lazy.Expr, len(args))
-	for i, a := range args {
-		fields[i] = arrow.Field{Name: fmt.Sprintf("a%d", i), Type: a.DataType(), Nullable: true}
-		exprs[i] = &lazy.Column{Name: fields[i].Name, Type: a.DataType()}
-	}
-	rb := array.NewRecordBatch(arrow.NewSchema(fields, nil), args, int64(n))
-	defer rb.Release()
-	call := *c
-	call.Args = exprs
-	return windowCall(mem, rb, &call, parts)
-}
-
-// cumulative runs cum_sum, cum_prod, cum_min, cum_max and cum_count.
-func cumulative(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitions) (arrow.Array, error) {
-	n := x.Len()
-	out := make([]float64, n)
-	outI := make([]int64, n)
-	valid := make([]bool, n)
-	isFloat := core.IsFloat(x.DataType()) && c.Name != "cum_count"
-	isNull := x.DataType().ID() == arrow.NULL
-	unsigned64 := x.DataType().ID() == arrow.UINT64
-	var getF func(int) float64
-	var getI []int64
-	if isFloat {
-		getF = numericAsFloat(x)
-	} else if c.Name == "cum_count" {
-	} else if x.DataType().ID() == arrow.UINT64 {
-		u := kernels.Values[uint64](x)
-		getI = make([]int64, n)
-		for i, v := range u {
-			getI[i] = int64(v)
-		}
-	} else if c.Name != "cum_count" {
-		getI = intKeys(x, nil)
-	}
-	for g := range parts.groups {
-		var accF float64
-		var accI int64
-		seen := false
-		count := int64(0)
-		for _, row := range parts.order[parts.starts[g]:parts.starts[g+1]] {
-			r := int(row)
-			if c.Name == "cum_count" {
-				if !isNull && x.IsValid(r) {
-					count++
-				}
-				outI[r], valid[r] = count, true
-				continue
-			}
-			if x.IsNull(r) {
-				continue // null stays null; the running value goes on
-			}
-			valid[r] = true
-			if isFloat {
-				v := getF(r)
-				switch {
-				case !seen || (accF != accF && (c.Name == "cum_min" || c.Name == "cum_max")):
-					accF = v
-				case v != v && (c.Name == "cum_min" || c.Name == "cum_max"):
-					// NaN never wins a running min or max (as in Polars).
-				case c.Name == "cum_sum":
-					accF += v
-				case c.Name == "cum_prod":
-					accF *= v
-				case c.Name == "cum_min":
-					accF = min(accF, v)
-				case c.Name == "cum_max":
-					accF = max(accF, v)
-				}
-				out[r] = accF
-			} else {
-				v := getI[r]
-				switch {
-				case !seen:
-					accI = v
-				case c.Name == "cum_sum":
-					accI += v
-				case c.Name == "cum_prod":
-					accI *= v
-				case c.Name == "cum_min" && unsigned64:
-					accI = int64(min(uint64(accI), uint64(v)))
-				case c.Name == "cum_max" && unsigned64:
-					accI = int64(max(uint64(accI), uint64(v)))
-				case c.Name == "cum_min":
-					accI = min(accI, v)
-				case c.Name == "cum_max":
-					accI = max(accI, v)
-				}
-				outI[r] = accI
-			}
-			seen = true
-		}
-	}
-	if isFloat {
-		return numArray(mem, c.Type, out, valid)
-	}
-	if c.Type.ID() == arrow.UINT64 && c.Name != "cum_count" {
-		u := make([]uint64, n)
-		for i, v := range outI {
-			u[i] = uint64(v)
-		}
-		return numArray(mem, c.Type, u, valid)
-	}
-	return numArray(mem, c.Type, outI, valid)
-}
-
-// rankWindow ranks values within each partition (nulls get null ranks).
-func rankWindow(mem memory.Allocator, x arrow.Array, c *lazy.Call, parts *partitions) (arrow.Array, error) {
-	method := lazy.OptString(c.Opts, "method", "average")
-	desc := lazy.OptBool(c.Opts, "descending", false)
-	cmpFn, err := comparator(x, lazy.SortKey{Descending: desc})
+	args, err := evalArrays(mem, c.Args, rb)
 	if err != nil {
 		return nil, err
 	}
-	n := x.Len()
-	ranks := make([]float64, n)
-	valid := make([]bool, n)
-	for g := range parts.groups {
-		var rows []int32
-		for _, r := range parts.order[parts.starts[g]:parts.starts[g+1]] {
-			if x.IsValid(int(r)) {
-				rows = append(rows, r)
-			}
-		}
-		slices.SortStableFunc(rows, cmpFn)
-		dense := 0
-		for i := 0; i < len(rows); {
-			j := i + 1
-			for j < len(rows) && cmpFn(rows[i], rows[j]) == 0 {
-				j++
-			}
-			dense++
-			for k := i; k < j; k++ {
-				var r float64
-				switch method {
-				case "average":
-					r = float64(i+j+1) / 2
-				case "min":
-					r = float64(i + 1)
-				case "max":
-					r = float64(j)
-				case "dense":
-					r = float64(dense)
-				case "ordinal":
-					r = float64(k + 1)
-				}
-				ranks[rows[k]], valid[rows[k]] = r, true
-			}
-			i = j
-		}
+	defer releaseArrays(args)
+	view := &fn.Partitions{Order: parts.order, Starts: parts.starts[:parts.groups+1],
+		Compare: func(x arrow.Array, descending bool) (func(a, b int32) int, error) {
+			return comparator(x, lazy.SortKey{Descending: descending})
+		}}
+	out, err := w.Eval(mem, &fn.Invocation{Opts: c.Opts, Type: c.Type, Memo: callMemo{c}}, args, view)
+	if err != nil {
+		return nil, withExpr(err, c)
 	}
-	if method == "average" {
-		return numArray(mem, c.Type, ranks, valid)
-	}
-	u := make([]int64, n)
-	for i, r := range ranks {
-		u[i] = int64(r)
-	}
-	return numArray(mem, c.Type, u, valid)
+	return out, nil
 }

@@ -2,7 +2,9 @@
 // API and SQL can call is one Scalar entry, defined once — its name in the
 // plan, the Python method that builds it, the SQL names that call it with
 // the same arguments and meaning, its type rule, what it does with nulls,
-// and its evaluator over the typed kernels.
+// and its evaluator over the typed kernels. Each order-dependent function
+// (cum_sum, shift, diff, rank, SQL's framed aggregates) is one Window
+// entry the same way, with an evaluator over a batch's ordered partitions.
 //
 // The planner (package lazy) types a call with the entry's rule and casts
 // the arguments as the rule asks; the executor (lazy/exec) runs the
@@ -17,7 +19,11 @@
 //
 // Families: strings.go (the Expr.str namespace), lists.go (str.split and the
 // Expr.list namespace), datetime.go (the Expr.dt namespace, temporal + and -),
-// sqlnum.go (MySQL's reading of numbers in strings), sqlint.go (MySQL's
-// checked integer arithmetic). Functions not yet moved here are still
-// registered in lazy/fn_*.go and lazy/exec/fn_*.go.
+// math.go, nulls.go (fill_null, coalesce, fill_nan, when), isin.go,
+// vectors.go (the Expr.vec namespace), sqlnum.go (MySQL's reading of numbers
+// in strings), sqlint.go and sqldecimal.go (MySQL's checked integer and
+// exact decimal arithmetic); window.go and window_frame.go, the window
+// functions. Aggregates (sum, mean, … in group_by().agg()) are not entries
+// yet: they are lazy.AggFunc values typed in lazy/agg.go and computed by
+// the aggregate states of lazy/exec.
 package fn

@@ -138,9 +138,10 @@ func (c *Invocation) Keep(build func() any) any {
 
 // The registry: every family's entries, indexed by name and SQL name.
 var (
-	byName = map[string]*Scalar{}
-	bySQL  = map[string]*Scalar{}
-	_      = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions)
+	byName   = map[string]*Scalar{}
+	bySQL    = map[string]*Scalar{}
+	byWindow = indexWindows(windowFunctions)
+	_        = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions)
 )
 
 func index(families ...[]*Scalar) bool {
@@ -160,6 +161,33 @@ func index(families ...[]*Scalar) bool {
 		}
 	}
 	return true
+}
+
+func indexWindows(ws []*Window) map[string]*Window {
+	out := make(map[string]*Window, len(ws))
+	for _, w := range ws {
+		if _, dup := out[w.Name]; dup {
+			panic("alopex: window function defined twice: " + w.Name)
+		}
+		out[w.Name] = w
+	}
+	return out
+}
+
+// LookupWindow returns the window (order-dependent) function named name.
+func LookupWindow(name string) (*Window, bool) {
+	w, ok := byWindow[name]
+	return w, ok
+}
+
+// AllWindows returns every window function, by name.
+func AllWindows() []*Window {
+	out := make([]*Window, 0, len(byWindow))
+	for _, w := range byWindow {
+		out = append(out, w)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // Lookup returns the function named name in plans.

@@ -34,6 +34,25 @@ func TestEntriesComplete(t *testing.T) {
 	}
 }
 
+// Every window function is complete too, and no name is both a scalar and
+// a window function.
+func TestWindowEntriesComplete(t *testing.T) {
+	if len(AllWindows()) == 0 {
+		t.Fatal("no window functions")
+	}
+	for _, w := range AllWindows() {
+		if w.Type == nil || w.Eval == nil {
+			t.Errorf("%s: no type rule or evaluator", w.Name)
+		}
+		if len(w.Python) == 0 && !w.Internal {
+			t.Errorf("%s: no Python method", w.Name)
+		}
+		if _, clash := Lookup(w.Name); clash {
+			t.Errorf("%s: both a scalar and a window function", w.Name)
+		}
+	}
+}
+
 // The arity is checked before the rule, with the function's name.
 func TestBindChecksArity(t *testing.T) {
 	s, _ := Lookup("str.to_uppercase")

@@ -1,13 +1,51 @@
-package exec
+package fn
 
 import (
 	"math"
 
 	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
+
+// frame_agg(x) aggregates x over a frame of rows around each row of its
+// ordered window partition: SQL's SUM/AVG/MIN/MAX/COUNT(x) OVER (... ROWS
+// BETWEEN a AND b). Options: "func" (sum, mean, min, max, count), "start"
+// and "end", the frame's bounds as row offsets from the current row
+// (negative: preceding, 0: the current row, positive: following; absent or
+// null: unbounded). Nulls are skipped; a frame without values gives null
+// (count gives 0). Only SQL builds it.
+var frameAggFn = &Window{Name: "frame_agg", Internal: true, MinArgs: 1, MaxArgs: 1,
+	Type: func(b *Binding) error {
+		t := b.Args[0].DataType()
+		fn := b.Opts.String("func", "")
+		if fn == "count" {
+			b.Out = arrow.PrimitiveTypes.Uint32
+			return nil
+		}
+		if !core.IsNumeric(t) && t.ID() != arrow.NULL {
+			return core.Errorf(core.KindNotSupported,
+				"%s over a frame of %s values is not supported (numbers only)", fn, core.DTypeName(t))
+		}
+		switch fn {
+		case "sum":
+			b.Out = SumType(t)
+		case "mean":
+			b.Out = arrow.PrimitiveTypes.Float64
+		case "min", "max":
+			b.Out = t
+			if t.ID() == arrow.NULL {
+				b.Out = arrow.PrimitiveTypes.Float64
+			}
+		default:
+			return core.Errorf(core.KindInvalidInput, "frame_agg func must be sum, mean, min, max or count, got %q", fn)
+		}
+		b.Cast(0, b.Out)
+		return nil
+	},
+	Eval: frameAgg,
+}
 
 // frameBound reads one of frame_agg's bounds (plan options hold numbers as
 // float64); ok is false for an unbounded side.
@@ -21,8 +59,9 @@ func frameBound(opts map[string]any, key string) (int, bool) {
 // floats, NaN and infinities are counted apart so that one never poisons
 // frames that do not hold it); minima and maxima use a monotonic queue, so
 // every frame costs O(1) amortized whatever its width.
-func frameAgg(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitions) (arrow.Array, error) {
-	fn := lazy.OptString(c.Opts, "func", "")
+func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Partitions) (arrow.Array, error) {
+	x := args[0]
+	fn := c.Opts.String("func", "")
 	start, hasStart := frameBound(c.Opts, "start")
 	end, hasEnd := frameBound(c.Opts, "end")
 	n := x.Len()
@@ -34,19 +73,19 @@ func frameAgg(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitio
 	switch {
 	case isNull:
 	case isFloat:
-		get := numericAsFloat(x)
+		get := kernels.NumericAsFloat(x)
 		fv = make([]float64, n)
 		for i := range fv {
 			fv[i] = get(i)
 		}
 	case fn != "count":
-		iv = intKeys(x, nil)
+		iv = kernels.Int64Keys(x, nil)
 	}
 	outF := make([]float64, n)
 	outI := make([]int64, n)
 	present := func(r int32) bool { return !isNull && x.IsValid(int(r)) }
-	for g := range parts.groups {
-		part := parts.order[parts.starts[g]:parts.starts[g+1]]
+	for g := range parts.Len() {
+		part := parts.Part(g)
 		m := len(part)
 		frame := func(i int) (int, int) {
 			lo, hi := 0, m-1
@@ -184,17 +223,8 @@ func frameAgg(mem memory.Allocator, c *lazy.Call, x arrow.Array, parts *partitio
 			}
 		}
 	}
-	switch {
-	case fn == "count":
-		return numArray(mem, c.Type, outI, valid)
-	case core.IsFloat(c.Type):
-		return numArray(mem, c.Type, outF, valid)
-	case c.Type.ID() == arrow.UINT64:
-		u := make([]uint64, n)
-		for i, v := range outI {
-			u[i] = uint64(v)
-		}
-		return numArray(mem, c.Type, u, valid)
+	if fn == "count" {
+		return kernels.NumArray(mem, c.Type, outI, valid)
 	}
-	return numArray(mem, c.Type, outI, valid)
+	return numbers(mem, c.Type, core.IsFloat(c.Type), outF, outI, valid)
 }
