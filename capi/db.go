@@ -201,7 +201,7 @@ func alopex_session_exec(h C.uint64_t, plan *C.char, planLen C.size_t, sources *
 		}
 		defer release()
 		data := C.GoBytes(unsafe.Pointer(plan), C.int(planLen))
-		q, tables, params, err := lazy.DecodeSQL(data, srcs, dataframe.Opener{})
+		q, tables, params, err := lazy.DecodeSQL(data, srcs, engineEnv)
 		if err != nil {
 			return err
 		}

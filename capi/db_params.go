@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/dataframe"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -117,7 +116,7 @@ func decodeJSONParam(node []byte) (lazy.Expr, error) {
 	doc = append(doc, `{"version":1,"plan":{"kind":"sql","query":"","params":[`...)
 	doc = append(doc, node...)
 	doc = append(doc, "]}}"...)
-	_, _, exprs, err := lazy.DecodeSQL(doc, nil, dataframe.Opener{})
+	_, _, exprs, err := lazy.DecodeSQL(doc, nil, engineEnv)
 	if err != nil {
 		return nil, err
 	}

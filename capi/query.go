@@ -22,6 +22,10 @@ import (
 	"github.com/alopexdb/alopex/vector"
 )
 
+// engineEnv wires the engine's own file formats and SQL front end into plan
+// decoding: the planner imports neither (they compile down to it).
+var engineEnv = lazy.Env{Opener: dataframe.Opener{}, SQL: sqlexec.Compile}
+
 // job is a query running on its own goroutine, so that the Python caller can
 // wait for it in short slices and cancel it on KeyboardInterrupt.
 type job struct {
@@ -77,7 +81,7 @@ func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := lazy.Decode(data, srcs, dataframe.Opener{})
+	p, err := lazy.Decode(data, srcs, engineEnv)
 	if err != nil {
 		release()
 		return nil, nil, err
@@ -122,7 +126,7 @@ func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
 			}
 			release()
 		}()
-		return exec.Run(ctx, mem, lazy.Optimize(p))
+		return exec.Run(ctx, mem, exec.Optimize(p))
 	})
 }
 
@@ -245,7 +249,7 @@ func alopex_plan_describe(plan *C.char, planLen C.size_t, sources *C.uint64_t, n
 		var s string
 		switch what {
 		case 0:
-			s = lazy.Explain(lazy.Optimize(p))
+			s = lazy.Explain(exec.Optimize(p))
 		case 1:
 			s = lazy.Explain(p)
 		case 2:

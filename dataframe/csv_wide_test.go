@@ -44,11 +44,11 @@ func BenchmarkCSVWide(b *testing.B) {
 	plan := []byte(`{"version": 1, "plan": {"kind": "scan_csv", "path": ` + strconv.Quote(path) + `, "options": {}}}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		p, err := lazy.Decode(plan, nil, Opener{})
+		p, err := lazy.Decode(plan, nil, lazy.Env{Opener: Opener{}})
 		if err != nil {
 			b.Fatal(err)
 		}
-		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, lazy.Optimize(p))
+		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, exec.Optimize(p))
 		if err != nil {
 			b.Fatal(err)
 		}

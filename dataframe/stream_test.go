@@ -111,7 +111,7 @@ func TestScanFilterAggregateStaysWithinMemoryLimit(t *testing.T) {
 			}
 		}
 	}()
-	tbl, err := exec.Run(context.Background(), memory.NewGoAllocator(), lazy.Optimize(plan))
+	tbl, err := exec.Run(context.Background(), memory.NewGoAllocator(), exec.Optimize(plan))
 	close(stop)
 	<-done
 	if err != nil {

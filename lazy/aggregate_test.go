@@ -7,6 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -313,7 +314,7 @@ func TestAggregateOptimizeKeepsSchema(t *testing.T) {
 		alias(bin(lazy.OpAdd, agg(lazy.AggSum, col("x")), agg(lazy.AggMax, col("y"))), "r"),
 		alias(agg(lazy.AggLen, nil), "n"),
 	})
-	for _, q := range []lazy.Plan{p, lazy.Optimize(p)} {
+	for _, q := range []lazy.Plan{p, exec.Optimize(p)} {
 		if got := schemaString(q.Schema()); got != "parity: Int32, r: Float64, n: UInt32" {
 			t.Errorf("schema %s of\n%s", got, lazy.Explain(q))
 		}

@@ -7,8 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
-	// The executor registers the constant evaluator the simplify rule folds with.
-	_ "github.com/alopexdb/alopex/lazy/exec"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/cockroachdb/datadriven"
 )
@@ -53,7 +52,7 @@ func runPlanFile(t *testing.T, path string) {
 			rule := ruleNamed(t, name)
 			return rewriteOutput(t, p, rule.Apply)
 		case "optimize":
-			return rewriteOutput(t, p, lazy.Optimize)
+			return rewriteOutput(t, p, exec.Optimize)
 		}
 		d.Fatalf(t, "unknown command %q", d.Cmd)
 		return ""
@@ -61,12 +60,12 @@ func runPlanFile(t *testing.T, path string) {
 }
 
 func decodeNode(node string) (lazy.Plan, error) {
-	return lazy.Decode([]byte(`{"version": 1, "plan": `+node+`}`), testSources)
+	return lazy.Decode([]byte(`{"version": 1, "plan": `+node+`}`), testSources, lazy.Env{})
 }
 
 func ruleNamed(t *testing.T, name string) lazy.Rule {
 	t.Helper()
-	for _, r := range lazy.DefaultRules {
+	for _, r := range exec.Rules() {
 		if r.Name() == name {
 			return r
 		}
@@ -106,7 +105,7 @@ func TestOptimize(t *testing.T) { runPlanFile(t, "testdata/optimizer/optimize.tx
 
 func TestDefaultRulesOrder(t *testing.T) {
 	var names []string
-	for _, r := range lazy.DefaultRules {
+	for _, r := range exec.Rules() {
 		names = append(names, r.Name())
 	}
 	if got := strings.Join(names, ","); got != "simplify,predicate_pushdown,join_order,projection_pushdown,common_subexpr,slice_pushdown,vector_topk,common_subplan,runtime_filter" {

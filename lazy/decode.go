@@ -83,18 +83,23 @@ type jsonExpr struct {
 	Interp  string          `json:"interp"`
 }
 
+// Env is what decoding needs from the packages above the planner, passed
+// explicitly by whoever decodes (capi wires the engine's own): Opener opens
+// the files of file scans, SQL compiles the plan nodes of kind "sql". A nil
+// one makes such nodes a NotSupportedError.
+type Env struct {
+	Opener Opener
+	SQL    SQLCompiler
+}
+
 // Decode builds a resolved plan from its JSON form. sources are the frames
-// the plan's scans refer to by index; opener opens the files of file scans
-// (nil: file scans are not supported).
-func Decode(data []byte, sources []Source, opener ...Opener) (Plan, error) {
+// the plan's scans refer to by index.
+func Decode(data []byte, sources []Source, env Env) (Plan, error) {
 	root, err := decodeRoot(data)
 	if err != nil {
 		return nil, err
 	}
-	d := decoder{sources: sources}
-	if len(opener) > 0 {
-		d.opener = opener[0]
-	}
+	d := decoder{sources: sources, opener: env.Opener, compileSQL: env.SQL}
 	return d.node(root)
 }
 
@@ -123,6 +128,7 @@ type decoder struct {
 	planDepth, exprDepth int
 	sources              []Source
 	opener               Opener
+	compileSQL           SQLCompiler
 	// opened keeps the file sources opened so far by kind, path and options:
 	// a file scanned twice in one plan is one Source, which lets the
 	// optimizer see the two scans as the same data.

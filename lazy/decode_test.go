@@ -8,6 +8,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
@@ -207,7 +208,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p, err := lazy.Decode([]byte(c.plan), testSources)
+			p, err := lazy.Decode([]byte(c.plan), testSources, lazy.Env{})
 			if err == nil {
 				t.Fatalf("decoded to\n%s", lazy.Explain(p))
 			}
@@ -257,7 +258,7 @@ func FuzzDecodePlan(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := lazy.Decode(data, testSources)
+		p, err := lazy.Decode(data, testSources, lazy.Env{})
 		if err != nil {
 			k := core.KindOf(err)
 			switch k {
@@ -275,7 +276,7 @@ func FuzzDecodePlan(f *testing.F) {
 		}
 		want := schemaString(p.Schema())
 		_ = lazy.Explain(p)
-		q := lazy.Optimize(p)
+		q := exec.Optimize(p)
 		_ = lazy.Explain(q)
 		if got := schemaString(q.Schema()); got != want {
 			t.Fatalf("Optimize changed the schema of %q from %s to %s", data, want, got)

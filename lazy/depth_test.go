@@ -7,6 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 )
 
 func nestedFilters(n int) string {
@@ -33,11 +34,11 @@ func nestedSum(n int) string {
 // documented limits the decoder stops with an InvalidInputError.
 func TestDecodeDeepPlans(t *testing.T) {
 	for _, data := range []string{nestedFilters(4000), nestedSum(4000)} {
-		p, err := lazy.Decode([]byte(data), testSources)
+		p, err := lazy.Decode([]byte(data), testSources, lazy.Env{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		_ = lazy.Explain(lazy.Optimize(p))
+		_ = lazy.Explain(exec.Optimize(p))
 	}
 	for name, data := range map[string]string{
 		"filters":  nestedFilters(lazy.MaxPlanDepth + 1),
@@ -45,7 +46,7 @@ func TestDecodeDeepPlans(t *testing.T) {
 		"json":     strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
 		"json obj": `{"version": 1, "plan": ` + strings.Repeat(`{"kind": "x", "input": `, 100000),
 	} {
-		_, err := lazy.Decode([]byte(data), testSources)
+		_, err := lazy.Decode([]byte(data), testSources, lazy.Env{})
 		if core.KindOf(err) != core.KindInvalidInput || !strings.Contains(err.Error(), "deep") {
 			t.Errorf("%s: got %v (%v), want InvalidInputError about depth", name, err, core.KindOf(err))
 		}

@@ -12,24 +12,24 @@ import "github.com/apache/arrow-go/v18/arrow"
 // none becomes an empty slice (which slice pushdown turns into a scan that
 // reads nothing). Expressions that fail when folded (a strict cast of a bad
 // literal) are left to fail at run time, with the usual error.
-type simplify struct{}
+type simplify struct {
+	// fold computes the value of an expression that reads no column (the
+	// executor's, given to Optimize); nil: only the rewrites that need no
+	// evaluation apply.
+	fold Folder
+}
+
+// Folder computes the value of an expression that reads no column, as a
+// literal (nil when it has none).
+type Folder func(Expr) (*Literal, error)
 
 func (simplify) Name() string { return "simplify" }
-
-// constantEvaluator computes the value of an expression that reads no
-// column; the executor registers it. Without one, only the rewrites that
-// need no evaluation apply.
-var constantEvaluator func(Expr) (*Literal, error)
-
-// SetConstantEvaluator registers the function that folds constant
-// expressions (package exec does, from its init).
-func SetConstantEvaluator(f func(Expr) (*Literal, error)) { constantEvaluator = f }
 
 func (r simplify) Apply(p Plan) Plan {
 	p = mapChildren(p, r.Apply)
 	switch n := p.(type) {
 	case *Filter:
-		pred := simplifyExpr(n.Predicate)
+		pred := r.expr(n.Predicate)
 		if isLiteralBool(pred, true) {
 			return n.Input
 		}
@@ -43,7 +43,7 @@ func (r simplify) Apply(p Plan) Plan {
 		if n.Predicate == nil {
 			return n
 		}
-		pred := simplifyExpr(n.Predicate)
+		pred := r.expr(n.Predicate)
 		switch {
 		case isLiteralBool(pred, true):
 			return n.WithPushdown(n.Columns, nil, n.Limit)
@@ -51,12 +51,12 @@ func (r simplify) Apply(p Plan) Plan {
 			return n.WithPushdown(n.Columns, pred, n.Limit)
 		}
 	case *Project:
-		if exprs, changed := simplifyNamed(n.Exprs); changed {
+		if exprs, changed := r.named(n.Exprs); changed {
 			return n.WithExprs(exprs)
 		}
 	case *Aggregate:
-		keys, kc := simplifyNamed(n.Keys)
-		aggs, ac := simplifyNamed(n.Aggregates)
+		keys, kc := r.named(n.Keys)
+		aggs, ac := r.named(n.Aggregates)
 		if kc || ac {
 			return n.WithExprs(keys, aggs)
 		}
@@ -64,12 +64,12 @@ func (r simplify) Apply(p Plan) Plan {
 	return p
 }
 
-// simplifyNamed simplifies output expressions, keeping each one's name.
-func simplifyNamed(exprs []Expr) ([]Expr, bool) {
+// named simplifies output expressions, keeping each one's name.
+func (r simplify) named(exprs []Expr) ([]Expr, bool) {
 	out := make([]Expr, len(exprs))
 	changed := false
 	for i, e := range exprs {
-		s := simplifyExpr(e)
+		s := r.expr(e)
 		if s != e {
 			changed = true
 			if name := OutputName(e); OutputName(s) != name {
@@ -81,14 +81,14 @@ func simplifyNamed(exprs []Expr) ([]Expr, bool) {
 	return out, changed
 }
 
-// simplifyExpr rewrites e bottom-up; it returns e itself when nothing changed.
-func simplifyExpr(e Expr) Expr {
+// expr rewrites e bottom-up; it returns e itself when nothing changed.
+func (r simplify) expr(e Expr) Expr {
 	ch := e.Children()
 	if len(ch) > 0 {
 		next := make([]Expr, len(ch))
 		changed := false
 		for i, c := range ch {
-			next[i] = simplifyExpr(c)
+			next[i] = r.expr(c)
 			changed = changed || next[i] != c
 		}
 		if changed {
@@ -98,7 +98,7 @@ func simplifyExpr(e Expr) Expr {
 	if s := simplifyNode(e); s != nil {
 		return s
 	}
-	if folded := foldConstant(e); folded != nil {
+	if folded := r.foldConstant(e); folded != nil {
 		return folded
 	}
 	return e
@@ -205,8 +205,8 @@ func keepType(x Expr, t arrow.DataType) Expr {
 
 // foldConstant evaluates an operation over literals; nil when e is not one
 // or cannot be folded here.
-func foldConstant(e Expr) Expr {
-	if constantEvaluator == nil || e.DataType() == nil {
+func (r simplify) foldConstant(e Expr) Expr {
+	if r.fold == nil || e.DataType() == nil {
 		return nil
 	}
 	switch x := e.(type) {
@@ -223,7 +223,7 @@ func foldConstant(e Expr) Expr {
 			return nil
 		}
 	}
-	lit, err := constantEvaluator(e)
+	lit, err := r.fold(e)
 	if err != nil || lit == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 )
 
 // TestSlicePushdown pins the rule's rewrites: testdata/optimizer/slice_pushdown.txt.
@@ -77,8 +78,8 @@ func TestSlicePushdownKeepsRows(t *testing.T) {
 		if got := rowsOf(t, q, n); !slices.Equal(got, want) {
 			t.Fatalf("case %d: rows %v, want %v\nbefore:\n%safter:\n%s", iter, got, want, lazy.Explain(p), lazy.Explain(q))
 		}
-		if got := rowsOf(t, lazy.Optimize(p), n); !slices.Equal(got, want) {
-			t.Fatalf("case %d: rows after Optimize %v, want %v\n%s", iter, got, want, lazy.Explain(lazy.Optimize(p)))
+		if got := rowsOf(t, exec.Optimize(p), n); !slices.Equal(got, want) {
+			t.Fatalf("case %d: rows after Optimize %v, want %v\n%s", iter, got, want, lazy.Explain(exec.Optimize(p)))
 		}
 	}
 }

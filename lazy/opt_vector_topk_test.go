@@ -6,6 +6,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/alopexdb/alopex/vector"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,7 +61,7 @@ func vectorSources(t *testing.T) []lazy.Source {
 func TestVectorTopK(t *testing.T) {
 	sources := vectorSources(t)
 	datadriven.RunTest(t, "testdata/optimizer/vector_topk.txt", func(t *testing.T, d *datadriven.TestData) string {
-		p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), sources)
+		p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), sources, lazy.Env{})
 		if err != nil {
 			return fmt.Sprintf("error: %s: %v\n", core.KindOf(err), err)
 		}
@@ -70,7 +71,7 @@ func TestVectorTopK(t *testing.T) {
 			d.ScanArgs(t, "rule", &name)
 			return rewriteOutput(t, p, ruleNamed(t, name).Apply)
 		case "optimize":
-			return rewriteOutput(t, p, lazy.Optimize)
+			return rewriteOutput(t, p, exec.Optimize)
 		}
 		d.Fatalf(t, "unknown command %q", d.Cmd)
 		return ""

@@ -6,28 +6,33 @@ type Rule interface {
 	Apply(p Plan) Plan
 }
 
-// DefaultRules is the fixed order of optimizer passes. Constants fold first,
+// Rules is the fixed order of optimizer passes; fold computes constant
+// expressions for the simplify pass (the executor's kernels, so that folding
+// never disagrees with running; nil: no folding). Constants fold first,
 // so that what is left of a predicate is what travels; predicates go down
 // next, so that join ordering estimates filtered inputs and projection
 // pushdown sees the columns predicates need where they land; slices go down
 // into scans that already carry their predicates; common subplans are found
 // last, when pushdown has settled what each occurrence reads; runtime
 // filters are placed on the final shape of the plan.
-var DefaultRules = []Rule{
-	simplify{},
-	predicatePushdown{},
-	joinOrder{},
-	projectionPushdown{},
-	commonSubexpr{},
-	slicePushdown{},
-	vectorTopK{},
-	commonSubplan{},
-	runtimeFilter{},
+func Rules(fold Folder) []Rule {
+	return []Rule{
+		simplify{fold: fold},
+		predicatePushdown{},
+		joinOrder{},
+		projectionPushdown{},
+		commonSubexpr{},
+		slicePushdown{},
+		vectorTopK{},
+		commonSubplan{},
+		runtimeFilter{},
+	}
 }
 
-// Optimize runs DefaultRules over p.
-func Optimize(p Plan) Plan {
-	for _, r := range DefaultRules {
+// Optimize runs Rules(fold) over p (exec.Optimize passes the executor's
+// folder).
+func Optimize(p Plan, fold Folder) Plan {
+	for _, r := range Rules(fold) {
 		p = r.Apply(p)
 	}
 	return p

@@ -1,10 +1,6 @@
 package lazy
 
-import (
-	"sync"
-
-	"github.com/alopexdb/alopex/core"
-)
+import "github.com/alopexdb/alopex/core"
 
 // SQLCompiler turns SQL text into a plan. tables maps the table names the
 // query may use to their plans (in-memory frames, files, other lazy
@@ -13,33 +9,8 @@ import (
 // such as read_parquet('…') (nil: they are not available).
 type SQLCompiler func(query string, tables map[string]Plan, params []Expr, opener Opener) (Plan, error)
 
-var (
-	sqlMu       sync.RWMutex
-	sqlCompiler SQLCompiler
-)
-
-// RegisterSQLCompiler installs the SQL front end used by plan nodes of kind
-// "sql". The SQL package (sqlexec) registers itself from its init function:
-// lazy cannot import it, since SQL compiles down to this package.
-func RegisterSQLCompiler(c SQLCompiler) {
-	sqlMu.Lock()
-	defer sqlMu.Unlock()
-	sqlCompiler = c
-}
-
-// CompileSQL compiles a query with the registered SQL front end.
-func CompileSQL(query string, tables map[string]Plan, params []Expr, opener Opener) (Plan, error) {
-	sqlMu.RLock()
-	c := sqlCompiler
-	sqlMu.RUnlock()
-	if c == nil {
-		return nil, core.Errorf(core.KindNotSupported, "SQL plan nodes are not supported here: no SQL front end is linked in")
-	}
-	return c(query, tables, params, opener)
-}
-
 // sql decodes {"kind": "sql", "query": text, "params": [lit expr],
-// "tables": {name: node}} and compiles it with the registered SQL front end.
+// "tables": {name: node}} and compiles it with the decoding's SQL front end.
 func (d *decoder) sql(n *jsonNode) (Plan, error) {
 	tables := make(map[string]Plan, len(n.Tables))
 	for name, t := range n.Tables {
@@ -53,5 +24,8 @@ func (d *decoder) sql(n *jsonNode) (Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return CompileSQL(n.Query, tables, params, d.opener)
+	if d.compileSQL == nil {
+		return nil, core.Errorf(core.KindNotSupported, "SQL plan nodes are not supported here: no SQL front end was given")
+	}
+	return d.compileSQL(n.Query, tables, params, d.opener)
 }

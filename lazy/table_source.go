@@ -58,7 +58,7 @@ func (d *decoder) table(n *jsonNode) (Plan, error) {
 // it: the statement text, the plans of the tables named beside it and the
 // values of its ? placeholders. Statements that are not queries (DDL and
 // DML on an embedded database) are executed from these.
-func DecodeSQL(data []byte, sources []Source, opener Opener) (string, map[string]Plan, []Expr, error) {
+func DecodeSQL(data []byte, sources []Source, env Env) (string, map[string]Plan, []Expr, error) {
 	n, err := decodeRoot(data)
 	if err != nil {
 		return "", nil, nil, err
@@ -66,7 +66,7 @@ func DecodeSQL(data []byte, sources []Source, opener Opener) (string, map[string
 	if n == nil || n.Kind != "sql" {
 		return "", nil, nil, malformed("the plan is not a SQL statement")
 	}
-	d := decoder{sources: sources, opener: opener}
+	d := decoder{sources: sources, opener: env.Opener, compileSQL: env.SQL}
 	tables := make(map[string]Plan, len(n.Tables))
 	for name, t := range n.Tables {
 		p, err := d.node(t)

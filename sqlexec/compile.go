@@ -11,8 +11,6 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
-func init() { lazy.RegisterSQLCompiler(Compile) }
-
 // Compile translates one SQL statement (a query, or EXPLAIN of one: the
 // plan of the query is returned and the caller prints it) into a lazy plan.
 // tables maps table names, matched case-insensitively, to their plans;

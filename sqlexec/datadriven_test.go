@@ -8,6 +8,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	// The executor registers the constant evaluator the optimizer folds with.
 	_ "github.com/alopexdb/alopex/lazy/exec"
 	"github.com/alopexdb/alopex/sqlexec"
@@ -80,16 +81,16 @@ func TestDataDriven(t *testing.T) {
 					return fmt.Sprintf("error: %s: %v\n", core.KindOf(err), err)
 				}
 				if !d.HasArg("raw") {
-					p = lazy.Optimize(p)
+					p = exec.Optimize(p)
 				}
 				lastSQL = lazy.Explain(p)
 				return lastSQL
 			case "dataframe":
-				p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), srcs)
+				p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), srcs, lazy.Env{SQL: sqlexec.Compile})
 				if err != nil {
 					return fmt.Sprintf("error: %s: %v\n", core.KindOf(err), err)
 				}
-				out := lazy.Explain(lazy.Optimize(p))
+				out := lazy.Explain(exec.Optimize(p))
 				if d.HasArg("same") && out != lastSQL {
 					t.Errorf("%s: the DataFrame plan differs from the SQL case's before it:\n%s\nSQL:\n%s", d.Pos, out, lastSQL)
 				}

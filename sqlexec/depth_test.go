@@ -7,6 +7,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/alopexdb/alopex/sqlexec"
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -37,7 +38,7 @@ func TestLargeExpressionsPlan(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := lazy.Optimize(p).Schema().Field(0).Name; got != "s" {
+		if got := exec.Optimize(p).Schema().Field(0).Name; got != "s" {
 			t.Errorf("%s: optimized plan outputs %q", name, got)
 		}
 	}

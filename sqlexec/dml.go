@@ -52,7 +52,7 @@ func targetTable(refs *ast.TableRefsClause, what string) (string, string, error)
 
 // run executes a plan and returns its rows as one batch (nil for none).
 func (x *stmtExec) runPlan(p lazy.Plan) (arrow.RecordBatch, error) {
-	t, err := exec.Run(x.ctx, memory.DefaultAllocator, lazy.Optimize(p))
+	t, err := exec.Run(x.ctx, memory.DefaultAllocator, exec.Optimize(p))
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, bas
 	var n int64
 	err := x.txn.Statement(func() error {
 		base := 0
-		return exec.Stream(x.ctx, lazy.Optimize(p), func(rb arrow.RecordBatch) error {
+		return exec.Stream(x.ctx, exec.Optimize(p), func(rb arrow.RecordBatch) error {
 			k, err := write(rb, base)
 			n += k
 			base += int(rb.NumRows())

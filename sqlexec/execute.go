@@ -195,7 +195,7 @@ func (s *Session) query(ctx context.Context, ps *prepared, params []lazy.Expr, o
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := exec.Run(ctx, memory.DefaultAllocator, lazy.Optimize(plan))
+	tbl, err := exec.Run(ctx, memory.DefaultAllocator, exec.Optimize(plan))
 	if err != nil {
 		return nil, err
 	}

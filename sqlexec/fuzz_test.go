@@ -67,7 +67,7 @@ func FuzzSQLPlan(f *testing.F) {
 		}
 		want := namesAndTypes(p.Schema())
 		_ = lazy.Explain(p)
-		q := lazy.Optimize(p)
+		q := exec.Optimize(p)
 		if got := namesAndTypes(q.Schema()); got != want {
 			t.Fatalf("Optimize changed the schema of %q from %s to %s", query, want, got)
 		}

@@ -60,7 +60,7 @@ func BenchmarkTableKeySet(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, release := isInPlan(b, s, "id", keys)
-		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, lazy.Optimize(p))
+		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, exec.Optimize(p))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func BenchmarkTableKeySetDir(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		p, release := isInPlan(b, s, "id", keys)
-		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, lazy.Optimize(p))
+		tbl, err := exec.Run(context.Background(), memory.DefaultAllocator, exec.Optimize(p))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -239,7 +239,7 @@ func (sr *searchRun) allowList() (*storage.KeySet, error) {
 			return set, err
 		}
 	}
-	keys, err := exec.Run(sr.ctx, sr.mem, lazy.Optimize(plan))
+	keys, err := exec.Run(sr.ctx, sr.mem, exec.Optimize(plan))
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +288,7 @@ func (sr *searchRun) passing(cols []string) (*core.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return exec.Run(sr.ctx, sr.mem, lazy.Optimize(plan))
+	return exec.Run(sr.ctx, sr.mem, exec.Optimize(plan))
 }
 
 // filterPlan is the plan of passing, not optimized yet.

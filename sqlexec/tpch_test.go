@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/alopexdb/alopex/sqlexec"
 	"github.com/apache/arrow-go/v18/arrow"
 )
@@ -70,7 +71,7 @@ func planTPCH(query string, tables map[string]lazy.Plan) (lazy.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return lazy.Optimize(p), nil
+	return exec.Optimize(p), nil
 }
 
 func TestTPCHPlans(t *testing.T) {

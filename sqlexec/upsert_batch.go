@@ -94,7 +94,7 @@ func (x *stmtExec) upsertBatch(desc *storage.TableDesc, rb arrow.RecordBatch, se
 	if err != nil {
 		return 0, false, err
 	}
-	res, err := exec.Run(x.ctx, memory.DefaultAllocator, lazy.Optimize(p))
+	res, err := exec.Run(x.ctx, memory.DefaultAllocator, exec.Optimize(p))
 	if err != nil {
 		return 0, false, err
 	}

@@ -69,7 +69,7 @@ func benchGroupByRows(b *testing.B, rows int, keys []string, aggs ...lazy.Expr) 
 	if err != nil {
 		b.Fatal(err)
 	}
-	p = lazy.Optimize(p)
+	p = Optimize(p)
 	b.ResetTimer()
 	for range b.N {
 		res, err := Run(context.Background(), mem, p)

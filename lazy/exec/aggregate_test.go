@@ -907,7 +907,7 @@ func forTableLayouts(t *testing.T, cols []column, withSizes bool, plan func(t *t
 			defer tbl.Release()
 			p := plan(t, lazy.NewScan(tbl))
 			check(t, mem, p)
-			t.Run("optimized", func(t *testing.T) { check(t, mem, lazy.Optimize(p)) })
+			t.Run("optimized", func(t *testing.T) { check(t, mem, Optimize(p)) })
 		})
 	}
 }
@@ -1009,7 +1009,7 @@ func TestAggregateManyGroups(t *testing.T) {
 					defer tbl.Release()
 					p := groupBy(t, lazy.NewScan(tbl), colExprs(keys), specExprs(specs))
 					checkAgg(t, mem, p, cols, keys, specs)
-					checkAgg(t, mem, lazy.Optimize(p), cols, keys, specs)
+					checkAgg(t, mem, Optimize(p), cols, keys, specs)
 				})
 			}
 		})
@@ -1087,7 +1087,7 @@ func TestAggregateGlobalEmpty(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					p := groupBy(t, lazy.NewScan(tbl), nil, specExprs(specs))
 					checkAgg(t, mem, p, cols, nil, specs)
-					checkAgg(t, mem, lazy.Optimize(p), cols, nil, specs)
+					checkAgg(t, mem, Optimize(p), cols, nil, specs)
 				})
 				tbl.Release()
 			}
@@ -1097,7 +1097,7 @@ func TestAggregateGlobalEmpty(t *testing.T) {
 			none := filter(t, lazy.NewScan(tbl), bin(lazy.OpGt, col("v_i64"), dyn(int64(1000))))
 			p := groupBy(t, none, nil, specExprs(specs))
 			checkAgg(t, mem, p, cols, nil, specs)
-			checkAgg(t, mem, lazy.Optimize(p), cols, nil, specs)
+			checkAgg(t, mem, Optimize(p), cols, nil, specs)
 			// Grouped by a key over no rows: no groups.
 			p = groupBy(t, none, colExprs([]string{"k_str", "k_i64"}), specExprs(specs))
 			checkAgg(t, mem, p, cols, []string{"k_str", "k_i64"}, specs)

@@ -27,7 +27,7 @@ func benchTable(n int) *core.Table {
 func benchRun(b *testing.B, build func(lazy.Plan) lazy.Plan) {
 	t := benchTable(10_000_000)
 	mem := core.NewCAllocator(1 << 30)
-	p := lazy.Optimize(build(lazy.NewScan(t)))
+	p := Optimize(build(lazy.NewScan(t)))
 	b.ResetTimer()
 	for range b.N {
 		res, err := Run(context.Background(), mem, p)

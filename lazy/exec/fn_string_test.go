@@ -63,7 +63,7 @@ func TestStringFunctionsRun(t *testing.T) {
 		{strFn("strip_chars_start", nil, col("s"), lit("A ")), []any{"lopex", nil, "日本語", "", "ΟΔΟΣ", "straße", "a,b", "x  "}},
 	}
 	for _, c := range cases {
-		for _, p := range []lazy.Plan{sel(t, scan, alias(c.e, "out")), lazy.Optimize(sel(t, scan, alias(c.e, "out")))} {
+		for _, p := range []lazy.Plan{sel(t, scan, alias(c.e, "out")), Optimize(sel(t, scan, alias(c.e, "out")))} {
 			r := run(t, mem, p)
 			if !sameValues(r.cols["out"], c.want) {
 				t.Errorf("%s = %v, want %v", c.e, r.cols["out"], c.want)
@@ -72,7 +72,7 @@ func TestStringFunctionsRun(t *testing.T) {
 	}
 
 	// A string predicate filters across morsels.
-	r := run(t, mem, lazy.Optimize(filter(t, scan, strFn("contains", nil, col("s"), lit(`^\w+$`)))))
+	r := run(t, mem, Optimize(filter(t, scan, strFn("contains", nil, col("s"), lit(`^\w+$`)))))
 	if want := []any{"Alopex", "日本語", "ΟΔΟΣ", "straße"}; !sameValues(r.cols["s"], want) {
 		t.Errorf("filter by contains: %v, want %v", r.cols["s"], want)
 	}

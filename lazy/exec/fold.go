@@ -10,7 +10,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-func init() { lazy.SetConstantEvaluator(evalConstant) }
+// Optimize runs the optimizer over p with the executor's constant folding
+// (evalConstant): what every caller that runs a plan uses.
+func Optimize(p lazy.Plan) lazy.Plan { return lazy.Optimize(p, evalConstant) }
+
+// Rules is the optimizer's passes with the executor's constant folding.
+func Rules() []lazy.Rule { return lazy.Rules(evalConstant) }
 
 // evalConstant computes an expression that reads no column with the same
 // kernels that would run it, over one row, and returns its value as a

@@ -59,7 +59,7 @@ func benchJoin(b *testing.B, m int, how lazy.JoinType, key string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p = lazy.Optimize(p)
+	p = Optimize(p)
 	b.ResetTimer()
 	for range b.N {
 		res, err := Run(context.Background(), mem, p)

@@ -62,7 +62,7 @@ func runOptimized(t *testing.T, mem memory.Allocator, p lazy.Plan, filters bool)
 	t.Helper()
 	defer func(was bool) { lazy.RuntimeFilters = was }(lazy.RuntimeFilters)
 	lazy.RuntimeFilters = filters
-	q := lazy.Optimize(p)
+	q := Optimize(p)
 	res := run(t, mem, q)
 	names := strings.Split(res.schema, ", ")
 	rows := make([]string, res.rows)

@@ -92,7 +92,7 @@ func TestKeyedScanStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbl, err := Run(context.Background(), memory.DefaultAllocator, lazy.Optimize(f))
+	tbl, err := Run(context.Background(), memory.DefaultAllocator, Optimize(f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestKeyedScanStreams(t *testing.T) {
 
 	src = &streamSource{schema: schema, batches: 50, rows: 1000, failAt: -1}
 	seen := 0
-	err = Stream(context.Background(), lazy.Optimize(&lazy.Slice{Input: lazy.NewScan(src), Offset: 0, Length: 1500}), func(rb arrow.RecordBatch) error {
+	err = Stream(context.Background(), Optimize(&lazy.Slice{Input: lazy.NewScan(src), Offset: 0, Length: 1500}), func(rb arrow.RecordBatch) error {
 		seen += int(rb.NumRows())
 		return nil
 	})
@@ -121,13 +121,13 @@ func TestKeyedScanStreams(t *testing.T) {
 	}
 
 	src = &streamSource{schema: schema, batches: 50, rows: 1000, failAt: 30}
-	err = Stream(context.Background(), lazy.Optimize(lazy.NewScan(src)), func(arrow.RecordBatch) error { return nil })
+	err = Stream(context.Background(), Optimize(lazy.NewScan(src)), func(arrow.RecordBatch) error { return nil })
 	if err == nil || err.Error() != "boom" || src.released != 1 {
 		t.Fatalf("error: %v, released %d", err, src.released)
 	}
 	src = &streamSource{schema: schema, batches: 50, rows: 1000, failAt: -1}
 	stop := errors.New("stop")
-	if err := Stream(context.Background(), lazy.Optimize(lazy.NewScan(src)), func(arrow.RecordBatch) error { return stop }); err != stop || src.released != 1 {
+	if err := Stream(context.Background(), Optimize(lazy.NewScan(src)), func(arrow.RecordBatch) error { return stop }); err != stop || src.released != 1 {
 		t.Fatalf("sink error: %v, released %d", err, src.released)
 	}
 }

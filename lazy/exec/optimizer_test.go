@@ -152,7 +152,7 @@ func TestOptimizerKeepsResults(t *testing.T) {
 	cases := 0
 	for _, file := range files {
 		datadriven.RunTest(t, file, func(t *testing.T, d *datadriven.TestData) string {
-			p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), sources)
+			p, err := lazy.Decode([]byte(`{"version": 1, "plan": `+d.Input+`}`), sources, lazy.Env{})
 			if err != nil {
 				return d.Expected
 			}
@@ -162,8 +162,8 @@ func TestOptimizerKeepsResults(t *testing.T) {
 				t.Logf("the plan fails to run as built (%v); skipped:\n%s", err, lazy.Explain(p))
 				return d.Expected
 			}
-			rewrites := map[string]lazy.Plan{"Optimize": lazy.Optimize(p)}
-			for _, r := range lazy.DefaultRules {
+			rewrites := map[string]lazy.Plan{"Optimize": Optimize(p)}
+			for _, r := range Rules() {
 				rewrites[r.Name()] = r.Apply(p)
 			}
 			// Reordered inner joins keep the rows, not their order.

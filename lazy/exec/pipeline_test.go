@@ -70,7 +70,7 @@ func TestRunPreservesOrderAcrossMorsels(t *testing.T) {
 		{"filter of a head", filter(t, slice(scan, 0, 50), pred), filtered[:countBelow(filtered, 50)]},
 	}
 	for _, c := range cases {
-		for _, p := range []lazy.Plan{c.plan, lazy.Optimize(c.plan)} {
+		for _, p := range []lazy.Plan{c.plan, Optimize(c.plan)} {
 			r := run(t, mem, p)
 			if !sameValues(r.cols["id"], ints(c.want...)) {
 				got := r.cols["id"]
@@ -136,7 +136,7 @@ func TestRunRandomSlicesAndFilters(t *testing.T) {
 			}
 			rows = rows[start:end]
 		}
-		for _, q := range []lazy.Plan{p, lazy.Optimize(p)} {
+		for _, q := range []lazy.Plan{p, Optimize(p)} {
 			if got := run(t, mem, q).cols["id"]; !sameValues(got, ints(rows...)) {
 				t.Fatalf("case %d (morsels of %d): got %v\nwant %v\n%s", iter, MorselRows, got, rows, lazy.Explain(q))
 			}
@@ -158,7 +158,7 @@ func TestRunCancelledBeforeStart(t *testing.T) {
 		filter(t, lazy.NewScan(tbl), bin(lazy.OpGt, col("id"), dyn(int64(5)))),
 		slice(lazy.NewScan(tbl), 10, 20),
 	} {
-		res, err := Run(ctx, mem, lazy.Optimize(p))
+		res, err := Run(ctx, mem, Optimize(p))
 		if err == nil {
 			res.Release()
 			t.Fatalf("Run with a cancelled context succeeded:\n%s", lazy.Explain(p))
@@ -321,7 +321,7 @@ func TestRunConcurrentQueries(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)
 	for q := range 8 {
-		p := lazy.Optimize(slice(filter(t, lazy.NewScan(tbl), bin(lazy.OpGtEq, col("id"), dyn(int64(q*100)))), 0, 50))
+		p := Optimize(slice(filter(t, lazy.NewScan(tbl), bin(lazy.OpGtEq, col("id"), dyn(int64(q*100)))), 0, 50))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

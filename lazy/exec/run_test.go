@@ -70,7 +70,7 @@ func forLayouts(t *testing.T, build func(t *testing.T, scan lazy.Plan) lazy.Plan
 			defer tbl.Release()
 			p := build(t, lazy.NewScan(tbl))
 			check(t, run(t, mem, p))
-			t.Run("optimized", func(t *testing.T) { check(t, run(t, mem, lazy.Optimize(p))) })
+			t.Run("optimized", func(t *testing.T) { check(t, run(t, mem, Optimize(p))) })
 		})
 	}
 }
@@ -347,7 +347,7 @@ func TestRunEmptyInputs(t *testing.T) {
 			"slice":  slice(scan, 2, 3),
 		}
 		for pname, p := range plans {
-			for _, q := range []lazy.Plan{p, lazy.Optimize(p)} {
+			for _, q := range []lazy.Plan{p, Optimize(p)} {
 				r := run(t, mem, q)
 				if r.rows != 0 {
 					t.Errorf("%s, %s: %d rows", name, pname, r.rows)
@@ -373,7 +373,7 @@ func TestRunFilterDropsWholeMorsels(t *testing.T) {
 		bin(lazy.OpGtEq, col("id"), dyn(int64(14))):                                                         seq(14, 20),
 		bin(lazy.OpOr, bin(lazy.OpLt, col("id"), dyn(int64(2))), bin(lazy.OpEq, col("id"), dyn(int64(19)))): {0, 1, 19},
 	} {
-		for _, p := range []lazy.Plan{filter(t, scan, pred), lazy.Optimize(filter(t, scan, pred))} {
+		for _, p := range []lazy.Plan{filter(t, scan, pred), Optimize(filter(t, scan, pred))} {
 			r := run(t, mem, p)
 			if !sameValues(r.cols["id"], ints(ids...)) {
 				t.Errorf("filter %s: ids %v, want %v", pred, r.cols["id"], ids)
@@ -420,7 +420,7 @@ func TestRunResultOutlivesSource(t *testing.T) {
 	setMorselRows(t, 7)
 	tbl := sample20(t, mem, 6, 14)
 	p := filter(t, lazy.NewScan(tbl), bin(lazy.OpLt, col("id"), dyn(int64(10))))
-	res, err := Run(context.Background(), mem, lazy.Optimize(p))
+	res, err := Run(context.Background(), mem, Optimize(p))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,11 +24,11 @@ func BenchmarkPlanFile(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := lazy.Decode(data, nil, dataframe.Opener{})
+	p, err := lazy.Decode(data, nil, lazy.Env{Opener: dataframe.Opener{}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	p = lazy.Optimize(p)
+	p = Optimize(p)
 	mem := core.NewCAllocator(4 << 30)
 	b.ResetTimer()
 	for range b.N {

@@ -128,7 +128,7 @@ func TestScanDictFilter(t *testing.T) {
 				for i, name := range cols {
 					out[i] = col(name)
 				}
-				onFile := lazy.Optimize(sel(t, filter(t, lazy.NewScan(src), c.pred), out...))
+				onFile := Optimize(sel(t, filter(t, lazy.NewScan(src), c.pred), out...))
 				scan := findScan(onFile)
 				if scan == nil || scan.Predicate == nil {
 					t.Fatalf("plan is not a filtering scan:\n%s", lazy.Explain(onFile))
@@ -136,7 +136,7 @@ func TestScanDictFilter(t *testing.T) {
 				if planDictFilter(scan.Predicate, lazy.SchemaOf(src.Schema(), lazy.ReadColumns(scan)), scan.Schema()) == nil {
 					t.Fatalf("no dictionary test planned for %s", scan.Predicate)
 				}
-				inMemory := lazy.Optimize(sel(t, filter(t, lazy.NewScan(tbl), c.pred), out...))
+				inMemory := Optimize(sel(t, filter(t, lazy.NewScan(tbl), c.pred), out...))
 				got, want := run(t, mem, onFile), run(t, mem, inMemory)
 				if got.schema != want.schema {
 					t.Fatalf("schema %s, want %s", got.schema, want.schema)

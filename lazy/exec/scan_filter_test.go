@@ -33,7 +33,7 @@ func TestScanFilterHandsOnOnlyItsColumns(t *testing.T) {
 		{"string equality", bin(lazy.OpEq, col("s"), lit("b")), []any{"b", "b"}},
 	}
 	for _, c := range cases {
-		p := lazy.Optimize(sel(t, filter(t, lazy.NewScan(tbl), c.pred), col("s")))
+		p := Optimize(sel(t, filter(t, lazy.NewScan(tbl), c.pred), col("s")))
 		scan, ok := p.(*lazy.Scan)
 		if !ok || scan.Predicate == nil || len(scan.Columns) != 1 {
 			t.Fatalf("%s: plan is not a filtering scan of one column:\n%s", c.name, lazy.Explain(p))

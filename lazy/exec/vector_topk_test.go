@@ -74,21 +74,21 @@ func TestHugeLimits(t *testing.T) {
 	}
 	ids := func(p string) []any {
 		t.Helper()
-		plan, err := lazy.Decode([]byte(`{"version": 1, "plan": `+p+`}`), sources)
+		plan, err := lazy.Decode([]byte(`{"version": 1, "plan": `+p+`}`), sources, lazy.Env{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		mem := checkLeaks(t)
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		tbl, err := Run(context.Background(), mem, lazy.Optimize(plan))
+		tbl, err := Run(context.Background(), mem, Optimize(plan))
 		if err != nil {
-			t.Fatalf("%s: %v", lazy.Explain(lazy.Optimize(plan)), err)
+			t.Fatalf("%s: %v", lazy.Explain(Optimize(plan)), err)
 		}
 		defer tbl.Release()
 		runtime.ReadMemStats(&after)
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 64<<20 {
-			t.Fatalf("%s allocated %d bytes", lazy.Explain(lazy.Optimize(plan)), grew)
+			t.Fatalf("%s allocated %d bytes", lazy.Explain(Optimize(plan)), grew)
 		}
 		var out []any
 		for _, rb := range tbl.Batches() {
