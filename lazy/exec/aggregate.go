@@ -51,6 +51,10 @@ type groupTable struct {
 	intMode   bool
 	strMode   bool // one string key: the value itself is the map key
 	ints      *intMap
+	dir       *directGroups // one integer key of a dense range, instead of ints (groupdirect.go)
+	slotMem   memory.Allocator
+	keyLo     int64 // the range of intKeys but nulls; keyHi < keyLo: none
+	keyHi     int64
 	nullGroup int32
 	strs      *bytesMap   // one string key
 	index     *groupIndex // row-encoded keys, copied into arena
@@ -76,7 +80,7 @@ func newGroupTable(mode int) *groupTable { return newGroupTableIn(mode, nil) }
 // from mem (allocSlots): the table must then be dropped (dropIndex) once
 // no more groups are looked up, or its slots are never freed.
 func newGroupTableIn(mode int, mem memory.Allocator) *groupTable {
-	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1}
+	t := &groupTable{intMode: mode == keysInt, strMode: mode == keysString, nullGroup: -1, slotMem: mem, keyLo: 1}
 	switch mode {
 	case keysInt:
 		t.ints = newIntMapIn(mem, 0)
@@ -132,7 +136,10 @@ func (t *groupTable) releaseSlots() {
 	if t.index != nil {
 		t.index.release()
 	}
-	t.ints, t.index = nil, nil
+	if t.dir != nil {
+		t.dir.release()
+	}
+	t.ints, t.index, t.dir = nil, nil, nil
 }
 
 // dropIndex frees what only finding groups needs (the hash table and the
@@ -147,14 +154,36 @@ func (t *groupTable) dropIndex() {
 }
 
 func (t *groupTable) internInt(k int64, pos int64) int32 {
+	if d := t.dir; d != nil {
+		// k - lo wraps to beyond the array for every key outside it.
+		if i := uint64(k - d.lo); i < uint64(len(d.slots)) {
+			if g := d.slots[i]; g != 0 {
+				return g - 1
+			}
+			g := int32(len(t.first))
+			d.slots[i] = g + 1
+			t.addInt(k, pos)
+			return g
+		}
+		t.toHash() // a key outside the array (reserveInts not told of it)
+	}
 	g, found := t.ints.getOrPut(k, int32(len(t.first)))
 	if found {
 		return g
 	}
+	t.addInt(k, pos)
+	return g
+}
+
+func (t *groupTable) addInt(k int64, pos int64) {
+	if t.keyHi < t.keyLo {
+		t.keyLo, t.keyHi = k, k
+	} else {
+		t.keyLo, t.keyHi = min(t.keyLo, k), max(t.keyHi, k)
+	}
 	t.intKeys = appendGrow(t.intKeys, k)
 	t.keyNull = appendGrow(t.keyNull, false)
 	t.first = appendGrow(t.first, pos)
-	return g
 }
 
 func (t *groupTable) internNull(pos int64) int32 {
@@ -360,7 +389,13 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 		return w.assignPacked(keys, base)
 	case t.intMode:
 		w.ikeys = intKeys(keys[0], w.ikeys)
-		if keys[0].NullN() == 0 {
+		var null func(int) bool
+		if keys[0].NullN() > 0 {
+			null = keys[0].IsNull
+		}
+		lo, hi := minMaxInts(w.ikeys, null)
+		t.reserveInts(lo, hi, n)
+		if null == nil {
 			// Rows of one key often come together (data sorted or
 			// clustered by it, as TPC-H's lineitem by l_orderkey): a run
 			// reuses its group without probing the table again.
@@ -619,20 +654,30 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 	lists := make([][][]int32, len(workers)) // worker -> partition -> groups
 	intMode := workers[0].table.intMode
 	mode := op.keyMode()
+	// Integer keys of a dense range are partitioned by range instead of
+	// hash (unless rows were scattered by hash): each partition's keys then
+	// span a slice of the range, which its table indexes directly.
+	byRange, lo, span := false, int64(0), uint64(0)
+	if intMode && parts > 1 && len(scattered) == 0 {
+		lo, span, byRange = workersKeyRange(workers, total)
+	}
 	for wi, w := range workers {
 		lists[wi] = make([][]int32, parts)
 		for g := range w.table.size() {
 			var h uint64
+			p := 0
 			switch {
 			case parts == 1:
 			case intMode && w.table.keyNull[g]:
-				h = 0
+			case byRange:
+				p = int((uint64(w.table.intKeys[g]-lo) * uint64(parts)) / span)
 			case intMode:
 				h = hashInt(w.table.intKeys[g])
+				p = partOf(h, parts)
 			default:
 				h = w.table.hashes[g] // 0 for a null string key
+				p = partOf(h, parts)
 			}
-			p := partOf(h, parts)
 			lists[wi][p] = append(lists[wi][p], int32(g))
 		}
 	}
@@ -667,7 +712,15 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 			switch {
 			case intMode:
 				t.ints.release()
-				t.ints = newIntMapIn(slotMem, n)
+				t.ints = nil
+				if len(scattered) == 0 {
+					// Every key this partition gets is in the lists.
+					t.reserveInts(listsKeyRange(workers, lists, p))
+				}
+				if t.dir == nil {
+					t.ints.release() // as reserveInts may have made it, too small
+					t.ints = newIntMapIn(slotMem, n)
+				}
 				t.intKeys = make([]int64, 0, n)
 			case t.strMode:
 				t.strs = newBytesMap(n)

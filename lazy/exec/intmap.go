@@ -39,8 +39,11 @@ func newIntMapIn(mem memory.Allocator, capacity int) *intMap {
 }
 
 // release frees the slots (when they came from mem); the map is then empty
-// and unusable.
+// and unusable. Releasing no map (nil) does nothing.
 func (m *intMap) release() {
+	if m == nil {
+		return
+	}
 	freeSlots(m.buf)
 	m.slots, m.buf, m.count = nil, nil, 0
 }

@@ -121,21 +121,15 @@ func bloomBits(h uint64) uint64 {
 }
 
 func intRange(a arrow.Array) keyRange {
-	var r keyRange
-	nulls := a.NullN() > 0
-	for i, v := range intKeys(a, nil) {
-		if nulls && a.IsNull(i) {
-			continue
-		}
-		if !r.ok || v < r.lo {
-			r.lo = v
-		}
-		if !r.ok || v > r.hi {
-			r.hi = v
-		}
-		r.ok = true
+	var null func(int) bool
+	if a.NullN() > 0 {
+		null = a.IsNull
 	}
-	return r
+	lo, hi := minMaxInts(intKeys(a, nil), null)
+	if hi < lo {
+		return keyRange{}
+	}
+	return keyRange{lo: lo, hi: hi, ok: true}
 }
 
 // keyHashes hashes each row's keys the way the table derives them (int,

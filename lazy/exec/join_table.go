@@ -41,7 +41,7 @@ func buildIntIndex(vals []int64, skip []bool, next []int32) intIndex {
 	// load with no key compare). That takes keys using from a quarter to
 	// an eighth of their range or more, by how the hash table rounds up:
 	// TPC-H's order keys, even after a filter halves the orders (Q21).
-	if span := uint64(hi) - uint64(lo); seen && hi >= lo && span < uint64(4*hashSlots(len(vals))+directMin) {
+	if span := uint64(hi) - uint64(lo); seen && hi >= lo && span < directLimit(len(vals)) {
 		return buildDirectIndex(vals, skip, next, lo, int(span)+1)
 	}
 	return buildHashIndex(vals, skip, next)
