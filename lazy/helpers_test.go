@@ -2,8 +2,7 @@ package lazy_test
 
 import (
 	"context"
-	"errors"
-	"testing"
+	"github.com/alopexdb/alopex/internal/testkit"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -105,18 +104,5 @@ var testSources = []lazy.Source{
 	)}, map[string][2]int64{"hk": {0, 49}}},
 }
 
-// wantKind fails the test unless err is a *core.Error of kind want.
-func wantKind(t *testing.T, err error, want core.Kind) *core.Error {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("got no error, want %s", want)
-	}
-	var ce *core.Error
-	if !errors.As(err, &ce) {
-		t.Fatalf("error %v (%T) is not a *core.Error", err, err)
-	}
-	if ce.Kind != want {
-		t.Fatalf("error kind %s, want %s: %v", ce.Kind, want, err)
-	}
-	return ce
-}
+// wantKind is the shared check (internal/testkit).
+var wantKind = testkit.WantKind

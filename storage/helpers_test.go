@@ -1,14 +1,13 @@
 package storage
 
 import (
+	"github.com/alopexdb/alopex/internal/testkit"
 	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"github.com/alopexdb/alopex/core"
 )
 
 // openMem opens an in-memory database closed with the test.
@@ -80,15 +79,8 @@ func scanRows(t testing.TB, db *DB, table string, opts ScanOptions) []string {
 	return out
 }
 
-func wantKind(t testing.TB, err error, k core.Kind) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("want a %s error, got none", k)
-	}
-	if core.KindOf(err) != k {
-		t.Fatalf("want a %s error, got %s: %v", k, core.KindOf(err), err)
-	}
-}
+// wantKind is the shared check (internal/testkit).
+var wantKind = testkit.WantKind
 
 func eq(t testing.TB, got, want []string) {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/alopexdb/alopex/internal/testkit"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -33,58 +34,11 @@ import (
 
 // --- tables ---------------------------------------------------------------------
 
-// aggArray builds an array of any type these tests use. Values: int64 for
-// signed integers and dates (days for Date32, milliseconds for Date64),
-// uint64 for unsigned integers, float64, bool, string (also for Binary and
-// LargeString), nil for null.
-func aggArray(t *testing.T, mem memory.Allocator, dt arrow.DataType, vals []any) arrow.Array {
-	t.Helper()
-	b := array.NewBuilder(mem, dt)
-	defer b.Release()
-	for _, v := range vals {
-		if v == nil {
-			b.AppendNull()
-			continue
-		}
-		switch b := b.(type) {
-		case *array.Int8Builder:
-			b.Append(int8(v.(int64)))
-		case *array.Int16Builder:
-			b.Append(int16(v.(int64)))
-		case *array.Int32Builder:
-			b.Append(int32(v.(int64)))
-		case *array.Int64Builder:
-			b.Append(v.(int64))
-		case *array.Uint8Builder:
-			b.Append(uint8(v.(uint64)))
-		case *array.Uint16Builder:
-			b.Append(uint16(v.(uint64)))
-		case *array.Uint32Builder:
-			b.Append(uint32(v.(uint64)))
-		case *array.Uint64Builder:
-			b.Append(v.(uint64))
-		case *array.Float32Builder:
-			b.Append(float32(v.(float64)))
-		case *array.Float64Builder:
-			b.Append(v.(float64))
-		case *array.BooleanBuilder:
-			b.Append(v.(bool))
-		case *array.StringBuilder:
-			b.Append(v.(string))
-		case *array.LargeStringBuilder:
-			b.Append(v.(string))
-		case *array.BinaryBuilder:
-			b.Append([]byte(v.(string)))
-		case *array.Date32Builder:
-			b.Append(arrow.Date32(v.(int64)))
-		case *array.Date64Builder:
-			b.Append(arrow.Date64(v.(int64)))
-		default:
-			t.Fatalf("aggArray: no case for %T", b)
-		}
-	}
-	return b.NewArray()
-}
+// aggArray and readAny are the shared builders (internal/testkit).
+var (
+	aggArray = testkit.Array
+	readAny  = testkit.Values
+)
 
 // aggTable is newTable for the types of aggArray.
 func aggTable(t *testing.T, mem memory.Allocator, cols []column, sizes ...int) *core.Table {
@@ -118,55 +72,6 @@ func aggTable(t *testing.T, mem memory.Allocator, cols []column, sizes ...int) *
 		t.Fatalf("batch sizes %v cover %d of %d rows", sizes, start, n)
 	}
 	return core.NewTable(schema, batches)
-}
-
-// readAny reads an array back in aggArray's representation.
-func readAny(t *testing.T, a arrow.Array) []any {
-	t.Helper()
-	out := make([]any, a.Len())
-	for i := range out {
-		if a.IsNull(i) {
-			continue
-		}
-		switch a := a.(type) {
-		case *array.Int8:
-			out[i] = int64(a.Value(i))
-		case *array.Int16:
-			out[i] = int64(a.Value(i))
-		case *array.Int32:
-			out[i] = int64(a.Value(i))
-		case *array.Int64:
-			out[i] = a.Value(i)
-		case *array.Uint8:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint16:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint32:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint64:
-			out[i] = a.Value(i)
-		case *array.Float32:
-			out[i] = float64(a.Value(i))
-		case *array.Float64:
-			out[i] = a.Value(i)
-		case *array.Boolean:
-			out[i] = a.Value(i)
-		case *array.String:
-			out[i] = a.Value(i)
-		case *array.LargeString:
-			out[i] = a.Value(i)
-		case *array.Binary:
-			out[i] = string(a.Value(i))
-		case *array.Date32:
-			out[i] = int64(a.Value(i))
-		case *array.Date64:
-			out[i] = int64(a.Value(i))
-		case *array.Null:
-		default:
-			t.Fatalf("readAny: no case for %T", a)
-		}
-	}
-	return out
 }
 
 // runAgg executes p and reads the result (one batch) as columns in order.

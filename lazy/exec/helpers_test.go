@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"fmt"
+	"github.com/alopexdb/alopex/internal/testkit"
 	"math"
 	"testing"
 
@@ -83,44 +84,11 @@ func newTable(t *testing.T, mem memory.Allocator, cols []column, sizes ...int) *
 	return core.NewTable(schema, batches)
 }
 
-func buildArray(t *testing.T, mem memory.Allocator, dt arrow.DataType, vals []any) arrow.Array {
-	t.Helper()
-	b := array.NewBuilder(mem, dt)
-	defer b.Release()
-	for _, v := range vals {
-		if v == nil {
-			b.AppendNull()
-			continue
-		}
-		switch b := b.(type) {
-		case *array.Int8Builder:
-			b.Append(int8(v.(int64)))
-		case *array.Int16Builder:
-			b.Append(int16(v.(int64)))
-		case *array.Int32Builder:
-			b.Append(int32(v.(int64)))
-		case *array.Int64Builder:
-			b.Append(v.(int64))
-		case *array.Uint8Builder:
-			b.Append(uint8(v.(uint64)))
-		case *array.Uint32Builder:
-			b.Append(uint32(v.(uint64)))
-		case *array.Uint64Builder:
-			b.Append(v.(uint64))
-		case *array.Float32Builder:
-			b.Append(float32(v.(float64)))
-		case *array.Float64Builder:
-			b.Append(v.(float64))
-		case *array.BooleanBuilder:
-			b.Append(v.(bool))
-		case *array.StringBuilder:
-			b.Append(v.(string))
-		default:
-			t.Fatalf("buildArray: no case for %T", b)
-		}
-	}
-	return b.NewArray()
-}
+// The shared test helpers (internal/testkit) under this package's names.
+var (
+	buildArray = testkit.Array
+	readArray  = testkit.Values
+)
 
 // result is a query result read back as Go values.
 type result struct {
@@ -158,50 +126,6 @@ func readTable(t *testing.T, tbl *core.Table) result {
 		r.cols[f.Name] = readArray(t, rb.Column(i))
 	}
 	return r
-}
-
-func readArray(t *testing.T, a arrow.Array) []any {
-	t.Helper()
-	out := make([]any, a.Len())
-	for i := range out {
-		if a.IsNull(i) {
-			continue
-		}
-		switch a := a.(type) {
-		case *array.Int8:
-			out[i] = int64(a.Value(i))
-		case *array.Int16:
-			out[i] = int64(a.Value(i))
-		case *array.Int32:
-			out[i] = int64(a.Value(i))
-		case *array.Int64:
-			out[i] = a.Value(i)
-		case *array.Uint8:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint16:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint32:
-			out[i] = uint64(a.Value(i))
-		case *array.Uint64:
-			out[i] = a.Value(i)
-		case *array.Float32:
-			out[i] = float64(a.Value(i))
-		case *array.Float64:
-			out[i] = a.Value(i)
-		case *array.Boolean:
-			out[i] = a.Value(i)
-		case *array.String:
-			out[i] = a.Value(i)
-		case *array.LargeString:
-			out[i] = a.Value(i)
-		case *array.Dictionary:
-			out[i] = readArray(t, a.Dictionary())[a.GetValueIndex(i)]
-		case *array.Null:
-		default:
-			t.Fatalf("readArray: no case for %T", a)
-		}
-	}
-	return out
 }
 
 func sameValues(a, b []any) bool {
