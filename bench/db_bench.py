@@ -18,10 +18,11 @@ sync on, SQLite in WAL mode with synchronous=FULL, and NORMAL beside it)
      distribution (θ=0.99) as YCSB does, with 1 and 8 Python threads. Each thread has its own
      SQLite connection; alopex threads share one connection (its autocommit statements run
      side by side and their commits share fsyncs; F's read-modify-write runs in
-     ``db.transaction()``, retried on a conflict).
+     ``db.transaction()``, retried on a conflict). An update writes a value the row never
+     held: SQLite skips the write and the sync of an UPDATE that leaves the row as it was.
 
-Timings are ``time.perf_counter`` around whole loops; latencies are means per call. Point reads
-and batched lookups also show the process's CPU time per call (``time.process_time``: every
+Timings are ``time.perf_counter`` around whole loops; latencies are means per call. Point reads,
+batched lookups, autocommit inserts and YCSB operations also show the process's CPU time per call (``time.process_time``: every
 thread of the process, so alopex's Go threads count too), which moves much less than wall time
 when the machine is busy with other work.
 """
@@ -29,13 +30,14 @@ when the machine is busy with other work.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sqlite3
 import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -228,13 +230,18 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
             is_read = (rng.random(len(keys)) < read_frac).tolist()
             plans.append(list(zip(keys, is_read)))
 
-        def alopex_worker(plan: list[tuple[int, bool]], write_kind: str = write_kind) -> None:
+        # An update writes a value the row never held: sqlite3 skips writing (and syncing)
+        # a row that an UPDATE leaves as it was, which would make its writes free.
+        new_values = itertools.count(s.n + 1)
+
+        def alopex_worker(plan: list[tuple[int, bool]], write_kind: str = write_kind,
+                          new_values: Iterator[int] = new_values) -> None:
             db = s.db
             for k, r in plan:
                 if r:
                     db.execute(read, (k,)).fetchone()
                 elif write_kind == "update":
-                    db.execute(upd, (k, k))
+                    db.execute(upd, (next(new_values), k))
                 else:  # read-modify-write in one transaction, retried on a conflict
                     while True:
                         tx = db.transaction()
@@ -246,7 +253,8 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
                         except ax.exceptions.TransactionConflictError:
                             continue
 
-        def sqlite_worker(sync: str, write_kind: str = write_kind) -> Callable[[list[tuple[int, bool]]], None]:
+        def sqlite_worker(sync: str, write_kind: str = write_kind,
+                          new_values: Iterator[int] = new_values) -> Callable[[list[tuple[int, bool]]], None]:
             def work(plan: list[tuple[int, bool]]) -> None:
                 con = s.sqlite(s.sqlite_paths[sync], sync)
                 con.execute("PRAGMA busy_timeout=60000")
@@ -254,7 +262,7 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
                     if r:
                         con.execute(read, (k,)).fetchone()
                     elif write_kind == "update":
-                        con.execute(upd, (k, k))
+                        con.execute(upd, (next(new_values), k))
                     else:
                         con.execute("BEGIN IMMEDIATE")
                         row = con.execute(read, (k,)).fetchone()
