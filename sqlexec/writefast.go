@@ -9,6 +9,7 @@ import (
 	"github.com/alopexdb/alopex/storage"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
@@ -16,10 +17,10 @@ import (
 // the full primary key,
 //
 //	INSERT [IGNORE] | REPLACE INTO t [(cols)] VALUES (v, …)[, (…)]
-//	UPDATE t SET c = v[, …] WHERE pk = v [AND …]
+//	UPDATE t SET c = v | c = d + v | c = d - v | c = v + d [, …] WHERE pk = v [AND …]
 //	DELETE FROM t WHERE pk = v [AND …]
 //
-// where each v is a ? or a constant, is written by storage's value writers
+// where each v is a ? or a constant and d a column of the row, is written by storage's value writers
 // (InsertValues, UpdateValues, DeleteValues) straight from the parameters,
 // without a plan, the executor or Arrow in between. Those writers are the
 // general path's Insert, Update and Delete with the values read another
@@ -61,6 +62,11 @@ type writeShape struct {
 	values  [][]pointValue
 	// key is an UPDATE's or DELETE's WHERE: one value per key column.
 	key *pointShape
+	// of names, per SET value of an UPDATE, the column its value is added
+	// to (d + v) or from which it is subtracted (minus: d - v); "" for a
+	// plain value.
+	of    []string
+	minus []bool
 }
 
 // writePlan is a write shape resolved against one descriptor of its table.
@@ -70,6 +76,10 @@ type writePlan struct {
 	types []arrow.DataType // and its type
 	keys  []pointValue     // the key's values, in the table's key order
 	keyTy []arrow.DataType
+	// of is the position of writeShape.of's column per value (-1: none);
+	// reads says whether any value needs the row.
+	of    []int
+	reads bool
 }
 
 // writeShapeOf recognizes the fast write shapes, or returns nil.
@@ -132,7 +142,11 @@ func updateShape(st *ast.UpdateStmt) *writeShape {
 			return nil
 		}
 		sh.columns = append(sh.columns, a.Column.Name.O)
-		exprs[i] = a.Expr
+		of, minus, v, ok := columnPlusValue(key, a.Expr)
+		if !ok {
+			return nil
+		}
+		sh.of, sh.minus, exprs[i] = append(sh.of, of), append(sh.minus, minus), v
 	}
 	vals, ok := writeValues(exprs)
 	if !ok {
@@ -152,6 +166,32 @@ func deleteShape(st *ast.DeleteStmt) *writeShape {
 		return nil
 	}
 	return &writeShape{kind: writeDelete, what: "DELETE", table: key.table, key: key}
+}
+
+// columnPlusValue reads d + v, v + d or d - v (d a column of the table,
+// v a value), returning d's name and v; any other expression e is returned
+// as v with no column, for writeValues to judge.
+func columnPlusValue(key *pointShape, e ast.ExprNode) (of string, minus bool, v ast.ExprNode, ok bool) {
+	b, isOp := e.(*ast.BinaryOperationExpr)
+	if !isOp {
+		return "", false, e, true
+	}
+	l, r := b.L, b.R
+	switch b.Op {
+	case opcode.Plus:
+		if _, isCol := r.(*ast.ColumnNameExpr); isCol {
+			l, r = r, l
+		}
+	case opcode.Minus:
+		minus = true
+	default:
+		return "", false, nil, false
+	}
+	c, isCol := l.(*ast.ColumnNameExpr)
+	if !isCol || !key.ownColumn(c.Name) {
+		return "", false, nil, false
+	}
+	return c.Name.Name.O, minus, r, true
 }
 
 // singleTable is the one unqualified table of a DML target.
@@ -260,6 +300,19 @@ func (sh *writeShape) plan(desc *storage.TableDesc) *writePlan {
 				return nil
 			}
 		}
+		for i, c := range sh.of {
+			wp.of = append(wp.of, -1)
+			if c == "" {
+				continue
+			}
+			idx := schema.FieldIndices(c)
+			// Sums the fast path computes as the general path does:
+			// integers of an integer column, doubles of a double one.
+			if len(idx) != 1 || !sameArithmetic(schema.Field(idx[0]).Type, wp.types[i]) {
+				return nil
+			}
+			wp.of[i], wp.reads = idx[0], true
+		}
 	}
 	if desc.HasHiddenRowID() || len(sh.key.terms) != len(desc.PrimaryKey) {
 		return nil
@@ -327,6 +380,80 @@ func fastValue(v pointValue, params []lazy.Expr, t arrow.DataType) (_ any, ok bo
 	case arrow.BOOL:
 		b, ok := x.(bool)
 		return b, ok
+	}
+	return nil, false
+}
+
+// sameArithmetic reports whether d + v for a column d of type from, stored
+// in a column of type to, is a sum the fast path makes (exactly, or not at
+// all): integer to integer, or double to double.
+func sameArithmetic(from, to arrow.DataType) bool {
+	if from.ID() == arrow.FLOAT64 || to.ID() == arrow.FLOAT64 {
+		return from.ID() == to.ID()
+	}
+	return arrow.IsInteger(from.ID()) && arrow.IsInteger(to.ID())
+}
+
+// plus is d + v (d - v when minus) for the row's value d, as a value for
+// fastValue, or ok false when the general path should compute it: a sum
+// past 64 bits, a value of another kind. NULL on either side is NULL.
+func plus(d, v any, minus bool) (_ any, ok bool) {
+	if d == nil || v == nil {
+		return nil, true
+	}
+	switch y := v.(type) {
+	case float64:
+		x, ok := d.(float64)
+		if !ok {
+			return nil, false
+		}
+		if minus {
+			return x - y, true
+		}
+		return x + y, true
+	case int64:
+		var x int64
+		switch dv := d.(type) {
+		case int64:
+			x = dv
+		case uint64:
+			if dv > math.MaxInt64 {
+				return nil, false
+			}
+			x = int64(dv)
+		default:
+			return nil, false
+		}
+		if minus {
+			if y == math.MinInt64 {
+				return nil, false
+			}
+			y = -y
+		}
+		r := x + y
+		if (y > 0 && r < x) || (y < 0 && r > x) {
+			return nil, false // past int64: the general path reports it
+		}
+		return r, true
+	}
+	return nil, false
+}
+
+// addend is v's value in d + v for a column of type t (sameArithmetic):
+// an int64 for an integer column, a float64 for a double one, or NULL.
+func addend(v pointValue, params []lazy.Expr, t arrow.DataType) (_ any, ok bool) {
+	x, xt, ok := v.value(params)
+	if !ok || x == nil {
+		return nil, ok
+	}
+	if xt != nil && !arrow.TypeEqual(xt, naturalType(x)) {
+		return nil, false
+	}
+	switch x.(type) {
+	case int64:
+		return x, t.ID() != arrow.FLOAT64
+	case float64:
+		return x, t.ID() == arrow.FLOAT64
 	}
 	return nil, false
 }
@@ -446,8 +573,33 @@ func (x *stmtExec) fastWrite(ps *prepared) (n int64, ok bool, err error) {
 	}
 	vals := make([]any, len(wp.cols))
 	for j, v := range sh.values[0] {
-		if vals[j], ok = fastValue(v, params, wp.types[j]); !ok {
+		if wp.of[j] >= 0 {
+			if vals[j], ok = addend(v, params, wp.types[j]); !ok {
+				return 0, false, nil
+			}
+		} else if vals[j], ok = fastValue(v, params, wp.types[j]); !ok {
 			return 0, false, nil
+		}
+	}
+	if wp.reads {
+		row, found, err := x.txn.Get(sh.table, key)
+		if err != nil {
+			return 0, false, nil // the general path reports it
+		}
+		if !found {
+			return 0, true, nil
+		}
+		for j, d := range wp.of {
+			if d < 0 {
+				continue
+			}
+			sum, ok := plus(row[d], vals[j], sh.minus[j])
+			if ok {
+				vals[j], ok = fastValue(pointValue{param: -1, lit: sum}, nil, wp.types[j])
+			}
+			if !ok {
+				return 0, false, nil
+			}
 		}
 	}
 	n, err = x.txn.UpdateValues(sh.table, key, wp.cols, vals)

@@ -188,6 +188,24 @@ func TestWriteFastPathMatchesGeneral(t *testing.T) {
 	p.want("1 rows", "UPDATE t SET e = DEFAULT WHERE id = ?", 3)
 	p.want("1 rows", "UPDATE t SET d = NULL, c = 0 WHERE id = 3")
 	p.want("1 rows", "UPDATE t SET b = b + ? WHERE id = ?", 1, 3)
+	// Sums of the row's own columns.
+	p.want("1 rows", "UPDATE t SET b = b - ?, c = c + ? WHERE id = ?", 5, 0.5, 3)
+	p.want("1 rows", "UPDATE t SET b = ? + b, v = b + ? WHERE id = ?", 2, 10, 3)
+	p.want("1 rows", "UPDATE t SET e = e + ? WHERE id = ?", 100, 3)
+	p.exec("UPDATE t SET e = e + ? WHERE id = ?", 100, 3) // past TINYINT: the general path reports it
+	p.want("1 rows", "UPDATE t SET b = ? WHERE id = ?", math.MaxInt32-1, 3)
+	p.exec("UPDATE t SET b = b + ? WHERE id = ?", 5, 3)                    // past INT: general
+	p.exec("UPDATE t SET b = b + ? WHERE id = ?", int64(math.MaxInt64), 3) // past int64: general
+	p.exec("UPDATE t SET b = b + ? WHERE id = ?", "x", 3)
+	p.exec("UPDATE t SET b = b + ? WHERE id = ?", 1.5, 3)
+	p.exec("UPDATE t SET b = c + ? WHERE id = ?", 1, 3)
+	p.exec("UPDATE t SET c = c + ? WHERE id = ?", 1, 3)
+	p.exec("UPDATE t SET c = c * ? WHERE id = ?", 2.0, 3)
+	p.want("0 rows", "UPDATE t SET b = b + ? WHERE id = ?", 1, 999)
+	p.exec("UPDATE t SET b = b + ? WHERE id = ?", "x", 999) // a type error with no row
+	p.want("1 rows", "UPDATE t SET d = NULL, b = NULL WHERE id = ?", 3)
+	p.want("1 rows", "UPDATE t SET b = b + ?, c = c - ? WHERE id = ?", 1, nil, 3)
+	p.wantError(core.KindConstraint, "UPDATE t SET u = u + ? WHERE id = ?", 67, 4) // 333 + 67: row 30 holds 400
 	p.want("1 rows", "UPDATE t SET b = ? WHERE id = ? OR id = ?", 5, 1, 2)
 	p.sameRows()
 
@@ -286,6 +304,7 @@ func TestWriteFastPathAllocations(t *testing.T) {
 			return params([]any{id, "row", id, 1})
 		}},
 		{"UPDATE t SET b = ?, a = ? WHERE id = ?", func() []lazy.Expr { return params([]any{7, "x", 1}) }},
+		{"UPDATE t SET b = b + ? WHERE id = ?", func() []lazy.Expr { return params([]any{1, 1}) }},
 		{"DELETE FROM t WHERE id = ?", func() []lazy.Expr { return params([]any{-1}) }},
 	}
 	for _, c := range cases {
@@ -364,6 +383,11 @@ func BenchmarkWrite(b *testing.B) {
 		b.Run("update/"+name, func(b *testing.B) {
 			benchWrite(b, general, []string{table, rows}, "UPDATE t SET f2 = ? WHERE id = ?", func(i int) []lazy.Expr {
 				return params([]any{i, i % 1000})
+			})
+		})
+		b.Run("update_plus/"+name, func(b *testing.B) {
+			benchWrite(b, general, []string{table, rows}, "UPDATE t SET f2 = f2 + ? WHERE id = ?", func(i int) []lazy.Expr {
+				return params([]any{1, i % 1000})
 			})
 		})
 		b.Run("delete/"+name, func(b *testing.B) {

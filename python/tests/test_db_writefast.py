@@ -116,6 +116,11 @@ def test_updates_and_deletes_match_the_general_path(pair):
     assert pair.run("UPDATE t SET c = ?, d = ?, day = ?, m = ? WHERE id = ?",
                     (2.5, False, datetime.date(2020, 1, 2), Decimal("3.5"), 2)) == ("count", 1)
     assert pair.run("UPDATE t SET b = b + ? WHERE id = ?", (1, 2)) == ("count", 1)
+    assert pair.run("UPDATE t SET b = b - ?, c = c + ?, v = ? + b WHERE id = ?", (3, 0.25, 7, 2)) == ("count", 1)
+    assert pair.run("UPDATE t SET b = b + ? WHERE id = ?", (None, 3)) == ("count", 1)
+    for params in [(2**31, 2), (2**63 - 1, 2), ("x", 2), (1.5, 2), ("x", 99)]:
+        pair.run("UPDATE t SET b = b + ? WHERE id = ?", params)  # computed or refused by the general path
+    pair.run("UPDATE t SET c = c + ? WHERE id = ?", (1, 2))
     assert pair.run("UPDATE t SET id = ? WHERE id = ?", (10, 4)) == ("count", 1)
     pair.same_rows()
     assert pair.run("DELETE FROM t WHERE id = ?", (10,)) == ("count", 1)
