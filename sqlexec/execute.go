@@ -312,7 +312,9 @@ func (s *Session) ExecuteMany(ctx context.Context, query string, rows [][]lazy.E
 		fast := s.fastWrites()
 		for i, r := range rows {
 			x := &stmtExec{ctx: ctx, txn: txn, req: Request{Query: query, Params: r, Opener: opener}, funcs: ps.p.funcs}
-			k, ok, err := int64(0), false, error(nil)
+			var k int64
+			var ok bool
+			var err error
 			if fast {
 				k, ok, err = x.fastWrite(ps)
 			}

@@ -20,9 +20,10 @@ import (
 //	UPDATE t SET c = v | c = d + v | c = d - v | c = v + d [, …] WHERE pk = v [AND …]
 //	DELETE FROM t WHERE pk = v [AND …]
 //
-// where each v is a ? or a constant and d a column of the row, is written by storage's value writers
-// (InsertValues, UpdateValues, DeleteValues) straight from the parameters,
-// without a plan, the executor or Arrow in between. Those writers are the
+// where each v is a ? or a constant and d a column of the row, is written
+// by storage's value writers (InsertValues, UpdateValues, DeleteValues)
+// straight from the parameters, without a plan, the executor or Arrow in
+// between. Those writers are the
 // general path's Insert, Update and Delete with the values read another
 // way, so constraints, defaults, AUTO_INCREMENT, conflicts, secondary
 // index entries, counts and errors are the same code.
@@ -31,7 +32,8 @@ import (
 // to its column's type. The fast path takes a value only when that cast
 // keeps it as it is: an integer within an integer column's range, a finite
 // float for a DOUBLE, text for a text column, a bool for a BOOLEAN, NULL
-// for any column. Any other value (text for a date, an int for a DOUBLE,
+// for any column; d ± v is summed exactly (integers in int64) or not at
+// all. Any other value (text for a date, an int for a DOUBLE,
 // 300 for a TINYINT), and any other shape, table or setting (a vector
 // index, a columnar table, a table without a primary key for UPDATE and
 // DELETE, a column named in another case than stored, DEFAULT, an
