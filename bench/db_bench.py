@@ -18,10 +18,11 @@ sync on, SQLite in WAL mode with synchronous=FULL, and NORMAL beside it)
      distribution (θ=0.99) as YCSB does, with 1 and 8 Python threads. Each thread has its own
      SQLite connection; alopex threads share one connection (its autocommit statements run
      side by side and their commits share fsyncs; F's read-modify-write runs in
-     ``db.transaction()``, retried on a conflict).
+     ``db.transaction()``, retried on a conflict). An update writes a value the row never
+     held: SQLite skips the write and the sync of an UPDATE that leaves the row as it was.
 
-Timings are ``time.perf_counter`` around whole loops; latencies are means per call. Point reads
-and batched lookups also show the process's CPU time per call (``time.process_time``: every
+Timings are ``time.perf_counter`` around whole loops; latencies are means per call. Point reads,
+batched lookups, autocommit inserts and YCSB operations also show the process's CPU time per call (``time.process_time``: every
 thread of the process, so alopex's Go threads count too), which moves much less than wall time
 when the machine is busy with other work.
 """
@@ -29,13 +30,14 @@ when the machine is busy with other work.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sqlite3
 import sys
 import tempfile
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -112,11 +114,6 @@ class Stores:
         self.duck.close()
 
 
-def per_call(fn: Callable[[Any], Any], keys: list[Any], warmup: bool = True) -> float:
-    """Mean seconds per call of fn over keys (after a short warm-up over the first keys)."""
-    return timed_calls(fn, keys, warmup)[0]
-
-
 def timed_calls(fn: Callable[[Any], Any], keys: list[Any], warmup: bool = True) -> tuple[float, float]:
     """Mean wall and process CPU seconds per call of fn over keys (after a short warm-up)."""
     for k in keys[: max(len(keys) // 10, 5)] if warmup else []:
@@ -189,14 +186,20 @@ def run_inserts(s: Stores, n_ins: int, log: Callable[[str], None]) -> list[tuple
     rows = [(base + i, "x" * 24, "y" * 24, i) for i in range(n_ins)]
     ins = "INSERT INTO t VALUES (?, ?, ?, ?)"
     db = s.db
-    out.append(("alopex autocommit db.execute (sync on)", per_call(lambda r: db.execute(ins, r), rows, warmup=False)))
+    cpu: dict[str, float] = {}
+
+    def autocommit(who: str, fn: Callable[[Any], Any]) -> None:
+        wall, cpu[who] = timed_calls(fn, rows, warmup=False)
+        out.append((who, wall))
+
+    autocommit("alopex autocommit db.execute (sync on)", lambda r: db.execute(ins, r))
     db.execute("DELETE FROM t WHERE id >= ?", (base,))
     t0 = time.perf_counter()
     db.executemany(ins, rows)
     out.append(("alopex executemany, one transaction", (time.perf_counter() - t0) / n_ins))
     for sync, path in s.sqlite_paths.items():
         con = s.sqlite(path, sync)
-        out.append((f"sqlite3 (WAL, {sync}) autocommit", per_call(lambda r, con=con: con.execute(ins, r), rows, warmup=False)))
+        autocommit(f"sqlite3 (WAL, {sync}) autocommit", lambda r, con=con: con.execute(ins, r))
         con.execute("DELETE FROM t WHERE id >= ?", (base,))
         t0 = time.perf_counter()
         con.execute("BEGIN")
@@ -207,7 +210,7 @@ def run_inserts(s: Stores, n_ins: int, log: Callable[[str], None]) -> list[tuple
         con.close()
     db.execute("DELETE FROM t WHERE id >= ?", (base,))
     for who, secs in out:
-        log(f"  insert {who:50s} {secs * 1e6:10.1f} µs/row")
+        log(f"  insert {who:50s} {secs * 1e6:10.1f} µs/row" + (f"  ({cpu[who] * 1e6:.1f} µs CPU)" if who in cpu else ""))
     return out
 
 
@@ -227,13 +230,18 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
             is_read = (rng.random(len(keys)) < read_frac).tolist()
             plans.append(list(zip(keys, is_read)))
 
-        def alopex_worker(plan: list[tuple[int, bool]], write_kind: str = write_kind) -> None:
+        # An update writes a value the row never held: sqlite3 skips writing (and syncing)
+        # a row that an UPDATE leaves as it was, which would make its writes free.
+        new_values = itertools.count(s.n + 1)
+
+        def alopex_worker(plan: list[tuple[int, bool]], write_kind: str = write_kind,
+                          new_values: Iterator[int] = new_values) -> None:
             db = s.db
             for k, r in plan:
                 if r:
                     db.execute(read, (k,)).fetchone()
                 elif write_kind == "update":
-                    db.execute(upd, (k, k))
+                    db.execute(upd, (next(new_values), k))
                 else:  # read-modify-write in one transaction, retried on a conflict
                     while True:
                         tx = db.transaction()
@@ -245,7 +253,8 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
                         except ax.exceptions.TransactionConflictError:
                             continue
 
-        def sqlite_worker(sync: str, write_kind: str = write_kind) -> Callable[[list[tuple[int, bool]]], None]:
+        def sqlite_worker(sync: str, write_kind: str = write_kind,
+                          new_values: Iterator[int] = new_values) -> Callable[[list[tuple[int, bool]]], None]:
             def work(plan: list[tuple[int, bool]]) -> None:
                 con = s.sqlite(s.sqlite_paths[sync], sync)
                 con.execute("PRAGMA busy_timeout=60000")
@@ -253,7 +262,7 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
                     if r:
                         con.execute(read, (k,)).fetchone()
                     elif write_kind == "update":
-                        con.execute(upd, (k, k))
+                        con.execute(upd, (next(new_values), k))
                     else:
                         con.execute("BEGIN IMMEDIATE")
                         row = con.execute(read, (k,)).fetchone()
@@ -266,13 +275,15 @@ def ycsb(s: Stores, ops: int, threads: int, log: Callable[[str], None]) -> dict[
         runners += [(f"sqlite3 {sync}", sqlite_worker(sync)) for sync in s.sqlite_paths]
         for who, fn in runners:
             ts = [threading.Thread(target=fn, args=(p,)) for p in plans]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for t in ts:
                 t.start()
             for t in ts:
                 t.join()
-            res[(wl, who)] = sum(len(p) for p in plans) / (time.perf_counter() - t0)
-            log(f"  YCSB {wl} {threads} thread(s) {who:16s} {res[(wl, who)]:10,.0f} ops/s")
+            n_ops = sum(len(p) for p in plans)
+            res[(wl, who)] = n_ops / (time.perf_counter() - t0)
+            cpu_op = (time.process_time() - c0) / n_ops  # the whole process: alopex's threads or sqlite3's
+            log(f"  YCSB {wl} {threads} thread(s) {who:16s} {res[(wl, who)]:10,.0f} ops/s  ({cpu_op * 1e6:.1f} µs CPU/op)")
     return res
 
 

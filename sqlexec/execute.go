@@ -104,7 +104,7 @@ func (s *Session) Execute(ctx context.Context, query string, params []lazy.Expr,
 	req := Request{Query: query, Params: params, Opener: opener}
 	n, ok, err := s.autocommit(ctx, ps, req)
 	if !ok {
-		n, err = s.execParsed(ctx, ps.p, req)
+		n, err = s.execParsed(ctx, ps.p, ps, req)
 	}
 	if err != nil {
 		return nil, err
@@ -169,10 +169,13 @@ func (s *Session) autocommitOnce(ctx context.Context, ps *prepared, req Request)
 	if err != nil {
 		return 0, err
 	}
-	ps.planMu.Lock() // the statement's tree is walked while it runs
 	x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs}
-	n, err := x.run(ps.p.stmt)
-	ps.planMu.Unlock()
+	n, ok, err := s.fastWrite(x, ps)
+	if !ok {
+		ps.planMu.Lock() // the statement's tree is walked while it runs
+		n, err = x.run(ps.p.stmt)
+		ps.planMu.Unlock()
+	}
 	if err != nil {
 		txn.Rollback()
 		return 0, err
@@ -306,9 +309,18 @@ func (s *Session) ExecuteMany(ctx context.Context, query string, rows [][]lazy.E
 			}
 		}
 		var total int64
+		fast := s.fastWrites()
 		for i, r := range rows {
 			x := &stmtExec{ctx: ctx, txn: txn, req: Request{Query: query, Params: r, Opener: opener}, funcs: ps.p.funcs}
-			k, err := x.run(ps.p.stmt)
+			var k int64
+			var ok bool
+			var err error
+			if fast {
+				k, ok, err = x.fastWrite(ps)
+			}
+			if !ok {
+				k, err = x.run(ps.p.stmt)
+			}
 			if err != nil {
 				return 0, rowError(i, err)
 			}

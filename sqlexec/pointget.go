@@ -330,16 +330,9 @@ func (s *Session) pointInt(query string, v int64, dst []byte) (_ []byte, ok bool
 // when the value is not of the column's own kind (the general path then
 // converts it under MySQL's rules).
 func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) {
-	x := v.lit
-	if v.param >= 0 {
-		if v.param >= len(params) {
-			return nil, false
-		}
-		lit, ok := params[v.param].(*lazy.Literal)
-		if !ok {
-			return nil, false
-		}
-		x = lit.Value
+	x, _, ok := v.value(params)
+	if !ok {
+		return nil, false
 	}
 	if x == nil {
 		return nil, true
@@ -356,6 +349,23 @@ func keyGoValue(v pointValue, params []lazy.Expr, t arrow.DataType) (any, bool) 
 		}
 	}
 	return nil, false
+}
+
+// value is the Go value of v, a constant or a parameter given as a literal
+// (with the literal's type, nil for a constant or an untyped literal); ok
+// false for a parameter that is not a literal.
+func (v pointValue) value(params []lazy.Expr) (x any, t arrow.DataType, ok bool) {
+	if v.param < 0 {
+		return v.lit, nil, true
+	}
+	if v.param >= len(params) {
+		return nil, nil, false
+	}
+	lit, ok := params[v.param].(*lazy.Literal)
+	if !ok {
+		return nil, nil, false
+	}
+	return lit.Value, lit.Type, true
 }
 
 // keyValues returns the plan's keys (one Go value per key column each)

@@ -32,6 +32,13 @@ type prepared struct {
 	// shape, so that it is not analyzed again.
 	noShape bool
 
+	// The fast write (writefast.go): the shape (nil: none), read once
+	// (wshapeRead), and its plan on writeDesc (nil: the general path).
+	wshape     *writeShape
+	wshapeRead bool
+	write      *writePlan
+	writeDesc  *storage.TableDesc
+
 	// planMu is held while the general path plans a query from the tree:
 	// the parser's tree walker (ast.Node.Accept) stores the children it
 	// visits back into their parents, so two walks of one tree at once

@@ -39,6 +39,8 @@ type Session struct {
 	// vars are the session's variables (SET, settings.go).
 	varsMu sync.Mutex
 	vars   vectorSettings
+	// generalWrites turns the write fast path off (write_fast_path = 0).
+	generalWrites bool
 }
 
 // NewSession returns an autocommit session on db.
@@ -138,11 +140,12 @@ func (s *Session) Exec(ctx context.Context, req Request) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.execParsed(ctx, p, req)
+	return s.execParsed(ctx, p, nil, req)
 }
 
-// execParsed is Exec of a parsed statement.
-func (s *Session) execParsed(ctx context.Context, p *parsed, req Request) (int64, error) {
+// execParsed is Exec of a parsed statement; ps is its prepared statement
+// when it has one (Execute), which may then take the write fast path.
+func (s *Session) execParsed(ctx context.Context, p *parsed, ps *prepared, req Request) (int64, error) {
 	if n := p.nParams(); n != len(req.Params) {
 		return 0, core.Errorf(core.KindInvalidInput,
 			"the statement has %d ? placeholder(s) but %d parameter value(s) were given", n, len(req.Params))
@@ -177,6 +180,9 @@ func (s *Session) execParsed(ctx context.Context, p *parsed, req Request) (int64
 	}
 	return s.inTxn(func(txn *storage.Txn) (int64, error) {
 		x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: p.funcs}
+		if n, ok, err := s.fastWrite(x, ps); ok {
+			return n, err
+		}
 		return x.run(p.stmt)
 	})
 }

@@ -15,6 +15,10 @@ import (
 //	hnsw_ef_search   the breadth of HNSW searches of stored vector indexes
 //	                 (DuckDB's vss extension has the same name); DEFAULT
 //	                 is the index's own (64, at least k)
+//	write_fast_path  1 (DEFAULT): INSERT/UPDATE/DELETE of the shapes
+//	                 writefast.go knows skip the planner and executor;
+//	                 0: every statement runs the general way (to compare
+//	                 the two, or to rule the fast path out)
 //
 // A session's variables last until it ends; db.transaction() starts with
 // those of its connection (Inherit).
@@ -34,21 +38,28 @@ func (s *Session) vectorSettings() vectorSettings {
 	return s.vars
 }
 
+// fastWrites reports whether the write fast path is on (write_fast_path).
+func (s *Session) fastWrites() bool {
+	s.varsMu.Lock()
+	defer s.varsMu.Unlock()
+	return !s.generalWrites
+}
+
 // Inherit gives s the variables of from (a transaction its connection's).
 func (s *Session) Inherit(from *Session) {
-	v := from.vectorSettings()
+	v, general := from.vectorSettings(), !from.fastWrites()
 	s.varsMu.Lock()
-	s.vars = v
+	s.vars, s.generalWrites = v, general
 	s.varsMu.Unlock()
 }
 
 // set runs SET: every assignment is checked before any is applied.
 func (s *Session) set(st *ast.SetStmt) error {
-	next := s.vectorSettings()
+	next, general := s.vectorSettings(), !s.fastWrites()
 	for _, a := range st.Variables {
 		name := strings.ToLower(a.Name)
 		if !a.IsSystem {
-			return notSupported("user variables (SET @%s) are not supported; alopex has the session variable hnsw_ef_search", a.Name)
+			return notSupported("user variables (SET @%s) are not supported; alopex has the session variables hnsw_ef_search and write_fast_path", a.Name)
 		}
 		if a.IsGlobal || a.IsInstance {
 			return notSupported("SET GLOBAL is not supported: set %s for the session (SET %s = …)", name, name)
@@ -60,12 +71,21 @@ func (s *Session) set(st *ast.SetStmt) error {
 				return err
 			}
 			next.efSearch = ef
+		case "write_fast_path":
+			on, err := setInt(name, a.Value, 0, 1)
+			if err != nil {
+				return err
+			}
+			if _, isDefault := a.Value.(*ast.DefaultExpr); isDefault {
+				on = 1
+			}
+			general = on == 0
 		default:
-			return notSupported("unknown session variable %q: alopex has hnsw_ef_search", a.Name)
+			return notSupported("unknown session variable %q: alopex has hnsw_ef_search and write_fast_path", a.Name)
 		}
 	}
 	s.varsMu.Lock()
-	s.vars = next
+	s.vars, s.generalWrites = next, general
 	s.varsMu.Unlock()
 	return nil
 }

@@ -11,12 +11,16 @@ import (
 // order: for keys at or after the previous one it walks a single snapshot
 // iterator forward (pebble turns such seeks into cheap nexts, and an
 // exhausted iterator answers at once), and falls back to a point Get (with
-// bloom filters) when keys go backwards.
+// bloom filters) when keys go backwards. The first key is a point Get too:
+// a statement of one row (an INSERT by value) then opens no iterator, and
+// the Get's bloom filters skip the sstables that do not hold a new key,
+// which an iterator's seek would visit level by level.
 type keyProbe struct {
 	tx     *Txn
 	lo, hi []byte
 	it     *pebble.Iterator
 	last   []byte
+	probed bool // a key was looked up
 }
 
 func newKeyProbe(tx *Txn, lo, hi []byte) *keyProbe {
@@ -27,7 +31,12 @@ func (p *keyProbe) exists(key []byte) (bool, error) {
 	if w, ok := p.tx.pend.get(string(key)); ok {
 		return !w.del, nil
 	}
-	if p.last != nil && bytes.Compare(key, p.last) < 0 {
+	if !p.probed {
+		p.probed = true
+		p.last = append(p.last[:0], key...)
+		return p.tx.exists(key)
+	}
+	if bytes.Compare(key, p.last) < 0 {
 		return p.tx.exists(key)
 	}
 	if p.it == nil {

@@ -343,13 +343,11 @@ func (t *Txn) Delete(table string, keys arrow.RecordBatch) (int64, error) {
 			} else if !ok {
 				continue
 			}
-			pk := bytes.Clone(d.pkBytes(key))
-			found, err := t.rowByPK(d, pk, vals)
+			found, err := t.deleteKey(d, key, vals)
 			if err != nil {
 				return err
 			}
 			if found {
-				t.deleteRow(d, vals, pk)
 				n++
 			}
 		}
