@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"math"
 	"sort"
 	"sync/atomic"
 
@@ -164,6 +165,15 @@ func encodeBound(d *TableDesc, keyCols []int, prefix []byte, values []any, past 
 		c := &d.Columns[keyCols[i]]
 		x, err := goToDatum(&c.typ, v)
 		if err != nil {
+			// A bound past the column's range (id = 256 on a TINYINT
+			// UNSIGNED key) lies before or after every key of the prefix so
+			// far: it selects no row or every row, not an error.
+			switch outOfIntRange(&c.typ, v) {
+			case -1:
+				return b, nil
+			case 1:
+				return prefixEnd(b), nil
+			}
 			return nil, core.Errorf(core.KindInvalidInput, "key range bound for column %q of table %q: %v", c.Name, d.Name, err).With("column", c.Name)
 		}
 		b = appendKey(b, &c.typ, x)
@@ -175,6 +185,42 @@ func encodeBound(d *TableDesc, keyCols []int, prefix []byte, values []any, past 
 		return prefixEnd(b), nil
 	}
 	return b, nil
+}
+
+// outOfIntRange tells where a whole number v lies against an integer
+// column's range: -1 below it, 1 above it, 0 inside it or when v is no
+// whole number or t no integer type.
+func outOfIntRange(t *colType, v any) int {
+	if t.kind != kInt && t.kind != kUint {
+		return 0
+	}
+	switch x := v.(type) {
+	case int64:
+		switch {
+		case t.kind == kUint && x < 0, t.kind == kInt && x < t.min:
+			return -1
+		case t.kind == kUint && uint64(x) > t.umax, t.kind == kInt && x > t.max:
+			return 1
+		}
+	case uint64:
+		if (t.kind == kUint && x > t.umax) || (t.kind == kInt && x > uint64(t.max)) {
+			return 1
+		}
+	case float64:
+		switch {
+		case x != math.Trunc(x) || math.IsNaN(x):
+			return 0
+		case x < -(1 << 63):
+			return -1
+		case x >= 1<<64:
+			return 1
+		case x < 1<<63:
+			return outOfIntRange(t, int64(x))
+		default:
+			return outOfIntRange(t, uint64(x))
+		}
+	}
+	return 0
 }
 
 // reserveRows is how many rows a scan makes room for in its builders at a
