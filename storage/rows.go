@@ -167,6 +167,8 @@ func (t *Txn) countRows(d *TableDesc, limit int64) (int64, error) {
 // iterator reopened after each chunk, since the writes must not change
 // under an open one.
 func (t *Txn) buildIndex(d *TableDesc, ix *IndexDesc) error {
+	// Each row block is read once: none is left in the cache.
+	defer t.db.boundCacheGrowth()()
 	lo, hi := rowPrefix(d.ID), prefixEnd(rowPrefix(d.ID))
 	vals := make([]datum, len(d.Columns))
 	var (

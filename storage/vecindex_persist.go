@@ -256,6 +256,7 @@ func (db *DB) loadSaved(lv *liveVec) error {
 	if snap != nil {
 		defer snap.Close()
 	}
+	defer db.boundCacheGrowth()() // the rows are read once (see load)
 	return lv.loadSaved(snap)
 }
 

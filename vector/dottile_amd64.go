@@ -22,6 +22,12 @@ func sqL2GatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *f
 func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
 
 //go:noescape
+func sqL2GatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+
+//go:noescape
+func dotGatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+
+//go:noescape
 func prefetchLinks(p *uint32)
 
 //go:noescape

@@ -20,6 +20,14 @@ func dotGatherAVX2(q *float32, base *float32, d int, ids *uint32, n int, out *fl
 	panic("unreachable: no assembly gather kernel on this architecture")
 }
 
+func sqL2GatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32) {
+	panic("unreachable: no assembly gather kernel on this architecture")
+}
+
+func dotGatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32) {
+	panic("unreachable: no assembly gather kernel on this architecture")
+}
+
 func prefetchLinks(p *uint32) {}
 
 func dotU8GatherAVX2(w *float32, codes *uint8, d int, ids *uint32, n int, out *float32) {

@@ -93,23 +93,49 @@ func BenchmarkDotTile(b *testing.B) {
 	}
 }
 
-// TestDistManyMatchesDist checks the gather kernels against the pairwise
-// distance on every metric and on dimensions with and without a tail.
+// TestDistManyMatchesDist checks each gather kernel the CPU runs, through
+// distMany and the pairwise dist, against the distance summed in float64,
+// on every metric and on dimensions with and without a tail.
 func TestDistManyMatchesDist(t *testing.T) {
+	kernels := []int{gatherGo}
+	if hasAVX2FMA {
+		kernels = append(kernels, gatherAVX2)
+	}
+	if hasAVX512 {
+		kernels = append(kernels, gatherAVX512)
+	}
+	defer func(k int) { gatherKernel = k }(gatherKernel)
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, metric := range []Metric{L2, InnerProduct} {
-		for _, d := range []int{3, 8, 16, 24, 32, 40, 48, 56, 128, 136, 1536} {
-			s, _ := newStore(d, metric)
-			n := 50
-			s.appendRows(randVec(r, n*d), seq(n))
-			q := randVec(r, d)
-			ids := []uint32{7, 0, 49, 3, 3, 12}
-			out := make([]float32, len(ids)+1)
-			s.distMany(q, ids, out)
-			for i, id := range ids {
-				want := s.dist(q, id)
-				if math.Abs(float64(out[i]-want)) > 1e-4*(1+math.Abs(float64(want))) {
-					t.Fatalf("%v d=%d: distMany[%d] = %v, dist = %v", metric, d, i, out[i], want)
+	for _, k := range kernels {
+		gatherKernel = k
+		for _, metric := range []Metric{L2, InnerProduct} {
+			for _, d := range []int{3, 8, 16, 24, 32, 40, 48, 56, 64, 80, 128, 136, 144, 1536} {
+				s, _ := newStore(d, metric)
+				n := 50
+				s.appendRows(randVec(r, n*d), seq(n))
+				q := randVec(r, d)
+				ids := []uint32{7, 0, 49, 3, 3, 12}
+				out := make([]float32, len(ids)+1)
+				s.distMany(q, ids, out)
+				for i, id := range ids {
+					var want float64
+					for j, x := range s.vec(id) {
+						if metric == L2 {
+							want += (float64(q[j]) - float64(x)) * (float64(q[j]) - float64(x))
+						} else {
+							want += float64(q[j]) * float64(x)
+						}
+					}
+					if metric != L2 {
+						want = 1 - want
+					}
+					tol := 1e-4 * (1 + math.Abs(want))
+					if math.Abs(float64(out[i])-want) > tol {
+						t.Fatalf("kernel %d %v d=%d: distMany[%d] = %v, want %v", k, metric, d, i, out[i], want)
+					}
+					if got := s.dist(q, id); math.Abs(float64(got)-want) > tol {
+						t.Fatalf("kernel %d %v d=%d: dist(q, %d) = %v, want %v", k, metric, d, id, got, want)
+					}
 				}
 			}
 		}
@@ -142,6 +168,43 @@ func TestFlatL2FarFromOrigin(t *testing.T) {
 		}
 		if ids[0] != near || ids[1] != second {
 			t.Fatalf("nearest to %v: %v (%v)", q, ids, dists)
+		}
+	}
+}
+
+// BenchmarkGather measures distMany of 32 rows of dimension 128 (a level-0
+// node's neighbours) with each gather kernel the CPU runs: rows in cache
+// (32 of 2,048) and rows anywhere in 100 MiB (200,000 rows).
+func BenchmarkGather(b *testing.B) {
+	const d, n = 128, 32
+	r := rand.New(rand.NewPCG(5, 6))
+	rows := 200_000
+	s, _ := newStore(d, L2)
+	s.appendRows(randVec(r, rows*d), seq(rows))
+	q := randVec(r, d)
+	out := make([]float32, n)
+	defer func(k int) { gatherKernel = k }(gatherKernel)
+	for _, k := range []int{gatherAVX2, gatherAVX512} {
+		if k == gatherAVX2 && !hasAVX2FMA || k == gatherAVX512 && !hasAVX512 {
+			continue
+		}
+		for _, span := range []int{2048, rows} {
+			ids := make([][]uint32, 1024)
+			for i := range ids {
+				ids[i] = make([]uint32, n)
+				for j := range ids[i] {
+					ids[i][j] = uint32(r.IntN(span))
+				}
+			}
+			b.Run(fmt.Sprintf("kernel=%d/span=%d", k, span), func(b *testing.B) {
+				gatherKernel = k
+				i := 0
+				for b.Loop() {
+					s.distMany(q, ids[i%len(ids)], out)
+					i++
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/row")
+			})
 		}
 	}
 }

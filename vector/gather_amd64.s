@@ -119,6 +119,116 @@ dotdone:
 	VZEROUPPER
 	RET
 
+// func sqL2GatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+// func dotGatherAVX512(q *float32, base *float32, d int, ids *uint32, n int, out *float32)
+//
+// The AVX-512 forms of the kernels above, for d a positive multiple of 16:
+// four independent 16-float accumulators, 64 floats a step. With two
+// 8-float accumulators a 128-float row is a chain of eight dependent FMAs
+// on each; here it is two, and the row is summed in a quarter of the
+// instructions (BenchmarkGather: 128 floats, rows in cache, ~2× faster).
+
+#define ROW512 \
+	MOVL (R8)(BX*4), AX; \
+	IMULQ R11, AX; \
+	ADDQ DI, AX; \
+	VPXORD Z0, Z0, Z0; \
+	VPXORD Z1, Z1, Z1; \
+	VPXORD Z2, Z2, Z2; \
+	VPXORD Z3, Z3, Z3; \
+	XORQ R12, R12
+
+#define REDUCE512 \
+	VADDPS Z1, Z0, Z0; \
+	VADDPS Z3, Z2, Z2; \
+	VADDPS Z2, Z0, Z0; \
+	VEXTRACTF64X4 $1, Z0, Y1; \
+	VADDPS Y1, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS X1, X0, X0; \
+	VHADDPS X0, X0, X0; \
+	VHADDPS X0, X0, X0; \
+	VMOVSS X0, (R10)(BX*4); \
+	INCQ BX; \
+	CMPQ BX, R9
+
+TEXT ·sqL2GatherAVX512(SB), NOSPLIT, $0-48
+	SETUP
+	ANDQ $-256, R13
+	TESTQ R9, R9
+	JZ l2zdone
+	PREFETCH_ALL(l2zpfrow, l2zpfline)
+l2zrow:
+	ROW512
+	CMPQ R12, R13
+	JGE l2ztail
+l2zloop:
+	VMOVUPS (SI)(R12*1), Z4
+	VMOVUPS 64(SI)(R12*1), Z5
+	VMOVUPS 128(SI)(R12*1), Z6
+	VMOVUPS 192(SI)(R12*1), Z7
+	VSUBPS (AX)(R12*1), Z4, Z4
+	VSUBPS 64(AX)(R12*1), Z5, Z5
+	VSUBPS 128(AX)(R12*1), Z6, Z6
+	VSUBPS 192(AX)(R12*1), Z7, Z7
+	VFMADD231PS Z4, Z4, Z0
+	VFMADD231PS Z5, Z5, Z1
+	VFMADD231PS Z6, Z6, Z2
+	VFMADD231PS Z7, Z7, Z3
+	ADDQ $256, R12
+	CMPQ R12, R13
+	JLT l2zloop
+l2ztail:
+	CMPQ R12, R11
+	JGE l2zreduce
+	VMOVUPS (SI)(R12*1), Z4
+	VSUBPS (AX)(R12*1), Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ $64, R12
+	JMP l2ztail
+l2zreduce:
+	REDUCE512
+	JLT l2zrow
+l2zdone:
+	VZEROUPPER
+	RET
+
+TEXT ·dotGatherAVX512(SB), NOSPLIT, $0-48
+	SETUP
+	ANDQ $-256, R13
+	TESTQ R9, R9
+	JZ dotzdone
+	PREFETCH_ALL(dotzpfrow, dotzpfline)
+dotzrow:
+	ROW512
+	CMPQ R12, R13
+	JGE dotztail
+dotzloop:
+	VMOVUPS (SI)(R12*1), Z4
+	VMOVUPS 64(SI)(R12*1), Z5
+	VMOVUPS 128(SI)(R12*1), Z6
+	VMOVUPS 192(SI)(R12*1), Z7
+	VFMADD231PS (AX)(R12*1), Z4, Z0
+	VFMADD231PS 64(AX)(R12*1), Z5, Z1
+	VFMADD231PS 128(AX)(R12*1), Z6, Z2
+	VFMADD231PS 192(AX)(R12*1), Z7, Z3
+	ADDQ $256, R12
+	CMPQ R12, R13
+	JLT dotzloop
+dotztail:
+	CMPQ R12, R11
+	JGE dotzreduce
+	VMOVUPS (SI)(R12*1), Z4
+	VFMADD231PS (AX)(R12*1), Z4, Z0
+	ADDQ $64, R12
+	JMP dotztail
+dotzreduce:
+	REDUCE512
+	JLT dotzrow
+dotzdone:
+	VZEROUPPER
+	RET
+
 // func prefetchLinks(p *uint32)
 // Prefetches the two cache lines from p: a node's link count and its first
 // links, read when the search next expands that node.

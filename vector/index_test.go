@@ -19,11 +19,16 @@ import (
 // centre lies mostly in a random 8-dimensional subspace (plus a little
 // isotropic noise), the same subspace for every call with the same d.
 func clustered(seed uint64, n, d, c int) []float32 {
-	const intrinsic = 8
+	return clusteredWith(seed, n, d, c, 8, 0.1)
+}
+
+// clusteredWith is clustered with the subspace's dimension and the
+// isotropic noise given (bench/vector_bench.py's set: 16 and 0.05).
+func clusteredWith(seed uint64, n, d, c, intrinsic int, noise float64) []float32 {
 	basis := rand.New(rand.NewPCG(uint64(d), 7))
 	proj := make([]float32, intrinsic*d)
 	for i := range proj {
-		proj[i] = float32(basis.NormFloat64() / math.Sqrt(intrinsic))
+		proj[i] = float32(basis.NormFloat64() / math.Sqrt(float64(intrinsic)))
 	}
 	centres := make([]float32, c*d)
 	for i := range centres {
@@ -31,14 +36,14 @@ func clustered(seed uint64, n, d, c int) []float32 {
 	}
 	r := rand.New(rand.NewPCG(seed, 9))
 	out := make([]float32, n*d)
-	var z [intrinsic]float32
+	z := make([]float32, intrinsic)
 	for i := 0; i < n; i++ {
 		k := r.IntN(c)
 		for j := range z {
 			z[j] = float32(r.NormFloat64())
 		}
 		for j := 0; j < d; j++ {
-			v := centres[k*d+j] + 0.1*float32(r.NormFloat64())
+			v := centres[k*d+j] + float32(noise)*float32(r.NormFloat64())
 			for a := range z {
 				v += z[a] * proj[a*d+j]
 			}

@@ -87,10 +87,17 @@ func (s *store) vec(i uint32) []float32 {
 }
 
 // dist is the metric's distance between q (already normalised for cosine)
-// and row i.
+// and row i. It is distMany's kernel for one row where that kernel runs:
+// the graph's neighbour selection measures pairs, and a pair then costs
+// one call, not vek's call with a square root undone by squaring.
 func (s *store) dist(q []float32, i uint32) float32 {
 	if s.sq != nil {
 		return s.distSQ8(q, i)
+	}
+	if k := s.gather(); k != gatherGo {
+		var out float32
+		s.gatherRows(k, q, &i, 1, &out)
+		return out
 	}
 	if s.metric == L2 {
 		return sqL2(q, s.vec(i))
@@ -105,6 +112,57 @@ func (s *store) distRows(i, j uint32) float32 {
 	return s.dist(s.vec(i), j)
 }
 
+// The gather kernels distMany and dist run on float32 rows.
+const (
+	gatherGo     = iota // pure Go (no AVX2, or a dimension the kernels do not take)
+	gatherAVX2          // 8 floats a step: d ≥ 16, a multiple of 8
+	gatherAVX512        // 64 floats a step: d a multiple of 16
+)
+
+// gatherKernel is the widest gather kernel the CPU runs; a variable so
+// that tests and benchmarks can run each one.
+var gatherKernel = func() int {
+	switch {
+	case hasAVX512:
+		return gatherAVX512
+	case hasAVX2FMA:
+		return gatherAVX2
+	}
+	return gatherGo
+}()
+
+// gather returns the kernel for this store's rows.
+func (s *store) gather() int {
+	switch {
+	case s.sq != nil || s.dim < 16 || s.dim%8 != 0 || gatherKernel == gatherGo:
+		return gatherGo
+	case gatherKernel == gatherAVX512 && s.dim%16 == 0:
+		return gatherAVX512
+	}
+	return gatherAVX2
+}
+
+// gatherRows writes dist(q, ids[i]) to out[i] for i < n (n > 0) with
+// kernel k (not gatherGo).
+func (s *store) gatherRows(k int, q []float32, ids *uint32, n int, out *float32) {
+	switch {
+	case s.metric == L2 && k == gatherAVX512:
+		sqL2GatherAVX512(&q[0], &s.vecs[0], s.dim, ids, n, out)
+		return
+	case s.metric == L2:
+		sqL2GatherAVX2(&q[0], &s.vecs[0], s.dim, ids, n, out)
+		return
+	case k == gatherAVX512:
+		dotGatherAVX512(&q[0], &s.vecs[0], s.dim, ids, n, out)
+	default:
+		dotGatherAVX2(&q[0], &s.vecs[0], s.dim, ids, n, out)
+	}
+	o := unsafe.Slice(out, n)
+	for i, v := range o {
+		o[i] = 1 - v
+	}
+}
+
 // distMany writes dist(q, ids[i]) to out[i] (len(out) ≥ len(ids)). The
 // graph searches compute a node's unvisited neighbours in one call: on
 // AVX2 one assembly loop over the rows, prefetching each next row.
@@ -116,15 +174,8 @@ func (s *store) distMany(q []float32, ids []uint32, out []float32) {
 	if s.sq != nil && s.distManySQ8(q, ids, out) {
 		return
 	}
-	if hasAVX2FMA && s.sq == nil && s.dim >= 16 && s.dim%8 == 0 {
-		if s.metric == L2 {
-			sqL2GatherAVX2(&q[0], &s.vecs[0], s.dim, &ids[0], len(ids), &out[0])
-		} else {
-			dotGatherAVX2(&q[0], &s.vecs[0], s.dim, &ids[0], len(ids), &out[0])
-			for i, v := range out {
-				out[i] = 1 - v
-			}
-		}
+	if k := s.gather(); k != gatherGo {
+		s.gatherRows(k, q, &ids[0], len(ids), &out[0])
 		return
 	}
 	for i, id := range ids {
