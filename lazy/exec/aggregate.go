@@ -506,7 +506,7 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
-	used, err := consumeChunked(ctx, op.input, func(wid, seq int, rb arrow.RecordBatch) error {
+	used, err := consume(ctx, op.input, func(wid, seq int, rb arrow.RecordBatch) error {
 		w := workers[wid]
 		if w == nil {
 			states, err := op.newStates()

@@ -1701,24 +1701,3 @@ func TestAggregatePackedStringKeys(t *testing.T) {
 		})
 	}
 }
-
-// An aggregation cuts each morsel into pieces of ChunkRows rows
-// (consumeChunked): with pieces far smaller than the morsels, and a filter
-// and a projection run over each piece, every aggregate, first and last
-// (which follow the sequence numbers of the pieces) included, equals the
-// reference.
-func TestAggregateChunkedMorsels(t *testing.T) {
-	old := ChunkRows
-	ChunkRows = 3
-	t.Cleanup(func() { ChunkRows = old })
-	cols := genTable(1200, 1)
-	specs := genSpecs(cols)
-	for _, keys := range [][]string{{"k_i64"}, {"k_str"}, {"k_str", "k_i64"}, {"k_bool", "k_f64", "k_u64"}, nil} {
-		t.Run(strings.Join(keys, ","), func(t *testing.T) {
-			want := refResult(cols, keys, specs)
-			forAggLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
-				return groupBy(t, scan, colExprs(keys), specExprs(specs))
-			}, want.check)
-		})
-	}
-}

@@ -13,19 +13,6 @@ import (
 // MorselRows is the number of rows in the unit of parallel work.
 var MorselRows = 64 * 1024
 
-// ChunkRows is the size of the pieces a chunked drain (consumeChunked) cuts
-// each morsel into before running the steps and the sink over it: a row
-// group of a Parquet file is a morsel of ~100k rows, whose intermediate
-// columns (a filter's gathered copy, arithmetic, casts) would each pass
-// through memory; over pieces of ChunkRows they stay in the cache between
-// one step and the next, as in DuckDB's and Velox's vectors.
-var ChunkRows = 16 * 1024
-
-// chunkSeqs is how many pieces a morsel may be cut into: piece j of
-// morsel i reaches the sink as sequence number i·chunkSeqs + j, which
-// keeps the order of rows for sinks that order by sequence number.
-const chunkSeqs = 1 << 12
-
 // pipeline runs a chain of row-wise steps over morsels on all cores and
 // hands the results out in morsel order, so that parallelism never changes
 // the order of rows. Workers run at most a window of morsels ahead of the
@@ -114,40 +101,6 @@ func (p *pipeline) process(ctx context.Context, i int) (rb arrow.RecordBatch, er
 func (p *pipeline) then(fn batchFn, schema *arrow.Schema) {
 	p.fns = append(p.fns, fn)
 	p.schema = schema
-}
-
-// processChunks takes morsel i and runs the steps and then sink over each
-// piece of rows rows in turn (see ChunkRows), as sequence i·chunkSeqs + j.
-func (p *pipeline) processChunks(ctx context.Context, i, rows int, sink func(seq int, rb arrow.RecordBatch) error) (err error) {
-	defer recoverAsError(&err)
-	m, err := p.take(ctx, i)
-	if err != nil || m == nil {
-		return err
-	}
-	defer m.Release()
-	n := m.NumRows()
-	step := max(int64(rows), (n+chunkSeqs-1)/chunkSeqs)
-	for j, off := 0, int64(0); off < n; j, off = j+1, off+step {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		piece := m
-		if off > 0 || step < n {
-			piece = m.NewSlice(off, min(off+step, n))
-		} else {
-			m.Retain() // the steps release their input
-		}
-		rb, err := p.run(piece)
-		if err != nil {
-			return err
-		}
-		if rb != nil {
-			if err := sink(i*chunkSeqs+j, rb); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func (p *pipeline) run(rb arrow.RecordBatch) (out arrow.RecordBatch, err error) {
@@ -444,15 +397,8 @@ func (s *sliceOp) Close() { s.input.Close() }
 // result to sink, in no particular order: worker is the index of the
 // calling worker (so sinks can keep per-worker state without locks) and seq
 // the morsel's index (its position in the input). Sink takes over rb.
-//
-// With chunk > 0 and a known number of morsels, each morsel is run and
-// sunk in pieces of chunk rows (processChunks), with sequence numbers
-// i·chunkSeqs + j.
-func (p *pipeline) drain(ctx context.Context, workers, chunk int, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
+func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
 	n := p.numMorsels()
-	if n < 0 || int64(n)*chunkSeqs >= 1<<31 { // (sequence numbers stay below 2^31)
-		chunk = 0
-	}
 	var claimed atomic.Int64
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
@@ -482,13 +428,7 @@ func (p *pipeline) drain(ctx context.Context, workers, chunk int, sink func(work
 					if i = int(claimed.Add(1) - 1); i >= n {
 						return
 					}
-					if chunk > 0 {
-						err = p.processChunks(ctx, i, chunk, func(seq int, rb arrow.RecordBatch) error {
-							return sink(w, seq, rb)
-						})
-					} else {
-						rb, err = p.process(ctx, i)
-					}
+					rb, err = p.process(ctx, i)
 				}
 				if err == nil && rb != nil {
 					err = sink(w, i, rb)
@@ -520,19 +460,6 @@ func (p *pipeline) drain(ctx context.Context, workers, chunk int, sink func(work
 // the number of workers used. A staged operator is staged first, so that
 // the pipeline it runs as is drained on all cores.
 func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
-	return consumeIn(ctx, op, 0, sink)
-}
-
-// consumeChunked is consume for a sink that folds batches away (an
-// aggregation): a parallel pipeline's morsels reach it in pieces of
-// ChunkRows rows, each run through the steps on its own, so that the
-// intermediate columns stay in the cache. Sequence numbers keep the order
-// of rows but are no longer consecutive.
-func consumeChunked(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
-	return consumeIn(ctx, op, ChunkRows, sink)
-}
-
-func consumeIn(ctx context.Context, op Operator, chunk int, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
 	if s, ok := op.(stagedOperator); ok {
 		var err error
 		if op, err = s.stage(ctx); err != nil {
@@ -547,7 +474,7 @@ func consumeIn(ctx context.Context, op Operator, chunk int, sink func(worker, se
 		if n := pl.numMorsels(); n >= 0 {
 			workers = max(1, min(workers, n))
 		}
-		return workers, pl.drain(ctx, workers, chunk, sink)
+		return workers, pl.drain(ctx, workers, sink)
 	}
 	for seq := 0; ; seq++ {
 		rb, err := op.Next(ctx)
