@@ -199,3 +199,16 @@ func AllocateUninit(mem memory.Allocator, size int) *memory.Buffer {
 	buf.Resize(size)
 	return buf
 }
+
+// AllocateWritten is AllocateUninit for a caller known to write every byte,
+// null slots included (a kernel whose loops cover all rows): it skips the
+// zeroing for arrow's memory.GoAllocator too, the executor's working
+// allocator, whose buffers are Go heap memory like GoAllocator's and whose
+// Free does nothing. (AllocateUninit keeps that allocator's zeroing because
+// not every caller has been checked for slots it leaves unwritten.)
+func AllocateWritten(mem memory.Allocator, size int) *memory.Buffer {
+	if _, ok := mem.(*memory.GoAllocator); ok {
+		return memory.NewBufferWithAllocator(goAllocate(size, false), mem)
+	}
+	return AllocateUninit(mem, size)
+}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/alopexdb/alopex/core"
@@ -71,19 +72,8 @@ func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
 	}
 	w := kernels.Decimal128Words(arr)
 	if arr.NullN() == 0 {
-		if mx, ok := kernels.Int64Bound(w); ok {
-			// The batch adds at most len(gids)·mx to any group.
-			hi, batch := bits.Mul64(mx, uint64(len(gids)))
-			if hi == 0 && batch <= smallLimit {
-				if s.smallBound+batch > smallLimit {
-					s.flush()
-				}
-				s.smallBound += batch
-				for i, g := range gids {
-					s.small[g] += int64(w[2*i])
-				}
-				return
-			}
+		if s.addSmall(gids, w) {
+			return
 		}
 		for i, g := range gids {
 			s.add(g, int64(w[2*i+1]), w[2*i])
@@ -95,6 +85,47 @@ func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
 			s.add(g, int64(w[2*i+1]), w[2*i])
 		}
 	}
+}
+
+// addSmall adds a batch without nulls into the int64 partial sums when its
+// values allow it, in one pass that both adds and bounds them (the bound of
+// kernels.Int64Bound, fused so the batch is read once). int64 additions
+// wrap, so adding first is safe: when the bound then shows a value that
+// does not fit an int64, or a batch that could carry a partial sum past
+// smallLimit, subtracting the same low words back restores every partial
+// sum exactly; addSmall reports false and the caller adds in 128 bits.
+func (s *decSumState) addSmall(gids []int32, w []uint64) bool {
+	w = w[:2*len(gids)]
+	small := s.small
+	var bad, mx uint64
+	for i, g := range gids {
+		lo, hi := w[2*i], w[2*i+1]
+		sign := uint64(int64(lo) >> 63)
+		bad |= hi ^ sign
+		mx = max(mx, (lo^sign)-sign) // |lo|, with MinInt64 reading as 2^63
+		small[g] += int64(lo)
+	}
+	// The batch adds at most len(gids)·mx to any group.
+	hi, batch := bits.Mul64(mx, uint64(len(gids)))
+	fits := bad == 0 && mx <= math.MaxInt64 && hi == 0 && batch <= smallLimit
+	if fits && s.smallBound+batch <= smallLimit { // (no wrap: both <= 2^62)
+		s.smallBound += batch
+		return true
+	}
+	for i, g := range gids {
+		small[g] -= int64(w[2*i])
+	}
+	if !fits {
+		return false
+	}
+	// The batch fits but the partial sums may not hold it as well: move
+	// them into the 128-bit sums and add it again.
+	s.flush()
+	for i, g := range gids {
+		small[g] += int64(w[2*i])
+	}
+	s.smallBound = batch
+	return true
 }
 
 func (s *decSumState) merge(src aggState, srcG, dstG []int32) {

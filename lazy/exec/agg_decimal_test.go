@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -161,5 +162,72 @@ func TestDecimalSumMergeReadsSourceOnly(t *testing.T) {
 			}
 			out.Release()
 		}
+	}
+}
+
+// TestDecimalSumUndo: the int64 partial sums add a batch before bounding
+// it, so a batch found too large afterwards (a value past an int64,
+// math.MinInt64, or partial sums that could pass their limit) is
+// subtracted back exactly before the 128-bit adds or a flush: in every
+// position of the batch and over partial sums already near the limit, the
+// sums equal big.Int's.
+func TestDecimalSumUndo(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(31, 32))
+	typ := &arrow.Decimal128Type{Precision: 38, Scale: 0}
+	const groups = 3
+	big64 := decimal128.FromI64(1 << 62).Mul(decimal128.FromI64(4)) // 2^64
+	minInt := decimal128.FromI64(math.MinInt64)
+	for round := range 300 {
+		s := newDecSumState(typ).(*decSumState)
+		s.grow(groups)
+		want := make([]*big.Int, groups)
+		for g := range want {
+			want[g] = new(big.Int)
+		}
+		for batch := range 6 {
+			n := 1 + rng.IntN(50)
+			b := array.NewDecimal128Builder(mem, typ)
+			gids := make([]int32, n)
+			odd := rng.IntN(n) // the position of the one value of the kind below
+			kind := (round + batch) % 5
+			for i := range n {
+				gids[i] = int32(rng.IntN(groups))
+				v := decimal128.FromI64(rng.Int64N(1<<20) - 1<<19)
+				if i == odd {
+					switch kind {
+					case 0: // past an int64
+						v = big64.Add(decimal128.FromI64(rng.Int64N(1000)))
+						if rng.IntN(2) == 0 {
+							v = v.Negate()
+						}
+					case 1:
+						v = minInt
+					case 2: // fits, but the batch may pass the partial sums' limit
+						v = decimal128.FromI64(smallLimit/int64(n) - rng.Int64N(3))
+					case 3: // the largest int64, as large as a batch may be alone
+						v = decimal128.FromI64(math.MaxInt64)
+					}
+				}
+				b.Append(v)
+				want[gids[i]].Add(want[gids[i]], v.BigInt())
+			}
+			arr := b.NewArray()
+			b.Release()
+			s.update(gids, arr, 0)
+			arr.Release()
+		}
+		got, err := s.finish(mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := got.(*array.Decimal128)
+		for g := range groups {
+			if d.Value(g).BigInt().Cmp(want[g]) != 0 {
+				t.Fatalf("round %d group %d: sum %s, want %s", round, g, d.Value(g).BigInt(), want[g])
+			}
+		}
+		got.Release()
 	}
 }

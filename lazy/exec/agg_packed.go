@@ -24,11 +24,25 @@ import (
 // packedKeys are a worker's per-column dictionaries of a two-column key.
 type packedKeys struct {
 	cols [2]packedCol
+	// direct holds group+1 (0: none yet) of the keys whose two codes are
+	// both below packedDirect, at c0·packedDirect + c1: low-cardinality
+	// keys (flags, statuses, small ids), the commonest, find their group
+	// by indexing instead of probing the hash table. Which of the two
+	// holds a key depends on its codes alone, so each key has one group.
+	direct []int32
 }
+
+// packedDirect bounds each code of a key in packedKeys.direct (a table of
+// 16 KiB, which stays in the first-level cache).
+const packedDirect = 64
 
 // packedCol maps one key column's values to codes: 0 is null, value
 // number i (in order of first appearance) is i+1.
 type packedCol struct {
+	// oneByte is the code of each one-byte string (0: not seen yet): an
+	// index, not a probe, for the commonest short keys (flags); such
+	// strings are never looked up in shorts.
+	oneByte [256]uint32
 	str     bool
 	strs    *bytesMap
 	shorts  *intMap // strings of at most maxShortKey bytes, packed
@@ -91,6 +105,10 @@ func (c *packedCol) code(a arrow.Array) error {
 		}
 		return nil
 	}
+	if sa, ok := a.(*array.String); ok {
+		c.codeStrings(sa)
+		return nil
+	}
 	at := kernels.StringAt(a)
 	if d, ok := a.(*array.Dictionary); ok {
 		var err error
@@ -103,25 +121,64 @@ func (c *packedCol) code(a arrow.Array) error {
 			c.codes[i] = 0
 			continue
 		}
-		s := at(i)
-		if len(s) <= maxShortKey {
-			// Short values (flags, codes, ids) as fixed-width keys: an
-			// integer probe, no string hash. Long ones keep the byte
-			// table; a value is always looked up in the same one.
-			g, found := c.shorts.getOrPut(packShortString(s), int32(len(c.strVals)))
-			if !found {
-				c.strVals = append(c.strVals, strings.Clone(s))
-			}
-			c.codes[i] = uint32(g) + 1
-			continue
-		}
-		g, found, key := c.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(c.strVals)))
-		if !found {
-			c.strVals = append(c.strVals, key)
-		}
-		c.codes[i] = uint32(g) + 1
+		c.codes[i] = c.codeString(at(i))
 	}
 	return nil
+}
+
+// codeStrings sets c.codes of a String array, reading its offsets itself
+// rather than calling Value per row.
+func (c *packedCol) codeStrings(a *array.String) {
+	offs := a.ValueOffsets() // not rebased: they index the whole data buffer
+	var data []byte
+	if b := a.Data().Buffers()[2]; b != nil {
+		data = b.Bytes()
+	}
+	nulls := a.NullN() > 0
+	for i := range c.codes {
+		if nulls && a.IsNull(i) {
+			c.codes[i] = 0
+			continue
+		}
+		lo, hi := offs[i], offs[i+1]
+		if hi-lo == 1 {
+			if code := c.oneByte[data[lo]]; code != 0 {
+				c.codes[i] = code
+				continue
+			}
+		}
+		c.codes[i] = c.codeString(unsafe.String(unsafe.SliceData(data[lo:hi]), hi-lo))
+	}
+}
+
+// codeString returns the code of a non-null string value, adding it to the
+// dictionary the first time. s may point into a batch: a new value is
+// cloned.
+func (c *packedCol) codeString(s string) uint32 {
+	if len(s) == 1 {
+		code := c.oneByte[s[0]]
+		if code == 0 {
+			c.strVals = append(c.strVals, strings.Clone(s))
+			code = uint32(len(c.strVals))
+			c.oneByte[s[0]] = code
+		}
+		return code
+	}
+	if len(s) <= maxShortKey {
+		// Short values (flags, codes, ids) as fixed-width keys: an
+		// integer probe, no string hash. Long ones keep the byte
+		// table; a value is always looked up in the same one.
+		g, found := c.shorts.getOrPut(packShortString(s), int32(len(c.strVals)))
+		if !found {
+			c.strVals = append(c.strVals, strings.Clone(s))
+		}
+		return uint32(g) + 1
+	}
+	g, found, key := c.strs.getOrPut(unsafe.Slice(unsafe.StringData(s), len(s)), int32(len(c.strVals)))
+	if !found {
+		c.strVals = append(c.strVals, key)
+	}
+	return uint32(g) + 1
 }
 
 // encode appends code's value as the row encoding does (rowEncoder.encode).
@@ -150,9 +207,27 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 		}
 	}
 	c0, c1 := pk.cols[0].codes, pk.cols[1].codes
+	c1 = c1[:len(c0)]
+	if pk.direct == nil {
+		pk.direct = make([]int32, packedDirect*packedDirect)
+	}
+	direct := pk.direct
 	prevK, prevG := int64(0), int32(-1)
 	for i := range w.gids {
-		k := int64(uint64(c0[i])<<32 | uint64(c1[i]))
+		a, b := c0[i], c1[i]
+		k := int64(uint64(a)<<32 | uint64(b))
+		if a < packedDirect && b < packedDirect {
+			j := a*packedDirect + b
+			g := direct[j] - 1
+			if g < 0 {
+				g = int32(len(t.first))
+				t.intKeys = appendGrow(t.intKeys, k)
+				t.first = appendGrow(t.first, base+int64(i))
+				direct[j] = g + 1
+			}
+			w.gids[i] = g
+			continue
+		}
 		if prevG >= 0 && k == prevK {
 			w.gids[i] = prevG
 			continue

@@ -1554,3 +1554,55 @@ func TestAggregateCountOfNullColumn(t *testing.T) {
 		}
 	}
 }
+
+// Two-column keys packed into codes (agg_packed.go): one-byte strings
+// (their own code table) beside empty, short and long ones and nulls, and
+// more distinct values than the direct table of code pairs holds, so that
+// keys go both to it and to the hash table; groups must be those of the
+// reference whatever the layout.
+func TestAggregatePackedStringKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	const n = 3000
+	var f, g, k, idx []any
+	for i := range n {
+		switch {
+		case i%53 == 0:
+			f = append(f, nil)
+		case i%41 == 0:
+			f = append(f, strDomain[r.IntN(len(strDomain))])
+		default: // 100 one-byte values
+			f = append(f, string(rune(' '+r.IntN(100))))
+		}
+		if i%29 == 0 {
+			g = append(g, nil)
+		} else {
+			g = append(g, strDomain[r.IntN(len(strDomain))])
+		}
+		if i%31 == 0 {
+			k = append(k, nil)
+		} else {
+			k = append(k, int64(r.IntN(90))-10)
+		}
+		idx = append(idx, int64(i))
+	}
+	cols := []column{
+		{"f", arrow.BinaryTypes.String, f},
+		{"g", arrow.BinaryTypes.String, g},
+		{"k", arrow.PrimitiveTypes.Int64, k},
+		{"idx", arrow.PrimitiveTypes.Int64, idx},
+	}
+	specs := []aggSpec{
+		{name: "n", fn: lazy.AggLen},
+		{name: "sum", fn: lazy.AggSum, in: "idx"},
+		{name: "first", fn: lazy.AggFirst, in: "idx"},
+	}
+	for _, keys := range [][]string{{"f", "g"}, {"g", "f"}, {"f", "k"}, {"k", "f"}} {
+		t.Run(strings.Join(keys, ","), func(t *testing.T) {
+			forAggLayouts(t, cols, func(t *testing.T, scan lazy.Plan) lazy.Plan {
+				return groupBy(t, scan, colExprs(keys), specExprs(specs))
+			}, func(t *testing.T, mem memory.Allocator, p lazy.Plan) {
+				checkAgg(t, mem, p, cols, keys, specs)
+			})
+		})
+	}
+}

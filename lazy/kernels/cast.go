@@ -441,7 +441,7 @@ func (c *caster) fromDecimal() (arrow.Array, error) {
 		}
 		return b.NewArray(), nil
 	}
-	buf, out := allocValues[float64](c.mem, n)
+	buf, out := allocWritten[float64](c.mem, n) // every row, nulls' too
 
 	raw := values128(d) // two words per value: low, high
 	div := math.Pow10(int(scale))

@@ -37,7 +37,7 @@ func DecimalArith(mem memory.Allocator, op ArithOp, a, b Value, n int, out *arro
 	xr, xs, xScalar := decOperand(a)
 	yr, ys, yScalar := decOperand(b)
 	validity := andValidity(mem, a, b, n)
-	buf := core.AllocateUninit(mem, n*16)
+	buf := core.AllocateWritten(mem, n*16) // every row is computed or, null, cleared
 	res := decSlice(buf, n)
 	var vb []byte
 	if validity != nil {

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -212,7 +213,7 @@ func gatherWithMissing(mem memory.Allocator, a arrow.Array, idx []int32) (arrow.
 
 func takeFixed[T Num](mem memory.Allocator, a arrow.Array, idx []int32, validity *memory.Buffer) arrow.Array {
 	src := values[T](a)
-	buf, out := allocValues[T](mem, len(idx))
+	buf, out := allocWritten[T](mem, len(idx)) // every position, nulls' too
 	for j, i := range idx {
 		out[j] = src[i]
 	}
@@ -226,12 +227,11 @@ func takeStrings[O int32 | int64](mem memory.Allocator, offsets []O, data []byte
 	for _, i := range idx {
 		size += int(offsets[i+1] - offsets[i])
 	}
-	offBuf := memory.NewResizableBuffer(mem)
-	offBuf.Resize((kept + 1) * int(unsafe.Sizeof(O(0))))
+	// Every offset and every byte of the kept strings is written below.
+	offBuf := core.AllocateWritten(mem, (kept+1)*int(unsafe.Sizeof(O(0))))
 	ob := offBuf.Bytes()
 	outOff := unsafe.Slice((*O)(unsafe.Pointer(&ob[0])), kept+1)
-	dataBuf := memory.NewResizableBuffer(mem)
-	dataBuf.Resize(size)
+	dataBuf := core.AllocateWritten(mem, size)
 	db := dataBuf.Bytes()
 	outOff[0] = 0
 	// Runs of consecutive positions (most of a filter that keeps most
@@ -264,7 +264,7 @@ func runEnd(idx []int32, j int) int {
 // take128 gathers 16-byte values (Decimal128) as pairs of words.
 func take128(mem memory.Allocator, a arrow.Array, idx []int32, validity *memory.Buffer) arrow.Array {
 	src := values128(a)
-	buf, out := allocValues[uint64](mem, 2*len(idx))
+	buf, out := allocWritten[uint64](mem, 2*len(idx)) // every position, nulls' too
 	if 2*len(idx) >= a.Len() {
 		// Dense: most positions continue a run, copied at once.
 		for j := 0; j < len(idx); {

@@ -91,6 +91,19 @@ func allocValues[T Num](mem memory.Allocator, n int) (*memory.Buffer, []T) {
 	return buf, unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
 }
 
+// allocWritten is allocValues for a kernel that writes all n values, null
+// slots included, so that even the executor's working memory need not be
+// cleared first (core.AllocateWritten).
+func allocWritten[T Num](mem memory.Allocator, n int) (*memory.Buffer, []T) {
+	size := n * int(unsafe.Sizeof(*new(T)))
+	buf := core.AllocateWritten(mem, size)
+	if n == 0 {
+		return buf, nil
+	}
+	b := buf.Bytes()
+	return buf, unsafe.Slice((*T)(unsafe.Pointer(&b[0])), n)
+}
+
 // allocBitmap allocates a zeroed bitmap of n bits.
 func allocBitmap(mem memory.Allocator, n int) *memory.Buffer {
 	buf := memory.NewResizableBuffer(mem)
