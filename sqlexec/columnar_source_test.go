@@ -176,11 +176,20 @@ func TestColumnarPinHoldsTheTable(t *testing.T) {
 	}
 }
 
-// UPDATE and DELETE of a columnar table whose rows are in a segment and
-// in the delta count and change each row once, as on a row table.
+// UPDATE and DELETE of a columnar table whose rows are in two segments
+// and in the delta count and change each row once, as on a row table.
 func TestColumnarUpdateCountsEachRowOnce(t *testing.T) {
-	const n, extra = 5000, 40
-	_, s := openColumnarTable(t, n, extra)
+	const n, extra = 128*1024 + 3000, 40 // storage's segments hold 128Ki rows
+	db, s := openColumnarTable(t, n, extra)
+	if err := db.Run(func(tx *storage.Txn) error {
+		segs, err := tx.Segments("c")
+		if len(segs) != 2 {
+			t.Fatalf("%d segments, want 2 (%v)", len(segs), err)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	count := func(q string) int64 {
 		t.Helper()
 		r, err := s.Execute(context.Background(), q, nil, nil)
@@ -189,15 +198,15 @@ func TestColumnarUpdateCountsEachRowOnce(t *testing.T) {
 		}
 		return r.RowsAffected
 	}
-	for round := range 5 {
+	for round := range 2 {
 		if got := count("UPDATE c SET x = x + 1 WHERE k % 3 = 0"); got != (n+extra+2)/3 {
 			t.Fatalf("round %d: UPDATE counted %d rows, want %d", round, got, (n+extra+2)/3)
 		}
 	}
-	if got := count("UPDATE c SET k = k + 100000 WHERE k % 7 = 1"); got != (n+extra+5)/7 {
+	if got := count("UPDATE c SET k = k + 1000000 WHERE k % 7 = 1"); got != (n+extra+5)/7 {
 		t.Fatalf("a key-moving UPDATE counted %d rows, want %d", got, (n+extra+5)/7)
 	}
-	if got := count("DELETE FROM c WHERE x = 5"); got != (n+extra+2)/3 {
+	if got := count("DELETE FROM c WHERE x = 2"); got != (n+extra+2)/3 {
 		t.Fatalf("DELETE counted %d rows, want %d", got, (n+extra+2)/3)
 	}
 	if got := count("DELETE FROM c"); got != n+extra-(n+extra+2)/3 {
