@@ -26,6 +26,19 @@ type PartitionedSource interface {
 	PieceStats(i int, column string) (min, max any, nulls int64, ok bool)
 }
 
+// PinnableSource is a PartitionedSource a running statement may change
+// (a stored table that an UPDATE reads while it writes it). The executor
+// pins it when it builds the scan, before any operator runs, and reads the
+// pieces from the source Pin returns, which holds the listed pieces as
+// they were then: a statement never reads its own writes, whenever a
+// piece is read. release frees what the pinned source holds; the executor
+// calls it once, after the scan's last read (also when the scan never
+// ran).
+type PinnableSource interface {
+	PartitionedSource
+	Pin(ctx context.Context, pieces []int, columns []string) (pinned PartitionedSource, release func(), err error)
+}
+
 // Opener creates sources for file scans named in a plan (kind "parquet" or
 // "csv", a path or glob, and reader options). It is implemented outside
 // lazy (package dataframe) and handed to Decode.

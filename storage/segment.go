@@ -75,11 +75,23 @@ type SegmentData struct {
 }
 
 // ReadSegment reads the chunks of the named columns of a segment (nil:
-// every visible column) and its delete markers.
+// every visible column) and its delete markers, in the transaction's
+// current view.
 func (t *Txn) ReadSegment(seg *Segment, columns []string) (*SegmentData, error) {
 	if t.done {
 		return nil, errTxnDone()
 	}
+	sd, err := readSegmentChunks(seg, columns, t.get)
+	if err != nil {
+		return nil, err
+	}
+	sd.deleted, err = t.segmentMarkers(seg.d, seg)
+	return sd, err
+}
+
+// readSegmentChunks reads the chunks of the named columns of a segment
+// (nil: every visible column) with get, markers left out.
+func readSegmentChunks(seg *Segment, columns []string, get func(key []byte) ([]byte, bool, error)) (*SegmentData, error) {
 	d := seg.d
 	sd := &SegmentData{seg: seg}
 	if columns == nil {
@@ -103,7 +115,7 @@ func (t *Txn) ReadSegment(seg *Segment, columns []string) (*SegmentData, error) 
 		if _, ok := seg.byID[id]; !ok {
 			continue
 		}
-		v, ok, err := t.get(segChunkKey(d.ID, seg.ID, id))
+		v, ok, err := get(segChunkKey(d.ID, seg.ID, id))
 		if err != nil {
 			return nil, err
 		}
@@ -112,9 +124,7 @@ func (t *Txn) ReadSegment(seg *Segment, columns []string) (*SegmentData, error) 
 		}
 		sd.chunks[j] = v
 	}
-	var err error
-	sd.deleted, err = t.segmentMarkers(d, seg)
-	return sd, err
+	return sd, nil
 }
 
 // segmentMarkers lists the deleted positions of a segment, ascending.
@@ -131,7 +141,7 @@ func (t *Txn) segmentMarkers(d *TableDesc, seg *Segment) ([]int, error) {
 		if len(k) != len(lo)+4 {
 			return nil, core.Errorf(core.KindInternal, "storage: corrupt delete marker of table %q", d.Name)
 		}
-		out = append(out, int(uint32(k[len(lo)])<<24|uint32(k[len(lo)+1])<<16|uint32(k[len(lo)+2])<<8|uint32(k[len(lo)+3])))
+		out = append(out, int(beUint32(k[len(lo):])))
 	}
 	return out, it.Error()
 }

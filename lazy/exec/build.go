@@ -140,6 +140,22 @@ func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
 func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip func(piece int) bool) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
 	cols := lazy.ReadColumns(s)
+	if ps, ok := src.(lazy.PinnableSource); ok {
+		// Pinned now, before any operator runs (as keyedScan opens its
+		// reader): a piece read later, after the statement wrote, reads
+		// the source as it was.
+		ctx := b.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		pinned, release, err := ps.Pin(ctx, pieces, cols)
+		if err != nil {
+			return nil, err
+		}
+		// Run and Stream call the closers after the operators closed.
+		b.closers = append(b.closers, release)
+		src = pinned
+	}
 	readSchema := lazy.SchemaOf(src.Schema(), cols)
 	mem := b.mem
 	if mem == workMem {

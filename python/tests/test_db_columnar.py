@@ -175,7 +175,19 @@ def test_unsupported_combinations_say_what_to_do():
 
 def test_random_statements_match_a_row_table():
     """The same random statements on a row table and a columnar table give the same answers."""
-    rng = random.Random(12)
+    _random_statements_match(12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(100))
+def test_random_statements_match_a_row_table_many_seeds(seed):
+    """As above over many sequences: a streamed UPDATE once counted rows moved to the delta twice
+    when the delta was read after its first batch was written (a rowcount of 48 for 31)."""
+    _random_statements_match(seed)
+
+
+def _random_statements_match(seed: int, steps: int = 60) -> None:
+    rng = random.Random(seed)
     db = ax.connect()
     for name, storage in (("r", "row"), ("c", "columnar")):
         db.create_table(name, pa.table({
@@ -191,7 +203,7 @@ def test_random_statements_match_a_row_table():
         "SELECT k FROM {t} WHERE k BETWEEN 100 AND 150 OR s = 'é3' ORDER BY k",
         "SELECT count(*) FROM {t} WHERE x IS NULL OR s IS NULL",
     ]
-    for step in range(60):
+    for step in range(steps):
         op = rng.choice(["insert", "delete", "update", "replace", "upsert", "optimize", "move"])
         a, b = sorted(rng.sample(range(450), 2))
         stmt = {
@@ -203,8 +215,14 @@ def test_random_statements_match_a_row_table():
             "optimize": "OPTIMIZE TABLE {t}",
             "move": f"UPDATE {{t}} SET k = k + 1000 WHERE k = {a * 2}",
         }[op]
-        counts = [db.execute(stmt.format(t=t)).rowcount for t in ("r", "c")]
-        assert counts[0] == counts[1], (step, stmt)
+        # A statement fails alike on both (a move onto a taken key: a constraint error).
+        counts = []
+        for t in ("r", "c"):
+            try:
+                counts.append(db.execute(stmt.format(t=t)).rowcount)
+            except ax.AlopexError as e:
+                counts.append(type(e).__name__)
+        assert counts[0] == counts[1], (step, stmt, counts)
         for q in queries:
             _same(_rows(db, q.format(t="c")), _rows(db, q.format(t="r")))
 
