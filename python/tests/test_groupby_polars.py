@@ -698,3 +698,28 @@ def test_date64():
     a = ax.DataFrame(table)
     assert a.group_by("d").agg(ax.col("x").sum())["x"].to_list() == [5, 2, 3]
     assert a.select(ax.col("d").max())["d"].to_list() == [datetime.date(2020, 1, 1)]
+
+
+@pytest.mark.parametrize("order", ["clustered", "shuffled"])
+def test_n_unique_duplicates_nulls_and_merges(order: str):
+    """n_unique per group where most rows repeat a value of their group, whole groups are null, and groups are
+    spread over many batches and workers (their partial states merged): null counts as one distinct value."""
+    n = 400_000
+    rng = np.random.default_rng(13)
+    k = np.arange(n) // 4  # TPC-H Q21's shape: ~4 rows an order key
+    if order == "shuffled":
+        k = rng.permutation(k)
+    v = rng.integers(0, 3, n) + (k % 5) * 1000  # few distinct values a group, many duplicates
+    null = (rng.random(n) < 0.05) | (k % 11 == 0)  # scattered nulls and all-null groups
+    table = pa.table({
+        "k": k, "one": np.zeros(n, dtype=np.int64),
+        "v": pa.array(v, mask=null), "v_u64": pa.array(v.astype(np.uint64) + 2**63, mask=null),
+        "v_i8": pa.array((v % 100).astype(np.int8), mask=null), "v_bool": pa.array(v % 2 == 0, mask=null),
+        "v_str": pa.array([f"s{x}" for x in v], mask=null), "v_f64": pa.array(v / 2, mask=null),
+    })
+    cols = ["v", "v_u64", "v_i8", "v_bool", "v_str", "v_f64"]
+    for keys in (["k"], ["one"]):
+        check(lambda m, df: gb(m, df, *keys).agg(*[m.col(c).n_unique().alias(c) for c in cols]),  # noqa: B023
+              table=table)
+    check(lambda m, df: gb(m, df, "k").agg(*[m.col(c).n_unique().alias(c) for c in cols]), table=table.slice(0, 0))
+    check(lambda m, df: gb(m, df, "k").agg(m.col("v").n_unique()), table=table.slice(0, 1))
