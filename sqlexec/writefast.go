@@ -369,9 +369,9 @@ func fastValue(v pointValue, params []lazy.Expr, t arrow.DataType) (_ any, ok bo
 	case arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64:
 		switch n := x.(type) {
 		case int64:
-			return n, n >= 0 && uint64(n) <= uintMax(t)
+			return n, n >= 0 && uint64(n) <= maxUnsigned(t)
 		case uint64:
-			return n, n <= uintMax(t)
+			return n, n <= maxUnsigned(t)
 		}
 	case arrow.FLOAT64:
 		f, ok := x.(float64)
@@ -462,17 +462,8 @@ func addend(v pointValue, params []lazy.Expr, t arrow.DataType) (_ any, ok bool)
 
 // naturalType is the type of a literal that holds x and says no other.
 func naturalType(x any) arrow.DataType {
-	switch x.(type) {
-	case int64:
-		return arrow.PrimitiveTypes.Int64
-	case uint64:
-		return arrow.PrimitiveTypes.Uint64
-	case float64:
-		return arrow.PrimitiveTypes.Float64
-	case string:
-		return arrow.BinaryTypes.String
-	case bool:
-		return arrow.FixedWidthTypes.Boolean
+	if t := dynamicType(x); t != nil {
+		return t
 	}
 	return arrow.Null
 }
@@ -487,18 +478,6 @@ func intRange(t arrow.DataType) (int64, int64) {
 		return math.MinInt32, math.MaxInt32
 	}
 	return math.MinInt64, math.MaxInt64
-}
-
-func uintMax(t arrow.DataType) uint64 {
-	switch t.ID() {
-	case arrow.UINT8:
-		return math.MaxUint8
-	case arrow.UINT16:
-		return math.MaxUint16
-	case arrow.UINT32:
-		return math.MaxUint32
-	}
-	return math.MaxUint64
 }
 
 // writePlanFor returns the statement's fast write plan on desc (nil: run
