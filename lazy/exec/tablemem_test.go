@@ -50,7 +50,9 @@ func TestGroupBySlotsOutsideGoHeap(t *testing.T) {
 	names := make([]any, n)
 	vals := make([]any, n)
 	for i := range n {
-		ids[i] = int64(i)
+		// Sparse ids: dense ones would find their groups in a direct array,
+		// whose 120k int32 slots stay on the Go heap (under offHeapSlots).
+		ids[i] = int64(i) * 7919
 		names[i] = fmt.Sprintf("name%d", i%7)
 		vals[i] = int64(i % 100)
 	}
