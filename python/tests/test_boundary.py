@@ -125,7 +125,18 @@ def _slow_plan(rows: int = 4_000_000, depth: int = 300) -> ax.LazyFrame:
     return df.lazy().select(e.alias("y"))
 
 
+@pytest.fixture
+def sigint_raises():
+    """Python's own SIGINT handler for the test: a process started in the background by a shell
+    without job control (``make test &``) inherits SIGINT ignored, and Python then never installs
+    the handler that raises KeyboardInterrupt; a terminal's Ctrl-C always finds it installed."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs os.kill with SIGINT")
+@pytest.mark.usefixtures("sigint_raises")
 def test_ctrl_c_cancels_a_running_collect_promptly():
     # The uninterrupted query takes about a minute on a quiet 2-core machine, so
     # stopping within the bound below is prompt even when a loaded machine
