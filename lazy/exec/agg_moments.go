@@ -1,0 +1,137 @@
+package exec
+
+// This file: mean, variance and standard deviation per group.
+
+import (
+	"math"
+
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+type meanState struct {
+	sum []neumaier
+	n   []int64
+	out arrow.DataType
+}
+
+func (s *meanState) grow(n int) { s.sum, s.n = growTo(s.sum, n), growTo(s.n, n) }
+func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
+	switch arr.DataType().ID() {
+	case arrow.NULL:
+		return
+	case arrow.FLOAT64:
+		meanUpdate[float64](s, gids, arr)
+		return
+	case arrow.FLOAT32:
+		meanUpdate[float32](s, gids, arr)
+		return
+	case arrow.INT64:
+		meanUpdate[int64](s, gids, arr)
+		return
+	case arrow.INT32:
+		meanUpdate[int32](s, gids, arr)
+		return
+	}
+	get := numericAsFloat(arr)
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			s.sum[g].add(get(i))
+			s.n[g]++
+		}
+	}
+}
+func meanUpdate[T kernels.Num](s *meanState, gids []int32, arr arrow.Array) {
+	v := kernels.Values[T](arr)
+	sum, n := s.sum, s.n
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			sum[g].add(float64(v[i]))
+			n[g]++
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			sum[g].add(float64(v[i]))
+			n[g]++
+		}
+	}
+}
+
+func (s *meanState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*meanState)
+	for i, g := range srcG {
+		s.sum[dstG[i]].merge(o.sum[g])
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *meanState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.sum))
+	valid := make([]bool, len(s.sum))
+	for i := range out {
+		if s.n[i] > 0 {
+			out[i] = s.sum[i].value() / float64(s.n[i])
+			valid[i] = true
+		}
+	}
+	return numArray(mem, s.out, out, valid)
+}
+
+// varState keeps count, mean and the sum of squared deviations (Welford),
+// merged with Chan's formula.
+type varState struct {
+	n, mean, m2 []float64
+	ddof        float64
+	std         bool
+	out         arrow.DataType
+}
+
+func (s *varState) grow(n int) {
+	s.n, s.mean, s.m2 = growTo(s.n, n), growTo(s.mean, n), growTo(s.m2, n)
+}
+func (s *varState) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	get := numericAsFloat(arr)
+	for i, g := range gids {
+		if !arr.IsValid(i) {
+			continue
+		}
+		x := get(i)
+		s.n[g]++
+		d := x - s.mean[g]
+		s.mean[g] += d / s.n[g]
+		s.m2[g] += d * (x - s.mean[g])
+	}
+}
+func (s *varState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*varState)
+	for i, g := range srcG {
+		d := dstG[i]
+		if o.n[g] == 0 {
+			continue
+		}
+		n := s.n[d] + o.n[g]
+		delta := o.mean[g] - s.mean[d]
+		s.m2[d] += o.m2[g] + delta*delta*s.n[d]*o.n[g]/n
+		s.mean[d] += delta * o.n[g] / n
+		s.n[d] = n
+	}
+}
+func (s *varState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.n))
+	valid := make([]bool, len(s.n))
+	for i := range out {
+		if s.n[i]-s.ddof > 0 {
+			v := s.m2[i] / (s.n[i] - s.ddof)
+			if s.std {
+				v = math.Sqrt(v)
+			}
+			out[i], valid[i] = v, true
+		}
+	}
+	return numArray(mem, s.out, out, valid)
+}

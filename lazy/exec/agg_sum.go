@@ -1,0 +1,217 @@
+package exec
+
+// This file: count, len and sum per group: counters, integer sums,
+// float sums with Neumaier compensation, sums of booleans.
+
+import (
+	"math"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/kernels"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+type countState struct {
+	all bool // len: count nulls too
+	n   []int64
+}
+
+func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
+func (s *countState) update(gids []int32, arr arrow.Array, _ int64) {
+	if !s.all && arr != nil && arr.DataType().ID() == arrow.NULL {
+		return // a Null column has no values to count
+	}
+	if s.all || arr == nil || arr.NullN() == 0 {
+		for _, g := range gids {
+			s.n[g]++
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			s.n[g]++
+		}
+	}
+}
+func (s *countState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*countState)
+	for i, g := range srcG {
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *countState) finish(mem memory.Allocator) (arrow.Array, error) {
+	b := array.NewUint32Builder(mem)
+	defer b.Release()
+	b.Reserve(len(s.n))
+	for _, v := range s.n {
+		b.UnsafeAppend(uint32(v))
+	}
+	return b.NewArray(), nil
+}
+
+// sumState adds values of type T into accumulators of type A (the result
+// type, or float64 for floats), skipping nulls; empty groups sum to 0.
+type sumState[T, A kernels.Num] struct {
+	acc []A
+	out arrow.DataType
+}
+
+func newSumState(in, out arrow.DataType) (aggState, error) {
+	switch in.ID() {
+	case arrow.NULL:
+		return &sumState[int64, int64]{out: out}, nil
+	case arrow.BOOL:
+		return &boolSumState{}, nil
+	case arrow.INT8:
+		return &sumState[int8, int64]{out: out}, nil
+	case arrow.INT16:
+		return &sumState[int16, int64]{out: out}, nil
+	case arrow.INT32:
+		return &sumState[int32, int32]{out: out}, nil
+	case arrow.INT64:
+		return &sumState[int64, int64]{out: out}, nil
+	case arrow.UINT8:
+		return &sumState[uint8, int64]{out: out}, nil
+	case arrow.UINT16:
+		return &sumState[uint16, int64]{out: out}, nil
+	case arrow.UINT32:
+		return &sumState[uint32, uint32]{out: out}, nil
+	case arrow.UINT64:
+		return &sumState[uint64, uint64]{out: out}, nil
+	case arrow.FLOAT32:
+		return &floatSumState{out: out}, nil
+	case arrow.FLOAT64:
+		return &floatSumState{out: out}, nil
+	case arrow.DECIMAL128:
+		return newDecSumState(out), nil
+	}
+	return nil, core.Errorf(core.KindNotSupported, "sum of %s", core.DTypeName(in))
+}
+
+// neumaier is a compensated running sum: the result is (almost always)
+// the exactly rounded sum, whatever the order of additions, so float sums
+// do not depend on how morsels were split among workers.
+type neumaier struct{ sum, c float64 }
+
+func (k *neumaier) add(x float64) {
+	t := k.sum + x
+	if math.IsInf(t, 0) || math.IsNaN(t) {
+		k.sum = t
+		return
+	}
+	if math.Abs(k.sum) >= math.Abs(x) {
+		k.c += (k.sum - t) + x
+	} else {
+		k.c += (x - t) + k.sum
+	}
+	k.sum = t
+}
+
+func (k *neumaier) merge(o neumaier) {
+	k.add(o.sum)
+	k.add(o.c)
+}
+
+func (k neumaier) value() float64 {
+	if math.IsInf(k.sum, 0) || math.IsNaN(k.sum) {
+		return k.sum
+	}
+	return k.sum + k.c
+}
+
+// floatSumState sums floats with compensation.
+type floatSumState struct {
+	acc []neumaier
+	out arrow.DataType
+}
+
+func (s *floatSumState) grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *floatSumState) update(gids []int32, arr arrow.Array, _ int64) {
+	switch arr.DataType().ID() {
+	case arrow.FLOAT64:
+		floatSumUpdate[float64](s.acc, gids, arr)
+	case arrow.FLOAT32:
+		floatSumUpdate[float32](s.acc, gids, arr)
+	}
+}
+
+func floatSumUpdate[T kernels.Float](acc []neumaier, gids []int32, arr arrow.Array) {
+	v := kernels.Values[T](arr)
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			acc[g].add(float64(v[i]))
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			acc[g].add(float64(v[i]))
+		}
+	}
+}
+
+func (s *floatSumState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*floatSumState)
+	for i, g := range srcG {
+		s.acc[dstG[i]].merge(o.acc[g])
+	}
+}
+func (s *floatSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+	out := make([]float64, len(s.acc))
+	for i, a := range s.acc {
+		out[i] = a.value()
+	}
+	return numArray(mem, s.out, out, nil)
+}
+
+func (s *sumState[T, A]) grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *sumState[T, A]) update(gids []int32, arr arrow.Array, _ int64) {
+	if arr.DataType().ID() == arrow.NULL {
+		return
+	}
+	v := kernels.Values[T](arr)
+	acc := s.acc
+	if arr.NullN() == 0 {
+		for i, g := range gids {
+			acc[g] += A(v[i])
+		}
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(i) {
+			acc[g] += A(v[i])
+		}
+	}
+}
+func (s *sumState[T, A]) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*sumState[T, A])
+	for i, g := range srcG {
+		s.acc[dstG[i]] += o.acc[g]
+	}
+}
+func (s *sumState[T, A]) finish(mem memory.Allocator) (arrow.Array, error) {
+	return numArray(mem, s.out, s.acc, nil)
+}
+
+type boolSumState struct{ n []int64 }
+
+func (s *boolSumState) grow(n int) { s.n = growTo(s.n, n) }
+func (s *boolSumState) update(gids []int32, arr arrow.Array, _ int64) {
+	b := arr.(*array.Boolean)
+	for i, g := range gids {
+		if b.IsValid(i) && b.Value(i) {
+			s.n[g]++
+		}
+	}
+}
+func (s *boolSumState) merge(src aggState, srcG, dstG []int32) {
+	o := src.(*boolSumState)
+	for i, g := range srcG {
+		s.n[dstG[i]] += o.n[g]
+	}
+}
+func (s *boolSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+	return numArray(mem, arrow.PrimitiveTypes.Uint32, s.n, nil)
+}
