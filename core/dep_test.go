@@ -20,17 +20,19 @@ const module = "github.com/alopexdb/alopex"
 // executor, over the kernels. A package without an entry follows the entry of its closest
 // parent folder; give a new package its own entry when it needs one.
 var layering = map[string][]string{
-	"core":             {},
-	"vector":           {"core"},
-	"lazy":             {"core", "vector", "lazy/fn"},
-	"lazy/fn":          {"core", "vector", "lazy/kernels"}, // the function registry: type rules and evaluators
-	"lazy/kernels":     {"core", "vector"},
-	"lazy/exec":        {"core", "vector", "lazy", "lazy/fn", "lazy/kernels"},
-	"dataframe":        {"core", "vector", "lazy", "lazy/exec", "lazy/kernels"},
-	"storage":          {"core", "vector"}, // vector indexes are kept beside the data
-	"sqlexec":          {"core", "vector", "lazy", "lazy/exec", "lazy/fn", "lazy/kernels", "dataframe", "storage"},
-	"capi":             {"*"},
-	"internal/testkit": {"core"}, // helpers that only tests import
+	"core":              {},
+	"vector":            {"core"},
+	"lazy":              {"core", "vector", "lazy/fn"},
+	"lazy/fn":           {"core", "vector", "lazy/kernels"}, // the function registry: type rules and evaluators
+	"lazy/kernels":      {"core", "vector"},
+	"lazy/exec":         {"core", "vector", "lazy", "lazy/fn", "lazy/kernels"},
+	"dataframe":         {"core", "vector", "lazy", "lazy/exec", "lazy/kernels", "dataframe/parquet", "dataframe/csv"}, // Arrow import, the scan opener, WriteTable
+	"dataframe/parquet": {"core", "lazy", "lazy/kernels"},                                                              // the Parquet reader and writer
+	"dataframe/csv":     {"core", "lazy", "lazy/kernels"},                                                              // the CSV reader and writer
+	"storage":           {"core", "vector"},                                                                            // vector indexes are kept beside the data
+	"sqlexec":           {"core", "vector", "lazy", "lazy/exec", "lazy/fn", "lazy/kernels", "dataframe", "storage"},
+	"capi":              {"*"},
+	"internal/testkit":  {"core"}, // helpers that only tests import
 }
 
 type listedPackage struct {

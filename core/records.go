@@ -61,3 +61,17 @@ func ConcatRecords(mem memory.Allocator, schema *arrow.Schema, parts []arrow.Rec
 	}
 	return rb, nil
 }
+
+// SameFields reports whether two schemas have the same field names and
+// types, in the same order (metadata and nullability aside).
+func SameFields(a, b *arrow.Schema) bool {
+	if a.NumFields() != b.NumFields() {
+		return false
+	}
+	for i := range a.NumFields() {
+		if a.Field(i).Name != b.Field(i).Name || !arrow.TypeEqual(a.Field(i).Type, b.Field(i).Type) {
+			return false
+		}
+	}
+	return true
+}

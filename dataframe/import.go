@@ -1,8 +1,9 @@
-// Package dataframe holds materialized frames and their readers and writers:
-// Arrow streams handed over the C boundary (import.go, source.go, write.go),
-// Parquet (parquet_*.go: our page reader and writer over parquet-go's
-// encodings, with the limits that keep hostile files bounded) and CSV
-// (csv_*.go).
+// Package dataframe is where materialized data meets the engine: Arrow
+// streams handed over the C boundary become tables without copying
+// (import.go), file scans in plans are opened by format (source.go: paths,
+// globs and directories expanded, then dataframe/parquet or dataframe/csv),
+// and results are written to files by format (write.go). The formats
+// themselves live in the subpackages parquet and csv.
 package dataframe
 
 import (

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alopexdb/alopex/dataframe"
-	"github.com/alopexdb/alopex/lazy"
-	"github.com/alopexdb/alopex/lazy/exec"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/alopexdb/alopex/dataframe/parquet"
+	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/exec"
 )
 
 // A scan → filter → aggregate over a Parquet file several times larger than
@@ -60,7 +61,7 @@ func TestScanFilterAggregateStaysWithinMemoryLimit(t *testing.T) {
 			c.Release()
 		}
 	}
-	if err := dataframe.WriteParquet(path, schema, batches, dataframe.ParquetWriteOptions{RowGroupRows: rows}); err != nil {
+	if err := parquet.Write(path, schema, batches, parquet.WriteOptions{RowGroupRows: rows}); err != nil {
 		t.Fatal(err)
 	}
 	for _, b := range batches {
@@ -73,7 +74,7 @@ func TestScanFilterAggregateStaysWithinMemoryLimit(t *testing.T) {
 	}
 	runtime.GC()
 
-	src, err := dataframe.OpenParquetSource([]string{path})
+	src, err := parquet.OpenSource([]string{path})
 	if err != nil {
 		t.Fatal(err)
 	}

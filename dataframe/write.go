@@ -2,14 +2,17 @@ package dataframe
 
 import (
 	"bytes"
+	"github.com/alopexdb/alopex/dataframe/csv"
+	"github.com/alopexdb/alopex/dataframe/parquet"
 	"os"
 	"path/filepath"
 
-	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/lazy/kernels"
 )
 
 // WriteTable writes batches with the given schema as a file of kind "csv"
@@ -32,20 +35,20 @@ func WriteTable(kind, path string, schema *arrow.Schema, batches []arrow.RecordB
 	}
 	switch kind {
 	case "csv":
-		o, err := csvWriteOptionsFrom(opts)
+		o, err := csv.WriteOptionsFrom(opts)
 		if err != nil {
 			return nil, err
 		}
 		if path == "" {
 			var buf bytes.Buffer
-			if err := WriteCSV(&buf, schema, batches, o); err != nil {
+			if err := csv.Write(&buf, schema, batches, o); err != nil {
 				return nil, err
 			}
 			return buf.Bytes(), nil
 		}
-		return nil, WriteCSVFile(path, schema, batches, o)
+		return nil, csv.WriteFile(path, schema, batches, o)
 	case "parquet":
-		o, err := parquetWriteOptionsFrom(opts)
+		o, err := parquet.WriteOptionsFrom(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +64,7 @@ func WriteTable(kind, path string, schema *arrow.Schema, batches []arrow.RecordB
 				b.Release()
 			}
 		}()
-		return nil, WriteParquet(path, schema, batches, o)
+		return nil, parquet.Write(path, schema, batches, o)
 	}
 	return nil, core.Errorf(core.KindNotSupported, "writing %s files is not supported", kind)
 }
@@ -108,105 +111,4 @@ func decodeDictionaries(schema *arrow.Schema, batches []arrow.RecordBatch) (*arr
 		}
 	}
 	return out, decoded, nil
-}
-
-func optionError(kind, key string, v any, want string) error {
-	return core.Errorf(core.KindInvalidInput, "write_%s option %s must be %s, got %v", kind, key, want, v)
-}
-
-func csvWriteOptionsFrom(m map[string]any) (CSVWriteOptions, error) {
-	o := DefaultCSVWriteOptions()
-	for key, v := range m {
-		switch key {
-		case "include_header":
-			b, ok := v.(bool)
-			if !ok {
-				return o, optionError("csv", key, v, "a bool")
-			}
-			o.IncludeHeader = b
-		case "separator", "quote_char":
-			s, ok := v.(string)
-			if !ok || len(s) != 1 {
-				return o, optionError("csv", key, v, "a single ASCII character")
-			}
-			if key == "separator" {
-				o.Separator = s[0]
-			} else {
-				o.Quote = s[0]
-			}
-		case "null_value", "datetime_format", "date_format", "time_format":
-			if v == nil {
-				continue
-			}
-			s, ok := v.(string)
-			if !ok {
-				return o, optionError("csv", key, v, "a string")
-			}
-			switch key {
-			case "null_value":
-				o.NullValue = s
-			case "datetime_format":
-				o.DatetimeFormat = s
-			case "date_format":
-				o.DateFormat = s
-			case "time_format":
-				o.TimeFormat = s
-			}
-		case "float_precision":
-			if v == nil {
-				continue
-			}
-			n, ok := optInt(v)
-			if !ok || n < 0 || n > 100 {
-				return o, optionError("csv", key, v, "an integer from 0 to 100 or None")
-			}
-			o.FloatPrecision = int(n)
-		default:
-			return o, core.Errorf(core.KindInvalidInput, "unknown write_csv option %q", key)
-		}
-	}
-	return o, nil
-}
-
-func parquetWriteOptionsFrom(m map[string]any) (ParquetWriteOptions, error) {
-	o := ParquetWriteOptions{Compression: ParquetZstd}
-	for key, v := range m {
-		switch key {
-		case "compression":
-			switch v {
-			case "zstd":
-				o.Compression = ParquetZstd
-			case "snappy":
-				o.Compression = ParquetSnappy
-			case "gzip":
-				o.Compression = ParquetGzip
-			case "brotli":
-				o.Compression = ParquetBrotli
-			case "uncompressed", nil:
-				o.Compression = ParquetUncompressed
-			case "lz4":
-				return o, core.Errorf(core.KindNotSupported, "Parquet compression lz4 is not supported (parquet-go cannot read LZ4_RAW back correctly); use zstd, snappy, gzip, brotli or uncompressed")
-			default:
-				return o, optionError("parquet", key, v, `one of "zstd", "snappy", "gzip", "brotli", "uncompressed"`)
-			}
-		case "row_group_size":
-			if v == nil {
-				continue
-			}
-			n, ok := optInt(v)
-			if !ok || n <= 0 {
-				return o, optionError("parquet", key, v, "a positive integer or None")
-			}
-			o.RowGroupRows = n
-		case "statistics":
-			b, ok := v.(bool)
-			if !ok {
-				return o, optionError("parquet", key, v, "a bool")
-			}
-			o.NoStatistics = !b
-		default:
-			return o, core.Errorf(core.KindInvalidInput, "unknown write_parquet option %q", key)
-		}
-	}
-	return o, nil
 }

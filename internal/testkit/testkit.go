@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
@@ -251,4 +253,52 @@ func WantKind(t testing.TB, err error, want core.Kind) *core.Error {
 		t.Fatalf("error kind %s, want %s: %v", ce.Kind, want, err)
 	}
 	return ce
+}
+
+// UserErrorKind reports whether a reader error is one that bad input may
+// cause (invalid input, not supported, schema, compute) — the kinds a fuzz
+// target accepts; any other kind from a reader is a bug.
+func UserErrorKind(err error) bool {
+	switch core.KindOf(err) {
+	case core.KindInvalidInput, core.KindNotSupported, core.KindSchema, core.KindCompute:
+		return true
+	}
+	return false
+}
+
+// TempFile writes data to a file called name in the test's temporary
+// directory and returns its path.
+func TempFile(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// ValidateBatch checks every array of a batch against Arrow's layout rules
+// (lengths, offsets inside the data, valid UTF-8 in strings), releasing the
+// batch before it fails the test.
+func ValidateBatch(t testing.TB, rb arrow.RecordBatch) {
+	t.Helper()
+	for i, col := range rb.Columns() {
+		if col.Len() != int(rb.NumRows()) {
+			rb.Release()
+			t.Fatalf("column %d has %d values, the batch %d rows", i, col.Len(), rb.NumRows())
+		}
+		if v, ok := col.(interface{ ValidateFull() error }); ok {
+			if err := v.ValidateFull(); err != nil {
+				rb.Release()
+				t.Fatalf("column %d: %v", i, err)
+			}
+		}
+	}
+}
+
+// ReleaseAll releases every batch.
+func ReleaseAll(batches []arrow.RecordBatch) {
+	for _, b := range batches {
+		b.Release()
+	}
 }

@@ -18,14 +18,14 @@ import (
 // p_brand <> 'Brand#45', starts_with, LIKE, comparisons, and any mix of them)
 // are evaluated once per dictionary value of the column's chunk instead of
 // once per row: the source hands the column as a dictionary array (codes
-// into the chunk's distinct values, dataframe.ParquetSource.ReadPieceDict),
+// into the chunk's distinct values, parquet.Source.ReadPieceDict),
 // the test gives a keep flag per code, and rows are selected by their code.
 // Only the rows kept are then decoded to strings (late materialization);
 // the rest of the predicate runs on them as usual. Dictionary arrays never
 // leave the scan: its output has the plain String columns its schema says.
 
 // dictPieceReader is a partitioned source that can read string columns as
-// dictionary arrays (dataframe.ParquetSource). A chunk that is not
+// dictionary arrays (parquet.Source). A chunk that is not
 // dictionary-encoded throughout comes back as a plain String array.
 type dictPieceReader interface {
 	ReadPieceDict(ctx context.Context, mem memory.Allocator, i int, columns, dict []string) (arrow.RecordBatch, error)

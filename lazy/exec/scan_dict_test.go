@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/alopexdb/alopex/dataframe"
+	pqread "github.com/alopexdb/alopex/dataframe/parquet"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
@@ -89,7 +89,7 @@ func TestScanDictFilter(t *testing.T) {
 	defer tbl.Release()
 	rb := tableBatch(t, tbl)
 	defer rb.Release()
-	src, err := dataframe.OpenParquetSource([]string{writeDictScanFile(t, rb)})
+	src, err := pqread.OpenSource([]string{writeDictScanFile(t, rb)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestReadPieceDictFallback(t *testing.T) {
 	rb := tableBatch(t, tbl)
 	defer rb.Release()
 	for _, version := range []parquet.DataPageVersion{parquet.DataPageV1, parquet.DataPageV2} {
-		src, err := dataframe.OpenParquetSource([]string{writeDictScanFile(t, rb, version)})
+		src, err := pqread.OpenSource([]string{writeDictScanFile(t, rb, version)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func TestReadPieceDictFallback(t *testing.T) {
 
 // checkPieceDict reads row group i with s and g asked as dictionaries and
 // checks their form and that they decode to ReadPiece's strings.
-func checkPieceDict(t *testing.T, src *dataframe.ParquetSource, i int) {
+func checkPieceDict(t *testing.T, src *pqread.Source, i int) {
 	alloc := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer alloc.AssertSize(t, 0)
 	cols := []string{"s", "g", "k"}

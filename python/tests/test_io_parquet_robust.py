@@ -79,7 +79,7 @@ def test_invalid_utf8_in_string_column_is_invalid_input(tmp_path):
             ax.read_parquet(path)
 
 
-_HOSTILE = Path(__file__).resolve().parents[2] / "dataframe" / "testdata"
+_HOSTILE = Path(__file__).resolve().parents[2] / "dataframe" / "parquet" / "testdata"
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
@@ -99,7 +99,7 @@ _HOSTILE = Path(__file__).resolve().parents[2] / "dataframe" / "testdata"
     ("hostile_v2_zstd_second_frame.parquet", "zstd frames claim"),
 ])
 def test_lengths_inside_pages_are_checked_before_allocating(name, what):
-    # Made by dataframe/parquet_hostile_test.go (TestParquetHostilePageBodies).
+    # Made by dataframe/parquet/hostile_test.go (TestParquetHostilePageBodies).
     path = _HOSTILE / name
     code = textwrap.dedent(f"""
         import resource, alopex as ax
