@@ -1,6 +1,8 @@
 // Package kernels holds the typed, vectorized functions the executor applies
-// to Arrow arrays: arithmetic, comparison, boolean logic, casts and
-// selection. Every kernel works on whole arrays (or an array and a scalar)
+// to Arrow arrays: arithmetic (exact decimal arithmetic in int64/int128
+// included), comparison, boolean logic, casts, selection and gathers,
+// strings (case, patterns, graphemes, parsing and formatting of times),
+// lists and dictionaries. Every kernel works on whole arrays (or an array and a scalar)
 // and dispatches on the type once per call, never per value. Output buffers
 // come from the allocator passed in, so results can cross the C boundary.
 package kernels
