@@ -1,7 +1,6 @@
 package dataframe
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +9,8 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/dataframe/csv"
+	"github.com/alopexdb/alopex/internal/testkit"
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Opener finds the files of a scan: a glob or a directory without matching
@@ -46,33 +45,6 @@ func writeFile(t testing.TB, dir, name, content string) string {
 	return p
 }
 
-// readAll reads every piece of a CSV source, a row a string ("1|a").
-func readAll(t testing.TB, src *csv.Source) []string {
-	t.Helper()
-	var columns []string
-	for _, f := range src.Schema().Fields() {
-		columns = append(columns, f.Name)
-	}
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	var rows []string
-	for i := range src.NumPieces() {
-		rb, err := src.ReadPiece(context.Background(), mem, i, columns)
-		if err != nil {
-			t.Fatalf("piece %d: %v", i, err)
-		}
-		for r := range int(rb.NumRows()) {
-			vals := make([]string, rb.NumCols())
-			for c, col := range rb.Columns() {
-				vals[c] = col.ValueStr(r)
-			}
-			rows = append(rows, strings.Join(vals, "|"))
-		}
-		rb.Release()
-	}
-	return rows
-}
-
 func TestCSVManyFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "a.csv", "x,y\n1,a\n2,b\n")
@@ -88,7 +60,7 @@ func TestCSVManyFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		src := s.(*csv.Source)
-		got := readAll(t, src)
+		got := testkit.PieceRows(t, src)
 		want := []string{"1|a", "2|b", "3|c", "4|d"}
 		if path != dir {
 			want = want[:3]

@@ -33,44 +33,10 @@ func writeFile(t testing.TB, dir, name, content string) string {
 	return p
 }
 
-// readCSV reads every piece of a source (in order) with a checked
-// allocator and returns the rows as text: one string per row, values
-// separated by "|", nulls as "∅".
+// readCSV reads every piece of a source as rows of text (testkit.PieceRows).
 func readCSV(t testing.TB, src *Source, columns ...string) []string {
 	t.Helper()
-	if columns == nil {
-		for _, f := range src.Schema().Fields() {
-			columns = append(columns, f.Name)
-		}
-	}
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	var rows []string
-	for i := range src.NumPieces() {
-		rb, err := src.ReadPiece(context.Background(), mem, i, columns)
-		if err != nil {
-			t.Fatalf("piece %d: %v", i, err)
-		}
-		rows = append(rows, batchRows(rb)...)
-		rb.Release()
-	}
-	return rows
-}
-
-func batchRows(rb arrow.RecordBatch) []string {
-	var rows []string
-	for r := range int(rb.NumRows()) {
-		vals := make([]string, rb.NumCols())
-		for c, col := range rb.Columns() {
-			if col.IsNull(r) {
-				vals[c] = "∅"
-			} else {
-				vals[c] = col.ValueStr(r)
-			}
-		}
-		rows = append(rows, strings.Join(vals, "|"))
-	}
-	return rows
+	return testkit.PieceRows(t, src, columns...)
 }
 
 func openCSV(t testing.TB, path string, opts Options) *Source {
@@ -387,7 +353,7 @@ func TestCSVPiecesMatchWholeFile(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				out[i] = batchRows(rb)
+				out[i] = testkit.BatchRows(rb)
 				rb.Release()
 			}()
 		}
@@ -591,7 +557,7 @@ func TestCSVWrite(t *testing.T) {
 	ro := DefaultOptions()
 	ro.Schema = rt
 	got := readCSV(t, openCSV(t, path, ro))
-	wantRows := append(batchRows(sub), batchRows(sub)...)
+	wantRows := append(testkit.BatchRows(sub), testkit.BatchRows(sub)...)
 	if fmt.Sprint(got) != fmt.Sprint(wantRows) {
 		t.Errorf("round trip\n%q\nwant\n%q", got, wantRows)
 	}

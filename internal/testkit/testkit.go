@@ -4,11 +4,13 @@
 package testkit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
@@ -301,4 +303,54 @@ func ReleaseAll(batches []arrow.RecordBatch) {
 	for _, b := range batches {
 		b.Release()
 	}
+}
+
+// Pieces is a source read piece by piece (lazy.PartitionedSource's reading
+// half, named here so that testkit imports nothing above core).
+type Pieces interface {
+	Schema() *arrow.Schema
+	NumPieces() int
+	ReadPiece(ctx context.Context, mem memory.Allocator, i int, columns []string) (arrow.RecordBatch, error)
+}
+
+// PieceRows reads every piece of src in order (the named columns, or all)
+// with a checked allocator that must end empty, and returns the rows as
+// text (BatchRows).
+func PieceRows(t testing.TB, src Pieces, columns ...string) []string {
+	t.Helper()
+	if columns == nil {
+		for _, f := range src.Schema().Fields() {
+			columns = append(columns, f.Name)
+		}
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	var rows []string
+	for i := range src.NumPieces() {
+		rb, err := src.ReadPiece(context.Background(), mem, i, columns)
+		if err != nil {
+			t.Fatalf("piece %d: %v", i, err)
+		}
+		rows = append(rows, BatchRows(rb)...)
+		rb.Release()
+	}
+	return rows
+}
+
+// BatchRows renders a batch's rows as text: one string per row, values
+// separated by "|", nulls as "∅".
+func BatchRows(rb arrow.RecordBatch) []string {
+	var rows []string
+	for r := range int(rb.NumRows()) {
+		vals := make([]string, rb.NumCols())
+		for c, col := range rb.Columns() {
+			if col.IsNull(r) {
+				vals[c] = "∅"
+			} else {
+				vals[c] = col.ValueStr(r)
+			}
+		}
+		rows = append(rows, strings.Join(vals, "|"))
+	}
+	return rows
 }
