@@ -478,8 +478,9 @@ func (t *translator) castDecimal(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, e
 	}
 	typ := t.typeOf(v)
 	if typ != nil && core.IsString(typ) {
-		v = &lazy.Cast{X: numberPrefix(v, "float"), To: arrow.PrimitiveTypes.Float64, Strict: false}
-		typ = arrow.PrimitiveTypes.Float64
+		// The text is rounded exactly (no float on the way: '1.005' is
+		// 1.01 at scale 2, and 20 digits stay 20 digits), then cast.
+		return &lazy.Cast{X: call(fn.SQLNumberPrefix, map[string]any{"kind": "decimal", "scale": int64(s)}, v), To: to, Strict: false}, nil
 	}
 	if typ != nil && core.IsFloat(typ) {
 		v = call("round", map[string]any{"decimals": int64(s), "mode": "half_away_from_zero"}, v)

@@ -2,19 +2,50 @@ package kernels
 
 import (
 	"math"
+	"math/big"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // SQLNumberPrefix writes, for every string of a, the number MySQL reads
-// from it (fn.SQLNumberPrefix): kind "int", "uint" or "float".
-func SQLNumberPrefix(mem memory.Allocator, a arrow.Array, kind string) (arrow.Array, error) {
+// from it (fn.SQLNumberPrefix): kind "int", "uint" or "float", or
+// "decimal": the float text rounded to scale digits (decimalPrefix).
+func SQLNumberPrefix(mem memory.Allocator, a arrow.Array, kind string, scale int) (arrow.Array, error) {
 	return mapStrings(mem, a, a.Len()*4, func(_ int, s string, w *strOut) error {
+		if kind == "decimal" {
+			w.str(decimalPrefix(s, scale))
+			return nil
+		}
 		w.str(numberPrefix(s, kind))
 		return nil
 	})
+}
+
+// decimalPrefix is the float prefix of s (numberPrefix) rounded exactly to
+// scale digits after the point, halves away from zero, as MySQL rounds a
+// string it casts to DECIMAL ("1.005" at scale 2 is "1.01", " -1.255x" is
+// "-1.26"). The text is left as it is when it has no more digits than the
+// scale, or when its exponent is out of any DECIMAL's reach (the cast then
+// rejects it).
+func decimalPrefix(s string, scale int) string {
+	p := numberPrefix(s, "float")
+	dot := strings.IndexByte(p, '.')
+	if !strings.ContainsAny(p, "eE") && (dot < 0 || len(p)-dot-1 <= scale) {
+		return p
+	}
+	if e := strings.IndexAny(p, "eE"); e >= 0 {
+		if x, err := strconv.Atoi(p[e+1:]); err != nil || x > 100 || x < -100 {
+			return p
+		}
+	}
+	r, ok := new(big.Rat).SetString(p)
+	if !ok {
+		return p
+	}
+	return r.FloatString(scale) // halves away from zero
 }
 
 // numberPrefix is the numeric prefix of s as MySQL's string-to-number

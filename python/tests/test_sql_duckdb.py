@@ -319,6 +319,24 @@ def test_cast_as_decimal_is_exact():
         ax.sql("SELECT CAST(1 AS DECIMAL(65, 30))").collect()
 
 
+def test_cast_of_a_string_as_decimal_never_goes_through_a_float():
+    """A string cast to DECIMAL is read exactly and rounded halves away from zero, as MySQL and DuckDB do.
+    It went through a Float64: '1.005' gave 1.00, '0.285' 0.28 and 20 digits lost their last three."""
+    from decimal import Decimal as D
+
+    strs = ["1.005", "0.285", "-1.255", "3.65", "12345678901234567.89", "2.5e-1", "0.125", None]
+    t = pa.table({"s": strs})
+    q = "SELECT CAST(s AS DECIMAL(20,2)) d FROM t"
+    got = ax.SQLContext(t=t).execute(q, eager=True).rows()
+    assert got == duckdb.sql(q).fetchall()
+    assert got == [(D("1.01"),), (D("0.29"),), (D("-1.26"),), (D("3.65"),), (D("12345678901234567.89"),),
+                   (D("0.25"),), (D("0.13"),), (None,)]
+    # MySQL's reading of a string's number: leading space, a prefix, an exponent; no number reads as 0
+    lit = ax.sql("SELECT CAST(' -1.255abc' AS DECIMAL(6,2)) a, CAST('1.5e2' AS DECIMAL(6,1)) b, "
+                 "CAST('abc' AS DECIMAL(6,2)) c, CAST('1.005' AS DECIMAL(5,2)) d, CAST('1e999' AS DECIMAL(5,2)) e").collect()
+    assert lit.rows() == [(D("-1.26"), D("150.0"), D("0.00"), D("1.01"), None)]
+
+
 @pytest.mark.parametrize("lazy", [False, True])
 def test_frame_cast_to_decimal_matches_polars(lazy):
     pl = pytest.importorskip("polars")
