@@ -24,6 +24,25 @@ func dateLit(days int64) lazy.Expr { return &lazy.Literal{Value: days, Type: dat
 
 var epoch = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
+func timestampLit(us int64) lazy.Expr {
+	return &lazy.Literal{Value: us, Type: &arrow.TimestampType{Unit: arrow.Microsecond}}
+}
+
+// timestampLayouts are the texts a TIMESTAMP literal may have, as in MySQL:
+// a date alone is its midnight (TPC-H writes timestamp '1993-07-01').
+var timestampLayouts = []string{"2006-01-02 15:04:05.999999", "2006-01-02T15:04:05.999999", "2006-01-02 15:04", "2006-01-02"}
+
+// parseTimestamp reads a TIMESTAMP literal's text as microseconds since
+// the epoch.
+func parseTimestamp(s string) (int64, error) {
+	for _, layout := range timestampLayouts {
+		if ts, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return ts.Sub(epoch).Microseconds(), nil
+		}
+	}
+	return 0, core.Errorf(core.KindInvalidInput, "invalid TIMESTAMP literal '%s': use 'YYYY-MM-DD hh:mm:ss' or 'YYYY-MM-DD'", s)
+}
+
 func parseDate(s string) (int64, error) {
 	d, err := time.Parse("2006-01-02", strings.TrimSpace(s))
 	if err != nil {
@@ -99,11 +118,11 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		if !ok {
 			return nil, notSupported("TIMESTAMP literal %s", restore(x))
 		}
-		ts, err := time.Parse("2006-01-02 15:04:05", strings.TrimSpace(s.GetString()))
+		us, err := parseTimestamp(s.GetString())
 		if err != nil {
-			return nil, core.Errorf(core.KindInvalidInput, "invalid TIMESTAMP literal '%s': use 'YYYY-MM-DD hh:mm:ss'", s.GetString())
+			return nil, err
 		}
-		return &lazy.Literal{Value: ts.Sub(epoch).Microseconds(), Type: &arrow.TimestampType{Unit: arrow.Microsecond}}, nil
+		return timestampLit(us), nil
 	case "curdate", "current_date":
 		now := time.Now()
 		d := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
@@ -312,19 +331,28 @@ func (t *translator) dateAdd(x *ast.FuncCallExpr, sub bool) (lazy.Expr, error) {
 	default:
 		return nil, notSupported("INTERVAL unit %s (in %s)", unit.Unit.String(), restore(x))
 	}
-	if lit, ok := v.(*lazy.Literal); ok && lit.Type != nil && lit.Type.ID() == arrow.DATE32 && suffix[len(suffix)-1] != 'h' &&
-		!strings.HasSuffix(suffix, "m") && !strings.HasSuffix(suffix, "s") {
+	// An hour, minute or second interval makes a DATE a DATETIME, as in
+	// MySQL and DuckDB (DATE '2020-01-01' + INTERVAL 2 HOUR is 02:00 that
+	// day); day and larger units keep a DATE a DATE.
+	subDay := unit.Unit == ast.TimeUnitHour || unit.Unit == ast.TimeUnitMinute || unit.Unit == ast.TimeUnitSecond
+	if lit, ok := v.(*lazy.Literal); ok && lit.Type != nil && lit.Type.ID() == arrow.DATE32 && !subDay {
 		d := epoch.AddDate(0, 0, int(lit.Value.(int64)))
 		d = addMonthsClamped(d, int(months)).AddDate(0, 0, int(days))
 		return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
 	}
-	if s, ok := strLit(v); ok { // '1995-01-01' + INTERVAL …
-		days0, err := parseDate(s)
-		if err != nil {
-			return nil, err
+	if s, ok := strLit(v); ok { // '1995-01-01' + INTERVAL …: a date, or a datetime when it has a time or the unit does
+		if days0, err := parseDate(s); err == nil && !subDay {
+			d := addMonthsClamped(epoch.AddDate(0, 0, int(days0)), int(months)).AddDate(0, 0, int(days))
+			return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
 		}
-		d := addMonthsClamped(epoch.AddDate(0, 0, int(days0)), int(months)).AddDate(0, 0, int(days))
-		return dateLit(int64(d.Sub(epoch).Hours() / 24)), nil
+		us, err := parseTimestamp(s)
+		if err != nil {
+			return nil, core.Errorf(core.KindInvalidInput, "invalid date or datetime '%s' before INTERVAL: use 'YYYY-MM-DD' or 'YYYY-MM-DD hh:mm:ss' (in %s)", s, restore(x))
+		}
+		v = timestampLit(us)
+	}
+	if typ := t.typeOf(v); subDay && typ != nil && typ.ID() == arrow.DATE32 {
+		v = &lazy.Cast{X: v, To: &arrow.TimestampType{Unit: arrow.Microsecond}}
 	}
 	return call("dt.offset_by", map[string]any{"by": suffix}, v), nil
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func newRestoreCtx(sb *strings.Builder) *format.RestoreCtx {
-	return format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase|format.RestoreNameBackQuotes, sb)
+	return format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreStringWithoutCharset|format.RestoreKeyWordUppercase|format.RestoreNameBackQuotes, sb)
 }

@@ -352,3 +352,24 @@ def test_frame_cast_to_decimal_matches_polars(lazy):
         return (out.collect() if lazy else out).rows()
 
     assert run(ax, lambda p, s: f"Decimal(precision={p}, scale={s})") == run(pl, pl.Decimal)
+
+
+def test_an_hour_interval_makes_a_date_a_datetime():
+    """DATE + INTERVAL n HOUR/MINUTE/SECOND is a DATETIME in MySQL and DuckDB; the hours were dropped (a DATE came
+    back). Day and larger units keep a DATE a DATE (MySQL). A date-only TIMESTAMP literal is its midnight."""
+    import datetime as dt
+
+    t = pa.table({"d": [dt.date(2020, 1, 1), None, dt.date(2020, 2, 29)],
+                  "ts": [dt.datetime(2020, 1, 1, 23, 30), None, dt.datetime(2020, 2, 29)]})
+    ctx = ax.SQLContext(t=t)
+    for q in ["SELECT d + INTERVAL 2 HOUR a, d - INTERVAL 30 SECOND b, ts + INTERVAL 45 MINUTE c, "
+              "DATE_ADD(d, INTERVAL 3 HOUR) e FROM t",
+              "SELECT DATE '2020-01-01' + INTERVAL 2 HOUR a, DATE '2020-01-01' - INTERVAL 90 MINUTE b, "
+              "timestamp '1993-07-01' c, TIMESTAMP '2020-01-01 10:00:00.25' e"]:
+        assert ctx.execute(q, eager=True).rows() == duckdb.sql(q).fetchall(), q
+    got = ax.sql("SELECT '1995-01-01' + INTERVAL 2 HOUR a, '1995-01-01 10:00:00' + INTERVAL 1 DAY b, "
+                 "'1995-01-01' + INTERVAL 1 DAY c, d + INTERVAL 1 DAY e FROM t LIMIT 1").collect()
+    assert got.rows() == [(dt.datetime(1995, 1, 1, 2), dt.datetime(1995, 1, 2, 10), dt.date(1995, 1, 2), dt.date(2020, 1, 2))]
+    with pytest.raises(ax.InvalidInputError, match=r"invalid date or datetime 'x' before INTERVAL") as e:
+        ax.sql("SELECT 'x' + INTERVAL 1 DAY").collect()
+    assert "UTF8MB4" not in str(e.value)  # messages quote the SQL as written, not the parser's charset introducers
