@@ -191,8 +191,11 @@ func (r *resolver) binary(orig *Binary, l, rr Expr) (Expr, error) {
 			}
 			return call, nil
 		}
-		if orig.Op == OpAdd && isText(lt) && isText(rt) {
-			// Concatenation: a Categorical takes part by value (String result, as Polars).
+		textOrNull := func(t arrow.DataType) bool { return isText(t) || t.ID() == arrow.NULL }
+		if orig.Op == OpAdd && textOrNull(lt) && textOrNull(rt) && (isText(lt) || isText(rt)) {
+			// Concatenation: a Categorical takes part by value (String result,
+			// as Polars); a null operand makes every row null, as in Polars
+			// and SQL's CONCAT.
 			s := arrow.BinaryTypes.String
 			return &Binary{Op: OpAdd, Left: castTo(l, s), Right: castTo(rr, s), Type: s}, nil
 		}

@@ -88,6 +88,8 @@ func TestResolveTypes(t *testing.T) {
 		// Strings concatenate with +, whatever their layout.
 		{bin(lazy.OpAdd, col("s"), col("ls")), "String", `(col("s") + col("ls"))`},
 		{bin(lazy.OpAdd, lit("x"), col("s")), "String", `("x" + col("s"))`},
+		{bin(lazy.OpAdd, col("s"), col("n")), "String", `(col("s") + col("n").cast(String))`}, // null concatenates to null
+		{bin(lazy.OpAdd, col("n"), lit("x")), "String", `(col("n").cast(String) + "x")`},
 
 		// Comparisons give Boolean over the operands' supertype.
 		{bin(lazy.OpLt, col("i64"), col("f32")), "Boolean", `(col("i64").cast(Float64) < col("f32").cast(Float64))`},

@@ -373,3 +373,13 @@ def test_an_hour_interval_makes_a_date_a_datetime():
     with pytest.raises(ax.InvalidInputError, match=r"invalid date or datetime 'x' before INTERVAL") as e:
         ax.sql("SELECT 'x' + INTERVAL 1 DAY").collect()
     assert "UTF8MB4" not in str(e.value)  # messages quote the SQL as written, not the parser's charset introducers
+
+
+def test_concat_with_a_null_is_null():
+    """CONCAT(s, NULL) is NULL in MySQL (and s + None null in Polars); it raised "cannot apply + to String and Null"."""
+    pl = pytest.importorskip("polars")
+    t = pa.table({"s": ["a", "b", None]})
+    got = ax.SQLContext(t=t).execute("SELECT CONCAT(s, NULL) a, CONCAT(NULL, s) b, CONCAT(s, '-', s) c FROM t", eager=True)
+    assert got.rows() == [(None, None, "a-a"), (None, None, "b-b"), (None, None, None)]
+    exprs = lambda m: [(m.col("s") + m.lit(None)).alias("x"), (m.lit(None) + m.col("s")).alias("y")]  # noqa: E731
+    assert ax.DataFrame(t).select(exprs(ax)).to_dicts() == pl.DataFrame(t).select(exprs(pl)).to_dicts()
