@@ -165,7 +165,15 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := bin(lazy.OpAnd, bin(lazy.OpGtEq, v, lo), bin(lazy.OpLtEq, v, hi))
+		vlo, lo, err := t.comparable(v, lo)
+		if err != nil {
+			return nil, err
+		}
+		vhi, hi, err := t.comparable(v, hi)
+		if err != nil {
+			return nil, err
+		}
+		out := bin(lazy.OpAnd, bin(lazy.OpGtEq, vlo, lo), bin(lazy.OpLtEq, vhi, hi))
 		if x.Not {
 			out = not(out)
 		}
@@ -468,6 +476,12 @@ func (t *translator) binary(x *ast.BinaryOperationExpr) (lazy.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	switch x.Op {
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE, opcode.NullEQ:
+		if l, r, err = t.comparable(l, r); err != nil {
+			return nil, err
+		}
+	}
 	if op, ok := simpleBinary[x.Op]; ok {
 		if folded, ok := foldDecimal(op, l, r); ok {
 			return folded, nil
@@ -585,6 +599,20 @@ func (t *translator) inList(x *ast.PatternInExpr) (lazy.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if vt := t.typeOf(v); vt != nil && !core.IsString(vt) {
+		for i, it := range items {
+			// Each item meets v as in v = item ('2020-01-01' beside a date);
+			// a cast of v itself (a date beside a datetime text) is left to
+			// the planner's coercion of that one equality.
+			v2, it2, err := t.comparable(v, it)
+			if err != nil {
+				return nil, err
+			}
+			if v2 == v {
+				items[i] = it2
+			}
+		}
+	}
 	// The non-null constants are one is_in (a hash-set probe, linear in
 	// the list); any other item is an equality. They are OR-ed, with SQL's
 	// null semantics: x IN (1, NULL) is null when x is not 1, and the OR
@@ -646,7 +674,11 @@ func (t *translator) caseExpr(x *ast.CaseExpr) (lazy.Expr, error) {
 			return nil, err
 		}
 		if value != nil {
-			c = bin(lazy.OpEq, value, c)
+			v, w, err := t.comparable(value, c)
+			if err != nil {
+				return nil, err
+			}
+			c = bin(lazy.OpEq, v, w)
 		} else {
 			c = t.truth(c)
 		}

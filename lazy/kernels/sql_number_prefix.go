@@ -24,6 +24,10 @@ func SQLNumberPrefix(mem memory.Allocator, a arrow.Array, kind string, scale int
 	})
 }
 
+// SQLNumberText is the numeric prefix MySQL reads from s (kind "int",
+// "uint" or "float"; "0" when s starts with no number), for a constant.
+func SQLNumberText(s, kind string) string { return numberPrefix(s, kind) }
+
 // decimalPrefix is the float prefix of s (numberPrefix) rounded exactly to
 // scale digits after the point, halves away from zero, as MySQL rounds a
 // string it casts to DECIMAL ("1.005" at scale 2 is "1.01", " -1.255x" is
