@@ -1,5 +1,7 @@
 package exec
 
+import "math/bits"
+
 // sortByKey returns the indexes 0..n-1 ordered by keys (unsigned, distinct
 // or not; ties keep index order): an LSD radix sort, 8 bits a pass, that
 // skips the passes of bytes all keys share. It orders groups by their first
@@ -8,9 +10,21 @@ package exec
 // Each pass moves the keys along with their indexes, so that every pass
 // reads keys in sequence instead of gathering them through the indexes
 // (for millions of keys a cache miss each), and the counts of all passes
-// come from one read of the keys.
+// come from one read of the keys. Keys that come as a few ascending runs
+// (groups' first rows: each worker's groups of a partition are in order)
+// are merged instead (mergeAscendingRuns) when that takes no more passes:
+// a merge pass, sequential on both sides, costs about half a radix pass.
 func sortByKey(keys []uint64) []int32 {
 	n := len(keys)
+	runs := []int{0} // where each ascending run starts, while there are few
+	for i := 1; i < n && runs != nil; i++ {
+		if keys[i] < keys[i-1] {
+			runs = append(runs, i)
+			if len(runs) > 64 {
+				runs = nil // more merge passes than a radix sort's
+			}
+		}
+	}
 	var or, and uint64 = 0, ^uint64(0)
 	for _, k := range keys {
 		or |= k
@@ -22,6 +36,9 @@ func sortByKey(keys []uint64) []int32 {
 		if (varying>>shift)&0xff != 0 {
 			shifts = append(shifts, shift)
 		}
+	}
+	if len(runs) > 1 && bits.Len(uint(len(runs)-1)) <= len(shifts) {
+		return mergeAscendingRuns(keys, runs)
 	}
 	idx := make([]int32, n)
 	if n < 2 || len(shifts) == 0 {
@@ -74,6 +91,53 @@ func sortByKey(keys []uint64) []int32 {
 				pos[b]++
 			}
 		}
+		srcKeys, dstKeys = dstKeys, srcKeys
+		srcIdx, dstIdx = dstIdx, srcIdx
+	}
+	return srcIdx
+}
+
+// mergeAscendingRuns is sortByKey of keys that are ascending within each of runs
+// (their starts, the first 0): adjacent runs are merged pairwise, pass after
+// pass, each pass reading and writing in sequence; a tie takes the left
+// run's key first, which keeps index order.
+func mergeAscendingRuns(keys []uint64, runs []int) []int32 {
+	n := len(keys)
+	srcKeys, dstKeys := make([]uint64, n), make([]uint64, n)
+	srcIdx, dstIdx := make([]int32, n), make([]int32, n)
+	copy(srcKeys, keys)
+	for i := range srcIdx {
+		srcIdx[i] = int32(i)
+	}
+	for len(runs) > 1 {
+		next := runs[:0:0]
+		for r := 0; r < len(runs); r += 2 {
+			lo := runs[r]
+			next = append(next, lo)
+			mid, hi := n, n
+			if r+1 < len(runs) {
+				mid = runs[r+1]
+			}
+			if r+2 < len(runs) {
+				hi = runs[r+2]
+			}
+			i, j, o := lo, mid, lo
+			for i < mid && j < hi {
+				if srcKeys[j] < srcKeys[i] {
+					dstKeys[o], dstIdx[o] = srcKeys[j], srcIdx[j]
+					j++
+				} else {
+					dstKeys[o], dstIdx[o] = srcKeys[i], srcIdx[i]
+					i++
+				}
+				o++
+			}
+			o += copy(dstKeys[o:], srcKeys[i:mid])
+			copy(dstIdx[o-(mid-i):], srcIdx[i:mid])
+			o += copy(dstKeys[o:], srcKeys[j:hi])
+			copy(dstIdx[o-(hi-j):], srcIdx[j:hi])
+		}
+		runs = next
 		srcKeys, dstKeys = dstKeys, srcKeys
 		srcIdx, dstIdx = dstIdx, srcIdx
 	}
