@@ -165,7 +165,7 @@ func (t *groupTable) internInt(k int64, pos int64) int32 {
 			t.addInt(k, pos)
 			return g
 		}
-		t.toHash() // a key outside the array (reserveInts not told of it)
+		t.toHash(0) // a key outside the array (reserveInts not told of it)
 	}
 	g, found := t.ints.getOrPut(k, int32(len(t.first)))
 	if found {

@@ -66,7 +66,7 @@ func (t *groupTable) reserveInts(lo, hi int64, n int) {
 	limit := directLimit(t.size() + n)
 	need := uint64(hi) - uint64(lo) + 1
 	if need == 0 || need > limit { // 0: the whole int64 range
-		t.toHash()
+		t.toHash(n)
 		return
 	}
 	down := false
@@ -109,16 +109,20 @@ func (t *groupTable) reserveInts(lo, hi int64, n int) {
 }
 
 // toHash moves an integer-keyed table's groups from its direct array to a
-// hash table.
-func (t *groupTable) toHash() {
+// hash table, with room for up to more new groups (the rows about to be
+// looked up), as many as it holds at most: a table sized for its groups
+// alone is full at once and grows, rehashing them all again, while a
+// few groups of a wide range must not take a table sized for a morsel.
+func (t *groupTable) toHash(more int) {
+	capacity := t.size() + min(more, t.size())
 	d := t.dir
 	if d == nil {
 		if t.ints == nil { // a merge's table, made with neither
-			t.ints = newIntMapIn(t.slotMem, t.size())
+			t.ints = newIntMapIn(t.slotMem, capacity)
 		}
 		return
 	}
-	m := newIntMapIn(t.slotMem, t.size())
+	m := newIntMapIn(t.slotMem, capacity)
 	for g, k := range t.intKeys {
 		if !t.keyNull[g] {
 			m.getOrPut(k, int32(g))

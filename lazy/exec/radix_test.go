@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -14,23 +15,38 @@ func TestSortByKey(t *testing.T) {
 			for i := range keys {
 				keys[i] = (rng.Uint64() % spread) << 7
 			}
-			got := sortByKey(keys)
-			want := make([]int32, n)
-			for i := range want {
-				want[i] = int32(i)
-			}
-			slices.SortStableFunc(want, func(a, b int32) int {
-				switch {
-				case keys[a] < keys[b]:
-					return -1
-				case keys[a] > keys[b]:
-					return 1
+			checkSortByKey(t, keys, "random")
+			// A few ascending runs (as groups' first rows come), with
+			// keys equal across runs: the merge of runs.
+			for _, runs := range []int{2, 3, 8, 40, 100} {
+				sorted := slices.Clone(keys)
+				for r := range runs {
+					slices.Sort(sorted[r*n/runs : (r+1)*n/runs])
 				}
-				return 0
-			})
-			if !slices.Equal(got, want) {
-				t.Fatalf("n=%d spread=%d: sortByKey differs from a stable sort", n, spread)
+				checkSortByKey(t, sorted, fmt.Sprintf("%d runs", runs))
 			}
 		}
+	}
+}
+
+// checkSortByKey compares sortByKey with a stable comparison sort.
+func checkSortByKey(t *testing.T, keys []uint64, what string) {
+	t.Helper()
+	got := sortByKey(keys)
+	want := make([]int32, len(keys))
+	for i := range want {
+		want[i] = int32(i)
+	}
+	slices.SortStableFunc(want, func(a, b int32) int {
+		switch {
+		case keys[a] < keys[b]:
+			return -1
+		case keys[a] > keys[b]:
+			return 1
+		}
+		return 0
+	})
+	if !slices.Equal(got, want) {
+		t.Fatalf("n=%d %s: sortByKey differs from a stable sort", len(keys), what)
 	}
 }

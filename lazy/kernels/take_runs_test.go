@@ -27,11 +27,14 @@ func TestGatherRuns(t *testing.T) {
 		}
 	}
 	dec := &arrow.Decimal128Type{Precision: 15, Scale: 2}
-	patterns := map[string][]int32{"all": {}, "dense": {}, "sparse": {}, "repeats": {}, "reversed": {}, "none": {}}
+	patterns := map[string][]int32{"all": {}, "dense": {}, "half": {}, "sparse": {}, "repeats": {}, "reversed": {}, "none": {}}
 	for i := range int32(n) {
 		patterns["all"] = append(patterns["all"], i)
 		if rng.IntN(50) != 0 {
 			patterns["dense"] = append(patterns["dense"], i)
+		}
+		if rng.IntN(2) == 0 || i > n-20 { // short runs, then one long one
+			patterns["half"] = append(patterns["half"], i)
 		}
 		if rng.IntN(10) == 0 {
 			patterns["sparse"] = append(patterns["sparse"], i)
