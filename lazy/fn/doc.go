@@ -5,6 +5,10 @@
 // and its evaluator over the typed kernels. Each order-dependent function
 // (cum_sum, shift, diff, rank, SQL's framed aggregates) is one Window
 // entry the same way, with an evaluator over a batch's ordered partitions.
+// Each aggregate (sum, mean, … in group_by().agg()) is one Aggregate entry:
+// its name in the plan (lazy.Agg's Func), Python methods (Expr.sum, ax.sum,
+// GroupBy.sum), SQL names with the parameter each passes (STDDEV_SAMP is
+// std with ddof 1), arity, parameters, Polars' type rule and its null rule.
 //
 // The planner (package lazy) types a call with the entry's rule and casts
 // the arguments as the rule asks; the executor (lazy/exec) runs the
@@ -23,7 +27,7 @@
 // vectors.go (the Expr.vec namespace), sqlnum.go (MySQL's reading of numbers
 // in strings), sqlint.go and sqldecimal.go (MySQL's checked integer and
 // exact decimal arithmetic); window.go and window_frame.go, the window
-// functions. Aggregates (sum, mean, … in group_by().agg()) are not entries
-// yet: they are lazy.AggFunc values typed in lazy/agg.go and computed by
-// the aggregate states of lazy/exec.
+// functions; aggregate.go, the aggregates. The aggregates' per-group states
+// (sum, mean, min, …) are still those of lazy/exec (aggstate.go and its
+// agg_*.go family files), chosen there by the entry's name.
 package fn
