@@ -41,6 +41,9 @@ type Aggregate struct {
 	// Type is the type rule (Polars' rules): it checks the input types and
 	// parameters, sets the result type and the casts the inputs need.
 	Type func(b *AggBinding) error
+	// State makes the per-group state of a call the rule typed (see
+	// AggState; the family files agg_*.go hold the states).
+	State func(c *AggCall) (AggState, error)
 }
 
 // SQLAggregate is a SQL name of an aggregate and the parameter it passes.
@@ -223,47 +226,68 @@ func python(name string, pkg, groupBy bool) []string {
 
 var aggregateFunctions = []*Aggregate{
 	{Name: AggSum, Python: python(AggSum, true, true), SQL: []SQLAggregate{{Name: "sum"}},
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: sumType},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: sumType,
+		State: func(c *AggCall) (AggState, error) { return newSumState(c.In, c.Out) }},
 	{Name: AggMean, Python: python(AggMean, true, true), SQL: []SQLAggregate{{Name: "avg"}},
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: floatStatType},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: floatStatType,
+		State: func(c *AggCall) (AggState, error) { return &meanState{out: c.Out}, nil }},
 	{Name: AggMin, Python: python(AggMin, true, true), SQL: []SQLAggregate{{Name: "min"}},
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString)},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
+		State: func(c *AggCall) (AggState, error) { return newMinMax(c.In, false) }},
 	{Name: AggMax, Python: python(AggMax, true, true), SQL: []SQLAggregate{{Name: "max"}},
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString)},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
+		State: func(c *AggCall) (AggState, error) { return newMinMax(c.In, true) }},
 	{Name: AggCount, Python: python(AggCount, true, true), SQL: []SQLAggregate{{Name: "count"}},
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: countType},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: countType,
+		State: func(*AggCall) (AggState, error) { return &countState{}, nil }},
 	// len counts rows, nulls included; ax.len() has no input.
 	{Name: AggLen, Python: []string{"Expr.len", "ax.len", "GroupBy.len"},
-		MinArgs: 0, MaxArgs: 1, Nulls: AggNullsNever, Type: countType},
+		MinArgs: 0, MaxArgs: 1, Nulls: AggNullsNever, Type: countType,
+		State: func(*AggCall) (AggState, error) { return &countState{all: true}, nil }},
 	{Name: AggNUnique, Python: python(AggNUnique, true, true),
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: nUniqueType},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: nUniqueType,
+		State: func(c *AggCall) (AggState, error) { return &nUniqueState{env: c.Env}, nil }},
 	{Name: AggStd, Python: python(AggStd, true, false), Param: "ddof",
 		SQL:     []SQLAggregate{{Name: "std"}, {Name: "stddev"}, {Name: "stddev_pop"}, {Name: "stddev_samp", Param: 1}},
-		MinArgs: 1, MaxArgs: 1, Type: floatStatType},
+		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
+		State: func(c *AggCall) (AggState, error) { return &varState{out: c.Out, ddof: c.Param, std: true}, nil }},
 	{Name: AggVar, Python: python(AggVar, true, false), Param: "ddof",
 		SQL:     []SQLAggregate{{Name: "variance"}, {Name: "var_pop"}, {Name: "var_samp", Param: 1}},
-		MinArgs: 1, MaxArgs: 1, Type: floatStatType},
+		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
+		State: func(c *AggCall) (AggState, error) { return &varState{out: c.Out, ddof: c.Param}, nil }},
 	{Name: AggMedian, Python: python(AggMedian, true, true),
-		MinArgs: 1, MaxArgs: 1, Type: floatStatType},
+		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
+		State: func(c *AggCall) (AggState, error) { return &quantileState{out: c.Out, q: 0.5, interp: "linear"}, nil }},
 	{Name: AggQuantile, Python: python(AggQuantile, false, false), Param: "quantile", Interp: true,
-		MinArgs: 1, MaxArgs: 1, Type: quantileType},
+		MinArgs: 1, MaxArgs: 1, Type: quantileType,
+		State: func(c *AggCall) (AggState, error) {
+			return &quantileState{out: c.Out, q: c.Param, interp: c.Interp}, nil
+		}},
 	{Name: AggFirst, Python: python(AggFirst, true, true), Ordered: true,
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString)},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
+		State: func(c *AggCall) (AggState, error) { return &firstLastState{vals: newStore(c.In)}, nil }},
 	{Name: AggLast, Python: python(AggLast, true, true), Ordered: true,
-		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString)},
+		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
+		State: func(c *AggCall) (AggState, error) { return &firstLastState{last: true, vals: newStore(c.In)}, nil }},
 	{Name: AggAny, Python: python(AggAny, false, false),
-		MinArgs: 1, MaxArgs: 1, Type: boolType},
+		MinArgs: 1, MaxArgs: 1, Type: boolType,
+		State: func(*AggCall) (AggState, error) { return &anyAllState{}, nil }},
 	{Name: AggAll, Python: python(AggAll, false, false),
-		MinArgs: 1, MaxArgs: 1, Type: boolType},
+		MinArgs: 1, MaxArgs: 1, Type: boolType,
+		State: func(*AggCall) (AggState, error) { return &anyAllState{all: true}, nil }},
 	// corr and cov are SQL's CORR, COVAR_SAMP and COVAR_POP over Float64
 	// inputs; sqlexec adds SQL's NULL for no rows with both values.
 	{Name: AggCorr, Python: []string{"ax.corr"}, SQL: []SQLAggregate{{Name: "corr"}},
-		MinArgs: 2, MaxArgs: 2, Type: pairType},
+		MinArgs: 2, MaxArgs: 2, Type: pairType,
+		State: func(c *AggCall) (AggState, error) { return &corrCovState{corr: true, ddof: c.Param}, nil }},
 	{Name: AggCov, Python: []string{"ax.cov"}, Param: "ddof",
 		SQL:     []SQLAggregate{{Name: "covar_samp", Param: 1}, {Name: "covar_pop"}},
-		MinArgs: 2, MaxArgs: 2, Type: pairType},
-	{Name: AggTopK, Python: []string{"Expr.top_k"}, Param: "k", MinArgs: 1, MaxArgs: 1, Type: topKType},
-	{Name: AggBottomK, Python: []string{"Expr.bottom_k"}, Param: "k", MinArgs: 1, MaxArgs: 1, Type: topKType},
+		MinArgs: 2, MaxArgs: 2, Type: pairType,
+		State: func(c *AggCall) (AggState, error) { return &corrCovState{ddof: c.Param}, nil }},
+	{Name: AggTopK, Python: []string{"Expr.top_k"}, Param: "k", MinArgs: 1, MaxArgs: 1, Type: topKType,
+		State: newTopKState},
+	{Name: AggBottomK, Python: []string{"Expr.bottom_k"}, Param: "k", MinArgs: 1, MaxArgs: 1, Type: topKType,
+		State: newTopKState},
 }
 
 // What an aggregate does with a Categorical input.

@@ -1,11 +1,14 @@
 package fn
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Every entry is complete: a name, a type rule, an evaluator, a sane
@@ -101,8 +104,8 @@ func TestAggregateEntriesComplete(t *testing.T) {
 		t.Fatal("no aggregates")
 	}
 	for _, a := range AllAggregates() {
-		if a.Type == nil {
-			t.Errorf("%s: no type rule", a.Name)
+		if a.Type == nil || a.State == nil {
+			t.Errorf("%s: no type rule or state", a.Name)
 		}
 		if a.MinArgs < 0 || a.MaxArgs < a.MinArgs || a.MaxArgs > 2 {
 			t.Errorf("%s: arity %d..%d", a.Name, a.MinArgs, a.MaxArgs)
@@ -220,5 +223,52 @@ func TestAggregateNullRules(t *testing.T) {
 		if MustAggregate(name).NeverNull(true, true) {
 			t.Errorf("%s can be null", name)
 		}
+	}
+}
+
+// Each entry's state, driven through AggState as the executor drives it:
+// two workers' states over halves of the rows, merged, then finished.
+func TestAggregateStatesThroughInterface(t *testing.T) {
+	mem := memory.NewGoAllocator()
+	i64 := arrow.PrimitiveTypes.Int64
+	serial := &AggEnv{ParallelRanges: func(n, _ int, f func(lo, hi int)) { f(0, n) }}
+	halves := [][]int64{{1, 2, 3}, {4, 4, 6}} // rows of groups 0, 1, 0 and 1, 1, 0
+	gids := [][]int32{{0, 1, 0}, {1, 1, 0}}
+	for _, c := range []struct {
+		name string
+		want string
+	}{
+		{AggSum, "[10 10]"}, {AggCount, "[3 3]"}, {AggLen, "[3 3]"}, {AggMin, "[1 2]"}, {AggMax, "[6 4]"},
+		{AggFirst, "[1 2]"}, {AggLast, "[6 4]"}, {AggMean, "[3.3333333333333335 3.3333333333333335]"},
+		{AggNUnique, "[3 2]"}, {AggMedian, "[3 4]"},
+	} {
+		a := MustAggregate(c.name)
+		b := &AggBinding{Name: a.Name, X: i64}
+		if err := a.Bind(b); err != nil {
+			t.Fatal(err)
+		}
+		var states [2]AggState
+		for w := range states {
+			s, err := a.NewState(&AggCall{In: i64, Out: b.Out, Env: serial})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bld := array.NewInt64Builder(mem)
+			bld.AppendValues(halves[w], nil)
+			arr := bld.NewArray()
+			s.Grow(2)
+			s.Update(gids[w], arr, int64(3*w))
+			arr.Release()
+			states[w] = s
+		}
+		states[0].Merge(states[1], []int32{0, 1}, []int32{0, 1})
+		got, err := states[0].Finish(mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := fmt.Sprint(got); s != c.want {
+			t.Errorf("%s = %s, want %s", c.name, s, c.want)
+		}
+		got.Release()
 	}
 }
