@@ -211,9 +211,9 @@ func indexAggregates(as []*Aggregate) bool {
 	return true
 }
 
-// python lists an aggregate's Expr method, package function and GroupBy
+// pythonNames lists an aggregate's Expr method, package function and GroupBy
 // shortcut, the ones that exist.
-func python(name string, pkg, groupBy bool) []string {
+func pythonNames(name string, pkg, groupBy bool) []string {
 	out := []string{"Expr." + name}
 	if pkg {
 		out = append(out, "ax."+name)
@@ -225,54 +225,54 @@ func python(name string, pkg, groupBy bool) []string {
 }
 
 var aggregateFunctions = []*Aggregate{
-	{Name: AggSum, Python: python(AggSum, true, true), SQL: []SQLAggregate{{Name: "sum"}},
+	{Name: AggSum, Python: pythonNames(AggSum, true, true), SQL: []SQLAggregate{{Name: "sum"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: sumType,
 		State: func(c *AggCall) (AggState, error) { return newSumState(c.In, c.Out) }},
-	{Name: AggMean, Python: python(AggMean, true, true), SQL: []SQLAggregate{{Name: "avg"}},
+	{Name: AggMean, Python: pythonNames(AggMean, true, true), SQL: []SQLAggregate{{Name: "avg"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: floatStatType,
 		State: func(c *AggCall) (AggState, error) { return &meanState{out: c.Out}, nil }},
-	{Name: AggMin, Python: python(AggMin, true, true), SQL: []SQLAggregate{{Name: "min"}},
+	{Name: AggMin, Python: pythonNames(AggMin, true, true), SQL: []SQLAggregate{{Name: "min"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
 		State: func(c *AggCall) (AggState, error) { return newMinMax(c.In, false) }},
-	{Name: AggMax, Python: python(AggMax, true, true), SQL: []SQLAggregate{{Name: "max"}},
+	{Name: AggMax, Python: pythonNames(AggMax, true, true), SQL: []SQLAggregate{{Name: "max"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
 		State: func(c *AggCall) (AggState, error) { return newMinMax(c.In, true) }},
-	{Name: AggCount, Python: python(AggCount, true, true), SQL: []SQLAggregate{{Name: "count"}},
+	{Name: AggCount, Python: pythonNames(AggCount, true, true), SQL: []SQLAggregate{{Name: "count"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: countType,
 		State: func(*AggCall) (AggState, error) { return &countState{}, nil }},
 	// len counts rows, nulls included; ax.len() has no input.
 	{Name: AggLen, Python: []string{"Expr.len", "ax.len", "GroupBy.len"},
 		MinArgs: 0, MaxArgs: 1, Nulls: AggNullsNever, Type: countType,
 		State: func(*AggCall) (AggState, error) { return &countState{all: true}, nil }},
-	{Name: AggNUnique, Python: python(AggNUnique, true, true),
+	{Name: AggNUnique, Python: pythonNames(AggNUnique, true, true),
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: nUniqueType,
 		State: func(c *AggCall) (AggState, error) { return &nUniqueState{env: c.Env}, nil }},
-	{Name: AggStd, Python: python(AggStd, true, false), Param: "ddof",
+	{Name: AggStd, Python: pythonNames(AggStd, true, false), Param: "ddof",
 		SQL:     []SQLAggregate{{Name: "std"}, {Name: "stddev"}, {Name: "stddev_pop"}, {Name: "stddev_samp", Param: 1}},
 		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
 		State: func(c *AggCall) (AggState, error) { return &varState{out: c.Out, ddof: c.Param, std: true}, nil }},
-	{Name: AggVar, Python: python(AggVar, true, false), Param: "ddof",
+	{Name: AggVar, Python: pythonNames(AggVar, true, false), Param: "ddof",
 		SQL:     []SQLAggregate{{Name: "variance"}, {Name: "var_pop"}, {Name: "var_samp", Param: 1}},
 		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
 		State: func(c *AggCall) (AggState, error) { return &varState{out: c.Out, ddof: c.Param}, nil }},
-	{Name: AggMedian, Python: python(AggMedian, true, true),
+	{Name: AggMedian, Python: pythonNames(AggMedian, true, true),
 		MinArgs: 1, MaxArgs: 1, Type: floatStatType,
 		State: func(c *AggCall) (AggState, error) { return &quantileState{out: c.Out, q: 0.5, interp: "linear"}, nil }},
-	{Name: AggQuantile, Python: python(AggQuantile, false, false), Param: "quantile", Interp: true,
+	{Name: AggQuantile, Python: pythonNames(AggQuantile, false, false), Param: "quantile", Interp: true,
 		MinArgs: 1, MaxArgs: 1, Type: quantileType,
 		State: func(c *AggCall) (AggState, error) {
 			return &quantileState{out: c.Out, q: c.Param, interp: c.Interp}, nil
 		}},
-	{Name: AggFirst, Python: python(AggFirst, true, true), Ordered: true,
+	{Name: AggFirst, Python: pythonNames(AggFirst, true, true), Ordered: true,
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
 		State: func(c *AggCall) (AggState, error) { return &firstLastState{vals: newStore(c.In)}, nil }},
-	{Name: AggLast, Python: python(AggLast, true, true), Ordered: true,
+	{Name: AggLast, Python: pythonNames(AggLast, true, true), Ordered: true,
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
 		State: func(c *AggCall) (AggState, error) { return &firstLastState{last: true, vals: newStore(c.In)}, nil }},
-	{Name: AggAny, Python: python(AggAny, false, false),
+	{Name: AggAny, Python: pythonNames(AggAny, false, false),
 		MinArgs: 1, MaxArgs: 1, Type: boolType,
 		State: func(*AggCall) (AggState, error) { return &anyAllState{}, nil }},
-	{Name: AggAll, Python: python(AggAll, false, false),
+	{Name: AggAll, Python: pythonNames(AggAll, false, false),
 		MinArgs: 1, MaxArgs: 1, Type: boolType,
 		State: func(*AggCall) (AggState, error) { return &anyAllState{all: true}, nil }},
 	// corr and cov are SQL's CORR, COVAR_SAMP and COVAR_POP over Float64
