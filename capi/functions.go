@@ -18,11 +18,14 @@ type functionInfo struct {
 	SQL    []string `json:"sql,omitempty"`
 	// Window marks an order-dependent function (cum_sum, shift, rank).
 	Window bool `json:"window,omitempty"`
+	// Aggregate marks an aggregate (sum, mean, … in group_by().agg());
+	// its Python methods include GroupBy shortcuts ("GroupBy.sum").
+	Aggregate bool `json:"aggregate,omitempty"`
 }
 
 // alopex_functions writes to *out (malloc'd; free with alopex_free) the
 // engine's functions, every entry of the registry (lazy/fn), as JSON:
-// [{"name", "python", "sql", "window"}].
+// [{"name", "python", "sql", "window", "aggregate"}].
 //
 //export alopex_functions
 func alopex_functions(out **C.char) C.int {
@@ -32,6 +35,13 @@ func alopex_functions(out **C.char) C.int {
 	}
 	for _, w := range fn.AllWindows() {
 		list = append(list, functionInfo{Name: w.Name, Python: w.Python, Window: true})
+	}
+	for _, a := range fn.AllAggregates() {
+		info := functionInfo{Name: a.Name, Python: a.Python, Aggregate: true}
+		for _, s := range a.SQL {
+			info.SQL = append(info.SQL, s.Name)
+		}
+		list = append(list, info)
 	}
 	data, _ := json.Marshal(list)
 	*out = C.CString(string(data))

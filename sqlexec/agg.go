@@ -28,10 +28,7 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 	}
 	t.pending = append(t.pending, inner.pending...)
 	name := strings.ToLower(x.F)
-	agg := func(f lazy.AggFunc, param float64) lazy.Expr {
-		return &lazy.Agg{Func: f, X: args[0], Param: param}
-	}
-	if pairAggregates[name] {
+	if pairAggregate(name) {
 		return t.pairAggregate(name, x, args)
 	}
 	if len(args) != 1 {
@@ -40,47 +37,50 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 	if x.Distinct && name != "count" && name != "min" && name != "max" {
 		return nil, notSupported("%s(DISTINCT …) is not supported (in %s); use a subquery with SELECT DISTINCT", strings.ToUpper(name), restore(x))
 	}
+	agg := func(f lazy.AggFunc) lazy.Expr { return &lazy.Agg{Func: f, X: args[0]} }
 	mayNull := !t.b.nonNull(t.rel.plan, args[0])
+	// The calls whose argument or meaning differ from the entry the name
+	// finds are translated into other entries.
 	switch name {
 	case "count":
 		if lit, ok := args[0].(*lazy.Literal); ok && lit.Value != nil {
 			return &lazy.Agg{Func: lazy.AggLen}, nil // COUNT(*), COUNT(1)
 		}
 		if x.Distinct {
-			out := agg(lazy.AggNUnique, 0)
+			out := agg(lazy.AggNUnique)
 			if mayNull {
 				hasNull := &lazy.Agg{Func: lazy.AggAny, X: &lazy.Unary{Op: lazy.OpIsNull, X: args[0]}}
 				out = bin(lazy.OpSub, out, &lazy.Cast{X: hasNull, To: arrow.PrimitiveTypes.Uint32, Strict: true})
 			}
 			return out, nil
 		}
-		return agg(lazy.AggCount, 0), nil
-	case "sum":
-		out := agg(lazy.AggSum, 0)
-		if mayNull || t.wholeInput {
-			out = when(out, bin(lazy.OpEq, agg(lazy.AggCount, 0), dyn(0)), nullLit())
-		}
-		return out, nil
 	case "avg":
 		if typ := t.typeOf(args[0]); typ != nil && typ.ID() == arrow.DECIMAL128 {
 			// MySQL: the exact sum divided at 4 more places (null for no rows).
-			return call(fn.SQLDecimalArith, map[string]any{"op": "div"}, agg(lazy.AggSum, 0), agg(lazy.AggCount, 0)), nil
+			return call(fn.SQLDecimalArith, map[string]any{"op": "div"}, agg(lazy.AggSum), agg(lazy.AggCount)), nil
 		}
-		return agg(lazy.AggMean, 0), nil
-	case "min":
-		return agg(lazy.AggMin, 0), nil
-	case "max":
-		return t.maxNaNGreatest(agg(lazy.AggMax, 0), args[0]), nil
-	case "std", "stddev", "stddev_pop":
-		return agg(lazy.AggStd, 0), nil
-	case "stddev_samp":
-		return agg(lazy.AggStd, 1), nil
-	case "variance", "var_pop":
-		return agg(lazy.AggVar, 0), nil
-	case "var_samp":
-		return agg(lazy.AggVar, 1), nil
 	}
-	return nil, notSupported("the aggregate %s is not supported (in %s)", strings.ToUpper(x.F), restore(x))
+	entry, param, ok := fn.LookupSQLAggregate(name)
+	if !ok || entry.MaxArgs != 1 {
+		return nil, notSupported("the aggregate %s is not supported (in %s)", strings.ToUpper(x.F), restore(x))
+	}
+	out := &lazy.Agg{Func: lazy.AggFunc(entry.Name), X: args[0], Param: param}
+	return t.sqlAggRules(out, mayNull), nil
+}
+
+// sqlAggRules adds SQL's rules around an aggregate where they differ from
+// the entry's (Polars'): SUM of no non-null values is NULL (Polars: 0), and
+// MAX of a float column with a NaN is NaN (see maxNaNGreatest).
+func (t *translator) sqlAggRules(a *lazy.Agg, mayNull bool) lazy.Expr {
+	switch a.Func {
+	case lazy.AggSum:
+		if mayNull || t.wholeInput {
+			return when(a, bin(lazy.OpEq, &lazy.Agg{Func: lazy.AggCount, X: a.X}, dyn(0)), nullLit())
+		}
+	case lazy.AggMax:
+		return t.maxNaNGreatest(a, a.X)
+	}
+	return a
 }
 
 // pairAggregate is CORR(y, x), COVAR_SAMP(y, x) and COVAR_POP(y, x):
@@ -97,15 +97,8 @@ func (t *translator) pairAggregate(name string, x *ast.AggregateFuncExpr, args [
 	for i, a := range args {
 		args[i] = &lazy.Cast{X: a, To: arrow.PrimitiveTypes.Float64, Strict: false}
 	}
-	var out lazy.Expr
-	switch name {
-	case "corr":
-		out = &lazy.Agg{Func: lazy.AggCorr, X: args[0], Y: args[1]}
-	case "covar_samp":
-		out = &lazy.Agg{Func: lazy.AggCov, X: args[0], Y: args[1], Param: 1}
-	default:
-		out = &lazy.Agg{Func: lazy.AggCov, X: args[0], Y: args[1], Param: 0}
-	}
+	entry, param, _ := fn.LookupSQLAggregate(name)
+	out := &lazy.Agg{Func: lazy.AggFunc(entry.Name), X: args[0], Y: args[1], Param: param}
 	// Rows with both values: SQL's answer is NULL when there is none
 	// (Polars' corr gives NaN).
 	both := &lazy.Agg{Func: lazy.AggCount, X: bin(lazy.OpAdd, args[0], args[1])}

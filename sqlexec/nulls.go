@@ -34,11 +34,9 @@ func (b *builder) nonNull(p lazy.Plan, e lazy.Expr) bool {
 		}
 		return b.nonNull(p, x.Left) && b.nonNull(p, x.Right)
 	case *lazy.Agg:
-		switch x.Func {
-		case lazy.AggSum, lazy.AggCount, lazy.AggLen, lazy.AggNUnique:
-			return true
-		}
-		return false
+		// Over the whole input, which may have no rows.
+		entry, ok := x.Func.Entry()
+		return ok && entry.NeverNull(false, false)
 	case *lazy.Call:
 		if f, ok := fn.Lookup(x.Name); ok {
 			return f.NeverNull(x.Opts, len(x.Args), func(i int) bool { return b.nonNull(p, x.Args[i]) })
@@ -86,9 +84,8 @@ func planColumnNonNull(p lazy.Plan, name string) bool {
 			if a, ok := lazy.StripAlias(e).(*lazy.Agg); ok && len(n.Keys) > 0 {
 				// Groups are never empty: min, max, first… of a column
 				// without nulls have a value.
-				switch a.Func {
-				case lazy.AggMin, lazy.AggMax, lazy.AggFirst, lazy.AggLast, lazy.AggMean:
-					return planColumnNonNull(n.Input, colName(a.X))
+				if entry, ok := a.Func.Entry(); ok {
+					return entry.NeverNull(a.X != nil && planColumnNonNull(n.Input, colName(a.X)), true)
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 )
@@ -182,8 +183,8 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		peers = true // the default frame: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
 	}
 	if whole {
-		a := &lazy.Agg{Func: map[string]lazy.AggFunc{"sum": lazy.AggSum, "avg": lazy.AggMean, "min": lazy.AggMin,
-			"max": lazy.AggMax, "count": lazy.AggCount}[name], X: arg}
+		entry, param, _ := fn.LookupSQLAggregate(name) // sum, avg, min, max, count: entries
+		a := &lazy.Agg{Func: lazy.AggFunc(entry.Name), X: arg, Param: param}
 		if arg == nil {
 			a.Func = lazy.AggLen
 		}

@@ -6,7 +6,6 @@ import (
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,7 +59,7 @@ func (op *hashAggOp) canScatter() bool {
 		return false
 	}
 	for _, a := range op.aggs {
-		if a.Func == lazy.AggFirst || a.Func == lazy.AggLast {
+		if entry, _ := a.Func.Entry(); entry == nil || entry.Ordered {
 			return false
 		}
 	}

@@ -365,12 +365,12 @@ func (op *hashAggOp) aggregate(w *aggWorker, m *morselInputs, base int64) error 
 func (op *hashAggOp) updateStates(w *aggWorker, m *morselInputs, base int64) {
 	groups := w.table.size()
 	for i, s := range w.states {
-		s.grow(groups)
+		s.Grow(groups)
 		if p, ok := s.(pairAggState); ok {
-			p.updatePair(w.gids, m.inputs[i], m.seconds[i])
+			p.UpdatePair(w.gids, m.inputs[i], m.seconds[i])
 			continue
 		}
-		s.update(w.gids, m.inputs[i], base)
+		s.Update(w.gids, m.inputs[i], base)
 	}
 }
 
@@ -633,8 +633,8 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 				dst.table.first = append(dst.table.first, w.table.first[0])
 			}
 			for i, s := range dst.states {
-				s.grow(1)
-				s.merge(w.states[i], zero, zero)
+				s.Grow(1)
+				s.Merge(w.states[i], zero, zero)
 			}
 		}
 		return []partial{dst}, nil
@@ -764,8 +764,8 @@ func (op *hashAggOp) merge(ctx context.Context, workers []*aggWorker) ([]partial
 					}
 				}
 				for j, s := range states {
-					s.grow(t.size())
-					s.merge(w.states[j], src, dst)
+					s.Grow(t.size())
+					s.Merge(w.states[j], src, dst)
 				}
 			}
 			if len(scattered) > 0 {
@@ -826,8 +826,8 @@ func (op *hashAggOp) output(parts []partial) (arrow.RecordBatch, error) {
 		strKeys = append(strKeys, t.strKeys...)
 		keyNull = append(keyNull, t.keyNull...)
 		for j, s := range parts[i].states {
-			s.grow(t.size())
-			arr, err := s.finish(mem)
+			s.Grow(t.size())
+			arr, err := s.Finish(mem)
 			if err != nil {
 				return nil, err
 			}

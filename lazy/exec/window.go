@@ -206,7 +206,7 @@ func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *p
 	if err != nil {
 		return nil, err
 	}
-	st.grow(max(parts.groups, 1))
+	st.Grow(max(parts.groups, 1))
 	if p, ok := st.(pairAggState); ok {
 		// corr and cov do not depend on the order of rows.
 		x, err := evalArrays(mem, []lazy.Expr{a.X, a.Y}, rb)
@@ -214,7 +214,7 @@ func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *p
 			return nil, err
 		}
 		defer releaseArrays(x)
-		p.updatePair(parts.gids, x[0], x[1])
+		p.UpdatePair(parts.gids, x[0], x[1])
 		return broadcastAgg(mem, st, parts)
 	}
 	var in arrow.Array
@@ -240,13 +240,13 @@ func windowAgg(mem memory.Allocator, rb arrow.RecordBatch, a *lazy.Agg, parts *p
 			in = sorted
 		}
 	}
-	st.update(gids, in, 0)
+	st.Update(gids, in, 0)
 	return broadcastAgg(mem, st, parts)
 }
 
 // broadcastAgg gives every row its partition's aggregate.
 func broadcastAgg(mem memory.Allocator, st aggState, parts *partitions) (arrow.Array, error) {
-	per, err := st.finish(mem)
+	per, err := st.Finish(mem)
 	if err != nil {
 		return nil, err
 	}

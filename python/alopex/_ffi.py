@@ -94,7 +94,8 @@ def error_from(status: int, err: Any) -> Exception:
 
 
 def engine_functions() -> list[dict[str, Any]]:
-    """The engine's functions (capi/functions.go): name, Python method, SQL names."""
+    """The engine's functions (capi/functions.go): name, Python methods, SQL names, and a
+    ``window`` or ``aggregate`` flag."""
     out = ffi.new("char**")
     lib.alopex_functions(out)
     return json.loads(take_string(out[0]))

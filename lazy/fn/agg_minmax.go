@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // This file: min and max per group (numeric, decimal, string), and any/all, which
 // also serve min and max of booleans.
@@ -14,7 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-func newMinMax(in arrow.DataType, isMax bool) (aggState, error) {
+func newMinMax(in arrow.DataType, isMax bool) (AggState, error) {
 	switch in.ID() {
 	case arrow.INT8:
 		return &minMaxState[int8]{max: isMax, t: in}, nil
@@ -56,13 +56,13 @@ type decMinMaxState struct {
 	t   arrow.DataType
 }
 
-func (s *decMinMaxState) grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
+func (s *decMinMaxState) Grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
 func (s *decMinMaxState) put(g int32, x decimal128.Num) {
 	if c := x.Cmp(s.v[g]); !s.has[g] || (s.max && c > 0) || (!s.max && c < 0) {
 		s.v[g], s.has[g] = x, true
 	}
 }
-func (s *decMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *decMinMaxState) Update(gids []int32, arr arrow.Array, _ int64) {
 	d := arr.(*array.Decimal128)
 	for i, g := range gids {
 		if d.IsValid(i) {
@@ -70,7 +70,7 @@ func (s *decMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *decMinMaxState) merge(src aggState, srcG, dstG []int32) {
+func (s *decMinMaxState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*decMinMaxState)
 	for i, g := range srcG {
 		if o.has[g] {
@@ -78,7 +78,7 @@ func (s *decMinMaxState) merge(src aggState, srcG, dstG []int32) {
 		}
 	}
 }
-func (s *decMinMaxState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *decMinMaxState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	return decimalArray(mem, s.t, s.v, s.has), nil
 }
 
@@ -105,7 +105,7 @@ type minMaxState[T kernels.Num] struct {
 	t   arrow.DataType
 }
 
-func (s *minMaxState[T]) grow(n int) {
+func (s *minMaxState[T]) Grow(n int) {
 	s.v, s.has, s.nan = growTo(s.v, n), growTo(s.has, n), growTo(s.nan, n)
 }
 func (s *minMaxState[T]) put(g int32, x T) {
@@ -117,7 +117,7 @@ func (s *minMaxState[T]) put(g int32, x T) {
 		s.v[g], s.has[g] = x, true
 	}
 }
-func (s *minMaxState[T]) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *minMaxState[T]) Update(gids []int32, arr arrow.Array, _ int64) {
 	v := kernels.Values[T](arr)
 	nulls := arr.NullN() > 0
 	for i, g := range gids {
@@ -127,7 +127,7 @@ func (s *minMaxState[T]) update(gids []int32, arr arrow.Array, _ int64) {
 		s.put(g, v[i])
 	}
 }
-func (s *minMaxState[T]) merge(src aggState, srcG, dstG []int32) {
+func (s *minMaxState[T]) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*minMaxState[T])
 	for i, g := range srcG {
 		if o.has[g] {
@@ -138,7 +138,7 @@ func (s *minMaxState[T]) merge(src aggState, srcG, dstG []int32) {
 		}
 	}
 }
-func (s *minMaxState[T]) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *minMaxState[T]) Finish(mem memory.Allocator) (arrow.Array, error) {
 	valid := make([]bool, len(s.v))
 	for i := range valid {
 		valid[i] = s.has[i]
@@ -148,7 +148,7 @@ func (s *minMaxState[T]) finish(mem memory.Allocator) (arrow.Array, error) {
 			valid[i] = true
 		}
 	}
-	return numArray(mem, s.t, s.v, valid)
+	return kernels.NumArray(mem, s.t, s.v, valid)
 }
 
 type strMinMaxState struct {
@@ -158,13 +158,13 @@ type strMinMaxState struct {
 	t   arrow.DataType
 }
 
-func (s *strMinMaxState) grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
+func (s *strMinMaxState) Grow(n int) { s.v, s.has = growTo(s.v, n), growTo(s.has, n) }
 func (s *strMinMaxState) put(g int32, x string) {
 	if !s.has[g] || (s.max && x > s.v[g]) || (!s.max && x < s.v[g]) {
 		s.v[g], s.has[g] = strings.Clone(x), true
 	}
 }
-func (s *strMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *strMinMaxState) Update(gids []int32, arr arrow.Array, _ int64) {
 	at := kernels.StringAt(arr)
 	for i, g := range gids {
 		if arr.IsValid(i) {
@@ -174,7 +174,7 @@ func (s *strMinMaxState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *strMinMaxState) merge(src aggState, srcG, dstG []int32) {
+func (s *strMinMaxState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*strMinMaxState)
 	for i, g := range srcG {
 		if o.has[g] {
@@ -182,11 +182,13 @@ func (s *strMinMaxState) merge(src aggState, srcG, dstG []int32) {
 		}
 	}
 }
-func (s *strMinMaxState) finish(mem memory.Allocator) (arrow.Array, error) {
-	return stringArray(mem, s.t, s.v, s.has)
+func (s *strMinMaxState) Finish(mem memory.Allocator) (arrow.Array, error) {
+	return StringArray(mem, s.t, s.v, s.has)
 }
 
-func stringArray(mem memory.Allocator, t arrow.DataType, v []string, valid []bool) (arrow.Array, error) {
+// StringArray builds an array of the string type t from v, null where valid
+// is false.
+func StringArray(mem memory.Allocator, t arrow.DataType, v []string, valid []bool) (arrow.Array, error) {
 	b := kernels.NewBuilder(mem, t)
 	defer b.Release()
 	b.Reserve(len(v))
@@ -220,7 +222,7 @@ type anyAllState struct {
 	seen   []bool
 }
 
-func (s *anyAllState) grow(n int) {
+func (s *anyAllState) Grow(n int) {
 	old := len(s.v)
 	s.v, s.seen = growTo(s.v, n), growTo(s.seen, n)
 	if s.all {
@@ -237,7 +239,7 @@ func (s *anyAllState) put(g int32, x bool) {
 		s.v[g] = s.v[g] || x
 	}
 }
-func (s *anyAllState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *anyAllState) Update(gids []int32, arr arrow.Array, _ int64) {
 	b, ok := arr.(*array.Boolean)
 	if !ok {
 		return
@@ -248,7 +250,7 @@ func (s *anyAllState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *anyAllState) merge(src aggState, srcG, dstG []int32) {
+func (s *anyAllState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*anyAllState)
 	for i, g := range srcG {
 		if o.seen[g] {
@@ -256,7 +258,7 @@ func (s *anyAllState) merge(src aggState, srcG, dstG []int32) {
 		}
 	}
 }
-func (s *anyAllState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *anyAllState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()
 	for i, x := range s.v {

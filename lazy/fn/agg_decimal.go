@@ -1,4 +1,4 @@
-package exec
+package fn
 
 import (
 	"math"
@@ -32,11 +32,11 @@ type decSumState struct {
 // smallLimit is the bound of the int64 partial sums.
 const smallLimit = 1 << 62
 
-func newDecSumState(out arrow.DataType) aggState {
+func newDecSumState(out arrow.DataType) AggState {
 	return &decSumState{out: out.(*arrow.Decimal128Type)}
 }
 
-func (s *decSumState) grow(n int) {
+func (s *decSumState) Grow(n int) {
 	s.hi, s.lo, s.small = growTo(s.hi, n), growTo(s.lo, n), growTo(s.small, n)
 }
 
@@ -66,7 +66,7 @@ func (s *decSumState) add(g int32, hi int64, lo uint64) {
 	s.hi[g], s.lo[g] = h, l
 }
 
-func (s *decSumState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *decSumState) Update(gids []int32, arr arrow.Array, _ int64) {
 	if arr.DataType().ID() == arrow.NULL {
 		return
 	}
@@ -128,7 +128,7 @@ func (s *decSumState) addSmall(gids []int32, w []uint64) bool {
 	return true
 }
 
-func (s *decSumState) merge(src aggState, srcG, dstG []int32) {
+func (s *decSumState) Merge(src AggState, srcG, dstG []int32) {
 	// src is only read: the partitions of a radix-partitioned aggregate
 	// merge their groups of one worker's state at the same time.
 	o := src.(*decSumState)
@@ -143,7 +143,7 @@ func (s *decSumState) merge(src aggState, srcG, dstG []int32) {
 	}
 }
 
-func (s *decSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *decSumState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	s.flush()
 	v := make([]decimal128.Num, len(s.hi))
 	valid := make([]bool, len(s.hi))

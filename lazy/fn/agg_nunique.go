@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // This file: n_unique per group.
 
@@ -21,6 +21,7 @@ import (
 // cache misses); other values are kept in a set of 4-byte group id +
 // encoded value.
 type nUniqueState struct {
+	env    *AggEnv
 	groups int
 	pairs  [][][2]int64        // chunks of (group, value), duplicates included
 	nulls  map[int32]struct{}  // groups that saw a null
@@ -37,11 +38,11 @@ type nUniqueState struct {
 	svals   []string
 }
 
-func (s *nUniqueState) grow(n int) { s.groups = max(s.groups, n) }
+func (s *nUniqueState) Grow(n int) { s.groups = max(s.groups, n) }
 
-func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *nUniqueState) Update(gids []int32, arr arrow.Array, _ int64) {
 	t := arr.DataType()
-	if intKeyable(t) || core.IsInteger(t) || t.ID() == arrow.BOOL {
+	if kernels.IntLike(t) || core.IsInteger(t) || t.ID() == arrow.BOOL {
 		if s.nulls == nil {
 			s.nulls = map[int32]struct{}{}
 		}
@@ -62,7 +63,7 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 				vals[i] = int64(v)
 			}
 		default:
-			vals = intKeys(arr, nil)
+			vals = kernels.Int64Keys(arr, nil)
 		}
 		nulls := arr.NullN() > 0
 		chunk := make([][2]int64, 0, len(gids))
@@ -79,13 +80,13 @@ func (s *nUniqueState) update(gids []int32, arr arrow.Array, _ int64) {
 	if s.strs == nil {
 		s.strs = map[string]struct{}{}
 	}
-	enc, err := newRowEncoder([]arrow.Array{arr})
+	enc, err := s.env.RowEncoder(arr)
 	if err != nil {
 		return // nested types are refused when planned
 	}
 	for i, g := range gids {
 		s.buf = binary.LittleEndian.AppendUint32(s.buf[:0], uint32(g))
-		s.buf = enc.encode(s.buf, i)
+		s.buf = enc.Encode(s.buf, i)
 		if _, ok := s.strs[unsafe.String(unsafe.SliceData(s.buf), len(s.buf))]; !ok {
 			s.strs[string(s.buf)] = struct{}{}
 		}
@@ -130,7 +131,7 @@ func (s *nUniqueState) buildByGroup() {
 	})
 }
 
-func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
+func (s *nUniqueState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*nUniqueState)
 	o.buildByGroup()
 	if o.nulls != nil && s.nulls == nil {
@@ -164,13 +165,13 @@ func (s *nUniqueState) merge(src aggState, srcG, dstG []int32) {
 	}
 }
 
-func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *nUniqueState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	// Bucket the values by group (a counting sort, linear), then count the
 	// distinct values of each group on its own: groups are usually small,
 	// and sorting a few values in place beats sorting all pairs at once.
 	s.buildByGroup()
 	n := make([]int64, s.groups)
-	parallelRanges(s.groups, 4096, func(lo, hi int) {
+	s.env.ParallelRanges(s.groups, 4096, func(lo, hi int) {
 		for g := lo; g < hi; g++ {
 			n[g] = distinctCount(s.ivals[s.offs[g]:s.offs[g+1]])
 		}
@@ -181,7 +182,7 @@ func (s *nUniqueState) finish(mem memory.Allocator) (arrow.Array, error) {
 	for g := range s.groups {
 		n[g] += int64(s.soffs[g+1] - s.soffs[g])
 	}
-	return numArray(mem, arrow.PrimitiveTypes.Uint32, n, nil)
+	return kernels.NumArray(mem, arrow.PrimitiveTypes.Uint32, n, nil)
 }
 
 // distinctCount sorts v in place and counts its distinct values.

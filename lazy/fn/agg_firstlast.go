@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // This file: first and last per group, and store, the typed per-group column of
 // values they keep.
@@ -23,14 +23,14 @@ type firstLastState struct {
 	vals *store
 }
 
-func (s *firstLastState) grow(n int) {
+func (s *firstLastState) Grow(n int) {
 	s.pos, s.set = growTo(s.pos, n), growTo(s.set, n)
-	s.vals.grow(n)
+	s.vals.Grow(n)
 }
 func (s *firstLastState) better(g int32, p int64) bool {
 	return !s.set[g] || (s.last && p > s.pos[g]) || (!s.last && p < s.pos[g])
 }
-func (s *firstLastState) update(gids []int32, arr arrow.Array, base int64) {
+func (s *firstLastState) Update(gids []int32, arr arrow.Array, base int64) {
 	for i, g := range gids {
 		if p := base + int64(i); s.better(g, p) {
 			s.pos[g], s.set[g] = p, true
@@ -38,7 +38,7 @@ func (s *firstLastState) update(gids []int32, arr arrow.Array, base int64) {
 		}
 	}
 }
-func (s *firstLastState) merge(src aggState, srcG, dstG []int32) {
+func (s *firstLastState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*firstLastState)
 	for i, g := range srcG {
 		d := dstG[i]
@@ -48,7 +48,7 @@ func (s *firstLastState) merge(src aggState, srcG, dstG []int32) {
 		}
 	}
 }
-func (s *firstLastState) finish(mem memory.Allocator) (arrow.Array, error) { return s.vals.build(mem) }
+func (s *firstLastState) Finish(mem memory.Allocator) (arrow.Array, error) { return s.vals.build(mem) }
 
 // store holds one value per group of any scalar type: numbers as their
 // int64/float64 form, strings as strings; valid marks non-null values.
@@ -63,7 +63,7 @@ type store struct {
 
 func newStore(t arrow.DataType) *store { return &store{t: t} }
 
-func (s *store) grow(n int) {
+func (s *store) Grow(n int) {
 	s.valid = growTo(s.valid, n)
 	switch {
 	case s.t.ID() == arrow.DECIMAL128:
@@ -89,7 +89,7 @@ func (s *store) set(g int32, arr arrow.Array, i int) {
 	case *array.Float32:
 		s.flts[g] = float64(a.Value(i))
 	case *array.Boolean:
-		s.ints[g] = int64(b2i(a.Value(i)))
+		s.ints[g] = int64(BoolToInt(a.Value(i)))
 	case *array.Decimal128:
 		s.decs[g] = a.Value(i)
 	case *array.Binary:
@@ -105,12 +105,13 @@ func (s *store) set(g int32, arr arrow.Array, i int) {
 		case s.t.ID() == arrow.NULL:
 			s.valid[g] = false
 		default:
-			s.ints[g] = intAt(arr, i)
+			s.ints[g] = IntAt(arr, i)
 		}
 	}
 }
 
-func b2i(b bool) int {
+// BoolToInt is 1 for true, 0 for false.
+func BoolToInt(b bool) int {
 	if b {
 		return 1
 	}
@@ -149,15 +150,15 @@ func (s *store) build(mem memory.Allocator) (arrow.Array, error) {
 		}
 		return b.NewArray(), nil
 	case core.IsFloat(s.t):
-		return numArray(mem, s.t, s.flts, s.valid)
+		return kernels.NumArray(mem, s.t, s.flts, s.valid)
 	case core.IsString(s.t) || s.t.ID() == arrow.BINARY || s.t.ID() == arrow.LARGE_BINARY:
-		return stringArray(mem, s.t, s.strs, s.valid)
+		return StringArray(mem, s.t, s.strs, s.valid)
 	case s.t.ID() == arrow.UINT64:
 		u := make([]uint64, len(s.ints))
 		for i, v := range s.ints {
 			u[i] = uint64(v)
 		}
-		return numArray(mem, s.t, u, s.valid)
+		return kernels.NumArray(mem, s.t, u, s.valid)
 	}
-	return numArray(mem, s.t, s.ints, s.valid)
+	return kernels.NumArray(mem, s.t, s.ints, s.valid)
 }

@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // This file: count, len and sum per group: counters, integer sums,
 // float sums with Neumaier compensation, sums of booleans.
@@ -18,8 +18,8 @@ type countState struct {
 	n   []int64
 }
 
-func (s *countState) grow(n int) { s.n = growTo(s.n, n) }
-func (s *countState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *countState) Grow(n int) { s.n = growTo(s.n, n) }
+func (s *countState) Update(gids []int32, arr arrow.Array, _ int64) {
 	if !s.all && arr != nil && arr.DataType().ID() == arrow.NULL {
 		return // a Null column has no values to count
 	}
@@ -35,13 +35,13 @@ func (s *countState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *countState) merge(src aggState, srcG, dstG []int32) {
+func (s *countState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*countState)
 	for i, g := range srcG {
 		s.n[dstG[i]] += o.n[g]
 	}
 }
-func (s *countState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *countState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	b := array.NewUint32Builder(mem)
 	defer b.Release()
 	b.Reserve(len(s.n))
@@ -58,7 +58,7 @@ type sumState[T, A kernels.Num] struct {
 	out arrow.DataType
 }
 
-func newSumState(in, out arrow.DataType) (aggState, error) {
+func newSumState(in, out arrow.DataType) (AggState, error) {
 	switch in.ID() {
 	case arrow.NULL:
 		return &sumState[int64, int64]{out: out}, nil
@@ -109,7 +109,7 @@ func (k *neumaier) add(x float64) {
 	k.sum = t
 }
 
-func (k *neumaier) merge(o neumaier) {
+func (k *neumaier) Merge(o neumaier) {
 	k.add(o.sum)
 	k.add(o.c)
 }
@@ -127,8 +127,8 @@ type floatSumState struct {
 	out arrow.DataType
 }
 
-func (s *floatSumState) grow(n int) { s.acc = growTo(s.acc, n) }
-func (s *floatSumState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *floatSumState) Grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *floatSumState) Update(gids []int32, arr arrow.Array, _ int64) {
 	switch arr.DataType().ID() {
 	case arrow.FLOAT64:
 		floatSumUpdate[float64](s.acc, gids, arr)
@@ -152,22 +152,22 @@ func floatSumUpdate[T kernels.Float](acc []neumaier, gids []int32, arr arrow.Arr
 	}
 }
 
-func (s *floatSumState) merge(src aggState, srcG, dstG []int32) {
+func (s *floatSumState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*floatSumState)
 	for i, g := range srcG {
-		s.acc[dstG[i]].merge(o.acc[g])
+		s.acc[dstG[i]].Merge(o.acc[g])
 	}
 }
-func (s *floatSumState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *floatSumState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	out := make([]float64, len(s.acc))
 	for i, a := range s.acc {
 		out[i] = a.value()
 	}
-	return numArray(mem, s.out, out, nil)
+	return kernels.NumArray(mem, s.out, out, nil)
 }
 
-func (s *sumState[T, A]) grow(n int) { s.acc = growTo(s.acc, n) }
-func (s *sumState[T, A]) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *sumState[T, A]) Grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *sumState[T, A]) Update(gids []int32, arr arrow.Array, _ int64) {
 	if arr.DataType().ID() == arrow.NULL {
 		return
 	}
@@ -185,20 +185,20 @@ func (s *sumState[T, A]) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *sumState[T, A]) merge(src aggState, srcG, dstG []int32) {
+func (s *sumState[T, A]) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*sumState[T, A])
 	for i, g := range srcG {
 		s.acc[dstG[i]] += o.acc[g]
 	}
 }
-func (s *sumState[T, A]) finish(mem memory.Allocator) (arrow.Array, error) {
-	return numArray(mem, s.out, s.acc, nil)
+func (s *sumState[T, A]) Finish(mem memory.Allocator) (arrow.Array, error) {
+	return kernels.NumArray(mem, s.out, s.acc, nil)
 }
 
 type boolSumState struct{ n []int64 }
 
-func (s *boolSumState) grow(n int) { s.n = growTo(s.n, n) }
-func (s *boolSumState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *boolSumState) Grow(n int) { s.n = growTo(s.n, n) }
+func (s *boolSumState) Update(gids []int32, arr arrow.Array, _ int64) {
 	b := arr.(*array.Boolean)
 	for i, g := range gids {
 		if b.IsValid(i) && b.Value(i) {
@@ -206,12 +206,12 @@ func (s *boolSumState) update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
-func (s *boolSumState) merge(src aggState, srcG, dstG []int32) {
+func (s *boolSumState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*boolSumState)
 	for i, g := range srcG {
 		s.n[dstG[i]] += o.n[g]
 	}
 }
-func (s *boolSumState) finish(mem memory.Allocator) (arrow.Array, error) {
-	return numArray(mem, arrow.PrimitiveTypes.Uint32, s.n, nil)
+func (s *boolSumState) Finish(mem memory.Allocator) (arrow.Array, error) {
+	return kernels.NumArray(mem, arrow.PrimitiveTypes.Uint32, s.n, nil)
 }

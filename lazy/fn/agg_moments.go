@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // This file: mean, variance and standard deviation per group.
 
@@ -16,8 +16,8 @@ type meanState struct {
 	out arrow.DataType
 }
 
-func (s *meanState) grow(n int) { s.sum, s.n = growTo(s.sum, n), growTo(s.n, n) }
-func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *meanState) Grow(n int) { s.sum, s.n = growTo(s.sum, n), growTo(s.n, n) }
+func (s *meanState) Update(gids []int32, arr arrow.Array, _ int64) {
 	switch arr.DataType().ID() {
 	case arrow.NULL:
 		return
@@ -34,7 +34,7 @@ func (s *meanState) update(gids []int32, arr arrow.Array, _ int64) {
 		meanUpdate[int32](s, gids, arr)
 		return
 	}
-	get := numericAsFloat(arr)
+	get := kernels.NumericAsFloat(arr)
 	for i, g := range gids {
 		if arr.IsValid(i) {
 			s.sum[g].add(get(i))
@@ -60,14 +60,14 @@ func meanUpdate[T kernels.Num](s *meanState, gids []int32, arr arrow.Array) {
 	}
 }
 
-func (s *meanState) merge(src aggState, srcG, dstG []int32) {
+func (s *meanState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*meanState)
 	for i, g := range srcG {
-		s.sum[dstG[i]].merge(o.sum[g])
+		s.sum[dstG[i]].Merge(o.sum[g])
 		s.n[dstG[i]] += o.n[g]
 	}
 }
-func (s *meanState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *meanState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	out := make([]float64, len(s.sum))
 	valid := make([]bool, len(s.sum))
 	for i := range out {
@@ -76,7 +76,7 @@ func (s *meanState) finish(mem memory.Allocator) (arrow.Array, error) {
 			valid[i] = true
 		}
 	}
-	return numArray(mem, s.out, out, valid)
+	return kernels.NumArray(mem, s.out, out, valid)
 }
 
 // varState keeps count, mean and the sum of squared deviations (Welford),
@@ -88,14 +88,14 @@ type varState struct {
 	out         arrow.DataType
 }
 
-func (s *varState) grow(n int) {
+func (s *varState) Grow(n int) {
 	s.n, s.mean, s.m2 = growTo(s.n, n), growTo(s.mean, n), growTo(s.m2, n)
 }
-func (s *varState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *varState) Update(gids []int32, arr arrow.Array, _ int64) {
 	if arr.DataType().ID() == arrow.NULL {
 		return
 	}
-	get := numericAsFloat(arr)
+	get := kernels.NumericAsFloat(arr)
 	for i, g := range gids {
 		if !arr.IsValid(i) {
 			continue
@@ -107,7 +107,7 @@ func (s *varState) update(gids []int32, arr arrow.Array, _ int64) {
 		s.m2[g] += d * (x - s.mean[g])
 	}
 }
-func (s *varState) merge(src aggState, srcG, dstG []int32) {
+func (s *varState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*varState)
 	for i, g := range srcG {
 		d := dstG[i]
@@ -121,7 +121,7 @@ func (s *varState) merge(src aggState, srcG, dstG []int32) {
 		s.n[d] = n
 	}
 }
-func (s *varState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *varState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	out := make([]float64, len(s.n))
 	valid := make([]bool, len(s.n))
 	for i := range out {
@@ -133,5 +133,5 @@ func (s *varState) finish(mem memory.Allocator) (arrow.Array, error) {
 			out[i], valid[i] = v, true
 		}
 	}
-	return numArray(mem, s.out, out, valid)
+	return kernels.NumArray(mem, s.out, out, valid)
 }

@@ -1,4 +1,4 @@
-package exec
+package fn
 
 import (
 	"math"

@@ -1,4 +1,4 @@
-package exec
+package fn
 
 import (
 	"cmp"
@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"github.com/alopexdb/alopex/core"
-	"github.com/alopexdb/alopex/lazy"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -38,10 +37,10 @@ type topKState[T cmp.Ordered] struct {
 	nulls  []int32
 }
 
-func newTopKState(a *lazy.Agg) (aggState, error) {
-	t := a.X.DataType()
-	k := int(a.Param)
-	bottom := a.Func == lazy.AggBottomK
+func newTopKState(c *AggCall) (AggState, error) {
+	t := c.In
+	k := int(c.Param)
+	bottom := c.Name == AggBottomK
 	switch {
 	case core.IsString(t):
 		at := func(arr arrow.Array) []string {
@@ -78,7 +77,7 @@ func newTopKState(a *lazy.Agg) (aggState, error) {
 	case arrow.FLOAT64:
 		return newFixedTopK[float64](k, bottom, t), nil
 	}
-	return nil, core.Errorf(core.KindNotSupported, "%s of %s values is not supported", a.Func, core.DTypeName(t))
+	return nil, core.Errorf(core.KindNotSupported, "%s of %s values is not supported", c.Name, core.DTypeName(t))
 }
 
 func newFixedTopK[T kernels.Num](k int, bottom bool, t arrow.DataType) *topKState[T] {
@@ -96,7 +95,7 @@ func (s *topKState[T]) better(a, b T) bool {
 
 func (s *topKState[T]) small() bool { return s.k <= topKSlots }
 
-func (s *topKState[T]) grow(n int) {
+func (s *topKState[T]) Grow(n int) {
 	s.nulls = growTo(s.nulls, n)
 	if s.small() {
 		s.cnt = growTo(s.cnt, n)
@@ -130,7 +129,7 @@ func (s *topKState[T]) offer(g int32, v T) {
 	vals[i] = s.keep(v)
 }
 
-func (s *topKState[T]) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *topKState[T]) Update(gids []int32, arr arrow.Array, _ int64) {
 	vals := s.read(arr)
 	if arr.NullN() == 0 {
 		for i, g := range gids {
@@ -147,7 +146,7 @@ func (s *topKState[T]) update(gids []int32, arr arrow.Array, _ int64) {
 	}
 }
 
-func (s *topKState[T]) merge(src aggState, srcG, dstG []int32) {
+func (s *topKState[T]) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*topKState[T])
 	for i, g := range srcG {
 		d := dstG[i]
@@ -180,7 +179,7 @@ func (s *topKState[T]) best(g int) []T {
 	return v[:min(len(v), s.k)]
 }
 
-func (s *topKState[T]) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *topKState[T]) Finish(mem memory.Allocator) (arrow.Array, error) {
 	groups := len(s.nulls)
 	offsets := make([]int32, groups+1)
 	var flat []T
@@ -224,7 +223,7 @@ func (s *topKState[T]) values(mem memory.Allocator, flat []T, valid []bool) (arr
 				valid[i] = true
 			}
 		}
-		return stringArray(mem, s.t, strs, valid)
+		return StringArray(mem, s.t, strs, valid)
 	}
 	return fixedWidthArray(mem, s.t, flat, valid), nil
 }

@@ -1,10 +1,11 @@
-package exec
+package fn
 
 // This file: median and quantiles per group.
 
 import (
 	"math"
 
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -16,25 +17,25 @@ type quantileState struct {
 	out    arrow.DataType
 }
 
-func (s *quantileState) grow(n int) { s.vals = growTo(s.vals, n) }
-func (s *quantileState) update(gids []int32, arr arrow.Array, _ int64) {
+func (s *quantileState) Grow(n int) { s.vals = growTo(s.vals, n) }
+func (s *quantileState) Update(gids []int32, arr arrow.Array, _ int64) {
 	if arr.DataType().ID() == arrow.NULL {
 		return
 	}
-	get := numericAsFloat(arr)
+	get := kernels.NumericAsFloat(arr)
 	for i, g := range gids {
 		if arr.IsValid(i) {
 			s.vals[g] = append(s.vals[g], get(i))
 		}
 	}
 }
-func (s *quantileState) merge(src aggState, srcG, dstG []int32) {
+func (s *quantileState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*quantileState)
 	for i, g := range srcG {
 		s.vals[dstG[i]] = append(s.vals[dstG[i]], o.vals[g]...)
 	}
 }
-func (s *quantileState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *quantileState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	out := make([]float64, len(s.vals))
 	valid := make([]bool, len(s.vals))
 	for g, v := range s.vals {
@@ -43,7 +44,7 @@ func (s *quantileState) finish(mem memory.Allocator) (arrow.Array, error) {
 		}
 		out[g], valid[g] = selectQuantile(v, s.q, s.interp), true
 	}
-	return numArray(mem, s.out, out, valid)
+	return kernels.NumArray(mem, s.out, out, valid)
 }
 
 // quantileOf is the q-quantile of sorted values with Polars' interpolations.

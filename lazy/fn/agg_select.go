@@ -1,4 +1,4 @@
-package exec
+package fn
 
 // Per-group medians and quantiles by selection: a quantile needs only the
 // one or two order statistics around its position, found in linear time

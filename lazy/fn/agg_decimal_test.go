@@ -1,4 +1,4 @@
-package exec
+package fn
 
 import (
 	"math"
@@ -57,13 +57,13 @@ func TestDecimalSumPartials(t *testing.T) {
 		arr := b.NewArray()
 		b.Release()
 		s := states[batch%2]
-		s.grow(groups)
-		s.update(gids, arr, 0)
+		s.Grow(groups)
+		s.Update(gids, arr, 0)
 		arr.Release()
 	}
 	ids := []int32{0, 1, 2, 3, 4}
-	states[0].merge(states[1], ids, ids)
-	got, err := states[0].finish(mem)
+	states[0].Merge(states[1], ids, ids)
+	got, err := states[0].Finish(mem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestDecimalSumFlushes(t *testing.T) {
 	defer mem.AssertSize(t, 0)
 	typ := &arrow.Decimal128Type{Precision: 38, Scale: 0}
 	s := newDecSumState(typ).(*decSumState)
-	s.grow(1)
+	s.Grow(1)
 	want := new(big.Int)
 	const n, v = 400, int64(1) << 53
 	gids := make([]int32, n)
@@ -95,11 +95,11 @@ func TestDecimalSumFlushes(t *testing.T) {
 		}
 		arr := b.NewArray()
 		b.Release()
-		s.update(gids, arr, 0)
+		s.Update(gids, arr, 0)
 		arr.Release()
 		want.Add(want, new(big.Int).Mul(big.NewInt(n), big.NewInt(v)))
 	}
-	got, err := s.finish(mem)
+	got, err := s.Finish(mem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestDecimalSumMergeReadsSourceOnly(t *testing.T) {
 	const groups = 4096
 	for round := range 20 {
 		src := newDecSumState(typ).(*decSumState)
-		src.grow(groups)
+		src.Grow(groups)
 		b := array.NewDecimal128Builder(mem, typ)
 		gids := make([]int32, groups)
 		for g := range groups {
@@ -131,7 +131,7 @@ func TestDecimalSumMergeReadsSourceOnly(t *testing.T) {
 		}
 		arr := b.NewArray()
 		b.Release()
-		src.update(gids, arr, 0) // int64 values: partial sums, not yet flushed
+		src.Update(gids, arr, 0) // int64 values: partial sums, not yet flushed
 		arr.Release()
 		// Two partitions: even and odd groups, merged at once.
 		parts := [2]*decSumState{newDecSumState(typ).(*decSumState), newDecSumState(typ).(*decSumState)}
@@ -143,14 +143,14 @@ func TestDecimalSumMergeReadsSourceOnly(t *testing.T) {
 				for g := p; g < groups; g += 2 {
 					srcG, dstG = append(srcG, int32(g)), append(dstG, int32(len(dstG)))
 				}
-				parts[p].grow(len(dstG))
-				parts[p].merge(src, srcG, dstG)
+				parts[p].Grow(len(dstG))
+				parts[p].Merge(src, srcG, dstG)
 			}()
 		}
 		<-done
 		<-done
 		for p, s := range parts {
-			out, err := s.finish(mem)
+			out, err := s.Finish(mem)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,7 +181,7 @@ func TestDecimalSumUndo(t *testing.T) {
 	minInt := decimal128.FromI64(math.MinInt64)
 	for round := range 300 {
 		s := newDecSumState(typ).(*decSumState)
-		s.grow(groups)
+		s.Grow(groups)
 		want := make([]*big.Int, groups)
 		for g := range want {
 			want[g] = new(big.Int)
@@ -215,10 +215,10 @@ func TestDecimalSumUndo(t *testing.T) {
 			}
 			arr := b.NewArray()
 			b.Release()
-			s.update(gids, arr, 0)
+			s.Update(gids, arr, 0)
 			arr.Release()
 		}
-		got, err := s.finish(mem)
+		got, err := s.Finish(mem)
 		if err != nil {
 			t.Fatal(err)
 		}

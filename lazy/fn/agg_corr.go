@@ -1,4 +1,4 @@
-package exec
+package fn
 
 import (
 	"math"
@@ -9,11 +9,11 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// pairAggState is an aggregate of two inputs (corr, cov): the hash
-// aggregate and windows feed it both through updatePair instead of update.
-type pairAggState interface {
-	aggState
-	updatePair(gids []int32, x, y arrow.Array)
+// PairState is an aggregate of two inputs (corr, cov): the hash
+// aggregate and windows feed it both through UpdatePair instead of update.
+type PairState interface {
+	AggState
+	UpdatePair(gids []int32, x, y arrow.Array)
 }
 
 // comoment is the running state of a group's covariance (Welford's online
@@ -34,7 +34,7 @@ func (c *comoment) add(x, y float64) {
 	c.cxy += dx * (y - c.my)
 }
 
-func (c *comoment) merge(o comoment) {
+func (c *comoment) Merge(o comoment) {
 	switch {
 	case o.n == 0:
 		return
@@ -64,11 +64,11 @@ type corrCovState struct {
 	xs, ys []float64
 }
 
-func (s *corrCovState) grow(n int) { s.acc = growTo(s.acc, n) }
+func (s *corrCovState) Grow(n int) { s.acc = growTo(s.acc, n) }
 
-func (s *corrCovState) update([]int32, arrow.Array, int64) {} // fed by updatePair
+func (s *corrCovState) Update([]int32, arrow.Array, int64) {} // fed by UpdatePair
 
-func (s *corrCovState) updatePair(gids []int32, x, y arrow.Array) {
+func (s *corrCovState) UpdatePair(gids []int32, x, y arrow.Array) {
 	if x.DataType().ID() == arrow.NULL || y.DataType().ID() == arrow.NULL {
 		return
 	}
@@ -88,14 +88,14 @@ func (s *corrCovState) updatePair(gids []int32, x, y arrow.Array) {
 	}
 }
 
-func (s *corrCovState) merge(src aggState, srcG, dstG []int32) {
+func (s *corrCovState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*corrCovState)
 	for i, g := range srcG {
-		s.acc[dstG[i]].merge(o.acc[g])
+		s.acc[dstG[i]].Merge(o.acc[g])
 	}
 }
 
-func (s *corrCovState) finish(mem memory.Allocator) (arrow.Array, error) {
+func (s *corrCovState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	out := make([]float64, len(s.acc))
 	valid := make([]bool, len(s.acc))
 	for g, c := range s.acc {
@@ -106,7 +106,7 @@ func (s *corrCovState) finish(mem memory.Allocator) (arrow.Array, error) {
 			out[g], valid[g] = c.cxy/(c.n-s.ddof), true
 		}
 	}
-	return numArray(mem, arrow.PrimitiveTypes.Float64, out, valid)
+	return kernels.NumArray(mem, arrow.PrimitiveTypes.Float64, out, valid)
 }
 
 // floatsOf reads a numeric or Boolean array as float64 values into dst
@@ -129,10 +129,10 @@ func floatsOf(a arrow.Array, dst []float64) []float64 {
 	case arrow.BOOL:
 		b := a.(*array.Boolean)
 		for i := range dst {
-			dst[i] = float64(b2i(b.Value(i)))
+			dst[i] = float64(BoolToInt(b.Value(i)))
 		}
 	default:
-		get := numericAsFloat(a)
+		get := kernels.NumericAsFloat(a)
 		for i := range dst {
 			dst[i] = get(i)
 		}
