@@ -97,6 +97,11 @@ func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, bas
 // batches and the rest are inserted as they come.
 func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
 	collect := x.own && onConflict == storage.ConflictError
+	if collect {
+		// Only tables LoadAppend may take: the others stream.
+		d, err := x.txn.Table(table)
+		collect = err == nil && !d.IsColumnar() && len(d.Indexes) == 0 && len(d.VectorIndexes) == 0
+	}
 	var held []arrow.RecordBatch
 	heldBytes := 0
 	defer func() {

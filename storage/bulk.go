@@ -23,9 +23,10 @@ import (
 	"github.com/alopexdb/alopex/core"
 )
 
-// bulkIngestMinRows is the smallest load LoadNew writes as sstables: below
-// it the ingestion's fixed cost (a memtable flush, a manifest sync) is more
-// than the pending-writes path costs. A variable so tests can lower it.
+// bulkIngestMinRows is the smallest load LoadNew and LoadAppend write as
+// sstables: below it the ingestion's fixed cost (a memtable flush, a
+// manifest sync) is more than the pending-writes path costs. A variable so
+// tests can lower it.
 var bulkIngestMinRows = 50_000
 
 // LoadNew inserts batches into table, which this transaction created and
@@ -35,8 +36,8 @@ var bulkIngestMinRows = 50_000
 // WAL and the memtable. Keys are checked unique (a duplicate is a
 // Constraint error naming the value). Input in ascending key order streams
 // to the file in bounded memory; other input is encoded whole and merged.
-// It falls back to Insert for small loads and tables with secondary
-// indexes. Afterwards the
+// It falls back to Insert for small loads, tables with secondary indexes
+// and NULLs given for an AUTO_INCREMENT column (loadFast). Afterwards the
 // transaction must be committed or rolled back at once: its reads would not
 // see the loaded rows, so further statements fail.
 func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) {
