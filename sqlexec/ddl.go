@@ -24,6 +24,10 @@ type stmtExec struct {
 	// tables are the stored tables and views the statement names, then
 	// the frames in scope.
 	tables map[string]lazy.Plan
+	// own: the statement runs in a transaction of its own that commits
+	// right after it (autocommit), so its writes need not be readable
+	// before the commit (insertPlan).
+	own bool
 }
 
 // catalog resolves stored tables in the statement's transaction (already

@@ -89,12 +89,103 @@ func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, bas
 	return n, nil
 }
 
-// insertPlan inserts the rows of p, streamed.
+// insertPlan inserts the rows of p, streamed. A plain INSERT … SELECT
+// that commits on its own (autocommit) first collects the query's batches,
+// up to loadBufferBytes of them: when they are all of its rows, they go to
+// storage.Txn.LoadAppend, which writes a large load as sstables the commit
+// ingests. Past the bound, or when LoadAppend declines, the collected
+// batches and the rest are inserted as they come.
 func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
-	return x.writeStream(p, func(rb arrow.RecordBatch, base int) (int64, error) {
+	collect := x.own && onConflict == storage.ConflictError
+	if collect {
+		// Only tables LoadAppend may take: the others stream.
+		d, err := x.txn.Table(table)
+		collect = err == nil && !d.IsColumnar() && len(d.Indexes) == 0 && len(d.VectorIndexes) == 0
+	}
+	var held []arrow.RecordBatch
+	heldBytes := 0
+	defer func() {
+		for _, rb := range held {
+			rb.Release()
+		}
+	}()
+	insert := func(rb arrow.RecordBatch, base int) (int64, error) {
 		n, err := x.txn.Insert(table, rb, onConflict)
 		return n, rowNumbered(err, what, table, true, base)
+	}
+	// flush inserts the held batches, which began at row 0.
+	flush := func() (int64, error) {
+		var n int64
+		base := 0
+		for _, rb := range held {
+			m, err := insert(rb, base)
+			n += m
+			if err != nil {
+				return n, err
+			}
+			base += int(rb.NumRows())
+		}
+		for _, rb := range held {
+			rb.Release()
+		}
+		held, collect = nil, false
+		return n, nil
+	}
+	n, err := x.writeStream(p, func(rb arrow.RecordBatch, base int) (int64, error) {
+		if !collect {
+			return insert(rb, base)
+		}
+		rb.Retain()
+		held = append(held, rb)
+		heldBytes += batchBytes(rb)
+		if heldBytes <= loadBufferBytes {
+			return 0, nil
+		}
+		return flush()
 	})
+	if err != nil || !collect {
+		return n, err
+	}
+	err = x.txn.Statement(func() error {
+		m, ok, err := x.txn.LoadAppend(table, held)
+		if !ok && err == nil {
+			m, err = flush()
+		}
+		n = m
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// loadBufferBytes bounds the rows an autocommit INSERT … SELECT holds to
+// load them as sstables (insertPlan): larger ones stream through Insert.
+const loadBufferBytes = 512 << 20
+
+// batchBytes is the size of a batch's buffers.
+func batchBytes(rb arrow.RecordBatch) int {
+	n := 0
+	for _, c := range rb.Columns() {
+		n += dataBytes(c.Data())
+	}
+	return n
+}
+
+// dataBytes is the size of an array's buffers, its children's included
+// (a vector column keeps its floats in its child).
+func dataBytes(d arrow.ArrayData) int {
+	n := 0
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += b.Len()
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	return n
 }
 
 func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {

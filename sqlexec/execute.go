@@ -169,7 +169,7 @@ func (s *Session) autocommitOnce(ctx context.Context, ps *prepared, req Request)
 	if err != nil {
 		return 0, err
 	}
-	x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs}
+	x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: ps.p.funcs, own: true}
 	n, ok, err := s.fastWrite(x, ps)
 	if !ok {
 		ps.planMu.Lock() // the statement's tree is walked while it runs

@@ -25,9 +25,10 @@ type LoadOptions struct {
 // DataFrame.write_database. It returns the number of rows written.
 func (s *Session) Load(name string, schema *arrow.Schema, batches []arrow.RecordBatch, o LoadOptions) (int64, error) {
 	return s.inTxn(func(txn *storage.Txn) (int64, error) {
-		// A table created by the load's own transaction is loaded as
-		// sstables (storage.Txn.LoadNew); inside an open transaction, later
-		// statements must see the rows, so they go through Insert.
+		// A load in a transaction of its own is written as sstables
+		// (storage.Txn.LoadNew into the table it created, LoadAppend into
+		// an existing one); inside an open transaction, later statements
+		// must see the rows, so they go through Insert.
 		own := s.txn == nil
 		created := false
 		exists := hasTable(txn, name)
@@ -66,6 +67,11 @@ func (s *Session) Load(name string, schema *arrow.Schema, batches []arrow.Record
 		}
 		if own && created {
 			return txn.LoadNew(name, batches)
+		}
+		if own {
+			if n, ok, err := txn.LoadAppend(name, batches); ok || err != nil {
+				return n, err
+			}
 		}
 		var total int64
 		for _, rb := range batches {

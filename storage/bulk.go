@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -21,9 +23,10 @@ import (
 	"github.com/alopexdb/alopex/core"
 )
 
-// bulkIngestMinRows is the smallest load LoadNew writes as sstables: below
-// it the ingestion's fixed cost (a memtable flush, a manifest sync) is more
-// than the pending-writes path costs. A variable so tests can lower it.
+// bulkIngestMinRows is the smallest load LoadNew and LoadAppend write as
+// sstables: below it the ingestion's fixed cost (a memtable flush, a
+// manifest sync) is more than the pending-writes path costs. A variable so
+// tests can lower it.
 var bulkIngestMinRows = 50_000
 
 // LoadNew inserts batches into table, which this transaction created and
@@ -33,8 +36,8 @@ var bulkIngestMinRows = 50_000
 // WAL and the memtable. Keys are checked unique (a duplicate is a
 // Constraint error naming the value). Input in ascending key order streams
 // to the file in bounded memory; other input is encoded whole and merged.
-// It falls back to Insert for small loads and tables with secondary
-// indexes. Afterwards the
+// It falls back to Insert for small loads, tables with secondary indexes
+// and NULLs given for an AUTO_INCREMENT column (loadFast). Afterwards the
 // transaction must be committed or rolled back at once: its reads would not
 // see the loaded rows, so further statements fail.
 func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) {
@@ -48,11 +51,7 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 	if d.IsColumnar() {
 		return t.loadNewColumnar(d, batches) // columnar_load.go
 	}
-	total := 0
-	for _, b := range batches {
-		total += int(b.NumRows())
-	}
-	fast := total >= bulkIngestMinRows && len(d.Indexes) == 0 && t.db.dir != "" && !t.db.opts.ReadOnly
+	fast := t.loadFast(d, batches)
 	if fast {
 		// Only a table this transaction created: no other transaction can
 		// write its keys, so they need no conflict tracking.
@@ -66,7 +65,7 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 		}
 	}
 	if fast {
-		return t.loadSorted(d, batches)
+		return t.loadSorted(d, batches, false)
 	}
 	var n int64
 	for _, b := range batches {
@@ -80,6 +79,75 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 		n += m
 	}
 	return n, nil
+}
+
+// LoadAppend is the fast path of inserting batches into an existing
+// table (db.insert, write_database's append, an autocommit INSERT …
+// SELECT): for a large load into a row table without secondary or vector
+// indexes by a transaction that wrote nothing before, the mechanism of
+// LoadNew (sorted sstables that Commit ingests) with the semantics of
+// Insert with ConflictError. Each new key is checked against the table's
+// keys in the transaction's snapshot (a merge walk, as the keys are
+// written in order) and against the load's other keys. The loaded keys
+// are kept so that Commit detects write conflicts with concurrent
+// transactions exactly as for inserted rows (ingest.go). As after
+// LoadNew, a transaction that took the fast path (ok) can only be
+// committed or rolled back.
+//
+// ok is false, with nothing written, when the load does not qualify, and
+// also when it fails (a duplicate key, a NULL in a NOT NULL column, a
+// value that does not convert): the caller then inserts the batches with
+// Insert, which fails the same way and reports the error as an insert
+// does, with the row number in the caller's batch.
+func (t *Txn) LoadAppend(table string, batches []arrow.RecordBatch) (n int64, ok bool, err error) {
+	if t.sealed {
+		return 0, false, errSealed()
+	}
+	if t.done {
+		return 0, false, errTxnDone()
+	}
+	d, err := t.tableForWrite(table)
+	if err != nil {
+		return 0, false, err
+	}
+	// Vector indexes learn a commit's rows from its pending writes
+	// (vecOnCommit); earlier writes of the transaction would have to be
+	// kept out of the loaded key range.
+	if !t.loadFast(d, batches) || len(d.VectorIndexes) > 0 || !t.pend.empty() {
+		return 0, false, nil
+	}
+	n, err = t.loadSorted(d, batches, true)
+	return n, err == nil, nil
+}
+
+// loadFast reports whether batches are a load into row table d that
+// sstables serve better than pending writes, with the semantics of Insert.
+func (t *Txn) loadFast(d *TableDesc, batches []arrow.RecordBatch) bool {
+	total := 0
+	for _, b := range batches {
+		total += int(b.NumRows())
+	}
+	return total >= bulkIngestMinRows && len(d.Indexes) == 0 && t.db.dir != "" && !t.db.opts.ReadOnly &&
+		!d.IsColumnar() && !autoIncNulls(d, batches)
+}
+
+// autoIncNulls reports whether batches give d's AUTO_INCREMENT column with
+// NULLs, which take the counter's next values one row at a time in row
+// order (fillAutoInc): the parallel encoding of loadSorted would hand them
+// out in another order.
+func autoIncNulls(d *TableDesc, batches []arrow.RecordBatch) bool {
+	if d.autoInc < 0 {
+		return false
+	}
+	name := d.Columns[d.autoInc].Name
+	for _, b := range batches {
+		for j, f := range b.Schema().Fields() {
+			if strings.EqualFold(f.Name, name) && b.Column(j).NullN() > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // createdHere reports whether table d was created by this transaction: the
@@ -125,8 +193,9 @@ type encodedRows struct {
 func (e *encodedRows) key(i int) []byte { return e.keys[e.koff[i]:e.koff[i+1]] }
 func (e *encodedRows) val(i int) []byte { return e.vals[e.voff[i]:e.voff[i+1]] }
 
-// loadSorted writes the batches as one sstable.
-func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
+// loadSorted writes the batches as one sstable; appending, into a table
+// that may hold rows.
+func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch, appending bool) (int64, error) {
 	// Batches are cut into pieces (zero-copy slices) so that they encode in
 	// parallel and in bounded memory, then bound and given their generated
 	// ids in order (so hidden row ids ascend across pieces).
@@ -148,15 +217,15 @@ func (t *Txn) loadSorted(d *TableDesc, batches []arrow.RecordBatch) (int64, erro
 	}
 	// Input in ascending key order (pieces each in order or not) streams to
 	// the file; otherwise every piece is encoded, then merged.
-	path, n, ordered, err := t.writeLoad(d, builders, false)
+	path, n, keys, ordered, err := t.writeLoad(d, builders, false, appending)
 	if err == nil && !ordered {
-		path, n, _, err = t.writeLoad(d, builders, true)
+		path, n, keys, _, err = t.writeLoad(d, builders, true, appending)
 	}
 	if err != nil {
 		return 0, err
 	}
 	lo := rowPrefix(d.ID)
-	t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo)})
+	t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo), keys: keys})
 	t.sealed = true
 	return n, nil
 }
@@ -168,17 +237,18 @@ const loadPieceRows = 64 * 1024
 // path. Without merge it stops (ordered false, nothing kept) at the first
 // piece whose keys do not all follow the previous piece's; with merge it
 // encodes every piece first and merges them. A duplicate key is a
-// Constraint error.
-func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path string, n int64, ordered bool, err error) {
+// Constraint error. Appending, a key the table already holds is one too,
+// and the keys written are returned.
+func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge, appending bool) (path string, n int64, keys *loadedKeys, ordered bool, err error) {
 	db := t.db
 	dir := filepath.Join(db.dir, tmpDirName)
 	if err := db.fs.MkdirAll(dir, 0o755); err != nil {
-		return "", 0, false, storageError(err)
+		return "", 0, nil, false, storageError(err)
 	}
 	file := filepath.Join(dir, fmt.Sprintf("load-%d-%d.sst", os.Getpid(), spillSeq.Add(1)))
 	f, err := db.fs.Create(file, vfs.WriteCategoryUnspecified)
 	if err != nil {
-		return "", 0, false, storageError(err)
+		return "", 0, nil, false, storageError(err)
 	}
 	w := sstable.NewWriter(objstorageprovider.NewFileWritable(f), db.po.MakeWriterOptions(0, db.pdb.TableFormat()))
 	closed := false
@@ -199,17 +269,45 @@ func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path 
 		}
 		return t.uniqueError(d, d.pk, vals, "primary key violation")
 	}
+	// put writes one row, in key order. Appending, the table's keys are
+	// walked forward beside the load's (keyProbe), unless the keys are
+	// generated ones no row can hold yet.
+	var probe *keyProbe
+	if appending {
+		keys = &loadedKeys{}
+		if len(builders) > 0 && !builders[0].keyGenerated {
+			lo := rowPrefix(d.ID)
+			probe = newKeyProbe(t, lo, prefixEnd(lo))
+			defer probe.close()
+		}
+	}
+	put := func(rb *rowBuilder, e *encodedRows, row int) error {
+		k := e.key(row)
+		if probe != nil {
+			taken, err := probe.exists(k)
+			if err != nil {
+				return err
+			}
+			if taken {
+				return dupError(rb, row)
+			}
+		}
+		if keys != nil {
+			keys.add(k)
+		}
+		return storageError(w.Set(k, e.val(row)))
+	}
 	var prev []byte
 	var runs []*encodedRows
 	for i, rb := range builders {
 		e, err := enc.next(i)
 		if err != nil {
-			return "", 0, false, err
+			return "", 0, nil, false, err
 		}
 		nrows := len(e.order)
 		for j := 1; j < nrows; j++ {
 			if bytes.Equal(e.key(e.order[j-1]), e.key(e.order[j])) {
-				return "", 0, false, dupError(rb, e.order[j])
+				return "", 0, nil, false, dupError(rb, e.order[j])
 			}
 		}
 		if merge {
@@ -218,11 +316,11 @@ func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path 
 			continue
 		}
 		if prev != nil && bytes.Compare(e.key(e.order[0]), prev) <= 0 {
-			return "", 0, false, nil
+			return "", 0, nil, false, nil
 		}
 		for _, i := range e.order {
-			if err := w.Set(e.key(i), e.val(i)); err != nil {
-				return "", 0, false, storageError(err)
+			if err := put(rb, e, i); err != nil {
+				return "", 0, nil, false, err
 			}
 		}
 		prev = append(prev[:0], e.key(e.order[nrows-1])...)
@@ -243,10 +341,10 @@ func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path 
 			row := e.order[top.pos]
 			k := e.key(row)
 			if prev != nil && bytes.Equal(k, prev) {
-				return "", 0, false, dupError(builders[top.run], row)
+				return "", 0, nil, false, dupError(builders[top.run], row)
 			}
-			if err := w.Set(k, e.val(row)); err != nil {
-				return "", 0, false, storageError(err)
+			if err := put(builders[top.run], e, row); err != nil {
+				return "", 0, nil, false, err
 			}
 			prev = append(prev[:0], k...)
 			n++
@@ -260,9 +358,40 @@ func (t *Txn) writeLoad(d *TableDesc, builders []*rowBuilder, merge bool) (path 
 	ordered = true
 	closed = true
 	if err := w.Close(); err != nil {
-		return "", 0, false, storageError(err)
+		return "", 0, nil, false, storageError(err)
 	}
-	return file, n, true, nil
+	return file, n, keys, true, nil
+}
+
+// loadedKeys are the keys of a load into an existing table, in ascending
+// order, in one arena.
+type loadedKeys struct {
+	buf  []byte
+	offs []int // start offsets; one more than keys once a key is added
+}
+
+func (k *loadedKeys) add(key []byte) {
+	if len(k.offs) == 0 {
+		k.offs = append(k.offs, 0)
+	}
+	k.buf = append(k.buf, key...)
+	k.offs = append(k.offs, len(k.buf))
+}
+
+func (k *loadedKeys) len() int {
+	if k == nil {
+		return 0
+	}
+	return max(0, len(k.offs)-1)
+}
+
+func (k *loadedKeys) at(i int) []byte { return k.buf[k.offs[i]:k.offs[i+1]] }
+
+// has reports whether key is one of the keys (a binary search).
+func (k *loadedKeys) has(key string) bool {
+	n := k.len()
+	i := sort.Search(n, func(i int) bool { return string(k.at(i)) >= key })
+	return i < n && string(k.at(i)) == key
 }
 
 // runHeap orders the next rows of sorted runs by key, for the merge.
@@ -401,10 +530,14 @@ func (p *parallelEncoder) stop() {
 	}
 }
 
-// bulkFile is an sstable LoadNew wrote, holding keys in [lo, hi) only.
+// bulkFile is an sstable LoadNew or LoadAppend wrote, holding keys in
+// [lo, hi) only. keys are the keys of a load into an existing table
+// (nil: a table the transaction created, whose keys no other
+// transaction can write).
 type bulkFile struct {
 	path   string
 	lo, hi []byte
+	keys   *loadedKeys
 }
 
 func errSealed() error {

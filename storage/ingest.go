@@ -47,7 +47,7 @@ func (t *Txn) commitIngest(guards []string) error {
 		if _, ok := t.pend.get(k); ok {
 			return true
 		}
-		return slices.Contains(guards, k) || t.guardedByPrefix(k)
+		return slices.Contains(guards, k) || t.guardedByPrefix(k) || t.bulkHas(k)
 	}
 	db.txns.mu.Lock()
 	defer db.txns.mu.Unlock()
@@ -65,10 +65,15 @@ func (t *Txn) commitIngest(guards []string) error {
 	var keys []string
 	if db.txns.othersOpen() {
 		// Later commits of open transactions must see these keys as written:
-		// list them (only while such transactions exist). Bulk-loaded keys
-		// belong to a table created here, which no other transaction sees.
+		// list them (only while such transactions exist). Keys loaded into
+		// a table created here need not be: no other transaction sees it.
 		if keys, err = t.pend.keysIn(nil, nil); err != nil {
 			return err
+		}
+		for _, b := range t.bulk {
+			for i := range b.keys.len() {
+				keys = append(keys, string(b.keys.at(i)))
+			}
 		}
 	}
 	db.txns.committed(t.start, keys)
@@ -146,4 +151,14 @@ func (t *Txn) writeSSTables(dir string) (paths []string, err error) {
 		err = t.pend.failed()
 	}
 	return paths, err
+}
+
+// bulkHas reports whether k is a key LoadAppend loaded.
+func (t *Txn) bulkHas(k string) bool {
+	for _, b := range t.bulk {
+		if b.keys != nil && k >= string(b.lo) && k < string(b.hi) && b.keys.has(k) {
+			return true
+		}
+	}
+	return false
 }

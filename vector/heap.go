@@ -20,12 +20,13 @@ func (h *maxHeap) push(x item) {
 	i := len(s) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !s[p].less(s[i]) {
+		if !s[p].less(x) {
 			break
 		}
-		s[p], s[i] = s[i], s[p]
+		s[i] = s[p]
 		i = p
 	}
+	s[i] = x
 	*h = s
 }
 
@@ -46,23 +47,31 @@ func (h maxHeap) replaceTop(x item) {
 	siftDownMax(h, 0)
 }
 
+// The sifts move a hole instead of swapping: the item sifted is written
+// once, where it stops. The comparisons, and so the heaps, are those of
+// swapping (heap_test.go), so searches and builds give the same results.
 func siftDownMax(s []item, i int) {
 	n := len(s)
+	if i >= n {
+		return // popped the last item
+	}
+	x := s[i]
 	for {
 		l := 2*i + 1
 		if l >= n {
-			return
+			break
 		}
 		big := l
 		if r := l + 1; r < n && s[l].less(s[r]) {
 			big = r
 		}
-		if !s[i].less(s[big]) {
-			return
+		if !x.less(s[big]) {
+			break
 		}
-		s[i], s[big] = s[big], s[i]
+		s[i] = s[big]
 		i = big
 	}
+	s[i] = x
 }
 
 // minHeap keeps the closest item on top: the candidate queue of a search.
@@ -73,12 +82,13 @@ func (h *minHeap) push(x item) {
 	i := len(s) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !s[i].less(s[p]) {
+		if !x.less(s[p]) {
 			break
 		}
-		s[p], s[i] = s[i], s[p]
+		s[i] = s[p]
 		i = p
 	}
+	s[i] = x
 	*h = s
 }
 
@@ -86,7 +96,7 @@ func (h *minHeap) pop() item {
 	s := *h
 	top := s[0]
 	n := len(s) - 1
-	s[0] = s[n]
+	x := s[n]
 	s = s[:n]
 	i := 0
 	for {
@@ -98,11 +108,14 @@ func (h *minHeap) pop() item {
 		if r := l + 1; r < n && s[r].less(s[l]) {
 			sm = r
 		}
-		if !s[sm].less(s[i]) {
+		if !s[sm].less(x) {
 			break
 		}
-		s[i], s[sm] = s[sm], s[i]
+		s[i] = s[sm]
 		i = sm
+	}
+	if n > 0 {
+		s[i] = x
 	}
 	*h = s
 	return top

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -134,5 +135,93 @@ func BenchmarkUnpack(b *testing.B) {
 		if err := UnpackTo(dst, packed[i%n]); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// appendPackedRef is the first, plain encoder, which AppendPacked must
+// match byte for byte.
+func appendPackedRef(dst, v []byte) []byte {
+	ref := packRef(v)
+	dst = append(dst, byte(ref))
+	for i := 0; i+4 <= len(v); i += 4 {
+		dst = append(dst, v[i], v[i+1], v[i+2]&0x7f|v[i+3]&0x80)
+	}
+	var acc uint64 // pending bits, the first in the lowest
+	n := 0
+	put := func(x uint64, k int) {
+		acc |= x << n
+		n += k
+		for n >= 8 {
+			dst = append(dst, byte(acc))
+			acc >>= 8
+			n -= 8
+		}
+	}
+	for i := 0; i+4 <= len(v); i += 4 {
+		e := int(v[i+3]&0x7f)<<1 | int(v[i+2]>>7)
+		switch t := ref - e; {
+		case t == 0:
+			put(0b00, 2)
+		case t == 1:
+			put(0b01, 2) // read back as the bits 1, 0
+		case t == -1:
+			put(0b10, 2)
+		case t >= 2 && t-2 < packEscapeOnes:
+			// 11, then t-2 ones, then a zero
+			put(1<<(t)-1, 2+(t-2)+1)
+		default:
+			put(1<<(2+packEscapeOnes)-1, 2+packEscapeOnes)
+			put(uint64(e), 8)
+		}
+	}
+	if n > 0 {
+		dst = append(dst, byte(acc))
+	}
+	return dst
+}
+
+// AppendPacked writes the bytes of the plain encoder, for every code
+// length, escapes, and vector lengths around the accumulator's flushes.
+func TestPackedMatchesPlainEncoder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 2000 {
+		v := make([]byte, 0, 4*(i%70))
+		for range i % 70 {
+			var x uint32
+			switch rng.IntN(3) {
+			case 0:
+				x = math.Float32bits(float32(rng.NormFloat64()))
+			case 1:
+				x = math.Float32bits(float32(rng.NormFloat64() * math.Pow(2, float64(-rng.IntN(12)))))
+			default:
+				x = rng.Uint32()
+			}
+			v = binary.LittleEndian.AppendUint32(v, x)
+		}
+		prefix := []byte{1, 2, 3}[:i%4%3]
+		want := appendPackedRef(slices.Clone(prefix), v)
+		if got := AppendPacked(slices.Clone(prefix), v); !bytes.Equal(got, want) {
+			t.Fatalf("vector %x:\n got %x\nwant %x", v, got, want)
+		}
+		if PackedLen(v) != len(want)-len(prefix) {
+			t.Fatalf("PackedLen %d, want %d", PackedLen(v), len(want)-len(prefix))
+		}
+	}
+}
+
+// BenchmarkPack encodes Gaussian-like 128-dimensional vectors (every
+// stored row's vector is encoded so).
+func BenchmarkPack(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const dim = 128
+	v := make([]byte, 0, 4*dim)
+	for range dim {
+		v = binary.LittleEndian.AppendUint32(v, math.Float32bits(float32(rng.NormFloat64())))
+	}
+	dst := make([]byte, 0, 4*dim)
+	b.SetBytes(4 * dim)
+	for b.Loop() {
+		dst = AppendPacked(dst[:0], v)
+		_ = PackedLen(v)
 	}
 }

@@ -1,5 +1,5 @@
 """Crash safety: a child process commits numbered bank transfers (between 100 accounts, plus a
-log row each) and bulk inserts, printing each commit once it returned, and is killed with
+log row each) and bulk inserts (some large enough to be ingested as sorted files), printing each commit once it returned, and is killed with
 SIGKILL at a random moment. Reopened, the database must hold every acknowledged commit, no
 partial one, balances that add up, and a secondary index that agrees with its table.
 
@@ -22,6 +22,7 @@ import alopex as ax
 
 TRIALS = int(os.environ.get("ALOPEX_CRASH_TRIALS", "10"))
 ACCOUNTS = 100
+BIG = 60_000  # a bulk insert past the 50,000-row threshold of the sorted-file path
 
 CHILD = textwrap.dedent("""
     import os, sys, random
@@ -46,8 +47,10 @@ CHILD = textwrap.dedent("""
     while True:
         seq += 1
         if seq %% 25 == 0:
-            base = seq * 100_000
-            db.insert("bulk", {"k": list(range(base, base + 10_000)), "batch": [seq] * 10_000})
+            # every other one is large enough to be written as sorted files the
+            # commit ingests (storage.Txn.LoadAppend); the others go through the WAL
+            base, n = seq * 100_000, %(big)d if seq %% 50 == 0 else 10_000
+            db.insert("bulk", {"k": list(range(base, base + n)), "batch": [seq] * n})
             ack(b"bulk", seq)
             continue
         a, b = rng.sample(range(%(n)d), 2)
@@ -57,7 +60,7 @@ CHILD = textwrap.dedent("""
             tx.sql("UPDATE acc SET bal = bal + ? WHERE id = ?", [amt, b])
             tx.sql("INSERT INTO log VALUES (?, ?, ?, ?)", [seq, a, b, amt])
         ack(b"tx", seq)
-""") % {"n": ACCOUNTS}
+""") % {"n": ACCOUNTS, "big": BIG}
 
 
 def _check(path: str, acked_tx: set[int], acked_bulk: set[int], before: set[int]) -> set[int]:
@@ -73,7 +76,8 @@ def _check(path: str, acked_tx: set[int], acked_bulk: set[int], before: set[int]
         assert len((seqs - before) - acked_tx) <= 1, sorted((seqs - before) - acked_tx)
         counts = db.sql("SELECT batch, COUNT(*) AS n FROM bulk GROUP BY batch", eager=True)
         got = dict(zip(counts["batch"].to_list(), counts["n"].to_list()))
-        assert all(n == 10_000 for n in got.values()), got  # no partial bulk insert
+        # no partial bulk insert
+        assert all(n == (BIG if b % 50 == 0 else 10_000) for b, n in got.items()), got
         assert acked_bulk <= set(got)
         # the index agrees with its table, for every source account
         via_index = db.sql("SELECT src, COUNT(*) AS n FROM log WHERE src >= 0 GROUP BY src ORDER BY src", eager=True)
