@@ -21,16 +21,21 @@ import (
 const walPreallocCap = 4 << 20
 
 // walFillAhead is how far past its last record a WAL is filled with zeros
-// (walFile). Appending to a file makes every fdatasync write the inode too
-// (the file's size changed; on this ext4 without a journal, one more
-// block write and wait per commit); writing into blocks already written
-// within the file's size makes it a data-only sync, as an overwrite of
-// sqlite3's WAL is. Bench (BenchmarkSyncCommit, 80-byte write+fdatasync):
-// append ~185 µs wall / 80 µs CPU, overwrite ~115 / 50. One fill in
-// 1 MiB of log pays the size change (and the zeros) once.
-// (A variable: tests and benchmarks set it to 0, which turns the fill
-// off, to compare.)
-var walFillAhead int64 = 1 << 20
+// (walFile), at most. Appending to a file makes every fdatasync write the
+// inode too (the file's size changed; on this ext4 without a journal, one
+// more block write and wait per commit); writing into blocks already
+// written within the file's size makes it a data-only sync, as an
+// overwrite of sqlite3's WAL is. Bench (BenchmarkSyncCommit, 80-byte
+// write+fdatasync): append ~185 µs wall / 80 µs CPU, overwrite ~115 / 50.
+// The fill grows with the log, from walFillMin to walFillAhead: the
+// commit whose sync carries a fill writes its zeros too, and a log of a
+// few commits should not pay for a MiB of them.
+// (Variables: tests and benchmarks set walFillAhead to 0, which turns the
+// fill off, to compare.)
+var (
+	walFillAhead int64 = 1 << 20
+	walFillMin   int64 = 64 << 10
+)
 
 // cappedFS is the filesystem pebble is given for an on-disk database: the
 // one it would use, with preallocations capped at walPreallocCap and
@@ -87,10 +92,11 @@ func (f cappedFile) Preallocate(offset, length int64) error {
 }
 
 // walFile is a write-ahead log. pebble appends to it with Write; once a
-// write ends within walFillAhead/2 of the file's end, the next walFillAhead
-// bytes past it are written with zeros (from the second write on) (pwrite, not fallocate: blocks
-// fallocated but never written are "unwritten" extents, and writing into
-// them changes metadata again). The following commits then write inside
+// write ends within ahead/2 of the file's end, the next ahead bytes past
+// it are written with zeros, ahead being the log's length so far within
+// walFillMin..walFillAhead, from the log's second write on (a pwrite, not
+// fallocate: blocks fallocated but never written are "unwritten" extents,
+// and writing into them changes metadata again). The following commits then write inside
 // the file's size, into written blocks, and their fdatasync syncs only
 // data. What holds:
 //   - pebble's log reader ends a log at a zeroed chunk with nothing valid
@@ -118,15 +124,15 @@ func (f *walFile) Write(p []byte) (int, error) {
 	f.off += int64(n)
 	// Not on a log's first write: a log that is only opened and closed
 	// (the new one a flush at Close leaves) gets its EOF trailer alone.
-	if err == nil && !first && walFillAhead > 0 && f.off > f.filled-walFillAhead/2 {
-		f.fill()
+	if ahead := min(max(f.off, walFillMin), walFillAhead); err == nil && !first && ahead > 0 && f.off > f.filled-ahead/2 {
+		f.fill(ahead)
 	}
 	return n, err
 }
 
-// fill writes walFillAhead zeros past the last record.
-func (f *walFile) fill() {
-	end := f.off + walFillAhead
+// fill writes zeros up to ahead bytes past the last record.
+func (f *walFile) fill(ahead int64) {
+	end := f.off + ahead
 	from := max(f.off, f.filled)
 	if end <= from {
 		return

@@ -143,7 +143,7 @@ func copyDir(t *testing.T, src string) string {
 // TestWALCommitsWriteInsideTheLog: small synced commits write into the
 // zeros walFile put ahead of them, so the log's size (which makes every
 // fdatasync of an append write the inode as well) changes once per
-// walFillAhead/2 of log, not per commit; each commit syncs the log once;
+// fill, not per commit; each commit syncs the log once;
 // a copy of the open database (its log ending in zeros) opens with every
 // commit, and Close cuts the zeros off.
 func TestWALCommitsWriteInsideTheLog(t *testing.T) {
@@ -188,7 +188,7 @@ func TestWALCommitsWriteInsideTheLog(t *testing.T) {
 	if len(want) != commits {
 		t.Fatalf("%d rows", len(want))
 	}
-	if last < walFillAhead/2 {
+	if last < walFillMin/2 {
 		t.Errorf("the WAL is %d bytes: no zeros ahead of its records", last)
 	}
 
