@@ -96,9 +96,10 @@ func (f cappedFile) Preallocate(offset, length int64) error {
 // it are written with zeros, ahead being the log's length so far within
 // walFillMin..walFillAhead, from the log's second write on (a pwrite, not
 // fallocate: blocks fallocated but never written are "unwritten" extents,
-// and writing into them changes metadata again). The following commits then write inside
-// the file's size, into written blocks, and their fdatasync syncs only
-// data. What holds:
+// and writing into them changes metadata again). The following commits
+// then write inside the file's size, into written blocks, and their
+// fdatasync syncs only data. pebble writes a log only sequentially, with
+// Write (record.LogWriter), so off is where its records end. What holds:
 //   - pebble's log reader ends a log at a zeroed chunk with nothing valid
 //     after it (ErrZeroedChunk, then ErrUnexpectedEOF, tolerated at the
 //     tail of the last log; earlier logs end in an EOF trailer before the
