@@ -4,9 +4,9 @@ write_fast_path = 0``), interleaved in one process, with sync on and off, beside
 
     .venv/bin/python bench/write_bench.py [statements per run, default 300]
 
-Prints wall and process CPU µs per statement (min–max over 3 runs). The UPDATE here writes
-the value the row holds, which sqlite3 skips (no write, no sync): its UPDATE line is not a
-write; the eight-thread runs write new values.
+Prints wall and process CPU µs per statement (min–max over 3 runs). Every UPDATE writes a value
+no row holds (sqlite3 skips an UPDATE that leaves the row as it was: no write, no sync). To compare
+two builds, run it once per build with ALOPEX_LIBRARY pointing at each, alternately.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def main(k: int) -> None:
     con.execute("COMMIT")
 
     res: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    new_values = iter(range(-1, -10**9, -1))  # values no row holds
     base = N + 10
     for rnd in range(3):
         rows = [(base + i, "x" * 24, "y" * 24, i) for i in range(k)]
@@ -65,7 +66,7 @@ def main(k: int) -> None:
             if fast is not None:
                 db.execute(f"SET write_fast_path = {fast}")
             res.setdefault(("insert", name), []).append(timed(lambda r, db=db: db.execute(INS, r), rows))
-            res.setdefault(("update", name), []).append(timed(lambda x, db=db: db.execute(UPD, (x, x)), keys))
+            res.setdefault(("update", name), []).append(timed(lambda x, db=db: db.execute(UPD, (next(new_values), x)), keys))
             res.setdefault(("delete", name), []).append(timed(lambda r, db=db: db.execute(DEL, (r[0],)), rows))
     print(f"load {os.getloadavg()[0]:.1f}, {k} statements per run, 3 runs: wall / CPU µs per statement (min–max)")
     for (what, who), v in sorted(res.items()):
@@ -74,7 +75,6 @@ def main(k: int) -> None:
 
     db = dbs[True]
     plans = [np.random.default_rng(10 + t).integers(0, N, k).tolist() for t in range(8)]
-    new_values = iter(range(-1, -10**9, -1))  # values no row holds
 
     def alopex_work(keys: list[int]) -> None:
         for x in keys:

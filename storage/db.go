@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -83,6 +84,8 @@ type DB struct {
 
 	bgErr chan struct{} // pebble's background errors (walfs.go)
 
+	walSyncs atomic.Uint64 // syncs of write-ahead logs (walfs.go)
+
 	closeOnce sync.Once
 }
 
@@ -103,7 +106,7 @@ func Open(dir string, opts Options) (*DB, error) {
 		if opts.fs != nil {
 			po.FS = opts.fs
 		}
-		po.FS = cappedFS{po.FS} // walfs.go: no 70 MiB preallocated per WAL
+		po.FS = cappedFS{po.FS, &db.walSyncs} // walfs.go: WALs filled ahead, preallocation capped
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, core.Errorf(core.KindInvalidInput, "database path %q: %v", dir, err)
@@ -295,6 +298,11 @@ func (db *DB) checkCatalog() error {
 	}
 	return storageError(it.Error())
 }
+
+// WALSyncs returns how many times the database synced its write-ahead log
+// since Open (0 in memory): one per durable commit, fewer when concurrent
+// commits share a sync.
+func (db *DB) WALSyncs() uint64 { return db.walSyncs.Load() }
 
 // Close closes the database. Transactions still open are rolled back
 // (their scans stop with an error); Close must not run while another

@@ -115,3 +115,101 @@ func diskBytes(st os.FileInfo) int64 {
 	}
 	return st.Size()
 }
+
+// copyDir copies the files of src into a new directory: what a power cut
+// leaves of an open database whose last commit was synced.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// TestWALCommitsWriteInsideTheLog: small synced commits write into the
+// zeros walFile put ahead of them, so the log's size (which makes every
+// fdatasync of an append write the inode as well) changes once per
+// fill, not per commit; each commit syncs the log once;
+// a copy of the open database (its log ending in zeros) opens with every
+// commit, and Close cuts the zeros off.
+func TestWALCommitsWriteInsideTheLog(t *testing.T) {
+	dir := t.TempDir()
+	db, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Close() }()
+	notNullKV(t, db)
+	logSize := func() int64 {
+		t.Helper()
+		logs, err := filepath.Glob(filepath.Join(dir, "*.log"))
+		if err != nil || len(logs) != 1 {
+			t.Fatalf("WAL files %v (%v)", logs, err)
+		}
+		st, err := os.Stat(logs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	const commits = 300
+	changes, last := 0, logSize()
+	syncs := db.WALSyncs()
+	for k := int64(0); k < commits; k++ {
+		run(t, db, func(tx *Txn) error {
+			_, err := tx.InsertValues("t", []int{0, 1}, [][]any{{k, k}}, ConflictError)
+			return err
+		})
+		if s := logSize(); s != last {
+			changes, last = changes+1, s
+		}
+	}
+	if got := db.WALSyncs() - syncs; got != commits {
+		t.Errorf("%d WAL syncs for %d commits", got, commits)
+	}
+	if changes > 2 {
+		t.Errorf("the WAL's size changed at %d of %d commits", changes, commits)
+	}
+	want := scanRows(t, db, "t", ScanOptions{})
+	if len(want) != commits {
+		t.Fatalf("%d rows", len(want))
+	}
+	if last < walFillMin/2 {
+		t.Errorf("the WAL is %d bytes: no zeros ahead of its records", last)
+	}
+
+	crashed, err := Open(copyDir(t, dir), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eqRows(t, scanRows(t, crashed, "t", ScanOptions{}), want)
+	if err := crashed.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if names, blocks := walFiles(t, dir); len(names) != 1 || blocks > 64<<10 {
+		t.Errorf("after Close: WALs %v taking %d bytes; want one empty log", names, blocks)
+	}
+	db, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eqRows(t, scanRows(t, db, "t", ScanOptions{}), want)
+}
