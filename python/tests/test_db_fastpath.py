@@ -58,6 +58,16 @@ KEY_VALUES = [0, 2, 3, -20, 38, 39, 10**12, -(2**63), 2**63 - 1, 2**63 + 5, None
               "", "a", "A", "a ", "é", "日本", "10", 10]
 
 
+def _number_beside_string_key(q, params):
+    """Whether a string key column is given a value that is not a string: MySQL then compares them as numbers
+    ('a' = 0 and '' = 0 hold), so an equality on the whole key may match several rows."""
+    if "FROM ts" in q:
+        return any(not isinstance(p, str) for p in params)
+    if "FROM tc" in q:
+        return not isinstance(params[0] if "b = ? AND" in q else params[1], str)
+    return False
+
+
 def test_point_get_matches_general_path_randomized(db):
     _fill(db)
     rng = random.Random(11)
@@ -81,7 +91,7 @@ def test_point_get_matches_general_path_randomized(db):
         if fast[0] == "rows" and general[0] == "rows":
             # repr: NaN equals itself, -0.0 differs from 0.0, 1 from 1.0
             assert sorted(map(repr, fast[1])) == sorted(map(repr, general[1])), (q, params)
-            if "IN" not in q:
+            if "IN" not in q and not _number_beside_string_key(q, params):
                 assert len(fast[1]) <= 1
         else:
             assert fast == general, (q, params)

@@ -175,13 +175,14 @@ def test_prepared_statement_gives_what_execute_gives(db):
     st = db.prepare("UPDATE t SET v = ? WHERE id = ?")
     assert st.execute((5, 1)).rowcount == 1
     assert db.prepare(Q).execute((1,)).fetchone() == (1, 5, "s1")
-    for bad in [(1, 2), ("1",)]:
-        with pytest.raises(AlopexError) as prepared_err:
-            db.prepare(Q).execute(bad)
-        with pytest.raises(AlopexError) as execute_err:
-            db.execute(Q, bad)
-        assert type(prepared_err.value) is type(execute_err.value)
-        assert str(prepared_err.value) == str(execute_err.value)
+    with pytest.raises(AlopexError) as prepared_err:
+        db.prepare(Q).execute((1, 2))
+    with pytest.raises(AlopexError) as execute_err:
+        db.execute(Q, (1, 2))
+    assert type(prepared_err.value) is type(execute_err.value)
+    assert str(prepared_err.value) == str(execute_err.value)
+    # a string for an integer key reads as a number, as in MySQL: the same row on every path
+    assert db.prepare(Q).execute(("1",)).fetchall() == db.execute(Q, ("1",)).fetchall() == [(1, 5, "s1")]
     with pytest.raises(TypeError):
         db.prepare(b"SELECT 1")  # type: ignore[arg-type]
 
@@ -207,8 +208,7 @@ def test_composite_keys_and_in_lists_with_duplicates(db):
     inq = "SELECT a, b, v FROM c WHERE a IN (?, ?, ?) AND b = ?"
     for _ in range(2):
         assert db.execute(q, (1, "y")).fetchall() == [(11,)]
-        with pytest.raises(AlopexError):  # a key of the wrong type: the general path's error
-            db.execute(q, ("1", "y"))
+        assert db.execute(q, ("1", "y")).fetchall() == [(11,)]  # '1' reads as 1 beside an integer, as in MySQL
         assert db.execute(inq, (2, 1, 2, "x")).fetchall() == [(1, "x", 10), (2, "x", 20)]
     db.execute("UPDATE c SET v = 0 WHERE a = 1")
     assert db.execute(q, (1, "y")).fetchall() == [(0,)]
