@@ -56,7 +56,10 @@ type Agg struct {
 	Y      Expr
 	Param  float64
 	Interp string
-	Type   arrow.DataType
+	// Checked makes an integer sum raise on overflow instead of wrapping
+	// (SQL's SUM; Polars' sum wraps).
+	Checked bool
+	Type    arrow.DataType
 }
 
 func (e *Agg) DataType() arrow.DataType { return e.Type }
@@ -117,6 +120,10 @@ func (e *Agg) writeTo(b *strings.Builder) {
 		b.WriteString("." + string(e.Func) + "(" + num(e.Param) + ", " + strconv.Quote(e.Interp) + ")")
 		return
 	}
+	if e.Checked {
+		b.WriteString("." + string(e.Func) + "(checked)")
+		return
+	}
 	b.WriteString("." + string(e.Func) + "()")
 }
 
@@ -171,7 +178,7 @@ func (r *resolver) agg(e *Agg) (Expr, error) {
 	if b.CastY != nil {
 		y = castTo(y, b.CastY)
 	}
-	out := &Agg{Func: e.Func, X: x, Y: y, Param: e.Param, Interp: b.Interp, Type: b.Out}
+	out := &Agg{Func: e.Func, X: x, Y: y, Param: e.Param, Interp: b.Interp, Checked: e.Checked, Type: b.Out}
 	if b.Wrap != nil {
 		return castTo(out, b.Wrap), nil
 	}

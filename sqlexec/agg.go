@@ -74,6 +74,7 @@ func (t *translator) aggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
 func (t *translator) sqlAggRules(a *lazy.Agg, mayNull bool) lazy.Expr {
 	switch a.Func {
 	case lazy.AggSum:
+		t.checkedSum(a)
 		if mayNull || t.wholeInput {
 			return when(a, bin(lazy.OpEq, &lazy.Agg{Func: lazy.AggCount, X: a.X}, dyn(0)), nullLit())
 		}
@@ -130,4 +131,22 @@ func (t *translator) floatType(x lazy.Expr) arrow.DataType {
 // nanOf is a NaN of the float type typ.
 func nanOf(typ arrow.DataType) lazy.Expr {
 	return &lazy.Cast{X: &lazy.Literal{Value: math.NaN()}, To: typ, Strict: true}
+}
+
+// checkedSum makes SUM of an integer argument SQL's: summed in 64 bits
+// (an INT column's sum is a BIGINT; Polars sums Int32 in 32 bits) and an
+// error past them, never a wrapped number (lazy.Agg.Checked).
+func (t *translator) checkedSum(a *lazy.Agg) {
+	typ := t.typeOf(a.X)
+	if a.Func != lazy.AggSum || typ == nil || !core.IsInteger(typ) {
+		return
+	}
+	to := arrow.PrimitiveTypes.Int64
+	if core.IsUnsigned(typ) {
+		to = arrow.PrimitiveTypes.Uint64
+	}
+	if !arrow.TypeEqual(typ, to) {
+		a.X = &lazy.Cast{X: a.X, To: to, Strict: true}
+	}
+	a.Checked = true
 }

@@ -188,6 +188,7 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		if arg == nil {
 			a.Func = lazy.AggLen
 		}
+		t.checkedSum(a)
 		var x lazy.Expr = a
 		if name == "sum" && !t.b.nonNull(t.rel.plan, arg) {
 			x = when(a, bin(lazy.OpEq, &lazy.Agg{Func: lazy.AggCount, X: arg}, dyn(0)), nullLit())

@@ -51,7 +51,7 @@ func newAggState(a *lazy.Agg) (aggState, error) {
 	if !ok {
 		return nil, core.Errorf(core.KindNotSupported, "aggregate %q is not supported", string(a.Func))
 	}
-	c := &fn.AggCall{Out: a.Type, Param: a.Param, Interp: a.Interp, Env: aggEnv}
+	c := &fn.AggCall{Out: a.Type, Param: a.Param, Interp: a.Interp, Checked: a.Checked, Env: aggEnv}
 	if a.X != nil {
 		c.In = a.X.DataType()
 	}

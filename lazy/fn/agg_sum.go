@@ -58,7 +58,15 @@ type sumState[T, A kernels.Num] struct {
 	out arrow.DataType
 }
 
-func newSumState(in, out arrow.DataType) (AggState, error) {
+func newSumState(in, out arrow.DataType, checked bool) (AggState, error) {
+	if checked {
+		switch in.ID() {
+		case arrow.INT64:
+			return &checkedSumState[int64]{out: out, add: addInt64}, nil
+		case arrow.UINT64:
+			return &checkedSumState[uint64]{out: out, add: addUint64}, nil
+		}
+	}
 	switch in.ID() {
 	case arrow.NULL:
 		return &sumState[int64, int64]{out: out}, nil
@@ -214,4 +222,94 @@ func (s *boolSumState) Merge(src AggState, srcG, dstG []int32) {
 }
 func (s *boolSumState) Finish(mem memory.Allocator) (arrow.Array, error) {
 	return kernels.NumArray(mem, arrow.PrimitiveTypes.Uint32, s.n, nil)
+}
+
+// checkedSumState is SQL's SUM of 64-bit integers: a sum past the type's
+// range is an error (MySQL answers with a DECIMAL, DuckDB with a 128-bit
+// integer; Polars wraps), never a wrapped number. SQL casts narrower
+// integers to 64 bits first. Partial sums wrap as they are added; wraps
+// counts, per group, how often they wrapped up (+1) or down (-1), so a sum
+// that passes the range and comes back (MAX + 1 - 5) is still exact, and
+// only a group whose count ends non-zero is out of range.
+type checkedSumState[T int64 | uint64] struct {
+	acc   []T
+	wraps []int32 // nil until a partial sum wraps
+	out   arrow.DataType
+	add   func(a, b T) (T, int32)
+}
+
+// addInt64 adds with a wrap: +1 when two non-negatives give a negative,
+// -1 when two negatives give a non-negative.
+func addInt64(a, b int64) (int64, int32) {
+	s := a + b
+	if (s^a)&(s^b) >= 0 {
+		return s, 0
+	}
+	if b >= 0 {
+		return s, 1
+	}
+	return s, -1
+}
+
+func addUint64(a, b uint64) (uint64, int32) {
+	s := a + b
+	if s < a {
+		return s, 1
+	}
+	return s, 0
+}
+
+func (s *checkedSumState[T]) Grow(n int) {
+	s.acc = growTo(s.acc, n)
+	if s.wraps != nil {
+		s.wraps = growTo(s.wraps, n)
+	}
+}
+
+func (s *checkedSumState[T]) wrap(g int32, d int32) {
+	if s.wraps == nil {
+		s.wraps = make([]int32, len(s.acc))
+	}
+	s.wraps[g] += d
+}
+
+func (s *checkedSumState[T]) Update(gids []int32, arr arrow.Array, _ int64) {
+	v := kernels.Values[T](arr)
+	acc := s.acc
+	nulls := arr.NullN() > 0
+	for i, g := range gids {
+		if nulls && !arr.IsValid(i) {
+			continue
+		}
+		sum, d := s.add(acc[g], v[i])
+		acc[g] = sum
+		if d != 0 {
+			s.wrap(g, d)
+		}
+	}
+}
+
+func (s *checkedSumState[T]) Merge(src AggState, srcG, dstG []int32) {
+	o := src.(*checkedSumState[T])
+	for i, g := range srcG {
+		sum, d := s.add(s.acc[dstG[i]], o.acc[g])
+		s.acc[dstG[i]] = sum
+		if o.wraps != nil {
+			d += o.wraps[g]
+		}
+		if d != 0 {
+			s.wrap(dstG[i], d)
+		}
+	}
+}
+
+func (s *checkedSumState[T]) Finish(mem memory.Allocator) (arrow.Array, error) {
+	for _, w := range s.wraps {
+		if w != 0 {
+			return nil, core.Errorf(core.KindCompute,
+				"SUM is out of range of %s; CAST its argument AS DECIMAL(38, 0) or AS DOUBLE to sum beyond 64 bits",
+				core.DTypeName(s.out))
+		}
+	}
+	return kernels.NumArray(mem, s.out, s.acc, nil)
 }

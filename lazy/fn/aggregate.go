@@ -227,7 +227,7 @@ func pythonNames(name string, pkg, groupBy bool) []string {
 var aggregateFunctions = []*Aggregate{
 	{Name: AggSum, Python: pythonNames(AggSum, true, true), SQL: []SQLAggregate{{Name: "sum"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsNever, Type: sumType,
-		State: func(c *AggCall) (AggState, error) { return newSumState(c.In, c.Out) }},
+		State: func(c *AggCall) (AggState, error) { return newSumState(c.In, c.Out, c.Checked) }},
 	{Name: AggMean, Python: pythonNames(AggMean, true, true), SQL: []SQLAggregate{{Name: "avg"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: floatStatType,
 		State: func(c *AggCall) (AggState, error) { return &meanState{out: c.Out}, nil }},

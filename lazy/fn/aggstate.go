@@ -31,6 +31,9 @@ type AggCall struct {
 	In, Out arrow.DataType
 	Param   float64
 	Interp  string
+	// Checked: an integer sum raises on overflow (SQL) instead of
+	// wrapping (Polars).
+	Checked bool
 	// Env is what the state needs of the executor.
 	Env *AggEnv
 }

@@ -383,3 +383,24 @@ def test_concat_with_a_null_is_null():
     assert got.rows() == [(None, None, "a-a"), (None, None, "b-b"), (None, None, None)]
     exprs = lambda m: [(m.col("s") + m.lit(None)).alias("x"), (m.lit(None) + m.col("s")).alias("y")]  # noqa: E731
     assert ax.DataFrame(t).select(exprs(ax)).to_dicts() == pl.DataFrame(t).select(exprs(pl)).to_dicts()
+
+
+def test_sum_of_integers_never_wraps():
+    """SQL's SUM of an INT column is a BIGINT (it wrapped in 32 bits: 2e9 + 2e9 gave -294967296), and a sum past
+    64 bits is an error naming the way out (it wrapped silently); MySQL answers with a DECIMAL, DuckDB with HUGEINT."""
+    t = pa.table({"i": pa.array([2_000_000_000, 2_000_000_000], pa.int32()), "b": pa.array([2**62, 2**62], pa.int64()),
+                  "u": pa.array([2**63, 2**63], pa.uint64()), "g": [1, 1],
+                  "back": pa.array([2**63 - 1, 1], pa.int64())})
+    ctx = ax.SQLContext(t=t)
+    assert ctx.execute("SELECT SUM(i) s, SUM(g) n FROM t", eager=True).rows() == duckdb.sql("SELECT SUM(i), SUM(g) FROM t").fetchall()
+    for q in ["SELECT SUM(b) FROM t", "SELECT g, SUM(b) FROM t GROUP BY g", "SELECT SUM(u) FROM t", "SELECT SUM(b) OVER () FROM t"]:
+        with pytest.raises(ax.ComputeError, match=r"SUM is out of range of (Int64|UInt64); CAST its argument AS DECIMAL"):
+            ctx.execute(q, eager=True)
+    # a sum that passes the range and comes back is exact; DECIMAL sums beyond 64 bits
+    t2 = pa.table({"x": pa.array([2**63 - 1, 1, -5], pa.int64())})
+    assert ax.SQLContext(t=t2).execute("SELECT SUM(x) FROM t", eager=True).rows() == [(2**63 - 5,)]
+    got = ctx.execute("SELECT SUM(CAST(b AS DECIMAL(38, 0))) FROM t", eager=True).rows()
+    assert got == [(2**63,)] and got == duckdb.sql("SELECT SUM(CAST(b AS DECIMAL(38, 0))) FROM t").fetchall()
+    # the DataFrame API keeps Polars' wrapping sum of Int32
+    pl = pytest.importorskip("polars")
+    assert ax.DataFrame(t).select(ax.col("i").sum()).rows() == pl.DataFrame(t).select(pl.col("i").sum()).rows()
