@@ -50,15 +50,28 @@ type lateStage struct {
 type lateFilter struct {
 	stages []lateStage
 	last   []string // output columns no stage reads, read at the kept rows
-	read   *arrow.Schema
-	out    *arrow.Schema
+	// keepFirst: the columns read before the stages (planStages' first)
+	// that the stages or the output read.
+	keepFirst []string
+	read      *arrow.Schema
+	out       *arrow.Schema
 }
 
 // planLateFilter splits pred (over the columns of read) for a scan whose
 // output is out; nil when staging saves nothing (the first conjunct reads
 // every column) or a conjunct is not row-wise.
 func planLateFilter(pred lazy.Expr, read, out *arrow.Schema) *lateFilter {
-	conj := lazy.Conjuncts(pred)
+	lf := planStages(lazy.Conjuncts(pred), read, out, nil)
+	if lf == nil || len(lf.stages) == 0 || lf.readsOnlyFirst() {
+		return nil // the first read reads everything: nothing is read late
+	}
+	return lf
+}
+
+// planStages orders the conjuncts conj into stages, after the columns
+// first (a dictionary filter's, read before the stages); nil when a
+// conjunct is not row-wise.
+func planStages(conj []lazy.Expr, read, out *arrow.Schema, first []string) *lateFilter {
 	for _, c := range conj {
 		if !dictTestable(c) || c.DataType().ID() != arrow.BOOL {
 			return nil
@@ -66,6 +79,9 @@ func planLateFilter(pred lazy.Expr, read, out *arrow.Schema) *lateFilter {
 	}
 	lf := &lateFilter{read: read, out: out}
 	have := map[string]bool{}
+	for _, name := range first {
+		have[name] = true
+	}
 	cost := func(c lazy.Expr) int {
 		w := 0
 		for _, name := range lazy.ColumnsUsed(c) {
@@ -122,16 +138,32 @@ func planLateFilter(pred lazy.Expr, read, out *arrow.Schema) *lateFilter {
 			later[f.Name] = true
 		}
 	}
+	for _, name := range first {
+		if later[name] {
+			lf.keepFirst = append(lf.keepFirst, name)
+		}
+	}
 	for _, f := range out.Fields() {
 		if !have[f.Name] {
 			have[f.Name] = true
 			lf.last = append(lf.last, f.Name)
 		}
 	}
-	if len(lf.stages) == 0 || len(have) == len(lf.stages[0].read) {
-		return nil // the first read reads everything: nothing is read late
-	}
 	return lf
+}
+
+// readsOnlyFirst reports whether the first stage reads every column the
+// scan reads.
+func (lf *lateFilter) readsOnlyFirst() bool {
+	if len(lf.last) > 0 {
+		return false
+	}
+	for _, st := range lf.stages[1:] {
+		if len(st.read) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // columnCost is a column's decoding cost per row, roughly its width.
@@ -162,9 +194,14 @@ func (b *builder) lateScan(p *pipeline, src lazy.PartitionedSource, rr rowPieceR
 // output columns (nil when none is kept). mem is the source's allocator,
 // work the filter's.
 func (lf *lateFilter) load(ctx context.Context, src lazy.PartitionedSource, rr rowPieceReader, mem, work memory.Allocator, piece int) (arrow.RecordBatch, error) {
-	count := int(src.PieceRows(piece))
-	var rows []int32 // the rows kept so far; nil: all
-	held := map[string]arrow.Array{}
+	return lf.run(ctx, src, rr, mem, work, piece, nil, int(src.PieceRows(piece)), map[string]arrow.Array{})
+}
+
+// run is load from the count rows (nil: all the piece's) a filter before
+// kept, with the columns read for it held at those rows (run releases
+// them).
+func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr rowPieceReader, mem, work memory.Allocator, piece int,
+	rows []int32, count int, held map[string]arrow.Array) (arrow.RecordBatch, error) {
 	defer func() {
 		for _, a := range held {
 			a.Release()
@@ -234,8 +271,30 @@ func (lf *lateFilter) load(ctx context.Context, src lazy.PartitionedSource, rr r
 	cols := make([]arrow.Array, lf.out.NumFields())
 	for j, f := range lf.out.Fields() {
 		cols[j] = held[f.Name]
+		if _, ok := cols[j].(*array.Dictionary); ok { // a dictionary filter's column (lateLoad)
+			all := make([]int32, count)
+			for k := range all {
+				all[k] = int32(k)
+			}
+			a, err := gatherDecoded(work, cols[j], all)
+			if err != nil {
+				return nil, err
+			}
+			held[f.Name].Release()
+			held[f.Name], cols[j] = a, a
+		}
 	}
 	return array.NewRecordBatch(lf.out, cols, int64(count)), nil
+}
+
+// stagesRead reports whether a stage's conjunct reads column name.
+func (lf *lateFilter) stagesRead(name string) bool {
+	for _, st := range lf.stages {
+		if len(st.in.FieldIndices(name)) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // narrow keeps the rows of mask (over the count rows held) in rows and in

@@ -88,7 +88,8 @@ func writeLateScanFile(t *testing.T, rb arrow.RecordBatch) string {
 // the same rows in memory: the results must be equal, for filters keeping
 // no row, a few, a block, about half and all, on one column or several,
 // with the filter's columns returned or not, on a dictionary-encoded
-// column, on a column with nulls and NaN, and on a decimal.
+// column, on a column with nulls and NaN, on a decimal, and after a
+// string test run on the dictionary (scan_dict.go's lateLoad).
 func TestScanLateMaterialization(t *testing.T) {
 	mem := checkLeaks(t)
 	const n = 6000
@@ -111,7 +112,7 @@ func TestScanLateMaterialization(t *testing.T) {
 	cases := []struct {
 		name string
 		pred lazy.Expr
-		late bool // read in stages
+		late bool // read in stages by planLateFilter (not by a dictionary filter)
 	}{
 		{"none", bin(lazy.OpLt, col("k"), lit(int64(-1))), true},
 		{"few", bin(lazy.OpLt, col("k"), lit(int64(40))), true},
@@ -123,6 +124,9 @@ func TestScanLateMaterialization(t *testing.T) {
 		{"several columns", and(and(bin(lazy.OpEq, col("q"), lit(int64(5))), bin(lazy.OpLt, col("day"), day(2000))), bin(lazy.OpLtEq, col("d"), dec(0))), true},
 		{"nulls and NaN", bin(lazy.OpGt, col("f"), lit(5.0)), true},
 		{"NaN and a decimal", and(bin(lazy.OpGtEq, col("f"), lit(9.5)), bin(lazy.OpGt, col("d"), dec(-10000))), true},
+		{"string dictionary test", bin(lazy.OpEq, col("s"), lit("s2")), false},
+		{"string test, then a decimal and a date", and(and(bin(lazy.OpNotEq, col("s"), lit("s3")), bin(lazy.OpGt, col("d"), dec(20000))), bin(lazy.OpLt, col("day"), day(900))), false},
+		{"string test, then NaN", and(bin(lazy.OpEq, col("s"), lit("s4")), bin(lazy.OpLtEq, col("f"), lit(2.0))), false},
 		{"or", bin(lazy.OpOr, bin(lazy.OpLt, col("k"), lit(int64(10))), bin(lazy.OpEq, col("q"), lit(int64(1)))), true},
 	}
 	projections := [][]string{{"k", "q", "day", "d", "f", "s"}, {"d"}, {"s", "k"}, {"f"}}
@@ -140,7 +144,7 @@ func TestScanLateMaterialization(t *testing.T) {
 				}
 				lf := planLateFilter(scan.Predicate, lazy.SchemaOf(src.Schema(), lazy.ReadColumns(scan)), scan.Schema())
 				used := lazy.ColumnsUsed(scan.Predicate)
-				if wantLate := c.late && len(lazy.ReadColumns(scan)) > len(used); (lf != nil) != wantLate && len(lazy.Conjuncts(scan.Predicate)) == 1 {
+				if wantLate := len(lazy.ReadColumns(scan)) > len(used); c.late && (lf != nil) != wantLate && len(lazy.Conjuncts(scan.Predicate)) == 1 {
 					t.Fatalf("late filter planned: %v, want %v", lf != nil, wantLate)
 				}
 				inMemory := Optimize(sel(t, filter(t, lazy.NewScan(tbl), c.pred), out...))
