@@ -338,8 +338,15 @@ type fixedDecoder[T any] struct {
 	dictBuf   scratch[T]
 	spreadBuf scratch[T]
 	idx       []int32
-	levelBuf  []byte // definition levels of a page alopex read
-	bitForBit bool   // convert is copyPlain: PLAIN values are the Arrow values
+	ident     []int32 // 0..len(dictVals)-1: dictionary indexes checked (decodeRawRows)
+	// A selective read (select.go) keeps the dictionary PLAIN and gathers
+	// the selected rows' PLAIN values before converting them.
+	idxBuf, pickBuf       scratch[int32]
+	gatherBuf, rawDictBuf scratch[byte]
+	rawDict               []byte
+	rawWidth, plainWidth  int
+	levelBuf              []byte // definition levels of a page alopex read
+	bitForBit             bool   // convert is copyPlain: PLAIN values are the Arrow values
 }
 
 func newFixedDecoder[T any](st colState, convert func([]T, *encoding.Values) error) *fixedDecoder[T] {
@@ -404,6 +411,11 @@ func (d *fixedDecoder[T]) putScratch() {
 	d.dictVals, d.dict = nil, nil
 	d.dictBuf.put()
 	d.spreadBuf.put()
+	d.idxBuf.put()
+	d.pickBuf.put()
+	d.gatherBuf.put()
+	d.rawDictBuf.put()
+	d.rawDict = nil
 }
 
 func (d *fixedDecoder[T]) release() {

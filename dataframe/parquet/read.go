@@ -126,7 +126,7 @@ func (f *File) readRowGroups(ctx context.Context, mem memory.Allocator, rowGroup
 				return
 			}
 			i, j := u/len(columns), u%len(columns)
-			arr, err := f.readColumn(ctx, mem, rowGroups[i], columns[j], asDict != nil && asDict[j])
+			arr, err := f.readColumn(ctx, mem, rowGroups[i], columns[j], asDict != nil && asDict[j], nil)
 			if err != nil {
 				fail(err)
 				return
@@ -159,8 +159,11 @@ func (f *File) readRowGroups(ctx context.Context, mem memory.Allocator, rowGroup
 }
 
 // readColumn decodes one column chunk. parquet-go panics on some corrupt
-// pages; the panic is turned into an error naming the chunk.
-func (f *File) readColumn(ctx context.Context, mem memory.Allocator, rg, c int, asDict bool) (arr arrow.Array, err error) {
+// pages; the panic is turned into an error naming the chunk. rows, when
+// set, asks for those rows only (increasing positions in the row group):
+// chunks alopex's page reader decodes then come back with only those rows
+// (see readSelected); others come back whole, and the caller gathers.
+func (f *File) readColumn(ctx context.Context, mem memory.Allocator, rg, c int, asDict bool, rows []int32) (arr arrow.Array, err error) {
 	col := &f.cols[c]
 	n := f.RowGroupRows(rg)
 	if n > int64(maxInt32) {
@@ -184,6 +187,13 @@ func (f *File) readColumn(ctx context.Context, mem memory.Allocator, rg, c int, 
 	if col.physical == format.ByteArray {
 		if err := f.checkDeltaByteArrayPages(cc.MetaData.Codec, checked, col.maxDef); err != nil {
 			return nil, f.chunkError(rg, col, err)
+		}
+	}
+	// Selected rows are decoded alone when they are fewer than half: above
+	// that, decoding the chunk whole and gathering costs no more.
+	if rows != nil && 2*int64(len(rows)) < n && !asDict && col.physical != format.ByteArray && col.maxDef == 0 && rawReadable(checked, col) {
+		if arr, ok, err := f.readSelected(ctx, mem, rg, col, cc.MetaData.Codec, checked, rows); ok || err != nil {
+			return arr, err
 		}
 	}
 	var dec columnDecoder

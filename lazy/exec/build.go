@@ -176,6 +176,13 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip
 			return p, nil
 		}
 	}
+	if rr, ok := src.(rowPieceReader); ok && s.Predicate != nil {
+		if lf := planLateFilter(s.Predicate, readSchema, s.Schema()); lf != nil {
+			b.lateScan(p, src, rr, pieces, lf, skip, mem) // scan_late.go
+			p.limit = s.Limit
+			return p, nil
+		}
+	}
 	switch {
 	case s.Predicate != nil && len(cols) != s.Schema().NumFields():
 		p.then(b.filterSelectFn(s.Predicate, s.Schema()), s.Schema())

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"slices"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
@@ -108,13 +109,24 @@ func dictTestable(e lazy.Expr) bool {
 // dictScan makes p read the tested columns as dictionaries and filter with
 // df, handing on out's columns.
 func (b *builder) dictScan(p *pipeline, src dictPieceReader, pieces []int, cols []string, df *dictFilter, out *arrow.Schema, skip func(int) bool, mem memory.Allocator) {
+	work := b.mem
+	if lf := df.lateStages(src, cols); lf != nil {
+		ps, rr := src.(lazy.PartitionedSource), src.(rowPieceReader)
+		p.load = func(ctx context.Context, i int) (arrow.RecordBatch, error) {
+			if skip != nil && skip(pieces[i]) {
+				return nil, nil
+			}
+			return df.lateLoad(ctx, ps, src, rr, lf, mem, work, pieces[i])
+		}
+		p.schema = out
+		return
+	}
 	p.load = func(ctx context.Context, i int) (arrow.RecordBatch, error) {
 		if skip != nil && skip(pieces[i]) {
 			return nil, nil
 		}
 		return src.ReadPieceDict(ctx, mem, pieces[i], cols, df.cols)
 	}
-	work := b.mem
 	p.then(func(rb arrow.RecordBatch) (arrow.RecordBatch, error) {
 		defer rb.Release()
 		return df.filter(work, rb)
@@ -126,6 +138,26 @@ func (b *builder) dictScan(p *pipeline, src dictPieceReader, pieces []int, cols 
 // runs on the rows the tests keep, gathered from the columns it reads; only
 // the rows that pass it are gathered from the output's columns.
 func (df *dictFilter) filter(mem memory.Allocator, rb arrow.RecordBatch) (arrow.RecordBatch, error) {
+	rows, err := df.testRows(mem, rb)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	if df.rest != nil {
+		if rows, err = df.restRows(mem, rb, rows); err != nil || len(rows) == 0 {
+			return nil, err
+		}
+	}
+	cols, err := gatherColumns(mem, rb, df.out, rows)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseArrays(cols)
+	return array.NewRecordBatch(df.out, cols, int64(len(rows))), nil
+}
+
+// testRows returns the rows of rb that pass the dictionary tests (none:
+// nil).
+func (df *dictFilter) testRows(mem memory.Allocator, rb arrow.RecordBatch) ([]int32, error) {
 	n := int(rb.NumRows())
 	var mask *memory.Buffer
 	defer func() {
@@ -150,19 +182,55 @@ func (df *dictFilter) filter(mem memory.Allocator, rb arrow.RecordBatch) (arrow.
 	}
 	sel := kernels.NewSelection(mask.Bytes(), n)
 	defer sel.Release()
-	rows := sel.Idx
-	if df.rest != nil {
-		var err error
-		if rows, err = df.restRows(mem, rb, rows); err != nil || len(rows) == 0 {
-			return nil, err
-		}
+	return slices.Clone(sel.Idx), nil
+}
+
+// lateStages plans the late reads after the dictionary tests (nil when
+// src cannot read chosen rows or rest is not row-wise).
+func (df *dictFilter) lateStages(src dictPieceReader, cols []string) *lateFilter {
+	ps, ok := src.(lazy.PartitionedSource)
+	if _, rows := src.(rowPieceReader); !ok || !rows {
+		return nil
 	}
-	cols, err := gatherColumns(mem, rb, df.out, rows)
+	var rest []lazy.Expr
+	if df.rest != nil {
+		rest = lazy.Conjuncts(df.rest)
+	}
+	return planStages(rest, lazy.SchemaOf(ps.Schema(), cols), df.out, df.cols)
+}
+
+// lateLoad reads piece with late materialization (scan_late.go): the
+// tested columns alone first, as dictionaries; then lf's stages (rest's
+// conjuncts) and the output's other columns at the rows the tests keep.
+func (df *dictFilter) lateLoad(ctx context.Context, src lazy.PartitionedSource, dr dictPieceReader, rr rowPieceReader, lf *lateFilter,
+	mem, work memory.Allocator, piece int) (arrow.RecordBatch, error) {
+	rb, err := dr.ReadPieceDict(ctx, mem, piece, df.cols, df.cols)
 	if err != nil {
 		return nil, err
 	}
-	defer releaseArrays(cols)
-	return array.NewRecordBatch(df.out, cols, int64(len(rows))), nil
+	defer rb.Release()
+	rows, err := df.testRows(work, rb)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	held := map[string]arrow.Array{}
+	for _, name := range lf.keepFirst {
+		// A column only the output needs stays a dictionary (its codes
+		// narrowed with the rows) until the last rows are known.
+		gatherAt := gatherDecoded
+		if !lf.stagesRead(name) {
+			gatherAt = kernels.Gather
+		}
+		a, err := gatherAt(work, columnOf(rb, name), rows)
+		if err != nil {
+			for _, h := range held {
+				h.Release()
+			}
+			return nil, err
+		}
+		held[name] = a
+	}
+	return lf.run(ctx, src, rr, mem, work, piece, rows, len(rows), held)
 }
 
 // restRows returns the rows among rows (positions in rb) where rest holds.
