@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"github.com/alopexdb/alopex/internal/testkit"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -34,46 +33,6 @@ import (
 
 // --- tables ---------------------------------------------------------------------
 
-// aggArray and readAny are the shared builders (internal/testkit).
-var (
-	aggArray = testkit.Array
-	readAny  = testkit.Values
-)
-
-// aggTable is newTable for the types of aggArray.
-func aggTable(t *testing.T, mem memory.Allocator, cols []column, sizes ...int) *core.Table {
-	t.Helper()
-	fields := make([]arrow.Field, len(cols))
-	for i, c := range cols {
-		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: true}
-	}
-	schema := arrow.NewSchema(fields, nil)
-	n := 0
-	if len(cols) > 0 {
-		n = len(cols[0].vals)
-	}
-	if len(sizes) == 0 {
-		sizes = []int{n}
-	}
-	var batches []arrow.RecordBatch
-	start := 0
-	for _, size := range sizes {
-		arrs := make([]arrow.Array, len(cols))
-		for i, c := range cols {
-			arrs[i] = aggArray(t, mem, c.typ, c.vals[start:start+size])
-		}
-		batches = append(batches, array.NewRecordBatch(schema, arrs, int64(size)))
-		for _, a := range arrs {
-			a.Release()
-		}
-		start += size
-	}
-	if start != n {
-		t.Fatalf("batch sizes %v cover %d of %d rows", sizes, start, n)
-	}
-	return core.NewTable(schema, batches)
-}
-
 // runAgg executes p and reads the result (one batch) as columns in order.
 func runAgg(t *testing.T, mem memory.Allocator, p lazy.Plan) (names, types []string, cols [][]any) {
 	t.Helper()
@@ -92,7 +51,7 @@ func runAgg(t *testing.T, mem memory.Allocator, p lazy.Plan) (names, types []str
 	for i, f := range rb.Schema().Fields() {
 		names = append(names, f.Name)
 		types = append(types, core.DTypeName(f.Type))
-		cols = append(cols, readAny(t, rb.Column(i)))
+		cols = append(cols, readArray(t, rb.Column(i)))
 	}
 	return names, types, cols
 }
@@ -808,7 +767,7 @@ func forTableLayouts(t *testing.T, cols []column, withSizes bool, plan func(t *t
 			if l.sizes != nil && len(cols) > 0 {
 				sizes = l.sizes(len(cols[0].vals))
 			}
-			tbl := aggTable(t, mem, cols, sizes...)
+			tbl := newTable(t, mem, cols, sizes...)
 			defer tbl.Release()
 			p := plan(t, lazy.NewScan(tbl))
 			check(t, mem, p)
@@ -910,7 +869,7 @@ func TestAggregateManyGroups(t *testing.T) {
 					if l.sizes != nil {
 						sizes = l.sizes(len(cols[0].vals))
 					}
-					tbl := aggTable(t, mem, cols, sizes...)
+					tbl := newTable(t, mem, cols, sizes...)
 					defer tbl.Release()
 					p := groupBy(t, lazy.NewScan(tbl), colExprs(keys), specExprs(specs))
 					checkAgg(t, mem, p, cols, keys, specs)
@@ -957,7 +916,7 @@ func TestAggregateFirstLastOrder(t *testing.T) {
 						mem := checkLeaks(t)
 						setMorselRows(t, morsel)
 						setProcs(t, procs)
-						tbl := aggTable(t, mem, cols, 1, 999, 0, 4000)
+						tbl := newTable(t, mem, cols, 1, 999, 0, 4000)
 						defer tbl.Release()
 						p := groupBy(t, lazy.NewScan(tbl), colExprs(keys), specExprs(specs))
 						checkAgg(t, mem, p, cols, keys, specs)
@@ -985,8 +944,8 @@ func TestAggregateGlobalEmpty(t *testing.T) {
 			setProcs(t, l.procs)
 			tables := map[string]*core.Table{
 				"no batches":    core.NewTable(schema, nil),
-				"empty batch":   aggTable(t, mem, cols, 0),
-				"empty batches": aggTable(t, mem, cols, 0, 0, 0),
+				"empty batch":   newTable(t, mem, cols, 0),
+				"empty batches": newTable(t, mem, cols, 0, 0, 0),
 			}
 			for name, tbl := range tables {
 				t.Run(name, func(t *testing.T) {
@@ -997,7 +956,7 @@ func TestAggregateGlobalEmpty(t *testing.T) {
 				tbl.Release()
 			}
 			// A filter that drops every row of every morsel.
-			tbl := aggTable(t, mem, nonEmpty)
+			tbl := newTable(t, mem, nonEmpty)
 			defer tbl.Release()
 			none := filter(t, lazy.NewScan(tbl), bin(lazy.OpGt, col("v_i64"), dyn(int64(1000))))
 			p := groupBy(t, none, nil, specExprs(specs))
@@ -1223,7 +1182,7 @@ func TestAggregateMemory(t *testing.T) {
 	setMorselRows(t, 5)
 	setProcs(t, 4)
 	cols := genTable(200, 6)
-	tbl := aggTable(t, mem, cols)
+	tbl := newTable(t, mem, cols)
 	p := groupBy(t, lazy.NewScan(tbl), colExprs([]string{"k_str"}), []lazy.Expr{
 		alias(&lazy.Agg{Func: lazy.AggSum, X: col("v_i64")}, "s"),
 		alias(&lazy.Agg{Func: lazy.AggFirst, X: col("v_str")}, "f"),
@@ -1243,7 +1202,7 @@ func TestAggregateMemory(t *testing.T) {
 	res.Release()
 
 	// A strict cast that fails in some morsel, under several workers.
-	tbl = aggTable(t, mem, cols)
+	tbl = newTable(t, mem, cols)
 	defer tbl.Release()
 	bad := groupBy(t, lazy.NewScan(tbl), colExprs([]string{"k_i64"}), []lazy.Expr{
 		alias(&lazy.Agg{Func: lazy.AggSum, X: &lazy.Cast{X: col("w_i64"), To: arrow.PrimitiveTypes.Int8, Strict: true}}, "s"),
@@ -1282,7 +1241,7 @@ func TestAggregateResultTypes(t *testing.T) {
 		{"f32", arrow.PrimitiveTypes.Float32, []any{1.5, 2.5, nil}},
 		{"b", arrow.FixedWidthTypes.Boolean, []any{true, true, nil}},
 	}
-	tbl := aggTable(t, mem, cols)
+	tbl := newTable(t, mem, cols)
 	defer tbl.Release()
 	var aggs []lazy.Expr
 	for _, c := range cols {
@@ -1336,7 +1295,7 @@ func runAggErr(t *testing.T, mem memory.Allocator, p lazy.Plan) ([]string, [][]a
 	var cols [][]any
 	for i, f := range rb.Schema().Fields() {
 		names = append(names, f.Name)
-		cols = append(cols, readAny(t, rb.Column(i)))
+		cols = append(cols, readArray(t, rb.Column(i)))
 	}
 	return names, cols, nil
 }
@@ -1347,7 +1306,7 @@ func runAggErr(t *testing.T, mem memory.Allocator, p lazy.Plan) ([]string, [][]a
 func TestAggregateQuantileOfInfinity(t *testing.T) {
 	mem := checkLeaks(t)
 	inf := math.Inf(1)
-	tbl := aggTable(t, mem, []column{
+	tbl := newTable(t, mem, []column{
 		{"k", arrow.PrimitiveTypes.Int64, ints(1, 2, 2, 2, 3)},
 		{"x", arrow.PrimitiveTypes.Float64, []any{inf, 1.0, inf, inf, math.Inf(-1)}},
 	})
@@ -1379,7 +1338,7 @@ func TestAggregateQuantileOfInfinity(t *testing.T) {
 // The engine rounds half to even and gives 1.
 func TestAggregateQuantileNearestRounding(t *testing.T) {
 	mem := checkLeaks(t)
-	tbl := aggTable(t, mem, []column{
+	tbl := newTable(t, mem, []column{
 		{"k", arrow.PrimitiveTypes.Int64, ints(1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3)},
 		{"x", arrow.PrimitiveTypes.Float64, []any{1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0}},
 	})
@@ -1410,7 +1369,7 @@ func TestAggregateQuantileNearestRounding(t *testing.T) {
 // of the user: the Project then reads the wrong column.
 func TestAggregateTemporaryNameClash(t *testing.T) {
 	mem := checkLeaks(t)
-	tbl := aggTable(t, mem, []column{
+	tbl := newTable(t, mem, []column{
 		{"__agg0", arrow.PrimitiveTypes.Float64, []any{10.0, 10.0, 20.0}},
 		{"b", arrow.PrimitiveTypes.Float64, []any{1.0, 2.0, 3.0}},
 	})
@@ -1454,7 +1413,7 @@ func TestAggregateTemporaryNameClash(t *testing.T) {
 func TestAggregateDate64(t *testing.T) {
 	mem := checkLeaks(t)
 	day := int64(86400000)
-	tbl := aggTable(t, mem, []column{
+	tbl := newTable(t, mem, []column{
 		{"d", arrow.FixedWidthTypes.Date64, []any{day, nil, int64(0), day}},
 		{"x", arrow.PrimitiveTypes.Int64, ints(1, 2, 3, 4)},
 	})
@@ -1492,8 +1451,8 @@ func TestAggregateUnencodableValues(t *testing.T) {
 	lb.AppendNull()
 	list := lb.NewArray()
 	lb.Release()
-	bin := aggArray(t, mem, arrow.BinaryTypes.Binary, []any{"a", "b", nil})
-	k := aggArray(t, mem, arrow.PrimitiveTypes.Int64, ints(1, 1, 2))
+	bin := buildArray(t, mem, arrow.BinaryTypes.Binary, []any{"a", "b", nil})
+	k := buildArray(t, mem, arrow.PrimitiveTypes.Int64, ints(1, 1, 2))
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "k", Type: k.DataType(), Nullable: true},
 		{Name: "l", Type: list.DataType(), Nullable: true},
@@ -1528,7 +1487,7 @@ func TestAggregateUnencodableValues(t *testing.T) {
 // bitmap: IsValid is true for every row, so it needs its own case).
 func TestAggregateCountOfNullColumn(t *testing.T) {
 	mem := checkLeaks(t)
-	tbl := aggTable(t, mem, []column{
+	tbl := newTable(t, mem, []column{
 		{"k", arrow.PrimitiveTypes.Int64, ints(1, 1, 2)},
 		{"n", arrow.Null, []any{nil, nil, nil}},
 	})

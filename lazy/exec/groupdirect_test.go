@@ -79,7 +79,7 @@ func TestDirectGroupsMatchHash(t *testing.T) {
 			want := map[any]int32{}
 			for start := 0; start < len(c.keys); start += 97 {
 				vals := c.keys[start:min(start+97, len(c.keys))]
-				a := aggArray(t, mem, arrow.PrimitiveTypes.Int64, vals)
+				a := buildArray(t, mem, arrow.PrimitiveTypes.Int64, vals)
 				if err := op.assignGroups(w, []arrow.Array{a}, len(vals), int64(start)); err != nil {
 					t.Fatal(err)
 				}
@@ -181,7 +181,7 @@ func TestAggregateDenseIntKeys(t *testing.T) {
 				if l.sizes != nil {
 					sizes = l.sizes(len(c.keys))
 				}
-				tbl := aggTable(t, mem, cols, sizes...)
+				tbl := newTable(t, mem, cols, sizes...)
 				defer tbl.Release()
 				p := groupBy(t, lazy.NewScan(tbl), colExprs([]string{"k"}), specExprs(specs))
 				checkAgg(t, mem, p, cols, []string{"k"}, specs)

@@ -705,7 +705,7 @@ func TestWindowErrorsRelease(t *testing.T) {
 	setMorselRows(t, 7)
 	setProcs(t, 4)
 	cols := windowTable(300, 17)
-	tbl := aggTable(t, mem, cols)
+	tbl := newTable(t, mem, cols)
 	defer tbl.Release()
 	bad := &lazy.Cast{X: col("w_i64"), To: arrow.PrimitiveTypes.Int8, Strict: true}
 	sumV := &lazy.Agg{Func: lazy.AggSum, X: col("v_i64")}
@@ -742,7 +742,7 @@ func TestWindowResultMemory(t *testing.T) {
 	mem := checkLeaks(t)
 	setMorselRows(t, 5)
 	cols := windowTable(200, 18)
-	tbl := aggTable(t, mem, cols)
+	tbl := newTable(t, mem, cols)
 	p := selectPlan(t, lazy.NewScan(tbl), []lazy.Expr{
 		alias(&lazy.Window{X: fnCall("shift", map[string]any{"n": 1.0}, col("v_str"), lit(nil)), PartitionBy: []lazy.Expr{col("k_i64")}}, "s"),
 		alias(&lazy.Window{X: &lazy.Agg{Func: lazy.AggFirst, X: col("v_str")}, PartitionBy: []lazy.Expr{col("k_i64")}}, "f"),
@@ -778,7 +778,7 @@ func fixedWindowBug(t *testing.T, bug string, problems []string) {
 func runWindowCase(t *testing.T, cols []column, exprs []lazy.Expr, name string, want []any) []string {
 	t.Helper()
 	mem := checkLeaks(t)
-	tbl := aggTable(t, mem, cols)
+	tbl := newTable(t, mem, cols)
 	defer tbl.Release()
 	p, err := lazy.NewSelect(lazy.NewScan(tbl), exprs)
 	if err != nil {
