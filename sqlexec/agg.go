@@ -137,16 +137,27 @@ func nanOf(typ arrow.DataType) lazy.Expr {
 // (an INT column's sum is a BIGINT; Polars sums Int32 in 32 bits) and an
 // error past them, never a wrapped number (lazy.Agg.Checked).
 func (t *translator) checkedSum(a *lazy.Agg) {
-	typ := t.typeOf(a.X)
-	if a.Func != lazy.AggSum || typ == nil || !core.IsInteger(typ) {
+	if a.Func != lazy.AggSum {
 		return
+	}
+	if x, ok := t.sum64(a.X); ok {
+		a.X, a.Checked = x, true
+	}
+}
+
+// sum64 is an integer argument of SUM as the 64-bit integer SQL sums it
+// in (ok false for other types).
+func (t *translator) sum64(e lazy.Expr) (lazy.Expr, bool) {
+	typ := t.typeOf(e)
+	if typ == nil || !core.IsInteger(typ) {
+		return e, false
 	}
 	to := arrow.PrimitiveTypes.Int64
 	if core.IsUnsigned(typ) {
 		to = arrow.PrimitiveTypes.Uint64
 	}
-	if !arrow.TypeEqual(typ, to) {
-		a.X = &lazy.Cast{X: a.X, To: to, Strict: true}
+	if arrow.TypeEqual(typ, to) {
+		return e, true
 	}
-	a.Checked = true
+	return &lazy.Cast{X: e, To: to, Strict: true}, true
 }

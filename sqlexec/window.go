@@ -225,9 +225,9 @@ func (t *translator) running(x *ast.WindowFuncExpr, name string, arg lazy.Expr, 
 		}
 		return over("cum_count", arg), nil
 	case "sum", "avg":
-		summed := arg
+		summed, _ := t.sum64(arg) // an INT column's running sum is a BIGINT, as its SUM is
 		if mayNull {
-			summed = call("coalesce", nil, arg, dyn(0))
+			summed = call("coalesce", nil, summed, dyn(0))
 		}
 		sum := over("cum_sum", summed)
 		if name == "avg" {
@@ -346,5 +346,8 @@ func (t *translator) rowsFrame(x *ast.WindowFuncExpr, name string, arg lazy.Expr
 	}
 	fn := map[string]string{"sum": "sum", "avg": "mean", "min": "min", "max": "max", "count": "count"}[name]
 	opts := map[string]any{"func": fn, "start": start, "end": end}
+	if name == "sum" {
+		arg, _ = t.sum64(arg)
+	}
 	return &lazy.Window{X: call("frame_agg", opts, arg), PartitionBy: part, OrderBy: order}, nil
 }

@@ -404,3 +404,14 @@ def test_sum_of_integers_never_wraps():
     # the DataFrame API keeps Polars' wrapping sum of Int32
     pl = pytest.importorskip("polars")
     assert ax.DataFrame(t).select(ax.col("i").sum()).rows() == pl.DataFrame(t).select(pl.col("i").sum()).rows()
+
+
+def test_running_sums_of_int_columns_are_bigint():
+    """SUM(i) OVER (ORDER BY …) of an INT column summed in 32 bits and wrapped (2e9 + 2e9 < 0); running and framed
+    sums are BIGINT, as the plain SUM and as in MySQL and DuckDB."""
+    t = pa.table({"i": pa.array([2_000_000_000, 2_000_000_000, None, 5], pa.int32()), "g": [1, 2, 3, 4]})
+    ctx = ax.SQLContext(t=t)
+    for q in ["SELECT g, SUM(i) OVER (ORDER BY g) s FROM t ORDER BY g",
+              "SELECT g, SUM(i) OVER (ORDER BY g ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) s FROM t ORDER BY g",
+              "SELECT g, AVG(i) OVER (ORDER BY g) s FROM t ORDER BY g"]:
+        assert ctx.execute(q, eager=True).rows() == duckdb.sql(q).fetchall(), q
