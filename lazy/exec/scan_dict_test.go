@@ -45,23 +45,30 @@ func writeDictScanFile(t *testing.T, tbl arrow.RecordBatch, version ...parquet.D
 	if len(version) > 0 {
 		v = version[0]
 	}
-	path := filepath.Join(t.TempDir(), "dict.parquet")
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	props := parquet.NewWriterProperties(
+	return writeParquetFile(t, "dict.parquet", tbl, parquet.NewWriterProperties(
 		parquet.WithDictionaryDefault(true),
 		parquet.WithDictionaryPageSizeLimit(2<<10),
 		parquet.WithDataPageSize(1<<10),
 		parquet.WithBatchSize(100),
 		parquet.WithDataPageVersion(v),
-		parquet.WithMaxRowGroupLength(int64(tbl.NumRows()/2)))
-	w, err := pqarrow.NewFileWriter(tbl.Schema(), out, props, pqarrow.DefaultWriterProps())
+		parquet.WithMaxRowGroupLength(int64(tbl.NumRows()/2))))
+}
+
+// writeParquetFile writes rb with pyarrow-like writer properties (arrow-go's
+// pqarrow, an independent writer) to a file called name in the test's
+// temporary directory, and returns its path.
+func writeParquetFile(t *testing.T, name string, rb arrow.RecordBatch, props *parquet.WriterProperties) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	out, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(tbl); err != nil {
+	w, err := pqarrow.NewFileWriter(rb.Schema(), out, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rb); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -3,8 +3,6 @@ package exec
 import (
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/alopexdb/alopex/core"
 	pqread "github.com/alopexdb/alopex/dataframe/parquet"
@@ -59,28 +56,12 @@ func lateScanTable(t *testing.T, mem memory.Allocator, n int) *core.Table {
 
 func writeLateScanFile(t *testing.T, rb arrow.RecordBatch) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "late.parquet")
-	out, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	props := parquet.NewWriterProperties(
+	return writeParquetFile(t, "late.parquet", rb, parquet.NewWriterProperties(
 		parquet.WithDictionaryDefault(true),
 		parquet.WithDictionaryPageSizeLimit(2<<10), // k's dictionary overflows: PLAIN pages after it
 		parquet.WithDataPageSize(1<<9),
 		parquet.WithBatchSize(100),
-		parquet.WithMaxRowGroupLength(int64(rb.NumRows()/3)))
-	w, err := pqarrow.NewFileWriter(rb.Schema(), out, props, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rb); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+		parquet.WithMaxRowGroupLength(int64(rb.NumRows()/3))))
 }
 
 // TestScanLateMaterialization runs filters over a Parquet scan read in
