@@ -41,6 +41,9 @@ func opFunc[T Num](op NumOp) func(T) T {
 			if x < 0 {
 				return -x
 			}
+			if x == 0 {
+				return 0 // -0.0 too, as Polars (Rust's abs) gives
+			}
 			return x
 		}
 	case "sign":

@@ -833,3 +833,15 @@ def test_unknown_column_in_expression_suggests_close_name():
 def test_logic_on_non_boolean_is_error(assert_matches_polars):
     assert_matches_polars(lambda m, df: df.select(m.col("a_f64") & m.col("a_bool")), SMALL,
                           expect_error=ax.ComputeError)
+
+
+def test_abs_of_negative_zero_is_positive_zero():
+    """abs(-0.0) is 0.0 in Polars (Rust's f64::abs clears the sign); alopex kept -0.0."""
+    import math
+
+    pl = pytest.importorskip("polars")
+    data = {"f": [-0.0, 0.0, -1.5, None], "g": pl.Series([-0.0, 2.0, -0.0, 1.0], dtype=pl.Float32).to_list()}
+    got = ax.DataFrame(data).select(ax.col("f").abs(), ax.col("g").cast(ax.Float32).abs())
+    want = pl.DataFrame(data).select(pl.col("f").abs(), pl.col("g").cast(pl.Float32).abs())
+    sign = lambda rows: [[None if v is None else math.copysign(1, v) for v in r] for r in rows]  # noqa: E731
+    assert sign(got.rows()) == sign(want.rows()) and got.rows() == want.rows()
