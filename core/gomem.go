@@ -60,6 +60,11 @@ func (GoAllocator) Reallocate(size int, b []byte) []byte {
 // Free does nothing: the collector reclaims the buffer.
 func (GoAllocator) Free([]byte) {}
 
+// allocGo is mallocgc; a variable so a test can see the needzero flag
+// each method passes (whether the runtime then reuses dirty memory is its
+// own choice, which a test can only observe by chance).
+var allocGo = mallocgc
+
 func goAllocate(size int, zero bool) []byte {
 	if size < 0 {
 		panic("alopex: negative allocation size")
@@ -67,7 +72,7 @@ func goAllocate(size int, zero bool) []byte {
 	if size == 0 {
 		return []byte{}
 	}
-	p := mallocgc(uintptr(size+goAlign), nil, zero)
+	p := allocGo(uintptr(size+goAlign), nil, zero)
 	shift := (goAlign - int(uintptr(p)%goAlign)) % goAlign
 	return unsafe.Slice((*byte)(unsafe.Add(p, shift)), size)
 }
