@@ -43,6 +43,19 @@ func reportCPU(b *testing.B, c0 float64) {
 	b.ReportMetric((cpuNow()-c0)/1e3/float64(b.N), "cpu-µs/op")
 }
 
+// syncedSets times b.N synced Sets of val under fresh keys, reporting CPU
+// per Set beside the wall time.
+func syncedSets(b *testing.B, pdb *pebble.DB, val []byte) {
+	c0 := cpuNow()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := pdb.Set(fmt.Appendf(nil, "k%012d", i), val, pebble.Sync); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, c0)
+}
+
 // BenchmarkSyncCommit compares one synced commit of a ~60-byte value.
 func BenchmarkSyncCommit(b *testing.B) {
 	val := make([]byte, 60)
@@ -52,14 +65,7 @@ func BenchmarkSyncCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer pdb.Close()
-		c0 := cpuNow()
-		b.ResetTimer()
-		for i := range b.N {
-			if err := pdb.Set(fmt.Appendf(nil, "k%012d", i), val, pebble.Sync); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, c0)
+		syncedSets(b, pdb, val)
 	})
 	b.Run("pebble-alopex-options-nofill", func(b *testing.B) {
 		defer func(v int64) { walFillAhead = v }(walFillAhead)
@@ -69,14 +75,7 @@ func BenchmarkSyncCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		c0 := cpuNow()
-		b.ResetTimer()
-		for i := range b.N {
-			if err := db.pdb.Set(fmt.Appendf(nil, "k%012d", i), val, pebble.Sync); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, c0)
+		syncedSets(b, db.pdb, val)
 	})
 	b.Run("pebble-alopex-options", func(b *testing.B) {
 		db, err := Open(syncBenchDir(b), Options{})
@@ -84,14 +83,7 @@ func BenchmarkSyncCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		c0 := cpuNow()
-		b.ResetTimer()
-		for i := range b.N {
-			if err := db.pdb.Set(fmt.Appendf(nil, "k%012d", i), val, pebble.Sync); err != nil {
-				b.Fatal(err)
-			}
-		}
-		reportCPU(b, c0)
+		syncedSets(b, db.pdb, val)
 	})
 	for _, rows := range []int{1, 1000} {
 		for _, fill := range []bool{false, true} {
