@@ -17,20 +17,29 @@ import (
 
 // nUniqueState counts distinct values per group; null is a value of its own.
 // Integer-like values are collected as (group, value) pairs and counted by
-// sorting at the end (no hash set: a set of millions of pairs is bound by
-// cache misses); other values are kept in a set of 4-byte group id +
-// encoded value.
+// sorting each group's values at the end (no hash set: a set of millions of
+// pairs is bound by cache misses); other values are kept in a set of 4-byte
+// group id + encoded value.
+//
+// The pairs are indexed by group once (a counting sort into offs/ivals),
+// after the last Update and Merge: when the state is first merged into
+// another, or when it finishes. Merge copies nothing: it records which of
+// the source's groups go to which of its own, and the index copies each
+// source group's values straight to their place (one copy of every value,
+// where collecting merged pairs and sorting them again made three).
 type nUniqueState struct {
 	env    *AggEnv
 	groups int
-	pairs  [][][2]int64        // chunks of (group, value), duplicates included
+	chunks []nUniqueChunk      // Update's pairs, until indexed
+	merged []nUniqueMerge      // Merge's sources, until indexed
 	nulls  map[int32]struct{}  // groups that saw a null
 	strs   map[string]struct{} // 4-byte group id + encoded value
 	buf    []byte
 
-	// byGroup indexes pairs and strs by group (built once, when this
-	// state is merged into others, so that each merge touches only the
-	// groups it is given).
+	// byGroup indexes the pairs and strs by group: group g's integer
+	// values are ivals[offs[g]:offs[g+1]], its other values
+	// svals[soffs[g]:soffs[g+1]] (built once, so that each merge touches
+	// only the groups it is given).
 	byGroup sync.Once
 	offs    []int32
 	ivals   []int64
@@ -38,14 +47,24 @@ type nUniqueState struct {
 	svals   []string
 }
 
+// nUniqueChunk is one Update's non-null pairs: gids[i] saw vals[i].
+type nUniqueChunk struct {
+	gids []int32
+	vals []int64
+}
+
+// nUniqueMerge is one Merge: the source's group srcG[i] goes to dstG[i].
+// The source is indexed (Merge indexes it) and is not updated again.
+type nUniqueMerge struct {
+	src        *nUniqueState
+	srcG, dstG []int32
+}
+
 func (s *nUniqueState) Grow(n int) { s.groups = max(s.groups, n) }
 
 func (s *nUniqueState) Update(gids []int32, arr arrow.Array, _ int64) {
 	t := arr.DataType()
 	if kernels.IntLike(t) || core.IsInteger(t) || t.ID() == arrow.BOOL {
-		if s.nulls == nil {
-			s.nulls = map[int32]struct{}{}
-		}
 		var vals []int64
 		switch {
 		case t.ID() == arrow.BOOL:
@@ -65,16 +84,27 @@ func (s *nUniqueState) Update(gids []int32, arr arrow.Array, _ int64) {
 		default:
 			vals = kernels.Int64Keys(arr, nil)
 		}
-		nulls := arr.NullN() > 0
-		chunk := make([][2]int64, 0, len(gids))
-		for i, g := range gids {
-			if nulls && arr.IsNull(i) {
-				s.nulls[g] = struct{}{}
-				continue
+		// gids is the caller's buffer: copied (4 bytes a row, where a
+		// (group, value) pair of int64 took 8 more).
+		g := slices.Clone(gids)
+		if arr.NullN() > 0 {
+			if s.nulls == nil {
+				s.nulls = map[int32]struct{}{}
 			}
-			chunk = append(chunk, [2]int64{int64(g), vals[i]})
+			k := 0
+			for i := range g {
+				if arr.IsNull(i) {
+					s.nulls[g[i]] = struct{}{}
+					continue
+				}
+				g[k], vals[k] = g[i], vals[i]
+				k++
+			}
+			g, vals = g[:k], vals[:k]
 		}
-		s.pairs = append(s.pairs, chunk)
+		if len(g) > 0 {
+			s.chunks = append(s.chunks, nUniqueChunk{g, vals})
+		}
 		return
 	}
 	if s.strs == nil {
@@ -95,25 +125,40 @@ func (s *nUniqueState) Update(gids []int32, arr arrow.Array, _ int64) {
 
 func (s *nUniqueState) buildByGroup() {
 	s.byGroup.Do(func() {
-		s.offs = make([]int32, s.groups+1)
-		n := 0
-		for _, c := range s.pairs {
-			for _, p := range c {
-				s.offs[p[0]+1]++
-			}
-			n += len(c)
-		}
-		for i := 1; i < len(s.offs); i++ {
-			s.offs[i] += s.offs[i-1]
-		}
-		fill := append([]int32(nil), s.offs[:s.groups]...)
-		s.ivals = make([]int64, n)
-		for _, c := range s.pairs {
-			for _, p := range c {
-				s.ivals[fill[p[0]]] = p[1]
-				fill[p[0]]++
+		offs := make([]int32, s.groups+1)
+		for _, c := range s.chunks {
+			for _, g := range c.gids {
+				offs[g+1]++
 			}
 		}
+		for _, m := range s.merged {
+			o := m.src
+			for i, g := range m.srcG {
+				offs[m.dstG[i]+1] += o.offs[g+1] - o.offs[g]
+			}
+		}
+		for i := 1; i < len(offs); i++ {
+			offs[i] += offs[i-1]
+		}
+		fill := slices.Clone(offs[:s.groups])
+		ivals := make([]int64, offs[s.groups])
+		for _, c := range s.chunks {
+			for i, g := range c.gids {
+				ivals[fill[g]] = c.vals[i]
+				fill[g]++
+			}
+		}
+		for _, m := range s.merged {
+			o := m.src
+			for i, g := range m.srcG {
+				d := m.dstG[i]
+				fill[d] += int32(copy(ivals[fill[d]:], o.ivals[o.offs[g]:o.offs[g+1]]))
+			}
+		}
+		// The pairs live in ivals now; the sources' values are no longer
+		// needed here.
+		s.offs, s.ivals, s.chunks, s.merged = offs, ivals, nil, nil
+
 		s.soffs = make([]int32, s.groups+1)
 		for k := range s.strs {
 			s.soffs[int32(binary.LittleEndian.Uint32([]byte(k[:4])))+1]++
@@ -128,28 +173,25 @@ func (s *nUniqueState) buildByGroup() {
 			s.svals[sfill[g]] = k[4:]
 			sfill[g]++
 		}
+		s.strs = nil
 	})
 }
 
 func (s *nUniqueState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*nUniqueState)
 	o.buildByGroup()
-	if o.nulls != nil && s.nulls == nil {
+	if len(o.nulls) > 0 && s.nulls == nil {
 		s.nulls = map[int32]struct{}{}
 	}
 	if len(o.svals) > 0 && s.strs == nil {
 		s.strs = map[string]struct{}{}
 	}
-	total := 0
-	for _, g := range srcG {
-		total += int(o.offs[g+1] - o.offs[g])
+	if len(o.ivals) > 0 {
+		// The caller's slices are copied: they may be reused.
+		s.merged = append(s.merged, nUniqueMerge{o, slices.Clone(srcG), slices.Clone(dstG)})
 	}
-	chunk := make([][2]int64, 0, total)
 	for i, g := range srcG {
 		d := dstG[i]
-		for _, v := range o.ivals[o.offs[g]:o.offs[g+1]] {
-			chunk = append(chunk, [2]int64{int64(d), v})
-		}
 		if o.soffs[g] < o.soffs[g+1] {
 			prefix := string(binary.LittleEndian.AppendUint32(nil, uint32(d)))
 			for _, v := range o.svals[o.soffs[g]:o.soffs[g+1]] {
@@ -159,9 +201,6 @@ func (s *nUniqueState) Merge(src AggState, srcG, dstG []int32) {
 		if _, ok := o.nulls[g]; ok {
 			s.nulls[d] = struct{}{}
 		}
-	}
-	if len(chunk) > 0 {
-		s.pairs = append(s.pairs, chunk)
 	}
 }
 
