@@ -152,7 +152,18 @@ func (s *nUniqueState) buildByGroup() {
 			o := m.src
 			for i, g := range m.srcG {
 				d := m.dstG[i]
-				fill[d] += int32(copy(ivals[fill[d]:], o.ivals[o.offs[g]:o.offs[g+1]]))
+				src := o.ivals[o.offs[g]:o.offs[g+1]]
+				if len(src) <= 8 {
+					// Most groups hold a few values: a loop beats
+					// memmove's call for them.
+					dst := ivals[fill[d] : int(fill[d])+len(src)]
+					for j, v := range src {
+						dst[j] = v
+					}
+				} else {
+					copy(ivals[fill[d]:], src)
+				}
+				fill[d] += int32(len(src))
 			}
 		}
 		// The pairs live in ivals now; the sources' values are no longer
@@ -231,6 +242,21 @@ func distinctCount(v []int64) int64 {
 		return 0
 	case 1:
 		return 1
+	}
+	if len(v) <= 8 {
+		// Compare each value with those before it: fewer steps than
+		// sorting so few, and no writes.
+		c := int64(0)
+	next:
+		for i, x := range v {
+			for _, y := range v[:i] {
+				if x == y {
+					continue next
+				}
+			}
+			c++
+		}
+		return c
 	}
 	if len(v) <= 24 {
 		for i := 1; i < len(v); i++ {
