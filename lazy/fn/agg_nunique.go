@@ -140,32 +140,43 @@ func (s *nUniqueState) buildByGroup() {
 		for i := 1; i < len(offs); i++ {
 			offs[i] += offs[i-1]
 		}
-		fill := slices.Clone(offs[:s.groups])
 		ivals := make([]int64, offs[s.groups])
-		for _, c := range s.chunks {
-			for i, g := range c.gids {
-				ivals[fill[g]] = c.vals[i]
-				fill[g]++
-			}
-		}
-		for _, m := range s.merged {
-			o := m.src
-			for i, g := range m.srcG {
-				d := m.dstG[i]
-				src := o.ivals[o.offs[g]:o.offs[g+1]]
-				if len(src) <= 8 {
-					// Most groups hold a few values: a loop beats
-					// memmove's call for them.
-					dst := ivals[fill[d] : int(fill[d])+len(src)]
-					for j, v := range src {
-						dst[j] = v
+		// Filled by ranges of groups on the executor's cores: each range
+		// reads every pair and writes its own (a state indexed when it is
+		// first merged is indexed while the other merges wait for it).
+		s.env.ParallelRanges(s.groups, 1<<16, func(lo, hi int) {
+			fill := slices.Clone(offs[lo:hi]) // group g's next place: fill[g-lo]
+			span := uint32(hi - lo)
+			for _, c := range s.chunks {
+				for i, g := range c.gids {
+					if r := uint32(int(g) - lo); r < span {
+						ivals[fill[r]] = c.vals[i]
+						fill[r]++
 					}
-				} else {
-					copy(ivals[fill[d]:], src)
 				}
-				fill[d] += int32(len(src))
 			}
-		}
+			for _, m := range s.merged {
+				o := m.src
+				for i, g := range m.srcG {
+					r := uint32(int(m.dstG[i]) - lo)
+					if r >= span {
+						continue
+					}
+					src := o.ivals[o.offs[g]:o.offs[g+1]]
+					if len(src) <= 8 {
+						// Most groups hold a few values: a loop beats
+						// memmove's call for them.
+						dst := ivals[fill[r] : int(fill[r])+len(src)]
+						for j, v := range src {
+							dst[j] = v
+						}
+					} else {
+						copy(ivals[fill[r]:], src)
+					}
+					fill[r] += int32(len(src))
+				}
+			}
+		})
 		// The pairs live in ivals now; the sources' values are no longer
 		// needed here.
 		s.offs, s.ivals, s.chunks, s.merged = offs, ivals, nil, nil
