@@ -212,6 +212,9 @@ func (s *nUniqueState) Merge(src AggState, srcG, dstG []int32) {
 		// The caller's slices are copied: they may be reused.
 		s.merged = append(s.merged, nUniqueMerge{o, slices.Clone(srcG), slices.Clone(dstG)})
 	}
+	if len(o.svals) == 0 && len(o.nulls) == 0 {
+		return // integers only: nothing more to look up per group
+	}
 	for i, g := range srcG {
 		d := dstG[i]
 		if o.soffs[g] < o.soffs[g+1] {
