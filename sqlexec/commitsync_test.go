@@ -36,8 +36,8 @@ func TestOneWALSyncPerAutocommit(t *testing.T) {
 				mustExecute(t, s, table)
 				mustExecute(t, s, fmt.Sprintf("SET write_fast_path = %d", fast))
 				// A first insert reserves a block of hidden row ids or
-				// AUTO_INCREMENT values past 5,000 (a synced write of its own,
-				// once per 1,024 ids: storage/counters.go).
+				// AUTO_INCREMENT values past 5,000 (once per 1,024 ids, in
+				// the reserving statement's own commit: storage/counters.go).
 				mustExecute(t, s, "INSERT INTO t VALUES (?, ?, ?)", 5000, -1, "warm")
 				count := func(what string, want uint64, q string, args func(i int) []any) {
 					t.Helper()

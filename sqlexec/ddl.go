@@ -171,7 +171,7 @@ func (x *stmtExec) createTable(st *ast.CreateTableStmt) (int64, error) {
 			return err
 		}
 		var err error
-		n, err = x.insertPlan("INSERT", name, plan, storage.ConflictError)
+		n, err = x.insertPlan("INSERT", name, plan, storage.ConflictError, true)
 		return err
 	})
 	return n, err

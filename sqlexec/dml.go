@@ -94,8 +94,10 @@ func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, bas
 // up to loadBufferBytes of them: when they are all of its rows, they go to
 // storage.Txn.LoadAppend, which writes a large load as sstables the commit
 // ingests. Past the bound, or when LoadAppend declines, the collected
-// batches and the rest are inserted as they come.
-func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict) (int64, error) {
+// batches and the rest are inserted as they come. created: the statement
+// created table (CREATE TABLE … AS SELECT), which is empty, and the held
+// batches go to storage.Txn.LoadCreated instead.
+func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict, created bool) (int64, error) {
 	collect := x.own && onConflict == storage.ConflictError
 	if collect {
 		// Only tables LoadAppend may take: the others stream.
@@ -147,7 +149,11 @@ func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storag
 		return n, err
 	}
 	err = x.txn.Statement(func() error {
-		m, ok, err := x.txn.LoadAppend(table, held)
+		load := x.txn.LoadAppend
+		if created {
+			load = x.txn.LoadCreated
+		}
+		m, ok, err := load(table, held)
 		if !ok && err == nil {
 			m, err = flush()
 		}
@@ -240,7 +246,7 @@ func (x *stmtExec) insert(st *ast.InsertStmt) (int64, error) {
 		return x.insertOnDuplicate(table, desc, p, st, cols)
 	}
 	if st.Select != nil {
-		return x.insertPlan(what, table, p, onConflict)
+		return x.insertPlan(what, table, p, onConflict, false)
 	}
 	// VALUES are few: run as one batch, an error is located in them.
 	rb, err := x.runPlan(p)

@@ -179,7 +179,8 @@ func (s *Session) execParsed(ctx context.Context, p *parsed, ps *prepared, req R
 		return 0, core.Errorf(core.KindInvalidInput, "EXPLAIN is a query; run it with sql()")
 	}
 	return s.inTxn(func(txn *storage.Txn) (int64, error) {
-		x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: p.funcs}
+		// own: inTxn began txn for this statement alone (it holds s.mu).
+		x := &stmtExec{ctx: ctx, txn: txn, req: req, funcs: p.funcs, own: s.txn == nil}
 		if n, ok, err := s.fastWrite(x, ps); ok {
 			return n, err
 		}

@@ -51,21 +51,8 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 	if d.IsColumnar() {
 		return t.loadNewColumnar(d, batches) // columnar_load.go
 	}
-	fast := t.loadFast(d, batches)
-	if fast {
-		// Only a table this transaction created: no other transaction can
-		// write its keys, so they need no conflict tracking.
-		if fast, err = t.createdHere(d); err != nil {
-			return 0, err
-		}
-	}
-	if fast {
-		if fast, err = t.tableEmpty(d); err != nil {
-			return 0, err
-		}
-	}
-	if fast {
-		return t.loadSorted(d, batches, false)
+	if n, ok, err := t.loadNewSorted(d, batches); ok || err != nil {
+		return n, err
 	}
 	var n int64
 	for _, b := range batches {
@@ -79,6 +66,57 @@ func (t *Txn) LoadNew(table string, batches []arrow.RecordBatch) (int64, error) 
 		n += m
 	}
 	return n, nil
+}
+
+// loadNewSorted is LoadNew's sstable path for row table d: ok is false,
+// with nothing written, when the load does not qualify (loadFast, a table
+// this transaction created, empty).
+func (t *Txn) loadNewSorted(d *TableDesc, batches []arrow.RecordBatch) (n int64, ok bool, err error) {
+	if !t.loadFast(d, batches) {
+		return 0, false, nil
+	}
+	// Only a table this transaction created: no other transaction can
+	// write its keys, so they need no conflict tracking.
+	if ok, err = t.createdHere(d); !ok || err != nil {
+		return 0, false, err
+	}
+	if ok, err = t.tableEmpty(d); !ok || err != nil {
+		return 0, false, err
+	}
+	n, err = t.loadSorted(d, batches, false)
+	return n, true, err
+}
+
+// LoadCreated is LoadNew for a statement that reports its own errors
+// (CREATE TABLE … AS SELECT in a transaction of its own): batches go to
+// sorted sstables when they qualify, and otherwise ok is false with
+// nothing written — also when the load fails (a NULL in a NOT NULL
+// column, a duplicate key) — and the caller inserts them with Insert,
+// which fails the same way and numbers the row in its error, as
+// LoadAppend's callers do. After ok, the transaction can only be
+// committed or rolled back.
+func (t *Txn) LoadCreated(table string, batches []arrow.RecordBatch) (n int64, ok bool, err error) {
+	if t.sealed {
+		return 0, false, errSealed()
+	}
+	if t.done {
+		return 0, false, errTxnDone()
+	}
+	d, err := t.tableForWrite(table)
+	if err != nil {
+		return 0, false, err
+	}
+	if len(d.VectorIndexes) > 0 {
+		return 0, false, nil
+	}
+	n, ok, err = t.loadNewSorted(d, batches)
+	switch {
+	case !ok:
+		return 0, false, err // does not qualify, or reading the table failed
+	case err != nil:
+		return 0, false, nil // the load failed: the caller's Insert reports it
+	}
+	return n, true, nil
 }
 
 // LoadAppend is the fast path of inserting batches into an existing

@@ -215,7 +215,7 @@ func (t *Txn) CreateTable(def TableDef) error {
 		if err != nil {
 			return err
 		}
-		if d.ID, err = t.db.alloc.take(tableIDCounter, 1); err != nil {
+		if d.ID, err = t.db.alloc.takeIn(t, tableIDCounter, 1); err != nil {
 			return err
 		}
 		return t.putDesc(d)
@@ -453,7 +453,7 @@ func (t *Txn) TruncateTable(name string) error {
 			return err
 		}
 		nd := d.clone()
-		if nd.ID, err = t.db.alloc.take(tableIDCounter, 1); err != nil {
+		if nd.ID, err = t.db.alloc.takeIn(t, tableIDCounter, 1); err != nil {
 			return err
 		}
 		if err := t.dropData(d.ID); err != nil {

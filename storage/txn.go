@@ -37,8 +37,11 @@ type Txn struct {
 	// data of dropped and truncated tables, unreachable from the catalog.
 	afterCommit [][2][]byte
 	forget      [][]byte // counters of dropped table ids
-	descs       map[string]*TableDesc
-	ddl         bool // the transaction wrote to the catalog
+	// carried are counters whose reservation rides in this transaction's
+	// commit batch (counters.go).
+	carried []carried
+	descs   map[string]*TableDesc
+	ddl     bool // the transaction wrote to the catalog
 	// ddlTables are the ids of the tables whose descriptors it wrote or
 	// whose data it dropped: their vector indexes are built again.
 	ddlTables []uint64
@@ -121,6 +124,11 @@ func (t *Txn) Commit() error {
 		for k := range t.guards {
 			guards = append(guards, k)
 		}
+		// An ingestion has no batch to carry the counter reservations.
+		if err := db.alloc.settle(t); err != nil {
+			t.finish()
+			return err
+		}
 		err := t.commitIngest(guards)
 		if err == nil {
 			t.afterCommitDone()
@@ -165,11 +173,19 @@ func (t *Txn) Commit() error {
 	// commit order is sequence order; the fsync waits outside it, so
 	// concurrent commits share syncs (group commit). pebble syncs the WAL
 	// in order: a later commit's sync covers every earlier one.
+	// The counter reservations the transaction carries (counters.go) go in
+	// its batch: its one WAL sync makes them durable with its rows.
+	if err = db.alloc.carry(t, b); err != nil {
+		db.txns.mu.Unlock()
+		t.finish()
+		return err
+	}
 	if db.opts.NoSync {
 		err = b.Commit(pebble.NoSync)
 	} else {
 		err = db.pdb.ApplyNoSyncWait(b, pebble.Sync)
 	}
+	db.alloc.carryApplied(t)
 	if err == nil {
 		db.txns.committed(t.start, keys)
 		db.vecOnCommit(db.txns.seq, t)
@@ -186,6 +202,7 @@ func (t *Txn) Commit() error {
 		t.finish()
 		return db.breakOn(err)
 	}
+	db.alloc.carriedDurable(t)
 	t.afterCommitDone()
 	t.finish()
 	return nil
@@ -212,6 +229,7 @@ func (t *Txn) Rollback() {
 
 func (t *Txn) finish() {
 	t.done = true
+	t.db.alloc.release(t)
 	for r := range t.readers {
 		r.close()
 	}

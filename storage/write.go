@@ -126,7 +126,7 @@ func (t *Txn) newRowBuilder(d *TableDesc, readers []colReader, nrows int) (*rowB
 			key = autoIncCounter(d.ID)
 		}
 		var err error
-		if b.generated, err = t.db.alloc.take(key, uint64(nrows)); err != nil {
+		if b.generated, err = t.db.alloc.takeIn(t, key, uint64(nrows)); err != nil {
 			return nil, err
 		}
 	}
@@ -271,7 +271,7 @@ func (t *Txn) fillAutoInc(d *TableDesc, vals []datum, row int) error {
 	c := &d.Columns[a]
 	key := autoIncCounter(d.ID)
 	if vals[a].null {
-		v, err := t.db.alloc.take(key, 1)
+		v, err := t.db.alloc.takeIn(t, key, 1)
 		if err != nil {
 			return err
 		}
@@ -282,10 +282,10 @@ func (t *Txn) fillAutoInc(d *TableDesc, vals []datum, row int) error {
 		return nil
 	}
 	if c.typ.kind == kUint {
-		return t.db.alloc.observe(key, vals[a].u)
+		return t.db.alloc.observeIn(t, key, vals[a].u)
 	}
 	if vals[a].i > 0 {
-		return t.db.alloc.observe(key, uint64(vals[a].i))
+		return t.db.alloc.observeIn(t, key, uint64(vals[a].i))
 	}
 	return nil
 }
