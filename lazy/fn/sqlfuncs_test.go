@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/alopexdb/alopex/lazy/kernels"
 )
 
 func civilAt(s string) civil {
@@ -133,5 +135,27 @@ func TestJSONPathsAndOutput(t *testing.T) {
 	}
 	if _, ok := parseJSON(`{"a": 1} x`); ok {
 		t.Error("trailing text accepted")
+	}
+}
+
+func TestRegexMatchOccurrences(t *testing.T) {
+	for _, c := range []struct {
+		s, p            string
+		pos, occurrence int64
+		want            string // "" with found false: none
+		found           bool
+	}{
+		{"abc def ghi", "[a-z]+", 1, 3, "ghi", true}, {"abc def ghi", "[a-z]+", 6, 1, "ef", true},
+		{"abc", "x", 1, 1, "", false}, {"äöü", "ö", 2, 1, "ö", true}, {"äöü", "ö", 3, 1, "", false},
+		{"aaa", "a*", 1, 2, "", true}, {"ab", "", 3, 1, "", true}, {"ab", "b", 0, 1, "", false},
+	} {
+		p, err := kernels.CompilePattern(c.p, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo, hi, found, err := regexMatch(p, c.s, c.pos, c.occurrence)
+		if err != nil || found != c.found || (found && c.s[lo:hi] != c.want) {
+			t.Errorf("regexMatch(%q, %q, %d, %d) = [%d:%d] %v %v, want %q %v", c.s, c.p, c.pos, c.occurrence, lo, hi, found, err, c.want, c.found)
+		}
 	}
 }

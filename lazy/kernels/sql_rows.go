@@ -7,6 +7,8 @@ package kernels
 // called once per row with typed values, never through interfaces.
 
 import (
+	"strings"
+
 	"github.com/alopexdb/alopex/core"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -144,4 +146,40 @@ func MapRowsInt64(mem memory.Allocator, n int, f func(i int) (v int64, ok bool, 
 		vals[i], valid[i] = v, ok
 	}
 	return NumArray(mem, arrow.PrimitiveTypes.Int64, vals, valid)
+}
+
+// FindFrom returns the byte bounds of the leftmost match of p in s that
+// starts at or after byte from (-1, -1 when none), with the same row checks
+// as the Polars kernels.
+func (p *Pattern) FindFrom(s string, from int) (int, int, error) {
+	if err := p.check(s); err != nil {
+		return -1, -1, err
+	}
+	if p.re == nil {
+		k := strings.Index(s[from:], p.lit)
+		if k < 0 {
+			return -1, -1, nil
+		}
+		return from + k, from + k + len(p.lit), nil
+	}
+	loc := p.re.FindStringIndex(s[from:])
+	if loc == nil {
+		return -1, -1, nil
+	}
+	return from + loc[0], from + loc[1], nil
+}
+
+// MapRowsFloat64 builds a Float64 array of n rows: f returns row i's
+// value, or ok false for a null row.
+func MapRowsFloat64(mem memory.Allocator, n int, f func(i int) (v float64, ok bool, err error)) (arrow.Array, error) {
+	vals := make([]float64, n)
+	valid := make([]bool, n)
+	for i := range n {
+		v, ok, err := f(i)
+		if err != nil {
+			return nil, err
+		}
+		vals[i], valid[i] = v, ok
+	}
+	return NumArray(mem, arrow.PrimitiveTypes.Float64, vals, valid)
 }

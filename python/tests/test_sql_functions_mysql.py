@@ -237,6 +237,21 @@ CASES = [
     ("REGEXP_REPLACE('a b c', 'b', 'X')", "a X c"),
     ("REGEXP_REPLACE('abc def ghi', '[a-z]+', 'X')", "X X X"),
     ("REGEXP_REPLACE('2024-01-05', '(\\\\d+)-(\\\\d+)-(\\\\d+)', '$3/$2/$1')", "05/01/2024"),
+    ("REGEXP_SUBSTR('abc def ghi', '[a-z]+')", "abc"),
+    ("REGEXP_SUBSTR('abc def ghi', '[a-z]+', 1, 3)", "ghi"),
+    ("REGEXP_SUBSTR('abc def ghi', '[a-z]+', 6)", "ef"),
+    ("REGEXP_SUBSTR('ünï ßx', '[ßx]+')", "ßx"),
+    ("REGEXP_SUBSTR('abc', 'x')", None),
+    ("REGEXP_SUBSTR('abc', 'b', 9)", None),
+    ("REGEXP_SUBSTR(NULL, 'b')", None),
+    ("REGEXP_INSTR('dog cat dog', 'dog')", 1),
+    ("REGEXP_INSTR('dog cat dog', 'dog', 2)", 9),
+    ("REGEXP_INSTR('aa aaa aaaa', 'a{2}')", 1),
+    ("REGEXP_INSTR('aa aaa aaaa', 'a{4}')", 8),
+    ("REGEXP_INSTR('dog cat dog', 'dog', 1, 2, 1)", 12),
+    ("REGEXP_INSTR('äö dog', 'dog')", 4),
+    ("REGEXP_INSTR('abc', 'x')", 0),
+    ("REGEXP_INSTR('abc', '')", 1),
     # math
     ("GREATEST(2, 0)", 2),
     ("GREATEST(34.0, 3.0, 5.0, 767.0)", 767.0),
@@ -259,6 +274,17 @@ CASES = [
     ("SIGN(234)", 1),
     ("SIGN(-0.5)", -1),
     ("PI()", math.pi),
+    ("ASIN(0.2)", math.asin(0.2)),
+    ("ASIN(2)", None),
+    ("ACOS(1)", 0.0),
+    ("ACOS(1.0001)", None),
+    ("ATAN(2)", math.atan(2)),
+    ("ATAN(-2, 2)", math.atan2(-2, 2)),
+    ("ATAN2(PI(), 0)", math.pi / 2),
+    ("COT(12)", 1 / math.tan(12)),
+    ("DEGREES(PI() / 2)", 90.0),
+    ("RADIANS(90)", math.pi / 2),
+    ("DEGREES(NULL)", None),
     ("TRUNCATE(1.223, 1)", 1.2),
     ("TRUNCATE(1.999, 1)", 1.9),
     ("TRUNCATE(1.999, 0)", 1.0),
@@ -407,3 +433,7 @@ def test_bad_arguments_name_the_function():
         value("REGEXP_LIKE('a', 'a', 'z')")
     with pytest.raises(ax.ComputeError):
         value("'a' REGEXP '('")
+    with pytest.raises(ax.ComputeError, match=r"DOUBLE value is out of range in COT\(0\)"):
+        value("COT(0)")
+    with pytest.raises(ax.InvalidInputError, match="return_option"):
+        value("REGEXP_INSTR('a', 'a', 1, 1, 2)")
