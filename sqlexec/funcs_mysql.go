@@ -200,6 +200,28 @@ func (t *translator) mysqlFunc(x *ast.FuncCallExpr, name string) (e lazy.Expr, o
 		}
 		a[0] = t.toTimestamp(a[0])
 		return call("sql."+name, nil, a...), true, nil
+	case "field":
+		a, err := t.args(x, 2, -1)
+		if err != nil {
+			return nil, true, err
+		}
+		numeric := false
+		for _, e := range a {
+			if typ := t.typeOf(e); typ != nil && !core.IsString(typ) && typ.ID() != arrow.NULL {
+				numeric = true
+			}
+		}
+		if !numeric {
+			return call("sql.field", nil, a...), true, nil
+		}
+		// MySQL: unless every argument is a string, they compare as DOUBLEs
+		// (a string as the number it starts with: 'abc' is 0).
+		for i, e := range a {
+			if typ := t.typeOf(e); typ != nil && core.IsString(typ) {
+				a[i] = &lazy.Cast{X: numberPrefix(e, "float"), To: arrow.PrimitiveTypes.Float64, Strict: false}
+			}
+		}
+		return call("sql.field_num", nil, a...), true, nil
 	case "instr":
 		a, err := t.args(x, 2, 2)
 		if err != nil {

@@ -266,8 +266,10 @@ var sqlStringFunctions = []*Scalar{
 			return append(dst, substringIndex(s, d, k)...), true
 		})),
 	// FIELD(s, s1, s2, …): the position of s in the list, 0 when absent or
-	// when s is NULL (strings compared as bytes).
-	sqlRowFn("field", []string{"field"}, 2, -1, NullsFromArgs, "s", i64,
+	// when s is NULL. Strings compare as bytes; sqlexec builds field_num,
+	// which compares DOUBLEs, when an argument is not a string (MySQL
+	// compares as numbers then: FIELD(3, 3.0) is 1).
+	sqlRowFn("field", nil, 2, -1, NullsFromArgs, "s", i64,
 		func(mem memory.Allocator, _ *Invocation, r *kernels.RowArgs, n int) (arrow.Array, error) {
 			return kernels.MapRowsInt64(mem, n, func(i int) (int64, bool, error) {
 				s, ok := r.Str(0, i)
@@ -276,6 +278,21 @@ var sqlStringFunctions = []*Scalar{
 				}
 				for k := 1; k < r.Len(); k++ {
 					if v, ok := r.Str(k, i); ok && v == s {
+						return int64(k), true, nil
+					}
+				}
+				return 0, true, nil
+			})
+		}),
+	sqlRowFn("field_num", nil, 2, -1, NullsFromArgs, "f", i64,
+		func(mem memory.Allocator, _ *Invocation, r *kernels.RowArgs, n int) (arrow.Array, error) {
+			return kernels.MapRowsInt64(mem, n, func(i int) (int64, bool, error) {
+				x, ok := r.Float(0, i)
+				if !ok {
+					return 0, true, nil
+				}
+				for k := 1; k < r.Len(); k++ {
+					if v, ok := r.Float(k, i); ok && v == x {
 						return int64(k), true, nil
 					}
 				}
