@@ -61,9 +61,21 @@ func (t *translator) args(x *ast.FuncCallExpr, min, max int) ([]lazy.Expr, error
 			}
 		}
 		return nil, core.Errorf(core.KindInvalidInput, "%s takes %s argument(s), got %d (in %s)",
-			strings.ToUpper(x.FnName.O), want, len(x.Args), restore(x))
+			sqlFuncName(x), want, len(x.Args), restore(x))
 	}
 	return t.exprs(x.Args)
+}
+
+// sqlFuncName is the name a function call is written with: the parser
+// calls INSERT(…) and CHAR(…) INSERT_FUNC and CHAR_FUNC.
+func sqlFuncName(x *ast.FuncCallExpr) string {
+	switch x.FnName.L {
+	case ast.InsertFunc:
+		return "INSERT"
+	case ast.CharFunc:
+		return "CHAR"
+	}
+	return strings.ToUpper(x.FnName.O)
 }
 
 func strLit(e lazy.Expr) (string, bool) {

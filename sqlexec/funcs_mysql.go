@@ -127,6 +127,9 @@ func (t *translator) mysqlFunc(x *ast.FuncCallExpr, name string) (e lazy.Expr, o
 		if err != nil {
 			return nil, true, err
 		}
+		if l, isLit := a[1].(*lazy.Literal); isLit && l.Value == nil {
+			return &lazy.Literal{Value: nil, Type: date32}, true, nil // a NULL format: NULL
+		}
 		f, isStr := strLit(a[1])
 		if !isStr {
 			return nil, true, notSupported("STR_TO_DATE with a format that is not a string constant (in %s)", restore(x))
@@ -331,6 +334,8 @@ func (t *translator) toDate(e lazy.Expr) lazy.Expr {
 	switch {
 	case typ == nil:
 		return e
+	case typ.ID() == arrow.NULL:
+		return &lazy.Cast{X: e, To: date32, Strict: true}
 	case typ.ID() == arrow.DATE32:
 		return e
 	case typ.ID() == arrow.TIMESTAMP:
@@ -355,7 +360,7 @@ func (t *translator) toTimestamp(e lazy.Expr) lazy.Expr {
 	switch {
 	case typ == nil:
 		return e
-	case typ.ID() == arrow.DATE32:
+	case typ.ID() == arrow.DATE32 || typ.ID() == arrow.NULL:
 		return &lazy.Cast{X: e, To: ts64, Strict: true}
 	case typ.ID() == arrow.TIMESTAMP:
 		if tt := typ.(*arrow.TimestampType); tt.Unit != arrow.Microsecond {

@@ -89,6 +89,11 @@ CASES = [
     ("LAST_DAY('2004-02-05')", D(2004, 2, 29)),
     ("LAST_DAY('2004-01-01 01:01:01')", D(2004, 1, 31)),
     ("LAST_DAY('2003-03-32')", None),
+    ("LAST_DAY(NULL)", None),
+    ("DATEDIFF('2020-01-01', NULL)", None),
+    ("DAYOFWEEK(NULL)", None),
+    ("UNIX_TIMESTAMP(NULL)", None),
+    ("STR_TO_DATE('2020-01-01', NULL)", None),
     ("DAYNAME('2007-02-03')", "Saturday"),
     ("MONTHNAME('2008-02-03')", "February"),
     ("WEEK('2008-02-20')", 7),
@@ -426,6 +431,8 @@ def test_hashes_and_text_agree_with_duckdb():
 def test_bad_arguments_name_the_function():
     with pytest.raises(ax.InvalidInputError, match="LPAD"):
         value("LPAD('a')")
+    with pytest.raises(ax.InvalidInputError, match=r"^INSERT takes 4 argument"):
+        value("INSERT('a', 1, 1)")
     with pytest.raises(ax.InvalidInputError, match="LPAD: argument 2"):
         value("LPAD('a', 'x', DATE '2020-01-01')")
     with pytest.raises(ax.InvalidInputError, match="DAYNAME: argument 1 must be a date"):
