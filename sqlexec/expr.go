@@ -189,6 +189,8 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 			return col(p.name), nil
 		}
 		return t.inList(x)
+	case *ast.PatternRegexpExpr:
+		return t.regexpOp(x)
 	case *ast.PatternLikeOrIlikeExpr:
 		return t.like(x)
 	case *ast.CaseExpr:

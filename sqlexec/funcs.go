@@ -61,9 +61,21 @@ func (t *translator) args(x *ast.FuncCallExpr, min, max int) ([]lazy.Expr, error
 			}
 		}
 		return nil, core.Errorf(core.KindInvalidInput, "%s takes %s argument(s), got %d (in %s)",
-			strings.ToUpper(x.FnName.O), want, len(x.Args), restore(x))
+			sqlFuncName(x), want, len(x.Args), restore(x))
 	}
 	return t.exprs(x.Args)
+}
+
+// sqlFuncName is the name a function call is written with: the parser
+// calls INSERT(…) and CHAR(…) INSERT_FUNC and CHAR_FUNC.
+func sqlFuncName(x *ast.FuncCallExpr) string {
+	switch x.FnName.L {
+	case ast.InsertFunc:
+		return "INSERT"
+	case ast.CharFunc:
+		return "CHAR"
+	}
+	return strings.ToUpper(x.FnName.O)
 }
 
 func strLit(e lazy.Expr) (string, bool) {
@@ -142,7 +154,7 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 			return nil, err
 		}
 		return datePart(unit.Unit.String(), v, x)
-	case "year", "month", "day", "dayofmonth", "quarter", "hour", "minute", "second", "week":
+	case "year", "month", "day", "dayofmonth", "quarter", "hour", "minute", "second":
 		a, err := t.args(x, 1, 1)
 		if err != nil {
 			return nil, err
@@ -193,6 +205,18 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 			fn = "str.tail"
 		}
 		return call(fn, nil, a[0], dyn(n)), nil
+	case "abs":
+		a, err := t.args(x, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		// MySQL's ABS is over BIGINT and the least BIGINT's absolute value
+		// is out of range (an error), where Polars' abs wraps.
+		v := a[0]
+		if typ := t.typeOf(v); typ != nil && core.IsInteger(typ) && !core.IsUnsigned(typ) && typ.ID() != arrow.INT64 {
+			v = &lazy.Cast{X: v, To: arrow.PrimitiveTypes.Int64, Strict: true}
+		}
+		return call("abs", map[string]any{"checked": true}, v), nil
 	case "round":
 		a, err := t.args(x, 1, 2)
 		if err != nil {
@@ -207,7 +231,7 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 			decimals = d
 		}
 		if decimals < 0 {
-			return nil, notSupported("ROUND to a negative number of decimals (in %s)", restore(x))
+			return t.roundLeft(a[0], decimals, x)
 		}
 		if text, ok := decimalText(x.Args[0]); ok {
 			// An exact literal rounds exactly, as MySQL's DECIMAL: 1.005 is
@@ -268,6 +292,9 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 		}
 		return when(a[2], t.truth(a[0]), a[1]), nil
 	}
+	if e, ok, err := t.mysqlFunc(x, name); ok {
+		return e, err
+	}
 	if fn, ok := vectorFunctions[name]; ok {
 		return t.vectorCall(x, fn)
 	}
@@ -277,7 +304,7 @@ func (t *translator) funcCall(x *ast.FuncCallExpr) (lazy.Expr, error) {
 // datePart is EXTRACT(unit FROM v) and YEAR(v), MONTH(v), ….
 func datePart(unit string, v lazy.Expr, x ast.Node) (lazy.Expr, error) {
 	fn := map[string]string{"YEAR": "dt.year", "MONTH": "dt.month", "DAY": "dt.day", "QUARTER": "dt.quarter",
-		"HOUR": "dt.hour", "MINUTE": "dt.minute", "SECOND": "dt.second", "WEEK": "dt.week"}[unit]
+		"HOUR": "dt.hour", "MINUTE": "dt.minute", "SECOND": "dt.second", "WEEK": "sql.week"}[unit]
 	if fn == "" {
 		return nil, notSupported("the date part %s is not supported (in %s)", unit, restore(x))
 	}
@@ -290,15 +317,21 @@ func (t *translator) dateAdd(x *ast.FuncCallExpr, sub bool) (lazy.Expr, error) {
 	if len(x.Args) != 3 {
 		return nil, notSupported("%s without an INTERVAL (in %s)", strings.ToUpper(x.FnName.O), restore(x))
 	}
-	unit, ok := x.Args[2].(*ast.TimeUnitExpr)
+	return t.addInterval(x, x.Args[0], x.Args[1], x.Args[2], sub)
+}
+
+// addInterval is date + amount unit (minus when sub): DATE_ADD's and
+// TIMESTAMPADD's meaning.
+func (t *translator) addInterval(x *ast.FuncCallExpr, date, amountNode, unitNode ast.ExprNode, sub bool) (lazy.Expr, error) {
+	unit, ok := unitNode.(*ast.TimeUnitExpr)
 	if !ok {
 		return nil, notSupported("interval unit in %s", restore(x))
 	}
-	v, err := t.expr(x.Args[0])
+	v, err := t.expr(date)
 	if err != nil {
 		return nil, err
 	}
-	amount, err := t.expr(x.Args[1])
+	amount, err := t.expr(amountNode)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +515,9 @@ func roundDecimal(text string, decimals int64) (float64, bool) {
 // castDecimal is CAST(x AS DECIMAL(p, s)): an exact Decimal128 (MySQL's
 // default DECIMAL is DECIMAL(10, 0)), the value rounded to s digits with
 // halves away from zero as MySQL does (CAST('3.75' AS DECIMAL(4,1)) is 3.8,
-// CAST(5000/7 AS DECIMAL(10,2)) 714.29); NULL when it does not fit.
+// CAST(5000/7 AS DECIMAL(10,2)) 714.29); a value that does not fit is
+// clipped to the type's bound, as MySQL 8's SELECT does (with a warning):
+// CAST(123.456 AS DECIMAL(4,2)) is 99.99, of -123.456 -99.99.
 func (t *translator) castDecimal(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, error) {
 	p, s := x.Tp.GetFlen(), x.Tp.GetDecimal()
 	if p <= 0 {
@@ -501,19 +536,42 @@ func (t *translator) castDecimal(v lazy.Expr, x *ast.FuncCastExpr) (lazy.Expr, e
 			if d, ok := kernels.RatToDecimal(r, to, true); ok {
 				return &lazy.Literal{Value: d, Type: to}, nil
 			}
-			return &lazy.Literal{Value: nil, Type: to}, nil
+			return decimalBound(to, r.Sign() < 0), nil
 		}
 	}
 	typ := t.typeOf(v)
 	if typ != nil && core.IsString(typ) {
 		// The text is rounded exactly (no float on the way: '1.005' is
 		// 1.01 at scale 2, and 20 digits stay 20 digits), then cast.
-		return &lazy.Cast{X: call(fn.SQLNumberPrefix, map[string]any{"kind": "decimal", "scale": int64(s)}, v), To: to, Strict: false}, nil
+		text := call(fn.SQLNumberPrefix, map[string]any{"kind": "decimal", "scale": int64(s)}, v)
+		return clipDecimal(&lazy.Cast{X: text, To: to, Strict: false},
+			&lazy.Cast{X: text, To: arrow.PrimitiveTypes.Float64, Strict: false}, to), nil
 	}
 	if typ != nil && core.IsFloat(typ) {
 		v = call("round", map[string]any{"decimals": int64(s), "mode": "half_away_from_zero"}, v)
 	}
-	return &lazy.Cast{X: v, To: to, Strict: false}, nil
+	return clipDecimal(&lazy.Cast{X: v, To: to, Strict: false}, v, to), nil
+}
+
+// decimalBound is DECIMAL(p, s)'s greatest value (99.99 for DECIMAL(4, 2)),
+// or its least when negative.
+func decimalBound(to *arrow.Decimal128Type, negative bool) lazy.Expr {
+	nines := new(big.Int).Sub(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(to.Precision)), nil), big.NewInt(1))
+	if negative {
+		nines.Neg(nines)
+	}
+	d, _ := kernels.RatToDecimal(new(big.Rat).SetFrac(nines, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(to.Scale)), nil)), to, true)
+	return &lazy.Literal{Value: d, Type: to}
+}
+
+// clipDecimal is the cast, where it is null though the value (v, a number
+// of its sign) is not — the value does not fit — the type's bound on v's
+// side, as MySQL clips.
+func clipDecimal(cast, v lazy.Expr, to *arrow.Decimal128Type) lazy.Expr {
+	overflow := bin(lazy.OpAnd, &lazy.Unary{Op: lazy.OpIsNull, X: cast}, &lazy.Unary{Op: lazy.OpIsNotNull, X: v})
+	return when(cast,
+		bin(lazy.OpAnd, overflow, bin(lazy.OpGt, v, dyn(0))), decimalBound(to, false),
+		bin(lazy.OpAnd, overflow, bin(lazy.OpLt, v, dyn(0))), decimalBound(to, true))
 }
 
 // cast is CAST(x AS type) and CONVERT(x, type), with MySQL's type names.

@@ -225,11 +225,14 @@ func (t *translator) running(x *ast.WindowFuncExpr, name string, arg lazy.Expr, 
 		}
 		return over("cum_count", arg), nil
 	case "sum", "avg":
-		summed, _ := t.sum64(arg) // an INT column's running sum is a BIGINT, as its SUM is
+		summed, isInt := t.sum64(arg) // an INT column's running sum is a BIGINT, as its SUM is
 		if mayNull {
 			summed = call("coalesce", nil, summed, dyn(0))
 		}
 		sum := over("cum_sum", summed)
+		if isInt { // a running BIGINT SUM beyond 64 bits is an error, as SUM's
+			sum = &lazy.Window{X: call("cum_sum", map[string]any{"checked": true}, summed), PartitionBy: part, OrderBy: order}
+		}
 		if name == "avg" {
 			return divide(sum, over("cum_count", arg)), nil
 		}
@@ -347,7 +350,10 @@ func (t *translator) rowsFrame(x *ast.WindowFuncExpr, name string, arg lazy.Expr
 	fn := map[string]string{"sum": "sum", "avg": "mean", "min": "min", "max": "max", "count": "count"}[name]
 	opts := map[string]any{"func": fn, "start": start, "end": end}
 	if name == "sum" {
-		arg, _ = t.sum64(arg)
+		var isInt bool
+		if arg, isInt = t.sum64(arg); isInt {
+			opts["checked"] = true // beyond 64 bits is an error, as SUM's
+		}
 	}
 	return &lazy.Window{X: call("frame_agg", opts, arg), PartitionBy: part, OrderBy: order}, nil
 }

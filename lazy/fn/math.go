@@ -18,7 +18,15 @@ import (
 var f64 = arrow.PrimitiveTypes.Float64
 
 var mathFunctions = []*Scalar{
-	numUnary("abs", false, []string{"abs"}, func(mem memory.Allocator, c *Invocation, v kernels.Value, n int) (arrow.Array, error) {
+	// abs wraps the least integer as Polars does (abs(-128) of an Int8 is
+	// -128); option "checked" (SQL's ABS, over BIGINT) makes it MySQL's
+	// out-of-range error instead.
+	numUnary("abs", false, nil, func(mem memory.Allocator, c *Invocation, v kernels.Value, n int) (arrow.Array, error) {
+		if c.Opts.Bool("checked", false) && c.Type.ID() == arrow.INT64 {
+			if err := checkAbsInt64(mem, v, n); err != nil {
+				return nil, err
+			}
+		}
 		if c.Type.ID() == arrow.DECIMAL128 { // exact (typed by the planner's decimal rules)
 			x, err := v.Materialize(mem, n)
 			if err != nil {
@@ -180,4 +188,22 @@ func floatTest(name string, test func(float64) bool) *Scalar {
 			return kernels.FloatTest(mem, args[0], n, test)
 		},
 	}
+}
+
+// checkAbsInt64 is the error of SQL's ABS over a BIGINT that holds the
+// least value, whose absolute value does not fit (MySQL: "BIGINT value is
+// out of range").
+func checkAbsInt64(mem memory.Allocator, v kernels.Value, n int) error {
+	x, err := v.Materialize(mem, n)
+	if err != nil {
+		return err
+	}
+	defer x.Release()
+	for i, y := range kernels.Values[int64](x) {
+		if y == math.MinInt64 && x.IsValid(i) {
+			return core.Errorf(core.KindCompute,
+				"BIGINT value is out of range in ABS(%d); CAST the argument AS DECIMAL or AS DOUBLE first", y)
+		}
+	}
+	return nil
 }

@@ -141,7 +141,7 @@ var (
 	byName   = map[string]*Scalar{}
 	bySQL    = map[string]*Scalar{}
 	byWindow = indexWindows(windowFunctions)
-	_        = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions)
+	_        = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions, sqlStringFunctions, sqlStringFunctions2, sqlDateFunctions, sqlJSONFunctions, sqlRegexFunctions, sqlTrigFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

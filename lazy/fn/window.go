@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/alopexdb/alopex/core"
@@ -76,7 +77,7 @@ var windowFunctions = []*Window{
 	{Name: "cum_count", Python: []string{"Expr.cum_count"}, MinArgs: 1, MaxArgs: 1,
 		Type: func(b *Binding) error { b.Out = arrow.PrimitiveTypes.Uint32; return nil },
 		Eval: func(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Partitions) (arrow.Array, error) {
-			return cumulative(mem, "cum_count", c.Type, args[0], parts)
+			return cumulative(mem, "cum_count", c.Type, args[0], parts, false)
 		}},
 	// shift(x, fill) with option n (rows; negative shifts up): the value n
 	// rows before in the partition, fill where there is none.
@@ -154,7 +155,7 @@ func cumulativeFn(name string, typed func(b *Binding, t arrow.DataType) error) *
 			return typed(b, t)
 		},
 		Eval: func(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Partitions) (arrow.Array, error) {
-			return cumulative(mem, name, c.Type, args[0], parts)
+			return cumulative(mem, name, c.Type, args[0], parts, c.Opts.Bool("checked", false))
 		}}
 }
 
@@ -226,8 +227,10 @@ func shift(mem memory.Allocator, t arrow.DataType, x, fill arrow.Array, k int, p
 
 // cumulative runs cum_sum, cum_prod, cum_min, cum_max and cum_count along
 // each partition; nulls stay null and the running value goes on past them
-// (cum_count counts the non-null values so far).
-func cumulative(mem memory.Allocator, name string, out arrow.DataType, x arrow.Array, parts *Partitions) (arrow.Array, error) {
+// (cum_count counts the non-null values so far). An integer cum_sum wraps as
+// Polars' does unless checked (SQL's running SUM, option "checked"), which
+// makes a running sum beyond 64 bits an error, as the plain SUM's.
+func cumulative(mem memory.Allocator, name string, out arrow.DataType, x arrow.Array, parts *Partitions, checked bool) (arrow.Array, error) {
 	n := x.Len()
 	outF := make([]float64, n)
 	outI := make([]int64, n)
@@ -290,6 +293,13 @@ func cumulative(mem memory.Allocator, name string, out arrow.DataType, x arrow.A
 				switch {
 				case !seen:
 					accI = v
+				case name == "cum_sum" && checked:
+					var ok bool
+					if accI, ok = checkedAdd(accI, v, unsigned64); !ok {
+						return nil, core.Errorf(core.KindCompute,
+							"a running SUM is out of range of %s; CAST its argument AS DECIMAL(38, 0) or AS DOUBLE to sum beyond 64 bits",
+							sqlIntName(unsigned64))
+					}
 				case name == "cum_sum":
 					accI += v
 				case name == "cum_prod":
@@ -380,4 +390,23 @@ func rank(mem memory.Allocator, c *Invocation, x arrow.Array, parts *Partitions)
 		u[i] = int64(r)
 	}
 	return kernels.NumArray(mem, c.Type, u, valid)
+}
+
+// checkedAdd is a + b in 64 bits (as uint64 bits when unsigned), ok false
+// when the sum does not fit.
+func checkedAdd(a, b int64, unsigned bool) (int64, bool) {
+	if unsigned {
+		s, carry := bits.Add64(uint64(a), uint64(b), 0)
+		return int64(s), carry == 0
+	}
+	s := a + b
+	return s, (a >= 0) != (b >= 0) || (s >= 0) == (a >= 0)
+}
+
+// sqlIntName is MySQL's name of the 64-bit integer type.
+func sqlIntName(unsigned bool) string {
+	if unsigned {
+		return "BIGINT UNSIGNED"
+	}
+	return "BIGINT"
 }

@@ -2,6 +2,7 @@ package fn
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy/kernels"
@@ -62,6 +63,9 @@ func frameBound(opts map[string]any, key string) (int, bool) {
 func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Partitions) (arrow.Array, error) {
 	x := args[0]
 	fn := c.Opts.String("func", "")
+	// checked (SQL's SUM): a frame's integer sum beyond 64 bits is an
+	// error, as the plain SUM's; unchecked it wraps, as Polars' sums do.
+	checked := c.Opts.Bool("checked", false) && x.DataType().ID() == arrow.INT64
 	start, hasStart := frameBound(c.Opts, "start")
 	end, hasEnd := frameBound(c.Opts, "end")
 	n := x.Len()
@@ -101,6 +105,7 @@ func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Pa
 		case "sum", "mean", "count":
 			cnt := make([]int64, m+1)
 			var psI []int64
+			var psHi []int64 // checked: the high words of psI as 128-bit sums
 			var psF []float64
 			var nan, pinf, ninf []int32
 			if isFloat {
@@ -108,6 +113,9 @@ func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Pa
 				nan, pinf, ninf = make([]int32, m+1), make([]int32, m+1), make([]int32, m+1)
 			} else {
 				psI = make([]int64, m+1)
+				if checked {
+					psHi = make([]int64, m+1)
+				}
 			}
 			for j, r := range part {
 				cnt[j+1] = cnt[j]
@@ -115,6 +123,9 @@ func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Pa
 					psF[j+1], nan[j+1], pinf[j+1], ninf[j+1] = psF[j], nan[j], pinf[j], ninf[j]
 				} else {
 					psI[j+1] = psI[j]
+					if psHi != nil {
+						psHi[j+1] = psHi[j]
+					}
 				}
 				if !present(r) {
 					continue
@@ -135,7 +146,11 @@ func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Pa
 						psF[j+1] += v
 					}
 				default:
-					psI[j+1] += iv[r]
+					lo, carry := bits.Add64(uint64(psI[j+1]), uint64(iv[r]), 0)
+					psI[j+1] = int64(lo)
+					if psHi != nil {
+						psHi[j+1] += iv[r]>>63 + int64(carry)
+					}
 				}
 			}
 			for i, r := range part {
@@ -154,6 +169,14 @@ func frameAgg(mem memory.Allocator, c *Invocation, args []arrow.Array, parts *Pa
 				valid[r] = true
 				if !isFloat {
 					s := psI[hi+1] - psI[lo]
+					if psHi != nil && fn == "sum" {
+						// The frame's sum in 128 bits must fit 64.
+						_, borrow := bits.Sub64(uint64(psI[hi+1]), uint64(psI[lo]), 0)
+						if psHi[hi+1]-psHi[lo]-int64(borrow) != s>>63 {
+							return nil, core.Errorf(core.KindCompute,
+								"a windowed SUM is out of range of BIGINT; CAST its argument AS DECIMAL(38, 0) or AS DOUBLE to sum beyond 64 bits")
+						}
+					}
 					if fn == "mean" {
 						outF[r] = float64(s) / float64(k)
 					} else {
