@@ -230,25 +230,110 @@ func keepRuns(mem memory.Allocator, cols []arrow.Array, deleted []int, rows int)
 	}
 	out := make([]arrow.Array, len(cols))
 	for j, c := range cols {
-		if len(runs) == 0 {
-			out[j] = array.MakeArrayOfNull(mem, c.DataType(), 0)
-			continue
-		}
-		parts := make([]arrow.Array, len(runs))
-		for k, r := range runs {
-			parts[k] = array.NewSlice(c, int64(r[0]), int64(r[1]))
-		}
 		var err error
-		out[j], err = array.Concatenate(parts, mem)
-		for _, p := range parts {
-			p.Release()
-		}
-		if err != nil {
+		if out[j], err = takeRuns(mem, c, runs); err != nil {
 			for _, o := range out[:j] {
 				o.Release()
 			}
-			return nil, core.Errorf(core.KindInternal, "storage: masking deleted rows: %v", err)
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// runsOf are the runs [from, to) of consecutive positions of pos
+// (ascending).
+func runsOf(pos []int32) [][2]int {
+	var runs [][2]int
+	for _, p := range pos {
+		if k := len(runs) - 1; k >= 0 && runs[k][1] == int(p) {
+			runs[k][1]++
+		} else {
+			runs = append(runs, [2]int{int(p), int(p) + 1})
+		}
+	}
+	return runs
+}
+
+// takeRuns concatenates the runs [from, to) of c.
+func takeRuns(mem memory.Allocator, c arrow.Array, runs [][2]int) (arrow.Array, error) {
+	if len(runs) == 0 {
+		return array.MakeArrayOfNull(mem, c.DataType(), 0), nil
+	}
+	parts := make([]arrow.Array, len(runs))
+	for k, r := range runs {
+		parts[k] = array.NewSlice(c, int64(r[0]), int64(r[1]))
+	}
+	out, err := array.Concatenate(parts, mem)
+	for _, p := range parts {
+		p.Release()
+	}
+	if err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: taking rows of a column: %v", err)
+	}
+	return out, nil
+}
+
+// DecodeRows is Decode of the given rows only: rows are positions among
+// the live rows (as Decode numbers them), strictly increasing; others are
+// an InvalidInput error. Each chunk is still decompressed whole (a chunk
+// is one zstd frame), but only the chosen values are expanded, copied or
+// looked up in their dictionary: a scan's filter reads its columns with
+// Decode, then the columns only the output needs at the rows it kept
+// (late materialization, lazy/exec/scan_late.go).
+func (sd *SegmentData) DecodeRows(mem memory.Allocator, rows []int32) (arrow.RecordBatch, error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	live := sd.Live()
+	for j, r := range rows {
+		if r < 0 || int64(r) >= live || (j > 0 && r <= rows[j-1]) {
+			return nil, core.Errorf(core.KindInvalidInput, "storage: row %d (position %d) is out of order or out of range: segment %d has %d live rows",
+				r, j, sd.seg.ID, live)
+		}
+	}
+	if int64(len(rows)) == live {
+		return sd.Decode(mem)
+	}
+	pos := physicalRows(rows, sd.deleted)
+	if pos == nil {
+		pos = []int32{} // no row (nil would mean all of them)
+	}
+	seg, d := sd.seg, sd.seg.d
+	cols := make([]arrow.Array, len(sd.cols))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for j, i := range sd.cols {
+		c := &d.Columns[i]
+		var err error
+		if sd.chunks[j] == nil {
+			cols[j] = constantArray(mem, c, len(rows))
+		} else if cols[j], err = decodeChunkAt(sd.chunks[j], c.Type, int(seg.Rows), pos, mem); err != nil {
+			return nil, err
+		}
+	}
+	return array.NewRecordBatch(sd.Schema(), cols, int64(len(rows))), nil
+}
+
+// physicalRows maps live-row numbers (ascending) to positions in the
+// segment, skipping the deleted positions (ascending): the r-th live row
+// is at r plus the number of deleted positions before it.
+func physicalRows(rows []int32, deleted []int) []int32 {
+	if len(deleted) == 0 {
+		return rows
+	}
+	out := make([]int32, len(rows))
+	d := 0
+	for k, r := range rows {
+		for d < len(deleted) && deleted[d] <= int(r)+d {
+			d++
+		}
+		out[k] = r + int32(d)
+	}
+	return out
 }
