@@ -191,17 +191,9 @@ func (p *pinnedColumnar) ReadPiece(ctx context.Context, mem memory.Allocator, i 
 // decoded at those rows only (SegmentData.DecodeRows).
 func (p *pinnedColumnar) ReadPieceRows(ctx context.Context, mem memory.Allocator, i int, columns []string, rows []int32) (arrow.RecordBatch, error) {
 	if i >= len(p.segs) {
-		return p.readDelta(mem, columns, rows)
+		return p.readDelta(mem, columns, rows, true)
 	}
-	if p.segments == nil {
-		return nil, core.Errorf(core.KindInternal, "sqlexec: segment %d of %s was not pinned", i, p.name)
-	}
-	var sd *storage.SegmentData
-	err := p.use(func(*storage.Txn) error {
-		var err error
-		sd, err = p.segments.Read(p.segs[i], columns)
-		return err
-	})
+	sd, err := p.readSegment(i, columns)
 	if err != nil {
 		return nil, err
 	}
@@ -211,12 +203,42 @@ func (p *pinnedColumnar) ReadPieceRows(ctx context.Context, mem memory.Allocator
 	return sd.DecodeRows(mem, rows)
 }
 
+// ReadPieceDict reads piece i with the string columns named in dict as
+// dictionary arrays where their segment chunk is dictionary-encoded (as
+// lazy/exec/scan_dict.go asks: a string filter then tests each distinct
+// value once); the delta's come back plain.
+func (p *pinnedColumnar) ReadPieceDict(ctx context.Context, mem memory.Allocator, i int, columns, dict []string) (arrow.RecordBatch, error) {
+	if i >= len(p.segs) {
+		return p.readDelta(mem, columns, nil, false)
+	}
+	sd, err := p.readSegment(i, columns)
+	if err != nil {
+		return nil, err
+	}
+	return sd.DecodeDict(mem, dict)
+}
+
+// readSegment reads the chunks of the named columns of segment i.
+func (p *pinnedColumnar) readSegment(i int, columns []string) (*storage.SegmentData, error) {
+	if p.segments == nil {
+		return nil, core.Errorf(core.KindInternal, "sqlexec: segment %d of %s was not pinned", i, p.name)
+	}
+	var sd *storage.SegmentData
+	err := p.use(func(*storage.Txn) error {
+		var err error
+		sd, err = p.segments.Read(p.segs[i], columns)
+		return err
+	})
+	return sd, err
+}
+
 // readDelta reads the named columns of the pinned delta rows (at rows;
-// nil: all). A read of every pinned row and column (a scan without a late
-// filter) takes the rows: the delta is then read, and a second read is an
-// Internal error. Any other read leaves them for the reads after it (a
-// late filter's first read is never of every column: planLateFilter).
-func (p *pinnedColumnar) readDelta(mem memory.Allocator, columns []string, rows []int32) (arrow.RecordBatch, error) {
+// nil: all). With take, a read of every pinned row and column (a scan
+// without a late filter) takes the rows: the delta is then read, and a
+// second read is an Internal error. Any other read leaves them for the
+// reads after it (a late filter's first read is never of every column:
+// planLateFilter; a dictionary filter's first read never takes them).
+func (p *pinnedColumnar) readDelta(mem memory.Allocator, columns []string, rows []int32, take bool) (arrow.RecordBatch, error) {
 	if columns == nil {
 		columns = p.columns
 	}
@@ -226,7 +248,7 @@ func (p *pinnedColumnar) readDelta(mem memory.Allocator, columns []string, rows 
 	if all == nil {
 		return nil, core.Errorf(core.KindInternal, "sqlexec: the delta of %s was not pinned, or was read twice", p.name)
 	}
-	if rows == nil && slices.Equal(columns, p.columns) {
+	if take && rows == nil && slices.Equal(columns, p.columns) {
 		p.delta = nil
 		return all, nil
 	}

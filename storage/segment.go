@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"slices"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -162,6 +164,15 @@ func (sd *SegmentData) Live() int64 { return sd.seg.Rows - int64(len(sd.deleted)
 // Decode decodes the chunks into one record batch (allocated by mem, nil:
 // the Go allocator) without the deleted rows. The caller releases it.
 func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
+	return sd.DecodeDict(mem, nil)
+}
+
+// DecodeDict is Decode with the string columns named in dict read as
+// dictionary arrays (int32 codes into the chunk's distinct values) where
+// their chunk is dictionary-encoded, else plain; the batch's schema says
+// which. A filter on such a column tests each distinct value once
+// (lazy/exec/scan_dict.go).
+func (sd *SegmentData) DecodeDict(mem memory.Allocator, dict []string) (arrow.RecordBatch, error) {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
@@ -175,14 +186,20 @@ func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
 			}
 		}
 	}()
+	fields := sd.Schema().Fields()
 	for j, i := range sd.cols {
 		c := &d.Columns[i]
 		var err error
-		if sd.chunks[j] == nil {
+		switch {
+		case sd.chunks[j] == nil:
 			cols[j] = constantArray(mem, c, rows)
-		} else if cols[j], err = decodeChunk(sd.chunks[j], c.Type, rows, mem); err != nil {
-			return nil, err
+		default:
+			asDict := c.Type.ID() == arrow.STRING && slices.Contains(dict, c.Name)
+			if cols[j], err = decodeChunkAs(sd.chunks[j], c.Type, rows, nil, asDict, mem); err != nil {
+				return nil, err
+			}
 		}
+		fields[j].Type = cols[j].DataType()
 	}
 	if len(sd.deleted) > 0 {
 		kept, err := keepRuns(mem, cols, sd.deleted, rows)
@@ -195,7 +212,7 @@ func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
 		}
 		rows -= len(sd.deleted)
 	}
-	return array.NewRecordBatch(sd.Schema(), cols, int64(rows)), nil
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
 }
 
 // constantArray is rows copies of column c's default.

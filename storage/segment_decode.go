@@ -247,7 +247,10 @@ func getInt64s(n int) *[]int64 {
 // decodePayload decodes a format-2 payload of rows values into an array
 // of type want, allocated by mem: every value (pos nil), or only those at
 // positions pos (ascending, each below rows), in their order.
-func decodePayload(raw []byte, want arrow.DataType, rows int, pos []int32, mem memory.Allocator) (arrow.Array, error) {
+//
+// With asDict, a dictionary-encoded string chunk read whole comes back as
+// a dictionary array (dictArray).
+func decodePayload(raw []byte, want arrow.DataType, rows int, pos []int32, asDict bool, mem memory.Allocator) (arrow.Array, error) {
 	p := &payload{b: raw}
 	n, nulls, kind := int(p.uvarint()), int(p.uvarint()), p.byte()
 	if p.bad || n != rows || nulls > n {
@@ -342,6 +345,10 @@ func decodePayload(raw []byte, want arrow.DataType, rows int, pos []int32, mem m
 			pickBits(out, bm, pos)
 		}
 	case encBytes:
+		if asDict && pos == nil && len(p.b) > 0 && p.b[0] == bytesDict {
+			p.byte()
+			return dictArray(p, n, nulls, bufs[0], mem)
+		}
 		var valid []byte // of the decoded values; nil: none is null
 		if bufs[0] != nil {
 			valid = bufs[0].Bytes()
@@ -483,6 +490,65 @@ func decodeBytes(p *payload, n int, pos []int32, valid []byte, alloc func(int) [
 		return errCorruptChunk("string encoding")
 	}
 	return nil
+}
+
+// stringDict is the type of a string chunk read as a dictionary.
+var stringDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// dictArray reads the rest of a dictionary-encoded string payload of n
+// values (nulls of them, validity their bitmap or nil) as a dictionary
+// array: int32 codes into the chunk's distinct values (a NULL's code is
+// 0, under its null bit), the values as a String array.
+func dictArray(p *payload, n, nulls int, validity *memory.Buffer, mem memory.Allocator) (arrow.Array, error) {
+	k := int(p.uvarint())
+	if p.bad || k > n {
+		return nil, errCorruptChunk("dictionary")
+	}
+	offs := core.AllocateUninit(mem, 4*(k+1))
+	defer offs.Release()
+	dictOffs := arrow.Int32Traits.CastFromBytes(offs.Bytes())[:k+1]
+	dictOffs[0] = 0
+	lens := p.intBlock(k)
+	if p.bad {
+		return nil, errCorruptChunk("dictionary")
+	}
+	expandInts(dictOffs[1:], &lens)
+	dictSize, ok := prefixSum(dictOffs[1:])
+	vals := p.take(dictSize)
+	idxBlk := p.intBlock(n)
+	if !ok || p.bad {
+		return nil, errCorruptChunk("dictionary")
+	}
+	data := core.AllocateUninit(mem, dictSize)
+	defer data.Release()
+	copy(data.Bytes(), vals)
+	codesBuf := core.AllocateUninit(mem, 4*n)
+	defer codesBuf.Release()
+	codes := arrow.Int32Traits.CastFromBytes(codesBuf.Bytes())[:n]
+	expandInts(codes, &idxBlk)
+	var valid []byte
+	if nulls > 0 {
+		valid = validity.Bytes()
+	}
+	for i, c := range codes {
+		switch {
+		case valid != nil && !bitutil.BitIsSet(valid, i):
+			codes[i] = 0
+		case uint32(c) >= uint32(k):
+			return nil, errCorruptChunk("dictionary index")
+		}
+	}
+	if nulls == 0 {
+		validity = nil
+	}
+	dictData := array.NewData(arrow.BinaryTypes.String, k, []*memory.Buffer{nil, offs, data}, nil, 0, 0)
+	defer dictData.Release()
+	idxData := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{validity, codesBuf}, nil, nulls, 0)
+	defer idxData.Release()
+	values, indices := array.MakeFromData(dictData), array.MakeFromData(idxData)
+	defer values.Release()
+	defer indices.Release()
+	return array.NewDictionaryArray(stringDict, indices, values), nil
 }
 
 // prefixSum turns lengths into end offsets in place; false when one is

@@ -166,6 +166,12 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 // it is decompressed whole; a format-2 payload then decodes only the
 // chosen values, a format-1 one (vectors) decodes whole and keeps them.
 func decodeChunkAt(b []byte, want arrow.DataType, rows int, pos []int32, mem memory.Allocator) (out arrow.Array, err error) {
+	return decodeChunkAs(b, want, rows, pos, false, mem)
+}
+
+// decodeChunkAs is decodeChunkAt; with asDict a dictionary-encoded string
+// chunk read whole comes back as a dictionary array (decodePayload).
+func decodeChunkAs(b []byte, want arrow.DataType, rows int, pos []int32, asDict bool, mem memory.Allocator) (out arrow.Array, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
@@ -195,7 +201,7 @@ func decodeChunkAt(b []byte, want arrow.DataType, rows int, pos []int32, mem mem
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
 	}
 	if format2 {
-		return decodePayload(raw, want, rows, pos, mem)
+		return decodePayload(raw, want, rows, pos, asDict, mem)
 	}
 	if pos != nil {
 		all, err := decodeIPCChunk(raw, want, rows, mem)

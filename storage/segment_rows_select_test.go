@@ -169,6 +169,21 @@ func TestSegmentDecodeRows(t *testing.T) {
 					}
 					got.Release()
 				}
+				// The string columns as dictionaries: a dictionary where the
+				// chunk is one (the low-cardinality column), plain where not;
+				// the same values either way.
+				dicts, err := sd.DecodeDict(mem, []string{"dict", "plain", "id"})
+				if err != nil {
+					return err
+				}
+				for j, f := range dicts.Schema().Fields() {
+					_, isDict := dicts.Column(j).(*array.Dictionary)
+					if isDict != (f.Name == "dict") || isDict != (f.Type.ID() == arrow.DICTIONARY) {
+						t.Fatalf("segment %d: column %s read as %s", si, f.Name, f.Type)
+					}
+				}
+				eq(t, batchRows(dicts), all)
+				dicts.Release()
 				// Out of order, repeated or out of range: InvalidInput.
 				for _, bad := range [][]int32{{3, 2}, {4, 4}, {-1}, {int32(live)}} {
 					_, err := sd.DecodeRows(mem, bad)
