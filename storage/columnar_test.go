@@ -458,3 +458,49 @@ func TestColumnarCorruptChunk(t *testing.T) {
 	}
 	got.Release()
 }
+
+// A duplicate key in sorted batches, checked where the keys lie: inside a
+// batch, or the last key of one batch and the first of the next; batches
+// out of order are sorted together first.
+func TestColumnarDuplicateKeyInSortedParts(t *testing.T) {
+	schema := schemaOf(field("id", arrow.PrimitiveTypes.Int64))
+	for name, parts := range map[string][]string{
+		"inside":       {`[{"id": 1}, {"id": 2}, {"id": 2}, {"id": 3}]`},
+		"across":       {`[{"id": 1}, {"id": 4}]`, `[{"id": 4}, {"id": 5}]`},
+		"out of order": {`[{"id": 7}, {"id": 8}]`, `[{"id": 1}, {"id": 8}]`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := openMem(t)
+			var batches []arrow.RecordBatch
+			for _, p := range parts {
+				batches = append(batches, batch(t, schema, p))
+			}
+			err := db.Run(func(tx *Txn) error {
+				if err := tx.CreateTable(TableDef{Name: "c", Columns: []ColumnDef{{Name: "id", Type: arrow.PrimitiveTypes.Int64}}, PrimaryKey: []string{"id"}, Storage: "columnar"}); err != nil {
+					return err
+				}
+				_, err := tx.LoadNew("c", batches)
+				return err
+			})
+			wantKind(t, err, core.KindConstraint)
+		})
+	}
+	// Sorted parts without a duplicate load as they are, in order.
+	withSegmentRows(t, 3)
+	db := openMem(t)
+	run(t, db, func(tx *Txn) error {
+		if err := tx.CreateTable(TableDef{Name: "c", Columns: []ColumnDef{{Name: "id", Type: arrow.PrimitiveTypes.Int64}}, PrimaryKey: []string{"id"}, Storage: "columnar"}); err != nil {
+			return err
+		}
+		_, err := tx.LoadNew("c", []arrow.RecordBatch{batch(t, schema, `[{"id": 1}, {"id": 2}]`), batch(t, schema, `[{"id": 3}, {"id": 4}, {"id": 5}]`)})
+		return err
+	})
+	run(t, db, func(tx *Txn) error {
+		eq(t, columnarRows(t, tx, "c", nil), []string{"1", "2", "3", "4", "5"})
+		segs, err := tx.Segments("c")
+		if len(segs) != 2 || segs[0].Rows != 2 {
+			t.Errorf("segments %v (%v): want one per batch", len(segs), err)
+		}
+		return err
+	})
+}

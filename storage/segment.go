@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"slices"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -162,6 +164,15 @@ func (sd *SegmentData) Live() int64 { return sd.seg.Rows - int64(len(sd.deleted)
 // Decode decodes the chunks into one record batch (allocated by mem, nil:
 // the Go allocator) without the deleted rows. The caller releases it.
 func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
+	return sd.DecodeDict(mem, nil)
+}
+
+// DecodeDict is Decode with the string columns named in dict read as
+// dictionary arrays (int32 codes into the chunk's distinct values) where
+// their chunk is dictionary-encoded, else plain; the batch's schema says
+// which. A filter on such a column tests each distinct value once
+// (lazy/exec/scan_dict.go).
+func (sd *SegmentData) DecodeDict(mem memory.Allocator, dict []string) (arrow.RecordBatch, error) {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
@@ -175,14 +186,20 @@ func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
 			}
 		}
 	}()
+	fields := sd.Schema().Fields()
 	for j, i := range sd.cols {
 		c := &d.Columns[i]
 		var err error
-		if sd.chunks[j] == nil {
+		switch {
+		case sd.chunks[j] == nil:
 			cols[j] = constantArray(mem, c, rows)
-		} else if cols[j], err = decodeChunk(sd.chunks[j], c.Type, rows, mem); err != nil {
-			return nil, err
+		default:
+			asDict := c.Type.ID() == arrow.STRING && slices.Contains(dict, c.Name)
+			if cols[j], err = decodeChunkAs(sd.chunks[j], c.Type, rows, nil, asDict, mem); err != nil {
+				return nil, err
+			}
 		}
+		fields[j].Type = cols[j].DataType()
 	}
 	if len(sd.deleted) > 0 {
 		kept, err := keepRuns(mem, cols, sd.deleted, rows)
@@ -195,7 +212,7 @@ func (sd *SegmentData) Decode(mem memory.Allocator) (arrow.RecordBatch, error) {
 		}
 		rows -= len(sd.deleted)
 	}
-	return array.NewRecordBatch(sd.Schema(), cols, int64(rows)), nil
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows)), nil
 }
 
 // constantArray is rows copies of column c's default.
@@ -230,25 +247,110 @@ func keepRuns(mem memory.Allocator, cols []arrow.Array, deleted []int, rows int)
 	}
 	out := make([]arrow.Array, len(cols))
 	for j, c := range cols {
-		if len(runs) == 0 {
-			out[j] = array.MakeArrayOfNull(mem, c.DataType(), 0)
-			continue
-		}
-		parts := make([]arrow.Array, len(runs))
-		for k, r := range runs {
-			parts[k] = array.NewSlice(c, int64(r[0]), int64(r[1]))
-		}
 		var err error
-		out[j], err = array.Concatenate(parts, mem)
-		for _, p := range parts {
-			p.Release()
-		}
-		if err != nil {
+		if out[j], err = takeRuns(mem, c, runs); err != nil {
 			for _, o := range out[:j] {
 				o.Release()
 			}
-			return nil, core.Errorf(core.KindInternal, "storage: masking deleted rows: %v", err)
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// runsOf are the runs [from, to) of consecutive positions of pos
+// (ascending).
+func runsOf(pos []int32) [][2]int {
+	var runs [][2]int
+	for _, p := range pos {
+		if k := len(runs) - 1; k >= 0 && runs[k][1] == int(p) {
+			runs[k][1]++
+		} else {
+			runs = append(runs, [2]int{int(p), int(p) + 1})
+		}
+	}
+	return runs
+}
+
+// takeRuns concatenates the runs [from, to) of c.
+func takeRuns(mem memory.Allocator, c arrow.Array, runs [][2]int) (arrow.Array, error) {
+	if len(runs) == 0 {
+		return array.MakeArrayOfNull(mem, c.DataType(), 0), nil
+	}
+	parts := make([]arrow.Array, len(runs))
+	for k, r := range runs {
+		parts[k] = array.NewSlice(c, int64(r[0]), int64(r[1]))
+	}
+	out, err := array.Concatenate(parts, mem)
+	for _, p := range parts {
+		p.Release()
+	}
+	if err != nil {
+		return nil, core.Errorf(core.KindInternal, "storage: taking rows of a column: %v", err)
+	}
+	return out, nil
+}
+
+// DecodeRows is Decode of the given rows only: rows are positions among
+// the live rows (as Decode numbers them), strictly increasing; others are
+// an InvalidInput error. Each chunk is still decompressed whole (a chunk
+// is one zstd frame), but only the chosen values are expanded, copied or
+// looked up in their dictionary: a scan's filter reads its columns with
+// Decode, then the columns only the output needs at the rows it kept
+// (late materialization, lazy/exec/scan_late.go).
+func (sd *SegmentData) DecodeRows(mem memory.Allocator, rows []int32) (arrow.RecordBatch, error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	live := sd.Live()
+	for j, r := range rows {
+		if r < 0 || int64(r) >= live || (j > 0 && r <= rows[j-1]) {
+			return nil, core.Errorf(core.KindInvalidInput, "storage: row %d (position %d) is out of order or out of range: segment %d has %d live rows",
+				r, j, sd.seg.ID, live)
+		}
+	}
+	if int64(len(rows)) == live {
+		return sd.Decode(mem)
+	}
+	pos := physicalRows(rows, sd.deleted)
+	if pos == nil {
+		pos = []int32{} // no row (nil would mean all of them)
+	}
+	seg, d := sd.seg, sd.seg.d
+	cols := make([]arrow.Array, len(sd.cols))
+	defer func() {
+		for _, c := range cols {
+			if c != nil {
+				c.Release()
+			}
+		}
+	}()
+	for j, i := range sd.cols {
+		c := &d.Columns[i]
+		var err error
+		if sd.chunks[j] == nil {
+			cols[j] = constantArray(mem, c, len(rows))
+		} else if cols[j], err = decodeChunkAt(sd.chunks[j], c.Type, int(seg.Rows), pos, mem); err != nil {
+			return nil, err
+		}
+	}
+	return array.NewRecordBatch(sd.Schema(), cols, int64(len(rows))), nil
+}
+
+// physicalRows maps live-row numbers (ascending) to positions in the
+// segment, skipping the deleted positions (ascending): the r-th live row
+// is at r plus the number of deleted positions before it.
+func physicalRows(rows []int32, deleted []int) []int32 {
+	if len(deleted) == 0 {
+		return rows
+	}
+	out := make([]int32, len(rows))
+	d := 0
+	for k, r := range rows {
+		for d < len(deleted) && deleted[d] <= int(r)+d {
+			d++
+		}
+		out[k] = r + int32(d)
+	}
+	return out
 }

@@ -70,10 +70,11 @@ type intBlock struct {
 	mode, width byte
 	base, dlo   int64
 	data        []byte
+	n           int
 }
 
 func (p *payload) intBlock(n int) intBlock {
-	var b intBlock
+	b := intBlock{n: n}
 	b.mode, b.width, b.base = p.byte(), p.byte(), p.varint()
 	stored := n
 	switch b.mode {
@@ -147,6 +148,89 @@ func unpack[T integer](dst []T, data []byte, width byte, base int64) {
 	}
 }
 
+// expandAt writes the block's values at positions pos (ascending, below
+// the block's count) into dst (len(pos) long), or all of them (pos nil:
+// expandInts). Frame-of-reference values are read where they lie; a
+// delta-coded value depends on every one before it, so that block is
+// expanded whole first.
+func expandAt[T integer](dst []T, b *intBlock, pos []int32) {
+	if pos == nil {
+		expandInts(dst, b)
+		return
+	}
+	if b.mode == intDelta {
+		all := getInt64s(b.n)
+		defer int64Pool.Put(all)
+		expandInts(*all, b)
+		for k, i := range pos {
+			dst[k] = T((*all)[i])
+		}
+		return
+	}
+	data, base := b.data, b.base
+	switch b.width {
+	case 0:
+		for k := range dst {
+			dst[k] = T(base)
+		}
+	case 1:
+		for k, i := range pos {
+			dst[k] = T(base + int64(data[i]))
+		}
+	case 2:
+		for k, i := range pos {
+			dst[k] = T(base + int64(binary.LittleEndian.Uint16(data[2*int(i):])))
+		}
+	case 4:
+		for k, i := range pos {
+			dst[k] = T(base + int64(binary.LittleEndian.Uint32(data[4*int(i):])))
+		}
+	case 8:
+		for k, i := range pos {
+			dst[k] = T(base + int64(binary.LittleEndian.Uint64(data[8*int(i):])))
+		}
+	}
+}
+
+// pickBits writes the bits of src at positions pos into dst (zeroed,
+// len(pos) bits) and returns how many were unset.
+func pickBits(dst, src []byte, pos []int32) int {
+	unset := 0
+	for k, i := range pos {
+		if bitutil.BitIsSet(src, int(i)) {
+			bitutil.SetBit(dst, k)
+		} else {
+			unset++
+		}
+	}
+	return unset
+}
+
+// pickFixed copies the width-byte values of src at positions pos into dst.
+func pickFixed(dst, src []byte, width int, pos []int32) {
+	switch width {
+	case 4:
+		d, s := arrow.Uint32Traits.CastFromBytes(dst), arrow.Uint32Traits.CastFromBytes(src)
+		for k, i := range pos {
+			d[k] = s[i]
+		}
+	case 8:
+		d, s := arrow.Uint64Traits.CastFromBytes(dst), arrow.Uint64Traits.CastFromBytes(src)
+		for k, i := range pos {
+			d[k] = s[i]
+		}
+	case 16:
+		d, s := arrow.Decimal128Traits.CastFromBytes(dst), arrow.Decimal128Traits.CastFromBytes(src)
+		for k, i := range pos {
+			d[k] = s[i]
+		}
+	default:
+		for k, i := range pos {
+			copy(dst[k*width:(k+1)*width], src[int(i)*width:])
+		}
+	}
+}
+
 // int64Pool recycles the scratch values of decimals and dictionary
 // indexes.
 var int64Pool = sync.Pool{New: func() any { return new([]int64) }}
@@ -160,13 +244,24 @@ func getInt64s(n int) *[]int64 {
 	return p
 }
 
-// decodePayload decodes a format-2 payload into an array of type want
-// with rows values, allocated by mem.
-func decodePayload(raw []byte, want arrow.DataType, rows int, mem memory.Allocator) (arrow.Array, error) {
+// decodePayload decodes a format-2 payload of rows values into an array
+// of type want, allocated by mem: every value (pos nil), or only those at
+// positions pos (ascending, each below rows), in their order.
+//
+// With asDict, a dictionary-encoded string chunk read whole comes back as
+// a dictionary array (dictArray).
+func decodePayload(raw []byte, want arrow.DataType, rows int, pos []int32, asDict bool, mem memory.Allocator) (arrow.Array, error) {
 	p := &payload{b: raw}
 	n, nulls, kind := int(p.uvarint()), int(p.uvarint()), p.byte()
 	if p.bad || n != rows || nulls > n {
 		return nil, errCorruptChunk("header")
+	}
+	m := n // the values decoded
+	if pos != nil {
+		m = len(pos)
+		if m > 0 && int(pos[m-1]) >= n {
+			return nil, errCorruptChunk("position")
+		}
 	}
 	bufs := []*memory.Buffer{nil}
 	defer func() {
@@ -176,13 +271,24 @@ func decodePayload(raw []byte, want arrow.DataType, rows int, mem memory.Allocat
 			}
 		}
 	}()
+	outNulls := nulls
 	if nulls > 0 {
 		bm := p.take(int(bitutil.BytesForBits(int64(n))))
 		if p.bad {
 			return nil, errCorruptChunk("validity")
 		}
-		bufs[0] = core.AllocateUninit(mem, len(bm))
-		copy(bufs[0].Bytes(), bm)
+		size := int(bitutil.BytesForBits(int64(m)))
+		bufs[0] = core.AllocateUninit(mem, size)
+		if pos == nil {
+			copy(bufs[0].Bytes(), bm)
+		} else {
+			out := bufs[0].Bytes()[:size]
+			clear(out)
+			if outNulls = pickBits(out, bm, pos); outNulls == 0 {
+				bufs[0].Release() // no chosen value is null
+				bufs[0] = nil
+			}
+		}
 	}
 	alloc := func(size int) []byte {
 		b := core.AllocateUninit(mem, size)
@@ -211,7 +317,7 @@ func decodePayload(raw []byte, want arrow.DataType, rows int, mem memory.Allocat
 		if p.bad {
 			return nil, errCorruptChunk("values")
 		}
-		if !decodeInts(want, &blk, n, alloc) {
+		if !decodeInts(want, &blk, m, pos, alloc) {
 			return nil, errCorruptChunk("type " + want.String())
 		}
 	case encFixed:
@@ -221,51 +327,69 @@ func decodePayload(raw []byte, want arrow.DataType, rows int, mem memory.Allocat
 		if p.bad || !ok || width != fw.Bytes() {
 			return nil, errCorruptChunk("values")
 		}
-		copy(alloc(len(vals)), vals)
+		if pos == nil {
+			copy(alloc(len(vals)), vals)
+		} else {
+			pickFixed(alloc(width*m), vals, width, pos)
+		}
 	case encBools:
 		bm := p.take(int(bitutil.BytesForBits(int64(n))))
 		if p.bad {
 			return nil, errCorruptChunk("values")
 		}
-		copy(alloc(len(bm)), bm)
+		if pos == nil {
+			copy(alloc(len(bm)), bm)
+		} else {
+			out := alloc(int(bitutil.BytesForBits(int64(m))))
+			clear(out)
+			pickBits(out, bm, pos)
+		}
 	case encBytes:
-		if err := decodeBytes(p, n, nulls, bufs[0], alloc); err != nil {
+		if asDict && pos == nil && len(p.b) > 0 && p.b[0] == bytesDict {
+			p.byte()
+			return dictArray(p, n, nulls, bufs[0], mem)
+		}
+		var valid []byte // of the decoded values; nil: none is null
+		if bufs[0] != nil {
+			valid = bufs[0].Bytes()
+		}
+		if err := decodeBytes(p, n, pos, valid, alloc); err != nil {
 			return nil, err
 		}
 	}
-	data := array.NewData(want, n, bufs, nil, nulls, 0)
+	data := array.NewData(want, m, bufs, nil, outNulls, 0)
 	defer data.Release()
 	return array.MakeFromData(data), nil
 }
 
-// decodeInts writes an int block as the value buffer of type t; false for
-// a type that is not stored as integers.
-func decodeInts(t arrow.DataType, blk *intBlock, n int, alloc func(int) []byte) bool {
+// decodeInts writes an int block's n values at pos (nil: all) as the value
+// buffer of type t; false for a type that is not stored as integers.
+func decodeInts(t arrow.DataType, blk *intBlock, n int, pos []int32, alloc func(int) []byte) bool {
 	switch t.ID() {
 	case arrow.INT8:
-		expandInts(arrow.Int8Traits.CastFromBytes(alloc(n)), blk)
+		expandAt(arrow.Int8Traits.CastFromBytes(alloc(n)), blk, pos)
 	case arrow.INT16:
-		expandInts(arrow.Int16Traits.CastFromBytes(alloc(2*n)), blk)
+		expandAt(arrow.Int16Traits.CastFromBytes(alloc(2*n)), blk, pos)
 	case arrow.INT32:
-		expandInts(arrow.Int32Traits.CastFromBytes(alloc(4*n)), blk)
+		expandAt(arrow.Int32Traits.CastFromBytes(alloc(4*n)), blk, pos)
 	case arrow.INT64:
-		expandInts(arrow.Int64Traits.CastFromBytes(alloc(8*n)), blk)
+		expandAt(arrow.Int64Traits.CastFromBytes(alloc(8*n)), blk, pos)
 	case arrow.UINT8:
-		expandInts(arrow.Uint8Traits.CastFromBytes(alloc(n)), blk)
+		expandAt(arrow.Uint8Traits.CastFromBytes(alloc(n)), blk, pos)
 	case arrow.UINT16:
-		expandInts(arrow.Uint16Traits.CastFromBytes(alloc(2*n)), blk)
+		expandAt(arrow.Uint16Traits.CastFromBytes(alloc(2*n)), blk, pos)
 	case arrow.UINT32:
-		expandInts(arrow.Uint32Traits.CastFromBytes(alloc(4*n)), blk)
+		expandAt(arrow.Uint32Traits.CastFromBytes(alloc(4*n)), blk, pos)
 	case arrow.UINT64:
-		expandInts(arrow.Uint64Traits.CastFromBytes(alloc(8*n)), blk)
+		expandAt(arrow.Uint64Traits.CastFromBytes(alloc(8*n)), blk, pos)
 	case arrow.DATE32:
-		expandInts(arrow.Date32Traits.CastFromBytes(alloc(4*n)), blk)
+		expandAt(arrow.Date32Traits.CastFromBytes(alloc(4*n)), blk, pos)
 	case arrow.TIMESTAMP:
-		expandInts(arrow.TimestampTraits.CastFromBytes(alloc(8*n)), blk)
+		expandAt(arrow.TimestampTraits.CastFromBytes(alloc(8*n)), blk, pos)
 	case arrow.DECIMAL128:
 		scratch := getInt64s(n)
 		defer int64Pool.Put(scratch)
-		expandInts(*scratch, blk)
+		expandAt(*scratch, blk, pos)
 		out := arrow.Decimal128Traits.CastFromBytes(alloc(16 * n))
 		for i, v := range *scratch {
 			out[i] = decimal128.FromI64(v)
@@ -277,9 +401,14 @@ func decodeInts(t arrow.DataType, blk *intBlock, n int, alloc func(int) []byte) 
 }
 
 // decodeBytes writes the offsets and data buffers of a string or binary
-// column (validity: its bitmap, nil without nulls).
-func decodeBytes(p *payload, n, nulls int, validity *memory.Buffer, alloc func(int) []byte) error {
-	offsets := arrow.Int32Traits.CastFromBytes(alloc(4 * (n + 1)))
+// column of n values: all of them (pos nil) or those at pos; valid is the
+// validity bitmap of the values written (nil: none is null).
+func decodeBytes(p *payload, n int, pos []int32, valid []byte, alloc func(int) []byte) error {
+	m := n
+	if pos != nil {
+		m = len(pos)
+	}
+	offsets := arrow.Int32Traits.CastFromBytes(alloc(4 * (m + 1)))
 	offsets[0] = 0
 	switch p.byte() {
 	case bytesPlain:
@@ -287,13 +416,33 @@ func decodeBytes(p *payload, n, nulls int, validity *memory.Buffer, alloc func(i
 		if p.bad {
 			return errCorruptChunk("lengths")
 		}
-		expandInts(offsets[1:], &lens)
-		total, ok := prefixSum(offsets[1:])
+		if pos == nil {
+			expandInts(offsets[1:], &lens)
+			total, ok := prefixSum(offsets[1:])
+			vals := p.take(total)
+			if !ok || p.bad {
+				return errCorruptChunk("lengths")
+			}
+			copy(alloc(total), vals)
+			return nil
+		}
+		// Every value's offset depends on the lengths before it.
+		all := make([]int32, n+1)
+		expandInts(all[1:], &lens)
+		total, ok := prefixSum(all[1:])
 		vals := p.take(total)
 		if !ok || p.bad {
 			return errCorruptChunk("lengths")
 		}
-		copy(alloc(total), vals)
+		size := 0
+		for k, i := range pos {
+			size += int(all[i+1] - all[i])
+			offsets[k+1] = int32(size)
+		}
+		data := alloc(size)
+		for k, i := range pos {
+			copy(data[offsets[k]:offsets[k+1]], vals[all[i]:all[i+1]])
+		}
 	case bytesDict:
 		k := int(p.uvarint())
 		if p.bad || k > n {
@@ -311,14 +460,11 @@ func decodeBytes(p *payload, n, nulls int, validity *memory.Buffer, alloc func(i
 		if !ok || p.bad {
 			return errCorruptChunk("dictionary")
 		}
-		scratch := getInt64s(n)
+		// Only the indexes of the values written are expanded.
+		scratch := getInt64s(m)
 		defer int64Pool.Put(scratch)
 		idx := *scratch
-		expandInts(idx, &idxBlk)
-		var valid []byte
-		if nulls > 0 {
-			valid = validity.Bytes()
-		}
+		expandAt(idx, &idxBlk, pos)
 		total := 0
 		for i, x := range idx {
 			switch {
@@ -344,6 +490,65 @@ func decodeBytes(p *payload, n, nulls int, validity *memory.Buffer, alloc func(i
 		return errCorruptChunk("string encoding")
 	}
 	return nil
+}
+
+// stringDict is the type of a string chunk read as a dictionary.
+var stringDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// dictArray reads the rest of a dictionary-encoded string payload of n
+// values (nulls of them, validity their bitmap or nil) as a dictionary
+// array: int32 codes into the chunk's distinct values (a NULL's code is
+// 0, under its null bit), the values as a String array.
+func dictArray(p *payload, n, nulls int, validity *memory.Buffer, mem memory.Allocator) (arrow.Array, error) {
+	k := int(p.uvarint())
+	if p.bad || k > n {
+		return nil, errCorruptChunk("dictionary")
+	}
+	offs := core.AllocateUninit(mem, 4*(k+1))
+	defer offs.Release()
+	dictOffs := arrow.Int32Traits.CastFromBytes(offs.Bytes())[:k+1]
+	dictOffs[0] = 0
+	lens := p.intBlock(k)
+	if p.bad {
+		return nil, errCorruptChunk("dictionary")
+	}
+	expandInts(dictOffs[1:], &lens)
+	dictSize, ok := prefixSum(dictOffs[1:])
+	vals := p.take(dictSize)
+	idxBlk := p.intBlock(n)
+	if !ok || p.bad {
+		return nil, errCorruptChunk("dictionary")
+	}
+	data := core.AllocateUninit(mem, dictSize)
+	defer data.Release()
+	copy(data.Bytes(), vals)
+	codesBuf := core.AllocateUninit(mem, 4*n)
+	defer codesBuf.Release()
+	codes := arrow.Int32Traits.CastFromBytes(codesBuf.Bytes())[:n]
+	expandInts(codes, &idxBlk)
+	var valid []byte
+	if nulls > 0 {
+		valid = validity.Bytes()
+	}
+	for i, c := range codes {
+		switch {
+		case valid != nil && !bitutil.BitIsSet(valid, i):
+			codes[i] = 0
+		case uint32(c) >= uint32(k):
+			return nil, errCorruptChunk("dictionary index")
+		}
+	}
+	if nulls == 0 {
+		validity = nil
+	}
+	dictData := array.NewData(arrow.BinaryTypes.String, k, []*memory.Buffer{nil, offs, data}, nil, 0, 0)
+	defer dictData.Release()
+	idxData := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{validity, codesBuf}, nil, nulls, 0)
+	defer idxData.Release()
+	values, indices := array.MakeFromData(dictData), array.MakeFromData(idxData)
+	defer values.Release()
+	defer indices.Release()
+	return array.NewDictionaryArray(stringDict, indices, values), nil
 }
 
 // prefixSum turns lengths into end offsets in place; false when one is

@@ -158,6 +158,20 @@ const maxChunkBytes = 4 << 30
 // want with rows values (allocated by mem). Bytes that are not such a chunk
 // are an Internal error, never a panic.
 func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) (out arrow.Array, err error) {
+	return decodeChunkAt(b, want, rows, nil, mem)
+}
+
+// decodeChunkAt is decodeChunk of the values at positions pos only
+// (ascending, each below rows; nil: all). The chunk is one zstd frame, so
+// it is decompressed whole; a format-2 payload then decodes only the
+// chosen values, a format-1 one (vectors) decodes whole and keeps them.
+func decodeChunkAt(b []byte, want arrow.DataType, rows int, pos []int32, mem memory.Allocator) (out arrow.Array, err error) {
+	return decodeChunkAs(b, want, rows, pos, false, mem)
+}
+
+// decodeChunkAs is decodeChunkAt; with asDict a dictionary-encoded string
+// chunk read whole comes back as a dictionary array (decodePayload).
+func decodeChunkAs(b []byte, want arrow.DataType, rows int, pos []int32, asDict bool, mem memory.Allocator) (out arrow.Array, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", p)
@@ -187,8 +201,22 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %v", err)
 	}
 	if format2 {
-		return decodePayload(raw, want, rows, mem)
+		return decodePayload(raw, want, rows, pos, asDict, mem)
 	}
+	if pos != nil {
+		all, err := decodeIPCChunk(raw, want, rows, mem)
+		if err != nil {
+			return nil, err
+		}
+		defer all.Release()
+		return takeRuns(mem, all, runsOf(pos))
+	}
+	return decodeIPCChunk(raw, want, rows, mem)
+}
+
+// decodeIPCChunk decodes the uncompressed Arrow IPC stream of a format-1
+// chunk.
+func decodeIPCChunk(raw []byte, want arrow.DataType, rows int, mem memory.Allocator) (arrow.Array, error) {
 	// The IPC reader copies each message body into a buffer of mem, so
 	// the arrays never point into Go memory raw owns.
 	r, err := ipc.NewReader(bytes.NewReader(raw), ipc.WithAllocator(mem))
@@ -207,7 +235,7 @@ func decodeChunk(b []byte, want arrow.DataType, rows int, mem memory.Allocator) 
 		return nil, core.Errorf(core.KindInternal, "storage: corrupt column chunk: %d rows of %s, want %d of %s",
 			rb.NumRows(), rb.Column(0).DataType(), rows, want)
 	}
-	out = rb.Column(0)
+	out := rb.Column(0)
 	out.Retain()
 	return out, nil
 }

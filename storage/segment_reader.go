@@ -99,6 +99,12 @@ func (r *SegmentReader) Read(seg *Segment, columns []string) (*SegmentData, erro
 	return sd, nil
 }
 
+// Live is the number of rows of a segment of the table not deleted as the
+// reader saw it (what a Read then Decode returns).
+func (r *SegmentReader) Live(seg *Segment) int64 {
+	return seg.Rows - int64(len(r.deleted[seg.ID]))
+}
+
 // Release closes the reader.
 func (r *SegmentReader) Release() {
 	r.close()
