@@ -10,6 +10,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -37,9 +38,24 @@ func newHashAgg(mem memory.Allocator, input Operator, n *lazy.Aggregate) (*hashA
 		if !ok {
 			return nil, core.Errorf(core.KindInternal, "aggregate node holds a non-aggregate %s", e)
 		}
-		op.aggs = append(op.aggs, a)
+		op.aggs = append(op.aggs, decimalMeanInput(a))
 	}
 	return op, nil
+}
+
+// decimalMeanInput gives a mean of a decimal cast to Float64 (how the plan
+// types the mean of decimals, as Polars) the decimals themselves: mean's
+// state converts them as the cast does, a block at a time (fn's meanState),
+// instead of the cast making a float array of every batch. The result is
+// the same float. Any other aggregate is returned as it is.
+func decimalMeanInput(a *lazy.Agg) *lazy.Agg {
+	c, ok := a.X.(*lazy.Cast)
+	if a.Func != fn.AggMean || !ok || c.To.ID() != arrow.FLOAT64 || c.X.DataType().ID() != arrow.DECIMAL128 {
+		return a
+	}
+	b := *a
+	b.X = c.X
+	return &b
 }
 
 func (op *hashAggOp) Schema() *arrow.Schema { return op.schema }
