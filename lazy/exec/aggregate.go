@@ -10,6 +10,7 @@ import (
 
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
+	"github.com/alopexdb/alopex/lazy/fn"
 	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -37,9 +38,24 @@ func newHashAgg(mem memory.Allocator, input Operator, n *lazy.Aggregate) (*hashA
 		if !ok {
 			return nil, core.Errorf(core.KindInternal, "aggregate node holds a non-aggregate %s", e)
 		}
-		op.aggs = append(op.aggs, a)
+		op.aggs = append(op.aggs, decimalMeanInput(a))
 	}
 	return op, nil
+}
+
+// decimalMeanInput gives a mean of a decimal cast to Float64 (how the plan
+// types the mean of decimals, as Polars) the decimals themselves: mean's
+// state converts them as the cast does, a block at a time (fn's meanState),
+// instead of the cast making a float array of every batch. The result is
+// the same float. Any other aggregate is returned as it is.
+func decimalMeanInput(a *lazy.Agg) *lazy.Agg {
+	c, ok := a.X.(*lazy.Cast)
+	if a.Func != fn.AggMean || !ok || c.To.ID() != arrow.FLOAT64 || c.X.DataType().ID() != arrow.DECIMAL128 {
+		return a
+	}
+	b := *a
+	b.X = c.X
+	return &b
 }
 
 func (op *hashAggOp) Schema() *arrow.Schema { return op.schema }
@@ -341,8 +357,34 @@ func (op *hashAggOp) evalInputs(rb arrow.RecordBatch) (*morselInputs, error) {
 	return m, nil
 }
 
+// aggChunk is the number of rows a morsel is aggregated by at a time: a
+// chunk's input slices, expression intermediates and group ids stay in the
+// L2 cache while every aggregate reads them, where a whole morsel's (a
+// Parquet row group of ~100k rows, 16 bytes a decimal) would be fetched
+// from memory again by each aggregate over the same column.
+const aggChunk = 8 << 10
+
+// consume folds a morsel into w, aggChunk rows at a time; base is the
+// position of its first row (each chunk's rows keep their positions).
 func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
 	defer rb.Release()
+	n := rb.NumRows()
+	if n <= 2*aggChunk {
+		return op.consumeChunk(w, rb, base)
+	}
+	for lo := int64(0); lo < n; lo += aggChunk {
+		chunk := rb.NewSlice(lo, min(lo+aggChunk, n))
+		err := op.consumeChunk(w, chunk, base+lo)
+		chunk.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// consumeChunk folds rb's rows into w; base is the position of its first.
+func (op *hashAggOp) consumeChunk(w *aggWorker, rb arrow.RecordBatch, base int64) error {
 	m, err := op.evalInputs(rb)
 	if err != nil {
 		return err

@@ -1565,3 +1565,55 @@ func TestAggregatePackedStringKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestAggregateInChunks: a morsel of many chunks (aggChunk rows each) is
+// aggregated chunk by chunk: groups come out in order of first appearance
+// though they first appear in later chunks, sums and counts cover every
+// chunk, and a chunk boundary inside a run of one key does not split its
+// group.
+func TestAggregateInChunks(t *testing.T) {
+	setMorselRows(t, 1<<20)
+	mem := checkLeaks(t)
+	n := 5*aggChunk + 123
+	keys, vals := make([]any, n), make([]any, n)
+	first := []int{0, aggChunk - 1, 3*aggChunk + 5, n - 1} // key i first appears here
+	for i := range n {
+		k := 0
+		for g, at := range first {
+			if i >= at && (i-at)%(g+1) == 0 {
+				k = g
+			}
+		}
+		keys[i], vals[i] = int64(10*(4-k)), int64(i%7)
+	}
+	want := map[int64][2]int64{} // key: sum, count
+	var order []any
+	for i := range n {
+		k := keys[i].(int64)
+		if _, ok := want[k]; !ok {
+			order = append(order, k)
+		}
+		w := want[k]
+		want[k] = [2]int64{w[0] + vals[i].(int64), w[1] + 1}
+	}
+	if len(order) != len(first) || order[1] != int64(30) {
+		t.Fatalf("test data: first appearances %v", order)
+	}
+	tbl := newTable(t, mem, []column{{"k", arrow.PrimitiveTypes.Int64, keys}, {"v", arrow.PrimitiveTypes.Int64, vals}})
+	defer tbl.Release()
+	p, err := lazy.NewGroupBy(lazy.NewScan(tbl), []lazy.Expr{col("k")},
+		[]lazy.Expr{alias(&lazy.Agg{Func: lazy.AggSum, X: col("v")}, "s"), alias(&lazy.Agg{Func: lazy.AggLen}, "n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setProcs(t, 1) // one worker: the morsel is not split between workers
+	var sums, counts []any
+	for _, k := range order {
+		sums, counts = append(sums, want[k.(int64)][0]), append(counts, want[k.(int64)][1])
+	}
+	r := run(t, mem, p)
+	r.want(t, "k: Int64, s: Int64, n: UInt32", map[string][]any{"k": order, "s": sums})
+	if describe(r.cols["n"]) != describe(counts) {
+		t.Errorf("counts %v, want %v", r.cols["n"], counts)
+	}
+}

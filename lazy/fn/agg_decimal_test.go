@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/alopexdb/alopex/lazy/kernels"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
@@ -229,5 +230,77 @@ func TestDecimalSumUndo(t *testing.T) {
 			}
 		}
 		got.Release()
+	}
+}
+
+// TestDecimalMeanIsTheCastsMean: the mean of Decimal128 batches (the
+// executor's input for a mean of a decimal cast to Float64) equals, bit
+// for bit, the mean of the same batches cast to Float64: money values,
+// values beyond an int64, nulls, no rows, all rows null, a batch longer
+// than a conversion block, offsets (slices) and a merge of two states.
+func TestDecimalMeanIsTheCastsMean(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(21, 22))
+	typ := &arrow.Decimal128Type{Precision: 38, Scale: 3}
+	f64 := arrow.PrimitiveTypes.Float64
+	const groups = 6 // group 5 gets no row
+	dec := [2]*meanState{newMeanState(typ, f64), newMeanState(typ, f64)}
+	flt := [2]*meanState{newMeanState(f64, f64), newMeanState(f64, f64)}
+	for batch := range 24 {
+		n := rng.IntN(400)
+		if batch == 1 { // nulls too
+			n = 3*meanBlock + 17
+		}
+		b := array.NewDecimal128Builder(mem, typ)
+		gids := make([]int32, n)
+		for i := range n {
+			gids[i] = int32(rng.IntN(groups - 1))
+			switch {
+			case batch%5 == 1 && rng.IntN(3) == 0, batch%5 == 4 && gids[i] == 4:
+				b.AppendNull() // group 4: only nulls in some batches
+			case batch%5 == 2:
+				b.Append(decimal128.FromI64(rng.Int64N(1 << 50)).Mul(decimal128.FromI64(rng.Int64N(1<<40) - 1<<39)))
+			default:
+				b.Append(decimal128.FromI64(rng.Int64N(20_000_000) - 10_000_000))
+			}
+		}
+		whole := b.NewArray()
+		b.Release()
+		// A slice: the words are read from the array's offset.
+		off := min(n, 3)
+		arr := array.NewSlice(whole, int64(off), int64(n))
+		whole.Release()
+		gids = gids[off:]
+		floats, err := kernels.Cast(mem, arr, f64, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := batch % 2
+		dec[k].Grow(groups)
+		flt[k].Grow(groups)
+		dec[k].Update(gids, arr, 0)
+		flt[k].Update(gids, floats, 0)
+		arr.Release()
+		floats.Release()
+	}
+	all := []int32{0, 1, 2, 3, 4, 5}
+	dec[0].Merge(dec[1], all, all)
+	flt[0].Merge(flt[1], all, all)
+	got, err := dec[0].Finish(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	want, err := flt[0].Finish(mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Release()
+	if !array.Equal(got, want) {
+		t.Fatalf("mean of decimals\n%v\nwant (mean of their Float64 cast)\n%v", got, want)
+	}
+	if got.IsValid(5) || !got.IsValid(4) {
+		t.Fatalf("validity %v: group 5 has no value, group 4 some", got)
 	}
 }

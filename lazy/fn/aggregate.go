@@ -230,7 +230,7 @@ var aggregateFunctions = []*Aggregate{
 		State: func(c *AggCall) (AggState, error) { return newSumState(c.In, c.Out, c.Checked) }},
 	{Name: AggMean, Python: pythonNames(AggMean, true, true), SQL: []SQLAggregate{{Name: "avg"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: floatStatType,
-		State: func(c *AggCall) (AggState, error) { return &meanState{out: c.Out}, nil }},
+		State: func(c *AggCall) (AggState, error) { return newMeanState(c.In, c.Out), nil }},
 	{Name: AggMin, Python: pythonNames(AggMin, true, true), SQL: []SQLAggregate{{Name: "min"}},
 		MinArgs: 1, MaxArgs: 1, Nulls: AggNullsIfNoValue, Type: sameType(catAsString),
 		State: func(c *AggCall) (AggState, error) { return newMinMax(c.In, false) }},

@@ -443,17 +443,7 @@ func (c *caster) fromDecimal() (arrow.Array, error) {
 	}
 	buf, out := allocWritten[float64](c.mem, n) // every row, nulls' too
 
-	raw := values128(d) // two words per value: low, high
-	div := math.Pow10(int(scale))
-	for i := range n {
-		lo, hi := raw[2*i], int64(raw[2*i+1])
-		if (hi == 0 && lo>>63 == 0) || (hi == -1 && lo>>63 == 1) {
-			// Fits in an int64: the common case for precision <= 18.
-			out[i] = float64(int64(lo)) / div
-			continue
-		}
-		out[i] = d.Value(i).ToFloat64(scale)
-	}
+	DecimalFloats(out, values128(d), scale)
 	f := makeArray(arrow.PrimitiveTypes.Float64, n, validityOf(c.mem, c.src), buf)
 	if c.to.ID() == arrow.FLOAT64 {
 		return f, nil

@@ -11,6 +11,24 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 )
 
+// DecimalFloats sets dst[i] to the Float64 of the i-th Decimal128 of
+// words (pairs of words, as Decimal128Words gives) of the scale: the cast
+// of decimals to Float64, which aggregates taking decimals as floats
+// (mean) share, so that they see the same floats as the cast gives.
+func DecimalFloats(dst []float64, words []uint64, scale int32) {
+	words = words[:2*len(dst)]
+	div := math.Pow10(int(scale))
+	for i := range dst {
+		lo, hi := words[2*i], int64(words[2*i+1])
+		if hi == int64(lo)>>63 {
+			// Fits in an int64: the common case for precision <= 18.
+			dst[i] = float64(int64(lo)) / div
+			continue
+		}
+		dst[i] = decimal128.New(hi, lo).ToFloat64(scale)
+	}
+}
+
 // toDecimalExact casts integers and decimals to Decimal128 in scaled
 // integers, without the rational arithmetic toDecimal uses for the other
 // sources: a scale going up is exact, a scale going down rounds halves to
