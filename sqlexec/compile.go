@@ -108,6 +108,9 @@ type builder struct {
 	positional map[*ast.SelectStmt]bool
 	// duplicate is the first output name such a list repeated ("": none).
 	duplicate string
+	// groupings are the arguments of the GROUPING(…) calls, by the name of
+	// the column that stands for each until the grouping is planned (group.go).
+	groupings map[string][]lazy.Expr
 }
 
 func newBuilder(tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener, funcs map[string]tableFunc) *builder {

@@ -194,6 +194,9 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 	case *ast.CaseExpr:
 		return t.caseExpr(x)
 	case *ast.FuncCallExpr:
+		if x.FnName.L == ast.Grouping {
+			return t.grouping(x) // group.go: a column of GROUP BY … WITH ROLLUP
+		}
 		return t.funcCall(x)
 	case *ast.FuncCastExpr:
 		return t.cast(x)

@@ -44,16 +44,10 @@ func (b *builder) withCTEs(w *ast.WithClause) (func(), error) {
 			return nil, err
 		}
 		if len(c.ColNameList) > 0 {
-			vis := rel.visible()
-			if len(vis) != len(c.ColNameList) {
+			if rel, err = renameColumns(rel, c.ColNameList, "WITH "+c.Name.O); err != nil {
 				pop()
-				return nil, core.Errorf(core.KindInvalidInput, "WITH %s names %d columns but its query gives %d",
-					c.Name.O, len(c.ColNameList), len(vis))
+				return nil, err
 			}
-			for i := range vis {
-				vis[i].name = c.ColNameList[i].O
-			}
-			rel = &relation{plan: rel.plan, cols: vis}
 		}
 		plan, err := rel.output()
 		if err != nil {
@@ -80,17 +74,17 @@ func (b *builder) selectStmt(sel *ast.SelectStmt) (*relation, error) {
 		return nil, err
 	}
 	defer pop()
+	if sel.Kind == ast.SelectStmtKindValues {
+		return b.values(sel)
+	}
 	if sel.Kind != ast.SelectStmtKindSelect {
-		return nil, notSupported("VALUES and TABLE statements are not supported; use SELECT")
+		return nil, notSupported("TABLE statements are not supported; use SELECT * FROM")
 	}
 	if sel.SelectIntoOpt != nil {
 		return nil, notSupported("SELECT … INTO is not supported")
 	}
 	if len(sel.WindowSpecs) > 0 {
 		return nil, notSupported("named windows (WINDOW w AS …) are not supported; write the window in OVER (…)")
-	}
-	if sel.GroupBy != nil && sel.GroupBy.Rollup {
-		return nil, notSupported("GROUP BY … WITH ROLLUP is not supported")
 	}
 	rel, err := b.fromWhere(sel)
 	if err != nil {
@@ -367,7 +361,7 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	}
 	grouped := sel.GroupBy != nil || sel.Having != nil
 	for _, f := range fields {
-		if containsAggOutsideWindow(f.expr) {
+		if containsAggOutsideWindow(f.expr) || b.usesGrouping(f.expr) {
 			grouped = true
 		}
 	}

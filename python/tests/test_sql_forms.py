@@ -1,0 +1,191 @@
+"""SQL forms analysts write (issue 15): parser modes, derived-table column lists, VALUES,
+GROUP BY … WITH ROLLUP and GROUPING(), against DuckDB where the dialects agree.
+
+Rows are compared as sorted multisets (floats rounded) unless a test says otherwise."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pyarrow as pa
+import pytest
+
+import alopex as ax
+
+duckdb = pytest.importorskip("duckdb")
+
+
+def _table(seed: int, n: int) -> pa.Table:
+    rnd = random.Random(seed)
+    maybe = lambda v: None if rnd.random() < 0.15 else v  # noqa: E731
+    return pa.table({
+        "id": list(range(n)),
+        "k": [maybe(rnd.randint(0, 4)) for _ in range(n)],
+        "g": [maybe(rnd.choice(["a", "b", "c"])) for _ in range(n)],
+        "x": [maybe(rnd.randint(-50, 50)) for _ in range(n)],
+        "f": [maybe(round(rnd.uniform(-10, 10), 3)) for _ in range(n)],
+    })
+
+
+T = _table(1, 300)
+U = _table(2, 40)
+E = T.slice(0, 0)  # no rows, the same columns
+
+
+def _norm(v):
+    if isinstance(v, float):
+        return round(v, 6) if math.isfinite(v) else v
+    if hasattr(v, "__float__") and not isinstance(v, (int, bool)):
+        return round(float(v), 6)
+    return v
+
+
+def _rows(table) -> list[tuple]:
+    cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    rows = [tuple(_norm(v) for v in r) for r in zip(*cols)]
+    return sorted(rows, key=lambda r: tuple((v is None, str(type(v)), v if v is not None else 0) for v in r))
+
+
+def _duck(query: str) -> pa.Table:
+    con = duckdb.connect()
+    for name, t in (("T", T), ("U", U), ("E", E)):
+        con.register(name, t)
+    return con.sql(query).to_arrow_table()
+
+
+def _ours(query: str, **kw) -> pa.Table:
+    return ax.SQLContext(T=T, U=U, E=E).execute(query, eager=True, **kw).to_arrow()
+
+
+def _same(query: str, duck_query: str | None = None) -> None:
+    want = _duck(duck_query or query)
+    got = _ours(query)
+    assert got.column_names == want.column_names
+    assert _rows(got) == _rows(want)
+
+
+# --- parser modes ------------------------------------------------------------------
+
+def test_default_modes_read_standard_sql():
+    # IGNORE_SPACE and PIPES_AS_CONCAT are on by default.
+    _same("SELECT id, substring (g from 1 for 1) AS s, g || '-' || CAST(k AS CHAR) AS c FROM T",
+          "SELECT id, substring (g from 1 for 1) AS s, g || '-' || CAST(k AS VARCHAR) AS c FROM T")
+    got = ax.sql("SELECT substring ('abcdef' from 2 for 3) AS s, 'a' || 'b' AS c", eager=True)
+    assert got.to_dict(as_series=False) == {"s": ["bcd"], "c": ["ab"]}
+    # "x" is a string, as in MySQL (ANSI_QUOTES is off).
+    assert ax.sql('SELECT "x" AS s', eager=True)["s"].to_list() == ["x"]
+
+
+def test_ansi_quotes_reads_double_quotes_as_names():
+    t = ax.DataFrame({"Col A": [1, 2], "b": ["p", "q"]})  # noqa: F841
+    got = ax.sql('SELECT "Col A" + 1 AS "n" FROM t WHERE b = \'q\'', eager=True, sql_mode="ANSI_QUOTES")
+    assert got.to_dict(as_series=False) == {"n": [3]}
+    ctx = ax.SQLContext(t=t, sql_mode=["ANSI_QUOTES", "PIPES_AS_CONCAT"])
+    assert ctx.execute('SELECT "b" || \'!\' AS s FROM t', eager=True)["s"].to_list() == ["p!", "q!"]
+    # A per-query mode replaces the context's: plain MySQL reads || as OR.
+    got = ctx.execute("SELECT \"Col A\" AS s FROM t WHERE 1 = 0 || 2 = 2", eager=True, sql_mode="")
+    assert got["s"].to_list() == ["Col A", "Col A"]
+
+
+def test_modes_without_ignore_space_reject_the_space():
+    with pytest.raises(ax.SQLSyntaxError) as e:
+        ax.sql("SELECT substring ('abc' from 1 for 2)", sql_mode="PIPES_AS_CONCAT").collect()
+    assert e.value.line == 1  # positions count from the query as written, not the mode prefix
+    assert e.value.column > 0
+
+
+def test_unknown_mode_is_a_value_error():
+    with pytest.raises(ValueError, match="unknown sql_mode 'ANSI'"):
+        ax.sql("SELECT 1", sql_mode="ANSI")
+    with pytest.raises(ValueError, match="unknown sql_mode"):
+        ax.SQLContext(sql_mode=["NO_SUCH"])
+
+
+def test_db_sql_takes_modes(tmp_path):
+    db = ax.connect()
+    db.sql('CREATE TABLE "p" (a BIGINT, "b c" TEXT)', sql_mode="ANSI_QUOTES")
+    db.sql("INSERT INTO p VALUES (1, 'x' || 'y')")
+    assert db.sql('SELECT "b c" FROM p', eager=True, sql_mode="ANSI_QUOTES")["b c"].to_list() == ["xy"]
+    assert db.sql('SELECT "b c" AS s FROM p', eager=True)["s"].to_list() == ["b c"]
+    with db.transaction() as tx:
+        assert tx.sql('SELECT "a" FROM "p"', eager=True, sql_mode="ANSI_QUOTES")["a"].to_list() == [1]
+    db.close()
+
+
+# --- derived-table column lists and VALUES -------------------------------------------
+
+DERIVED = [
+    "SELECT x FROM (SELECT 1, 2) AS t (x, y)",
+    # MySQL's VALUES statement writes ROW(…); DuckDB does not
+    ("SELECT a, b FROM (VALUES ROW(1, 'p'), ROW(3, NULL), ROW(NULL, 'r')) AS t (a, b)",
+     "SELECT a, b FROM (VALUES (1, 'p'), (3, NULL), (NULL, 'r')) AS t (a, b)"),
+    # TPC-H Q13's shape
+    "SELECT c_count, COUNT(*) AS custdist FROM (SELECT k, COUNT(x) FROM T GROUP BY k) AS c_orders (c_key, c_count) "
+    "GROUP BY c_count",
+    "SELECT T.id, w.label FROM T JOIN (SELECT k, g FROM U WHERE x > 0) w (kk, label) ON T.k = w.kk AND T.g = w.label",
+    "SELECT z FROM (SELECT y * 2 FROM (SELECT x FROM T) AS i (y)) AS o (z)",
+    "SELECT n FROM (SELECT k FROM E) AS e (n)",
+    "SELECT s FROM (SELECT x FROM T UNION ALL SELECT x FROM U) AS u (s)",
+]
+
+
+@pytest.mark.parametrize("query", DERIVED)
+def test_derived_column_lists_against_duckdb(query):
+    _same(*query) if isinstance(query, tuple) else _same(query)
+
+
+def test_values_rows_with_aliases():
+    got = ax.sql("SELECT a + b AS s FROM (VALUES ROW(1, 2), ROW(3, 4)) AS t(a, b) ORDER BY s", eager=True)
+    assert got["s"].to_list() == [3, 7]
+    got = ax.sql("VALUES ROW(1, 'a'), ROW(2.5, NULL)", eager=True)
+    assert got.columns == ["column_0", "column_1"]  # MySQL's names
+    assert got.to_dict(as_series=False) == {"column_0": [1.0, 2.5], "column_1": ["a", None]}
+
+
+def test_derived_column_list_errors():
+    with pytest.raises(ax.InvalidInputError, match="derived table t names 1 columns but its query gives 2"):
+        ax.sql("SELECT * FROM (SELECT 1, 2) AS t (x)").collect()
+    with pytest.raises(ax.InvalidInputError, match="row 2 has 1 values but row 1 has 2"):
+        ax.sql("SELECT * FROM (VALUES ROW(1, 2), ROW(3)) AS t (a, b)").collect()
+    # A list after a table name is not SQL: the syntax error stays.
+    t = ax.DataFrame({"a": [1]})  # noqa: F841
+    with pytest.raises(ax.SQLSyntaxError):
+        ax.sql("SELECT * FROM t AS u (b)").collect()
+
+
+# --- GROUP BY … WITH ROLLUP, GROUPING() -------------------------------------------
+
+ROLLUP = [
+    ("SELECT k, g, SUM(x) AS s, COUNT(*) AS n, COUNT(x) AS nx, GROUPING(k) AS gk, GROUPING(k, g) AS gkg "
+     "FROM T GROUP BY k, g WITH ROLLUP",
+     "SELECT k, g, SUM(x) AS s, COUNT(*) AS n, COUNT(x) AS nx, GROUPING(k) AS gk, GROUPING(k, g) AS gkg "
+     "FROM T GROUP BY ROLLUP (k, g)"),
+    ("SELECT g, AVG(f) AS a, MIN(x) AS lo FROM T WHERE k > 1 GROUP BY g WITH ROLLUP HAVING COUNT(*) > 3",
+     "SELECT g, AVG(f) AS a, MIN(x) AS lo FROM T WHERE k > 1 GROUP BY ROLLUP (g) HAVING COUNT(*) > 3"),
+    ("SELECT CASE WHEN GROUPING(g) = 1 THEN 'total' ELSE g END AS label, SUM(x) AS s FROM T GROUP BY g WITH ROLLUP",
+     "SELECT CASE WHEN GROUPING(g) = 1 THEN 'total' ELSE g END AS label, SUM(x) AS s FROM T GROUP BY ROLLUP (g)"),
+    ("SELECT k + 1 AS k1, SUM(x) AS s FROM T GROUP BY k + 1 WITH ROLLUP",
+     "SELECT k + 1 AS k1, SUM(x) AS s FROM T GROUP BY ROLLUP (k + 1)"),
+    # no rows: only the grand total
+    ("SELECT k, SUM(x) AS s, COUNT(*) AS n FROM E GROUP BY k WITH ROLLUP",
+     "SELECT k, SUM(x) AS s, COUNT(*) AS n FROM E GROUP BY ROLLUP (k)"),
+]
+
+
+@pytest.mark.parametrize("query, duck_query", ROLLUP)
+def test_rollup_against_duckdb(query, duck_query):
+    _same(query, duck_query)
+
+
+def test_rollup_order_by_grouping():
+    got = _ours("SELECT g, SUM(x) AS s FROM T WHERE g IS NOT NULL GROUP BY g WITH ROLLUP ORDER BY GROUPING(g), g")
+    want = _duck("SELECT g, SUM(x) AS s FROM T WHERE g IS NOT NULL GROUP BY ROLLUP (g) ORDER BY GROUPING(g), g")
+    assert got.to_pylist() == want.to_pylist()
+
+
+def test_grouping_errors():
+    with pytest.raises(ax.InvalidInputError, match="GROUPING\\(\\) needs GROUP BY … WITH ROLLUP"):
+        _ours("SELECT k, GROUPING(k) FROM T GROUP BY k")
+    with pytest.raises(ax.InvalidInputError, match="must be GROUP BY keys"):
+        _ours("SELECT k, GROUPING(x) FROM T GROUP BY k WITH ROLLUP")

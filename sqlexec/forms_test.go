@@ -1,0 +1,107 @@
+package sqlexec_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/alopexdb/alopex/core"
+	"github.com/alopexdb/alopex/sqlexec"
+)
+
+// formCases run each query in a session and compare the compact result.
+func runForms(t *testing.T, setup []string, cases []struct{ q, want string }) {
+	t.Helper()
+	s := openSession(t)
+	for _, q := range setup {
+		mustExecute(t, s, q)
+	}
+	for _, c := range cases {
+		if got := compact(t, mustExecute(t, s, c.q)); got != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.q, got, c.want)
+		}
+	}
+}
+
+func TestSQLModes(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE t (a BIGINT, b TEXT)", "INSERT INTO t VALUES (1, 'x'), (2, NULL)"},
+		[]struct{ q, want string }{
+			// The default modes: IGNORE_SPACE and PIPES_AS_CONCAT.
+			{"SELECT substring ('abcdef' from 2 for 3) AS s", "[[[s s String]] -1 [[bcd]] false]"},
+			{"SELECT 'a' || 'b' AS s", "[[[s s String]] -1 [[ab]] false]"},
+			{"SELECT a, b || '!' AS s FROM t ORDER BY a", "[[[a i Int64] [s s String]] -1 [[1 x!] [2 <nil>]] false]"},
+			{`SELECT "a" AS s FROM t WHERE a = 1`, "[[[s s String]] -1 [[a]] false]"},
+			// ANSI_QUOTES: "a" is the column.
+			{sqlexec.WithSQLMode(`SELECT "a" AS s, "t"."b" FROM "t" WHERE a = 1`, []string{"ANSI_QUOTES"}),
+				"[[[s i Int64] [b s String]] -1 [[1 x]] false]"},
+			// No mode: MySQL's || is OR.
+			{sqlexec.WithSQLMode("SELECT a FROM t WHERE a = 5 || a = 2", nil), "[[[a i Int64]] -1 [[2]] false]"},
+		})
+}
+
+func TestDerivedColumnLists(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE c (k BIGINT, v DOUBLE)", "INSERT INTO c VALUES (1, 1.5), (1, NULL), (2, 3)"},
+		[]struct{ q, want string }{
+			{"SELECT x FROM (SELECT 1, 2) AS t (x, y)", "[[[x i Int32]] -1 [[1]] false]"},
+			{"SELECT y, t.x FROM (SELECT 1, 2) t(x,y)", "[[[y i Int32] [x i Int32]] -1 [[2 1]] false]"},
+			{"SELECT a + b AS s FROM (VALUES ROW(1,2), ROW(3,4)) AS t(a,b)", "[[[s i Int64]] -1 [[3] [7]] false]"},
+			// Types unify over the rows (UNION ALL's rules); NULL takes the others' type.
+			{"SELECT * FROM (VALUES ROW(1, NULL), ROW(2.5, 'x')) AS t (`a b`, c) ORDER BY 1",
+				"[[[a b f Float64] [c s String]] -1 [[1 <nil>] [2.5 x]] false]"},
+			// TPC-H Q13's shape, nested lists, a list beside a join.
+			{"SELECT c_count, COUNT(*) AS n FROM (SELECT k, COUNT(v) FROM c GROUP BY k) AS c_orders (c_key, c_count) " +
+				"GROUP BY c_count ORDER BY c_count", "[[[c_count i UInt32] [n i UInt32]] -1 [[1 2]] false]"},
+			{"SELECT z FROM (SELECT y + 1 FROM (SELECT k FROM c WHERE k = 2) AS i (y)) AS o (z)", "[[[z i Int64]] -1 [[3]] false]"},
+			{"SELECT c.k, w.n FROM c JOIN (SELECT 2, 'two') w (k, n) ON c.k = w.k", "[[[k i Int64] [n s String]] -1 [[2 two]] false]"},
+			// A string that looks like a list is not touched.
+			{"SELECT ') t (x)' AS s FROM (SELECT 1) AS t (x)", "[[[s s String]] -1 [[) t (x)]] false]"},
+		})
+}
+
+func TestFormErrors(t *testing.T) {
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE c (k BIGINT, v DOUBLE)")
+	for _, c := range []struct {
+		q    string
+		kind core.Kind
+		msg  string
+	}{
+		{"SELECT x FROM (SELECT 1, 2) AS t (x)", core.KindInvalidInput, "derived table t names 1 columns but its query gives 2"},
+		{"SELECT x FROM (SELECT 1, 2) AS t (x, X)", core.KindInvalidInput, "names column 'X' twice"},
+		{"SELECT * FROM (VALUES ROW(1), ROW(2, 3)) AS t (a)", core.KindInvalidInput, "VALUES row 2 has 2 values but row 1 has 1"},
+		// Not a derived table: the original syntax error stays.
+		{"SELECT * FROM c WHERE k IN (SELECT 1) x (k)", core.KindSQLSyntax, "near"},
+		{"SELECT * FROM c t (x, y)", core.KindSQLSyntax, "line 1"},
+		{sqlexec.WithSQLMode("SELECT 1", []string{"ANSI"}), core.KindInvalidInput, "unknown sql_mode \"ANSI\""},
+		{sqlexec.WithSQLMode("SELECT substring ('abc' from 1 for 2)", nil), core.KindSQLSyntax, "line 1"},
+		{"SELECT k, GROUPING(v) FROM c GROUP BY k WITH ROLLUP", core.KindInvalidInput, "must be GROUP BY keys"},
+		{"SELECT k, GROUPING(k) FROM c GROUP BY k", core.KindInvalidInput, "GROUPING() needs GROUP BY … WITH ROLLUP"},
+		{"SELECT k FROM c WHERE GROUPING(k) = 0", core.KindInvalidInput, "GROUPING() is not allowed in WHERE"},
+	} {
+		_, err := s.Execute(t.Context(), c.q, nil, nil)
+		if err == nil || core.KindOf(err) != c.kind || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: got %v, want %v containing %q", c.q, err, c.kind, c.msg)
+		}
+	}
+}
+
+func TestRollup(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE t (a BIGINT, b TEXT, x BIGINT)",
+		"INSERT INTO t VALUES (1,'x',10),(1,NULL,5),(2,'y',7),(NULL,'z',1),(1,'x',3)",
+		"CREATE TABLE e (a BIGINT, x BIGINT)"},
+		[]struct{ q, want string }{
+			// The rows DuckDB gives for GROUP BY ROLLUP (a, b): a null of the data
+			// and a rolled-up null told apart by GROUPING.
+			{"SELECT a, b, SUM(x) AS s, COUNT(*) AS n, GROUPING(a, b) AS g, GROUPING(b) AS gb FROM t " +
+				"GROUP BY a, b WITH ROLLUP ORDER BY a, b, g",
+				"[[[a i Int64] [b s String] [s i Int64] [n i UInt32] [g i Int64] [gb i Int64]] -1 " +
+					"[[<nil> <nil> 1 1 1 1] [<nil> <nil> 26 5 3 1] [<nil> z 1 1 0 0] [1 <nil> 5 1 0 0] [1 <nil> 18 3 1 1] " +
+					"[1 x 13 2 0 0] [2 <nil> 7 1 1 1] [2 y 7 1 0 0]] false]"},
+			// HAVING and expressions over the keys see the rolled-up nulls.
+			{"SELECT IF(GROUPING(a), 'all', CAST(a AS CHAR)) AS k, SUM(x) AS s FROM t WHERE a IS NOT NULL " +
+				"GROUP BY a WITH ROLLUP HAVING SUM(x) > 7 ORDER BY GROUPING(a), a",
+				"[[[k s String] [s i Int64]] -1 [[1 18] [all 25]] false]"},
+			// Over no rows: only the grand total, as an aggregate without GROUP BY.
+			{"SELECT a, SUM(x) AS s, COUNT(*) AS n FROM e GROUP BY a WITH ROLLUP",
+				"[[[a i Int64] [s i Int64] [n i UInt32]] -1 [[<nil> <nil> 0]] false]"},
+		})
+}
