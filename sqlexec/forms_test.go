@@ -105,3 +105,16 @@ func TestRollup(t *testing.T) {
 				"[[[a i Int64] [s i Int64] [n i UInt32]] -1 [[<nil> <nil> 0]] false]"},
 		})
 }
+
+func TestNamedWindowsAndValueFunctions(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE w (id BIGINT, k BIGINT, x BIGINT)",
+		"INSERT INTO w VALUES (1, 1, 10), (2, 1, NULL), (3, 1, 30), (4, 2, 40), (5, 1, 50)"},
+		[]struct{ q, want string }{
+			{"SELECT id, FIRST_VALUE(x) OVER w AS f, LAST_VALUE(x) OVER w AS l, NTH_VALUE(id, 2) OVER w AS n, " +
+				"NTILE(2) OVER w AS t, CUME_DIST() OVER w AS c, PERCENT_RANK() OVER w AS p " +
+				"FROM w WINDOW w AS (PARTITION BY k ORDER BY id) ORDER BY id",
+				"[[[id i Int64] [f i Int64] [l i Int64] [n i Int64] [t i Int64] [c f Float64] [p f Float64]] -1 " +
+					"[[1 10 10 <nil> 1 0.25 0] [2 10 <nil> 2 1 0.5 0.3333333333333333] " +
+					"[3 10 30 2 2 0.75 0.6666666666666666] [4 40 40 <nil> 1 1 0] [5 10 50 2 2 1 1]] false]"},
+		})
+}

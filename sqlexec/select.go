@@ -84,7 +84,16 @@ func (b *builder) selectStmt(sel *ast.SelectStmt) (*relation, error) {
 		return nil, notSupported("SELECT … INTO is not supported")
 	}
 	if len(sel.WindowSpecs) > 0 {
-		return nil, notSupported("named windows (WINDOW w AS …) are not supported; write the window in OVER (…)")
+		named := make(map[string]*ast.WindowSpec, len(sel.WindowSpecs))
+		for i := range sel.WindowSpecs {
+			w := &sel.WindowSpecs[i]
+			if _, dup := named[w.Name.L]; dup {
+				return nil, core.Errorf(core.KindInvalidInput, "the WINDOW clause defines window %s twice", w.Name.O)
+			}
+			named[w.Name.L] = w
+		}
+		b.windows = append(b.windows, named)
+		defer func() { b.windows = b.windows[:len(b.windows)-1] }()
 	}
 	rel, err := b.fromWhere(sel)
 	if err != nil {

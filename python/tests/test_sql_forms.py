@@ -189,3 +189,49 @@ def test_grouping_errors():
         _ours("SELECT k, GROUPING(k) FROM T GROUP BY k")
     with pytest.raises(ax.InvalidInputError, match="must be GROUP BY keys"):
         _ours("SELECT k, GROUPING(x) FROM T GROUP BY k WITH ROLLUP")
+
+
+# --- named windows, value and distribution functions --------------------------------
+
+WINDOWS = [
+    "SELECT id, SUM(x) OVER w AS s, ROW_NUMBER() OVER w AS rn FROM T WINDOW w AS (PARTITION BY k ORDER BY id)",
+    "SELECT id, SUM(x) OVER (w ORDER BY id) AS s, COUNT(*) OVER w AS n FROM T WINDOW w AS (PARTITION BY g)",
+    "SELECT id, SUM(x) OVER w2 AS s FROM T WINDOW w1 AS (PARTITION BY k), w2 AS (w1 ORDER BY id)",
+    "SELECT id, FIRST_VALUE(x) OVER (PARTITION BY k ORDER BY id) AS a, LAST_VALUE(x) OVER (PARTITION BY k ORDER BY id) AS b,"
+    " NTH_VALUE(x, 3) OVER (PARTITION BY k ORDER BY id) AS c FROM T",
+    "SELECT id, FIRST_VALUE(f) OVER w AS a, LAST_VALUE(f) OVER w AS b, NTH_VALUE(f, 2) OVER w AS c FROM T"
+    " WINDOW w AS (PARTITION BY g ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+    "SELECT id, LAST_VALUE(x) OVER w AS b, NTH_VALUE(x, 2) OVER w AS c FROM T"
+    " WINDOW w AS (PARTITION BY k ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+    # peers: the default frame reaches the current row's last peer (MySQL sorts nulls first
+    # ascending, last descending; DuckDB is told so)
+    ("SELECT id, NTH_VALUE(id, 2) OVER (PARTITION BY g ORDER BY k) IS NULL AS c, CUME_DIST() OVER (PARTITION BY g ORDER BY k) AS cd,"
+     " PERCENT_RANK() OVER (PARTITION BY g ORDER BY k) AS pr FROM T",
+     "SELECT id, NTH_VALUE(id, 2) OVER (PARTITION BY g ORDER BY k NULLS FIRST) IS NULL AS c,"
+     " CUME_DIST() OVER (PARTITION BY g ORDER BY k NULLS FIRST) AS cd,"
+     " PERCENT_RANK() OVER (PARTITION BY g ORDER BY k NULLS FIRST) AS pr FROM T"),
+    ("SELECT id, CUME_DIST() OVER (ORDER BY x) AS cd, PERCENT_RANK() OVER (ORDER BY x DESC) AS pr FROM T",
+     "SELECT id, CUME_DIST() OVER (ORDER BY x NULLS FIRST) AS cd, PERCENT_RANK() OVER (ORDER BY x DESC NULLS LAST) AS pr FROM T"),
+    "SELECT id, NTILE(4) OVER (PARTITION BY k ORDER BY id) AS q, NTILE(7) OVER (ORDER BY id) AS s,"
+    " NTILE(500) OVER (PARTITION BY g ORDER BY id) AS t FROM T",
+    "SELECT id, CUME_DIST() OVER (PARTITION BY k) AS cd, PERCENT_RANK() OVER (PARTITION BY k) AS pr FROM T",
+    "SELECT id, NTILE(3) OVER (ORDER BY id) AS q FROM E",
+]
+
+
+@pytest.mark.parametrize("query", WINDOWS)
+def test_windows_against_duckdb(query):
+    _same(*query) if isinstance(query, tuple) else _same(query)
+
+
+def test_named_window_errors():
+    with pytest.raises(ax.InvalidInputError, match="window v is not defined"):
+        _ours("SELECT SUM(x) OVER v FROM T WINDOW w AS (ORDER BY id)")
+    with pytest.raises(ax.InvalidInputError, match="cannot have its own PARTITION BY"):
+        _ours("SELECT SUM(x) OVER (w PARTITION BY g) FROM T WINDOW w AS (ORDER BY id)")
+    with pytest.raises(ax.InvalidInputError, match="has an ORDER BY already"):
+        _ours("SELECT SUM(x) OVER (w ORDER BY k) FROM T WINDOW w AS (ORDER BY id)")
+    with pytest.raises(ax.NotSupportedError, match="frames must start at UNBOUNDED PRECEDING"):
+        _ours("SELECT FIRST_VALUE(x) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM T")
+    with pytest.raises(ax.InvalidInputError, match="NTILE takes a positive integer"):
+        _ours("SELECT NTILE(0) OVER (ORDER BY id) FROM T")
