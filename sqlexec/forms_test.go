@@ -118,3 +118,51 @@ func TestNamedWindowsAndValueFunctions(t *testing.T) {
 					"[3 10 30 2 2 0.75 0.6666666666666666] [4 40 40 <nil> 1 1 0] [5 10 50 2 2 1 1]] false]"},
 		})
 }
+
+func TestWithRecursive(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE e (id BIGINT, boss BIGINT, name TEXT)",
+		"INSERT INTO e VALUES (1, NULL, 'ceo'), (2, 1, 'vp'), (3, 2, 'dev'), (4, 2, 'ops'), (5, 9, 'orphan')",
+		"CREATE TABLE g (a BIGINT, b BIGINT)", "INSERT INTO g VALUES (1, 2), (2, 3), (3, 1), (3, 4)"},
+		[]struct{ q, want string }{
+			{"WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT SUM(n) AS s, COUNT(*) AS c FROM r",
+				"[[[s i Int64] [c i UInt32]] -1 [[15 5]] false]"},
+			// A hierarchy, the path as text growing (the anchor's type is a string of any length).
+			{"WITH RECURSIVE t AS (SELECT id, name AS path, 0 AS depth FROM e WHERE boss IS NULL " +
+				"UNION ALL SELECT e.id, CONCAT(t.path, '/', e.name), t.depth + 1 FROM e JOIN t ON e.boss = t.id) " +
+				"SELECT * FROM t ORDER BY id",
+				"[[[id i Int64] [path s String] [depth i Int32]] -1 [[1 ceo 0] [2 ceo/vp 1] [3 ceo/vp/dev 2] [4 ceo/vp/ops 2]] false]"},
+			// UNION drops repeated rows, so a cycle ends.
+			{"WITH RECURSIVE reach (n) AS (SELECT 1 UNION SELECT g.b FROM g JOIN reach ON g.a = reach.n) SELECT n FROM reach ORDER BY n",
+				"[[[n i Int32]] -1 [[1] [2] [3] [4]] false]"},
+			// LIMIT stops a recursion that has no end.
+			{"WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r LIMIT 4) SELECT n FROM r",
+				"[[[n i Int32]] -1 [[1] [2] [3] [4]] false]"},
+			// An anchor without rows: no rows.
+			{"WITH RECURSIVE r AS (SELECT id FROM e WHERE id > 100 UNION ALL SELECT id + 1 FROM r) SELECT COUNT(*) AS c FROM r",
+				"[[[c i UInt32]] -1 [[0]] false]"},
+		})
+}
+
+func TestWithRecursiveErrors(t *testing.T) {
+	s := openSession(t)
+	for _, c := range []struct {
+		q    string
+		kind core.Kind
+		msg  string
+	}{
+		{"WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT * FROM r", core.KindInvalidInput,
+			"recursive CTE r is still adding rows after 1000 steps"},
+		{"WITH RECURSIVE r AS (SELECT n + 1 AS n FROM r UNION ALL SELECT 1) SELECT * FROM r", core.KindInvalidInput,
+			"must come before"},
+		{"WITH RECURSIVE r AS (SELECT 1 AS n INTERSECT SELECT n FROM r) SELECT * FROM r", core.KindNotSupported,
+			"use UNION or UNION ALL"},
+		// The anchor's types hold: a value that does not fit is an error, not null.
+		{"WITH RECURSIVE r AS (SELECT CAST(1 AS SIGNED) AS n UNION ALL SELECT n * 1000000000 FROM r WHERE n < 1e30) SELECT * FROM r",
+			core.KindCompute, ""},
+	} {
+		_, err := s.Execute(t.Context(), c.q, nil, nil)
+		if err == nil || core.KindOf(err) != c.kind || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: got %v (%v), want %v containing %q", c.q, err, core.KindOf(err), c.kind, c.msg)
+		}
+	}
+}

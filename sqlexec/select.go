@@ -31,13 +31,20 @@ func (b *builder) withCTEs(w *ast.WithClause) (func(), error) {
 	if w == nil {
 		return func() {}, nil
 	}
-	if w.IsRecursive {
-		return nil, notSupported("WITH RECURSIVE is not supported")
-	}
 	m := map[string]*cte{}
 	b.ctes = append(b.ctes, m)
 	pop := func() { b.ctes = b.ctes[:len(b.ctes)-1] }
 	for _, c := range w.CTEs {
+		if w.IsRecursive && refersTo(c.Query.Query, c.Name.L) {
+			// recursive.go: computed here, to its fixpoint.
+			rel, err := b.recursiveCTE(c)
+			if err != nil {
+				pop()
+				return nil, err
+			}
+			m[c.Name.L] = &cte{rel: rel}
+			continue
+		}
 		rel, err := b.query(c.Query.Query, nil)
 		if err != nil {
 			pop()

@@ -235,3 +235,33 @@ def test_named_window_errors():
         _ours("SELECT FIRST_VALUE(x) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM T")
     with pytest.raises(ax.InvalidInputError, match="NTILE takes a positive integer"):
         _ours("SELECT NTILE(0) OVER (ORDER BY id) FROM T")
+
+
+# --- WITH RECURSIVE ------------------------------------------------------------------
+
+RECURSIVE = [
+    "WITH RECURSIVE r (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT n FROM r",
+    # every id's chain of ids: id -> id + 7 while in T (UNION ALL keeps repeats)
+    "WITH RECURSIVE c AS (SELECT id, id AS start, 0 AS hops FROM T WHERE id < 5 "
+    "UNION ALL SELECT T.id, c.start, c.hops + 1 FROM T JOIN c ON T.id = c.id + 7 WHERE c.hops < 6) "
+    "SELECT start, COUNT(*) AS n, MAX(hops) AS h FROM c GROUP BY start",
+    # UNION: the set of k reachable by k -> (k + 1) mod 5 through rows of U, a cycle
+    "WITH RECURSIVE r AS (SELECT 0 AS k UNION SELECT (r.k + 1) % 5 FROM r JOIN U ON U.k = r.k) SELECT k FROM r",
+    # the anchor gives nothing
+    "WITH RECURSIVE r AS (SELECT x FROM E UNION ALL SELECT x + 1 FROM r WHERE x < 3) SELECT COUNT(*) AS c FROM r",
+    # nulls and duplicates in the anchor
+    "WITH RECURSIVE r AS (SELECT k, 0 AS d FROM U UNION ALL SELECT k, d + 1 FROM r WHERE d < 2) SELECT k, d FROM r",
+    "WITH RECURSIVE r AS (SELECT k FROM U UNION SELECT k FROM r) SELECT k FROM r",
+]
+
+
+@pytest.mark.parametrize("query", RECURSIVE)
+def test_recursive_ctes_against_duckdb(query):
+    _same(query)
+
+
+def test_runaway_recursion_stops_with_mysqls_limit():
+    with pytest.raises(ax.InvalidInputError, match="still adding rows after 1000 steps"):
+        _ours("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT * FROM r")
+    got = _ours("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r LIMIT 3) SELECT n FROM r")
+    assert got.column("n").to_pylist() == [1, 2, 3]
