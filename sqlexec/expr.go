@@ -227,7 +227,7 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		t.pending = append(t.pending, p)
 		return col(p.name), nil
 	case *ast.CompareSubqueryExpr:
-		return nil, notSupported("comparisons with ANY/ALL/SOME subqueries are not supported (in %s); use IN or EXISTS", restore(x))
+		return t.quantified(x) // subquery.go
 	case *ast.ValuesExpr:
 		if t.values == nil {
 			return nil, core.Errorf(core.KindInvalidInput, "VALUES(%s) is allowed only in INSERT … ON DUPLICATE KEY UPDATE", restore(x.Column))

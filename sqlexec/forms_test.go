@@ -166,3 +166,27 @@ func TestWithRecursiveErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestAnyAll(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE a (x BIGINT)", "INSERT INTO a VALUES (1), (5), (NULL), (10)",
+		"CREATE TABLE s (v BIGINT)", "INSERT INTO s VALUES (3), (5)",
+		"CREATE TABLE sn (v BIGINT)", "INSERT INTO sn VALUES (3), (NULL)", "CREATE TABLE z (v BIGINT)"},
+		[]struct{ q, want string }{
+			{"SELECT x, x > ANY (SELECT v FROM s) AS a, x > ALL (SELECT v FROM s) AS b, x = ALL (SELECT v FROM s) AS c, " +
+				"x <> ANY (SELECT v FROM s) AS d, x <= SOME (SELECT v FROM s) AS e FROM a ORDER BY x",
+				"[[[x i Int64] [a b Boolean] [b b Boolean] [c b Boolean] [d b Boolean] [e b Boolean]] -1 " +
+					"[[<nil> <nil> <nil> <nil> <nil> <nil>] [1 false false false true true] [5 true false false true true] " +
+					"[10 true true false true false]] false]"},
+			// A null in the subquery: what no value settles is unknown.
+			{"SELECT x, x > ANY (SELECT v FROM sn) AS a, x > ALL (SELECT v FROM sn) AS b, x < ALL (SELECT v FROM sn) AS c " +
+				"FROM a ORDER BY x",
+				"[[[x i Int64] [a b Boolean] [b b Boolean] [c b Boolean]] -1 " +
+					"[[<nil> <nil> <nil> <nil>] [1 <nil> false <nil>] [5 true <nil> false] [10 true <nil> false]] false]"},
+			// No rows: ANY is false, ALL true, even for a null x.
+			{"SELECT x, x > ANY (SELECT v FROM z) AS a, x > ALL (SELECT v FROM z) AS b FROM a ORDER BY x",
+				"[[[x i Int64] [a b Boolean] [b b Boolean]] -1 [[<nil> false true] [1 false true] [5 false true] [10 false true]] false]"},
+			{"SELECT x FROM a WHERE x = ANY (SELECT v FROM s)", "[[[x i Int64]] -1 [[5]] false]"},
+			{"SELECT x FROM a WHERE x <> ALL (SELECT v FROM s) ORDER BY x", "[[[x i Int64]] -1 [[1] [10]] false]"},
+			{"SELECT x FROM a WHERE x >= ALL (SELECT v FROM s)", "[[[x i Int64]] -1 [[5] [10]] false]"},
+		})
+}

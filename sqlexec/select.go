@@ -193,6 +193,9 @@ func isSubqueryPredicate(e ast.ExprNode) bool {
 		return true
 	case *ast.PatternInExpr:
 		return x.Sel != nil
+	case *ast.CompareSubqueryExpr:
+		_, ok := asIn(x)
+		return ok
 	case *ast.UnaryOperationExpr:
 		if x.Op.String() == "not" || x.Op.String() == "not2" {
 			return isSubqueryPredicate(x.V)

@@ -265,3 +265,27 @@ def test_runaway_recursion_stops_with_mysqls_limit():
         _ours("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT * FROM r")
     got = _ours("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r LIMIT 3) SELECT n FROM r")
     assert got.column("n").to_pylist() == [1, 2, 3]
+
+
+# --- ANY / SOME / ALL ------------------------------------------------------------------
+
+QUANTIFIED = [
+    "SELECT id, x > ANY (SELECT x FROM U WHERE k = 1) AS a, x <= ALL (SELECT x FROM U WHERE k = 1) AS b FROM T",
+    "SELECT id, x = ALL (SELECT x FROM U WHERE id = 3) AS a, x <> ANY (SELECT x FROM U WHERE k = 2) AS b FROM T",
+    "SELECT id, x < SOME (SELECT x FROM U) AS a, x >= ALL (SELECT x FROM U) AS b FROM T",  # U.x has nulls
+    "SELECT id, f > ANY (SELECT f FROM E) AS a, f > ALL (SELECT f FROM E) AS b FROM T",  # no rows
+    "SELECT id FROM T WHERE x = ANY (SELECT x FROM U)",
+    "SELECT id FROM T WHERE x <> ALL (SELECT x FROM U WHERE x IS NOT NULL)",
+    "SELECT id FROM T WHERE k <> ALL (SELECT k FROM U)",
+    "SELECT id FROM T WHERE x > ALL (SELECT x FROM U WHERE x IS NOT NULL) OR x < ANY (SELECT -40)",
+]
+
+
+@pytest.mark.parametrize("query", QUANTIFIED)
+def test_any_all_against_duckdb(query):
+    _same(query)
+
+
+def test_correlated_any_says_what_to_write():
+    with pytest.raises(ax.NotSupportedError, match="EXISTS"):
+        _ours("SELECT id FROM T WHERE x > ANY (SELECT x FROM U WHERE U.k = T.k)")
