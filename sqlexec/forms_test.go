@@ -190,3 +190,26 @@ func TestAnyAll(t *testing.T) {
 			{"SELECT x FROM a WHERE x >= ALL (SELECT v FROM s)", "[[[x i Int64]] -1 [[5] [10]] false]"},
 		})
 }
+
+func TestRowValueIn(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE p (a BIGINT, b TEXT)", "INSERT INTO p VALUES (1, 'x'), (2, 'y'), (NULL, 'x'), (1, NULL), (1, 'x')",
+		"CREATE TABLE q (c BIGINT NOT NULL, d TEXT NOT NULL)", "INSERT INTO q VALUES (1, 'x'), (2, 'z')",
+		"CREATE TABLE r (c BIGINT NOT NULL, d TEXT NOT NULL)", "INSERT INTO r VALUES (1, 'x'), (2, 'y')"},
+		[]struct{ q, want string }{
+			// Duplicates on the left stay, nulls match nothing.
+			{"SELECT a, b FROM p WHERE (a, b) IN (SELECT c, d FROM q) ORDER BY a", "[[[a i Int64] [b s String]] -1 [[1 x] [1 x]] false]"},
+			{"SELECT c FROM r WHERE (c, d) NOT IN (SELECT c, d FROM q)", "[[[c i Int64]] -1 [[2]] false]"},
+		})
+	s := openSession(t)
+	mustExecute(t, s, "CREATE TABLE p (a BIGINT, b TEXT)")
+	mustExecute(t, s, "CREATE TABLE q (c BIGINT, d TEXT)")
+	for _, c := range []struct{ q, msg string }{
+		{"SELECT a FROM p WHERE (a, b) NOT IN (SELECT c, d FROM q)", "write NOT EXISTS"},
+		{"SELECT a FROM p WHERE (a, b) IN (SELECT c, d FROM q WHERE q.c = p.a)", "write EXISTS"},
+		{"SELECT a FROM p WHERE (a, b) IN (SELECT c FROM q)", "has 2 values but the subquery of IN returns 1 columns"},
+	} {
+		if _, err := s.Execute(t.Context(), c.q, nil, nil); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s: got %v, want %q", c.q, err, c.msg)
+		}
+	}
+}

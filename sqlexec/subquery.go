@@ -405,6 +405,9 @@ func (b *builder) filterOnMark(rel *relation, p *pendingSub) (*relation, error) 
 }
 
 func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	if row, ok := stripParens(lhs).(*ast.RowExpr); ok {
+		return b.rowInSubquery(rel, row, sub, not)
+	}
 	t := &translator{b: b, rel: rel, clause: "IN"}
 	x, err := t.expr(lhs)
 	if err != nil {
@@ -742,4 +745,58 @@ func (t *translator) quantified(x *ast.CompareSubqueryExpr) (lazy.Expr, error) {
 	empty := bin(lazy.OpEq, cnt, dyn(0))
 	settled := &lazy.Literal{Value: !x.All}
 	return when(when(when(last, hasNull, nullLit()), decided, settled), empty, &lazy.Literal{Value: x.All}), nil
+}
+
+// rowInSubquery is (a, b, …) [NOT] IN (SELECT c, d, … ) in WHERE: a semi
+// join on all the pairs (a row with a null component matches nothing, so
+// its IN is null or false, and WHERE drops it either way), or an anti join
+// for NOT IN when no column can hold a null (otherwise NOT IN can be null
+// where an anti join keeps the row).
+func (b *builder) rowInSubquery(rel *relation, row *ast.RowExpr, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	t := &translator{b: b, rel: rel, clause: "IN"}
+	xs, err := t.exprs(row.Values)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.pending) > 0 {
+		return nil, notSupported("a scalar subquery on the left of IN (subquery) is not supported")
+	}
+	if c, err := b.correlate(sub.Query, rel); err != nil {
+		return nil, err
+	} else if c != nil && c.correlated() {
+		return nil, notSupported("a row value IN a correlated subquery is not supported (in %s); "+
+			"write EXISTS (SELECT … WHERE c = a AND d = b …)", restore(row))
+	}
+	q, err := b.query(sub.Query, nil)
+	if err != nil {
+		return nil, err
+	}
+	vis := q.visible()
+	if len(vis) != len(xs) {
+		return nil, core.Errorf(core.KindInvalidInput,
+			"%s has %d values but the subquery of IN returns %d columns", restore(row), len(xs), len(vis))
+	}
+	subPlan, err := q.output()
+	if err != nil {
+		return nil, err
+	}
+	var lks, rks []lazy.Expr
+	nullable := false
+	for i, x := range xs {
+		y := col(vis[i].name)
+		lx, ry, never, err := inKeys(x, y, typeIn(rel.plan, x), typeIn(subPlan, y), row.Values[i])
+		if err != nil {
+			return nil, err
+		}
+		if never {
+			return nil, notSupported("a NULL in a row value IN (subquery) is not supported (in %s)", restore(row))
+		}
+		nullable = nullable || !b.nonNull(rel.plan, x) || !b.nonNull(subPlan, y)
+		lks, rks = append(lks, lx), append(rks, ry)
+	}
+	if not && nullable {
+		return nil, notSupported("NOT IN with a row value over columns that may hold nulls is not supported (in %s); "+
+			"write NOT EXISTS (SELECT … WHERE c = a AND d = b …), which differs from NOT IN where nulls are", restore(row))
+	}
+	return b.join(rel, newRelation(subPlan, ""), semiOrAnti(not), lks, rks)
 }

@@ -289,3 +289,30 @@ def test_any_all_against_duckdb(query):
 def test_correlated_any_says_what_to_write():
     with pytest.raises(ax.NotSupportedError, match="EXISTS"):
         _ours("SELECT id FROM T WHERE x > ANY (SELECT x FROM U WHERE U.k = T.k)")
+
+
+# --- row values, correlated NOT IN -------------------------------------------------------
+
+ROWS_IN = [
+    "SELECT id FROM T WHERE (k, g) IN (SELECT k, g FROM U)",
+    "SELECT id FROM T WHERE (k, g) IN (SELECT k, g FROM U WHERE x > 0) AND x < 10",
+    # correlated NOT IN, nulls on both sides
+    "SELECT id FROM T WHERE x NOT IN (SELECT x FROM U WHERE U.g = T.g)",
+    "SELECT id FROM T WHERE k NOT IN (SELECT k FROM U WHERE U.x > T.x)",
+]
+
+
+@pytest.mark.parametrize("query", ROWS_IN)
+def test_row_values_and_correlated_not_in_against_duckdb(query):
+    _same(query)
+
+
+def test_row_value_not_in_over_nullable_columns_says_what_to_write():
+    # Arrow columns are nullable unless the schema says not: NOT IN could be null there.
+    with pytest.raises(ax.NotSupportedError, match="write NOT EXISTS"):
+        _ours("SELECT id FROM T WHERE (id, k) NOT IN (SELECT id, k FROM U)")
+    schema = pa.schema([pa.field("a", pa.int64(), nullable=False), pa.field("b", pa.string(), nullable=False)])
+    p = pa.table({"a": [1, 2, 2], "b": ["x", "y", "z"]}, schema=schema)  # noqa: F841
+    q = pa.table({"a": [2], "b": ["y"]}, schema=schema)  # noqa: F841
+    got = ax.sql("SELECT a, b FROM p WHERE (a, b) NOT IN (SELECT a, b FROM q) ORDER BY b", eager=True)
+    assert got.to_dict(as_series=False) == {"a": [1, 2], "b": ["x", "z"]}
