@@ -316,3 +316,32 @@ def test_row_value_not_in_over_nullable_columns_says_what_to_write():
     q = pa.table({"a": [2], "b": ["y"]}, schema=schema)  # noqa: F841
     got = ax.sql("SELECT a, b FROM p WHERE (a, b) NOT IN (SELECT a, b FROM q) ORDER BY b", eager=True)
     assert got.to_dict(as_series=False) == {"a": [1, 2], "b": ["x", "z"]}
+
+
+# --- TPC-H Q13 as the specification writes it --------------------------------------------
+
+Q13_PUBLISHED = """
+select c_count, count(*) as custdist
+from (
+    select c_custkey, count(o_orderkey)
+    from customer left outer join orders on
+        c_custkey = o_custkey
+        and o_comment not like '%special%requests%'
+    group by c_custkey
+) as c_orders (c_custkey, c_count)
+group by c_count
+order by custdist desc, c_count desc
+"""
+
+
+def test_tpch_q13_published_text_matches_duckdb(tpch_sf01):
+    from test_tpch import ORDER_BY, assert_same_result
+    from tpch import sql as tpch_sql
+
+    ctx = ax.SQLContext({name: ax.scan_parquet(tpch_sf01 / f"{name}.parquet") for name in tpch_sql.TABLES})
+    con = tpch_sql.connect(tpch_sf01)
+    try:
+        want = con.sql(Q13_PUBLISHED).to_arrow_table()
+    finally:
+        con.close()
+    assert_same_result(ctx.execute(Q13_PUBLISHED).collect().to_arrow(), want, ORDER_BY[13])
