@@ -38,6 +38,9 @@ type translator struct {
 	// values maps a lower-case column name to the column holding the value
 	// the row tried to insert: VALUES(c) in ON DUPLICATE KEY UPDATE.
 	values map[string]lazy.Expr
+	// aggInWindow: an aggregate here is a grouped query's, read by a window
+	// function over the grouped rows (window.go, windowAggregate).
+	aggInWindow bool
 }
 
 // pendingSub is a subquery met in an expression: its value is the column
@@ -201,6 +204,9 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 	case *ast.FuncCastExpr:
 		return t.cast(x)
 	case *ast.AggregateFuncExpr:
+		if t.aggInWindow {
+			return t.windowAggregate(x)
+		}
 		if !t.allowAgg && t.clause == windowClause {
 			return nil, notSupported("aggregates inside a window function (%s), a window over a GROUP BY's result, "+
 				"are not supported; aggregate in a subquery first", restore(x))

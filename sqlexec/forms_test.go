@@ -213,3 +213,15 @@ func TestRowValueIn(t *testing.T) {
 		}
 	}
 }
+
+func TestWindowsOverGroupBy(t *testing.T) {
+	runForms(t, []string{"CREATE TABLE s (k TEXT, x BIGINT)",
+		"INSERT INTO s VALUES ('a', 1), ('a', 2), ('b', 10), ('c', NULL), ('c', 4), ('d', 3)"},
+		[]struct{ q, want string }{
+			{"SELECT k, SUM(x) AS s, RANK() OVER (ORDER BY SUM(x) DESC) AS r, SUM(SUM(x)) OVER () AS t, " +
+				"SUM(x) - LAG(SUM(x)) OVER (ORDER BY k) AS d FROM s GROUP BY k ORDER BY k",
+				"[[[k s String] [s i Int64] [r i UInt32] [t i Int64] [d i Int64]] -1 " +
+					"[[a 3 3 20 <nil>] [b 10 1 20 7] [c 4 2 20 -6] [d 3 3 20 -1]] false]"},
+			{"SELECT COUNT(*) AS n, ROW_NUMBER() OVER () AS rn FROM s", "[[[n i UInt32] [rn i UInt32]] -1 [[6 1]] false]"},
+		})
+}

@@ -23,17 +23,29 @@ type grouping struct {
 	level     string
 	keyIndex  map[string]int
 	groupings map[string][]lazy.Expr
+	// helpers are the helper columns of window functions, computed over
+	// the grouped rows (window.go): expressions may read them.
+	helpers map[string]bool
 }
 
 // rewrite turns an expression over the input into one over the grouped
 // output: group keys and aggregates become their columns; any other
 // column is an error (MySQL's ONLY_FULL_GROUP_BY).
-func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
+func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) { return g.rewriteIn(e, false) }
+
+// rewriteIn is rewrite; inWindow: e is inside a window function, whose own
+// aggregates (SUM(…) OVER) stay, over the grouped rows.
+func (g *grouping) rewriteIn(e lazy.Expr, inWindow bool) (lazy.Expr, error) {
+	if a := windowAgg(e); a != nil {
+		if n, ok := g.aggs[a.X.String()]; ok {
+			return col(n), nil
+		}
+	}
 	s := e.String()
 	if n, ok := g.keys[s]; ok {
 		return col(n), nil
 	}
-	if n, ok := g.aggs[s]; ok {
+	if n, ok := g.aggs[s]; ok && !inWindow { // inside a window only stand-ins are the grouping's
 		return col(n), nil
 	}
 	if args, ok := g.groupings[groupingName(e)]; ok {
@@ -41,16 +53,17 @@ func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
 	}
 	switch x := e.(type) {
 	case *lazy.Column:
-		if strings.HasPrefix(x.Name, "__subquery") {
+		if strings.HasPrefix(x.Name, "__subquery") || g.helpers[x.Name] {
 			return x, nil
 		}
 		return nil, core.Errorf(core.KindInvalidInput,
 			"column '%s' must appear in GROUP BY or be used in an aggregate function", x.Name).With("column", x.Name)
 	case *lazy.Window:
-		return nil, notSupported("window functions in a query with GROUP BY or aggregates are not supported (%s); "+
-			"aggregate in a subquery first", x)
+		inWindow = true
 	case *lazy.Agg:
-		return nil, core.Errorf(core.KindInternal, "aggregate %s was not planned", x)
+		if !inWindow {
+			return nil, core.Errorf(core.KindInternal, "aggregate %s was not planned", x)
+		}
 	}
 	ch := e.Children()
 	if len(ch) == 0 {
@@ -58,7 +71,7 @@ func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
 	}
 	next := make([]lazy.Expr, len(ch))
 	for i, c := range ch {
-		r, err := g.rewrite(c)
+		r, err := g.rewriteIn(c, inWindow)
 		if err != nil {
 			return nil, err
 		}
@@ -156,12 +169,32 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 		more = append(more, having)
 	}
 	more = append(more, orderExprs...)
+	g.helpers = map[string]bool{}
+	for _, h := range t.pre {
+		more = append(more, h.expr)
+		g.helpers[lazy.OutputName(h.expr)] = true
+	}
+	// The aggregates window functions read (windowAggregate) are computed
+	// with the others; a window's own aggregates are not.
+	standIns := func(x lazy.Expr) bool {
+		if a := windowAgg(x); a != nil {
+			if _, done := g.aggs[a.X.String()]; !done {
+				g.aggs[a.X.String()] = a.Name
+				aggExprs = append(aggExprs, a)
+			}
+			return false
+		}
+		return true
+	}
 	for _, e := range more {
 		lazy.Walk(e, func(x lazy.Expr) bool {
 			a, ok := x.(*lazy.Agg)
 			if !ok {
-				_, isWin := x.(*lazy.Window)
-				return !isWin
+				if _, isWin := x.(*lazy.Window); isWin {
+					lazy.Walk(x, standIns)
+					return false
+				}
+				return standIns(x)
 			}
 			if _, done := g.aggs[a.String()]; !done {
 				name := b.fresh("agg")

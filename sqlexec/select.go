@@ -380,7 +380,7 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	}
 	grouped := sel.GroupBy != nil || sel.Having != nil
 	for _, f := range fields {
-		if containsAggOutsideWindow(f.expr) || b.usesGrouping(f.expr) {
+		if containsAggOutsideWindow(f.expr) || b.usesGrouping(f.expr) || hasWindowAgg(f.expr) {
 			grouped = true
 		}
 	}
@@ -429,10 +429,6 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	var extra []lazy.Expr // hidden sort columns, over the relation the projection reads
 	var extraFor []int
 	if grouped {
-		if len(t.pre) > 0 {
-			return nil, notSupported("this window function in a query with GROUP BY or aggregates is not supported; " +
-				"aggregate in a subquery first")
-		}
 		var orderExprs []lazy.Expr
 		for _, k := range order {
 			if k.field < 0 {
@@ -444,6 +440,18 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 			return nil, err
 		}
 		rel, fields = g.rel, g.fields
+		// The helper columns of window functions over the grouped rows.
+		pre := make([]helperColumn, len(t.pre))
+		for i, h := range t.pre {
+			e, err := g.rewrite(h.expr)
+			if err != nil {
+				return nil, err
+			}
+			pre[i] = helperColumn{expr: e, level: h.level}
+		}
+		if rel, err = b.withPre(rel, pre); err != nil {
+			return nil, err
+		}
 		for i, k := range order {
 			if k.field < 0 {
 				e, err := g.rewrite(k.expr)
@@ -493,7 +501,11 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		out.cols = append(out.cols, column{name: name, phys: name, hidden: true})
 		sortNames[extraFor[j]] = name
 	}
-	plan, err := project(rel.plan, exprs, !grouped)
+	windows := false
+	for _, e := range exprs {
+		windows = windows || hasWindow(e)
+	}
+	plan, err := project(rel.plan, exprs, !grouped || windows)
 	if err != nil {
 		return nil, err
 	}

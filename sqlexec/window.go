@@ -96,6 +96,7 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 	}
 	inner := *t
 	inner.allowAgg, inner.allowWindow = false, false
+	inner.aggInWindow = t.allowAgg && !t.aggInWindow
 	inner.clause = windowClause
 	w := &lazy.Window{}
 	if spec.PartitionBy != nil {
@@ -555,4 +556,43 @@ func (t *translator) distribution(x *ast.WindowFuncExpr, name string, args []laz
 	inSmall := bin(lazy.OpAdd, bin(lazy.OpAdd, r, bin(lazy.OpFloorDiv, bin(lazy.OpSub, bin(lazy.OpSub, rn, dyn(1)), big),
 		call("when", nil, bin(lazy.OpEq, q, dyn(0)), dyn(1), q))), dyn(1))
 	return when(inSmall, bin(lazy.OpLtEq, rn, big), inBig), nil
+}
+
+// Windows over a GROUP BY's result (RANK() OVER (ORDER BY SUM(x))): an
+// aggregate inside a window function is the grouped query's. It is
+// translated as the SELECT list would, under a fresh name
+// (windowAggName), and that stand-in tells the grouping to compute it with
+// the other aggregates and the window to read its column: the window then
+// runs over the grouped rows.
+
+const windowAggPrefix = "__wagg"
+
+func (t *translator) windowAggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
+	outer := *t
+	outer.allowAgg, outer.aggInWindow, outer.pending, outer.pre = true, false, nil, nil
+	a, err := outer.aggregate(x)
+	if err != nil {
+		return nil, err
+	}
+	if len(outer.pending) > 0 || len(outer.pre) > 0 {
+		return nil, notSupported("a subquery inside an aggregate inside a window function is not supported (in %s)", restore(x))
+	}
+	return &lazy.Alias{X: a, Name: t.b.fresh(strings.TrimPrefix(windowAggPrefix, "__"))}, nil
+}
+
+// windowAgg is the aggregate a stand-in holds (nil for other expressions).
+func windowAgg(e lazy.Expr) *lazy.Alias {
+	if a, ok := e.(*lazy.Alias); ok && strings.HasPrefix(a.Name, windowAggPrefix) {
+		return a
+	}
+	return nil
+}
+
+func hasWindowAgg(e lazy.Expr) bool {
+	found := false
+	lazy.Walk(e, func(x lazy.Expr) bool {
+		found = found || windowAgg(x) != nil
+		return !found
+	})
+	return found
 }

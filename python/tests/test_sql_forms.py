@@ -345,3 +345,20 @@ def test_tpch_q13_published_text_matches_duckdb(tpch_sf01):
     finally:
         con.close()
     assert_same_result(ctx.execute(Q13_PUBLISHED).collect().to_arrow(), want, ORDER_BY[13])
+
+
+# --- windows over GROUP BY results -------------------------------------------------------
+
+GROUPED_WINDOWS = [
+    "SELECT g, SUM(x) AS s, SUM(SUM(x)) OVER () AS total, COUNT(*) OVER () AS n_groups FROM T GROUP BY g",
+    "SELECT k, g, COUNT(*) AS n, ROW_NUMBER() OVER (PARTITION BY k ORDER BY COUNT(*) DESC, g) AS rn FROM T "
+    "WHERE k IS NOT NULL AND g IS NOT NULL GROUP BY k, g",
+    "SELECT k, AVG(f) AS a, AVG(f) - LAG(AVG(f)) OVER (ORDER BY k) AS d FROM T WHERE k IS NOT NULL GROUP BY k",
+    "SELECT k, SUM(x) AS s, SUM(SUM(x)) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run "
+    "FROM T WHERE k IS NOT NULL GROUP BY k HAVING COUNT(*) > 10",
+]
+
+
+@pytest.mark.parametrize("query", GROUPED_WINDOWS)
+def test_windows_over_group_by_against_duckdb(query):
+    _same(query)
