@@ -108,6 +108,12 @@ type builder struct {
 	positional map[*ast.SelectStmt]bool
 	// duplicate is the first output name such a list repeated ("": none).
 	duplicate string
+	// groupings are the arguments of the GROUPING(…) calls, by the name of
+	// the column that stands for each until the grouping is planned (group.go).
+	groupings map[string][]lazy.Expr
+	// windows are the named windows of the WINDOW clauses in scope, the
+	// innermost SELECT's last.
+	windows []map[string]*ast.WindowSpec
 }
 
 func newBuilder(tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener, funcs map[string]tableFunc) *builder {

@@ -38,6 +38,9 @@ type translator struct {
 	// values maps a lower-case column name to the column holding the value
 	// the row tried to insert: VALUES(c) in ON DUPLICATE KEY UPDATE.
 	values map[string]lazy.Expr
+	// aggInWindow: an aggregate here is a grouped query's, read by a window
+	// function over the grouped rows (window.go, windowAggregate).
+	aggInWindow bool
 }
 
 // pendingSub is a subquery met in an expression: its value is the column
@@ -196,10 +199,16 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 	case *ast.CaseExpr:
 		return t.caseExpr(x)
 	case *ast.FuncCallExpr:
+		if x.FnName.L == ast.Grouping {
+			return t.grouping(x) // group.go: a column of GROUP BY … WITH ROLLUP
+		}
 		return t.funcCall(x)
 	case *ast.FuncCastExpr:
 		return t.cast(x)
 	case *ast.AggregateFuncExpr:
+		if t.aggInWindow {
+			return t.windowAggregate(x)
+		}
 		if !t.allowAgg && t.clause == windowClause {
 			return nil, notSupported("aggregates inside a window function (%s), a window over a GROUP BY's result, "+
 				"are not supported; aggregate in a subquery first", restore(x))
@@ -226,7 +235,7 @@ func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
 		t.pending = append(t.pending, p)
 		return col(p.name), nil
 	case *ast.CompareSubqueryExpr:
-		return nil, notSupported("comparisons with ANY/ALL/SOME subqueries are not supported (in %s); use IN or EXISTS", restore(x))
+		return t.quantified(x) // subquery.go
 	case *ast.ValuesExpr:
 		if t.values == nil {
 			return nil, core.Errorf(core.KindInvalidInput, "VALUES(%s) is allowed only in INSERT … ON DUPLICATE KEY UPDATE", restore(x.Column))

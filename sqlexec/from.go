@@ -115,6 +115,11 @@ func (b *builder) fromItem(n ast.ResultSetNode) (*relation, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(ts.ColumnNames) > 0 {
+			if rel, err = renameColumns(rel, ts.ColumnNames, "derived table "+alias); err != nil {
+				return nil, err
+			}
+		}
 		p, err := rel.output()
 		if err != nil {
 			return nil, err

@@ -3,6 +3,8 @@ package sqlexec
 import (
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/alopexdb/alopex/core"
 	"github.com/alopexdb/alopex/lazy"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -15,31 +17,53 @@ type grouping struct {
 	fields []outField
 	keys   map[string]string // key expression text → output column
 	aggs   map[string]string // aggregate expression text → output column
+	// With ROLLUP: level names the hidden column holding how many of the
+	// keys a row rolled up (0 for the plain groups), keyIndex the position
+	// of each key expression, for GROUPING(…).
+	level     string
+	keyIndex  map[string]int
+	groupings map[string][]lazy.Expr
+	// helpers are the helper columns of window functions, computed over
+	// the grouped rows (window.go): expressions may read them.
+	helpers map[string]bool
 }
 
 // rewrite turns an expression over the input into one over the grouped
 // output: group keys and aggregates become their columns; any other
 // column is an error (MySQL's ONLY_FULL_GROUP_BY).
-func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
+func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) { return g.rewriteIn(e, false) }
+
+// rewriteIn is rewrite; inWindow: e is inside a window function, whose own
+// aggregates (SUM(…) OVER) stay, over the grouped rows.
+func (g *grouping) rewriteIn(e lazy.Expr, inWindow bool) (lazy.Expr, error) {
+	if a := windowAgg(e); a != nil {
+		if n, ok := g.aggs[a.X.String()]; ok {
+			return col(n), nil
+		}
+	}
 	s := e.String()
 	if n, ok := g.keys[s]; ok {
 		return col(n), nil
 	}
-	if n, ok := g.aggs[s]; ok {
+	if n, ok := g.aggs[s]; ok && !inWindow { // inside a window only stand-ins are the grouping's
 		return col(n), nil
+	}
+	if args, ok := g.groupings[groupingName(e)]; ok {
+		return g.grouping(args)
 	}
 	switch x := e.(type) {
 	case *lazy.Column:
-		if strings.HasPrefix(x.Name, "__subquery") {
+		if strings.HasPrefix(x.Name, "__subquery") || g.helpers[x.Name] {
 			return x, nil
 		}
 		return nil, core.Errorf(core.KindInvalidInput,
 			"column '%s' must appear in GROUP BY or be used in an aggregate function", x.Name).With("column", x.Name)
 	case *lazy.Window:
-		return nil, notSupported("window functions in a query with GROUP BY or aggregates are not supported (%s); "+
-			"aggregate in a subquery first", x)
+		inWindow = true
 	case *lazy.Agg:
-		return nil, core.Errorf(core.KindInternal, "aggregate %s was not planned", x)
+		if !inWindow {
+			return nil, core.Errorf(core.KindInternal, "aggregate %s was not planned", x)
+		}
 	}
 	ch := e.Children()
 	if len(ch) == 0 {
@@ -47,7 +71,7 @@ func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
 	}
 	next := make([]lazy.Expr, len(ch))
 	for i, c := range ch {
-		r, err := g.rewrite(c)
+		r, err := g.rewriteIn(c, inWindow)
 		if err != nil {
 			return nil, err
 		}
@@ -62,7 +86,7 @@ func (g *grouping) rewrite(e lazy.Expr) (lazy.Expr, error) {
 // agg() whole, under its name.
 func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, aliases map[string]lazy.Expr,
 	t *translator, orderExprs []lazy.Expr) (*grouping, error) {
-	g := &grouping{keys: map[string]string{}, aggs: map[string]string{}}
+	g := &grouping{keys: map[string]string{}, aggs: map[string]string{}, keyIndex: map[string]int{}, groupings: b.groupings}
 	kt := &translator{b: b, rel: rel, aliases: aliases, clause: "GROUP BY"}
 	var keyExprs []lazy.Expr
 	used := map[string]bool{}
@@ -100,6 +124,7 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 			}
 			used[name] = true
 			g.keys[s] = name
+			g.keyIndex[s] = len(keyExprs)
 			keyExprs = append(keyExprs, e)
 		}
 	}
@@ -144,12 +169,32 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 		more = append(more, having)
 	}
 	more = append(more, orderExprs...)
+	g.helpers = map[string]bool{}
+	for _, h := range t.pre {
+		more = append(more, h.expr)
+		g.helpers[lazy.OutputName(h.expr)] = true
+	}
+	// The aggregates window functions read (windowAggregate) are computed
+	// with the others; a window's own aggregates are not.
+	standIns := func(x lazy.Expr) bool {
+		if a := windowAgg(x); a != nil {
+			if _, done := g.aggs[a.X.String()]; !done {
+				g.aggs[a.X.String()] = a.Name
+				aggExprs = append(aggExprs, a)
+			}
+			return false
+		}
+		return true
+	}
 	for _, e := range more {
 		lazy.Walk(e, func(x lazy.Expr) bool {
 			a, ok := x.(*lazy.Agg)
 			if !ok {
-				_, isWin := x.(*lazy.Window)
-				return !isWin
+				if _, isWin := x.(*lazy.Window); isWin {
+					lazy.Walk(x, standIns)
+					return false
+				}
+				return standIns(x)
 			}
 			if _, done := g.aggs[a.String()]; !done {
 				name := b.fresh("agg")
@@ -172,7 +217,14 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 			}
 		}
 	}
-	plan, err := lazy.NewGroupBy(rel.plan, keyExprs, aggExprs)
+	var plan lazy.Plan
+	var err error
+	if sel.GroupBy != nil && sel.GroupBy.Rollup {
+		g.level = b.fresh("rollup")
+		plan, err = rollup(rel.plan, keyExprs, aggExprs, g.level)
+	} else {
+		plan, err = lazy.NewGroupBy(rel.plan, keyExprs, aggExprs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -193,6 +245,9 @@ func (b *builder) group(sel *ast.SelectStmt, rel *relation, fields []outField, a
 	for _, a := range aggExprs {
 		name := lazy.OutputName(a)
 		post.cols = append(post.cols, column{name: name, phys: name, hidden: strings.HasPrefix(name, "__")})
+	}
+	if g.level != "" {
+		post.cols = append(post.cols, column{name: g.level, phys: g.level, hidden: true})
 	}
 	if post, err = b.flush(post, t.pending); err != nil {
 		return nil, err
@@ -241,6 +296,123 @@ func hasWindow(e lazy.Expr) bool {
 	found := false
 	lazy.Walk(e, func(x lazy.Expr) bool {
 		if _, ok := x.(*lazy.Window); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// rollup plans GROUP BY k1, …, kn WITH ROLLUP as MySQL defines it: the
+// groups of all n keys, then of the first n-1 (kn null), …, then of none
+// (one row over the whole input, as an aggregate without GROUP BY gives,
+// also over no rows), concatenated. Each part is the same group_by as the
+// plain query with fewer keys; level holds how many keys a row rolled up.
+func rollup(in lazy.Plan, keys, aggs []lazy.Expr, level string) (lazy.Plan, error) {
+	full, err := lazy.NewGroupBy(in, keys, aggs)
+	if err != nil {
+		return nil, err
+	}
+	fields := full.Schema().Fields()
+	n := len(keys)
+	parts := make([]lazy.Plan, 0, n+1)
+	for l := 0; l <= n; l++ {
+		var p lazy.Plan = full
+		if l > 0 {
+			if p, err = lazy.NewGroupBy(in, keys[:n-l], aggs); err != nil {
+				return nil, err
+			}
+		}
+		exprs := make([]lazy.Expr, 0, len(fields)+1)
+		for i, f := range fields {
+			if i < n && i >= n-l {
+				// A rolled-up key is null of the key's type.
+				exprs = append(exprs, &lazy.Alias{X: &lazy.Cast{X: nullLit(), To: f.Type, Strict: true}, Name: f.Name})
+			} else {
+				exprs = append(exprs, col(f.Name))
+			}
+		}
+		exprs = append(exprs, &lazy.Alias{X: &lazy.Literal{Value: int64(l), Type: arrow.PrimitiveTypes.Int64}, Name: level})
+		if p, err = project(p, exprs, false); err != nil {
+			return nil, err
+		}
+		parts = append(parts, p)
+	}
+	return lazy.NewUnion(parts, true)
+}
+
+// grouping is GROUPING(a, b, …) over a ROLLUP's result: bit m-1-j of the
+// value is 1 when the j-th argument's key was rolled up in the row (MySQL's
+// bit order), so GROUPING(a) is 1 in the rows where a's null stands for
+// "all values".
+func (g *grouping) grouping(args []lazy.Expr) (lazy.Expr, error) {
+	if g.level == "" {
+		return nil, core.Errorf(core.KindInvalidInput, "GROUPING() needs GROUP BY … WITH ROLLUP")
+	}
+	n := int64(len(g.keyIndex))
+	var out lazy.Expr
+	for j, a := range args {
+		i, ok := g.keyIndex[a.String()]
+		if !ok {
+			return nil, core.Errorf(core.KindInvalidInput,
+				"the arguments of GROUPING() must be GROUP BY keys; %s is not one", lazy.StripAlias(a))
+		}
+		// Key i is rolled up in the rows of level n-i and above.
+		rolled := bin(lazy.OpGtEq, col(g.level), &lazy.Literal{Value: n - int64(i), Type: arrow.PrimitiveTypes.Int64})
+		bit := lazy.Expr(&lazy.Cast{X: rolled, To: arrow.PrimitiveTypes.Int64, Strict: true})
+		if w := len(args) - 1 - j; w > 0 {
+			bit = bin(lazy.OpMul, bit, &lazy.Literal{Value: int64(1) << w, Type: arrow.PrimitiveTypes.Int64})
+		}
+		if out == nil {
+			out = bit
+		} else {
+			out = bin(lazy.OpAdd, out, bit)
+		}
+	}
+	return out, nil
+}
+
+// grouping translates GROUPING(…) to a stand-in that the grouping's
+// rewrite replaces once the keys are known: an Int64 constant under a
+// fresh name, so that the expressions around it see GROUPING's type.
+func (t *translator) grouping(x *ast.FuncCallExpr) (lazy.Expr, error) {
+	if !t.allowAgg {
+		return nil, core.Errorf(core.KindInvalidInput, "GROUPING() is not allowed in %s", t.clause)
+	}
+	if len(x.Args) == 0 {
+		return nil, core.Errorf(core.KindInvalidInput, "GROUPING() takes at least one GROUP BY key")
+	}
+	args := make([]lazy.Expr, len(x.Args))
+	for i, a := range x.Args {
+		e, err := t.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+	}
+	name := t.b.fresh("grouping")
+	if t.b.groupings == nil {
+		t.b.groupings = map[string][]lazy.Expr{}
+	}
+	t.b.groupings[name] = args
+	return &lazy.Alias{X: &lazy.Literal{Value: int64(0), Type: arrow.PrimitiveTypes.Int64}, Name: name}, nil
+}
+
+// groupingName is the name of a GROUPING(…) stand-in ("" for other expressions).
+func groupingName(e lazy.Expr) string {
+	if a, ok := e.(*lazy.Alias); ok && strings.HasPrefix(a.Name, "__grouping") {
+		if _, isLit := a.X.(*lazy.Literal); isLit {
+			return a.Name
+		}
+	}
+	return ""
+}
+
+// usesGrouping reports a GROUPING(…) stand-in in e.
+func (b *builder) usesGrouping(e lazy.Expr) bool {
+	found := false
+	lazy.Walk(e, func(x lazy.Expr) bool {
+		if _, ok := b.groupings[groupingName(x)]; ok {
 			found = true
 		}
 		return !found

@@ -10,6 +10,7 @@ import (
 	"github.com/alopexdb/alopex/core"
 	"github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
 	_ "github.com/pingcap/tidb/pkg/parser/test_driver" // value expressions for the parser
 )
 
@@ -37,8 +38,13 @@ type parsed struct {
 
 func (p *parsed) nParams() int { return p.params }
 
-// parse parses one SQL statement.
+// parse parses one SQL statement, in the parser modes its text asks for
+// (splitMode).
 func parse(query string) (*parsed, error) {
+	mode, query, err := splitMode(query)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkParens(query); err != nil {
 		return nil, err
 	}
@@ -54,11 +60,14 @@ func parse(query string) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
-	stmts, err := parseText(text)
+	stmts, err := parseText(text, mode)
 	if err != nil {
-		aliased, ok, aerr := parseRowAlias(text)
+		aliased, ok, aerr := parseRowAlias(text, mode)
 		if aerr != nil {
 			return nil, aerr
+		}
+		if !ok {
+			aliased, ok = parseDerivedColumns(text, mode)
 		}
 		if !ok {
 			return nil, syntaxError(query, text, edits, err)
@@ -85,8 +94,9 @@ func parse(query string) (*parsed, error) {
 // of its test driver): that is a syntax error here, and the parser, whose
 // state is then unknown, is not returned to the pool. syntaxError makes
 // the error a SQLSyntaxError.
-func parseText(text string) (stmts []ast.StmtNode, err error) {
+func parseText(text string, mode mysql.SQLMode) (stmts []ast.StmtNode, err error) {
 	p := parsers.Get().(*parser.Parser)
+	p.SetSQLMode(mode)
 	defer func() {
 		if r := recover(); r != nil {
 			stmts = nil
@@ -99,6 +109,62 @@ func parseText(text string) (stmts []ast.StmtNode, err error) {
 	// overwrites: once the parser is back in the pool, that may be another
 	// goroutine's parse at once. Hand out a copy.
 	return append([]ast.StmtNode(nil), stmts...), err
+}
+
+// DefaultSQLMode is the parser's mode when the text does not choose one:
+// IGNORE_SPACE (a function name may be followed by a space, as in
+// substring (c from 1 for 2)) and PIPES_AS_CONCAT (a || b concatenates, as
+// in standard SQL, DuckDB and PostgreSQL; MySQL reads it as OR). ANSI_QUOTES
+// stays off: in MySQL "x" is a string, and queries written for MySQL say
+// WHERE name = "Bob"; with it on, that would read a column Bob.
+const DefaultSQLMode = mysql.ModeIgnoreSpace | mysql.ModePipesAsConcat
+
+// sqlModes are the parser modes a query may choose, by MySQL's names.
+var sqlModes = map[string]mysql.SQLMode{
+	"IGNORE_SPACE":    mysql.ModeIgnoreSpace,
+	"PIPES_AS_CONCAT": mysql.ModePipesAsConcat,
+	"ANSI_QUOTES":     mysql.ModeANSIQuotes,
+}
+
+// modePrefix starts the text that chooses the parser modes of a statement:
+// "/*alopex sql_mode=ANSI_QUOTES,PIPES_AS_CONCAT*/" followed by the
+// statement (an empty list: plain MySQL). Python's sql_mode options of
+// ax.sql, SQLContext and db.sql write it, so the modes travel with the text
+// through every path that parses it (inspection, compilation, prepared
+// statements, DDL and DML).
+const modePrefix = "/*alopex sql_mode="
+
+// WithSQLMode returns query prefixed to be parsed in the given modes
+// (names as in MySQL's sql_mode: IGNORE_SPACE, PIPES_AS_CONCAT, ANSI_QUOTES).
+func WithSQLMode(query string, modes []string) string {
+	return modePrefix + strings.Join(modes, ",") + "*/" + query
+}
+
+// splitMode reads the mode prefix of a query: the modes and the statement
+// text after it (error positions count from there). A text without the
+// prefix has DefaultSQLMode.
+func splitMode(query string) (mysql.SQLMode, string, error) {
+	if !strings.HasPrefix(query, modePrefix) {
+		return DefaultSQLMode, query, nil
+	}
+	end := strings.Index(query, "*/")
+	if end < 0 {
+		return 0, "", core.Errorf(core.KindInvalidInput, "the sql_mode prefix of the query is not closed")
+	}
+	var mode mysql.SQLMode
+	for _, name := range strings.Split(query[len(modePrefix):end], ",") {
+		name = strings.ToUpper(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		m, ok := sqlModes[name]
+		if !ok {
+			return 0, "", core.Errorf(core.KindInvalidInput,
+				"unknown sql_mode %q: the modes are IGNORE_SPACE, PIPES_AS_CONCAT and ANSI_QUOTES", name)
+		}
+		mode |= m
+	}
+	return mode, query[end+2:], nil
 }
 
 var tidbSyntaxRe = regexp.MustCompile(`line (\d+) column (\d+) near "((?s).*)"`)
@@ -115,8 +181,16 @@ func syntaxError(query, text string, edits []textEdit, err error) error {
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
 	near := m[3]
+	// The parser reports the end of the last token it read; with
+	// IGNORE_SPACE it has read past the spaces after an identifier (looking
+	// for a "(" of a function call): step back over them, so the position is
+	// the same in every mode.
+	off := offsetOf(text, line, col)
+	for off > 0 && strings.IndexByte(" \t\r\n", text[off-1]) >= 0 {
+		off--
+	}
+	line, col = lineCol(text, off)
 	if len(edits) > 0 {
-		off := offsetOf(text, line, col)
 		line, col = lineCol(query, originalOffset(off, edits))
 		// The parser's near text is the rest of its text from the
 		// offending token: find where it starts, at or before off.

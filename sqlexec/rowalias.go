@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
 )
 
 // MySQL 8.0.19's row alias, INSERT … VALUES (…) AS new ON DUPLICATE KEY
@@ -19,7 +20,7 @@ var rowAliasRe = regexp.MustCompile("(?i)\\)\\s*(AS\\s+(`[^`]+`|[A-Za-z_][A-Za-z
 
 // parseRowAlias parses text that failed to parse as an INSERT with a row
 // alias, or returns ok false when it is not one.
-func parseRowAlias(text string) (stmts []ast.StmtNode, ok bool, err error) {
+func parseRowAlias(text string, mode mysql.SQLMode) (stmts []ast.StmtNode, ok bool, err error) {
 	m := rowAliasRe.FindStringSubmatchIndex(blankQuoted(text))
 	if m == nil {
 		return nil, false, nil
@@ -29,7 +30,7 @@ func parseRowAlias(text string) (stmts []ast.StmtNode, ok bool, err error) {
 		return nil, true, notSupported("a row alias with column names (AS %s(…) ON DUPLICATE KEY UPDATE) is not supported; "+
 			"write AS %s and %s.column, or VALUES(column)", alias, alias, alias)
 	}
-	stmts, err = parseText(text[:m[2]] + strings.Repeat(" ", m[3]-m[2]) + text[m[3]:])
+	stmts, err = parseText(text[:m[2]]+strings.Repeat(" ", m[3]-m[2])+text[m[3]:], mode)
 	if err != nil || len(stmts) != 1 {
 		return nil, false, nil
 	}

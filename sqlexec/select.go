@@ -31,29 +31,30 @@ func (b *builder) withCTEs(w *ast.WithClause) (func(), error) {
 	if w == nil {
 		return func() {}, nil
 	}
-	if w.IsRecursive {
-		return nil, notSupported("WITH RECURSIVE is not supported")
-	}
 	m := map[string]*cte{}
 	b.ctes = append(b.ctes, m)
 	pop := func() { b.ctes = b.ctes[:len(b.ctes)-1] }
 	for _, c := range w.CTEs {
+		if w.IsRecursive && refersTo(c.Query.Query, c.Name.L) {
+			// recursive.go: computed here, to its fixpoint.
+			rel, err := b.recursiveCTE(c)
+			if err != nil {
+				pop()
+				return nil, err
+			}
+			m[c.Name.L] = &cte{rel: rel}
+			continue
+		}
 		rel, err := b.query(c.Query.Query, nil)
 		if err != nil {
 			pop()
 			return nil, err
 		}
 		if len(c.ColNameList) > 0 {
-			vis := rel.visible()
-			if len(vis) != len(c.ColNameList) {
+			if rel, err = renameColumns(rel, c.ColNameList, "WITH "+c.Name.O); err != nil {
 				pop()
-				return nil, core.Errorf(core.KindInvalidInput, "WITH %s names %d columns but its query gives %d",
-					c.Name.O, len(c.ColNameList), len(vis))
+				return nil, err
 			}
-			for i := range vis {
-				vis[i].name = c.ColNameList[i].O
-			}
-			rel = &relation{plan: rel.plan, cols: vis}
 		}
 		plan, err := rel.output()
 		if err != nil {
@@ -80,17 +81,26 @@ func (b *builder) selectStmt(sel *ast.SelectStmt) (*relation, error) {
 		return nil, err
 	}
 	defer pop()
+	if sel.Kind == ast.SelectStmtKindValues {
+		return b.values(sel)
+	}
 	if sel.Kind != ast.SelectStmtKindSelect {
-		return nil, notSupported("VALUES and TABLE statements are not supported; use SELECT")
+		return nil, notSupported("TABLE statements are not supported; use SELECT * FROM")
 	}
 	if sel.SelectIntoOpt != nil {
 		return nil, notSupported("SELECT … INTO is not supported")
 	}
 	if len(sel.WindowSpecs) > 0 {
-		return nil, notSupported("named windows (WINDOW w AS …) are not supported; write the window in OVER (…)")
-	}
-	if sel.GroupBy != nil && sel.GroupBy.Rollup {
-		return nil, notSupported("GROUP BY … WITH ROLLUP is not supported")
+		named := make(map[string]*ast.WindowSpec, len(sel.WindowSpecs))
+		for i := range sel.WindowSpecs {
+			w := &sel.WindowSpecs[i]
+			if _, dup := named[w.Name.L]; dup {
+				return nil, core.Errorf(core.KindInvalidInput, "the WINDOW clause defines window %s twice", w.Name.O)
+			}
+			named[w.Name.L] = w
+		}
+		b.windows = append(b.windows, named)
+		defer func() { b.windows = b.windows[:len(b.windows)-1] }()
 	}
 	rel, err := b.fromWhere(sel)
 	if err != nil {
@@ -183,6 +193,9 @@ func isSubqueryPredicate(e ast.ExprNode) bool {
 		return true
 	case *ast.PatternInExpr:
 		return x.Sel != nil
+	case *ast.CompareSubqueryExpr:
+		_, ok := asIn(x)
+		return ok
 	case *ast.UnaryOperationExpr:
 		if x.Op.String() == "not" || x.Op.String() == "not2" {
 			return isSubqueryPredicate(x.V)
@@ -367,7 +380,7 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	}
 	grouped := sel.GroupBy != nil || sel.Having != nil
 	for _, f := range fields {
-		if containsAggOutsideWindow(f.expr) {
+		if containsAggOutsideWindow(f.expr) || b.usesGrouping(f.expr) || hasWindowAgg(f.expr) {
 			grouped = true
 		}
 	}
@@ -416,10 +429,6 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 	var extra []lazy.Expr // hidden sort columns, over the relation the projection reads
 	var extraFor []int
 	if grouped {
-		if len(t.pre) > 0 {
-			return nil, notSupported("this window function in a query with GROUP BY or aggregates is not supported; " +
-				"aggregate in a subquery first")
-		}
 		var orderExprs []lazy.Expr
 		for _, k := range order {
 			if k.field < 0 {
@@ -431,6 +440,18 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 			return nil, err
 		}
 		rel, fields = g.rel, g.fields
+		// The helper columns of window functions over the grouped rows.
+		pre := make([]helperColumn, len(t.pre))
+		for i, h := range t.pre {
+			e, err := g.rewrite(h.expr)
+			if err != nil {
+				return nil, err
+			}
+			pre[i] = helperColumn{expr: e, level: h.level}
+		}
+		if rel, err = b.withPre(rel, pre); err != nil {
+			return nil, err
+		}
 		for i, k := range order {
 			if k.field < 0 {
 				e, err := g.rewrite(k.expr)
@@ -480,7 +501,11 @@ func (b *builder) selectRest(sel *ast.SelectStmt, rel *relation) (*relation, err
 		out.cols = append(out.cols, column{name: name, phys: name, hidden: true})
 		sortNames[extraFor[j]] = name
 	}
-	plan, err := project(rel.plan, exprs, !grouped)
+	windows := false
+	for _, e := range exprs {
+		windows = windows || hasWindow(e)
+	}
+	plan, err := project(rel.plan, exprs, !grouped || windows)
 	if err != nil {
 		return nil, err
 	}

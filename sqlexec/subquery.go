@@ -215,6 +215,10 @@ func (b *builder) subqueryPredicate(rel *relation, cond ast.ExprNode) (*relation
 			return nil, notSupported("IN of %s", restore(x))
 		}
 		return b.inSubquery(rel, x.Expr, sub, negate != x.Not)
+	case *ast.CompareSubqueryExpr:
+		if in, ok := asIn(x); ok {
+			return b.inSubquery(rel, in.Expr, in.Sel.(*ast.SubqueryExpr), negate != in.Not)
+		}
 	}
 	return nil, notSupported("the condition %s is not supported", restore(cond))
 }
@@ -401,6 +405,9 @@ func (b *builder) filterOnMark(rel *relation, p *pendingSub) (*relation, error) 
 }
 
 func (b *builder) inSubquery(rel *relation, lhs ast.ExprNode, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	if row, ok := stripParens(lhs).(*ast.RowExpr); ok {
+		return b.rowInSubquery(rel, row, sub, not)
+	}
 	t := &translator{b: b, rel: rel, clause: "IN"}
 	x, err := t.expr(lhs)
 	if err != nil {
@@ -611,4 +618,185 @@ func oneRow(sel *ast.SelectStmt) bool {
 		}
 	}
 	return true
+}
+
+// asIn reads x = ANY (subquery) as x IN (subquery) and x <> ALL (subquery)
+// as x NOT IN (subquery), which they are in SQL, nulls included.
+func asIn(x *ast.CompareSubqueryExpr) (*ast.PatternInExpr, bool) {
+	sub, ok := x.R.(*ast.SubqueryExpr)
+	if !ok || (x.Op != opcode.EQ || x.All) && (x.Op != opcode.NE || !x.All) {
+		return nil, false
+	}
+	return &ast.PatternInExpr{Expr: x.L, Sel: sub, Not: x.All}, true
+}
+
+// quantified translates x op ANY|SOME|ALL (subquery) from four aggregates
+// of the subquery's column v: COUNT(*), COUNT(v), MIN(v) and MAX(v), each an
+// uncorrelated scalar subquery. SQL's answer, nulls included:
+//
+//   - ANY: false over no rows; true when x op v holds for the extreme value
+//     that decides it (MIN(v) for > and >=, MAX(v) for < and <=; for <>,
+//     MIN(v) or MAX(v) differing from x); else null when v has a null (or x
+//     is null), else false;
+//   - ALL: true over no rows; false when x op v fails for the deciding
+//     extreme (MAX(v) for > and >=, MIN(v) for < and <=; for =, MIN(v) or
+//     MAX(v) differing from x); else null when v has a null (or x is
+//     null), else true.
+//
+// = ANY and <> ALL are IN and NOT IN.
+func (t *translator) quantified(x *ast.CompareSubqueryExpr) (lazy.Expr, error) {
+	if in, ok := asIn(x); ok {
+		return t.expr(in)
+	}
+	sub, ok := x.R.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, notSupported("ANY / ALL of %s; write a subquery", restore(x.R))
+	}
+	quant := "ANY"
+	if x.All {
+		quant = "ALL"
+	}
+	switch x.Op {
+	case opcode.EQ, opcode.NE, opcode.LT, opcode.LE, opcode.GT, opcode.GE:
+	default:
+		return nil, notSupported("%s with %s (in %s)", quant, x.Op.String(), restore(x))
+	}
+	l, err := t.expr(x.L)
+	if err != nil {
+		return nil, err
+	}
+	alias := t.b.fresh("quantified")
+	agg := func(f string, star bool) (lazy.Expr, error) {
+		var arg ast.ExprNode = &ast.ColumnNameExpr{Name: &ast.ColumnName{Table: ast.NewCIStr(alias), Name: ast.NewCIStr("v")}}
+		if star {
+			arg = ast.NewValueExpr(int64(1), "", "")
+		}
+		ts := &ast.TableSource{Source: sub.Query, AsName: ast.NewCIStr(alias), ColumnNames: []ast.CIStr{ast.NewCIStr("v")}}
+		sel := &ast.SelectStmt{Kind: ast.SelectStmtKindSelect,
+			From:   &ast.TableRefsClause{TableRefs: &ast.Join{Left: ts}},
+			Fields: &ast.FieldList{Fields: []*ast.SelectField{{Expr: &ast.AggregateFuncExpr{F: f, Args: []ast.ExprNode{arg}}}}}}
+		return t.expr(&ast.SubqueryExpr{Query: sel})
+	}
+	if c, err := t.b.correlate(sub.Query, t.rel); err != nil {
+		return nil, err
+	} else if c != nil && c.correlated() {
+		return nil, notSupported("%s over a correlated subquery is not supported (in %s); write [NOT] EXISTS with the "+
+			"comparison in the subquery's WHERE", quant, restore(x))
+	}
+	cnt, err := agg("count", true)
+	if err != nil {
+		return nil, err
+	}
+	nonNull, err := agg("count", false)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := agg("min", false)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := agg("max", false)
+	if err != nil {
+		return nil, err
+	}
+	cmp := func(op lazy.BinaryOp, a, b lazy.Expr) (lazy.Expr, error) {
+		a, b, err := t.comparable(a, b)
+		if err != nil {
+			return nil, err
+		}
+		return bin(op, a, b), nil
+	}
+	ops := map[opcode.Op]lazy.BinaryOp{opcode.EQ: lazy.OpEq, opcode.NE: lazy.OpNotEq, opcode.LT: lazy.OpLt,
+		opcode.LE: lazy.OpLtEq, opcode.GT: lazy.OpGt, opcode.GE: lazy.OpGtEq}
+	op := ops[x.Op]
+	// decided: the condition that settles the answer (true for ANY, false
+	// for ALL) whatever the nulls; last: x op v at the extreme, the answer
+	// when nothing settled it and v has no null.
+	var decided, last lazy.Expr
+	if x.Op == opcode.EQ || x.Op == opcode.NE {
+		// = ALL fails and <> ANY holds when x differs from some value.
+		a, err := cmp(lazy.OpNotEq, l, lo)
+		if err != nil {
+			return nil, err
+		}
+		b, err := cmp(lazy.OpNotEq, l, hi)
+		if err != nil {
+			return nil, err
+		}
+		decided = bin(lazy.OpOr, a, b)
+		if last, err = cmp(op, l, lo); err != nil {
+			return nil, err
+		}
+	} else {
+		greater := x.Op == opcode.GT || x.Op == opcode.GE
+		ext := lo
+		if greater == x.All {
+			ext = hi
+		}
+		if last, err = cmp(op, l, ext); err != nil {
+			return nil, err
+		}
+		decided = last
+		if x.All {
+			decided = not(last)
+		}
+	}
+	hasNull := bin(lazy.OpNotEq, cnt, nonNull)
+	empty := bin(lazy.OpEq, cnt, dyn(0))
+	settled := &lazy.Literal{Value: !x.All}
+	return when(when(when(last, hasNull, nullLit()), decided, settled), empty, &lazy.Literal{Value: x.All}), nil
+}
+
+// rowInSubquery is (a, b, …) [NOT] IN (SELECT c, d, … ) in WHERE: a semi
+// join on all the pairs (a row with a null component matches nothing, so
+// its IN is null or false, and WHERE drops it either way), or an anti join
+// for NOT IN when no column can hold a null (otherwise NOT IN can be null
+// where an anti join keeps the row).
+func (b *builder) rowInSubquery(rel *relation, row *ast.RowExpr, sub *ast.SubqueryExpr, not bool) (*relation, error) {
+	t := &translator{b: b, rel: rel, clause: "IN"}
+	xs, err := t.exprs(row.Values)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.pending) > 0 {
+		return nil, notSupported("a scalar subquery on the left of IN (subquery) is not supported")
+	}
+	if c, err := b.correlate(sub.Query, rel); err != nil {
+		return nil, err
+	} else if c != nil && c.correlated() {
+		return nil, notSupported("a row value IN a correlated subquery is not supported (in %s); "+
+			"write EXISTS (SELECT … WHERE c = a AND d = b …)", restore(row))
+	}
+	q, err := b.query(sub.Query, nil)
+	if err != nil {
+		return nil, err
+	}
+	vis := q.visible()
+	if len(vis) != len(xs) {
+		return nil, core.Errorf(core.KindInvalidInput,
+			"%s has %d values but the subquery of IN returns %d columns", restore(row), len(xs), len(vis))
+	}
+	subPlan, err := q.output()
+	if err != nil {
+		return nil, err
+	}
+	var lks, rks []lazy.Expr
+	nullable := false
+	for i, x := range xs {
+		y := col(vis[i].name)
+		lx, ry, never, err := inKeys(x, y, typeIn(rel.plan, x), typeIn(subPlan, y), row.Values[i])
+		if err != nil {
+			return nil, err
+		}
+		if never {
+			return nil, notSupported("a NULL in a row value IN (subquery) is not supported (in %s)", restore(row))
+		}
+		nullable = nullable || !b.nonNull(rel.plan, x) || !b.nonNull(subPlan, y)
+		lks, rks = append(lks, lx), append(rks, ry)
+	}
+	if not && nullable {
+		return nil, notSupported("NOT IN with a row value over columns that may hold nulls is not supported (in %s); "+
+			"write NOT EXISTS (SELECT … WHERE c = a AND d = b …), which differs from NOT IN where nulls are", restore(row))
+	}
+	return b.join(rel, newRelation(subPlan, ""), semiOrAnti(not), lks, rks)
 }

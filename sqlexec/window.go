@@ -87,15 +87,16 @@ func (b *builder) withPre(rel *relation, pre []helperColumn) (*relation, error) 
 // window translates f(…) OVER (PARTITION BY … ORDER BY … [frame]). Frames
 // that cannot be computed exactly are NotSupported.
 func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
-	spec := x.Spec
-	if spec.Name.O != "" || spec.Ref.O != "" {
-		return nil, notSupported("named windows are not supported (in %s)", restore(x))
+	spec, err := t.b.resolveWindow(x.Spec, 0)
+	if err != nil {
+		return nil, err
 	}
 	if x.IgnoreNull || x.FromLast || x.Distinct {
 		return nil, notSupported("IGNORE NULLS, FROM LAST and DISTINCT in window functions are not supported (in %s)", restore(x))
 	}
 	inner := *t
 	inner.allowAgg, inner.allowWindow = false, false
+	inner.aggInWindow = t.allowAgg && !t.aggInWindow
 	inner.clause = windowClause
 	w := &lazy.Window{}
 	if spec.PartitionBy != nil {
@@ -121,6 +122,7 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	frame := frameOf(spec.Frame, len(order) > 0)
 	t.pending = append(t.pending, inner.pending...)
 	name := strings.ToLower(x.Name)
 	switch name {
@@ -150,6 +152,10 @@ func (t *translator) window(x *ast.WindowFuncExpr) (lazy.Expr, error) {
 		}
 		w.X, w.OrderBy = call("shift", map[string]any{"n": n}, args[0], fill), order
 		return w, nil
+	case "first_value", "last_value", "nth_value":
+		return t.valueAt(x, name, args, w.PartitionBy, order, frame)
+	case "ntile", "percent_rank", "cume_dist":
+		return t.distribution(x, name, args, w, order, frame)
 	case "sum", "avg", "min", "max", "count":
 	default:
 		return nil, notSupported("the window function %s is not supported (in %s)", strings.ToUpper(name), restore(x))
@@ -356,4 +362,243 @@ func (t *translator) rowsFrame(x *ast.WindowFuncExpr, name string, arg lazy.Expr
 		}
 	}
 	return &lazy.Window{X: call("frame_agg", opts, arg), PartitionBy: part, OrderBy: order}, nil
+}
+
+// resolveWindow turns a window that names another (OVER w, or OVER (w
+// ORDER BY …) adding to it) into the window it means, as MySQL: the named
+// window's PARTITION BY, ORDER BY and frame, to which the referring one may
+// add an ORDER BY or a frame the named one lacks, but not a PARTITION BY.
+func (b *builder) resolveWindow(spec ast.WindowSpec, depth int) (ast.WindowSpec, error) {
+	name := spec.Ref
+	if spec.OnlyAlias {
+		name = spec.Name
+	}
+	if name.L == "" {
+		return spec, nil
+	}
+	var base *ast.WindowSpec
+	for i := len(b.windows) - 1; i >= 0 && base == nil; i-- {
+		base = b.windows[i][name.L]
+	}
+	if base == nil {
+		return spec, core.Errorf(core.KindInvalidInput, "window %s is not defined in a WINDOW clause", name.O)
+	}
+	if depth > len(b.windows[len(b.windows)-1]) {
+		return spec, core.Errorf(core.KindInvalidInput, "the definition of window %s refers to itself", name.O)
+	}
+	out, err := b.resolveWindow(ast.WindowSpec{Ref: base.Ref, PartitionBy: base.PartitionBy, OrderBy: base.OrderBy,
+		Frame: base.Frame}, depth+1)
+	if err != nil {
+		return spec, err
+	}
+	if spec.OnlyAlias {
+		return out, nil
+	}
+	if spec.PartitionBy != nil {
+		return spec, core.Errorf(core.KindInvalidInput, "a window that refers to window %s cannot have its own PARTITION BY", name.O)
+	}
+	if spec.OrderBy != nil {
+		if out.OrderBy != nil {
+			return spec, core.Errorf(core.KindInvalidInput, "window %s has an ORDER BY already; a window referring to it cannot add one", name.O)
+		}
+		out.OrderBy = spec.OrderBy
+	}
+	if spec.Frame != nil {
+		if out.Frame != nil {
+			return spec, core.Errorf(core.KindInvalidInput, "window %s has a frame already; a window referring to it cannot add one", name.O)
+		}
+		out.Frame = spec.Frame
+	}
+	return out, nil
+}
+
+// frameKind is the shape of a window's frame that the value and
+// distribution functions tell apart.
+type frameKind int
+
+const (
+	frameWhole     frameKind = iota // the whole partition
+	framePeers                      // first row to the current row's last peer (the default with ORDER BY)
+	frameToCurrent                  // ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+	frameOther
+)
+
+func frameOf(f *ast.FrameClause, ordered bool) frameKind {
+	if f == nil {
+		if ordered {
+			return framePeers
+		}
+		return frameWhole
+	}
+	s, e := f.Extent.Start, f.Extent.End
+	if !(s.Type == ast.Preceding && s.UnBounded) {
+		return frameOther
+	}
+	switch {
+	case e.Type == ast.Following && e.UnBounded:
+		return frameWhole
+	case e.Type == ast.CurrentRow && (f.Type == ast.Ranges || !ordered):
+		if !ordered { // without ORDER BY every row is a peer: the whole partition
+			return frameWhole
+		}
+		return framePeers
+	case e.Type == ast.CurrentRow:
+		return frameToCurrent
+	}
+	return frameOther
+}
+
+// rowNumber is ROW_NUMBER() over the window, as a helper column.
+func (t *translator) rowNumber(part []lazy.Expr, order []lazy.SortKey) lazy.Expr {
+	return t.preColumn(&lazy.Window{X: call("cum_count", nil, dyn(1)), PartitionBy: part, OrderBy: order})
+}
+
+// throughPeers is the number of rows from the partition's first to the
+// current row's last peer: the row number at the last peer (the window
+// sort is stable, so the last peer in input order is the last in window
+// order).
+func (t *translator) throughPeers(part []lazy.Expr, order []lazy.SortKey) lazy.Expr {
+	rn := t.rowNumber(part, order)
+	by := append(append([]lazy.Expr{}, part...), sortExprs(order)...)
+	return &lazy.Window{X: &lazy.Agg{Func: lazy.AggLast, X: rn}, PartitionBy: by}
+}
+
+// valueAt translates FIRST_VALUE, LAST_VALUE and NTH_VALUE (nulls
+// respected, as SQL's default) over frames that start at the partition's
+// first row.
+func (t *translator) valueAt(x *ast.WindowFuncExpr, name string, args []lazy.Expr, part []lazy.Expr,
+	order []lazy.SortKey, frame frameKind) (lazy.Expr, error) {
+	want := 1
+	if name == "nth_value" {
+		want = 2
+	}
+	if len(args) != want {
+		return nil, core.Errorf(core.KindInvalidInput, "%s takes %d argument(s) (in %s)", strings.ToUpper(name), want, restore(x))
+	}
+	if frame == frameOther {
+		return nil, notSupported("%s over this frame is not supported (in %s): frames must start at UNBOUNDED PRECEDING "+
+			"and end at CURRENT ROW or UNBOUNDED FOLLOWING", strings.ToUpper(name), restore(x))
+	}
+	v := args[0]
+	switch name {
+	case "first_value":
+		// Every supported frame starts at the partition's first row.
+		return &lazy.Window{X: &lazy.Agg{Func: lazy.AggFirst, X: v}, PartitionBy: part, OrderBy: order}, nil
+	case "last_value":
+		switch frame {
+		case frameToCurrent:
+			return v, nil
+		case framePeers:
+			by := append(append([]lazy.Expr{}, part...), sortExprs(order)...)
+			return &lazy.Window{X: &lazy.Agg{Func: lazy.AggLast, X: v}, PartitionBy: by}, nil
+		}
+		return &lazy.Window{X: &lazy.Agg{Func: lazy.AggLast, X: v}, PartitionBy: part, OrderBy: order}, nil
+	}
+	n, ok := intLit(args[1])
+	if !ok || n < 1 {
+		return nil, core.Errorf(core.KindInvalidInput, "NTH_VALUE takes a positive integer constant as N, got %s (in %s)",
+			restore(x.Args[1]), restore(x))
+	}
+	// The n-th row's value: sort each partition with that row first.
+	rn := t.rowNumber(part, order)
+	notNth := t.preColumn(bin(lazy.OpNotEq, rn, dyn(n)))
+	nth := &lazy.Window{X: &lazy.Agg{Func: lazy.AggFirst, X: v}, PartitionBy: part,
+		OrderBy: []lazy.SortKey{{Expr: notNth}}}
+	// It is in the frame when the frame holds at least n rows.
+	var rows lazy.Expr
+	switch frame {
+	case frameWhole:
+		rows = &lazy.Window{X: &lazy.Agg{Func: lazy.AggLen}, PartitionBy: part}
+	case framePeers:
+		rows = t.throughPeers(part, order)
+	default:
+		rows = rn
+	}
+	return when(nth, bin(lazy.OpLt, rows, dyn(n)), nullLit()), nil
+}
+
+// distribution translates NTILE(n), PERCENT_RANK() and CUME_DIST(), which
+// see the whole partition whatever the frame (as in MySQL).
+func (t *translator) distribution(x *ast.WindowFuncExpr, name string, args []lazy.Expr, w *lazy.Window,
+	order []lazy.SortKey, _ frameKind) (lazy.Expr, error) {
+	want := 0
+	if name == "ntile" {
+		want = 1
+	}
+	if len(args) != want {
+		return nil, core.Errorf(core.KindInvalidInput, "%s takes %d argument(s) (in %s)", strings.ToUpper(name), want, restore(x))
+	}
+	part := w.PartitionBy
+	total := &lazy.Window{X: &lazy.Agg{Func: lazy.AggLen}, PartitionBy: part}
+	f64 := func(e lazy.Expr) lazy.Expr { return &lazy.Cast{X: e, To: arrow.PrimitiveTypes.Float64, Strict: true} }
+	switch name {
+	case "cume_dist":
+		// The share of the partition's rows up to the current row's last peer.
+		return bin(lazy.OpTrueDiv, f64(t.throughPeers(part, order)), f64(total)), nil
+	case "percent_rank":
+		r, err := t.rank(x, "rank", &lazy.Window{PartitionBy: part}, order)
+		if err != nil {
+			return nil, err
+		}
+		n := t.preColumn(total)
+		pr := bin(lazy.OpTrueDiv, f64(bin(lazy.OpSub, r, dyn(1))), f64(bin(lazy.OpSub, n, dyn(1))))
+		return when(pr, bin(lazy.OpLtEq, n, dyn(1)), &lazy.Literal{Value: 0.0, Type: arrow.PrimitiveTypes.Float64}), nil
+	}
+	buckets, ok := intLit(args[0])
+	if !ok || buckets < 1 {
+		return nil, core.Errorf(core.KindInvalidInput, "NTILE takes a positive integer constant, got %s (in %s)",
+			restore(x.Args[0]), restore(x))
+	}
+	// N rows in n buckets: the first N mod n buckets hold N/n + 1 rows, the
+	// others N/n, in window order.
+	i64 := func(e lazy.Expr) lazy.Expr { return &lazy.Cast{X: e, To: arrow.PrimitiveTypes.Int64, Strict: true} }
+	rn := i64(t.rowNumber(part, order))
+	n := i64(t.preColumn(total))
+	k := &lazy.Literal{Value: buckets, Type: arrow.PrimitiveTypes.Int64}
+	q := bin(lazy.OpFloorDiv, n, k)
+	r := bin(lazy.OpMod, n, k)
+	big := bin(lazy.OpMul, r, bin(lazy.OpAdd, q, dyn(1))) // rows in the larger buckets
+	inBig := bin(lazy.OpAdd, bin(lazy.OpFloorDiv, bin(lazy.OpSub, rn, dyn(1)), bin(lazy.OpAdd, q, dyn(1))), dyn(1))
+	inSmall := bin(lazy.OpAdd, bin(lazy.OpAdd, r, bin(lazy.OpFloorDiv, bin(lazy.OpSub, bin(lazy.OpSub, rn, dyn(1)), big),
+		call("when", nil, bin(lazy.OpEq, q, dyn(0)), dyn(1), q))), dyn(1))
+	return when(inSmall, bin(lazy.OpLtEq, rn, big), inBig), nil
+}
+
+// Windows over a GROUP BY's result (RANK() OVER (ORDER BY SUM(x))): an
+// aggregate inside a window function is the grouped query's. It is
+// translated as the SELECT list would, under a fresh name
+// (windowAggName), and that stand-in tells the grouping to compute it with
+// the other aggregates and the window to read its column: the window then
+// runs over the grouped rows.
+
+const windowAggPrefix = "__wagg"
+
+func (t *translator) windowAggregate(x *ast.AggregateFuncExpr) (lazy.Expr, error) {
+	outer := *t
+	outer.allowAgg, outer.aggInWindow, outer.pending, outer.pre = true, false, nil, nil
+	a, err := outer.aggregate(x)
+	if err != nil {
+		return nil, err
+	}
+	if len(outer.pending) > 0 || len(outer.pre) > 0 {
+		return nil, notSupported("a subquery inside an aggregate inside a window function is not supported (in %s)", restore(x))
+	}
+	return &lazy.Alias{X: a, Name: t.b.fresh(strings.TrimPrefix(windowAggPrefix, "__"))}, nil
+}
+
+// windowAgg is the aggregate a stand-in holds (nil for other expressions).
+func windowAgg(e lazy.Expr) *lazy.Alias {
+	if a, ok := e.(*lazy.Alias); ok && strings.HasPrefix(a.Name, windowAggPrefix) {
+		return a
+	}
+	return nil
+}
+
+func hasWindowAgg(e lazy.Expr) bool {
+	found := false
+	lazy.Walk(e, func(x lazy.Expr) bool {
+		found = found || windowAgg(x) != nil
+		return !found
+	})
+	return found
 }

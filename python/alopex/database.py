@@ -123,9 +123,10 @@ class _Session:
         """Raise when the connection is closed (or the transaction over)."""
         raise NotImplementedError
 
-    def _caller_sql(self, query: str, params: Sequence[Any] | None, eager: bool, caller: Any) -> Any:
+    def _caller_sql(self, query: str, params: Sequence[Any] | None, eager: bool, caller: Any,
+                    sql_mode: str | Sequence[str] | None = None) -> Any:
         from .frame import DataFrame
-        from .sql import _lookup
+        from .sql import _lookup, _with_sql_mode
 
         if not isinstance(query, str):
             raise TypeError(f"the SQL statement must be a str, got {type(query).__name__}")
@@ -134,6 +135,7 @@ class _Session:
         copy = _copy.parse(query)
         if copy is not None:  # COPY / BACKUP: not MySQL, so not for the engine's parser
             return _copy.run(self, copy, params, caller)
+        query = _with_sql_mode(query, sql_mode)
         info = _inspect(query)
         cat = _ffi.session_catalog(self._session)
         stored = {n.lower() for n in cat["tables"] + cat["views"]}
@@ -928,7 +930,8 @@ class Database(_Session):
         self._transactions: "weakref.WeakSet[Transaction]" = weakref.WeakSet()
         self._lock = threading.Lock()
 
-    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
+            sql_mode: str | Sequence[str] | None = None) -> Any:
         """Run one SQL statement.
 
         Queries return what ``ax.sql`` returns (a LazyFrame, a DataFrame with
@@ -936,12 +939,13 @@ class Database(_Session):
         tables and views first, then to frames in the caller's scope. Other
         statements run now and return a DataFrame with ``rows_affected``.
         ``?`` placeholders take ``params`` in order (NumPy arrays for VECTOR columns).
+        ``sql_mode`` chooses the parser modes, as :func:`alopex.sql`'s.
         """
         self._check_open()
         frame = inspect.currentframe()
         caller = frame.f_back if frame is not None else None
         try:
-            return self._caller_sql(query, params, eager, caller)
+            return self._caller_sql(query, params, eager, caller, sql_mode)
         finally:
             del frame, caller
 
@@ -1017,13 +1021,14 @@ class Transaction(_Session):
         _ffi.session_inherit(self._session, db._session)  # SET hnsw_ef_search … carries over
         self._done = False
 
-    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+    def sql(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
+            sql_mode: str | Sequence[str] | None = None) -> Any:
         """Run one statement in this transaction (as :meth:`Database.sql`)."""
         self._check_active()
         frame = inspect.currentframe()
         caller = frame.f_back if frame is not None else None
         try:
-            return self._caller_sql(query, params, eager, caller)
+            return self._caller_sql(query, params, eager, caller, sql_mode)
         finally:
             del frame, caller
 

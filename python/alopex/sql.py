@@ -25,19 +25,51 @@ from .lazyframe import LazyFrame
 __all__ = ["sql", "SQLContext"]
 
 
-def sql(query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
+#: The parser modes a query gets when ``sql_mode`` is not given: ``IGNORE_SPACE``
+#: (``substring (s from 1 for 2)``) and ``PIPES_AS_CONCAT`` (``a || b`` concatenates, as in
+#: standard SQL and DuckDB). ``ANSI_QUOTES`` is off: MySQL reads ``"x"`` as a string.
+DEFAULT_SQL_MODE = ("IGNORE_SPACE", "PIPES_AS_CONCAT")
+
+_SQL_MODES = ("IGNORE_SPACE", "PIPES_AS_CONCAT", "ANSI_QUOTES")
+
+
+def _with_sql_mode(query: str, sql_mode: str | Sequence[str] | None) -> str:
+    """``query`` with the parser modes ``sql_mode`` chooses: None keeps the defaults,
+    otherwise a comma-separated string or a sequence of MySQL mode names replaces
+    them (``""`` or ``[]``: MySQL's own reading). The engine reads the modes from a
+    prefix of the text (sqlexec/parse.go, splitMode)."""
+    if sql_mode is None:
+        return query
+    names = sql_mode.split(",") if isinstance(sql_mode, str) else list(sql_mode)
+    modes = []
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"sql_mode names are str, got {type(name).__name__}")
+        name = name.strip().upper()
+        if not name:
+            continue
+        if name not in _SQL_MODES:
+            raise ValueError(f"unknown sql_mode {name!r}: the modes are {', '.join(_SQL_MODES)}")
+        modes.append(name)
+    return f"/*alopex sql_mode={','.join(modes)}*/{query}"
+
+
+def sql(query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
+        sql_mode: str | Sequence[str] | None = None) -> Any:
     """Run a SQL query over the frames in the caller's scope.
 
     Table names resolve to alopex DataFrames and LazyFrames, pyarrow tables, pandas
     frames and anything with ``__arrow_c_stream__`` among the caller's local, then
     global variables. ``?`` placeholders take the values of ``params`` in order (never
     spliced into the text). Returns a LazyFrame (a DataFrame with ``eager=True``);
-    ``EXPLAIN <query>`` returns the optimized plan as text.
+    ``EXPLAIN <query>`` returns the optimized plan as text. ``sql_mode`` chooses the
+    parser modes (``"ANSI_QUOTES,PIPES_AS_CONCAT"`` or a list of names; default
+    :data:`DEFAULT_SQL_MODE`; see docs/sql.md).
     """
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     try:
-        return _run(query, params, eager, {}, caller)
+        return _run(_with_sql_mode(query, sql_mode) if isinstance(query, str) else query, params, eager, {}, caller)
     finally:
         del frame, caller
 
@@ -51,7 +83,11 @@ class SQLContext:
     {'a': [2, 3]}
     """
 
-    def __init__(self, frames: Mapping[str, Any] | None = None, **named: Any):
+    def __init__(self, frames: Mapping[str, Any] | None = None, *,
+                 sql_mode: str | Sequence[str] | None = None, **named: Any):
+        """``sql_mode``: the parser modes of every query (as :func:`sql`'s)."""
+        _with_sql_mode("", sql_mode)  # a bad mode fails here, not at the first query
+        self._sql_mode = sql_mode
         self._tables: dict[str, Any] = {}
         for name, value in {**dict(frames or {}), **named}.items():
             self.register(name, value)
@@ -78,12 +114,16 @@ class SQLContext:
         """The registered table names, sorted."""
         return sorted(self._tables)
 
-    def execute(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False) -> Any:
-        """Run ``query``; registered tables first, then the caller's scope (as :func:`sql`)."""
+    def execute(self, query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
+                sql_mode: str | Sequence[str] | None = None) -> Any:
+        """Run ``query``; registered tables first, then the caller's scope (as :func:`sql`).
+        ``sql_mode`` overrides the context's parser modes for this query."""
         frame = inspect.currentframe()
         caller = frame.f_back if frame is not None else None
+        mode = self._sql_mode if sql_mode is None else sql_mode
         try:
-            return _run(query, params, eager, self._tables, caller)
+            return _run(_with_sql_mode(query, mode) if isinstance(query, str) else query, params, eager,
+                        self._tables, caller)
         finally:
             del frame, caller
 

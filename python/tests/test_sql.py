@@ -89,10 +89,10 @@ def test_ambiguous_column_names_tables():
 
 @pytest.mark.parametrize("query, construct", [
     ("SELECT a FROM t NATURAL JOIN t AS u", "NATURAL JOIN"),
-    ("WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r", "RECURSIVE"),
+    ("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r ORDER BY n) SELECT * FROM r", "recursive CTE r"),
     ("SELECT SUM(a) OVER (ORDER BY a RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "frame"),
     ("SELECT a FROM t STRAIGHT_JOIN t AS u ON t.a = u.a", "STRAIGHT_JOIN"),
-    ("SELECT a FROM t WHERE a > ANY (SELECT a FROM t)", "ANY"),
+    ("SELECT a FROM t AS u WHERE a > ANY (SELECT a FROM t WHERE t.a = u.a)", "ANY over a correlated subquery"),
     ("SELECT GROUP_CONCAT(a) FROM t", "GROUP_CONCAT"),
 ])
 def test_not_supported_names_the_construct(query, construct):
