@@ -136,7 +136,16 @@ func MapRowsString(mem memory.Allocator, n, dataHint int, f func(i int, dst []by
 // MapRowsInt64 builds an Int64 array of n rows: f returns row i's value,
 // or ok false for a null row.
 func MapRowsInt64(mem memory.Allocator, n int, f func(i int) (v int64, ok bool, err error)) (arrow.Array, error) {
-	vals := make([]int64, n)
+	return mapRows(mem, arrow.PrimitiveTypes.Int64, n, f)
+}
+
+// MapRowsFloat64 is MapRowsInt64 for a Float64 array.
+func MapRowsFloat64(mem memory.Allocator, n int, f func(i int) (v float64, ok bool, err error)) (arrow.Array, error) {
+	return mapRows(mem, arrow.PrimitiveTypes.Float64, n, f)
+}
+
+func mapRows[A Num](mem memory.Allocator, typ arrow.DataType, n int, f func(i int) (v A, ok bool, err error)) (arrow.Array, error) {
+	vals := make([]A, n)
 	valid := make([]bool, n)
 	for i := range n {
 		v, ok, err := f(i)
@@ -145,7 +154,7 @@ func MapRowsInt64(mem memory.Allocator, n int, f func(i int) (v int64, ok bool, 
 		}
 		vals[i], valid[i] = v, ok
 	}
-	return NumArray(mem, arrow.PrimitiveTypes.Int64, vals, valid)
+	return NumArray(mem, typ, vals, valid)
 }
 
 // FindFrom returns the byte bounds of the leftmost match of p in s that
@@ -167,19 +176,4 @@ func (p *Pattern) FindFrom(s string, from int) (int, int, error) {
 		return -1, -1, nil
 	}
 	return from + loc[0], from + loc[1], nil
-}
-
-// MapRowsFloat64 builds a Float64 array of n rows: f returns row i's
-// value, or ok false for a null row.
-func MapRowsFloat64(mem memory.Allocator, n int, f func(i int) (v float64, ok bool, err error)) (arrow.Array, error) {
-	vals := make([]float64, n)
-	valid := make([]bool, n)
-	for i := range n {
-		v, ok, err := f(i)
-		if err != nil {
-			return nil, err
-		}
-		vals[i], valid[i] = v, ok
-	}
-	return NumArray(mem, arrow.PrimitiveTypes.Float64, vals, valid)
 }

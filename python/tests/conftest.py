@@ -9,6 +9,7 @@ and the fixture ``assert_matches_polars`` compares the results column by column
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -280,3 +281,20 @@ def tpch_sf01():
         pytest.skip("tpchgen-cli is not installed: pip install tpchgen-cli to run the TPC-H tests")
     data.generate(exe, "0.1", out, timeout=300)
     return out
+
+
+def _round_number(v: Any) -> Any:
+    """Floats and Decimals rounded to 6 places, so engines that sum in another order compare equal."""
+    if isinstance(v, float):
+        return round(v, 6) if math.isfinite(v) else v
+    if hasattr(v, "__float__") and not isinstance(v, (int, bool)):
+        return round(float(v), 6)
+    return v
+
+
+def sorted_rows(table: pa.Table) -> list[tuple]:
+    """The rows of ``table`` as tuples, numbers rounded, in a canonical order (nulls and types sort apart),
+    for comparing results whose row order SQL leaves open."""
+    cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
+    rows = [tuple(_round_number(v) for v in r) for r in zip(*cols)]
+    return sorted(rows, key=lambda r: tuple((v is None, str(type(v)), v if v is not None else 0) for v in r))

@@ -11,6 +11,7 @@ import random
 
 import pyarrow as pa
 import pytest
+from conftest import sorted_rows
 
 import alopex as ax
 
@@ -88,20 +89,6 @@ QUERIES = [
 ]
 
 
-def _norm(v):
-    if isinstance(v, float):
-        return round(v, 6) if math.isfinite(v) else v
-    if hasattr(v, "__float__") and not isinstance(v, (int, bool)):
-        return round(float(v), 6)
-    return v
-
-
-def _rows(table) -> list[tuple]:
-    cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    rows = [tuple(_norm(v) for v in r) for r in zip(*cols)]
-    return sorted(rows, key=lambda r: tuple((v is None, str(type(v)), v if v is not None else 0) for v in r))
-
-
 @pytest.mark.parametrize("query", QUERIES)
 def test_against_duckdb(query):
     con = duckdb.connect()
@@ -110,7 +97,7 @@ def test_against_duckdb(query):
     want = con.sql(query.replace(" DIV ", " // ")).to_arrow_table()
     got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
     assert got.num_columns == want.num_columns
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)
 
 
 def test_min_max_with_nan_follow_each_apis_peer():
@@ -184,7 +171,7 @@ def test_join_columns_against_duckdb(query):
     con.register("U", U)
     want = con.sql(query).to_arrow_table()
     got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)
     names, seen = [], set()
     for n in want.column_names:
         names.append(n if n not in seen else None)
@@ -287,7 +274,7 @@ def test_corr_and_covariance_aggregates_against_duckdb():
         def nan_free(rows):
             return [tuple("nan" if isinstance(v, float) and math.isnan(v) else v for v in r) for r in rows]
 
-        got, want = _rows(ctx.execute(q, eager=True).to_arrow()), _rows(duckdb.sql(q).to_arrow_table())
+        got, want = sorted_rows(ctx.execute(q, eager=True).to_arrow()), sorted_rows(duckdb.sql(q).to_arrow_table())
         assert nan_free(got) == nan_free(want), q
     with pytest.raises(ax.AlopexError, match="two arguments"):
         ctx.execute("SELECT CORR(x) FROM pt", eager=True)

@@ -5,11 +5,11 @@ Rows are compared as sorted multisets (floats rounded) unless a test says otherw
 
 from __future__ import annotations
 
-import math
 import random
 
 import pyarrow as pa
 import pytest
+from conftest import sorted_rows
 
 import alopex as ax
 
@@ -33,20 +33,6 @@ U = _table(2, 40)
 E = T.slice(0, 0)  # no rows, the same columns
 
 
-def _norm(v):
-    if isinstance(v, float):
-        return round(v, 6) if math.isfinite(v) else v
-    if hasattr(v, "__float__") and not isinstance(v, (int, bool)):
-        return round(float(v), 6)
-    return v
-
-
-def _rows(table) -> list[tuple]:
-    cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    rows = [tuple(_norm(v) for v in r) for r in zip(*cols)]
-    return sorted(rows, key=lambda r: tuple((v is None, str(type(v)), v if v is not None else 0) for v in r))
-
-
 def _duck(query: str) -> pa.Table:
     con = duckdb.connect()
     for name, t in (("T", T), ("U", U), ("E", E)):
@@ -62,7 +48,7 @@ def _same(query: str, duck_query: str | None = None) -> None:
     want = _duck(duck_query or query)
     got = _ours(query)
     assert got.column_names == want.column_names
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)
 
 
 # --- parser modes ------------------------------------------------------------------
