@@ -174,9 +174,9 @@ class LazyFrame:
             for n in names:
                 if n not in schema:
                     raise _missing(n, list(schema))
-        from .expr import col
-
-        return self._with("select", exprs=[col(c) for c in schema if c not in set(names)])
+        dropped = set(names)
+        # Plan nodes, as select() makes them: the height stays even when every column goes.
+        return self._with("select", exprs=to_exprs([c for c in schema if c not in dropped]))
 
     def rename(self, mapping: dict[str, str] | Any, *, strict: bool = True) -> "LazyFrame":
         """Rename columns: a dict old → new, or a function of the old name."""
