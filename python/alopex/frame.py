@@ -190,6 +190,52 @@ class DataFrame:
     def null_count(self) -> "DataFrame":
         return self.lazy().null_count().collect()
 
+    # The same frame-wide methods as LazyFrame's, collected.
+    def sum(self) -> "DataFrame":
+        return self.lazy().sum().collect()
+
+    def mean(self) -> "DataFrame":
+        return self.lazy().mean().collect()
+
+    def median(self) -> "DataFrame":
+        return self.lazy().median().collect()
+
+    def std(self, ddof: int = 1) -> "DataFrame":
+        return self.lazy().std(ddof).collect()
+
+    def var(self, ddof: int = 1) -> "DataFrame":
+        return self.lazy().var(ddof).collect()
+
+    def quantile(self, quantile: float, interpolation: str = "nearest") -> "DataFrame":
+        return self.lazy().quantile(quantile, interpolation).collect()
+
+    def max(self) -> "DataFrame":
+        return self.lazy().max().collect()
+
+    def min(self) -> "DataFrame":
+        return self.lazy().min().collect()
+
+    def count(self) -> "DataFrame":
+        return self.lazy().count().collect()
+
+    def cast(self, dtypes: Any, *, strict: bool = True) -> "DataFrame":
+        return self.lazy().cast(dtypes, strict=strict).collect()
+
+    def fill_nan(self, value: Any) -> "DataFrame":
+        return self.lazy().fill_nan(value).collect()
+
+    def drop_nulls(self, subset: Any = None) -> "DataFrame":
+        return self.lazy().drop_nulls(subset).collect()
+
+    def shift(self, n: int = 1, *, fill_value: Any = None) -> "DataFrame":
+        return self.lazy().shift(n, fill_value=fill_value).collect()
+
+    def reverse(self) -> "DataFrame":
+        return self.lazy().reverse().collect()
+
+    def gather_every(self, n: int, offset: int = 0) -> "DataFrame":
+        return self.lazy().gather_every(n, offset).collect()
+
     def describe(self, percentiles: Sequence[float] = (0.25, 0.5, 0.75)) -> "DataFrame":
         """Summary statistics per column (count, null_count, mean, std, min,
         percentiles, max), computed by the engine in one query."""

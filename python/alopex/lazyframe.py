@@ -241,6 +241,150 @@ class LazyFrame:
             raise NotSupportedError("LazyFrame.tail with a negative n is not supported yet; use DataFrame.tail")
         return self._with("tail", n=n)
 
+    # Frame-wide reductions and conveniences, each a select over every column as Polars defines them.
+
+    def _reduce(self, how: Callable[[Expr], Expr], *, numeric_only: bool) -> "LazyFrame":
+        """One row: ``how`` of each column; with ``numeric_only``, columns of other kinds (strings,
+        categoricals, binary) give a null of their own type, as Polars' frame-wide sum/mean/std do."""
+        from .expr import col, lit
+
+        out = []
+        for name, dtype in self.collect_schema().items():
+            if numeric_only and not (dtype.is_numeric() or dtype == from_name("Boolean")) \
+                    and dtype.name in ("String", "Categorical", "Binary", "Null"):
+                out.append(lit(None).cast(dtype).alias(name))
+            else:
+                out.append(how(col(name)).alias(name))
+        return self.select(out)
+
+    def sum(self) -> "LazyFrame":
+        """One row: each column's sum (null for string columns, as in Polars)."""
+        return self._reduce(lambda c: c.sum(), numeric_only=True)
+
+    def mean(self) -> "LazyFrame":
+        """One row: each column's mean (null for string columns)."""
+        return self._reduce(lambda c: c.mean(), numeric_only=True)
+
+    def median(self) -> "LazyFrame":
+        """One row: each column's median (null for string columns)."""
+        return self._reduce(lambda c: c.median(), numeric_only=True)
+
+    def std(self, ddof: int = 1) -> "LazyFrame":
+        """One row: each column's standard deviation (null for string columns)."""
+        ddof = int_arg(ddof, "ddof")
+        return self._reduce(lambda c: c.std(ddof), numeric_only=True)
+
+    def var(self, ddof: int = 1) -> "LazyFrame":
+        """One row: each column's variance (null for string columns)."""
+        ddof = int_arg(ddof, "ddof")
+        return self._reduce(lambda c: c.var(ddof), numeric_only=True)
+
+    def quantile(self, quantile: float, interpolation: str = "nearest") -> "LazyFrame":
+        """One row: each column's ``quantile`` (null for string columns)."""
+        return self._reduce(lambda c: c.quantile(quantile, interpolation), numeric_only=True)
+
+    def max(self) -> "LazyFrame":
+        """One row: each column's maximum."""
+        return self._reduce(lambda c: c.max(), numeric_only=False)
+
+    def min(self) -> "LazyFrame":
+        """One row: each column's minimum."""
+        return self._reduce(lambda c: c.min(), numeric_only=False)
+
+    def count(self) -> "LazyFrame":
+        """One row: the number of non-null values in each column (UInt32)."""
+        return self._reduce(lambda c: c.count(), numeric_only=False)
+
+    def first(self) -> "LazyFrame":
+        """The first row."""
+        return self.slice(0, 1)
+
+    def last(self) -> "LazyFrame":
+        """The last row."""
+        return self.tail(1)
+
+    def select_seq(self, *exprs: Any, **named: Any) -> "LazyFrame":
+        """``select`` (alopex plans every expression of a select together either way)."""
+        return self.select(*exprs, **named)
+
+    def with_columns_seq(self, *exprs: Any, **named: Any) -> "LazyFrame":
+        """``with_columns`` (alopex plans every expression of it together either way)."""
+        return self.with_columns(*exprs, **named)
+
+    def cast(self, dtypes: Any, *, strict: bool = True) -> "LazyFrame":
+        """Cast columns: a dict of column name → type, or one type for every column."""
+        from .expr import col
+
+        schema = self.collect_schema()
+        if isinstance(dtypes, dict):
+            for name in dtypes:
+                name_arg(name, "a column name")
+                if name not in schema:
+                    from .frame import _missing
+
+                    raise _missing(name, list(schema))
+            return self.with_columns([col(n).cast(t, strict=strict) for n, t in dtypes.items()])
+        return self.select([col(n).cast(dtypes, strict=strict) for n in schema])
+
+    def fill_nan(self, value: Any) -> "LazyFrame":
+        """Replace NaN in the floating-point columns by ``value`` (other columns are kept)."""
+        from .expr import col
+
+        floats = [n for n, t in self.collect_schema().items() if t.name in ("Float32", "Float64")]
+        return self.with_columns([col(n).fill_nan(value) for n in floats]) if floats else self
+
+    def drop_nulls(self, subset: Any = None) -> "LazyFrame":
+        """Rows without a null in ``subset`` (a name or names; every column when None)."""
+        from .expr import col
+
+        schema = self.collect_schema()
+        names = list(schema) if subset is None else ([subset] if isinstance(subset, str) else list(subset))
+        for n in names:
+            name_arg(n, "a column name")
+            if n not in schema:
+                from .frame import _missing
+
+                raise _missing(n, list(schema))
+        if not names:
+            return self
+        keep = col(names[0]).is_not_null()
+        for n in names[1:]:
+            keep = keep & col(n).is_not_null()
+        return self.filter(keep)
+
+    def shift(self, n: int = 1, *, fill_value: Any = None) -> "LazyFrame":
+        """Every column shifted by ``n`` rows (down when positive), the gap filled with ``fill_value``."""
+        from .expr import col
+
+        n = int_arg(n, "n")
+        return self.select([col(c).shift(n, fill_value=fill_value) for c in self.collect_schema()])
+
+    def _row_numbered(self) -> tuple["LazyFrame", str]:
+        """This frame with a row number column under a name no column has."""
+        schema = self.collect_schema()
+        name = "__alopex_row"
+        while name in schema:
+            name += "_"
+        return self.with_row_index(name), name
+
+    def reverse(self) -> "LazyFrame":
+        """The rows in reverse order."""
+        numbered, idx = self._row_numbered()
+        return numbered.sort(idx, descending=True).drop(idx)
+
+    def gather_every(self, n: int, offset: int = 0) -> "LazyFrame":
+        """Every ``n``-th row, starting at row ``offset``."""
+        from .expr import col
+
+        n, offset = int_arg(n, "n"), int_arg(offset, "offset")
+        if n < 1:
+            raise ValueError(f"gather_every needs n >= 1, got {n}")
+        if offset < 0:
+            raise ValueError(f"gather_every needs offset >= 0, got {offset}")
+        numbered, idx = self._row_numbered()
+        i = col(idx).cast(from_name("Int64"))
+        return numbered.filter((i >= offset) & ((i - offset) % n == 0)).drop(idx)
+
     def null_count(self) -> "LazyFrame":
         """One row: the number of nulls in each column (UInt32)."""
         from .expr import col

@@ -29,3 +29,9 @@ def test_lazy_drop_of_a_missing_column():
     with pytest.raises(ax.ColumnNotFoundError, match="nope"):
         ax.LazyFrame(DATA).drop("nope")
     assert ax.LazyFrame(DATA).drop("nope", strict=False).collect().columns == ["a", "b", "c"]
+
+
+def test_dataframe_drop_goes_through_the_lazy_drop():
+    got = ax.DataFrame(DATA).drop("b")
+    want = pl.DataFrame(DATA).drop("b")
+    assert got.columns == want.columns and got.to_dicts() == want.to_dicts()
