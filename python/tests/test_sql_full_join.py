@@ -8,7 +8,8 @@ import sqlite3
 
 import pyarrow as pa
 import pytest
-from test_sql_duckdb import T, U, _rows
+from conftest import sorted_rows
+from test_sql_duckdb import T, U
 
 import alopex as ax
 
@@ -41,7 +42,7 @@ def _sqlite(query: str) -> list[tuple]:
                         list(zip(*(t.column(c).to_pylist() for c in cols))))
     cur = con.execute(query)
     rows = cur.fetchall()
-    return _rows(pa.table({str(i): [r[i] for r in rows] for i in range(len(cur.description))}))
+    return sorted_rows(pa.table({str(i): [r[i] for r in rows] for i in range(len(cur.description))}))
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -52,14 +53,14 @@ def test_full_join_against_duckdb(query):
     want = con.sql(query).to_arrow_table()
     got = ax.SQLContext(T=T, U=U, V=V).execute(query, eager=True).to_arrow()
     assert got.num_columns == want.num_columns
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)
 
 
 @pytest.mark.skipif(sqlite3.sqlite_version_info < (3, 39), reason="SQLite has FULL JOIN from 3.39")
 @pytest.mark.parametrize("query", [q for q in QUERIES if "T.*" not in q])
 def test_full_join_against_sqlite(query):
     got = ax.SQLContext(T=T, U=U, V=V).execute(query, eager=True).to_arrow()
-    assert _rows(got) == _sqlite(query)
+    assert sorted_rows(got) == _sqlite(query)
 
 
 def test_full_join_using_columns():

@@ -15,7 +15,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_sql_duckdb import T, U, _rows
+from conftest import sorted_rows
+from test_sql_duckdb import T, U
 
 import alopex as ax
 
@@ -94,4 +95,4 @@ def test_against_sqlite(query):
     want = _Rows(cur.fetchall(), len(cur.description))
     got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
     assert got.num_columns == want.num_columns
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)

@@ -6,7 +6,8 @@ which decides ranks and running values."""
 from __future__ import annotations
 
 import pytest
-from test_sql_duckdb import T, U, _rows
+from conftest import sorted_rows
+from test_sql_duckdb import T, U
 
 import alopex as ax
 
@@ -49,7 +50,7 @@ def test_window_against_duckdb(query):
     want = con.sql(query).to_arrow_table()
     got = ax.SQLContext(T=T, U=U).execute(query, eager=True).to_arrow()
     assert got.num_columns == want.num_columns
-    assert _rows(got) == _rows(want)
+    assert sorted_rows(got) == sorted_rows(want)
 
 
 def test_window_not_supported():
