@@ -233,6 +233,13 @@ class DataFrame:
     def reverse(self) -> "DataFrame":
         return self.lazy().reverse().collect()
 
+    def clear(self, n: int = 0) -> "DataFrame":
+        return self.lazy().clear(n).collect()
+
+    def unpivot(self, on: Any = None, *, index: Any = None, variable_name: str | None = None,
+                value_name: str | None = None) -> "DataFrame":
+        return self.lazy().unpivot(on, index=index, variable_name=variable_name, value_name=value_name).collect()
+
     def gather_every(self, n: int, offset: int = 0) -> "DataFrame":
         return self.lazy().gather_every(n, offset).collect()
 

@@ -385,6 +385,54 @@ class LazyFrame:
         i = col(idx).cast(from_name("Int64"))
         return numbered.filter((i >= offset) & ((i - offset) % n == 0)).drop(idx)
 
+    def clear(self, n: int = 0) -> "LazyFrame":
+        """A frame of the same schema with ``n`` rows of nulls (none by default)."""
+        n = rows_arg(n, "n")
+        if n == 0:
+            return self.head(0)
+        import pyarrow as pa
+
+        from .frame import DataFrame
+
+        empty = self.head(0).collect().to_arrow()
+        return DataFrame(pa.table({f.name: pa.nulls(n, f.type) for f in empty.schema})).lazy()
+
+    def unpivot(self, on: Any = None, *, index: Any = None, variable_name: str | None = None,
+                value_name: str | None = None) -> "LazyFrame":
+        """Wide to long: for each column of ``on`` (every column not in ``index`` when None), the
+        ``index`` columns, the column's name in ``variable_name`` ("variable") and its values in
+        ``value_name`` ("value", of the columns' common supertype), one block of rows per column."""
+        from .expr import col, lit
+
+        def names(x: Any, what: str) -> list[str]:
+            out = [] if x is None else ([x] if isinstance(x, str) else list(x))
+            for n in out:
+                name_arg(n, what)
+                if n not in schema:
+                    from .frame import _missing
+
+                    raise _missing(n, list(schema))
+            return out
+
+        schema = self.collect_schema()
+        idx = names(index, "an index column name")
+        cols = names(on, "a column name to unpivot") if on is not None else [c for c in schema if c not in set(idx)]
+        var = "variable" if variable_name is None else name_arg(variable_name, "variable_name")
+        val = "value" if value_name is None else name_arg(value_name, "value_name")
+        if not cols:  # no column to unpivot: no rows, and a value column of type Null (as Polars)
+            return self.select([col(i) for i in idx] + [lit(None).cast(from_name("String")).alias(var),
+                                                        lit(None).alias(val)]).head(0)
+        # The values' common type: strings when any column is a string (Polars casts numbers to text),
+        # otherwise the supertype concat's vertical_relaxed finds.
+        text = any(schema[c] == from_name("String") for c in cols)
+        blocks = [self.select([col(i) for i in idx] + [
+            lit(c).alias(var), (col(c).cast(from_name("String")) if text else col(c)).alias(val)]) for c in cols]
+        from .frame import concat
+
+        # One block of rows per column, in the order of ``on`` (Polars' in-memory engine does the same;
+        # its streaming engine interleaves blocks by morsel, which is not an order to copy).
+        return blocks[0] if len(blocks) == 1 else concat(blocks, how="vertical_relaxed")
+
     def null_count(self) -> "LazyFrame":
         """One row: the number of nulls in each column (UInt32)."""
         from .expr import col

@@ -102,3 +102,32 @@ def test_gather_every_rejects_bad_steps():
         ax.LazyFrame(DATA).gather_every(0)
     with pytest.raises(ValueError, match="offset >= 0"):
         ax.LazyFrame(DATA).gather_every(2, offset=-1)
+
+
+WIDE = {"k": ["a", "b", "c"], "x": [1, 2, None], "y": [1.5, None, -1.0], "s": ["p", "q", None]}
+
+
+@pytest.mark.parametrize("kw", [
+    dict(on=["x", "y"], index="k"), dict(on="x", index="k"), dict(on=["x", "y"]),
+    dict(index=["k", "s"], variable_name="v", value_name="w"), dict(index="k"), dict(), dict(on=[], index="k"),
+    dict(on="s"),
+])
+def test_unpivot_matches_polars(kw):
+    # Polars' eager (in-memory) result: one block of rows per column; its streaming engine interleaves blocks.
+    want = pl.DataFrame(WIDE).unpivot(**kw)
+    for got in (ax.LazyFrame(WIDE).unpivot(**kw).collect(), ax.DataFrame(WIDE).unpivot(**kw)):
+        assert [str(t) for t in got.schema.values()] == [str(t) for t in want.schema.values()]
+        _same(got, want)
+
+
+def test_unpivot_names_a_missing_column():
+    with pytest.raises(ax.ColumnNotFoundError, match="nope"):
+        ax.LazyFrame(WIDE).unpivot(on="nope")
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_clear_matches_polars(n):
+    got, want = ax.LazyFrame(WIDE).clear(n).collect(), pl.LazyFrame(WIDE).clear(n).collect()
+    _same(got, want)
+    assert [str(t) for t in got.schema.values()] == ["String", "Int64", "Float64", "String"]
+    assert ax.DataFrame(WIDE).clear(n).shape == (n, 4)
