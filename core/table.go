@@ -16,6 +16,7 @@ type Table struct {
 	batches []arrow.RecordBatch
 	rows    int64
 	refs    atomic.Int64
+	goHeap  bool
 }
 
 // NewTable builds a Table from batches, taking over their references.
@@ -27,6 +28,20 @@ func NewTable(schema *arrow.Schema, batches []arrow.RecordBatch) *Table {
 	t.refs.Store(1)
 	return t
 }
+
+// NewGoHeapTable is NewTable for batches whose buffers the engine built in
+// the Go heap (a recursive CTE's rows, computed while its query compiles).
+// A query result must not hand such memory to C as it hands out imported
+// tables' buffers: the executor copies their columns into its output
+// allocator instead (cgo's pointer rules; the Go heap may free them).
+func NewGoHeapTable(schema *arrow.Schema, batches []arrow.RecordBatch) *Table {
+	t := NewTable(schema, batches)
+	t.goHeap = true
+	return t
+}
+
+// GoHeap reports whether the table's buffers live in the Go heap.
+func (t *Table) GoHeap() bool { return t.goHeap }
 
 // Name is how explain output shows an in-memory table.
 func (t *Table) Name() string {

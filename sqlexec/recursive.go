@@ -216,7 +216,9 @@ func scanAll(parts []*core.Table) lazy.Plan {
 	for _, t := range parts {
 		batches = append(batches, t.Batches()...)
 	}
-	return lazy.NewScan(core.NewTable(parts[0].Schema(), batches))
+	// Computed with Go's allocator: a result that passes these rows through
+	// copies them out of the Go heap.
+	return lazy.NewScan(core.NewGoHeapTable(parts[0].Schema(), batches))
 }
 
 // castTo gives p the names and types of schema, column by column: the

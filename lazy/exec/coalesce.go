@@ -35,6 +35,9 @@ func sourceBuffers(p lazy.Plan) bufferSet {
 		}
 	}
 	for _, s := range lazy.Sources(p) {
+		if gh, ok := s.(interface{ GoHeap() bool }); ok && gh.GoHeap() {
+			continue // Go memory never goes to C: its columns are copied out
+		}
 		if ms, ok := s.(lazy.MemorySource); ok {
 			for _, rb := range ms.Batches() {
 				for _, c := range rb.Columns() {
