@@ -395,6 +395,22 @@ class LazyFrame:
         from .frame import DataFrame
 
         empty = self.head(0).collect().to_arrow()
+        # n rows of nulls take memory (a value slot and a validity bit per row and column): refuse what this
+        # machine cannot hold instead of letting the allocation fail or the process be killed.
+        per_row = 0.0
+        for f in empty.schema:
+            try:
+                per_row += max(f.type.bit_width, 1) / 8 + 1 / 8
+            except ValueError:  # variable width: an offset per row
+                per_row += 8 + 1 / 8
+        import os
+
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        if n * per_row > have:
+            from .exceptions import ComputeError
+
+            raise ComputeError(f"clear(n={n}) would need about {n * per_row / 2**30:,.0f} GiB of nulls, more than "
+                               f"this machine's {have / 2**30:,.0f} GiB of memory; pass a smaller n")
         return DataFrame(pa.table({f.name: pa.nulls(n, f.type) for f in empty.schema})).lazy()
 
     def unpivot(self, on: Any = None, *, index: Any = None, variable_name: str | None = None,

@@ -131,3 +131,8 @@ def test_clear_matches_polars(n):
     _same(got, want)
     assert [str(t) for t in got.schema.values()] == ["String", "Int64", "Float64", "String"]
     assert ax.DataFrame(WIDE).clear(n).shape == (n, 4)
+
+
+def test_clear_of_more_rows_than_memory_holds_is_a_clear_error():
+    with pytest.raises(ax.ComputeError, match="smaller n"):
+        ax.LazyFrame(WIDE).clear(10**15)
