@@ -472,8 +472,8 @@ func (t *translator) valueAt(x *ast.WindowFuncExpr, name string, args []lazy.Exp
 	if name == "nth_value" {
 		want = 2
 	}
-	if len(args) != want {
-		return nil, core.Errorf(core.KindInvalidInput, "%s takes %d argument(s) (in %s)", strings.ToUpper(name), want, restore(x))
+	if err := windowArity(x, name, args, want); err != nil {
+		return nil, err
 	}
 	if frame == frameOther {
 		return nil, notSupported("%s over this frame is not supported (in %s): frames must start at UNBOUNDED PRECEDING "+
@@ -517,6 +517,14 @@ func (t *translator) valueAt(x *ast.WindowFuncExpr, name string, args []lazy.Exp
 	return when(nth, bin(lazy.OpLt, rows, dyn(n)), nullLit()), nil
 }
 
+// windowArity checks that the window function name of x got want arguments.
+func windowArity(x *ast.WindowFuncExpr, name string, args []lazy.Expr, want int) error {
+	if len(args) != want {
+		return core.Errorf(core.KindInvalidInput, "%s takes %d argument(s) (in %s)", strings.ToUpper(name), want, restore(x))
+	}
+	return nil
+}
+
 // distribution translates NTILE(n), PERCENT_RANK() and CUME_DIST(), which
 // see the whole partition whatever the frame (as in MySQL).
 func (t *translator) distribution(x *ast.WindowFuncExpr, name string, args []lazy.Expr, w *lazy.Window,
@@ -525,8 +533,8 @@ func (t *translator) distribution(x *ast.WindowFuncExpr, name string, args []laz
 	if name == "ntile" {
 		want = 1
 	}
-	if len(args) != want {
-		return nil, core.Errorf(core.KindInvalidInput, "%s takes %d argument(s) (in %s)", strings.ToUpper(name), want, restore(x))
+	if err := windowArity(x, name, args, want); err != nil {
+		return nil, err
 	}
 	part := w.PartitionBy
 	total := &lazy.Window{X: &lazy.Agg{Func: lazy.AggLen}, PartitionBy: part}
