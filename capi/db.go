@@ -236,6 +236,33 @@ func alopex_session_load(h C.uint64_t, name *C.char, th C.uint64_t, optsJSON *C.
 	})
 }
 
+// alopex_session_load_plan is alopex_session_load of a serialized plan (a
+// LazyFrame, e.g. a Parquet scan): its rows stream into the table as the
+// plan makes them (sqlexec.Session.LoadPlan).
+//
+//export alopex_session_load_plan
+func alopex_session_load_plan(h C.uint64_t, name *C.char, plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
+	optsJSON *C.char, rows *C.int64_t, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		s, err := sessionOf(h)
+		if err != nil {
+			return err
+		}
+		var o sqlexec.LoadOptions
+		if err := json.Unmarshal([]byte(C.GoString(optsJSON)), &o); err != nil {
+			return core.Errorf(core.KindInvalidInput, "malformed load options: %v", err)
+		}
+		p, release, err := decodePlan(plan, planLen, sources, nSources)
+		if err != nil {
+			return err
+		}
+		defer release()
+		n, err := s.LoadPlan(context.Background(), C.GoString(name), p, o)
+		*rows = C.int64_t(n)
+		return err
+	})
+}
+
 // alopex_session_catalog writes to *out (malloc'd; free with alopex_free)
 // the JSON {"tables": [...], "views": [...]} seen by the session.
 //

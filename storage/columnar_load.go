@@ -3,9 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -37,34 +35,50 @@ func (tc *tableColumns) release() {
 // naming the value, as for a row table. With toFile the chunks go to an
 // sstable ingested at commit (columnar_ingest.go), which only a table this
 // transaction created may take: its rows are then invisible until commit.
+// Batches are taken a segment's rows at a time, so that key building
+// overlaps the encoding of the segments before (columnar_stream.go).
 func (t *Txn) loadColumnar(d *TableDesc, batches []arrow.RecordBatch, toFile bool) (int64, error) {
-	var parts []*tableColumns
-	defer func() {
-		for _, p := range parts {
-			p.release()
-		}
-	}()
-	var total int64
+	l, err := t.newColumnarLoad(d, toFile)
+	if err != nil {
+		return 0, err
+	}
 	for _, b := range batches {
-		if b.NumRows() == 0 {
-			continue
-		}
-		tc, err := t.columnsOf(d, b)
-		if err != nil {
+		if err := l.addBatch(b); err != nil {
+			l.abort()
 			return 0, err
 		}
-		parts = append(parts, tc)
-		total += b.NumRows()
 	}
-	return total, t.writeSorted(d, parts, toFile)
+	n, err := l.finish()
+	if err != nil {
+		l.abort()
+	}
+	return n, err
+}
+
+// addBatch converts batch b into the table's columns and adds them, in
+// pieces of a segment's rows.
+func (l *columnarLoad) addBatch(b arrow.RecordBatch) error {
+	for lo := int64(0); lo < b.NumRows(); lo += int64(segmentRows) {
+		piece := b
+		if lo > 0 || b.NumRows() > int64(segmentRows) {
+			piece = b.NewSlice(lo, min(lo+int64(segmentRows), b.NumRows()))
+			defer piece.Release()
+		}
+		tc, err := l.t.columnsOf(l.d, piece)
+		if err != nil {
+			return err
+		}
+		err = l.add(tc)
+		tc.release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeSorted writes the rows of parts as new segments of d in key order,
-// failing on a duplicate key. Parts already in key order one after the
-// other (a bulk load of sorted data) are written as they are: a segment
-// is cut from the parts it spans, never from a copy of the whole table,
-// and their keys are checked where they lie (one list of every key of
-// SF1's lineitem took a second of append copying, on one core).
+// failing on a duplicate key (OPTIMIZE's rewrite).
 func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns, toFile bool) error {
 	var nonEmpty []*tableColumns
 	total := 0
@@ -74,10 +88,9 @@ func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns, toFile bool) erro
 			total += len(p.keys)
 		}
 	}
-	if len(nonEmpty) == 0 {
-		return nil
-	}
-	if !partsSorted(nonEmpty) {
+	if len(nonEmpty) > 0 && !partsSorted(nonEmpty) {
+		// All rows are here: sorted first, they make full segments that do
+		// not overlap (a load's unordered tail is sorted apart).
 		keys := make([][]byte, 0, total)
 		for _, p := range nonEmpty {
 			keys = append(keys, p.keys...)
@@ -87,33 +100,23 @@ func (t *Txn) writeSorted(d *TableDesc, parts []*tableColumns, toFile bool) erro
 			return err
 		}
 		defer perm.release()
-		nonEmpty = []*tableColumns{perm}
+		parts = []*tableColumns{perm}
 	}
-	// In key order: a duplicate is next to its twin, inside a part or
-	// across two.
-	for k, p := range nonEmpty {
-		at := -1 // the duplicate's position in p
-		if k > 0 {
-			prev := nonEmpty[k-1].keys
-			if bytes.Equal(prev[len(prev)-1], p.keys[0]) {
-				at = 0
-			}
-		}
-		for i := 1; at < 0 && i < len(p.keys); i++ {
-			if bytes.Equal(p.keys[i-1], p.keys[i]) {
-				at = i
-			}
-		}
-		if at >= 0 {
-			vals := make([]datum, len(d.Columns))
-			for _, c := range d.pk {
-				r, _ := newColReader(p.cols[c], &d.Columns[c].typ)
-				vals[c], _ = r(at)
-			}
-			return t.uniqueError(d, d.pk, vals, "primary key violation")
+	l, err := t.newColumnarLoad(d, toFile)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if err := l.add(p); err != nil {
+			l.abort()
+			return err
 		}
 	}
-	return t.writeSegments(d, nonEmpty, total, toFile)
+	if _, err := l.finish(); err != nil {
+		l.abort()
+		return err
+	}
+	return nil
 }
 
 // partsSorted reports whether the keys of parts ascend (equal neighbours
@@ -333,113 +336,6 @@ func takeArray(arr arrow.Array, t *colType, order []int) arrow.Array {
 	return b.NewArray()
 }
 
-// encodedSegment is one segment ready to write.
-type encodedSegment struct {
-	desc   segmentDesc
-	chunks [][]byte // per table column
-	err    error
-}
-
-// writeSegments writes the total rows of parts, in key order, as new
-// segments of d, their chunks encoded in parallel; with toFile the chunks
-// go to a chunkFile.
-func (t *Txn) writeSegments(d *TableDesc, parts []*tableColumns, total int, toFile bool) error {
-	cuts := segmentCuts(parts, total)
-	nseg := len(cuts) - 1
-	if nseg == 0 {
-		return nil
-	}
-	first, err := t.db.alloc.take(segmentCounter, uint64(nseg))
-	if err != nil {
-		return err
-	}
-	segs := make([]encodedSegment, nseg)
-	type job struct{ seg, col int }
-	jobs := make(chan job)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), nseg*len(d.Columns))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				lo, hi := cuts[j.seg], cuts[j.seg+1]
-				c := &d.Columns[j.col]
-				sl, err := rowsOfParts(parts, j.col, lo, hi)
-				var b []byte
-				if err == nil {
-					var dict []string
-					b, err = encodeChunkDict(sl, &dict)
-					segs[j.seg].desc.Columns[j.col] = zoneMap(c.ID, &c.typ, sl, dict)
-					sl.Release()
-				}
-				segs[j.seg].chunks[j.col] = b
-				if err != nil {
-					segs[j.seg].err = err
-				}
-			}
-		}()
-	}
-	for s := range segs {
-		lo, hi := cuts[s], cuts[s+1]
-		segs[s].desc = segmentDesc{Rows: hi - lo, Columns: make([]segmentColumn, len(d.Columns)), First: partKey(parts, lo), Last: partKey(parts, hi-1)}
-		segs[s].chunks = make([][]byte, len(d.Columns))
-	}
-	for s := range segs {
-		for i := range d.Columns {
-			jobs <- job{s, i}
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	for s := range segs {
-		if segs[s].err != nil {
-			return segs[s].err
-		}
-	}
-	put := t.put
-	var file *chunkFile
-	if toFile {
-		if file, err = t.newChunkFile(); err != nil {
-			return err
-		}
-		defer func() {
-			if file != nil {
-				file.abort()
-			}
-		}()
-		put = file.add
-	}
-	// Columns in id order: a file's keys must ascend.
-	byID := make([]int, len(d.Columns))
-	for i := range byID {
-		byID[i] = i
-	}
-	sort.Slice(byID, func(a, b int) bool { return d.Columns[byID[a]].ID < d.Columns[byID[b]].ID })
-	for s := range segs {
-		id := first + uint64(s)
-		for _, i := range byID {
-			if err := put(segChunkKey(d.ID, id, d.Columns[i].ID), segs[s].chunks[i]); err != nil {
-				return err
-			}
-			segs[s].chunks[i] = nil
-		}
-		if err := t.put(segDescKey(d.ID, id), segs[s].desc.marshal()); err != nil {
-			return err
-		}
-	}
-	if file != nil {
-		path, err := file.finish()
-		file = nil
-		if err != nil {
-			return err
-		}
-		lo := append(tablePrefix(d.ID), markSegChunk)
-		t.bulk = append(t.bulk, bulkFile{path: path, lo: lo, hi: prefixEnd(lo)})
-	}
-	t.segmentsChanged(d)
-	return nil
-}
-
 // segmentCuts returns where segments of the rows of parts start, and
 // total at the end. A segment holds at most segmentRows rows and ends at
 // the boundary of a part when one falls in its second half: the row
@@ -470,77 +366,41 @@ func segmentCuts(parts []*tableColumns, total int) []int {
 	return cuts
 }
 
-// rowsOfParts returns rows lo..hi (counted across parts, one after the
-// other) of table column col: a slice of one part, or the concatenation of
-// the slices of the parts it spans.
-func rowsOfParts(parts []*tableColumns, col, lo, hi int) (arrow.Array, error) {
-	var pieces []arrow.Array
-	defer func() {
-		for _, p := range pieces {
-			p.Release()
-		}
-	}()
-	start := 0
-	for _, p := range parts {
-		n := len(p.keys)
-		if a, b := max(lo, start), min(hi, start+n); a < b {
-			pieces = append(pieces, array.NewSlice(p.cols[col], int64(a-start), int64(b-start)))
-		}
-		start += n
-	}
-	if len(pieces) == 1 {
-		pieces[0].Retain()
-		return pieces[0], nil
-	}
-	out, err := array.Concatenate(pieces, memory.DefaultAllocator)
-	if err != nil {
-		return nil, core.Errorf(core.KindInternal, "storage: concatenating rows: %v", err)
-	}
-	return out, nil
-}
-
 // loadNewColumnar is LoadNew of a columnar table: rows go straight into
 // segments when the table is empty (so the only keys to check for
 // duplicates are the load's own), else into the delta by Insert. Unlike
 // a row table's ingestion, later statements of the transaction see them.
 func (t *Txn) loadNewColumnar(d *TableDesc, batches []arrow.RecordBatch) (int64, error) {
-	empty, err := t.tableEmpty(d)
+	l, err := t.LoadStream(d.Name)
 	if err != nil {
 		return 0, err
 	}
-	if empty {
-		var n int64
-		// Only a table this transaction created, on disk, takes its chunks
-		// by ingestion; the transaction can then only commit (as LoadNew of
-		// a row table).
-		toFile := t.db.dir != "" && !t.db.opts.ReadOnly
-		if toFile {
-			if toFile, err = t.createdHere(d); err != nil {
-				return 0, err
-			}
-		}
-		err := t.statement(func() error {
-			var err error
-			n, err = t.loadColumnar(d, batches, toFile)
-			return err
-		})
-		if err == nil && toFile {
-			t.sealed = true
-		}
-		return n, err
-	}
-	var n int64
 	for _, b := range batches {
-		if b.NumRows() == 0 {
-			continue
-		}
-		m, err := t.Insert(d.Name, b, ConflictError)
-		if err != nil {
+		if err := l.Add(b); err != nil {
+			l.Abort()
 			return 0, err
 		}
-		n += m
 	}
-	return n, nil
+	return l.Finish()
+}
+
+// columnarLoadTarget reports whether a load into columnar table d writes
+// segments (ok: the table is empty), and whether their chunks go to a
+// file ingested at commit: only for a table this transaction created, on
+// disk (the transaction can then only commit, as after LoadNew of a row
+// table).
+func (t *Txn) columnarLoadTarget(d *TableDesc) (toFile, ok bool, err error) {
+	empty, err := t.tableEmpty(d)
+	if err != nil || !empty {
+		return false, false, err
+	}
+	toFile = t.db.dir != "" && !t.db.opts.ReadOnly
+	if toFile {
+		if toFile, err = t.createdHere(d); err != nil {
+			return false, false, err
+		}
+	}
+	return toFile, true, nil
 }
 
 // existsAnywhere reports whether a row with row key key exists: in the

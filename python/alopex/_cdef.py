@@ -49,6 +49,7 @@ int alopex_session_search_start(uint64_t h, char* spec, size_t specLen, float* q
 int alopex_session_end(uint64_t h, int commit, char** errOut);
 int alopex_session_exec(uint64_t h, char* plan, size_t planLen, uint64_t* sources, size_t nSources, int64_t* rows, char** errOut);
 int alopex_session_load(uint64_t h, char* name, uint64_t th, char* optsJSON, int64_t* rows, char** errOut);
+int alopex_session_load_plan(uint64_t h, char* name, char* plan, size_t planLen, uint64_t* sources, size_t nSources, char* optsJSON, int64_t* rows, char** errOut);
 int alopex_session_catalog(uint64_t h, char** out, char** errOut);
 int alopex_session_in_transaction(uint64_t h, int* out, char** errOut);
 int alopex_session_execute(uint64_t h, char* query, size_t queryLen, char* params, size_t paramsLen, char* buf, size_t bufCap, char** out, size_t* outLen, char** errOut);

@@ -393,6 +393,14 @@ def session_load(session: SessionHandle, name: str, table: TableHandle, opts: by
     return int(rows[0])
 
 
+def session_load_plan(session: SessionHandle, name: str, plan: bytes, sources: list[Any], opts: bytes) -> int:
+    handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
+    rows = ffi.new("int64_t*")
+    check(lib.alopex_session_load_plan, session.value, name.encode("utf-8"), plan, len(plan), handles, len(sources),
+          opts, rows)
+    return int(rows[0])
+
+
 def session_catalog(session: SessionHandle) -> dict[str, list[str]]:
     out = ffi.new("char**")
     check(lib.alopex_session_catalog, session.value, out)

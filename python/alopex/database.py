@@ -292,7 +292,7 @@ class _Session:
         return self.table(name).collect_schema()
 
     def insert(self, name: str, data: Any) -> int:
-        """Append rows in bulk (anything ``ax.DataFrame`` accepts) to table ``name``.
+        """Append rows in bulk (anything ``ax.DataFrame`` accepts, or a LazyFrame) to table ``name``.
 
         Columns are matched by name; missing ones take their default (or NULL,
         or the next AUTO_INCREMENT value). Returns the number of rows written.
@@ -303,7 +303,10 @@ class _Session:
                      if_not_exists: bool = False, *, storage: str = "row") -> int:
         """Create table ``name`` from data (written in bulk) or from a schema.
 
-        ``data_or_schema`` is anything ``ax.DataFrame`` accepts, or a schema: a
+        ``data_or_schema`` is anything ``ax.DataFrame`` accepts, a LazyFrame (such as
+        ``ax.scan_parquet(path)``: its rows stream into the table batch by batch as the
+        query makes them, so a columnar table is encoded while the file is read, in
+        bounded memory), or a schema: a
         pyarrow Schema or a dict of column name to alopex (or pyarrow) data type.
         ``primary_key`` names the key column(s); without one rows get a hidden row
         id. Returns the number of rows written. A duplicate key raises
@@ -465,8 +468,13 @@ class _Session:
 
         if not isinstance(name, str) or not name:
             raise TypeError("a table name must be a non-empty str")
-        frame = data if isinstance(data, DataFrame) else DataFrame(_schema_table(data))
         body = json.dumps({"mode": mode, **opts}).encode()
+        if isinstance(data, LazyFrame):
+            # Streamed: the plan's batches (a Parquet scan's row groups) go into the table as they are read,
+            # never the whole frame in memory at once.
+            plan, sources = data._serialize()
+            return _ffi.session_load_plan(self._session, name, plan, [s._engine_handle() for s in sources], body)
+        frame = data if isinstance(data, DataFrame) else DataFrame(_schema_table(data))
         return _ffi.session_load(self._session, name, frame._engine_handle(), body)
 
 
