@@ -7,7 +7,8 @@ the same text through ``ax.sql`` over the Parquet files (issue 11: stored within
     .venv/bin/python bench/db_tpch_bench.py --storage columnar   # columnar tables (issue 12)
 
 The data is bench/tpch.py's (``bench/data/tpch-sf<SF>``, made by tpchgen-cli). Each table is loaded once
-with ``db.create_table`` from its Parquet file (read by ``ax.read_parquet``), keyed by its TPC-H primary key, into a database directory
+with ``db.create_table`` from its Parquet file (streamed by ``ax.scan_parquet``; with ``--storage columnar``
+the load from ``ax.read_parquet`` is timed too), keyed by its TPC-H primary key, into a database directory
 (``--db``, else a temporary one, removed at the end); a database that already holds all eight tables is
 reused. ``--storage columnar`` creates columnar tables instead (``create_table(…, storage="columnar")``)
 and also reports the load time beside DuckDB's ``CREATE TABLE … AS SELECT * FROM read_parquet(…)`` into
@@ -63,24 +64,27 @@ def _cpu_s() -> float:
     return time.process_time()
 
 
-def load_tables(db: Any, data: Path, log, storage: str = "row") -> float:
+def load_tables(db: Any, data: Path, log, storage: str = "row", eager: bool = False, prefix: str = "") -> float:
     """Create the eight tables of ``data`` in ``db`` unless it holds them already; the seconds it took
-    (reading the Parquet file included, with alopex's own reader, as DuckDB's CTAS reads it with its own)."""
+    (reading the Parquet file included, with alopex's own reader, as DuckDB's CTAS reads it with its own).
+    By default each file streams in (``ax.scan_parquet``: row group by row group, encoded as it is read);
+    ``eager`` reads it whole first (``ax.read_parquet``)."""
     import alopex as ax
 
     have = set(db.tables())
     total = 0.0
     for name, pk in PRIMARY_KEYS.items():
-        if name in have:
+        if prefix + name in have:
             continue
         t0 = time.perf_counter()
         # The frame stays in the engine: no round trip through pyarrow (whose string_view columns a
         # stored table would not take).
-        frame = ax.read_parquet(data / f"{name}.parquet")
-        rows = db.create_table(name, frame, primary_key=pk, storage=storage)
+        path = data / f"{name}.parquet"
+        frame = ax.read_parquet(path) if eager else ax.scan_parquet(path)
+        rows = db.create_table(prefix + name, frame, primary_key=pk, storage=storage)
         dt = time.perf_counter() - t0
         total += dt
-        log(f"  loaded {name}: {rows:,} rows in {dt:.1f} s")
+        log(f"  loaded {prefix + name}{' (eager)' if eager else ''}: {rows:,} rows in {dt:.1f} s")
     return total
 
 
@@ -144,7 +148,14 @@ def main(argv: list[str] | None = None) -> int:
             parquet_bytes = sum((data / f"{n}.parquet").stat().st_size for n in PRIMARY_KEYS)
             db_bytes = dir_bytes(Path(args.db or tmp))
             duck_s, duck_cpu = duckdb_load_s(data, tempfile.mkdtemp(prefix="alopex-duck-"))
-            print(f"load: alopex columnar {load_s:.1f} s ({load_cpu:.1f} s CPU), DuckDB CTAS from read_parquet "
+            # The eager form (the whole file read first), into tables of another name, measured too.
+            c1 = _cpu_s()
+            eager_s = load_tables(db, data, log, args.storage, eager=True, prefix="eager_")
+            eager_cpu = _cpu_s() - c1
+            for name in PRIMARY_KEYS:
+                db.execute(f"DROP TABLE eager_{name}")
+            print(f"load: alopex columnar from scan_parquet {load_s:.1f} s ({load_cpu:.1f} s CPU), from read_parquet "
+                  f"{eager_s:.1f} s ({eager_cpu:.1f} s CPU), DuckDB CTAS from read_parquet "
                   f"{duck_s:.1f} s ({duck_cpu:.1f} s CPU); size on disk "
                   f"{db_bytes / 2**20:.0f} MiB vs Parquet files {parquet_bytes / 2**20:.0f} MiB "
                   f"({db_bytes / parquet_bytes:.2f}x)", flush=True)
