@@ -98,6 +98,11 @@ func (x *stmtExec) writeStream(p lazy.Plan, write func(rb arrow.RecordBatch, bas
 // created table (CREATE TABLE … AS SELECT), which is empty, and the held
 // batches go to storage.Txn.LoadCreated instead.
 func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storage.OnConflict, created bool) (int64, error) {
+	if created && x.own && onConflict == storage.ConflictError {
+		if d, err := x.txn.Table(table); err == nil && d.IsColumnar() {
+			return x.loadStream(table, p)
+		}
+	}
 	collect := x.own && onConflict == storage.ConflictError
 	if collect {
 		// Only tables LoadAppend may take: the others stream.
@@ -164,6 +169,23 @@ func (x *stmtExec) insertPlan(what, table string, p lazy.Plan, onConflict storag
 		return 0, err
 	}
 	return n, nil
+}
+
+// loadStream writes the rows of p into columnar table, which the statement
+// created (CREATE TABLE … WITH (storage='columnar') AS SELECT, in a
+// transaction of its own): they stream into segments batch by batch as
+// the query makes them (storage.Txn.LoadStream), in bounded memory.
+func (x *stmtExec) loadStream(table string, p lazy.Plan) (int64, error) {
+	ld, err := x.txn.LoadStream(table)
+	if err != nil {
+		return 0, err
+	}
+	_, err = x.writeStream(p, func(rb arrow.RecordBatch, _ int) (int64, error) { return 0, ld.Add(rb) })
+	if err != nil {
+		ld.Abort()
+		return 0, err
+	}
+	return ld.Finish()
 }
 
 // loadBufferBytes bounds the rows an autocommit INSERT … SELECT holds to

@@ -116,3 +116,19 @@ def test_load_from_scan_inside_a_transaction(tmp_path):
                 tx.create_table("d", ax.scan_parquet(path), primary_key="k", storage="columnar")
                 tx.insert("d", ax.scan_parquet(path).filter(ax.col("k") == 4999))
         assert "d" not in db.tables()
+
+
+def test_create_table_as_select_from_a_scan_streams_into_segments(tmp_path):
+    path = _write(tmp_path / "t.parquet", _table(list(range(N))))
+    t = ax.scan_parquet(path)  # noqa: F841 - the SQL below reads it by name
+    with ax.connect(tmp_path / "db") as db:
+        db.create_table("f", ax.read_parquet(path), primary_key="k", storage="columnar")
+        db.sql("CREATE TABLE c WITH (storage='columnar') AS SELECT * FROM t")
+        assert "COLUMNAR SCAN c (3 SEGMENTS)" in db.sql("EXPLAIN SELECT * FROM c")  # all rows in segments
+        assert _rows(db, "c") == _rows(db, "f")
+        # A duplicate key in the last row group, after segments were written, creates nothing.
+        with pytest.raises(ax.ConstraintError, match="5"):
+            db.sql("CREATE TABLE bad (PRIMARY KEY (k)) WITH (storage='columnar') AS "
+                   "SELECT CASE WHEN k = ? THEN 5 ELSE k END AS k, s FROM t", [N - 3])
+        assert "bad" not in db.tables()
+    assert not list((tmp_path / "db").rglob("load-*.sst"))
