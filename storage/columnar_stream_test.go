@@ -170,7 +170,7 @@ func TestColumnarStreamUnordered(t *testing.T) {
 				return nil
 			})
 			// A key of the tail already in a segment is taken.
-			_, err = tx2(db, func(tx *Txn) error {
+			err = db.Run(func(tx *Txn) error {
 				_, err := tx.Insert("c", streamBatch(12), ConflictError)
 				return err
 			})
@@ -208,8 +208,6 @@ func TestColumnarStreamUnordered(t *testing.T) {
 		})
 	}
 }
-
-func tx2(db *DB, fn func(tx *Txn) error) (struct{}, error) { return struct{}{}, db.Run(fn) }
 
 // TestColumnarStreamAbort: a load given up midway leaves no file and no
 // segments.
