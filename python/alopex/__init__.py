@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from . import _ffi
+from . import _ffi, _polars_api
 from ._size import parse_size
 from ._validate import int_arg
 from .database import Database, Transaction, connect
@@ -100,6 +100,15 @@ def set_memory_limit(limit: int | str | None) -> None:
         limit = int_arg(limit, "the memory limit")  # a whole float or NumPy integer, else an error
     _ffi.set_memory_limit(parse_size(limit, "the memory limit"))
 __engine_version__ = _ffi.engine_version()
+
+_polars_api.install()
+
+
+def __getattr__(name: str) -> object:
+    # A Polars function or type alopex lacks raises NotSupportedError naming it.
+    import sys
+
+    raise _polars_api.missing("module", sys.modules[__name__], name)
 
 __all__ = [
     "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",

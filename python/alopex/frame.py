@@ -730,6 +730,11 @@ class GroupBy:
         return self._g.agg(*aggs, **named).collect()
 
     def __getattr__(self, name: str) -> Any:
+        # Each LazyGroupBy method, collected; anything else is missing from GroupBy itself.
+        if name.startswith("_") or not hasattr(self._g, name):
+            from ._polars_api import missing
+
+            raise missing("GroupBy", self, name)
         method = getattr(self._g, name)
         return lambda *a, **k: method(*a, **k).collect()
 
