@@ -21,6 +21,7 @@ from .datatypes import DataType
 from .datatypes import from_arrow as dtype_from_arrow
 from .exceptions import ColumnNotFoundError, InvalidInputError, NotSupportedError
 from .lazyframe import LazyFrame
+from .series import Series  # noqa: F401  (Series is part of this module's API)
 
 
 class DataFrame:
@@ -530,17 +531,6 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
     return start, max(stop - start, 0)
 
 
-def _vectors_to_numpy(arr: pa.FixedSizeListArray) -> np.ndarray:
-    """An Array(T, d) column as an (n, d) array: a view of the child values when
-    there are no null vectors, else a float copy with NaN rows."""
-    d = arr.type.list_size
-    if arr.null_count == 0:
-        values = arr.values.slice(arr.offset * d, len(arr) * d)
-        if values.null_count == 0:
-            return values.to_numpy(zero_copy_only=True).reshape(len(arr), d)
-    return np.array([np.full(d, np.nan) if v is None else v for v in arr.to_pylist()], dtype=np.float64).reshape(len(arr), d)
-
-
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
     from ._suggest import suggest
 
@@ -550,135 +540,6 @@ def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
         msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
     msg += " Available columns: " + ", ".join(f"'{c}'" for c in columns[:20])
     return ColumnNotFoundError(msg, {"column": name, "suggestions": sugg})
-
-
-class Series:
-    """One named column.
-
-    >>> import alopex as ax
-    >>> ax.DataFrame({"x": [1.0, 2.0]})["x"].to_numpy()
-    array([1., 2.])
-    """
-
-    __slots__ = ("_name", "_data")
-
-    def __init__(self, name: str = "", values: Any = None, dtype: Any = None):
-        if isinstance(name, (list, tuple, np.ndarray)) and values is None:
-            name, values = "", name
-        table = to_table({name: values if values is not None else []})
-        data = table.column(0)
-        if dtype is not None:
-            from ._arrow_types import to_arrow
-            from .datatypes import dtype_name
-
-            data = data.cast(to_arrow(dtype_name(dtype)))
-        self._name = name
-        self._data = data
-
-    @classmethod
-    def _from_arrow(cls, name: str, data: pa.ChunkedArray) -> "Series":
-        s = cls.__new__(cls)
-        s._name = name
-        s._data = data
-        return s
-
-    def _series_arrow(self) -> pa.ChunkedArray:
-        return self._data
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dtype(self) -> DataType:
-        return dtype_from_arrow(self._data.type)
-
-    @property
-    def shape(self) -> tuple[int]:
-        return (len(self._data),)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def len(self) -> int:
-        return len(self._data)
-
-    def null_count(self) -> int:
-        return self._data.null_count
-
-    def alias(self, name: str) -> "Series":
-        return Series._from_arrow(name, self._data)
-
-    def rename(self, name: str) -> "Series":
-        return self.alias(name)
-
-    def to_arrow(self) -> pa.Array:
-        if self._data.num_chunks == 1:
-            return self._data.chunk(0)
-        return self._data.combine_chunks()
-
-    def to_list(self) -> list[Any]:
-        return self._data.to_pylist()
-
-    def to_numpy(self) -> np.ndarray:
-        """The values as a NumPy array.
-
-        A primitive column without nulls held in one piece is returned as a
-        view of the engine's memory, whatever its size; nulls become NaN for
-        floats (and force a float copy for integers), as in Polars.
-        """
-        data = self._data
-        if data.num_chunks == 1:
-            arr = data.chunk(0)
-            t = arr.type
-            if pa.types.is_fixed_size_list(t):
-                return _vectors_to_numpy(arr)
-            primitive = pa.types.is_integer(t) or pa.types.is_floating(t)
-            if primitive and arr.null_count == 0:
-                return arr.to_numpy(zero_copy_only=True)
-            if pa.types.is_integer(t) and arr.null_count > 0:
-                # As Polars: nulls become NaN, in float32 for integers of up to 16 bits.
-                target = pa.float32() if t.bit_width <= 16 else pa.float64()
-                return arr.cast(target, safe=False).to_numpy(zero_copy_only=False)
-            return arr.to_numpy(zero_copy_only=False)
-        if data.num_chunks == 0:
-            return np.array([], dtype=data.type.to_pandas_dtype())
-        return Series._from_arrow(self._name, pa.chunked_array([data.combine_chunks()])).to_numpy()
-
-    def to_pandas(self) -> Any:
-        return self._data.to_pandas(date_as_object=False).rename(self._name)
-
-    def to_frame(self) -> DataFrame:
-        return DataFrame._from_arrow_table(pa.table({self._name: self._data}))
-
-    def __getitem__(self, i: int) -> Any:
-        if isinstance(i, int):
-            n = len(self._data)
-            if i < 0:
-                i += n
-            if not 0 <= i < n:
-                raise IndexError(f"index {i} is out of bounds for a Series of length {n}")
-            return self._data[i].as_py()
-        raise TypeError(f"cannot index a Series with {type(i).__name__}")
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._data.to_pylist())
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self.to_numpy()
-        return arr if dtype is None else arr.astype(dtype)
-
-    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
-        return self._data.__arrow_c_stream__(requested_schema)
-
-    def __repr__(self) -> str:
-        return _display.render_series(self._name, self._data)
-
-    def equals(self, other: "Series", *, null_equal: bool = True) -> bool:
-        """Same name and values (NaN equals NaN; null equals null unless ``null_equal=False``)."""
-        if not isinstance(other, Series):
-            raise TypeError(f"expected `other` to be a Series, got {type(other).__name__}")
-        return self._name == other._name and _equality.columns_equal(self._data, other._data, null_equal)
 
 
 def from_arrow(data: pa.Table | pa.RecordBatch | Any) -> DataFrame:
