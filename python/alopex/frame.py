@@ -17,7 +17,7 @@ import pyarrow as pa
 from . import _display, _equality, _ffi, _to_numpy
 from ._convert import to_table
 from ._validate import int_arg, name_arg
-from .datatypes import DataType
+from .datatypes import DataType, Schema
 from .datatypes import from_arrow as dtype_from_arrow
 from .exceptions import ColumnNotFoundError, InvalidInputError, NotSupportedError
 from .lazyframe import LazyFrame
@@ -100,8 +100,11 @@ class DataFrame:
         return [dtype_from_arrow(f.type) for f in self._table.schema]
 
     @property
-    def schema(self) -> dict[str, DataType]:
-        return {f.name: dtype_from_arrow(f.type) for f in self._table.schema}
+    def schema(self) -> Schema:
+        return Schema((f.name, dtype_from_arrow(f.type)) for f in self._table.schema)
+
+    def collect_schema(self) -> Schema:
+        return self.schema
 
     def is_empty(self) -> bool:
         return self._table.num_rows == 0
@@ -367,21 +370,78 @@ class DataFrame:
             raise _missing(name, self.columns) from None
 
     def __getitem__(self, key: Any) -> Any:
+        """Polars indexing: ``df["a"]`` a Series; ``df[["a", "b"]]`` columns; ``df[0]``, ``df[1:3]``,
+        ``df[[0, 2]]`` rows (a DataFrame); ``df[i, "c"]`` / ``df[i, j]`` one value; ``df[rows, cols]``
+        with rows an int, slice or list of positions and cols a name, position, slice or list of them.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+        >>> df[1, "b"], df[-1, 0], df[:, ["b"]].columns, df[[0, 2]].height
+        ('y', 3, ['b'], 2)
+        """
+        if isinstance(key, tuple):
+            if len(key) != 2:
+                raise TypeError(f"a DataFrame is indexed by [rows, columns], got {len(key)} positions")
+            rows, cols = key
+            if _is_position(cols) or isinstance(cols, str):
+                column = self.get_column(self._column_name(cols))
+                return column[rows] if _is_position(rows) else column[_row_key(rows)]
+            frame = self._select_columns(cols)
+            if _is_position(rows):
+                return frame._take_rows([_position(rows, self.height)])
+            return frame._rows(rows)
         if isinstance(key, str):
             if key not in self._table.column_names:
                 raise _missing(key, self.columns)
             return self.get_column(key)
-        if isinstance(key, (list, tuple)) and all(isinstance(k, str) for k in key):
-            for k in key:
-                if k not in self._table.column_names:
-                    raise _missing(k, self.columns)
-            return DataFrame._from_arrow_table(self._table.select(list(key)))
+        if _is_position(key):
+            return self._take_rows([_position(key, self.height)])
         if isinstance(key, slice):
-            start, stop, step = key.indices(self.height)
-            if step != 1:
-                raise NotSupportedError("slicing a DataFrame with a step is not supported yet; use filter or gather")
-            return self.slice(start, max(stop - start, 0))
+            return self._rows(key)
+        if isinstance(key, (list, tuple, np.ndarray, range, Series)):
+            values = key.to_list() if isinstance(key, Series) else list(key)
+            if values and all(isinstance(k, str) for k in values):
+                return self._select_columns(values)
+            if values and all(isinstance(k, (bool, np.bool_)) for k in values):
+                return self._select_columns(values)  # a Boolean mask picks columns, as in Polars
+            return self._rows(values)
         raise TypeError(f"cannot index a DataFrame with {type(key).__name__}")
+
+    def _column_name(self, key: Any) -> str:
+        if isinstance(key, str):
+            if key not in self._table.column_names:
+                raise _missing(key, self.columns)
+            return key
+        i = _position(key, self.width, "column")
+        return self.columns[i]
+
+    def _select_columns(self, cols: Any) -> "DataFrame":
+        names = self.columns
+        if isinstance(cols, slice):
+            picked = names[cols]
+        else:
+            values = cols.to_list() if isinstance(cols, Series) else list(cols)
+            if values and all(isinstance(k, (bool, np.bool_)) for k in values):
+                if len(values) != self.width:
+                    raise InvalidInputError(f"a Boolean column mask has {len(values)} values; "
+                                            f"the frame has {self.width} columns")
+                picked = [n for n, keep in zip(names, values) if keep]
+            else:
+                picked = [self._column_name(k) for k in values]
+        return DataFrame._from_arrow_table(self._table.select(picked))
+
+    def _rows(self, rows: Any) -> "DataFrame":
+        """Rows by a slice (any step) or a list of positions (negative from the end)."""
+        if isinstance(rows, slice):
+            start, stop, step = rows.indices(self.height)
+            if step == 1:
+                return DataFrame._from_arrow_table(self._table.slice(start, max(stop - start, 0)))
+            return self._take_rows(range(start, stop, step))
+        return self._take_rows([_position(i, self.height) for i in rows])
+
+    def _take_rows(self, positions: Any) -> "DataFrame":
+        idx = pa.array(list(positions), type=pa.int64())
+        return DataFrame._from_arrow_table(self._table.take(idx))
 
     def __contains__(self, name: str) -> bool:
         return name in self._table.column_names
@@ -396,6 +456,14 @@ class DataFrame:
     def to_arrow(self) -> pa.Table:
         """The data as a pyarrow Table (no copy)."""
         return self._table
+
+    def to_polars(self) -> Any:
+        """A Polars DataFrame over the same Arrow memory (Polars must be installed)."""
+        try:
+            import polars
+        except ImportError:
+            raise ImportError("to_polars needs Polars: pip install polars") from None
+        return polars.from_arrow(self._table)
 
     def to_pandas(self, **kwargs: Any) -> Any:
         """A pandas DataFrame; Date columns become datetime64[ms], as Polars' ``to_pandas`` gives
@@ -529,6 +597,25 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
         stop = start + int(length)
     start, stop = min(max(start, 0), height), min(max(stop, 0), height)
     return start, max(stop - start, 0)
+
+
+def _is_position(key: Any) -> bool:
+    return isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_))
+
+
+def _position(key: Any, size: int, what: str = "row") -> int:
+    """A position, negative from the end, checked against ``size``."""
+    if not _is_position(key):
+        raise TypeError(f"a {what} position must be an integer, got {type(key).__name__}")
+    i = int(key) + size if key < 0 else int(key)
+    if not 0 <= i < size:
+        raise IndexError(f"{what} index {int(key)} is out of bounds for a frame with {size} {what}s")
+    return i
+
+
+def _row_key(rows: Any) -> Any:
+    """A row selector a Series accepts: a slice, or a list of positions."""
+    return rows if isinstance(rows, slice) else list(rows)
 
 
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import _ffi
 from ._validate import int_arg, name_arg, rows_arg
-from .datatypes import DataType, from_name
+from .datatypes import DataType, Schema, from_name
 from .expr import Expr, to_exprs
 
 if TYPE_CHECKING:
@@ -556,13 +556,14 @@ class LazyFrame:
         plan, sources = self._serialize()
         return _ffi.describe_plan(plan, [s._engine_handle() for s in sources], 0 if optimized else 1)
 
-    def collect_schema(self) -> dict[str, DataType]:
+    def collect_schema(self) -> Schema:
+        """The result's column names and types, without running the query."""
         plan, sources = self._serialize()
         fields = json.loads(_ffi.describe_plan(plan, [s._engine_handle() for s in sources], 2))
-        return {name: from_name(t) for name, t in fields}
+        return Schema((name, from_name(t)) for name, t in fields)
 
     @property
-    def schema(self) -> dict[str, DataType]:
+    def schema(self) -> Schema:
         return self.collect_schema()
 
     @property

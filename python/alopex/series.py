@@ -526,6 +526,14 @@ class Series:
             return np.array([], dtype=data.type.to_pandas_dtype())
         return Series._from_arrow(self._name, pa.chunked_array([data.combine_chunks()])).to_numpy()
 
+    def to_polars(self) -> Any:
+        """A Polars Series over the same Arrow memory (Polars must be installed)."""
+        try:
+            import polars
+        except ImportError:
+            raise ImportError("to_polars needs Polars: pip install polars") from None
+        return polars.from_arrow(self._data).alias(self._name)
+
     def to_pandas(self) -> Any:
         return self._data.to_pandas(date_as_object=False).rename(self._name)
 
