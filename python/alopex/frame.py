@@ -157,10 +157,227 @@ class DataFrame:
         return LazyFrame._scan(self)
 
     def select(self, *exprs: Any, **named: Any) -> "DataFrame":
-        return self.lazy().select(*exprs, **named).collect()
+        frame, exprs, named, _ = self._series_as_columns(exprs, named)
+        return frame.lazy().select(*exprs, **named).collect()
 
     def with_columns(self, *exprs: Any, **named: Any) -> "DataFrame":
-        return self.lazy().with_columns(*exprs, **named).collect()
+        """The frame with columns added or replaced: expressions, or Series of the frame's height.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, 2]})
+        >>> df.with_columns(ax.Series("b", [10, 20]), c=ax.col("a") * 2).rows()
+        [(1, 10, 2), (2, 20, 4)]
+        """
+        frame, exprs, named, hidden = self._series_as_columns(exprs, named)
+        out = frame.lazy().with_columns(*exprs, **named)
+        return (out.drop(hidden) if hidden else out).collect()
+
+    def _series_as_columns(self, exprs: tuple[Any, ...], named: dict[str, Any]
+                           ) -> tuple["DataFrame", list[Any], dict[str, Any], list[str]]:
+        """Series arguments of select/with_columns become hidden columns of this frame, each
+        referred to by an expression named as the Series (or as its keyword)."""
+        from .expr import col
+
+        flat: list[Any] = []
+        for e in exprs:
+            flat.extend(e if isinstance(e, (list, tuple)) else [e])
+        hidden: dict[str, pa.ChunkedArray] = {}
+
+        def placeholder(series: Series, name: str) -> Any:
+            n, h = len(series), self.height
+            data = series._series_arrow()
+            if n != h:
+                raise InvalidInputError(f"Series '{name}' has length {n}, the frame has height {h}; lengths must "
+                                        "match (for one value on every row, pass it as a literal: ax.lit(v))")
+            key = f"__alopex_series_{len(hidden)}"
+            hidden[key] = data
+            return col(key).alias(name)
+
+        if not any(isinstance(e, Series) for e in flat) and not any(isinstance(v, Series) for v in named.values()):
+            return self, flat, named, []
+        flat = [placeholder(e, e.name) if isinstance(e, Series) else e for e in flat]
+        named = {k: placeholder(v, k) if isinstance(v, Series) else v for k, v in named.items()}
+        table = self._table
+        for key, data in hidden.items():
+            table = table.append_column(key, data)
+        return DataFrame._from_arrow_table(table), flat, named, list(hidden)
+
+    def hstack(self, columns: "list[Series] | DataFrame", *, in_place: bool = False) -> "DataFrame":
+        """The frame with ``columns`` (Series, or a DataFrame's columns) added on the right.
+
+        The columns must have the frame's height and new names (InvalidInputError otherwise).
+        """
+        series = list(columns) if not isinstance(columns, DataFrame) else list(columns)
+        table = self._table
+        for s in series:
+            if not isinstance(s, Series):
+                raise TypeError(f"hstack takes Series or a DataFrame, got {type(s).__name__}")
+            if len(s) != self.height and self.width:
+                raise InvalidInputError(f"hstack: Series '{s.name}' has length {len(s)}, the frame has height "
+                                        f"{self.height}")
+            if s.name in table.column_names:
+                raise InvalidInputError(f"hstack: column '{s.name}' already exists; rename the Series first")
+            table = table.append_column(s.name, s._series_arrow())
+        if in_place:
+            self._table, self._handle = table, None
+            return self
+        return DataFrame._from_arrow_table(table)
+
+    def vstack(self, other: "DataFrame", *, in_place: bool = False) -> "DataFrame":
+        """The rows of ``other`` below this frame's (same column names and types)."""
+        if not isinstance(other, DataFrame):
+            raise TypeError(f"vstack takes a DataFrame, got {type(other).__name__}")
+        out = concat([self, other], how="vertical")
+        if in_place:
+            self._table, self._handle = out._table, None
+            return self
+        return out
+
+    def extend(self, other: "DataFrame") -> "DataFrame":
+        """Append ``other``'s rows to this frame in place (as ``vstack(other, in_place=True)``)."""
+        return self.vstack(other, in_place=True)
+
+    def clone(self) -> "DataFrame":
+        """A new frame over the same (immutable) data."""
+        return DataFrame._from_arrow_table(self._table)
+
+    def transpose(self, *, include_header: bool = False, header_name: str = "column",
+                  column_names: Any = None) -> "DataFrame":
+        """Rows become columns. The values take the columns' common numeric type, or become
+        text when the columns mix other types; ``include_header`` adds the old names as a first column.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 2], "b": [3.5, 4.0]}).transpose().rows()
+        [(1.0, 2.0), (3.5, 4.0)]
+        """
+        from .expr import col
+
+        height, width = self.height, self.width
+        if column_names is None:
+            names = [f"column_{i}" for i in range(height)]
+        elif isinstance(column_names, str):
+            names = [column_names] if height == 1 else [n for n in self[column_names].cast("String").to_list()]
+            if height != 1:
+                return self.drop(column_names).transpose(include_header=include_header, header_name=header_name,
+                                                         column_names=names)
+        else:
+            names = [str(n) for n in column_names]
+            if len(names) != height:
+                raise InvalidInputError(f"transpose: {len(names)} column names for {height} rows")
+        if width == 0:
+            return DataFrame({})
+        dtypes = self.dtypes
+        as_text = len(set(dtypes)) > 1 and not all(t.is_numeric() for t in dtypes)
+        parts = [self.lazy().select((col(c).cast("String") if as_text else col(c)).alias("value"))
+                 for c in self.columns]
+        stacked = concat(parts, how="vertical_relaxed").collect()._table.column(0)
+        columns: dict[str, Any] = {}
+        if include_header:
+            columns[header_name] = pa.array(self.columns, type=pa.string())
+        # Row j of the result's column i is the old column j's value i: every height-th value.
+        for i, name in enumerate(names):
+            columns[name] = stacked.take(pa.array(np.arange(i, width * height, height, dtype=np.int64)))
+        return DataFrame._from_arrow_table(pa.table(columns))
+
+    def sample(self, n: int | None = None, *, fraction: float | None = None, with_replacement: bool = False,
+               shuffle: bool = False, seed: int | None = None) -> "DataFrame":
+        """``n`` rows (or ``fraction`` of them) drawn at random; ``seed`` makes the draw repeatable.
+
+        Without ``shuffle`` the rows keep their order in the frame. The draw is alopex's own
+        (NumPy's generator), so a seed picks other rows than in Polars.
+        """
+        if n is not None and fraction is not None:
+            raise InvalidInputError("sample takes n or fraction, not both")
+        if fraction is not None:
+            if not isinstance(fraction, (int, float)) or fraction < 0:
+                raise InvalidInputError(f"sample: fraction must be a number >= 0, got {fraction!r}")
+            n = int(fraction * self.height)
+        n = 1 if n is None else int_arg(n, "n")
+        if n < 0:
+            raise InvalidInputError(f"sample: n must be >= 0, got {n}")
+        if n > self.height and not with_replacement:
+            raise InvalidInputError(f"sample: cannot take {n} rows from {self.height} without replacement; "
+                                    "pass with_replacement=True")
+        rng = np.random.default_rng(seed)
+        if with_replacement:
+            positions = rng.integers(0, self.height, size=n) if self.height else np.zeros(0, dtype=np.int64)
+        else:
+            positions = rng.choice(self.height, size=n, replace=False)
+        if not shuffle:
+            positions = np.sort(positions)
+        return self._take_rows(positions.astype(np.int64).tolist())
+
+    def partition_by(self, by: Any, *more_by: Any, maintain_order: bool = True, include_key: bool = True,
+                     as_dict: bool = False) -> Any:
+        """One frame per distinct value of the ``by`` columns, in order of first appearance
+        (a list, or a dict keyed by tuples of the key values with ``as_dict``)."""
+        keys = ([by] if isinstance(by, str) else list(by)) + list(more_by)
+        for k in keys:
+            self._column_name(k)
+        index = pa.array(np.arange(self.height, dtype=np.int64))
+        groups = (self._table.select(keys).append_column("__alopex_i", index)
+                  .group_by(keys, use_threads=False).aggregate([("__alopex_i", "list")]))
+        keep = self._table if include_key else self._table.drop_columns(keys)
+        rows = groups.column("__alopex_i_list").combine_chunks()
+        parts = [DataFrame._from_arrow_table(keep.take(rows[i].values)) for i in range(len(rows))]
+        if not as_dict:
+            return parts
+        key_rows = groups.select(keys).to_pylist()
+        return {tuple(r[k] for k in keys): part for r, part in zip(key_rows, parts)}
+
+    def to_dummies(self, columns: Any = None, *, separator: str = "_", drop_first: bool = False,
+                   drop_nulls: bool = False) -> "DataFrame":
+        """Each of ``columns`` (default: all) replaced by one UInt8 indicator column per distinct
+        value, named ``{column}{separator}{value}`` (``…_null`` for nulls), sorted by name as in Polars."""
+        from .expr import col, lit
+
+        chosen = self.columns if columns is None else ([columns] if isinstance(columns, str) else list(columns))
+        for c in chosen:
+            self._column_name(c)
+        exprs: list[Any] = []
+        for c in self.columns:
+            if c not in chosen:
+                exprs.append(col(c))
+                continue
+            values = self[c].unique(maintain_order=True).to_list()
+            if drop_first and values:
+                values = values[1:]
+            if drop_nulls:
+                values = [v for v in values if v is not None]
+            dummies = []
+            for v in values:
+                label = "null" if v is None else str(v)
+                test = col(c).is_null() if v is None else (col(c) == lit(v)).fill_null(False)
+                dummies.append((f"{c}{separator}{label}", test.cast("UInt8")))
+            exprs.extend(e.alias(name) for name, e in sorted(dummies, key=lambda d: d[0]))
+        return self.select(exprs)
+
+    def glimpse(self, *, max_items_per_column: int = 10, max_colname_length: int = 50,
+                return_type: str | None = None) -> Any:
+        """One line per column: name, type and its first values. ``return_type``: None prints
+        and returns None, ``"self"`` prints and returns the frame, ``"string"`` returns the text,
+        ``"frame"`` returns a frame of column, dtype and values (as Polars)."""
+        if return_type not in (None, "self", "string", "frame"):
+            raise InvalidInputError(f"glimpse: return_type must be None, 'self', 'string' or 'frame'; "
+                                    f"got {return_type!r}")
+        width = min(max((len(c) for c in self.columns), default=0), max_colname_length)
+        rows = []
+        for name in self.columns:
+            values = self[name].head(max_items_per_column).to_list()
+            rows.append((name, _display._dtype_label(self._table.column(name).type), values))
+        if return_type == "frame":
+            return DataFrame({"column": [r[0] for r in rows], "dtype": [r[1] for r in rows],
+                              "values": [[None if v is None else _glimpse_value(v) for v in r[2]] for r in rows]},
+                             schema={"column": "String", "dtype": "String", "values": pa.list_(pa.string())})
+        lines = [f"Rows: {self.height}", f"Columns: {self.width}"]
+        for name, dtype, values in rows:
+            shown = name if len(name) <= max_colname_length else name[: max_colname_length - 1] + "…"
+            lines.append(f"$ {shown:<{width}} <{dtype}> " + ", ".join(_glimpse_value(v) for v in values))
+        out = "\n".join(lines) + "\n"
+        if return_type == "string":
+            return out
+        print(out, end="")
+        return self if return_type == "self" else None
 
     def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
         return self.lazy().filter(*predicates, **constraints).collect()
@@ -599,6 +816,10 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
     return start, max(stop - start, 0)
 
 
+def _glimpse_value(v: Any) -> str:
+    return "null" if v is None else repr(v) if isinstance(v, str) else str(v)
+
+
 def _is_position(key: Any) -> bool:
     return isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_))
 
@@ -688,20 +909,63 @@ class GroupBy:
 
 
 def concat(items: Sequence[Any], *, how: str = "vertical", rechunk: bool = False) -> Any:
-    """Stack frames vertically (all DataFrames → DataFrame, else LazyFrame).
+    """Combine frames (all DataFrames → DataFrame, else LazyFrame), as Polars' ``concat``.
 
-    ``how="vertical_relaxed"`` casts columns to a common type.
+    ``how``: ``"vertical"`` stacks rows (same names and types); ``"vertical_relaxed"`` casts
+    columns to a common type; ``"diagonal"`` stacks by column name, filling columns a frame
+    lacks with nulls (``"diagonal_relaxed"`` also casts); ``"horizontal"`` puts DataFrames of
+    equal height side by side.
+
+    >>> import alopex as ax
+    >>> ax.concat([ax.DataFrame({"a": [1]}), ax.DataFrame({"b": ["x"]})], how="diagonal").rows()
+    [(1, None), (None, 'x')]
     """
     items = list(items)
     if not items:
         raise ValueError("concat needs at least one frame")
-    if how not in ("vertical", "vertical_relaxed"):
-        raise NotSupportedError(f"concat(how={how!r}) is not supported yet; use 'vertical' or 'vertical_relaxed'")
+    hows = ("vertical", "vertical_relaxed", "diagonal", "diagonal_relaxed", "horizontal")
+    if how not in hows:
+        if how == "align":
+            raise NotSupportedError("concat(how='align') is not supported yet; join the frames on their common "
+                                    "columns with how='full' and sort")
+        raise InvalidInputError(f"concat: how must be one of {', '.join(map(repr, hows))}; got {how!r}")
     for i, x in enumerate(items):
         if not isinstance(x, (DataFrame, LazyFrame)):
             raise TypeError(f"concat takes a list of DataFrames or LazyFrames; item {i} is a {type(x).__name__}")
+    eager = all(isinstance(x, DataFrame) for x in items)
+    if how == "horizontal":
+        return _concat_horizontal(items)
     lazy = [x.lazy() for x in items]
+    if how.startswith("diagonal"):
+        lazy, how = _aligned_by_name(lazy), how.replace("diagonal", "vertical")
     lf = LazyFrame._of({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
-    if all(isinstance(x, DataFrame) for x in items):
-        return lf.collect()
-    return lf
+    return lf.collect() if eager else lf
+
+
+def _aligned_by_name(frames: list[LazyFrame]) -> list[LazyFrame]:
+    """Each frame with every column of all of them, in order of first appearance (nulls where absent)."""
+    from .expr import col, lit
+
+    schemas = [f.collect_schema() for f in frames]
+    union: dict[str, Any] = {}
+    for schema in schemas:
+        for name, dtype in schema.items():
+            union.setdefault(name, dtype)
+    return [f.select([col(n) if n in schema else lit(None).cast(t).alias(n) for n, t in union.items()])
+            for f, schema in zip(frames, schemas)]
+
+
+def _concat_horizontal(items: list[Any]) -> DataFrame:
+    if not all(isinstance(x, DataFrame) for x in items):
+        raise NotSupportedError("concat(how='horizontal') of LazyFrames is not supported yet; collect them first")
+    heights = [x.height for x in items]
+    if len(set(heights)) > 1:
+        raise InvalidInputError(f"concat(how='horizontal') needs frames of one height; got heights {heights}")
+    table = items[0]._table
+    for x in items[1:]:
+        for name, data in zip(x._table.column_names, x._table.columns):
+            if name in table.column_names:
+                raise InvalidInputError(f"concat(how='horizontal'): column '{name}' is in more than one frame; "
+                                        "rename it first")
+            table = table.append_column(name, data)
+    return DataFrame._from_arrow_table(table)
