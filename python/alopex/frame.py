@@ -781,6 +781,31 @@ class DataFrame:
         options = {"compression": compression, "statistics": bool(statistics), "row_group_size": row_group_size}
         write_parquet(self, file, options)
 
+    def write_ipc(self, file: Any, *, compression: str = "uncompressed") -> Any:
+        """Write an Arrow IPC (Feather v2) file: a path or binary file object (None: return a
+        BytesIO). ``compression``: "uncompressed" (default, as Polars), "lz4" or "zstd"."""
+        from .io_arrow import write_ipc
+
+        return write_ipc(self, file, compression=compression)
+
+    def write_ipc_stream(self, file: Any, *, compression: str = "uncompressed") -> Any:
+        """Write an Arrow IPC stream (no footer); ``file`` None returns a BytesIO."""
+        from .io_arrow import write_ipc
+
+        return write_ipc(self, file, compression=compression, stream=True)
+
+    def write_ndjson(self, file: Any = None) -> str | None:
+        """Write newline-delimited JSON, one object a row (None: return the text)."""
+        from .io_arrow import write_ndjson
+
+        return write_ndjson(self, file)
+
+    def write_json(self, file: Any = None) -> str | None:
+        """Write a JSON array of row objects (None: return the text)."""
+        from .io_arrow import write_json
+
+        return write_json(self, file)
+
     # --- display ---------------------------------------------------------------
     def __repr__(self) -> str:
         return _display.render_text(self._table)
