@@ -744,8 +744,9 @@ class DataFrame:
 
     def write_database(self, table_name: str, connection: Any, *, if_exists: str = "fail",
                        primary_key: str | Sequence[str] | None = None) -> int:
-        """Write this frame to a stored table of ``connection`` (an ``ax.connect``
-        database or one of its transactions), in bulk.
+        """Write this frame to table ``table_name`` of ``connection``: an ``ax.connect`` database
+        or one of its transactions (a bulk load in the engine), or a DB-API connection such as
+        ``sqlite3`` or ``psycopg`` (rows inserted through the driver, then committed).
 
         ``if_exists`` is "fail" (the table must not exist), "append" or "replace".
         Returns the number of rows written.
@@ -758,11 +759,17 @@ class DataFrame:
         modes = {"fail": "create", "append": "append", "replace": "replace"}
         if if_exists not in modes:
             raise ValueError(f"if_exists must be 'fail', 'append' or 'replace', got {if_exists!r}")
+        keys = None if primary_key is None else [primary_key] if isinstance(primary_key, str) else list(primary_key)
         if not hasattr(connection, "_load"):
-            raise TypeError(f"write_database needs a database from ax.connect(), got {type(connection).__name__}")
+            if not hasattr(connection, "cursor"):
+                raise TypeError("write_database needs a database from ax.connect() or a DB-API connection, got "
+                                f"{type(connection).__name__}")
+            from .io_database import write_dbapi
+
+            return write_dbapi(self, table_name, connection, if_exists, keys)
         opts: dict[str, Any] = {}
-        if primary_key is not None:
-            opts["primary_key"] = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+        if keys is not None:
+            opts["primary_key"] = keys
         return connection._load(table_name, self, modes[if_exists], **opts)
 
     def write_parquet(self, file: Any, *, compression: str = "zstd", compression_level: int | None = None,
