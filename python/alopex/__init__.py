@@ -75,7 +75,7 @@ from .frame import DataFrame, Series, concat, from_arrow, from_dict, from_dicts,
 from .io import read_csv, read_parquet, scan_csv, scan_parquet
 from .io_arrow import read_ipc, read_ipc_stream, read_json, read_ndjson, scan_ipc, scan_ndjson
 from .io_database import read_database
-from .lazyframe import LazyFrame
+from .lazyframe import LazyFrame, collect_all
 from .sql import SQLContext, sql
 from .vector import VectorIndex
 
@@ -114,7 +114,7 @@ def __getattr__(name: str) -> object:
     raise _polars_api.missing("module", sys.modules[__name__], name)
 
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "collect_all", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
     "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Schema", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",

@@ -88,3 +88,12 @@ def test_docstring_examples_run():
     import alopex.io_database
 
     assert doctest.testmod(alopex.io_database).failed == 0
+
+
+def test_collect_all_and_cache():
+    lf = ax.LazyFrame(D)
+    a = ax.collect_all([lf, lf.filter(ax.col("id") > 1).cache()])
+    p = pl.collect_all([pl.LazyFrame(D), pl.LazyFrame(D).filter(pl.col("id") > 1).cache()])
+    assert [x.rows() for x in a] == [x.rows() for x in p]
+    with pytest.raises(TypeError, match="item 1"):
+        ax.collect_all([lf, lf.collect()])
