@@ -40,6 +40,20 @@ def _source_path(source: Any) -> str | None:
     return None
 
 
+def _check_target(file: Any, what: str) -> None:
+    """A write target is None, a path, or an object with ``write``."""
+    if file is not None and _source_path(file) is None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"{what} writes to a path or a file object (or returns the data for None), "
+                        f"got {type(file).__name__}")
+
+
+def _check_source(source: Any, what: str) -> None:
+    """A read source is a path, bytes, or an object with ``read``."""
+    if (_source_path(source) is None and not isinstance(source, (bytes, bytearray, memoryview))
+            and not callable(getattr(source, "read", None))):
+        raise TypeError(f"{what} reads a path, bytes or a file object, got {type(source).__name__}")
+
+
 def _finish(table: pa.Table, columns: Sequence[Any] | None, n_rows: int | None, row_index_name: str | None,
             row_index_offset: int) -> "DataFrame":
     if columns is not None:
@@ -69,6 +83,7 @@ def read_ipc(source: Any, *, columns: Sequence[Any] | None = None, n_rows: int |
     >>> ax.read_ipc(path)["a"].to_list()
     [1, 2]
     """
+    _check_source(source, "read_ipc")
     path = _source_path(source)
     try:
         if path is not None:
@@ -99,6 +114,7 @@ def read_ipc(source: Any, *, columns: Sequence[Any] | None = None, n_rows: int |
 def read_ipc_stream(source: Any, *, columns: Sequence[Any] | None = None, n_rows: int | None = None,
                     row_index_name: str | None = None, row_index_offset: int = 0) -> "DataFrame":
     """Read an Arrow IPC stream (no footer; what ``write_ipc_stream`` writes)."""
+    _check_source(source, "read_ipc_stream")
     path = _source_path(source)
     if path is not None:
         with pa.OSFile(path, "rb") as f:
@@ -118,6 +134,7 @@ def scan_ipc(source: Any, *, n_rows: int | None = None, row_index_name: str | No
 
 def write_ipc(frame: "DataFrame", file: Any, *, compression: str = "uncompressed", stream: bool = False) -> Any:
     """Write ``frame`` as an Arrow IPC file (or stream); ``file`` None returns a BytesIO."""
+    _check_target(file, "write_ipc")
     if compression not in _IPC_COMPRESSION:
         raise InvalidInputError(f"compression must be one of {sorted(_IPC_COMPRESSION)}, got {compression!r}")
     options = pa.ipc.IpcWriteOptions(compression=_IPC_COMPRESSION[compression])
@@ -139,6 +156,7 @@ def write_ipc(frame: "DataFrame", file: Any, *, compression: str = "uncompressed
 
 
 def _text(source: Any) -> str:
+    _check_source(source, "reading JSON")
     path = _source_path(source)
     if path is not None:
         with open(path, encoding="utf-8") as f:
@@ -288,6 +306,7 @@ def _json_rows(frame: "DataFrame") -> list[str]:
 
 
 def _write_text(text: str, file: Any) -> str | None:
+    _check_target(file, "writing JSON")
     if file is None:
         return text
     path = _source_path(file)
