@@ -108,7 +108,7 @@ func TestDefaultRulesOrder(t *testing.T) {
 	for _, r := range exec.Rules() {
 		names = append(names, r.Name())
 	}
-	if got := strings.Join(names, ","); got != "simplify,predicate_pushdown,join_order,projection_pushdown,common_subexpr,slice_pushdown,vector_topk,common_subplan,runtime_filter" {
+	if got := strings.Join(names, ","); got != "simplify,predicate_pushdown,simplify,join_order,projection_pushdown,common_subexpr,slice_pushdown,vector_topk,common_subplan,runtime_filter" {
 		t.Errorf("DefaultRules = %s", got)
 	}
 }

@@ -1,7 +1,12 @@
 package lazy
 
+import "github.com/apache/arrow-go/v18/arrow"
+
 // predicatePushdown moves filters as close to the data as they can go:
-// through projections whose columns they read unchanged, and into scans,
+// through projections whose columns they read unchanged or as literals
+// (which are substituted, so that a filter on a constant column, such as a
+// hive partition's, folds to keep-all or keep-none per input), into each
+// input of a union, and into scans,
 // where rows are dropped before other columns are materialized. Conjunctions
 // are split so that each part travels as far as it can on its own.
 type predicatePushdown struct{}
@@ -18,8 +23,20 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 	case *Project:
 		// A predicate can go below the projection when every column it reads
 		// is a plain (possibly renamed) input column there.
-		down, stay := throughPlainColumns(n.Exprs, preds, false)
+		down, stay := throughPlainColumns(n.Exprs, preds, false, true)
 		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
+	case *Union:
+		// Filtering a union filters each input, and rows keep their order
+		// within each input. Inputs have the union's column names (NewUnion
+		// requires it) and, checked here, its types.
+		if len(preds) == 0 || !unionInputsTyped(n) {
+			break
+		}
+		out := make([]Plan, len(n.Inputs))
+		for i, in := range n.Inputs {
+			out[i] = r.push(in, preds)
+		}
+		return n.WithChildren(out)
 	case *Join:
 		// A predicate over one side's columns filters that side first when
 		// the join keeps that side's rows only where they match or as they are.
@@ -59,7 +76,7 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 		// drops whole groups: it can filter the rows before grouping. One
 		// that reads no column stays: a global aggregate gives a row even
 		// over no rows.
-		down, stay := throughPlainColumns(n.Keys, preds, true)
+		down, stay := throughPlainColumns(n.Keys, preds, true, false)
 		return wrapFilter(n.WithChildren([]Plan{r.push(n.Input, down)}), stay)
 	case *Sort:
 		// Filtering commutes with a stable sort, and shrinks what it sorts.
@@ -76,40 +93,69 @@ func (r predicatePushdown) push(p Plan, preds []Expr) Plan {
 			return n
 		}
 		return n.WithPushdown(n.Columns, conjoin(distinctPreds(all)), n.Limit)
-	default:
-		ch := p.Children()
-		next := make([]Plan, len(ch))
-		for i, c := range ch {
-			next[i] = r.push(c, nil)
-		}
-		return wrapFilter(p.WithChildren(next), preds)
 	}
+	ch := p.Children()
+	next := make([]Plan, len(ch))
+	for i, c := range ch {
+		next[i] = r.push(c, nil)
+	}
+	return wrapFilter(p.WithChildren(next), preds)
+}
+
+// unionInputsTyped reports whether every input of u has the union's column
+// types, so that a predicate typed for the union reads each input as it is.
+func unionInputsTyped(u *Union) bool {
+	for _, in := range u.Inputs {
+		for j, f := range u.Schema().Fields() {
+			if !arrow.TypeEqual(in.Schema().Field(j).Type, f.Type) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // throughPlainColumns splits preds into those that read only columns that
 // exprs pass through as plain (possibly renamed) input columns, renamed to
-// the input's names (down), and the others (stay). With needColumns, a
-// predicate that reads no column stays.
-func throughPlainColumns(exprs, preds []Expr, needColumns bool) (down, stay []Expr) {
+// the input's names (down), and the others (stay). With literals, a column
+// that exprs set to a literal counts too, and the literal takes its place.
+// With needColumns, a predicate that reads no column stays.
+func throughPlainColumns(exprs, preds []Expr, needColumns, literals bool) (down, stay []Expr) {
 	source := map[string]string{}
+	constant := map[string]*Literal{}
 	for _, e := range exprs {
-		if c, ok := StripAlias(e).(*Column); ok {
-			source[OutputName(e)] = c.Name
+		switch x := StripAlias(e).(type) {
+		case *Column:
+			source[OutputName(e)] = x.Name
+		case *Literal:
+			if literals {
+				constant[OutputName(e)] = x
+			}
 		}
 	}
 	for _, pr := range preds {
 		used := ColumnsUsed(pr)
 		ok := len(used) > 0 || !needColumns
 		for _, c := range used {
-			if _, found := source[c]; !found {
+			_, plain := source[c]
+			_, lit := constant[c]
+			if !plain && !lit {
 				ok = false
 			}
 		}
-		if ok {
-			down = append(down, renameColumns(pr, source))
-		} else {
+		if !ok {
 			stay = append(stay, pr)
+			continue
 		}
+		down = append(down, Transform(pr, func(x Expr) Expr {
+			if c, ok := x.(*Column); ok {
+				if l, found := constant[c.Name]; found {
+					return l
+				}
+				return &Column{Name: source[c.Name], Type: c.Type}
+			}
+			return x
+		}))
 	}
 	return down, stay
 }

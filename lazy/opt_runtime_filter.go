@@ -219,7 +219,7 @@ func piecewise(p Plan) bool {
 // their input, when every column the keys read is a plain (possibly
 // renamed) input column there.
 func renameThrough(exprs, keys []Expr) ([]Expr, bool) {
-	down, stay := throughPlainColumns(exprs, keys, true)
+	down, stay := throughPlainColumns(exprs, keys, true, false)
 	if len(stay) > 0 {
 		return nil, false
 	}

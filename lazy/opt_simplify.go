@@ -47,6 +47,8 @@ func (r simplify) Apply(p Plan) Plan {
 		switch {
 		case isLiteralBool(pred, true):
 			return n.WithPushdown(n.Columns, nil, n.Limit)
+		case isFalseOrNull(pred):
+			return &Slice{Input: n.WithPushdown(n.Columns, nil, n.Limit), Offset: 0, Length: 0}
 		case pred != n.Predicate:
 			return n.WithPushdown(n.Columns, pred, n.Limit)
 		}

@@ -10,7 +10,8 @@ type Rule interface {
 // expressions for the simplify pass (the executor's kernels, so that folding
 // never disagrees with running; nil: no folding). Constants fold first,
 // so that what is left of a predicate is what travels; predicates go down
-// next, so that join ordering estimates filtered inputs and projection
+// next, and constants fold again where they landed (a predicate on a
+// literal column becomes keep-all or keep-none), so that join ordering estimates filtered inputs and projection
 // pushdown sees the columns predicates need where they land; slices go down
 // into scans that already carry their predicates; common subplans are found
 // last, when pushdown has settled what each occurrence reads; runtime
@@ -19,6 +20,7 @@ func Rules(fold Folder) []Rule {
 	return []Rule{
 		simplify{fold: fold},
 		predicatePushdown{},
+		simplify{fold: fold},
 		joinOrder{},
 		projectionPushdown{},
 		commonSubexpr{},

@@ -203,8 +203,9 @@ func floatOf[T Num](v []T) func(int) float64 {
 	return func(i int) float64 { return float64(v[i]) }
 }
 
-// Pow raises x to y: integers by squaring (wrapping, as in Polars; a
-// negative exponent gives null) when t is an integer type, floats otherwise.
+// Pow raises x to y: integers by squaring (wrapping, as in Polars) when t is
+// an integer type, floats otherwise. A negative integer exponent is an error,
+// as in Polars: its result is not an integer.
 func Pow(mem memory.Allocator, t arrow.DataType, xv, yv Value, n int) (arrow.Array, error) {
 	x, err := xv.Materialize(mem, n)
 	if err != nil {
@@ -222,9 +223,14 @@ func Pow(mem memory.Allocator, t arrow.DataType, xv, yv Value, n int) (arrow.Arr
 	if core.IsInteger(t) {
 		bx, ey := NumericAsInt(x), values[int64](y)
 		for i := range n {
-			if x.IsNull(i) || y.IsNull(i) || ey[i] < 0 {
+			if x.IsNull(i) || y.IsNull(i) {
 				b.AppendNull()
 				continue
+			}
+			if ey[i] < 0 {
+				return nil, core.Errorf(core.KindCompute,
+					"raising an integer to the negative power %d has no integer result; "+
+						"cast the base or the exponent to Float64 first", ey[i])
 			}
 			r, base := int64(1), bx(i)
 			for e := ey[i]; e > 0; e >>= 1 {

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from . import _ffi
+from . import _ffi, _polars_api
 from ._size import parse_size
 from ._validate import int_arg
 from .database import Database, Transaction, connect
@@ -27,6 +27,7 @@ from .datatypes import (
     Int32,
     Int64,
     Null,
+    Schema,
     String,
     UInt8,
     UInt16,
@@ -72,7 +73,9 @@ from .expr import (
 )
 from .frame import DataFrame, Series, concat, from_arrow, from_dict, from_dicts, from_numpy, from_pandas
 from .io import read_csv, read_parquet, scan_csv, scan_parquet
-from .lazyframe import LazyFrame
+from .io_arrow import read_ipc, read_ipc_stream, read_json, read_ndjson, scan_ipc, scan_ndjson
+from .io_database import read_database
+from .lazyframe import LazyFrame, collect_all
 from .sql import SQLContext, sql
 from .vector import VectorIndex
 
@@ -101,11 +104,20 @@ def set_memory_limit(limit: int | str | None) -> None:
     _ffi.set_memory_limit(parse_size(limit, "the memory limit"))
 __engine_version__ = _ffi.engine_version()
 
+_polars_api.install()
+
+
+def __getattr__(name: str) -> object:
+    # A Polars function or type alopex lacks raises NotSupportedError naming it.
+    import sys
+
+    raise _polars_api.missing("module", sys.modules[__name__], name)
+
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "collect_all", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
     "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
-    "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
+    "DataType", "Schema", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",
     "Datetime", "Duration", "Categorical",
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",

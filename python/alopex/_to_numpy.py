@@ -104,3 +104,14 @@ class _Holder:
     def __init__(self, owner: Any, interface: dict[str, Any]):
         self._owner = owner
         self.__array_interface__ = interface
+
+
+def vectors(arr: pa.FixedSizeListArray) -> np.ndarray:
+    """An Array(T, d) column as an (n, d) array: a view of the child values when
+    there are no null vectors, else a float copy with NaN rows."""
+    d = arr.type.list_size
+    if arr.null_count == 0:
+        values = arr.values.slice(arr.offset * d, len(arr) * d)
+        if values.null_count == 0:
+            return values.to_numpy(zero_copy_only=True).reshape(len(arr), d)
+    return np.array([np.full(d, np.nan) if v is None else v for v in arr.to_pylist()], dtype=np.float64).reshape(len(arr), d)

@@ -167,3 +167,22 @@ SHORT = {
     "Datetime(time_unit='ms')": "datetime[ms]", "Duration(time_unit='us')": "duration[μs]",
     "Duration(time_unit='ns')": "duration[ns]", "Duration(time_unit='ms')": "duration[ms]",
 }
+
+
+class Schema(dict):  # type: ignore[type-arg]
+    """Column names to data types, in column order (a dict, with Polars' Schema methods).
+
+    >>> import alopex as ax
+    >>> s = ax.LazyFrame({"a": [1], "b": ["x"]}).collect_schema()
+    >>> s.names(), s.len()
+    (['a', 'b'], 2)
+    """
+
+    def names(self) -> list[str]:
+        return list(self.keys())
+
+    def dtypes(self) -> list[DataType]:
+        return list(self.values())
+
+    def len(self) -> int:
+        return len(self)

@@ -17,10 +17,11 @@ import pyarrow as pa
 from . import _display, _equality, _ffi, _to_numpy
 from ._convert import to_table
 from ._validate import int_arg, name_arg
-from .datatypes import DataType
+from .datatypes import DataType, Schema
 from .datatypes import from_arrow as dtype_from_arrow
 from .exceptions import ColumnNotFoundError, InvalidInputError, NotSupportedError
 from .lazyframe import LazyFrame
+from .series import Series  # noqa: F401  (Series is part of this module's API)
 
 
 class DataFrame:
@@ -99,8 +100,11 @@ class DataFrame:
         return [dtype_from_arrow(f.type) for f in self._table.schema]
 
     @property
-    def schema(self) -> dict[str, DataType]:
-        return {f.name: dtype_from_arrow(f.type) for f in self._table.schema}
+    def schema(self) -> Schema:
+        return Schema((f.name, dtype_from_arrow(f.type)) for f in self._table.schema)
+
+    def collect_schema(self) -> Schema:
+        return self.schema
 
     def is_empty(self) -> bool:
         return self._table.num_rows == 0
@@ -153,10 +157,227 @@ class DataFrame:
         return LazyFrame._scan(self)
 
     def select(self, *exprs: Any, **named: Any) -> "DataFrame":
-        return self.lazy().select(*exprs, **named).collect()
+        frame, exprs, named, _ = self._series_as_columns(exprs, named)
+        return frame.lazy().select(*exprs, **named).collect()
 
     def with_columns(self, *exprs: Any, **named: Any) -> "DataFrame":
-        return self.lazy().with_columns(*exprs, **named).collect()
+        """The frame with columns added or replaced: expressions, or Series of the frame's height.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, 2]})
+        >>> df.with_columns(ax.Series("b", [10, 20]), c=ax.col("a") * 2).rows()
+        [(1, 10, 2), (2, 20, 4)]
+        """
+        frame, exprs, named, hidden = self._series_as_columns(exprs, named)
+        out = frame.lazy().with_columns(*exprs, **named)
+        return (out.drop(hidden) if hidden else out).collect()
+
+    def _series_as_columns(self, exprs: tuple[Any, ...], named: dict[str, Any]
+                           ) -> tuple["DataFrame", list[Any], dict[str, Any], list[str]]:
+        """Series arguments of select/with_columns become hidden columns of this frame, each
+        referred to by an expression named as the Series (or as its keyword)."""
+        from .expr import col
+
+        flat: list[Any] = []
+        for e in exprs:
+            flat.extend(e if isinstance(e, (list, tuple)) else [e])
+        hidden: dict[str, pa.ChunkedArray] = {}
+
+        def placeholder(series: Series, name: str) -> Any:
+            n, h = len(series), self.height
+            data = series._series_arrow()
+            if n != h:
+                raise InvalidInputError(f"Series '{name}' has length {n}, the frame has height {h}; lengths must "
+                                        "match (for one value on every row, pass it as a literal: ax.lit(v))")
+            key = f"__alopex_series_{len(hidden)}"
+            hidden[key] = data
+            return col(key).alias(name)
+
+        if not any(isinstance(e, Series) for e in flat) and not any(isinstance(v, Series) for v in named.values()):
+            return self, flat, named, []
+        flat = [placeholder(e, e.name) if isinstance(e, Series) else e for e in flat]
+        named = {k: placeholder(v, k) if isinstance(v, Series) else v for k, v in named.items()}
+        table = self._table
+        for key, data in hidden.items():
+            table = table.append_column(key, data)
+        return DataFrame._from_arrow_table(table), flat, named, list(hidden)
+
+    def hstack(self, columns: "list[Series] | DataFrame", *, in_place: bool = False) -> "DataFrame":
+        """The frame with ``columns`` (Series, or a DataFrame's columns) added on the right.
+
+        The columns must have the frame's height and new names (InvalidInputError otherwise).
+        """
+        series = list(columns) if not isinstance(columns, DataFrame) else list(columns)
+        table = self._table
+        for s in series:
+            if not isinstance(s, Series):
+                raise TypeError(f"hstack takes Series or a DataFrame, got {type(s).__name__}")
+            if len(s) != self.height and self.width:
+                raise InvalidInputError(f"hstack: Series '{s.name}' has length {len(s)}, the frame has height "
+                                        f"{self.height}")
+            if s.name in table.column_names:
+                raise InvalidInputError(f"hstack: column '{s.name}' already exists; rename the Series first")
+            table = table.append_column(s.name, s._series_arrow())
+        if in_place:
+            self._table, self._handle = table, None
+            return self
+        return DataFrame._from_arrow_table(table)
+
+    def vstack(self, other: "DataFrame", *, in_place: bool = False) -> "DataFrame":
+        """The rows of ``other`` below this frame's (same column names and types)."""
+        if not isinstance(other, DataFrame):
+            raise TypeError(f"vstack takes a DataFrame, got {type(other).__name__}")
+        out = concat([self, other], how="vertical")
+        if in_place:
+            self._table, self._handle = out._table, None
+            return self
+        return out
+
+    def extend(self, other: "DataFrame") -> "DataFrame":
+        """Append ``other``'s rows to this frame in place (as ``vstack(other, in_place=True)``)."""
+        return self.vstack(other, in_place=True)
+
+    def clone(self) -> "DataFrame":
+        """A new frame over the same (immutable) data."""
+        return DataFrame._from_arrow_table(self._table)
+
+    def transpose(self, *, include_header: bool = False, header_name: str = "column",
+                  column_names: Any = None) -> "DataFrame":
+        """Rows become columns. The values take the columns' common numeric type, or become
+        text when the columns mix other types; ``include_header`` adds the old names as a first column.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 2], "b": [3.5, 4.0]}).transpose().rows()
+        [(1.0, 2.0), (3.5, 4.0)]
+        """
+        from .expr import col
+
+        height, width = self.height, self.width
+        if column_names is None:
+            names = [f"column_{i}" for i in range(height)]
+        elif isinstance(column_names, str):
+            names = [column_names] if height == 1 else [n for n in self[column_names].cast("String").to_list()]
+            if height != 1:
+                return self.drop(column_names).transpose(include_header=include_header, header_name=header_name,
+                                                         column_names=names)
+        else:
+            names = [str(n) for n in column_names]
+            if len(names) != height:
+                raise InvalidInputError(f"transpose: {len(names)} column names for {height} rows")
+        if width == 0:
+            return DataFrame({})
+        dtypes = self.dtypes
+        as_text = len(set(dtypes)) > 1 and not all(t.is_numeric() for t in dtypes)
+        parts = [self.lazy().select((col(c).cast("String") if as_text else col(c)).alias("value"))
+                 for c in self.columns]
+        stacked = concat(parts, how="vertical_relaxed").collect()._table.column(0)
+        columns: dict[str, Any] = {}
+        if include_header:
+            columns[header_name] = pa.array(self.columns, type=pa.string())
+        # Row j of the result's column i is the old column j's value i: every height-th value.
+        for i, name in enumerate(names):
+            columns[name] = stacked.take(pa.array(np.arange(i, width * height, height, dtype=np.int64)))
+        return DataFrame._from_arrow_table(pa.table(columns))
+
+    def sample(self, n: int | None = None, *, fraction: float | None = None, with_replacement: bool = False,
+               shuffle: bool = False, seed: int | None = None) -> "DataFrame":
+        """``n`` rows (or ``fraction`` of them) drawn at random; ``seed`` makes the draw repeatable.
+
+        Without ``shuffle`` the rows keep their order in the frame. The draw is alopex's own
+        (NumPy's generator), so a seed picks other rows than in Polars.
+        """
+        if n is not None and fraction is not None:
+            raise InvalidInputError("sample takes n or fraction, not both")
+        if fraction is not None:
+            if not isinstance(fraction, (int, float)) or fraction < 0:
+                raise InvalidInputError(f"sample: fraction must be a number >= 0, got {fraction!r}")
+            n = int(fraction * self.height)
+        n = 1 if n is None else int_arg(n, "n")
+        if n < 0:
+            raise InvalidInputError(f"sample: n must be >= 0, got {n}")
+        if n > self.height and not with_replacement:
+            raise InvalidInputError(f"sample: cannot take {n} rows from {self.height} without replacement; "
+                                    "pass with_replacement=True")
+        rng = np.random.default_rng(seed)
+        if with_replacement:
+            positions = rng.integers(0, self.height, size=n) if self.height else np.zeros(0, dtype=np.int64)
+        else:
+            positions = rng.choice(self.height, size=n, replace=False)
+        if not shuffle:
+            positions = np.sort(positions)
+        return self._take_rows(positions.astype(np.int64).tolist())
+
+    def partition_by(self, by: Any, *more_by: Any, maintain_order: bool = True, include_key: bool = True,
+                     as_dict: bool = False) -> Any:
+        """One frame per distinct value of the ``by`` columns, in order of first appearance
+        (a list, or a dict keyed by tuples of the key values with ``as_dict``)."""
+        keys = ([by] if isinstance(by, str) else list(by)) + list(more_by)
+        for k in keys:
+            self._column_name(k)
+        index = pa.array(np.arange(self.height, dtype=np.int64))
+        groups = (self._table.select(keys).append_column("__alopex_i", index)
+                  .group_by(keys, use_threads=False).aggregate([("__alopex_i", "list")]))
+        keep = self._table if include_key else self._table.drop_columns(keys)
+        rows = groups.column("__alopex_i_list").combine_chunks()
+        parts = [DataFrame._from_arrow_table(keep.take(rows[i].values)) for i in range(len(rows))]
+        if not as_dict:
+            return parts
+        key_rows = groups.select(keys).to_pylist()
+        return {tuple(r[k] for k in keys): part for r, part in zip(key_rows, parts)}
+
+    def to_dummies(self, columns: Any = None, *, separator: str = "_", drop_first: bool = False,
+                   drop_nulls: bool = False) -> "DataFrame":
+        """Each of ``columns`` (default: all) replaced by one UInt8 indicator column per distinct
+        value, named ``{column}{separator}{value}`` (``…_null`` for nulls), sorted by name as in Polars."""
+        from .expr import col, lit
+
+        chosen = self.columns if columns is None else ([columns] if isinstance(columns, str) else list(columns))
+        for c in chosen:
+            self._column_name(c)
+        exprs: list[Any] = []
+        for c in self.columns:
+            if c not in chosen:
+                exprs.append(col(c))
+                continue
+            values = self[c].unique(maintain_order=True).to_list()
+            if drop_first and values:
+                values = values[1:]
+            if drop_nulls:
+                values = [v for v in values if v is not None]
+            dummies = []
+            for v in values:
+                label = "null" if v is None else str(v)
+                test = col(c).is_null() if v is None else (col(c) == lit(v)).fill_null(False)
+                dummies.append((f"{c}{separator}{label}", test.cast("UInt8")))
+            exprs.extend(e.alias(name) for name, e in sorted(dummies, key=lambda d: d[0]))
+        return self.select(exprs)
+
+    def glimpse(self, *, max_items_per_column: int = 10, max_colname_length: int = 50,
+                return_type: str | None = None) -> Any:
+        """One line per column: name, type and its first values. ``return_type``: None prints
+        and returns None, ``"self"`` prints and returns the frame, ``"string"`` returns the text,
+        ``"frame"`` returns a frame of column, dtype and values (as Polars)."""
+        if return_type not in (None, "self", "string", "frame"):
+            raise InvalidInputError(f"glimpse: return_type must be None, 'self', 'string' or 'frame'; "
+                                    f"got {return_type!r}")
+        width = min(max((len(c) for c in self.columns), default=0), max_colname_length)
+        rows = []
+        for name in self.columns:
+            values = self[name].head(max_items_per_column).to_list()
+            rows.append((name, _display._dtype_label(self._table.column(name).type), values))
+        if return_type == "frame":
+            return DataFrame({"column": [r[0] for r in rows], "dtype": [r[1] for r in rows],
+                              "values": [[None if v is None else _glimpse_value(v) for v in r[2]] for r in rows]},
+                             schema={"column": "String", "dtype": "String", "values": pa.list_(pa.string())})
+        lines = [f"Rows: {self.height}", f"Columns: {self.width}"]
+        for name, dtype, values in rows:
+            shown = name if len(name) <= max_colname_length else name[: max_colname_length - 1] + "…"
+            lines.append(f"$ {shown:<{width}} <{dtype}> " + ", ".join(_glimpse_value(v) for v in values))
+        out = "\n".join(lines) + "\n"
+        if return_type == "string":
+            return out
+        print(out, end="")
+        return self if return_type == "self" else None
 
     def filter(self, *predicates: Any, **constraints: Any) -> "DataFrame":
         return self.lazy().filter(*predicates, **constraints).collect()
@@ -366,21 +587,78 @@ class DataFrame:
             raise _missing(name, self.columns) from None
 
     def __getitem__(self, key: Any) -> Any:
+        """Polars indexing: ``df["a"]`` a Series; ``df[["a", "b"]]`` columns; ``df[0]``, ``df[1:3]``,
+        ``df[[0, 2]]`` rows (a DataFrame); ``df[i, "c"]`` / ``df[i, j]`` one value; ``df[rows, cols]``
+        with rows an int, slice or list of positions and cols a name, position, slice or list of them.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+        >>> df[1, "b"], df[-1, 0], df[:, ["b"]].columns, df[[0, 2]].height
+        ('y', 3, ['b'], 2)
+        """
+        if isinstance(key, tuple):
+            if len(key) != 2:
+                raise TypeError(f"a DataFrame is indexed by [rows, columns], got {len(key)} positions")
+            rows, cols = key
+            if _is_position(cols) or isinstance(cols, str):
+                column = self.get_column(self._column_name(cols))
+                return column[rows] if _is_position(rows) else column[_row_key(rows)]
+            frame = self._select_columns(cols)
+            if _is_position(rows):
+                return frame._take_rows([_position(rows, self.height)])
+            return frame._rows(rows)
         if isinstance(key, str):
             if key not in self._table.column_names:
                 raise _missing(key, self.columns)
             return self.get_column(key)
-        if isinstance(key, (list, tuple)) and all(isinstance(k, str) for k in key):
-            for k in key:
-                if k not in self._table.column_names:
-                    raise _missing(k, self.columns)
-            return DataFrame._from_arrow_table(self._table.select(list(key)))
+        if _is_position(key):
+            return self._take_rows([_position(key, self.height)])
         if isinstance(key, slice):
-            start, stop, step = key.indices(self.height)
-            if step != 1:
-                raise NotSupportedError("slicing a DataFrame with a step is not supported yet; use filter or gather")
-            return self.slice(start, max(stop - start, 0))
+            return self._rows(key)
+        if isinstance(key, (list, tuple, np.ndarray, range, Series)):
+            values = key.to_list() if isinstance(key, Series) else list(key)
+            if values and all(isinstance(k, str) for k in values):
+                return self._select_columns(values)
+            if values and all(isinstance(k, (bool, np.bool_)) for k in values):
+                return self._select_columns(values)  # a Boolean mask picks columns, as in Polars
+            return self._rows(values)
         raise TypeError(f"cannot index a DataFrame with {type(key).__name__}")
+
+    def _column_name(self, key: Any) -> str:
+        if isinstance(key, str):
+            if key not in self._table.column_names:
+                raise _missing(key, self.columns)
+            return key
+        i = _position(key, self.width, "column")
+        return self.columns[i]
+
+    def _select_columns(self, cols: Any) -> "DataFrame":
+        names = self.columns
+        if isinstance(cols, slice):
+            picked = names[cols]
+        else:
+            values = cols.to_list() if isinstance(cols, Series) else list(cols)
+            if values and all(isinstance(k, (bool, np.bool_)) for k in values):
+                if len(values) != self.width:
+                    raise InvalidInputError(f"a Boolean column mask has {len(values)} values; "
+                                            f"the frame has {self.width} columns")
+                picked = [n for n, keep in zip(names, values) if keep]
+            else:
+                picked = [self._column_name(k) for k in values]
+        return DataFrame._from_arrow_table(self._table.select(picked))
+
+    def _rows(self, rows: Any) -> "DataFrame":
+        """Rows by a slice (any step) or a list of positions (negative from the end)."""
+        if isinstance(rows, slice):
+            start, stop, step = rows.indices(self.height)
+            if step == 1:
+                return DataFrame._from_arrow_table(self._table.slice(start, max(stop - start, 0)))
+            return self._take_rows(range(start, stop, step))
+        return self._take_rows([_position(i, self.height) for i in rows])
+
+    def _take_rows(self, positions: Any) -> "DataFrame":
+        idx = pa.array(list(positions), type=pa.int64())
+        return DataFrame._from_arrow_table(self._table.take(idx))
 
     def __contains__(self, name: str) -> bool:
         return name in self._table.column_names
@@ -395,6 +673,14 @@ class DataFrame:
     def to_arrow(self) -> pa.Table:
         """The data as a pyarrow Table (no copy)."""
         return self._table
+
+    def to_polars(self) -> Any:
+        """A Polars DataFrame over the same Arrow memory (Polars must be installed)."""
+        try:
+            import polars
+        except ImportError:
+            raise ImportError("to_polars needs Polars: pip install polars") from None
+        return polars.from_arrow(self._table)
 
     def to_pandas(self, **kwargs: Any) -> Any:
         """A pandas DataFrame; Date columns become datetime64[ms], as Polars' ``to_pandas`` gives
@@ -458,8 +744,9 @@ class DataFrame:
 
     def write_database(self, table_name: str, connection: Any, *, if_exists: str = "fail",
                        primary_key: str | Sequence[str] | None = None) -> int:
-        """Write this frame to a stored table of ``connection`` (an ``ax.connect``
-        database or one of its transactions), in bulk.
+        """Write this frame to table ``table_name`` of ``connection``: an ``ax.connect`` database
+        or one of its transactions (a bulk load in the engine), or a DB-API connection such as
+        ``sqlite3`` or ``psycopg`` (rows inserted through the driver, then committed).
 
         ``if_exists`` is "fail" (the table must not exist), "append" or "replace".
         Returns the number of rows written.
@@ -472,11 +759,17 @@ class DataFrame:
         modes = {"fail": "create", "append": "append", "replace": "replace"}
         if if_exists not in modes:
             raise ValueError(f"if_exists must be 'fail', 'append' or 'replace', got {if_exists!r}")
+        keys = None if primary_key is None else [primary_key] if isinstance(primary_key, str) else list(primary_key)
         if not hasattr(connection, "_load"):
-            raise TypeError(f"write_database needs a database from ax.connect(), got {type(connection).__name__}")
+            if not hasattr(connection, "cursor"):
+                raise TypeError("write_database needs a database from ax.connect() or a DB-API connection, got "
+                                f"{type(connection).__name__}")
+            from .io_database import write_dbapi
+
+            return write_dbapi(self, table_name, connection, if_exists, keys)
         opts: dict[str, Any] = {}
-        if primary_key is not None:
-            opts["primary_key"] = [primary_key] if isinstance(primary_key, str) else list(primary_key)
+        if keys is not None:
+            opts["primary_key"] = keys
         return connection._load(table_name, self, modes[if_exists], **opts)
 
     def write_parquet(self, file: Any, *, compression: str = "zstd", compression_level: int | None = None,
@@ -494,6 +787,31 @@ class DataFrame:
             raise NotSupportedError("compression_level is not supported; the codec's default level is used")
         options = {"compression": compression, "statistics": bool(statistics), "row_group_size": row_group_size}
         write_parquet(self, file, options)
+
+    def write_ipc(self, file: Any, *, compression: str = "uncompressed") -> Any:
+        """Write an Arrow IPC (Feather v2) file: a path or binary file object (None: return a
+        BytesIO). ``compression``: "uncompressed" (default, as Polars), "lz4" or "zstd"."""
+        from .io_arrow import write_ipc
+
+        return write_ipc(self, file, compression=compression)
+
+    def write_ipc_stream(self, file: Any, *, compression: str = "uncompressed") -> Any:
+        """Write an Arrow IPC stream (no footer); ``file`` None returns a BytesIO."""
+        from .io_arrow import write_ipc
+
+        return write_ipc(self, file, compression=compression, stream=True)
+
+    def write_ndjson(self, file: Any = None) -> str | None:
+        """Write newline-delimited JSON, one object a row (None: return the text)."""
+        from .io_arrow import write_ndjson
+
+        return write_ndjson(self, file)
+
+    def write_json(self, file: Any = None) -> str | None:
+        """Write a JSON array of row objects (None: return the text)."""
+        from .io_arrow import write_json
+
+        return write_json(self, file)
 
     # --- display ---------------------------------------------------------------
     def __repr__(self) -> str:
@@ -530,15 +848,27 @@ def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, i
     return start, max(stop - start, 0)
 
 
-def _vectors_to_numpy(arr: pa.FixedSizeListArray) -> np.ndarray:
-    """An Array(T, d) column as an (n, d) array: a view of the child values when
-    there are no null vectors, else a float copy with NaN rows."""
-    d = arr.type.list_size
-    if arr.null_count == 0:
-        values = arr.values.slice(arr.offset * d, len(arr) * d)
-        if values.null_count == 0:
-            return values.to_numpy(zero_copy_only=True).reshape(len(arr), d)
-    return np.array([np.full(d, np.nan) if v is None else v for v in arr.to_pylist()], dtype=np.float64).reshape(len(arr), d)
+def _glimpse_value(v: Any) -> str:
+    return "null" if v is None else repr(v) if isinstance(v, str) else str(v)
+
+
+def _is_position(key: Any) -> bool:
+    return isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_))
+
+
+def _position(key: Any, size: int, what: str = "row") -> int:
+    """A position, negative from the end, checked against ``size``."""
+    if not _is_position(key):
+        raise TypeError(f"a {what} position must be an integer, got {type(key).__name__}")
+    i = int(key) + size if key < 0 else int(key)
+    if not 0 <= i < size:
+        raise IndexError(f"{what} index {int(key)} is out of bounds for a frame with {size} {what}s")
+    return i
+
+
+def _row_key(rows: Any) -> Any:
+    """A row selector a Series accepts: a slice, or a list of positions."""
+    return rows if isinstance(rows, slice) else list(rows)
 
 
 def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
@@ -550,135 +880,6 @@ def _missing(name: str, columns: list[str]) -> ColumnNotFoundError:
         msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
     msg += " Available columns: " + ", ".join(f"'{c}'" for c in columns[:20])
     return ColumnNotFoundError(msg, {"column": name, "suggestions": sugg})
-
-
-class Series:
-    """One named column.
-
-    >>> import alopex as ax
-    >>> ax.DataFrame({"x": [1.0, 2.0]})["x"].to_numpy()
-    array([1., 2.])
-    """
-
-    __slots__ = ("_name", "_data")
-
-    def __init__(self, name: str = "", values: Any = None, dtype: Any = None):
-        if isinstance(name, (list, tuple, np.ndarray)) and values is None:
-            name, values = "", name
-        table = to_table({name: values if values is not None else []})
-        data = table.column(0)
-        if dtype is not None:
-            from ._arrow_types import to_arrow
-            from .datatypes import dtype_name
-
-            data = data.cast(to_arrow(dtype_name(dtype)))
-        self._name = name
-        self._data = data
-
-    @classmethod
-    def _from_arrow(cls, name: str, data: pa.ChunkedArray) -> "Series":
-        s = cls.__new__(cls)
-        s._name = name
-        s._data = data
-        return s
-
-    def _series_arrow(self) -> pa.ChunkedArray:
-        return self._data
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dtype(self) -> DataType:
-        return dtype_from_arrow(self._data.type)
-
-    @property
-    def shape(self) -> tuple[int]:
-        return (len(self._data),)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def len(self) -> int:
-        return len(self._data)
-
-    def null_count(self) -> int:
-        return self._data.null_count
-
-    def alias(self, name: str) -> "Series":
-        return Series._from_arrow(name, self._data)
-
-    def rename(self, name: str) -> "Series":
-        return self.alias(name)
-
-    def to_arrow(self) -> pa.Array:
-        if self._data.num_chunks == 1:
-            return self._data.chunk(0)
-        return self._data.combine_chunks()
-
-    def to_list(self) -> list[Any]:
-        return self._data.to_pylist()
-
-    def to_numpy(self) -> np.ndarray:
-        """The values as a NumPy array.
-
-        A primitive column without nulls held in one piece is returned as a
-        view of the engine's memory, whatever its size; nulls become NaN for
-        floats (and force a float copy for integers), as in Polars.
-        """
-        data = self._data
-        if data.num_chunks == 1:
-            arr = data.chunk(0)
-            t = arr.type
-            if pa.types.is_fixed_size_list(t):
-                return _vectors_to_numpy(arr)
-            primitive = pa.types.is_integer(t) or pa.types.is_floating(t)
-            if primitive and arr.null_count == 0:
-                return arr.to_numpy(zero_copy_only=True)
-            if pa.types.is_integer(t) and arr.null_count > 0:
-                # As Polars: nulls become NaN, in float32 for integers of up to 16 bits.
-                target = pa.float32() if t.bit_width <= 16 else pa.float64()
-                return arr.cast(target, safe=False).to_numpy(zero_copy_only=False)
-            return arr.to_numpy(zero_copy_only=False)
-        if data.num_chunks == 0:
-            return np.array([], dtype=data.type.to_pandas_dtype())
-        return Series._from_arrow(self._name, pa.chunked_array([data.combine_chunks()])).to_numpy()
-
-    def to_pandas(self) -> Any:
-        return self._data.to_pandas(date_as_object=False).rename(self._name)
-
-    def to_frame(self) -> DataFrame:
-        return DataFrame._from_arrow_table(pa.table({self._name: self._data}))
-
-    def __getitem__(self, i: int) -> Any:
-        if isinstance(i, int):
-            n = len(self._data)
-            if i < 0:
-                i += n
-            if not 0 <= i < n:
-                raise IndexError(f"index {i} is out of bounds for a Series of length {n}")
-            return self._data[i].as_py()
-        raise TypeError(f"cannot index a Series with {type(i).__name__}")
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._data.to_pylist())
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self.to_numpy()
-        return arr if dtype is None else arr.astype(dtype)
-
-    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
-        return self._data.__arrow_c_stream__(requested_schema)
-
-    def __repr__(self) -> str:
-        return _display.render_series(self._name, self._data)
-
-    def equals(self, other: "Series", *, null_equal: bool = True) -> bool:
-        """Same name and values (NaN equals NaN; null equals null unless ``null_equal=False``)."""
-        if not isinstance(other, Series):
-            raise TypeError(f"expected `other` to be a Series, got {type(other).__name__}")
-        return self._name == other._name and _equality.columns_equal(self._data, other._data, null_equal)
 
 
 def from_arrow(data: pa.Table | pa.RecordBatch | Any) -> DataFrame:
@@ -730,25 +931,73 @@ class GroupBy:
         return self._g.agg(*aggs, **named).collect()
 
     def __getattr__(self, name: str) -> Any:
+        # Each LazyGroupBy method, collected; anything else is missing from GroupBy itself.
+        if name.startswith("_") or not hasattr(self._g, name):
+            from ._polars_api import missing
+
+            raise missing("GroupBy", self, name)
         method = getattr(self._g, name)
         return lambda *a, **k: method(*a, **k).collect()
 
 
 def concat(items: Sequence[Any], *, how: str = "vertical", rechunk: bool = False) -> Any:
-    """Stack frames vertically (all DataFrames → DataFrame, else LazyFrame).
+    """Combine frames (all DataFrames → DataFrame, else LazyFrame), as Polars' ``concat``.
 
-    ``how="vertical_relaxed"`` casts columns to a common type.
+    ``how``: ``"vertical"`` stacks rows (same names and types); ``"vertical_relaxed"`` casts
+    columns to a common type; ``"diagonal"`` stacks by column name, filling columns a frame
+    lacks with nulls (``"diagonal_relaxed"`` also casts); ``"horizontal"`` puts DataFrames of
+    equal height side by side.
+
+    >>> import alopex as ax
+    >>> ax.concat([ax.DataFrame({"a": [1]}), ax.DataFrame({"b": ["x"]})], how="diagonal").rows()
+    [(1, None), (None, 'x')]
     """
     items = list(items)
     if not items:
         raise ValueError("concat needs at least one frame")
-    if how not in ("vertical", "vertical_relaxed"):
-        raise NotSupportedError(f"concat(how={how!r}) is not supported yet; use 'vertical' or 'vertical_relaxed'")
+    hows = ("vertical", "vertical_relaxed", "diagonal", "diagonal_relaxed", "horizontal")
+    if how not in hows:
+        if how == "align":
+            raise NotSupportedError("concat(how='align') is not supported yet; join the frames on their common "
+                                    "columns with how='full' and sort")
+        raise InvalidInputError(f"concat: how must be one of {', '.join(map(repr, hows))}; got {how!r}")
     for i, x in enumerate(items):
         if not isinstance(x, (DataFrame, LazyFrame)):
             raise TypeError(f"concat takes a list of DataFrames or LazyFrames; item {i} is a {type(x).__name__}")
+    eager = all(isinstance(x, DataFrame) for x in items)
+    if how == "horizontal":
+        return _concat_horizontal(items)
     lazy = [x.lazy() for x in items]
+    if how.startswith("diagonal"):
+        lazy, how = _aligned_by_name(lazy), how.replace("diagonal", "vertical")
     lf = LazyFrame._of({"kind": "concat", "inputs": [x._plan for x in lazy], "concat": how})
-    if all(isinstance(x, DataFrame) for x in items):
-        return lf.collect()
-    return lf
+    return lf.collect() if eager else lf
+
+
+def _aligned_by_name(frames: list[LazyFrame]) -> list[LazyFrame]:
+    """Each frame with every column of all of them, in order of first appearance (nulls where absent)."""
+    from .expr import col, lit
+
+    schemas = [f.collect_schema() for f in frames]
+    union: dict[str, Any] = {}
+    for schema in schemas:
+        for name, dtype in schema.items():
+            union.setdefault(name, dtype)
+    return [f.select([col(n) if n in schema else lit(None).cast(t).alias(n) for n, t in union.items()])
+            for f, schema in zip(frames, schemas)]
+
+
+def _concat_horizontal(items: list[Any]) -> DataFrame:
+    if not all(isinstance(x, DataFrame) for x in items):
+        raise NotSupportedError("concat(how='horizontal') of LazyFrames is not supported yet; collect them first")
+    heights = [x.height for x in items]
+    if len(set(heights)) > 1:
+        raise InvalidInputError(f"concat(how='horizontal') needs frames of one height; got heights {heights}")
+    table = items[0]._table
+    for x in items[1:]:
+        for name, data in zip(x._table.column_names, x._table.columns):
+            if name in table.column_names:
+                raise InvalidInputError(f"concat(how='horizontal'): column '{name}' is in more than one frame; "
+                                        "rename it first")
+            table = table.append_column(name, data)
+    return DataFrame._from_arrow_table(table)

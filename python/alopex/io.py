@@ -34,16 +34,33 @@ def _path(source: Any) -> str:
     return os.path.expanduser(path)
 
 
-def scan_parquet(source: str | Path, *, n_rows: int | None = None) -> LazyFrame:
-    """Lazily read Parquet: one file, a glob (``"data/*.parquet"``) or a directory."""
-    lf = LazyFrame._of({"kind": "scan_parquet", "path": _path(source), "options": {}})
+def scan_parquet(source: str | Path, *, n_rows: int | None = None, hive_partitioning: bool | None = None,
+                 hive_schema: Mapping[str, Any] | None = None, try_parse_hive_dates: bool = True) -> LazyFrame:
+    """Lazily read Parquet: one file, a glob (``"data/*.parquet"``) or a directory.
+
+    A directory laid out in hive partitions (``year=2024/month=1/part.parquet``)
+    gives each ``key=value`` level as a column after the files' own columns,
+    as in Polars (``hive_partitioning=None`` detects the layout; ``False`` turns
+    it off). Values that are all integers become Int64, all numbers Float64,
+    all dates Date (with ``try_parse_hive_dates``), otherwise String;
+    ``hive_schema`` sets the types. A filter on a partition column reads no rows
+    of the other partitions' files.
+    """
+    path = _path(source)
+    if hive_partitioning is not False and os.path.isdir(path):
+        from ._hive import scan_hive
+
+        lf = scan_hive(path, hive_schema, try_parse_hive_dates, required=bool(hive_partitioning))
+        if lf is not None:
+            return lf.head(n_rows) if n_rows is not None else lf
+    lf = LazyFrame._of({"kind": "scan_parquet", "path": path, "options": {}})
     return lf.head(n_rows) if n_rows is not None else lf
 
 
 def read_parquet(source: str | Path, *, columns: Sequence[str] | None = None,
-                 n_rows: int | None = None) -> Any:
+                 n_rows: int | None = None, hive_partitioning: bool | None = None) -> Any:
     """Read Parquet into a DataFrame (only ``columns``, only ``n_rows`` when given)."""
-    lf = scan_parquet(source, n_rows=n_rows)
+    lf = scan_parquet(source, n_rows=n_rows, hive_partitioning=hive_partitioning)
     if columns is not None:
         lf = lf.select(list(columns))
     return lf.collect()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import _ffi
 from ._validate import int_arg, name_arg, rows_arg
-from .datatypes import DataType, from_name
+from .datatypes import DataType, Schema, from_name
 from .expr import Expr, to_exprs
 
 if TYPE_CHECKING:
@@ -524,6 +524,11 @@ class LazyFrame:
         body = '{"version": %d, "plan": %s}' % (PLAN_VERSION, _encode_plan(self._plan, scan))
         return body.encode(), sources
 
+    def cache(self) -> "LazyFrame":
+        """This frame, for code written for Polars: alopex's optimizer already computes a subplan
+        that occurs more than once in a query only once, so there is nothing to mark."""
+        return self
+
     def collect(self) -> "DataFrame":
         """Run the plan and return the result as a DataFrame.
 
@@ -556,13 +561,14 @@ class LazyFrame:
         plan, sources = self._serialize()
         return _ffi.describe_plan(plan, [s._engine_handle() for s in sources], 0 if optimized else 1)
 
-    def collect_schema(self) -> dict[str, DataType]:
+    def collect_schema(self) -> Schema:
+        """The result's column names and types, without running the query."""
         plan, sources = self._serialize()
         fields = json.loads(_ffi.describe_plan(plan, [s._engine_handle() for s in sources], 2))
-        return {name: from_name(t) for name, t in fields}
+        return Schema((name, from_name(t)) for name, t in fields)
 
     @property
-    def schema(self) -> dict[str, DataType]:
+    def schema(self) -> Schema:
         return self.collect_schema()
 
     @property
@@ -686,3 +692,18 @@ def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) ->
         else:
             out.append(_dumps(x))
     return "".join(out)
+
+
+def collect_all(lazy_frames: Any) -> list[Any]:
+    """Collect each LazyFrame, in order (as Polars' ``collect_all``).
+
+    >>> import alopex as ax
+    >>> lf = ax.LazyFrame({"a": [1, 2]})
+    >>> [df.height for df in ax.collect_all([lf, lf.filter(ax.col("a") > 1)])]
+    [2, 1]
+    """
+    frames = list(lazy_frames)
+    for i, lf in enumerate(frames):
+        if not isinstance(lf, LazyFrame):
+            raise TypeError(f"collect_all takes LazyFrames; item {i} is a {type(lf).__name__}")
+    return [lf.collect() for lf in frames]

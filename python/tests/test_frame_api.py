@@ -296,11 +296,10 @@ def test_getitem_list_and_slices():
         assert_frames_match(a[sl], p[sl])
 
 
-@_xfail("df[::2]: Polars supports a step; alopex raises NotSupportedError ('slicing a DataFrame with a step is not "
-        "supported yet')")
 def test_getitem_slice_with_step():
     a, p = frames(SMALL)
     assert_frames_match(a[::2], p[::2])
+    assert_frames_match(a[::-3], p[::-3])
 
 
 @pytest.mark.parametrize("key", ["nope", "a_i88", "A_I8"])
