@@ -36,7 +36,9 @@ type selBatch struct {
 // selMinKept is the fraction of a piece's rows a filter must keep for the
 // scan to hand them on as a selection instead of gathering them: below
 // it, the work the steps after the scan do for the rows dropped outweighs
-// the gather saved.
+// the gather saved. Measured on TPC-H Q1's shape at SF 1 (CPU time, 2 cores
+// under load): handing on a selection cost 20% more at 49% kept and saved
+// 20% at 71%, 15% at 98%.
 const selMinKept = 0.6
 
 // withSelection wraps rb (taking over its reference) as the rows at sel.
