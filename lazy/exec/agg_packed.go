@@ -197,8 +197,12 @@ func (c *packedCol) encode(buf []byte, code uint32) []byte {
 	return append(buf, le[:c.width]...) // the low bytes: the narrow value
 }
 
-// assignPacked sets w.gids for rows keyed by two packable columns.
-func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
+// assignPacked sets w.gids for rows keyed by two packable columns: the
+// rows at sel (w.gids[k] is row sel[k]'s group; position base+k), or all
+// of them when sel is nil. The columns code every row (a value only a
+// row sel leaves out takes a code no group uses: harmless), but only the
+// selected rows make groups.
+func (w *aggWorker) assignPacked(keys []arrow.Array, sel []int32, base int64) error {
 	t := w.table
 	pk := t.packed
 	for i := range pk.cols {
@@ -214,7 +218,11 @@ func (w *aggWorker) assignPacked(keys []arrow.Array, base int64) error {
 	direct := pk.direct
 	prevK, prevG := int64(0), int32(-1)
 	for i := range w.gids {
-		a, b := c0[i], c1[i]
+		r := i
+		if sel != nil {
+			r = int(sel[i])
+		}
+		a, b := c0[r], c1[r]
 		k := int64(uint64(a)<<32 | uint64(b))
 		if a < packedDirect && b < packedDirect {
 			j := a*packedDirect + b

@@ -240,7 +240,7 @@ func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel
 				k := sm.keys[sm.offs[r]:sm.offs[r+1]]
 				pw.gids[i] = pw.table.internBytesRef(k, sm.hashes[r], unplaced)
 			}
-			op.updateStates(pw, g, unplaced)
+			err = op.updateStates(pw, g, nil, unplaced)
 		} else {
 			err = op.aggregate(pw, g, unplaced)
 		}
@@ -260,24 +260,37 @@ func (op *hashAggOp) aggregateScattered(pw *aggWorker, morsels []scatteredMorsel
 
 // gatherInputs takes the given rows of a morsel's evaluated columns.
 func gatherInputs(op *hashAggOp, m *morselInputs, rows []int32) (*morselInputs, error) {
-	out := &morselInputs{
-		keys:    make([]arrow.Array, len(m.keys)),
-		inputs:  make([]arrow.Array, len(m.inputs)),
-		seconds: make([]arrow.Array, len(m.seconds)),
-		n:       len(rows),
+	out := &morselInputs{n: len(rows)}
+	var err error
+	if out.keys, err = gatherArrays(op.mem, m.keys, rows); err != nil {
+		return nil, err
 	}
-	for _, pair := range [][2][]arrow.Array{{m.keys, out.keys}, {m.inputs, out.inputs}, {m.seconds, out.seconds}} {
-		for i, a := range pair[0] {
-			if a == nil {
-				continue
-			}
-			g, err := kernels.Gather(op.mem, a, rows)
-			if err != nil {
-				out.release()
-				return nil, err
-			}
-			pair[1][i] = g
+	if out.inputs, err = gatherArrays(op.mem, m.inputs, rows); err != nil {
+		releaseArrays(out.keys)
+		return nil, err
+	}
+	if out.seconds, err = gatherArrays(op.mem, m.seconds, rows); err != nil {
+		releaseArrays(out.keys)
+		releaseArrays(out.inputs)
+		return nil, err
+	}
+	return out, nil
+}
+
+// gatherArrays takes the given rows of each array (nil stays nil); the
+// caller releases them (after an error there is nothing to release).
+func gatherArrays(mem memory.Allocator, as []arrow.Array, rows []int32) ([]arrow.Array, error) {
+	out := make([]arrow.Array, len(as))
+	for i, a := range as {
+		if a == nil {
+			continue
 		}
+		g, err := kernels.Gather(mem, a, rows)
+		if err != nil {
+			releaseArrays(out)
+			return nil, err
+		}
+		out[i] = g
 	}
 	return out, nil
 }

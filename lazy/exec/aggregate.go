@@ -368,6 +368,9 @@ const aggChunk = 8 << 10
 // position of its first row (each chunk's rows keep their positions).
 func (op *hashAggOp) consume(w *aggWorker, rb arrow.RecordBatch, base int64) error {
 	defer rb.Release()
+	if inner, sel := selectionOf(rb); sel != nil {
+		return op.consumeSel(w, inner, sel, base) // agg_selection.go
+	}
 	n := rb.NumRows()
 	if n <= 2*aggChunk {
 		return op.consumeChunk(w, rb, base)
@@ -398,22 +401,38 @@ func (op *hashAggOp) aggregate(w *aggWorker, m *morselInputs, base int64) error 
 	if err := op.assignGroups(w, m.keys, m.n, base); err != nil {
 		return err
 	}
-	op.updateStates(w, m, base)
-	return nil
+	return op.updateStates(w, m, nil, base)
 }
 
 // updateStates folds a morsel's aggregate inputs into w's states by the
-// groups in w.gids.
-func (op *hashAggOp) updateStates(w *aggWorker, m *morselInputs, base int64) {
+// groups in w.gids: the inputs' rows at sel (w.gids[k] is row sel[k]'s
+// group), or all of them when sel is nil. A state that takes selections
+// (fn.SelUpdater) reads the rows where they are; the others get them
+// gathered.
+func (op *hashAggOp) updateStates(w *aggWorker, m *morselInputs, sel []int32, base int64) error {
 	groups := w.table.size()
 	for i, s := range w.states {
 		s.Grow(groups)
-		if p, ok := s.(pairAggState); ok {
-			p.UpdatePair(w.gids, m.inputs[i], m.seconds[i])
+		in, second := m.inputs[i], m.seconds[i]
+		if su, ok := s.(fn.SelUpdater); ok && sel != nil && in != nil {
+			su.UpdateSel(w.gids, in, sel)
 			continue
 		}
-		s.Update(w.gids, m.inputs[i], base)
+		if sel != nil {
+			g, err := gatherArrays(op.mem, []arrow.Array{in, second}, sel)
+			if err != nil {
+				return err
+			}
+			defer releaseArrays(g)
+			in, second = g[0], g[1]
+		}
+		if p, ok := s.(pairAggState); ok {
+			p.UpdatePair(w.gids, in, second)
+			continue
+		}
+		s.Update(w.gids, in, base)
 	}
+	return nil
 }
 
 // assignGroups sets w.gids to the group of each of the n rows of keys,
@@ -428,7 +447,7 @@ func (op *hashAggOp) assignGroups(w *aggWorker, keys []arrow.Array, n int, base 
 		}
 		clear(w.gids)
 	case t.packed != nil:
-		return w.assignPacked(keys, base)
+		return w.assignPacked(keys, nil, base)
 	case t.intMode:
 		w.ikeys = intKeys(keys[0], w.ikeys)
 		var null func(int) bool
@@ -583,7 +602,7 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	canScatter := op.canScatter()
 	var initErr error
 	var mu sync.Mutex
-	used, err := consume(ctx, op.input, func(wid, seq int, rb arrow.RecordBatch) error {
+	used, err := consumeSel(ctx, op.input, op.takesSelections(), func(wid, seq int, rb arrow.RecordBatch) error {
 		w := workers[wid]
 		if w == nil {
 			states, err := op.newStates()
@@ -598,9 +617,13 @@ func (op *hashAggOp) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			workers[wid] = w
 		}
 		if w.scatter {
+			rb, err := compact(op.mem, rb)
+			if err != nil {
+				return err
+			}
 			return op.scatter(w, rb, seq)
 		}
-		w.rows += rb.NumRows()
+		w.rows += selectedRows(rb)
 		if err := op.consume(w, rb, int64(seq)<<32); err != nil {
 			return err
 		}

@@ -44,7 +44,7 @@ func (b *builder) build(p lazy.Plan) (Operator, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.attach(in, b.projectFn(n.Exprs, n.Schema()), n.Schema()), nil
+		return b.attachProject(in, n.Exprs, n.Schema()), nil // selection.go
 	case *lazy.Aggregate:
 		in, err := b.build(n.Input)
 		if err != nil {

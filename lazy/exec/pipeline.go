@@ -39,7 +39,10 @@ type pipeline struct {
 	// cached subplan computes its batches and sets morsels there).
 	prepare func(ctx context.Context) error
 	fns     []batchFn
-	limit   int64 // -1: none
+	// selSteps marks the steps (by index in fns) that take selBatches
+	// (selectionStep); run gathers the rows before any other.
+	selSteps map[int]bool
+	limit    int64 // -1: none
 
 	started bool
 	cancel  context.CancelFunc
@@ -87,14 +90,15 @@ func (p *pipeline) take(ctx context.Context, i int) (arrow.RecordBatch, error) {
 	return m, nil
 }
 
-// process takes morsel i and runs the steps over it.
-func (p *pipeline) process(ctx context.Context, i int) (rb arrow.RecordBatch, err error) {
+// process takes morsel i and runs the steps over it; keepSel: the caller
+// takes a selBatch (else it gets plain batches).
+func (p *pipeline) process(ctx context.Context, i int, keepSel bool) (rb arrow.RecordBatch, err error) {
 	defer recoverAsError(&err)
 	m, err := p.take(ctx, i)
 	if err != nil || m == nil {
 		return nil, err
 	}
-	return p.run(m)
+	return p.run(m, keepSel)
 }
 
 // then appends a row-wise step.
@@ -103,13 +107,32 @@ func (p *pipeline) then(fn batchFn, schema *arrow.Schema) {
 	p.schema = schema
 }
 
-func (p *pipeline) run(rb arrow.RecordBatch) (out arrow.RecordBatch, err error) {
+// thenSel appends a step that takes selBatches (see selectionStep).
+func (p *pipeline) thenSel(fn batchFn, schema *arrow.Schema) {
+	if p.selSteps == nil {
+		p.selSteps = map[int]bool{}
+	}
+	p.selSteps[len(p.fns)] = true
+	p.then(fn, schema)
+}
+
+// run runs the steps over a morsel, gathering a selBatch's rows before the
+// first step that does not take selections, and at the end unless keepSel.
+func (p *pipeline) run(rb arrow.RecordBatch, keepSel bool) (out arrow.RecordBatch, err error) {
 	defer recoverAsError(&err)
 	out = rb
-	for _, fn := range p.fns {
+	for k, fn := range p.fns {
+		if !p.selSteps[k] {
+			if out, err = compact(workMem, out); err != nil {
+				return nil, err
+			}
+		}
 		if out, err = fn(out); err != nil || out == nil {
 			return nil, err
 		}
+	}
+	if !keepSel {
+		return compact(workMem, out)
 	}
 	return out, nil
 }
@@ -167,7 +190,7 @@ func (p *pipeline) startPulled(ctx context.Context) {
 					close(s.done)
 					return
 				}
-				s.rb, s.err = p.run(m)
+				s.rb, s.err = p.run(m, false)
 				close(s.done)
 			}
 		}()
@@ -221,7 +244,7 @@ func (p *pipeline) start(ctx context.Context) {
 				if err := ctx.Err(); err != nil {
 					s.err = err
 				} else {
-					s.rb, s.err = p.process(ctx, i)
+					s.rb, s.err = p.process(ctx, i, false)
 				}
 				close(s.done)
 			}
@@ -396,8 +419,9 @@ func (s *sliceOp) Close() { s.input.Close() }
 // drain runs every morsel through the pipeline on all cores and hands each
 // result to sink, in no particular order: worker is the index of the
 // calling worker (so sinks can keep per-worker state without locks) and seq
-// the morsel's index (its position in the input). Sink takes over rb.
-func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
+// the morsel's index (its position in the input). Sink takes over rb, a
+// selBatch only when keepSel.
+func (p *pipeline) drain(ctx context.Context, workers int, keepSel bool, sink func(worker, seq int, rb arrow.RecordBatch) error) error {
 	n := p.numMorsels()
 	var claimed atomic.Int64
 	errs := make([]error, workers)
@@ -420,7 +444,7 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 				if p.pull != nil {
 					var m arrow.RecordBatch
 					if m, i, err = p.pullNext(ctx); m != nil {
-						rb, err = p.run(m)
+						rb, err = p.run(m, keepSel)
 					} else if err == nil {
 						return
 					}
@@ -428,7 +452,7 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 					if i = int(claimed.Add(1) - 1); i >= n {
 						return
 					}
-					rb, err = p.process(ctx, i)
+					rb, err = p.process(ctx, i, keepSel)
 				}
 				if err == nil && rb != nil {
 					err = sink(w, i, rb)
@@ -460,6 +484,11 @@ func (p *pipeline) drain(ctx context.Context, workers int, sink func(worker, seq
 // the number of workers used. A staged operator is staged first, so that
 // the pipeline it runs as is drained on all cores.
 func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
+	return consumeSel(ctx, op, false, sink)
+}
+
+// consumeSel is consume whose sink takes selBatches when keepSel.
+func consumeSel(ctx context.Context, op Operator, keepSel bool, sink func(worker, seq int, rb arrow.RecordBatch) error) (int, error) {
 	if s, ok := op.(stagedOperator); ok {
 		var err error
 		if op, err = s.stage(ctx); err != nil {
@@ -474,7 +503,7 @@ func consume(ctx context.Context, op Operator, sink func(worker, seq int, rb arr
 		if n := pl.numMorsels(); n >= 0 {
 			workers = max(1, min(workers, n))
 		}
-		return workers, pl.drain(ctx, workers, sink)
+		return workers, pl.drain(ctx, workers, keepSel, sink)
 	}
 	for seq := 0; ; seq++ {
 		rb, err := op.Next(ctx)

@@ -226,7 +226,8 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 		rb.Release()
 		return nil
 	}
-	for _, st := range lf.stages {
+	var sel []int32 // the kept rows, when handed on as a selection
+	for k, st := range lf.stages {
 		if len(st.read) > 0 {
 			if err := read(st.read); err != nil {
 				return nil, err
@@ -255,13 +256,17 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 			return nil, nil
 		}
 		if kept < count {
-			err = lf.narrow(work, mask.Bytes(), count, &rows, held)
+			if sel = lastSelection(k == len(lf.stages)-1, mask.Bytes(), count, kept); sel == nil {
+				err = lf.narrow(work, mask.Bytes(), count, &rows, held)
+			}
 		}
 		mask.Release()
 		if err != nil {
 			return nil, err
 		}
-		count = kept
+		if sel == nil {
+			count = kept
+		}
 	}
 	if len(lf.last) > 0 {
 		if err := read(lf.last); err != nil {
@@ -284,7 +289,25 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 			held[f.Name], cols[j] = a, a
 		}
 	}
-	return array.NewRecordBatch(lf.out, cols, int64(count)), nil
+	out := array.NewRecordBatch(lf.out, cols, int64(count))
+	if sel != nil {
+		return withSelection(out, sel), nil
+	}
+	return out, nil
+}
+
+// lastSelection returns the rows of mask (over count rows, kept of them
+// set) as a selection to hand on with the columns at all count rows, when
+// the stage is the last and keeps enough of them (selMinKept); else nil,
+// and the rows are gathered (narrow). The selection is the batch's own: it
+// outlives the scan.
+func lastSelection(last bool, mask []byte, count, kept int) []int32 {
+	if !last || float64(kept) < selMinKept*float64(count) {
+		return nil
+	}
+	s := kernels.NewSelection(mask, count)
+	defer s.Release()
+	return slices.Clone(s.Idx)
 }
 
 // stagesRead reports whether a stage's conjunct reads column name.

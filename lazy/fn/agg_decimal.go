@@ -66,35 +66,75 @@ func (s *decSumState) add(g int32, hi int64, lo uint64) {
 	s.hi[g], s.lo[g] = h, l
 }
 
-func (s *decSumState) Update(gids []int32, arr arrow.Array, _ int64) {
+func (s *decSumState) Update(gids []int32, arr arrow.Array, _ int64) { s.update(gids, arr, nil) }
+
+// UpdateSel adds the rows of arr at sel (SelUpdater).
+func (s *decSumState) UpdateSel(gids []int32, arr arrow.Array, sel []int32) { s.update(gids, arr, sel) }
+
+// update adds row at(i) of arr into group gids[i], where at(i) is sel[i],
+// or i when sel is nil.
+func (s *decSumState) update(gids []int32, arr arrow.Array, sel []int32) {
 	if arr.DataType().ID() == arrow.NULL {
 		return
 	}
 	w := kernels.Decimal128Words(arr)
+	at := func(i int) int { return i }
+	if sel != nil {
+		at = func(i int) int { return int(sel[i]) }
+	}
 	if arr.NullN() == 0 {
-		if s.addSmall(gids, w) {
+		if s.addSmall(gids, w, sel) {
 			return
 		}
 		for i, g := range gids {
-			s.add(g, int64(w[2*i+1]), w[2*i])
+			j := at(i)
+			s.add(g, int64(w[2*j+1]), w[2*j])
 		}
 		return
 	}
 	for i, g := range gids {
-		if arr.IsValid(i) {
-			s.add(g, int64(w[2*i+1]), w[2*i])
+		if j := at(i); arr.IsValid(j) {
+			s.add(g, int64(w[2*j+1]), w[2*j])
 		}
 	}
 }
 
-// addSmall adds a batch without nulls into the int64 partial sums when its
-// values allow it, in one pass that both adds and bounds them (the bound of
+// addSmall adds a batch without nulls (its rows at sel, or all of them
+// when sel is nil) into the int64 partial sums when its values allow it,
+// in one pass that both adds and bounds them (the bound of
 // kernels.Int64Bound, fused so the batch is read once). int64 additions
 // wrap, so adding first is safe: when the bound then shows a value that
 // does not fit an int64, or a batch that could carry a partial sum past
 // smallLimit, subtracting the same low words back restores every partial
 // sum exactly; addSmall reports false and the caller adds in 128 bits.
-func (s *decSumState) addSmall(gids []int32, w []uint64) bool {
+func (s *decSumState) addSmall(gids []int32, w []uint64, sel []int32) bool {
+	if sel == nil {
+		return s.addSmallRows(gids, w)
+	}
+	small := s.small
+	var bad, mx uint64
+	for i, g := range gids {
+		j := sel[i]
+		lo, hi := w[2*j], w[2*j+1]
+		sign := uint64(int64(lo) >> 63)
+		bad |= hi ^ sign
+		mx = max(mx, (lo^sign)-sign)
+		small[g] += int64(lo)
+	}
+	return s.settleSmall(gids, mx, bad, func(add bool) {
+		for i, g := range gids {
+			v := int64(w[2*sel[i]])
+			if !add {
+				v = -v
+			}
+			small[g] += v
+		}
+	})
+}
+
+// addSmallRows is addSmall over every row (its own loop: the common case,
+// without an index per row).
+func (s *decSumState) addSmallRows(gids []int32, w []uint64) bool {
 	w = w[:2*len(gids)]
 	small := s.small
 	var bad, mx uint64
@@ -105,6 +145,22 @@ func (s *decSumState) addSmall(gids []int32, w []uint64) bool {
 		mx = max(mx, (lo^sign)-sign) // |lo|, with MinInt64 reading as 2^63
 		small[g] += int64(lo)
 	}
+	return s.settleSmall(gids, mx, bad, func(add bool) {
+		for i, g := range gids {
+			v := int64(w[2*i])
+			if !add {
+				v = -v
+			}
+			small[g] += v
+		}
+	})
+}
+
+// settleSmall decides, after a batch of len(gids) values of magnitude at
+// most mx (bad: some value does not fit an int64) was added into the
+// partial sums, whether it stays there; redo(false) takes the batch back
+// out, redo(true) adds it again.
+func (s *decSumState) settleSmall(gids []int32, mx, bad uint64, redo func(add bool)) bool {
 	// The batch adds at most len(gids)·mx to any group.
 	hi, batch := bits.Mul64(mx, uint64(len(gids)))
 	fits := bad == 0 && mx <= math.MaxInt64 && hi == 0 && batch <= smallLimit
@@ -112,18 +168,14 @@ func (s *decSumState) addSmall(gids []int32, w []uint64) bool {
 		s.smallBound += batch
 		return true
 	}
-	for i, g := range gids {
-		small[g] -= int64(w[2*i])
-	}
+	redo(false)
 	if !fits {
 		return false
 	}
 	// The batch fits but the partial sums may not hold it as well: move
 	// them into the 128-bit sums and add it again.
 	s.flush()
-	for i, g := range gids {
-		small[g] += int64(w[2*i])
-	}
+	redo(true)
 	s.smallBound = batch
 	return true
 }

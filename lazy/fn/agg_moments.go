@@ -108,6 +108,47 @@ func (s *meanState) updateDecimal(gids []int32, arr arrow.Array) {
 	}
 }
 
+// UpdateSel adds the rows of arr at sel (SelUpdater): Decimal128 inputs
+// converted a block of selected rows at a time.
+func (s *meanState) UpdateSel(gids []int32, arr arrow.Array, sel []int32) {
+	switch {
+	case arr.DataType().ID() == arrow.NULL:
+		return
+	case !s.dec || arr.DataType().ID() != arrow.DECIMAL128:
+		get := kernels.NumericAsFloat(arr) // (Update's last case, at sel)
+		for i, g := range gids {
+			if j := int(sel[i]); arr.IsValid(j) {
+				s.sum[g].add(get(j))
+				s.n[g]++
+			}
+		}
+		return
+	}
+	w := kernels.Decimal128Words(arr)
+	if s.floats == nil {
+		s.floats = make([]float64, meanBlock)
+	}
+	var words [2 * meanBlock]uint64
+	sum, n := s.sum, s.n
+	nulls := arr.NullN() > 0
+	for lo := 0; lo < len(gids); lo += meanBlock {
+		hi := min(lo+meanBlock, len(gids))
+		ws := words[:2*(hi-lo)]
+		for k, j := range sel[lo:hi] {
+			ws[2*k], ws[2*k+1] = w[2*j], w[2*j+1]
+		}
+		f := s.floats[:hi-lo]
+		kernels.DecimalFloats(f, ws, s.scale)
+		for i, g := range gids[lo:hi] {
+			if nulls && arr.IsNull(int(sel[lo+i])) {
+				continue
+			}
+			sum[g].add(f[i])
+			n[g]++
+		}
+	}
+}
+
 func (s *meanState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*meanState)
 	for i, g := range srcG {

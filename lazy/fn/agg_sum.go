@@ -35,6 +35,20 @@ func (s *countState) Update(gids []int32, arr arrow.Array, _ int64) {
 		}
 	}
 }
+
+// UpdateSel counts the rows of arr at sel (SelUpdater).
+func (s *countState) UpdateSel(gids []int32, arr arrow.Array, sel []int32) {
+	if s.all || arr == nil || arr.NullN() == 0 || arr.DataType().ID() == arrow.NULL {
+		s.Update(gids, arr, 0) // (only the number of rows counts)
+		return
+	}
+	for i, g := range gids {
+		if arr.IsValid(int(sel[i])) {
+			s.n[g]++
+		}
+	}
+}
+
 func (s *countState) Merge(src AggState, srcG, dstG []int32) {
 	o := src.(*countState)
 	for i, g := range srcG {

@@ -23,6 +23,15 @@ type AggState interface {
 	Finish(mem memory.Allocator) (arrow.Array, error)
 }
 
+// SelUpdater is an AggState that folds in the rows of a batch at a
+// selection without the executor gathering them first (DuckDB's and
+// Velox's selection vectors): gids[k] is the group of row sel[k] of arr,
+// sel ascending. The result is that of Update(gids, the rows of arr at
+// sel, base). States that do not implement it get gathered inputs.
+type SelUpdater interface {
+	UpdateSel(gids []int32, arr arrow.Array, sel []int32)
+}
+
 // AggCall is one resolved aggregate call as its state constructor sees it.
 type AggCall struct {
 	Name string
