@@ -78,7 +78,7 @@ func (s *slowSource) ReadPiece(ctx context.Context, mem memory.Allocator, i int,
 // rows the joins give without runtime filters, and the scan reads the
 // probe's other columns only at the rows the filters keep: for keys with
 // nulls on both sides, filters keeping no row or every row, a scan
-// predicate after the filters, two joins' filters on one scan, string and
+// predicate run before the filters, two joins' filters on one scan, string and
 // two-column keys, and a build side that finishes after the probe scan
 // started; the probe is read in several pieces.
 func TestRuntimeFilterInScan(t *testing.T) {
@@ -131,7 +131,7 @@ func TestRuntimeFilterInScan(t *testing.T) {
 		{name: "all kept", builds: []build{{keys: func(i int) (any, any, any) { return int64(i), nil, nil }, rows: 1000,
 			on: [][2]string{{"pk", "bk"}}}}, all: true},
 		{name: "scan predicate", builds: []build{{keys: evens, rows: 100, on: [][2]string{{"pk", "bk"}}}},
-			pred: bin(lazy.OpGt, col("pv"), lit(int64(1000)))},
+			pred: bin(lazy.OpGt, col("pk2"), lit(int64(0)))},
 		{name: "two joins", builds: []build{{keys: evens, rows: 200, on: [][2]string{{"pk", "bk"}}},
 			{keys: evens, rows: 50, on: [][2]string{{"ps", "bs"}}}}},
 		{name: "string key", builds: []build{{keys: evens, rows: 30, on: [][2]string{{"ps", "bs"}}}}},
