@@ -135,9 +135,10 @@ func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
 }
 
 // partitionedScan reads the pieces a scan needs on demand, in parallel;
-// skip, when set, is asked before a piece is read whether it can be left
-// out (a runtime filter's key ranges).
-func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip func(piece int) bool) (Operator, error) {
+// rf, when set, are the runtime filters over the scan: a piece is left
+// out when their key ranges miss it, and a source that reads chosen rows
+// applies them first (join_scan_filter.go; rf.inScan tells).
+func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, rf *scanFilters) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
 	cols := lazy.ReadColumns(s)
 	if ps, ok := src.(lazy.PinnableSource); ok {
@@ -161,6 +162,11 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip
 	if mem == workMem {
 		mem = scanMem
 	}
+	var skip func(piece int) bool
+	if rf != nil {
+		rf.src = src
+		skip = rf.skip
+	}
 	p := newPipeline(readSchema, nil, -1)
 	p.count = len(pieces)
 	p.load = func(ctx context.Context, i int) (arrow.RecordBatch, error) {
@@ -175,6 +181,9 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, skip
 			p.limit = s.Limit
 			return p, nil
 		}
+	}
+	if rr, ok := src.(rowPieceReader); ok && rf != nil && s.Limit < 0 && rf.plan(b, p, s, rr, pieces, readSchema, mem) {
+		return p, nil
 	}
 	if rr, ok := src.(rowPieceReader); ok && s.Predicate != nil {
 		if lf := planLateFilter(s.Predicate, readSchema, s.Schema()); lf != nil {

@@ -335,6 +335,23 @@ func plainIntColumn(e lazy.Expr) (string, bool) {
 	}
 }
 
+// apply is keep, counting the rows seen and kept while the filter judges
+// itself (the first filterTrialRows): it switches off when it kept nearly
+// all.
+func (f *joinFilter) apply(keys []arrow.Array, n int) ([]int32, error) {
+	idx, err := f.keep(keys, n)
+	if err != nil {
+		return nil, err
+	}
+	if seen := f.seen.Add(int64(n)); seen-int64(n) < filterTrialRows {
+		kept := f.kept.Add(int64(len(idx)))
+		if seen >= filterTrialRows && float64(kept) > filterUselessShare*float64(seen) {
+			f.off.Store(true)
+		}
+	}
+	return idx, nil
+}
+
 // filterStep is the row-wise step of a RuntimeFilter: it waits for the
 // join's build side and drops the rows that cannot match.
 func (j *hashJoin) filterStep(keys []lazy.Expr) batchFn {
@@ -357,15 +374,9 @@ func (j *hashJoin) filterStep(keys []lazy.Expr) batchFn {
 			return nil, err
 		}
 		defer releaseArrays(ka)
-		idx, err := f.keep(ka, n)
+		idx, err := f.apply(ka, n)
 		if err != nil {
 			return nil, err
-		}
-		if seen := f.seen.Add(int64(n)); seen-int64(n) < filterTrialRows {
-			kept := f.kept.Add(int64(len(idx)))
-			if seen >= filterTrialRows && float64(kept) > filterUselessShare*float64(seen) {
-				f.off.Store(true)
-			}
 		}
 		if len(idx) == n {
 			rb.Retain()
@@ -393,34 +404,46 @@ func (j *hashJoin) filterStep(keys []lazy.Expr) batchFn {
 }
 
 // runtimeFilter builds a RuntimeFilter node: the filter step of the join
-// that provides it, over its input (a scan of pieces also skips the pieces
-// whose key statistics miss the build range). A filter whose join is not
-// being built above it (it cannot wait for a build it is part of) passes
-// its input through.
+// that provides it, over its input. A chain of filters over a scan of
+// pieces is built as one: the scan skips the pieces whose key statistics
+// miss a build range and, reading chosen rows, tests the keys before it
+// reads the other columns (join_scan_filter.go). A filter whose join is
+// not being built above it (it cannot wait for a build it is part of)
+// passes its input through.
 func (b *builder) runtimeFilter(n *lazy.RuntimeFilter) (Operator, error) {
-	j := b.filterJoins[n.ID]
-	if j == nil {
-		return b.build(n.Input)
+	var chain []*lazy.RuntimeFilter // innermost first
+	var p lazy.Plan = n
+	for {
+		f, ok := p.(*lazy.RuntimeFilter)
+		if !ok {
+			break
+		}
+		chain = append([]*lazy.RuntimeFilter{f}, chain...)
+		p = f.Input
+	}
+	sf := &scanFilters{}
+	for _, f := range chain {
+		if j := b.filterJoins[f.ID]; j != nil {
+			sf.stages = append(sf.stages, scanFilterStage{join: j, keys: f.Keys})
+		}
 	}
 	var in Operator
 	var err error
-	if s, ok := n.Input.(*lazy.Scan); ok {
+	if s, ok := p.(*lazy.Scan); ok && len(sf.stages) > 0 {
 		if src, ok := s.Source.(lazy.PartitionedSource); ok {
-			in, err = b.partitionedScan(s, src, func(piece int) bool {
-				if j.prepare() != nil || j.filter == nil {
-					return false // (the error surfaces in the filter step)
-				}
-				return !j.filter.mayMatchPiece(n.Keys, src, piece)
-			})
+			in, err = b.partitionedScan(s, src, sf)
 		}
 	}
 	if in == nil && err == nil {
-		in, err = b.build(n.Input)
+		in, err = b.build(p)
 	}
-	if err != nil {
-		return nil, err
+	if err != nil || sf.inScan {
+		return in, err
 	}
-	return b.attach(in, j.filterStep(n.Keys), n.Schema()), nil
+	for _, st := range sf.stages {
+		in = b.attach(in, st.join.filterStep(st.keys), n.Schema())
+	}
+	return in, nil
 }
 
 // offerFilter makes join j the provider of its runtime filter while its

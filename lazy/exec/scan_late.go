@@ -55,6 +55,10 @@ type lateFilter struct {
 	keepFirst []string
 	read      *arrow.Schema
 	out       *arrow.Schema
+	// then, when set, runs after the stages on the rows they kept: the
+	// runtime filters of joins (join_scan_filter.go), which read their
+	// key columns into held and may narrow rows and held further.
+	then func(ctx context.Context, piece int, rows []int32, count int, held map[string]arrow.Array) ([]int32, int, error)
 }
 
 // planLateFilter splits pred (over the columns of read) for a scan whose
@@ -266,6 +270,12 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 		}
 		if sel == nil {
 			count = kept
+		}
+	}
+	if lf.then != nil {
+		var err error
+		if rows, count, err = lf.then(ctx, piece, rows, count, held); err != nil || count == 0 {
+			return nil, err
 		}
 	}
 	if len(lf.last) > 0 {
