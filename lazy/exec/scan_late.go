@@ -260,7 +260,9 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 			return nil, nil
 		}
 		if kept < count {
-			if sel = lastSelection(k == len(lf.stages)-1, mask.Bytes(), count, kept); sel == nil {
+			// A later filter (then) narrows the rows itself, so the last
+			// stage hands on a selection only when nothing runs after it.
+			if sel = lastSelection(k == len(lf.stages)-1 && lf.then == nil, mask.Bytes(), count, kept); sel == nil {
 				err = lf.narrow(work, mask.Bytes(), count, &rows, held)
 			}
 		}
