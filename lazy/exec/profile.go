@@ -42,8 +42,9 @@ type RunOptions struct {
 	// Start is when the query began (before its optimization); the
 	// profile's times count from it. Zero: when RunWith starts.
 	Start time.Time
-	// Optimized is how long optimizing the plan took (the profile's
-	// "optimization" row, as Polars reports it).
+	// Optimized is how long the query took before it ran: decoding and
+	// optimizing its plan (the profile's "optimization" row, as Polars
+	// reports it).
 	Optimized time.Duration
 }
 
@@ -55,6 +56,8 @@ type Report struct {
 	// counters: EXPLAIN ANALYZE's answer.
 	Text  string   `json:"text,omitempty"`
 	Notes []string `json:"notes,omitempty"`
+	// PlanningUs is how long the query took before it ran (RunOptions.Optimized).
+	PlanningUs int64 `json:"planning_us"`
 }
 
 // ProfileNode is one plan node's counters. Times are microseconds; Start
@@ -100,7 +103,7 @@ func RunWith(ctx context.Context, out memory.Allocator, p lazy.Plan, opts *RunOp
 	if err != nil {
 		return nil, nil, err
 	}
-	rep = &Report{}
+	rep = &Report{PlanningUs: opts.Optimized.Microseconds()}
 	if opts.Profile {
 		rep.Nodes = pr.report(p)
 		rep.Text = renderProfile(rep.Nodes, opts.Optimized)
@@ -285,7 +288,7 @@ func (pr *profiler) scanned(s *lazy.Scan, op Operator, rowsOf func(i int) int64)
 	if pr.notes {
 		workers := runtime.GOMAXPROCS(0)
 		if n := p.numMorsels(); n >= 0 {
-			pr.buildNotes = append(pr.buildNotes, fmt.Sprintf("scan %s: %d morsels on %d worker(s)",
+			pr.buildNotes = append(pr.buildNotes, fmt.Sprintf("scan %s: %d morsel(s) on %d worker(s)",
 				s.Source.Name(), n, max(1, min(workers, n))))
 		} else {
 			pr.buildNotes = append(pr.buildNotes, fmt.Sprintf("scan %s: streamed in morsels of %d rows on %d worker(s)",
@@ -378,7 +381,8 @@ func renderProfile(nodes []ProfileNode, optimized time.Duration) string {
 		b.WriteByte('\n')
 	}
 	if len(nodes) > 0 {
-		fmt.Fprintf(&b, "optimization %s, execution %s\n", ms(int64(optimized/time.Microsecond)), ms(nodes[0].End))
+		planning := optimized.Microseconds()
+		fmt.Fprintf(&b, "planning %s, execution %s\n", ms(planning), ms(max(0, nodes[0].End-planning)))
 	}
 	return b.String()
 }
