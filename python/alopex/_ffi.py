@@ -190,12 +190,16 @@ class _TaskBar:
     scanned): shown when ``show_own`` once the query has run
     ``_progress.PROGRESS_AFTER_S``. Other long tasks (building a stored
     vector index) show after :data:`PROGRESS_AFTER_S` unless ``show_others``
-    is False; other queries' tasks never show here.
+    is False (default: unless ``ax.set_progress(False)``); other queries'
+    tasks never show here.
     """
 
-    def __init__(self, own: str | None = None, show_own: bool = False, show_others: bool = True,
+    def __init__(self, own: str | None = None, show_own: bool = False, show_others: bool | None = None,
                  asked: bool = False) -> None:
         import time
+
+        if show_others is None:  # unless ax.set_progress(False) turned bars off
+            show_others = _progress.progress_enabled() is not False
 
         self._clock = time.monotonic
         self._since = self._clock()
@@ -279,7 +283,7 @@ def run_query_report(plan: bytes, sources: list[TableHandle], *, profile: bool =
     job = ffi.new("uint64_t*")
     check(lib.alopex_query_start_flags, plan, len(plan), handles, len(sources), flags, job)
     job_id = int(job[0])
-    bar = _TaskBar(own=f"query#{job_id}", show_own=show, show_others=progress is not False,
+    bar = _TaskBar(own=f"query#{job_id}", show_own=show, show_others=None if progress is None else progress,
                    asked=progress is True or _progress.progress_enabled() is True)
     report: dict[str, Any] = {}
 

@@ -194,7 +194,8 @@ def fake_tqdm(monkeypatch):
     _progress.set_progress(None)
 
 
-def slow_query(n: int = 3_000_000) -> tuple[ax.LazyFrame, int]:
+def slow_query(n: int = 1_000_000) -> tuple[ax.LazyFrame, int]:
+    """A query of some tens of milliseconds (the bars poll every millisecond here)."""
     rng = np.random.default_rng(0)
     df = ax.DataFrame({"g": rng.integers(0, 100_000, n), "x": rng.standard_normal(n)})
     return df.lazy().group_by("g").agg(ax.col("x").std().alias("s"), ax.col("x").median().alias("m")), n
@@ -252,5 +253,27 @@ def test_set_progress_switch():
             ax.set_progress("yes")
         with pytest.raises(TypeError, match="progress must be"):
             ax.LazyFrame({"a": [1]}).collect(progress=1)
+    finally:
+        ax.set_progress(None)
+
+
+def test_set_progress_false_hides_every_bar(fake_tqdm, monkeypatch):
+    """The switch also hides the bars of other long tasks a call waits for
+    (building a stored vector index at its first search)."""
+    n, dim = 3000, 16
+    rng = np.random.default_rng(5)
+    monkeypatch.setattr(_ffi, "PROGRESS_AFTER_S", 0.0)
+    try:
+        ax.set_progress(False)
+        with ax.connect() as db:
+            db.sql(f"CREATE TABLE big (id BIGINT PRIMARY KEY, emb VECTOR({dim}))")
+            db.insert("big", ax.DataFrame({"id": np.arange(n), "emb": rng.standard_normal((n, dim)).astype(np.float32)}))
+            db.sql("CREATE INDEX h ON big USING HNSW (emb)")
+            db.sql("SELECT id FROM big ORDER BY VEC_L2_DISTANCE(emb, ?) LIMIT 3", [np.zeros(dim, np.float32)],
+                   eager=True)
+        assert fake_tqdm == []
+        idx = ax.VectorIndex(8, m=4, ef_construction=16)
+        idx.add(rng.standard_normal((20_000, 8)).astype(np.float32))
+        assert fake_tqdm == []
     finally:
         ax.set_progress(None)
