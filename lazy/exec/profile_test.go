@@ -78,7 +78,7 @@ func TestProfileRowsAreTrueCounts(t *testing.T) {
 				defer fact.Release()
 				defer dim.Release()
 				p := Optimize(profilePlan(t, fact, dim))
-				tbl, rep, err := RunWith(context.Background(), mem, p, &RunOptions{Profile: true, Notes: true})
+				tbl, rep, err := RunWith(context.Background(), mem, p, &RunOptions{Profile: true, Notes: true, Progress: "profile test"})
 				if err != nil {
 					t.Fatal(err)
 				}
