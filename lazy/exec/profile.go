@@ -77,8 +77,9 @@ type ProfileNode struct {
 	End     int64  `json:"end"`
 	TimeUs  int64  `json:"time_us"`
 	SelfUs  int64  `json:"self_us"`
-	// Measured is false for a node the executor ran inside another's
-	// operator, which has no counters of its own.
+	// Measured is false for a node without counters of its own: one the
+	// executor did not build on its own (the second reader of a cached
+	// subplan shares the first one's operators).
 	Measured bool `json:"measured"`
 }
 
@@ -376,7 +377,7 @@ func renderProfile(nodes []ProfileNode, optimized time.Duration) string {
 		if n.Measured {
 			fmt.Fprintf(&b, "  (actual rows=%d batches=%d time=%s self=%s)", n.Rows, n.Batches, ms(n.TimeUs), ms(n.SelfUs))
 		} else {
-			b.WriteString("  (run inside its parent's operator)")
+			b.WriteString("  (not measured separately)")
 		}
 		b.WriteByte('\n')
 	}
