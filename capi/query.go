@@ -9,6 +9,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime/cgo"
 	"sync"
 	"time"
@@ -36,7 +37,17 @@ type job struct {
 	result   *core.Table
 	err      error
 	released bool
+	// report is what a query started with flags found out besides its
+	// result (alopex_job_report); set before done is closed.
+	report *exec.Report
 }
+
+// Flags of alopex_query_start_flags.
+const (
+	queryProfile  = 1 // count rows and time per plan node (LazyFrame.profile, EXPLAIN ANALYZE)
+	queryProgress = 2 // count scanned rows as a core.Task named "query#<job>" (alopex_progress)
+	queryNotes    = 4 // note the plan's decisions (Python's "alopex" logger at DEBUG)
+)
 
 // planSources turns the source handles Python sends with a plan into
 // sources: tables, vector indexes, and database sessions (whose stored
@@ -97,7 +108,21 @@ func decodePlan(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.
 //export alopex_query_start
 func alopex_query_start(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
 	jobOut *C.uint64_t, errOut **C.char) C.int {
+	return alopex_query_start_flags(plan, planLen, sources, nSources, 0, jobOut, errOut)
+}
+
+// alopex_query_start_flags is alopex_query_start with flags (queryProfile,
+// queryProgress, queryNotes): after the job is done, alopex_job_report
+// gives what they asked for.
+//
+//export alopex_query_start_flags
+func alopex_query_start_flags(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSources C.size_t,
+	flags C.int, jobOut *C.uint64_t, errOut **C.char) C.int {
 	return call(errOut, func() error {
+		if flags&^(queryProfile|queryProgress|queryNotes) != 0 {
+			return core.Errorf(core.KindInvalidInput, "unknown query flags %#x", int(flags))
+		}
+		start := time.Now()
 		p, release, err := decodePlan(plan, planLen, sources, nSources)
 		if err != nil {
 			return err
@@ -110,13 +135,21 @@ func alopex_query_start(plan *C.char, planLen C.size_t, sources *C.uint64_t, nSo
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		j := &job{cancel: cancel, done: make(chan struct{})}
-		go j.run(ctx, p, release)
-		*jobOut = C.uint64_t(cgo.NewHandle(j))
+		h := cgo.NewHandle(j)
+		var opts *exec.RunOptions
+		if flags != 0 {
+			opts = &exec.RunOptions{Profile: flags&queryProfile != 0, Notes: flags&queryNotes != 0, Start: start}
+			if flags&queryProgress != 0 {
+				opts.Progress = fmt.Sprintf("query#%d", uint64(h))
+			}
+		}
+		go j.run(ctx, p, release, opts)
+		*jobOut = C.uint64_t(h)
 		return nil
 	})
 }
 
-func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
+func (j *job) run(ctx context.Context, p lazy.Plan, release func(), opts *exec.RunOptions) {
 	j.runFunc(ctx, func(ctx context.Context) (*core.Table, error) {
 		defer func() {
 			for _, s := range lazy.Sources(p) {
@@ -126,7 +159,43 @@ func (j *job) run(ctx context.Context, p lazy.Plan, release func()) {
 			}
 			release()
 		}()
-		return exec.Run(ctx, mem, exec.Optimize(p))
+		if opts == nil {
+			return exec.Run(ctx, mem, exec.Optimize(p))
+		}
+		op := exec.Optimize(p)
+		opts.Optimized = time.Since(opts.Start) // decoding, resolving and optimizing: Polars' "optimization"
+		tbl, rep, err := exec.RunWith(ctx, mem, op, opts)
+		j.report = rep // read only after done is closed (alopex_job_report)
+		return tbl, err
+	})
+}
+
+// alopex_job_report writes to *out (malloc'd; free with alopex_free) the
+// JSON report of a finished job started with flags: {"nodes": [...],
+// "text": "...", "notes": [...]} (exec.Report); "{}" when it has none.
+//
+//export alopex_job_report
+func alopex_job_report(h C.uint64_t, out **C.char, errOut **C.char) C.int {
+	return call(errOut, func() error {
+		j, err := jobOf(h)
+		if err != nil {
+			return err
+		}
+		select {
+		case <-j.done:
+		default:
+			return core.Errorf(core.KindInvalidInput, "the query is still running: wait for it before asking for its report")
+		}
+		rep := j.report
+		if rep == nil {
+			rep = &exec.Report{}
+		}
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		*out = C.CString(string(b))
+		return nil
 	})
 }
 

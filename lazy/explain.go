@@ -22,6 +22,10 @@ func explainNode(b *strings.Builder, p Plan, depth int) {
 	}
 }
 
+// Describe is the one line Explain prints for node p (without its
+// inputs): EXPLAIN ANALYZE and LazyFrame.profile() label their rows by it.
+func Describe(p Plan) string { return describe(p) }
+
 func exprList(es []Expr) string {
 	parts := make([]string, len(es))
 	for i, e := range es {

@@ -34,8 +34,11 @@ func compileParsed(p *parsed, tables map[string]lazy.Plan, params []lazy.Expr, o
 	}
 	stmt := p.stmt
 	if ex, ok := stmt.(*ast.ExplainStmt); ok {
-		if ex.Analyze {
-			return nil, core.Errorf(core.KindNotSupported, "EXPLAIN ANALYZE is not supported; use EXPLAIN")
+		// EXPLAIN [ANALYZE] compiles to the statement it explains: Python
+		// renders the plan (ANALYZE after running it, with each node's
+		// rows and time), as Inspect tells it to.
+		if err := checkExplainFormat(ex); err != nil {
+			return nil, err
 		}
 		stmt = ex.Stmt
 	}

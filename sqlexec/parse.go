@@ -374,6 +374,9 @@ func (c *tableCollector) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 type Info struct {
 	Tables  []string `json:"tables"`
 	Explain bool     `json:"explain"`
+	// Analyze is set for EXPLAIN ANALYZE: the query runs and its plan is
+	// printed with each node's rows and time.
+	Analyze bool `json:"analyze"`
 	// Query is false for statements that are not queries (DDL, DML,
 	// transaction control), which an embedded database executes.
 	Query bool `json:"query"`
@@ -387,7 +390,9 @@ func Inspect(query string) (*Info, error) {
 		return nil, err
 	}
 	info := &Info{Tables: baseTables(p.stmt, p.funcs)}
-	_, info.Explain = p.stmt.(*ast.ExplainStmt)
+	if ex, ok := p.stmt.(*ast.ExplainStmt); ok {
+		info.Explain, info.Analyze = true, ex.Analyze
+	}
 	_, isQuery := p.stmt.(ast.ResultSetNode)
 	info.Query = isQuery || info.Explain
 	return info, nil

@@ -24,9 +24,20 @@ type builder struct {
 	// filterJoins holds, while a join's probe side is built, the join that
 	// fills each runtime filter there (join_runtime_filter.go).
 	filterJoins map[int]*hashJoin
+	// prof, when set, counts rows and time per plan node and rows scanned
+	// for progress (profile.go); nil costs nothing at run time.
+	prof *profiler
 }
 
 func (b *builder) build(p lazy.Plan) (Operator, error) {
+	op, err := b.buildNode(p)
+	if err != nil || b.prof == nil {
+		return op, err
+	}
+	return b.prof.attach(p, op), nil // profile.go
+}
+
+func (b *builder) buildNode(p lazy.Plan) (Operator, error) {
 	switch n := p.(type) {
 	case *lazy.Scan:
 		return b.scan(n)
@@ -140,6 +151,16 @@ func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
 // applies them first (join_scan_filter.go; rf.inScan tells).
 func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, rf *scanFilters) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
+	op, err := b.partitionedScanOp(s, src, pieces, skip)
+	if err != nil || b.prof == nil {
+		return op, err
+	}
+	// Profiled here, not only in build: a runtime filter builds its scan
+	// without build (join_runtime_filter.go).
+	return b.prof.scanned(s, op, func(i int) int64 { return src.PieceRows(pieces[i]) }), nil
+}
+
+func (b *builder) partitionedScanOp(s *lazy.Scan, src lazy.PartitionedSource, pieces []int, skip func(piece int) bool) (Operator, error) {
 	cols := lazy.ReadColumns(s)
 	if ps, ok := src.(lazy.PinnableSource); ok {
 		// Pinned now, before any operator runs (as keyedScan opens its
@@ -363,8 +384,13 @@ var scanMem memory.Allocator = core.NewGoAllocator()
 // of one batch, allocated with out (or shared with the sources). A single
 // contiguous batch lets to_numpy() of a result column share its memory.
 func Run(ctx context.Context, out memory.Allocator, p lazy.Plan) (tbl *core.Table, err error) {
+	return runProfiled(ctx, out, p, nil)
+}
+
+// runProfiled is Run with the profiler pr (nil: none; see RunWith).
+func runProfiled(ctx context.Context, out memory.Allocator, p lazy.Plan, pr *profiler) (tbl *core.Table, err error) {
 	defer recoverAsError(&err)
-	b := &builder{mem: workMem, ctx: ctx}
+	b := &builder{mem: workMem, ctx: ctx, prof: pr}
 	defer func() {
 		for _, c := range b.closers {
 			c()

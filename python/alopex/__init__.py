@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from . import _ffi, _polars_api
+from ._progress import progress_enabled, set_progress
 from ._size import parse_size
 from ._validate import int_arg
 from .database import Database, Transaction, connect
@@ -123,5 +124,5 @@ __all__ = [
     "AlopexError", "ColumnNotFoundError", "ComputeError", "InternalError", "InvalidInputError",
     "NotSupportedError", "SchemaError", "SQLSyntaxError", "TableNotFoundError",
     "TransactionConflictError", "ConstraintError", "DatabaseLockedError", "StorageIOError",
-    "connect", "Database", "Transaction",
+    "connect", "Database", "Transaction", "set_progress", "progress_enabled",
 ]

@@ -14,6 +14,8 @@ int alopex_version(char** out);
 int alopex_functions(char** out);
 int alopex_debug_panic(int where, char** errOut);
 int alopex_query_start(char* plan, size_t planLen, uint64_t* sources, size_t nSources, uint64_t* jobOut, char** errOut);
+int alopex_query_start_flags(char* plan, size_t planLen, uint64_t* sources, size_t nSources, int flags, uint64_t* jobOut, char** errOut);
+int alopex_job_report(uint64_t h, char** out, char** errOut);
 int alopex_job_wait(uint64_t h, int timeoutMs, int* done, uint64_t* table, char** errOut);
 void alopex_job_cancel(uint64_t h);
 void alopex_job_release(uint64_t h);

@@ -8,6 +8,7 @@ calls, so queries from several Python threads run in parallel in Go.
 from __future__ import annotations
 
 import json
+import logging
 import marshal
 import os
 import weakref
@@ -16,7 +17,7 @@ from typing import Any, Callable
 
 import cffi
 
-from . import exceptions
+from . import _progress, exceptions
 from ._cdef import CDEF, TYPES
 
 ffi = cffi.FFI()
@@ -183,72 +184,144 @@ def progress() -> list[dict[str, Any]]:
 
 
 class _TaskBar:
-    """A tqdm bar over the oldest running engine task, while a call waits."""
+    """tqdm bars over the engine's running tasks, while a call waits.
 
-    def __init__(self) -> None:
+    ``own`` names the waiting query's own task (``query#<job>``, its rows
+    scanned): shown when ``show_own`` once the query has run
+    ``_progress.PROGRESS_AFTER_S``. Other long tasks (building a stored
+    vector index) show after :data:`PROGRESS_AFTER_S` unless ``show_others``
+    is False (default: unless ``ax.set_progress(False)``); other queries'
+    tasks never show here.
+    """
+
+    def __init__(self, own: str | None = None, show_own: bool = False, show_others: bool | None = None,
+                 asked: bool = False) -> None:
         import time
+
+        if show_others is None:  # unless ax.set_progress(False) turned bars off
+            show_others = _progress.progress_enabled() is not False
 
         self._clock = time.monotonic
         self._since = self._clock()
+        self._own, self._show_own, self._show_others, self._asked = own, show_own, show_others, asked
         self._bar: Any = None
         self._what = ""
 
     def poll(self) -> None:
-        if self._clock() - self._since < PROGRESS_AFTER_S:
+        waited = self._clock() - self._since
+        own_due = self._show_own and waited >= _progress.PROGRESS_AFTER_S
+        others_due = self._show_others and waited >= PROGRESS_AFTER_S
+        if not (own_due or others_due):
             return
         tasks = progress()
-        if not tasks:
-            self.close()
+        t = None
+        if own_due:
+            t = next((x for x in tasks if x["what"] == self._own), None)
+        if t is None and others_due:
+            t = next((x for x in tasks if not x["what"].startswith("query#")), None)
+        if t is None:
+            if self._what != self._own:  # a finished index build: its bar goes
+                self.close()
             return
-        t = tasks[0]
         if self._bar is None or t["what"] != self._what:
             self.close()
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                self._since = float("inf")  # no bar: stop asking
+            tqdm = _progress.tqdm_class(self._asked)
+            if tqdm is None:
+                self._show_own = self._show_others = False  # no bar: stop asking
                 return
             self._what = t["what"]
-            self._bar = tqdm(total=t["total"], desc=t["what"], unit="row", leave=False)
-        self._bar.total = max(self._bar.total or 0, t["total"])
+            own = t["what"] == self._own
+            self._bar = tqdm(total=t["total"] or None, desc="query" if own else t["what"], unit="row",
+                             leave=False, unit_scale=own)
+        if t["total"]:
+            self._bar.total = max(self._bar.total or 0, t["total"])
         self._bar.update(t["done"] - self._bar.n)
+
+    def finish(self) -> None:
+        """The waiting query ended well: its bar shows all rows read, then goes."""
+        if self._bar is not None and self._what == self._own:
+            if self._bar.total:
+                self._bar.update(self._bar.total - self._bar.n)
+            self._bar.refresh()
+        self.close()
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+            self._what = ""
 
 
-def run_query(plan: bytes, sources: list[TableHandle]) -> TableHandle:
+#: Flags of alopex_query_start_flags (capi/query.go).
+QUERY_PROFILE, QUERY_PROGRESS, QUERY_NOTES = 1, 2, 4
+
+_log = logging.getLogger("alopex")
+
+
+def run_query(plan: bytes, sources: list[TableHandle], *, progress: bool | None = None) -> TableHandle:
     """Run a serialized plan; Ctrl-C cancels the Go work and re-raises.
 
     The query runs on a Go goroutine; this thread waits for it in short
-    slices so that KeyboardInterrupt is delivered between them.
+    slices (the GIL released) so that KeyboardInterrupt is delivered between
+    them, and shows a progress bar when the query runs long (see
+    :mod:`alopex._progress`; ``progress`` decides for this query).
     """
+    return run_query_report(plan, sources, progress=progress)[0]
+
+
+def run_query_report(plan: bytes, sources: list[TableHandle], *, profile: bool = False,
+                     progress: bool | None = None) -> tuple[TableHandle, dict[str, Any]]:
+    """:func:`run_query` that also returns the engine's report: with
+    ``profile``, ``nodes`` (counters per plan node) and ``text`` (EXPLAIN
+    ANALYZE); ``notes`` when the "alopex" logger takes DEBUG (they are logged
+    here too)."""
     ensure_usable()
+    show = _progress.show_progress(progress)
+    notes = _log.isEnabledFor(logging.DEBUG)
+    flags = (QUERY_PROFILE if profile else 0) | (QUERY_PROGRESS if show else 0) | (QUERY_NOTES if notes else 0)
     handles = ffi.new("uint64_t[]", [s.value for s in sources] or [0])
     job = ffi.new("uint64_t*")
-    check(lib.alopex_query_start, plan, len(plan), handles, len(sources), job)
-    return wait_job(int(job[0]))
+    check(lib.alopex_query_start_flags, plan, len(plan), handles, len(sources), flags, job)
+    job_id = int(job[0])
+    bar = _TaskBar(own=f"query#{job_id}", show_own=show, show_others=None if progress is None else progress,
+                   asked=progress is True or _progress.progress_enabled() is True)
+    report: dict[str, Any] = {}
+
+    def take_report() -> None:
+        if flags:
+            out = ffi.new("char**")
+            check(lib.alopex_job_report, job_id, out)
+            report.update(json.loads(take_string(out[0])))
+
+    table = wait_job(job_id, bar=bar, on_done=take_report)
+    for note in report.get("notes", []):
+        _log.debug("%s", note)
+    return table, report
 
 
-def wait_job(job_id: int) -> TableHandle:
+def wait_job(job_id: int, *, bar: _TaskBar | None = None, on_done: Callable[[], None] | None = None) -> TableHandle:
     """Wait for a started job's table; Ctrl-C cancels the Go work and re-raises.
 
     This thread waits in short slices so that KeyboardInterrupt is delivered
-    between them.
+    between them. ``on_done`` runs once the job has succeeded, before its
+    handle is released.
     """
     done = ffi.new("int*")
     table = ffi.new("uint64_t*")
     err = ffi.new("char**")
-    bar = _TaskBar()
+    if bar is None:
+        bar = _TaskBar()
     try:
         while True:
             status = lib.alopex_job_wait(job_id, _WAIT_MS, done, table, err)
             if status != 0:
                 raise error_from(status, err)
             if done[0]:
-                return TableHandle(int(table[0]))
+                result = TableHandle(int(table[0]))
+                if on_done is not None:
+                    on_done()
+                bar.finish()
+                return result
             bar.poll()
     except KeyboardInterrupt:
         lib.alopex_job_cancel(job_id)

@@ -156,7 +156,7 @@ class _Session:
             lf = LazyFrame._of(node)
             lf.collect_schema()  # compile now: unknown tables and columns raise here
             if info["explain"]:
-                return lf.explain()
+                return lf.explain(analyze=info.get("analyze", False))
             return lf.collect() if eager else lf
         if not tables:  # reads only stored tables: the prepared-statement path (see execute())
             rows = Cursor(self, _ffi.session_execute(self._session, query.encode(), _pack_params(params))).rowcount

@@ -529,16 +529,82 @@ class LazyFrame:
         that occurs more than once in a query only once, so there is nothing to mark."""
         return self
 
-    def collect(self) -> "DataFrame":
+    def collect(self, *, progress: bool | None = None) -> "DataFrame":
         """Run the plan and return the result as a DataFrame.
 
-        Ctrl-C (KeyboardInterrupt) cancels the query promptly.
+        Ctrl-C (KeyboardInterrupt) cancels the query promptly. A query still
+        running after two seconds shows a progress bar (rows read out of
+        the rows the sources hold) when stderr is a terminal or in a
+        notebook; ``progress=False`` hides it and ``progress=True`` shows it
+        whatever the output (``ax.set_progress`` sets the default).
+
+        >>> import alopex as ax
+        >>> ax.LazyFrame({"a": [1, 2]}).collect(progress=False).height
+        2
         """
         from .frame import DataFrame
 
         plan, sources = self._serialize()
-        handle = _ffi.run_query(plan, [s._engine_handle() for s in sources])
+        handle = _ffi.run_query(plan, [s._engine_handle() for s in sources], progress=progress)
         return DataFrame._from_handle(handle)
+
+    def _run_profiled(self, progress: bool | None) -> tuple["DataFrame", dict[str, Any]]:
+        from .frame import DataFrame
+
+        plan, sources = self._serialize()
+        handle, report = _ffi.run_query_report(plan, [s._engine_handle() for s in sources],
+                                               profile=True, progress=progress)
+        return DataFrame._from_handle(handle), report
+
+    def profile(self, *, show_plot: bool = False, truncate_nodes: int = 0,
+                figsize: tuple[int, int] = (18, 8), progress: bool | None = None
+                ) -> tuple["DataFrame", "DataFrame"]:
+        """Run the query and return ``(result, profile)``, as Polars' ``profile()``.
+
+        ``profile`` has a row per plan node, in the order the nodes finished
+        (inputs before the nodes reading them), after a first row for the
+        optimization: ``node`` (the node as :meth:`explain` prints it),
+        ``start`` and ``end`` (UInt64 microseconds since the query started:
+        when the node first and last worked), and alopex's ``rows`` (rows the
+        node produced), ``time`` (microseconds spent in the node and its
+        inputs) and ``self_time`` (in the node alone). Steps that run on all
+        cores (scans, filters, projections, a join's probe) add up the time
+        of every worker, so an input's ``time`` can pass the wall time of
+        the node reading it. ``explain(analyze=True)`` prints the same
+        counters on the plan tree. ``show_plot`` draws a Gantt chart with
+        matplotlib (labels cut to ``truncate_nodes`` characters when > 0).
+
+        >>> import alopex as ax
+        >>> lf = ax.LazyFrame({"k": [1, 1, 2], "v": [1, 2, 3]})
+        >>> out, prof = lf.filter(ax.col("v") > 1).group_by("k").agg(ax.col("v").sum()).profile()
+        >>> prof.columns
+        ['node', 'start', 'end', 'rows', 'time', 'self_time']
+        >>> prof.filter(ax.col("node").str.starts_with("AGGREGATE"))["rows"].to_list()
+        [2]
+        """
+        import pyarrow as pa
+
+        from .frame import DataFrame
+
+        int_arg(truncate_nodes, "truncate_nodes")
+        result, report = self._run_profiled(progress)
+        nodes = sorted((n for n in report.get("nodes", []) if n["measured"]), key=lambda n: (n["end"], -n["depth"]))
+        optimization = report.get("planning_us", 0)
+        rows = [("optimization", 0, optimization, None, optimization, optimization)]
+        rows += [(n["node"], n["start"], n["end"], n["rows"], n["time_us"], n["self_us"]) for n in nodes]
+        u64 = pa.uint64()
+        table = pa.table({
+            "node": pa.array([r[0] for r in rows], pa.string()),
+            "start": pa.array([r[1] for r in rows], u64),
+            "end": pa.array([r[2] for r in rows], u64),
+            "rows": pa.array([r[3] for r in rows], u64),
+            "time": pa.array([r[4] for r in rows], u64),
+            "self_time": pa.array([r[5] for r in rows], u64),
+        })
+        prof = DataFrame(table)
+        if show_plot:
+            _plot_profile(rows, truncate_nodes, figsize)
+        return result, prof
 
     def sink_parquet(self, path: Any, **kwargs: Any) -> None:
         """Run the query and write the result to a Parquet file (options as
@@ -556,8 +622,23 @@ class LazyFrame:
         """
         self.collect().write_csv(path, **kwargs)
 
-    def explain(self, *, optimized: bool = True) -> str:
-        """The plan as text, after optimization unless ``optimized=False``."""
+    def explain(self, *, optimized: bool = True, analyze: bool = False, progress: bool | None = None) -> str:
+        """The plan as text, after optimization unless ``optimized=False``.
+
+        ``analyze=True`` runs the query (as SQL's ``EXPLAIN ANALYZE``) and
+        prints each node with ``actual rows``, ``batches``, ``time`` (the node
+        and its inputs) and ``self`` (the node alone); see :meth:`profile`.
+
+        >>> import alopex as ax
+        >>> print(ax.LazyFrame({"a": [1, 2, 3]}).filter(ax.col("a") > 1).explain(analyze=True))  # doctest: +ELLIPSIS
+        SCAN DF [a] PROJECT */1 COLUMNS SELECTION (col("a") > 1)  (actual rows=2 batches=1 time=...
+        """
+        if not isinstance(analyze, bool):
+            raise TypeError(f"analyze must be True or False, not {analyze!r}")
+        if analyze:
+            if not optimized:
+                raise ValueError("explain(analyze=True) runs the optimized plan; optimized=False cannot be analyzed")
+            return self._run_profiled(progress)[1]["text"]
         plan, sources = self._serialize()
         return _ffi.describe_plan(plan, [s._engine_handle() for s in sources], 0 if optimized else 1)
 
@@ -590,6 +671,19 @@ class LazyFrame:
         import html
 
         return "<i>LazyFrame</i> (call .collect() to run)<pre>" + html.escape(self.explain(optimized=False)) + "</pre>"
+
+
+def _plot_profile(rows: list[tuple[Any, ...]], truncate_nodes: int, figsize: tuple[int, int]) -> None:
+    """A Gantt chart of the profile's nodes (Polars' show_plot)."""
+    import matplotlib.pyplot as plt
+
+    labels = [r[0] if truncate_nodes <= 0 or len(r[0]) <= truncate_nodes else r[0][:truncate_nodes] + "…"
+              for r in rows]
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.barh(labels, [r[2] - r[1] for r in rows], left=[r[1] for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("time (µs since the query started)")
+    plt.show()
 
 
 def _per_key(value: bool | list[bool], n: int, name: str) -> list[bool]:

@@ -186,5 +186,5 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
     lf = LazyFrame._of(node)
     lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
     if info["explain"]:
-        return lf.explain()
+        return lf.explain(analyze=info.get("analyze", False))
     return lf.collect() if eager else lf

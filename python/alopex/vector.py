@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import _ffi
+from ._progress import progress_enabled
 from ._validate import int_arg
 from .exceptions import InvalidInputError
 
@@ -108,7 +109,7 @@ def _as_ids(ids: Any, n: int) -> np.ndarray:
 
 
 def _progress_bar(total: int, progress: Any):
-    if progress is False or (progress is None and total < _PROGRESS_MIN):
+    if progress is False or (progress is None and (total < _PROGRESS_MIN or progress_enabled() is False)):
         return None
     try:
         from tqdm.auto import tqdm
