@@ -97,7 +97,22 @@ func when(otherwise lazy.Expr, pairs ...lazy.Expr) lazy.Expr {
 	return call("when", nil, append(pairs, otherwise)...)
 }
 
+// expr translates n, and notes which SQL node the result came from (for
+// errors that quote the query: errhelp.go).
 func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
+	e, err := t.exprOf(n)
+	if err != nil {
+		return nil, t.b.locate(err, n)
+	}
+	switch n.(type) {
+	case *ast.ParenthesesExpr, *ast.ColumnNameExpr, *test_driver.ValueExpr, *test_driver.ParamMarkerExpr:
+	default:
+		t.note(n, e)
+	}
+	return e, nil
+}
+
+func (t *translator) exprOf(n ast.ExprNode) (lazy.Expr, error) {
 	switch x := n.(type) {
 	case *ast.ParenthesesExpr:
 		return t.expr(x.Expr)
@@ -319,7 +334,7 @@ func (t *translator) column(n *ast.ColumnName) (lazy.Expr, error) {
 	if n.Table.O != "" {
 		name = n.Table.O + "." + n.Name.O
 	}
-	return nil, core.ColumnNotFound(name, t.rel.names())
+	return nil, t.rel.columnNotFound(name)
 }
 
 func (r *relation) hasQual(q string) bool {
@@ -355,7 +370,10 @@ func tableNotFound(name string, available []string, what string) error {
 	} else {
 		msg += " (no tables are available: pass DataFrames in scope, register them in a SQLContext, or use read_parquet('…'))"
 	}
-	return core.Errorf(core.KindTableNotFound, "%s", msg).With("table", name).With("suggestions", sugg)
+	// available lets the Python front end add the frames of the caller's
+	// scope that the query did not name (python/alopex/sql.py).
+	return core.Errorf(core.KindTableNotFound, "%s", msg).With("table", name).With("suggestions", sugg).
+		With("available", append([]string{}, available...))
 }
 
 // typeOf resolves e over the relation to learn its type (nil when it does

@@ -34,6 +34,17 @@ type parsed struct {
 	// params is the number of ? placeholders, numbered once at parse time
 	// (countParams writes their order into the tree, which is then only read).
 	params int
+	// query is the text as written (after the sql_mode prefix) and edits
+	// map the parser's offsets back to it; query is "" when the parser read
+	// a text whose offsets do not map back (a derived-table column list or
+	// a row alias was rewritten away).
+	query string
+	edits []textEdit
+}
+
+// offset maps an offset of the text the parser read to one of query.
+func (p *parsed) offset(parserOffset int) int {
+	return max(0, min(originalOffset(parserOffset, p.edits), len(p.query)))
 }
 
 func (p *parsed) nParams() int { return p.params }
@@ -61,6 +72,7 @@ func parse(query string) (*parsed, error) {
 		return nil, err
 	}
 	stmts, err := parseText(text, mode)
+	positions := err == nil
 	if err != nil {
 		aliased, ok, aerr := parseRowAlias(text, mode)
 		if aerr != nil {
@@ -86,7 +98,11 @@ func parse(query string) (*parsed, error) {
 		return nil, err
 	}
 	stmt := rewritePairAggregates(stmts[0])
-	return &parsed{stmt: stmt, funcs: funcs, params: countParams(stmt)}, nil
+	p := &parsed{stmt: stmt, funcs: funcs, params: countParams(stmt)}
+	if positions {
+		p.query, p.edits = query, edits
+	}
+	return p, nil
 }
 
 // parseText runs a pooled TiDB parser over text. The parser panics on some
@@ -190,23 +206,23 @@ func syntaxError(query, text string, edits []textEdit, err error) error {
 		off--
 	}
 	line, col = lineCol(text, off)
+	// The parser's near text is the rest of its text from the offending
+	// token: where it starts is where the caret goes.
+	at := off
+	if rest := strings.TrimRight(near, " \t\r\n"); rest != "" {
+		if i := strings.LastIndex(text[:min(len(text), off+len(near))], rest); i >= 0 && i <= off {
+			at = i
+		}
+	}
+	qat := originalOffset(at, edits)
 	if len(edits) > 0 {
 		line, col = lineCol(query, originalOffset(off, edits))
-		// The parser's near text is the rest of its text from the
-		// offending token: find where it starts, at or before off.
-		at := -1
-		for k := 0; near != "" && k < len(text); k++ {
-			i := strings.Index(text[k:], near)
-			if i < 0 || k+i > off {
-				break
-			}
-			at, k = k+i, k+i
-		}
-		if at >= 0 {
-			near = query[originalOffset(at, edits):]
+		if near != "" {
+			near = query[qat:]
 		}
 	}
 	near = strings.TrimSpace(near)
+	hint := syntaxHint(query, qat, near)
 	if len(near) > 40 {
 		near = near[:40] + "…"
 	}
@@ -215,8 +231,17 @@ func syntaxError(query, text string, edits []textEdit, err error) error {
 		msg += fmt.Sprintf(" near %q", near)
 	} else {
 		msg += " at the end of the query"
+		qat = len(strings.TrimRight(query, " \t\r\n"))
 	}
-	return core.Errorf(core.KindSQLSyntax, "%s", msg).With("line", line).With("column", col).With("near", near)
+	msg += excerpt(query, qat)
+	if hint != "" {
+		msg += "\n" + hint
+	}
+	err2 := core.Errorf(core.KindSQLSyntax, "%s", msg).With("line", line).With("column", col).With("near", near)
+	if hint != "" {
+		err2 = err2.With("hint", hint)
+	}
+	return err2
 }
 
 var tableFuncNames = map[string]string{"read_parquet": "parquet", "read_csv": "csv"}

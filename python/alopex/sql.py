@@ -19,6 +19,8 @@ import inspect
 from typing import Any, Mapping, Sequence
 
 from . import _ffi
+from ._suggest import suggest
+from .exceptions import TableNotFoundError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
 
@@ -154,6 +156,41 @@ def _is_table_like(obj: Any) -> bool:
         mod.startswith("pandas") and type(obj).__name__ == "DataFrame")
 
 
+def _scope_tables(registry: Mapping[str, LazyFrame], caller: Any) -> list[str]:
+    """The names a query could read as tables: the registered ones, then the
+    caller's variables that hold frames (checked by type, not converted)."""
+    from .frame import DataFrame
+
+    names = list(registry)
+    if caller is not None:
+        for scope in (caller.f_locals, caller.f_globals):
+            for k, v in list(scope.items()):
+                if (isinstance(k, str) and not k.startswith("_") and k not in names
+                        and (isinstance(v, (DataFrame, LazyFrame)) or _is_table_like(v))):
+                    names.append(k)
+    return names
+
+
+def _table_not_found(e: TableNotFoundError, registry: Mapping[str, LazyFrame], caller: Any) -> TableNotFoundError:
+    """The engine's TableNotFoundError, which knows only the tables the query
+    named that were found (and its CTEs and views), told again with every table
+    in scope and the closest names among them."""
+    available = list(e.details.get("available") or [])
+    for name in _scope_tables(registry, caller):
+        if name.lower() not in {a.lower() for a in available}:
+            available.append(name)
+    if not available:
+        return e
+    sugg = suggest(e.table, available)
+    msg = f"table '{e.table}' not found"
+    if sugg:
+        msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
+    shown = sorted(available, key=str.lower)
+    more = len(shown) - 20
+    msg += " Tables in scope: " + ", ".join(f"'{s}'" for s in shown[:20]) + (f", … ({more} more)" if more > 0 else "")
+    return TableNotFoundError(msg, {**e.details, "suggestions": sugg, "available": shown})
+
+
 def _lookup(name: str, registry: Mapping[str, LazyFrame], caller: Any) -> LazyFrame | None:
     scopes: list[Mapping[str, Any]] = [registry]
     if caller is not None:
@@ -184,7 +221,13 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
         raise TypeError("params must be a list or tuple of values, one per ? placeholder")
     node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
     lf = LazyFrame._of(node)
-    lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
+    try:
+        lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
+    except TableNotFoundError as e:
+        unresolved = {n.lower() for n in info["tables"] if n not in tables}
+        if not isinstance(e.table, str) or e.table.lower() not in unresolved:
+            raise
+        raise _table_not_found(e, registry, caller) from None
     if info["explain"]:
         return lf.explain()
     return lf.collect() if eager else lf
