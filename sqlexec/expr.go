@@ -746,18 +746,26 @@ func (t *translator) like(x *ast.PatternLikeOrIlikeExpr) (lazy.Expr, error) {
 	if ok {
 		pat, ok = lit.Value.(string)
 	}
-	if !ok {
-		return nil, notSupported("LIKE with a pattern that is not a string constant is not supported (in %s)", restore(x))
-	}
-	if !x.IsLike { // ILIKE
-		v = call("str.to_lowercase", nil, v)
-		pat = strings.ToLower(pat)
-	}
 	escape := x.Escape
 	if escape == 0 {
 		escape = '\\'
 	}
-	out := likeExpr(v, pat, escape)
+	var out lazy.Expr
+	switch {
+	case !ok:
+		// A pattern computed per row (a column, CONCAT('%', x, '%'), a
+		// number read as its text): matched row by row.
+		if !x.IsLike { // ILIKE
+			v, p = call("str.to_lowercase", nil, v), call("str.to_lowercase", nil, p)
+		}
+		out = call(fn.SQLLike, nil, v, p, &lazy.Literal{Value: string(rune(escape))})
+	default:
+		if !x.IsLike { // ILIKE
+			v = call("str.to_lowercase", nil, v)
+			pat = strings.ToLower(pat)
+		}
+		out = likeExpr(v, pat, escape)
+	}
 	if x.Not {
 		out = not(out)
 	}
