@@ -207,7 +207,10 @@ func (t *translator) note(n ast.ExprNode, e lazy.Expr) {
 // locates: an error that has a place keeps it.
 func (b *builder) locate(err error, n ast.Node) error {
 	var ce *core.Error
-	if b.src == nil || !errors.As(err, &ce) || ce.Details["line"] != nil {
+	// A node the compiler made itself (the aggregates of a quantified
+	// comparison) has no place: offset 0, where no expression of a query
+	// can start. The node around it locates instead.
+	if b.src == nil || !errors.As(err, &ce) || ce.Details["line"] != nil || n.OriginTextPosition() == 0 {
 		return err
 	}
 	switch ce.Kind {
@@ -252,8 +255,8 @@ func (b *builder) explainError(err error) error {
 	// inner expressions were noted first, and the translation may have
 	// wrapped the failing one (a SUM that is null over no rows).
 	for _, o := range b.origins {
-		if !strings.Contains(o.e.String(), expr) {
-			continue
+		if o.n.OriginTextPosition() == 0 || !strings.Contains(o.e.String(), expr) {
+			continue // made by the compiler (see locate), or not the failing expression
 		}
 		reason := ce.Message
 		if i := strings.Index(reason, " in expression "); i >= 0 {

@@ -67,6 +67,7 @@ func parse(query string) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
+	text = dropIntervalPrecision(text)
 	text, edits, err := rewriteFullJoins(text)
 	if err != nil {
 		return nil, err
@@ -103,6 +104,34 @@ func parse(query string) (*parsed, error) {
 		p.query, p.edits = query, edits
 	}
 	return p, nil
+}
+
+// intervalPrecisionRe finds the SQL standard's leading field precision of
+// an interval, INTERVAL '90' DAY (3) as the TPC-H text writes it, which
+// MySQL's grammar does not have (it never changes the value).
+var intervalPrecisionRe = regexp.MustCompile(
+	`(?i)\binterval\s+(?:'[^']*'|\d+)\s+(?:year|month|day|hour|minute|second)(\s*\(\s*\d+\s*\))`)
+
+// dropIntervalPrecision blanks such precisions with spaces, so positions
+// in the text do not move.
+func dropIntervalPrecision(text string) string {
+	blank := blankStringsAndComments(text, false)
+	ms := intervalPrecisionRe.FindAllStringSubmatchIndex(text, -1)
+	if ms == nil {
+		return text
+	}
+	b := []byte(text)
+	for _, m := range ms {
+		// Only where the match is code, not inside a string or a comment
+		// (there the blanked text differs).
+		if blank[m[0]:m[0]+8] != text[m[0]:m[0]+8] {
+			continue
+		}
+		for k := m[2]; k < m[3]; k++ {
+			b[k] = ' '
+		}
+	}
+	return string(b)
 }
 
 // parseText runs a pooled TiDB parser over text. The parser panics on some
@@ -402,6 +431,52 @@ type Info struct {
 	// Query is false for statements that are not queries (DDL, DML,
 	// transaction control), which an embedded database executes.
 	Query bool `json:"query"`
+	// View is set for CREATE VIEW and DROP VIEW, which a SQLContext runs
+	// itself (python/alopex/sql.py): it keeps its views as named queries.
+	View *ViewInfo `json:"view,omitempty"`
+}
+
+// ViewInfo is a CREATE VIEW or DROP VIEW statement.
+type ViewInfo struct {
+	Drop bool `json:"drop"`
+	// Names are the views: one to create, one or more to drop.
+	Names []string `json:"names"`
+	// Query is the text of the view's query as the parser writes it back
+	// (names in backticks, strings in single quotes, so any parser mode
+	// reads it the same), its columns renamed by the view's column list.
+	Query     string `json:"query,omitempty"`
+	OrReplace bool   `json:"or_replace,omitempty"`
+	IfExists  bool   `json:"if_exists,omitempty"`
+}
+
+// viewInfo describes stmt when it is CREATE VIEW or DROP VIEW.
+func viewInfo(stmt ast.StmtNode) *ViewInfo {
+	switch x := stmt.(type) {
+	case *ast.CreateViewStmt:
+		q := restore(x.Select)
+		if len(x.Cols) > 0 {
+			// A derived table's column list renames (sqlexec/derived.go).
+			var b strings.Builder
+			for i, c := range x.Cols {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("`" + strings.ReplaceAll(c.O, "`", "``") + "`")
+			}
+			q = "SELECT * FROM (" + q + ") AS `_view` (" + b.String() + ")"
+		}
+		return &ViewInfo{Names: []string{x.ViewName.Name.O}, Query: q, OrReplace: x.OrReplace}
+	case *ast.DropTableStmt:
+		if !x.IsView {
+			return nil
+		}
+		v := &ViewInfo{Drop: true, IfExists: x.IfExists}
+		for _, t := range x.Tables {
+			v.Names = append(v.Names, t.Name.O)
+		}
+		return v
+	}
+	return nil
 }
 
 // Inspect parses a query and reports what Info says; a syntax error is a
@@ -415,6 +490,7 @@ func Inspect(query string) (*Info, error) {
 	_, info.Explain = p.stmt.(*ast.ExplainStmt)
 	_, isQuery := p.stmt.(ast.ResultSetNode)
 	info.Query = isQuery || info.Explain
+	info.View = viewInfo(p.stmt)
 	return info, nil
 }
 

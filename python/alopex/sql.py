@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 from . import _ffi
 from ._suggest import suggest
-from .exceptions import TableNotFoundError
+from .exceptions import InvalidInputError, NotSupportedError, TableNotFoundError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
 
@@ -71,7 +71,8 @@ def sql(query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     try:
-        return _run(_with_sql_mode(query, sql_mode) if isinstance(query, str) else query, params, eager, {}, caller)
+        return _run(_with_sql_mode(query, sql_mode) if isinstance(query, str) else query, params, eager, _NO_VIEWS,
+                    caller)
     finally:
         del frame, caller
 
@@ -156,6 +157,35 @@ def _is_table_like(obj: Any) -> bool:
         mod.startswith("pandas") and type(obj).__name__ == "DataFrame")
 
 
+def _view_statement(view: dict[str, Any], params: Sequence[Any] | None, registry: Mapping[str, LazyFrame],
+                    caller: Any) -> None:
+    """CREATE [OR REPLACE] VIEW / DROP VIEW [IF EXISTS] in a SQLContext: a view is the
+    LazyFrame of its query (as the engine writes it back, the view's column list applied),
+    registered under its name; its tables are looked up now, as the context's tables are."""
+    if not isinstance(registry, dict) or registry is _NO_VIEWS:
+        raise NotSupportedError("CREATE VIEW and DROP VIEW need a SQLContext, which keeps the views: "
+                                "ctx = ax.SQLContext(...); ctx.execute('CREATE VIEW …')")
+    if view["drop"]:
+        missing = [n for n in view["names"] if n not in registry]
+        if missing and not view.get("if_exists"):
+            raise TableNotFoundError(f"view '{missing[0]}' not found; the context has: "
+                                     + (", ".join(f"'{n}'" for n in sorted(registry)) or "no tables"),
+                                     {"table": missing[0], "suggestions": suggest(missing[0], list(registry))})
+        for n in view["names"]:
+            registry.pop(n, None)
+        return None
+    name = view["names"][0]
+    if name in registry and not view.get("or_replace"):
+        raise InvalidInputError(f"a table or view '{name}' exists already; write CREATE OR REPLACE VIEW "
+                                "or DROP VIEW first")
+    registry[name] = _run(view["query"], params, False, registry, caller)
+    return None
+
+
+# The registry ax.sql passes: a query outside a SQLContext has nowhere to keep a view.
+_NO_VIEWS: dict[str, LazyFrame] = {}
+
+
 def _scope_tables(registry: Mapping[str, LazyFrame], caller: Any) -> list[str]:
     """The names a query could read as tables: the registered ones, then the
     caller's variables that hold frames (checked by type, not converted)."""
@@ -212,6 +242,8 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
     if not isinstance(query, str):
         raise TypeError(f"the SQL query must be a str, got {type(query).__name__}")
     info = _ffi.sql_inspect(query)
+    if info.get("view"):
+        return _view_statement(info["view"], params, registry, caller)
     tables: dict[str, Any] = {}
     for name in info["tables"]:
         lf = _lookup(name, registry, caller)
