@@ -62,12 +62,19 @@ func levenshtein(a, b string) int {
 // ColumnNotFound builds the error for a missing column, naming it, listing
 // close matches and the available columns.
 func ColumnNotFound(name string, available []string) *Error {
-	sugg := Suggest(name, available)
+	return ColumnNotFoundAmong(name, available, available)
+}
+
+// ColumnNotFoundAmong is ColumnNotFound when the names to suggest from
+// differ from the list to show: SQL suggests t.name for t.nme but lists
+// each column once.
+func ColumnNotFoundAmong(name string, candidates, shown []string) *Error {
+	sugg := Suggest(name, candidates)
 	msg := "column '" + name + "' not found"
 	if len(sugg) > 0 {
 		msg += "; did you mean " + quoteJoin(sugg) + "?"
 	}
-	msg += " Available columns: " + quoteJoin(available)
+	msg += " Available columns: " + quoteJoin(shown)
 	return Errorf(KindColumnNotFound, "%s", msg).With("column", name).With("suggestions", sugg)
 }
 

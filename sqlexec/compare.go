@@ -73,7 +73,7 @@ func (t *translator) temporalBesideString(l lazy.Expr, lt arrow.DataType, r lazy
 			what = "DATE"
 		}
 		return nil, nil, core.Errorf(core.KindInvalidInput,
-			"cannot read '%s' as a %s to compare with %s: write %s 'YYYY-MM-DD'%s", s, what, l, what,
+			"cannot read '%s' as a %s to compare with a %s value: write %s 'YYYY-MM-DD'%s", s, what, what, what,
 			map[bool]string{true: "", false: " or 'YYYY-MM-DD hh:mm:ss'"}[lt.ID() == arrow.DATE32]).With("value", s)
 	}
 	if lt.ID() == arrow.DATE32 { // a date beside a datetime constant: compared as datetimes

@@ -28,6 +28,9 @@ func Compile(query string, tables map[string]lazy.Plan, params []lazy.Expr, open
 // the tree is only read, so several goroutines may compile it at once).
 func compileParsed(p *parsed, tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener) (lazy.Plan, error) {
 	b := newBuilder(tables, params, opener, p.funcs)
+	if p.query != "" {
+		b.src = p
+	}
 	if n := p.nParams(); n != len(params) {
 		return nil, core.Errorf(core.KindInvalidInput,
 			"the query has %d ? placeholder(s) but %d parameter value(s) were given", n, len(params))
@@ -49,11 +52,11 @@ func compileParsed(p *parsed, tables map[string]lazy.Plan, params []lazy.Expr, o
 	}
 	rel, err := b.query(rs, nil)
 	if err != nil {
-		return nil, err
+		return nil, b.explainError(err)
 	}
 	out, err := rel.output()
 	if err != nil {
-		return nil, err
+		return nil, b.explainError(err)
 	}
 	// The translation may nest deeper than the text did (a CASE is a chain
 	// of when-calls, MOD a few operators): hold the plan to the limits the
@@ -117,6 +120,11 @@ type builder struct {
 	// windows are the named windows of the WINDOW clauses in scope, the
 	// innermost SELECT's last.
 	windows []map[string]*ast.WindowSpec
+	// src is the parsed statement when its text positions are known, and
+	// origins the SQL nodes of the expressions translated so far, inner
+	// ones first (errhelp.go).
+	src     *parsed
+	origins []origin
 }
 
 func newBuilder(tables map[string]lazy.Plan, params []lazy.Expr, opener lazy.Opener, funcs map[string]tableFunc) *builder {
@@ -245,6 +253,45 @@ func (r *relation) names() []string {
 		}
 	}
 	return out
+}
+
+// shownNames are the visible columns for a message, each once: by its
+// name, qualified only when columns of several tables share the name.
+func (r *relation) shownNames() []string {
+	vis := r.visible()
+	count := map[string]int{}
+	for _, c := range vis {
+		count[strings.ToLower(c.name)]++
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range vis {
+		n := c.name
+		if c.qual != "" && count[strings.ToLower(c.name)] > 1 {
+			n = c.qual + "." + c.name
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// columnNotFound is the error for a name that is none of r's columns: it
+// suggests from the names written the same way (qualified or not) and
+// lists each column once.
+func (r *relation) columnNotFound(name string) error {
+	candidates := r.shownNames()
+	if strings.Contains(name, ".") {
+		candidates = nil
+		for _, n := range r.names() {
+			if strings.Contains(n, ".") {
+				candidates = append(candidates, n)
+			}
+		}
+	}
+	return core.ColumnNotFoundAmong(name, candidates, r.shownNames())
 }
 
 // output is the relation's plan restricted to its visible columns, named

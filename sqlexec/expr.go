@@ -97,7 +97,22 @@ func when(otherwise lazy.Expr, pairs ...lazy.Expr) lazy.Expr {
 	return call("when", nil, append(pairs, otherwise)...)
 }
 
+// expr translates n, and notes which SQL node the result came from (for
+// errors that quote the query: errhelp.go).
 func (t *translator) expr(n ast.ExprNode) (lazy.Expr, error) {
+	e, err := t.exprOf(n)
+	if err != nil {
+		return nil, t.b.locate(err, n)
+	}
+	switch n.(type) {
+	case *ast.ParenthesesExpr, *ast.ColumnNameExpr, *test_driver.ValueExpr, *test_driver.ParamMarkerExpr:
+	default:
+		t.note(n, e)
+	}
+	return e, nil
+}
+
+func (t *translator) exprOf(n ast.ExprNode) (lazy.Expr, error) {
 	switch x := n.(type) {
 	case *ast.ParenthesesExpr:
 		return t.expr(x.Expr)
@@ -319,7 +334,7 @@ func (t *translator) column(n *ast.ColumnName) (lazy.Expr, error) {
 	if n.Table.O != "" {
 		name = n.Table.O + "." + n.Name.O
 	}
-	return nil, core.ColumnNotFound(name, t.rel.names())
+	return nil, t.rel.columnNotFound(name)
 }
 
 func (r *relation) hasQual(q string) bool {
@@ -355,7 +370,10 @@ func tableNotFound(name string, available []string, what string) error {
 	} else {
 		msg += " (no tables are available: pass DataFrames in scope, register them in a SQLContext, or use read_parquet('…'))"
 	}
-	return core.Errorf(core.KindTableNotFound, "%s", msg).With("table", name).With("suggestions", sugg)
+	// available lets the Python front end add the frames of the caller's
+	// scope that the query did not name (python/alopex/sql.py).
+	return core.Errorf(core.KindTableNotFound, "%s", msg).With("table", name).With("suggestions", sugg).
+		With("available", append([]string{}, available...))
 }
 
 // typeOf resolves e over the relation to learn its type (nil when it does
@@ -728,18 +746,26 @@ func (t *translator) like(x *ast.PatternLikeOrIlikeExpr) (lazy.Expr, error) {
 	if ok {
 		pat, ok = lit.Value.(string)
 	}
-	if !ok {
-		return nil, notSupported("LIKE with a pattern that is not a string constant is not supported (in %s)", restore(x))
-	}
-	if !x.IsLike { // ILIKE
-		v = call("str.to_lowercase", nil, v)
-		pat = strings.ToLower(pat)
-	}
 	escape := x.Escape
 	if escape == 0 {
 		escape = '\\'
 	}
-	out := likeExpr(v, pat, escape)
+	var out lazy.Expr
+	switch {
+	case !ok:
+		// A pattern computed per row (a column, CONCAT('%', x, '%'), a
+		// number read as its text): matched row by row.
+		if !x.IsLike { // ILIKE
+			v, p = call("str.to_lowercase", nil, v), call("str.to_lowercase", nil, p)
+		}
+		out = call(fn.SQLLike, nil, v, p, &lazy.Literal{Value: string(rune(escape))})
+	default:
+		if !x.IsLike { // ILIKE
+			v = call("str.to_lowercase", nil, v)
+			pat = strings.ToLower(pat)
+		}
+		out = likeExpr(v, pat, escape)
+	}
 	if x.Not {
 		out = not(out)
 	}

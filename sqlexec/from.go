@@ -411,7 +411,7 @@ func (b *builder) mergeUsing(rel *relation, how lazy.JoinType, using []*ast.Colu
 
 func usingErr(name string, r *relation, n int) error {
 	if n == 0 {
-		return core.ColumnNotFound(name, r.names())
+		return r.columnNotFound(name)
 	}
 	return core.Errorf(core.KindInvalidInput, "USING column '%s' is ambiguous on one side of the join", name)
 }

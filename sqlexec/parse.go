@@ -34,6 +34,17 @@ type parsed struct {
 	// params is the number of ? placeholders, numbered once at parse time
 	// (countParams writes their order into the tree, which is then only read).
 	params int
+	// query is the text as written (after the sql_mode prefix) and edits
+	// map the parser's offsets back to it; query is "" when the parser read
+	// a text whose offsets do not map back (a derived-table column list or
+	// a row alias was rewritten away).
+	query string
+	edits []textEdit
+}
+
+// offset maps an offset of the text the parser read to one of query.
+func (p *parsed) offset(parserOffset int) int {
+	return max(0, min(originalOffset(parserOffset, p.edits), len(p.query)))
 }
 
 func (p *parsed) nParams() int { return p.params }
@@ -56,11 +67,13 @@ func parse(query string) (*parsed, error) {
 	if err != nil {
 		return nil, err
 	}
+	text = dropIntervalPrecision(text)
 	text, edits, err := rewriteFullJoins(text)
 	if err != nil {
 		return nil, err
 	}
 	stmts, err := parseText(text, mode)
+	positions := err == nil
 	if err != nil {
 		aliased, ok, aerr := parseRowAlias(text, mode)
 		if aerr != nil {
@@ -86,7 +99,39 @@ func parse(query string) (*parsed, error) {
 		return nil, err
 	}
 	stmt := rewritePairAggregates(stmts[0])
-	return &parsed{stmt: stmt, funcs: funcs, params: countParams(stmt)}, nil
+	p := &parsed{stmt: stmt, funcs: funcs, params: countParams(stmt)}
+	if positions {
+		p.query, p.edits = query, edits
+	}
+	return p, nil
+}
+
+// intervalPrecisionRe finds the SQL standard's leading field precision of
+// an interval, INTERVAL '90' DAY (3) as the TPC-H text writes it, which
+// MySQL's grammar does not have (it never changes the value).
+var intervalPrecisionRe = regexp.MustCompile(
+	`(?i)\binterval\s+(?:'[^']*'|\d+)\s+(?:year|month|day|hour|minute|second)(\s*\(\s*\d+\s*\))`)
+
+// dropIntervalPrecision blanks such precisions with spaces, so positions
+// in the text do not move.
+func dropIntervalPrecision(text string) string {
+	blank := blankStringsAndComments(text, false)
+	ms := intervalPrecisionRe.FindAllStringSubmatchIndex(text, -1)
+	if ms == nil {
+		return text
+	}
+	b := []byte(text)
+	for _, m := range ms {
+		// Only where the match is code, not inside a string or a comment
+		// (there the blanked text differs).
+		if blank[m[0]:m[0]+8] != text[m[0]:m[0]+8] {
+			continue
+		}
+		for k := m[2]; k < m[3]; k++ {
+			b[k] = ' '
+		}
+	}
+	return string(b)
 }
 
 // parseText runs a pooled TiDB parser over text. The parser panics on some
@@ -190,23 +235,23 @@ func syntaxError(query, text string, edits []textEdit, err error) error {
 		off--
 	}
 	line, col = lineCol(text, off)
+	// The parser's near text is the rest of its text from the offending
+	// token: where it starts is where the caret goes.
+	at := off
+	if rest := strings.TrimRight(near, " \t\r\n"); rest != "" {
+		if i := strings.LastIndex(text[:min(len(text), off+len(near))], rest); i >= 0 && i <= off {
+			at = i
+		}
+	}
+	qat := originalOffset(at, edits)
 	if len(edits) > 0 {
 		line, col = lineCol(query, originalOffset(off, edits))
-		// The parser's near text is the rest of its text from the
-		// offending token: find where it starts, at or before off.
-		at := -1
-		for k := 0; near != "" && k < len(text); k++ {
-			i := strings.Index(text[k:], near)
-			if i < 0 || k+i > off {
-				break
-			}
-			at, k = k+i, k+i
-		}
-		if at >= 0 {
-			near = query[originalOffset(at, edits):]
+		if near != "" {
+			near = query[qat:]
 		}
 	}
 	near = strings.TrimSpace(near)
+	hint := syntaxHint(query, qat, near)
 	if len(near) > 40 {
 		near = near[:40] + "…"
 	}
@@ -215,8 +260,17 @@ func syntaxError(query, text string, edits []textEdit, err error) error {
 		msg += fmt.Sprintf(" near %q", near)
 	} else {
 		msg += " at the end of the query"
+		qat = len(strings.TrimRight(query, " \t\r\n"))
 	}
-	return core.Errorf(core.KindSQLSyntax, "%s", msg).With("line", line).With("column", col).With("near", near)
+	msg += excerpt(query, qat)
+	if hint != "" {
+		msg += "\n" + hint
+	}
+	err2 := core.Errorf(core.KindSQLSyntax, "%s", msg).With("line", line).With("column", col).With("near", near)
+	if hint != "" {
+		err2 = err2.With("hint", hint)
+	}
+	return err2
 }
 
 var tableFuncNames = map[string]string{"read_parquet": "parquet", "read_csv": "csv"}
@@ -380,6 +434,52 @@ type Info struct {
 	// Query is false for statements that are not queries (DDL, DML,
 	// transaction control), which an embedded database executes.
 	Query bool `json:"query"`
+	// View is set for CREATE VIEW and DROP VIEW, which a SQLContext runs
+	// itself (python/alopex/sql.py): it keeps its views as named queries.
+	View *ViewInfo `json:"view,omitempty"`
+}
+
+// ViewInfo is a CREATE VIEW or DROP VIEW statement.
+type ViewInfo struct {
+	Drop bool `json:"drop"`
+	// Names are the views: one to create, one or more to drop.
+	Names []string `json:"names"`
+	// Query is the text of the view's query as the parser writes it back
+	// (names in backticks, strings in single quotes, so any parser mode
+	// reads it the same), its columns renamed by the view's column list.
+	Query     string `json:"query,omitempty"`
+	OrReplace bool   `json:"or_replace,omitempty"`
+	IfExists  bool   `json:"if_exists,omitempty"`
+}
+
+// viewInfo describes stmt when it is CREATE VIEW or DROP VIEW.
+func viewInfo(stmt ast.StmtNode) *ViewInfo {
+	switch x := stmt.(type) {
+	case *ast.CreateViewStmt:
+		q := restore(x.Select)
+		if len(x.Cols) > 0 {
+			// A derived table's column list renames (sqlexec/derived.go).
+			var b strings.Builder
+			for i, c := range x.Cols {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("`" + strings.ReplaceAll(c.O, "`", "``") + "`")
+			}
+			q = "SELECT * FROM (" + q + ") AS `_view` (" + b.String() + ")"
+		}
+		return &ViewInfo{Names: []string{x.ViewName.Name.O}, Query: q, OrReplace: x.OrReplace}
+	case *ast.DropTableStmt:
+		if !x.IsView {
+			return nil
+		}
+		v := &ViewInfo{Drop: true, IfExists: x.IfExists}
+		for _, t := range x.Tables {
+			v.Names = append(v.Names, t.Name.O)
+		}
+		return v
+	}
+	return nil
 }
 
 // Inspect parses a query and reports what Info says; a syntax error is a
@@ -395,6 +495,7 @@ func Inspect(query string) (*Info, error) {
 	}
 	_, isQuery := p.stmt.(ast.ResultSetNode)
 	info.Query = isQuery || info.Explain
+	info.View = viewInfo(p.stmt)
 	return info, nil
 }
 

@@ -644,6 +644,42 @@ func asIn(x *ast.CompareSubqueryExpr) (*ast.PatternInExpr, bool) {
 //     null), else true.
 //
 // = ANY and <> ALL are IN and NOT IN.
+// simpleValueQuery is q when it is SELECT [DISTINCT] v FROM … [WHERE …]
+// [ORDER BY …] with one value that holds no aggregate or window function,
+// and no GROUP BY, HAVING, LIMIT or set operation: its rows are the rows
+// of its FROM and WHERE (up to DISTINCT), so COUNT, MIN and MAX of v over
+// them are those of its result (the quantified comparisons' needs).
+func simpleValueQuery(q ast.ResultSetNode) (*ast.SelectStmt, bool) {
+	sel, ok := q.(*ast.SelectStmt)
+	if !ok || sel.Fields == nil || len(sel.Fields.Fields) != 1 || sel.Fields.Fields[0].WildCard != nil ||
+		sel.WindowSpecs != nil {
+		return nil, false
+	}
+	// simple() refuses DISTINCT, which changes none of the aggregates
+	// here; a copy is asked (a prepared statement's tree is shared).
+	plain := *sel
+	plain.Distinct = false
+	ok = simple(&plain)
+	w := &windowFinder{}
+	sel.Fields.Fields[0].Expr.Accept(w)
+	return sel, ok && !w.found
+}
+
+// windowFinder finds a window function outside nested subqueries.
+type windowFinder struct{ found bool }
+
+func (v *windowFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch n.(type) {
+	case *ast.WindowFuncExpr:
+		v.found = true
+		return n, true
+	case *ast.SubqueryExpr:
+		return n, true
+	}
+	return n, false
+}
+func (v *windowFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
 func (t *translator) quantified(x *ast.CompareSubqueryExpr) (lazy.Expr, error) {
 	if in, ok := asIn(x); ok {
 		return t.expr(in)
@@ -680,8 +716,26 @@ func (t *translator) quantified(x *ast.CompareSubqueryExpr) (lazy.Expr, error) {
 	if c, err := t.b.correlate(sub.Query, t.rel); err != nil {
 		return nil, err
 	} else if c != nil && c.correlated() {
-		return nil, notSupported("%s over a correlated subquery is not supported (in %s); write [NOT] EXISTS with the "+
-			"comparison in the subquery's WHERE", quant, restore(x))
+		// Correlated: the same four aggregates, each a correlated scalar
+		// subquery over the subquery's own FROM and WHERE (its value
+		// aggregated in place of its select list), which apply.go plans
+		// as it plans any correlated aggregate.
+		sel, ok := simpleValueQuery(sub.Query)
+		if !ok {
+			return nil, notSupported("%s over a correlated subquery with GROUP BY, HAVING, LIMIT, aggregates or "+
+				"a set operation is not supported (in %s); write [NOT] EXISTS with the comparison in the subquery's WHERE",
+				quant, restore(x))
+		}
+		agg = func(f string, star bool) (lazy.Expr, error) {
+			arg := sel.Fields.Fields[0].Expr
+			if star {
+				arg = ast.NewValueExpr(int64(1), "", "")
+			}
+			q := *sel
+			q.Distinct, q.OrderBy = false, nil // neither changes the count, the nulls, MIN or MAX
+			q.Fields = &ast.FieldList{Fields: []*ast.SelectField{{Expr: &ast.AggregateFuncExpr{F: f, Args: []ast.ExprNode{arg}}}}}
+			return t.expr(&ast.SubqueryExpr{Query: &q})
+		}
 	}
 	cnt, err := agg("count", true)
 	if err != nil {

@@ -535,6 +535,7 @@ func conv(dst []byte, s string, from, to int64) ([]byte, bool) {
 }
 
 var sqlStringFunctions2 = []*Scalar{
+	sqlLike, // sqlfuncs_like.go
 	sqlRowFn("format", []string{"format"}, 2, 3, NullsFromArgs, "fis", str,
 		strRows(2, func(i int, r *kernels.RowArgs, dst []byte) ([]byte, bool) {
 			x, ok1 := r.Float(0, i)

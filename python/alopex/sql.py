@@ -19,6 +19,8 @@ import inspect
 from typing import Any, Mapping, Sequence
 
 from . import _ffi
+from ._suggest import suggest
+from .exceptions import InvalidInputError, NotSupportedError, TableNotFoundError
 from .expr import _lit_node
 from .lazyframe import LazyFrame
 
@@ -69,7 +71,8 @@ def sql(query: str, params: Sequence[Any] | None = None, *, eager: bool = False,
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     try:
-        return _run(_with_sql_mode(query, sql_mode) if isinstance(query, str) else query, params, eager, {}, caller)
+        return _run(_with_sql_mode(query, sql_mode) if isinstance(query, str) else query, params, eager, _NO_VIEWS,
+                    caller)
     finally:
         del frame, caller
 
@@ -154,6 +157,70 @@ def _is_table_like(obj: Any) -> bool:
         mod.startswith("pandas") and type(obj).__name__ == "DataFrame")
 
 
+def _view_statement(view: dict[str, Any], params: Sequence[Any] | None, registry: Mapping[str, LazyFrame],
+                    caller: Any) -> None:
+    """CREATE [OR REPLACE] VIEW / DROP VIEW [IF EXISTS] in a SQLContext: a view is the
+    LazyFrame of its query (as the engine writes it back, the view's column list applied),
+    registered under its name; its tables are looked up now, as the context's tables are."""
+    if not isinstance(registry, dict) or registry is _NO_VIEWS:
+        raise NotSupportedError("CREATE VIEW and DROP VIEW need a SQLContext, which keeps the views: "
+                                "ctx = ax.SQLContext(...); ctx.execute('CREATE VIEW …')")
+    if view["drop"]:
+        missing = [n for n in view["names"] if n not in registry]
+        if missing and not view.get("if_exists"):
+            raise TableNotFoundError(f"view '{missing[0]}' not found; the context has: "
+                                     + (", ".join(f"'{n}'" for n in sorted(registry)) or "no tables"),
+                                     {"table": missing[0], "suggestions": suggest(missing[0], list(registry))})
+        for n in view["names"]:
+            registry.pop(n, None)
+        return None
+    name = view["names"][0]
+    if name in registry and not view.get("or_replace"):
+        raise InvalidInputError(f"a table or view '{name}' exists already; write CREATE OR REPLACE VIEW "
+                                "or DROP VIEW first")
+    registry[name] = _run(view["query"], params, False, registry, caller)
+    return None
+
+
+# The registry ax.sql passes: a query outside a SQLContext has nowhere to keep a view.
+_NO_VIEWS: dict[str, LazyFrame] = {}
+
+
+def _scope_tables(registry: Mapping[str, LazyFrame], caller: Any) -> list[str]:
+    """The names a query could read as tables: the registered ones, then the
+    caller's variables that hold frames (checked by type, not converted)."""
+    from .frame import DataFrame
+
+    names = list(registry)
+    if caller is not None:
+        for scope in (caller.f_locals, caller.f_globals):
+            for k, v in list(scope.items()):
+                if (isinstance(k, str) and not k.startswith("_") and k not in names
+                        and (isinstance(v, (DataFrame, LazyFrame)) or _is_table_like(v))):
+                    names.append(k)
+    return names
+
+
+def _table_not_found(e: TableNotFoundError, registry: Mapping[str, LazyFrame], caller: Any) -> TableNotFoundError:
+    """The engine's TableNotFoundError, which knows only the tables the query
+    named that were found (and its CTEs and views), told again with every table
+    in scope and the closest names among them."""
+    available = list(e.details.get("available") or [])
+    for name in _scope_tables(registry, caller):
+        if name.lower() not in {a.lower() for a in available}:
+            available.append(name)
+    if not available:
+        return e
+    sugg = suggest(e.table, available)
+    msg = f"table '{e.table}' not found"
+    if sugg:
+        msg += "; did you mean " + ", ".join(f"'{s}'" for s in sugg) + "?"
+    shown = sorted(available, key=str.lower)
+    more = len(shown) - 20
+    msg += " Tables in scope: " + ", ".join(f"'{s}'" for s in shown[:20]) + (f", … ({more} more)" if more > 0 else "")
+    return TableNotFoundError(msg, {**e.details, "suggestions": sugg, "available": shown})
+
+
 def _lookup(name: str, registry: Mapping[str, LazyFrame], caller: Any) -> LazyFrame | None:
     scopes: list[Mapping[str, Any]] = [registry]
     if caller is not None:
@@ -175,6 +242,8 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
     if not isinstance(query, str):
         raise TypeError(f"the SQL query must be a str, got {type(query).__name__}")
     info = _ffi.sql_inspect(query)
+    if info.get("view"):
+        return _view_statement(info["view"], params, registry, caller)
     tables: dict[str, Any] = {}
     for name in info["tables"]:
         lf = _lookup(name, registry, caller)
@@ -184,7 +253,13 @@ def _run(query: str, params: Sequence[Any] | None, eager: bool, registry: Mappin
         raise TypeError("params must be a list or tuple of values, one per ? placeholder")
     node = {"kind": "sql", "query": query, "params": [_lit_node(p) for p in (params or [])], "tables": tables}
     lf = LazyFrame._of(node)
-    lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
+    try:
+        lf.collect_schema()  # compile now: unknown tables and columns, type errors raise here
+    except TableNotFoundError as e:
+        unresolved = {n.lower() for n in info["tables"] if n not in tables}
+        if not isinstance(e.table, str) or e.table.lower() not in unresolved:
+            raise
+        raise _table_not_found(e, registry, caller) from None
     if info["explain"]:
         return lf.explain(analyze=info.get("analyze", False))
     return lf.collect() if eager else lf
