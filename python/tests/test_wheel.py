@@ -21,7 +21,7 @@ import shutil, numpy as np, alopex as ax
 assert shutil.which('go') is None, 'go is still on PATH'
 df = ax.DataFrame({'a': [1, 2, 3], 'g': ['x', 'y', 'x']})
 print(df.lazy().filter(ax.col('a') > 1).select((ax.col('a') * 10).alias('b')).collect()['b'].to_list())
-print(ax.sql('SELECT g, SUM(a) AS s FROM df GROUP BY g ORDER BY g').rows())
+print(ax.sql('SELECT g, SUM(a) AS s FROM df GROUP BY g ORDER BY g').collect().rows())
 idx = ax.VectorIndex(4, metric='l2', kind='hnsw')
 idx.add(np.eye(4, dtype=np.float32))
 ids, dist = idx.search(np.array([[0, 0, 1, 0]], dtype=np.float32), k=2)
@@ -74,13 +74,16 @@ def test_wheel_is_manylinux_stripped_and_runs_without_go(tmp_path: Path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)], check=True)
+    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ALOPEX_LIBRARY")}
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+                   check=True, env=clean)
 
     go_dir = str(Path(shutil.which("go")).resolve().parent)
     path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
                            if p and Path(p).resolve() != Path(go_dir) and not (Path(p) / "go").exists())
     env = {"PATH": path, "HOME": str(tmp_path)}
-    out = subprocess.run([str(py), "-c", SCRIPT], check=True, capture_output=True, text=True, env=env, cwd=tmp_path)
+    out = subprocess.run([str(py), "-c", SCRIPT], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "[20, 30]"
     assert lines[1] == "[('x', 4), ('y', 2)]"
