@@ -15,8 +15,8 @@ export GOFLAGS ?= -mod=mod
 
 all: dev
 
-# Every Go source: a change to any of them rebuilds the engine (and nothing else does).
-GO_SRC := $(shell find . -name '*.go' -not -path './.venv/*' -not -path './build/*') go.mod go.sum
+# Every Go source but the tests: a change to any of them rebuilds the engine.
+GO_SRC := $(shell find . -name '*.go' -not -name '*_test.go' -not -path './.venv/*' -not -path './build/*') go.mod go.sum
 PY_SRC := $(wildcard python/alopex/*.py) pyproject.toml setup.py
 LIB := python/alopex/libalopex.so
 # The flags setup.py builds with (BuildPyWithGo): stripped (-s -w drops the symbol table and
