@@ -2,7 +2,10 @@
 
 The engine is a Go c-shared library loaded with cffi in ABI mode, so the
 wheel holds no Python extension module: it is tagged py3-none-<platform>
-and installs on any CPython >= 3.10 of that platform without Go.
+and installs on any CPython >= 3.10 of that platform without Go. The tag
+setuptools writes (linux_x86_64) is one PyPI refuses: `make wheel` runs
+`auditwheel repair`, which retags it manylinux_2_xx by the glibc symbols the
+library uses (docs/building.md).
 """
 
 import os
@@ -22,17 +25,22 @@ HEADER = "libalopex.h"
 
 def build_library(out_dir: Path) -> None:
     """Compile ./capi with go build -buildmode=c-shared into out_dir."""
+    # The Makefile builds the library itself (so its progress shows) and hands it over here.
     prebuilt = os.environ.get("ALOPEX_PREBUILT_LIB")
     out_dir.mkdir(parents=True, exist_ok=True)
     if prebuilt:
-        shutil.copy(prebuilt, out_dir / LIB)
-        shutil.copy(Path(prebuilt).with_suffix(".h"), out_dir / HEADER)
+        src = Path(prebuilt).resolve()
+        if src != (out_dir / LIB).resolve():  # an editable install builds in place
+            shutil.copy(src, out_dir / LIB)
+            shutil.copy(src.with_suffix(".h"), out_dir / HEADER)
         return
     go = shutil.which("go")
     if go is None:
         sys.exit("building alopex from source needs Go (https://go.dev/dl); or install a prebuilt wheel")
     env = dict(os.environ, CGO_ENABLED="1")
-    cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-o", str(out_dir / LIB), "./capi"]
+    # Stripped (-s -w: no symbol table or DWARF; Go's stack traces still work), as the
+    # Makefile's GO_LIB_FLAGS, so either build reuses the other's Go build cache.
+    cmd = [go, "build", "-buildmode=c-shared", "-trimpath", "-ldflags=-s -w", "-o", str(out_dir / LIB), "./capi"]
     print("building the engine:", " ".join(cmd), flush=True)
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
 
@@ -56,7 +64,9 @@ class BinaryDistribution(Distribution):
 cmdclass = {"build_py": BuildPyWithGo}
 
 try:
-    from wheel.bdist_wheel import bdist_wheel
+    # setuptools >= 70.1 carries bdist_wheel (pyproject.toml requires 77); the wheel package's
+    # copy is deprecated.
+    from setuptools.command.bdist_wheel import bdist_wheel
 
     class BdistWheel(bdist_wheel):
         def finalize_options(self):
@@ -68,7 +78,7 @@ try:
             return "py3", "none", plat
 
     cmdclass["bdist_wheel"] = BdistWheel
-except ImportError:  # wheel not installed: sdist/install still work
+except ImportError:  # an older setuptools: sdist/install still work
     pass
 
 setup(cmdclass=cmdclass, distclass=BinaryDistribution)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from . import _ffi, _polars_api
 from ._progress import progress_enabled, set_progress
-from ._size import parse_size
-from ._validate import int_arg
+from .config import Config, memory_limit, set_memory_limit, set_threads, thread_pool_size
 from .database import Database, Transaction, connect
 from .datatypes import (
     Binary,
@@ -81,28 +80,6 @@ from .sql import SQLContext, sql
 from .vector import VectorIndex
 
 __version__ = "0.1.0"
-
-
-def set_memory_limit(limit: int | str | None) -> None:
-    """Bound the memory queries use: bytes, or a string like "2GB" or "2GiB" (None: no bound).
-
-    Units are read as DuckDB's ``memory_limit`` reads them (and as ``ax.connect``'s sizes):
-    KB, MB, GB, TB are powers of 1000, KiB, MiB, GiB, TiB powers of 1024.
-
-    The engine's working data stays under it (the Go heap's soft limit) and
-    scans stream with one morsel per core in flight, so a scan → filter →
-    aggregate over files larger than the limit completes within it. Results
-    handed to Python are not counted. Embedded databases opened (``ax.connect``)
-    after it is set cap the sizes left at their defaults by it: block cache at a
-    quarter, each write buffer at a sixteenth, and each transaction's in-memory
-    pending writes at an eighth (beyond that a transaction spills to disk).
-    """
-    if limit is None:
-        _ffi.set_memory_limit(0)
-        return
-    if not isinstance(limit, str):
-        limit = int_arg(limit, "the memory limit")  # a whole float or NumPy integer, else an error
-    _ffi.set_memory_limit(parse_size(limit, "the memory limit"))
 __engine_version__ = _ffi.engine_version()
 
 _polars_api.install()
@@ -115,7 +92,7 @@ def __getattr__(name: str) -> object:
     raise _polars_api.missing("module", sys.modules[__name__], name)
 
 __all__ = [
-    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "collect_all", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
+    "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "memory_limit", "set_threads", "thread_pool_size", "Config", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "collect_all", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
     "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Schema", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",

@@ -38,6 +38,7 @@ int alopex_vector_compact(uint64_t h, char** errOut);
 int alopex_vector_save(uint64_t h, char* path, char** errOut);
 int alopex_vector_load(char* path, uint64_t* out, char** errOut);
 int alopex_set_threads(int64_t n, int64_t* previous, char** errOut);
+int alopex_threads(int64_t* out, char** errOut);
 int alopex_db_open(char* path, size_t pathLen, char* optsJSON, uint64_t* out, char** errOut);
 int alopex_db_generation(uint64_t h, uintptr_t* out, char** errOut);
 int alopex_db_close(uint64_t h, char** errOut);

@@ -23,7 +23,7 @@ _UNITS = {"": 1, "B": 1, "BYTE": 1, "BYTES": 1,
 _SIZE_RE = re.compile(r"([0-9]*\.?[0-9]+(?:E[+-]?[0-9]+)?)([A-Z]*)")
 
 
-def parse_size(size: Any, what: str) -> int:
+def parse_size(size: Any, what: str = "the size") -> int:
     """Bytes from an int or a size string.
 
     ``what`` names the option in errors. A string that is not a number with a known unit,

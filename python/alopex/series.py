@@ -580,6 +580,9 @@ class Series:
     def __repr__(self) -> str:
         return _display.render_series(self._name, self._data)
 
+    def _repr_html_(self) -> str:
+        return _display.render_series_html(self._name, self._data)
+
     def equals(self, other: "Series", *, null_equal: bool = True) -> bool:
         """Same name and values (NaN equals NaN; null equals null unless ``null_equal=False``)."""
         if not isinstance(other, Series):
