@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from . import _ffi
+from . import _ffi, selectors
 from ._size import parse_size
 from ._validate import int_arg
 from .database import Database, Transaction, connect
@@ -51,22 +51,30 @@ from .exceptions import (
 )
 from .expr import (
     Expr,
+    all,
+    all_horizontal,
+    any_horizontal,
     coalesce,
     col,
     corr,
     count,
     cov,
+    exclude,
     first,
     last,
     len,
     lit,
     max,
+    max_horizontal,
     mean,
+    mean_horizontal,
     median,
     min,
+    min_horizontal,
     n_unique,
     std,
     sum,
+    sum_horizontal,
     var,
     when,
 )
@@ -103,7 +111,8 @@ __engine_version__ = _ffi.engine_version()
 
 __all__ = [
     "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
-    "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
+    "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce", "all", "exclude", "selectors",
+    "sum_horizontal", "mean_horizontal", "min_horizontal", "max_horizontal", "any_horizontal", "all_horizontal",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",
