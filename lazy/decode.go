@@ -39,6 +39,7 @@ type jsonNode struct {
 	LeftOn    []*jsonExpr    `json:"left_on"`
 	RightOn   []*jsonExpr    `json:"right_on"`
 	Suffix    string         `json:"suffix"`
+	Validate  string         `json:"validate"`
 	Path      string         `json:"path"`
 	Inputs    []*jsonNode    `json:"inputs"`
 	How2      string         `json:"concat"`
@@ -254,6 +255,9 @@ func (d *decoder) node(n *jsonNode) (Plan, error) {
 		}
 		rk, err := d.exprs(n.RightOn)
 		if err != nil {
+			return nil, err
+		}
+		if input, right, err = validateJoin(input, right, n.Validate, n.How, lk, rk); err != nil {
 			return nil, err
 		}
 		return NewJoin(input, right, JoinType(n.How), lk, rk, n.Suffix)
@@ -595,4 +599,42 @@ func jsonOpt(v any) any {
 func canonicalJSON(v any) []byte {
 	b, _ := json.Marshal(v) // options are JSON values already
 	return b
+}
+
+// validateJoin makes a join's validate= ("1:1", "1:m", "m:1"; "" and "m:m"
+// check nothing) part of the plan: the side that must be unique is
+// filtered by assert_unique of its keys, which fails the query with a
+// ComputeError on a duplicate key instead of letting the join pass it
+// silently. A cross join has no keys to check; semi, anti and right joins
+// refuse a validation, as Polars does.
+func validateJoin(left, right Plan, validate, how string, lk, rk []Expr) (Plan, Plan, error) {
+	switch validate {
+	case "", "m:m":
+		return left, right, nil
+	case "1:1", "1:m", "m:1":
+	default:
+		return nil, nil, core.Errorf(core.KindInvalidInput, "join validate must be one of 'm:m', 'm:1', '1:m', '1:1', got %q", validate)
+	}
+	switch how {
+	case "cross":
+		return left, right, nil
+	case "semi", "anti", "right":
+		return nil, nil, core.Errorf(core.KindCompute, "%s validation on a %s join is not supported", validate, strings.ToUpper(how))
+	}
+	unique := func(side Plan, keys []Expr) (Plan, error) {
+		return NewFilterPlan(side, &Call{Name: "assert_unique", Args: keys,
+			Opts: map[string]any{"message": "join keys did not fulfill " + validate + " validation"}})
+	}
+	var err error
+	if validate != "m:1" {
+		if left, err = unique(left, lk); err != nil {
+			return nil, nil, err
+		}
+	}
+	if validate != "1:m" {
+		if right, err = unique(right, rk); err != nil {
+			return nil, nil, err
+		}
+	}
+	return left, right, nil
 }

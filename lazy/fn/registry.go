@@ -140,8 +140,8 @@ func (c *Invocation) Keep(build func() any) any {
 var (
 	byName   = map[string]*Scalar{}
 	bySQL    = map[string]*Scalar{}
-	byWindow = indexWindows(windowFunctions)
-	_        = index(stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions, sqlStringFunctions, sqlStringFunctions2, sqlDateFunctions, sqlJSONFunctions, sqlRegexFunctions, sqlTrigFunctions)
+	byWindow = indexWindows(slices.Concat(windowFunctions, fillWindowFunctions, rollingWindowFunctions, validateWindowFunctions))
+	_        = index(horizontalFunctions, stringFunctions, listFunctions, sqlNumberFunctions, sqlIntFunctions, datetimeFunctions, mathFunctions, nullFunctions, vectorFunctions, sqlDecimalFunctions, isInFunctions, sqlStringFunctions, sqlStringFunctions2, sqlDateFunctions, sqlJSONFunctions, sqlRegexFunctions, sqlTrigFunctions)
 )
 
 func index(families ...[]*Scalar) bool {

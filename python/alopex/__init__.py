@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from . import _ffi, _polars_api
+from . import _ffi, _polars_api, selectors
 from ._progress import progress_enabled, set_progress
 from .config import Config, memory_limit, set_memory_limit, set_threads, thread_pool_size
 from .database import Database, Transaction, connect
@@ -52,22 +52,30 @@ from .exceptions import (
 )
 from .expr import (
     Expr,
+    all,
+    all_horizontal,
+    any_horizontal,
     coalesce,
     col,
     corr,
     count,
     cov,
+    exclude,
     first,
     last,
     len,
     lit,
     max,
+    max_horizontal,
     mean,
+    mean_horizontal,
     median,
     min,
+    min_horizontal,
     n_unique,
     std,
     sum,
+    sum_horizontal,
     var,
     when,
 )
@@ -93,7 +101,8 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DataFrame", "LazyFrame", "Series", "sql", "SQLContext", "VectorIndex", "set_memory_limit", "memory_limit", "set_threads", "thread_pool_size", "Config", "read_parquet", "scan_parquet", "read_csv", "scan_csv", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson", "scan_ndjson", "read_json", "read_database", "collect_all", "concat", "Expr", "col", "lit", "len", "sum", "mean", "min", "max", "count",
-    "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce",
+    "median", "n_unique", "first", "last", "std", "var", "corr", "cov", "when", "coalesce", "all", "exclude", "selectors",
+    "sum_horizontal", "mean_horizontal", "min_horizontal", "max_horizontal", "any_horizontal", "all_horizontal",
     "from_arrow", "from_dict", "from_dicts", "from_numpy", "from_pandas",
     "DataType", "Schema", "Null", "Boolean", "Int8", "Int16", "Int32", "Int64",
     "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "String", "Utf8", "Binary", "Date",

@@ -10,7 +10,7 @@ import builtins
 import datetime as _dt
 import decimal as _decimal
 import math
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ._validate import int_arg
 from .datatypes import dtype_name
@@ -341,16 +341,182 @@ class Expr:
     def is_finite(self) -> Expr: return self._call("is_finite")
     def is_infinite(self) -> Expr: return self._call("is_infinite")
 
-    def fill_null(self, value: Any = None, strategy: str | None = None) -> Expr:
-        """Replace nulls with ``value`` (an expression or a literal)."""
-        if strategy is not None:
-            if strategy in ("zero", "one"):
-                value = 0 if strategy == "zero" else 1
-            else:
-                from .exceptions import NotSupportedError
+    def fill_null(self, value: Any = None, strategy: str | None = None, limit: int | None = None) -> Expr:
+        """Replace nulls with ``value`` (an expression or a literal), or by a ``strategy``:
+        "forward" / "backward" (the last value before / the next after, at most ``limit`` rows
+        away), "min", "max", "mean" (of the column, or of the group inside ``over``; the mean is
+        truncated into an integer column), "zero" or "one", as Polars does.
 
-                raise NotSupportedError(f"fill_null(strategy={strategy!r}) is not supported yet; pass a value")
-        return self._call("fill_null", value)
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, None, 4, None]})
+        >>> df.select(ax.col("a").fill_null(strategy="forward"))["a"].to_list()
+        [1, 1, 4, 4]
+        >>> df.select(ax.col("a").fill_null(strategy="mean"))["a"].to_list()
+        [1, 2, 4, 2]
+        """
+        if strategy is None:
+            if limit is not None:
+                raise InvalidInputError("fill_null(limit=...) needs strategy='forward' or 'backward'")
+            return self._call("fill_null", value)
+        if value is not None:
+            raise InvalidInputError("fill_null takes a value or a strategy, not both")
+        if limit is not None and strategy not in ("forward", "backward"):
+            raise InvalidInputError("fill_null(limit=...) needs strategy='forward' or 'backward'")
+        if strategy == "forward":
+            return self.forward_fill(limit)
+        if strategy == "backward":
+            return self.backward_fill(limit)
+        if strategy in ("zero", "one"):
+            return self._call("fill_null", 0 if strategy == "zero" else 1)
+        if strategy in ("min", "max", "mean"):
+            return self._call("fill_null_strategy", strategy=strategy)
+        raise InvalidInputError(
+            "fill_null strategy must be one of 'forward', 'backward', 'min', 'max', 'mean', 'zero', 'one', "
+            f"got {strategy!r}")
+
+    def forward_fill(self, limit: int | None = None) -> Expr:
+        """Fill each null with the last non-null value before it (at most ``limit`` rows back);
+        per group inside ``over``.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, None, None, 2]}).select(ax.col("a").forward_fill(limit=1))["a"].to_list()
+        [1, 1, None, 2]
+        """
+        return self._call("forward_fill", limit=_fill_limit(limit))
+
+    def backward_fill(self, limit: int | None = None) -> Expr:
+        """Fill each null with the next non-null value after it (at most ``limit`` rows ahead).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [None, None, 2]}).select(ax.col("a").backward_fill())["a"].to_list()
+        [2, 2, 2]
+        """
+        return self._call("backward_fill", limit=_fill_limit(limit))
+
+    def interpolate(self, method: str = "linear") -> Expr:
+        """Fill the nulls between two values: ``"linear"`` on the line between them (integers
+        give Float64; floats and temporal values keep their type; other types are unchanged), or
+        ``"nearest"`` (the nearer value, the later on a tie). Leading and trailing nulls stay.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, None, None, 4]}).select(ax.col("a").interpolate())["a"].to_list()
+        [1.0, 2.0, 3.0, 4.0]
+        """
+        if method not in ("linear", "nearest"):
+            raise InvalidInputError(f"interpolate method must be 'linear' or 'nearest', got {method!r}")
+        return self._call("interpolate", method=method)
+
+    def pct_change(self, n: int = 1) -> Expr:
+        """Relative change from the value ``n`` rows before: ``(x - prev) / prev`` as Float64
+        (Float32 stays Float32); null where either is null or there is no such row.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [10, 11, 22]}).select(ax.col("a").pct_change())["a"].to_list()
+        [None, 0.1, 1.0]
+        """
+        return self._call("pct_change", n=int_arg(n, "n"))
+
+    def _rolling(self, name: str, window_size: int, min_samples: int | None, center: bool,
+                 **more: Any) -> Expr:
+        w = int_arg(window_size, "window_size")
+        m = -1 if min_samples is None else int_arg(min_samples, "min_samples")
+        return self._call_nodes(name, window_size=w, min_samples=m, center=bool(center), **more)
+
+    def rolling_sum(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                    center: bool = False) -> Expr:
+        """Sum over a window of ``window_size`` rows ending at each row (centred with ``center``);
+        nulls are skipped and a window with fewer than ``min_samples`` values (``window_size`` by
+        default) gives null; per group inside ``over``. Small integers sum as Int64, as Polars.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"a": [1, 2, None, 4]})
+        >>> df.select(ax.col("a").rolling_sum(2, min_samples=1))["a"].to_list()
+        [1, 3, 2, 4]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_sum", window_size, min_samples, center)
+
+    def rolling_mean(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                     center: bool = False) -> Expr:
+        """Mean over a rolling window (see :meth:`rolling_sum`), as Float64 (Float32 stays).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 2, 3]}).select(ax.col("a").rolling_mean(2))["a"].to_list()
+        [None, 1.5, 2.5]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_mean", window_size, min_samples, center)
+
+    def rolling_min(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                    center: bool = False) -> Expr:
+        """Smallest value of a rolling window (see :meth:`rolling_sum`); NaN propagates, as Polars.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [3, 1, 2]}).select(ax.col("a").rolling_min(2))["a"].to_list()
+        [None, 1, 1]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_min", window_size, min_samples, center)
+
+    def rolling_max(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                    center: bool = False) -> Expr:
+        """Largest value of a rolling window (see :meth:`rolling_sum`); NaN propagates, as Polars.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [3, 1, 2]}).select(ax.col("a").rolling_max(2))["a"].to_list()
+        [None, 3, 2]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_max", window_size, min_samples, center)
+
+    def rolling_std(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                    center: bool = False, ddof: int = 1) -> Expr:
+        """Standard deviation of a rolling window (see :meth:`rolling_sum`), as Float64.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 3, 5]}).select(ax.col("a").rolling_std(2))["a"].to_list()
+        [None, 1.4142135623730951, 1.4142135623730951]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_std", window_size, min_samples, center, ddof=int_arg(ddof, "ddof"))
+
+    def rolling_var(self, window_size: int, weights: Any = None, *, min_samples: int | None = None,
+                    center: bool = False, ddof: int = 1) -> Expr:
+        """Variance of a rolling window (see :meth:`rolling_sum`), as Float64.
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 3, 5]}).select(ax.col("a").rolling_var(2))["a"].to_list()
+        [None, 2.0, 2.0]
+        """
+        _no_weights(weights)
+        return self._rolling("rolling_var", window_size, min_samples, center, ddof=int_arg(ddof, "ddof"))
+
+    def gather_every(self, n: int, offset: int = 0) -> Expr:
+        """Not supported: the result would have fewer rows than the frame, which alopex's
+        expressions never do; use ``DataFrame.gather_every`` / ``LazyFrame.gather_every``."""
+        raise NotSupportedError(
+            "Expr.gather_every is not supported (it changes the number of rows); "
+            "use DataFrame.gather_every or LazyFrame.gather_every on the frame")
+
+    def explode(self, *, empty_as_null: bool = False, keep_nulls: bool = True) -> Expr:
+        """Not supported: an exploded column has more rows than the frame; use
+        ``DataFrame.explode`` / ``LazyFrame.explode``."""
+        raise NotSupportedError("Expr.explode is not supported (it changes the number of rows); "
+                                "use DataFrame.explode or LazyFrame.explode")
+
+    def implode(self) -> Expr:
+        """Not supported yet: gathering a column (or a group's values) into one list needs a list
+        aggregate the engine does not have; ``top_k``/``bottom_k`` give lists per group."""
+        raise NotSupportedError("Expr.implode is not supported yet (no list aggregate in the engine)")
+
+    def reverse(self) -> Expr:
+        """The values in reverse order (per group inside ``over``).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1, 2, 3]}).select(ax.col("a").reverse())["a"].to_list()
+        [3, 2, 1]
+        """
+        return self._call("reverse")
 
     def fill_nan(self, value: Any) -> Expr:
         """Replace NaN with ``value`` (nulls stay null)."""
@@ -473,24 +639,19 @@ class Expr:
 
     def cum_sum(self, *, reverse: bool = False) -> Expr:
         """Running sum (over the whole column, or per group with ``.over``)."""
-        _no_reverse(reverse)
-        return self._call("cum_sum")
+        return _cumulative(self, "cum_sum", reverse)
 
     def cum_prod(self, *, reverse: bool = False) -> Expr:
-        _no_reverse(reverse)
-        return self._call("cum_prod")
+        return _cumulative(self, "cum_prod", reverse)
 
     def cum_min(self, *, reverse: bool = False) -> Expr:
-        _no_reverse(reverse)
-        return self._call("cum_min")
+        return _cumulative(self, "cum_min", reverse)
 
     def cum_max(self, *, reverse: bool = False) -> Expr:
-        _no_reverse(reverse)
-        return self._call("cum_max")
+        return _cumulative(self, "cum_max", reverse)
 
     def cum_count(self, *, reverse: bool = False) -> Expr:
-        _no_reverse(reverse)
-        return self._call("cum_count")
+        return _cumulative(self, "cum_count", reverse)
 
     def shift(self, n: int = 1, *, fill_value: Any = None) -> Expr:
         """Move values down by ``n`` rows (up when negative), filling with ``fill_value``."""
@@ -576,13 +737,61 @@ class Expr:
         return Expr(_node("unary", op="is_not_null", expr=self._node))
 
 
-def col(name: str | Iterable[str], *more: str) -> Expr | list[Expr]:
-    """Refer to a column by name: ``ax.col("a")``."""
+def col(name: Any, *more: Any) -> Expr:
+    """Refer to a column by name: ``ax.col("a")``. As in Polars, several names
+    (``ax.col("a", "b")``, ``ax.col(["a", "b"])``), a regular expression between ``^`` and ``$``
+    (``ax.col("^x_.*$")``), ``"*"`` or data types (``ax.col(ax.Int64)``) stand for each column they
+    pick: ``ax.col("a", "b").max()`` is one max per column (see :mod:`alopex.selectors`).
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"a": [1, 5], "b": [7, 2], "s": ["x", "y"]})
+    >>> df.select(ax.col("a", "b").max()).to_dict(as_series=False)
+    {'a': [5], 'b': [7]}
+    >>> df.select(ax.col(ax.Int64) * 10).columns
+    ['a', 'b']
+    """
+    from . import selectors as cs
+    from .datatypes import DataType
+
     if isinstance(name, str) and not more:
+        if name == "*":
+            return cs.all()
+        if builtins.len(name) > 1 and name.startswith("^") and name.endswith("$"):
+            return cs.matches(name)
         return Expr(_node("col", name=name))
-    names = [name] if isinstance(name, str) else list(name)
-    names += list(more)
-    return [Expr(_node("col", name=n)) for n in names]
+    items = [name] if isinstance(name, (str, DataType)) or not isinstance(name, Iterable) else list(name)
+    items += list(more)
+    if items and builtins.all(not isinstance(x, str) for x in items):
+        return cs.by_dtype(*items)
+    for x in items:
+        if not isinstance(x, str):
+            raise TypeError(f"ax.col takes column names or data types, not both; got {type(x).__name__} {x!r}")
+    if builtins.any(n == "*" or (n.startswith("^") and n.endswith("$")) for n in items):
+        out = cs.by_name(*[n for n in items if n != "*" and not (n.startswith("^") and n.endswith("$"))])
+        for n in items:
+            if n == "*" or (n.startswith("^") and n.endswith("$")):
+                out = out | (cs.all() if n == "*" else cs.matches(n))
+        return out
+    return cs.by_name(*items)
+
+
+def all() -> Expr:  # noqa: A001 - Polars' name
+    """Every column (``ax.all().sum()``: the sum of each), as ``pl.all()``."""
+    from . import selectors as cs
+
+    return cs.all()
+
+
+def exclude(*columns: Any) -> Expr:
+    """Every column but these (names, data types or selectors), as ``pl.exclude``.
+
+    >>> import alopex as ax
+    >>> ax.DataFrame({"a": [1], "b": [2], "c": [3]}).select(ax.exclude("b")).columns
+    ['a', 'c']
+    """
+    from . import selectors as cs
+
+    return cs.exclude(*columns)
 
 
 def lit(value: Any, dtype: Any = None) -> Expr:
@@ -595,11 +804,26 @@ def len() -> Expr:  # noqa: A001 - Polars' name
     return Expr(_node("agg", func="len", expr=None))
 
 
-def _no_reverse(reverse: bool) -> None:
+def _cumulative(e: Expr, name: str, reverse: bool) -> Expr:
+    """A running function; ``reverse`` runs it from the last row up, as Polars defines it."""
     if reverse:
-        from .exceptions import NotSupportedError
+        return e.reverse()._call(name).reverse()
+    return e._call(name)
 
-        raise NotSupportedError("reverse=True is not supported yet for cumulative functions")
+
+def _no_weights(weights: Any) -> None:
+    if weights is not None:
+        raise NotSupportedError("rolling functions with weights= are not supported yet")
+
+
+def _fill_limit(limit: int | None) -> int:
+    """A forward/backward fill's limit as the engine takes it (-1: none)."""
+    if limit is None:
+        return -1
+    n = int_arg(limit, "limit")
+    if n < 0:
+        raise InvalidInputError(f"the fill limit must be non-negative, got {limit!r}")
+    return n
 
 
 class When:
@@ -683,6 +907,85 @@ first = _agg_fn("first")
 last = _agg_fn("last")
 std = _agg_fn("std")
 var = _agg_fn("var")
+
+
+def _horizontal(name: str, exprs: tuple[Any, ...], **opts: Any) -> Expr:
+    """The call of a horizontal reduction over expressions, column names (strs) and literals."""
+    from .selectors import Selector
+
+    items = [x for e in exprs for x in (e if isinstance(e, (list, tuple)) else [e])]
+    if not items:
+        raise TypeError(f"ax.{name}() needs at least one expression or column name")
+    for x in items:
+        if isinstance(x, Selector):
+            raise NotSupportedError(f"ax.{name} over a selector ({x!r}) is not supported yet; "
+                                    "pass the columns, e.g. ax.col(\"a\"), ax.col(\"b\")")
+    nodes = [_to_node(x, str_as_col=True) for x in items]
+    return Expr(_node("call", name=name, args=nodes, opts=opts))
+
+
+def sum_horizontal(*exprs: Any, ignore_nulls: bool = True) -> Expr:
+    """Row-wise sum of the columns (nulls count as 0 unless ``ignore_nulls=False``), in their
+    supertype (booleans count trues), named after the first, as ``pl.sum_horizontal``.
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"a": [1, None], "b": [10, 20]})
+    >>> df.select(ax.sum_horizontal("a", "b"))["a"].to_list()
+    [11, 20]
+    """
+    return _horizontal("sum_horizontal", exprs, ignore_nulls=bool(ignore_nulls))
+
+
+def mean_horizontal(*exprs: Any, ignore_nulls: bool = True) -> Expr:
+    """Row-wise mean of the non-null values (Float64; Float32 stays), as ``pl.mean_horizontal``.
+
+    >>> import alopex as ax
+    >>> ax.DataFrame({"a": [1, None], "b": [2, 4]}).select(ax.mean_horizontal("a", "b"))["a"].to_list()
+    [1.5, 4.0]
+    """
+    return _horizontal("mean_horizontal", exprs, ignore_nulls=bool(ignore_nulls))
+
+
+def min_horizontal(*exprs: Any) -> Expr:
+    """Row-wise smallest non-null value (NaN only when nothing else), as ``pl.min_horizontal``.
+
+    >>> import alopex as ax
+    >>> ax.DataFrame({"a": [1, None], "b": [0, 4]}).select(ax.min_horizontal("a", "b"))["a"].to_list()
+    [0, 4]
+    """
+    return _horizontal("min_horizontal", exprs)
+
+
+def max_horizontal(*exprs: Any) -> Expr:
+    """Row-wise largest non-null value (NaN only when nothing else), as ``pl.max_horizontal``.
+
+    >>> import alopex as ax
+    >>> ax.DataFrame({"a": [1, None], "b": [0, 4]}).select(ax.max_horizontal("a", "b"))["a"].to_list()
+    [1, 4]
+    """
+    return _horizontal("max_horizontal", exprs)
+
+
+def any_horizontal(*exprs: Any) -> Expr:
+    """Row-wise OR in three-valued logic (true if any is true, else null if any is null).
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"a": [True, False, None], "b": [False, False, False]})
+    >>> df.select(ax.any_horizontal("a", "b"))["a"].to_list()
+    [True, False, None]
+    """
+    return _horizontal("any_horizontal", exprs)
+
+
+def all_horizontal(*exprs: Any) -> Expr:
+    """Row-wise AND in three-valued logic (false if any is false, else null if any is null).
+
+    >>> import alopex as ax
+    >>> df = ax.DataFrame({"a": [True, False, None], "b": [True, True, True]})
+    >>> df.select(ax.all_horizontal("a", "b"))["a"].to_list()
+    [True, False, None]
+    """
+    return _horizontal("all_horizontal", exprs)
 
 
 def _pair_agg(func: str, a: str | Expr, b: str | Expr, **fields: Any) -> Expr:
@@ -791,14 +1094,62 @@ def _joined(nodes: list[Any]) -> list[Any]:
     return parts
 
 
-def to_exprs(items: Iterable[Any], named: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """Normalize select/with_columns arguments: strs are columns, lists are flattened."""
+def to_exprs(items: Iterable[Any], named: dict[str, Any] | None = None, *,
+             schema: Callable[[], Any] | None = None, skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Normalize select/with_columns arguments: strs are columns, lists are flattened, and an
+    expression over a selector becomes one expression per column it picks from ``schema()`` (the
+    columns in ``skip`` left out: group keys inside ``agg``)."""
     out: list[dict[str, Any]] = []
     for x in items:
         if isinstance(x, (list, tuple)):
-            out.extend(to_exprs(x))
+            out.extend(to_exprs(x, schema=schema, skip=skip))
         else:
-            out.append(_to_node(x, str_as_col=True))
+            out.extend(_expand(_to_node(x, str_as_col=True), schema, skip))
     for name, x in (named or {}).items():
-        out.append(_node("alias", name=name, expr=_to_node(x, str_as_col=True)))
+        out.extend(_expand(_node("alias", name=name, expr=_to_node(x, str_as_col=True)), schema, skip))
     return out
+
+
+def _selector_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The selector nodes in an expression tree, each once (iterative: trees can be deep)."""
+    found: dict[int, dict[str, Any]] = {}
+    stack: list[Any] = [node]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            if x.get("kind") == "selector":
+                found[id(x)] = x
+                continue
+            stack.extend(v for k, v in x.items() if k != "source" and isinstance(v, (dict, list)))
+        elif isinstance(x, list):
+            stack.extend(v for v in x if isinstance(v, (dict, list)))
+    return list(found.values())
+
+
+def _expand(node: dict[str, Any], schema: Callable[[], Any] | None, skip: Iterable[str]) -> list[dict[str, Any]]:
+    """``node`` once per column its selector picks (itself when it has none)."""
+    sels = _selector_nodes(node)
+    if not sels:
+        return [node]
+    if schema is None:
+        raise NotSupportedError(f"a selector ({sels[0]['selector']!r}) is not supported here; "
+                                "name the columns instead")
+    if builtins.len(sels) > 1:
+        raise NotSupportedError(
+            f"an expression with several selectors ({', '.join(repr(s['selector']) for s in sels)}) is not "
+            "supported; combine them with | or & into one")
+    target = sels[0]
+    leave = set(skip)
+    return [_substitute(node, target, name) for name in target["selector"].names(schema()) if name not in leave]
+
+
+def _substitute(node: Any, target: dict[str, Any], name: str) -> Any:
+    """A copy of ``node`` with the selector node ``target`` replaced by column ``name``."""
+    if node is target:
+        return _node("col", name=name)
+    if isinstance(node, dict):
+        return {k: _substitute(v, target, name) if k != "source" and isinstance(v, (dict, list)) else v
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, target, name) for v in node]
+    return node

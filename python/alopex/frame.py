@@ -442,6 +442,16 @@ class DataFrame:
     def cast(self, dtypes: Any, *, strict: bool = True) -> "DataFrame":
         return self.lazy().cast(dtypes, strict=strict).collect()
 
+    def fill_null(self, value: Any = None, strategy: str | None = None, limit: int | None = None, *,
+                  matches_supertype: bool = True) -> "DataFrame":
+        """Fill the nulls of every column (see :meth:`LazyFrame.fill_null`).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [None, 2, None]}).fill_null(strategy="backward")["a"].to_list()
+        [2, 2, None]
+        """
+        return self.lazy().fill_null(value, strategy, limit, matches_supertype=matches_supertype).collect()
+
     def fill_nan(self, value: Any) -> "DataFrame":
         return self.lazy().fill_nan(value).collect()
 
@@ -453,6 +463,40 @@ class DataFrame:
 
     def reverse(self) -> "DataFrame":
         return self.lazy().reverse().collect()
+
+    def interpolate(self) -> "DataFrame":
+        """Every column's nulls between two values filled linearly (see :meth:`LazyFrame.interpolate`).
+
+        >>> import alopex as ax
+        >>> ax.DataFrame({"a": [1.0, None, 2.0]}).interpolate()["a"].to_list()
+        [1.0, 1.5, 2.0]
+        """
+        return self.lazy().interpolate().collect()
+
+    def explode(self, columns: Any, *more_columns: Any, empty_as_null: bool = False,
+                keep_nulls: bool = True) -> "DataFrame":
+        """One row per element of the List ``columns`` (exploded together: their lists must have
+        the same lengths row by row), the other columns repeated, as Polars' ``explode``: an
+        empty list gives no row (a null one with ``empty_as_null``), a null list a null row
+        (none without ``keep_nulls``). Columns may be named or picked by a selector.
+
+        >>> import alopex as ax
+        >>> df = ax.DataFrame({"k": [1, 2, 3], "v": [[10, 20], [], None]})
+        >>> df.explode("v").to_dict(as_series=False)
+        {'k': [1, 1, 3], 'v': [10, 20, None]}
+        """
+        from .selectors import Selector
+
+        items = [c for x in (columns, *more_columns) for c in (x if isinstance(x, (list, tuple)) else [x])]
+        names = [n for c in items for n in (c.names(self.schema) if isinstance(c, Selector) else [c])]
+        if not names:
+            return self
+        for n in names:
+            if not isinstance(n, str):
+                raise TypeError(f"explode takes column names or selectors, got {type(n).__name__} {n!r}")
+            if n not in self.schema:
+                raise _missing(n, self.columns)
+        return DataFrame._from_arrow_table(_explode_table(self._table, names, empty_as_null, keep_nulls))
 
     def clear(self, n: int = 0) -> "DataFrame":
         return self.lazy().clear(n).collect()
@@ -833,6 +877,43 @@ class DataFrame:
         return _equality.tables_equal(self._table, other._table, null_equal)
 
 
+def _explode_table(table: pa.Table, names: list[str], empty_as_null: bool, keep_nulls: bool) -> pa.Table:
+    """``table`` with the List columns ``names`` exploded (see :meth:`DataFrame.explode`), by Arrow
+    kernels: the lists' values flattened, nulls placed for the rows that keep one, and the other
+    columns taken by each output row's parent row."""
+    import pyarrow.compute as pc
+
+    from .exceptions import ComputeError
+
+    lists = {}
+    lengths = None
+    for n in names:
+        col = table.column(n).combine_chunks() if table.num_rows else pa.array([], table.schema.field(n).type)
+        if not (pa.types.is_list(col.type) or pa.types.is_large_list(col.type)):
+            raise ComputeError(f"explode needs List columns; {n!r} is {dtype_from_arrow(col.type)}")
+        ln = pc.list_value_length(col).to_numpy(zero_copy_only=False)
+        ln = np.where(col.is_null().to_numpy(zero_copy_only=False), -1, np.nan_to_num(ln, nan=-1)).astype(np.int64)
+        if lengths is not None and not np.array_equal(ln, lengths):
+            raise ComputeError(f"exploded columns must have matching element counts ({names[0]!r} and {n!r} differ)")
+        lengths = ln
+        lists[n] = col
+    assert lengths is not None
+    count = np.where(lengths > 0, lengths, np.where(lengths == 0, int(empty_as_null), int(keep_nulls)))
+    parents = np.repeat(np.arange(table.num_rows, dtype=np.int64), count)
+    real = np.repeat(lengths > 0, count)
+    take = np.full(parents.shape[0], -1, dtype=np.int64)
+    take[real] = np.arange(int(real.sum()), dtype=np.int64)
+    index = pa.array(take, mask=take < 0)
+    cols = []
+    for f in table.schema:
+        if f.name in lists:
+            cols.append(pc.list_flatten(lists[f.name]).take(index))
+        else:
+            cols.append(table.column(f.name).take(pa.array(parents)))
+    fields = [pa.field(f.name, c.type) for f, c in zip(table.schema, cols)]
+    return pa.Table.from_arrays(cols, schema=pa.schema(fields))
+
+
 def _resolve_slice(height: int, offset: int, length: int | None) -> tuple[int, int | None]:
     """A Polars slice as a window [start, stop) clipped to the frame."""
     offset = int_arg(offset, "offset")
@@ -982,9 +1063,15 @@ def _aligned_by_name(frames: list[LazyFrame]) -> list[LazyFrame]:
     union: dict[str, Any] = {}
     for schema in schemas:
         for name, dtype in schema.items():
-            union.setdefault(name, dtype)
-    return [f.select([col(n) if n in schema else lit(None).cast(t).alias(n) for n, t in union.items()])
-            for f, schema in zip(frames, schemas)]
+            if union.get(name, "Null") == "Null":  # a column of nulls takes the others' type
+                union[name] = dtype
+
+    def column(name: str, dtype: Any, schema: dict[str, Any]) -> Any:
+        if name not in schema or schema[name] == "Null":
+            return (col(name) if name in schema else lit(None)).cast(dtype).alias(name)
+        return col(name)
+
+    return [f.select([column(n, t, schema) for n, t in union.items()]) for f, schema in zip(frames, schemas)]
 
 
 def _concat_horizontal(items: list[Any]) -> DataFrame:

@@ -85,14 +85,14 @@ class LazyFrame:
         No expressions give an empty frame (no columns, no rows), as in Polars;
         ``drop`` of every column keeps the height.
         """
-        es = to_exprs(exprs, named)
+        es = to_exprs(exprs, named, schema=self.collect_schema)
         if not es:
             return self._with("select", exprs=[]).head(0)
         return self._with("select", exprs=es)
 
     def with_columns(self, *exprs: Any, **named: Any) -> "LazyFrame":
         """Add columns, replacing those with the same name."""
-        return self._with("with_columns", exprs=to_exprs(exprs, named))
+        return self._with("with_columns", exprs=to_exprs(exprs, named, schema=self.collect_schema))
 
     def group_by(self, *by: Any, maintain_order: bool = False, **named_by: Any) -> "LazyGroupBy":
         """Group by columns or expressions; finish with ``.agg(...)``.
@@ -100,7 +100,7 @@ class LazyFrame:
         Groups come out in order of first appearance whether or not
         ``maintain_order`` is set (Polars leaves the order undefined without it).
         """
-        keys = to_exprs(by, named_by)
+        keys = to_exprs(by, named_by, schema=self.collect_schema)
         if not keys:
             raise TypeError("group_by() needs at least one key")
         return LazyGroupBy(self, keys, maintain_order)
@@ -114,7 +114,27 @@ class LazyFrame:
         names follow Polars: the right join keys are dropped for inner and left
         joins, kept (suffixed on a clash) for full joins; other clashing right
         columns get ``suffix``.
+
+        ``validate`` checks the join's cardinality as Polars does: "1:m" needs the left keys
+        unique, "m:1" the right ones, "1:1" both ("m:m", the default, checks nothing); a
+        duplicate key (nulls aside) fails the query with a ComputeError. Semi and anti joins
+        refuse a validation.
+
+        >>> import alopex as ax
+        >>> left = ax.LazyFrame({"k": [1, 1], "a": [1, 2]})
+        >>> right = ax.LazyFrame({"k": [1], "b": [3]})
+        >>> left.join(right, on="k", validate="m:1").collect().height
+        2
+        >>> try:
+        ...     left.join(right, on="k", validate="1:1").collect()
+        ... except ax.ComputeError as e:
+        ...     print(str(e).split(" (")[0])
+        join keys did not fulfill 1:1 validation
         """
+        if validate not in ("m:m", "m:1", "1:m", "1:1"):
+            from .exceptions import InvalidInputError
+
+            raise InvalidInputError(f"validate must be one of 'm:m', 'm:1', '1:m', '1:1', got {validate!r}")
         other_lf = other.lazy() if hasattr(other, "lazy") else other
         if not isinstance(other_lf, LazyFrame):
             raise TypeError(f"join needs a DataFrame or LazyFrame, got {type(other).__name__}")
@@ -137,8 +157,11 @@ class LazyFrame:
                 raise ValueError(f"a {how} join needs on= or both left_on= and right_on=")
             lk = to_exprs(left_on if isinstance(left_on, (list, tuple)) else [left_on])
             rk = to_exprs(right_on if isinstance(right_on, (list, tuple)) else [right_on])
-        return LazyFrame._of({"kind": "join", "input": self._plan, "right": other_lf._plan, "how": how,
-                          "left_on": lk, "right_on": rk, "suffix": suffix})
+        node = {"kind": "join", "input": self._plan, "right": other_lf._plan, "how": how,
+                "left_on": lk, "right_on": rk, "suffix": suffix}
+        if validate != "m:m":
+            node["validate"] = validate
+        return LazyFrame._of(node)
 
     def sort(self, by: Any, *more_by: Any, descending: bool | list[bool] = False,
              nulls_last: bool | list[bool] = False, maintain_order: bool = False) -> "LazyFrame":
@@ -146,7 +169,7 @@ class LazyFrame:
         first unless ``nulls_last``; NaN sorts above every number."""
         items = list(by) if isinstance(by, (list, tuple)) else [by]
         items += list(more_by)
-        exprs = to_exprs(items)
+        exprs = to_exprs(items, schema=self.collect_schema)
         desc = _per_key(descending, len(exprs), "descending")
         nl = _per_key(nulls_last, len(exprs), "nulls_last")
         keys = [{"expr": e, "descending": d, "nulls_last": n} for e, d, n in zip(exprs, desc, nl)]
@@ -166,8 +189,11 @@ class LazyFrame:
 
     def drop(self, *columns: Any, strict: bool = True) -> "LazyFrame":
         """All columns but these."""
-        names = [name_arg(c) for x in columns for c in (x if isinstance(x, (list, tuple)) else [x])]
+        from .selectors import Selector
+
         schema = self.collect_schema()
+        names = [n for x in columns for c in (x if isinstance(x, (list, tuple)) else [x])
+                 for n in (c.names(schema) if isinstance(c, Selector) else [name_arg(c)])]
         if strict:
             from .frame import _missing
 
@@ -326,6 +352,54 @@ class LazyFrame:
             return self.with_columns([col(n).cast(t, strict=strict) for n, t in dtypes.items()])
         return self.select([col(n).cast(dtypes, strict=strict) for n in schema])
 
+    def fill_null(self, value: Any = None, strategy: str | None = None, limit: int | None = None, *,
+                  matches_supertype: bool = True) -> "LazyFrame":
+        """Fill the nulls of every column with ``strategy`` (see :meth:`Expr.fill_null`), or with
+        ``value`` in the columns of its kind, as Polars: a number fills the numeric columns (their
+        type widened to hold it: 2.5 makes an integer column Float64), a string the String
+        columns, a bool the Boolean ones, a date the Date ones; with ``matches_supertype=False``
+        only the columns of the value's own type (Int64, Float64, String, Boolean).
+
+        >>> import alopex as ax
+        >>> lf = ax.LazyFrame({"i": [1, None], "s": ["a", None]})
+        >>> lf.fill_null(0).collect().to_dict(as_series=False)
+        {'i': [1, 0], 's': ['a', None]}
+        """
+        import datetime as _dt
+
+        from .expr import Expr, col
+
+        schema = self.collect_schema()
+        if strategy is not None or isinstance(value, Expr):
+            return self.with_columns([col(n).fill_null(value, strategy=strategy, limit=limit) for n in schema])
+        if value is None:
+            from .exceptions import InvalidInputError
+
+            raise InvalidInputError("fill_null needs a value or a strategy")
+        if isinstance(value, bool):
+            own, kinds = "Boolean", lambda t: t.name == "Boolean"
+        elif isinstance(value, int):
+            own, kinds = "Int64", lambda t: t.is_numeric()
+        elif isinstance(value, float):
+            own, kinds = "Float64", lambda t: t.is_numeric()
+        elif isinstance(value, str):
+            own, kinds = "String", lambda t: t.name == "String"
+        elif isinstance(value, _dt.datetime):
+            own, kinds = "Datetime", lambda t: t.name.startswith("Datetime")
+        elif isinstance(value, _dt.date):
+            own, kinds = "Date", lambda t: t.name == "Date"
+        else:
+            return self.with_columns([col(n).fill_null(value) for n in schema])
+        if matches_supertype:
+            names = [n for n, t in schema.items() if kinds(t)]
+        else:
+            names = [n for n, t in schema.items() if t.name == own or (own == "Datetime" and kinds(t))]
+        if isinstance(value, float) and matches_supertype:
+            # An integer column takes a float as Polars' supertype does: as Float64.
+            return self.with_columns([col(n).cast(from_name("Float64")).fill_null(value)
+                                      if schema[n].is_integer() else col(n).fill_null(value) for n in names])
+        return self.with_columns([col(n).fill_null(value) for n in names]) if names else self
+
     def fill_nan(self, value: Any) -> "LazyFrame":
         """Replace NaN in the floating-point columns by ``value`` (other columns are kept)."""
         from .expr import col
@@ -358,6 +432,32 @@ class LazyFrame:
 
         n = int_arg(n, "n")
         return self.select([col(c).shift(n, fill_value=fill_value) for c in self.collect_schema()])
+
+    def interpolate(self) -> "LazyFrame":
+        """Every column with its nulls between two values filled linearly (``Expr.interpolate``:
+        integers become Float64; strings and booleans are unchanged), as Polars' ``interpolate``.
+
+        >>> import alopex as ax
+        >>> ax.LazyFrame({"a": [1, None, 3], "s": ["x", None, "z"]}).interpolate().collect().to_dict(as_series=False)
+        {'a': [1.0, 2.0, 3.0], 's': ['x', None, 'z']}
+        """
+        from .expr import col
+
+        return self.select([col(c).interpolate() for c in self.collect_schema()])
+
+    def explode(self, columns: Any, *more_columns: Any, empty_as_null: bool = False,
+                keep_nulls: bool = True) -> "LazyFrame":
+        """One row per element of the List ``columns`` (see :meth:`DataFrame.explode`).
+
+        The engine has no explode step yet: this runs the plan so far and explodes its result
+        (the returned LazyFrame scans it), so the work up to here happens at this call.
+
+        >>> import alopex as ax
+        >>> ax.LazyFrame({"v": [[1, 2], [3]]}).explode("v").collect()["v"].to_list()
+        [1, 2, 3]
+        """
+        return self.collect().explode(columns, *more_columns, empty_as_null=empty_as_null,
+                                      keep_nulls=keep_nulls).lazy()
 
     def _row_numbered(self) -> tuple["LazyFrame", str]:
         """This frame with a row number column under a name no column has."""
@@ -704,7 +804,9 @@ class LazyGroupBy:
 
     def agg(self, *aggs: Any, **named: Any) -> LazyFrame:
         """One row per group: the keys, then each aggregate."""
-        return self._lf._with("group_by", keys=self._keys, aggs=to_exprs(aggs, named))
+        key_names = [k["name"] for k in self._keys if k.get("kind") == "col"]
+        return self._lf._with("group_by", keys=self._keys,
+                              aggs=to_exprs(aggs, named, schema=self._lf.collect_schema, skip=key_names))
 
     def len(self, name: str = "len") -> LazyFrame:
         from .expr import len as _len
@@ -758,6 +860,11 @@ def _encode_plan(root: Any, scan: Callable[[dict[str, Any]], dict[str, Any]]) ->
             out.append(x)
             continue
         if isinstance(x, dict):
+            if x.get("kind") == "selector":
+                from .exceptions import NotSupportedError
+
+                raise NotSupportedError(f"a selector ({x['selector']!r}) is not supported in this place; "
+                                        "use it in select, with_columns, group_by, agg, sort or drop")
             if x.get("kind") in ("scan", "table", "array") and not isinstance(x.get("source"), int):
                 x = scan(x)
                 if not isinstance(x, dict):  # an array node written inline, as a list

@@ -594,10 +594,12 @@ def test_window_inside_a_window_is_not_supported():
                 ax.NotSupportedError, table=SMALL, polars_raises=False)
 
 
-def test_reverse_is_not_supported():
-    for f in ("cum_sum", "cum_prod", "cum_min", "cum_max", "cum_count"):
-        with pytest.raises(ax.NotSupportedError):
-            getattr(ax.col("x"), f)(reverse=True)
+@pytest.mark.parametrize("f", ["cum_sum", "cum_prod", "cum_min", "cum_max", "cum_count"])
+def test_reverse_matches_polars(f):
+    # reverse=True runs from the last row up (Expr.reverse around the running function), per
+    # partition inside over().
+    check(lambda m, df: df.select(getattr(m.col("x"), f)(reverse=True).alias("r"),
+                                  getattr(m.col("x"), f)(reverse=True).over("k").alias("rk")), table=SMALL)
 
 
 @pytest.mark.parametrize("what", ["cum_sum-str", "cum_prod-str", "diff-str", "rank-bad-method"])
