@@ -151,7 +151,7 @@ func attachSteps(in Operator, fns []batchFn, schema *arrow.Schema) Operator {
 // applies them first (join_scan_filter.go; rf.inScan tells).
 func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, rf *scanFilters) (Operator, error) {
 	pieces := lazy.PiecesToRead(src, s.Predicate)
-	op, err := b.partitionedScanOp(s, src, pieces, skip)
+	op, err := b.partitionedScanOp(s, src, pieces, rf)
 	if err != nil || b.prof == nil {
 		return op, err
 	}
@@ -160,7 +160,7 @@ func (b *builder) partitionedScan(s *lazy.Scan, src lazy.PartitionedSource, rf *
 	return b.prof.scanned(s, op, func(i int) int64 { return src.PieceRows(pieces[i]) }), nil
 }
 
-func (b *builder) partitionedScanOp(s *lazy.Scan, src lazy.PartitionedSource, pieces []int, skip func(piece int) bool) (Operator, error) {
+func (b *builder) partitionedScanOp(s *lazy.Scan, src lazy.PartitionedSource, pieces []int, rf *scanFilters) (Operator, error) {
 	cols := lazy.ReadColumns(s)
 	if ps, ok := src.(lazy.PinnableSource); ok {
 		// Pinned now, before any operator runs (as keyedScan opens its
