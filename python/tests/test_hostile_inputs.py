@@ -84,7 +84,8 @@ def _targets() -> dict[str, Callable[[], Callable[..., Any]]]:
     for n in ("col", "lit", "sum", "mean", "min", "max", "count", "len", "median", "n_unique", "first", "last", "std",
               "var", "when", "coalesce", "concat", "sql", "from_arrow", "from_dict", "from_dicts", "from_numpy",
               "from_pandas", "read_csv", "read_parquet", "scan_csv", "scan_parquet", "set_memory_limit", "DataFrame",
-              "Series", "SQLContext", "VectorIndex"):
+              "Series", "SQLContext", "VectorIndex", "read_ipc", "read_ipc_stream", "scan_ipc", "read_ndjson",
+              "scan_ndjson", "read_json", "read_database", "collect_all", "set_threads", "Config"):
         out[f"ax.{n}"] = lambda n=n: getattr(ax, n)
     out["SQLContext.execute"] = lambda: ax.SQLContext(t=frame()).execute
     out["SQLContext.register"] = lambda: ax.SQLContext().register
@@ -95,6 +96,12 @@ def _targets() -> dict[str, Callable[[], Callable[..., Any]]]:
 
 
 TARGETS = _targets()
+
+
+@pytest.fixture(autouse=True)
+def _in_a_scratch_directory(tmp_path, monkeypatch):
+    # Writers given a hostile string write a file of that name: keep them out of the checkout.
+    monkeypatch.chdir(tmp_path)
 
 
 def _check_target(name: str, values: list[str]) -> None:
