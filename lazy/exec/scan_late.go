@@ -211,24 +211,8 @@ func (lf *lateFilter) run(ctx context.Context, src lazy.PartitionedSource, rr ro
 			a.Release()
 		}
 	}()
-	read := func(names []string) error {
-		var rb arrow.RecordBatch
-		var err error
-		if rows == nil {
-			rb, err = src.ReadPiece(ctx, mem, piece, names)
-		} else {
-			rb, err = rr.ReadPieceRows(ctx, mem, piece, names, rows)
-		}
-		if err != nil {
-			return err
-		}
-		for j, name := range names {
-			a := rb.Column(j)
-			a.Retain()
-			held[name] = a
-		}
-		rb.Release()
-		return nil
+	read := func(names []string) error { // at the rows kept so far
+		return readHeld(ctx, src, rr, mem, piece, names, rows, held)
 	}
 	var sel []int32 // the kept rows, when handed on as a selection
 	for k, st := range lf.stages {
@@ -337,22 +321,5 @@ func (lf *lateFilter) stagesRead(name string) bool {
 func (lf *lateFilter) narrow(mem memory.Allocator, mask []byte, count int, rows *[]int32, held map[string]arrow.Array) error {
 	sel := kernels.NewSelection(mask, count)
 	defer sel.Release()
-	next := make([]int32, len(sel.Idx))
-	if *rows == nil {
-		copy(next, sel.Idx)
-	} else {
-		for k, j := range sel.Idx {
-			next[k] = (*rows)[j]
-		}
-	}
-	*rows = next
-	for name, a := range held {
-		g, err := kernels.Gather(mem, a, sel.Idx)
-		if err != nil {
-			return err
-		}
-		a.Release()
-		held[name] = g
-	}
-	return nil
+	return narrowHeld(mem, sel.Idx, rows, held)
 }

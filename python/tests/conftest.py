@@ -283,6 +283,27 @@ def tpch_sf01():
     return out
 
 
+@pytest.fixture(scope="module")
+def tpch_sql_ctx(tpch_sf01):
+    """An ``ax.SQLContext`` with the SF 0.1 tables, scanned from their Parquet files."""
+    from tpch import sql
+
+    import alopex as ax
+
+    return ax.SQLContext({name: ax.scan_parquet(tpch_sf01 / f"{name}.parquet") for name in sql.TABLES})
+
+
+@pytest.fixture(scope="module")
+def tpch_duck(tpch_sf01):
+    """A DuckDB connection with views over the SF 0.1 tables (the reference answers)."""
+    pytest.importorskip("duckdb")
+    from tpch import sql
+
+    con = sql.connect(tpch_sf01)
+    yield con
+    con.close()
+
+
 def _round_number(v: Any) -> Any:
     """Floats and Decimals rounded to 6 places, so engines that sum in another order compare equal."""
     if isinstance(v, float):

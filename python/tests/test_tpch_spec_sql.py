@@ -54,21 +54,9 @@ def test_spec_texts_differ_where_the_specification_does():
     assert "day (3)" in SPEC[1] and "c_orders (c_custkey, c_count)" in SPEC[13] and "create view" in SPEC[15]
 
 
-@pytest.fixture(scope="module")
-def ctx(tpch_sf01) -> ax.SQLContext:
-    return ax.SQLContext({name: ax.scan_parquet(tpch_sf01 / f"{name}.parquet") for name in sql.TABLES})
-
-
-@pytest.fixture(scope="module")
-def duck(tpch_sf01):
-    pytest.importorskip("duckdb")
-    con = sql.connect(tpch_sf01)
-    yield con
-    con.close()
-
-
 @pytest.mark.parametrize("n", range(1, 23), ids=lambda n: f"q{n}")
-def test_tpch_spec_query(n: int, ctx: ax.SQLContext, duck) -> None:
+def test_tpch_spec_query(n: int, tpch_sql_ctx: ax.SQLContext, tpch_duck) -> None:
+    ctx, duck = tpch_sql_ctx, tpch_duck
     results = []
     for statement in (s for s in SPEC[n].split(";") if s.strip()):
         results.append(ctx.execute(statement))

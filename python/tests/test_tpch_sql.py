@@ -14,26 +14,14 @@ import alopex as ax
 XFAIL: dict[int, str] = {}
 
 
-@pytest.fixture(scope="module")
-def ctx(tpch_sf01) -> ax.SQLContext:
-    return ax.SQLContext({name: ax.scan_parquet(tpch_sf01 / f"{name}.parquet") for name in sql.TABLES})
-
-
-@pytest.fixture(scope="module")
-def duck(tpch_sf01):
-    pytest.importorskip("duckdb")
-    con = sql.connect(tpch_sf01)
-    yield con
-    con.close()
-
-
 def _params() -> list:
     return [pytest.param(n, id=f"q{n}", marks=[pytest.mark.xfail(strict=True, reason=XFAIL[n])] if n in XFAIL else [])
             for n in range(1, 23)]
 
 
 @pytest.mark.parametrize("n", _params())
-def test_tpch_sql_query(n: int, ctx: ax.SQLContext, duck) -> None:
+def test_tpch_sql_query(n: int, tpch_sql_ctx: ax.SQLContext, tpch_duck) -> None:
+    ctx, duck = tpch_sql_ctx, tpch_duck
     got = ctx.execute(sql.QUERIES[n]).collect().to_arrow()
     want = duck.sql(sql.QUERIES[n]).to_arrow_table()
     assert_same_result(got, want, ORDER_BY[n])
