@@ -75,7 +75,7 @@ dev: venv $(LIB)
 wheel: $(VENV)/.installed-dev
 	rm -rf dist wheelhouse
 	$(PY) -m build --wheel
-	$(PY) -m auditwheel repair -w wheelhouse dist/alopex-*.whl
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m auditwheel repair -w wheelhouse dist/alopex-*.whl
 	$(PY) -m auditwheel show wheelhouse/alopex-*.whl
 	@ls -l wheelhouse/alopex-*.whl | awk '{printf "%s: %.1f MB\n", $$NF, $$5/1e6}'
 

