@@ -252,14 +252,13 @@ class DataFrame:
         """
         from .expr import col
 
+        if isinstance(column_names, str):  # the column holding the new names
+            names = self[column_names].cast("String").to_list()
+            return self.drop(column_names).transpose(include_header=include_header, header_name=header_name,
+                                                     column_names=names)
         height, width = self.height, self.width
         if column_names is None:
             names = [f"column_{i}" for i in range(height)]
-        elif isinstance(column_names, str):
-            names = [column_names] if height == 1 else [n for n in self[column_names].cast("String").to_list()]
-            if height != 1:
-                return self.drop(column_names).transpose(include_header=include_header, header_name=header_name,
-                                                         column_names=names)
         else:
             names = [str(n) for n in column_names]
             if len(names) != height:

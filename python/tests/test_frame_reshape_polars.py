@@ -96,6 +96,7 @@ def test_transpose(cols, header):
 def test_transpose_names():
     a, p = frames({"k": ["r1", "r2"], "v": [1, 2], "w": [3, 4]})
     same(a.transpose(column_names="k"), p.transpose(column_names="k"))
+    same(a.head(1).transpose(column_names="k"), p.head(1).transpose(column_names="k"))  # one row: named by its value
     same(a.drop("k").transpose(column_names=["x", "y"], include_header=True, header_name="h"),
          p.drop("k").transpose(column_names=["x", "y"], include_header=True, header_name="h"))
     with pytest.raises(AlopexError, match="3 column names for 2 rows"):
