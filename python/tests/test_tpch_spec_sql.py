@@ -16,18 +16,7 @@ SPEC: dict[int, str] = dict(sql.QUERIES)
 
 SPEC[1] = sql.QUERIES[1].replace("interval '90' day", "interval '90' day (3)")
 
-SPEC[13] = """
-select c_count, count(*) as custdist
-from (
-    select c_custkey, count(o_orderkey)
-    from customer left outer join orders on
-        c_custkey = o_custkey
-        and o_comment not like '%special%requests%'
-    group by c_custkey
-) as c_orders (c_custkey, c_count)
-group by c_count
-order by custdist desc, c_count desc;
-"""
+SPEC[13] = sql.Q13_PUBLISHED
 
 SPEC[15] = """
 create view revenue0 (supplier_no, total_revenue) as
